@@ -1,0 +1,106 @@
+# Terang: the two commands are `make run` and `make test`. Every target sets up what it needs
+# (virtual environments, node modules, the offline compiler, brownie networks) and is fast when
+# nothing changed. Two Python environments, because brownie pins versions FastAPI cannot use:
+#   .venv      contracts tooling: brownie, slither (requirements/contracts.lock)
+#   .venv-app  gateway and its tests: FastAPI, web3.py, SQLAlchemy (requirements/gateway.lock)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+APPVENV := .venv-app
+BROWNIE := $(VENV)/bin/brownie
+SOLC_VERSION := $(shell sed -n 's/^ *version: *\([0-9.]*\) *$$/\1/p' brownie-config.yaml | head -1)
+
+export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+
+CHAIN ?= anvil
+PYTEST_ARGS ?=
+HYPOTHESIS_PROFILE ?= ci
+
+.PHONY: help setup compile run test test-contracts test-contracts-anvil test-contracts-ganache \
+	test-gateway gas slither lint lock clean
+
+help:
+	@echo "make run    start a local chain ($(CHAIN)), deploy, serve the gateway on 127.0.0.1:8000"
+	@echo "make test   run every test (contracts on anvil and ganache, gateway, toolchain)"
+	@echo "other: setup compile test-contracts test-gateway gas slither lint lock clean"
+
+# --- environments --------------------------------------------------------------------------
+$(VENV)/.stamp: requirements/contracts.lock
+	@$(PYTHON) toolchain/check_versions.py
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/contracts.lock
+	$(VENV)/bin/python -m pip check
+	@touch $@
+
+$(APPVENV)/.stamp: requirements/gateway.lock
+	@test -x $(APPVENV)/bin/python || $(PYTHON) -m venv $(APPVENV)
+	$(APPVENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/gateway.lock
+	$(APPVENV)/bin/python -m pip check
+	@touch $@
+
+node_modules/.stamp: package.json package-lock.json
+	@# npm ci rejects this lock (it omits other platforms' optional anvil binaries); install honours it.
+	npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The offline compiler, and the local chains on the brownie environment's PATH (so a plain
+# `brownie test` in an activated .venv finds anvil and ganache too).
+$(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION): toolchain/setup_solc.py node_modules/.stamp $(VENV)/.stamp
+	$(VENV)/bin/python toolchain/setup_solc.py
+	ln -sf ../../node_modules/.bin/anvil $(VENV)/bin/anvil
+	ln -sf ../../node_modules/.bin/ganache $(VENV)/bin/ganache
+
+$(VENV)/.networks.stamp: toolchain/brownie-networks.yaml $(VENV)/.stamp
+	$(BROWNIE) networks import toolchain/brownie-networks.yaml True > /dev/null
+	@touch $@
+
+setup: $(VENV)/.stamp $(APPVENV)/.stamp node_modules/.stamp \
+	$(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) $(VENV)/.networks.stamp
+
+compile: setup
+	$(BROWNIE) compile
+
+# --- the two commands ------------------------------------------------------------------------
+run: compile
+	$(APPVENV)/bin/python -m toolchain.run_local --chain $(CHAIN) $(RUN_ARGS)
+
+test: compile
+	$(MAKE) --no-print-directory test-contracts test-gateway
+
+test-contracts: test-contracts-anvil test-contracts-ganache
+
+test-contracts-anvil: compile
+	$(BROWNIE) test tests/contracts --network terang-anvil $(PYTEST_ARGS)
+
+test-contracts-ganache: compile
+	$(BROWNIE) test tests/contracts --network terang-ganache $(PYTEST_ARGS)
+
+test-gateway: compile
+	$(APPVENV)/bin/python -m pytest tests/gateway tests/toolchain $(PYTEST_ARGS)
+
+# --- measurements and analysis ---------------------------------------------------------------
+gas: compile
+	$(BROWNIE) run scripts/gas_report.py --network terang-anvil
+
+slither: compile
+	$(VENV)/bin/slither . --brownie-ignore-compile --config-file slither.config.json
+
+lint: setup
+	$(APPVENV)/bin/ruff check app scripts tests toolchain bench
+	$(APPVENV)/bin/ruff format --check app scripts tests toolchain bench
+
+# Regenerate the lock files from pyproject.toml's dependency groups (needs the registries).
+lock:
+	rm -rf /tmp/terang-lock-c /tmp/terang-lock-g
+	$(PYTHON) -m venv /tmp/terang-lock-c && /tmp/terang-lock-c/bin/pip install --quiet ".[contracts]"
+	/tmp/terang-lock-c/bin/pip freeze --exclude terang > requirements/contracts.lock
+	$(PYTHON) -m venv /tmp/terang-lock-g && /tmp/terang-lock-g/bin/pip install --quiet ".[gateway,test]"
+	/tmp/terang-lock-g/bin/pip freeze --exclude terang > requirements/gateway.lock
+
+clean:
+	rm -rf build reports .solcx $(VENV) $(APPVENV) node_modules .pytest_cache

@@ -1,0 +1,97 @@
+"""The permission model, declared once: role ids, labels, role admins and guardians, and which role
+may call each restricted function. The deploy script applies it to the AccessManager hub; the
+gateway maps bearer-token roles onto it; the tests check that every state-changing function of every
+deployed contract appears here (restricted to a role) or in PUBLIC_FUNCTIONS (guarded in-contract).
+
+Pure Python with no dependencies, so both the brownie environment and the gateway import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# OpenZeppelin AccessManager's built-in ids.
+ADMIN_ROLE = 0
+PUBLIC_ROLE = 2**64 - 1
+
+
+@dataclass(frozen=True)
+class Role:
+    id: int
+    name: str
+    label_en: str
+    label_id: str
+    admin: str  # the role whose members grant and revoke this one
+    guardian: str | None = None  # the role whose members may cancel this role's scheduled operations
+
+
+ROLES: dict[str, Role] = {
+    role.name: role
+    for role in (
+        Role(ADMIN_ROLE, "ADMIN", "Hub administrator (committee, delayed)", "Administrator hub (komite, tertunda)",
+             admin="ADMIN"),
+        Role(1, "COMMITTEE", "Multi-agency committee", "Komite lintas instansi", admin="ADMIN",
+             guardian="GUARDIAN"),
+        Role(2, "GUARDIAN", "Guardian (BPK/KPK)", "Penjaga (BPK/KPK)", admin="ADMIN"),
+        Role(3, "AGENCY_OFFICER", "Agency officer (PPK/Pokja)", "Pejabat instansi (PPK/Pokja)",
+             admin="COMMITTEE", guardian="GUARDIAN"),
+        Role(4, "VERIFIER", "Delivery verifier", "Pemeriksa hasil pekerjaan", admin="COMMITTEE",
+             guardian="GUARDIAN"),
+        Role(5, "TREASURY", "Treasury (payment gateway)", "Bendahara (gerbang pembayaran)",
+             admin="COMMITTEE", guardian="GUARDIAN"),
+        Role(6, "WELFARE_ADMIN", "Welfare programme administrator", "Administrator program bansos",
+             admin="COMMITTEE", guardian="GUARDIAN"),
+        Role(7, "ENROLLER", "Enrolment officer", "Petugas pendaftaran", admin="COMMITTEE",
+             guardian="GUARDIAN"),
+        Role(8, "AUDITOR", "Auditor (BPK/KPK/BPKP)", "Auditor (BPK/KPK/BPKP)", admin="COMMITTEE",
+             guardian="GUARDIAN"),
+        Role(9, "TKDN_CERTIFIER", "TKDN certifier", "Verifikator TKDN", admin="COMMITTEE",
+             guardian="GUARDIAN"),
+    )
+}
+
+# contract name -> function name -> role name. Functions of AccessManaged contracts not listed
+# here are closed to everyone but the hub admin (AccessManager's default for unset selectors).
+PERMISSIONS: dict[str, dict[str, str]] = {
+    "AgencyDirectory": {
+        "registerAgency": "COMMITTEE",
+        "assignOfficer": "COMMITTEE",
+        "removeOfficer": "COMMITTEE",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
+    "SupplierRegistry": {
+        "registerSupplier": "AGENCY_OFFICER",
+        "verifySupplier": "AGENCY_OFFICER",
+        "updateSupplierProfile": "AGENCY_OFFICER",
+        "blacklistSupplier": "AGENCY_OFFICER",
+        "liftBlacklist": "COMMITTEE",
+        "recoverSupplierKey": "COMMITTEE",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
+}
+
+# State-changing functions that are deliberately open to any caller, each guarded inside the
+# contract (e.g. only the supplier's own key may rotate it).
+PUBLIC_FUNCTIONS: dict[str, set[str]] = {
+    "SupplierRegistry": {"rotateKey"},
+}
+
+# The deployables that take the hub in their constructor, in deployment order.
+MANAGED_CONTRACTS: tuple[str, ...] = tuple(PERMISSIONS)
+
+
+def role_id(name: str) -> int:
+    """Role id for a role name; raises KeyError with the known names for a typo."""
+    try:
+        return ROLES[name].id
+    except KeyError:
+        raise KeyError(f"unknown role {name!r}; known roles: {', '.join(ROLES)}") from None
+
+
+def role_name(role: int) -> str:
+    for candidate in ROLES.values():
+        if candidate.id == role:
+            return candidate.name
+    return "PUBLIC" if role == PUBLIC_ROLE else f"ROLE_{role}"

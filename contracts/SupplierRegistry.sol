@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IAgencyDirectory} from "../interfaces/IAgencyDirectory.sol";
+import {ISupplierRegistry} from "../interfaces/ISupplierRegistry.sol";
+import {ManagedPausable} from "./base/ManagedPausable.sol";
+
+/// @title Supplier registry
+/// @notice See {ISupplierRegistry}.
+contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
+    IAgencyDirectory private immutable _agencies;
+
+    uint64 private _supplierCount;
+    mapping(uint64 supplierId => Supplier) private _suppliers;
+    mapping(address account => uint64 supplierId) private _supplierOfAccount;
+    mapping(bytes32 nibHash => uint64 supplierId) private _supplierOfNib;
+
+    constructor(address hub, IAgencyDirectory agencies) ManagedPausable(hub) {
+        _agencies = agencies;
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function registerSupplier(address account, bytes32 nibHash, bytes32 npwpHash, bool umkm, uint32 regionCode)
+        external
+        restricted
+        whenNotPaused
+        returns (uint64 supplierId)
+    {
+        uint32 agencyId = _agencies.agencyOf(msg.sender);
+        _requireFreeAccount(account);
+        if (nibHash == bytes32(0) || npwpHash == bytes32(0)) revert SupplierInvalidIdentifier();
+        if (regionCode == 0) revert SupplierInvalidRegion(regionCode);
+        uint64 existing = _supplierOfNib[nibHash];
+        if (existing != 0) revert SupplierNibTaken(nibHash, existing);
+
+        supplierId = ++_supplierCount;
+        Supplier storage supplier = _suppliers[supplierId];
+        supplier.account = account;
+        supplier.regionCode = regionCode;
+        supplier.registeredBy = agencyId;
+        supplier.nibHash = nibHash;
+        supplier.npwpHash = npwpHash;
+        supplier.umkm = umkm;
+        supplier.registeredAt = uint64(block.timestamp);
+        supplier.registrar = msg.sender;
+        _supplierOfAccount[account] = supplierId;
+        _supplierOfNib[nibHash] = supplierId;
+        emit SupplierRegistered(supplierId, account, agencyId, umkm, regionCode);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function verifySupplier(uint64 supplierId) external restricted whenNotPaused {
+        uint32 agencyId = _agencies.agencyOf(msg.sender);
+        Supplier storage supplier = _existing(supplierId);
+        if (supplier.verifiedBy != 0) revert SupplierAlreadyVerified(supplierId);
+        if (supplier.registrar == msg.sender) revert SupplierSelfVerification(supplierId, msg.sender);
+        supplier.verifiedBy = agencyId;
+        supplier.verifiedAt = uint64(block.timestamp);
+        emit SupplierVerified(supplierId, agencyId, msg.sender);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function updateSupplierProfile(uint64 supplierId, bool umkm, uint32 regionCode)
+        external
+        restricted
+        whenNotPaused
+    {
+        _agencies.agencyOf(msg.sender);
+        Supplier storage supplier = _existing(supplierId);
+        if (regionCode == 0) revert SupplierInvalidRegion(regionCode);
+        supplier.umkm = umkm;
+        supplier.regionCode = regionCode;
+        // A changed profile is a new claim: someone other than the updater must verify it again.
+        supplier.verifiedBy = 0;
+        supplier.verifiedAt = 0;
+        supplier.registrar = msg.sender;
+        emit SupplierProfileUpdated(supplierId, umkm, regionCode);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function blacklistSupplier(uint64 supplierId, uint64 start, uint64 end, bytes32 reasonHash)
+        external
+        restricted
+        whenNotPaused
+    {
+        uint32 agencyId = _agencies.agencyOf(msg.sender);
+        Supplier storage supplier = _existing(supplierId);
+        if (end <= start || end <= block.timestamp) revert SupplierInvalidBlacklistPeriod(start, end);
+        supplier.blacklistStart = start;
+        supplier.blacklistEnd = end;
+        supplier.blacklistReason = reasonHash;
+        emit SupplierBlacklisted(supplierId, agencyId, start, end, reasonHash);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function liftBlacklist(uint64 supplierId, bytes32 reasonHash) external restricted whenNotPaused {
+        Supplier storage supplier = _existing(supplierId);
+        if (supplier.blacklistEnd <= block.timestamp) revert SupplierNotBlacklisted(supplierId);
+        uint64 now_ = uint64(block.timestamp);
+        // Keep the served part of the period on record; a future period collapses to empty.
+        if (supplier.blacklistStart > now_) supplier.blacklistStart = now_;
+        supplier.blacklistEnd = now_;
+        emit SupplierBlacklistLifted(supplierId, reasonHash);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function rotateKey(address newAccount) external whenNotPaused {
+        uint64 supplierId = _supplierOfAccount[msg.sender];
+        if (supplierId == 0) revert SupplierUnknownAccount(msg.sender);
+        _moveKey(supplierId, newAccount);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function recoverSupplierKey(uint64 supplierId, address newAccount) external restricted whenNotPaused {
+        _existing(supplierId);
+        _moveKey(supplierId, newAccount);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function supplierIdOf(address account) external view returns (uint64) {
+        return _supplierOfAccount[account];
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function getSupplier(uint64 supplierId) external view returns (Supplier memory) {
+        return _existingView(supplierId);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function isBlacklistedAt(uint64 supplierId, uint64 at) public view returns (bool) {
+        Supplier storage supplier = _existingView(supplierId);
+        return supplier.blacklistStart <= at && at < supplier.blacklistEnd;
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function requireActiveSupplier(address account)
+        external
+        view
+        returns (uint64 supplierId, bool umkm, uint32 regionCode)
+    {
+        supplierId = _supplierOfAccount[account];
+        if (supplierId == 0) revert SupplierUnknownAccount(account);
+        Supplier storage supplier = _suppliers[supplierId];
+        if (supplier.verifiedBy == 0) revert SupplierNotVerified(supplierId);
+        if (isBlacklistedAt(supplierId, uint64(block.timestamp))) {
+            revert SupplierBlacklistedUntil(supplierId, supplier.blacklistEnd);
+        }
+        return (supplierId, supplier.umkm, supplier.regionCode);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function supplierCount() external view returns (uint64) {
+        return _supplierCount;
+    }
+
+    function _moveKey(uint64 supplierId, address newAccount) private {
+        _requireFreeAccount(newAccount);
+        Supplier storage supplier = _suppliers[supplierId];
+        address previous = supplier.account;
+        delete _supplierOfAccount[previous];
+        _supplierOfAccount[newAccount] = supplierId;
+        supplier.account = newAccount;
+        emit SupplierKeyRotated(supplierId, previous, newAccount);
+    }
+
+    function _requireFreeAccount(address account) private view {
+        if (account == address(0)) revert SupplierInvalidAccount(account);
+        uint64 holder = _supplierOfAccount[account];
+        if (holder != 0) revert SupplierAccountTaken(account, holder);
+    }
+
+    function _existing(uint64 supplierId) private view returns (Supplier storage) {
+        return _existingView(supplierId);
+    }
+
+    function _existingView(uint64 supplierId) private view returns (Supplier storage supplier) {
+        if (supplierId == 0 || supplierId > _supplierCount) revert SupplierUnknown(supplierId);
+        supplier = _suppliers[supplierId];
+    }
+}

@@ -1,0 +1,1 @@
+"""Developer tooling: offline compiler, local chains, the `make run` orchestrator."""
