@@ -56,7 +56,7 @@ $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION): toolchain/setup_solc.py node_modules
 	ln -sf ../../node_modules/.bin/ganache $(VENV)/bin/ganache
 
 $(VENV)/.networks.stamp: toolchain/brownie-networks.yaml $(VENV)/.stamp
-	$(BROWNIE) networks import toolchain/brownie-networks.yaml True > /dev/null
+	$(VENV)/bin/python toolchain/brownie_networks.py > /dev/null
 	@touch $@
 
 setup: $(VENV)/.stamp $(APPVENV)/.stamp node_modules/.stamp \

@@ -1,0 +1,1 @@
+"""Terang gateway: REST API, workers and explorer pages between agencies, the chain and payments."""

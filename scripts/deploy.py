@@ -1,0 +1,219 @@
+"""Deploy and wire the whole suite in one run, then write the deployment manifest.
+
+    brownie run scripts/deploy.py --network terang-local            # the chain `make run` starts
+    TERANG_RPC_URL=... TERANG_DEPLOYER_KEYSTORE=... TERANG_DEPLOYER_PASSWORD_FILE=... \
+        brownie run scripts/deploy.py --network terang-live          # a consortium or test network
+
+`python -m toolchain.deploy` checks the inputs first and answers mistakes in one line.
+Environment: TERANG_DEPLOY_CONFIG (default deploy/local.yaml), TERANG_FORCE_DEPLOY=1 to deploy a
+second suite on a chain that has one, TERANG_CONFIRMATIONS (live networks, default 2),
+TERANG_MANIFEST_DIR (default deployments/).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from brownie import AccessHub, AgencyDirectory, SupplierRegistry, accounts, network, web3
+from brownie._config import CONFIG
+from brownie.network.account import Account
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.chain.manifest import build_manifest, manifest_path  # noqa: E402
+from app.chain.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
+from toolchain.deploy_config import DeployConfig, DeployConfigError, load_deploy_config  # noqa: E402
+
+CONTRACT_TYPES = {"AgencyDirectory": AgencyDirectory, "SupplierRegistry": SupplierRegistry}
+
+
+class DeployError(Exception):
+    """A mistake in the deployment's inputs, reported in one line."""
+
+
+@dataclass
+class Suite:
+    hub: object
+    contracts: dict[str, object] = field(default_factory=dict)
+    receipts: dict[str, object] = field(default_factory=dict)
+
+    def all(self) -> dict[str, object]:
+        return {"AccessHub": self.hub, **self.contracts}
+
+
+def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None) -> Suite:
+    """Deploy the hub and every managed contract, apply roles.py and the config's grants."""
+    tx = {"from": deployer, **(tx or {})}
+    hub = AccessHub.deploy(deployer, tx)
+    suite = Suite(hub=hub, receipts={"AccessHub": hub.tx})
+    args_by_contract = {
+        "AgencyDirectory": (hub,),
+        "SupplierRegistry": lambda: (hub, suite.contracts["AgencyDirectory"]),
+    }
+    for name in MANAGED_CONTRACTS:
+        args = args_by_contract[name]
+        contract = CONTRACT_TYPES[name].deploy(*(args() if callable(args) else args), tx)
+        suite.contracts[name] = contract
+        suite.receipts[name] = contract.tx
+
+    _apply_permissions(hub, suite.contracts, tx)
+    _apply_role_settings(hub, config, tx)
+    _bootstrap_agencies(hub, suite.contracts["AgencyDirectory"], deployer, config, tx)
+    _grant_initial_roles(hub, config, tx)
+    # Last, because once COMMITTEE administers a role the deployer (ADMIN) can no longer grant it.
+    _apply_role_admins(hub, tx)
+    _hand_over_admin(hub, deployer, config, tx)
+    return suite
+
+
+def _apply_permissions(hub, contracts: dict, tx: dict) -> None:
+    for contract_name, functions in PERMISSIONS.items():
+        contract = contracts[contract_name]
+        by_role: dict[str, list[str]] = {}
+        for function_name, role in functions.items():
+            by_role.setdefault(role, []).append(contract.signatures[function_name])
+        for role, selectors in sorted(by_role.items()):
+            hub.setTargetFunctionRole(contract, selectors, role_id(role), tx)
+
+
+def _apply_role_admins(hub, tx: dict) -> None:
+    for role in ROLES.values():
+        if role.admin != "ADMIN":
+            hub.setRoleAdmin(role.id, role_id(role.admin), tx)
+
+
+def _apply_role_settings(hub, config: DeployConfig, tx: dict) -> None:
+    for role in ROLES.values():
+        if role.name == "ADMIN":
+            continue
+        hub.labelRole(role.id, role.label_en, tx)
+        if role.guardian:
+            hub.setRoleGuardian(role.id, role_id(role.guardian), tx)
+        grant_delay = config.grant_delays.get(role.name, 0)
+        if grant_delay:
+            hub.setGrantDelay(role.id, grant_delay, tx)
+
+
+def _bootstrap_agencies(hub, directory, deployer: Account, config: DeployConfig, tx: dict) -> None:
+    """Agencies and officer assignments are committee acts; at genesis the deployer holds the
+    committee role briefly, without delay, to record them, then gives it up."""
+    if not config.agencies and not config.officers:
+        return
+    committee = role_id("COMMITTEE")
+    hub.grantRole(committee, deployer, 0, tx)
+    for agency in config.agencies:
+        directory.registerAgency(agency.id, agency.name, tx)
+    for officer in config.officers:
+        directory.assignOfficer(officer.account, officer.agency, tx)
+    hub.renounceRole(committee, deployer, tx)
+
+
+def _grant_initial_roles(hub, config: DeployConfig, tx: dict) -> None:
+    for grant in config.grants:
+        hub.grantRole(role_id(grant.role), grant.account, grant.execution_delay, tx)
+
+
+def _hand_over_admin(hub, deployer: Account, config: DeployConfig, tx: dict) -> None:
+    if not config.admins:
+        return
+    for admin in config.admins:
+        hub.grantRole(role_id("ADMIN"), admin.account, admin.execution_delay, tx)
+    if config.renounce_deployer_admin:
+        hub.renounceRole(role_id("ADMIN"), deployer, tx)
+
+
+LOCAL_LIVE_NETWORKS = {"terang-local"}  # a live-type network pointing at the chain `make run` starts
+
+
+def _is_local() -> bool:
+    return CONFIG.network_type == "development" or network.show_active() in LOCAL_LIVE_NETWORKS
+
+
+def _deployer() -> Account:
+    if _is_local():
+        if not accounts:
+            raise DeployError("the local chain offers no unlocked accounts")
+        return accounts[0]
+    keystore = os.environ.get("TERANG_DEPLOYER_KEYSTORE")
+    if not keystore:
+        raise DeployError("set TERANG_DEPLOYER_KEYSTORE to the deployer's encrypted JSON keystore")
+    if not Path(keystore).is_file():
+        raise DeployError(f"deployer keystore {keystore} does not exist")
+    password_file = os.environ.get("TERANG_DEPLOYER_PASSWORD_FILE")
+    password = Path(password_file).read_text().strip() if password_file else None
+    try:
+        return accounts.load(keystore, password=password)
+    except ValueError as exc:
+        raise DeployError(f"cannot unlock {keystore}: {exc}") from None
+
+
+def _git_commit() -> str | None:
+    head = ROOT / ".git" / "HEAD"
+    try:
+        ref = head.read_text().strip()
+        if ref.startswith("ref: "):
+            return (ROOT / ".git" / ref[5:]).read_text().strip()
+        return ref
+    except OSError:
+        return None
+
+
+def _refuse_redeploy(path: Path) -> None:
+    if not path.exists() or os.environ.get("TERANG_FORCE_DEPLOY") == "1":
+        return
+    try:
+        existing = json.loads(path.read_text())
+        hub_address = existing["contracts"]["AccessHub"]["address"]
+    except (ValueError, KeyError):
+        return  # unreadable manifest: nothing to protect
+    if len(web3.eth.get_code(hub_address)) > 0:
+        raise DeployError(
+            f"chain {existing['chainId']} already has a Terang suite (hub {hub_address}, manifest {path}); "
+            "set TERANG_FORCE_DEPLOY=1 to deploy a new one"
+        )
+
+
+def main() -> None:
+    try:
+        config = load_deploy_config(os.environ.get("TERANG_DEPLOY_CONFIG", str(ROOT / "deploy" / "local.yaml")),
+                                    local_accounts=[str(a) for a in accounts])
+        chain_id = web3.eth.chain_id
+        out_dir = Path(os.environ.get("TERANG_MANIFEST_DIR", ROOT / "deployments"))
+        path = manifest_path(out_dir, chain_id)
+        _refuse_redeploy(path)
+        deployer = _deployer()
+        tx = {} if _is_local() else {"required_confs": int(os.environ.get("TERANG_CONFIRMATIONS", "2"))}
+        suite = deploy_suite(deployer, config, tx)
+    except (DeployError, DeployConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+    build = json.loads((ROOT / "build" / "contracts" / "AccessHub.json").read_text())
+    manifest = build_manifest(
+        chain_id=chain_id,
+        network=network.show_active(),
+        deployer=str(deployer),
+        contracts={
+            name: {
+                "address": str(contract),
+                "blockNumber": suite.receipts[name].block_number,
+                "transactionHash": str(suite.receipts[name].txid),
+                "abi": contract.abi,
+                "artifact": f"build/contracts/{name}.json",
+            }
+            for name, contract in suite.all().items()
+        },
+        compiler=build["compiler"],
+        git_commit=_git_commit(),
+        config_file=str(config.source),
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"Deployed the Terang suite to chain {chain_id}; manifest written to {path}")
+    for name, contract in suite.all().items():
+        print(f"  {name:<18} {contract}")

@@ -1,0 +1,142 @@
+"""Fixtures for contract tests: the whole suite deployed once per module by the same code the
+deploy script runs (scripts/deploy.py), with the roles of deploy/local.yaml, and every test
+isolated by a chain snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from brownie import accounts, chain, web3
+
+from app.chain.roles import role_id
+from scripts.deploy import deploy_suite
+from toolchain.deploy_config import load_deploy_config
+
+ROOT = Path(__file__).resolve().parents[2]
+IKN = 1001  # Otorita Ibu Kota Nusantara
+PU = 1002  # Kementerian Pekerjaan Umum
+
+
+@pytest.fixture(scope="session")
+def deploy_config():
+    return load_deploy_config(ROOT / "deploy" / "local.yaml", [str(a) for a in accounts])
+
+
+@pytest.fixture(scope="module")
+def suite(deploy_config):
+    return deploy_suite(accounts[0], deploy_config)
+
+
+@pytest.fixture(autouse=True)
+def isolation(fn_isolation):
+    pass
+
+
+@pytest.fixture(scope="module")
+def hub(suite):
+    return suite.hub
+
+
+@pytest.fixture(scope="module")
+def directory(suite):
+    return suite.contracts["AgencyDirectory"]
+
+
+@pytest.fixture(scope="module")
+def registry(suite):
+    return suite.contracts["SupplierRegistry"]
+
+
+@pytest.fixture(scope="session")
+def deployer():
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def committee():
+    return accounts[1]
+
+
+@pytest.fixture(scope="session")
+def committee2():
+    return accounts[2]
+
+
+@pytest.fixture(scope="session")
+def guardian():
+    return accounts[3]
+
+
+@pytest.fixture(scope="session")
+def officer():
+    """PPK of the IKN authority (agency 1001)."""
+    return accounts[4]
+
+
+@pytest.fixture(scope="session")
+def officer2():
+    """A second IKN officer (Pokja member)."""
+    return accounts[5]
+
+
+@pytest.fixture(scope="session")
+def pu_officer():
+    """An officer of Kementerian PU (agency 1002)."""
+    return accounts[6]
+
+
+@pytest.fixture(scope="session")
+def outsider():
+    return accounts[19]
+
+
+@pytest.fixture(scope="session")
+def supplier_keys():
+    return accounts[16:19]
+
+
+@pytest.fixture(scope="module")
+def delayed(hub):
+    """Runs a call that needs an execution delay: schedule, wait the delay, execute."""
+
+    def run(caller, contract, function_name, *args):
+        data = getattr(contract, function_name).encode_input(*args)
+        _, delay = hub.canCall(caller, contract, data[:10])
+        hub.schedule(contract, data, 0, {"from": caller})
+        chain.sleep(int(delay) + 1)
+        chain.mine()
+        return hub.execute(contract, data, {"from": caller})
+
+    return run
+
+
+def hmac_id(label: str) -> bytes:
+    """A stand-in for an HMAC'd business identifier (the tests need distinct non-zero bytes32)."""
+    return web3.keccak(text=label)
+
+
+@pytest.fixture(scope="module")
+def register_supplier(registry, officer):
+    def register(account, label="supplier", umkm=False, region=6302, by=None):
+        tx = registry.registerSupplier(
+            account, hmac_id(f"nib:{label}"), hmac_id(f"npwp:{label}"), umkm, region, {"from": by or officer}
+        )
+        return tx.return_value
+
+    return register
+
+
+@pytest.fixture(scope="module")
+def active_supplier(register_supplier, registry, officer2):
+    """Registers and verifies (by a second officer) a supplier; returns its id."""
+
+    def make(account, label="supplier", umkm=False, region=6302):
+        supplier_id = register_supplier(account, label, umkm, region)
+        registry.verifySupplier(supplier_id, {"from": officer2})
+        return supplier_id
+
+    return make
+
+
+__all__ = ["IKN", "PU", "hmac_id", "role_id"]
