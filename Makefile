@@ -21,7 +21,7 @@ CHAIN ?= anvil
 PYTEST_ARGS ?=
 HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help setup compile run test test-contracts test-contracts-anvil test-contracts-ganache \
+.PHONY: help setup compile run deploy test test-contracts test-contracts-anvil test-contracts-ganache \
 	test-gateway gas slither lint lock clean
 
 help:
@@ -104,3 +104,8 @@ lock:
 
 clean:
 	rm -rf build reports .solcx $(VENV) $(APPVENV) node_modules .pytest_cache
+
+# Deploy to a live network: make deploy NETWORK=terang-live (see toolchain/deploy.py for the env).
+NETWORK ?= terang-live
+deploy: compile
+	$(VENV)/bin/python -m toolchain.deploy --network $(NETWORK) $(DEPLOY_ARGS)

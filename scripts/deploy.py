@@ -61,70 +61,75 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
         suite.contracts[name] = contract
         suite.receipts[name] = contract.tx
 
-    _apply_permissions(hub, suite.contracts, tx)
-    _apply_role_settings(hub, config, tx)
-    _bootstrap_agencies(hub, suite.contracts["AgencyDirectory"], deployer, config, tx)
-    _grant_initial_roles(hub, config, tx)
-    # Last, because once COMMITTEE administers a role the deployer (ADMIN) can no longer grant it.
-    _apply_role_admins(hub, tx)
-    _hand_over_admin(hub, deployer, config, tx)
+    # Hub configuration goes in two multicall transactions (AccessManager is Multicall), so a
+    # live network needs a handful of confirmations rather than one per setting.
+    deployer_is_committee = bool(config.agencies or config.officers)
+    hub.multicall(
+        _permission_calls(hub, suite.contracts)
+        + _role_setting_calls(hub, config)
+        + _grant_calls(hub, config)
+        + ([hub.grantRole.encode_input(role_id("COMMITTEE"), deployer, 0)] if deployer_is_committee else []),
+        tx,
+    )
+    _register_agencies(suite.contracts["AgencyDirectory"], config, tx)
+    # Role admins last: once COMMITTEE administers a role, the deployer (ADMIN) can no longer grant it.
+    hub.multicall(
+        ([hub.renounceRole.encode_input(role_id("COMMITTEE"), deployer)] if deployer_is_committee else [])
+        + _role_admin_calls(hub)
+        + _admin_handover_calls(hub, deployer, config),
+        tx,
+    )
     return suite
 
 
-def _apply_permissions(hub, contracts: dict, tx: dict) -> None:
+def _permission_calls(hub, contracts: dict) -> list[str]:
+    calls = []
     for contract_name, functions in PERMISSIONS.items():
         contract = contracts[contract_name]
         by_role: dict[str, list[str]] = {}
         for function_name, role in functions.items():
             by_role.setdefault(role, []).append(contract.signatures[function_name])
         for role, selectors in sorted(by_role.items()):
-            hub.setTargetFunctionRole(contract, selectors, role_id(role), tx)
+            calls.append(hub.setTargetFunctionRole.encode_input(contract, selectors, role_id(role)))
+    return calls
 
 
-def _apply_role_admins(hub, tx: dict) -> None:
-    for role in ROLES.values():
-        if role.admin != "ADMIN":
-            hub.setRoleAdmin(role.id, role_id(role.admin), tx)
-
-
-def _apply_role_settings(hub, config: DeployConfig, tx: dict) -> None:
+def _role_setting_calls(hub, config: DeployConfig) -> list[str]:
+    calls = []
     for role in ROLES.values():
         if role.name == "ADMIN":
             continue
-        hub.labelRole(role.id, role.label_en, tx)
+        calls.append(hub.labelRole.encode_input(role.id, role.label_en))
         if role.guardian:
-            hub.setRoleGuardian(role.id, role_id(role.guardian), tx)
-        grant_delay = config.grant_delays.get(role.name, 0)
-        if grant_delay:
-            hub.setGrantDelay(role.id, grant_delay, tx)
+            calls.append(hub.setRoleGuardian.encode_input(role.id, role_id(role.guardian)))
+        if config.grant_delays.get(role.name):
+            # AccessManager applies a new grant delay only after its minimum setback (5 days).
+            calls.append(hub.setGrantDelay.encode_input(role.id, config.grant_delays[role.name]))
+    return calls
 
 
-def _bootstrap_agencies(hub, directory, deployer: Account, config: DeployConfig, tx: dict) -> None:
+def _grant_calls(hub, config: DeployConfig) -> list[str]:
+    return [hub.grantRole.encode_input(role_id(g.role), g.account, g.execution_delay) for g in config.grants]
+
+
+def _register_agencies(directory, config: DeployConfig, tx: dict) -> None:
     """Agencies and officer assignments are committee acts; at genesis the deployer holds the
-    committee role briefly, without delay, to record them, then gives it up."""
-    if not config.agencies and not config.officers:
-        return
-    committee = role_id("COMMITTEE")
-    hub.grantRole(committee, deployer, 0, tx)
+    committee role, without delay, just long enough to record them."""
     for agency in config.agencies:
         directory.registerAgency(agency.id, agency.name, tx)
     for officer in config.officers:
         directory.assignOfficer(officer.account, officer.agency, tx)
-    hub.renounceRole(committee, deployer, tx)
 
 
-def _grant_initial_roles(hub, config: DeployConfig, tx: dict) -> None:
-    for grant in config.grants:
-        hub.grantRole(role_id(grant.role), grant.account, grant.execution_delay, tx)
+def _role_admin_calls(hub) -> list[str]:
+    return [hub.setRoleAdmin.encode_input(r.id, role_id(r.admin)) for r in ROLES.values() if r.admin != "ADMIN"]
 
 
-def _hand_over_admin(hub, deployer: Account, config: DeployConfig, tx: dict) -> None:
-    if not config.admins:
-        return
-    for admin in config.admins:
-        hub.grantRole(role_id("ADMIN"), admin.account, admin.execution_delay, tx)
-    if config.renounce_deployer_admin:
-        hub.renounceRole(role_id("ADMIN"), deployer, tx)
+def _admin_handover_calls(hub, deployer: Account, config: DeployConfig) -> list[str]:
+    calls = [hub.grantRole.encode_input(role_id("ADMIN"), a.account, a.execution_delay) for a in config.admins]
+    if config.admins and config.renounce_deployer_admin:
+        calls.append(hub.renounceRole.encode_input(role_id("ADMIN"), deployer))
+    return calls
 
 
 LOCAL_LIVE_NETWORKS = {"terang-local"}  # a live-type network pointing at the chain `make run` starts

@@ -53,6 +53,9 @@ class DeployConfig:
 
 
 def _account(value: Any, where: str, local_accounts: list[str]) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**160:
+        # YAML reads an unquoted 0x... address as a hexadecimal integer; take it back.
+        return f"0x{value:040x}"
     text = str(value)
     if text.startswith("dev:"):
         try:

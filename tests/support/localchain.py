@@ -1,0 +1,66 @@
+"""A real local chain for tests of the tooling and the gateway: anvil from node_modules on a free
+loopback port, stopped when the test is done."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from toolchain.run_local import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
+
+
+def rpc(url: str, method: str, params: list | None = None):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
+        payload = json.loads(response.read())
+    if "error" in payload:
+        raise RuntimeError(payload["error"])
+    return payload["result"]
+
+
+@contextlib.contextmanager
+def anvil(chain_id: int = 31337, block_time: int | None = None, accounts: int = 20) -> Iterator[str]:
+    port = free_port()
+    cmd = [str(ANVIL), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id),
+           "--accounts", str(accounts), "--silent"]
+    if block_time:
+        cmd += ["--block-time", str(block_time)]
+    process = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                rpc(url, "eth_chainId")
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("anvil did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+def deploy_local(url: str, manifest_dir: Path, config: Path | None = None) -> subprocess.CompletedProcess:
+    """Deploys the suite to a local chain the way `make run` does (network terang-local)."""
+    from toolchain.brownie_artifacts import clear_brownie_deployments
+
+    clear_brownie_deployments(31337)
+    env = {**os.environ, "TERANG_RPC_URL": url, "TERANG_MANIFEST_DIR": str(manifest_dir)}
+    if config:
+        env["TERANG_DEPLOY_CONFIG"] = str(config)
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "brownie"), "run", "scripts/deploy.py", "--network",
+                           "terang-local"], cwd=ROOT, env=env, capture_output=True, text=True)

@@ -1,0 +1,173 @@
+"""Deploying to a live network exactly as a user targets a consortium or public test network:
+a second node registered as the *live* brownie network `terang-live`, the deployer unlocked from an
+encrypted keystore, confirmations awaited on a chain that mines a block per second."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from eth_account import Account
+from web3 import Web3
+
+from app.chain.roles import role_id
+from tests.support.localchain import ROOT, anvil, rpc
+
+CONSORTIUM_CHAIN_ID = 7777
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+@pytest.fixture(scope="module")
+def live_node():
+    with anvil(chain_id=CONSORTIUM_CHAIN_ID, block_time=1, accounts=2) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def deployer_keystore(tmp_path_factory, live_node):
+    folder = tmp_path_factory.mktemp("keys")
+    account = Account.create()
+    password = "correct horse battery staple"
+    (folder / "deployer.json").write_text(json.dumps(Account.encrypt(account.key, password)))
+    (folder / "password").write_text(password)
+    funder = rpc(live_node, "eth_accounts")[0]
+    rpc(live_node, "eth_sendTransaction", [{"from": funder, "to": account.address, "value": hex(10**20)}])
+    return account.address, folder / "deployer.json", folder / "password"
+
+
+@pytest.fixture(scope="module")
+def consortium_config(tmp_path_factory):
+    committee = [Account.create().address for _ in range(2)]
+    guardian = Account.create().address
+    officer = Account.create().address
+    path = tmp_path_factory.mktemp("config") / "consortium.yaml"
+    path.write_text(
+        "agencies: [{id: 1001, name: Otorita Ibu Kota Nusantara}]\n"
+        "execution_delays: {ADMIN: 604800, COMMITTEE: 172800}\n"
+        "grant_delays: {COMMITTEE: 86400}\n"
+        f"grants:\n  ADMIN: [{committee[0]}, {committee[1]}]\n  COMMITTEE: [{committee[0]}, {committee[1]}]\n"
+        f"  GUARDIAN: [{guardian}]\n  AGENCY_OFFICER: [{{account: {officer}, agency: 1001}}]\n"
+        "renounce_deployer_admin: true\n"
+    )
+    return path, committee, guardian, officer
+
+
+def run_deploy(url, keystore, config, manifest_dir, *extra, **env_overrides):
+    env = {**os.environ, "TERANG_RPC_URL": url, "TERANG_DEPLOYER_KEYSTORE": str(keystore[1]),
+           "TERANG_DEPLOYER_PASSWORD_FILE": str(keystore[2]), "TERANG_CONFIRMATIONS": "2",
+           "TERANG_MANIFEST_DIR": str(manifest_dir), **env_overrides}
+    return subprocess.run([str(PYTHON), "-m", "toolchain.deploy", "--network", "terang-live", "--config",
+                           str(config), *extra], cwd=ROOT, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def deployed(live_node, deployer_keystore, consortium_config, tmp_path_factory):
+    manifest_dir = tmp_path_factory.mktemp("deployments")
+    result = run_deploy(live_node, deployer_keystore, consortium_config[0], manifest_dir)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    manifest = json.loads((manifest_dir / f"{CONSORTIUM_CHAIN_ID}.json").read_text())
+    return manifest, manifest_dir, result
+
+
+def hub_of(url, manifest):
+    w3 = Web3(Web3.HTTPProvider(url))
+    entry = manifest["contracts"]["AccessHub"]
+    return w3, w3.eth.contract(address=entry["address"], abi=entry["abi"])
+
+
+def test_manifest_records_chain_contracts_compiler_and_commit(deployed, deployer_keystore):
+    manifest = deployed[0]
+    assert manifest["chainId"] == CONSORTIUM_CHAIN_ID
+    assert manifest["network"] == "terang-live"
+    assert manifest["deployer"] == deployer_keystore[0]
+    assert set(manifest["contracts"]) == {"AccessHub", "AgencyDirectory", "SupplierRegistry"}
+    assert manifest["compiler"]["version"].startswith("0.8.28")
+    assert manifest["compiler"]["evm_version"] == "shanghai"
+    for entry in manifest["contracts"].values():
+        assert entry["blockNumber"] > 0 and entry["abi"] and entry["transactionHash"].startswith("0x")
+    assert len(manifest["gitCommit"] or "") in (0, 40)
+
+
+def test_deployment_waited_for_two_confirmations(deployed, live_node):
+    """brownie waits for `required_confs`: the last transaction has a block mined on top of it."""
+    manifest, _, result = deployed
+    assert "Waiting for confirmation" in result.stdout or "confirmed" in result.stdout
+    w3 = Web3(Web3.HTTPProvider(live_node))
+    last = max(entry["blockNumber"] for entry in manifest["contracts"].values())
+    assert w3.eth.block_number >= last + 1
+
+
+def test_roles_from_config_are_granted_and_deployer_gave_up_admin(deployed, live_node, consortium_config,
+                                                                  deployer_keystore):
+    manifest = deployed[0]
+    _, committee, guardian, officer = consortium_config
+    _, hub = hub_of(live_node, manifest)
+    for member in committee:
+        is_member, delay = hub.functions.hasRole(role_id("ADMIN"), member).call()
+        assert is_member and delay == 604800
+        is_member, delay = hub.functions.hasRole(role_id("COMMITTEE"), member).call()
+        assert is_member and delay == 172800
+    assert hub.functions.hasRole(role_id("GUARDIAN"), guardian).call()[0]
+    assert hub.functions.hasRole(role_id("AGENCY_OFFICER"), officer).call()[0]
+    assert not hub.functions.hasRole(role_id("ADMIN"), deployer_keystore[0]).call()[0]
+    assert not hub.functions.hasRole(role_id("COMMITTEE"), deployer_keystore[0]).call()[0]
+
+
+def test_grant_delay_takes_effect_after_the_hubs_minimum_setback(deployed, live_node):
+    """AccessManager applies a newly set grant delay only after minSetback (5 days), so the
+    genesis grants are immediate and the configured delay governs every later grant."""
+    _, hub = hub_of(live_node, deployed[0])
+    assert hub.functions.getRoleGrantDelay(role_id("COMMITTEE")).call() == 0
+    setback = hub.functions.minSetback().call()
+    rpc(live_node, "evm_increaseTime", [setback + 1])
+    rpc(live_node, "evm_mine")
+    assert hub.functions.getRoleGrantDelay(role_id("COMMITTEE")).call() == 86400
+
+
+def test_second_deployment_to_the_same_chain_is_refused(deployed, live_node, deployer_keystore, consortium_config):
+    result = run_deploy(live_node, deployer_keystore, consortium_config[0], deployed[1])
+    assert result.returncode != 0
+    assert "already has a Terang suite" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_forced_second_deployment_writes_a_new_manifest(deployed, live_node, deployer_keystore, consortium_config):
+    result = run_deploy(live_node, deployer_keystore, consortium_config[0], deployed[1], "--force")
+    assert result.returncode == 0, result.stderr[-1000:]
+    again = json.loads((deployed[1] / f"{CONSORTIUM_CHAIN_ID}.json").read_text())
+    assert again["contracts"]["AccessHub"]["address"] != deployed[0]["contracts"]["AccessHub"]["address"]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["--network", "mainnet-nope"], {}, "unknown network 'mainnet-nope'"),
+        (["--network", "terang-live"], {"TERANG_RPC_URL": ""}, "set TERANG_RPC_URL"),
+        (["--network", "terang-live"], {"TERANG_RPC_URL": "http://127.0.0.1:9"}, "cannot reach a JSON-RPC node"),
+        (["--network", "terang-live"], {"TERANG_CHAIN_ID": "999"}, "not TERANG_CHAIN_ID=999"),
+        (["--network", "terang-live"], {"TERANG_DEPLOYER_KEYSTORE": "/nonexistent.json"}, "TERANG_DEPLOYER_KEYSTORE"),
+        (["--network", "terang-live", "--config", "/nonexistent.yaml"], {}, "does not exist"),
+    ],
+)
+def test_bad_input_gets_one_line(live_node, deployer_keystore, args, env, message):
+    full_env = {**os.environ, "TERANG_RPC_URL": live_node, "TERANG_DEPLOYER_KEYSTORE": str(deployer_keystore[1]),
+                "TERANG_DEPLOYER_PASSWORD_FILE": str(deployer_keystore[2]), **env}
+    result = subprocess.run([str(PYTHON), "-m", "toolchain.deploy", *args], cwd=ROOT, env=full_env,
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert sys.executable  # the test ran in the gateway environment; the deploy ran in brownie's
+
+
+def test_wrong_keystore_password_is_one_line(live_node, deployer_keystore, consortium_config, tmp_path):
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not the password")
+    keystore = (deployer_keystore[0], deployer_keystore[1], wrong)
+    result = run_deploy(live_node, keystore, consortium_config[0], tmp_path, "--force")
+    assert result.returncode != 0
+    assert "cannot unlock" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,25 @@
+"""Brownie keeps its own record of live deployments under build/deployments/<chainid>/ and, on
+connecting, fails (ContractNotFound) when a recorded contract is gone, as it is on every fresh
+local chain. This project's record is the deployment manifest (deployments/<chain-id>.json), so
+brownie's is cleared before each deployment."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def clear_brownie_deployments(network_chainid: str | int, build_dir: Path = ROOT / "build") -> None:
+    deployments = build_dir / "deployments"
+    shutil.rmtree(deployments / str(network_chainid), ignore_errors=True)
+    map_file = deployments / "map.json"
+    if map_file.exists():
+        try:
+            mapping = json.loads(map_file.read_text())
+        except ValueError:
+            mapping = {}
+        mapping.pop(str(network_chainid), None)
+        map_file.write_text(json.dumps(mapping, indent=2, sort_keys=True))

@@ -1,0 +1,196 @@
+"""`make run`: a local chain on a free port, the suite deployed on it, the gateway on 127.0.0.1:8000.
+
+    python -m toolchain.run_local [--chain anvil|ganache] [--gateway-port 8000] [--check]
+
+Ctrl-C stops everything cleanly. `--check` starts everything, verifies /health, prints the summary
+and stops (for scripts and tests). Mistakes end in one line on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from toolchain.brownie_artifacts import clear_brownie_deployments
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "node_modules" / ".bin"
+LOCAL_CHAIN_ID = 31337  # the chain id of the `terang-local` brownie network
+ACCOUNTS = 20
+
+
+class RunError(Exception):
+    """A user-facing problem, printed as one line."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def chain_command(chain: str, port: int) -> list[str]:
+    if chain == "anvil":
+        return [str(BIN / "anvil"), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(LOCAL_CHAIN_ID),
+                "--accounts", str(ACCOUNTS), "--gas-limit", "30000000", "--silent"]
+    return [str(BIN / "ganache"), "--server.host", "127.0.0.1", "--server.port", str(port),
+            "--chain.chainId", str(LOCAL_CHAIN_ID), "--wallet.totalAccounts", str(ACCOUNTS),
+            "--wallet.deterministic", "--hardfork", "shanghai", "--miner.blockGasLimit", "30000000",
+            "--logging.quiet"]
+
+
+def rpc(url: str, method: str, params: list | None = None, timeout: float = 2.0):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback URL we built)
+        return json.loads(response.read())["result"]
+
+
+def wait_for(predicate, what: str, timeout: float, process: subprocess.Popen | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RunError(f"{what} exited with status {process.returncode} before it was ready")
+        try:
+            result = predicate()
+            if result:
+                return result
+        except (OSError, urllib.error.URLError, ValueError, KeyError):
+            pass
+        time.sleep(0.2)
+    raise RunError(f"{what} was not ready after {timeout:.0f} s")
+
+
+class Stack:
+    """The processes `make run` owns; stopped in reverse order, whatever happens."""
+
+    def __init__(self) -> None:
+        self.processes: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, cmd: list[str], env: dict | None = None, quiet: bool = False) -> subprocess.Popen:
+        process = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, start_new_session=True,
+            stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL if quiet else None,
+        )
+        self.processes.append((name, process))
+        return process
+
+    def stop(self) -> None:
+        for _name, process in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for _name, process in reversed(self.processes):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+
+def deploy(rpc_url: str, manifest_dir: Path) -> None:
+    clear_brownie_deployments(LOCAL_CHAIN_ID)
+    env = {**os.environ, "TERANG_RPC_URL": rpc_url, "TERANG_MANIFEST_DIR": str(manifest_dir),
+           "TERANG_FORCE_DEPLOY": "1"}  # a fresh chain every run: the old manifest is stale by definition
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "brownie"), "run", "scripts/deploy.py", "--network", "terang-local"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        tail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-1:] or ["no output"]
+        raise RunError(f"deployment failed: {tail[0]}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.chain not in ("anvil", "ganache"):
+        raise RunError(f"unknown chain {args.chain!r}; use CHAIN=anvil or CHAIN=ganache")
+    if port_in_use(args.gateway_port):
+        raise RunError(f"port {args.gateway_port} is already in use; stop what listens there or set "
+                       "GATEWAY_PORT=<free port>")
+    if not (BIN / args.chain).exists():
+        raise RunError(f"{args.chain} is not installed under node_modules; run `make setup`")
+    manifest_dir = Path(args.manifest_dir)
+    stack = Stack()
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
+    try:
+        chain_port = free_port()
+        rpc_url = f"http://127.0.0.1:{chain_port}"
+        chain = stack.start(args.chain, chain_command(args.chain, chain_port), quiet=True)
+        wait_for(lambda: rpc(rpc_url, "eth_chainId"), f"{args.chain} on port {chain_port}", 60, chain)
+        print(f"[1/3] {args.chain} is running at {rpc_url} (chain id {LOCAL_CHAIN_ID})", flush=True)
+        deploy(rpc_url, manifest_dir)
+        manifest = manifest_dir / f"{LOCAL_CHAIN_ID}.json"
+        print(f"[2/3] contracts deployed; manifest {manifest.relative_to(ROOT) if manifest.is_relative_to(ROOT) else manifest}",
+              flush=True)
+        env = {**os.environ, "TERANG_RPC_URL": rpc_url, "TERANG_CHAIN_ID": str(LOCAL_CHAIN_ID),
+               "TERANG_MANIFEST": str(manifest), "TERANG_PORT": str(args.gateway_port)}
+        gateway = stack.start("gateway", [sys.executable, "-m", "app"], env=env, quiet=args.check)
+        base = f"http://127.0.0.1:{args.gateway_port}"
+        health = wait_for(lambda: _get_json(base + "/health"), "the gateway", 60, gateway)
+        print(f"[3/3] gateway is serving at {base} (API docs {base}/docs)", flush=True)
+        print(summary(health, base, rpc_url), flush=True)
+        if args.check:
+            return 0
+        print("Press Ctrl-C to stop.", flush=True)
+        while all(p.poll() is None for _n, p in stack.processes):
+            time.sleep(0.5)
+        stopped = next(name for name, p in stack.processes if p.poll() is not None)
+        raise RunError(f"{stopped} stopped unexpectedly")
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+        return 0
+    finally:
+        stack.stop()
+
+
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def _get_json(url: str):
+    with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback URL we built)
+        return json.loads(response.read())
+
+
+def summary(health: dict, base: str, rpc_url: str) -> str:
+    lines = [
+        "",
+        "Terang is running:",
+        f"  chain      {rpc_url}  chain id {health['chainId']}  block {health['blockNumber']}",
+        f"  gateway    {base}  (health {base}/health, OpenAPI {base}/docs)",
+        "  contracts:",
+    ]
+    lines += [f"    {name:<18} {info['address']}" for name, info in health["contracts"].items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make run", description=__doc__.splitlines()[0])
+    parser.add_argument("--chain", default=os.environ.get("CHAIN", "anvil"))
+    parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT", "8000")))
+    parser.add_argument("--manifest-dir", default=str(ROOT / "deployments"))
+    parser.add_argument("--check", action="store_true", help="start, verify /health, print, stop")
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
