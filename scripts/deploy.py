@@ -18,7 +18,17 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brownie import AccessHub, AgencyDirectory, SupplierRegistry, accounts, network, web3
+from brownie import (
+    AccessHub,
+    AgencyDirectory,
+    SupplierRegistry,
+    TenderRanking,
+    Tenders,
+    TkdnRegistry,
+    accounts,
+    network,
+    web3,
+)
 from brownie._config import CONFIG
 from brownie.network.account import Account
 
@@ -29,7 +39,34 @@ from app.chain.manifest import build_manifest, manifest_path  # noqa: E402
 from app.chain.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
 from toolchain.deploy_config import DeployConfig, DeployConfigError, load_deploy_config  # noqa: E402
 
-CONTRACT_TYPES = {"AgencyDirectory": AgencyDirectory, "SupplierRegistry": SupplierRegistry}
+CONTRACT_TYPES = {
+    "AgencyDirectory": AgencyDirectory,
+    "SupplierRegistry": SupplierRegistry,
+    "TkdnRegistry": TkdnRegistry,
+    "Tenders": Tenders,
+}
+# Linked libraries (external functions), deployed before the contracts that use them; brownie links
+# a contract to the latest deployed instance of each library it needs.
+LIBRARY_TYPES = {"TenderRanking": TenderRanking}
+
+# Procurement figures of Perpres 16/2018 as amended (DOMAIN.md), fixed per deployment.
+TKDN_BMP_CAP_BPS = 1_500  # BMP counts at most 15%
+TENDER_POLICY = {
+    "preferenceHpsThreshold": 1_000_000_000,  # preference only for goods with HPS > Rp1 miliar
+    "preferenceMinTkdnBps": 2_500,  # ... and an offered TKDN of at least 25%
+    "maxPreferenceBps": 2_500,  # preference at most 25%
+    "domesticOnlyMinBps": 4_000,  # "domestic only": TKDN + BMP >= 40%
+    "umkmReservationCeiling": 15_000_000_000,  # UMKM reservation up to Rp15 miliar
+    "addendumNotice": 3 * 24 * 3600,  # a late addendum leaves bidders at least three days
+}
+TENDER_POLICY_FIELDS = (
+    "preferenceHpsThreshold",
+    "preferenceMinTkdnBps",
+    "maxPreferenceBps",
+    "domesticOnlyMinBps",
+    "umkmReservationCeiling",
+    "addendumNotice",
+)
 
 
 class DeployError(Exception):
@@ -41,9 +78,10 @@ class Suite:
     hub: object
     contracts: dict[str, object] = field(default_factory=dict)
     receipts: dict[str, object] = field(default_factory=dict)
+    libraries: dict[str, object] = field(default_factory=dict)
 
     def all(self) -> dict[str, object]:
-        return {"AccessHub": self.hub, **self.contracts}
+        return {"AccessHub": self.hub, **self.libraries, **self.contracts}
 
 
 def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None) -> Suite:
@@ -54,7 +92,19 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
     args_by_contract = {
         "AgencyDirectory": (hub,),
         "SupplierRegistry": lambda: (hub, suite.contracts["AgencyDirectory"]),
+        "TkdnRegistry": (hub, TKDN_BMP_CAP_BPS),
+        "Tenders": lambda: (
+            hub,
+            suite.contracts["AgencyDirectory"],
+            suite.contracts["SupplierRegistry"],
+            suite.contracts["TkdnRegistry"],
+            tuple(TENDER_POLICY[key] for key in TENDER_POLICY_FIELDS),
+        ),
     }
+    for name, library_type in LIBRARY_TYPES.items():
+        library = library_type.deploy(tx)
+        suite.libraries[name] = library
+        suite.receipts[name] = library.tx
     for name in MANAGED_CONTRACTS:
         args = args_by_contract[name]
         contract = CONTRACT_TYPES[name].deploy(*(args() if callable(args) else args), tx)

@@ -70,12 +70,43 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
+    "TkdnRegistry": {
+        "certifyProduct": "TKDN_CERTIFIER",
+        "revokeCertificate": "TKDN_CERTIFIER",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
+    # Tender acts are the agency's (PPK/Pokja). The hub admits any AGENCY_OFFICER; the contract then
+    # requires an officer of the tender's own agency (AgencyDirectory), and for technical scores an
+    # evaluator appointed to that tender. No separate evaluator role: the Pokja are agency officers.
+    "Tenders": {
+        "announceTender": "AGENCY_OFFICER",
+        "amendTender": "AGENCY_OFFICER",
+        "cancelTender": "AGENCY_OFFICER",
+        "appointEvaluators": "AGENCY_OFFICER",
+        "submitTechnicalScores": "AGENCY_OFFICER",
+        "resolveObjection": "AGENCY_OFFICER",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
 }
 
 # State-changing functions that are deliberately open to any caller, each guarded inside the
 # contract (e.g. only the supplier's own key may rotate it).
 PUBLIC_FUNCTIONS: dict[str, set[str]] = {
     "SupplierRegistry": {"rotateKey"},
+    # Bids come from a registered supplier's key or carry its EIP-712 signature (relayed by anyone,
+    # e.g. the gateway); evaluation and finalisation follow published rules, so anyone may trigger
+    # them once due; objections only from a losing bidder's key.
+    "Tenders": {
+        "commitBid",
+        "commitBidBySig",
+        "revealBid",
+        "revealBidBySig",
+        "evaluate",
+        "fileObjection",
+        "finalizeAward",
+    },
 }
 
 # The deployables that take the hub in their constructor, in deployment order.

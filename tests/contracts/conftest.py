@@ -140,3 +140,7 @@ def active_supplier(register_supplier, registry, officer2):
 
 
 __all__ = ["IKN", "PU", "hmac_id", "role_id"]
+
+
+# Tender and TKDN fixtures (tenders, tkdn, certifier, products, kit, bidders, signer_supplier).
+from tests.contracts.tender_fixtures import *  # noqa: E402,F401,F403
