@@ -1,0 +1,217 @@
+"""Sealed bids: only a hash is on chain before the reveal; re-commit replaces; no commit after the
+deadline; no reveal outside its window; each refused reveal names its own error."""
+
+import brownie
+from brownie import accounts, chain, web3
+
+from app.chain import bids as bidlib
+from tests.contracts.tender_fixtures import B_SEALED, B_VALID, DAY, error, hx, product_id
+
+PRICE = 1_500_000_000
+
+
+def test_only_a_hash_of_the_bid_is_on_chain_before_reveal(kit, tenders, bidders, products):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    bid = kit.commit(account, supplier_id, tender_id, PRICE, ["P50"])
+    stored = tenders.getBid(tender_id, supplier_id).dict()
+    assert stored["status"] == B_SEALED
+    assert hx(stored["sealedBid"]) == hx(bidlib.sealed_bid(bid.commitment, bid.commit_seq))
+    assert stored["price"] == 0 and stored["hea"] == 0 and stored["tkdnBps"] == 0
+    # Neither the price nor the product appears anywhere in the commit transaction's input or logs.
+    tx = chain.get_transaction(chain[-1].transactions[-1])
+    needle = PRICE.to_bytes(32, "big").hex()
+    assert needle not in tx.input and bytes(products["P50"]).hex() not in tx.input
+    assert all(needle not in str(log["data"]) for log in web3.eth.get_transaction_receipt(tx.txid)["logs"])
+
+
+def test_recommit_replaces_the_earlier_bid(kit, tenders, bidders):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    first = kit.commit(account, supplier_id, tender_id, PRICE)
+    second = kit.commit(account, supplier_id, tender_id, PRICE - 1)
+    assert second.commit_seq == first.commit_seq + 1
+    assert kit.tender(tender_id)["bidderCount"] == 1
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("TenderCommitmentMismatch", tender_id, supplier_id, first.commitment)):
+        kit.reveal(tender_id, first)
+    tx = kit.reveal(tender_id, second)
+    assert tx.events["BidRevealed"]["price"] == PRICE - 1
+
+
+def test_recommit_is_recorded_as_replacement(kit, tenders, bidders):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    kit.commit(account, supplier_id, tender_id, PRICE)
+    tx = tenders.commitBid(tender_id, b"\x01" * 32, {"from": account})
+    assert tx.events["BidCommitted"]["replaced"] is True
+
+
+def test_no_commit_after_the_deadline(kit, bidders):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("TenderCommitClosed", tender_id, kit.tender(tender_id)["commitDeadline"])):
+        kit.commit(account, supplier_id, tender_id, PRICE)
+
+
+def test_only_registered_suppliers_commit(kit, tenders, outsider):
+    tender_id = kit.announce()
+    with brownie.reverts(error("TenderNotASupplier", outsider)):
+        tenders.commitBid(tender_id, b"\x01" * 32, {"from": outsider})
+
+
+def test_no_reveal_before_the_commit_deadline_or_after_the_reveal_deadline(kit, bidders):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    bid = kit.commit(account, supplier_id, tender_id, PRICE)
+    tender = kit.tender(tender_id)
+    window = (tender_id, tender["commitDeadline"], tender["revealDeadline"])
+    with brownie.reverts(error("TenderNotInRevealPeriod", *window)):
+        kit.reveal(tender_id, bid)
+    kit.to_evaluation(tender_id)
+    with brownie.reverts(error("TenderNotInRevealPeriod", *window)):
+        kit.reveal(tender_id, bid)
+
+
+def test_reveal_records_price_tkdn_and_hea(kit, bidders, products):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce(preferenceBps=2500)
+    bid = kit.commit(account, supplier_id, tender_id, 1_000_000_000, ["P50", "P30"])
+    kit.to_reveal(tender_id)
+    event = kit.reveal(tender_id, bid).events["BidRevealed"]
+    # The bid's TKDN is that of its weakest claimed product: 30%; HEA = (1 - 0.30 * 0.25) * HP.
+    assert (event["price"], event["tkdnBps"], event["hea"]) == (1_000_000_000, 3000, 925_000_000)
+    assert kit.tenders.getBid(tender_id, supplier_id)["status"] == B_VALID
+
+
+def test_reveal_with_wrong_salt_is_refused(kit, bidders):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    bid = kit.commit(account, supplier_id, tender_id, PRICE)
+    kit.to_reveal(tender_id)
+    bid.salt = b"\x02" * 32
+    wrong = bidlib.commitment(tender_id, supplier_id, PRICE, [], bid.salt)
+    with brownie.reverts(error("TenderCommitmentMismatch", tender_id, supplier_id, wrong)):
+        kit.reveal(tender_id, bid)
+
+
+def test_reveal_cannot_happen_twice(kit, bidders):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    bid = kit.commit(account, supplier_id, tender_id, PRICE)
+    kit.to_reveal(tender_id)
+    kit.reveal(tender_id, bid)
+    with brownie.reverts(error("TenderBidAlreadyRevealed", tender_id, supplier_id)):
+        kit.reveal(tender_id, bid)
+
+
+def test_reveal_without_commit_is_refused(kit, bidders):
+    account, supplier_id = bidders[1]
+    tender_id = kit.announce()
+    kit.commit(*bidders[0], tender_id, PRICE)
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("TenderNoBid", tender_id, supplier_id)):
+        kit.tenders.revealBid(tender_id, (PRICE, [], b"\x01" * 32, 1), {"from": account})
+
+
+def test_price_above_hps_is_refused(kit, bidders):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce(hps=2_000_000_000)
+    bid = kit.commit(account, supplier_id, tender_id, 2_000_000_001)
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("TenderPriceAboveHps", tender_id, 2_000_000_001, 2_000_000_000)):
+        kit.reveal(tender_id, bid)
+
+
+def test_expired_tkdn_claim_is_refused(kit, tkdn, certifier, bidders):
+    account, supplier_id = bidders[0]
+    until = chain.time() + 8 * DAY  # expires during the reveal period
+    tkdn.certifyProduct(product_id("SHORT"), 6000, 0, until, b"\x01" * 32, {"from": certifier})
+    tender_id = kit.announce(commit_in=7 * DAY)
+    bid = kit.commit(account, supplier_id, tender_id, PRICE, ["SHORT"])
+    kit.sleep_until(until + 1)
+    with brownie.reverts(error("TkdnCertificateExpired", product_id("SHORT"), until)):
+        kit.reveal(tender_id, bid)
+
+
+def test_false_tkdn_claim_is_refused(kit, bidders, products):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    bid = kit.commit(account, supplier_id, tender_id, PRICE, ["P50", "UNCERTIFIED"])
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("TkdnProductNotCertified", product_id("UNCERTIFIED"))):
+        kit.reveal(tender_id, bid)
+
+
+def test_revoked_tkdn_claim_is_refused(kit, tkdn, certifier, bidders, products):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    bid = kit.commit(account, supplier_id, tender_id, PRICE, ["P50"])
+    tkdn.revokeCertificate(products["P50"], b"\x03" * 32, {"from": certifier})
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("TkdnCertificateRevoked", products["P50"])):
+        kit.reveal(tender_id, bid)
+
+
+def test_blacklisted_supplier_cannot_reveal(kit, registry, officer, bidders):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    bid = kit.commit(account, supplier_id, tender_id, PRICE)
+    now = chain.time()
+    registry.blacklistSupplier(supplier_id, now, now + 365 * DAY, b"\x04" * 32, {"from": officer})
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("SupplierBlacklistedUntil", supplier_id, now + 365 * DAY)):
+        kit.reveal(tender_id, bid)
+
+
+def test_unverified_supplier_cannot_reveal(kit, register_supplier):
+    account = accounts.add("0x" + "6b" * 32)
+    accounts[0].transfer(account, "1 ether")
+    supplier_id = register_supplier(account, "pt-belum-diverifikasi")
+    tender_id = kit.announce()
+    bid = kit.commit(account, supplier_id, tender_id, PRICE)
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("SupplierNotVerified", supplier_id)):
+        kit.reveal(tender_id, bid)
+
+
+def test_umkm_reservation_refuses_a_large_business(kit, bidders):
+    tender_id = kit.announce(umkmReserved=True)
+    large = kit.commit(*bidders[0], tender_id, PRICE)
+    small = kit.commit(*bidders[2], tender_id, PRICE)
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("TenderReservedForUmkm", tender_id, bidders[0][1])):
+        kit.reveal(tender_id, large)
+    kit.reveal(tender_id, small)
+
+
+def test_domestic_only_requires_products_meeting_the_threshold(kit, bidders, products):
+    tender_id = kit.announce(domesticOnly=True)
+    none = kit.commit(*bidders[0], tender_id, PRICE)
+    low = kit.commit(*bidders[1], tender_id, PRICE, ["P20"])  # TKDN + BMP 25% < 40%
+    ok = kit.commit(*bidders[2], tender_id, PRICE, ["P30"])  # 30% + 15% = 45%
+    kit.to_reveal(tender_id)
+    with brownie.reverts(error("TenderDomesticProductRequired", tender_id)):
+        kit.reveal(tender_id, none)
+    with brownie.reverts(error("TenderDomesticContentTooLow", products["P20"], 2500, 4000)):
+        kit.reveal(tender_id, low)
+    kit.reveal(tender_id, ok)
+
+
+def test_a_bid_survives_key_rotation(kit, registry, bidders):
+    account, supplier_id = bidders[0]
+    tender_id = kit.announce()
+    bid = kit.commit(account, supplier_id, tender_id, PRICE)
+    new_key = accounts.add("0x" + "7c" * 32)
+    accounts[0].transfer(new_key, "1 ether")
+    registry.rotateKey(new_key, {"from": account})
+    kit.to_reveal(tender_id)
+    assert kit.reveal(tender_id, bid, sender=new_key).events["BidRevealed"]["supplierId"] == supplier_id
+
+
+def test_pause_stops_bidding(kit, tenders, guardian, bidders):
+    tender_id = kit.announce()
+    tenders.pause({"from": guardian})
+    with brownie.reverts(error("EnforcedPause")):
+        kit.commit(*bidders[0], tender_id, PRICE)
