@@ -53,6 +53,34 @@ def decimal(raw: str) -> float:
     return value
 
 
+def at_least(minimum: int) -> Parser:
+    """A natural number no smaller than `minimum`."""
+
+    def parse(raw: str) -> int:
+        value = natural(raw)
+        if value < minimum:
+            raise ValueError(f"expected a natural number of at least {minimum}")
+        return value
+
+    return parse
+
+
+def fraction_below_one(raw: str) -> float:
+    """A decimal in [0, 1): a share of something, like a margin below a threshold."""
+    value = decimal(raw)
+    if not 0.0 <= value < 1.0:
+        raise ValueError("expected a decimal from 0 up to (not including) 1")
+    return value
+
+
+def share(raw: str) -> float:
+    """A decimal in [0, 1]."""
+    value = decimal(raw)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError("expected a decimal from 0 to 1")
+    return value
+
+
 def text(raw: str) -> str:
     return raw
 
