@@ -35,7 +35,11 @@ def fused_multiply_add(a: float, b: float, c: float) -> float:
     """a * b + c with one rounding, like Rust's `mul_add` (math.fma arrives only in Python 3.13)."""
     if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(c)):
         return a * b + c
-    return float(Fraction(a) * Fraction(b) + Fraction(c))
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    try:
+        return float(exact)
+    except OverflowError:  # beyond the largest float: IEEE rounds to infinity
+        return math.inf if exact > 0 else -math.inf
 
 
 def quartiles(values: Iterable[float]) -> tuple[float, float]:

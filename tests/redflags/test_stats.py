@@ -31,3 +31,8 @@ def test_fused_multiply_add_rounds_once():
     # 0.1 * 10 - 1 is 0 with two roundings, but 2**-54 exactly.
     assert 0.1 * 10.0 - 1.0 == 0.0
     assert fused_multiply_add(0.1, 10.0, -1.0) == 2.0**-54
+
+
+def test_fused_multiply_add_overflows_to_infinity_like_ieee():
+    assert fused_multiply_add(1e308, 1.5, 1e308) == math.inf
+    assert fused_multiply_add(-1e308, 1.5, -1e308) == -math.inf
