@@ -20,8 +20,12 @@ def main() -> int:
     try:
         settings = get_settings()
     except ValueError as exc:
-        print(f"error: invalid TERANG_* setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}"
-              if hasattr(exc, "errors") else f"error: {exc}", file=sys.stderr)
+        print(
+            f"error: invalid TERANG_* setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}"
+            if hasattr(exc, "errors")
+            else f"error: {exc}",
+            file=sys.stderr,
+        )
         return 2
     try:
         chain = connect(settings)
@@ -33,8 +37,10 @@ def main() -> int:
         try:
             sock.bind((settings.host, settings.port))
         except OSError:
-            print(f"error: {settings.host}:{settings.port} is already in use; set TERANG_PORT to a free port",
-                  file=sys.stderr)
+            print(
+                f"error: {settings.host}:{settings.port} is already in use; set TERANG_PORT to a free port",
+                file=sys.stderr,
+            )
             return 2
     uvicorn.run(create_app(settings, chain), host=settings.host, port=settings.port, log_level="info")
     return 0

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     default_language: Literal["id", "en"] = "id"
+    # SQLite by default (one process); PostgreSQL (postgresql+psycopg://...) for several replicas.
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'terang.db'}"
+    # Transactions: how many blocks on top of a receipt before it counts, and how long to wait.
+    confirmations: int = Field(default=1, ge=1)
+    receipt_timeout_seconds: float = Field(default=120.0, gt=0)
 
 
 def get_settings() -> Settings:

@@ -18,13 +18,17 @@ def main() -> int:
         return 1
     node = shutil.which("node")
     if node is None or shutil.which("npm") is None:
-        print(f"error: Node.js {NODE_MAJOR_MIN}+ with npm is required (Debian: apt-get install nodejs npm)",
-              file=sys.stderr)
+        print(
+            f"error: Node.js {NODE_MAJOR_MIN}+ with npm is required (Debian: apt-get install nodejs npm)",
+            file=sys.stderr,
+        )
         return 1
     version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
     if int(version.lstrip("v").split(".")[0]) < NODE_MAJOR_MIN:
-        print(f"error: Node.js {version} found; this project needs Node.js {NODE_MAJOR_MIN} or newer",
-              file=sys.stderr)
+        print(
+            f"error: Node.js {version} found; this project needs Node.js {NODE_MAJOR_MIN} or newer",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

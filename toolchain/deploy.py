@@ -10,17 +10,15 @@ keystore, never a raw key), TERANG_CONFIRMATIONS (default 2). Runs scripts/deplo
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import yaml
 
 from toolchain.brownie_artifacts import clear_brownie_deployments
+from toolchain.jsonrpc import JsonRpcError, rpc
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_NETWORKS = {"terang-local"}
@@ -36,37 +34,42 @@ def project_live_networks() -> dict[str, dict]:
 
 
 def chain_id_at(url: str) -> int:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (operator-given RPC URL)
-            return int(json.loads(response.read())["result"], 16)
-    except (OSError, urllib.error.URLError, ValueError, KeyError) as exc:
+        return int(rpc(url, "eth_chainId", timeout=10), 16)
+    except (OSError, ValueError, KeyError, JsonRpcError) as exc:
         raise DeployInputError(f"cannot reach a JSON-RPC node at {url} ({exc.__class__.__name__})") from None
 
 
 def check(args: argparse.Namespace) -> dict[str, str]:
     networks = project_live_networks()
     if args.network not in networks:
-        raise DeployInputError(f"unknown network {args.network!r}; this project deploys to: {', '.join(networks)}")
+        raise DeployInputError(
+            f"unknown network {args.network!r}; this project deploys to: {', '.join(networks)}"
+        )
     url = os.environ.get("TERANG_RPC_URL")
     if not url:
         raise DeployInputError("set TERANG_RPC_URL to the node's JSON-RPC URL (e.g. http://10.0.0.5:8545)")
     chain_id = chain_id_at(url)
     expected = os.environ.get("TERANG_CHAIN_ID")
     if expected and int(expected) != chain_id:
-        raise DeployInputError(f"the node at {url} is chain {chain_id}, not TERANG_CHAIN_ID={expected}; wrong node?")
+        raise DeployInputError(
+            f"the node at {url} is chain {chain_id}, not TERANG_CHAIN_ID={expected}; wrong node?"
+        )
     if not Path(args.config).is_file():
         raise DeployInputError(f"deploy config {args.config} does not exist")
     if args.network not in LOCAL_NETWORKS:
         keystore = os.environ.get("TERANG_DEPLOYER_KEYSTORE")
         if not keystore or not Path(keystore).is_file():
-            raise DeployInputError("set TERANG_DEPLOYER_KEYSTORE to the deployer's encrypted JSON keystore file")
+            raise DeployInputError(
+                "set TERANG_DEPLOYER_KEYSTORE to the deployer's encrypted JSON keystore file"
+            )
         password_file = os.environ.get("TERANG_DEPLOYER_PASSWORD_FILE")
         if password_file and not Path(password_file).is_file():
             raise DeployInputError(f"TERANG_DEPLOYER_PASSWORD_FILE {password_file} does not exist")
         if not password_file and not sys.stdin.isatty():
-            raise DeployInputError("set TERANG_DEPLOYER_PASSWORD_FILE (no terminal to ask for the keystore password)")
+            raise DeployInputError(
+                "set TERANG_DEPLOYER_PASSWORD_FILE (no terminal to ask for the keystore password)"
+            )
     clear_brownie_deployments(networks[args.network]["chainid"])
     env = {**os.environ, "TERANG_DEPLOY_CONFIG": str(Path(args.config).resolve())}
     if args.force:
@@ -77,7 +80,9 @@ def check(args: argparse.Namespace) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m toolchain.deploy", description=__doc__.splitlines()[0])
     parser.add_argument("--network", required=True)
-    parser.add_argument("--config", default=os.environ.get("TERANG_DEPLOY_CONFIG", str(ROOT / "deploy" / "local.yaml")))
+    parser.add_argument(
+        "--config", default=os.environ.get("TERANG_DEPLOY_CONFIG", str(ROOT / "deploy" / "local.yaml"))
+    )
     parser.add_argument("--force", action="store_true", help="deploy even if the chain already has a suite")
     args = parser.parse_args(argv)
     try:
@@ -86,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     brownie = Path(sys.executable).parent / "brownie"
-    return subprocess.call([str(brownie), "run", "scripts/deploy.py", "--network", args.network], cwd=ROOT, env=env)
+    return subprocess.call(
+        [str(brownie), "run", "scripts/deploy.py", "--network", args.network], cwd=ROOT, env=env
+    )
 
 
 if __name__ == "__main__":

@@ -89,7 +89,9 @@ def load_deploy_config(path: str | Path, local_accounts: list[str]) -> DeployCon
         raise DeployConfigError(f"deploy config {path} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise DeployConfigError(f"deploy config {path} must be a mapping")
-    config = DeployConfig(source=path, renounce_deployer_admin=bool(data.get("renounce_deployer_admin", False)))
+    config = DeployConfig(
+        source=path, renounce_deployer_admin=bool(data.get("renounce_deployer_admin", False))
+    )
     delays = data.get("execution_delays", {}) or {}
     for name in delays:
         if name not in ROLES:

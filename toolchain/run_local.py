@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from toolchain.brownie_artifacts import clear_brownie_deployments
+from toolchain.jsonrpc import rpc
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "node_modules" / ".bin"
@@ -45,19 +46,37 @@ def port_in_use(port: int) -> bool:
 
 def chain_command(chain: str, port: int) -> list[str]:
     if chain == "anvil":
-        return [str(BIN / "anvil"), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(LOCAL_CHAIN_ID),
-                "--accounts", str(ACCOUNTS), "--gas-limit", "30000000", "--silent"]
-    return [str(BIN / "ganache"), "--server.host", "127.0.0.1", "--server.port", str(port),
-            "--chain.chainId", str(LOCAL_CHAIN_ID), "--wallet.totalAccounts", str(ACCOUNTS),
-            "--wallet.deterministic", "--hardfork", "shanghai", "--miner.blockGasLimit", "30000000",
-            "--logging.quiet"]
-
-
-def rpc(url: str, method: str, params: list | None = None, timeout: float = 2.0):
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback URL we built)
-        return json.loads(response.read())["result"]
+        return [
+            str(BIN / "anvil"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--chain-id",
+            str(LOCAL_CHAIN_ID),
+            "--accounts",
+            str(ACCOUNTS),
+            "--gas-limit",
+            "30000000",
+            "--silent",
+        ]
+    return [
+        str(BIN / "ganache"),
+        "--server.host",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--chain.chainId",
+        str(LOCAL_CHAIN_ID),
+        "--wallet.totalAccounts",
+        str(ACCOUNTS),
+        "--wallet.deterministic",
+        "--hardfork",
+        "shanghai",
+        "--miner.blockGasLimit",
+        "30000000",
+        "--logging.quiet",
+    ]
 
 
 def wait_for(predicate, what: str, timeout: float, process: subprocess.Popen | None = None):
@@ -81,10 +100,16 @@ class Stack:
     def __init__(self) -> None:
         self.processes: list[tuple[str, subprocess.Popen]] = []
 
-    def start(self, name: str, cmd: list[str], env: dict | None = None, quiet: bool = False) -> subprocess.Popen:
+    def start(
+        self, name: str, cmd: list[str], env: dict | None = None, quiet: bool = False
+    ) -> subprocess.Popen:
         process = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL if quiet else None,
+            cmd,
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL if quiet else None,
+            stderr=subprocess.DEVNULL if quiet else None,
         )
         self.processes.append((name, process))
         return process
@@ -104,11 +129,18 @@ class Stack:
 
 def deploy(rpc_url: str, manifest_dir: Path) -> None:
     clear_brownie_deployments(LOCAL_CHAIN_ID)
-    env = {**os.environ, "TERANG_RPC_URL": rpc_url, "TERANG_MANIFEST_DIR": str(manifest_dir),
-           "TERANG_FORCE_DEPLOY": "1"}  # a fresh chain every run: the old manifest is stale by definition
+    env = {
+        **os.environ,
+        "TERANG_RPC_URL": rpc_url,
+        "TERANG_MANIFEST_DIR": str(manifest_dir),
+        "TERANG_FORCE_DEPLOY": "1",
+    }  # a fresh chain every run: the old manifest is stale by definition
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "brownie"), "run", "scripts/deploy.py", "--network", "terang-local"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         tail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-1:] or ["no output"]
@@ -119,8 +151,10 @@ def run(args: argparse.Namespace) -> int:
     if args.chain not in ("anvil", "ganache"):
         raise RunError(f"unknown chain {args.chain!r}; use CHAIN=anvil or CHAIN=ganache")
     if port_in_use(args.gateway_port):
-        raise RunError(f"port {args.gateway_port} is already in use; stop what listens there or set "
-                       "GATEWAY_PORT=<free port>")
+        raise RunError(
+            f"port {args.gateway_port} is already in use; stop what listens there or set "
+            "GATEWAY_PORT=<free port>"
+        )
     if not (BIN / args.chain).exists():
         raise RunError(f"{args.chain} is not installed under node_modules; run `make setup`")
     manifest_dir = Path(args.manifest_dir)
@@ -134,10 +168,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"[1/3] {args.chain} is running at {rpc_url} (chain id {LOCAL_CHAIN_ID})", flush=True)
         deploy(rpc_url, manifest_dir)
         manifest = manifest_dir / f"{LOCAL_CHAIN_ID}.json"
-        print(f"[2/3] contracts deployed; manifest {manifest.relative_to(ROOT) if manifest.is_relative_to(ROOT) else manifest}",
-              flush=True)
-        env = {**os.environ, "TERANG_RPC_URL": rpc_url, "TERANG_CHAIN_ID": str(LOCAL_CHAIN_ID),
-               "TERANG_MANIFEST": str(manifest), "TERANG_PORT": str(args.gateway_port)}
+        shown = manifest.relative_to(ROOT) if manifest.is_relative_to(ROOT) else manifest
+        print(f"[2/3] contracts deployed; manifest {shown}", flush=True)
+        env = {
+            **os.environ,
+            "TERANG_RPC_URL": rpc_url,
+            "TERANG_CHAIN_ID": str(LOCAL_CHAIN_ID),
+            "TERANG_MANIFEST": str(manifest),
+            "TERANG_PORT": str(args.gateway_port),
+        }
         gateway = stack.start("gateway", [sys.executable, "-m", "app"], env=env, quiet=args.check)
         base = f"http://127.0.0.1:{args.gateway_port}"
         health = wait_for(lambda: _get_json(base + "/health"), "the gateway", 60, gateway)
@@ -162,7 +201,7 @@ def _interrupt(_signum, _frame):
 
 
 def _get_json(url: str):
-    with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback URL we built)
+    with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (http://127.0.0.1 built here)
         return json.loads(response.read())
 
 

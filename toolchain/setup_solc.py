@@ -42,10 +42,8 @@ def launcher_text() -> str:
 def write_launcher(folder: Path, version: str, overwrite_foreign: bool) -> Path | None:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"solc-v{version}"
-    if target.exists() and MARKER not in target.read_text(errors="replace"):
-        if not overwrite_foreign:
-            # A real native solc of the same version is as good as ours: leave it alone.
-            return None
+    if target.exists() and MARKER not in target.read_text(errors="replace") and not overwrite_foreign:
+        return None  # a real native solc of the same version is as good as ours: leave it alone
     if not target.exists() or target.read_text(errors="replace") != launcher_text():
         target.write_text(launcher_text())
     target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)

@@ -41,8 +41,12 @@ def problem(request: Request, status: int, code: str, detail: str | None = None,
         **({"detail": detail} if detail else {}),
         **extra,
     }
-    return JSONResponse(status_code=status, content=body, media_type="application/problem+json",
-                        headers={"Content-Language": lang})
+    return JSONResponse(
+        status_code=status,
+        content=body,
+        media_type="application/problem+json",
+        headers={"Content-Language": lang},
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:

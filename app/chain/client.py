@@ -36,14 +36,15 @@ def connect(settings: Settings) -> ChainClient:
         ) from None
     if settings.chain_id is not None and chain_id != settings.chain_id:
         raise ChainUnavailable(
-            f"the node at {settings.rpc_url} reports chain {chain_id}, expected TERANG_CHAIN_ID={settings.chain_id}"
+            f"the node at {settings.rpc_url} reports chain {chain_id}, "
+            f"expected TERANG_CHAIN_ID={settings.chain_id}"
         )
     path = settings.manifest or manifest_path(settings.manifest_dir, chain_id)
     manifest = load_manifest(path, expected_chain_id=chain_id)
     hub = manifest.contracts.get("AccessHub")
     if hub is None or len(w3.eth.get_code(Web3.to_checksum_address(hub.address))) == 0:
         raise ChainUnavailable(
-            f"manifest {path} names contracts that chain {chain_id} does not have (was the chain restarted?); "
-            "deploy again"
+            f"manifest {path} names contracts that chain {chain_id} does not have "
+            "(was the chain restarted?); deploy again"
         )
     return ChainClient(web3=w3, manifest=manifest)

@@ -31,14 +31,25 @@ def test_unknown_path_is_a_problem_document_in_the_requested_language(client):
 
 
 def serve(env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app"], cwd=ROOT, env={**os.environ, **env}, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "app"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_gateway_refuses_a_chain_id_other_than_expected(chain_url, manifest_dir):
-    result = serve({"TERANG_RPC_URL": chain_url, "TERANG_MANIFEST_DIR": str(manifest_dir), "TERANG_CHAIN_ID": "7"})
+    result = serve(
+        {"TERANG_RPC_URL": chain_url, "TERANG_MANIFEST_DIR": str(manifest_dir), "TERANG_CHAIN_ID": "7"}
+    )
     assert result.returncode == 2
-    assert result.stderr.strip() == f"error: the node at {chain_url} reports chain 31337, expected TERANG_CHAIN_ID=7"
+    assert (
+        result.stderr.strip()
+        == f"error: the node at {chain_url} reports chain 31337, expected TERANG_CHAIN_ID=7"
+    )
 
 
 def test_gateway_refuses_a_manifest_for_another_chain(chain_url, manifest_dir, tmp_path):

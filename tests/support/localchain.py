@@ -4,39 +4,42 @@ loopback port, stopped when the test is done."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from toolchain.jsonrpc import rpc
 from toolchain.run_local import free_port
+
+__all__ = ["anvil", "deploy_local", "rpc", "ROOT"]
 
 ROOT = Path(__file__).resolve().parents[2]
 ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
 
 
-def rpc(url: str, method: str, params: list | None = None):
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
-        payload = json.loads(response.read())
-    if "error" in payload:
-        raise RuntimeError(payload["error"])
-    return payload["result"]
-
-
 @contextlib.contextmanager
 def anvil(chain_id: int = 31337, block_time: int | None = None, accounts: int = 20) -> Iterator[str]:
     port = free_port()
-    cmd = [str(ANVIL), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id),
-           "--accounts", str(accounts), "--silent"]
+    cmd = [
+        str(ANVIL),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--chain-id",
+        str(chain_id),
+        "--accounts",
+        str(accounts),
+        "--silent",
+    ]
     if block_time:
         cmd += ["--block-time", str(block_time)]
-    process = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -62,5 +65,10 @@ def deploy_local(url: str, manifest_dir: Path, config: Path | None = None) -> su
     env = {**os.environ, "TERANG_RPC_URL": url, "TERANG_MANIFEST_DIR": str(manifest_dir)}
     if config:
         env["TERANG_DEPLOY_CONFIG"] = str(config)
-    return subprocess.run([str(ROOT / ".venv" / "bin" / "brownie"), "run", "scripts/deploy.py", "--network",
-                           "terang-local"], cwd=ROOT, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "brownie"), "run", "scripts/deploy.py", "--network", "terang-local"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )

@@ -18,14 +18,22 @@ from toolchain.run_local import free_port
 
 
 def run_local(*args: str, **popen) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolchain.run_local", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, **popen)
+    return subprocess.run(
+        [sys.executable, "-m", "toolchain.run_local", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **popen,
+    )
 
 
 @pytest.mark.parametrize("chain", ["anvil", "ganache"])
 def test_check_mode_starts_deploys_serves_health_and_stops(chain, tmp_path):
     port = free_port()
-    result = run_local("--check", "--chain", chain, "--gateway-port", str(port), "--manifest-dir", str(tmp_path))
+    result = run_local(
+        "--check", "--chain", chain, "--gateway-port", str(port), "--manifest-dir", str(tmp_path)
+    )
     assert result.returncode == 0, result.stderr
     assert "chain id 31337" in result.stdout
     for name in ("AccessHub", "AgencyDirectory", "SupplierRegistry"):
@@ -39,9 +47,21 @@ def test_check_mode_starts_deploys_serves_health_and_stops(chain, tmp_path):
 
 def test_ctrl_c_stops_chain_and_gateway(tmp_path):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "toolchain.run_local", "--gateway-port", str(port),
-                                "--manifest-dir", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "toolchain.run_local",
+            "--gateway-port",
+            str(port),
+            "--manifest-dir",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         health = None
@@ -70,8 +90,9 @@ def test_gateway_port_in_use_is_a_one_line_error():
         port = busy.getsockname()[1]
         result = run_local("--check", "--gateway-port", str(port))
     assert result.returncode == 2
-    assert result.stderr.strip() == (f"error: port {port} is already in use; stop what listens there or set "
-                                      "GATEWAY_PORT=<free port>")
+    assert result.stderr.strip() == (
+        f"error: port {port} is already in use; stop what listens there or set GATEWAY_PORT=<free port>"
+    )
 
 
 def test_unknown_chain_is_a_one_line_error():

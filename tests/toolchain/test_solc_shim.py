@@ -55,8 +55,11 @@ def test_large_standard_json_output_is_complete_through_a_pipe():
 
 
 def test_standard_json_reports_compile_errors_inside_the_json_with_exit_0():
-    request = {"language": "Solidity", "sources": {"Bad.sol": {"content": "contract Bad { function f( }"}},
-               "settings": {"outputSelection": {"*": {"*": ["abi"]}}}}
+    request = {
+        "language": "Solidity",
+        "sources": {"Bad.sol": {"content": "contract Bad { function f( }"}},
+        "settings": {"outputSelection": {"*": {"*": ["abi"]}}},
+    }
     result = solc("--standard-json", stdin=json.dumps(request))
     assert result.returncode == 0
     errors = json.loads(result.stdout)["errors"]
@@ -73,7 +76,9 @@ def test_file_mode_compile_error_exits_1_with_the_diagnostic(tmp_path):
 
 def test_file_mode_combined_json_for_slither_and_crytic_compile(tmp_path):
     source = tmp_path / "Ok.sol"
-    source.write_text("// SPDX-License-Identifier: MIT\npragma solidity 0.8.28;\ncontract Ok { uint public x; }\n")
+    source.write_text(
+        "// SPDX-License-Identifier: MIT\npragma solidity 0.8.28;\ncontract Ok { uint public x; }\n"
+    )
     result = solc("--combined-json", "abi,bin,bin-runtime,srcmap,srcmap-runtime,hashes,ast", str(source))
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
@@ -88,13 +93,18 @@ def test_imports_outside_allowed_paths_are_refused(tmp_path):
     secret.write_text("pragma solidity 0.8.28; contract Secret {}")
     project = tmp_path / "project"
     project.mkdir()
-    request = {"language": "Solidity",
-               "sources": {"Main.sol": {"content": f'pragma solidity 0.8.28; import "{secret}"; contract M {{}}'}},
-               "settings": {"outputSelection": {"*": {"*": ["abi"]}}}}
+    request = {
+        "language": "Solidity",
+        "sources": {"Main.sol": {"content": f'pragma solidity 0.8.28; import "{secret}"; contract M {{}}'}},
+        "settings": {"outputSelection": {"*": {"*": ["abi"]}}},
+    }
     refused = json.loads(solc("--standard-json", stdin=json.dumps(request), cwd=project).stdout)
     assert any("outside of allowed directories" in e["message"] for e in refused["errors"])
-    allowed = json.loads(solc("--standard-json", "--allow-paths", str(secret.parent), stdin=json.dumps(request),
-                              cwd=project).stdout)
+    allowed = json.loads(
+        solc(
+            "--standard-json", "--allow-paths", str(secret.parent), stdin=json.dumps(request), cwd=project
+        ).stdout
+    )
     assert not [e for e in allowed.get("errors", []) if e["severity"] == "error"]
 
 

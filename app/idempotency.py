@@ -1,0 +1,94 @@
+"""Idempotency keys: a retried write returns the first outcome and never acts twice.
+
+`claim()` inserts (principal, key, fingerprint) in its own transaction; the unique constraint makes
+exactly one caller the owner, whatever the number of processes. Everyone else gets the stored
+record: completed (replay its outcome), pending (the first attempt is still running, or died
+after sending a transaction: its tx hash is kept so the outcome can be recovered), or a
+fingerprint mismatch (the same key reused for a different request: refused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.models import IdempotencyRecord
+
+MAX_KEY_LENGTH = 200
+
+
+class IdempotencyKeyReused(Exception):
+    """The key was first used for a different request."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    owner: bool  # True: this caller runs the request; False: replay or wait
+    record_id: int
+    state: str
+    status_code: int | None
+    response: dict[str, Any] | None
+    tx_hash: str | None
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    canonical = json.dumps({"m": method.upper(), "p": path, "b": body}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _as_claim(record: IdempotencyRecord, owner: bool) -> Claim:
+    return Claim(owner, record.id, record.state, record.status_code, record.response, record.tx_hash)
+
+
+def claim(sessions: sessionmaker[Session], principal: str, key: str, request_fingerprint: str) -> Claim:
+    try:
+        with sessions.begin() as session:
+            record = IdempotencyRecord(principal=principal, key=key, fingerprint=request_fingerprint)
+            session.add(record)
+            session.flush()
+            return _as_claim(record, owner=True)
+    except IntegrityError:
+        pass
+    with sessions() as session:
+        record = session.execute(
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
+            )
+        ).scalar_one()
+        if record.fingerprint != request_fingerprint:
+            raise IdempotencyKeyReused(key)
+        return _as_claim(record, owner=False)
+
+
+def record_transaction(sessions: sessionmaker[Session], record_id: int, tx_hash: str) -> None:
+    """Called right after the transaction is recorded by the transaction manager, before waiting."""
+    with sessions.begin() as session:
+        session.get(IdempotencyRecord, record_id).tx_hash = tx_hash
+
+
+def complete(
+    sessions: sessionmaker[Session], record_id: int, status_code: int, response: dict[str, Any]
+) -> None:
+    with sessions.begin() as session:
+        record = session.get(IdempotencyRecord, record_id)
+        record.state, record.status_code, record.response = "completed", status_code, response
+
+
+def release(sessions: sessionmaker[Session], record_id: int) -> None:
+    """Forget a claim whose request failed before acting (e.g. a decoded revert), so the caller
+    may retry the same key after fixing the cause."""
+    with sessions.begin() as session:
+        record = session.get(IdempotencyRecord, record_id)
+        if record is not None and record.tx_hash is None:
+            session.delete(record)
+
+
+def current(sessions: sessionmaker[Session], record_id: int) -> Claim:
+    with sessions() as session:
+        return _as_claim(session.get(IdempotencyRecord, record_id), owner=False)

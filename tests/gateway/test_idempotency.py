@@ -1,0 +1,98 @@
+"""Idempotency keys: one owner per key whatever the concurrency; replays return the first outcome."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from app import idempotency
+from app.db.migrate import upgrade
+from app.db.session import make_engine, make_session_factory
+from tests.support.postgres import postgres_bin, postgres_server
+
+
+@pytest.fixture()
+def sessions(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    upgrade(url)
+    return make_session_factory(make_engine(url))
+
+
+def test_first_claim_owns_the_key_and_a_retry_replays_the_outcome(sessions):
+    fp = idempotency.fingerprint("POST", "/tenders", {"ocid": "ocds-x-1"})
+    first = idempotency.claim(sessions, "agency:1001", "key-1", fp)
+    assert first.owner and first.state == "pending"
+    idempotency.record_transaction(sessions, first.record_id, "0x" + "ab" * 32)
+    retry_while_pending = idempotency.claim(sessions, "agency:1001", "key-1", fp)
+    assert not retry_while_pending.owner and retry_while_pending.state == "pending"
+    assert retry_while_pending.tx_hash == "0x" + "ab" * 32
+    idempotency.complete(sessions, first.record_id, 201, {"tenderId": "0x01"})
+    replay = idempotency.claim(sessions, "agency:1001", "key-1", fp)
+    assert (replay.owner, replay.state, replay.status_code, replay.response) == (
+        False,
+        "completed",
+        201,
+        {"tenderId": "0x01"},
+    )
+
+
+def test_the_same_key_for_a_different_request_is_refused(sessions):
+    idempotency.claim(sessions, "agency:1001", "key-1", idempotency.fingerprint("POST", "/tenders", {"a": 1}))
+    with pytest.raises(idempotency.IdempotencyKeyReused):
+        idempotency.claim(
+            sessions, "agency:1001", "key-1", idempotency.fingerprint("POST", "/tenders", {"a": 2})
+        )
+
+
+def test_keys_are_scoped_to_the_caller(sessions):
+    fp = idempotency.fingerprint("POST", "/tenders", {})
+    assert idempotency.claim(sessions, "agency:1001", "k", fp).owner
+    assert idempotency.claim(sessions, "agency:1002", "k", fp).owner
+
+
+def test_a_released_claim_can_be_retried(sessions):
+    fp = idempotency.fingerprint("POST", "/bids", {})
+    first = idempotency.claim(sessions, "supplier:7", "k", fp)
+    idempotency.release(sessions, first.record_id)
+    assert idempotency.claim(sessions, "supplier:7", "k", fp).owner
+
+
+def test_fingerprint_ignores_key_order_but_not_values():
+    assert idempotency.fingerprint("post", "/x", {"a": 1, "b": 2}) == idempotency.fingerprint(
+        "POST", "/x", {"b": 2, "a": 1}
+    )
+    assert idempotency.fingerprint("POST", "/x", {"a": 1}) != idempotency.fingerprint("POST", "/x", {"a": 2})
+
+
+def race(sessions_list, attempts: int) -> list[idempotency.Claim]:
+    fp = idempotency.fingerprint("POST", "/tenders", {"ocid": "ocds-x-race"})
+    claims, barrier = [], threading.Barrier(attempts)
+
+    def worker(i):
+        barrier.wait()
+        claims.append(idempotency.claim(sessions_list[i % len(sessions_list)], "agency:1001", "race", fp))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return claims
+
+
+def test_200_concurrent_claims_on_sqlite_have_exactly_one_owner(tmp_path):
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    upgrade(url)
+    processes = [make_session_factory(make_engine(url)) for _ in range(2)]
+    claims = race(processes, 200)
+    assert len(claims) == 200 and sum(c.owner for c in claims) == 1
+
+
+@pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed (Debian package postgresql)")
+def test_200_concurrent_claims_on_postgresql_have_exactly_one_owner():
+    with postgres_server() as url:
+        upgrade(url)
+        processes = [make_session_factory(make_engine(url)) for _ in range(2)]
+        claims = race(processes, 200)
+        assert len(claims) == 200 and sum(c.owner for c in claims) == 1

@@ -1,0 +1,145 @@
+"""The transaction manager sends each transaction once, with nonces that never collide between
+gateway processes sharing one database, and turns reverts into the contract's custom errors."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from eth_account import Account
+from web3 import Web3
+
+from app.chain.errors import ChainRevert, ErrorDecoder
+from app.chain.manifest import load_manifest
+from app.chain.txmanager import TransactionManager
+from app.db.migrate import upgrade
+from app.db.models import SentTransaction
+from app.db.session import make_engine, make_session_factory
+from tests.support.localchain import rpc
+from tests.support.postgres import postgres_bin, postgres_server
+
+
+def funded_account(chain_url: str):
+    account = Account.create()
+    funder = rpc(chain_url, "eth_accounts")[0]
+    tx = rpc(
+        chain_url, "eth_sendTransaction", [{"from": funder, "to": account.address, "value": hex(10**21)}]
+    )
+    assert tx
+    return account
+
+
+def manager_for(chain_url, manifest_dir, database_url) -> TransactionManager:
+    manifest = load_manifest(manifest_dir / "31337.json")
+    decoder = ErrorDecoder([c.abi for c in manifest.contracts.values()])
+    engine = make_engine(database_url)
+    return TransactionManager(Web3(Web3.HTTPProvider(chain_url)), make_session_factory(engine), decoder)
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    upgrade(url)
+    return url
+
+
+def test_a_transaction_is_recorded_sent_and_confirmed(chain_url, manifest_dir, sqlite_url):
+    manager = manager_for(chain_url, manifest_dir, sqlite_url)
+    signer = funded_account(chain_url)
+    confirmed = manager.transact(signer, Account.create().address, b"", "test transfer")
+    assert confirmed.status == 1
+    with manager.sessions() as session:
+        record = session.query(SentTransaction).filter_by(tx_hash=confirmed.tx_hash).one()
+    assert (record.state, record.nonce, record.block_number) == ("mined", 0, confirmed.block_number)
+
+
+def test_a_revert_is_decoded_into_the_custom_error_before_signing(chain_url, manifest_dir, sqlite_url):
+    manager = manager_for(chain_url, manifest_dir, sqlite_url)
+    manifest = load_manifest(manifest_dir / "31337.json")
+    registry = manager.web3.eth.contract(
+        address=manifest.address("SupplierRegistry"), abi=manifest.contracts["SupplierRegistry"].abi
+    )
+    stranger = funded_account(chain_url)
+    data = registry.encode_abi("registerSupplier", [stranger.address, b"\x01" * 32, b"\x02" * 32, True, 6302])
+    with pytest.raises(ChainRevert) as refused:
+        manager.send(stranger, registry.address, data, "register")
+    assert refused.value.error == "AccessManagedUnauthorized"
+    assert refused.value.params == {"caller": stranger.address}
+    with manager.sessions() as session:
+        assert session.query(SentTransaction).count() == 0  # nothing signed, no nonce used
+
+
+def concurrent_sends(managers, signer, count):
+    results, errors = [], []
+
+    def worker(manager, n):
+        try:
+            for _ in range(n):
+                results.append(manager.send(signer, signer.address, b"", "concurrency"))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    per_thread = count // (len(managers) * 4)
+    threads = [threading.Thread(target=worker, args=(m, per_thread)) for m in managers for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def assert_all_mined_once(managers, results, count):
+    assert len(results) == count
+    nonces = sorted(r.nonce for r in results)
+    assert nonces == list(range(nonces[0], nonces[0] + count)), "no gap and no collision"
+    for result in results:
+        assert managers[0].wait(result.tx_hash).status == 1
+
+
+def test_two_processes_on_one_sqlite_database_never_share_a_nonce(chain_url, manifest_dir, sqlite_url):
+    managers = [manager_for(chain_url, manifest_dir, sqlite_url) for _ in range(2)]
+    signer = funded_account(chain_url)
+    results, errors = concurrent_sends(managers, signer, 64)
+    assert errors == []
+    assert_all_mined_once(managers, results, 64)
+
+
+@pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed (Debian package postgresql)")
+def test_two_processes_on_one_postgresql_database_never_share_a_nonce(chain_url, manifest_dir):
+    with postgres_server() as url:
+        upgrade(url)
+        managers = [manager_for(chain_url, manifest_dir, url) for _ in range(2)]
+        signer = funded_account(chain_url)
+        results, errors = concurrent_sends(managers, signer, 96)
+        assert errors == []
+        assert_all_mined_once(managers, results, 96)
+
+
+class DiesAfterRecording(TransactionManager):
+    """Stands for a process killed between recording a signed transaction and broadcasting it."""
+
+    def _broadcast(self, tx_hash, raw):
+        raise KeyboardInterrupt
+
+
+def test_a_restarted_process_rebroadcasts_the_same_transaction(chain_url, manifest_dir, sqlite_url):
+    signer = funded_account(chain_url)
+    dying = DiesAfterRecording(*_args(chain_url, manifest_dir, sqlite_url))
+    with pytest.raises(KeyboardInterrupt):
+        dying.send(signer, signer.address, b"", "interrupted")
+    with dying.sessions() as session:
+        record = session.query(SentTransaction).one()
+    assert (
+        manager_for(chain_url, manifest_dir, sqlite_url).web3.eth.get_transaction_count(signer.address) == 0
+    )
+
+    restarted = manager_for(chain_url, manifest_dir, sqlite_url)
+    assert restarted.rebroadcast_unconfirmed() == 1
+    assert restarted.wait(record.tx_hash).status == 1
+    # The next transaction takes the next nonce, not the recorded one.
+    assert restarted.send(signer, signer.address, b"", "after restart").nonce == record.nonce + 1
+
+
+def _args(chain_url, manifest_dir, database_url):
+    manager = manager_for(chain_url, manifest_dir, database_url)
+    return manager.web3, manager.sessions, manager.decoder
