@@ -21,6 +21,8 @@ from pathlib import Path
 from brownie import (
     AccessHub,
     AgencyDirectory,
+    MilestoneEscrow,
+    Payments,
     SupplierRegistry,
     TenderRanking,
     Tenders,
@@ -44,6 +46,8 @@ CONTRACT_TYPES = {
     "SupplierRegistry": SupplierRegistry,
     "TkdnRegistry": TkdnRegistry,
     "Tenders": Tenders,
+    "Payments": Payments,
+    "MilestoneEscrow": MilestoneEscrow,
 }
 # Linked libraries (external functions), deployed before the contracts that use them; brownie links
 # a contract to the latest deployed instance of each library it needs.
@@ -59,6 +63,10 @@ TENDER_POLICY = {
     "umkmReservationCeiling": 15_000_000_000,  # UMKM reservation up to Rp15 miliar
     "addendumNotice": 3 * 24 * 3600,  # a late addendum leaves bidders at least three days
 }
+# Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, DOMAIN.md).
+PERFORMANCE_BOND_THRESHOLD = 200_000_000
+# Contracts the committee registers as payment sources at genesis (Payments.registerSource).
+PAYMENT_SOURCES = ("MilestoneEscrow",)
 TENDER_POLICY_FIELDS = (
     "preferenceHpsThreshold",
     "preferenceMinTkdnBps",
@@ -100,6 +108,15 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
             suite.contracts["TkdnRegistry"],
             tuple(TENDER_POLICY[key] for key in TENDER_POLICY_FIELDS),
         ),
+        "Payments": (hub,),
+        "MilestoneEscrow": lambda: (
+            hub,
+            suite.contracts["AgencyDirectory"],
+            suite.contracts["SupplierRegistry"],
+            suite.contracts["Tenders"],
+            suite.contracts["Payments"],
+            PERFORMANCE_BOND_THRESHOLD,
+        ),
     }
     for name, library_type in LIBRARY_TYPES.items():
         library = library_type.deploy(tx)
@@ -113,7 +130,7 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
 
     # Hub configuration goes in two multicall transactions (AccessManager is Multicall), so a
     # live network needs a handful of confirmations rather than one per setting.
-    deployer_is_committee = bool(config.agencies or config.officers)
+    deployer_is_committee = bool(config.agencies or config.officers or PAYMENT_SOURCES)
     hub.multicall(
         _permission_calls(hub, suite.contracts)
         + _role_setting_calls(hub, config)
@@ -122,6 +139,8 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
         tx,
     )
     _register_agencies(suite.contracts["AgencyDirectory"], config, tx)
+    for source in PAYMENT_SOURCES:
+        suite.contracts["Payments"].registerSource(suite.contracts[source], tx)
     # Role admins last: once COMMITTEE administers a role, the deployer (ADMIN) can no longer grant it.
     hub.multicall(
         ([hub.renounceRole.encode_input(role_id("COMMITTEE"), deployer)] if deployer_is_committee else [])

@@ -89,6 +89,32 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
+    # Only the treasury (the gateway relaying the provider's callbacks) records outcomes. Authorising
+    # is open at the hub but guarded in-contract: only source contracts the committee registered.
+    "Payments": {
+        "registerSource": "COMMITTEE",
+        "revokeSource": "COMMITTEE",
+        "settle": "TREASURY",
+        "fail": "TREASURY",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
+    # PPK acts are further scoped in-contract to the escrow's agency (AgencyDirectory); attestation
+    # to the verifiers listed in the signed terms. Disputes, addenda and termination are the
+    # committee's, through the hub's delay (the guardian may cancel them).
+    "MilestoneEscrow": {
+        "createEscrow": "AGENCY_OFFICER",
+        "approveMilestone": "AGENCY_OFFICER",
+        "rejectMilestone": "AGENCY_OFFICER",
+        "releaseRetention": "AGENCY_OFFICER",
+        "retryPayment": "AGENCY_OFFICER",
+        "attest": "VERIFIER",
+        "resolveDispute": "COMMITTEE",
+        "amendMilestone": "COMMITTEE",
+        "terminate": "COMMITTEE",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
 }
 
 # State-changing functions that are deliberately open to any caller, each guarded inside the
@@ -107,6 +133,11 @@ PUBLIC_FUNCTIONS: dict[str, set[str]] = {
         "fileObjection",
         "finalizeAward",
     },
+    # Registered source contracts only (checked in-contract); retry and cancel by the instruction's source.
+    "Payments": {"authorize", "reauthorize", "cancel"},
+    # The winning supplier's key, or its EIP-712 signature relayed by anyone (countersign); the
+    # supplier's key disputes.
+    "MilestoneEscrow": {"countersign", "countersignBySig", "openDispute"},
 }
 
 # The deployables that take the hub in their constructor, in deployment order.

@@ -144,3 +144,6 @@ __all__ = ["IKN", "PU", "hmac_id", "role_id"]
 
 # Tender and TKDN fixtures (tenders, tkdn, certifier, products, kit, bidders, signer_supplier).
 from tests.contracts.tender_fixtures import *  # noqa: E402,F401,F403
+
+# Payments and escrow fixtures (payments, escrow, verifiers, treasury, award, ekit).
+from tests.contracts.escrow_fixtures import *  # noqa: E402,F401,F403

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IPayments} from "../interfaces/IPayments.sol";
+import {ManagedPausable} from "./base/ManagedPausable.sol";
+
+/// @title Payments ledger
+/// @notice See {IPayments}. Settlement and failure reports are never paused: a pause stops new
+/// authorisations only, so money already on its way is always recorded.
+contract Payments is IPayments, ManagedPausable {
+    mapping(bytes32 id => Instruction) private _instructions;
+    mapping(address source => SourceTotals) private _totals;
+
+    constructor(address hub) ManagedPausable(hub) {}
+
+    /// @inheritdoc IPayments
+    function registerSource(address source) external restricted {
+        if (source == address(0)) revert PaymentInvalidSource(source);
+        SourceTotals storage totals = _totals[source];
+        if (totals.registered) revert PaymentSourceAlreadyRegistered(source);
+        totals.registered = true;
+        emit PaymentSourceRegistered(source);
+    }
+
+    /// @inheritdoc IPayments
+    function revokeSource(address source) external restricted {
+        SourceTotals storage totals = _totals[source];
+        if (!totals.registered) revert PaymentUnknownSource(source);
+        totals.registered = false;
+        emit PaymentSourceRevoked(source);
+    }
+
+    /// @inheritdoc IPayments
+    function authorize(Purpose purpose, bytes32 payeeKey, uint256 amount, bytes32 sourceRef)
+        external
+        whenNotPaused
+        returns (bytes32 id)
+    {
+        SourceTotals storage totals = _totals[msg.sender];
+        if (!totals.registered) revert PaymentUnknownSource(msg.sender);
+        if (amount == 0) revert PaymentZeroAmount();
+        if (amount > type(uint72).max) revert PaymentAmountTooLarge(amount);
+        if (payeeKey == bytes32(0)) revert PaymentZeroPayee();
+        id = instructionId(msg.sender, sourceRef);
+        Instruction storage instruction = _instructions[id];
+        if (instruction.status != PaymentStatus.None) revert PaymentDuplicate(id, sourceRef);
+
+        instruction.source = msg.sender;
+        instruction.purpose = purpose;
+        instruction.status = PaymentStatus.Authorized;
+        instruction.amount = uint72(amount);
+        instruction.payeeKey = payeeKey;
+        // uint80 holds 1.2e24 rupiah, far beyond any budget; checked arithmetic still guards it.
+        totals.authorized += uint80(amount);
+        emit PaymentAuthorized(id, msg.sender, payeeKey, purpose, amount, sourceRef, 0);
+    }
+
+    /// @inheritdoc IPayments
+    function reauthorize(bytes32 id) external whenNotPaused {
+        Instruction storage instruction = _sourcedInstruction(id, PaymentStatus.Failed);
+        if (!_totals[msg.sender].registered) revert PaymentUnknownSource(msg.sender);
+        instruction.status = PaymentStatus.Authorized;
+        uint8 attempt = ++instruction.attempt;
+        // The sourceRef is not stored; the id commits to it and the first PaymentAuthorized carries it.
+        emit PaymentAuthorized(
+            id, msg.sender, instruction.payeeKey, instruction.purpose, instruction.amount, bytes32(0), attempt
+        );
+    }
+
+    /// @inheritdoc IPayments
+    function cancel(bytes32 id, bytes32 reasonCode) external {
+        Instruction storage instruction = _sourcedInstruction(id, PaymentStatus.Failed);
+        SourceTotals storage totals = _totals[msg.sender];
+        if (!totals.registered) revert PaymentUnknownSource(msg.sender);
+        instruction.status = PaymentStatus.Cancelled;
+        totals.cancelled += instruction.amount;
+        emit PaymentCancelled(id, msg.sender, instruction.amount, reasonCode);
+    }
+
+    /// @inheritdoc IPayments
+    function settle(bytes32 id, bytes32 providerReference) external restricted {
+        if (providerReference == bytes32(0)) revert PaymentMissingProviderData(id);
+        Instruction storage instruction = _authorizedInstruction(id);
+        instruction.status = PaymentStatus.Settled;
+        address source = instruction.source;
+        uint72 amount = instruction.amount;
+        _totals[source].settled += amount;
+        emit PaymentSettled(id, source, amount, providerReference);
+    }
+
+    /// @inheritdoc IPayments
+    function fail(bytes32 id, bytes32 failureCode) external restricted {
+        if (failureCode == bytes32(0)) revert PaymentMissingProviderData(id);
+        Instruction storage instruction = _authorizedInstruction(id);
+        instruction.status = PaymentStatus.Failed;
+        emit PaymentFailed(id, instruction.source, failureCode, instruction.attempt);
+    }
+
+    /// @inheritdoc IPayments
+    function getInstruction(bytes32 id) external view returns (Instruction memory instruction) {
+        instruction = _instructions[id];
+        if (instruction.status == PaymentStatus.None) revert PaymentUnknownInstruction(id);
+    }
+
+    /// @inheritdoc IPayments
+    function statusOf(bytes32 id) external view returns (PaymentStatus) {
+        return _instructions[id].status;
+    }
+
+    /// @inheritdoc IPayments
+    function totalsOf(address source) external view returns (SourceTotals memory) {
+        return _totals[source];
+    }
+
+    /// @inheritdoc IPayments
+    function isSource(address source) external view returns (bool) {
+        return _totals[source].registered;
+    }
+
+    /// @inheritdoc IPayments
+    function instructionId(address source, bytes32 sourceRef) public pure returns (bytes32) {
+        return keccak256(abi.encode(source, sourceRef));
+    }
+
+    function _authorizedInstruction(bytes32 id) private view returns (Instruction storage instruction) {
+        instruction = _instructions[id];
+        PaymentStatus status = instruction.status;
+        if (status == PaymentStatus.None) revert PaymentUnknownInstruction(id);
+        if (status != PaymentStatus.Authorized) revert PaymentWrongStatus(id, status);
+    }
+
+    function _sourcedInstruction(bytes32 id, PaymentStatus expected)
+        private
+        view
+        returns (Instruction storage instruction)
+    {
+        instruction = _instructions[id];
+        PaymentStatus status = instruction.status;
+        if (status == PaymentStatus.None) revert PaymentUnknownInstruction(id);
+        if (instruction.source != msg.sender) revert PaymentNotSource(id, msg.sender);
+        if (status != expected) revert PaymentWrongStatus(id, status);
+    }
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title Payments ledger
+/// @notice The one contract the payment bridge watches. Money stays in treasury and bank accounts:
+/// this ledger records which payments are AUTHORISED (by a registered source contract such as the
+/// milestone escrow or, later, the welfare programmes) and their OUTCOME (recorded by the treasury
+/// role, i.e. the gateway relaying the disbursement provider's callback).
+///
+/// State machine of an instruction:
+///   Authorized -> Settled                  (treasury; final, at most once)
+///   Authorized -> Failed                   (treasury, with the provider's failure code)
+///   Failed     -> Authorized               (the source re-authorises: a retry, `attempt` + 1)
+///   Failed     -> Cancelled                (the source gives up; final)
+///
+/// An instruction's id is `keccak256(abi.encode(source, sourceRef))`: a source cannot authorise the
+/// same sourceRef twice, and the bridge can use `id` (with the attempt number) as the provider's
+/// idempotency key. Amounts are integer rupiah. The payee key is a bytes32 that identifies the payee
+/// to the gateway without personal data (a tagged hash of a supplier id, or a welfare beneficiary's
+/// keyed hash); the gateway resolves it to a bank account off chain.
+///
+/// Extension point (not built): a batch instruction covering many welfare lines would use a new
+/// `Purpose` value appended to the enum, with `payeeKey` holding the Merkle root of the lines and
+/// `amount` their sum; per-line settlement would then be recorded against that root. Appending an
+/// enum value keeps the ABI of everything here.
+interface IPayments {
+    /// @notice What a payment is for.
+    enum Purpose {
+        Milestone, // a termin payment net of deductions (or a refunded penalty)
+        Retention, // retention released after the maintenance period
+        Advance, // advance payment (uang muka) against a guarantee
+        Welfare // social assistance (bansos)
+    }
+
+    enum PaymentStatus {
+        None,
+        Authorized,
+        Settled,
+        Failed,
+        Cancelled
+    }
+
+    /// @notice An instruction as stored (one slot plus the payee key).
+    struct Instruction {
+        address source; // the contract that authorised it
+        Purpose purpose;
+        PaymentStatus status;
+        uint8 attempt; // 0 for the first authorisation, +1 per retry
+        uint72 amount; // rupiah
+        bytes32 payeeKey;
+    }
+
+    /// @notice Per-source totals (rupiah). authorized counts each instruction once, retries included
+    /// once; outstanding = authorized - settled - cancelled.
+    struct SourceTotals {
+        bool registered;
+        uint80 authorized;
+        uint80 settled;
+        uint80 cancelled;
+    }
+
+    /// @notice The committee registered `source` as a contract allowed to authorise payments.
+    event PaymentSourceRegistered(address indexed source);
+    /// @notice The committee withdrew `source`'s right to authorise; its instructions stay as they are.
+    event PaymentSourceRevoked(address indexed source);
+    /// @notice Pay `amount` rupiah to `payeeKey` (bridge: create a payout with idempotency key
+    /// `id` and `attempt`). Emitted on the first authorisation (attempt 0) and on each retry.
+    event PaymentAuthorized(
+        bytes32 indexed id,
+        address indexed source,
+        bytes32 indexed payeeKey,
+        Purpose purpose,
+        uint256 amount,
+        bytes32 sourceRef,
+        uint8 attempt
+    );
+    /// @notice The provider paid; `providerReference` is its payout id.
+    event PaymentSettled(bytes32 indexed id, address indexed source, uint256 amount, bytes32 providerReference);
+    /// @notice The provider reported a failure (`failureCode`, e.g. "INVALID_DESTINATION") for `attempt`.
+    event PaymentFailed(bytes32 indexed id, address indexed source, bytes32 failureCode, uint8 attempt);
+    /// @notice The source cancelled a failed instruction; it will never be paid.
+    event PaymentCancelled(bytes32 indexed id, address indexed source, uint256 amount, bytes32 reasonCode);
+
+    /// @notice The zero address cannot be a source.
+    error PaymentInvalidSource(address source);
+    error PaymentSourceAlreadyRegistered(address source);
+    /// @notice `source` is not a registered source contract.
+    error PaymentUnknownSource(address source);
+    error PaymentZeroAmount();
+    /// @notice The amount does not fit the ledger's 72-bit field.
+    error PaymentAmountTooLarge(uint256 amount);
+    error PaymentZeroPayee();
+    /// @notice This source already authorised `sourceRef` (instruction `id`).
+    error PaymentDuplicate(bytes32 id, bytes32 sourceRef);
+    error PaymentUnknownInstruction(bytes32 id);
+    /// @notice The instruction is in `status`, which does not allow this act.
+    error PaymentWrongStatus(bytes32 id, PaymentStatus status);
+    /// @notice Only the source that authorised instruction `id` may retry or cancel it.
+    error PaymentNotSource(bytes32 id, address caller);
+    /// @notice The treasury must give the provider's reference or failure code.
+    error PaymentMissingProviderData(bytes32 id);
+
+    /// @notice Registers a source contract (committee, through the hub's delay).
+    function registerSource(address source) external;
+
+    /// @notice Revokes a source (committee, through the hub's delay). Existing instructions remain
+    /// settleable; the source can no longer authorise, retry or cancel.
+    function revokeSource(address source) external;
+
+    /// @notice Authorises a payment (registered source only; stopped by a pause). Returns its id,
+    /// `keccak256(abi.encode(msg.sender, sourceRef))`.
+    function authorize(Purpose purpose, bytes32 payeeKey, uint256 amount, bytes32 sourceRef)
+        external
+        returns (bytes32 id);
+
+    /// @notice Re-authorises a failed instruction, same payee and amount (its source only; stopped
+    /// by a pause).
+    function reauthorize(bytes32 id) external;
+
+    /// @notice Cancels a failed instruction (its source only). Works during a pause.
+    function cancel(bytes32 id, bytes32 reasonCode) external;
+
+    /// @notice Records the provider's success (treasury). Works during a pause; at most once.
+    function settle(bytes32 id, bytes32 providerReference) external;
+
+    /// @notice Records the provider's failure (treasury). Works during a pause.
+    function fail(bytes32 id, bytes32 failureCode) external;
+
+    /// @notice The instruction; reverts with PaymentUnknownInstruction.
+    function getInstruction(bytes32 id) external view returns (Instruction memory);
+
+    /// @notice The instruction's status (None when unknown).
+    function statusOf(bytes32 id) external view returns (PaymentStatus);
+
+    /// @notice Totals of `source` (all zero and unregistered when unknown).
+    function totalsOf(address source) external view returns (SourceTotals memory);
+
+    function isSource(address source) external view returns (bool);
+
+    /// @notice keccak256(abi.encode(source, sourceRef)).
+    function instructionId(address source, bytes32 sourceRef) external pure returns (bytes32);
+}
