@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+# Development default only; production refuses to start with it (see the validator below).
+LOCAL_ONLY_HMAC_KEY = "terang-local-development-key-not-secret"
 
 
 class Settings(BaseSettings):
@@ -30,6 +32,32 @@ class Settings(BaseSettings):
     # Transactions: how many blocks on top of a receipt before it counts, and how long to wait.
     confirmations: int = Field(default=1, ge=1)
     receipt_timeout_seconds: float = Field(default=120.0, gt=0)
+    # Indexer: runs inside the gateway unless disabled (then `python -m app.indexer` runs it).
+    indexer_enabled: bool = True
+    indexer_poll_seconds: float = Field(default=2.0, gt=0)
+    indexer_batch_blocks: int = Field(default=2_000, ge=1)  # first eth_getLogs range; then adaptive
+    # Bearer tokens: an OIDC provider's JWKS URL, or (local/test) the development issuer's key.
+    jwt_issuer: str = "https://dev-issuer.terang.local"
+    jwt_audience: str = "terang-gateway"
+    jwks_url: str | None = None
+    jwt_public_key_file: Path | None = ROOT / "var" / "dev-issuer" / "public.pem"
+    # Signing accounts (encrypted keystores) per agency / role / relayer; see app/chain/signers.py.
+    signers_file: Path = ROOT / "var" / "signers.yaml"
+    # HMAC key for business and personal identifiers (NIB, NPWP, NIK) before they reach the chain.
+    identity_hmac_key: SecretStr = SecretStr(LOCAL_ONLY_HMAC_KEY)
+    # How long a duplicate request waits for the first one to finish before answering 409.
+    idempotency_wait_seconds: float = Field(default=15.0, ge=0)
+
+    @model_validator(mode="after")
+    def _no_development_secrets_in_production(self) -> Settings:
+        if self.environment == "production":
+            if self.identity_hmac_key.get_secret_value() == LOCAL_ONLY_HMAC_KEY:
+                raise ValueError("TERANG_IDENTITY_HMAC_KEY must be set to a secret outside local mode")
+            if not self.jwks_url or self.jwt_issuer == "https://dev-issuer.terang.local":
+                raise ValueError(
+                    "production needs TERANG_JWKS_URL and TERANG_JWT_ISSUER of a real OIDC provider"
+                )
+        return self
 
 
 def get_settings() -> Settings:

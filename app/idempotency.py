@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +36,7 @@ class Claim:
     status_code: int | None
     response: dict[str, Any] | None
     tx_hash: str | None
+    updated_at: datetime
 
 
 def fingerprint(method: str, path: str, body: Any) -> str:
@@ -43,7 +45,10 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 
 
 def _as_claim(record: IdempotencyRecord, owner: bool) -> Claim:
-    return Claim(owner, record.id, record.state, record.status_code, record.response, record.tx_hash)
+    updated = (
+        record.updated_at if record.updated_at.tzinfo else record.updated_at.replace(tzinfo=timezone.utc)
+    )
+    return Claim(owner, record.id, record.state, record.status_code, record.response, record.tx_hash, updated)
 
 
 def claim(sessions: sessionmaker[Session], principal: str, key: str, request_fingerprint: str) -> Claim:
@@ -87,6 +92,27 @@ def release(sessions: sessionmaker[Session], record_id: int) -> None:
         record = session.get(IdempotencyRecord, record_id)
         if record is not None and record.tx_hash is None:
             session.delete(record)
+
+
+def take_over(sessions: sessionmaker[Session], claim: Claim) -> bool:
+    """Become the owner of a pending claim whose first attempt died before sending anything.
+    Compare-and-set on `updated_at`, so of several duplicates exactly one takes over."""
+    with sessions.begin() as session:
+        result = session.execute(
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.id == claim.record_id,
+                IdempotencyRecord.state == "pending",
+                IdempotencyRecord.tx_hash.is_(None),
+                IdempotencyRecord.updated_at == claim.updated_at,
+            )
+            .values(updated_at=datetime.now(timezone.utc))
+        )
+        return result.rowcount == 1
+
+
+def age_seconds(claim: Claim) -> float:
+    return (datetime.now(timezone.utc) - claim.updated_at).total_seconds()
 
 
 def current(sessions: sessionmaker[Session], record_id: int) -> Claim:

@@ -1,4 +1,5 @@
-"""The FastAPI application: routers assembled in one place, the chain client owned by the lifespan."""
+"""The FastAPI application: routers assembled in one place; the chain client, database, token
+verifier, signers and transaction manager owned by the lifespan."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.problems import install_problem_handlers
-from app.api.routes import health
+from app.api.routes import health, suppliers, tenders, tkdn
+from app.auth.tokens import TokenVerifier
 from app.chain.client import ChainClient, connect
+from app.chain.errors import ErrorDecoder
+from app.chain.signers import SignerRegistry
+from app.chain.txmanager import TransactionManager
 from app.config import Settings, get_settings
+from app.db.migrate import upgrade
+from app.db.session import make_engine, make_session_factory
+
+ROUTERS = (health.router, suppliers.router, tkdn.router, tenders.router)
 
 
 def create_app(settings: Settings | None = None, chain: ChainClient | None = None) -> FastAPI:
@@ -19,7 +28,28 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     async def lifespan(app: FastAPI):
         app.state.settings = settings
         app.state.chain = chain or connect(settings)
+        if settings.environment != "production":
+            upgrade(settings.database_url)  # production runs `python -m app.db.migrate` once per release
+        engine = make_engine(settings.database_url)
+        app.state.sessions = make_session_factory(engine)
+        app.state.verifier = TokenVerifier(
+            settings.jwt_issuer,
+            settings.jwt_audience,
+            settings.jwks_url,
+            None if settings.jwks_url else settings.jwt_public_key_file,
+        )
+        app.state.signers = SignerRegistry(settings.signers_file)
+        decoder = ErrorDecoder([c.abi for c in app.state.chain.manifest.contracts.values()])
+        app.state.txmanager = TransactionManager(
+            app.state.chain.web3,
+            app.state.sessions,
+            decoder,
+            settings.confirmations,
+            settings.receipt_timeout_seconds,
+        )
+        app.state.txmanager.rebroadcast_unconfirmed()
         yield
+        engine.dispose()
 
     app = FastAPI(
         title="Terang gateway",
@@ -28,5 +58,6 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    app.include_router(health.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

@@ -1,21 +1,21 @@
 """RFC 9457 problem details: every error the gateway returns is application/problem+json with a
-stable `code` and a message in Indonesian or English (Accept-Language)."""
+stable `code` and a title in Indonesian or English (Accept-Language). Never a 500 for bad input:
+validation errors are 422 problems, unexpected errors are logged and answered as 500 problems
+without internals."""
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-PROBLEM_TYPE_BASE = "https://terang.example/problems/"
+from app.api.errors import ApiError, title
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "not_found": {"en": "No such resource.", "id": "Sumber daya tidak ditemukan."},
-    "method_not_allowed": {"en": "Method not allowed here.", "id": "Metode tidak diizinkan di sini."},
-    "invalid_request": {"en": "The request is not valid.", "id": "Permintaan tidak valid."},
-    "http_error": {"en": "The request failed.", "id": "Permintaan gagal."},
-}
+PROBLEM_TYPE_BASE = "https://terang.example/problems/"
+log = logging.getLogger("terang.gateway")
 
 
 def language(request: Request) -> str:
@@ -30,11 +30,13 @@ def language(request: Request) -> str:
     return getattr(settings, "default_language", "id")
 
 
-def problem(request: Request, status: int, code: str, detail: str | None = None, **extra) -> JSONResponse:
+def problem(
+    request: Request, status: int, code: str, detail: str | None = None, headers: dict | None = None, **extra
+) -> JSONResponse:
     lang = language(request)
     body = {
         "type": PROBLEM_TYPE_BASE + code,
-        "title": MESSAGES.get(code, MESSAGES["http_error"])[lang],
+        "title": title(code, lang),
         "status": status,
         "code": code,
         "instance": request.url.path,
@@ -45,11 +47,15 @@ def problem(request: Request, status: int, code: str, detail: str | None = None,
         status_code=status,
         content=body,
         media_type="application/problem+json",
-        headers={"Content-Language": lang},
+        headers={"Content-Language": lang, **(headers or {})},
     )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError):
+        return problem(request, exc.status, exc.code, exc.detail, exc.headers, **exc.extra)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
@@ -59,3 +65,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError):
         errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         return problem(request, 422, "invalid_request", errors=errors)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return problem(request, 500, "internal_error")

@@ -1,13 +1,16 @@
-"""Gateway tests run against a real local chain with the suite deployed by scripts/deploy.py."""
+"""Gateway tests run against a real local chain with the suite deployed by scripts/deploy.py, a real
+SQLite database, the development token issuer and keystores of the chain's development accounts."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.auth import devissuer
 from app.config import Settings
 from app.main import create_app
 from tests.support.localchain import anvil, deploy_local
+from toolchain.dev_signers import write_signers
 
 
 @pytest.fixture(scope="session")
@@ -25,11 +28,56 @@ def manifest_dir(chain_url, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def settings(chain_url, manifest_dir):
-    return Settings(rpc_url=chain_url, manifest_dir=manifest_dir, chain_id=31337, environment="test")
+def issuer_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dev-issuer")
+    devissuer.ensure_keys(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def signers_file(chain_url, tmp_path_factory):
+    return write_signers(chain_url, tmp_path_factory.mktemp("signers"))
+
+
+@pytest.fixture(scope="session")
+def settings(chain_url, manifest_dir, issuer_dir, signers_file, tmp_path_factory):
+    database = tmp_path_factory.mktemp("db") / "gateway.db"
+    return Settings(
+        rpc_url=chain_url,
+        manifest_dir=manifest_dir,
+        chain_id=31337,
+        environment="test",
+        database_url=f"sqlite:///{database}",
+        jwt_public_key_file=issuer_dir / "public.pem",
+        signers_file=signers_file,
+    )
+
+
+@pytest.fixture(scope="session")
+def token(issuer_dir):
+    """token(role, agency=None, supplier=None, sub=None) -> a bearer header for that principal."""
+
+    def make(
+        *roles: str, agency: int | None = None, supplier: int | None = None, sub: str | None = None
+    ) -> dict:
+        value = devissuer.issue(
+            sub or "-".join(r.lower() for r in roles) or "supplier",
+            list(roles),
+            agency,
+            supplier,
+            folder=issuer_dir,
+        )
+        return {"Authorization": f"Bearer {value}"}
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def app(settings):
+    return create_app(settings)
 
 
 @pytest.fixture()
-def client(settings):
-    with TestClient(create_app(settings)) as test_client:
+def client(app):
+    with TestClient(app) as test_client:
         yield test_client

@@ -1,0 +1,68 @@
+"""The gateway's error type and its stable codes, with Indonesian and English titles.
+
+Codes are part of the API: clients branch on them. A revert carries the contract's custom error
+name as its code (e.g. `SupplierNibTaken`), so what the chain refused reads the same everywhere."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from app.chain.errors import ChainRevert
+
+TITLES: dict[str, dict[str, str]] = {
+    "not_found": {"en": "No such resource.", "id": "Sumber daya tidak ditemukan."},
+    "method_not_allowed": {"en": "Method not allowed here.", "id": "Metode tidak diizinkan di sini."},
+    "invalid_request": {"en": "The request is not valid.", "id": "Permintaan tidak valid."},
+    "http_error": {"en": "The request failed.", "id": "Permintaan gagal."},
+    "unauthenticated": {"en": "A bearer token is required.", "id": "Diperlukan token bearer."},
+    "invalid_token": {"en": "The bearer token is not valid.", "id": "Token bearer tidak valid."},
+    "forbidden_role": {"en": "Your role may not do this.", "id": "Peran Anda tidak berwenang untuk ini."},
+    "wrong_agency": {"en": "This belongs to another agency.", "id": "Ini milik instansi lain."},
+    "idempotency_key_required": {
+        "en": "An Idempotency-Key header is required.",
+        "id": "Header Idempotency-Key wajib diisi.",
+    },
+    "idempotency_key_reused": {
+        "en": "This Idempotency-Key was used for a different request.",
+        "id": "Idempotency-Key ini sudah dipakai untuk permintaan lain.",
+    },
+    "request_in_progress": {
+        "en": "The first request with this key is still running; retry later.",
+        "id": "Permintaan pertama dengan kunci ini masih berjalan; coba lagi nanti.",
+    },
+    "signer_unavailable": {
+        "en": "The gateway has no signing key for this actor.",
+        "id": "Gateway tidak memiliki kunci penanda tangan untuk pelaku ini.",
+    },
+    "invalid_identifier": {"en": "An identifier is malformed.", "id": "Nomor identitas tidak sesuai format."},
+    "chain_refused": {"en": "The ledger refused the transaction.", "id": "Buku besar menolak transaksi."},
+    "chain_unavailable": {"en": "The ledger cannot be reached.", "id": "Buku besar tidak dapat dijangkau."},
+    "transaction_failed": {"en": "The transaction failed.", "id": "Transaksi gagal."},
+}
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, detail: str | None = None, headers: dict | None = None, **extra: Any
+    ) -> None:
+        super().__init__(code)
+        self.status, self.code, self.detail, self.headers, self.extra = status, code, detail, headers, extra
+
+
+def title(code: str, lang: str) -> str:
+    return TITLES.get(code, TITLES["chain_refused"] if code[:1].isupper() else TITLES["http_error"])[lang]
+
+
+def from_revert(revert: ChainRevert) -> ApiError:
+    """403 for permission errors, 404 for unknown things, 422 for invalid values, else 409."""
+    name = revert.error
+    if re.search(r"Unauthorized|Mismatch|Unassigned|NotOfficer|Forbidden", name):
+        status = 403
+    elif re.search(r"Unknown|NotFound|NotCertified", name):
+        status = 404
+    elif re.search(r"Invalid|Zero|TooLong|Empty|Above|Below|OutOfRange", name):
+        status = 422
+    else:
+        status = 409
+    return ApiError(status, name, detail=str(revert), chainError={"name": name, "params": revert.params})

@@ -1,0 +1,334 @@
+"""Tenders: announce, addenda, cancel, relay sealed bids signed by suppliers (EIP-712), evaluate,
+answer objections, finalise the award; and read a tender and its bids."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field, model_validator
+from web3 import Web3
+from web3.exceptions import ContractCustomError
+
+from app.api.deps import ChainDep, PrincipalDep, officer_of, require_roles
+from app.api.errors import ApiError
+from app.api.writes import Call, idempotent_write
+from app.auth.tokens import Principal
+from app.chain.bids import tender_id
+from app.chain.events import event_args, events
+
+router = APIRouter(prefix="/tenders", tags=["tenders"])
+Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
+Ocid = Annotated[
+    str, Path(min_length=1, max_length=200, description="OCDS id, e.g. ocds-terang-1001-2026-0001")
+]
+BYTES32 = r"^0x[0-9a-fA-F]{64}$"
+ADDRESS = r"^0x[0-9a-fA-F]{40}$"
+HEX = r"^0x([0-9a-fA-F]{2})*$"
+
+
+class Category(IntEnum):
+    goods = 0
+    construction = 1
+    consultancy = 2
+    other_services = 3
+
+
+class Method(IntEnum):
+    tender = 0
+    tender_cepat = 1
+    seleksi = 2
+
+
+class Evaluation(IntEnum):
+    lowest_price = 0
+    value_system = 1
+
+
+STATUS = ["none", "open", "award_proposed", "awarded", "failed", "cancelled"]
+BID_STATUS = ["none", "sealed", "valid", "unrevealed", "disqualified"]
+
+
+class Announcement(BaseModel):
+    ocid: str = Field(min_length=1, max_length=200, examples=["ocds-terang-1001-2026-0001"])
+    title: str = Field(min_length=1, max_length=500)
+    documentHash: str = Field(pattern=BYTES32)
+    agencyId: int = Field(ge=1, lt=2**32)
+    hps: int = Field(ge=1, lt=2**96, description="Owner's estimate in rupiah: the ceiling")
+    category: Category
+    method: Method = Method.tender
+    evaluation: Evaluation = Evaluation.lowest_price
+    preferenceBps: int = Field(0, ge=0, le=10_000, description="Domestic price preference (max 2500)")
+    domesticOnly: bool = False
+    umkmReserved: bool = False
+    commitDeadline: int = Field(ge=1, lt=2**40, description="UTC seconds")
+    revealDeadline: int = Field(ge=1, lt=2**40, description="UTC seconds")
+    objectionWindow: int = Field(ge=0, lt=2**32, description="Sanggah window in seconds")
+    minValidBids: int = Field(1, ge=1, lt=2**16)
+    technicalWeightBps: int = Field(0, ge=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _deadlines_in_order(self):
+        if self.revealDeadline <= self.commitDeadline:
+            raise ValueError("revealDeadline must be after commitDeadline")
+        return self
+
+
+class Addendum(BaseModel):
+    documentHash: str = Field(pattern=BYTES32)
+
+
+class Cancellation(BaseModel):
+    reasonHash: str = Field(pattern=BYTES32)
+
+
+class SignedCommit(BaseModel):
+    supplier: str = Field(pattern=ADDRESS, description="The supplier's key that signed")
+    commitment: str = Field(pattern=BYTES32)
+    nonce: int = Field(ge=0, lt=2**256)
+    deadline: int = Field(ge=0, lt=2**256)
+    signature: str = Field(pattern=HEX, min_length=132, max_length=132)
+
+
+class Opening(BaseModel):
+    price: int = Field(ge=1, lt=2**256)
+    productIds: list[str] = Field(default_factory=list, max_length=32)
+    salt: str = Field(pattern=BYTES32)
+    commitSeq: int = Field(ge=0, lt=2**32)
+
+
+class SignedReveal(BaseModel):
+    supplier: str = Field(pattern=ADDRESS)
+    opening: Opening
+    nonce: int = Field(ge=0, lt=2**256)
+    deadline: int = Field(ge=0, lt=2**256)
+    signature: str = Field(pattern=HEX, min_length=132, max_length=132)
+
+
+class EvaluationRequest(BaseModel):
+    bidders: list[int] = Field(description="Every bidder's supplier id, ascending", max_length=500)
+
+
+class ObjectionAnswer(BaseModel):
+    outcome: str = Field(pattern="^(rejected|upheld_reevaluate|upheld_fail)$")
+    responseHash: str = Field(pattern=BYTES32)
+
+
+def _tender(chain, ocid: str) -> dict:
+    tenders = chain.contract("Tenders")
+    try:
+        raw = tenders.functions.getTender(tender_id(ocid)).call()
+    except ContractCustomError:  # TenderUnknown
+        raise ApiError(404, "not_found", detail=f"no tender {ocid}") from None
+    names = [c["name"] for c in tenders.get_function_by_name("getTender").abi["outputs"][0]["components"]]
+    data = dict(zip(names, raw, strict=True))
+    if data["status"] == 0:
+        raise ApiError(404, "not_found", detail=f"no tender {ocid}")
+    return data
+
+
+def _officer_call(chain, principal: Principal, ocid: str, function: str, args: list) -> Call:
+    officer_of(principal, _tender(chain, ocid)["agencyId"])
+    return Call(chain.contract("Tenders"), function, args, f"agency:{principal.agency}")
+
+
+@router.post("", status_code=201, summary="Announce a tender (officer of the tender's agency)")
+def announce(request: Request, body: Announcement, principal: Officer, chain: ChainDep):
+    officer_of(principal, body.agencyId)
+    tenders = chain.contract("Tenders")
+    params = (
+        body.ocid,
+        body.title,
+        body.documentHash,
+        body.agencyId,
+        body.hps,
+        int(body.category),
+        int(body.method),
+        int(body.evaluation),
+        body.preferenceBps,
+        body.domesticOnly,
+        body.umkmReserved,
+        body.commitDeadline,
+        body.revealDeadline,
+        body.objectionWindow,
+        body.minValidBids,
+        body.technicalWeightBps,
+    )
+    call = Call(tenders, "announceTender", [params], f"agency:{principal.agency}")
+    return idempotent_write(
+        request,
+        principal,
+        body.model_dump(mode="json"),
+        call,
+        lambda c: {"ocid": body.ocid, "tenderId": Web3.to_hex(tender_id(body.ocid))},
+        201,
+    )
+
+
+@router.post("/{ocid}/addenda", summary="Publish an addendum (new document hash)")
+def amend(request: Request, ocid: Ocid, body: Addendum, principal: Officer, chain: ChainDep):
+    call = _officer_call(chain, principal, ocid, "amendTender", [tender_id(ocid), body.documentHash])
+    return idempotent_write(
+        request, principal, body.model_dump(), call, lambda c: {"ocid": ocid, **_deadlines(chain, ocid)}
+    )
+
+
+@router.post("/{ocid}/cancellation", summary="Cancel a tender with a reason")
+def cancel(request: Request, ocid: Ocid, body: Cancellation, principal: Officer, chain: ChainDep):
+    call = _officer_call(chain, principal, ocid, "cancelTender", [tender_id(ocid), body.reasonHash])
+    return idempotent_write(
+        request, principal, body.model_dump(), call, lambda c: {"ocid": ocid, "status": "cancelled"}
+    )
+
+
+@router.post("/{ocid}/bids/commitments", summary="Relay a sealed bid the supplier signed (EIP-712 CommitBid)")
+def relay_commit(request: Request, ocid: Ocid, body: SignedCommit, principal: PrincipalDep, chain: ChainDep):
+    tenders = chain.contract("Tenders")
+    args = [
+        Web3.to_checksum_address(body.supplier),
+        tender_id(ocid),
+        body.commitment,
+        body.nonce,
+        body.deadline,
+        body.signature,
+    ]
+    call = Call(tenders, "commitBidBySig", args, "relayer")
+
+    def outcome(confirmed):
+        event = event_args(tenders, "BidCommitted", confirmed)
+        return {"ocid": ocid, "supplierId": event["supplierId"], "commitSeq": event["commitSeq"]}
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+
+
+@router.post("/{ocid}/bids/reveals", summary="Relay a bid opening the supplier signed (EIP-712 RevealBid)")
+def relay_reveal(request: Request, ocid: Ocid, body: SignedReveal, principal: PrincipalDep, chain: ChainDep):
+    tenders = chain.contract("Tenders")
+    opening = (body.opening.price, body.opening.productIds, body.opening.salt, body.opening.commitSeq)
+    args = [
+        Web3.to_checksum_address(body.supplier),
+        tender_id(ocid),
+        opening,
+        body.nonce,
+        body.deadline,
+        body.signature,
+    ]
+    call = Call(tenders, "revealBidBySig", args, "relayer")
+
+    def outcome(confirmed):
+        event = event_args(tenders, "BidRevealed", confirmed)
+        return {
+            "ocid": ocid,
+            **{k: event[k] for k in ("supplierId", "price", "tkdnBps", "hea") if k in event},
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+
+
+@router.post("/{ocid}/evaluation", summary="Evaluate after the reveal deadline; proposes the winner or fails")
+def evaluate(request: Request, ocid: Ocid, body: EvaluationRequest, principal: Officer, chain: ChainDep):
+    call = _officer_call(chain, principal, ocid, "evaluate", [tender_id(ocid), body.bidders])
+    tenders = chain.contract("Tenders")
+
+    def outcome(confirmed):
+        proposed = events(tenders, "AwardProposed", confirmed)
+        failed = events(tenders, "TenderFailed", confirmed)
+        return {
+            "ocid": ocid,
+            "awardProposed": proposed[0] if proposed else None,
+            "failed": failed[0] if failed else None,
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+
+
+@router.post("/{ocid}/objections/{objection_id}/answer", summary="Answer an objection (sanggah)")
+def answer_objection(
+    request: Request,
+    ocid: Ocid,
+    objection_id: Annotated[int, Path(ge=0, lt=2**16)],
+    body: ObjectionAnswer,
+    principal: Officer,
+    chain: ChainDep,
+):
+    outcome_code = {"rejected": 2, "upheld_reevaluate": 3, "upheld_fail": 4}[body.outcome]
+    call = _officer_call(
+        chain,
+        principal,
+        ocid,
+        "resolveObjection",
+        [tender_id(ocid), objection_id, outcome_code, body.responseHash],
+    )
+    return idempotent_write(
+        request,
+        principal,
+        body.model_dump(),
+        call,
+        lambda c: {"ocid": ocid, "objectionId": objection_id, "outcome": body.outcome},
+    )
+
+
+@router.post("/{ocid}/award", summary="Make the proposed award final after the objection window")
+def finalize(request: Request, ocid: Ocid, principal: Officer, chain: ChainDep):
+    call = _officer_call(chain, principal, ocid, "finalizeAward", [tender_id(ocid)])
+    tenders = chain.contract("Tenders")
+    return idempotent_write(
+        request,
+        principal,
+        {"ocid": ocid},
+        call,
+        lambda c: {"ocid": ocid, **event_args(tenders, "TenderAwarded", c)},
+    )
+
+
+def _deadlines(chain, ocid: str) -> dict:
+    data = _tender(chain, ocid)
+    return {"commitDeadline": data["commitDeadline"], "revealDeadline": data["revealDeadline"]}
+
+
+@router.get("/{ocid}", summary="A tender as recorded on the ledger")
+def get_tender(ocid: Ocid, chain: ChainDep):
+    data = _tender(chain, ocid)
+    return {
+        "ocid": ocid,
+        "tenderId": Web3.to_hex(tender_id(ocid)),
+        "status": STATUS[data["status"]],
+        "agencyId": data["agencyId"],
+        "hps": data["hps"],
+        "category": Category(data["category"]).name,
+        "method": Method(data["method"]).name,
+        "evaluation": Evaluation(data["evaluation"]).name,
+        "preferenceBps": data["preferenceBps"],
+        "domesticOnly": data["domesticOnly"],
+        "umkmReserved": data["umkmReserved"],
+        "commitDeadline": data["commitDeadline"],
+        "revealDeadline": data["revealDeadline"],
+        "numberOfTenderers": data["bidderCount"],
+        "validBids": data["validBids"],
+        "addenda": data["addendumCount"],
+        "documentHash": Web3.to_hex(data["documentHash"]),
+        "winner": data["winner"] or None,
+        "objectionDeadline": data["objectionDeadline"] or None,
+    }
+
+
+@router.get("/{ocid}/bids/{supplier_id}", summary="A bid: only its seal before the reveal")
+def get_bid(ocid: Ocid, supplier_id: Annotated[int, Path(ge=1, lt=2**64)], chain: ChainDep):
+    _tender(chain, ocid)
+    sealed, price, hea, tkdn, seq, status = (
+        chain.contract("Tenders").functions.getBid(tender_id(ocid), supplier_id).call()
+    )
+    if status == 0:
+        raise ApiError(404, "not_found", detail=f"supplier {supplier_id} has no bid on {ocid}")
+    revealed = status in (2, 4)
+    return {
+        "ocid": ocid,
+        "supplierId": supplier_id,
+        "status": BID_STATUS[status],
+        "commitSeq": seq,
+        "sealedBid": Web3.to_hex(sealed),
+        "price": price if revealed else None,
+        "hea": hea if revealed else None,
+        "tkdnBps": tkdn if revealed else None,
+    }

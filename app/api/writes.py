@@ -1,0 +1,138 @@
+"""The one path every write endpoint takes: idempotency claim -> transaction -> receipt -> outcome.
+
+- A request without an Idempotency-Key is refused; the same key with a different body is refused.
+- The first request with a key sends exactly one transaction; duplicates wait for its outcome
+  (up to `idempotency_wait_seconds`) and replay it, also after the first process died after
+  sending (its transaction is found through the transaction manager's record).
+- A revert is decoded before anything is signed and answered as a problem with the contract's
+  custom error as code; the key is then released so a corrected retry may reuse it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from app import idempotency
+from app.api.errors import ApiError, from_revert
+from app.auth.tokens import Principal
+from app.chain.errors import ChainRevert
+from app.chain.signers import SignerUnavailable
+from app.chain.txmanager import Confirmed, TransactionFailed
+from app.db.models import SentTransaction
+
+STALE_CLAIM_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Call:
+    """A contract call to send: target contract, ABI-encoded data, and which signer sends it."""
+
+    contract: Any  # a web3 Contract
+    function: str
+    args: list
+    signer: str  # a name in the signer registry: agency:<id>, role:<ROLE>, relayer
+
+    def data(self) -> str:
+        return self.contract.encode_abi(self.function, self.args)
+
+
+def idempotent_write(
+    request: Request,
+    principal: Principal,
+    body: Any,
+    call: Call,
+    outcome: Callable[[Confirmed], dict],
+    status_code: int = 200,
+) -> JSONResponse:
+    app = request.app
+    key = request.headers.get("idempotency-key", "").strip()
+    if not key or len(key) > idempotency.MAX_KEY_LENGTH:
+        raise ApiError(
+            400,
+            "idempotency_key_required",
+            detail=f"send a unique Idempotency-Key header (1 to {idempotency.MAX_KEY_LENGTH} characters)",
+        )
+    sessions = app.state.sessions
+    fingerprint = idempotency.fingerprint(request.method, request.url.path, body)
+    try:
+        claim = idempotency.claim(sessions, principal.key, key, fingerprint)
+    except idempotency.IdempotencyKeyReused:
+        raise ApiError(422, "idempotency_key_reused") from None
+    if not claim.owner:
+        return _follow(app, claim, call, outcome, status_code)
+    return _run(app, claim, call, outcome, status_code)
+
+
+def _purpose(record_id: int) -> str:
+    return f"idempotency:{record_id}"
+
+
+def _run(app, claim: idempotency.Claim, call: Call, outcome, status_code: int) -> JSONResponse:
+    sessions, manager = app.state.sessions, app.state.txmanager
+    try:
+        signer = app.state.signers.get(call.signer)
+        sent = manager.send(signer, call.contract.address, call.data(), _purpose(claim.record_id))
+    except ChainRevert as revert:
+        idempotency.release(sessions, claim.record_id)
+        raise from_revert(revert) from None
+    except SignerUnavailable as exc:
+        idempotency.release(sessions, claim.record_id)
+        raise ApiError(503, "signer_unavailable", detail=str(exc)) from None
+    idempotency.record_transaction(sessions, claim.record_id, sent.tx_hash)
+    return _finish(app, claim.record_id, sent.tx_hash, outcome, status_code)
+
+
+def _finish(app, record_id: int, tx_hash: str, outcome, status_code: int) -> JSONResponse:
+    try:
+        confirmed = app.state.txmanager.wait(tx_hash)
+    except TransactionFailed as exc:
+        body = {"code": "transaction_failed", "detail": str(exc), "transactionHash": tx_hash}
+        idempotency.complete(app.state.sessions, record_id, 502, body)
+        raise ApiError(502, "transaction_failed", detail=str(exc), transactionHash=tx_hash) from None
+    body = {**outcome(confirmed), "transactionHash": tx_hash, "blockNumber": confirmed.block_number}
+    idempotency.complete(app.state.sessions, record_id, status_code, body)
+    return JSONResponse(status_code=status_code, content=body)
+
+
+def _follow(app, claim: idempotency.Claim, call: Call, outcome, status_code: int) -> JSONResponse:
+    """A duplicate: replay the outcome, finish the first attempt's transaction, or take over an
+    attempt that died before sending anything."""
+    deadline = time.monotonic() + app.state.settings.idempotency_wait_seconds
+    while True:
+        if claim.state == "completed":
+            if claim.status_code >= 400:
+                raise ApiError(
+                    claim.status_code,
+                    claim.response.get("code", "transaction_failed"),
+                    detail=claim.response.get("detail"),
+                    replayed=True,
+                )
+            return JSONResponse(
+                status_code=claim.status_code, content=claim.response, headers={"Idempotent-Replayed": "true"}
+            )
+        tx_hash = claim.tx_hash or _recorded_transaction(app, claim.record_id)
+        if tx_hash:
+            # Sent by the first attempt (alive or not): its receipt is the outcome for everyone.
+            return _finish(app, claim.record_id, tx_hash, outcome, status_code)
+        if idempotency.age_seconds(claim) > STALE_CLAIM_SECONDS and idempotency.take_over(
+            app.state.sessions, claim
+        ):
+            return _run(app, claim, call, outcome, status_code)
+        if time.monotonic() >= deadline:
+            raise ApiError(409, "request_in_progress", headers={"Retry-After": "2"})
+        time.sleep(0.05)
+        claim = idempotency.current(app.state.sessions, claim.record_id)
+
+
+def _recorded_transaction(app, record_id: int) -> str | None:
+    with app.state.sessions() as session:
+        return session.execute(
+            select(SentTransaction.tx_hash).where(SentTransaction.purpose == _purpose(record_id))
+        ).scalar_one_or_none()

@@ -1,0 +1,158 @@
+"""Agencies register and verify suppliers through the REST API: roles enforced, identifiers hashed,
+every write idempotent, every refusal a problem document."""
+
+from __future__ import annotations
+
+import uuid
+
+from eth_account import Account
+
+from app.chain.manifest import load_manifest
+from tests.support.localchain import rpc
+
+NIB, NPWP = "9120001234567", "01.234.567.8-901.000"
+
+
+def key() -> dict:
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+def registration(**overrides) -> dict:
+    body = {
+        "account": Account.create().address,
+        "nib": f"91200{uuid.uuid4().int % 10**8:08d}",
+        "npwp": NPWP,
+        "umkm": True,
+        "regionCode": 6302,
+    }
+    return {**body, **overrides}
+
+
+def test_an_officer_registers_a_supplier_and_anyone_reads_it(client, token):
+    body = registration()
+    created = client.post("/suppliers", json=body, headers={**token("AGENCY_OFFICER", agency=1001), **key()})
+    assert created.status_code == 201, created.text
+    supplier_id = created.json()["supplierId"]
+    assert created.json()["agencyId"] == 1001 and created.json()["transactionHash"].startswith("0x")
+    record = client.get(f"/suppliers/{supplier_id}").json()
+    assert (record["account"], record["umkm"], record["regionCode"], record["verifiedBy"]) == (
+        body["account"],
+        True,
+        6302,
+        None,
+    )
+
+
+def test_a_retry_with_the_same_key_replays_the_outcome_and_sends_nothing(
+    client, token, manifest_dir, chain_url
+):
+    headers = {**token("AGENCY_OFFICER", agency=1001), **key()}
+    body = registration()
+    first = client.post("/suppliers", json=body, headers=headers)
+    block = int(rpc(chain_url, "eth_blockNumber"), 16)
+    again = client.post("/suppliers", json=body, headers=headers)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert int(rpc(chain_url, "eth_blockNumber"), 16) == block  # no new transaction
+
+
+def test_the_same_key_with_another_body_is_refused(client, token):
+    headers = {**token("AGENCY_OFFICER", agency=1001), **key()}
+    assert client.post("/suppliers", json=registration(), headers=headers).status_code == 201
+    reused = client.post("/suppliers", json=registration(), headers=headers)
+    assert reused.status_code == 422 and reused.json()["code"] == "idempotency_key_reused"
+
+
+def test_a_write_without_an_idempotency_key_is_refused(client, token):
+    response = client.post("/suppliers", json=registration(), headers=token("AGENCY_OFFICER", agency=1001))
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "idempotency_key_required"
+
+
+def test_no_token_is_401_and_a_wrong_role_is_403(client, token):
+    assert client.post("/suppliers", json=registration(), headers=key()).json()["code"] == "unauthenticated"
+    forbidden = client.post("/suppliers", json=registration(), headers={**token("AUDITOR"), **key()})
+    assert forbidden.status_code == 403 and forbidden.json()["code"] == "forbidden_role"
+
+
+def test_a_token_from_another_issuer_is_refused(client, tmp_path):
+    from app.auth import devissuer
+
+    foreign = devissuer.issue("intruder", ["AGENCY_OFFICER"], 1001, folder=tmp_path)  # another key pair
+    response = client.post(
+        "/suppliers", json=registration(), headers={"Authorization": f"Bearer {foreign}", **key()}
+    )
+    assert response.status_code == 401 and response.json()["code"] == "invalid_token"
+
+
+def test_malformed_identifiers_and_fields_are_422_problems(client, token):
+    headers = {**token("AGENCY_OFFICER", agency=1001), **key()}
+    bad_nib = client.post("/suppliers", json=registration(nib="12345678901x3"), headers=headers)
+    assert bad_nib.status_code == 422 and bad_nib.json()["code"] == "invalid_identifier"
+    bad_account = client.post("/suppliers", json=registration(account="0x123"), headers={**headers, **key()})
+    assert bad_account.status_code == 422 and bad_account.json()["code"] == "invalid_request"
+    bad_region = client.post("/suppliers", json=registration(regionCode=0), headers={**headers, **key()})
+    assert bad_region.status_code == 422
+
+
+def test_a_duplicate_nib_is_refused_with_the_contracts_error(client, token):
+    officer = token("AGENCY_OFFICER", agency=1001)
+    body = registration()
+    assert client.post("/suppliers", json=body, headers={**officer, **key()}).status_code == 201
+    again = client.post("/suppliers", json=registration(nib=body["nib"]), headers={**officer, **key()})
+    assert again.status_code == 409
+    problem = again.json()
+    assert problem["code"] == "SupplierNibTaken" and problem["chainError"]["name"] == "SupplierNibTaken"
+
+
+def test_a_refused_write_releases_its_key_for_a_corrected_retry(client, token):
+    officer = token("AGENCY_OFFICER", agency=1001)
+    taken = registration()
+    client.post("/suppliers", json=taken, headers={**officer, **key()})
+    retry_key = key()
+    assert (
+        client.post(
+            "/suppliers", json=registration(nib=taken["nib"]), headers={**officer, **retry_key}
+        ).status_code
+        == 409
+    )
+    corrected = client.post("/suppliers", json=registration(), headers={**officer, **retry_key})
+    assert corrected.status_code == 201, corrected.text
+
+
+def test_verification_needs_an_officer_other_than_the_registrar(client, token):
+    body = registration()
+    supplier_id = client.post(
+        "/suppliers", json=body, headers={**token("AGENCY_OFFICER", agency=1001), **key()}
+    ).json()["supplierId"]
+    own = client.post(
+        f"/suppliers/{supplier_id}/verification", headers={**token("AGENCY_OFFICER", agency=1001), **key()}
+    )
+    assert own.status_code == 409 and own.json()["code"] == "SupplierSelfVerification"
+    other = client.post(
+        f"/suppliers/{supplier_id}/verification", headers={**token("AGENCY_OFFICER", agency=1002), **key()}
+    )
+    assert other.status_code == 200, other.text
+    assert client.get(f"/suppliers/{supplier_id}").json()["verifiedBy"] == 1002
+
+
+def test_an_unknown_supplier_is_a_404_problem(client):
+    response = client.get("/suppliers/999999", headers={"Accept-Language": "id"})
+    assert response.status_code == 404 and response.json()["title"] == "Sumber daya tidak ditemukan."
+
+
+def test_no_identifier_in_clear_reaches_the_chain(client, token, chain_url, manifest_dir):
+    body = registration(nib="9120007777777", npwp="01.777.777.7-777.000")
+    created = client.post("/suppliers", json=body, headers={**token("AGENCY_OFFICER", agency=1001), **key()})
+    tx = rpc(chain_url, "eth_getTransactionByHash", [created.json()["transactionHash"]])
+    receipt = rpc(chain_url, "eth_getTransactionReceipt", [created.json()["transactionHash"]])
+    haystack = (
+        tx["input"] + "".join(log["data"] + "".join(log["topics"]) for log in receipt["logs"])
+    ).lower()
+    for digits in ("9120007777777", "017777777777000"):
+        assert digits not in haystack  # not as hex digits
+        assert digits.encode().hex() not in haystack  # not as ASCII
+    assert (
+        load_manifest(manifest_dir / "31337.json").address("SupplierRegistry").lower()[2:] in tx["to"].lower()
+    )

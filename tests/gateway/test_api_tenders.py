@@ -1,0 +1,252 @@
+"""A tender through the REST API only: a certified product, two verified suppliers who sign their
+sealed bids themselves (EIP-712) and never pay gas, the gateway relaying, evaluation with the TKDN
+preference, the objection window and the final award."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from eth_account import Account
+from web3 import Web3
+
+from app.chain import bids
+from app.chain.manifest import load_manifest
+from tests.support.localchain import rpc
+
+OCID = f"ocds-terang-1001-{uuid.uuid4().hex[:8]}"
+HPS = 2_000_000_000
+PRODUCT = Web3.keccak(text=f"ecatalogue:{OCID}:transformer")
+
+
+def key() -> dict:
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+def now(chain_url) -> int:
+    return int(rpc(chain_url, "eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+
+
+def travel_to(chain_url, timestamp: int) -> None:
+    rpc(chain_url, "evm_setNextBlockTimestamp", [timestamp])
+    rpc(chain_url, "evm_mine")
+
+
+@pytest.fixture(scope="module")
+def scenario(app, token, chain_url, manifest_dir):
+    """State shared by the steps of one tender, in order."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        yield {
+            "client": client,
+            "token": token,
+            "chain_url": chain_url,
+            "manifest": load_manifest(manifest_dir / "31337.json"),
+            "suppliers": {name: Account.create() for name in ("local", "import")},
+        }
+
+
+def test_1_certifier_records_the_domestic_products_tkdn(scenario):
+    client, token = scenario["client"], scenario["token"]
+    body = {
+        "productId": Web3.to_hex(PRODUCT),
+        "tkdnBps": 6000,
+        "bmpBps": 1000,
+        "validUntil": now(scenario["chain_url"]) + 365 * 86400,
+        "certificateHash": "0x" + "11" * 32,
+    }
+    created = client.post("/tkdn/certificates", json=body, headers={**token("TKDN_CERTIFIER"), **key()})
+    assert created.status_code == 201, created.text
+    assert client.get(f"/tkdn/certificates/{Web3.to_hex(PRODUCT)}").json()["tkdnBps"] == 6000
+
+
+def test_2_agencies_register_and_verify_both_suppliers(scenario):
+    client, token = scenario["client"], scenario["token"]
+    ids = {}
+    for n, (name, account) in enumerate(scenario["suppliers"].items()):
+        body = {
+            "account": account.address,
+            "nib": f"91200{uuid.uuid4().int % 10**8:08d}",
+            "npwp": f"0112345678{n}01000",
+            "umkm": name == "local",
+            "regionCode": 6409,
+        }
+        created = client.post(
+            "/suppliers", json=body, headers={**token("AGENCY_OFFICER", agency=1001), **key()}
+        )
+        assert created.status_code == 201, created.text
+        ids[name] = created.json()["supplierId"]
+        verified = client.post(
+            f"/suppliers/{ids[name]}/verification", headers={**token("AGENCY_OFFICER", agency=1002), **key()}
+        )
+        assert verified.status_code == 200, verified.text
+    scenario["ids"] = ids
+
+
+def test_3_an_officer_of_another_agency_cannot_announce_for_ikn(scenario):
+    body = announcement(scenario)
+    refused = scenario["client"].post(
+        "/tenders", json=body, headers={**scenario["token"]("AGENCY_OFFICER", agency=1002), **key()}
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "wrong_agency"
+
+
+def announcement(scenario) -> dict:
+    start = now(scenario["chain_url"])
+    return {
+        "ocid": OCID,
+        "title": "Trafo distribusi 20 kV untuk IKN",
+        "documentHash": "0x" + "22" * 32,
+        "agencyId": 1001,
+        "hps": HPS,
+        "category": 0,
+        "preferenceBps": 2500,
+        "commitDeadline": start + 3 * 86400,
+        "revealDeadline": start + 4 * 86400,
+        "objectionWindow": 5 * 86400,
+        "minValidBids": 2,
+    }
+
+
+def test_4_the_ikn_officer_announces_the_tender(scenario):
+    body = announcement(scenario)
+    created = scenario["client"].post(
+        "/tenders", json=body, headers={**scenario["token"]("AGENCY_OFFICER", agency=1001), **key()}
+    )
+    assert created.status_code == 201, created.text
+    tender = scenario["client"].get(f"/tenders/{OCID}").json()
+    assert (tender["status"], tender["hps"], tender["preferenceBps"]) == ("open", HPS, 2500)
+    scenario["deadlines"] = (body["commitDeadline"], body["revealDeadline"], body["objectionWindow"])
+
+
+def signed(scenario, kind: str, name: str, commitment: bytes) -> bids.SignedBidMessage:
+    manifest, account = scenario["manifest"], scenario["suppliers"][name]
+    tenders = Web3(Web3.HTTPProvider(scenario["chain_url"])).eth.contract(
+        address=manifest.address("Tenders"), abi=manifest.contracts["Tenders"].abi
+    )
+    nonce = tenders.functions.nonces(account.address).call()
+    sign = bids.sign_commit if kind == "commit" else bids.sign_reveal
+    return sign(
+        account.key,
+        chain_id=31337,
+        verifying_contract=manifest.address("Tenders"),
+        tender=bids.tender_id(OCID),
+        bid_commitment=commitment,
+        nonce=nonce,
+        deadline=now(scenario["chain_url"]) + 3600,
+    )
+
+
+def test_5_suppliers_sign_sealed_bids_and_the_gateway_relays_them(scenario):
+    # The importer is cheaper; the local manufacturer offers a certified product with TKDN 60%.
+    offers = {"import": (1_700_000_000, []), "local": (1_800_000_000, [PRODUCT])}
+    scenario["openings"] = {}
+    for name, (price, products) in offers.items():
+        salt = bids.new_salt()
+        commitment = bids.commitment(bids.tender_id(OCID), scenario["ids"][name], price, products, salt)
+        message = signed(scenario, "commit", name, commitment)
+        relayed = scenario["client"].post(
+            f"/tenders/{OCID}/bids/commitments",
+            json={
+                "supplier": message.supplier,
+                "commitment": Web3.to_hex(commitment),
+                "nonce": message.nonce,
+                "deadline": message.deadline,
+                "signature": Web3.to_hex(message.signature),
+            },
+            headers={**scenario["token"](supplier=scenario["ids"][name], sub=name), **key()},
+        )
+        assert relayed.status_code == 201, relayed.text
+        scenario["openings"][name] = (price, products, salt, relayed.json()["commitSeq"], commitment)
+    bid = scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['import']}").json()
+    assert bid["status"] == "sealed" and bid["price"] is None  # nothing readable before the reveal
+    for account in scenario["suppliers"].values():  # the suppliers never paid gas
+        assert int(rpc(scenario["chain_url"], "eth_getBalance", [account.address, "latest"]), 16) == 0
+
+
+def test_6_a_forged_signature_is_refused_with_the_contracts_error(scenario):
+    name = "import"
+    price, products, salt, seq, commitment = scenario["openings"][name]
+    forged = bids.sign_commit(
+        Account.create().key,
+        chain_id=31337,
+        verifying_contract=scenario["manifest"].address("Tenders"),
+        tender=bids.tender_id(OCID),
+        bid_commitment=commitment,
+        nonce=0,
+        deadline=now(scenario["chain_url"]) + 3600,
+    )
+    refused = scenario["client"].post(
+        f"/tenders/{OCID}/bids/commitments",
+        json={
+            "supplier": scenario["suppliers"][name].address,
+            "commitment": Web3.to_hex(commitment),
+            "nonce": 1,
+            "deadline": forged.deadline,
+            "signature": Web3.to_hex(forged.signature),
+        },
+        headers={**scenario["token"](sub="forger"), **key()},
+    )
+    assert refused.status_code in (403, 409, 422), refused.text
+    assert refused.json()["code"].startswith("Tender")
+
+
+def test_7_after_the_commit_deadline_the_suppliers_openings_are_relayed(scenario):
+    travel_to(scenario["chain_url"], scenario["deadlines"][0] + 1)
+    for name, (price, products, salt, seq, commitment) in scenario["openings"].items():
+        message = signed(scenario, "reveal", name, commitment)
+        relayed = scenario["client"].post(
+            f"/tenders/{OCID}/bids/reveals",
+            json={
+                "supplier": message.supplier,
+                "nonce": message.nonce,
+                "deadline": message.deadline,
+                "signature": Web3.to_hex(message.signature),
+                "opening": {
+                    "price": price,
+                    "productIds": [Web3.to_hex(p) for p in products],
+                    "salt": Web3.to_hex(salt),
+                    "commitSeq": seq,
+                },
+            },
+            headers={**scenario["token"](supplier=scenario["ids"][name], sub=name), **key()},
+        )
+        assert relayed.status_code == 201, relayed.text
+    local = scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['local']}").json()
+    # HEA = (1 - 60% x 25%) x 1.8 miliar = 1.53 miliar < the importer's 1.7 miliar
+    assert (local["status"], local["price"], local["tkdnBps"], local["hea"]) == (
+        "valid",
+        1_800_000_000,
+        6000,
+        1_530_000_000,
+    )
+
+
+def test_8_evaluation_proposes_the_domestic_bid_by_the_preference(scenario):
+    travel_to(scenario["chain_url"], scenario["deadlines"][1] + 1)
+    officer = scenario["token"]("AGENCY_OFFICER", agency=1001)
+    evaluated = scenario["client"].post(
+        f"/tenders/{OCID}/evaluation",
+        json={"bidders": sorted(scenario["ids"].values())},
+        headers={**officer, **key()},
+    )
+    assert evaluated.status_code == 200, evaluated.text
+    assert evaluated.json()["awardProposed"]["supplierId"] == scenario["ids"]["local"]
+    assert scenario["client"].get(f"/tenders/{OCID}").json()["status"] == "award_proposed"
+
+
+def test_9_the_award_is_final_only_after_the_objection_window(scenario):
+    officer = scenario["token"]("AGENCY_OFFICER", agency=1001)
+    early = scenario["client"].post(f"/tenders/{OCID}/award", headers={**officer, **key()})
+    assert early.status_code == 409 and early.json()["code"].startswith("Tender")
+    tender = scenario["client"].get(f"/tenders/{OCID}").json()
+    travel_to(scenario["chain_url"], tender["objectionDeadline"] + 1)
+    final = scenario["client"].post(f"/tenders/{OCID}/award", headers={**officer, **key()})
+    assert final.status_code == 200, final.text
+    assert final.json()["supplierId"] == scenario["ids"]["local"] and final.json()["value"] == 1_800_000_000
+    assert scenario["client"].get(f"/tenders/{OCID}").json()["status"] == "awarded"
+
+
+def test_unknown_tender_is_404(client):
+    assert client.get("/tenders/ocds-terang-none").status_code == 404
