@@ -3,6 +3,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import app.indexer.models  # noqa: F401  (the indexer's tables share Base)
 from app.db.models import Base
 
 config = context.config

@@ -1,0 +1,111 @@
+"""The few JSON-RPC calls the indexer makes, over one kept-alive HTTP connection.
+
+Plain JSON-RPC rather than web3.py: catch-up moves tens of thousands of logs per request, and
+web3's per-field result formatting would cost more than decoding and storing them."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+
+class NodeError(Exception):
+    """The node answered with a JSON-RPC error or could not be reached."""
+
+
+class RangeTooLarge(NodeError):
+    """The node refused an eth_getLogs range as too large (or timed out on it): ask for less."""
+
+
+# Phrases nodes use when a log query is too wide (geth, Besu, anvil, Erigon, hosted providers).
+_TOO_LARGE = ("more than", "too many", "limit", "range", "exceed", "timeout", "too large", "response size")
+
+
+@dataclass(frozen=True)
+class Header:
+    number: int
+    hash: str
+    parent_hash: str
+    timestamp: int
+
+
+class Node:
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        self._http = httpx.Client(timeout=timeout, headers={"Content-Type": "application/json"})
+        self._url = url
+        self._ids = itertools.count(1)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def call(self, method: str, params: list[Any] | None = None) -> Any:
+        request = {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params or []}
+        try:
+            response = self._http.post(self._url, json=request)
+        except httpx.TimeoutException as exc:
+            raise RangeTooLarge(f"{method} timed out") from exc
+        except httpx.HTTPError as exc:
+            raise NodeError(f"{method}: {type(exc).__name__}: {exc}") from exc
+        body = response.json()
+        if "error" in body:
+            message = str(body["error"].get("message", body["error"]))
+            if method == "eth_getLogs" and any(p in message.lower() for p in _TOO_LARGE):
+                raise RangeTooLarge(message)
+            raise NodeError(f"{method}: {message}")
+        return body["result"]
+
+    def batch(self, calls: Iterable[tuple[str, list[Any]]]) -> list[Any]:
+        """Several calls in one JSON-RPC batch; results in the order of `calls`."""
+        requests = [
+            {"jsonrpc": "2.0", "id": i, "method": method, "params": params}
+            for i, (method, params) in enumerate(calls)
+        ]
+        if not requests:
+            return []
+        try:
+            answers = self._http.post(self._url, json=requests).json()
+        except httpx.HTTPError as exc:
+            raise NodeError(f"batch: {type(exc).__name__}: {exc}") from exc
+        by_id = {answer["id"]: answer for answer in answers}
+        results = []
+        for i in range(len(requests)):
+            answer = by_id.get(i, {"error": {"message": "missing from batch answer"}})
+            if "error" in answer:
+                raise NodeError(f"{requests[i]['method']}: {answer['error'].get('message')}")
+            results.append(answer["result"])
+        return results
+
+    def chain_id(self) -> int:
+        return int(self.call("eth_chainId"), 16)
+
+    def head(self) -> int:
+        return int(self.call("eth_blockNumber"), 16)
+
+    def header(self, number: int) -> Header | None:
+        """The block at `number`, or None when the chain is not that long (any more)."""
+        return _header(self.call("eth_getBlockByNumber", [hex(number), False]))
+
+    def headers(self, numbers: Iterable[int]) -> dict[int, Header | None]:
+        numbers = list(numbers)
+        blocks = self.batch(("eth_getBlockByNumber", [hex(n), False]) for n in numbers)
+        return {n: _header(block) for n, block in zip(numbers, blocks, strict=True)}
+
+    def logs(self, first: int, last: int, addresses: list[str]) -> list[dict[str, Any]]:
+        return self.call(
+            "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}]
+        )
+
+
+def _header(block: dict[str, Any] | None) -> Header | None:
+    if block is None:
+        return None
+    return Header(
+        number=int(block["number"], 16),
+        hash=block["hash"],
+        parent_hash=block["parentHash"],
+        timestamp=int(block["timestamp"], 16),
+    )
