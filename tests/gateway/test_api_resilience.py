@@ -1,0 +1,127 @@
+"""Retrying is always safe: 200 concurrent duplicates send one transaction, and a gateway killed
+after sending answers the retry, once restarted, with the original transaction."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import uuid
+
+import httpx
+import pytest
+from eth_account import Account
+from web3 import Web3
+
+from app.chain.manifest import load_manifest
+from tests.support.gateway_process import gateway_process
+from tests.support.localchain import anvil, deploy_local, rpc
+from toolchain.dev_signers import write_signers
+
+
+@pytest.fixture(scope="module")
+def own_chain(tmp_path_factory):
+    """A chain of its own: these tests stop its mining."""
+    with anvil() as url:
+        folder = tmp_path_factory.mktemp("deployments")
+        assert deploy_local(url, folder).returncode == 0
+        yield url, folder
+
+
+@pytest.fixture(scope="module")
+def env(own_chain, issuer_dir, tmp_path_factory):
+    url, manifest_dir = own_chain
+    signers = write_signers(url, tmp_path_factory.mktemp("signers"))
+    database = tmp_path_factory.mktemp("db") / "gateway.db"
+    return {
+        "TERANG_RPC_URL": url,
+        "TERANG_CHAIN_ID": "31337",
+        "TERANG_MANIFEST_DIR": str(manifest_dir),
+        "TERANG_DATABASE_URL": f"sqlite:///{database}",
+        "TERANG_SIGNERS_FILE": str(signers),
+        "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer_dir / "public.pem"),
+        "TERANG_ENVIRONMENT": "test",
+    }
+
+
+def registration() -> dict:
+    return {
+        "account": Account.create().address,
+        "nib": f"91200{uuid.uuid4().int % 10**8:08d}",
+        "npwp": "011234567890100",
+        "umkm": False,
+        "regionCode": 6302,
+    }
+
+
+def supplier_count(own_chain) -> int:
+    url, manifest_dir = own_chain
+    manifest = load_manifest(manifest_dir / "31337.json")
+    registry = Web3(Web3.HTTPProvider(url)).eth.contract(
+        address=manifest.address("SupplierRegistry"), abi=manifest.contracts["SupplierRegistry"].abi
+    )
+    return registry.functions.supplierCount().call()
+
+
+def test_200_concurrent_duplicates_send_one_transaction(env, own_chain, token, tmp_path):
+    headers = {**token("AGENCY_OFFICER", agency=1001), "Idempotency-Key": str(uuid.uuid4())}
+    body = registration()
+    before = supplier_count(own_chain)
+    with gateway_process(env, tmp_path / "gateway.log") as (base, _):
+        responses, barrier = [], threading.Barrier(200)
+
+        def post():
+            barrier.wait()
+            with httpx.Client(timeout=120) as http:
+                responses.append(http.post(base + "/suppliers", json=body, headers=headers))
+
+        threads = [threading.Thread(target=post) for _ in range(200)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(responses) == 200
+    statuses = {r.status_code for r in responses}
+    assert statuses <= {201, 409}, statuses  # 409 only as "still in progress, retry"
+    hashes = {r.json()["transactionHash"] for r in responses if r.status_code == 201}
+    assert len(hashes) == 1
+    assert supplier_count(own_chain) == before + 1
+
+
+def test_a_gateway_killed_after_sending_answers_the_retry_with_the_original_transaction(
+    env, own_chain, token, tmp_path
+):
+    url, _ = own_chain
+    headers = {**token("AGENCY_OFFICER", agency=1001), "Idempotency-Key": str(uuid.uuid4())}
+    body = registration()
+    before = supplier_count(own_chain)
+    rpc(url, "evm_setAutomine", [False])  # the transaction will wait in the pool: the gateway waits for it
+    try:
+        with gateway_process(env, tmp_path / "first.log") as (base, process):
+
+            def post():
+                try:
+                    httpx.post(base + "/suppliers", json=body, headers=headers, timeout=120)
+                except httpx.HTTPError:
+                    pass  # the connection dies with the process
+
+            thread = threading.Thread(target=post, daemon=True)
+            thread.start()
+            deadline = time.monotonic() + 30
+            while not (pending := rpc(url, "txpool_content")["pending"]):
+                assert time.monotonic() < deadline, "the gateway never sent the transaction"
+                time.sleep(0.1)
+            sent = [tx["hash"] for by_nonce in pending.values() for tx in by_nonce.values()]
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    finally:
+        rpc(url, "evm_setAutomine", [True])
+        rpc(url, "evm_mine")
+    assert len(sent) == 1
+    assert rpc(url, "eth_getTransactionReceipt", [sent[0]])["status"] == "0x1"  # mined once the chain resumed
+    with gateway_process(env, tmp_path / "second.log") as (base, _):
+        retry = httpx.post(base + "/suppliers", json=body, headers=headers, timeout=120)
+    assert retry.status_code == 201, retry.text
+    assert retry.json()["transactionHash"] == sent[0]
+    assert supplier_count(own_chain) == before + 1
