@@ -176,12 +176,13 @@ def run(args: argparse.Namespace) -> int:
             "TERANG_CHAIN_ID": str(LOCAL_CHAIN_ID),
             "TERANG_MANIFEST": str(manifest),
             "TERANG_PORT": str(args.gateway_port),
+            **local_gateway_state(rpc_url, Path(args.state_dir)),
         }
         gateway = stack.start("gateway", [sys.executable, "-m", "app"], env=env, quiet=args.check)
         base = f"http://127.0.0.1:{args.gateway_port}"
         health = wait_for(lambda: _get_json(base + "/health"), "the gateway", 60, gateway)
         print(f"[3/3] gateway is serving at {base} (API docs {base}/docs)", flush=True)
-        print(summary(health, base, rpc_url), flush=True)
+        print(summary(health, base, rpc_url, Path(args.state_dir) / "dev-tokens.json"), flush=True)
         if args.check:
             return 0
         print("Press Ctrl-C to stop.", flush=True)
@@ -196,6 +197,39 @@ def run(args: argparse.Namespace) -> int:
         stack.stop()
 
 
+def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
+    """A fresh gateway database, keystores for the development accounts and development tokens.
+
+    The database starts empty on every run because the chain does: transactions recorded for an
+    earlier chain with the same id and accounts must never be broadcast to this one."""
+    from app.auth import devissuer
+    from toolchain.dev_signers import write_signers
+
+    state_dir.mkdir(parents=True, exist_ok=True)
+    database = state_dir / "gateway.db"
+    for leftover in state_dir.glob("gateway.db*"):
+        leftover.unlink()
+    signers = write_signers(rpc_url, state_dir)
+    issuer = state_dir / "dev-issuer"
+    devissuer.ensure_keys(issuer)
+    tokens = {
+        "agency-officer-1001": devissuer.issue("ppk-ikn", ["AGENCY_OFFICER"], 1001, folder=issuer),
+        "agency-officer-1002": devissuer.issue("pokja-pu", ["AGENCY_OFFICER"], 1002, folder=issuer),
+        **{
+            name.lower(): devissuer.issue(name.lower(), [name], folder=issuer)
+            for name in ("TKDN_CERTIFIER", "VERIFIER", "TREASURY", "WELFARE_ADMIN", "ENROLLER", "AUDITOR")
+        },
+        "supplier": devissuer.issue("supplier", [], folder=issuer),
+    }
+    (state_dir / "dev-tokens.json").write_text(json.dumps(tokens, indent=2) + "\n")
+    return {
+        "TERANG_DATABASE_URL": f"sqlite:///{database}",
+        "TERANG_SIGNERS_FILE": str(signers),
+        "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer / "public.pem"),
+        "TERANG_ENVIRONMENT": "local",
+    }
+
+
 def _interrupt(_signum, _frame):
     raise KeyboardInterrupt
 
@@ -205,12 +239,13 @@ def _get_json(url: str):
         return json.loads(response.read())
 
 
-def summary(health: dict, base: str, rpc_url: str) -> str:
+def summary(health: dict, base: str, rpc_url: str, tokens: Path) -> str:
     lines = [
         "",
         "Terang is running:",
         f"  chain      {rpc_url}  chain id {health['chainId']}  block {health['blockNumber']}",
         f"  gateway    {base}  (health {base}/health, OpenAPI {base}/docs)",
+        f"  tokens     {tokens} (development bearer tokens per role)",
         "  contracts:",
     ]
     lines += [f"    {name:<18} {info['address']}" for name, info in health["contracts"].items()]
@@ -222,6 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chain", default=os.environ.get("CHAIN", "anvil"))
     parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT", "8000")))
     parser.add_argument("--manifest-dir", default=str(ROOT / "deployments"))
+    parser.add_argument(
+        "--state-dir",
+        default=str(ROOT / "var" / "run"),
+        help="gateway database, development keystores and tokens (recreated each run)",
+    )
     parser.add_argument("--check", action="store_true", help="start, verify /health, print, stop")
     args = parser.parse_args(argv)
     try:

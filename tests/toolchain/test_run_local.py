@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -56,6 +57,8 @@ def test_ctrl_c_stops_chain_and_gateway(tmp_path):
             str(port),
             "--manifest-dir",
             str(tmp_path),
+            "--state-dir",
+            str(tmp_path / "state"),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -72,6 +75,18 @@ def test_ctrl_c_stops_chain_and_gateway(tmp_path):
             except OSError:
                 time.sleep(0.5)
         assert health and health["status"] == "ok" and health["chainId"] == 31337
+        # the printed development tokens work: an officer's authenticated write reaches the key check
+        token = json.loads((tmp_path / "state" / "dev-tokens.json").read_text())["agency-officer-1001"]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/suppliers",
+            data=b"{}",
+            method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        try:
+            urllib.request.urlopen(request, timeout=5)  # noqa: S310 (loopback)
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 422  # authenticated and authorised; the empty body is invalid
         process.send_signal(signal.SIGINT)
         out, _ = process.communicate(timeout=30)
     finally:
