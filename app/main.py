@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.problems import install_problem_handlers
-from app.api.routes import health, suppliers, tenders, tkdn
+from app.api.routes import health, metrics, ocds, suppliers, tenders, tkdn
 from app.auth.tokens import TokenVerifier
 from app.chain.client import ChainClient, connect
 from app.chain.errors import ErrorDecoder
@@ -17,8 +17,9 @@ from app.chain.txmanager import TransactionManager
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
+from app.indexer.service import IndexerThread
 
-ROUTERS = (health.router, suppliers.router, tkdn.router, tenders.router)
+ROUTERS = (health.router, metrics.router, suppliers.router, tkdn.router, tenders.router, ocds.router)
 
 
 def create_app(settings: Settings | None = None, chain: ChainClient | None = None) -> FastAPI:
@@ -48,7 +49,12 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
             settings.receipt_timeout_seconds,
         )
         app.state.txmanager.rebroadcast_unconfirmed()
+        app.state.indexer = (
+            IndexerThread(settings, app.state.chain.manifest).start() if settings.indexer_enabled else None
+        )
         yield
+        if app.state.indexer is not None:
+            app.state.indexer.stop()
         engine.dispose()
 
     app = FastAPI(

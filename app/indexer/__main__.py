@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ChainUnavailable, ManifestError) as exc:
         print(f"indexer: {exc}", file=sys.stderr)
         return 2
-    upgrade(settings.database_url)
+    if settings.environment != "production":
+        upgrade(settings.database_url)  # as the gateway does; production migrates once per release
     status = IndexerStatus()
     if args.metrics_port:
         registry = CollectorRegistry()

@@ -1,5 +1,6 @@
 """Running the indexer: as a background thread of the gateway (default) or as its own process
-(`python -m app.indexer`). Either way it first brings the database schema up to date."""
+(`python -m app.indexer`). The schema is migrated by whoever starts it (the gateway's lifespan
+outside production, `python -m app.db.migrate` in production)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from sqlalchemy import Engine
 
 from app.chain.manifest import Manifest
 from app.config import Settings
-from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.indexer.follower import Indexer
 from app.indexer.node import Node
@@ -54,15 +54,6 @@ class IndexerThread:
     def _run(self) -> None:
         engine = make_engine(self.settings.database_url)
         try:
-            while not self._stop.is_set():
-                try:
-                    upgrade(self.settings.database_url)
-                    break
-                except Exception as exc:  # the database may come up after the gateway
-                    self.status.errors_total += 1
-                    self.status.last_error = f"migration: {type(exc).__name__}: {exc}"
-                    log.warning("indexer cannot migrate the database yet (%s)", exc)
-                    self._stop.wait(5.0)
             indexer = build_indexer(self.settings, self.manifest, engine, self.status)
             indexer.run(self._stop, self.settings.indexer_poll_seconds)
             indexer.node.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -18,6 +18,16 @@ class ContractInfo(BaseModel):
     blockNumber: int
 
 
+class IndexerHealth(BaseModel):
+    running: bool
+    headBlock: int | None
+    cursorBlock: int | None
+    lagBlocks: int | None
+    eventsIndexed: int
+    reorgs: int
+    lastError: str | None
+
+
 class Health(BaseModel):
     status: str
     chainId: int
@@ -26,10 +36,20 @@ class Health(BaseModel):
     network: str
     contracts: dict[str, ContractInfo]
     error: str | None = None
+    indexer: IndexerHealth | None = None  # absent when the indexer runs in its own process
+
+
+def indexer_health(request: Request) -> IndexerHealth | None:
+    indexer = getattr(request.app.state, "indexer", None)
+    if indexer is None:
+        return None
+    s = indexer.status
+    return IndexerHealth(running=s.running, headBlock=s.head, cursorBlock=s.cursor, lagBlocks=s.lag,
+                         eventsIndexed=s.events_total, reorgs=s.reorgs_total, lastError=s.last_error)
 
 
 @router.get("/health", response_model=Health, summary="Chain reachability and deployed contracts")
-def health(chain: ChainDep) -> JSONResponse | Health:
+def health(chain: ChainDep, request: Request) -> JSONResponse | Health:
     contracts = {
         name: ContractInfo(address=c.address, blockNumber=c.block_number)
         for name, c in chain.manifest.contracts.items()
@@ -45,6 +65,7 @@ def health(chain: ChainDep) -> JSONResponse | Health:
             network=chain.manifest.network,
             contracts=contracts,
             error=f"chain unreachable: {type(exc).__name__}",
+            indexer=indexer_health(request),
         )
         return JSONResponse(status_code=503, content=body.model_dump())
     return Health(
@@ -54,4 +75,5 @@ def health(chain: ChainDep) -> JSONResponse | Health:
         latestBlockAgeSeconds=max(0, int(time.time()) - int(block["timestamp"])),
         network=chain.manifest.network,
         contracts=contracts,
+        indexer=indexer_health(request),
     )

@@ -1,0 +1,20 @@
+"""Prometheus metrics: the indexer's progress (lag, events, reorgs) and the process's resources."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, ProcessCollector, generate_latest
+
+from app.indexer.metrics import IndexerCollector
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    registry = CollectorRegistry()
+    ProcessCollector(registry=registry)
+    indexer = getattr(request.app.state, "indexer", None)
+    if indexer is not None:
+        registry.register(IndexerCollector(indexer.status))
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,50 @@
+"""Releases, records and their packages for one ocid or all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.ocds.events import announced_ocids, events_of
+from app.ocds.releases import build_releases
+from app.ocds.schema import BID_EXTENSION_URL, merger
+
+PUBLISHER = {"name": "Terang (ledger of Indonesian public procurement)"}
+VERSION = "1.1"
+
+
+def releases_for(session: Session, ocid: str) -> list[dict[str, Any]]:
+    return build_releases(ocid, events_of(session, ocid))
+
+
+def record(ocid: str, releases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The record of `ocid`: every release, and the compiled release merged by ocdsmerge."""
+    return {"ocid": ocid, "releases": releases, "compiledRelease": merger().create_compiled_release(releases)}
+
+
+def _package(uri: str, key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "uri": uri,
+        "version": VERSION,
+        "extensions": [BID_EXTENSION_URL],
+        "publishedDate": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "publisher": PUBLISHER,
+        key: items,
+    }
+
+
+def release_package(uri: str, releases: list[dict[str, Any]]) -> dict[str, Any]:
+    return _package(uri, "releases", releases)
+
+
+def record_package(uri: str, records: list[dict[str, Any]]) -> dict[str, Any]:
+    return _package(uri, "records", records)
+
+
+def all_releases(session: Session) -> Iterator[dict[str, Any]]:
+    """Every release of every announced ocid, ocid by ocid (for packages and JSON Lines)."""
+    for ocid in announced_ocids(session):
+        yield from releases_for(session, ocid)
