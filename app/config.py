@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # Indexer: runs inside the gateway unless disabled (then `python -m app.indexer` runs it).
     indexer_enabled: bool = True
     indexer_poll_seconds: float = Field(default=2.0, gt=0)
-    indexer_batch_blocks: int = Field(default=2_000, ge=1)  # first eth_getLogs range; then adaptive
+    indexer_batch_blocks: int = Field(default=100, ge=1)  # first eth_getLogs range; then adaptive
     # Bearer tokens: an OIDC provider's JWKS URL, or (local/test) the development issuer's key.
     jwt_issuer: str = "https://dev-issuer.terang.local"
     jwt_audience: str = "terang-gateway"

@@ -34,9 +34,9 @@ class Indexer:
         manifest: Manifest,
         *,
         confirmations: int = 1,
-        batch_blocks: int = 2_000,
+        batch_blocks: int = 100,
         max_batch_blocks: int = 100_000,
-        target_logs: int = 10_000,
+        target_logs: int = 5_000,
         status: IndexerStatus | None = None,
     ) -> None:
         self.node = node

@@ -77,6 +77,8 @@ def build_releases(ocid: str, events: list[Event]) -> list[dict[str, Any]]:
         tags, body = result
         if "tender" in body:
             body["tender"] = {"id": state.tender_id, **body["tender"]}  # required in every release
+        for contract in body.get("contracts", []):
+            contract.setdefault("awardID", _award_id(state))  # required in every release too
         releases.append(
             {
                 "ocid": ocid,
