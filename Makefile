@@ -85,6 +85,7 @@ test-gateway: compile
 
 # --- measurements and analysis ---------------------------------------------------------------
 gas: compile
+	$(VENV)/bin/python toolchain/brownie_networks.py --free-port terang-anvil
 	$(BROWNIE) run scripts/gas_report.py --network terang-anvil
 
 # Slither on each deployable, through the offline solc's file mode (its brownie mode cannot resolve
