@@ -18,8 +18,18 @@ from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.indexer.service import IndexerThread
+from app.web import routes as explorer
 
-ROUTERS = (health.router, metrics.router, suppliers.router, tkdn.router, tenders.router, ocds.router)
+ROUTERS = (
+    health.router,
+    metrics.router,
+    suppliers.router,
+    tkdn.router,
+    tenders.router,
+    ocds.router,
+    explorer.router,
+    explorer.root,
+)
 
 
 def create_app(settings: Settings | None = None, chain: ChainClient | None = None) -> FastAPI:

@@ -1,0 +1,300 @@
+"""Everything the explorer says, in Indonesian and English, and how a request picks its language and
+its time zone. UI strings live here and nowhere else; templates call `t(key)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from fastapi import Request
+
+LANGUAGES = ("id", "en")
+# Indonesia keeps no daylight saving time, so each zone is a fixed offset from UTC.
+TIME_ZONES = {
+    "WIB": ("Asia/Jakarta", timezone(timedelta(hours=7), "WIB")),
+    "WITA": ("Asia/Makassar", timezone(timedelta(hours=8), "WITA")),
+    "WIT": ("Asia/Jayapura", timezone(timedelta(hours=9), "WIT")),
+}
+DEFAULT_ZONE = "WIB"
+LANG_COOKIE, ZONE_COOKIE = "terang_lang", "terang_tz"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "site.title": {"id": "Penjelajah Terang", "en": "Terang explorer"},
+    "site.tagline": {
+        "id": "Pengadaan publik dan bantuan sosial di buku besar, terbuka untuk auditor dan publik",
+        "en": "Public procurement and social assistance on the ledger, open to auditors and the public",
+    },
+    "nav.home": {"id": "Beranda", "en": "Home"},
+    "nav.tenders": {"id": "Tender", "en": "Tenders"},
+    "nav.blocks": {"id": "Blok", "en": "Blocks"},
+    "nav.contracts": {"id": "Kontrak pintar", "en": "Contracts"},
+    "nav.suppliers": {"id": "Penyedia", "en": "Suppliers"},
+    "nav.welfare": {"id": "Bansos", "en": "Welfare"},
+    "nav.redflags": {"id": "Tanda bahaya", "en": "Red flags"},
+    "switch.language": {"id": "Bahasa", "en": "Language"},
+    "switch.zone": {"id": "Zona waktu", "en": "Time zone"},
+    "home.indexed": {"id": "Peristiwa terindeks", "en": "Indexed events"},
+    "home.latest_block": {"id": "Blok terindeks terakhir", "en": "Latest indexed block"},
+    "home.tenders": {"id": "Tender diumumkan", "en": "Tenders announced"},
+    "home.recent": {"id": "Peristiwa terbaru", "en": "Recent events"},
+    "home.chain": {"id": "Jaringan", "en": "Network"},
+    "col.block": {"id": "Blok", "en": "Block"},
+    "col.time": {"id": "Waktu", "en": "Time"},
+    "col.hash": {"id": "Hash", "en": "Hash"},
+    "col.events": {"id": "Peristiwa", "en": "Events"},
+    "col.event": {"id": "Peristiwa", "en": "Event"},
+    "col.contract": {"id": "Kontrak", "en": "Contract"},
+    "col.address": {"id": "Alamat", "en": "Address"},
+    "col.tx": {"id": "Transaksi", "en": "Transaction"},
+    "col.args": {"id": "Isi", "en": "Arguments"},
+    "col.title": {"id": "Judul", "en": "Title"},
+    "col.ocid": {"id": "OCID", "en": "OCID"},
+    "col.agency": {"id": "Instansi", "en": "Agency"},
+    "col.hps": {"id": "HPS", "en": "HPS (owner's estimate)"},
+    "col.status": {"id": "Status", "en": "Status"},
+    "col.bids": {"id": "Penawaran", "en": "Bids"},
+    "col.supplier": {"id": "Penyedia", "en": "Supplier"},
+    "col.price": {"id": "Harga", "en": "Price"},
+    "col.amount": {"id": "Jumlah", "en": "Amount"},
+    "col.role": {"id": "Peran", "en": "Role"},
+    "col.count": {"id": "Jumlah", "en": "Count"},
+    "col.code": {"id": "Kode", "en": "Code"},
+    "col.indicator": {"id": "Indikator", "en": "Indicator"},
+    "col.value": {"id": "Nilai", "en": "Value"},
+    "col.entity": {"id": "Entitas", "en": "Entity"},
+    "col.step": {"id": "Tahap", "en": "Step"},
+    "col.from": {"id": "Dari", "en": "From"},
+    "col.to": {"id": "Ke", "en": "To"},
+    "col.gas": {"id": "Gas terpakai", "en": "Gas used"},
+    "col.period": {"id": "Periode", "en": "Period"},
+    "col.programme": {"id": "Program", "en": "Programme"},
+    "col.deployed_block": {"id": "Blok penyebaran", "en": "Deployed at block"},
+    "blocks.title": {"id": "Blok dengan peristiwa", "en": "Blocks with events"},
+    "blocks.note": {
+        "id": "Hanya blok yang memuat peristiwa kontrak Terang yang disimpan pengindeks.",
+        "en": "Only blocks holding events of Terang's contracts are kept by the indexer.",
+    },
+    "block.title": {"id": "Blok", "en": "Block"},
+    "block.parent": {"id": "Blok induk", "en": "Parent"},
+    "block.txs": {"id": "Transaksi dalam blok", "en": "Transactions in the block"},
+    "tx.title": {"id": "Transaksi", "en": "Transaction"},
+    "tx.status": {"id": "Status", "en": "Status"},
+    "tx.success": {"id": "berhasil", "en": "succeeded"},
+    "tx.reverted": {"id": "dibatalkan (revert)", "en": "reverted"},
+    "tx.decoded": {"id": "Peristiwa terdekode", "en": "Decoded events"},
+    "chain.unreachable": {
+        "id": "Simpul rantai tidak dapat dijangkau; hanya data terindeks yang ditampilkan.",
+        "en": "The chain node cannot be reached; only indexed data is shown.",
+    },
+    "contracts.title": {"id": "Kontrak yang disebarkan", "en": "Deployed contracts"},
+    "contract.events": {"id": "Peristiwa terdekode", "en": "Decoded events"},
+    "contract.by_event": {"id": "Peristiwa per jenis", "en": "Events by kind"},
+    "tenders.title": {"id": "Tender", "en": "Tenders"},
+    "tenders.none": {"id": "Belum ada tender di buku besar.", "en": "No tender on the ledger yet."},
+    "tender.timeline": {"id": "Lini masa", "en": "Timeline"},
+    "tender.summary": {"id": "Ringkasan", "en": "Summary"},
+    "tender.bids_chart": {"id": "Penawaran dibanding HPS", "en": "Bids against the HPS"},
+    "tender.ocds": {"id": "Data OCDS (rilis dan rekaman)", "en": "OCDS data (releases and record)"},
+    "tender.winner": {"id": "Pemenang", "en": "Winner"},
+    "tender.contract_value": {"id": "Nilai kontrak", "en": "Contract value"},
+    "tender.paid": {"id": "Dibayar", "en": "Paid"},
+    "tender.flags": {"id": "Tanda bahaya tender ini", "en": "Red flags of this tender"},
+    "tender.no_flags": {"id": "Tidak ada tanda bahaya.", "en": "No red flag."},
+    "step.announcement": {"id": "Pengumuman", "en": "Announcement"},
+    "step.addendum": {"id": "Adendum", "en": "Addendum"},
+    "step.cancellation": {"id": "Pembatalan", "en": "Cancellation"},
+    "step.evaluators": {"id": "Pokja pemilihan", "en": "Evaluation committee"},
+    "step.commit": {"id": "Penawaran tersegel", "en": "Sealed bid"},
+    "step.reveal": {"id": "Pembukaan penawaran", "en": "Bid opened"},
+    "step.rejection": {"id": "Penawaran ditolak", "en": "Bid rejected"},
+    "step.scores": {"id": "Nilai teknis", "en": "Technical scores"},
+    "step.evaluation": {"id": "Evaluasi (usulan pemenang)", "en": "Evaluation (proposed award)"},
+    "step.objection": {"id": "Sanggah", "en": "Objection (sanggah)"},
+    "step.objection_answer": {"id": "Jawaban sanggah", "en": "Objection answered"},
+    "step.award": {"id": "Penetapan pemenang", "en": "Award"},
+    "step.failure": {"id": "Tender gagal", "en": "Tender failed"},
+    "step.contract": {"id": "Kontrak (escrow)", "en": "Contract (escrow)"},
+    "step.countersign": {"id": "Kontrak ditandatangani penyedia", "en": "Contract countersigned"},
+    "step.attestation": {"id": "Pemeriksaan (BAST)", "en": "Delivery attested (BAST)"},
+    "step.milestone": {"id": "Termin disetujui", "en": "Milestone approved"},
+    "step.milestone_rejected": {"id": "Termin ditolak", "en": "Milestone rejected"},
+    "step.dispute": {"id": "Sengketa", "en": "Dispute"},
+    "step.amendment": {"id": "Adendum kontrak", "en": "Contract amendment"},
+    "step.completion": {"id": "Pekerjaan selesai", "en": "Work completed"},
+    "step.retention": {"id": "Retensi dicairkan", "en": "Retention released"},
+    "step.termination": {"id": "Pemutusan kontrak", "en": "Contract terminated"},
+    "step.payment_authorized": {"id": "Pembayaran diotorisasi", "en": "Payment authorised"},
+    "step.payment_settled": {"id": "Pembayaran berhasil", "en": "Payment settled"},
+    "step.payment_failed": {"id": "Pembayaran gagal", "en": "Payment failed"},
+    "step.payment_cancelled": {"id": "Pembayaran dibatalkan", "en": "Payment cancelled"},
+    "step.other": {"id": "Peristiwa", "en": "Event"},
+    "status.open": {"id": "dibuka", "en": "open"},
+    "status.awarded": {"id": "ada pemenang", "en": "awarded"},
+    "status.evaluated": {"id": "dievaluasi", "en": "evaluated"},
+    "status.failed": {"id": "gagal", "en": "failed"},
+    "status.cancelled": {"id": "dibatalkan", "en": "cancelled"},
+    "status.contracted": {"id": "berkontrak", "en": "under contract"},
+    "status.paid": {"id": "ada pembayaran", "en": "payments made"},
+    "verify.title": {"id": "Periksa dokumen", "en": "Verify a document"},
+    "verify.explain": {
+        "id": "Pilih atau jatuhkan berkas. Peramban Anda menghitung hash keccak-256-nya (berkas tidak "
+        "dikirim ke mana pun) dan membandingkannya dengan hash yang tercatat di buku besar.",
+        "en": "Pick or drop a file. Your browser computes its keccak-256 hash (the file is sent "
+        "nowhere) and compares it with the hashes recorded on the ledger.",
+    },
+    "verify.drop": {
+        "id": "Jatuhkan berkas di sini atau klik untuk memilih",
+        "en": "Drop a file here or click to pick one",
+    },
+    "verify.recorded": {"id": "Hash dokumen yang tercatat", "en": "Document hashes on record"},
+    "verify.computing": {"id": "Menghitung…", "en": "Computing…"},
+    "verify.match": {"id": "COCOK: berkas ini adalah", "en": "MATCH: this file is"},
+    "verify.nomatch": {
+        "id": "TIDAK COCOK: berkas ini tidak sama dengan dokumen mana pun yang tercatat untuk tender ini.",
+        "en": "NO MATCH: this file is not any document recorded for this tender.",
+    },
+    "verify.file_hash": {"id": "keccak-256 berkas", "en": "File keccak-256"},
+    "verify.sha256": {"id": "SHA-256 (informasi saja)", "en": "SHA-256 (for information only)"},
+    "doc.tender": {"id": "Dokumen pemilihan", "en": "Tender document"},
+    "doc.addendum": {"id": "Dokumen adendum", "en": "Addendum document"},
+    "doc.objection": {"id": "Bukti sanggah", "en": "Objection evidence"},
+    "doc.objection_answer": {"id": "Jawaban sanggah", "en": "Objection answer"},
+    "doc.terms": {"id": "Syarat kontrak", "en": "Contract terms"},
+    "doc.bast": {"id": "Bukti serah terima (BAST)", "en": "Handover evidence (BAST)"},
+    "doc.cancellation": {"id": "Alasan pembatalan", "en": "Cancellation reason"},
+    "doc.provider": {"id": "Referensi penyedia pembayaran", "en": "Payment provider reference"},
+    "suppliers.title": {"id": "Penyedia terdaftar", "en": "Registered suppliers"},
+    "supplier.title": {"id": "Penyedia", "en": "Supplier"},
+    "supplier.history": {"id": "Riwayat", "en": "History"},
+    "supplier.umkm": {"id": "UMKM", "en": "Micro/small business (UMKM)"},
+    "supplier.region": {"id": "Kode wilayah", "en": "Region code"},
+    "supplier.wins": {"id": "Menang", "en": "Won"},
+    "supplier.bids": {"id": "Penawaran", "en": "Bids"},
+    "supplier.awarded_value": {"id": "Nilai dimenangkan", "en": "Value won"},
+    "supplier.none": {"id": "Penyedia ini tidak dikenal.", "en": "No such supplier."},
+    "welfare.title": {"id": "Program bantuan sosial", "en": "Social assistance programmes"},
+    "welfare.not_deployed": {
+        "id": "Kontrak program bansos (WelfarePrograms) belum disebarkan di jaringan ini.",
+        "en": "The welfare programme contract (WelfarePrograms) is not deployed on this network.",
+    },
+    "welfare.privacy": {
+        "id": "Hanya agregat per program dan periode; tidak ada data pribadi penerima.",
+        "en": "Aggregates per programme and period only; no personal data of beneficiaries.",
+    },
+    "welfare.none": {"id": "Belum ada peristiwa program.", "en": "No programme events yet."},
+    "flags.title": {"id": "Dasbor tanda bahaya", "en": "Red-flag dashboard"},
+    "flags.explain": {
+        "id": "Indikator Cardinal (Open Contracting Partnership) dan indikator Terang, dihitung atas "
+        "data OCDS gateway ini sendiri. Tanda bahaya adalah petunjuk untuk diperiksa, bukan bukti.",
+        "en": "Cardinal's indicators (Open Contracting Partnership) and Terang's own, computed over "
+        "this gateway's own OCDS data. A red flag is a lead to examine, not proof.",
+    },
+    "flags.by_indicator": {"id": "Tanda per indikator", "en": "Flags per indicator"},
+    "flags.by_group": {"id": "Entitas bertanda per kelompok", "en": "Flagged entities per group"},
+    "flags.processes": {"id": "Proses pengadaan bertanda", "en": "Flagged contracting processes"},
+    "flags.none": {"id": "Tidak ada tanda bahaya.", "en": "No red flags."},
+    "flags.total": {"id": "Proses dianalisis", "en": "Processes analysed"},
+    "flags.download": {
+        "id": "Unduh JSON (bentuk keluaran Cardinal)",
+        "en": "Download JSON (Cardinal's output shape)",
+    },
+    "group.OCID": {"id": "Proses (OCID)", "en": "Process (OCID)"},
+    "group.Buyer": {"id": "Pembeli", "en": "Buyer"},
+    "group.ProcuringEntity": {"id": "Pelaksana pengadaan", "en": "Procuring entity"},
+    "group.Tenderer": {"id": "Peserta tender", "en": "Tenderer"},
+    "notfound.title": {"id": "Tidak ditemukan", "en": "Not found"},
+    "notfound.body": {"id": "Halaman atau data ini tidak ada.", "en": "This page or record does not exist."},
+    "footer.readonly": {
+        "id": "Hanya-baca. Waktu disimpan dalam UTC dan ditampilkan dalam",
+        "en": "Read-only. Times are stored in UTC and shown in",
+    },
+    "footer.source": {"id": "Sumber: peristiwa terindeks dari", "en": "Source: indexed events of"},
+    "yes": {"id": "ya", "en": "yes"},
+    "no": {"id": "tidak", "en": "no"},
+}
+
+# Indicator names for the dashboard (codes as in app/redflags/README.md).
+INDICATORS: dict[str, dict[str, str]] = {
+    "R003": {"id": "Masa penawaran pendek", "en": "Short submission period"},
+    "R018": {"id": "Penawaran tunggal", "en": "Single bid"},
+    "R024": {"id": "Harga dekat harga pemenang", "en": "Price close to winning bid"},
+    "R025": {"id": "Terlalu banyak penawaran gagal", "en": "Excessive unsuccessful bids"},
+    "R028": {"id": "Harga penawaran identik", "en": "Identical bid prices"},
+    "R030": {"id": "Penawaran terlambat menang", "en": "Late bid won"},
+    "R035": {"id": "Semua kecuali pemenang digugurkan", "en": "All except winner disqualified"},
+    "R036": {"id": "Penawaran terendah digugurkan", "en": "Lowest bid disqualified"},
+    "R038": {"id": "Terlalu banyak penawaran digugurkan", "en": "Excessive disqualified bids"},
+    "R048": {"id": "Penyedia heterogen", "en": "Heterogeneous supplier"},
+    "R058": {"id": "Penawaran diskon besar", "en": "Heavily discounted bid"},
+    "T001": {"id": "Pemenang dalam 1% dari HPS", "en": "Winning bid within 1% of the HPS"},
+    "T002": {"id": "Pemenang berulang (365 hari)", "en": "Repeated winner (365 days)"},
+    "T003": {"id": "Rotasi pemenang", "en": "Bid rotation"},
+    "T004": {"id": "Pemecahan paket", "en": "Contract splitting"},
+}
+
+
+@dataclass(frozen=True)
+class Locale:
+    """What one request reads in: its language and the zone its times are shown in."""
+
+    lang: str
+    zone: str
+
+    def t(self, key: str) -> str:
+        entry = STRINGS.get(key)
+        return entry[self.lang] if entry else key
+
+    def indicator(self, code: str) -> str:
+        entry = INDICATORS.get(code)
+        return entry[self.lang] if entry else code
+
+    def time(self, timestamp: int | None) -> str:
+        """UTC seconds as a local date-time with the zone's abbreviation, e.g. `2025-03-01 09:00 WITA`."""
+        if timestamp is None:
+            return "–"
+        zone = TIME_ZONES[self.zone][1]
+        return datetime.fromtimestamp(int(timestamp), zone).strftime("%Y-%m-%d %H:%M:%S ") + self.zone
+
+    def iso_utc(self, timestamp: int | None) -> str:
+        if timestamp is None:
+            return ""
+        return datetime.fromtimestamp(int(timestamp), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def rupiah(self, amount: int | float | None) -> str:
+        """Rp with the thousands separator of the language (id: 1.000.000; en: 1,000,000)."""
+        if amount is None:
+            return "–"
+        text = f"{int(amount):,}"
+        return "Rp " + (text.replace(",", ".") if self.lang == "id" else text)
+
+
+def _accept_language(request: Request) -> str | None:
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        for lang in LANGUAGES:
+            if tag.startswith(lang):
+                return lang
+    return None
+
+
+def locale(request: Request) -> Locale:
+    """Language: `?lang=` (remembered in a cookie), the cookie, Accept-Language, the gateway's
+    default. Zone: `?tz=` (WIB, WITA, WIT; remembered too), the cookie, WIB."""
+    settings = getattr(request.app.state, "settings", None)
+    lang = next(
+        (
+            v
+            for v in (
+                request.query_params.get("lang"),
+                request.cookies.get(LANG_COOKIE),
+                _accept_language(request),
+            )
+            if v in LANGUAGES
+        ),
+        getattr(settings, "default_language", "id"),
+    )
+    zone = next(
+        (v for v in (request.query_params.get("tz"), request.cookies.get(ZONE_COOKIE)) if v in TIME_ZONES),
+        DEFAULT_ZONE,
+    )
+    return Locale(lang, zone)

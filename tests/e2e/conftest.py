@@ -1,0 +1,122 @@
+"""Browser tests: the pilot scenario driven on a real local chain, the gateway started as a real
+process with its indexer, and Debian's Chromium (headless) driven by Playwright. No browser is
+downloaded: Playwright launches /usr/bin/chromium (`.ci/run` installs the `chromium` package).
+Screenshots go to artifacts/e2e/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.auth import devissuer
+from app.chain.manifest import load_manifest, manifest_path
+from tests.support.gateway_process import gateway_process
+from tests.support.localchain import ROOT, anvil, deploy_local, rpc
+from tests.support.pilot_scenario import Pilot, run_pilot
+from toolchain.dev_signers import write_signers
+
+CHROMIUM = Path(os.environ.get("TERANG_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+# What is known to work for Debian's Chromium on these machines: no GPU, no sandbox (root), and no
+# background connections (the network is closed; Chromium would retry Google's hosts at every start).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed in .venv-app")
+
+
+@pytest.fixture(scope="session")
+def chain_url():
+    with anvil() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def manifest_dir(chain_url, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("deployments")
+    result = deploy_local(chain_url, folder)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return folder
+
+
+@pytest.fixture(scope="session")
+def pilot(chain_url, manifest_dir) -> Pilot:
+    return run_pilot(chain_url, load_manifest(manifest_path(manifest_dir, 31337)))
+
+
+@pytest.fixture(scope="session")
+def gateway(pilot, chain_url, manifest_dir, tmp_path_factory) -> str:
+    """The base URL of a gateway process whose indexer has caught up with the pilot."""
+    folder = tmp_path_factory.mktemp("gateway")
+    devissuer.ensure_keys(folder / "issuer")
+    env = {
+        "TERANG_RPC_URL": chain_url,
+        "TERANG_MANIFEST_DIR": str(manifest_dir),
+        "TERANG_CHAIN_ID": "31337",
+        "TERANG_ENVIRONMENT": "test",
+        "TERANG_DATABASE_URL": f"sqlite:///{folder / 'gateway.db'}",
+        "TERANG_JWT_PUBLIC_KEY_FILE": str(folder / "issuer" / "public.pem"),
+        "TERANG_SIGNERS_FILE": str(write_signers(chain_url, folder / "signers")),
+        "TERANG_INDEXER_POLL_SECONDS": "0.3",
+    }
+    head = int(rpc(chain_url, "eth_blockNumber"), 16)
+    with gateway_process(env, folder / "gateway.log") as (base, _process):
+        deadline = time.monotonic() + 60
+        while ((httpx.get(base + "/health").json().get("indexer") or {}).get("cursorBlock") or 0) < head:
+            assert time.monotonic() < deadline, f"the indexer did not catch up; see {folder / 'gateway.log'}"
+            time.sleep(0.2)
+        yield base
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, gateway):
+    """One page per module (a fresh profile: Playwright gives each context its own), Indonesian first."""
+    context = browser.new_context(base_url=gateway, locale="id-ID", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((gateway, "data:", "blob:"))
+            else errors.append(f"request outside the gateway: {request.url}")
+        ),
+    )
+    page.errors = errors
+    yield page
+    context.close()

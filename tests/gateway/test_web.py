@@ -1,0 +1,175 @@
+"""The explorer's pages over the pilot (tests/support/pilot_scenario.py) indexed by the gateway's own
+indexer: a tender followed from announcement to payment, its recorded documents, blocks,
+transactions, contracts, suppliers, welfare and the red-flag dashboard, in both languages and in the
+three Indonesian time zones."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from web3 import Web3
+
+from app.chain.manifest import load_manifest, manifest_path
+from tests.support.localchain import ROOT, rpc
+from tests.support.pilot_scenario import bast_document, run_pilot, tender_document
+
+PREFIX = "ocds-terang-1001-web"
+
+
+@pytest.fixture(scope="module")
+def pilot(chain_url, manifest_dir):
+    return run_pilot(chain_url, load_manifest(manifest_path(manifest_dir, 31337)), prefix=PREFIX)
+
+
+@pytest.fixture(scope="module")
+def web(app, pilot, chain_url):
+    """A client whose indexer has caught up with the pilot."""
+    head = int(rpc(chain_url, "eth_blockNumber"), 16)
+    with TestClient(app) as client:
+        deadline = time.monotonic() + 60
+        while indexed_to(client) < head:
+            assert time.monotonic() < deadline, "the indexer did not catch up with the pilot"
+            time.sleep(0.2)
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def fresh_cookies(request):
+    """Each test starts with no language or zone chosen."""
+    if "web" in request.fixturenames:
+        request.getfixturevalue("web").cookies.clear()
+
+
+def indexed_to(client: TestClient) -> int:
+    return (client.get("/health").json().get("indexer") or {}).get("cursorBlock") or 0
+
+
+def test_root_redirects_to_the_explorer(web):
+    response = web.get("/", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"] == "/explorer/"
+
+
+def test_home_lists_the_pilot_tenders(web, pilot):
+    page = web.get("/explorer/", headers={"Accept-Language": "id"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert pilot.contracted.ocid in page.text and "Pengadaan panel surya IKN" in page.text
+
+
+def test_a_tender_page_follows_the_tender_from_announcement_to_payment(web, pilot):
+    page = web.get(f"/explorer/tenders/{pilot.contracted.ocid}", params={"lang": "en"}).text
+    steps = [s.split('"')[0] for s in page.split('data-step="')[1:]]
+    assert steps[0] == "announcement" and steps[1] == "addendum"
+    for later in (
+        "commit",
+        "reveal",
+        "evaluation",
+        "objection",
+        "objection_answer",
+        "award",
+        "contract",
+        "countersign",
+        "attestation",
+        "milestone",
+        "payment_authorized",
+        "payment_settled",
+    ):
+        assert later in steps, later
+    order = [steps.index(s) for s in ("announcement", "reveal", "award", "contract", "payment_settled")]
+    assert order == sorted(order)
+    assert "Payment settled" in page and f"{pilot.paid:,}" in page
+
+
+def test_the_tender_page_lists_the_keccak_of_its_recorded_documents(web, pilot):
+    ocid = pilot.contracted.ocid
+    page = web.get(f"/explorer/tenders/{ocid}").text
+    for document in (tender_document(ocid), bast_document(ocid)):
+        assert Web3.keccak(document).hex().removeprefix("0x") in page
+    assert "/explorer/static/keccak.js" in page
+
+
+def test_language_follows_the_switch_then_the_cookie_then_accept_language(web, pilot):
+    ocid = pilot.contracted.ocid
+    assert "Lini masa" in web.get(f"/explorer/tenders/{ocid}", headers={"Accept-Language": "id-ID"}).text
+    assert "Timeline" in web.get(f"/explorer/tenders/{ocid}", headers={"Accept-Language": "en-GB"}).text
+    switched = web.get(f"/explorer/tenders/{ocid}?lang=en", headers={"Accept-Language": "id"})
+    assert "Timeline" in switched.text and switched.cookies.get("terang_lang") == "en"
+    assert "Timeline" in web.get("/explorer/tenders/" + ocid, headers={"Accept-Language": "id"}).text
+
+
+def test_times_are_shown_in_the_chosen_indonesian_zone(web, pilot):
+    url = f"/explorer/tenders/{pilot.contracted.ocid}"
+    assert " WIB</span>" in web.get(url).text
+    for zone in ("WITA", "WIT"):
+        assert f" {zone}</span>" in web.get(url, params={"tz": zone}).text
+
+
+def test_block_and_transaction_pages_show_decoded_events(web, pilot):
+    tender = web.get(f"/explorer/tenders/{pilot.contracted.ocid}").text
+    tx_hash = tender.split('href="/explorer/tx/')[1].split('"')[0]
+    tx = web.get(f"/explorer/tx/{tx_hash}").text
+    assert "TenderAnnounced" in tx and "Tenders" in tx
+    block = tx.split('href="/explorer/blocks/')[1].split('"')[0]
+    assert "TenderAnnounced" in web.get(f"/explorer/blocks/{block}").text
+    assert f'href="/explorer/blocks/{block}"' in web.get("/explorer/blocks").text
+
+
+def test_each_contract_has_its_decoded_events(web):
+    page = web.get("/explorer/contracts/Payments").text
+    assert "PaymentAuthorized" in page and "PaymentSettled" in page and "<svg" in page
+    assert "MilestoneEscrow" in web.get("/explorer/contracts").text
+
+
+def test_a_suppliers_history_shows_its_bids_and_wins(web, pilot):
+    winner = pilot.contracted.winner
+    page = web.get(f"/explorer/suppliers/{winner}", params={"lang": "en"}).text
+    assert "SupplierRegistered" in page and "TenderAwarded" in page and pilot.contracted.ocid in page
+
+
+def test_welfare_says_when_its_contract_is_not_deployed(web, app):
+    page = web.get("/explorer/welfare", params={"lang": "en"}).text
+    deployed = "WelfarePrograms" in app.state.chain.manifest.contracts
+    assert ("not deployed" in page) is not deployed
+
+
+def test_the_dashboard_shows_the_pilots_red_flags_with_charts(web, pilot):
+    page = web.get("/explorer/redflags").text
+    assert page.count("<svg") >= 2
+    for code in ("R018", "T001", "T002"):
+        assert code in page
+    assert pilot.singles[0].ocid in page
+
+
+def test_the_dashboards_data_is_what_the_red_flags_command_prints(web, tmp_path):
+    ocids = [r["ocid"] for r in web.get("/ocds/releases").json()["releases"]]
+    lines = [
+        json.dumps(web.get(f"/ocds/records/{ocid}").json()["records"][0]["compiledRelease"])
+        for ocid in dict.fromkeys(ocids)
+    ]
+    (tmp_path / "compiled.jsonl").write_text("\n".join(lines) + "\n")
+    printed = subprocess.run(
+        [sys.executable, "-m", "app.redflags", str(tmp_path / "compiled.jsonl")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert web.get("/explorer/redflags.json").json() == json.loads(printed)
+
+
+def test_unknown_pages_are_html_404s(web):
+    response = web.get("/explorer/tenders/ocds-terang-none", headers={"Accept-Language": "en"})
+    assert response.status_code == 404 and "Not found" in response.text
+    assert web.get("/explorer/tx/0x1234").status_code == 404
+
+
+def test_static_files_are_served_locally_and_nothing_else(web):
+    assert web.get("/explorer/static/style.css").headers["content-type"].startswith("text/css")
+    assert web.get("/explorer/static/..%2fqueries.py").status_code == 404
+    page = web.get("/explorer/").text
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in page
