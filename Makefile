@@ -80,8 +80,10 @@ test-contracts-anvil: compile
 test-contracts-ganache: compile
 	$(BROWNIE) test tests/contracts --network terang-ganache $(PYTEST_ARGS)
 
+# Gateway, tooling, red flags, and the explorer's browser tests (headless Debian Chromium; they
+# skip with a message where /usr/bin/chromium is absent — .ci/run installs it).
 test-gateway: compile
-	$(APPVENV)/bin/python -m pytest tests/gateway tests/toolchain $(PYTEST_ARGS)
+	$(APPVENV)/bin/python -m pytest tests/gateway tests/toolchain tests/redflags tests/e2e $(PYTEST_ARGS)
 
 # --- measurements and analysis ---------------------------------------------------------------
 gas: compile

@@ -7,7 +7,7 @@ the model's unpaid milestones + retention held - advance outstanding; settled <=
 instruction settled twice; retention released only after the maintenance period; no payment
 without k attestations.
 
-CI runs 200 examples; TERANG_DEEP=1 runs 2,000 with longer sequences.
+CI runs 200 examples on anvil (20 on ganache, see budget.py); TERANG_DEEP=1 runs 2,000 with longer sequences.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from tests.contracts.budget import examples
 from tests.contracts.escrow_fixtures import (
     DAY,
     K_ADVANCE,
@@ -41,7 +42,7 @@ from tests.contracts.escrow_fixtures import (
 
 DEEP = os.environ.get("TERANG_DEEP") == "1"
 SETTINGS = settings(
-    max_examples=2_000 if DEEP else 200,
+    max_examples=examples(200, deep=2_000),
     stateful_step_count=25 if DEEP else 8,
     deadline=None,
     suppress_health_check=list(HealthCheck),

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.chain import bids as bidlib
+from tests.contracts.budget import examples
 from tests.contracts.tender_fixtures import DAY, PRODUCTS, T_AWARD_PROPOSED, T_AWARDED, T_FAILED, error, product_id
 
 HPS = 2_000_000_000
@@ -133,7 +134,7 @@ STEP = st.one_of(
 # brownie 1.22's `state_machine` is compiled with mypyc and refuses the generated subclass
 # ("_BrownieStateMachine object expected"), so hypothesis drives the same rules directly: each
 # example is a random list of steps run between a chain snapshot and its revert.
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30, deep=300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(STEP, min_size=4, max_size=16))
 def test_random_tender_sequences_keep_the_invariants(kit, tenders, bidders, products, officer, steps):
     chain.snapshot()
