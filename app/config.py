@@ -11,6 +11,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 # Development default only; production refuses to start with it (see the validator below).
 LOCAL_ONLY_HMAC_KEY = "terang-local-development-key-not-secret"
+# Development defaults of the payment bridge's secrets (the fake provider knows them too).
+LOCAL_ONLY_PROVIDER_SECRET = "terang-local-provider-secret-not-secret"  # noqa: S105 (refused in production)
+LOCAL_ONLY_PAYOUT_ACCOUNT_KEY = "dGVyYW5nLWxvY2FsLXBheW91dC1hY2NvdW50LWtleSE="  # base64 of 32 bytes
+PROVIDER_SECRETS = {
+    "xendit": ("xendit_secret_key", "xendit_callback_token"),
+    "iris": ("iris_creator_key", "iris_approver_key", "iris_merchant_key"),
+}
 
 
 class Settings(BaseSettings):
@@ -47,6 +54,23 @@ class Settings(BaseSettings):
     identity_hmac_key: SecretStr = SecretStr(LOCAL_ONLY_HMAC_KEY)
     # How long a duplicate request waits for the first one to finish before answering 409.
     idempotency_wait_seconds: float = Field(default=15.0, ge=0)
+    # Payment bridge (app/payments): runs inside the gateway when enabled, else
+    # `python -m app.payments.bridge`. The provider is Xendit-like or Iris-like at provider_url.
+    payments_bridge_enabled: bool = False
+    payments_provider: Literal["xendit", "iris"] = "xendit"
+    payments_provider_url: str = "http://127.0.0.1:8710"
+    payments_provider_timeout_seconds: float = Field(default=10.0, gt=0)
+    payments_poll_seconds: float = Field(default=0.5, gt=0)
+    # Ask the provider about a payout that has had no callback for this long.
+    payments_status_check_seconds: float = Field(default=30.0, gt=0)
+    payments_workers: int = Field(default=16, ge=1, le=128)  # concurrent provider requests
+    xendit_secret_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
+    xendit_callback_token: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
+    iris_creator_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
+    iris_approver_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
+    iris_merchant_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
+    # AES-256-GCM key (base64 of 32 bytes) for payout account details at rest.
+    payout_account_key: SecretStr = SecretStr(LOCAL_ONLY_PAYOUT_ACCOUNT_KEY)
 
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> Settings:
@@ -57,6 +81,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "production needs TERANG_JWKS_URL and TERANG_JWT_ISSUER of a real OIDC provider"
                 )
+            if self.payout_account_key.get_secret_value() == LOCAL_ONLY_PAYOUT_ACCOUNT_KEY:
+                raise ValueError("TERANG_PAYOUT_ACCOUNT_KEY must be set to a secret outside local mode")
+            for name in PROVIDER_SECRETS[self.payments_provider]:
+                if getattr(self, name).get_secret_value() == LOCAL_ONLY_PROVIDER_SECRET:
+                    raise ValueError(f"TERANG_{name.upper()} must be set to a secret outside local mode")
         return self
 
 

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.problems import install_problem_handlers
-from app.api.routes import health, metrics, ocds, suppliers, tenders, tkdn
+from app.api.routes import health, metrics, ocds, payments, suppliers, tenders, tkdn
 from app.auth.tokens import TokenVerifier
 from app.chain.client import ChainClient, connect
 from app.chain.errors import ErrorDecoder
@@ -18,6 +18,7 @@ from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.indexer.service import IndexerThread
+from app.payments.runtime import start_payments
 from app.web import routes as explorer
 
 ROUTERS = (
@@ -27,6 +28,7 @@ ROUTERS = (
     tkdn.router,
     tenders.router,
     ocds.router,
+    payments.router,
     explorer.router,
     explorer.root,
 )
@@ -62,7 +64,11 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.indexer = (
             IndexerThread(settings, app.state.chain.manifest).start() if settings.indexer_enabled else None
         )
+        app.state.payments = start_payments(
+            settings, app.state.chain, app.state.sessions, app.state.txmanager, app.state.signers
+        )
         yield
+        app.state.payments.stop()
         if app.state.indexer is not None:
             app.state.indexer.stop()
         engine.dispose()

@@ -170,12 +170,20 @@ def run(args: argparse.Namespace) -> int:
         manifest = manifest_dir / f"{LOCAL_CHAIN_ID}.json"
         shown = manifest.relative_to(ROOT) if manifest.is_relative_to(ROOT) else manifest
         print(f"[2/3] contracts deployed; manifest {shown}", flush=True)
+        # The fake payment provider (development credentials, the gateway's defaults) calls back the
+        # gateway, whose payment bridge pays authorised instructions through it.
+        provider_port = free_port()
+        fake_provider = [sys.executable, "-m", "app.payments.fakeprovider", "--port", str(provider_port)]
+        callback_url = f"http://127.0.0.1:{args.gateway_port}"
+        stack.start("fake payment provider", [*fake_provider, "--callback-url", callback_url], quiet=True)
         env = {
             **os.environ,
             "TERANG_RPC_URL": rpc_url,
             "TERANG_CHAIN_ID": str(LOCAL_CHAIN_ID),
             "TERANG_MANIFEST": str(manifest),
             "TERANG_PORT": str(args.gateway_port),
+            "TERANG_PAYMENTS_PROVIDER_URL": f"http://127.0.0.1:{provider_port}",
+            "TERANG_PAYMENTS_BRIDGE_ENABLED": "true",
             **local_gateway_state(rpc_url, Path(args.state_dir)),
         }
         gateway = stack.start("gateway", [sys.executable, "-m", "app"], env=env, quiet=args.check)

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import app.indexer.models  # noqa: F401  (the indexer's tables share Base)
+import app.payments.models  # noqa: F401  (the payment bridge's tables share Base)
 from app.db.models import Base
 
 config = context.config

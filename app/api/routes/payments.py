@@ -1,0 +1,133 @@
+"""Payments: payout accounts by payee key (treasury), the provider's callbacks, the bridge's view
+of an instruction and reconciliation (treasury, auditors)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from app.api.deps import SessionsDep, SettingsDep, require_roles
+from app.api.errors import ApiError
+from app.auth.tokens import Principal
+from app.payments.accounts import AccountDetails, load_account, save_account
+from app.payments.callbacks import receive
+from app.payments.models import PaymentOutbox, PaymentStep
+from app.payments.reconcile import reconcile
+
+router = APIRouter(prefix="/payments", tags=["payments"])
+Treasury = Annotated[Principal, Depends(require_roles("TREASURY"))]
+Overseer = Annotated[Principal, Depends(require_roles("TREASURY", "AUDITOR"))]
+BYTES32 = r"^0x[0-9a-fA-F]{64}$"
+PayeeKey = Annotated[str, Path(pattern=BYTES32, description="the payee key the chain's instructions carry")]
+InstructionId = Annotated[str, Path(pattern=BYTES32)]
+
+
+def _account_view(payee_key: str, details: AccountDetails) -> dict:
+    return {
+        "payeeKey": payee_key.lower(),
+        "channelCode": details.channelCode,
+        "accountNumber": details.masked(),
+        "accountHolderName": details.accountHolderName,
+    }
+
+
+@router.put("/accounts/{payee_key}", summary="Register or replace a payee's payout account (treasury)")
+def put_account(
+    payee_key: PayeeKey,
+    body: AccountDetails,
+    principal: Treasury,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+):
+    with sessions.begin() as session:
+        save_account(session, settings.payout_account_key.get_secret_value(), payee_key, body, principal.key)
+    return _account_view(payee_key, body)
+
+
+@router.get("/accounts/{payee_key}", summary="A payee's payout account, number masked")
+def get_account(payee_key: PayeeKey, _principal: Overseer, sessions: SessionsDep, settings: SettingsDep):
+    with sessions() as session:
+        details = load_account(session, settings.payout_account_key.get_secret_value(), payee_key)
+    if details is None:
+        raise ApiError(404, "not_found", detail=f"no payout account for payee {payee_key}")
+    return _account_view(payee_key, details)
+
+
+@router.post(
+    "/callbacks/{provider}", summary="Payout status callback from the provider", include_in_schema=False
+)
+async def callback(provider: str, request: Request):
+    runtime = request.app.state.payments
+    if provider != runtime.bridge.provider.name:
+        return JSONResponse({"received": False, "reason": "unknown provider"}, status_code=404)
+    body = await request.body()
+    peer = request.client.host if request.client else "?"
+    # The database write must not block the event loop (SQLite waits for its lock).
+    receipt = await run_in_threadpool(
+        receive, request.app.state.sessions, runtime.bridge.provider, request.headers, body, peer
+    )
+    return JSONResponse({"received": receipt.outcome}, status_code=receipt.status)
+
+
+@router.get("/instructions/{instruction_id}", summary="The bridge's attempts and steps for an instruction")
+def instruction(instruction_id: InstructionId, _principal: Overseer, sessions: SessionsDep):
+    with sessions() as session:
+        rows = list(
+            session.execute(
+                select(PaymentOutbox)
+                .where(PaymentOutbox.instruction_id == instruction_id.lower())
+                .order_by(PaymentOutbox.attempt)
+            ).scalars()
+        )
+        steps = {
+            row.id: [
+                {"state": s.state, "detail": s.detail, "at": s.at.isoformat()}
+                for s in session.execute(
+                    select(PaymentStep).where(PaymentStep.outbox_id == row.id).order_by(PaymentStep.id)
+                ).scalars()
+            ]
+            for row in rows
+        }
+    if not rows:
+        raise ApiError(404, "not_found", detail=f"the bridge has no attempt of {instruction_id}")
+    return {
+        "instructionId": instruction_id.lower(),
+        "attempts": [
+            {
+                "attempt": row.attempt,
+                "state": row.state,
+                "amount": row.amount,
+                "payeeKey": row.payee_key,
+                "provider": row.provider,
+                "providerReference": row.provider_ref,
+                "providerStatus": row.provider_status,
+                "failureCode": row.failure_code,
+                "transactionHash": row.chain_tx,
+                "steps": steps[row.id],
+            }
+            for row in rows
+        ],
+    }
+
+
+@router.get("/reconciliation", summary="Chain, outbox and provider compared; every mismatch")
+def reconciliation(request: Request, _principal: Overseer):
+    return _reconcile(request, repair=False)
+
+
+@router.post("/reconciliation/repair", summary="Reconcile and repair what is safe (treasury)")
+def repair(request: Request, _principal: Treasury):
+    return _reconcile(request, repair=True)
+
+
+def _reconcile(request: Request, repair: bool) -> dict:
+    runtime = request.app.state.payments
+    bridge = runtime.bridge
+    report = reconcile(
+        request.app.state.sessions, bridge.ledger, bridge.provider, runtime.first_block, repair
+    )
+    return report.as_dict()

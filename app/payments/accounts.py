@@ -1,0 +1,37 @@
+"""Payout accounts by payee key: stored sealed, opened only to build a payout."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from app.payments.models import PayoutAccount
+from app.payments.sealing import open_sealed, seal
+
+
+class AccountDetails(BaseModel):
+    channelCode: str = Field(pattern=r"^[A-Z0-9_]{2,32}$", description="bank or e-wallet, e.g. ID_BCA")
+    accountNumber: str = Field(pattern=r"^[0-9]{4,34}$")
+    accountHolderName: str = Field(min_length=1, max_length=100)
+
+    def masked(self) -> str:
+        return "*" * (len(self.accountNumber) - 4) + self.accountNumber[-4:]
+
+
+def save_account(session: Session, key_b64: str, payee_key: str, details: AccountDetails, by: str) -> None:
+    payee_key = payee_key.lower()
+    ciphertext = seal(key_b64, payee_key, details.model_dump_json().encode())
+    row = session.get(PayoutAccount, payee_key)
+    if row is None:
+        session.add(PayoutAccount(payee_key=payee_key, ciphertext=ciphertext, updated_by=by))
+    else:
+        row.ciphertext, row.updated_by = ciphertext, by
+
+
+def load_account(session: Session, key_b64: str, payee_key: str) -> AccountDetails | None:
+    row = session.get(PayoutAccount, payee_key.lower())
+    if row is None:
+        return None
+    return AccountDetails(**json.loads(open_sealed(key_b64, row.payee_key, row.ciphertext)))

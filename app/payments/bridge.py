@@ -1,0 +1,207 @@
+"""The payment bridge: chain PaymentAuthorized -> outbox -> payout at the provider -> callback or
+status check -> settle / fail on chain with the TREASURY signer.
+
+Runs inside the gateway (TERANG_PAYMENTS_BRIDGE_ENABLED=true) or as its own process:
+`python -m app.payments.bridge`. Every step is in the outbox before it is acted on, so the process
+may be killed at any point: a restart re-sends unconfirmed transactions, asks the provider again
+with the same idempotency key, and reads the chain before recording an outcome. Run one bridge per
+database (two would not pay twice — the provider deduplicates by key and the chain settles once —
+but would do the work twice)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.chain.client import ChainClient
+from app.chain.errors import ErrorDecoder
+from app.chain.signers import SignerRegistry, SignerUnavailable
+from app.chain.txmanager import TransactionManager
+from app.config import Settings
+from app.indexer.node import Node
+from app.payments import outbox
+from app.payments.follow import AuthorizationFollower
+from app.payments.ledger import PaymentsLedger
+from app.payments.models import NEW, REQUESTING
+from app.payments.providers import provider_from_settings
+from app.payments.providers.base import Provider
+from app.payments.steps import check_payout, record_outcomes, request_payout
+
+log = logging.getLogger("terang.payments")
+TREASURY_SIGNER = "role:TREASURY"
+
+
+@dataclass
+class BridgeStatus:
+    running: bool = False
+    steps_total: int = 0
+    errors_total: int = 0
+    last_error: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class Bridge:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        follower: AuthorizationFollower,
+        provider: Provider,
+        ledger: PaymentsLedger,
+        batch: int = 500,
+    ) -> None:
+        self.settings, self.sessions, self.follower = settings, sessions, follower
+        self.provider, self.ledger, self.batch = provider, ledger, batch
+        self.pool = ThreadPoolExecutor(settings.payments_workers, thread_name_prefix="terang-payout")
+        self.status = BridgeStatus()
+        self.account_key = settings.payout_account_key.get_secret_value()
+
+    def step(self) -> int:
+        """One round of every kind of work; returns how much was done (0: idle)."""
+        work = self.follower.step()
+        requests = outbox.due_requests(self.sessions, (NEW, REQUESTING), self.batch)
+        self._each(
+            lambda row: request_payout(self.sessions, self.provider, self.account_key, row.id), requests
+        )
+        checks = outbox.due_checks(self.sessions, self.settings.payments_status_check_seconds, self.batch)
+        self._each(lambda row: check_payout(self.sessions, self.provider, row), checks)
+        recorded = record_outcomes(self.sessions, self.ledger, outbox.outcomes(self.sessions, self.batch))
+        self.status.steps_total += 1
+        return work + len(requests) + recorded + sum(1 for row in checks)
+
+    def _each(self, task, rows) -> None:
+        for future in [self.pool.submit(task, row) for row in rows]:
+            future.result()
+
+    def run(self, stop: threading.Event) -> None:
+        self.status.running = True
+        self.ledger.txmanager.rebroadcast_unconfirmed()
+        failures = 0
+        try:
+            while not stop.is_set():
+                try:
+                    busy = self.step()
+                    failures = 0
+                except Exception as exc:  # keep going: the outbox says where we were
+                    failures += 1
+                    self.status.errors_total += 1
+                    self.status.last_error = f"{type(exc).__name__}: {exc}"
+                    log.warning("payment bridge step failed (%s); retrying", self.status.last_error)
+                    stop.wait(min(30.0, self.settings.payments_poll_seconds * 2 ** min(failures, 6)))
+                    continue
+                if not busy:
+                    stop.wait(self.settings.payments_poll_seconds)
+        finally:
+            self.status.running = False
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        self.provider.close()
+        self.follower.node.close()
+
+
+def build_bridge(
+    settings: Settings,
+    chain: ChainClient,
+    sessions: sessionmaker[Session],
+    txmanager: TransactionManager | None = None,
+    signers: SignerRegistry | None = None,
+) -> Bridge:
+    manifest = chain.manifest
+    payments = chain.contract("Payments")
+    node = Node(settings.rpc_url, timeout=max(settings.rpc_timeout_seconds, 30.0))
+    if txmanager is None:
+        decoder = ErrorDecoder([c.abi for c in manifest.contracts.values()])
+        txmanager = TransactionManager(
+            chain.web3, sessions, decoder, settings.confirmations, settings.receipt_timeout_seconds, 0.02
+        )
+    signers = signers or SignerRegistry(settings.signers_file)
+    try:
+        treasury = signers.get(TREASURY_SIGNER)
+    except SignerUnavailable as exc:
+        log.warning("payment bridge cannot record outcomes: %s", exc)
+        treasury = None
+    follower = AuthorizationFollower(
+        node,
+        sessions,
+        payments.address,
+        manifest.chain_id,
+        manifest.contracts["Payments"].block_number,
+        settings.confirmations,
+    )
+    ledger = PaymentsLedger(payments, node, txmanager, treasury)
+    return Bridge(settings, sessions, follower, provider_from_settings(settings), ledger)
+
+
+def relax_sqlite_sync(engine: Engine) -> None:
+    """On SQLite, commit without fsync (WAL, synchronous=NORMAL): a commit survives the process
+    being killed, only an OS crash or power loss may drop the last ones. Every bridge step is safe
+    to redo from an earlier state (same idempotency key at the provider, chain read before acting),
+    and fsync per commit would cap the bridge at a few payments per second."""
+    if engine.dialect.name == "sqlite":
+        event.listen(
+            engine, "connect", lambda connection, _record: connection.execute("PRAGMA synchronous=NORMAL")
+        )
+
+
+@dataclass
+class BridgeThread:
+    """The bridge inside the gateway process."""
+
+    bridge: Bridge
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> BridgeThread:
+        self._thread = threading.Thread(
+            target=self.bridge.run, args=(self._stop,), name="terang-bridge", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self.bridge.close()
+
+
+def main() -> int:
+    from app.chain.client import ChainUnavailable, connect
+    from app.chain.manifest import ManifestError
+    from app.config import get_settings
+    from app.db.migrate import upgrade
+    from app.db.session import make_engine, make_session_factory
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per provider request is too much
+    settings = get_settings()
+    try:
+        chain = connect(settings)
+    except (ChainUnavailable, ManifestError) as exc:
+        print(f"payment bridge: {exc}", file=sys.stderr)
+        return 2
+    if settings.environment != "production":
+        upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    relax_sqlite_sync(engine)
+    bridge = build_bridge(settings, chain, make_session_factory(engine))
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("payment bridge: provider %r, chain %d", bridge.provider, chain.manifest.chain_id)
+    bridge.run(stop)
+    bridge.close()
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

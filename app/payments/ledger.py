@@ -1,0 +1,122 @@
+"""The Payments ledger as the bridge sees it: instructions read in JSON-RPC batches, and the
+treasury's two acts (settle, fail) sent through the transaction manager.
+
+Recording an outcome is safe to repeat: the chain is read first (an act already mined is not sent
+again), a transaction already signed for the same act is waited for rather than doubled (its
+purpose names the act and the attempt), and a revert because the state moved on is read back from
+the chain at the next round."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from eth_abi import decode as abi_decode
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from sqlalchemy import select
+from web3.contract import Contract
+
+from app.chain.errors import ChainRevert
+from app.chain.txmanager import TransactionFailed, TransactionManager
+from app.db.models import SentTransaction
+from app.indexer.node import Node, NodeError
+
+log = logging.getLogger("terang.payments")
+
+NONE, AUTHORIZED, SETTLED, FAILED, CANCELLED = range(5)
+STATUS_NAMES = ("None", "Authorized", "Settled", "Failed", "Cancelled")
+INSTRUCTION = "(address,uint8,uint8,uint8,uint72,bytes32)"
+
+
+@dataclass(frozen=True)
+class Instruction:
+    id: str
+    status: int
+    attempt: int
+    amount: int
+    payee_key: str
+    source: str
+
+
+def to_bytes32(text: str) -> bytes:
+    """A provider reference or failure code as the ledger's bytes32: the UTF-8 text right-padded
+    when it fits, else its keccak256 (the outbox keeps the full text)."""
+    raw = text.encode()
+    if len(raw) > 32:
+        return keccak(raw)
+    return raw + b"\0" * (32 - len(raw))
+
+
+class PaymentsLedger:
+    def __init__(
+        self, contract: Contract, node: Node, txmanager: TransactionManager, treasury: LocalAccount | None
+    ) -> None:
+        self.contract, self.node, self.txmanager, self.treasury = contract, node, txmanager, treasury
+
+    # -- reading -------------------------------------------------------------------------------
+    def instructions(self, ids: list[str]) -> dict[str, Instruction]:
+        """Current state of each id (status NONE for an id the chain does not know)."""
+        found: dict[str, Instruction] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            calls = [
+                ("eth_call", [{"to": self.contract.address, "data": self._get(i)}, "latest"]) for i in chunk
+            ]
+            try:
+                results = self.node.batch(calls)
+            except NodeError:  # an unknown id reverts: read one by one
+                results = [self._one(call) for call in calls]
+            for instruction_id, result in zip(chunk, results, strict=True):
+                found[instruction_id] = self._decode(instruction_id, result)
+        return found
+
+    def _get(self, instruction_id: str) -> str:
+        return self.contract.encode_abi("getInstruction", [instruction_id])
+
+    def _one(self, call) -> str | None:
+        try:
+            return self.node.call(*call)
+        except NodeError:
+            return None
+
+    @staticmethod
+    def _decode(instruction_id: str, result: str | None) -> Instruction:
+        if not result or result == "0x":
+            return Instruction(instruction_id, NONE, 0, 0, "", "")
+        ((source, _purpose, status, attempt, amount, payee),) = abi_decode(
+            (INSTRUCTION,), bytes.fromhex(result[2:])
+        )
+        return Instruction(instruction_id, status, attempt, amount, "0x" + payee.hex(), source.lower())
+
+    # -- acting --------------------------------------------------------------------------------
+    def send(self, act: str, instruction_id: str, attempt: int, value: str) -> str | None:
+        """Sends settle(id, providerReference) or fail(id, failureCode) unless a transaction for this
+        act and attempt is already on its way; returns the hash to wait for, or None on a revert."""
+        purpose = f"payment:{act}:{instruction_id}-{attempt}"
+        with self.txmanager.sessions() as session:
+            signed = session.execute(
+                select(SentTransaction.tx_hash).where(
+                    SentTransaction.purpose == purpose, SentTransaction.state == "signed"
+                )
+            ).scalar_one_or_none()
+        if signed:
+            return signed
+        if self.treasury is None:
+            raise RuntimeError("no TREASURY signer configured (role:TREASURY in the signers file)")
+        data = self.contract.encode_abi(act, [instruction_id, to_bytes32(value)])
+        try:
+            return self.txmanager.send(self.treasury, self.contract.address, data, purpose).tx_hash
+        except ChainRevert as revert:
+            log.info(
+                "%s %s-%d refused by the ledger (%s); reading it again", act, instruction_id, attempt, revert
+            )
+            return None
+
+    def wait(self, tx_hash: str) -> bool:
+        try:
+            self.txmanager.wait(tx_hash)
+            return True
+        except TransactionFailed as exc:
+            log.warning("payment transaction %s failed: %s", tx_hash, exc)
+            return False

@@ -1,0 +1,117 @@
+"""Tables of the payment bridge. The outbox holds one row per payment attempt (instruction id,
+attempt): every step is written there, in its own committed transaction, before the bridge acts on
+it, so a process killed at any point resumes from what it had decided. Account details live here
+only (encrypted), never on chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.models import Base, utcnow
+
+# Outbox states, in order. `requesting` is written before the provider is called, `settling` and
+# `failing` before the chain is; `settled` and `failed` are final for the attempt.
+NEW, REQUESTING, PENDING, SETTLING, FAILING, SETTLED, FAILED = (
+    "new",
+    "requesting",
+    "pending",
+    "settling",
+    "failing",
+    "settled",
+    "failed",
+)
+FINAL = (SETTLED, FAILED)
+# A batch instruction (purpose WelfareBatch) pays many lines known only off chain: this bridge
+# does not pay it as one payout but holds it for the line-by-line flow.
+HELD = "held"
+BATCH_PURPOSES = frozenset({4})
+
+
+class PayoutAccount(Base):
+    """Where a payee key is paid: channel code, account number and holder name, encrypted with
+    AES-GCM bound to the payee key (a ciphertext moved to another payee does not decrypt)."""
+
+    __tablename__ = "payout_accounts"
+
+    payee_key: Mapped[str] = mapped_column(String(66), primary_key=True)
+    ciphertext: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class PaymentOutbox(Base):
+    """One payment attempt: what the chain authorised and how far the bridge has taken it."""
+
+    __tablename__ = "payment_outbox"
+    __table_args__ = (
+        UniqueConstraint("instruction_id", "attempt", name="uq_payment_outbox_attempt"),
+        Index("ix_payment_outbox_state", "state"),
+        Index("ix_payment_outbox_provider_ref", "provider_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instruction_id: Mapped[str] = mapped_column(String(66))
+    attempt: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(42))
+    payee_key: Mapped[str] = mapped_column(String(66))
+    purpose: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    authorized_tx: Mapped[str] = mapped_column(String(66))
+    state: Mapped[str] = mapped_column(String(16), default=NEW)
+    provider: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    provider_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    provider_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    failure_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    chain_tx: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    requests: Mapped[int] = mapped_column(Integer, default=0)  # provider create calls made
+    callback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    @property
+    def key(self) -> str:
+        """Idempotency key and reference id at the provider: one per attempt, never reused."""
+        return payout_key(self.instruction_id, self.attempt)
+
+
+def payout_key(instruction_id: str, attempt: int) -> str:
+    return f"{instruction_id}-{attempt}"
+
+
+class PaymentStep(Base):
+    """The outbox's journal: each state change with what caused it (audit, and tests)."""
+
+    __tablename__ = "payment_steps"
+    __table_args__ = (Index("ix_payment_steps_outbox", "outbox_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PaymentCallback(Base):
+    """Every authenticated provider callback, once: a second delivery of the same body (the
+    provider's retry, or a replay) matches `digest` and is acknowledged without being acted on."""
+
+    __tablename__ = "payment_callbacks"
+    __table_args__ = (
+        UniqueConstraint("provider", "digest", name="uq_payment_callback_digest"),
+        Index("ix_payment_callbacks_provider_ref", "provider_ref"),
+        Index("ix_payment_callbacks_reference", "reference"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64))
+    provider_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    reference: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,39 @@
+"""What the gateway holds for payments: the provider (callbacks), the ledger view and outbox
+(reconciliation), and, when enabled, the bridge thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.chain.client import ChainClient
+from app.chain.signers import SignerRegistry
+from app.chain.txmanager import TransactionManager
+from app.config import Settings
+from app.payments.bridge import Bridge, BridgeThread, build_bridge
+
+
+@dataclass
+class PaymentsRuntime:
+    bridge: Bridge
+    thread: BridgeThread | None
+    first_block: int
+
+    def stop(self) -> None:
+        if self.thread is not None:
+            self.thread.stop()
+        else:
+            self.bridge.close()
+
+
+def start_payments(
+    settings: Settings,
+    chain: ChainClient,
+    sessions: sessionmaker[Session],
+    txmanager: TransactionManager,
+    signers: SignerRegistry,
+) -> PaymentsRuntime:
+    bridge = build_bridge(settings, chain, sessions, txmanager, signers)
+    thread = BridgeThread(bridge).start() if settings.payments_bridge_enabled else None
+    return PaymentsRuntime(bridge, thread, chain.manifest.contracts["Payments"].block_number)
