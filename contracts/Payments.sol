@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {IPayments} from "../interfaces/IPayments.sol";
 import {ManagedPausable} from "./base/ManagedPausable.sol";
 
@@ -8,8 +10,12 @@ import {ManagedPausable} from "./base/ManagedPausable.sol";
 /// @notice See {IPayments}. Settlement and failure reports are never paused: a pause stops new
 /// authorisations only, so money already on its way is always recorded.
 contract Payments is IPayments, ManagedPausable {
+    using BitMaps for BitMaps.BitMap;
+
     mapping(bytes32 id => Instruction) private _instructions;
     mapping(address source => SourceTotals) private _totals;
+    mapping(bytes32 id => BatchLines) private _batchLines;
+    mapping(bytes32 id => BitMaps.BitMap) private _failedLines;
 
     constructor(address hub) ManagedPausable(hub) {}
 
@@ -36,23 +42,52 @@ contract Payments is IPayments, ManagedPausable {
         whenNotPaused
         returns (bytes32 id)
     {
-        SourceTotals storage totals = _totals[msg.sender];
-        if (!totals.registered) revert PaymentUnknownSource(msg.sender);
-        if (amount == 0) revert PaymentZeroAmount();
-        if (amount > type(uint72).max) revert PaymentAmountTooLarge(amount);
-        if (payeeKey == bytes32(0)) revert PaymentZeroPayee();
-        id = instructionId(msg.sender, sourceRef);
-        Instruction storage instruction = _instructions[id];
-        if (instruction.status != PaymentStatus.None) revert PaymentDuplicate(id, sourceRef);
+        if (purpose == Purpose.WelfareBatch) revert PaymentEmptyBatch();
+        id = _authorize(purpose, payeeKey, amount, sourceRef);
+    }
 
-        instruction.source = msg.sender;
-        instruction.purpose = purpose;
-        instruction.status = PaymentStatus.Authorized;
-        instruction.amount = uint72(amount);
-        instruction.payeeKey = payeeKey;
-        // uint80 holds 1.2e24 rupiah, far beyond any budget; checked arithmetic still guards it.
-        totals.authorized += uint80(amount);
-        emit PaymentAuthorized(id, msg.sender, payeeKey, purpose, amount, sourceRef, 0);
+    /// @inheritdoc IPayments
+    function authorizeBatch(bytes32 linesRoot, uint256 lineCount, uint256 amount, bytes32 sourceRef)
+        external
+        whenNotPaused
+        returns (bytes32 id)
+    {
+        if (lineCount == 0 || lineCount > type(uint32).max) revert PaymentEmptyBatch();
+        id = _authorize(Purpose.WelfareBatch, linesRoot, amount, sourceRef);
+        _batchLines[id].lineCount = uint32(lineCount);
+        emit PaymentBatchAuthorized(id, lineCount);
+    }
+
+    /// @inheritdoc IPayments
+    function failLines(bytes32 id, BatchLine[] calldata lines, bytes32[][] calldata proofs, bytes32 failureCode)
+        external
+        restricted
+    {
+        if (failureCode == bytes32(0)) revert PaymentMissingProviderData(id);
+        if (lines.length != proofs.length) revert PaymentLineProofsMismatch(lines.length, proofs.length);
+        Instruction storage instruction = _authorizedInstruction(id);
+        if (instruction.purpose != Purpose.WelfareBatch) revert PaymentNotBatch(id);
+        bytes32 root = instruction.payeeKey;
+        BatchLines memory batch = _batchLines[id];
+        BitMaps.BitMap storage failed = _failedLines[id];
+        uint256 failedAmount = batch.failedAmount;
+        for (uint256 i; i < lines.length; ++i) {
+            BatchLine calldata line = lines[i];
+            bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(line.index, line.payeeKey, line.amount))));
+            if (line.index >= batch.lineCount || !MerkleProof.verifyCalldata(proofs[i], root, leaf)) {
+                revert PaymentLineNotInBatch(id, line.index);
+            }
+            if (failed.get(line.index)) revert PaymentLineAlreadyFailed(id, line.index);
+            failed.set(line.index);
+            failedAmount += line.amount;
+            emit PaymentLineFailed(id, line.index, line.payeeKey, line.amount, failureCode);
+        }
+        // Distinct proven lines of a root the source computed never sum above the instruction; this
+        // guards against a source whose root and sum disagree.
+        if (failedAmount > instruction.amount) revert PaymentAmountTooLarge(failedAmount);
+        batch.failedLines += uint32(lines.length);
+        batch.failedAmount = uint72(failedAmount);
+        _batchLines[id] = batch;
     }
 
     /// @inheritdoc IPayments
@@ -61,10 +96,11 @@ contract Payments is IPayments, ManagedPausable {
         if (!_totals[msg.sender].registered) revert PaymentUnknownSource(msg.sender);
         instruction.status = PaymentStatus.Authorized;
         uint8 attempt = ++instruction.attempt;
+        uint256 amount = instruction.amount;
+        // A batch retry pays the lines not reported failed.
+        if (instruction.purpose == Purpose.WelfareBatch) amount -= _batchLines[id].failedAmount;
         // The sourceRef is not stored; the id commits to it and the first PaymentAuthorized carries it.
-        emit PaymentAuthorized(
-            id, msg.sender, instruction.payeeKey, instruction.purpose, instruction.amount, bytes32(0), attempt
-        );
+        emit PaymentAuthorized(id, msg.sender, instruction.payeeKey, instruction.purpose, amount, bytes32(0), attempt);
     }
 
     /// @inheritdoc IPayments
@@ -84,6 +120,12 @@ contract Payments is IPayments, ManagedPausable {
         instruction.status = PaymentStatus.Settled;
         address source = instruction.source;
         uint72 amount = instruction.amount;
+        if (instruction.purpose == Purpose.WelfareBatch) {
+            // Lines reported failed were not paid: they leave this instruction as cancelled.
+            uint72 failedAmount = _batchLines[id].failedAmount;
+            amount -= failedAmount;
+            _totals[source].cancelled += failedAmount;
+        }
         _totals[source].settled += amount;
         emit PaymentSettled(id, source, amount, providerReference);
     }
@@ -118,8 +160,41 @@ contract Payments is IPayments, ManagedPausable {
     }
 
     /// @inheritdoc IPayments
+    function batchLinesOf(bytes32 id) external view returns (BatchLines memory) {
+        return _batchLines[id];
+    }
+
+    /// @inheritdoc IPayments
+    function isLineFailed(bytes32 id, uint256 index) external view returns (bool) {
+        return _failedLines[id].get(index);
+    }
+
+    /// @inheritdoc IPayments
     function instructionId(address source, bytes32 sourceRef) public pure returns (bytes32) {
         return keccak256(abi.encode(source, sourceRef));
+    }
+
+    function _authorize(Purpose purpose, bytes32 payeeKey, uint256 amount, bytes32 sourceRef)
+        private
+        returns (bytes32 id)
+    {
+        SourceTotals storage totals = _totals[msg.sender];
+        if (!totals.registered) revert PaymentUnknownSource(msg.sender);
+        if (amount == 0) revert PaymentZeroAmount();
+        if (amount > type(uint72).max) revert PaymentAmountTooLarge(amount);
+        if (payeeKey == bytes32(0)) revert PaymentZeroPayee();
+        id = instructionId(msg.sender, sourceRef);
+        Instruction storage instruction = _instructions[id];
+        if (instruction.status != PaymentStatus.None) revert PaymentDuplicate(id, sourceRef);
+
+        instruction.source = msg.sender;
+        instruction.purpose = purpose;
+        instruction.status = PaymentStatus.Authorized;
+        instruction.amount = uint72(amount);
+        instruction.payeeKey = payeeKey;
+        // uint80 holds 1.2e24 rupiah, far beyond any budget; checked arithmetic still guards it.
+        totals.authorized += uint80(amount);
+        emit PaymentAuthorized(id, msg.sender, payeeKey, purpose, amount, sourceRef, 0);
     }
 
     function _authorizedInstruction(bytes32 id) private view returns (Instruction storage instruction) {

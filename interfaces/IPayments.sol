@@ -19,17 +19,22 @@ pragma solidity ^0.8.24;
 /// to the gateway without personal data (a tagged hash of a supplier id, or a welfare beneficiary's
 /// keyed hash); the gateway resolves it to a bank account off chain.
 ///
-/// Extension point (not built): a batch instruction covering many welfare lines would use a new
-/// `Purpose` value appended to the enum, with `payeeKey` holding the Merkle root of the lines and
-/// `amount` their sum; per-line settlement would then be recorded against that root. Appending an
-/// enum value keeps the ABI of everything here.
+/// Batch instructions (`authorizeBatch`, purpose `WelfareBatch`): one instruction pays many lines.
+/// Its `payeeKey` is the Merkle root of the lines `(index, payeeKey, amount)` (leaf
+/// `keccak256(bytes.concat(keccak256(abi.encode(index, payeeKey, amount))))`, sorted-pair hashing) and
+/// its `amount` their sum. The bridge pays each line (idempotency key: id, line index, attempt). While
+/// the instruction is Authorized the treasury reports failed lines with their proofs (`failLines`);
+/// `settle` then records every other line as paid: settled += amount - failed, cancelled += failed.
+/// A failed line is never paid under this instruction again (not even after a whole-instruction
+/// failure and retry); its source may pay it in a new instruction (see docs/decisions/0005).
 interface IPayments {
     /// @notice What a payment is for.
     enum Purpose {
         Milestone, // a termin payment net of deductions (or a refunded penalty)
         Retention, // retention released after the maintenance period
         Advance, // advance payment (uang muka) against a guarantee
-        Welfare // social assistance (bansos)
+        Welfare, // social assistance (bansos), one payee
+        WelfareBatch // social assistance, many lines committed by a Merkle root (authorizeBatch)
     }
 
     enum PaymentStatus {
@@ -59,6 +64,20 @@ interface IPayments {
         uint80 cancelled;
     }
 
+    /// @notice Lines of a batch instruction: how many, and those reported failed (rupiah).
+    struct BatchLines {
+        uint32 lineCount;
+        uint32 failedLines;
+        uint72 failedAmount;
+    }
+
+    /// @notice One line of a batch instruction, as committed by its root.
+    struct BatchLine {
+        uint256 index;
+        bytes32 payeeKey;
+        uint256 amount;
+    }
+
     /// @notice The committee registered `source` as a contract allowed to authorise payments.
     event PaymentSourceRegistered(address indexed source);
     /// @notice The committee withdrew `source`'s right to authorise; its instructions stay as they are.
@@ -74,7 +93,14 @@ interface IPayments {
         bytes32 sourceRef,
         uint8 attempt
     );
-    /// @notice The provider paid; `providerReference` is its payout id.
+    /// @notice Instruction `id` (its PaymentAuthorized carries the lines' root and sum) has `lineCount` lines.
+    event PaymentBatchAuthorized(bytes32 indexed id, uint256 lineCount);
+    /// @notice The provider failed line `index` (`failureCode`); it will not be paid under `id`.
+    event PaymentLineFailed(
+        bytes32 indexed id, uint256 indexed index, bytes32 indexed payeeKey, uint256 amount, bytes32 failureCode
+    );
+    /// @notice The provider paid; `providerReference` is its payout id. For a batch, `amount` is
+    /// the sum of the lines not reported failed.
     event PaymentSettled(bytes32 indexed id, address indexed source, uint256 amount, bytes32 providerReference);
     /// @notice The provider reported a failure (`failureCode`, e.g. "INVALID_DESTINATION") for `attempt`.
     event PaymentFailed(bytes32 indexed id, address indexed source, bytes32 failureCode, uint8 attempt);
@@ -99,6 +125,16 @@ interface IPayments {
     error PaymentNotSource(bytes32 id, address caller);
     /// @notice The treasury must give the provider's reference or failure code.
     error PaymentMissingProviderData(bytes32 id);
+    /// @notice A batch instruction needs at least one line, and purpose WelfareBatch only comes
+    /// through authorizeBatch.
+    error PaymentEmptyBatch();
+    /// @notice Instruction `id` is not a batch instruction.
+    error PaymentNotBatch(bytes32 id);
+    /// @notice Line `index` (with its payee and amount) is not proven to be a line of batch `id`.
+    error PaymentLineNotInBatch(bytes32 id, uint256 index);
+    error PaymentLineAlreadyFailed(bytes32 id, uint256 index);
+    /// @notice `lines` and `proofs` differ in length.
+    error PaymentLineProofsMismatch(uint256 lines, uint256 proofs);
 
     /// @notice Registers a source contract (committee, through the hub's delay).
     function registerSource(address source) external;
@@ -112,6 +148,17 @@ interface IPayments {
     function authorize(Purpose purpose, bytes32 payeeKey, uint256 amount, bytes32 sourceRef)
         external
         returns (bytes32 id);
+
+    /// @notice Authorises a batch instruction of `lineCount` lines committed by `linesRoot`, paying
+    /// `amount` (their sum) in all; purpose WelfareBatch (registered source only; stopped by a pause).
+    function authorizeBatch(bytes32 linesRoot, uint256 lineCount, uint256 amount, bytes32 sourceRef)
+        external
+        returns (bytes32 id);
+
+    /// @notice Records the provider's failure of some lines of an authorised batch instruction
+    /// (treasury), each proven against its root, each at most once. Works during a pause.
+    function failLines(bytes32 id, BatchLine[] calldata lines, bytes32[][] calldata proofs, bytes32 failureCode)
+        external;
 
     /// @notice Re-authorises a failed instruction, same payee and amount (its source only; stopped
     /// by a pause).
@@ -136,6 +183,12 @@ interface IPayments {
     function totalsOf(address source) external view returns (SourceTotals memory);
 
     function isSource(address source) external view returns (bool);
+
+    /// @notice Line counts of a batch instruction (all zero otherwise).
+    function batchLinesOf(bytes32 id) external view returns (BatchLines memory);
+
+    /// @notice Whether the treasury reported line `index` of batch instruction `id` failed.
+    function isLineFailed(bytes32 id, uint256 index) external view returns (bool);
 
     /// @notice keccak256(abi.encode(source, sourceRef)).
     function instructionId(address source, bytes32 sourceRef) external pure returns (bytes32);

@@ -27,6 +27,7 @@ from brownie import (
     TenderRanking,
     Tenders,
     TkdnRegistry,
+    WelfarePrograms,
     accounts,
     network,
     web3,
@@ -48,6 +49,7 @@ CONTRACT_TYPES = {
     "Tenders": Tenders,
     "Payments": Payments,
     "MilestoneEscrow": MilestoneEscrow,
+    "WelfarePrograms": WelfarePrograms,
 }
 # Linked libraries (external functions), deployed before the contracts that use them; brownie links
 # a contract to the latest deployed instance of each library it needs.
@@ -66,7 +68,7 @@ TENDER_POLICY = {
 # Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, DOMAIN.md).
 PERFORMANCE_BOND_THRESHOLD = 200_000_000
 # Contracts the committee registers as payment sources at genesis (Payments.registerSource).
-PAYMENT_SOURCES = ("MilestoneEscrow",)
+PAYMENT_SOURCES = ("MilestoneEscrow", "WelfarePrograms")
 TENDER_POLICY_FIELDS = (
     "preferenceHpsThreshold",
     "preferenceMinTkdnBps",
@@ -117,6 +119,7 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
             suite.contracts["Payments"],
             PERFORMANCE_BOND_THRESHOLD,
         ),
+        "WelfarePrograms": lambda: (hub, suite.contracts["Payments"]),
     }
     for name, library_type in LIBRARY_TYPES.items():
         library = library_type.deploy(tx)

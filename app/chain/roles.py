@@ -96,6 +96,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "revokeSource": "COMMITTEE",
         "settle": "TREASURY",
         "fail": "TREASURY",
+        "failLines": "TREASURY",
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
@@ -112,6 +113,25 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "resolveDispute": "COMMITTEE",
         "amendMilestone": "COMMITTEE",
         "terminate": "COMMITTEE",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
+    # Field officers enrol, update, suspend and file appeals on a beneficiary's behalf; the welfare
+    # admin defines programmes, decides reinstatement, exit and appeals, and sends disbursement
+    # batches. Rule changes (amounts, deciles, regions, budget) are the committee's, through the hub's
+    # delay (the guardian may cancel them), and apply from the next period (docs/decisions/0005).
+    "WelfarePrograms": {
+        "defineProgramme": "WELFARE_ADMIN",
+        "changeRules": "COMMITTEE",
+        "enrol": "ENROLLER",
+        "updateBeneficiary": "ENROLLER",
+        "suspend": "ENROLLER",
+        "fileAppeal": "ENROLLER",
+        "reinstate": "WELFARE_ADMIN",
+        "exitBeneficiary": "WELFARE_ADMIN",
+        "resolveAppeal": "WELFARE_ADMIN",
+        "disburse": "WELFARE_ADMIN",
+        "repayFailedLines": "WELFARE_ADMIN",
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
@@ -134,7 +154,7 @@ PUBLIC_FUNCTIONS: dict[str, set[str]] = {
         "finalizeAward",
     },
     # Registered source contracts only (checked in-contract); retry and cancel by the instruction's source.
-    "Payments": {"authorize", "reauthorize", "cancel"},
+    "Payments": {"authorize", "authorizeBatch", "reauthorize", "cancel"},
     # The winning supplier's key, or its EIP-712 signature relayed by anyone (countersign); the
     # supplier's key disputes.
     "MilestoneEscrow": {"countersign", "countersignBySig", "openDispute"},

@@ -147,3 +147,6 @@ from tests.contracts.tender_fixtures import *  # noqa: E402,F401,F403
 
 # Payments and escrow fixtures (payments, escrow, verifiers, treasury, award, ekit).
 from tests.contracts.escrow_fixtures import *  # noqa: E402,F401,F403
+
+# Welfare fixtures (welfare, welfare_admin, enroller, wkit).
+from tests.contracts.welfare_fixtures import *  # noqa: E402,F401,F403

@@ -1,0 +1,125 @@
+"""Welfare (bansos) helpers shared by the tooling and the gateway: the beneficiary key, programme
+figures of DOMAIN.md, and the Merkle commitment of a disbursement batch's lines (the same tree
+WelfarePrograms builds on chain, so the payment bridge can prove a failed line to Payments.failLines).
+
+The beneficiary key is HMAC-SHA256(secret, "nik:<16 digits>") (app.identity.keyed_hash): the NIK
+encodes region and birth date, so an unkeyed hash would be reversed by enumeration. The secret stays
+with the gateway; only the key reaches the chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eth_abi import encode
+from eth_utils import keccak
+
+from app.identity import keyed_hash
+
+COMPONENTS = 8  # component slots per programme (PKH uses seven)
+DECILES_1_TO_4 = sum(1 << d for d in range(1, 5))  # 0x1e
+
+# PKH yearly amounts per component (DOMAIN.md), paid in four instalments.
+PKH_YEARLY = {
+    "pregnant": 3_000_000,
+    "early_childhood": 3_000_000,
+    "primary_school": 900_000,
+    "junior_secondary": 1_500_000,
+    "senior_secondary": 2_000_000,
+    "severe_disability": 2_400_000,
+    "elderly": 2_400_000,
+}
+PKH_COMPONENTS = tuple(PKH_YEARLY)
+PKH_INSTALMENTS = 4
+PKH_COMPONENT_CAP = 4
+SEMBAKO_PER_MONTH = 200_000
+QUARTER_SECONDS = 91 * 24 * 3600  # a quarter, rounded to whole days
+
+# IWelfarePrograms.Reason
+REASONS = (
+    "None",
+    "DecileNotEligible",
+    "RegionNotCovered",
+    "AlreadyEnrolled",
+    "NoComponent",
+    "Suspended",
+    "Exited",
+    "NotEnrolled",
+    "AlreadyPaid",
+    "BudgetExhausted",
+)
+REASON = {name: code for code, name in enumerate(REASONS)}
+
+
+def beneficiary_key(secret: bytes, nik: str) -> bytes:
+    """The on-chain key of the family whose head has this NIK (32 bytes)."""
+    return keyed_hash(secret, "nik", nik)
+
+
+def pkh_amounts_per_period() -> list[int]:
+    """Rupiah per quarterly instalment per PKH component, padded to the contract's eight slots."""
+    amounts = [PKH_YEARLY[name] // PKH_INSTALMENTS for name in PKH_COMPONENTS]
+    return amounts + [0] * (COMPONENTS - len(amounts))
+
+
+def sembako_amounts_per_period(months: int = 3) -> list[int]:
+    return [SEMBAKO_PER_MONTH * months] + [0] * (COMPONENTS - 1)
+
+
+def benefit(amounts: list[int], counts: list[int], cap: int) -> int:
+    """The contract's rule: at most `cap` component units, highest amounts first (WelfareMath.benefit)."""
+    order = sorted(range(COMPONENTS), key=lambda i: (-amounts[i], i))
+    total, left = 0, cap
+    for i in order:
+        if left == 0 or amounts[i] == 0:
+            break
+        take = min(counts[i], left)
+        total += take * amounts[i]
+        left -= take
+    return total
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    key: bytes
+    amount: int
+
+    def as_tuple(self) -> tuple:
+        return (self.index, self.key, self.amount)
+
+
+def line_leaf(index: int, key: bytes, amount: int) -> bytes:
+    return keccak(keccak(encode(["uint256", "bytes32", "uint256"], [index, key, amount])))
+
+
+def _hash_pair(a: bytes, b: bytes) -> bytes:
+    return keccak(a + b if a < b else b + a)
+
+
+def _levels(leaves: list[bytes]) -> list[list[bytes]]:
+    levels = [list(leaves)]
+    while len(levels[-1]) > 1:
+        level = levels[-1]
+        up = [_hash_pair(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            up.append(level[-1])  # an odd last node moves up unchanged
+        levels.append(up)
+    return levels
+
+
+def lines_root(lines: list[Line]) -> bytes:
+    if not lines:
+        return b"\x00" * 32
+    return _levels([line_leaf(*line.as_tuple()) for line in lines])[-1][0]
+
+
+def line_proof(lines: list[Line], position: int) -> list[bytes]:
+    """Proof of lines[position] against lines_root(lines) (OpenZeppelin MerkleProof.verify)."""
+    proof = []
+    for level in _levels([line_leaf(*line.as_tuple()) for line in lines])[:-1]:
+        sibling = position ^ 1
+        if sibling < len(level):
+            proof.append(level[sibling])
+        position //= 2
+    return proof

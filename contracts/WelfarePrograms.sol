@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
+import {IPayments} from "../interfaces/IPayments.sol";
+import {IWelfarePrograms} from "../interfaces/IWelfarePrograms.sol";
+import {ManagedPausable} from "./base/ManagedPausable.sol";
+import {WelfareMath} from "./libraries/WelfareMath.sol";
+
+/// @title Welfare programmes
+/// @notice See {IWelfarePrograms}. A pause stops every act here except filing an appeal (an
+/// objection is always recorded); settlement of batches already authorised continues in Payments.
+contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
+    using BitMaps for BitMaps.BitMap;
+
+    /// @dev Bits 1-10: the DTSEN deciles.
+    uint16 private constant _DECILE_BITS = 0x07fe;
+    bytes32 private constant _APPEAL_UPHELD = "APPEAL_UPHELD";
+
+    IPayments private immutable _payments;
+
+    uint32 private _programmeCount;
+    mapping(uint32 programmeId => Programme) private _programmes;
+    mapping(uint32 programmeId => mapping(uint16 version => Rules)) private _rules;
+    mapping(uint32 programmeId => mapping(uint16 version => mapping(uint32 region => bool covered))) private _regions;
+    mapping(uint32 programmeId => mapping(bytes32 beneficiaryKey => Beneficiary)) private _beneficiaries;
+    mapping(uint32 programmeId => mapping(bytes32 beneficiaryKey => AppealStatus)) private _appeals;
+    mapping(uint32 programmeId => mapping(uint32 period => PeriodState)) private _periods;
+    mapping(bytes32 batchId => Batch) private _batches;
+    mapping(bytes32 batchId => BitMaps.BitMap) private _repaid;
+
+    /// @dev What a disbursement loop needs besides the keys (kept in memory: one stack slot).
+    struct PayContext {
+        uint32 programmeId;
+        uint32 period;
+        uint16 version;
+        bool exhausted;
+        uint32 batchNumber;
+        uint256 remaining;
+        bytes32 sourceRef;
+        bytes32 batchId;
+        uint8[8] order;
+        Rules rules;
+    }
+
+    constructor(address hub, IPayments payments) ManagedPausable(hub) {
+        _payments = payments;
+    }
+
+    // ---------------------------------------------------------------- programmes and rules
+
+    /// @inheritdoc IWelfarePrograms
+    function defineProgramme(
+        string calldata name,
+        uint64 firstPeriodStart,
+        uint32 periodLength,
+        Rules calldata rules,
+        uint32[] calldata regions
+    ) external restricted whenNotPaused returns (uint32 programmeId) {
+        if (periodLength == 0 || firstPeriodStart < block.timestamp) {
+            revert WelfareInvalidSchedule(firstPeriodStart, periodLength);
+        }
+        _checkRules(rules);
+        programmeId = ++_programmeCount;
+        Programme storage programme = _programmes[programmeId];
+        programme.firstPeriodStart = firstPeriodStart;
+        programme.periodLength = periodLength;
+        programme.currentVersion = 1;
+        programme.versionCount = 1;
+        _storeVersion(programmeId, 1, rules, regions);
+        emit ProgrammeDefined(programmeId, name, firstPeriodStart, periodLength, rules, regions);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function changeRules(uint32 programmeId, Rules calldata rules, uint32[] calldata regions)
+        external
+        restricted
+        whenNotPaused
+    {
+        Programme storage programme = _existing(programmeId);
+        _checkRules(rules);
+        uint32 effectiveFrom = block.timestamp < programme.firstPeriodStart ? 0 : _periodNow(programmeId, programme) + 1;
+        // A pending version already in force becomes the current one; one not yet in force is replaced.
+        if (programme.pendingVersion != 0 && programme.pendingFrom < effectiveFrom) {
+            programme.currentVersion = programme.pendingVersion;
+        }
+        uint16 version = ++programme.versionCount;
+        programme.pendingVersion = version;
+        programme.pendingFrom = effectiveFrom;
+        _storeVersion(programmeId, version, rules, regions);
+        emit ProgrammeRulesChanged(programmeId, version, effectiveFrom, rules, regions);
+    }
+
+    // ---------------------------------------------------------------- beneficiaries
+
+    /// @inheritdoc IWelfarePrograms
+    function enrol(uint32 programmeId, Applicant[] calldata applicants)
+        external
+        restricted
+        whenNotPaused
+        returns (uint256 enrolled)
+    {
+        Programme storage programme = _existing(programmeId);
+        uint16 version = _versionAt(programme, _periodOrZero(programme));
+        Rules memory rules = _rules[programmeId][version];
+        mapping(bytes32 beneficiaryKey => Beneficiary) storage beneficiaries = _beneficiaries[programmeId];
+        for (uint256 i; i < applicants.length; ++i) {
+            Applicant calldata applicant = applicants[i];
+            bytes32 key = applicant.beneficiaryKey;
+            if (key == bytes32(0)) revert WelfareZeroKey();
+            Beneficiary storage beneficiary = beneficiaries[key];
+            BeneficiaryStatus status = beneficiary.status;
+            uint64 packed = WelfareMath.pack(applicant.components);
+            Reason reason = status == BeneficiaryStatus.Active
+                ? Reason.AlreadyEnrolled
+                : status == BeneficiaryStatus.Suspended
+                    ? Reason.Suspended
+                    : status == BeneficiaryStatus.Exited
+                        ? Reason.Exited
+                        : _eligibility(programmeId, version, rules, applicant.decile, applicant.region, packed);
+            if (reason != Reason.None) {
+                emit EnrolmentRefused(programmeId, key, reason);
+                continue;
+            }
+            beneficiary.status = BeneficiaryStatus.Active;
+            beneficiary.decile = applicant.decile;
+            beneficiary.region = applicant.region;
+            beneficiary.components = packed;
+            ++enrolled;
+            emit BeneficiaryEnrolled(programmeId, key, applicant.decile, applicant.region, applicant.components);
+        }
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function updateBeneficiary(uint32 programmeId, Applicant calldata applicant)
+        external
+        restricted
+        whenNotPaused
+        returns (Reason reason)
+    {
+        Programme storage programme = _existing(programmeId);
+        Beneficiary storage beneficiary = _enrolled(programmeId, applicant.beneficiaryKey);
+        if (beneficiary.status == BeneficiaryStatus.Exited) {
+            revert WelfareWrongStatus(programmeId, applicant.beneficiaryKey, BeneficiaryStatus.Exited);
+        }
+        uint64 packed = WelfareMath.pack(applicant.components);
+        beneficiary.decile = applicant.decile;
+        beneficiary.region = applicant.region;
+        beneficiary.components = packed;
+        uint16 version = _versionAt(programme, _periodOrZero(programme));
+        reason = _eligibility(
+            programmeId, version, _rules[programmeId][version], applicant.decile, applicant.region, packed
+        );
+        emit BeneficiaryUpdated(
+            programmeId, applicant.beneficiaryKey, applicant.decile, applicant.region, applicant.components, reason
+        );
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function suspend(uint32 programmeId, bytes32 beneficiaryKey, bytes32 reasonCode)
+        external
+        restricted
+        whenNotPaused
+    {
+        Beneficiary storage beneficiary = _inStatus(programmeId, beneficiaryKey, BeneficiaryStatus.Active);
+        beneficiary.status = BeneficiaryStatus.Suspended;
+        emit BeneficiarySuspended(programmeId, beneficiaryKey, reasonCode);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function reinstate(uint32 programmeId, bytes32 beneficiaryKey, bytes32 reasonCode)
+        external
+        restricted
+        whenNotPaused
+    {
+        Beneficiary storage beneficiary = _inStatus(programmeId, beneficiaryKey, BeneficiaryStatus.Suspended);
+        beneficiary.status = BeneficiaryStatus.Active;
+        emit BeneficiaryReinstated(programmeId, beneficiaryKey, reasonCode);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function exitBeneficiary(uint32 programmeId, bytes32 beneficiaryKey, bytes32 reasonCode)
+        external
+        restricted
+        whenNotPaused
+    {
+        Beneficiary storage beneficiary = _enrolled(programmeId, beneficiaryKey);
+        if (beneficiary.status == BeneficiaryStatus.Exited) {
+            revert WelfareWrongStatus(programmeId, beneficiaryKey, BeneficiaryStatus.Exited);
+        }
+        beneficiary.status = BeneficiaryStatus.Exited;
+        emit BeneficiaryExited(programmeId, beneficiaryKey, reasonCode);
+    }
+
+    // ---------------------------------------------------------------- appeals
+
+    /// @inheritdoc IWelfarePrograms
+    function fileAppeal(uint32 programmeId, bytes32 beneficiaryKey, bytes32 groundsHash) external restricted {
+        _existing(programmeId);
+        if (beneficiaryKey == bytes32(0)) revert WelfareZeroKey();
+        if (_appeals[programmeId][beneficiaryKey] == AppealStatus.Open) {
+            revert WelfareAppealOpen(programmeId, beneficiaryKey);
+        }
+        _appeals[programmeId][beneficiaryKey] = AppealStatus.Open;
+        emit AppealFiled(programmeId, beneficiaryKey, groundsHash);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function resolveAppeal(uint32 programmeId, bytes32 beneficiaryKey, bool upheld, bytes32 decisionHash)
+        external
+        restricted
+        whenNotPaused
+    {
+        if (_appeals[programmeId][beneficiaryKey] != AppealStatus.Open) {
+            revert WelfareNoOpenAppeal(programmeId, beneficiaryKey);
+        }
+        _appeals[programmeId][beneficiaryKey] = upheld ? AppealStatus.Upheld : AppealStatus.Rejected;
+        emit AppealResolved(programmeId, beneficiaryKey, upheld, decisionHash);
+        Beneficiary storage beneficiary = _beneficiaries[programmeId][beneficiaryKey];
+        BeneficiaryStatus status = beneficiary.status;
+        if (upheld && (status == BeneficiaryStatus.Suspended || status == BeneficiaryStatus.Exited)) {
+            beneficiary.status = BeneficiaryStatus.Active;
+            emit BeneficiaryReinstated(programmeId, beneficiaryKey, _APPEAL_UPHELD);
+        }
+    }
+
+    // ---------------------------------------------------------------- disbursement
+
+    /// @inheritdoc IWelfarePrograms
+    function disburse(uint32 programmeId, uint32 period, bytes32[] calldata beneficiaryKeys)
+        external
+        restricted
+        whenNotPaused
+        returns (bytes32 batchId, uint256 paid, uint256 total)
+    {
+        Programme storage programme = _existing(programmeId);
+        uint32 current = _periodNow(programmeId, programme);
+        if (period != current) revert WelfareNotCurrentPeriod(programmeId, period, current);
+        PayContext memory context = _payContext(programmeId, programme, period);
+        bytes32[] memory leaves = new bytes32[](beneficiaryKeys.length);
+        (paid, total) = _payLines(context, beneficiaryKeys, leaves);
+        batchId = _closeBatch(context, programme, leaves, paid, total);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function repayFailedLines(bytes32 batchId, Line[] calldata lines, bytes32[][] calldata proofs)
+        external
+        restricted
+        whenNotPaused
+        returns (bytes32 newBatchId)
+    {
+        Batch memory original = _batches[batchId];
+        if (original.lineCount == 0) revert WelfareUnknownBatch(batchId);
+        if (lines.length == 0) revert WelfareNothingToRepay(batchId);
+        if (lines.length != proofs.length) revert WelfareLineProofsMismatch(lines.length, proofs.length);
+        bytes32 sourceRef = _nextSourceRef(original.programmeId, original.period);
+        newBatchId = _instructionId(sourceRef);
+
+        bytes32[] memory leaves = new bytes32[](lines.length);
+        Batch memory repayment = Batch(original.programmeId, original.period, uint32(lines.length), 0, 0);
+        // The period's budget already counts these lines: a repayment spends nothing new.
+        repayment.total = uint96(_repayLines(batchId, original, newBatchId, lines, proofs, leaves));
+        repayment.linesRoot = WelfareMath.merkleRoot(leaves, lines.length);
+        _recordRepayment(batchId, newBatchId, repayment, sourceRef);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IWelfarePrograms
+    function getProgramme(uint32 programmeId) external view returns (Programme memory) {
+        return _existing(programmeId);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function rulesFor(uint32 programmeId, uint32 period) external view returns (Rules memory rules, uint16 version) {
+        version = _versionAt(_existing(programmeId), period);
+        rules = _rules[programmeId][version];
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function isRegionCovered(uint32 programmeId, uint16 version, uint32 region) external view returns (bool) {
+        return _rules[programmeId][version].allRegions || _regions[programmeId][version][region];
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function currentPeriod(uint32 programmeId) external view returns (uint32) {
+        return _periodNow(programmeId, _existing(programmeId));
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function getBeneficiary(uint32 programmeId, bytes32 beneficiaryKey) external view returns (Beneficiary memory) {
+        return _beneficiaries[programmeId][beneficiaryKey];
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function benefitOf(uint32 programmeId, bytes32 beneficiaryKey, uint32 period)
+        external
+        view
+        returns (uint256 amount, Reason reason)
+    {
+        uint16 version = _versionAt(_existing(programmeId), period);
+        Rules memory rules = _rules[programmeId][version];
+        Beneficiary memory beneficiary = _beneficiaries[programmeId][beneficiaryKey];
+        if (beneficiary.status != BeneficiaryStatus.Active) return (0, _statusReason(beneficiary.status));
+        reason = _eligibility(programmeId, version, rules, beneficiary.decile, beneficiary.region, beneficiary.components);
+        if (reason == Reason.None) {
+            amount = WelfareMath.benefit(
+                rules.componentAmounts,
+                WelfareMath.orderByAmount(rules.componentAmounts),
+                beneficiary.components,
+                rules.componentCap
+            );
+        }
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function appealOf(uint32 programmeId, bytes32 beneficiaryKey) external view returns (AppealStatus) {
+        return _appeals[programmeId][beneficiaryKey];
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function periodState(uint32 programmeId, uint32 period) external view returns (PeriodState memory) {
+        return _periods[programmeId][period];
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function getBatch(bytes32 batchId) external view returns (Batch memory batch) {
+        batch = _batches[batchId];
+        if (batch.lineCount == 0) revert WelfareUnknownBatch(batchId);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function isLineRepaid(bytes32 batchId, uint256 index) external view returns (bool) {
+        return _repaid[batchId].get(index);
+    }
+
+    // ---------------------------------------------------------------- private
+
+    function _storeVersion(uint32 programmeId, uint16 version, Rules calldata rules, uint32[] calldata regions)
+        private
+    {
+        _rules[programmeId][version] = rules;
+        mapping(uint32 region => bool covered) storage covered = _regions[programmeId][version];
+        for (uint256 i; i < regions.length; ++i) {
+            covered[regions[i]] = true;
+        }
+    }
+
+    function _payContext(uint32 programmeId, Programme storage programme, uint32 period)
+        private
+        view
+        returns (PayContext memory context)
+    {
+        PeriodState memory state = _periods[programmeId][period];
+        context.programmeId = programmeId;
+        context.period = period;
+        context.version = _versionAt(programme, period);
+        context.rules = _rules[programmeId][context.version];
+        context.order = WelfareMath.orderByAmount(context.rules.componentAmounts);
+        context.exhausted = state.exhausted;
+        // Rules change only from the next period, so this period's spending never exceeds its budget.
+        context.remaining = context.rules.budgetPerPeriod - state.spent;
+        context.batchNumber = programme.batchCount;
+        context.sourceRef = keccak256(abi.encode(programmeId, period, context.batchNumber));
+        context.batchId = _instructionId(context.sourceRef);
+    }
+
+    /// @dev Records the period's spending and the batch, then authorises it in the ledger (last).
+    function _closeBatch(
+        PayContext memory context,
+        Programme storage programme,
+        bytes32[] memory leaves,
+        uint256 paid,
+        uint256 total
+    ) private returns (bytes32 batchId) {
+        PeriodState storage state = _periods[context.programmeId][context.period];
+        if (context.exhausted && !state.exhausted) state.exhausted = true;
+        if (paid == 0) return bytes32(0);
+        batchId = context.batchId;
+        bytes32 root = WelfareMath.merkleRoot(leaves, paid);
+        // total <= remaining <= budget, a uint96.
+        state.spent += uint96(total);
+        ++state.batches;
+        programme.batchCount = context.batchNumber + 1;
+        _batches[batchId] = Batch(context.programmeId, context.period, uint32(paid), uint96(total), root);
+        emit BatchDisbursed(context.programmeId, context.period, batchId, paid, total, root, bytes32(0));
+        _payments.authorizeBatch(root, paid, total, context.sourceRef);
+    }
+
+    /// @dev Checks each failed line once (proof, the ledger's failure report, not yet repaid) and
+    /// re-commits it as line i of the new batch.
+    function _repayLines(
+        bytes32 batchId,
+        Batch memory original,
+        bytes32 newBatchId,
+        Line[] calldata lines,
+        bytes32[][] calldata proofs,
+        bytes32[] memory leaves
+    ) private returns (uint256 total) {
+        BitMaps.BitMap storage repaid = _repaid[batchId];
+        for (uint256 i; i < lines.length; ++i) {
+            Line calldata line = lines[i];
+            bytes32 leaf = WelfareMath.lineLeaf(line.index, line.beneficiaryKey, line.amount);
+            if (line.index >= original.lineCount || !MerkleProof.verifyCalldata(proofs[i], original.linesRoot, leaf))
+            {
+                revert WelfareLineNotInBatch(batchId, line.index);
+            }
+            // A view of the trusted ledger: the treasury's report that this line was not paid.
+            if (!_payments.isLineFailed(batchId, line.index)) revert WelfareLineNotFailed(batchId, line.index);
+            if (repaid.get(line.index)) revert WelfareLineAlreadyRepaid(batchId, line.index);
+            repaid.set(line.index);
+            leaves[i] = WelfareMath.lineLeaf(i, line.beneficiaryKey, line.amount);
+            total += line.amount;
+            emit BenefitAuthorized(line.beneficiaryKey, newBatchId, i, line.amount);
+        }
+    }
+
+    function _recordRepayment(bytes32 batchId, bytes32 newBatchId, Batch memory repayment, bytes32 sourceRef)
+        private
+    {
+        _batches[newBatchId] = repayment;
+        emit BatchDisbursed(
+            repayment.programmeId,
+            repayment.period,
+            newBatchId,
+            repayment.lineCount,
+            repayment.total,
+            repayment.linesRoot,
+            batchId
+        );
+        _payments.authorizeBatch(repayment.linesRoot, repayment.lineCount, repayment.total, sourceRef);
+    }
+
+    /// @dev The disbursement loop: one cold read and one write of the beneficiary's slot per paid line.
+    function _payLines(PayContext memory context, bytes32[] calldata keys, bytes32[] memory leaves)
+        private
+        returns (uint256 paid, uint256 total)
+    {
+        mapping(bytes32 beneficiaryKey => Beneficiary) storage beneficiaries = _beneficiaries[context.programmeId];
+        for (uint256 i; i < keys.length; ++i) {
+            Beneficiary storage stored = beneficiaries[keys[i]];
+            (uint256 amount, Reason reason) = _lineBenefit(context, stored);
+            if (reason != Reason.None) {
+                emit BenefitSkipped(context.programmeId, keys[i], context.period, reason);
+                continue;
+            }
+            stored.paidThrough = context.period + 1;
+            context.remaining -= amount;
+            total += amount;
+            leaves[paid] = WelfareMath.lineLeaf(paid, keys[i], amount);
+            emit BenefitAuthorized(keys[i], context.batchId, paid, amount);
+            ++paid;
+        }
+    }
+
+    /// @dev A line's benefit, or why it gets none; the first line over the budget closes the period.
+    function _lineBenefit(PayContext memory context, Beneficiary storage stored)
+        private
+        view
+        returns (uint256 amount, Reason reason)
+    {
+        Beneficiary memory beneficiary = stored;
+        if (beneficiary.status != BeneficiaryStatus.Active) return (0, _statusReason(beneficiary.status));
+        if (beneficiary.paidThrough > context.period) return (0, Reason.AlreadyPaid);
+        reason = _eligibility(
+            context.programmeId,
+            context.version,
+            context.rules,
+            beneficiary.decile,
+            beneficiary.region,
+            beneficiary.components
+        );
+        if (reason != Reason.None) return (0, reason);
+        amount = WelfareMath.benefit(
+            context.rules.componentAmounts, context.order, beneficiary.components, context.rules.componentCap
+        );
+        if (context.exhausted || amount > context.remaining) {
+            context.exhausted = true;
+            return (0, Reason.BudgetExhausted);
+        }
+    }
+
+    function _eligibility(
+        uint32 programmeId,
+        uint16 version,
+        Rules memory rules,
+        uint8 decile,
+        uint32 region,
+        uint64 components
+    ) private view returns (Reason) {
+        if (decile > 10 || (rules.decileMask >> decile) & 1 == 0) return Reason.DecileNotEligible;
+        if (!rules.allRegions && !_regions[programmeId][version][region]) return Reason.RegionNotCovered;
+        for (uint256 i; i < WelfareMath.COMPONENTS; ++i) {
+            if (rules.componentAmounts[i] != 0 && uint8(components >> (8 * i)) != 0) return Reason.None;
+        }
+        return Reason.NoComponent;
+    }
+
+    function _existing(uint32 programmeId) private view returns (Programme storage programme) {
+        programme = _programmes[programmeId];
+        if (programme.currentVersion == 0) revert WelfareUnknownProgramme(programmeId);
+    }
+
+    function _enrolled(uint32 programmeId, bytes32 beneficiaryKey)
+        private
+        view
+        returns (Beneficiary storage beneficiary)
+    {
+        beneficiary = _beneficiaries[programmeId][beneficiaryKey];
+        if (beneficiary.status == BeneficiaryStatus.None) revert WelfareNotEnrolled(programmeId, beneficiaryKey);
+    }
+
+    function _inStatus(uint32 programmeId, bytes32 beneficiaryKey, BeneficiaryStatus expected)
+        private
+        view
+        returns (Beneficiary storage beneficiary)
+    {
+        beneficiary = _enrolled(programmeId, beneficiaryKey);
+        if (beneficiary.status != expected) revert WelfareWrongStatus(programmeId, beneficiaryKey, beneficiary.status);
+    }
+
+    function _periodNow(uint32 programmeId, Programme storage programme) private view returns (uint32) {
+        uint64 start = programme.firstPeriodStart;
+        if (block.timestamp < start) revert WelfareProgrammeNotStarted(programmeId, start);
+        return uint32((block.timestamp - start) / programme.periodLength);
+    }
+
+    function _periodOrZero(Programme storage programme) private view returns (uint32) {
+        if (block.timestamp < programme.firstPeriodStart) return 0;
+        return uint32((block.timestamp - programme.firstPeriodStart) / programme.periodLength);
+    }
+
+    function _versionAt(Programme storage programme, uint32 period) private view returns (uint16) {
+        uint16 pending = programme.pendingVersion;
+        return pending != 0 && period >= programme.pendingFrom ? pending : programme.currentVersion;
+    }
+
+    function _checkRules(Rules calldata rules) private pure {
+        if (rules.decileMask == 0 || rules.decileMask & ~_DECILE_BITS != 0) revert WelfareInvalidDeciles(rules.decileMask);
+        if (rules.componentCap == 0) revert WelfareInvalidComponentCap(rules.componentCap);
+        if (rules.budgetPerPeriod == 0) revert WelfareZeroBudget();
+        for (uint256 i; i < WelfareMath.COMPONENTS; ++i) {
+            if (rules.componentAmounts[i] != 0) return;
+        }
+        revert WelfareNoComponentAmounts();
+    }
+
+    /// @dev The ledger reference of the programme's next batch (numbered across periods).
+    function _nextSourceRef(uint32 programmeId, uint32 period) private returns (bytes32) {
+        Programme storage programme = _programmes[programmeId];
+        uint32 batchNumber = programme.batchCount;
+        programme.batchCount = batchNumber + 1;
+        return keccak256(abi.encode(programmeId, period, batchNumber));
+    }
+
+    /// @dev Payments' instruction id of this source's `sourceRef` (IPayments.instructionId), without a call.
+    function _instructionId(bytes32 sourceRef) private view returns (bytes32) {
+        return keccak256(abi.encode(address(this), sourceRef));
+    }
+
+    function _statusReason(BeneficiaryStatus status) private pure returns (Reason) {
+        if (status == BeneficiaryStatus.Suspended) return Reason.Suspended;
+        if (status == BeneficiaryStatus.Exited) return Reason.Exited;
+        return Reason.NotEnrolled;
+    }
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
+
+/// @title Welfare benefit and batch arithmetic
+/// @notice Pure functions: component packing, the capped benefit, the order in which components
+/// count under the cap, and the Merkle commitment of a batch's lines.
+library WelfareMath {
+    uint256 internal constant COMPONENTS = 8;
+
+    /// @notice Packs eight 8-bit component counts (component i in bits 8i..8i+7).
+    function pack(uint8[8] calldata counts) internal pure returns (uint64 packed) {
+        for (uint256 i; i < COMPONENTS; ++i) {
+            packed |= uint64(counts[i]) << (8 * i);
+        }
+    }
+
+    function unpack(uint64 packed) internal pure returns (uint8[8] memory counts) {
+        for (uint256 i; i < COMPONENTS; ++i) {
+            counts[i] = uint8(packed >> (8 * i));
+        }
+    }
+
+    /// @notice Component indexes by amount, highest first (ties: lower index first). Unused
+    /// components (amount 0) come last and add nothing.
+    function orderByAmount(uint64[8] memory amounts) internal pure returns (uint8[8] memory order) {
+        for (uint256 i; i < COMPONENTS; ++i) {
+            order[i] = uint8(i);
+        }
+        // Insertion sort of eight items, once per batch.
+        for (uint256 i = 1; i < COMPONENTS; ++i) {
+            uint8 item = order[i];
+            uint256 j = i;
+            while (j > 0 && amounts[order[j - 1]] < amounts[item]) {
+                order[j] = order[j - 1];
+                --j;
+            }
+            order[j] = item;
+        }
+    }
+
+    /// @notice The benefit of a family with `packed` component counts: at most `cap` component units
+    /// count, the highest amounts first (the family's most favourable choice, and deterministic).
+    function benefit(uint64[8] memory amounts, uint8[8] memory order, uint64 packed, uint256 cap)
+        internal
+        pure
+        returns (uint256 total)
+    {
+        uint256 left = cap;
+        for (uint256 k; k < COMPONENTS && left > 0; ++k) {
+            uint256 i = order[k];
+            uint256 amount = amounts[i];
+            if (amount == 0) break; // order puts unused components last
+            uint256 count = uint8(packed >> (8 * i));
+            if (count == 0) continue;
+            if (count > left) count = left;
+            total += count * amount;
+            left -= count;
+        }
+    }
+
+    /// @notice Leaf of line `index` paying `amount` to `payeeKey`; hashed twice (as OpenZeppelin's
+    /// standard Merkle tree does) so that no inner node can pass for a leaf.
+    function lineLeaf(uint256 index, bytes32 payeeKey, uint256 amount) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(index, payeeKey, amount))));
+    }
+
+    /// @notice Merkle root over `leaves` (overwritten): each level hashes neighbours in sorted order
+    /// (OpenZeppelin MerkleProof's commutative hash); an odd last node moves up unchanged.
+    function merkleRoot(bytes32[] memory leaves, uint256 count) internal pure returns (bytes32) {
+        if (count == 0) return bytes32(0);
+        while (count > 1) {
+            uint256 half = count / 2;
+            for (uint256 i; i < half; ++i) {
+                leaves[i] = Hashes.commutativeKeccak256(leaves[2 * i], leaves[2 * i + 1]);
+            }
+            if (count % 2 == 1) leaves[half] = leaves[count - 1];
+            count = half + (count % 2);
+        }
+        return leaves[0];
+    }
+}

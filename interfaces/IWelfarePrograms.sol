@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title Welfare programmes (bansos)
+/// @notice Programmes with rules, enrolment of beneficiaries by a keyed hash, on-chain eligibility
+/// with reason codes, benefit calculation and per-period batch disbursement into the payments ledger.
+///
+/// Privacy: a beneficiary is known here only by `beneficiaryKey = HMAC-SHA256(secret, "nik:" + NIK)`,
+/// computed off chain by the gateway (`app.identity.keyed_hash`); the secret never reaches the chain.
+/// Attributes are non-identifying: DTSEN decile, region code, and a count per benefit component.
+/// No NIK, name or bank account appears in any input or event.
+///
+/// Periods: period `p` of a programme runs from `firstPeriodStart + p * periodLength` for
+/// `periodLength` seconds. Rules are versioned: a change (committee, through the hub's delay) takes
+/// effect from the period after the one in which it is executed, never in the current period.
+///
+/// Disbursement: the welfare admin sends batches of beneficiary keys for the current period. For each
+/// key the contract computes the benefit under the period's rules, or skips it with a reason
+/// (`BenefitSkipped`). Each beneficiary is paid at most once per period (its last paid period is
+/// stored with it), however the keys are batched and however often a batch is resent. The period's
+/// budget is never exceeded: the first line that does not fit closes the period (`BudgetExhausted` for
+/// it and every later line). The paid lines of a batch become ONE payment instruction in the ledger,
+/// whose payee key is the Merkle root of the lines `(lineIndex, beneficiaryKey, amount)` and whose
+/// amount is their sum (see docs/decisions/0005-welfare-disbursement.md). The treasury reports failed
+/// lines to the ledger with a proof; the admin repays each failed line at most once, in a new batch.
+interface IWelfarePrograms {
+    /// @notice Why an applicant is refused or a line is skipped (reason codes told to the applicant).
+    enum Reason {
+        None,
+        DecileNotEligible, // decile outside the programme's deciles (too high), or not a decile 1-10
+        RegionNotCovered,
+        AlreadyEnrolled,
+        NoComponent, // no benefit component the programme pays
+        Suspended,
+        Exited,
+        NotEnrolled,
+        AlreadyPaid, // paid already for this period
+        BudgetExhausted // the period's budget cannot cover this line
+    }
+
+    enum BeneficiaryStatus {
+        None,
+        Active,
+        Suspended,
+        Exited
+    }
+
+    enum AppealStatus {
+        None,
+        Open,
+        Upheld,
+        Rejected
+    }
+
+    /// @notice A programme's rules (one version). Amounts are integer rupiah per period.
+    struct Rules {
+        uint16 decileMask; // bit d (1-10) set: decile d is eligible; deciles 1-4 = 0x1e
+        bool allRegions; // true: every region; false: only the regions listed with the version
+        uint8 componentCap; // at most this many components counted per family (highest amounts first)
+        uint96 budgetPerPeriod; // rupiah authorised at most per period
+        uint64[8] componentAmounts; // rupiah per period per component unit; 0 = component unused
+    }
+
+    /// @notice A programme's schedule and rule versions.
+    struct Programme {
+        uint64 firstPeriodStart;
+        uint32 periodLength; // seconds
+        uint16 currentVersion;
+        uint16 pendingVersion; // 0: none
+        uint32 pendingFrom; // first period of the pending version
+        uint16 versionCount;
+        uint32 batchCount;
+    }
+
+    /// @notice An enrolment request: the keyed hash and non-identifying attributes only.
+    struct Applicant {
+        bytes32 beneficiaryKey;
+        uint8 decile;
+        uint32 region; // BPS region code (e.g. kabupaten 6302)
+        uint8[8] components; // count per component (e.g. two primary-school children)
+    }
+
+    /// @notice A beneficiary as stored (one slot).
+    struct Beneficiary {
+        BeneficiaryStatus status;
+        uint8 decile;
+        uint32 region;
+        uint64 components; // eight 8-bit counts, component i in bits 8i..8i+7
+        uint32 paidThrough; // 1 + the last period paid; 0 = never paid
+    }
+
+    /// @notice A period's spending.
+    struct PeriodState {
+        uint96 spent;
+        uint32 batches;
+        bool exhausted;
+    }
+
+    /// @notice A disbursement batch (one instruction in the payments ledger, id = batch id).
+    struct Batch {
+        uint32 programmeId;
+        uint32 period;
+        uint32 lineCount;
+        uint96 total;
+        bytes32 linesRoot;
+    }
+
+    /// @notice A line of a batch, as committed by its Merkle root.
+    struct Line {
+        uint256 index;
+        bytes32 beneficiaryKey;
+        uint256 amount;
+    }
+
+    event ProgrammeDefined(
+        uint32 indexed programmeId,
+        string name,
+        uint64 firstPeriodStart,
+        uint32 periodLength,
+        Rules rules,
+        uint32[] regions
+    );
+    /// @notice Rules version `version` applies from period `effectiveFrom` (the next period).
+    event ProgrammeRulesChanged(
+        uint32 indexed programmeId, uint16 indexed version, uint32 effectiveFrom, Rules rules, uint32[] regions
+    );
+    event BeneficiaryEnrolled(
+        uint32 indexed programmeId, bytes32 indexed beneficiaryKey, uint8 decile, uint32 region, uint8[8] components
+    );
+    event EnrolmentRefused(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, Reason reason);
+    /// @notice Attributes changed; `eligibility` is the re-evaluation (None = eligible).
+    event BeneficiaryUpdated(
+        uint32 indexed programmeId,
+        bytes32 indexed beneficiaryKey,
+        uint8 decile,
+        uint32 region,
+        uint8[8] components,
+        Reason eligibility
+    );
+    event BeneficiarySuspended(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 reasonCode);
+    event BeneficiaryReinstated(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 reasonCode);
+    /// @notice Graduation or other exit (`reasonCode`, e.g. "GRADUATED", "DECEASED").
+    event BeneficiaryExited(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 reasonCode);
+    /// @notice An objection was recorded; `groundsHash` commits to the document held off chain.
+    event AppealFiled(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 groundsHash);
+    event AppealResolved(
+        uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bool upheld, bytes32 decisionHash
+    );
+    /// @notice Line `lineIndex` of batch `batchId` pays `amount` to the beneficiary.
+    event BenefitAuthorized(
+        bytes32 indexed beneficiaryKey, bytes32 indexed batchId, uint256 lineIndex, uint256 amount
+    );
+    event BenefitSkipped(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, uint32 period, Reason reason);
+    /// @notice A batch became one ledger instruction (`batchId`); `repaysBatch` is zero for a
+    /// period's regular batch, else the batch whose failed lines this one repays.
+    event BatchDisbursed(
+        uint32 indexed programmeId,
+        uint32 indexed period,
+        bytes32 indexed batchId,
+        uint256 lineCount,
+        uint256 total,
+        bytes32 linesRoot,
+        bytes32 repaysBatch
+    );
+
+    error WelfareUnknownProgramme(uint32 programmeId);
+    error WelfareInvalidDeciles(uint16 decileMask);
+    error WelfareInvalidComponentCap(uint8 componentCap);
+    error WelfareNoComponentAmounts();
+    error WelfareZeroBudget();
+    error WelfareInvalidSchedule(uint64 firstPeriodStart, uint32 periodLength);
+    error WelfareZeroKey();
+    error WelfareNotEnrolled(uint32 programmeId, bytes32 beneficiaryKey);
+    error WelfareWrongStatus(uint32 programmeId, bytes32 beneficiaryKey, BeneficiaryStatus status);
+    error WelfareAppealOpen(uint32 programmeId, bytes32 beneficiaryKey);
+    error WelfareNoOpenAppeal(uint32 programmeId, bytes32 beneficiaryKey);
+    error WelfareProgrammeNotStarted(uint32 programmeId, uint64 firstPeriodStart);
+    /// @notice Batches pay the current period only.
+    error WelfareNotCurrentPeriod(uint32 programmeId, uint32 period, uint32 currentPeriod);
+    error WelfareUnknownBatch(bytes32 batchId);
+    error WelfareLineNotInBatch(bytes32 batchId, uint256 index);
+    error WelfareLineNotFailed(bytes32 batchId, uint256 index);
+    error WelfareLineAlreadyRepaid(bytes32 batchId, uint256 index);
+    error WelfareNothingToRepay(bytes32 batchId);
+    /// @notice `lines` and `proofs` differ in length.
+    error WelfareLineProofsMismatch(uint256 lines, uint256 proofs);
+
+    /// @notice Defines a programme (welfare admin). Its first period must start now or later; rules
+    /// version 1 applies from period 0. Returns the new programme id (1, 2, ...).
+    function defineProgramme(
+        string calldata name,
+        uint64 firstPeriodStart,
+        uint32 periodLength,
+        Rules calldata rules,
+        uint32[] calldata regions
+    ) external returns (uint32 programmeId);
+
+    /// @notice Changes the rules from the next period (committee, through the hub's delay). A change
+    /// executed before the programme starts applies from period 0; a second change in the same period
+    /// replaces the first one's pending version.
+    function changeRules(uint32 programmeId, Rules calldata rules, uint32[] calldata regions) external;
+
+    /// @notice Enrols applicants (enroller) under the rules in force now: each is enrolled
+    /// (`BeneficiaryEnrolled`) or refused with a reason (`EnrolmentRefused`). Returns how many enrolled.
+    function enrol(uint32 programmeId, Applicant[] calldata applicants) external returns (uint256 enrolled);
+
+    /// @notice Replaces a beneficiary's attributes and re-evaluates its eligibility (enroller). An
+    /// ineligible beneficiary stays enrolled and is skipped, with the reason, until eligible again.
+    function updateBeneficiary(uint32 programmeId, Applicant calldata applicant) external returns (Reason);
+
+    /// @notice Suspends an active beneficiary (enroller), e.g. for an unmet PKH condition.
+    function suspend(uint32 programmeId, bytes32 beneficiaryKey, bytes32 reasonCode) external;
+
+    /// @notice Reinstates a suspended beneficiary (welfare admin).
+    function reinstate(uint32 programmeId, bytes32 beneficiaryKey, bytes32 reasonCode) external;
+
+    /// @notice Exit (graduation, death, move) of an active or suspended beneficiary (welfare admin).
+    function exitBeneficiary(uint32 programmeId, bytes32 beneficiaryKey, bytes32 reasonCode) external;
+
+    /// @notice Records a beneficiary's or a refused applicant's objection (enroller, on their behalf).
+    function fileAppeal(uint32 programmeId, bytes32 beneficiaryKey, bytes32 groundsHash) external;
+
+    /// @notice Resolves the open appeal (welfare admin). Upheld: a suspended or exited beneficiary is
+    /// reinstated; a refused applicant is re-enrolled by the enroller with corrected attributes.
+    function resolveAppeal(uint32 programmeId, bytes32 beneficiaryKey, bool upheld, bytes32 decisionHash) external;
+
+    /// @notice Pays a batch of beneficiaries for `period`, which must be the current period (welfare
+    /// admin; stopped by a pause). Returns the batch id (zero when no line was paid), the number of
+    /// paid lines and their total.
+    function disburse(uint32 programmeId, uint32 period, bytes32[] calldata beneficiaryKeys)
+        external
+        returns (bytes32 batchId, uint256 paid, uint256 total);
+
+    /// @notice Repays lines the treasury reported failed in the ledger, each at most once, as a new
+    /// batch of the same programme and period (welfare admin; stopped by a pause). The period's budget
+    /// already counts them. `proofs[i]` proves `lines[i]` against the failed batch's root.
+    function repayFailedLines(bytes32 batchId, Line[] calldata lines, bytes32[][] calldata proofs)
+        external
+        returns (bytes32 newBatchId);
+
+    function getProgramme(uint32 programmeId) external view returns (Programme memory);
+
+    /// @notice The rules version in force in `period`, and its number.
+    function rulesFor(uint32 programmeId, uint32 period) external view returns (Rules memory rules, uint16 version);
+
+    function isRegionCovered(uint32 programmeId, uint16 version, uint32 region) external view returns (bool);
+
+    /// @notice The current period; reverts before the programme's first period.
+    function currentPeriod(uint32 programmeId) external view returns (uint32);
+
+    function getBeneficiary(uint32 programmeId, bytes32 beneficiaryKey) external view returns (Beneficiary memory);
+
+    /// @notice The beneficiary's benefit for `period` under that period's rules, or why it gets none
+    /// (ignoring whether it was paid already and the budget).
+    function benefitOf(uint32 programmeId, bytes32 beneficiaryKey, uint32 period)
+        external
+        view
+        returns (uint256 amount, Reason reason);
+
+    function appealOf(uint32 programmeId, bytes32 beneficiaryKey) external view returns (AppealStatus);
+
+    function periodState(uint32 programmeId, uint32 period) external view returns (PeriodState memory);
+
+    function getBatch(bytes32 batchId) external view returns (Batch memory);
+
+    function isLineRepaid(bytes32 batchId, uint256 index) external view returns (bool);
+}

@@ -1,0 +1,175 @@
+"""Fixtures for the welfare tests (imported by tests/contracts/conftest.py).
+
+`wkit` defines programmes (PKH by default, figures of DOMAIN.md), builds applicants from synthetic
+NIKs through the same keyed hash the gateway uses, enrols, disburses and reads batches back as lines
+with Merkle proofs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from brownie import accounts, chain, web3
+
+from app.chain import welfare as welfarelib
+from app.chain.welfare import REASON, Line
+
+WELFARE_ADMIN_INDEX, ENROLLER_INDEX = 12, 13  # deploy/local.yaml
+SECRET = b"terang-test-hmac-secret-not-for-production"
+PERIOD = welfarelib.QUARTER_SECONDS
+PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()
+SEMBAKO_AMOUNTS = welfarelib.sembako_amounts_per_period()
+BIG_BUDGET = 10**15
+# IWelfarePrograms enums
+B_NONE, B_ACTIVE, B_SUSPENDED, B_EXITED = range(4)
+A_NONE, A_OPEN, A_UPHELD, A_REJECTED = range(4)
+P_WELFARE_BATCH = 4  # IPayments.Purpose.WelfareBatch
+
+
+def nik(n: int) -> str:
+    """A synthetic 16-digit NIK (region 6302, fake birth date, serial n)."""
+    return f"630201010190{n:04d}"
+
+
+def counts(**named) -> list[int]:
+    """Component counts by PKH component name, e.g. counts(primary_school=2, elderly=1)."""
+    values = [0] * welfarelib.COMPONENTS
+    for name, count in named.items():
+        values[welfarelib.PKH_COMPONENTS.index(name)] = count
+    return values
+
+
+def latest_time() -> int:
+    return int(web3.eth.get_block("latest")["timestamp"])
+
+
+@dataclass
+class WelfareKit:
+    welfare: object
+    payments: object
+    admin: object
+    enroller: object
+    treasury: object
+
+    def rules(self, deciles=welfarelib.DECILES_1_TO_4, all_regions=True, cap=4, budget=BIG_BUDGET, amounts=None):
+        return (deciles, all_regions, cap, budget, list(amounts or PKH_AMOUNTS))
+
+    def define(self, name="PKH", regions=(), start_in=60, length=PERIOD, **rule_overrides) -> int:
+        tx = self.welfare.defineProgramme(
+            name, latest_time() + start_in, length, self.rules(**rule_overrides), list(regions), {"from": self.admin}
+        )
+        return tx.return_value
+
+    def start(self, programme):
+        """Moves the chain into the programme's first period."""
+        self.sleep_until(self.welfare.getProgramme(programme)["firstPeriodStart"] + 5)
+
+    def next_period(self, programme):
+        p = self.welfare.getProgramme(programme)
+        current = self.welfare.currentPeriod(programme)
+        self.sleep_until(p["firstPeriodStart"] + (current + 1) * p["periodLength"] + 5)
+
+    @staticmethod
+    def sleep_until(timestamp):
+        gap = int(timestamp) - latest_time()
+        if gap > 0:
+            chain.sleep(gap)
+        chain.mine()
+
+    @staticmethod
+    def key(n: int) -> bytes:
+        return welfarelib.beneficiary_key(SECRET, nik(n))
+
+    def applicant(self, n: int, decile=2, region=6302, components=None) -> tuple:
+        return (self.key(n), decile, region, list(components if components is not None else counts(primary_school=1)))
+
+    def enrol(self, programme, applicants):
+        return self.welfare.enrol(programme, list(applicants), {"from": self.enroller})
+
+    def enrol_many(self, programme, numbers, **attributes):
+        return self.enrol(programme, [self.applicant(n, **attributes) for n in numbers])
+
+    def disburse(self, programme, keys, period=None):
+        if period is None:
+            period = self.welfare.currentPeriod(programme)
+        return self.welfare.disburse(programme, period, list(keys), {"from": self.admin})
+
+    @staticmethod
+    def lines(tx) -> list[Line]:
+        if "BenefitAuthorized" not in tx.events:
+            return []
+        return [
+            Line(int(e["lineIndex"]), bytes(web3.to_bytes(hexstr=str(e["beneficiaryKey"]))), int(e["amount"]))
+            for e in tx.events["BenefitAuthorized"]
+        ]
+
+    @staticmethod
+    def skipped(tx) -> dict[bytes, int]:
+        if "BenefitSkipped" not in tx.events:
+            return {}
+        return {bytes(web3.to_bytes(hexstr=str(e["beneficiaryKey"]))): int(e["reason"]) for e in tx.events["BenefitSkipped"]}
+
+    @staticmethod
+    def batch_id(tx) -> bytes:
+        return bytes(web3.to_bytes(hexstr=str(tx.events["BatchDisbursed"]["batchId"])))
+
+    def fail_lines(self, batch_id, lines, chosen, code=b"INVALID_DESTINATION"):
+        """The treasury reports lines[chosen] failed, with proofs."""
+        picked = [lines[i] for i in chosen]
+        proofs = [welfarelib.line_proof(lines, i) for i in chosen]
+        return self.payments.failLines(
+            batch_id, [line.as_tuple() for line in picked], proofs, code.ljust(32, b"\0"), {"from": self.treasury}
+        )
+
+    def repay(self, batch_id, lines, chosen):
+        picked = [lines[i] for i in chosen]
+        proofs = [welfarelib.line_proof(lines, i) for i in chosen]
+        return self.welfare.repayFailedLines(batch_id, [line.as_tuple() for line in picked], proofs, {"from": self.admin})
+
+
+@pytest.fixture(scope="module")
+def welfare(suite):
+    return suite.contracts["WelfarePrograms"]
+
+
+@pytest.fixture(scope="session")
+def welfare_admin():
+    return accounts[WELFARE_ADMIN_INDEX]
+
+
+@pytest.fixture(scope="session")
+def enroller():
+    return accounts[ENROLLER_INDEX]
+
+
+@pytest.fixture(scope="module")
+def wkit(welfare, payments, welfare_admin, enroller, treasury):
+    return WelfareKit(welfare, payments, welfare_admin, enroller, treasury)
+
+
+__all__ = [
+    "A_NONE",
+    "A_OPEN",
+    "A_REJECTED",
+    "A_UPHELD",
+    "BIG_BUDGET",
+    "B_ACTIVE",
+    "B_EXITED",
+    "B_NONE",
+    "B_SUSPENDED",
+    "PERIOD",
+    "P_WELFARE_BATCH",
+    "PKH_AMOUNTS",
+    "REASON",
+    "SECRET",
+    "SEMBAKO_AMOUNTS",
+    "WelfareKit",
+    "counts",
+    "enroller",
+    "latest_time",
+    "nik",
+    "welfare",
+    "welfare_admin",
+    "wkit",
+]
