@@ -14,6 +14,8 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
     mapping(uint64 supplierId => Supplier) private _suppliers;
     mapping(address account => uint64 supplierId) private _supplierOfAccount;
     mapping(bytes32 nibHash => uint64 supplierId) private _supplierOfNib;
+    // The officer whose profile update awaits verification; like the registrar, it may not verify.
+    mapping(uint64 supplierId => address officer) private _profileUpdatedBy;
 
     constructor(address hub, IAgencyDirectory agencies) ManagedPausable(hub) {
         _agencies = agencies;
@@ -53,7 +55,9 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
         uint32 agencyId = _agencies.agencyOf(msg.sender);
         Supplier storage supplier = _existing(supplierId);
         if (supplier.verifiedBy != 0) revert SupplierAlreadyVerified(supplierId);
-        if (supplier.registrar == msg.sender) revert SupplierSelfVerification(supplierId, msg.sender);
+        if (supplier.registrar == msg.sender || _profileUpdatedBy[supplierId] == msg.sender) {
+            revert SupplierSelfVerification(supplierId, msg.sender);
+        }
         supplier.verifiedBy = agencyId;
         supplier.verifiedAt = uint64(block.timestamp);
         emit SupplierVerified(supplierId, agencyId, msg.sender);
@@ -70,10 +74,11 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
         if (regionCode == 0) revert SupplierInvalidRegion(regionCode);
         supplier.umkm = umkm;
         supplier.regionCode = regionCode;
-        // A changed profile is a new claim: someone other than the updater must verify it again.
+        // A changed profile is a new claim: someone other than the updater must verify it again (and,
+        // as always, other than the registrar, whose claim of the identifiers is verified with it).
         supplier.verifiedBy = 0;
         supplier.verifiedAt = 0;
-        supplier.registrar = msg.sender;
+        _profileUpdatedBy[supplierId] = msg.sender;
         emit SupplierProfileUpdated(supplierId, umkm, regionCode);
     }
 
@@ -86,6 +91,12 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
         uint32 agencyId = _agencies.agencyOf(msg.sender);
         Supplier storage supplier = _existing(supplierId);
         if (end <= start || end <= block.timestamp) revert SupplierInvalidBlacklistPeriod(start, end);
+        // A period still pending or in force may be extended, never cut short or postponed: ending a
+        // sanction early is the committee's act (liftBlacklist, through the hub's delay).
+        bool pendingOrInForce = supplier.blacklistEnd > block.timestamp;
+        if (pendingOrInForce && (start > supplier.blacklistStart || end < supplier.blacklistEnd)) {
+            revert SupplierInvalidBlacklistPeriod(start, end);
+        }
         supplier.blacklistStart = start;
         supplier.blacklistEnd = end;
         supplier.blacklistReason = reasonHash;

@@ -56,13 +56,15 @@ interface ISupplierRegistry {
     error SupplierUnknownAccount(address account);
     /// @notice The supplier is already verified.
     error SupplierAlreadyVerified(uint64 supplierId);
-    /// @notice The officer who registered a supplier may not verify it (four-eyes rule).
+    /// @notice The officer who registered a supplier may not verify it, nor may the officer whose
+    /// profile update awaits verification (four-eyes rule).
     error SupplierSelfVerification(uint64 supplierId, address officer);
     /// @notice The supplier has not been verified.
     error SupplierNotVerified(uint64 supplierId);
     /// @notice The supplier is blacklisted until `until`.
     error SupplierBlacklistedUntil(uint64 supplierId, uint64 until);
-    /// @notice A blacklist period must end after it starts and after now.
+    /// @notice A blacklist period must end after it starts and after now, and must cover any period
+    /// that is still pending or in force (only the committee ends a sanction early).
     error SupplierInvalidBlacklistPeriod(uint64 start, uint64 end);
     /// @notice The supplier is not currently blacklisted.
     error SupplierNotBlacklisted(uint64 supplierId);
@@ -72,13 +74,15 @@ interface ISupplierRegistry {
         external
         returns (uint64 supplierId);
 
-    /// @notice Verifies a supplier (an agency officer other than its registrar).
+    /// @notice Verifies a supplier (an agency officer other than its registrar and other than the
+    /// officer who last updated its profile).
     function verifySupplier(uint64 supplierId) external;
 
     /// @notice Changes the UMKM flag and region (agency officer); clears verification.
     function updateSupplierProfile(uint64 supplierId, bool umkm, uint32 regionCode) external;
 
-    /// @notice Bars a supplier during [start, end) (agency officer), replacing any earlier period.
+    /// @notice Bars a supplier during [start, end) (agency officer), replacing any earlier period; a
+    /// period still pending or in force can only be extended, not shortened or postponed.
     function blacklistSupplier(uint64 supplierId, uint64 start, uint64 end, bytes32 reasonHash) external;
 
     /// @notice Ends a current or future blacklisting now (committee, through the hub's delay).

@@ -137,16 +137,18 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
     hub.multicall(
         _permission_calls(hub, suite.contracts)
         + _role_setting_calls(hub, config)
-        + _grant_calls(hub, config)
         + ([hub.grantRole.encode_input(role_id("COMMITTEE"), deployer, 0)] if deployer_is_committee else []),
         tx,
     )
     _register_agencies(suite.contracts["AgencyDirectory"], config, tx)
     for source in PAYMENT_SOURCES:
         suite.contracts["Payments"].registerSource(suite.contracts[source], tx)
+    # The configured grants only after the deployer gave up its genesis committee role: a deployer
+    # that the config names to the committee keeps that (delayed) membership.
     # Role admins last: once COMMITTEE administers a role, the deployer (ADMIN) can no longer grant it.
     hub.multicall(
         ([hub.renounceRole.encode_input(role_id("COMMITTEE"), deployer)] if deployer_is_committee else [])
+        + _grant_calls(hub, config)
         + _role_admin_calls(hub)
         + _admin_handover_calls(hub, deployer, config),
         tx,

@@ -1,0 +1,98 @@
+"""scripts/deploy.py (deploy_suite) wires the hub as app/chain/roles.py and the deploy config say:
+grants with their execution delays, role admins and guardians, bootstrapped agencies, and the
+hand-over of the hub admin role."""
+
+from dataclasses import replace
+
+import pytest
+from brownie import accounts
+
+from app.chain.roles import ADMIN_ROLE, ROLES, role_id
+from scripts.deploy import deploy_suite
+from tests.contracts.conftest import ROOT
+from toolchain.deploy_config import Grant, load_deploy_config
+
+
+def test_every_grant_of_the_deploy_config_holds_with_its_execution_delay(hub, deploy_config):
+    for grant in deploy_config.admins + deploy_config.grants:
+        assert tuple(hub.hasRole(role_id(grant.role), grant.account)) == (True, grant.execution_delay), grant
+
+
+def test_every_role_has_the_admin_declared_in_roles_py(hub):
+    for role in ROLES.values():
+        assert hub.getRoleAdmin(role.id) == role_id(role.admin), role.name
+
+
+def test_every_role_has_the_guardian_declared_in_roles_py(hub):
+    for role in ROLES.values():
+        expected = role_id(role.guardian) if role.guardian else ADMIN_ROLE
+        assert hub.getRoleGuardian(role.id) == expected, role.name
+
+
+def test_the_deployer_gives_up_the_committee_role_after_bootstrapping(hub, deployer):
+    assert tuple(hub.hasRole(role_id("COMMITTEE"), deployer)) == (False, 0)
+
+
+def test_locally_the_deployer_stays_hub_admin_without_delay(hub, deployer, deploy_config):
+    assert not deploy_config.renounce_deployer_admin
+    assert tuple(hub.hasRole(ADMIN_ROLE, deployer)) == (True, 0)
+
+
+def test_the_guardian_holds_no_committee_or_officer_power(hub, guardian):
+    for name in ("ADMIN", "COMMITTEE", "AGENCY_OFFICER"):
+        assert not hub.hasRole(role_id(name), guardian)[0], name
+
+
+# --- a consortium-shaped deployment ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def consortium():
+    """deploy/consortium.example.yaml deployed on the local chain: long delays, a committee grant
+    delay and the deployer renouncing the hub admin role."""
+    config = load_deploy_config(ROOT / "deploy" / "consortium.example.yaml", [str(a) for a in accounts])
+    return config, deploy_suite(accounts[0], config)
+
+
+def test_a_consortium_deployment_bootstraps_its_agencies_and_officers(consortium):
+    config, suite = consortium
+    directory = suite.contracts["AgencyDirectory"]
+    for agency in config.agencies:
+        assert directory.agencyName(agency.id) == agency.name
+    for assignment in config.officers:
+        assert directory.agencyOf(assignment.account) == assignment.agency
+
+
+def test_a_consortium_deployment_leaves_the_deployer_without_any_role(consortium, deployer):
+    _, suite = consortium
+    for role in ROLES.values():
+        assert not suite.hub.hasRole(role.id, deployer)[0], role.name
+
+
+def test_a_consortium_deployment_hands_the_hub_to_the_delayed_admins(consortium):
+    config, suite = consortium
+    assert config.admins
+    for admin in config.admins:
+        assert tuple(suite.hub.hasRole(ADMIN_ROLE, admin.account)) == (True, admin.execution_delay)
+        assert admin.execution_delay > 0
+
+
+# --- a deployer who is also a committee member --------------------------------------------------
+
+
+def test_a_deployer_named_in_the_committee_keeps_its_delayed_committee_role(
+    deploy_config, deployer, outsider
+):
+    """The deployer holds COMMITTEE without delay only to record the genesis agencies; when the config
+    also makes it a committee member, the deployment must still succeed and leave it exactly the
+    configured (delayed) membership."""
+    committee_delay = next(g.execution_delay for g in deploy_config.grants if g.role == "COMMITTEE")
+    config = replace(
+        deploy_config, grants=[*deploy_config.grants, Grant("COMMITTEE", str(deployer), committee_delay)]
+    )
+
+    suite = deploy_suite(deployer, config)
+
+    assert tuple(suite.hub.hasRole(role_id("COMMITTEE"), deployer)) == (True, committee_delay)
+    for agency in config.agencies:
+        assert suite.contracts["AgencyDirectory"].isAgency(agency.id)

@@ -1,0 +1,192 @@
+"""Pausing: the guardian stops state changes at once; only the committee, through the hub's delay,
+resumes them. Views keep answering and no state is lost."""
+
+import brownie
+import pytest
+
+from tests.contracts.conftest import IKN, hmac_id
+from tests.contracts.revert_messages import custom_error, latest_timestamp
+
+ENFORCED_PAUSE = custom_error("EnforcedPause")
+DAY = 86400
+
+
+@pytest.fixture
+def supplier(active_supplier, supplier_keys):
+    """An active supplier registered and verified before the pause."""
+    return active_supplier(supplier_keys[0], label="sebelum-jeda", umkm=True, region=6409)
+
+
+@pytest.fixture
+def paused_registry(registry, guardian, supplier):
+    registry.pause({"from": guardian})
+    return registry
+
+
+@pytest.fixture
+def paused_directory(directory, guardian):
+    directory.pause({"from": guardian})
+    return directory
+
+
+# --- SupplierRegistry --------------------------------------------------------------------------
+
+
+def test_the_guardian_pauses_the_supplier_registry_at_once(registry, guardian):
+    tx = registry.pause({"from": guardian})
+
+    assert tx.events["Paused"]["account"] == guardian
+    assert registry.paused()
+
+
+def test_a_paused_registry_refuses_registration(paused_registry, officer, supplier_keys):
+    with brownie.reverts(ENFORCED_PAUSE):
+        paused_registry.registerSupplier(
+            supplier_keys[1], hmac_id("nib:x"), hmac_id("npwp:x"), False, 6302, {"from": officer}
+        )
+
+
+def test_a_paused_registry_refuses_verification(paused_registry, pu_officer, supplier):
+    with brownie.reverts(ENFORCED_PAUSE):
+        paused_registry.verifySupplier(supplier, {"from": pu_officer})
+
+
+def test_a_paused_registry_refuses_profile_updates(paused_registry, officer2, supplier):
+    with brownie.reverts(ENFORCED_PAUSE):
+        paused_registry.updateSupplierProfile(supplier, False, 6302, {"from": officer2})
+
+
+def test_a_paused_registry_refuses_blacklisting(paused_registry, officer, supplier):
+    now = latest_timestamp()
+    with brownie.reverts(ENFORCED_PAUSE):
+        paused_registry.blacklistSupplier(supplier, now, now + DAY, hmac_id("sk"), {"from": officer})
+
+
+def test_a_paused_registry_refuses_key_rotation(paused_registry, supplier, supplier_keys):
+    with brownie.reverts(ENFORCED_PAUSE):
+        paused_registry.rotateKey(supplier_keys[1], {"from": supplier_keys[0]})
+
+
+def test_a_paused_registry_refuses_committee_key_recovery(
+    paused_registry, committee, delayed, supplier, supplier_keys
+):
+    with brownie.reverts(ENFORCED_PAUSE):
+        delayed(committee, paused_registry, "recoverSupplierKey", supplier, supplier_keys[1])
+
+
+def test_a_paused_registry_refuses_lifting_a_blacklist(
+    registry, officer, guardian, committee, delayed, supplier
+):
+    now = latest_timestamp()
+    registry.blacklistSupplier(supplier, now, now + DAY, hmac_id("sk"), {"from": officer})
+    registry.pause({"from": guardian})
+    with brownie.reverts(ENFORCED_PAUSE):
+        delayed(committee, registry, "liftBlacklist", supplier, hmac_id("banding"))
+
+
+def test_a_paused_registry_still_answers_views(paused_registry, supplier, supplier_keys):
+    assert paused_registry.supplierCount() == 1
+    assert paused_registry.supplierIdOf(supplier_keys[0]) == supplier
+    assert paused_registry.getSupplier(supplier).dict()["account"] == supplier_keys[0]
+    assert not paused_registry.isBlacklistedAt(supplier, latest_timestamp())
+    assert tuple(paused_registry.requireActiveSupplier(supplier_keys[0])) == (supplier, True, 6409)
+
+
+def test_pausing_a_paused_registry_is_refused(paused_registry, guardian):
+    with brownie.reverts(ENFORCED_PAUSE):
+        paused_registry.pause({"from": guardian})
+
+
+@pytest.mark.parametrize("who", ["guardian", "officer", "outsider", "deployer"])
+def test_only_the_committee_may_unpause_the_registry(paused_registry, request, who):
+    caller = request.getfixturevalue(who)
+    with brownie.reverts(custom_error("AccessManagedUnauthorized", caller)):
+        paused_registry.unpause({"from": caller})
+    assert paused_registry.paused()
+
+
+def test_the_committee_cannot_unpause_without_the_delay(hub, paused_registry, committee):
+    operation_id = hub.hashOperation(committee, paused_registry, paused_registry.unpause.encode_input())
+    with brownie.reverts(custom_error("AccessManagerNotScheduled", operation_id)):
+        paused_registry.unpause({"from": committee})
+
+
+def test_the_committee_unpauses_the_registry_through_the_delay_with_state_intact(
+    paused_registry, committee, delayed, supplier, supplier_keys
+):
+    record_before = paused_registry.getSupplier(supplier)
+
+    tx = delayed(committee, paused_registry, "unpause")
+
+    assert "Unpaused" in tx.events
+    assert not paused_registry.paused()
+    assert paused_registry.getSupplier(supplier) == record_before
+    assert paused_registry.supplierCount() == 1
+    assert tuple(paused_registry.requireActiveSupplier(supplier_keys[0])) == (supplier, True, 6409)
+    paused_registry.rotateKey(supplier_keys[1], {"from": supplier_keys[0]})
+    assert paused_registry.supplierIdOf(supplier_keys[1]) == supplier
+
+
+def test_unpausing_a_registry_that_is_not_paused_is_refused(registry, committee, delayed):
+    with brownie.reverts(custom_error("ExpectedPause")):
+        delayed(committee, registry, "unpause")
+
+
+def test_pausing_the_registry_leaves_the_directory_running(registry, directory, guardian, committee, delayed):
+    registry.pause({"from": guardian})
+    assert not directory.paused()
+    delayed(committee, directory, "registerAgency", 6372, "Pemerintah Kota Banjarbaru")
+    assert directory.isAgency(6372)
+
+
+# --- AgencyDirectory ---------------------------------------------------------------------------
+
+
+def test_the_guardian_pauses_the_agency_directory_at_once(directory, guardian):
+    tx = directory.pause({"from": guardian})
+
+    assert tx.events["Paused"]["account"] == guardian
+    assert directory.paused()
+
+
+def test_a_paused_directory_refuses_registering_agencies(paused_directory, committee, delayed):
+    with brownie.reverts(ENFORCED_PAUSE):
+        delayed(committee, paused_directory, "registerAgency", 6372, "Pemerintah Kota Banjarbaru")
+
+
+def test_a_paused_directory_refuses_assigning_officers(paused_directory, committee, delayed, outsider):
+    with brownie.reverts(ENFORCED_PAUSE):
+        delayed(committee, paused_directory, "assignOfficer", outsider, IKN)
+
+
+def test_a_paused_directory_refuses_removing_officers(paused_directory, committee, delayed, officer):
+    with brownie.reverts(ENFORCED_PAUSE):
+        delayed(committee, paused_directory, "removeOfficer", officer)
+
+
+def test_a_paused_directory_still_answers_views(paused_directory, officer):
+    assert paused_directory.agencyOf(officer) == IKN
+    paused_directory.requireOfficerOf(officer, IKN)
+    assert paused_directory.isAgency(IKN)
+    assert paused_directory.agencyName(IKN) == "Otorita Ibu Kota Nusantara"
+
+
+@pytest.mark.parametrize("who", ["guardian", "officer", "outsider", "deployer"])
+def test_only_the_committee_may_unpause_the_directory(paused_directory, request, who):
+    caller = request.getfixturevalue(who)
+    with brownie.reverts(custom_error("AccessManagedUnauthorized", caller)):
+        paused_directory.unpause({"from": caller})
+    assert paused_directory.paused()
+
+
+def test_the_committee_unpauses_the_directory_through_the_delay_with_state_intact(
+    paused_directory, committee, delayed, officer, outsider
+):
+    tx = delayed(committee, paused_directory, "unpause")
+
+    assert "Unpaused" in tx.events
+    assert not paused_directory.paused()
+    assert paused_directory.agencyOf(officer) == IKN
+    assert paused_directory.agencyName(IKN) == "Otorita Ibu Kota Nusantara"
+    delayed(committee, paused_directory, "assignOfficer", outsider, IKN)
+    assert paused_directory.agencyOf(outsider) == IKN
