@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {IPayments} from "../interfaces/IPayments.sol";
 import {IWelfarePrograms} from "../interfaces/IWelfarePrograms.sol";
@@ -17,6 +18,15 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
     /// @dev Bits 1-10: the DTSEN deciles.
     uint16 private constant _DECILE_BITS = 0x07fe;
     bytes32 private constant _APPEAL_UPHELD = "APPEAL_UPHELD";
+    /// @dev Bit offsets of the fields of {IWelfarePrograms.Beneficiary} in its storage slot (Solidity
+    /// packs struct fields from the low-order end, in declaration order); the disbursement loop reads
+    /// and writes the slot as one word. test_welfare_disbursement checks them against the getter.
+    uint256 private constant _DECILE_SHIFT = 8;
+    uint256 private constant _REGION_SHIFT = 16;
+    uint256 private constant _COMPONENTS_SHIFT = 48;
+    uint256 private constant _PAID_THROUGH_SHIFT = 112;
+    uint256 private constant _BENEFIT_VERSION_SHIFT = 144;
+    uint256 private constant _BENEFIT_SHIFT = 160;
 
     IPayments private immutable _payments;
 
@@ -30,18 +40,25 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
     mapping(bytes32 batchId => Batch) private _batches;
     mapping(bytes32 batchId => BitMaps.BitMap) private _repaid;
 
+    /// @dev A rules version ready for evaluation: the component order under the cap and the bits of
+    /// the packed counts that count at all, computed once per transaction.
+    struct Terms {
+        uint32 programmeId;
+        uint16 version;
+        uint64 paidMask;
+        uint8[8] order;
+        Rules rules;
+    }
+
     /// @dev What a disbursement loop needs besides the keys (kept in memory: one stack slot).
     struct PayContext {
-        uint32 programmeId;
         uint32 period;
-        uint16 version;
         bool exhausted;
         uint32 batchNumber;
         uint256 remaining;
         bytes32 sourceRef;
         bytes32 batchId;
-        uint8[8] order;
-        Rules rules;
+        Terms terms;
     }
 
     constructor(address hub, IPayments payments) ManagedPausable(hub) {
@@ -102,8 +119,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         returns (uint256 enrolled)
     {
         Programme storage programme = _existing(programmeId);
-        uint16 version = _versionAt(programme, _periodOrZero(programme));
-        Rules memory rules = _rules[programmeId][version];
+        Terms memory terms = _terms(programmeId, _versionAt(programme, _periodOrZero(programme)));
         mapping(bytes32 beneficiaryKey => Beneficiary) storage beneficiaries = _beneficiaries[programmeId];
         for (uint256 i; i < applicants.length; ++i) {
             Applicant calldata applicant = applicants[i];
@@ -112,13 +128,9 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             Beneficiary storage beneficiary = beneficiaries[key];
             BeneficiaryStatus status = beneficiary.status;
             uint64 packed = WelfareMath.pack(applicant.components);
-            Reason reason = status == BeneficiaryStatus.Active
-                ? Reason.AlreadyEnrolled
-                : status == BeneficiaryStatus.Suspended
-                    ? Reason.Suspended
-                    : status == BeneficiaryStatus.Exited
-                        ? Reason.Exited
-                        : _eligibility(programmeId, version, rules, applicant.decile, applicant.region, packed);
+            (uint256 amount, Reason reason) = status == BeneficiaryStatus.None
+                ? _evaluate(terms, applicant.decile, applicant.region, packed)
+                : (0, status == BeneficiaryStatus.Active ? Reason.AlreadyEnrolled : _statusReason(status));
             if (reason != Reason.None) {
                 emit EnrolmentRefused(programmeId, key, reason);
                 continue;
@@ -127,6 +139,8 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             beneficiary.decile = applicant.decile;
             beneficiary.region = applicant.region;
             beneficiary.components = packed;
+            beneficiary.benefitVersion = terms.version;
+            beneficiary.benefit = SafeCast.toUint64(amount);
             ++enrolled;
             emit BeneficiaryEnrolled(programmeId, key, applicant.decile, applicant.region, applicant.components);
         }
@@ -148,10 +162,11 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         beneficiary.decile = applicant.decile;
         beneficiary.region = applicant.region;
         beneficiary.components = packed;
-        uint16 version = _versionAt(programme, _periodOrZero(programme));
-        reason = _eligibility(
-            programmeId, version, _rules[programmeId][version], applicant.decile, applicant.region, packed
-        );
+        Terms memory terms = _terms(programmeId, _versionAt(programme, _periodOrZero(programme)));
+        uint256 amount;
+        (amount, reason) = _evaluate(terms, applicant.decile, applicant.region, packed);
+        beneficiary.benefitVersion = reason == Reason.None ? terms.version : 0;
+        beneficiary.benefit = SafeCast.toUint64(amount);
         emit BeneficiaryUpdated(
             programmeId, applicant.beneficiaryKey, applicant.decile, applicant.region, applicant.components, reason
         );
@@ -299,19 +314,10 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         view
         returns (uint256 amount, Reason reason)
     {
-        uint16 version = _versionAt(_existing(programmeId), period);
-        Rules memory rules = _rules[programmeId][version];
+        Terms memory terms = _terms(programmeId, _versionAt(_existing(programmeId), period));
         Beneficiary memory beneficiary = _beneficiaries[programmeId][beneficiaryKey];
         if (beneficiary.status != BeneficiaryStatus.Active) return (0, _statusReason(beneficiary.status));
-        reason = _eligibility(programmeId, version, rules, beneficiary.decile, beneficiary.region, beneficiary.components);
-        if (reason == Reason.None) {
-            amount = WelfareMath.benefit(
-                rules.componentAmounts,
-                WelfareMath.orderByAmount(rules.componentAmounts),
-                beneficiary.components,
-                rules.componentCap
-            );
-        }
+        return _evaluate(terms, beneficiary.decile, beneficiary.region, beneficiary.components);
     }
 
     /// @inheritdoc IWelfarePrograms
@@ -353,14 +359,11 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         returns (PayContext memory context)
     {
         PeriodState memory state = _periods[programmeId][period];
-        context.programmeId = programmeId;
         context.period = period;
-        context.version = _versionAt(programme, period);
-        context.rules = _rules[programmeId][context.version];
-        context.order = WelfareMath.orderByAmount(context.rules.componentAmounts);
+        context.terms = _terms(programmeId, _versionAt(programme, period));
         context.exhausted = state.exhausted;
         // Rules change only from the next period, so this period's spending never exceeds its budget.
-        context.remaining = context.rules.budgetPerPeriod - state.spent;
+        context.remaining = context.terms.rules.budgetPerPeriod - state.spent;
         context.batchNumber = programme.batchCount;
         context.sourceRef = keccak256(abi.encode(programmeId, period, context.batchNumber));
         context.batchId = _instructionId(context.sourceRef);
@@ -374,7 +377,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         uint256 paid,
         uint256 total
     ) private returns (bytes32 batchId) {
-        PeriodState storage state = _periods[context.programmeId][context.period];
+        PeriodState storage state = _periods[context.terms.programmeId][context.period];
         if (context.exhausted && !state.exhausted) state.exhausted = true;
         if (paid == 0) return bytes32(0);
         batchId = context.batchId;
@@ -383,8 +386,8 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         state.spent += uint96(total);
         ++state.batches;
         programme.batchCount = context.batchNumber + 1;
-        _batches[batchId] = Batch(context.programmeId, context.period, uint32(paid), uint96(total), root);
-        emit BatchDisbursed(context.programmeId, context.period, batchId, paid, total, root, bytes32(0));
+        _batches[batchId] = Batch(context.terms.programmeId, context.period, uint32(paid), uint96(total), root);
+        emit BatchDisbursed(context.terms.programmeId, context.period, batchId, paid, total, root, bytes32(0));
         _payments.authorizeBatch(root, paid, total, context.sourceRef);
     }
 
@@ -437,64 +440,82 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         private
         returns (uint256 paid, uint256 total)
     {
-        mapping(bytes32 beneficiaryKey => Beneficiary) storage beneficiaries = _beneficiaries[context.programmeId];
+        mapping(bytes32 beneficiaryKey => Beneficiary) storage beneficiaries = _beneficiaries[context.terms.programmeId];
         for (uint256 i; i < keys.length; ++i) {
-            Beneficiary storage stored = beneficiaries[keys[i]];
-            (uint256 amount, Reason reason) = _lineBenefit(context, stored);
+            bytes32 key = keys[i];
+            Beneficiary storage stored = beneficiaries[key];
+            (uint256 amount, Reason reason, uint256 updated) = _lineBenefit(context, stored);
             if (reason != Reason.None) {
-                emit BenefitSkipped(context.programmeId, keys[i], context.period, reason);
+                emit BenefitSkipped(context.terms.programmeId, key, context.period, reason);
                 continue;
             }
-            stored.paidThrough = context.period + 1;
+            // One write: paidThrough, and the refreshed benefit cache when the rules version changed.
+            assembly ("memory-safe") {
+                sstore(stored.slot, updated)
+            }
             context.remaining -= amount;
             total += amount;
-            leaves[paid] = WelfareMath.lineLeaf(paid, keys[i], amount);
-            emit BenefitAuthorized(keys[i], context.batchId, paid, amount);
+            leaves[paid] = WelfareMath.lineLeaf(paid, key, amount);
+            emit BenefitAuthorized(key, context.batchId, paid, amount);
             ++paid;
         }
     }
 
-    /// @dev A line's benefit, or why it gets none; the first line over the budget closes the period.
+    /// @dev A line's benefit, or why it gets none, from the beneficiary's packed slot; and the slot
+    /// to store when paid. The first line over the budget closes the period.
     function _lineBenefit(PayContext memory context, Beneficiary storage stored)
+        private
+        view
+        returns (uint256 amount, Reason reason, uint256 updated)
+    {
+        uint256 word;
+        // The packed slot read once (struct field reads would load it once per field).
+        assembly ("memory-safe") {
+            word := sload(stored.slot)
+        }
+        BeneficiaryStatus status = BeneficiaryStatus(uint8(word));
+        if (status != BeneficiaryStatus.Active) return (0, _statusReason(status), 0);
+        if (uint32(word >> _PAID_THROUGH_SHIFT) > context.period) return (0, Reason.AlreadyPaid, 0);
+        uint16 version = context.terms.version;
+        if (uint16(word >> _BENEFIT_VERSION_SHIFT) == version) {
+            amount = uint64(word >> _BENEFIT_SHIFT);
+        } else {
+            (amount, reason) = _evaluate(
+                context.terms, uint8(word >> _DECILE_SHIFT), uint32(word >> _REGION_SHIFT), uint64(word >> _COMPONENTS_SHIFT)
+            );
+            if (reason != Reason.None) return (0, reason, 0);
+            word = (word & ~(uint256(type(uint80).max) << _BENEFIT_VERSION_SHIFT))
+                | (uint256(version) << _BENEFIT_VERSION_SHIFT) | (uint256(SafeCast.toUint64(amount)) << _BENEFIT_SHIFT);
+        }
+        if (context.exhausted || amount > context.remaining) {
+            context.exhausted = true;
+            return (0, Reason.BudgetExhausted, 0);
+        }
+        updated = (word & ~(uint256(type(uint32).max) << _PAID_THROUGH_SHIFT))
+            | (uint256(context.period + 1) << _PAID_THROUGH_SHIFT);
+    }
+
+    function _terms(uint32 programmeId, uint16 version) private view returns (Terms memory terms) {
+        terms.programmeId = programmeId;
+        terms.version = version;
+        terms.rules = _rules[programmeId][version];
+        terms.order = WelfareMath.orderByAmount(terms.rules.componentAmounts);
+        terms.paidMask = WelfareMath.paidComponentsMask(terms.rules.componentAmounts);
+    }
+
+    /// @dev Eligibility under `terms` and, when eligible, the capped benefit.
+    function _evaluate(Terms memory terms, uint8 decile, uint32 region, uint64 components)
         private
         view
         returns (uint256 amount, Reason reason)
     {
-        Beneficiary memory beneficiary = stored;
-        if (beneficiary.status != BeneficiaryStatus.Active) return (0, _statusReason(beneficiary.status));
-        if (beneficiary.paidThrough > context.period) return (0, Reason.AlreadyPaid);
-        reason = _eligibility(
-            context.programmeId,
-            context.version,
-            context.rules,
-            beneficiary.decile,
-            beneficiary.region,
-            beneficiary.components
-        );
-        if (reason != Reason.None) return (0, reason);
-        amount = WelfareMath.benefit(
-            context.rules.componentAmounts, context.order, beneficiary.components, context.rules.componentCap
-        );
-        if (context.exhausted || amount > context.remaining) {
-            context.exhausted = true;
-            return (0, Reason.BudgetExhausted);
+        Rules memory rules = terms.rules;
+        if (decile > 10 || (rules.decileMask >> decile) & 1 == 0) return (0, Reason.DecileNotEligible);
+        if (!rules.allRegions && !_regions[terms.programmeId][terms.version][region]) {
+            return (0, Reason.RegionNotCovered);
         }
-    }
-
-    function _eligibility(
-        uint32 programmeId,
-        uint16 version,
-        Rules memory rules,
-        uint8 decile,
-        uint32 region,
-        uint64 components
-    ) private view returns (Reason) {
-        if (decile > 10 || (rules.decileMask >> decile) & 1 == 0) return Reason.DecileNotEligible;
-        if (!rules.allRegions && !_regions[programmeId][version][region]) return Reason.RegionNotCovered;
-        for (uint256 i; i < WelfareMath.COMPONENTS; ++i) {
-            if (rules.componentAmounts[i] != 0 && uint8(components >> (8 * i)) != 0) return Reason.None;
-        }
-        return Reason.NoComponent;
+        if (components & terms.paidMask == 0) return (0, Reason.NoComponent);
+        amount = WelfareMath.benefit(rules.componentAmounts, terms.order, components, rules.componentCap);
     }
 
     function _existing(uint32 programmeId) private view returns (Programme storage programme) {

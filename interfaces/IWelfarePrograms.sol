@@ -80,13 +80,17 @@ interface IWelfarePrograms {
         uint8[8] components; // count per component (e.g. two primary-school children)
     }
 
-    /// @notice A beneficiary as stored (one slot).
+    /// @notice A beneficiary as stored (one slot). The benefit under rules version `benefitVersion` is
+    /// cached with it (computed at enrolment, update, or the first payment under a new version), so a
+    /// payment under unchanged rules reads and writes this one slot and recomputes nothing.
     struct Beneficiary {
         BeneficiaryStatus status;
         uint8 decile;
         uint32 region;
         uint64 components; // eight 8-bit counts, component i in bits 8i..8i+7
         uint32 paidThrough; // 1 + the last period paid; 0 = never paid
+        uint16 benefitVersion; // rules version of `benefit`; 0 = none cached (e.g. ineligible)
+        uint64 benefit; // rupiah per period under that version
     }
 
     /// @notice A period's spending.
@@ -146,10 +150,10 @@ interface IWelfarePrograms {
     event AppealResolved(
         uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bool upheld, bytes32 decisionHash
     );
-    /// @notice Line `lineIndex` of batch `batchId` pays `amount` to the beneficiary.
-    event BenefitAuthorized(
-        bytes32 indexed beneficiaryKey, bytes32 indexed batchId, uint256 lineIndex, uint256 amount
-    );
+    /// @notice Line `lineIndex` of batch `batchId` pays `amount` to the beneficiary. The batch id is
+    /// data, not a topic (a topic costs 375 gas per line; a batch's lines are the logs of the
+    /// transaction that emits its BatchDisbursed).
+    event BenefitAuthorized(bytes32 indexed beneficiaryKey, bytes32 batchId, uint256 lineIndex, uint256 amount);
     event BenefitSkipped(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, uint32 period, Reason reason);
     /// @notice A batch became one ledger instruction (`batchId`); `repaysBatch` is zero for a
     /// period's regular batch, else the batch whose failed lines this one repays.

@@ -62,8 +62,24 @@ library WelfareMath {
 
     /// @notice Leaf of line `index` paying `amount` to `payeeKey`; hashed twice (as OpenZeppelin's
     /// standard Merkle tree does) so that no inner node can pass for a leaf.
-    function lineLeaf(uint256 index, bytes32 payeeKey, uint256 amount) internal pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(index, payeeKey, amount))));
+    function lineLeaf(uint256 index, bytes32 payeeKey, uint256 amount) internal pure returns (bytes32 leaf) {
+        // keccak256(bytes.concat(keccak256(abi.encode(index, payeeKey, amount)))) without allocating:
+        // memory past the free pointer and the scratch space, as Hashes.efficientKeccak256 does.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, index)
+            mstore(add(ptr, 0x20), payeeKey)
+            mstore(add(ptr, 0x40), amount)
+            mstore(0x00, keccak256(ptr, 0x60))
+            leaf := keccak256(0x00, 0x20)
+        }
+    }
+
+    /// @notice The bits of the packed counts that belong to components the programme pays.
+    function paidComponentsMask(uint64[8] memory amounts) internal pure returns (uint64 mask) {
+        for (uint256 i; i < COMPONENTS; ++i) {
+            if (amounts[i] != 0) mask |= uint64(0xff) << (8 * i);
+        }
     }
 
     /// @notice Merkle root over `leaves` (overwritten): each level hashes neighbours in sorted order

@@ -298,3 +298,19 @@ def test_a_pause_stops_disbursement(wkit, welfare, started, guardian):
     welfare.pause({"from": guardian})
     with brownie.reverts(custom_error("EnforcedPause")):
         wkit.disburse(started, [wkit.key(1)])
+
+
+def test_a_payment_writes_only_the_paid_period_and_the_benefit_cache(wkit, welfare, started, delayed, committee):
+    wkit.enrol(started, [wkit.applicant(1, decile=3, region=6371, components=counts(elderly=1, primary_school=2))])
+    before = welfare.getBeneficiary(started, wkit.key(1)).dict()
+    assert before["benefitVersion"] == 1 and before["benefit"] == 600_000 + 2 * 225_000
+    wkit.disburse(started, [wkit.key(1)])
+    assert welfare.getBeneficiary(started, wkit.key(1)).dict() == {**before, "paidThrough": 1}
+    raised = list(PKH_AMOUNTS)
+    raised[6] = 700_000  # elderly
+    delayed(committee, welfare, "changeRules", started, wkit.rules(amounts=raised), [])
+    wkit.next_period(started)
+    tx = wkit.disburse(started, [wkit.key(1)], period=1)
+    assert paid_amounts(wkit, tx) == {wkit.key(1): 700_000 + 2 * 225_000}
+    expected = {**before, "paidThrough": 2, "benefitVersion": 2, "benefit": 700_000 + 2 * 225_000}
+    assert welfare.getBeneficiary(started, wkit.key(1)).dict() == expected
