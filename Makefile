@@ -21,7 +21,7 @@ CHAIN ?= anvil
 PYTEST_ARGS ?=
 HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help setup compile run deploy test test-contracts test-contracts-anvil test-contracts-ganache \
+.PHONY: help setup compile run deploy test test-anvil-then-gateway test-contracts test-contracts-anvil test-contracts-ganache \
 	test-gateway gas slither lint lock clean
 
 help:
@@ -69,8 +69,13 @@ compile: setup
 run: compile
 	$(APPVENV)/bin/python -m toolchain.run_local --chain $(CHAIN) $(RUN_ARGS)
 
+# Two lanes on the two cores: ganache (the slow EVM) alongside anvil followed by the gateway suite.
+# --output-sync keeps each lane's output together.
 test: compile
-	$(MAKE) --no-print-directory test-contracts test-gateway
+	$(MAKE) --no-print-directory -j2 --output-sync=recurse test-contracts-ganache test-anvil-then-gateway
+
+test-anvil-then-gateway: test-contracts-anvil
+	$(MAKE) --no-print-directory test-gateway
 
 test-contracts: test-contracts-anvil test-contracts-ganache
 
