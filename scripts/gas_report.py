@@ -177,13 +177,26 @@ def _escrow_scenario() -> dict[str, int]:
     return gas_escrow.measure(deploy_suite(accounts[0], config))
 
 
+def _welfare_scenario() -> tuple[dict[str, int], str]:
+    """The welfare disbursement scenario (scripts/gas_welfare.py) on a suite of its own."""
+    from scripts import gas_welfare
+
+    TARGETS.update(gas_welfare.TARGETS)
+    NOTES.update(gas_welfare.NOTES)
+    config = load_deploy_config(ROOT / "deploy" / "local.yaml", [str(a) for a in accounts])
+    gas, scale = gas_welfare.measure(deploy_suite(accounts[0], config))
+    return gas, gas_welfare.markdown(gas, scale)
+
+
 def main() -> None:
     gas = _scenario()
     gas.update(_escrow_scenario())
+    welfare_gas, welfare_section = _welfare_scenario()
+    gas.update(welfare_gas)
     (ROOT / "bench").mkdir(exist_ok=True)
     (ROOT / "bench" / "gas.json").write_text(json.dumps(gas, indent=2) + "\n")
     (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "gas.md").write_text(_markdown(gas))
+    (ROOT / "docs" / "gas.md").write_text(_markdown(gas) + welfare_section)
     for name, used in gas.items():
         print(f"{name:<60} {used:>9,}")
     print("wrote bench/gas.json and docs/gas.md")
