@@ -55,7 +55,7 @@ $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION): toolchain/setup_solc.py node_modules
 	ln -sf ../../node_modules/.bin/anvil $(VENV)/bin/anvil
 	ln -sf ../../node_modules/.bin/ganache $(VENV)/bin/ganache
 
-$(VENV)/.networks.stamp: toolchain/brownie-networks.yaml $(VENV)/.stamp
+$(VENV)/.networks.stamp: toolchain/brownie-networks.yaml toolchain/brownie_networks.py $(VENV)/.stamp
 	$(VENV)/bin/python toolchain/brownie_networks.py > /dev/null
 	@touch $@
 

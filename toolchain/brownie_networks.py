@@ -1,6 +1,7 @@
 """Install this project's networks (toolchain/brownie-networks.yaml) into brownie's network config.
 
-    python toolchain/brownie_networks.py                      # install (idempotent: replaces by id)
+    python toolchain/brownie_networks.py                      # install (idempotent: replaces by id),
+                                                              # and give `development` 20 accounts
     python toolchain/brownie_networks.py --free-port ID       # move local network ID to a free port if taken
 
 `brownie networks import <file> True` should do the first, but brownie 1.22.2's CLI turns any
@@ -31,6 +32,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def widen_development_network(accounts: int = 20) -> None:
+    """brownie's own `development` network (what a plain `brownie test` uses) launches anvil with 10
+    accounts; the suite's deploy config names 20 (deploy/local.yaml). Same change as
+    `brownie networks modify development accounts=20`."""
+    path = _get_data_folder() / "network-config.yaml"
+    config = yaml.safe_load(path.read_text())
+    for network in config.get("development", []):
+        if network["id"] == "development":
+            settings = network.setdefault("cmd_settings", {})
+            if settings.get("accounts", 10) < accounts:
+                settings["accounts"] = accounts
+                path.write_text(yaml.safe_dump(config))
+            return
+
+
 def ensure_free_port(network_id: str) -> None:
     path = _get_data_folder() / "network-config.yaml"
     config = yaml.safe_load(path.read_text())
@@ -50,4 +66,5 @@ if __name__ == "__main__":
         ensure_free_port(sys.argv[2])
     else:
         _import(str(NETWORKS), True)
+        widen_development_network()
     sys.exit(0)
