@@ -173,3 +173,24 @@ def test_static_files_are_served_locally_and_nothing_else(web):
     page = web.get("/explorer/").text
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page
+
+
+def test_the_pilots_ocds_records_and_packages_validate_against_the_schema(web, pilot):
+    """The whole pilot — tenders through escrow milestones and payment — as the gateway publishes it."""
+    from app.ocds.schema import load, release_schema
+    from tests.gateway.test_ocds import assert_valid
+
+    package = web.get("/ocds/releases").json()
+    ocids = sorted({release["ocid"] for release in package["releases"] if release["ocid"].startswith(PREFIX)})
+    assert ocids, "the pilot published no releases"
+    assert_valid(load("release-package-schema.json"), package)
+    for ocid in ocids:
+        for release in web.get(f"/ocds/releases/{ocid}").json()["releases"]:
+            assert_valid(release_schema(), release)
+        record_package = web.get(f"/ocds/records/{ocid}").json()
+        assert_valid(load("record-package-schema.json"), record_package)
+        assert_valid(release_schema(), record_package["records"][0]["compiledRelease"])
+    compiled = [web.get(f"/ocds/records/{o}").json()["records"][0]["compiledRelease"] for o in ocids]
+    assert any(c.get("contracts") and c["contracts"][0].get("implementation") for c in compiled), (
+        "the escrow milestones and payment reach the OCDS contract's implementation"
+    )
