@@ -1,4 +1,4 @@
-"""Gas used by the tender functions in one fixed scenario, written to bench/gas.json (function ->
+"""Gas used by the contracts' functions in fixed scenarios, written to bench/gas.json (function ->
 gas used) and docs/gas.md (a table against the targets). Run with `make gas`; never edit the outputs
 by hand.
 
