@@ -77,12 +77,14 @@ def _section(figures: dict, machine: str) -> str:
         "Extrapolation to 20 million families per quarter (linear: every batch costs the same, and the",
         "contract keeps no per-period list that grows with the population):",
         "",
-        f"- Paying: {quarter_gas / 1e9:,.0f} billion gas = {quarter_gas / BLOCK_GAS:,.0f} full 30M-gas blocks;"
+        f"- Paying: {quarter_gas / 1e9:,.0f} billion gas = {quarter_gas / BLOCK_GAS:,.0f} full 30M-gas"
+        " blocks;"
         f" on this local anvil {pay_s * scale / 3600:,.1f} hours of wall-clock"
         f" ({pay_s * scale / 86400:,.2f} days) — well inside a quarter. At one 30M-gas block every 2 s"
         f" (a QBFT consortium) {quarter_gas / BLOCK_GAS * 2 / 3600:,.1f} hours; every 12 s"
         f" {quarter_gas / BLOCK_GAS * 12 / 3600:,.1f} hours.",
-        f"- Enrolling 20 million applicants (once, then updates only): {enrol_gas_total / 1e9:,.0f} billion gas"
+        "- Enrolling 20 million applicants (once, then updates only):"
+        f" {enrol_gas_total / 1e9:,.0f} billion gas"
         f" = {enrol_gas_total / BLOCK_GAS:,.0f} blocks; on this anvil"
         f" {enrol_s * TARGET_FAMILIES / size / 3600:,.1f} hours.",
         "- The wall-clock figures include brownie's per-transaction overhead (receipt wait, event decoding",
@@ -97,10 +99,8 @@ def _write_section(section: str) -> None:
     path = ROOT / "docs" / "performance.md"
     text = path.read_text() if path.exists() else "# Performance\n\nMeasured by commands, never by hand.\n"
     pattern = re.compile(r"^## Welfare\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
+    found = pattern.search(text)
+    text = pattern.sub(section, text) if found else text.rstrip("\n") + "\n\n" + section
     path.write_text(text)
 
 
@@ -110,7 +110,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
-    parser.add_argument("--figures", help="re-render the section from a JSON file of an earlier run's figures")
+    parser.add_argument(
+        "--figures", help="re-render the section from a JSON file of an earlier run's figures"
+    )
     args = parser.parse_args()
     os.chdir(ROOT)
     if args.figures:
@@ -128,19 +130,22 @@ def main() -> None:
     from scripts.welfare_population import run
     from toolchain.deploy_config import load_deploy_config
 
-    suite = deploy_suite(accounts[0], load_deploy_config(ROOT / "deploy" / "local.yaml", [str(a) for a in accounts]))
+    suite = deploy_suite(
+        accounts[0], load_deploy_config(ROOT / "deploy" / "local.yaml", [str(a) for a in accounts])
+    )
     figures = run(suite, args.size, args.seed, args.batch)
     machine = (
         f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()},"
         f" {datetime.date.today().isoformat()}"
     )
     print(json.dumps({**figures, "machine": machine}, indent=2))
-    (ROOT / "bench" / "welfare_scale.json").write_text(json.dumps({**figures, "machine": machine}, indent=2) + "\n")
     section = _section(figures, machine)
     print(section)
     if not args.no_write:
+        record = json.dumps({**figures, "machine": machine}, indent=2) + "\n"
+        (ROOT / "bench" / "welfare_scale.json").write_text(record)
         _write_section(section)
-        print("wrote the Welfare section of docs/performance.md")
+        print("wrote bench/welfare_scale.json and the Welfare section of docs/performance.md")
 
 
 if __name__ == "__main__":

@@ -47,8 +47,14 @@ def _eligible_applicants(count: int, seed: int) -> list[tuple]:
     while len(result) < count:
         for family in synthetic_population(size, seed):
             if family.decile <= 4 and any(family.components) and len(result) < count:
-                result.append((welfarelib.beneficiary_key(secret, family.nik), family.decile, family.region,
-                               list(family.components)))
+                result.append(
+                    (
+                        welfarelib.beneficiary_key(secret, family.nik),
+                        family.decile,
+                        family.region,
+                        list(family.components),
+                    )
+                )
         seed, size = seed + 1, size * 2
     return result
 
@@ -56,7 +62,9 @@ def _eligible_applicants(count: int, seed: int) -> list[tuple]:
 def _enrol(welfare, programme, applicants, enroller, chunk=250) -> int:
     gas = 0
     for offset in range(0, len(applicants), chunk):
-        gas += transact(welfare.enrol, programme, applicants[offset : offset + chunk], tx={"from": enroller}).gas_used
+        gas += transact(
+            welfare.enrol, programme, applicants[offset : offset + chunk], tx={"from": enroller}
+        ).gas_used
     return gas
 
 
@@ -97,15 +105,23 @@ def measure(suite) -> tuple[dict[str, int], dict]:
     resent = transact(welfare.disburse, programme, 0, keys, tx={"from": admin})
     gas["disburse (the same 500 resent, all skipped)"] = resent.gas_used
 
-    lines = [welfarelib.Line(int(e["lineIndex"]), bytes(web3.to_bytes(hexstr=str(e["beneficiaryKey"]))),
-                             int(e["amount"])) for e in tx.events["BenefitAuthorized"]]
+    lines = [
+        welfarelib.Line(
+            int(e["lineIndex"]), bytes(web3.to_bytes(hexstr=str(e["beneficiaryKey"]))), int(e["amount"])
+        )
+        for e in tx.events["BenefitAuthorized"]
+    ]
     batch_id = tx.events["BatchDisbursed"]["batchId"]
     code = b"INVALID_DESTINATION".ljust(32, b"\0")
     gas["failLines (1 line of 500, with proof)"] = payments.failLines(
-        batch_id, [lines[7].as_tuple()], [welfarelib.line_proof(lines, 7)], code, {"from": treasury}).gas_used
-    gas["settle (batch of 500)"] = payments.settle(batch_id, web3.keccak(text="iris"), {"from": treasury}).gas_used
+        batch_id, [lines[7].as_tuple()], [welfarelib.line_proof(lines, 7)], code, {"from": treasury}
+    ).gas_used
+    gas["settle (batch of 500)"] = payments.settle(
+        batch_id, web3.keccak(text="iris"), {"from": treasury}
+    ).gas_used
     gas["repayFailedLines (1 line)"] = welfare.repayFailedLines(
-        batch_id, [lines[7].as_tuple()], [welfarelib.line_proof(lines, 7)], {"from": admin}).gas_used
+        batch_id, [lines[7].as_tuple()], [welfarelib.line_proof(lines, 7)], {"from": admin}
+    ).gas_used
 
     # Largest batch: fit gas = a + b * n on two batch sizes, enrol a pool a little larger than the fit
     # predicts, find the longest prefix whose estimate fits (memory grows faster than linearly), and
@@ -130,10 +146,14 @@ def measure(suite) -> tuple[dict[str, int], dict]:
     benefit_topic = web3.keccak(text="BenefitAuthorized(bytes32,bytes32,uint256,uint256)")
     while True:  # the estimate may sit a hair above what the transaction needs; confirm for real
         # Sent with web3 directly: brownie's tracing of a 30M-gas transaction is unreliable.
-        txhash = web3.eth.send_transaction({
-            "from": str(admin), "to": str(welfare), "gas": BLOCK_GAS,
-            "data": welfare.disburse.encode_input(programme, 0, pool_keys[:largest]),
-        })
+        txhash = web3.eth.send_transaction(
+            {
+                "from": str(admin),
+                "to": str(welfare),
+                "gas": BLOCK_GAS,
+                "data": welfare.disburse.encode_input(programme, 0, pool_keys[:largest]),
+            }
+        )
         confirm = web3.eth.wait_for_transaction_receipt(txhash, timeout=300)
         if confirm["status"] == 1:
             break
@@ -144,7 +164,8 @@ def measure(suite) -> tuple[dict[str, int], dict]:
 
     # 200 lines: 500 single instructions would not fit one block.
     gas["Payments.authorize per beneficiary (rejected design, ledger part only)"] = _per_line_alternative(
-        suite, keys[:200], [line.amount for line in lines[:200]])
+        suite, keys[:200], [line.amount for line in lines[:200]]
+    )
     scale = {"slope": slope, "intercept": intercept, "largest": largest, "largest_gas": confirm["gasUsed"]}
     return gas, scale
 
@@ -152,27 +173,30 @@ def measure(suite) -> tuple[dict[str, int], dict]:
 def markdown(gas: dict[str, int], scale: dict) -> str:
     per_line = gas[PER_BENEFICIARY]
     alternative = gas["Payments.authorize per beneficiary (rejected design, ledger part only)"]
-    return "\n".join([
-        "",
-        "## Welfare disbursement at scale",
-        "",
-        "Measured by `make gas` (scripts/gas_welfare.py): PKH with the synthetic population mix of",
-        "scripts/welfare_population.py, every line of the measured batches paid (skipped lines cost less).",
-        "",
-        f"- Gas per beneficiary in a batch of 500: **{per_line:,}** (target 10,000:"
-        f" {'within' if per_line <= TARGETS[PER_BENEFICIARY] else '**above**'}).",
-        f"- Marginal gas per extra line (fit over batches of 500 and 1,000): {scale['slope']:,.0f};"
-        f" fixed cost per batch {scale['intercept']:,.0f}.",
-        f"- Largest batch in a 30M-gas block: **{scale['largest']:,} beneficiaries**, confirmed by a"
-        f" transaction of {scale['largest_gas']:,} gas.",
-        f"- Rejected design, one ledger instruction per beneficiary: {alternative:,} gas per line for the"
-        " ledger alone, i.e. at most"
-        f" {int(BLOCK_GAS / alternative):,} beneficiaries per block before any eligibility work.",
-        f"- A quarter for 20 million families: {20_000_000 * per_line / 1e9:,.0f} billion gas, about"
-        f" {20_000_000 * per_line / BLOCK_GAS:,.0f} full 30M-gas blocks"
-        f" (per-line instructions: {20_000_000 * alternative / BLOCK_GAS:,.0f}).",
-        "",
-    ])
+    return "\n".join(
+        [
+            "",
+            "## Welfare disbursement at scale",
+            "",
+            "Measured by `make gas` (scripts/gas_welfare.py): PKH with the synthetic population mix of",
+            "scripts/welfare_population.py, every line of the measured batches paid"
+            " (skipped lines cost less).",
+            "",
+            f"- Gas per beneficiary in a batch of 500: **{per_line:,}** (target 10,000:"
+            f" {'within' if per_line <= TARGETS[PER_BENEFICIARY] else '**above**'}).",
+            f"- Marginal gas per extra line (fit over batches of 500 and 1,000): {scale['slope']:,.0f};"
+            f" fixed cost per batch {scale['intercept']:,.0f}.",
+            f"- Largest batch in a 30M-gas block: **{scale['largest']:,} beneficiaries**, confirmed by a"
+            f" transaction of {scale['largest_gas']:,} gas.",
+            f"- Rejected design, one ledger instruction per beneficiary: {alternative:,} gas per line for the"
+            " ledger alone, i.e. at most"
+            f" {int(BLOCK_GAS / alternative):,} beneficiaries per block before any eligibility work.",
+            f"- A quarter for 20 million families: {20_000_000 * per_line / 1e9:,.0f} billion gas, about"
+            f" {20_000_000 * per_line / BLOCK_GAS:,.0f} full 30M-gas blocks"
+            f" (per-line instructions: {20_000_000 * alternative / BLOCK_GAS:,.0f}).",
+            "",
+        ]
+    )
 
 
 def main() -> None:

@@ -63,7 +63,7 @@ def _pick(rng: random.Random, weights: dict[int, int]) -> int:
 
 def synthetic_population(size: int, seed: int) -> list[Family]:
     """`size` families with a realistic decile and component mix, reproducible from `seed`."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible on purpose)
     families = []
     for serial in range(size):
         region = rng.choice(REGIONS)
@@ -90,12 +90,23 @@ def transact(method, *args, tx: dict):
 
 
 def applicant(secret: bytes, family: Family) -> tuple:
-    return (welfarelib.beneficiary_key(secret, family.nik), family.decile, family.region, list(family.components))
+    return (
+        welfarelib.beneficiary_key(secret, family.nik),
+        family.decile,
+        family.region,
+        list(family.components),
+    )
 
 
 def define_pkh(welfare, admin, budget: int, start_in: int = 30) -> int:
     start = web3.eth.get_block("latest")["timestamp"] + start_in
-    rules = (welfarelib.DECILES_1_TO_4, True, welfarelib.PKH_COMPONENT_CAP, budget, welfarelib.pkh_amounts_per_period())
+    rules = (
+        welfarelib.DECILES_1_TO_4,
+        True,
+        welfarelib.PKH_COMPONENT_CAP,
+        budget,
+        welfarelib.pkh_amounts_per_period(),
+    )
     tx = welfare.defineProgramme("PKH", start, welfarelib.QUARTER_SECONDS, rules, [], {"from": admin})
     return tx.return_value
 
@@ -107,7 +118,9 @@ def wait_for_start(welfare, programme: int) -> None:
     chain.mine()
 
 
-def run(suite, size: int, seed: int, batch: int = 500, budget: int | None = None, progress: bool = True) -> dict:
+def run(
+    suite, size: int, seed: int, batch: int = 500, budget: int | None = None, progress: bool = True
+) -> dict:
     """Enrols `size` synthetic families and pays period 0; returns the figures."""
     welfare = suite.contracts["WelfarePrograms"]
     admin, enroller = accounts[12], accounts[13]  # deploy/local.yaml: WELFARE_ADMIN, ENROLLER
@@ -126,8 +139,11 @@ def run(suite, size: int, seed: int, batch: int = 500, budget: int | None = None
             chunk = [applicant(secret, f) for f in families[offset : offset + batch]]
             tx = transact(welfare.enrol, programme, chunk, tx={"from": enroller})
             enrol_gas += tx.gas_used
-            refused = {str(e["beneficiaryKey"]): int(e["reason"]) for e in tx.events["EnrolmentRefused"]} \
-                if "EnrolmentRefused" in tx.events else {}
+            refused = (
+                {str(e["beneficiaryKey"]): int(e["reason"]) for e in tx.events["EnrolmentRefused"]}
+                if "EnrolmentRefused" in tx.events
+                else {}
+            )
             for key, *_ in chunk:
                 reason = refused.get("0x" + key.hex())
                 if reason is None:
@@ -148,8 +164,12 @@ def run(suite, size: int, seed: int, batch: int = 500, budget: int | None = None
             keys = enrolled_keys[offset : offset + batch]
             tx = transact(welfare.disburse, programme, 0, keys, tx={"from": admin})
             # From the event: brownie may not trace a large transaction for its return value.
-            event = tx.events["BatchDisbursed"] if "BatchDisbursed" in tx.events else {"lineCount": 0, "total": 0}
-            lines, amount = int(event["lineCount"]), int(event["total"])
+            lines = amount = 0
+            if "BatchDisbursed" in tx.events:
+                lines, amount = (
+                    int(tx.events["BatchDisbursed"]["lineCount"]),
+                    int(tx.events["BatchDisbursed"]["total"]),
+                )
             paid, total, pay_gas, batches = paid + lines, total + amount, pay_gas + tx.gas_used, batches + 1
             bar.update(len(keys))
     figures["pay_seconds"] = time.perf_counter() - started
@@ -169,7 +189,8 @@ def main(size="1000", seed="42", batch="500", result_path="") -> dict:
     print(
         f"enrolled {figures['enrolled']:,} of {figures['size']:,} (refused: {figures['refused']}) "
         f"in {figures['enrol_seconds']:.1f} s; paid {figures['paid']:,} families "
-        f"Rp{figures['total_rupiah']:,} in {figures['pay_batches']} batches in {figures['pay_seconds']:.1f} s; "
+        f"Rp{figures['total_rupiah']:,} in {figures['pay_batches']} batches"
+        f" in {figures['pay_seconds']:.1f} s; "
         f"gas per paid beneficiary {figures['pay_gas_per_beneficiary']:,.0f}"
     )
     if result_path:

@@ -134,7 +134,9 @@ def test_the_next_period_pays_again(wkit, welfare, started):
 
 
 def test_only_the_current_period_is_paid(wkit, welfare, pkh):
-    with brownie.reverts(custom_error("WelfareProgrammeNotStarted", pkh, welfare.getProgramme(pkh)["firstPeriodStart"])):
+    with brownie.reverts(
+        custom_error("WelfareProgrammeNotStarted", pkh, welfare.getProgramme(pkh)["firstPeriodStart"])
+    ):
         wkit.disburse(pkh, [wkit.key(1)], period=0)
     wkit.start(pkh)
     with brownie.reverts(custom_error("WelfareNotCurrentPeriod", pkh, 1, 0)):
@@ -152,7 +154,10 @@ def test_the_budget_runs_out_mid_batch_and_the_period_closes(wkit, welfare):
     wkit.enrol_many(programme, [4], components=counts(primary_school=1))  # 225k would still fit
     tx = wkit.disburse(programme, [wkit.key(n) for n in (1, 2, 3, 4)])
     assert list(paid_amounts(wkit, tx).values()) == [600_000, 600_000]
-    assert wkit.skipped(tx) == {wkit.key(3): REASON["BudgetExhausted"], wkit.key(4): REASON["BudgetExhausted"]}
+    assert wkit.skipped(tx) == {
+        wkit.key(3): REASON["BudgetExhausted"],
+        wkit.key(4): REASON["BudgetExhausted"],
+    }
     state = welfare.periodState(programme, 0)
     assert state["spent"] == 1_200_000 and state["exhausted"] is True
     later = wkit.disburse(programme, [wkit.key(4)])
@@ -209,7 +214,9 @@ def test_rules_change_only_through_the_committee_delay(wkit, welfare, started, h
     with brownie.reverts(custom_error("AccessManagedUnauthorized", wkit.admin)):
         welfare.changeRules(started, wkit.rules(), [], {"from": wkit.admin})
     data = welfare.changeRules.encode_input(started, wkit.rules(), [])
-    with brownie.reverts(custom_error("AccessManagerNotScheduled", hub.hashOperation(committee, welfare, data))):
+    with brownie.reverts(
+        custom_error("AccessManagerNotScheduled", hub.hashOperation(committee, welfare, data))
+    ):
         hub.execute(welfare, data, {"from": committee})
 
 
@@ -300,8 +307,12 @@ def test_a_pause_stops_disbursement(wkit, welfare, started, guardian):
         wkit.disburse(started, [wkit.key(1)])
 
 
-def test_a_payment_writes_only_the_paid_period_and_the_benefit_cache(wkit, welfare, started, delayed, committee):
-    wkit.enrol(started, [wkit.applicant(1, decile=3, region=6371, components=counts(elderly=1, primary_school=2))])
+def test_a_payment_writes_only_the_paid_period_and_the_benefit_cache(
+    wkit, welfare, started, delayed, committee
+):
+    wkit.enrol(
+        started, [wkit.applicant(1, decile=3, region=6371, components=counts(elderly=1, primary_school=2))]
+    )
     before = welfare.getBeneficiary(started, wkit.key(1)).dict()
     assert before["benefitVersion"] == 1 and before["benefit"] == 600_000 + 2 * 225_000
     wkit.disburse(started, [wkit.key(1)])

@@ -43,7 +43,9 @@ def refused(tx) -> int:
 
 
 def test_defining_a_programme_records_its_rules_and_schedule(wkit, welfare):
-    tx = welfare.defineProgramme("PKH 2026", latest_time() + 60, PERIOD, wkit.rules(), [], {"from": wkit.admin})
+    tx = welfare.defineProgramme(
+        "PKH 2026", latest_time() + 60, PERIOD, wkit.rules(), [], {"from": wkit.admin}
+    )
     programme = tx.return_value
     event = tx.events["ProgrammeDefined"]
     assert event["programmeId"] == programme and event["name"] == "PKH 2026"
@@ -65,7 +67,9 @@ def test_defining_a_programme_records_its_rules_and_schedule(wkit, welfare):
 )
 def test_invalid_rules_are_refused(wkit, welfare, overrides, error):
     with brownie.reverts(custom_error(*error)):
-        welfare.defineProgramme("X", latest_time() + 60, PERIOD, wkit.rules(**overrides), [], {"from": wkit.admin})
+        welfare.defineProgramme(
+            "X", latest_time() + 60, PERIOD, wkit.rules(**overrides), [], {"from": wkit.admin}
+        )
 
 
 def test_a_programme_cannot_start_in_the_past_or_have_empty_periods(wkit, welfare):
@@ -137,7 +141,9 @@ def test_a_suspended_or_exited_beneficiary_cannot_enrol_again(wkit, welfare, pkh
 
 
 def test_one_batch_enrols_some_and_tells_the_others_why(wkit, pkh):
-    tx = wkit.enrol(pkh, [wkit.applicant(1), wkit.applicant(2, decile=7), wkit.applicant(3), wkit.applicant(1)])
+    tx = wkit.enrol(
+        pkh, [wkit.applicant(1), wkit.applicant(2, decile=7), wkit.applicant(3), wkit.applicant(1)]
+    )
     assert tx.return_value == 2
     assert [int(e["reason"]) for e in tx.events["EnrolmentRefused"]] == [
         REASON["DecileNotEligible"],
@@ -163,7 +169,9 @@ def test_an_update_re_evaluates_eligibility(wkit, welfare, pkh):
     tx = welfare.updateBeneficiary(pkh, wkit.applicant(1, decile=6), {"from": wkit.enroller})
     assert tx.events["BeneficiaryUpdated"]["eligibility"] == REASON["DecileNotEligible"]
     assert benefit(welfare, pkh, wkit.key(1)) == (0, REASON["DecileNotEligible"])
-    tx = welfare.updateBeneficiary(pkh, wkit.applicant(1, decile=2, components=counts(elderly=1)), {"from": wkit.enroller})
+    tx = welfare.updateBeneficiary(
+        pkh, wkit.applicant(1, decile=2, components=counts(elderly=1)), {"from": wkit.enroller}
+    )
     assert tx.events["BeneficiaryUpdated"]["eligibility"] == REASON["None"]
     assert benefit(welfare, pkh, wkit.key(1)) == (600_000, REASON["None"])
 

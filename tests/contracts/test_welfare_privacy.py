@@ -53,22 +53,38 @@ def test_no_nik_name_or_account_number_reaches_calldata_or_logs(wkit, welfare, p
     siti, budi, nyoman, dewi = (key[p["nik"]] for p in PEOPLE)
     txs = []
     programme_tx = welfare.defineProgramme(
-        "PKH", web3.eth.get_block("latest")["timestamp"] + 60, welfarelib.QUARTER_SECONDS, wkit.rules(), [],
+        "PKH",
+        web3.eth.get_block("latest")["timestamp"] + 60,
+        welfarelib.QUARTER_SECONDS,
+        wkit.rules(),
+        [],
         {"from": wkit.admin},
     )
     txs.append(programme_tx)
     programme = programme_tx.return_value
     wkit.start(programme)
-    txs.append(wkit.enrol(programme, [
-        (siti, 1, 6302, counts(pregnant=1, primary_school=2)),
-        (budi, 2, 6302, counts(elderly=1)),
-        (nyoman, 7, 6371, counts(elderly=1)),  # refused: decile
-        (dewi, 3, 6302, counts(severe_disability=1)),
-    ]))
-    txs.append(welfare.updateBeneficiary(programme, (budi, 2, 6302, counts(elderly=1, junior_secondary=1)),
-                                         {"from": wkit.enroller}))
-    txs.append(welfare.fileAppeal(programme, nyoman, web3.keccak(text="surat keberatan"), {"from": wkit.enroller}))
-    txs.append(welfare.resolveAppeal(programme, nyoman, False, web3.keccak(text="putusan"), {"from": wkit.admin}))
+    txs.append(
+        wkit.enrol(
+            programme,
+            [
+                (siti, 1, 6302, counts(pregnant=1, primary_school=2)),
+                (budi, 2, 6302, counts(elderly=1)),
+                (nyoman, 7, 6371, counts(elderly=1)),  # refused: decile
+                (dewi, 3, 6302, counts(severe_disability=1)),
+            ],
+        )
+    )
+    txs.append(
+        welfare.updateBeneficiary(
+            programme, (budi, 2, 6302, counts(elderly=1, junior_secondary=1)), {"from": wkit.enroller}
+        )
+    )
+    txs.append(
+        welfare.fileAppeal(programme, nyoman, web3.keccak(text="surat keberatan"), {"from": wkit.enroller})
+    )
+    txs.append(
+        welfare.resolveAppeal(programme, nyoman, False, web3.keccak(text="putusan"), {"from": wkit.admin})
+    )
     txs.append(welfare.suspend(programme, dewi, b"PKH_CONDITION".ljust(32, b"\0"), {"from": wkit.enroller}))
     batch = wkit.disburse(programme, [siti, budi, nyoman, dewi])
     txs.append(batch)

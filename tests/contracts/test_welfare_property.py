@@ -40,14 +40,18 @@ def eligible_benefit(person) -> int:
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenario=scenarios())
-def test_random_populations_and_batch_splits_pay_each_eligible_beneficiary_once(wkit, welfare, payments, scenario):
+def test_random_populations_and_batch_splits_pay_each_eligible_beneficiary_once(
+    wkit, welfare, payments, scenario
+):
     people, batches, budget = scenario
     chain.snapshot()
     try:
         programme = wkit.define(budget=budget, cap=CAP)
         keys = [wkit.key(n) for n in range(len(people) + 1)]
         applicants = [
-            (keys[n], p["decile"], 6302, p["components"]) for n, p in enumerate(people) if p["status"] != "absent"
+            (keys[n], p["decile"], 6302, p["components"])
+            for n, p in enumerate(people)
+            if p["status"] != "absent"
         ]
         wkit.enrol(programme, applicants)
         for n, person in enumerate(people):

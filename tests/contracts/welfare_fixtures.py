@@ -52,12 +52,19 @@ class WelfareKit:
     enroller: object
     treasury: object
 
-    def rules(self, deciles=welfarelib.DECILES_1_TO_4, all_regions=True, cap=4, budget=BIG_BUDGET, amounts=None):
+    def rules(
+        self, deciles=welfarelib.DECILES_1_TO_4, all_regions=True, cap=4, budget=BIG_BUDGET, amounts=None
+    ):
         return (deciles, all_regions, cap, budget, list(amounts or PKH_AMOUNTS))
 
     def define(self, name="PKH", regions=(), start_in=60, length=PERIOD, **rule_overrides) -> int:
         tx = self.welfare.defineProgramme(
-            name, latest_time() + start_in, length, self.rules(**rule_overrides), list(regions), {"from": self.admin}
+            name,
+            latest_time() + start_in,
+            length,
+            self.rules(**rule_overrides),
+            list(regions),
+            {"from": self.admin},
         )
         return tx.return_value
 
@@ -82,7 +89,12 @@ class WelfareKit:
         return welfarelib.beneficiary_key(SECRET, nik(n))
 
     def applicant(self, n: int, decile=2, region=6302, components=None) -> tuple:
-        return (self.key(n), decile, region, list(components if components is not None else counts(primary_school=1)))
+        return (
+            self.key(n),
+            decile,
+            region,
+            list(components if components is not None else counts(primary_school=1)),
+        )
 
     def enrol(self, programme, applicants):
         return self.welfare.enrol(programme, list(applicants), {"from": self.enroller})
@@ -108,7 +120,10 @@ class WelfareKit:
     def skipped(tx) -> dict[bytes, int]:
         if "BenefitSkipped" not in tx.events:
             return {}
-        return {bytes(web3.to_bytes(hexstr=str(e["beneficiaryKey"]))): int(e["reason"]) for e in tx.events["BenefitSkipped"]}
+        return {
+            bytes(web3.to_bytes(hexstr=str(e["beneficiaryKey"]))): int(e["reason"])
+            for e in tx.events["BenefitSkipped"]
+        }
 
     @staticmethod
     def batch_id(tx) -> bytes:
@@ -119,13 +134,19 @@ class WelfareKit:
         picked = [lines[i] for i in chosen]
         proofs = [welfarelib.line_proof(lines, i) for i in chosen]
         return self.payments.failLines(
-            batch_id, [line.as_tuple() for line in picked], proofs, code.ljust(32, b"\0"), {"from": self.treasury}
+            batch_id,
+            [line.as_tuple() for line in picked],
+            proofs,
+            code.ljust(32, b"\0"),
+            {"from": self.treasury},
         )
 
     def repay(self, batch_id, lines, chosen):
         picked = [lines[i] for i in chosen]
         proofs = [welfarelib.line_proof(lines, i) for i in chosen]
-        return self.welfare.repayFailedLines(batch_id, [line.as_tuple() for line in picked], proofs, {"from": self.admin})
+        return self.welfare.repayFailedLines(
+            batch_id, [line.as_tuple() for line in picked], proofs, {"from": self.admin}
+        )
 
 
 @pytest.fixture(scope="module")
