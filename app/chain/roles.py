@@ -28,25 +28,68 @@ class Role:
 ROLES: dict[str, Role] = {
     role.name: role
     for role in (
-        Role(ADMIN_ROLE, "ADMIN", "Hub administrator (committee, delayed)", "Administrator hub (komite, tertunda)",
-             admin="ADMIN"),
-        Role(1, "COMMITTEE", "Multi-agency committee", "Komite lintas instansi", admin="ADMIN",
-             guardian="GUARDIAN"),
+        Role(
+            ADMIN_ROLE,
+            "ADMIN",
+            "Hub administrator (committee, delayed)",
+            "Administrator hub (komite, tertunda)",
+            admin="ADMIN",
+        ),
+        Role(
+            1,
+            "COMMITTEE",
+            "Multi-agency committee",
+            "Komite lintas instansi",
+            admin="ADMIN",
+            guardian="GUARDIAN",
+        ),
         Role(2, "GUARDIAN", "Guardian (BPK/KPK)", "Penjaga (BPK/KPK)", admin="ADMIN"),
-        Role(3, "AGENCY_OFFICER", "Agency officer (PPK/Pokja)", "Pejabat instansi (PPK/Pokja)",
-             admin="COMMITTEE", guardian="GUARDIAN"),
-        Role(4, "VERIFIER", "Delivery verifier", "Pemeriksa hasil pekerjaan", admin="COMMITTEE",
-             guardian="GUARDIAN"),
-        Role(5, "TREASURY", "Treasury (payment gateway)", "Bendahara (gerbang pembayaran)",
-             admin="COMMITTEE", guardian="GUARDIAN"),
-        Role(6, "WELFARE_ADMIN", "Welfare programme administrator", "Administrator program bansos",
-             admin="COMMITTEE", guardian="GUARDIAN"),
-        Role(7, "ENROLLER", "Enrolment officer", "Petugas pendaftaran", admin="COMMITTEE",
-             guardian="GUARDIAN"),
-        Role(8, "AUDITOR", "Auditor (BPK/KPK/BPKP)", "Auditor (BPK/KPK/BPKP)", admin="COMMITTEE",
-             guardian="GUARDIAN"),
-        Role(9, "TKDN_CERTIFIER", "TKDN certifier", "Verifikator TKDN", admin="COMMITTEE",
-             guardian="GUARDIAN"),
+        Role(
+            3,
+            "AGENCY_OFFICER",
+            "Agency officer (PPK/Pokja)",
+            "Pejabat instansi (PPK/Pokja)",
+            admin="COMMITTEE",
+            guardian="GUARDIAN",
+        ),
+        Role(
+            4,
+            "VERIFIER",
+            "Delivery verifier",
+            "Pemeriksa hasil pekerjaan",
+            admin="COMMITTEE",
+            guardian="GUARDIAN",
+        ),
+        Role(
+            5,
+            "TREASURY",
+            "Treasury (payment gateway)",
+            "Bendahara (gerbang pembayaran)",
+            admin="COMMITTEE",
+            guardian="GUARDIAN",
+        ),
+        Role(
+            6,
+            "WELFARE_ADMIN",
+            "Welfare programme administrator",
+            "Administrator program bansos",
+            admin="COMMITTEE",
+            guardian="GUARDIAN",
+        ),
+        Role(
+            7, "ENROLLER", "Enrolment officer", "Petugas pendaftaran", admin="COMMITTEE", guardian="GUARDIAN"
+        ),
+        Role(
+            8,
+            "AUDITOR",
+            "Auditor (BPK/KPK/BPKP)",
+            "Auditor (BPK/KPK/BPKP)",
+            admin="COMMITTEE",
+            guardian="GUARDIAN",
+        ),
+        Role(
+            9, "TKDN_CERTIFIER", "TKDN certifier", "Verifikator TKDN", admin="COMMITTEE", guardian="GUARDIAN"
+        ),
     )
 }
 

@@ -68,10 +68,10 @@ def start_bridge(env: dict, log) -> subprocess.Popen:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def own_chain(tmp_path_factory):
-    """A chain of its own: the bridge pays every instruction it finds, and other tests' payments on
-    the session chain are not its to settle or fail."""
+    """A chain of its own for each run: the bridge pays every instruction it finds, and other runs'
+    or tests' payments are not its to settle or fail."""
     with anvil() as url:
         folder = tmp_path_factory.mktemp("payments-deployments")
         result = deploy_local(url, folder)
@@ -79,15 +79,22 @@ def own_chain(tmp_path_factory):
         yield url, folder, write_signers(url, tmp_path_factory.mktemp("payments-signers"))
 
 
+# The Xendit-like shape takes the full run; the Iris-like shape (creator/approver keys, batch
+# payouts, SHA-512 signed callbacks) the same scenario at a tenth of the size.
+SHAPES = {"xendit": (N, KILLS), "iris": (max(50, N // 10), max(2, KILLS // 5))}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_every_instruction_is_paid_once_or_failed_through_kills_and_provider_faults(
-    own_chain, issuer_dir, tmp_path
+    shape, own_chain, issuer_dir, tmp_path
 ):
+    N, KILLS = SHAPES[shape]  # noqa: N806 (the module's sizes, per provider shape)
     began = time.monotonic()
     chain_url, manifest_dir, signers_file = own_chain
     manifest = load_manifest(manifest_dir / "31337.json")
     w3 = web3_for(chain_url)
     source, _payments = deploy_source(w3, manifest)
-    database = f"sqlite:///{tmp_path / 'payments.db'}"
+    database = f"sqlite:///{tmp_path / f'payments-{shape}.db'}"
     upgrade(database)
     env = {
         "TERANG_RPC_URL": chain_url,
@@ -100,11 +107,12 @@ def test_every_instruction_is_paid_once_or_failed_through_kills_and_provider_fau
         "TERANG_INDEXER_ENABLED": "false",
         "TERANG_PAYMENTS_STATUS_CHECK_SECONDS": "2",
         "TERANG_PAYMENTS_PROVIDER_TIMEOUT_SECONDS": "1",
+        "TERANG_PAYMENTS_PROVIDER": shape,
     }
     settings = Settings(**{k[len("TERANG_") :].lower(): v for k, v in env.items()})
     sessions = make_session_factory(make_engine(database))
     key = settings.payout_account_key.get_secret_value()
-    payees = [payee(f"fault-{i}") for i in range(50)]
+    payees = [payee(f"fault-{shape}-{i}") for i in range(50)]
     with sessions.begin() as session:
         for i, payee_key in enumerate(payees):
             number = "000012345" if i in (7, 31) else f"12340{i:05d}"  # two refused destinations
@@ -169,11 +177,15 @@ def test_every_instruction_is_paid_once_or_failed_through_kills_and_provider_fau
     settled = sum(1 for i in chain.values() if i.status == SETTLED)
     retried = sum(1 for i in chain.values() if i.attempt > 0)
     print(
-        f"\n{N} instructions, {KILLS} kills in {time.monotonic() - began:.0f} s: {settled} settled, "
+        f"\n{shape}: {N} instructions, {KILLS} kills in {time.monotonic() - began:.0f} s: {settled} settled, "
         f"{N - settled} failed, {retried} re-authorised; provider {counters}"
     )
     assert settled > N * 0.8 and reauthorized and retried == len(reauthorized)
-    assert counters.get("injected_5xx_after", 0) and counters.get("injected_timeouts", 0)
+    # The faults really happened (at the smaller Iris size a 2% timeout rate may draw none).
+    if N >= 500:
+        assert counters.get("injected_5xx_after", 0) and counters.get("injected_timeouts", 0)
+    else:
+        assert counters.get("injected_5xx_after", 0) + counters.get("injected_timeouts", 0)
     assert counters.get("idempotent_replays", 0) and counters.get("callbacks_duplicated", 0)
 
 
