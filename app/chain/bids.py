@@ -24,6 +24,8 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_bytes, to_checksum_address
 
+from app.chain.eip712 import typed_data
+
 DOMAIN_NAME = "Terang Tenders"
 DOMAIN_VERSION = "1"
 
@@ -91,25 +93,15 @@ class SignedBidMessage:
 
 
 def _typed_data(primary_type: str, chain_id: int, verifying_contract: str, message: dict) -> dict:
-    return {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            primary_type: _FIELDS,
-        },
-        "primaryType": primary_type,
-        "domain": {
-            "name": DOMAIN_NAME,
-            "version": DOMAIN_VERSION,
-            "chainId": chain_id,
-            "verifyingContract": to_checksum_address(verifying_contract),
-        },
-        "message": message,
-    }
+    return typed_data(
+        domain_name=DOMAIN_NAME,
+        domain_version=DOMAIN_VERSION,
+        chain_id=chain_id,
+        verifying_contract=verifying_contract,
+        primary_type=primary_type,
+        fields=_FIELDS,
+        message=message,
+    )
 
 
 def _sign(
@@ -131,7 +123,9 @@ def _sign(
         "nonce": nonce,
         "deadline": deadline,
     }
-    signable = encode_typed_data(full_message=_typed_data(primary_type, chain_id, verifying_contract, message))
+    signable = encode_typed_data(
+        full_message=_typed_data(primary_type, chain_id, verifying_contract, message)
+    )
     signed = Account.sign_message(signable, private_key)
     return SignedBidMessage(
         supplier=supplier,
@@ -156,8 +150,17 @@ def sign_reveal(private_key: bytes | str, **kwargs) -> SignedBidMessage:
     return _sign(REVEAL_TYPE, private_key, **kwargs)
 
 
-def digest(primary_type: str, *, chain_id: int, verifying_contract: str, supplier: str, tender: bytes | str,
-           bid_commitment: bytes | str, nonce: int, deadline: int) -> bytes:
+def digest(
+    primary_type: str,
+    *,
+    chain_id: int,
+    verifying_contract: str,
+    supplier: str,
+    tender: bytes | str,
+    bid_commitment: bytes | str,
+    nonce: int,
+    deadline: int,
+) -> bytes:
     """The EIP-712 digest the contract recovers the signer from (for checks and debugging)."""
     message = {
         "supplier": to_checksum_address(supplier),
@@ -166,5 +169,7 @@ def digest(primary_type: str, *, chain_id: int, verifying_contract: str, supplie
         "nonce": nonce,
         "deadline": deadline,
     }
-    signable = encode_typed_data(full_message=_typed_data(primary_type, chain_id, verifying_contract, message))
+    signable = encode_typed_data(
+        full_message=_typed_data(primary_type, chain_id, verifying_contract, message)
+    )
     return keccak(b"\x19\x01" + signable.header + signable.body)

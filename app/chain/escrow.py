@@ -21,6 +21,8 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_bytes, to_checksum_address
 
+from app.chain.eip712 import typed_data
+
 DOMAIN_NAME = "Terang MilestoneEscrow"
 DOMAIN_VERSION = "1"
 COUNTERSIGN_TYPE = "Countersign"
@@ -45,7 +47,9 @@ def _bytes32(value: bytes | str) -> bytes:
     return raw
 
 
-def terms_hash(tender_id: bytes | str, supplier_id: int, value: int, terms: Sequence, milestones: Sequence) -> bytes:
+def terms_hash(
+    tender_id: bytes | str, supplier_id: int, value: int, terms: Sequence, milestones: Sequence
+) -> bytes:
     """keccak256 of the ABI encoding the escrow hashes at creation. `terms` is the EscrowTerms tuple
     (advanceAmount, advanceGuaranteeRef, performanceBondRef, retentionBps, penaltyPpmPerDay,
     penaltyCapBps, maintenancePeriod, quorum, verifiers); `milestones` a list of MilestoneInput
@@ -90,25 +94,15 @@ class SignedCountersign:
 
 
 def _typed_data(chain_id: int, verifying_contract: str, message: dict) -> dict:
-    return {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            COUNTERSIGN_TYPE: _FIELDS,
-        },
-        "primaryType": COUNTERSIGN_TYPE,
-        "domain": {
-            "name": DOMAIN_NAME,
-            "version": DOMAIN_VERSION,
-            "chainId": chain_id,
-            "verifyingContract": to_checksum_address(verifying_contract),
-        },
-        "message": message,
-    }
+    return typed_data(
+        domain_name=DOMAIN_NAME,
+        domain_version=DOMAIN_VERSION,
+        chain_id=chain_id,
+        verifying_contract=verifying_contract,
+        primary_type=COUNTERSIGN_TYPE,
+        fields=_FIELDS,
+        message=message,
+    )
 
 
 def sign_countersign(
