@@ -336,7 +336,11 @@ def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> l
     groups: dict[tuple[str, Any], dict[str, Any]] = {}
     for r in events_where(session, ChainEvent.contract == contract):
         args = {k: v for k, v in r.args.items() if not any(p.lower() in k.lower() for p in PERSONAL_ARGS)}
-        programme = args.get("programId", args.get("programmeId", r.topic1))
+        programme = args.get("programmeId", args.get("programId"))
+        if programme is None:
+            # Per-beneficiary events without a programme (BenefitAuthorized): their batch's
+            # BatchDisbursed carries the totals, and their only topic is a beneficiary key.
+            continue
         period = args.get("period", args.get("periodId", "–"))
         group = groups.setdefault(
             (str(programme), period),

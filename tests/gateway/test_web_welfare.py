@@ -1,0 +1,65 @@
+"""The welfare page shows aggregates per programme and period, never a beneficiary key."""
+
+from __future__ import annotations
+
+from app.db.migrate import upgrade
+from app.db.session import make_engine, make_session_factory
+from app.indexer.models import ChainEvent
+from app.web.queries import welfare_aggregates
+
+KEY = "0x" + "ab" * 32
+
+
+def event(n: int, name: str, topic1: str, **args) -> ChainEvent:
+    return ChainEvent(
+        block_number=n,
+        block_hash="0x" + "00" * 32,
+        block_timestamp=1_700_000_000 + n,
+        log_index=0,
+        tx_hash="0x" + f"{n:064x}",
+        tx_index=0,
+        contract="WelfarePrograms",
+        address="0x" + "11" * 20,
+        event=name,
+        topic1=topic1,
+        args=args,
+    )
+
+
+def test_aggregates_group_by_programme_and_period_and_drop_beneficiary_keys(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    upgrade(url)
+    sessions = make_session_factory(make_engine(url))
+    with sessions.begin() as session:
+        session.add_all(
+            [
+                event(
+                    1, "BeneficiaryEnrolled", "0x" + f"{7:064x}", programmeId=7, beneficiaryKey=KEY, decile=2
+                ),
+                event(
+                    2,
+                    "BenefitAuthorized",
+                    KEY,
+                    beneficiaryKey=KEY,
+                    batchId="0x" + "cd" * 32,
+                    lineIndex=0,
+                    amount=600_000,
+                ),
+                event(
+                    3,
+                    "BatchDisbursed",
+                    "0x" + f"{7:064x}",
+                    programmeId=7,
+                    period=0,
+                    batchId="0x" + "cd" * 32,
+                    lineCount=1,
+                    total=600_000,
+                ),
+            ]
+        )
+    with sessions() as session:
+        groups = welfare_aggregates(session)
+    assert {(g["programme"], g["period"]) for g in groups} == {(7, "–"), (7, 0)}
+    paid = next(g for g in groups if g["period"] == 0)
+    assert paid["sums"]["total"] == 600_000 and paid["sums"]["lineCount"] == 1
+    assert KEY not in repr(groups)
