@@ -196,11 +196,15 @@ def _register_agencies(directory, config: DeployConfig, tx: dict) -> None:
 
 
 def _role_admin_calls(hub) -> list[str]:
-    return [hub.setRoleAdmin.encode_input(r.id, role_id(r.admin)) for r in ROLES.values() if r.admin != "ADMIN"]
+    return [
+        hub.setRoleAdmin.encode_input(r.id, role_id(r.admin)) for r in ROLES.values() if r.admin != "ADMIN"
+    ]
 
 
 def _admin_handover_calls(hub, deployer: Account, config: DeployConfig) -> list[str]:
-    calls = [hub.grantRole.encode_input(role_id("ADMIN"), a.account, a.execution_delay) for a in config.admins]
+    calls = [
+        hub.grantRole.encode_input(role_id("ADMIN"), a.account, a.execution_delay) for a in config.admins
+    ]
     if config.admins and config.renounce_deployer_admin:
         calls.append(hub.renounceRole.encode_input(role_id("ADMIN"), deployer))
     return calls
@@ -259,8 +263,10 @@ def _refuse_redeploy(path: Path) -> None:
 
 def main() -> None:
     try:
-        config = load_deploy_config(os.environ.get("TERANG_DEPLOY_CONFIG", str(ROOT / "deploy" / "local.yaml")),
-                                    local_accounts=[str(a) for a in accounts])
+        config = load_deploy_config(
+            os.environ.get("TERANG_DEPLOY_CONFIG", str(ROOT / "deploy" / "local.yaml")),
+            local_accounts=[str(a) for a in accounts],
+        )
         chain_id = web3.eth.chain_id
         out_dir = Path(os.environ.get("TERANG_MANIFEST_DIR", ROOT / "deployments"))
         path = manifest_path(out_dir, chain_id)

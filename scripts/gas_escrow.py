@@ -39,12 +39,29 @@ def _award(suite) -> tuple[bytes, object, int]:
     officer, officer2 = accounts[4], accounts[5]
     supplier = accounts.add("0x" + "9e" * 32)
     accounts[0].transfer(supplier, "1 ether")
-    supplier_id = registry.registerSupplier(supplier, _h("nib-gas-escrow"), _h("npwp-gas-escrow"), False, 6302,
-                                            {"from": officer}).return_value
+    supplier_id = registry.registerSupplier(
+        supplier, _h("nib-gas-escrow"), _h("npwp-gas-escrow"), False, 6302, {"from": officer}
+    ).return_value
     registry.verifySupplier(supplier_id, {"from": officer2})
     now = chain.time()
-    params = ("ocds-terang-1001-gas-escrow", "Pembangunan jalan", _h("doc"), 1001, 2_000_000_000, 1, 0, 0, 0,
-              False, False, now + 7 * DAY, now + 9 * DAY, 3 * DAY, 1, 0)
+    params = (
+        "ocds-terang-1001-gas-escrow",
+        "Pembangunan jalan",
+        _h("doc"),
+        1001,
+        2_000_000_000,
+        1,
+        0,
+        0,
+        0,
+        False,
+        False,
+        now + 7 * DAY,
+        now + 9 * DAY,
+        3 * DAY,
+        1,
+        0,
+    )
     tender_id = tenders.announceTender(params, {"from": officer}).return_value
     salt = bidlib.new_salt()
     commitment = bidlib.commitment(tender_id, supplier_id, 1_000_000_000, [], salt)
@@ -70,16 +87,32 @@ def measure(suite) -> dict[str, int]:
         return tx
 
     start = chain.time()
-    milestones = [(amount, 0, start + 30 * DAY * (i + 1), _h(f"termin {i}"))
-                  for i, amount in enumerate((300_000_000, 300_000_000, 400_000_000))]
-    terms = (200_000_000, _h("jaminan uang muka"), _h("jaminan pelaksanaan"), 500, 1_000, 500, 180 * DAY, 2,
-             [str(v) for v in verifiers])
-    record("createEscrow (3 milestones, 3 verifiers)", escrow.createEscrow(tender_id, terms, milestones, {"from": officer}))
+    milestones = [
+        (amount, 0, start + 30 * DAY * (i + 1), _h(f"termin {i}"))
+        for i, amount in enumerate((300_000_000, 300_000_000, 400_000_000))
+    ]
+    terms = (
+        200_000_000,
+        _h("jaminan uang muka"),
+        _h("jaminan pelaksanaan"),
+        500,
+        1_000,
+        500,
+        180 * DAY,
+        2,
+        [str(v) for v in verifiers],
+    )
+    record(
+        "createEscrow (3 milestones, 3 verifiers)",
+        escrow.createEscrow(tender_id, terms, milestones, {"from": officer}),
+    )
     escrow_id = tender_id  # an escrow's id is its tender's id
     record("countersign (with advance)", escrow.countersign(escrow_id, {"from": supplier}))
     record("attest (first)", escrow.attest(escrow_id, 0, _h("BAST 0"), {"from": verifiers[0]}))
     record("attest (quorum)", escrow.attest(escrow_id, 0, _h("BAST 0"), {"from": verifiers[1]}))
-    record("approveMilestone (approve and authorise)", escrow.approveMilestone(escrow_id, 0, {"from": officer}))
+    record(
+        "approveMilestone (approve and authorise)", escrow.approveMilestone(escrow_id, 0, {"from": officer})
+    )
     payment_id = escrowlib.payment_id(escrow.address, escrow_id, escrowlib.MILESTONE, 0)
     record("settle", payments.settle(payment_id, _h("xendit-disb-1"), {"from": treasury}))
     payment_id = escrowlib.payment_id(escrow.address, escrow_id, escrowlib.ADVANCE)

@@ -54,23 +54,50 @@ def _scenario() -> dict[str, int]:
         return tx
 
     product = web3.keccak(text="tkdn:panel-surya-550wp")
-    record("certifyProduct", tkdn.certifyProduct(product, 5000, 1000, chain.time() + 365 * DAY,
-                                                 web3.keccak(text="cert"), {"from": certifier}))
+    record(
+        "certifyProduct",
+        tkdn.certifyProduct(
+            product, 5000, 1000, chain.time() + 365 * DAY, web3.keccak(text="cert"), {"from": certifier}
+        ),
+    )
     direct = []
     for index, key in enumerate(accounts[16:19]):
-        tx = registry.registerSupplier(key, web3.keccak(text=f"nib{index}"), web3.keccak(text=f"npwp{index}"),
-                                       False, 6302, {"from": officer})
+        tx = registry.registerSupplier(
+            key,
+            web3.keccak(text=f"nib{index}"),
+            web3.keccak(text=f"npwp{index}"),
+            False,
+            6302,
+            {"from": officer},
+        )
         registry.verifySupplier(tx.return_value, {"from": officer2})
         direct.append((key, tx.return_value))
     signer = accounts.add("0x" + "5a" * 32)
-    tx = registry.registerSupplier(signer, web3.keccak(text="nib-s"), web3.keccak(text="npwp-s"), True, 6302,
-                                   {"from": officer})
+    tx = registry.registerSupplier(
+        signer, web3.keccak(text="nib-s"), web3.keccak(text="npwp-s"), True, 6302, {"from": officer}
+    )
     registry.verifySupplier(tx.return_value, {"from": officer2})
     signer_id = tx.return_value
 
     now = chain.time()
-    params = ("ocds-terang-1001-gas-1", "Pengadaan panel surya", web3.keccak(text="doc"), 1001, 2_000_000_000,
-              0, 0, 0, 2500, False, False, now + 7 * DAY, now + 9 * DAY, 3 * DAY, 2, 0)
+    params = (
+        "ocds-terang-1001-gas-1",
+        "Pengadaan panel surya",
+        web3.keccak(text="doc"),
+        1001,
+        2_000_000_000,
+        0,
+        0,
+        0,
+        2500,
+        False,
+        False,
+        now + 7 * DAY,
+        now + 9 * DAY,
+        3 * DAY,
+        2,
+        0,
+    )
     tender_id = record("announceTender", tenders.announceTender(params, {"from": officer})).return_value
     record("amendTender", tenders.amendTender(tender_id, web3.keccak(text="doc v2"), {"from": officer}))
 
@@ -80,7 +107,11 @@ def _scenario() -> dict[str, int]:
         salt = bidlib.new_salt()
         commitment = bidlib.commitment(tender_id, supplier_id, price, products, salt)
         tx = record(label, tenders.commitBid(tender_id, commitment, {"from": key}))
-        openings[supplier_id] = (key, (price, products, salt, tx.events["BidCommitted"]["commitSeq"]), commitment)
+        openings[supplier_id] = (
+            key,
+            (price, products, salt, tx.events["BidCommitted"]["commitSeq"]),
+            commitment,
+        )
 
     commit("commitBid (first commit)", *direct[0], 1_000_000_000, [product])
     commit("commitBid (re-commit)", *direct[0], 990_000_000, [product])
@@ -90,11 +121,27 @@ def _scenario() -> dict[str, int]:
     def signed_commit(label, price):
         salt = bidlib.new_salt()
         commitment = bidlib.commitment(tender_id, signer_id, price, [], salt)
-        message = bidlib.sign_commit(signer.private_key, chain_id=chain.id, verifying_contract=tenders.address,
-                                     tender=tender_id, bid_commitment=commitment, nonce=tenders.nonces(signer),
-                                     deadline=chain.time() + DAY)
-        tx = record(label, tenders.commitBidBySig(signer, tender_id, commitment, message.nonce, message.deadline,
-                                                  message.signature, {"from": relayer}))
+        message = bidlib.sign_commit(
+            signer.private_key,
+            chain_id=chain.id,
+            verifying_contract=tenders.address,
+            tender=tender_id,
+            bid_commitment=commitment,
+            nonce=tenders.nonces(signer),
+            deadline=chain.time() + DAY,
+        )
+        tx = record(
+            label,
+            tenders.commitBidBySig(
+                signer,
+                tender_id,
+                commitment,
+                message.nonce,
+                message.deadline,
+                message.signature,
+                {"from": relayer},
+            ),
+        )
         openings[signer_id] = (signer, (price, [], salt, tx.events["BidCommitted"]["commitSeq"]), commitment)
 
     signed_commit("commitBidBySig (first commit, supplier's first signature)", 1_100_000_000)
@@ -113,11 +160,21 @@ def _scenario() -> dict[str, int]:
     key, opening, _ = openings[direct[1][1]]
     record("revealBid (no product)", tenders.revealBid(tender_id, opening, {"from": key}))
     _, opening, commitment = openings[signer_id]
-    message = bidlib.sign_reveal(signer.private_key, chain_id=chain.id, verifying_contract=tenders.address,
-                                 tender=tender_id, bid_commitment=commitment, nonce=tenders.nonces(signer),
-                                 deadline=chain.time() + DAY)
-    record("revealBidBySig (no product)", tenders.revealBidBySig(
-        signer, tender_id, opening, message.nonce, message.deadline, message.signature, {"from": relayer}))
+    message = bidlib.sign_reveal(
+        signer.private_key,
+        chain_id=chain.id,
+        verifying_contract=tenders.address,
+        tender=tender_id,
+        bid_commitment=commitment,
+        nonce=tenders.nonces(signer),
+        deadline=chain.time() + DAY,
+    )
+    record(
+        "revealBidBySig (no product)",
+        tenders.revealBidBySig(
+            signer, tender_id, opening, message.nonce, message.deadline, message.signature, {"from": relayer}
+        ),
+    )
     # direct[2] never reveals: evaluation records it as unrevealed.
 
     chain.sleep(int(tenders.getTender(tender_id)["revealDeadline"]) - chain.time() + 1)
@@ -127,8 +184,10 @@ def _scenario() -> dict[str, int]:
     winner = tenders.getTender(tender_id)["winner"]
     loser_key = next(openings[s][0] for s in bidders if s != winner and s != direct[2][1])
     record("fileObjection", tenders.fileObjection(tender_id, web3.keccak(text="bukti"), {"from": loser_key}))
-    record("resolveObjection (rejected)", tenders.resolveObjection(tender_id, 1, 2, web3.keccak(text="jawab"),
-                                                                     {"from": officer}))
+    record(
+        "resolveObjection (rejected)",
+        tenders.resolveObjection(tender_id, 1, 2, web3.keccak(text="jawab"), {"from": officer}),
+    )
     chain.sleep(int(tenders.getTender(tender_id)["objectionDeadline"]) - chain.time() + 1)
     chain.mine()
     record("finalizeAward", tenders.finalizeAward(tender_id, {"from": relayer}))

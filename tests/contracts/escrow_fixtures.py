@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import pytest
 from brownie import accounts, chain, web3
-
 from hexbytes import HexBytes
 
 from app.chain import escrow as escrowlib
@@ -75,7 +74,9 @@ class EscrowKit:
 
     def milestones(self, amounts=(300_000_000, 300_000_000, 400_000_000), start=None) -> list[tuple]:
         start = start or chain.time()
-        return [(amount, 0, start + 30 * DAY * (i + 1), h(f"termin {i + 1}")) for i, amount in enumerate(amounts)]
+        return [
+            (amount, 0, start + 30 * DAY * (i + 1), h(f"termin {i + 1}")) for i, amount in enumerate(amounts)
+        ]
 
     def create(self, terms=None, milestones=None, by=None):
         terms = terms or self.terms()
@@ -109,7 +110,9 @@ class EscrowKit:
     def payment_id(self, escrow_id, kind, index=0):
         return escrowlib.payment_id(self.escrow.address, escrow_id, kind, index)
 
-    def sign(self, escrow_id, signer=None, nonce=None, deadline=None, chain_id=None, contract=None, terms_hash=None):
+    def sign(
+        self, escrow_id, signer=None, nonce=None, deadline=None, chain_id=None, contract=None, terms_hash=None
+    ):
         signer = signer or self.award.supplier
         return escrowlib.sign_countersign(
             signer.private_key,
@@ -162,5 +165,6 @@ def award(kit, active_supplier):
 
 @pytest.fixture(scope="module")
 def ekit(escrow, payments, award, officer, verifiers, treasury):
-    return EscrowKit(escrow=escrow, payments=payments, award=award, officer=officer, verifiers=verifiers,
-                     treasury=treasury)
+    return EscrowKit(
+        escrow=escrow, payments=payments, award=award, officer=officer, verifiers=verifiers, treasury=treasury
+    )

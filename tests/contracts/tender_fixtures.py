@@ -140,8 +140,9 @@ class TenderKit:
         tx = self.relay_commit(signed, relayer)
         return self._remember(tx, signer, supplier_id, tender_id, price, product_ids, salt, commitment)
 
-    def sign(self, kind, signer, tender_id, commitment, nonce=None, deadline=None, chain_id=None,
-             contract=None):
+    def sign(
+        self, kind, signer, tender_id, commitment, nonce=None, deadline=None, chain_id=None, contract=None
+    ):
         sign = bidlib.sign_commit if kind == "commit" else bidlib.sign_reveal
         return sign(
             signer.private_key,
@@ -155,14 +156,24 @@ class TenderKit:
 
     def relay_commit(self, signed, relayer=None):
         return self.tenders.commitBidBySig(
-            signed.supplier, signed.tender_id, signed.commitment, signed.nonce, signed.deadline,
-            signed.signature, {"from": relayer or accounts[19]},
+            signed.supplier,
+            signed.tender_id,
+            signed.commitment,
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
+            {"from": relayer or accounts[19]},
         )
 
     def relay_reveal(self, signed, bid: SealedBid, relayer=None):
         return self.tenders.revealBidBySig(
-            signed.supplier, signed.tender_id, bid.opening(), signed.nonce, signed.deadline,
-            signed.signature, {"from": relayer or accounts[19]},
+            signed.supplier,
+            signed.tender_id,
+            bid.opening(),
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
+            {"from": relayer or accounts[19]},
         )
 
     # -- time and evaluation ----------------------------------------------------------------
@@ -208,8 +219,14 @@ def products(tkdn, certifier):
     """The PRODUCTS certified for a year; returns label -> product id."""
     valid_until = chain.time() + 365 * DAY
     for label, (tkdn_bps, bmp_bps) in PRODUCTS.items():
-        tkdn.certifyProduct(product_id(label), tkdn_bps, bmp_bps, valid_until,
-                            web3.keccak(text=f"cert:{label}"), {"from": certifier})
+        tkdn.certifyProduct(
+            product_id(label),
+            tkdn_bps,
+            bmp_bps,
+            valid_until,
+            web3.keccak(text=f"cert:{label}"),
+            {"from": certifier},
+        )
     return {label: product_id(label) for label in PRODUCTS}
 
 

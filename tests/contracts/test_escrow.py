@@ -62,18 +62,29 @@ def test_the_ppk_creates_the_escrow_from_the_final_award(ekit, escrow, award, of
     assert hx(escrow_id) == hx(award.tender_id)
     event = tx.events["EscrowCreated"]
     assert (event["supplierId"], event["agencyId"], event["officer"], event["value"]) == (
-        award.supplier_id, IKN, officer, VALUE)
+        award.supplier_id,
+        IKN,
+        officer,
+        VALUE,
+    )
     expected = escrowlib.terms_hash(award.tender_id, award.supplier_id, VALUE, terms, milestones)
     e = escrow.getEscrow(escrow_id).dict()
     assert hx(e["termsHash"]) == expected
     assert e["status"] == E_AWAITING and e["milestoneCount"] == 3
-    assert [escrow.getMilestone(escrow_id, i)["amount"] for i in range(3)] == [300_000_000, 300_000_000, 400_000_000]
+    assert [escrow.getMilestone(escrow_id, i)["amount"] for i in range(3)] == [
+        300_000_000,
+        300_000_000,
+        400_000_000,
+    ]
 
 
 def test_milestones_may_be_given_as_shares(ekit, escrow):
     start = chain.time()
-    milestones = [(0, 3000, start + 30 * DAY, h("a")), (0, 3000, start + 60 * DAY, h("b")),
-                  (400_000_000, 0, start + 90 * DAY, h("c"))]
+    milestones = [
+        (0, 3000, start + 30 * DAY, h("a")),
+        (0, 3000, start + 60 * DAY, h("b")),
+        (400_000_000, 0, start + 90 * DAY, h("c")),
+    ]
     escrow_id = ekit.create(milestones=milestones).return_value
     assert escrow.getMilestone(escrow_id, 0)["amount"] == 300_000_000
 
@@ -115,7 +126,14 @@ def test_an_award_gets_one_escrow(ekit, award):
         ({"quorum": 4}, ("EscrowInvalidVerifiers", 3, 4)),
         ({"quorum": 0}, ("EscrowInvalidVerifiers", 3, 0)),
     ],
-    ids=["advance-too-large", "no-guarantee", "no-performance-bond", "rates", "quorum-above-n", "quorum-zero"],
+    ids=[
+        "advance-too-large",
+        "no-guarantee",
+        "no-performance-bond",
+        "rates",
+        "quorum-above-n",
+        "quorum-zero",
+    ],
 )
 def test_unsound_terms_are_refused(ekit, overrides, error):
     with brownie.reverts(custom_error(*error)):
@@ -135,7 +153,11 @@ def test_the_supplier_countersigns_and_the_advance_is_authorised(ekit, escrow, p
     advance_id = ekit.payment_id(escrow_id, K_ADVANCE)
     assert hx(event["advancePaymentId"]) == advance_id and not event["bySignature"]
     instruction = payments.getInstruction(advance_id).dict()
-    assert (instruction["purpose"], instruction["amount"], instruction["status"]) == (P_ADVANCE, 200_000_000, S_AUTHORIZED)
+    assert (instruction["purpose"], instruction["amount"], instruction["status"]) == (
+        P_ADVANCE,
+        200_000_000,
+        S_AUTHORIZED,
+    )
     assert hx(instruction["payeeKey"]) == escrowlib.payee_key(award.supplier_id)
     e = ledger_holds(escrow, escrow_id)
     assert e["status"] == E_ACTIVE and e["advanceOutstanding"] == 200_000_000
@@ -150,7 +172,9 @@ def test_only_the_winning_supplier_countersigns(ekit, escrow, supplier_keys):
 def test_a_relayer_submits_the_suppliers_eip712_countersignature(ekit, escrow, award, outsider):
     escrow_id = ekit.create().return_value
     signed = ekit.sign(escrow_id)
-    tx = escrow.countersignBySig(escrow_id, signed.nonce, signed.deadline, signed.signature, {"from": outsider})
+    tx = escrow.countersignBySig(
+        escrow_id, signed.nonce, signed.deadline, signed.signature, {"from": outsider}
+    )
 
     assert tx.events["EscrowCountersigned"]["bySignature"]
     assert tx.events["EscrowCountersigned"]["signer"] == award.supplier
@@ -165,10 +189,14 @@ def test_a_countersignature_by_another_key_or_chain_is_refused(ekit, escrow, awa
         escrow.countersignBySig(escrow_id, 0, signed.deadline, signed.signature, {"from": outsider})
     signed = ekit.sign(escrow_id, chain_id=1)
     with brownie.reverts():
-        escrow.countersignBySig(escrow_id, signed.nonce, signed.deadline, signed.signature, {"from": outsider})
+        escrow.countersignBySig(
+            escrow_id, signed.nonce, signed.deadline, signed.signature, {"from": outsider}
+        )
     signed = ekit.sign(escrow_id, terms_hash=h("other terms"))
     with brownie.reverts():
-        escrow.countersignBySig(escrow_id, signed.nonce, signed.deadline, signed.signature, {"from": outsider})
+        escrow.countersignBySig(
+            escrow_id, signed.nonce, signed.deadline, signed.signature, {"from": outsider}
+        )
     assert escrow.getEscrow(escrow_id)["status"] == E_AWAITING
 
 
@@ -228,7 +256,12 @@ def test_approval_pays_net_of_retention_and_advance_repayment(ekit, escrow, paym
     event = tx.events["MilestoneApproved"]
     # 300 jt gross: 5% retention 15 jt; advance repaid in proportion 300/1000 * 200 jt = 60 jt.
     assert (event["gross"], event["retention"], event["advanceRepaid"], event["penalty"], event["net"]) == (
-        300_000_000, 15_000_000, 60_000_000, 0, 225_000_000)
+        300_000_000,
+        15_000_000,
+        60_000_000,
+        0,
+        225_000_000,
+    )
     payment_id = ekit.payment_id(signed_escrow, K_MILESTONE, 0)
     assert hx(event["paymentId"]) == payment_id
     instruction = payments.getInstruction(payment_id).dict()
@@ -274,8 +307,9 @@ def test_the_late_penalty_is_capped(ekit, escrow, signed_escrow):
     assert ekit.approve(signed_escrow, 0).events["MilestoneApproved"]["penalty"] == 15_000_000  # 5% cap
 
 
-def test_completion_repays_the_advance_and_retention_waits_for_maintenance(ekit, escrow, payments, signed_escrow,
-                                                                         officer):
+def test_completion_repays_the_advance_and_retention_waits_for_maintenance(
+    ekit, escrow, payments, signed_escrow, officer
+):
     for index in range(3):
         tx = ekit.deliver(signed_escrow, index)
     assert "EscrowCompleted" in tx.events
@@ -298,8 +332,9 @@ def test_completion_repays_the_advance_and_retention_waits_for_maintenance(ekit,
         escrow.releaseRetention(signed_escrow, {"from": officer})
 
 
-def test_a_failed_milestone_payment_is_retried_by_the_ppk_and_settled_once(ekit, escrow, payments, signed_escrow,
-                                                                            officer, treasury):
+def test_a_failed_milestone_payment_is_retried_by_the_ppk_and_settled_once(
+    ekit, escrow, payments, signed_escrow, officer, treasury
+):
     ekit.deliver(signed_escrow, 0)
     payment_id = ekit.payment_id(signed_escrow, K_MILESTONE, 0)
     payments.fail(payment_id, h("INVALID_DESTINATION"), {"from": treasury})
@@ -337,7 +372,9 @@ def test_the_supplier_redelivers_after_a_rejection(ekit, escrow, rejected):
     ekit.approve(rejected, 0)
 
 
-def test_an_overturned_rejection_pays_the_milestone(ekit, escrow, payments, rejected, award, delayed, committee):
+def test_an_overturned_rejection_pays_the_milestone(
+    ekit, escrow, payments, rejected, award, delayed, committee
+):
     tx = escrow.openDispute(rejected, 0, h("bukti serah terima"), {"from": award.supplier})
     assert tx.events["DisputeOpened"]["kind"] == 1
     assert escrow.getMilestone(rejected, 0)["status"] == M_DISPUTED
@@ -380,7 +417,9 @@ def test_an_overturned_penalty_is_refunded(ekit, escrow, payments, signed_escrow
     assert ledger_holds(escrow, signed_escrow)["penalties"] == 0
 
 
-def test_an_upheld_penalty_stays_and_cannot_be_disputed_again(ekit, escrow, signed_escrow, award, delayed, committee):
+def test_an_upheld_penalty_stays_and_cannot_be_disputed_again(
+    ekit, escrow, signed_escrow, award, delayed, committee
+):
     due = escrow.getMilestone(signed_escrow, 0)["dueDate"]
     chain.sleep(due - chain.time() + 5 * DAY)
     ekit.deliver(signed_escrow, 0)
@@ -407,13 +446,19 @@ def test_disputes_are_resolved_only_through_the_committee_delay(hub, escrow, rej
 # --- amendment, termination, pause -------------------------------------------------------------
 
 
-def test_an_addendum_through_the_delay_changes_value_and_dates(ekit, escrow, signed_escrow, delayed, committee):
+def test_an_addendum_through_the_delay_changes_value_and_dates(
+    ekit, escrow, signed_escrow, delayed, committee
+):
     new_due = chain.time() + 200 * DAY
     tx = delayed(committee, escrow, "amendMilestone", signed_escrow, 2, 450_000_000, new_due, h("adendum 1"))
 
     event = tx.events["ContractAmended"]
     assert (event["amendmentNumber"], event["previousAmount"], event["amount"], event["value"]) == (
-        1, 400_000_000, 450_000_000, 1_050_000_000)
+        1,
+        400_000_000,
+        450_000_000,
+        1_050_000_000,
+    )
     m = escrow.getMilestone(signed_escrow, 2).dict()
     assert (m["amount"], m["dueDate"]) == (450_000_000, new_due)
     e = ledger_holds(escrow, signed_escrow)
@@ -423,7 +468,9 @@ def test_an_addendum_through_the_delay_changes_value_and_dates(ekit, escrow, sig
 def test_an_amendment_without_the_delay_is_refused(hub, escrow, signed_escrow, committee):
     data = escrow.amendMilestone.encode_input(signed_escrow, 2, 450_000_000, chain.time() + DAY, h("adendum"))
     with brownie.reverts(not_scheduled(hub, committee, escrow, data)):
-        escrow.amendMilestone(signed_escrow, 2, 450_000_000, chain.time() + DAY, h("adendum"), {"from": committee})
+        escrow.amendMilestone(
+            signed_escrow, 2, 450_000_000, chain.time() + DAY, h("adendum"), {"from": committee}
+        )
 
 
 def test_the_ppk_cannot_amend(escrow, signed_escrow, officer):
@@ -439,7 +486,9 @@ def test_a_paid_milestone_cannot_be_amended(ekit, escrow, signed_escrow, delayed
 
 def test_the_value_cannot_shrink_while_the_advance_is_outstanding(escrow, signed_escrow, delayed, committee):
     with brownie.reverts(custom_error("EscrowAdvanceOutstanding", signed_escrow, 200_000_000)):
-        delayed(committee, escrow, "amendMilestone", signed_escrow, 2, 300_000_000, chain.time() + DAY, h("a"))
+        delayed(
+            committee, escrow, "amendMilestone", signed_escrow, 2, 300_000_000, chain.time() + DAY, h("a")
+        )
 
 
 def test_termination_stops_further_payments(ekit, escrow, signed_escrow, delayed, committee, verifiers):
@@ -449,8 +498,9 @@ def test_termination_stops_further_payments(ekit, escrow, signed_escrow, delayed
         escrow.attest(signed_escrow, 0, h("BAST"), {"from": verifiers[0]})
 
 
-def test_a_pause_stops_authorisation_never_settlement_and_keeps_state(ekit, escrow, payments, signed_escrow, guardian,
-                                                                      delayed, committee):
+def test_a_pause_stops_authorisation_never_settlement_and_keeps_state(
+    ekit, escrow, payments, signed_escrow, guardian, delayed, committee
+):
     ekit.deliver(signed_escrow, 0)
     ekit.attest(signed_escrow, 1)
     before = escrow.getEscrow(signed_escrow).dict()

@@ -37,7 +37,6 @@ from tests.contracts.escrow_fixtures import (
     S_FAILED,
     S_SETTLED,
     h,
-    hx,
 )
 
 DEEP = os.environ.get("TERANG_DEEP") == "1"
@@ -74,12 +73,19 @@ class EscrowMachine(RuleBasedStateMachine):
         self.completed_at = None
         self.released = False
         # payment id -> [kind, index, status, settle count]
-        self.instructions = {bytes(self.ekit.payment_id(self.escrow_id, K_ADVANCE)): [K_ADVANCE, 0, S_AUTHORIZED, 0]}
+        self.instructions = {
+            bytes(self.ekit.payment_id(self.escrow_id, K_ADVANCE)): [K_ADVANCE, 0, S_AUTHORIZED, 0]
+        }
 
     # --- helpers ------------------------------------------------------------------------------
 
     def _add_payment(self, kind, index):
-        self.instructions[bytes(self.ekit.payment_id(self.escrow_id, kind, index))] = [kind, index, S_AUTHORIZED, 0]
+        self.instructions[bytes(self.ekit.payment_id(self.escrow_id, kind, index))] = [
+            kind,
+            index,
+            S_AUTHORIZED,
+            0,
+        ]
 
     def _apply_approval(self, tx, index):
         event = tx.events["MilestoneApproved"]
@@ -139,7 +145,11 @@ class EscrowMachine(RuleBasedStateMachine):
     def rule_dispute(self, st_index):
         if self.status[st_index] == M_REJECTED:
             self.status[st_index] = M_DISPUTED
-        elif self.status[st_index] == M_APPROVED and self.penalty[st_index] and not self.penalty_disputed[st_index]:
+        elif (
+            self.status[st_index] == M_APPROVED
+            and self.penalty[st_index]
+            and not self.penalty_disputed[st_index]
+        ):
             self.penalty_disputed[st_index] = "open"
         else:
             return
@@ -150,7 +160,9 @@ class EscrowMachine(RuleBasedStateMachine):
         rejection = self.status[st_index] == M_DISPUTED
         if not rejection and self.penalty_disputed[st_index] != "open":
             return
-        tx = self.delayed(self.committee, self.escrow, "resolveDispute", self.escrow_id, st_index, st_bool, h("p"))
+        tx = self.delayed(
+            self.committee, self.escrow, "resolveDispute", self.escrow_id, st_index, st_bool, h("p")
+        )
         if rejection:
             if st_bool:
                 self._apply_approval(tx, st_index)
@@ -197,7 +209,9 @@ class EscrowMachine(RuleBasedStateMachine):
         if self.status[st_index] == M_APPROVED or amount <= 0 or (st_delta < 0 and self.advance_outstanding):
             return
         due = chain.time() + 30 * DAY
-        self.delayed(self.committee, self.escrow, "amendMilestone", self.escrow_id, st_index, amount, due, h("adendum"))
+        self.delayed(
+            self.committee, self.escrow, "amendMilestone", self.escrow_id, st_index, amount, due, h("adendum")
+        )
         self.amounts[st_index] = amount
 
     @rule()
@@ -226,7 +240,7 @@ class EscrowMachine(RuleBasedStateMachine):
         remaining = self.escrow.remaining(self.escrow_id)
         assert e["value"] == sum(self.amounts)
         assert e["authorized"] + e["penalties"] + remaining == e["value"]
-        unpaid = sum(a for a, s in zip(self.amounts, self.status) if s != M_APPROVED)
+        unpaid = sum(a for a, s in zip(self.amounts, self.status, strict=True) if s != M_APPROVED)
         assert remaining == unpaid + self.retention_held - self.advance_outstanding
         assert e["retentionHeld"] == self.retention_held
         assert e["advanceOutstanding"] == self.advance_outstanding
@@ -251,7 +265,11 @@ def test_escrow_ledger_properties(ekit, delayed, committee):
     # brownie 1.22's `state_machine` helper is compiled with mypyc and refuses generated subclasses
     # ("_BrownieStateMachine object expected"), so hypothesis's own runner drives the machine, with
     # the same snapshot-per-run isolation brownie would give.
-    EscrowMachine.ekit, EscrowMachine.delayed, EscrowMachine.committee = ekit, staticmethod(delayed), committee
+    EscrowMachine.ekit, EscrowMachine.delayed, EscrowMachine.committee = (
+        ekit,
+        staticmethod(delayed),
+        committee,
+    )
     EscrowMachine.escrow_id = ekit.signed()
     chain.snapshot()
     try:

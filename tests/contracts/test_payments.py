@@ -8,7 +8,16 @@ import brownie
 import pytest
 from brownie import accounts
 
-from tests.contracts.escrow_fixtures import P_ADVANCE, P_WELFARE, S_AUTHORIZED, S_CANCELLED, S_FAILED, S_SETTLED, h, hx
+from tests.contracts.escrow_fixtures import (
+    P_ADVANCE,
+    P_WELFARE,
+    S_AUTHORIZED,
+    S_CANCELLED,
+    S_FAILED,
+    S_SETTLED,
+    h,
+    hx,
+)
 from tests.contracts.revert_messages import custom_error
 
 AMOUNT = 600_000  # Rp600.000, a quarterly Sembako payment
@@ -24,7 +33,9 @@ def source(payments, delayed, committee):
 
 @pytest.fixture
 def authorized(payments, source):
-    tx = payments.authorize(P_WELFARE, h("beneficiary-hmac-1"), AMOUNT, h("periode 2025-Q1 #1"), {"from": source})
+    tx = payments.authorize(
+        P_WELFARE, h("beneficiary-hmac-1"), AMOUNT, h("periode 2025-Q1 #1"), {"from": source}
+    )
     return tx.return_value
 
 
@@ -50,7 +61,11 @@ def test_a_registered_source_authorises_with_a_deterministic_id(payments, source
     event = tx.events["PaymentAuthorized"]
     assert (hx(event["id"]), event["source"], hx(event["payeeKey"])) == (hx(payment_id), source, h("payee"))
     assert (event["purpose"], event["amount"], hx(event["sourceRef"]), event["attempt"]) == (
-        P_WELFARE, AMOUNT, h("ref-1"), 0)
+        P_WELFARE,
+        AMOUNT,
+        h("ref-1"),
+        0,
+    )
     instruction = payments.getInstruction(payment_id).dict()
     assert instruction["status"] == S_AUTHORIZED and instruction["amount"] == AMOUNT
     assert payments.totalsOf(source).dict()["authorized"] == AMOUNT
@@ -156,8 +171,9 @@ def test_a_cancelled_instruction_is_final(payments, failed, source, treasury):
         payments.reauthorize(failed, {"from": source})
 
 
-def test_a_pause_stops_authorisation_but_not_settlement(payments, authorized, source, guardian, treasury, delayed,
-                                                        committee):
+def test_a_pause_stops_authorisation_but_not_settlement(
+    payments, authorized, source, guardian, treasury, delayed, committee
+):
     second = payments.authorize(P_WELFARE, h("payee-2"), AMOUNT, h("ref-2"), {"from": source}).return_value
     payments.pause({"from": guardian})
 

@@ -17,8 +17,10 @@ from tests.contracts.tender_fixtures import (
 
 def run(kit, tender_id, offers):
     """Commit every (bidder, price, products) offer, reveal them all, evaluate; returns the tx."""
-    sealed = [kit.commit(account, supplier_id, tender_id, price, products)
-              for (account, supplier_id), price, products in offers]
+    sealed = [
+        kit.commit(account, supplier_id, tender_id, price, products)
+        for (account, supplier_id), price, products in offers
+    ]
     kit.to_reveal(tender_id)
     for bid in sealed:
         kit.reveal(tender_id, bid)

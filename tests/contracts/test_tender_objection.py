@@ -25,8 +25,10 @@ ANSWER = web3.keccak(text="jawaban sanggah")
 def proposed(kit, bidders):
     """A tender with three valid bids, evaluated: bidders[0] proposed (cheapest), then [1], then [2]."""
     tender_id = kit.announce()
-    sealed = [kit.commit(*bidder, tender_id, price)
-              for bidder, price in zip(bidders, (1_000_000_000, 1_100_000_000, 1_200_000_000))]
+    sealed = [
+        kit.commit(*bidder, tender_id, price)
+        for bidder, price in zip(bidders, (1_000_000_000, 1_100_000_000, 1_200_000_000), strict=False)
+    ]
     kit.to_reveal(tender_id)
     for bid in sealed:
         kit.reveal(tender_id, bid)
@@ -43,7 +45,11 @@ def test_without_objection_the_award_becomes_final_after_the_window(kit, tenders
     kit.to_award(tender_id)
     tx = tenders.finalizeAward(tender_id, {"from": bidders[1][0]})
     event = tx.events["TenderAwarded"]
-    assert (event["supplierId"], event["supplier"], event["value"]) == (bidders[0][1], bidders[0][0], 1_000_000_000)
+    assert (event["supplierId"], event["supplier"], event["value"]) == (
+        bidders[0][1],
+        bidders[0][0],
+        1_000_000_000,
+    )
     assert event["agencyId"] == 1001 and event["ocid"] == kit.tender(tender_id)["ocid"]
     assert kit.tender(tender_id)["status"] == T_AWARDED
 
@@ -57,10 +63,15 @@ def test_rejected_objection_lets_the_award_stand(kit, tenders, officer, bidders)
         tenders.finalizeAward(tender_id, {"from": officer})
     tx = tenders.resolveObjection(tender_id, 1, O_REJECTED, ANSWER, {"from": officer})
     assert tx.events["ObjectionResolved"]["outcome"] == O_REJECTED
-    assert tenders.finalizeAward(tender_id, {"from": officer}).events["TenderAwarded"]["supplierId"] == bidders[0][1]
+    assert (
+        tenders.finalizeAward(tender_id, {"from": officer}).events["TenderAwarded"]["supplierId"]
+        == bidders[0][1]
+    )
 
 
-def test_upheld_objection_disqualifies_the_winner_and_reevaluation_picks_the_next(kit, tenders, officer, bidders):
+def test_upheld_objection_disqualifies_the_winner_and_reevaluation_picks_the_next(
+    kit, tenders, officer, bidders
+):
     tender_id = proposed(kit, bidders)
     tenders.fileObjection(tender_id, EVIDENCE, {"from": bidders[1][0]})
     tx = tenders.resolveObjection(tender_id, 1, O_UPHELD_REEVALUATE, ANSWER, {"from": officer})
@@ -74,7 +85,10 @@ def test_upheld_objection_disqualifies_the_winner_and_reevaluation_picks_the_nex
     tenders.fileObjection(tender_id, EVIDENCE, {"from": bidders[0][0]})
     tenders.resolveObjection(tender_id, 2, O_REJECTED, ANSWER, {"from": officer})
     kit.to_award(tender_id)
-    assert tenders.finalizeAward(tender_id, {"from": officer}).events["TenderAwarded"]["supplierId"] == bidders[1][1]
+    assert (
+        tenders.finalizeAward(tender_id, {"from": officer}).events["TenderAwarded"]["supplierId"]
+        == bidders[1][1]
+    )
 
 
 def test_upheld_objection_can_fail_the_tender(kit, tenders, officer, bidders):

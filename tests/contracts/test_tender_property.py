@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from app.chain import bids as bidlib
 from tests.contracts.budget import examples
-from tests.contracts.tender_fixtures import DAY, PRODUCTS, T_AWARD_PROPOSED, T_AWARDED, T_FAILED, error, product_id
+from tests.contracts.tender_fixtures import (
+    DAY,
+    PRODUCTS,
+    T_AWARD_PROPOSED,
+    T_AWARDED,
+    T_FAILED,
+    error,
+    product_id,
+)
 
 HPS = 2_000_000_000
 PREFERENCE = 2500
@@ -73,7 +81,9 @@ class TenderMachine:
                 self.kit.reveal(self.tender_id, bid)
             return
         event = self.kit.reveal(self.tender_id, bid).events["BidRevealed"]
-        tkdn = min((PRODUCTS[label][0] for label in PRODUCTS if product_id(label) in bid.product_ids), default=0)
+        tkdn = min(
+            (PRODUCTS[label][0] for label in PRODUCTS if product_id(label) in bid.product_ids), default=0
+        )
         assert event["tkdnBps"] == tkdn
         assert event["hea"] == expected_hea(bid.price, tkdn)
         self.revealed[supplier_id] = (event["hea"], tkdn, bid.commit_seq)
@@ -95,7 +105,9 @@ class TenderMachine:
         if not self.revealed:
             assert "TenderFailed" in tx.events
             return
-        best = min(self.revealed, key=lambda s: (self.revealed[s][0], -self.revealed[s][1], self.revealed[s][2]))
+        best = min(
+            self.revealed, key=lambda s: (self.revealed[s][0], -self.revealed[s][1], self.revealed[s][2])
+        )
         assert tx.events["AwardProposed"]["supplierId"] == best
 
     def rule_finalize(self):
@@ -134,7 +146,11 @@ STEP = st.one_of(
 # brownie 1.22's `state_machine` is compiled with mypyc and refuses the generated subclass
 # ("_BrownieStateMachine object expected"), so hypothesis drives the same rules directly: each
 # example is a random list of steps run between a chain snapshot and its revert.
-@settings(max_examples=examples(30, deep=300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(30, deep=300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(steps=st.lists(STEP, min_size=4, max_size=16))
 def test_random_tender_sequences_keep_the_invariants(kit, tenders, bidders, products, officer, steps):
     chain.snapshot()

@@ -33,7 +33,10 @@ def test_domain_matches_the_python_helper(kit, tenders, signer_supplier):
     signer, _ = signer_supplier
     domain = tenders.eip712Domain()
     assert (domain[1], domain[2], domain[3], domain[4]) == (
-        bidlib.DOMAIN_NAME, bidlib.DOMAIN_VERSION, chain.id, tenders.address
+        bidlib.DOMAIN_NAME,
+        bidlib.DOMAIN_VERSION,
+        chain.id,
+        tenders.address,
     )
 
 
@@ -96,8 +99,12 @@ def test_wrong_signer_is_refused(kit, signer_supplier):
     commitment = bidlib.commitment(tender_id, supplier_id, PRICE, [], b"\x01" * 32)
     forged = kit.sign("commit", impostor, tender_id, commitment, nonce=0)
     claimed = bidlib.SignedBidMessage(
-        supplier=signer.address, tender_id=forged.tender_id, commitment=forged.commitment,
-        nonce=forged.nonce, deadline=forged.deadline, signature=forged.signature,
+        supplier=signer.address,
+        tender_id=forged.tender_id,
+        commitment=forged.commitment,
+        nonce=forged.nonce,
+        deadline=forged.deadline,
+        signature=forged.signature,
     )
     # The impostor signed a message naming itself; relayed as the supplier's, it recovers to neither.
     with brownie.reverts(revert_pattern=invalid_signer(signer)):

@@ -12,7 +12,12 @@ def test_certifier_records_a_certificate(tkdn, certifier):
     tx = tkdn.certifyProduct(product_id("X"), 4200, 800, until, web3.keccak(text="c"), {"from": certifier})
     assert tx.events["ProductCertified"]["tkdnBps"] == 4200
     cert = tkdn.certificateOf(product_id("X"))
-    assert (cert["tkdnBps"], cert["bmpBps"], cert["validUntil"], cert["certifier"]) == (4200, 800, until, certifier)
+    assert (cert["tkdnBps"], cert["bmpBps"], cert["validUntil"], cert["certifier"]) == (
+        4200,
+        800,
+        until,
+        certifier,
+    )
     assert tuple(tkdn.requireValidCertificate(product_id("X"))) == (4200, 5000)
 
 

@@ -136,8 +136,13 @@ def rows(sessions) -> list[tuple]:
     with sessions() as session:
         return list(
             session.execute(
-                select(ChainEvent.block_number, ChainEvent.log_index, ChainEvent.block_hash, ChainEvent.event,
-                       ChainEvent.args).order_by(ChainEvent.block_number, ChainEvent.log_index)
+                select(
+                    ChainEvent.block_number,
+                    ChainEvent.log_index,
+                    ChainEvent.block_hash,
+                    ChainEvent.event,
+                    ChainEvent.args,
+                ).order_by(ChainEvent.block_number, ChainEvent.log_index)
             )
         )
 

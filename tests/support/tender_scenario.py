@@ -79,22 +79,44 @@ class Scenario:
         return {i: self.supplier(i, label, umkm=(i == 18)) for i, label in pairs}
 
     # -- a tender ------------------------------------------------------------------------------
-    def tender(self, ocid: str, prices: dict[int, int], *, amend: bool = True, objection: bool = True,
-               finalize: bool = True, title: str = "Pengadaan panel surya IKN") -> TenderRun:
+    def tender(
+        self,
+        ocid: str,
+        prices: dict[int, int],
+        *,
+        amend: bool = True,
+        objection: bool = True,
+        finalize: bool = True,
+        title: str = "Pengadaan panel surya IKN",
+    ) -> TenderRun:
         """Runs a lowest-price tender with one sealed bid per dev index in `prices`."""
         ids = self.suppliers()
         start = self.now()
         params = (
-            ocid, title, Web3.keccak(text=f"dokumen pemilihan {ocid}"), 1001, HPS,
-            0, 0, 0, 0, False, False,  # goods, tender, lowest price, no preference, open to all
-            start + 7 * DAY, start + 9 * DAY, 3 * DAY, 1, 0,
+            ocid,
+            title,
+            Web3.keccak(text=f"dokumen pemilihan {ocid}"),
+            1001,
+            HPS,
+            0,
+            0,
+            0,
+            0,
+            False,
+            False,  # goods, tender, lowest price, no preference, open to all
+            start + 7 * DAY,
+            start + 9 * DAY,
+            3 * DAY,
+            1,
+            0,
         )
         self.send(self.tenders.functions.announceTender(params), OFFICER)
         tender_id = bidlib.tender_id(ocid)
         run = TenderRun(ocid, tender_id, [ids[i] for i in prices], {ids[i]: p for i, p in prices.items()})
         if amend:
-            self.send(self.tenders.functions.amendTender(tender_id, Web3.keccak(text=f"addendum 1 {ocid}")),
-                      OFFICER)
+            self.send(
+                self.tenders.functions.amendTender(tender_id, Web3.keccak(text=f"addendum 1 {ocid}")), OFFICER
+            )
         openings = {}
         for index, price in prices.items():
             salt = bidlib.new_salt()

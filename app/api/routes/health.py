@@ -44,8 +44,15 @@ def indexer_health(request: Request) -> IndexerHealth | None:
     if indexer is None:
         return None
     s = indexer.status
-    return IndexerHealth(running=s.running, headBlock=s.head, cursorBlock=s.cursor, lagBlocks=s.lag,
-                         eventsIndexed=s.events_total, reorgs=s.reorgs_total, lastError=s.last_error)
+    return IndexerHealth(
+        running=s.running,
+        headBlock=s.head,
+        cursorBlock=s.cursor,
+        lagBlocks=s.lag,
+        eventsIndexed=s.events_total,
+        reorgs=s.reorgs_total,
+        lastError=s.last_error,
+    )
 
 
 @router.get("/health", response_model=Health, summary="Chain reachability and deployed contracts")
