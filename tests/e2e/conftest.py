@@ -15,8 +15,9 @@ import pytest
 
 from app.auth import devissuer
 from app.chain.manifest import load_manifest, manifest_path
+from tests.gateway.conftest import chain_url, manifest_dir  # noqa: F401 (the same real chain and deployment)
 from tests.support.gateway_process import gateway_process
-from tests.support.localchain import ROOT, anvil, deploy_local, rpc
+from tests.support.localchain import ROOT, rpc
 from tests.support.pilot_scenario import Pilot, run_pilot
 from toolchain.dev_signers import write_signers
 
@@ -40,20 +41,6 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed in .venv-app")
-
-
-@pytest.fixture(scope="session")
-def chain_url():
-    with anvil() as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def manifest_dir(chain_url, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("deployments")
-    result = deploy_local(chain_url, folder)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return folder
 
 
 @pytest.fixture(scope="session")
