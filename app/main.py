@@ -8,7 +8,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.problems import install_problem_handlers
-from app.api.routes import health, metrics, ocds, payments, suppliers, tenders, tkdn
+from app.api.routes import (
+    escrows,
+    health,
+    instructions,
+    metrics,
+    ocds,
+    payments,
+    suppliers,
+    tenders,
+    tkdn,
+    welfare,
+)
 from app.auth.tokens import TokenVerifier
 from app.chain.client import ChainClient, connect
 from app.chain.errors import ErrorDecoder
@@ -28,6 +39,9 @@ ROUTERS = (
     tkdn.router,
     tenders.router,
     ocds.router,
+    escrows.router,
+    welfare.router,
+    instructions.router,
     payments.router,
     explorer.router,
     explorer.root,

@@ -1,0 +1,7 @@
+"""Placeholder router: endpoints land with issue #7."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/instructions", tags=["instructions"])
