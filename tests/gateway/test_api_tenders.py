@@ -250,3 +250,20 @@ def test_9_the_award_is_final_only_after_the_objection_window(scenario):
 
 def test_unknown_tender_is_404(client):
     assert client.get("/tenders/ocds-terang-none").status_code == 404
+
+
+def test_a_suppliers_client_reads_the_signing_domain_and_its_next_nonce(scenario):
+    supplier = scenario["suppliers"]["local"].address
+    answer = scenario["client"].get(f"/tenders/signing/{supplier}").json()
+    assert answer["domain"] == {
+        "name": "Terang Tenders",
+        "version": "1",
+        "chainId": 31337,
+        "verifyingContract": scenario["manifest"].address("Tenders"),
+    }
+    assert answer["nonce"] == 2  # its commitment and its opening were relayed: the next message is the third
+
+
+def test_a_malformed_supplier_address_for_signing_is_a_422_problem(client):
+    answer = client.get("/tenders/signing/0x1234")
+    assert answer.status_code == 422 and answer.json()["code"] == "invalid_request"

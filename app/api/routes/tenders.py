@@ -15,6 +15,7 @@ from app.api.deps import ChainDep, PrincipalDep, officer_of, require_roles
 from app.api.errors import ApiError
 from app.api.writes import Call, idempotent_write
 from app.auth.tokens import Principal
+from app.chain import bids
 from app.chain.bids import tender_id
 from app.chain.events import event_args, events
 
@@ -285,6 +286,25 @@ def finalize(request: Request, ocid: Ocid, principal: Officer, chain: ChainDep):
 def _deadlines(chain, ocid: str) -> dict:
     data = _tender(chain, ocid)
     return {"commitDeadline": data["commitDeadline"], "revealDeadline": data["revealDeadline"]}
+
+
+@router.get(
+    "/signing/{supplier}",
+    summary="What a supplier's client needs to sign a bid: the EIP-712 domain and its next nonce",
+)
+def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
+    tenders = chain.contract("Tenders")
+    address = Web3.to_checksum_address(supplier)
+    return {
+        "domain": {
+            "name": bids.DOMAIN_NAME,
+            "version": bids.DOMAIN_VERSION,
+            "chainId": chain.manifest.chain_id,
+            "verifyingContract": tenders.address,
+        },
+        "primaryTypes": [bids.COMMIT_TYPE, bids.REVEAL_TYPE],
+        "nonce": tenders.functions.nonces(address).call(),
+    }
 
 
 @router.get("/{ocid}", summary="A tender as recorded on the ledger")
