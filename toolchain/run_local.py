@@ -1,9 +1,12 @@
 """`make run`: a local chain on a free port, the suite deployed on it, the gateway on 127.0.0.1:8000.
 
-    python -m toolchain.run_local [--chain anvil|ganache] [--gateway-port 8000] [--check]
+    python -m toolchain.run_local [--chain anvil|ganache] [--gateway-port 8000]
+                                  [--no-pilot | --once] [--check]
 
-Ctrl-C stops everything cleanly. `--check` starts everything, verifies /health, prints the summary
-and stops (for scripts and tests). Mistakes end in one line on stderr with exit status 2.
+Once the gateway serves, the scripted pilot (toolchain/pilot) runs through its REST API and prints a
+summary; the system keeps serving until Ctrl-C. `--once` runs the pilot and stops (for scripts),
+`--no-pilot` skips it, `--check` starts everything, verifies /health, prints and stops.
+Mistakes end in one line on stderr with exit status 2.
 """
 
 from __future__ import annotations
@@ -101,24 +104,24 @@ class Stack:
         self.processes: list[tuple[str, subprocess.Popen]] = []
 
     def start(
-        self, name: str, cmd: list[str], env: dict | None = None, quiet: bool = False
+        self, name: str, cmd: list[str], env: dict | None = None, quiet: bool = False, log: Path | None = None
     ) -> subprocess.Popen:
+        """`quiet` discards the output; `log` appends it to that file instead of the terminal."""
+        output = subprocess.DEVNULL if quiet else None
+        if log is not None and not quiet:
+            output = log.open("ab")
         process = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL if quiet else None,
-            stderr=subprocess.DEVNULL if quiet else None,
+            cmd, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output
         )
         self.processes.append((name, process))
         return process
 
     def stop(self) -> None:
+        """Last started, first stopped, each waited for: the gateway finishes its work while the
+        chain it talks to is still up."""
         for _name, process in reversed(self.processes):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for _name, process in reversed(self.processes):
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -186,13 +189,22 @@ def run(args: argparse.Namespace) -> int:
             "TERANG_PAYMENTS_BRIDGE_ENABLED": "true",
             **local_gateway_state(rpc_url, Path(args.state_dir)),
         }
-        gateway = stack.start("gateway", [sys.executable, "-m", "app"], env=env, quiet=args.check)
+        gateway_log = Path(args.state_dir) / "gateway.log"
+        gateway = stack.start(
+            "gateway", [sys.executable, "-m", "app"], env=env, quiet=args.check, log=gateway_log
+        )
         base = f"http://127.0.0.1:{args.gateway_port}"
         health = wait_for(lambda: _get_json(base + "/health"), "the gateway", 60, gateway)
         print(f"[3/3] gateway is serving at {base} (API docs {base}/docs)", flush=True)
-        print(summary(health, base, rpc_url, Path(args.state_dir) / "dev-tokens.json"), flush=True)
+        print(
+            summary(health, base, rpc_url, Path(args.state_dir) / "dev-tokens.json", gateway_log), flush=True
+        )
         if args.check:
             return 0
+        if not args.no_pilot:
+            _pilot(base, rpc_url, Path(args.state_dir) / "dev-issuer")
+            if args.once:
+                return 0
         print("Press Ctrl-C to stop.", flush=True)
         while all(p.poll() is None for _n, p in stack.processes):
             time.sleep(0.5)
@@ -215,7 +227,7 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
 
     state_dir.mkdir(parents=True, exist_ok=True)
     database = state_dir / "gateway.db"
-    for leftover in state_dir.glob("gateway.db*"):
+    for leftover in [*state_dir.glob("gateway.db*"), *state_dir.glob("gateway.log")]:
         leftover.unlink()
     signers = write_signers(rpc_url, state_dir)
     issuer = state_dir / "dev-issuer"
@@ -238,6 +250,21 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
     }
 
 
+def _pilot(base: str, rpc_url: str, issuer_dir: Path) -> None:
+    from toolchain.pilot.api import PilotError
+    from toolchain.pilot.scenario import run_pilot
+
+    print(
+        "Running the pilot through the REST API (the local chain's clock is moved past deadlines):",
+        flush=True,
+    )
+    try:
+        report = run_pilot(base, rpc_url, issuer_dir)
+    except PilotError as exc:
+        raise RunError(f"pilot failed: {exc}") from None
+    print(report.summary(), flush=True)
+
+
 def _interrupt(_signum, _frame):
     raise KeyboardInterrupt
 
@@ -247,13 +274,14 @@ def _get_json(url: str):
         return json.loads(response.read())
 
 
-def summary(health: dict, base: str, rpc_url: str, tokens: Path) -> str:
+def summary(health: dict, base: str, rpc_url: str, tokens: Path, gateway_log: Path) -> str:
     lines = [
         "",
         "Terang is running:",
         f"  chain      {rpc_url}  chain id {health['chainId']}  block {health['blockNumber']}",
         f"  gateway    {base}  (health {base}/health, OpenAPI {base}/docs)",
         f"  tokens     {tokens} (development bearer tokens per role)",
+        f"  log        {gateway_log} (the gateway's requests and errors)",
         "  contracts:",
     ]
     lines += [f"    {name:<18} {info['address']}" for name, info in health["contracts"].items()]
@@ -271,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
         help="gateway database, development keystores and tokens (recreated each run)",
     )
     parser.add_argument("--check", action="store_true", help="start, verify /health, print, stop")
+    pilot = parser.add_mutually_exclusive_group()
+    pilot.add_argument("--no-pilot", action="store_true", help="serve without running the pilot")
+    pilot.add_argument("--once", action="store_true", help="run the pilot, print its summary, stop")
     args = parser.parse_args(argv)
     try:
         return run(args)

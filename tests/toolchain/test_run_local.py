@@ -52,6 +52,7 @@ def test_ctrl_c_stops_chain_and_gateway(tmp_path):
             sys.executable,
             "-m",
             "toolchain.run_local",
+            "--no-pilot",
             "--gateway-port",
             str(port),
             "--manifest-dir",
