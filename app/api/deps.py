@@ -70,6 +70,7 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
         return principal
 
     check.__name__ = f"require_{'_or_'.join(r.lower() for r in sorted(allowed))}"
+    check.roles = allowed  # read by the endpoint matrix test (tests/gateway/test_api_matrix.py)
     return check
 
 
