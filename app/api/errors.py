@@ -39,6 +39,36 @@ TITLES: dict[str, dict[str, str]] = {
     "chain_refused": {"en": "The ledger refused the transaction.", "id": "Buku besar menolak transaksi."},
     "chain_unavailable": {"en": "The ledger cannot be reached.", "id": "Buku besar tidak dapat dijangkau."},
     "transaction_failed": {"en": "The transaction failed.", "id": "Transaksi gagal."},
+    # Escrows (contracts and milestones, app/api/routes/escrows.py): the supplier's signed
+    # dispute transaction, and the gateway's own checks that answer with the contract's error name.
+    "invalid_signed_transaction": {
+        "en": "This is not a signed transaction calling the escrow.",
+        "id": "Ini bukan transaksi bertanda tangan yang memanggil kontrak termin.",
+    },
+    "signed_transaction_mismatch": {
+        "en": "The signed transaction is for another act, contract, escrow, milestone or chain.",
+        "id": "Transaksi bertanda tangan ini untuk tindakan, kontrak, termin atau jaringan lain.",
+    },
+    "signed_transaction_refused": {
+        "en": "The node refused the signed transaction (e.g. nonce or funds).",
+        "id": "Node menolak transaksi bertanda tangan (mis. nonce atau saldo).",
+    },
+    "EscrowNotSupplier": {
+        "en": "Only the winning supplier's current key may sign this.",
+        "id": "Hanya kunci penyedia pemenang yang berlaku yang boleh menandatangani ini.",
+    },
+    "EscrowNotVerifier": {
+        "en": "Your key is not one of this contract's verifiers.",
+        "id": "Kunci Anda bukan salah satu pemeriksa kontrak ini.",
+    },
+    "EscrowNoOpenDispute": {
+        "en": "This milestone has no open dispute.",
+        "id": "Termin ini tidak memiliki sengketa yang terbuka.",
+    },
+    "EscrowWrongStatus": {
+        "en": "The contract's status does not allow this.",
+        "id": "Status kontrak tidak memungkinkan tindakan ini.",
+    },
 }
 
 

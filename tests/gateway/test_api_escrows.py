@@ -1,0 +1,632 @@
+"""A contract (kontrak termin) through the REST API, on the live local chain: the PPK creates the
+escrow of an awarded tender, the winning supplier countersigns the terms hash it recomputed (EIP-712,
+relayed), two of three verifiers attest the first milestone with the BAST's hash and the PPK approves:
+the net payment instruction is authorised in Payments. The second milestone is attested, rejected,
+disputed by the supplier (its own signed transaction) and overturned by the committee after the hub's
+delay, which pays it and completes the contract; a failed payment is retried and the retention released
+after the maintenance period. A second contract is terminated by the committee.
+
+Each verifier signs with a key of its own: the gateway here knows `role:VERIFIER` (dev:8, used for any
+verifier without a personal key) and `verifier:pphp-budi` (dev:9). Every endpoint also refuses the
+wrong role (403), no token (401), another agency (403), malformed or unknown ids (4xx problems)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+from eth_account import Account
+from fastapi.testclient import TestClient
+from web3 import Web3
+
+from app.chain import escrow as escrowlib
+from app.chain.bids import tender_id
+from app.chain.manifest import load_manifest
+from app.main import create_app
+from tests.support.localchain import rpc
+from tests.support.tender_scenario import DAY, Scenario
+from toolchain.dev_signers import development_keys
+
+RUN = uuid.uuid4().hex[:8]
+OCID, OCID2 = f"ocds-terang-1001-escrow-{RUN}-1", f"ocds-terang-1001-escrow-{RUN}-2"
+WINNER = 17  # dev index of the lowest bidder (tender_scenario registers dev:16-18 as suppliers)
+PPHP_ANI, PPHP_BUDI, PPHP_CITRA = 8, 9, 10  # verifiers: ani signs with role:VERIFIER, budi his own key
+TREASURY, OTHER_SUPPLIER = 11, 18
+PROBLEM = "application/problem+json"
+
+
+def key() -> dict:
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+def h(text: str) -> str:
+    return Web3.to_hex(Web3.keccak(text=text))
+
+
+def problem(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM), response.headers
+    body = response.json()
+    if code is not None:
+        assert body["code"] == code, body
+    return body
+
+
+def _signers_with_budi(signers_file: Path, dev_key: bytes, folder: Path) -> Path:
+    """The session's signers plus a personal keystore for verifier `pphp-budi`."""
+    base = signers_file.parent
+    data = yaml.safe_load(signers_file.read_text())
+    password_file = base / data["password_file"]
+    entries = {name: str(base / file) for name, file in data["signers"].items()}
+    keystore = folder / "verifier-pphp-budi.json"
+    keystore.write_text(json.dumps(Account.encrypt(dev_key, password_file.read_text(), iterations=2**12)))
+    entries["verifier:pphp-budi"] = str(keystore)
+    path = folder / "signers.yaml"
+    path.write_text(yaml.safe_dump({"password_file": str(password_file), "signers": entries}))
+    return path
+
+
+@pytest.fixture(scope="module")
+def story(settings, signers_file, token, chain_url, manifest_dir, tmp_path_factory):
+    """State shared by the steps, in order: two tenders on the chain (the first awarded, the second
+    awaiting its final award) and a gateway whose signers include verifier pphp-budi."""
+    manifest = load_manifest(manifest_dir / "31337.json")
+    scenario = Scenario(chain_url, manifest)
+    first = scenario.tender(OCID, {16: 1_850_000_000, WINNER: 1_790_000_000})
+    second = scenario.tender(OCID2, {WINNER: 1_500_000_000}, amend=False, objection=False, finalize=False)
+    keys = development_keys(chain_url)
+    folder = tmp_path_factory.mktemp("escrow-signers")
+    own = settings.model_copy(
+        update={
+            "signers_file": _signers_with_budi(signers_file, keys[PPHP_BUDI], folder),
+            "indexer_enabled": False,
+        }
+    )
+    with TestClient(create_app(own)) as client:
+        yield {
+            "client": client,
+            "token": token,
+            "chain_url": chain_url,
+            "scenario": scenario,
+            "first": first,
+            "second": second,
+            "keys": keys,
+            "escrow": scenario.contract("MilestoneEscrow"),
+            "payments": scenario.contract("Payments"),
+            "officer": token("AGENCY_OFFICER", agency=1001, sub="ppk-ikn"),
+            "other_officer": token("AGENCY_OFFICER", agency=1002, sub="ppk-pu"),
+            "ani": token("VERIFIER", sub="pphp-ani"),
+            "budi": token("VERIFIER", sub="pphp-budi"),
+            "committee": token("COMMITTEE", sub="komite"),
+            "supplier": token(supplier=first.winner, sub="pt-energi-kalimantan"),
+        }
+
+
+def travel(story, seconds: int) -> None:
+    rpc(story["chain_url"], "evm_increaseTime", [seconds])
+    rpc(story["chain_url"], "evm_mine")
+
+
+def creation(story, run, milestones=None, **terms) -> dict:
+    """A creation body for `run`: 10% advance, 5% retention, 2-of-3 verifiers, 60/40 milestones."""
+    now, value = story["scenario"].now(), run.prices[run.winner]
+    accounts = story["scenario"].accounts
+    return {
+        "ocid": run.ocid,
+        "terms": {
+            "advanceAmount": value // 10,
+            "advanceGuaranteeRef": h("jaminan uang muka"),
+            "performanceBondRef": h("jaminan pelaksanaan"),
+            "retentionBps": 500,
+            "penaltyPpmPerDay": 1000,
+            "penaltyCapBps": 500,
+            "maintenancePeriod": 7 * DAY,
+            "quorum": 2,
+            "verifiers": [accounts[i] for i in (PPHP_ANI, PPHP_BUDI, PPHP_CITRA)],
+            **terms,
+        },
+        "milestones": milestones
+        or [
+            {"shareBps": 6000, "dueDate": now + 30 * DAY, "deliverableHash": h("spesifikasi termin 1")},
+            {
+                "amount": value - value * 6000 // 10_000,
+                "dueDate": now + 60 * DAY,
+                "deliverableHash": h("termin 2"),
+            },
+        ],
+    }
+
+
+def escrow_id(run) -> str:
+    return Web3.to_hex(tender_id(run.ocid))
+
+
+def post(story, path: str, who: str | None, body=None, headers=None):
+    auth = story[who] if who else {}
+    return story["client"].post(path, json=body, headers={**auth, **key(), **(headers or {})})
+
+
+# ------------------------------------------------------------------------------------ creation
+
+
+def test_01_only_the_ppk_of_the_tenders_agency_may_create_the_contract(story):
+    body = creation(story, story["first"])
+    problem(story["client"].post("/escrows", json=body, headers=key()), 401, "unauthenticated")
+    problem(post(story, "/escrows", "ani", body), 403, "forbidden_role")
+    problem(post(story, "/escrows", "supplier", body), 403, "forbidden_role")
+    problem(post(story, "/escrows", "other_officer", body), 403, "wrong_agency")
+
+
+def test_02_malformed_terms_are_refused_before_the_chain(story):
+    good = creation(story, story["first"])
+    both_ids = {**good, "tenderId": escrow_id(story["first"])}
+    neither = {k: v for k, v in good.items() if k != "ocid"}
+    both_amounts = {**good, "milestones": [{**good["milestones"][0], "amount": 5}, good["milestones"][1]]}
+    big_quorum = {**good, "terms": {**good["terms"], "quorum": 4}}
+    bad_verifier = {**good, "terms": {**good["terms"], "verifiers": ["0x" + "00" * 20]}}
+    bad_hash = {**good, "terms": {**good["terms"], "performanceBondRef": "0x1234"}}
+    too_many = {**good, "milestones": good["milestones"] * 33}
+    for body in (both_ids, neither, both_amounts, big_quorum, bad_verifier, bad_hash, too_many, {}, []):
+        problem(post(story, "/escrows", "officer", body), 422, "invalid_request")
+    problem(
+        post(story, "/escrows", "officer", {**good, "ocid": "ocds-terang-1001-tidak-ada"}), 404, "not_found"
+    )
+    missing_key = story["client"].post("/escrows", json=good, headers=story["officer"])
+    problem(missing_key, 400, "idempotency_key_required")
+
+
+def test_03_terms_the_contract_refuses_come_back_with_its_error(story):
+    good = creation(story, story["first"])
+    short = [{**good["milestones"][0]}, {**good["milestones"][1], "amount": 1}]
+    body = problem(
+        post(story, "/escrows", "officer", {**good, "milestones": short}), 409, "EscrowMilestonesDoNotSum"
+    )
+    assert body["chainError"]["params"]["value"] == story["first"].prices[story["first"].winner]
+    supplier_as_verifier = [story["scenario"].accounts[WINNER], story["scenario"].accounts[PPHP_BUDI]]
+    body = creation(story, story["first"], verifiers=supplier_as_verifier)
+    problem(post(story, "/escrows", "officer", body), 422, "EscrowInvalidVerifier")
+    no_guarantee = creation(story, story["first"], advanceGuaranteeRef="0x" + "00" * 32)
+    problem(post(story, "/escrows", "officer", no_guarantee), 409, "EscrowGuaranteeMissing")
+    not_awarded = creation(story, story["second"])
+    problem(post(story, "/escrows", "officer", not_awarded), 409, "EscrowTenderNotAwarded")
+
+
+def test_04_the_ppk_creates_the_contract_and_the_supplier_can_recompute_its_terms_hash(story):
+    run, body = story["first"], creation(story, story["first"])
+    headers = {**story["officer"], **key()}
+    created = story["client"].post("/escrows", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    result, value = created.json(), run.prices[run.winner]
+    assert (result["escrowId"], result["value"], result["supplierId"]) == (escrow_id(run), value, run.winner)
+    assert (result["agencyId"], result["milestoneCount"], result["status"]) == (
+        1001,
+        2,
+        "awaiting_countersign",
+    )
+    t = body["terms"]
+    terms = [t[k] for k in ("advanceAmount", "advanceGuaranteeRef", "performanceBondRef", "retentionBps")]
+    terms += [t[k] for k in ("penaltyPpmPerDay", "penaltyCapBps", "maintenancePeriod", "quorum", "verifiers")]
+    rows = [
+        (m.get("amount", 0), m.get("shareBps", 0), m["dueDate"], m["deliverableHash"])
+        for m in body["milestones"]
+    ]
+    expected = escrowlib.terms_hash(run.tender_id, run.winner, value, terms, rows)
+    assert result["termsHash"] == Web3.to_hex(expected)
+    replay = story["client"].post("/escrows", json=body, headers=headers)
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.json() == created.json()
+    problem(post(story, "/escrows", "officer", body), 409, "EscrowAlreadyExists")
+    story["created"], story["value"] = result, value
+
+
+def test_05_the_contract_reads_publicly_with_its_milestones_before_the_countersignature(story):
+    read = story["client"].get(f"/escrows/{escrow_id(story['first'])}")
+    assert read.status_code == 200, read.text
+    escrow, value = read.json(), story["value"]
+    assert (escrow["status"], escrow["value"], escrow["authorized"], escrow["remaining"]) == (
+        "awaiting_countersign",
+        value,
+        0,
+        value,
+    )
+    assert escrow["supplierAccount"] == story["scenario"].accounts[WINNER] and escrow["countersignNonce"] == 0
+    assert escrow["quorum"] == 2 and len(escrow["verifiers"]) == 3 and escrow["advancePayment"] is None
+    first, second = escrow["milestones"]
+    assert first["amount"] == value * 6000 // 10_000 and first["amount"] + second["amount"] == value
+    assert (first["status"], first["attestations"], first["payment"]) == ("pending", 0, None)
+
+
+# ------------------------------------------------------------------------------------ countersignature
+
+
+def countersign_body(
+    story, run, signer_key: bytes, *, deadline: int | None = None, nonce: int | None = None
+) -> dict:
+    escrow, account = story["escrow"], Account.from_key(signer_key).address
+    signed = escrowlib.sign_countersign(
+        signer_key,
+        chain_id=31337,
+        verifying_contract=escrow.address,
+        escrow_id=escrow_id(run),
+        terms_hash=story["client"].get(f"/escrows/{escrow_id(run)}").json()["termsHash"],
+        nonce=escrow.functions.nonces(account).call() if nonce is None else nonce,
+        deadline=story["scenario"].now() + 3600 if deadline is None else deadline,
+    )
+    return {
+        "supplier": signed.supplier,
+        "nonce": signed.nonce,
+        "deadline": signed.deadline,
+        "signature": Web3.to_hex(signed.signature),
+    }
+
+
+def test_06_a_countersignature_from_another_key_or_out_of_date_is_refused(story):
+    run, keys = story["first"], story["keys"]
+    path = f"/escrows/{escrow_id(run)}/countersignature"
+    winner = countersign_body(story, run, keys[WINNER])
+    problem(story["client"].post(path, json=winner, headers=key()), 401, "unauthenticated")
+    problem(
+        post(story, path, "supplier", countersign_body(story, run, keys[OTHER_SUPPLIER])),
+        403,
+        "EscrowNotSupplier",
+    )
+    forged = {**countersign_body(story, run, keys[OTHER_SUPPLIER]), "supplier": winner["supplier"]}
+    problem(post(story, path, "supplier", forged), 422, "EscrowInvalidSigner")
+    expired = countersign_body(story, run, keys[WINNER], deadline=story["scenario"].now() - 1)
+    problem(post(story, path, "supplier", expired), 409, "EscrowSignatureExpired")
+    problem(post(story, path, "supplier", {**winner, "signature": "0x12"}), 422, "invalid_request")
+    problem(
+        post(story, f"/escrows/{'0x' + 'ab' * 32}/countersignature", "supplier", winner), 404, "not_found"
+    )
+    problem(post(story, "/escrows/0xabc/countersignature", "supplier", winner), 422, "invalid_request")
+
+
+def test_07_the_gateway_relays_the_suppliers_countersignature_and_the_advance_is_authorised(story):
+    run = story["first"]
+    body = countersign_body(story, run, story["keys"][WINNER])
+    relayed = post(story, f"/escrows/{escrow_id(run)}/countersignature", "supplier", body)
+    assert relayed.status_code == 201, relayed.text
+    result = relayed.json()
+    assert (result["status"], result["signer"], result["supplierId"]) == (
+        "active",
+        body["supplier"],
+        run.winner,
+    )
+    advance = escrowlib.payment_id(story["escrow"].address, escrow_id(run), escrowlib.ADVANCE)
+    assert result["advancePaymentId"] == Web3.to_hex(advance)
+    assert story["payments"].functions.statusOf(advance).call() == 1  # Authorized
+    escrow = story["client"].get(f"/escrows/{escrow_id(run)}").json()
+    assert escrow["status"] == "active" and escrow["countersignNonce"] is None
+    assert escrow["advancePayment"]["status"] == "authorized"
+    assert escrow["advancePayment"]["amount"] == escrow["authorized"] == story["value"] // 10
+
+
+# ------------------------------------------------------------------------------------ attestations
+
+
+def test_08_only_listed_verifiers_attest_and_unknown_milestones_are_404(story):
+    base = f"/escrows/{escrow_id(story['first'])}/milestones"
+    bast = {"evidenceHash": Web3.to_hex(Web3.keccak(f"BAST termin 1 {OCID}".encode()))}
+    problem(story["client"].post(f"{base}/0/attestations", json=bast, headers=key()), 401, "unauthenticated")
+    problem(post(story, f"{base}/0/attestations", "officer", bast), 403, "forbidden_role")
+    problem(post(story, f"{base}/2/attestations", "ani", bast), 404, "not_found")
+    problem(post(story, f"{base}/64/attestations", "ani", bast), 422, "invalid_request")
+    problem(post(story, f"{base}/-1/attestations", "ani", bast), 422, "invalid_request")
+    problem(post(story, f"{base}/0/attestations", "ani", {"evidenceHash": "BAST"}), 422, "invalid_request")
+    problem(
+        post(story, f"/escrows/{'0x' + 'cd' * 32}/milestones/0/attestations", "ani", bast), 404, "not_found"
+    )
+
+
+def test_09_two_of_three_verifiers_attest_the_first_milestone_each_with_their_own_key(story):
+    path = f"/escrows/{escrow_id(story['first'])}/milestones/0/attestations"
+    bast = {"evidenceHash": Web3.to_hex(Web3.keccak(f"BAST termin 1 {OCID}".encode()))}
+    accounts = story["scenario"].accounts
+    first = post(story, path, "ani", bast)
+    assert first.status_code == 201, first.text
+    assert (first.json()["verifier"], first.json()["attestations"], first.json()["status"]) == (
+        accounts[PPHP_ANI],
+        1,
+        "pending",
+    )
+    problem(post(story, path, "ani", bast), 409, "EscrowAlreadyAttested")
+    second = post(story, path, "budi", bast)
+    assert second.status_code == 201, second.text
+    assert (second.json()["verifier"], second.json()["attestations"], second.json()["status"]) == (
+        accounts[PPHP_BUDI],
+        2,
+        "attested",
+    )
+    milestone = story["client"].get(f"/escrows/{escrow_id(story['first'])}/milestones/0").json()
+    assert milestone["status"] == "attested" and milestone["attestedBy"] == [
+        accounts[PPHP_ANI],
+        accounts[PPHP_BUDI],
+    ]
+    assert milestone["deliveredAt"] is not None
+
+
+# ------------------------------------------------------------------------------------ approval
+
+
+def test_10_approval_is_the_ppks_of_the_escrows_agency_and_needs_the_quorum(story):
+    base = f"/escrows/{escrow_id(story['first'])}/milestones"
+    problem(story["client"].post(f"{base}/0/approval", headers=key()), 401, "unauthenticated")
+    problem(post(story, f"{base}/0/approval", "budi"), 403, "forbidden_role")
+    problem(post(story, f"{base}/0/approval", "other_officer"), 403, "wrong_agency")
+    problem(post(story, f"{base}/1/approval", "officer"), 409, "EscrowNotEnoughAttestations")
+    problem(post(story, f"{base}/9/approval", "officer"), 404, "not_found")
+    problem(post(story, f"/escrows/{'0x' + 'ef' * 32}/milestones/0/approval", "officer"), 404, "not_found")
+
+
+def test_11_the_ppk_approves_and_the_net_payment_instruction_is_authorised(story):
+    run = story["first"]
+    approved = post(story, f"/escrows/{escrow_id(run)}/milestones/0/approval", "officer")
+    assert approved.status_code == 200, approved.text
+    result, value = approved.json(), story["value"]
+    gross = value * 6000 // 10_000
+    assert (result["gross"], result["retention"], result["penalty"]) == (gross, gross * 500 // 10_000, 0)
+    assert result["advanceRepaid"] == gross * (value // 10) // value
+    assert result["net"] == gross - result["retention"] - result["advanceRepaid"]
+    payment = escrowlib.payment_id(story["escrow"].address, escrow_id(run), escrowlib.MILESTONE, 0)
+    assert result["paymentId"] == Web3.to_hex(payment) and result["escrowCompleted"] is False
+    assert story["payments"].functions.statusOf(payment).call() == 1  # Authorized
+    milestone = story["client"].get(f"/escrows/{escrow_id(run)}/milestones/0").json()
+    assert milestone["status"] == "approved"
+    assert milestone["payment"] == {
+        "paymentId": Web3.to_hex(payment),
+        "status": "authorized",
+        "attempt": 0,
+        "amount": result["net"],
+        "payeeKey": Web3.to_hex(escrowlib.payee_key(run.winner)),
+    }
+    problem(
+        post(story, f"/escrows/{escrow_id(run)}/milestones/0/approval", "officer"),
+        409,
+        "EscrowWrongMilestoneStatus",
+    )
+    story["net0"] = result["net"]
+
+
+# ------------------------------------------------------------------------------------ rejection, dispute
+
+
+def test_12_the_second_milestone_is_attested_then_rejected_by_the_ppk_with_a_reason(story):
+    base = f"/escrows/{escrow_id(story['first'])}/milestones/1"
+    reason = {"reasonHash": h("BA pemeriksaan: panel tidak sesuai spesifikasi")}
+    problem(post(story, f"{base}/rejection", "officer", reason), 409, "EscrowWrongMilestoneStatus")
+    bast = {"evidenceHash": Web3.to_hex(Web3.keccak(f"BAST termin 2 {OCID}".encode()))}
+    for who in ("budi", "ani"):
+        assert post(story, f"{base}/attestations", who, bast).status_code == 201
+    problem(story["client"].post(f"{base}/rejection", json=reason, headers=key()), 401, "unauthenticated")
+    problem(post(story, f"{base}/rejection", "ani", reason), 403, "forbidden_role")
+    problem(post(story, f"{base}/rejection", "other_officer", reason), 403, "wrong_agency")
+    problem(
+        post(story, f"{base}/rejection", "officer", {"reasonHash": "tidak sesuai"}), 422, "invalid_request"
+    )
+    rejected = post(story, f"{base}/rejection", "officer", reason)
+    assert rejected.status_code == 200, rejected.text
+    assert rejected.json()["status"] == "rejected"
+    assert story["client"].get(base).json()["status"] == "rejected"
+
+
+def signed_dispute(
+    story, signer: int, index: int = 1, legacy: bool = False, escrow: str | None = None
+) -> str:
+    """The supplier's own openDispute transaction, signed with its key (it pays its gas)."""
+    w3, contract = story["scenario"].w3, story["escrow"]
+    account = story["scenario"].accounts[signer]
+    data = contract.encode_abi(
+        "openDispute", [escrow or escrow_id(story["first"]), index, h("bukti sanggahan")]
+    )
+    tx = {
+        "to": contract.address,
+        "data": data,
+        "gas": 300_000,
+        "nonce": w3.eth.get_transaction_count(account),
+    }
+    if legacy:
+        tx.update(gasPrice=w3.eth.gas_price * 2, chainId=31337)
+    else:
+        base_fee = w3.eth.get_block("latest")["baseFeePerGas"]
+        tx.update(maxFeePerGas=2 * base_fee + 10**9, maxPriorityFeePerGas=10**9, chainId=31337, type=2)
+    signed = Account.sign_transaction(tx, story["keys"][signer])
+    return Web3.to_hex(signed.raw_transaction)
+
+
+def test_13_a_dispute_must_be_the_winning_suppliers_own_transaction_for_this_milestone(story):
+    path = f"/escrows/{escrow_id(story['first'])}/milestones/1/dispute"
+    body = {"signedTransaction": signed_dispute(story, WINNER)}
+    problem(story["client"].post(path, json=body), 401, "unauthenticated")
+    problem(
+        post(story, path, "supplier", {"signedTransaction": signed_dispute(story, OTHER_SUPPLIER)}),
+        403,
+        "EscrowNotSupplier",
+    )
+    wrong_index = {"signedTransaction": signed_dispute(story, WINNER, index=0, legacy=True)}
+    problem(post(story, path, "supplier", wrong_index), 422, "signed_transaction_mismatch")
+    other_escrow = {"signedTransaction": signed_dispute(story, WINNER, escrow=escrow_id(story["second"]))}
+    problem(post(story, path, "supplier", other_escrow), 422, "signed_transaction_mismatch")
+    problem(
+        post(story, path, "supplier", {"signedTransaction": "0x02abcdef"}), 422, "invalid_signed_transaction"
+    )
+    problem(post(story, path, "supplier", {"signedTransaction": "kertas"}), 422, "invalid_request")
+    approved = f"/escrows/{escrow_id(story['first'])}/milestones/0/dispute"  # approved without a penalty
+    nothing = {"signedTransaction": signed_dispute(story, WINNER, index=0)}
+    problem(post(story, approved, "supplier", nothing), 409, "EscrowNothingToDispute")
+
+
+def test_14_the_gateway_broadcasts_the_suppliers_signed_dispute_once(story):
+    path = f"/escrows/{escrow_id(story['first'])}/milestones/1/dispute"
+    body = {"signedTransaction": signed_dispute(story, WINNER, legacy=True)}  # a pre-EIP-1559 client
+    opened = post(story, path, "supplier", body)
+    assert opened.status_code == 201, opened.text
+    assert (opened.json()["kind"], opened.json()["evidenceHash"]) == ("rejection", h("bukti sanggahan"))
+    again = post(story, path, "supplier", body)
+    assert again.status_code == 201 and again.json()["transactionHash"] == opened.json()["transactionHash"]
+    assert (
+        story["client"].get(f"/escrows/{escrow_id(story['first'])}/milestones/1").json()["status"]
+        == "disputed"
+    )
+
+
+def test_15_the_committee_overturns_the_rejection_after_the_hubs_delay_which_pays_and_completes(story):
+    base = f"/escrows/{escrow_id(story['first'])}/milestones/1/dispute-resolution"
+    decision = {"overturn": True, "decisionHash": h("putusan komite: panel sesuai")}
+    problem(story["client"].post(base, json=decision, headers=key()), 401, "unauthenticated")
+    problem(post(story, base, "officer", decision), 403, "forbidden_role")
+    problem(post(story, base, "committee", {"overturn": "mungkin"}), 422, "invalid_request")
+    problem(
+        post(
+            story,
+            f"/escrows/{escrow_id(story['first'])}/milestones/0/dispute-resolution",
+            "committee",
+            decision,
+        ),
+        409,
+        "EscrowNoOpenDispute",
+    )
+    scheduled = post(story, base, "committee", decision)
+    assert scheduled.status_code == 202, scheduled.text
+    assert (
+        scheduled.json()["state"] == "scheduled"
+        and scheduled.json()["executableAt"] > story["scenario"].now()
+    )
+    problem(post(story, f"{base}/execution", "committee", decision), 409, "AccessManagerNotReady")
+    travel(story, 61)
+    executed = post(story, f"{base}/execution", "committee", decision)
+    assert executed.status_code == 200, executed.text
+    result = executed.json()
+    payment = escrowlib.payment_id(story["escrow"].address, escrow_id(story["first"]), escrowlib.MILESTONE, 1)
+    assert (result["kind"], result["overturned"], result["escrowCompleted"]) == ("rejection", True, True)
+    assert result["paymentId"] == Web3.to_hex(payment)
+    assert story["payments"].functions.statusOf(payment).call() == 1
+    escrow = story["client"].get(f"/escrows/{escrow_id(story['first'])}").json()
+    assert escrow["status"] == "completed" and escrow["advanceOutstanding"] == 0
+    assert [m["status"] for m in escrow["milestones"]] == ["approved", "approved"]
+    assert escrow["retentionHeld"] == sum(m["amount"] * 500 // 10_000 for m in escrow["milestones"])
+
+
+# ------------------------------------------------------------------------------------ payments
+
+
+def test_16_the_ppk_retries_a_payment_the_bank_failed(story):
+    run, payments = story["first"], story["payments"]
+    path = f"/escrows/{escrow_id(run)}/payment-retries"
+    payment = escrowlib.payment_id(story["escrow"].address, escrow_id(run), escrowlib.MILESTONE, 0)
+    story["scenario"].send(payments.functions.fail(payment, h("BANK_REJECTED")), TREASURY)
+    retry = {"kind": "milestone", "index": 0}
+    problem(story["client"].post(path, json=retry, headers=key()), 401, "unauthenticated")
+    problem(post(story, path, "committee", retry), 403, "forbidden_role")
+    problem(post(story, path, "other_officer", retry), 403, "wrong_agency")
+    problem(post(story, path, "officer", {"kind": "bonus", "index": 0}), 422, "invalid_request")
+    problem(post(story, path, "officer", {"kind": "advance"}), 409, "PaymentWrongStatus")  # not failed
+    problem(
+        post(story, path, "officer", {"kind": "penalty_refund", "index": 1}), 404, "PaymentUnknownInstruction"
+    )
+    retried = post(story, path, "officer", retry)
+    assert retried.status_code == 200, retried.text
+    assert (retried.json()["status"], retried.json()["attempt"], retried.json()["amount"]) == (
+        "authorized",
+        1,
+        story["net0"],
+    )
+    assert payments.functions.statusOf(payment).call() == 1
+
+
+def test_17_the_retention_is_released_only_after_the_maintenance_period(story):
+    path = f"/escrows/{escrow_id(story['first'])}/retention-release"
+    problem(story["client"].post(path, headers=key()), 401, "unauthenticated")
+    problem(post(story, path, "budi"), 403, "forbidden_role")
+    problem(post(story, path, "other_officer"), 403, "wrong_agency")
+    problem(post(story, path, "officer"), 409, "EscrowMaintenanceNotOver")
+    held = story["client"].get(f"/escrows/{escrow_id(story['first'])}").json()["retentionHeld"]
+    travel(story, 7 * DAY)
+    released = post(story, path, "officer")
+    assert released.status_code == 200, released.text
+    assert released.json()["amount"] == held
+    escrow = story["client"].get(f"/escrows/{escrow_id(story['first'])}").json()
+    assert escrow["retentionReleased"] and escrow["retentionPayment"]["status"] == "authorized"
+    assert escrow["remaining"] == 0 and escrow["authorized"] == escrow["value"]  # everything authorised
+    problem(post(story, path, "officer"), 409, "EscrowRetentionAlreadyReleased")
+
+
+# ------------------------------------------------------------------------------------ termination
+
+
+def test_18_after_its_final_award_the_second_tender_gets_a_contract_with_other_verifiers(story):
+    run, scenario = story["second"], story["scenario"]
+    deadline = scenario.tenders.functions.getTender(run.tender_id).call()[23]  # objectionDeadline
+    scenario.sleep_until(deadline + 1)
+    scenario.send(scenario.tenders.functions.finalizeAward(run.tender_id), 19)
+    verifiers = [scenario.accounts[i] for i in (PPHP_BUDI, PPHP_CITRA)]
+    body = {
+        **creation(story, run, verifiers=verifiers, quorum=1, advanceAmount=0),
+        "ocid": None,
+        "tenderId": escrow_id(run),
+    }
+    created = post(story, "/escrows", "officer", body)
+    assert created.status_code == 201, created.text
+    assert created.json()["ocid"] is None and created.json()["escrowId"] == escrow_id(run)
+
+
+def test_19_a_verifier_not_listed_on_the_contract_cannot_attest_it(story):
+    path = f"/escrows/{escrow_id(story['second'])}/milestones/0/attestations"
+    problem(post(story, path, "ani", {"evidenceHash": h("BAST")}), 403, "EscrowNotVerifier")
+    problem(
+        post(story, path, "budi", {"evidenceHash": h("BAST")}), 409, "EscrowWrongStatus"
+    )  # not countersigned
+
+
+def test_20_the_committee_terminates_the_second_contract_after_the_hubs_delay(story):
+    path = f"/escrows/{escrow_id(story['second'])}/termination"
+    reason = {"reasonHash": h("putusan komite: pemutusan kontrak")}
+    problem(story["client"].post(path, json=reason, headers=key()), 401, "unauthenticated")
+    problem(post(story, path, "officer", reason), 403, "forbidden_role")
+    problem(post(story, path, "committee", {"reasonHash": "0x00"}), 422, "invalid_request")
+    problem(post(story, f"/escrows/{'0x' + '99' * 32}/termination", "committee", reason), 404, "not_found")
+    problem(
+        post(story, f"/escrows/{escrow_id(story['first'])}/termination", "committee", reason),
+        409,
+        "EscrowWrongStatus",
+    )
+    problem(post(story, f"{path}/execution", "committee", reason), 409, "AccessManagerNotScheduled")
+    scheduled = post(story, path, "committee", reason)
+    assert scheduled.status_code == 202, scheduled.text
+    travel(story, 61)
+    executed = post(story, f"{path}/execution", "committee", reason)
+    assert executed.status_code == 200, executed.text
+    assert story["client"].get(f"/escrows/{escrow_id(story['second'])}").json()["status"] == "terminated"
+    body = countersign_body(story, story["second"], story["keys"][WINNER])
+    problem(
+        post(story, f"/escrows/{escrow_id(story['second'])}/countersignature", "supplier", body),
+        409,
+        "EscrowWrongStatus",
+    )
+
+
+# ------------------------------------------------------------------------------------ reads
+
+
+def test_21_reads_of_unknown_or_malformed_ids_are_problems(story):
+    client, known = story["client"], escrow_id(story["first"])
+    problem(client.get(f"/escrows/{'0x' + '77' * 32}"), 404, "not_found")
+    problem(client.get("/escrows/not-an-id"), 422, "invalid_request")
+    problem(client.get(f"/escrows/{known}/milestones/2"), 404, "not_found")
+    problem(client.get(f"/escrows/{known}/milestones/64"), 422, "invalid_request")
+    problem(client.get(f"/escrows/{known}/milestones/satu"), 422, "invalid_request")
+    problem(client.get(f"/escrows/{'0x' + '77' * 32}/milestones/0"), 404, "not_found")
+
+
+def test_22_every_escrow_request_body_has_an_openapi_example(story):
+    spec = story["client"].get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    bodies = set()
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if path.startswith("/escrows") and content:
+                bodies.add(content["schema"]["$ref"].rsplit("/", 1)[1])
+    assert len(bodies) == 8, bodies
+    assert all(schemas[name].get("examples") for name in bodies), bodies
