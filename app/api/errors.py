@@ -69,6 +69,45 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "The contract's status does not allow this.",
         "id": "Status kontrak tidak memungkinkan tindakan ini.",
     },
+    # Welfare and payment instructions (app/api/routes/welfare.py, instructions.py): the gateway's own
+    # check, and the contract errors a caseworker meets most.
+    "unknown_payment_source": {
+        "en": "Unknown payment source: give a deployed contract's name or a 0x address.",
+        "id": "Sumber pembayaran tidak dikenal: sebutkan nama kontrak yang terpasang atau alamat 0x.",
+    },
+    "WelfareUnknownProgramme": {"en": "No such welfare programme.", "id": "Program bansos tidak ditemukan."},
+    "WelfareProgrammeNotStarted": {
+        "en": "The programme's first period has not started.",
+        "id": "Periode pertama program belum dimulai.",
+    },
+    "WelfareNotCurrentPeriod": {
+        "en": "Only the current period can be paid.",
+        "id": "Hanya periode berjalan yang dapat dibayarkan.",
+    },
+    "WelfareWrongStatus": {
+        "en": "The beneficiary's status does not allow this.",
+        "id": "Status penerima manfaat tidak memungkinkan tindakan ini.",
+    },
+    "WelfareAppealOpen": {
+        "en": "An appeal is already open for this beneficiary.",
+        "id": "Sanggahan untuk penerima manfaat ini masih terbuka.",
+    },
+    "WelfareNoOpenAppeal": {
+        "en": "There is no open appeal to resolve.",
+        "id": "Tidak ada sanggahan terbuka untuk diputuskan.",
+    },
+    "WelfareInvalidSchedule": {
+        "en": "The first period must start now or later, and a period must last at least a second.",
+        "id": "Periode pertama harus dimulai sekarang atau nanti, dan panjang periode minimal satu detik.",
+    },
+    "AccessManagerNotReady": {
+        "en": "The scheduled change cannot be executed before its delay has passed.",
+        "id": "Perubahan terjadwal belum dapat dijalankan sebelum masa tundanya berakhir.",
+    },
+    "AccessManagerNotScheduled": {
+        "en": "This change was not scheduled (or was already executed or cancelled).",
+        "id": "Perubahan ini tidak dijadwalkan (atau sudah dijalankan atau dibatalkan).",
+    },
 }
 
 

@@ -123,3 +123,37 @@ def line_proof(lines: list[Line], position: int) -> list[bytes]:
             proof.append(level[sibling])
         position //= 2
     return proof
+
+
+# --- gateway helpers (REST resources of issue #7) -------------------------------------------------
+
+# Applicants per enrolment and keys per disbursement in one request: one transaction each. 500 is the
+# batch the scale runs use (decision 0005): an enrolment of 500 stays well under a 30M-gas block.
+MAX_BATCH = 500
+# IWelfarePrograms.BeneficiaryStatus and AppealStatus, in declaration order.
+BENEFICIARY_STATUSES = ("none", "active", "suspended", "exited")
+APPEAL_STATUSES = ("none", "open", "upheld", "rejected")
+REASON_CODE = r"^[A-Z0-9_]{1,32}$"  # e.g. GRADUATED, DECEASED, PKH_CONDITION_UNMET
+
+
+def deciles_mask(deciles: list[int]) -> int:
+    """Rules.decileMask of DTSEN deciles 1-10 (bit d set for decile d)."""
+    return sum(1 << d for d in set(deciles))
+
+
+def deciles_of(mask: int) -> list[int]:
+    return [d for d in range(1, 11) if mask >> d & 1]
+
+
+def reason_code(text: str) -> bytes:
+    """A short ASCII code as the contract's bytes32, like the Solidity literal `bytes32("GRADUATED")`."""
+    raw = text.encode("ascii")
+    if not 0 < len(raw) <= 32:
+        raise ValueError("a reason code has 1 to 32 ASCII characters")
+    return raw.ljust(32, b"\x00")
+
+
+def reason_text(value: bytes) -> str:
+    """The code a bytes32 reason carries (hex when it is not printable ASCII)."""
+    raw = bytes(value).rstrip(b"\x00")
+    return raw.decode("ascii") if raw.isascii() and raw.decode("ascii").isprintable() else "0x" + value.hex()

@@ -1,0 +1,584 @@
+"""A PKH programme through the REST API only: the welfare admin defines it, the enroller enrols a small
+synthetic population by NIK (the eligible are enrolled, the others told why), updates and suspends
+beneficiaries, files appeals the admin resolves; the programme starts, the admin pays period 0 in one
+batch (one payment instruction, read back through /instructions) and the committee changes the
+rules from the next period through the hub's delay. The NIK never reaches the chain, the gateway's
+records or its logs. Every endpoint refuses the wrong role (403), no token (401) and bad input (4xx
+problem+json, never 500)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+
+import pytest
+from eth_utils import keccak
+from sqlalchemy import create_engine, select
+
+from app.chain import welfare as welfarelib
+from app.db.models import IdempotencyRecord
+from tests.support.localchain import rpc
+
+PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()
+RULES = {
+    "deciles": [1, 2, 3, 4],
+    "allRegions": False,
+    "regions": [6302, 6371],
+    "componentCap": welfarelib.PKH_COMPONENT_CAP,
+    "budgetPerPeriod": 50_000_000,
+    "componentAmounts": PKH_AMOUNTS[:7],
+}
+# Synthetic families (NIK: region, birth date, serial). Expected outcome of their enrolment, in order.
+FAMILIES = {
+    "ani": ("6302014107850001", 2, 6302, [0, 1, 2, 0, 0, 0, 1]),  # enrolled: 750,000 + 600,000 + 2 x 225,000
+    "budi": ("6371022002800002", 3, 6371, [1, 0, 0, 0, 0, 0, 0]),  # enrolled
+    "citra": ("6302035508900003", 4, 6302, [0, 0, 1, 1, 0, 0, 0]),  # enrolled
+    "dewi": ("6302044409750004", 7, 6302, [0, 2, 0, 0, 0, 0, 0]),  # decile 7: DecileNotEligible
+    "eko": ("1101051203700005", 1, 1101, [0, 1, 0, 0, 0, 0, 0]),  # Aceh, not covered: RegionNotCovered
+    "fajar": ("6302060101600006", 2, 6302, [0, 0, 0, 0, 0, 0, 0]),  # no component: NoComponent
+}
+EXPECTED = {
+    "ani": None,
+    "budi": None,
+    "citra": None,
+    "dewi": "DecileNotEligible",
+    "eko": "RegionNotCovered",
+    "fajar": "NoComponent",
+}
+ALL_NIKS = [nik for nik, *_ in FAMILIES.values()]
+
+
+def key() -> dict:
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+def now(chain_url) -> int:
+    return int(rpc(chain_url, "eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+
+
+def travel_to(chain_url, timestamp: int) -> None:
+    rpc(chain_url, "evm_setNextBlockTimestamp", [timestamp])
+    rpc(chain_url, "evm_mine")
+
+
+def problem(response, status: int, code: str | None = None) -> dict:
+    """The response is a problem document with this status (and code)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    if code:
+        assert body["code"] == code, body
+    return body
+
+
+def applicant(name: str) -> dict:
+    nik, decile, region, components = FAMILIES[name]
+    return {"nik": nik, "decile": decile, "region": region, "components": components}
+
+
+@pytest.fixture(scope="module")
+def scenario(app, token, chain_url, settings):
+    """State shared by the steps of one programme, in order."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        yield {"client": client, "token": token, "chain_url": chain_url, "settings": settings}
+
+
+def programme_path(scenario, suffix: str = "") -> str:
+    return f"/welfare/programmes/{scenario['programme']}{suffix}"
+
+
+def test_1_the_welfare_admin_defines_a_programme_and_anyone_reads_it(scenario):
+    client, token = scenario["client"], scenario["token"]
+    start = now(scenario["chain_url"]) + 3600
+    body = {
+        "name": "PKH Kalimantan Tengah",
+        "firstPeriodStart": start,
+        "periodLength": 30 * 86400,
+        "rules": RULES,
+    }
+    created = client.post("/welfare/programmes", json=body, headers={**token("WELFARE_ADMIN"), **key()})
+    assert created.status_code == 201, created.text
+    scenario.update(programme=created.json()["programmeId"], start=start)
+    read = client.get(programme_path(scenario)).json()
+    assert (read["firstPeriodStart"], read["periodLength"], read["currentPeriod"]) == (
+        start,
+        30 * 86400,
+        None,
+    )
+    rules = read["rules"]
+    assert (rules["version"], rules["deciles"], rules["componentCap"], rules["budgetPerPeriod"]) == (
+        1,
+        [1, 2, 3, 4],
+        4,
+        50_000_000,
+    )
+    assert rules["componentAmounts"] == PKH_AMOUNTS and read["pendingRules"] is None
+    # Name and regions live only in the ProgrammeDefined event: the indexer brings them.
+    deadline = time.monotonic() + 30
+    while read["name"] is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+        read = client.get(programme_path(scenario)).json()
+    assert read["name"] == "PKH Kalimantan Tengah" and read["rules"]["regions"] == [6302, 6371]
+
+
+def test_2_defining_needs_the_welfare_admin_and_valid_rules(scenario):
+    client, token = scenario["client"], scenario["token"]
+    body = {
+        "name": "PKH",
+        "firstPeriodStart": now(scenario["chain_url"]) + 3600,
+        "periodLength": 86400,
+        "rules": RULES,
+    }
+    problem(client.post("/welfare/programmes", json=body, headers=key()), 401, "unauthenticated")
+    for role in ("ENROLLER", "COMMITTEE", "TREASURY", "AUDITOR"):
+        problem(
+            client.post("/welfare/programmes", json=body, headers={**token(role), **key()}),
+            403,
+            "forbidden_role",
+        )
+    admin = token("WELFARE_ADMIN")
+    for bad_rules in (
+        {**RULES, "deciles": [0]},
+        {**RULES, "deciles": [11]},
+        {**RULES, "componentAmounts": [0, 0]},
+        {**RULES, "componentAmounts": [1] * 9},
+        {**RULES, "allRegions": True},  # regions listed although every region is covered
+        {**RULES, "regions": []},  # no region covered at all
+        {**RULES, "componentCap": 0},
+        {**RULES, "budgetPerPeriod": 2**96},
+    ):
+        problem(
+            client.post("/welfare/programmes", json={**body, "rules": bad_rules}, headers={**admin, **key()}),
+            422,
+            "invalid_request",
+        )
+    problem(
+        client.post("/welfare/programmes", json={**body, "periodLength": 0}, headers={**admin, **key()}), 422
+    )
+    past = {**body, "firstPeriodStart": now(scenario["chain_url"]) - 10}
+    problem(
+        client.post("/welfare/programmes", json=past, headers={**admin, **key()}),
+        422,
+        "WelfareInvalidSchedule",
+    )
+
+
+def test_3_an_unknown_or_malformed_programme_id_is_a_problem(scenario):
+    client = scenario["client"]
+    problem(client.get("/welfare/programmes/999999"), 404, "WelfareUnknownProgramme")
+    for bad in ("0", "abc", str(2**32), "-1"):
+        problem(client.get(f"/welfare/programmes/{bad}"), 422, "invalid_request")
+    problem(client.get("/welfare/programmes/999999/periods/0"), 404, "WelfareUnknownProgramme")
+    problem(client.get(f"/welfare/programmes/1/periods/{2**32}"), 422, "invalid_request")
+
+
+def test_4_the_enroller_enrols_the_families_and_each_refused_one_is_told_why(scenario, caplog):
+    client, token = scenario["client"], scenario["token"]
+    caplog.set_level(logging.DEBUG)
+    names = list(FAMILIES) + ["ani"]  # ani twice: the second is AlreadyEnrolled
+    response = client.post(
+        programme_path(scenario, "/enrolments"),
+        json={"applicants": [applicant(n) for n in names]},
+        headers={**token("ENROLLER"), **key()},
+    )
+    assert response.status_code == 200, response.text
+    result = response.json()
+    reasons = [a["reason"] for a in result["applicants"]]
+    assert reasons == [EXPECTED[n] for n in FAMILIES] + ["AlreadyEnrolled"]
+    assert [a["enrolled"] for a in result["applicants"]] == [r is None for r in reasons]
+    assert (result["enrolled"], result["refused"]) == (3, 4)
+    secret = scenario["settings"].identity_hmac_key.get_secret_value().encode()
+    scenario["keys"] = {n: "0x" + welfarelib.beneficiary_key(secret, FAMILIES[n][0]).hex() for n in FAMILIES}
+    assert [a["beneficiaryKey"] for a in result["applicants"]] == [scenario["keys"][n] for n in names]
+    scenario["enrol_tx"] = result["transactionHash"]
+    for nik in ALL_NIKS:
+        assert nik not in response.text and nik not in caplog.text
+
+
+def test_5_no_nik_reaches_the_chain_or_the_gateways_records(scenario):
+    chain_url = scenario["chain_url"]
+    tx = rpc(chain_url, "eth_getTransactionByHash", [scenario["enrol_tx"]])
+    receipt = rpc(chain_url, "eth_getTransactionReceipt", [scenario["enrol_tx"]])
+    haystack = (
+        tx["input"] + "".join(log["data"] + "".join(log["topics"]) for log in receipt["logs"])
+    ).lower()
+    engine = create_engine(scenario["settings"].database_url)
+    with engine.connect() as connection:
+        records = repr(connection.execute(select(IdempotencyRecord)).all())
+    engine.dispose()
+    for nik in ALL_NIKS:
+        for form in (
+            nik,  # as hex digits
+            nik.encode().hex(),  # as ASCII
+            f"{int(nik):x}",  # as an integer
+            hashlib.sha256(nik.encode()).hexdigest(),  # unkeyed hashes, reversible by enumeration
+            hashlib.sha256(f"nik:{nik}".encode()).hexdigest(),
+            keccak(text=nik).hex(),
+        ):
+            assert form not in haystack
+        assert nik not in records
+    assert scenario["keys"]["ani"][2:] in haystack  # the keyed hash is what the chain sees
+
+
+def test_6_enrolment_refuses_the_wrong_role_a_missing_token_and_bad_applicants(scenario):
+    client, token = scenario["client"], scenario["token"]
+    path, enroller = programme_path(scenario, "/enrolments"), token("ENROLLER")
+    body = {"applicants": [applicant("ani")]}
+    problem(client.post(path, json=body, headers=key()), 401, "unauthenticated")
+    for role in ("WELFARE_ADMIN", "AGENCY_OFFICER", "AUDITOR"):
+        problem(client.post(path, json=body, headers={**token(role), **key()}), 403, "forbidden_role")
+    too_many = {"applicants": [applicant("ani")] * (welfarelib.MAX_BATCH + 1)}
+    problem(client.post(path, json=too_many, headers={**enroller, **key()}), 422, "invalid_request")
+    problem(client.post(path, json={"applicants": []}, headers={**enroller, **key()}), 422, "invalid_request")
+    bad_nik = {"applicants": [applicant("ani"), {**applicant("budi"), "nik": "63710220028000x2"}]}
+    refused = problem(
+        client.post(path, json=bad_nik, headers={**enroller, **key()}), 422, "invalid_identifier"
+    )
+    assert "applicants[1]" in refused["detail"] and "63710220028000x2" not in refused["detail"]
+    short = problem(
+        client.post(
+            path, json={"applicants": [{**applicant("ani"), "nik": "123"}]}, headers={**enroller, **key()}
+        ),
+        422,
+        "invalid_request",
+    )
+    assert "123" not in repr(short["errors"])
+    for field, value in (
+        ("decile", 0),
+        ("decile", 11),
+        ("region", 0),
+        ("components", [256]),
+        ("components", [0] * 9),
+    ):
+        problem(
+            client.post(
+                path, json={"applicants": [{**applicant("ani"), field: value}]}, headers={**enroller, **key()}
+            ),
+            422,
+            "invalid_request",
+        )
+    problem(
+        client.post("/welfare/programmes/999999/enrolments", json=body, headers={**enroller, **key()}),
+        404,
+        "WelfareUnknownProgramme",
+    )
+
+
+def test_7_a_caseworker_finds_a_beneficiary_by_nik_and_anyone_by_its_key(scenario):
+    client, token = scenario["client"], scenario["token"]
+    lookup = programme_path(scenario, "/beneficiaries/lookup")
+    for role in ("ENROLLER", "WELFARE_ADMIN"):
+        found = client.post(lookup, json={"nik": FAMILIES["ani"][0]}, headers=token(role))
+        assert found.status_code == 200, found.text
+        assert found.json()["beneficiaryKey"] == scenario["keys"]["ani"]
+    problem(client.post(lookup, json={"nik": FAMILIES["ani"][0]}), 401, "unauthenticated")
+    problem(
+        client.post(lookup, json={"nik": FAMILIES["ani"][0]}, headers=token("AUDITOR")), 403, "forbidden_role"
+    )
+    problem(
+        client.post(lookup, json={"nik": "6302019999990099"}, headers=token("ENROLLER")), 404, "not_found"
+    )
+    problem(
+        client.post(lookup, json={"nik": "63020199999900x9"}, headers=token("ENROLLER")),
+        422,
+        "invalid_identifier",
+    )
+
+    ani = client.get(programme_path(scenario, f"/beneficiaries/{scenario['keys']['ani']}")).json()
+    assert (ani["status"], ani["decile"], ani["region"], ani["components"]) == (
+        "active",
+        2,
+        6302,
+        [0, 1, 2, 0, 0, 0, 1, 0],
+    )
+    assert ani["benefit"] == {"period": 0, "amount": 1_800_000, "reason": None, "paid": False}
+    assert ani["lastPaidPeriod"] is None and ani["appeal"] == "none"
+    problem(
+        client.get(programme_path(scenario, f"/beneficiaries/{scenario['keys']['dewi']}")), 404, "not_found"
+    )
+    problem(client.get(programme_path(scenario, "/beneficiaries/0x1234")), 422, "invalid_request")
+    problem(client.get(f"/welfare/programmes/999999/beneficiaries/{scenario['keys']['ani']}"), 404)
+
+
+def test_8_an_update_evaluates_eligibility_again(scenario):
+    client, token = scenario["client"], scenario["token"]
+    path = programme_path(scenario, f"/beneficiaries/{scenario['keys']['citra']}")
+    richer = {"decile": 6, "region": 6302, "components": [0, 0, 1, 1]}
+    updated = client.put(path, json=richer, headers={**token("ENROLLER"), **key()})
+    assert updated.status_code == 200, updated.text
+    assert (updated.json()["eligible"], updated.json()["reason"]) == (False, "DecileNotEligible")
+    assert client.get(path).json()["benefit"]["reason"] == "DecileNotEligible"
+    corrected = client.put(path, json={**richer, "decile": 4}, headers={**token("ENROLLER"), **key()})
+    assert (corrected.json()["eligible"], corrected.json()["reason"]) == (True, None)
+    assert client.get(path).json()["benefit"]["amount"] == 225_000 + 375_000
+
+    problem(client.put(path, json=richer, headers=key()), 401, "unauthenticated")
+    problem(client.put(path, json=richer, headers={**token("WELFARE_ADMIN"), **key()}), 403, "forbidden_role")
+    problem(client.put(path, json={**richer, "decile": 12}, headers={**token("ENROLLER"), **key()}), 422)
+    stranger = programme_path(scenario, "/beneficiaries/0x" + "77" * 32)
+    problem(client.put(stranger, json=richer, headers={**token("ENROLLER"), **key()}), 404, "not_found")
+
+
+def test_9_the_enroller_suspends_and_only_the_admin_reinstates_or_exits(scenario):
+    client, token = scenario["client"], scenario["token"]
+    base = programme_path(scenario, f"/beneficiaries/{scenario['keys']['budi']}")
+    reason = {"reasonCode": "PKH_CONDITION_UNMET"}
+    suspended = client.post(base + "/suspension", json=reason, headers={**token("ENROLLER"), **key()})
+    assert suspended.status_code == 200, suspended.text
+    assert client.get(base).json()["status"] == "suspended"
+    again = client.post(base + "/suspension", json=reason, headers={**token("ENROLLER"), **key()})
+    assert problem(again, 409, "WelfareWrongStatus")["chainError"]["name"] == "WelfareWrongStatus"
+    for act, allowed in (
+        ("/suspension", "ENROLLER"),
+        ("/reinstatement", "WELFARE_ADMIN"),
+        ("/exit", "WELFARE_ADMIN"),
+    ):
+        wrong = "WELFARE_ADMIN" if allowed == "ENROLLER" else "ENROLLER"
+        problem(client.post(base + act, json=reason, headers=key()), 401, "unauthenticated")
+        problem(
+            client.post(base + act, json=reason, headers={**token(wrong), **key()}), 403, "forbidden_role"
+        )
+        problem(
+            client.post(base + act, json={"reasonCode": "not a code"}, headers={**token(allowed), **key()}),
+            422,
+        )
+        problem(
+            client.post(base + act, json={"reasonCode": "X" * 33}, headers={**token(allowed), **key()}), 422
+        )
+        stranger = programme_path(scenario, "/beneficiaries/0x" + "77" * 32) + act
+        problem(client.post(stranger, json=reason, headers={**token(allowed), **key()}), 404, "not_found")
+    # budi stays suspended: period 0's batch skips him with the reason.
+
+    ani_path = programme_path(scenario, f"/beneficiaries/{scenario['keys']['ani']}")
+    exited = client.post(
+        ani_path + "/exit", json={"reasonCode": "GRADUATED"}, headers={**token("WELFARE_ADMIN"), **key()}
+    )
+    assert exited.status_code == 200 and exited.json()["status"] == "exited"
+    reinstated = client.post(
+        ani_path + "/reinstatement", json={"reasonCode": "X"}, headers={**token("WELFARE_ADMIN"), **key()}
+    )
+    problem(reinstated, 409, "WelfareWrongStatus")  # an exit is not a suspension
+    # ani's exit was a data error: her appeal is upheld and she is active again.
+    filed = client.post(
+        ani_path + "/appeals", json={"groundsHash": "0x" + "a1" * 32}, headers={**token("ENROLLER"), **key()}
+    )
+    assert filed.status_code == 201, filed.text
+    upheld = client.post(
+        ani_path + "/appeals/resolution",
+        json={"upheld": True, "decisionHash": "0x" + "d3" * 32},
+        headers={**token("WELFARE_ADMIN"), **key()},
+    )
+    assert upheld.status_code == 200 and upheld.json()["status"] == "active", upheld.text
+    assert client.get(ani_path).json()["appeal"] == "upheld"
+
+
+def test_10_a_refused_applicant_appeals_and_the_admin_rejects_it(scenario):
+    client, token = scenario["client"], scenario["token"]
+    base = programme_path(scenario, f"/beneficiaries/{scenario['keys']['dewi']}")
+    grounds, decision = {"groundsHash": "0x" + "a2" * 32}, {"upheld": False, "decisionHash": "0x" + "d4" * 32}
+    problem(client.post(base + "/appeals", json=grounds, headers=key()), 401, "unauthenticated")
+    problem(client.post(base + "/appeals", json=grounds, headers={**token("WELFARE_ADMIN"), **key()}), 403)
+    problem(
+        client.post(base + "/appeals", json={"groundsHash": "0x12"}, headers={**token("ENROLLER"), **key()}),
+        422,
+    )
+    assert (
+        client.post(base + "/appeals", json=grounds, headers={**token("ENROLLER"), **key()}).status_code
+        == 201
+    )
+    problem(
+        client.post(base + "/appeals", json=grounds, headers={**token("ENROLLER"), **key()}),
+        409,
+        "WelfareAppealOpen",
+    )
+    assert client.get(base).json()["appeal"] == "open"  # known now: status none, appeal open
+    problem(client.post(base + "/appeals/resolution", json=decision, headers=key()), 401)
+    problem(
+        client.post(base + "/appeals/resolution", json=decision, headers={**token("ENROLLER"), **key()}), 403
+    )
+    problem(
+        client.post(
+            base + "/appeals/resolution",
+            json={"upheld": "maybe"},
+            headers={**token("WELFARE_ADMIN"), **key()},
+        ),
+        422,
+    )
+    rejected = client.post(
+        base + "/appeals/resolution", json=decision, headers={**token("WELFARE_ADMIN"), **key()}
+    )
+    assert rejected.status_code == 200 and rejected.json()["appeal"] == "rejected"
+    assert client.get(base).json()["status"] == "none"
+    again = client.post(
+        base + "/appeals/resolution", json=decision, headers={**token("WELFARE_ADMIN"), **key()}
+    )
+    problem(again, 409, "WelfareNoOpenAppeal")
+
+
+def test_11_nothing_is_paid_before_the_programme_starts(scenario):
+    client, token = scenario["client"], scenario["token"]
+    early = client.post(
+        programme_path(scenario, "/periods/0/disbursements"),
+        json={"beneficiaryKeys": [scenario["keys"]["ani"]]},
+        headers={**token("WELFARE_ADMIN"), **key()},
+    )
+    problem(early, 409, "WelfareProgrammeNotStarted")
+    assert client.get(programme_path(scenario, "/periods/0")).json()["phase"] == "upcoming"
+
+
+def test_12_the_admin_pays_period_0_in_one_batch_and_skips_each_other_key_with_its_reason(scenario):
+    client, token, keys = scenario["client"], scenario["token"], scenario["keys"]
+    travel_to(scenario["chain_url"], scenario["start"] + 1)
+    path = programme_path(scenario, "/periods/0/disbursements")
+    batch = [keys["ani"], keys["budi"], keys["citra"], keys["dewi"], keys["ani"]]
+    paid = client.post(path, json={"beneficiaryKeys": batch}, headers={**token("WELFARE_ADMIN"), **key()})
+    assert paid.status_code == 200, paid.text
+    result = paid.json()
+    amounts = {"ani": 1_800_000, "citra": 600_000}
+    assert (result["lineCount"], result["amount"]) == (2, sum(amounts.values()))
+    assert result["lines"] == [
+        {"index": 0, "beneficiaryKey": keys["ani"], "amount": 1_800_000},
+        {"index": 1, "beneficiaryKey": keys["citra"], "amount": 600_000},
+    ]
+    assert result["skipped"] == [
+        {"beneficiaryKey": keys["budi"], "reason": "Suspended"},
+        {"beneficiaryKey": keys["dewi"], "reason": "NotEnrolled"},
+        {"beneficiaryKey": keys["ani"], "reason": "AlreadyPaid"},
+    ]
+    assert result["batchId"] == result["paymentInstructionId"]
+    assert (
+        result["linesRoot"]
+        == "0x"
+        + welfarelib.lines_root(
+            [
+                welfarelib.Line(i, bytes.fromhex(line["beneficiaryKey"][2:]), line["amount"])
+                for i, line in enumerate(result["lines"])
+            ]
+        ).hex()
+    )
+    scenario["batch"] = result["batchId"]
+
+    period = client.get(programme_path(scenario, "/periods/0")).json()
+    assert (period["phase"], period["spent"], period["batches"], period["exhausted"]) == (
+        "current",
+        2_400_000,
+        1,
+        False,
+    )
+    assert period["remaining"] == 50_000_000 - 2_400_000
+    ani = client.get(programme_path(scenario, f"/beneficiaries/{keys['ani']}")).json()
+    assert ani["lastPaidPeriod"] == 0 and ani["benefit"]["paid"] is True
+
+    instruction = client.get(f"/instructions/{result['paymentInstructionId']}").json()
+    assert (instruction["purpose"], instruction["status"], instruction["amount"]) == (
+        "welfare_batch",
+        "authorized",
+        2_400_000,
+    )
+    assert (
+        instruction["sourceContract"] == "WelfarePrograms" and instruction["payeeKey"] == result["linesRoot"]
+    )
+    assert instruction["batch"]["lineCount"] == 2
+    assert instruction["batch"]["welfare"] == {"programmeId": scenario["programme"], "period": 0}
+
+
+def test_13_disbursement_refuses_other_periods_roles_and_oversized_batches(scenario):
+    client, token, keys = scenario["client"], scenario["token"], scenario["keys"]
+    body, admin = {"beneficiaryKeys": [keys["citra"]]}, token("WELFARE_ADMIN")
+    path = programme_path(scenario, "/periods/0/disbursements")
+    problem(
+        client.post(
+            programme_path(scenario, "/periods/1/disbursements"), json=body, headers={**admin, **key()}
+        ),
+        409,
+        "WelfareNotCurrentPeriod",
+    )
+    problem(client.post(path, json=body, headers=key()), 401, "unauthenticated")
+    for role in ("ENROLLER", "TREASURY", "COMMITTEE"):
+        problem(client.post(path, json=body, headers={**token(role), **key()}), 403, "forbidden_role")
+    too_many = {"beneficiaryKeys": [keys["citra"]] * (welfarelib.MAX_BATCH + 1)}
+    problem(client.post(path, json=too_many, headers={**admin, **key()}), 422, "invalid_request")
+    problem(
+        client.post(path, json={"beneficiaryKeys": ["0x12"]}, headers={**admin, **key()}),
+        422,
+        "invalid_request",
+    )
+    problem(
+        client.post(path, json={"beneficiaryKeys": []}, headers={**admin, **key()}), 422, "invalid_request"
+    )
+    problem(
+        client.post(
+            programme_path(scenario, "/periods/-1/disbursements"), json=body, headers={**admin, **key()}
+        ),
+        422,
+    )
+    # Paid already: a resent batch pays nothing and creates no instruction.
+    resent = client.post(path, json=body, headers={**admin, **key()}).json()
+    assert (resent["batchId"], resent["lineCount"], resent["skipped"][0]["reason"]) == (
+        None,
+        0,
+        "AlreadyPaid",
+    )
+
+
+def test_14_the_committee_changes_the_rules_from_the_next_period_after_the_hubs_delay(scenario):
+    client, token = scenario["client"], scenario["token"]
+    path, committee = programme_path(scenario, "/rules"), token("COMMITTEE")
+    raised = {**RULES, "budgetPerPeriod": 80_000_000, "componentCap": 3}
+    problem(client.post(path, json=raised, headers=key()), 401, "unauthenticated")
+    for role in ("WELFARE_ADMIN", "ENROLLER"):
+        problem(client.post(path, json=raised, headers={**token(role), **key()}), 403, "forbidden_role")
+    problem(
+        client.post(path, json={**raised, "deciles": []}, headers={**committee, **key()}),
+        422,
+        "invalid_request",
+    )
+    problem(
+        client.post("/welfare/programmes/999999/rules", json=raised, headers={**committee, **key()}),
+        404,
+        "WelfareUnknownProgramme",
+    )
+    problem(
+        client.post(path + "/execution", json=raised, headers={**committee, **key()}),
+        409,
+        "AccessManagerNotScheduled",
+    )
+
+    scheduled = client.post(path, json=raised, headers={**committee, **key()})
+    assert scheduled.status_code == 202, scheduled.text
+    assert scheduled.json()["status"] == "scheduled" and scheduled.json()["executableAt"] > now(
+        scenario["chain_url"]
+    )
+    problem(
+        client.post(path + "/execution", json=raised, headers={**committee, **key()}),
+        409,
+        "AccessManagerNotReady",
+    )
+    travel_to(scenario["chain_url"], scheduled.json()["executableAt"] + 1)
+    problem(client.post(path + "/execution", json=raised, headers={**token("WELFARE_ADMIN"), **key()}), 403)
+    executed = client.post(path + "/execution", json=raised, headers={**committee, **key()})
+    assert executed.status_code == 200, executed.text
+    assert (executed.json()["version"], executed.json()["effectiveFrom"]) == (2, 1)
+
+    read = client.get(programme_path(scenario)).json()
+    assert (read["rules"]["version"], read["rules"]["budgetPerPeriod"]) == (
+        1,
+        50_000_000,
+    )  # period 0 unchanged
+    pending = read["pendingRules"]
+    assert (
+        pending["version"],
+        pending["effectiveFrom"],
+        pending["budgetPerPeriod"],
+        pending["componentCap"],
+    ) == (
+        2,
+        1,
+        80_000_000,
+        3,
+    )
+    assert client.get(programme_path(scenario, "/periods/1")).json()["budget"] == 80_000_000
