@@ -90,11 +90,11 @@ TITLES: dict[str, dict[str, str]] = {
     },
     "WelfareAppealOpen": {
         "en": "An appeal is already open for this beneficiary.",
-        "id": "Sanggahan untuk penerima manfaat ini masih terbuka.",
+        "id": "Keberatan untuk penerima manfaat ini masih terbuka.",
     },
     "WelfareNoOpenAppeal": {
         "en": "There is no open appeal to resolve.",
-        "id": "Tidak ada sanggahan terbuka untuk diputuskan.",
+        "id": "Tidak ada keberatan terbuka untuk diputuskan.",
     },
     "WelfareInvalidSchedule": {
         "en": "The first period must start now or later, and a period must last at least a second.",
