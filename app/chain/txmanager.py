@@ -11,6 +11,7 @@ configured confirmations.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,11 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from web3 import Web3
-from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
+from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3RPCError
 
 from app.chain.errors import ChainRevert, ErrorDecoder
 from app.db.models import SenderNonce, SentTransaction
 
+log = logging.getLogger("terang.txmanager")
 TRANSIENT = (ConnectionError, TimeoutError, OSError)
 
 
@@ -174,16 +176,24 @@ class TransactionManager:
     def _broadcast(self, tx_hash: str, raw: bytes) -> None:
         try:
             _retry(lambda: self.web3.eth.send_raw_transaction(raw))
-        except ValueError as exc:  # the node's JSON-RPC error
+        except (Web3RPCError, ValueError) as exc:  # the node's JSON-RPC error (web3 7: Web3RPCError)
             message = str(exc).lower()
-            if "already known" in message or "known transaction" in message or "nonce too low" in message:
-                return  # the same bytes are already in the pool, or mined
+            if "already known" in message or "known transaction" in message:
+                return  # the same bytes are already in the pool
+            if "nonce too low" in message and self._known(tx_hash):
+                return  # these bytes were mined already (a rebroadcast after a restart)
             with self.sessions.begin() as session:
                 record = session.execute(
                     select(SentTransaction).where(SentTransaction.tx_hash == tx_hash)
                 ).scalar_one()
                 record.state = "rejected"  # frees the nonce for the next allocation
             raise TransactionFailed(f"the node rejected transaction {tx_hash}: {exc}") from None
+
+    def _known(self, tx_hash: str) -> bool:
+        try:
+            return self.web3.eth.get_transaction(tx_hash) is not None
+        except TransactionNotFound:
+            return False
 
     def rebroadcast_unconfirmed(self) -> int:
         """After a restart: send again every recorded transaction not yet known to be mined."""
@@ -204,7 +214,11 @@ class TransactionManager:
             except TransactionNotFound:
                 receipt = None
             if receipt is None:
-                self._broadcast(record.tx_hash, HexBytes(record.raw))
+                try:
+                    self._broadcast(record.tx_hash, HexBytes(record.raw))
+                except TransactionFailed as exc:  # recorded as rejected; its caller's retry sees it
+                    log.warning("not rebroadcast: %s", exc)
+                    continue
                 count += 1
         return count
 

@@ -143,3 +143,37 @@ def test_a_restarted_process_rebroadcasts_the_same_transaction(chain_url, manife
 def _args(chain_url, manifest_dir, database_url):
     manager = manager_for(chain_url, manifest_dir, database_url)
     return manager.web3, manager.sessions, manager.decoder
+
+
+def test_broadcasting_the_same_bytes_again_is_harmless(chain_url, manifest_dir, sqlite_url):
+    """A rebroadcast after a restart meets a node that already has (or mined) the transaction."""
+    manager = manager_for(chain_url, manifest_dir, sqlite_url)
+    signer = funded_account(chain_url)
+    sent = manager.send(signer, signer.address, b"", "once")
+    manager.wait(sent.tx_hash)
+    with manager.sessions() as session:
+        raw = session.query(SentTransaction).one().raw
+    manager._broadcast(sent.tx_hash, bytes.fromhex(raw[2:]))  # the node answers "nonce too low"
+    assert manager.web3.eth.get_transaction_count(signer.address) == 1
+
+
+def test_a_recorded_transaction_whose_nonce_another_sender_took_is_rejected_at_restart(
+    chain_url, manifest_dir, sqlite_url
+):
+    """The process died between recording and broadcasting, and meanwhile someone used the key
+    outside the gateway: the recorded bytes can never be mined. The restart marks them rejected
+    (freeing the nonce) instead of crashing, and the next send takes the next free nonce."""
+    signer = funded_account(chain_url)
+    dying = DiesAfterRecording(*_args(chain_url, manifest_dir, sqlite_url))
+    with pytest.raises(KeyboardInterrupt):
+        dying.send(signer, signer.address, b"", "interrupted")
+    outside = signer.sign_transaction(
+        {"to": signer.address, "value": 0, "gas": 21_000, "gasPrice": 10**10, "nonce": 0, "chainId": 31337}
+    )
+    dying.web3.eth.send_raw_transaction(outside.raw_transaction)
+
+    restarted = manager_for(chain_url, manifest_dir, sqlite_url)
+    assert restarted.rebroadcast_unconfirmed() == 0
+    with restarted.sessions() as session:
+        assert session.query(SentTransaction).one().state == "rejected"
+    assert restarted.send(signer, signer.address, b"", "next").nonce == 1
