@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from app.payments.models import PayoutAccount
@@ -12,9 +12,26 @@ from app.payments.sealing import open_sealed, seal
 
 
 class AccountDetails(BaseModel):
-    channelCode: str = Field(pattern=r"^[A-Z0-9_]{2,32}$", description="bank or e-wallet, e.g. ID_BCA")
-    accountNumber: str = Field(pattern=r"^[0-9]{4,34}$")
-    accountHolderName: str = Field(min_length=1, max_length=100)
+    """Where a payee is paid. Stored encrypted; answered with the number masked."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "channelCode": "ID_BRI",
+                    "accountNumber": "002101000123456",
+                    "accountHolderName": "CV Maju Jaya",
+                }
+            ]
+        },
+    )
+
+    channelCode: str = Field(
+        pattern=r"^[A-Z0-9_]{2,32}$", description="bank or e-wallet, e.g. ID_BCA", examples=["ID_BRI"]
+    )
+    accountNumber: str = Field(pattern=r"^[0-9]{4,34}$", examples=["002101000123456"])
+    accountHolderName: str = Field(min_length=1, max_length=100, examples=["CV Maju Jaya"])
 
     def masked(self) -> str:
         return "*" * (len(self.accountNumber) - 4) + self.accountNumber[-4:]

@@ -1,5 +1,6 @@
 """The payment bridge: chain PaymentAuthorized -> outbox -> payout at the provider -> callback or
-status check -> settle / fail on chain with the TREASURY signer.
+status check -> settle / fail on chain with the TREASURY signer. A batch instruction (welfare) is
+paid line by line, its failed lines proven on chain before it is settled (app/payments/batches.py).
 
 Runs inside the gateway (TERANG_PAYMENTS_BRIDGE_ENABLED=true) or as its own process:
 `python -m app.payments.bridge`. Every step is in the outbox before it is acted on, so the process
@@ -27,12 +28,19 @@ from app.chain.txmanager import TransactionManager
 from app.config import Settings
 from app.indexer.node import Node
 from app.payments import outbox
+from app.payments.batches import complete_batches, open_batches, prove_failed_lines
 from app.payments.follow import AuthorizationFollower
 from app.payments.ledger import PaymentsLedger
-from app.payments.models import NEW, REQUESTING
 from app.payments.providers import provider_from_settings
 from app.payments.providers.base import Provider
-from app.payments.steps import check_payout, record_outcomes, request_payout
+from app.payments.steps import (
+    ATTEMPTS,
+    LINES,
+    check_payouts,
+    record_outcomes,
+    request_payouts,
+    undecided,
+)
 
 log = logging.getLogger("terang.payments")
 TREASURY_SIGNER = "role:TREASURY"
@@ -65,20 +73,31 @@ class Bridge:
 
     def step(self) -> int:
         """One round of every kind of work; returns how much was done (0: idle)."""
+        sessions, provider, pool, batch = self.sessions, self.provider, self.pool, self.batch
+        workers = self.settings.payments_workers
         work = self.follower.step()
-        requests = outbox.due_requests(self.sessions, (NEW, REQUESTING), self.batch)
-        self._each(
-            lambda row: request_payout(self.sessions, self.provider, self.account_key, row.id), requests
+        batches = undecided(sessions, self.ledger, outbox.new_batches(sessions, 50))
+        work += open_batches(sessions, self.follower.node, self.ledger, batches, self.follower.first_block)
+        for payable in (ATTEMPTS, LINES):
+            due = outbox.due_requests(sessions, batch, payable.model)
+            if payable is ATTEMPTS:
+                due = undecided(sessions, self.ledger, due)
+            ids = [row.id for row in due]
+            work += request_payouts(sessions, provider, self.account_key, pool, payable, ids, workers)
+        for payable in (ATTEMPTS, LINES):
+            due = outbox.due_checks(
+                sessions, self.settings.payments_status_check_seconds, batch, payable.model
+            )
+            work += check_payouts(sessions, provider, pool, payable, due, workers)
+        work += complete_batches(sessions, self.ledger)
+        work += record_outcomes(
+            sessions,
+            self.ledger,
+            outbox.outcomes(sessions, batch),
+            lambda row: prove_failed_lines(sessions, self.ledger, row),
         )
-        checks = outbox.due_checks(self.sessions, self.settings.payments_status_check_seconds, self.batch)
-        self._each(lambda row: check_payout(self.sessions, self.provider, row), checks)
-        recorded = record_outcomes(self.sessions, self.ledger, outbox.outcomes(self.sessions, self.batch))
         self.status.steps_total += 1
-        return work + len(requests) + recorded + sum(1 for row in checks)
-
-    def _each(self, task, rows) -> None:
-        for future in [self.pool.submit(task, row) for row in rows]:
-            future.result()
+        return work
 
     def run(self, stop: threading.Event) -> None:
         self.status.running = True

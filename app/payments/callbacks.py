@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import utcnow
-from app.payments.models import PaymentCallback, PaymentOutbox
+from app.payments.models import PaymentCallback, PaymentLine, PaymentOutbox
 from app.payments.providers.base import CallbackRefused, Provider
 
 log = logging.getLogger("terang.payments.callbacks")
@@ -52,7 +52,9 @@ def receive(
                 peer,
             )
             return Receipt(200, "duplicate")
-        row = _outbox_row(session, notice.reference, notice.key)
+        row = _outbox_row(session, notice.reference, notice.key) or _line(
+            session, notice.reference, notice.key
+        )
         if row is not None and notice.amount is not None and notice.amount != row.amount:
             log.warning(
                 "%s callback for payout %s from %s says %d rupiah, the instruction %d: refused",
@@ -92,3 +94,20 @@ def _outbox_row(session: Session, reference: str | None, key: str | None) -> Pay
     if not conditions:
         return None
     return session.execute(select(PaymentOutbox).where(or_(*conditions)).limit(1)).scalar_one_or_none()
+
+
+def _line(session: Session, reference: str | None, key: str | None) -> PaymentLine | None:
+    """The batch line a callback is about: by the provider's reference, or by our key
+    `<instruction id>-L<index>`."""
+    conditions = []
+    if reference:
+        conditions.append(PaymentLine.provider_ref == reference)
+    if key and "-L" in key:
+        instruction_id, _, index = key.rpartition("-L")
+        if index.isdigit():
+            conditions.append(
+                (PaymentLine.instruction_id == instruction_id) & (PaymentLine.line_index == int(index))
+            )
+    if not conditions:
+        return None
+    return session.execute(select(PaymentLine).where(or_(*conditions)).limit(1)).scalar_one_or_none()

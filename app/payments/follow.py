@@ -140,7 +140,7 @@ def _insert_new(session: Session, found: list[Authorization]) -> int:
             select(PaymentOutbox.instruction_id, PaymentOutbox.attempt).where(
                 tuple_(PaymentOutbox.instruction_id, PaymentOutbox.attempt).in_(keys)
             )
-        ).tuples()
+        )
     )
     new = [a for a in found if (a.instruction_id, a.attempt) not in existing]
     rows = [

@@ -1,5 +1,5 @@
-"""The Payments ledger as the bridge sees it: instructions read in JSON-RPC batches, and the
-treasury's two acts (settle, fail) sent through the transaction manager.
+"""The Payments ledger as the bridge sees it: instructions (and batch lines) read in JSON-RPC
+batches, and the treasury's acts (settle, fail, failLines) sent through the transaction manager.
 
 Recording an outcome is safe to repeat: the chain is read first (an act already mined is not sent
 again), a transaction already signed for the same act is waited for rather than doubled (its
@@ -8,6 +8,7 @@ the chain at the next round."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -80,6 +81,31 @@ class PaymentsLedger:
         except NodeError:
             return None
 
+    def batch_line_count(self, instruction_id: str) -> int:
+        (count, _failed, _amount) = self.contract.functions.batchLinesOf(instruction_id).call()
+        return int(count)
+
+    def failed_lines(self, instruction_id: str, indexes: list[int]) -> set[int]:
+        """Which of `indexes` the ledger records as failed lines of batch `instruction_id`."""
+        found: set[int] = set()
+        for start in range(0, len(indexes), 500):
+            chunk = indexes[start : start + 500]
+            results = self.node.batch(
+                (
+                    "eth_call",
+                    [
+                        {
+                            "to": self.contract.address,
+                            "data": self.contract.encode_abi("isLineFailed", [instruction_id, index]),
+                        },
+                        "latest",
+                    ],
+                )
+                for index in chunk
+            )
+            found.update(index for index, result in zip(chunk, results, strict=True) if int(result, 16))
+        return found
+
     @staticmethod
     def _decode(instruction_id: str, result: str | None) -> Instruction:
         if not result or result == "0x":
@@ -94,12 +120,7 @@ class PaymentsLedger:
         """Sends settle(id, providerReference) or fail(id, failureCode) unless a transaction for this
         act and attempt is already on its way; returns the hash to wait for, or None on a revert."""
         purpose = f"payment:{act}:{instruction_id}-{attempt}"
-        with self.txmanager.sessions() as session:
-            signed = session.execute(
-                select(SentTransaction.tx_hash).where(
-                    SentTransaction.purpose == purpose, SentTransaction.state == "signed"
-                )
-            ).scalar_one_or_none()
+        signed = self._signed(purpose)
         if signed:
             return signed
         if self.treasury is None:
@@ -112,6 +133,44 @@ class PaymentsLedger:
                 "%s %s-%d refused by the ledger (%s); reading it again", act, instruction_id, attempt, revert
             )
             return None
+
+    def send_fail_lines(
+        self,
+        instruction_id: str,
+        attempt: int,
+        lines: list[tuple[int, bytes, int]],
+        proofs: list[list[bytes]],
+        failure_code: str,
+    ) -> str | None:
+        """Sends failLines(id, lines, proofs, failureCode) unless the same report (same lines) is
+        already on its way; returns the hash to wait for, or None on a revert."""
+        digest = hashlib.sha256(",".join(str(line[0]) for line in lines).encode()).hexdigest()[:16]
+        purpose = f"payment:failLines:{instruction_id}-{attempt}:{digest}"
+        signed = self._signed(purpose)
+        if signed:
+            return signed
+        if self.treasury is None:
+            raise RuntimeError("no TREASURY signer configured (role:TREASURY in the signers file)")
+        data = self.contract.encode_abi(
+            "failLines", [instruction_id, lines, proofs, to_bytes32(failure_code)]
+        )
+        try:
+            return self.txmanager.send(self.treasury, self.contract.address, data, purpose).tx_hash
+        except ChainRevert as revert:
+            log.info("failLines %s-%d refused by the ledger (%s)", instruction_id, attempt, revert)
+            return None
+
+    def _signed(self, purpose: str) -> str | None:
+        with self.txmanager.sessions() as session:
+            return (
+                session.execute(
+                    select(SentTransaction.tx_hash)
+                    .where(SentTransaction.purpose == purpose, SentTransaction.state == "signed")
+                    .order_by(SentTransaction.nonce)
+                )
+                .scalars()
+                .first()
+            )
 
     def wait(self, tx_hash: str) -> bool:
         try:

@@ -24,10 +24,17 @@ NEW, REQUESTING, PENDING, SETTLING, FAILING, SETTLED, FAILED = (
     "failed",
 )
 FINAL = (SETTLED, FAILED)
-# A batch instruction (purpose WelfareBatch) pays many lines known only off chain: this bridge
-# does not pay it as one payout but holds it for the line-by-line flow.
+# A batch instruction (purpose WelfareBatch) is not one payout: its attempt row goes `new` ->
+# `lines` (its lines read from the chain and stored in payment_lines, each paid on its own) ->
+# `settling` once every line is paid or failed -> `settled`. `held` is for a batch whose lines
+# could not be read back and proven against its root: nothing is paid, a person looks.
+LINES = "lines"
 HELD = "held"
 BATCH_PURPOSES = frozenset({4})
+# Line states: `new` -> `requesting` -> `pending` -> `paid` | `failed` (final at the provider; a
+# failed line is then proven to Payments.failLines before the batch is settled).
+PAID = "paid"
+LINE_FINAL = (PAID, FAILED)
 
 
 class PayoutAccount(Base):
@@ -78,9 +85,65 @@ class PaymentOutbox(Base):
         """Idempotency key and reference id at the provider: one per attempt, never reused."""
         return payout_key(self.instruction_id, self.attempt)
 
+    @property
+    def description(self) -> str:
+        return f"Terang payment {self.instruction_id[:18]} attempt {self.attempt}"
+
+    def step(self, state: str, **detail) -> PaymentStep:
+        return PaymentStep(outbox_id=self.id, state=state, detail=detail)
+
 
 def payout_key(instruction_id: str, attempt: int) -> str:
     return f"{instruction_id}-{attempt}"
+
+
+def line_key(instruction_id: str, index: int) -> str:
+    """A batch line's idempotency key: per instruction and line, not per attempt, so a line paid
+    under one attempt is never paid again under a retry of the instruction (the provider answers
+    the same key with the same payout)."""
+    return f"{instruction_id}-L{index}"
+
+
+class PaymentLine(Base):
+    """One line of a batch instruction (index, beneficiary key, amount), as committed by the batch's
+    Merkle root, and how far its payout has gone. `outbox_id` is the attempt row now paying it
+    (its journal entries go there, with the line index)."""
+
+    __tablename__ = "payment_lines"
+    __table_args__ = (
+        UniqueConstraint("instruction_id", "line_index", name="uq_payment_lines_line"),
+        Index("ix_payment_lines_state", "state"),
+        Index("ix_payment_lines_outbox", "outbox_id"),
+        Index("ix_payment_lines_provider_ref", "provider_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(Integer)
+    instruction_id: Mapped[str] = mapped_column(String(66))
+    line_index: Mapped[int] = mapped_column(Integer)
+    payee_key: Mapped[str] = mapped_column(String(66))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16), default=NEW)
+    provider: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    provider_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    provider_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    failure_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    callback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    @property
+    def key(self) -> str:
+        return line_key(self.instruction_id, self.line_index)
+
+    @property
+    def description(self) -> str:
+        return f"Terang bansos {self.instruction_id[:18]} line {self.line_index}"
+
+    def step(self, state: str, **detail) -> PaymentStep:
+        return PaymentStep(outbox_id=self.outbox_id, state=state, detail={"line": self.line_index, **detail})
 
 
 class PaymentStep(Base):

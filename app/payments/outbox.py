@@ -1,5 +1,6 @@
-"""Moving outbox rows from state to state. Each move is its own committed transaction, checked
-against the state the caller expects (a compare-and-set), and journalled in payment_steps."""
+"""Choosing the outbox rows (attempts) and batch lines that have work due, and moving one row
+from state to state in its own committed transaction, checked against the state the caller
+expects (a compare-and-set) and journalled in payment_steps (reconciliation's repairs)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import utcnow
-from app.payments.models import FAILING, PENDING, SETTLING, PaymentCallback, PaymentOutbox, PaymentStep
+from app.payments.models import (
+    BATCH_PURPOSES,
+    FAILING,
+    LINES,
+    NEW,
+    PENDING,
+    REQUESTING,
+    SETTLING,
+    PaymentCallback,
+    PaymentLine,
+    PaymentOutbox,
+    PaymentStep,
+)
 
 
 def journal(session: Session, row: PaymentOutbox, state: str, **detail) -> None:
@@ -52,23 +65,26 @@ def _has_callback(session: Session, row: PaymentOutbox) -> bool:
     )
 
 
-def rows(sessions: sessionmaker[Session], states: Iterable[str], limit: int) -> list[PaymentOutbox]:
+def rows(
+    sessions: sessionmaker[Session], states: Iterable[str], limit: int, model=PaymentOutbox, where=()
+) -> list:
     with sessions() as session:
         return list(
             session.execute(
-                select(PaymentOutbox)
-                .where(PaymentOutbox.state.in_(tuple(states)))
-                .order_by(PaymentOutbox.id)
-                .limit(limit)
+                select(model).where(model.state.in_(tuple(states)), *where).order_by(model.id).limit(limit)
             ).scalars()
         )
 
 
-def due_requests(sessions: sessionmaker[Session], states: Iterable[str], limit: int) -> list[PaymentOutbox]:
-    """Rows to (re)send to the provider: new ones, and unanswered ones after a backoff."""
+def due_requests(sessions: sessionmaker[Session], limit: int, model=PaymentOutbox) -> list:
+    """Rows to (re)send to the provider: new ones, and unanswered ones after a backoff. Lines only
+    of batches being paid (their attempt row in `lines`)."""
     now = utcnow()
+    where = (PaymentOutbox.purpose.not_in(BATCH_PURPOSES),)
+    if model is PaymentLine:
+        where = (PaymentLine.outbox_id.in_(select(PaymentOutbox.id).where(PaymentOutbox.state == LINES)),)
     due = []
-    for row in rows(sessions, states, limit * 4):
+    for row in rows(sessions, (NEW, REQUESTING), limit * 4, model, where):
         if row.checked_at is None or _aware(row.checked_at) + _backoff(row.requests) <= now:
             due.append(row)
         if len(due) == limit:
@@ -76,23 +92,23 @@ def due_requests(sessions: sessionmaker[Session], states: Iterable[str], limit: 
     return due
 
 
-def due_checks(sessions: sessionmaker[Session], every: float, limit: int) -> list[PaymentOutbox]:
+def due_checks(sessions: sessionmaker[Session], every: float, limit: int, model=PaymentOutbox) -> list:
     """Pending payouts to ask the provider about: a callback arrived since the last look, or none
     came for `every` seconds."""
     stale = utcnow() - timedelta(seconds=every)
     with sessions() as session:
         return list(
             session.execute(
-                select(PaymentOutbox)
+                select(model)
                 .where(
-                    PaymentOutbox.state == PENDING,
+                    model.state == PENDING,
                     or_(
-                        PaymentOutbox.checked_at.is_(None),
-                        PaymentOutbox.checked_at < stale,
-                        PaymentOutbox.callback_at >= PaymentOutbox.checked_at,
+                        model.checked_at.is_(None),
+                        model.checked_at < stale,
+                        model.callback_at >= model.checked_at,
                     ),
                 )
-                .order_by(PaymentOutbox.id)
+                .order_by(model.id)
                 .limit(limit)
             ).scalars()
         )
@@ -100,6 +116,10 @@ def due_checks(sessions: sessionmaker[Session], every: float, limit: int) -> lis
 
 def outcomes(sessions: sessionmaker[Session], limit: int) -> list[PaymentOutbox]:
     return rows(sessions, (SETTLING, FAILING), limit)
+
+
+def new_batches(sessions: sessionmaker[Session], limit: int) -> list[PaymentOutbox]:
+    return rows(sessions, (NEW,), limit, where=(PaymentOutbox.purpose.in_(BATCH_PURPOSES),))
 
 
 def _backoff(requests: int) -> timedelta:

@@ -10,10 +10,17 @@ Every disagreement is reported; the safe ones are repaired when asked:
 - settled_not_paid: settled on chain without a successful payout at the provider;
 - paid_but_failed: the provider paid an attempt that the chain records as failed (a retry would
   pay twice); paid_twice: more than one successful payout for one instruction;
-- amount_differs: a payout's amount differs from the instruction's;
+- amount_differs: a payout's amount differs from the instruction's (while it does, the attempt
+  is neither settled nor failed by a repair);
 - reversed_after_settlement: the bank returned a payment already settled on chain;
 - not_in_outbox: an authorisation the bridge has passed without recording it.
 The last five need a person: they are never repaired automatically.
+
+A batch instruction (welfare) is compared line by line once settled: a line the ledger records as
+failed must have no successful payout (paid_but_failed), every other line one (settled_not_paid,
+or reversed_after_settlement); amount_differs per line; such mismatches name the line. A batch
+still being paid is in flight (the bridge proves its failed lines and settles it); one whose lines
+could not be read back is counted as held.
 
 `python -m app.payments.reconcile [--repair] [--json]`; GET /payments/reconciliation."""
 
@@ -41,7 +48,7 @@ from app.payments.ledger import (
     Instruction,
     PaymentsLedger,
 )
-from app.payments.models import PaymentOutbox
+from app.payments.models import BATCH_PURPOSES, PaymentLine, PaymentOutbox
 from app.payments.outbox import move
 from app.payments.providers.base import FAILED as PAYOUT_FAILED
 from app.payments.providers.base import PENDING, REVERSED, SUCCEEDED, Payout, Provider, ProviderUnavailable
@@ -58,6 +65,7 @@ class Mismatch:
     attempt: int
     detail: str
     repaired: bool = False
+    line: int | None = None  # the line of a batch instruction, when the mismatch is a line's
 
 
 @dataclass
@@ -67,7 +75,7 @@ class Report:
     settled: int = 0
     failed: int = 0
     inFlight: int = 0
-    held: int = 0  # batch instructions, paid line by line elsewhere
+    held: int = 0  # batch instructions whose lines could not be read back: nothing paid
     unreachable: int = 0  # payouts the provider did not answer about
     mismatches: list[Mismatch] = field(default_factory=list)
 
@@ -91,6 +99,11 @@ def reconcile(
     authorized = _chain_authorizations(ledger, first_block)
     with sessions() as session:
         rows = list(session.execute(select(PaymentOutbox).order_by(PaymentOutbox.id)).scalars())
+        lines = list(
+            session.execute(
+                select(PaymentLine).order_by(PaymentLine.instruction_id, PaymentLine.line_index)
+            ).scalars()
+        )
         cursor = session.get(IndexerCursor, CURSOR)
     bridge_block = cursor.block_number if cursor else 0
     by_id: dict[str, list[PaymentOutbox]] = {}
@@ -98,17 +111,40 @@ def reconcile(
         by_id.setdefault(row.instruction_id, []).append(row)
     ids = sorted(set(authorized) | set(by_id))
     chain = ledger.instructions(ids)
+    lines_of: dict[str, list[PaymentLine]] = {}
+    for line in lines:
+        lines_of.setdefault(line.instruction_id, []).append(line)
     with ThreadPoolExecutor(workers) as pool:
         payouts = dict(zip((r.id for r in rows), pool.map(lambda r: _payout(provider, r), rows), strict=True))
+        line_payouts = dict(
+            zip(
+                (line.id for line in lines),
+                pool.map(lambda line: _payout(provider, line), lines),
+                strict=True,
+            )
+        )
     report.instructions, report.attempts = len(ids), len(rows)
     for instruction_id in ids:
         instruction = chain[instruction_id]
         attempts = sorted(by_id.get(instruction_id, []), key=lambda r: r.attempt)
         pairs = [(row, payouts[row.id]) for row in attempts]
         report.unreachable += sum(1 for _, p in pairs if p is _UNREACHABLE)
-        found = _compare(instruction, pairs, authorized.get(instruction_id, 0), bridge_block, report)
+        if instruction_id in lines_of or any(row.purpose in BATCH_PURPOSES for row in attempts):
+            batch_lines = [(line, line_payouts[line.id]) for line in lines_of.get(instruction_id, [])]
+            report.unreachable += sum(1 for _, p in batch_lines if p is _UNREACHABLE)
+            found = _compare_batch(
+                ledger,
+                instruction,
+                pairs,
+                batch_lines,
+                authorized.get(instruction_id, 0),
+                bridge_block,
+                report,
+            )
+        else:
+            found = _compare(instruction, pairs, authorized.get(instruction_id, 0), bridge_block, report)
         for mismatch in found:
-            if repair and mismatch.kind in REPAIRABLE:
+            if repair and mismatch.kind in REPAIRABLE and mismatch.line is None:
                 mismatch.repaired = _repair(sessions, ledger, mismatch, pairs)
         report.mismatches.extend(found)
     return report
@@ -117,7 +153,9 @@ def reconcile(
 _UNREACHABLE = Payout("?", None, "UNREACHABLE", -1)
 
 
-def _payout(provider: Provider, row: PaymentOutbox) -> Payout | None:
+def _payout(provider: Provider, row: PaymentOutbox | PaymentLine) -> Payout | None:
+    if isinstance(row, PaymentOutbox) and row.purpose in BATCH_PURPOSES:
+        return None  # paid line by line
     try:
         if row.provider_ref:
             return provider.get(row.provider_ref)
@@ -188,7 +226,9 @@ def _compare(
         elif paid and row.state != states.SETTLED:
             flag("outbox_disagrees", attempt, f"outbox {row.state}, chain Settled")
     elif status == AUTHORIZED:
-        if paid:
+        if payout is not None and payout is not _UNREACHABLE and payout.amount != instruction.amount:
+            pass  # amount_differs, flagged above: a person decides, nothing is settled or failed
+        elif paid:
             flag("paid_not_settled", attempt, f"payout {payout.reference} succeeded")
         elif payout is not None and payout.status in (PAYOUT_FAILED, REVERSED):
             flag("failed_not_recorded", attempt, f"payout {payout.reference} {payout.status}")
@@ -213,6 +253,92 @@ def _compare(
     for earlier, p in pairs:
         if earlier.attempt < attempt and p is not None and p.status == SUCCEEDED:
             flag("paid_but_failed", earlier.attempt, f"payout {p.reference} succeeded for a failed attempt")
+    return found
+
+
+def _compare_batch(
+    ledger: PaymentsLedger,
+    instruction: Instruction,
+    pairs: list[tuple[PaymentOutbox, None]],
+    lines: list[tuple[PaymentLine, Payout | None]],
+    authorized_block: int,
+    bridge_block: int,
+    report: Report,
+) -> list[Mismatch]:
+    found: list[Mismatch] = []
+    iid, status, attempt = instruction.id, instruction.status, instruction.attempt
+    row = next((r for r, _ in pairs if r.attempt == attempt), None)
+    if row is None:
+        return _compare(instruction, pairs, authorized_block, bridge_block, report)
+    if row.state == states.HELD:
+        report.held += 1
+        return found
+    for line, payout in lines:
+        if payout is not None and payout is not _UNREACHABLE and payout.amount != line.amount:
+            found.append(
+                Mismatch(
+                    "amount_differs",
+                    iid,
+                    attempt,
+                    f"line {line.line_index}: payout {payout.reference}: {payout.amount} vs {line.amount}",
+                    line=line.line_index,
+                )
+            )
+    if status == AUTHORIZED:
+        report.inFlight += 1
+        return found
+    if status in (FAILED, CANCELLED):
+        report.failed += 1
+        if row.state != states.FAILED:
+            found.append(
+                Mismatch(
+                    "outbox_disagrees", iid, attempt, f"outbox {row.state}, chain {STATUS_NAMES[status]}"
+                )
+            )
+        return found
+    report.settled += 1
+    if not lines:
+        found.append(
+            Mismatch("settled_not_paid", iid, attempt, "settled on chain, no lines stored by the bridge")
+        )
+        return found
+    failed_on_chain = ledger.failed_lines(iid, [line.line_index for line, _ in lines])
+    for line, payout in lines:
+        index = line.line_index
+        paid = payout is not None and payout.status == SUCCEEDED
+        if index in failed_on_chain:
+            if paid:
+                found.append(
+                    Mismatch(
+                        "paid_but_failed",
+                        iid,
+                        attempt,
+                        f"line {index}: payout {payout.reference} succeeded",
+                        line=index,
+                    )
+                )
+        elif payout is not None and payout.status == REVERSED:
+            found.append(
+                Mismatch(
+                    "reversed_after_settlement",
+                    iid,
+                    attempt,
+                    f"line {index}: payout {payout.reference} reversed after settlement",
+                    line=index,
+                )
+            )
+        elif not paid and payout is not _UNREACHABLE:
+            found.append(
+                Mismatch(
+                    "settled_not_paid",
+                    iid,
+                    attempt,
+                    f"line {index}: provider status {payout.status if payout else 'none'}",
+                    line=index,
+                )
+            )
+    if row.state != states.SETTLED:
+        found.append(Mismatch("outbox_disagrees", iid, attempt, f"outbox {row.state}, chain Settled"))
     return found
 
 

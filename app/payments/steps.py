@@ -1,28 +1,42 @@
-"""The bridge's three kinds of work on outbox rows, each a plain function:
+"""The bridge's three kinds of work, a round of rows at a time, for both kinds of payable row:
+an instruction's attempt (payment_outbox) and a batch's line (payment_lines).
 
-- request: write `requesting` (and count the request), then create the payout with the attempt's
-  idempotency key; a definite refusal moves to `failing`, an unknown outcome stays `requesting`
-  and is asked again later with the same key (the provider answers with the same payout);
-- check: ask the provider how a pending payout ended (after a callback, or when none came);
-- record: settle or fail the attempt on chain, then mark it final once the chain agrees."""
+- request: the round's rows are split in chunks over the workers. For its chunk a worker commits
+  the rows `requesting` (counting the request), creates their payouts at the provider, each with
+  its row's idempotency key, and commits the answers. A definite refusal fails the row; an unknown
+  outcome leaves it `requesting`, asked again later with the same key (the provider answers with
+  the same payout). A crash between the two commits loses only answers that are asked for again.
+- check: ask the provider how pending payouts ended (after a callback, or when none came); one
+  commit per chunk.
+- record (attempts only): settle or fail on chain, then mark the row final once the chain agrees;
+  a batch's failed lines are proven to the ledger before it is settled.
+
+An attempt's outcome moves it to `settling` / `failing` (the chain is next); a line's to `paid` /
+`failed` (final; the batch settles once all its lines are)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import utcnow
 from app.payments.accounts import load_account
-from app.payments.ledger import AUTHORIZED, CANCELLED, FAILED, SETTLED, STATUS_NAMES, PaymentsLedger
+from app.payments.ledger import AUTHORIZED, CANCELLED, FAILED, NONE, SETTLED, STATUS_NAMES, PaymentsLedger
 from app.payments.models import (
     BATCH_PURPOSES,
     FAILING,
-    HELD,
     NEW,
+    PAID,
     PENDING,
     REQUESTING,
     SETTLING,
+    PaymentCallback,
+    PaymentLine,
     PaymentOutbox,
 )
 from app.payments.models import (
@@ -31,7 +45,6 @@ from app.payments.models import (
 from app.payments.models import (
     SETTLED as ROW_SETTLED,
 )
-from app.payments.outbox import journal, move
 from app.payments.providers.base import (
     FAILED as PAYOUT_FAILED,
 )
@@ -50,132 +63,280 @@ from app.payments.providers.base import (
 
 log = logging.getLogger("terang.payments")
 NO_ACCOUNT = "NO_PAYOUT_ACCOUNT"
+AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
+# Rows one worker takes per round: the work a kill can lose (answers asked for again with the same
+# key), and two commits per CHUNK payouts instead of two or three per payout.
+CHUNK = 8
 
 
-def request_payout(
-    sessions: sessionmaker[Session], provider: Provider, account_key: str, row_id: int
-) -> None:
+@dataclass(frozen=True)
+class Payable:
+    """What differs between paying an attempt and paying a line: the table, and the states a
+    provider's success or failure moves a row to."""
+
+    model: type[PaymentOutbox] | type[PaymentLine]
+    succeeded: str
+    failed: str
+
+
+ATTEMPTS = Payable(PaymentOutbox, SETTLING, FAILING)
+LINES = Payable(PaymentLine, PAID, ROW_FAILED)
+
+
+# -- request -------------------------------------------------------------------------------------
+def undecided(sessions: sessionmaker[Session], ledger: PaymentsLedger, rows: list[PaymentOutbox]) -> list:
+    """Of `rows`, those still to be paid. An attempt never sent to the provider (`new`) that the
+    chain already shows settled, failed or superseded is closed unpaid (a bridge database restored
+    from a backup, or started on a chain another bridge pays); one the chain no longer knows (a
+    reorg) waits."""
+    new = [row for row in rows if row.state == NEW]
+    if not new:
+        return rows
+    chain = ledger.instructions(sorted({row.instruction_id for row in new}))
+    closed: dict[int, tuple[str, dict]] = {}
+    waiting = set()
+    for row in new:
+        instruction = chain[row.instruction_id]
+        status, attempt = instruction.status, instruction.attempt
+        if status == AUTHORIZED and attempt == row.attempt:
+            continue
+        if status == NONE:
+            waiting.add(row.id)
+            continue
+        final = ROW_SETTLED if (status, attempt) == (SETTLED, row.attempt) else ROW_FAILED
+        log.warning(
+            "%s is %s on chain at attempt %d: not paid by this bridge", row.key, STATUS_NAMES[status], attempt
+        )
+        closed[row.id] = (
+            final,
+            {"chainStatus": STATUS_NAMES[status], "chainAttempt": attempt, "unpaid": True},
+        )
+    if closed:
+        with sessions.begin() as session:
+            for row in _rows(session, PaymentOutbox, list(closed), (NEW,)):
+                row.state, detail = closed[row.id]
+                session.add(row.step(row.state, **detail))
+    return [row for row in rows if row.id not in closed and row.id not in waiting]
+
+
+def request_payouts(
+    sessions: sessionmaker[Session],
+    provider: Provider,
+    account_key: str,
+    pool: Executor,
+    payable: Payable,
+    row_ids: list[int],
+    workers: int = 16,
+) -> int:
+    """Creates the payouts of `row_ids` (rows in new/requesting), in chunks spread over the
+    workers; returns how many were asked."""
+    chunks = _chunks(row_ids, workers)
+    return sum(
+        pool.map(lambda chunk: _request_chunk(sessions, provider, account_key, payable, chunk), chunks)
+    )
+
+
+def _request_chunk(
+    sessions: sessionmaker[Session],
+    provider: Provider,
+    account_key: str,
+    payable: Payable,
+    row_ids: list[int],
+) -> int:
+    """One worker's share of a round: one commit marks the rows `requesting`, their payouts are
+    created one after the other, one commit records the answers."""
+    model, now = payable.model, utcnow()
+    orders: list[tuple[int, PayoutOrder]] = []
     with sessions.begin() as session:
-        row = session.get(PaymentOutbox, row_id)
-        if row is None or row.state not in (NEW, REQUESTING):
-            return
-        if row.purpose in BATCH_PURPOSES:
-            row.state = HELD
-            journal(session, row, HELD, reason="batch instruction: paid line by line, not by this bridge")
-            return
-        account = load_account(session, account_key, row.payee_key)
-        if account is None:
-            row.state, row.failure_code = FAILING, NO_ACCOUNT
-            journal(session, row, FAILING, failureCode=NO_ACCOUNT)
-            return
-        row.state, row.provider, row.requests, row.checked_at = (
-            REQUESTING,
-            provider.name,
-            row.requests + 1,
-            utcnow(),
+        for row in _rows(session, model, row_ids, (NEW, REQUESTING)):
+            account = load_account(session, account_key, row.payee_key)
+            if account is None:
+                row.state, row.failure_code = payable.failed, NO_ACCOUNT
+                session.add(row.step(row.state, failureCode=NO_ACCOUNT))
+                continue
+            row.state, row.provider, row.requests, row.checked_at = (
+                REQUESTING,
+                provider.name,
+                row.requests + 1,
+                now,
+            )
+            session.add(row.step(REQUESTING, request=row.requests))
+            orders.append(
+                (
+                    row.id,
+                    PayoutOrder(
+                        key=row.key,
+                        amount=row.amount,
+                        channel_code=account.channelCode,
+                        account_number=account.accountNumber,
+                        account_holder_name=account.accountHolderName,
+                        description=row.description,
+                    ),
+                )
+            )
+    if not orders:
+        return 0
+    answers = [_create(provider, order) for _, order in orders]
+    with sessions.begin() as session:
+        rows = {row.id: row for row in _rows(session, model, [row_id for row_id, _ in orders], (REQUESTING,))}
+        called_back = _called_back(
+            session,
+            [payout.reference for payout in answers if isinstance(payout, Payout)]
+            + [order.key for _, order in orders],
         )
-        journal(session, row, REQUESTING, request=row.requests)
-        order = PayoutOrder(
-            key=row.key,
-            amount=row.amount,
-            channel_code=account.channelCode,
-            account_number=account.accountNumber,
-            account_holder_name=account.accountHolderName,
-            description=f"Terang payment {row.instruction_id[:18]} attempt {row.attempt}",
-        )
+        for (row_id, order), answer in zip(orders, answers, strict=True):
+            row = rows.get(row_id)
+            if row is None or answer is None:
+                continue  # moved on meanwhile, or no reliable answer: asked again later
+            if isinstance(answer, ProviderRejected):
+                row.state, row.failure_code = payable.failed, answer.code[:32]
+                session.add(row.step(row.state, failureCode=answer.code))
+                continue
+            if answer.amount != order.amount:
+                log.error(
+                    "payout %s: provider reports amount %d, ordered %d",
+                    order.key,
+                    answer.amount,
+                    order.amount,
+                )
+            row.state, row.provider_ref, row.provider_status = PENDING, answer.reference, answer.status
+            session.add(row.step(PENDING, providerRef=answer.reference))
+            if answer.reference in called_back or order.key in called_back:
+                row.callback_at = utcnow()  # the callback came before the create call answered
+            if answer.status != PAYOUT_PENDING:
+                _apply(session, payable, row, answer, now)
+    return len(orders)
+
+
+def _chunks(items: list, workers: int, most: int = CHUNK) -> list[list]:
+    """`items` in consecutive chunks, enough to keep `workers` busy, none longer than `most`."""
+    size = max(1, min(most, -(-len(items) // max(1, workers))))
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _create(provider: Provider, order: PayoutOrder) -> Payout | ProviderRejected | None:
     try:
-        payout = provider.approve(provider.create(order))
+        return provider.approve(provider.create(order))
     except ProviderRejected as refused:
         log.info("payout %s refused by the provider: %s", order.key, refused.code)
-        move(
-            sessions,
-            row_id,
-            (REQUESTING,),
-            FAILING,
-            {"failureCode": refused.code},
-            failure_code=refused.code[:32],
-        )
-        return
+        return refused
     except ProviderUnavailable as exc:
         log.info("payout %s: no reliable answer (%s); will ask again with the same key", order.key, exc)
-        return
-    if payout.amount != order.amount:
-        log.error("payout %s: provider reports amount %d, ordered %d", order.key, payout.amount, order.amount)
-    moved = move(
-        sessions,
-        row_id,
-        (REQUESTING,),
-        PENDING,
-        {"providerRef": payout.reference},
-        provider_ref=payout.reference,
-        provider_status=payout.status,
+        return None
+
+
+def _called_back(session: Session, references: list[str]) -> set[str]:
+    """References (provider's or ours) among `references` that a callback already named."""
+    if not references:
+        return set()
+    found = set()
+    for start in range(0, len(references), 500):
+        chunk = references[start : start + 500]
+        for provider_ref, reference in session.execute(
+            select(PaymentCallback.provider_ref, PaymentCallback.reference).where(
+                or_(PaymentCallback.provider_ref.in_(chunk), PaymentCallback.reference.in_(chunk))
+            )
+        ):
+            found.update(value for value in (provider_ref, reference) if value)
+    return found
+
+
+# -- check ---------------------------------------------------------------------------------------
+def check_payouts(
+    sessions: sessionmaker[Session],
+    provider: Provider,
+    pool: Executor,
+    payable: Payable,
+    rows: list,
+    workers: int = 16,
+) -> int:
+    """Asks the provider about pending payouts and applies what it says, a chunk per worker and
+    one commit per chunk; returns how many were asked about."""
+    return sum(
+        pool.map(lambda chunk: _check_chunk(sessions, provider, payable, chunk), _chunks(rows, workers))
     )
-    if moved is not None and payout.status != PAYOUT_PENDING:
-        apply_outcome(sessions, moved, payout)
 
 
-def check_payout(sessions: sessionmaker[Session], provider: Provider, row: PaymentOutbox) -> None:
+def _check_chunk(sessions: sessionmaker[Session], provider: Provider, payable: Payable, rows: list) -> int:
+    asked = utcnow()  # a callback arriving after this is looked at again
+    answers = [_get(provider, row) for row in rows]
+    if not any(answers):
+        return len(rows)
+    with sessions.begin() as session:
+        current = {row.id: row for row in _rows(session, payable.model, [row.id for row in rows], (PENDING,))}
+        for row, payout in zip(rows, answers, strict=True):
+            if payout is not None and row.id in current:
+                _apply(session, payable, current[row.id], payout, asked)
+    return len(rows)
+
+
+def _get(provider: Provider, row) -> Payout | None:
     try:
-        payout = provider.get(row.provider_ref)
+        return provider.get(row.provider_ref)
     except ProviderUnavailable as exc:
         log.info("status of payout %s unknown for now (%s)", row.key, exc)
-        return
-    apply_outcome(sessions, row, payout)
+        return None
 
 
-def apply_outcome(sessions: sessionmaker[Session], row: PaymentOutbox, payout: Payout) -> None:
+def _apply(session: Session, payable: Payable, row, payout: Payout, asked) -> None:
     """Moves a pending row by what the provider's API (never a callback body) says."""
+    row.checked_at, row.provider_status = asked, payout.status
     if payout.status == PAYOUT_PENDING:
-        with sessions.begin() as session:
-            current = session.get(PaymentOutbox, row.id)
-            current.checked_at, current.provider_status = utcnow(), payout.status
         return
     if payout.amount != row.amount:
         log.error(
-            "payout %s (%s) is for %d rupiah, the instruction for %d: left for reconciliation",
+            "payout %s (%s) is for %d rupiah, the payment for %d: left for reconciliation",
             row.key,
             payout.reference,
             payout.amount,
             row.amount,
         )
-        with sessions.begin() as session:
-            current = session.get(PaymentOutbox, row.id)
-            current.checked_at, current.provider_status = utcnow(), "AMOUNT_MISMATCH"
+        row.provider_status = AMOUNT_MISMATCH
         return
     if payout.status == SUCCEEDED:
-        move(sessions, row.id, (PENDING,), SETTLING, {"providerStatus": SUCCEEDED}, provider_status=SUCCEEDED)
+        row.state = payable.succeeded
+        session.add(row.step(row.state, providerStatus=SUCCEEDED))
     elif payout.status in (PAYOUT_FAILED, REVERSED):
-        code = (payout.failure_code or payout.status)[:32]
-        move(
-            sessions,
-            row.id,
-            (PENDING,),
-            FAILING,
-            {"providerStatus": payout.status, "failureCode": code},
-            provider_status=payout.status,
-            failure_code=code,
-        )
+        row.state, row.failure_code = payable.failed, (payout.failure_code or payout.status)[:32]
+        session.add(row.step(row.state, providerStatus=payout.status, failureCode=row.failure_code))
 
 
+def _rows(session: Session, model, ids: list[int], states: tuple[str, ...]) -> list:
+    found = []
+    for start in range(0, len(ids), 500):
+        found += session.execute(
+            select(model).where(model.id.in_(ids[start : start + 500]), model.state.in_(states))
+        ).scalars()
+    return found
+
+
+# -- record (attempts) ---------------------------------------------------------------------------
 def record_outcomes(
-    sessions: sessionmaker[Session], ledger: PaymentsLedger, rows: list[PaymentOutbox]
+    sessions: sessionmaker[Session],
+    ledger: PaymentsLedger,
+    rows: list[PaymentOutbox],
+    prove_lines: Callable[[PaymentOutbox], bool],
 ) -> int:
     """Settles or fails `rows` on chain (transactions pipelined, then awaited); returns how many
-    rows became final."""
+    rows became final. A batch is settled only once `prove_lines` has its failed lines on chain."""
     if not rows:
         return 0
     done = _finalise(sessions, ledger, rows)
     remaining = [row for row in rows if row.id not in done]
-    sent = []
+    sent: dict[int, str] = {}
     for row in remaining:
+        if row.purpose in BATCH_PURPOSES and not prove_lines(row):
+            continue
         act, value = ("settle", row.provider_ref) if row.state == SETTLING else ("fail", row.failure_code)
         tx_hash = ledger.send(act, row.instruction_id, row.attempt, value or "UNKNOWN")
         if tx_hash:
-            sent.append(tx_hash)
-            if row.chain_tx != tx_hash:
-                with sessions.begin() as session:
-                    session.get(PaymentOutbox, row.id).chain_tx = tx_hash
-    for tx_hash in sent:
+            sent[row.id] = tx_hash
+    changed = {row.id: tx for row in remaining if (tx := sent.get(row.id)) and row.chain_tx != tx}
+    if changed:
+        with sessions.begin() as session:
+            for row in session.execute(select(PaymentOutbox).where(PaymentOutbox.id.in_(changed))).scalars():
+                row.chain_tx = changed[row.id]
+    for tx_hash in sent.values():
         ledger.wait(tx_hash)
     if remaining:
         done |= _finalise(sessions, ledger, remaining)
@@ -183,9 +344,9 @@ def record_outcomes(
 
 
 def _finalise(sessions: sessionmaker[Session], ledger: PaymentsLedger, rows: list[PaymentOutbox]) -> set[int]:
-    """Marks final the rows whose outcome the chain already shows; returns their ids."""
+    """Marks final the rows whose outcome the chain already shows (one commit); returns their ids."""
     chain = ledger.instructions(sorted({row.instruction_id for row in rows}))
-    done = set()
+    moves: dict[int, tuple[str, dict]] = {}
     for row in rows:
         instruction = chain[row.instruction_id]
         status, attempt = instruction.status, instruction.attempt
@@ -203,6 +364,14 @@ def _finalise(sessions: sessionmaker[Session], ledger: PaymentsLedger, rows: lis
         if final != expected:
             detail["conflict"] = True
             log.error("outcome conflict for %s: bridge meant %s, chain shows %s", row.key, expected, final)
-        if move(sessions, row.id, (row.state,), final, detail) is not None:
+        moves[row.id] = (final, detail)
+    if not moves:
+        return set()
+    done = set()
+    with sessions.begin() as session:
+        for row in _rows(session, PaymentOutbox, list(moves), (SETTLING, FAILING)):
+            final, detail = moves[row.id]
+            row.state = final
+            session.add(row.step(final, **detail))
             done.add(row.id)
     return done

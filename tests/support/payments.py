@@ -1,7 +1,8 @@
 """Payment-bridge test set-up on a real local chain: the test-only source contract
 (contracts/test/PaymentsTestSource.sol) deployed and registered as a Payments source by the
 committee (schedule, wait the hub's delay with evm_increaseTime, execute), instructions authorised
-in bulk, and the fake provider as a real process. Shared by the tests and bench/payments_*.py."""
+in bulk, welfare batches disbursed by the real WelfarePrograms, and the fake provider as a real
+process. Shared by the tests and bench/payments_*.py."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from pathlib import Path
 import httpx
 from eth_utils import keccak
 from web3 import Web3
+from web3.logs import DISCARD
 
+from app.chain import welfare as welfarelib
 from app.chain.manifest import Manifest
 from tests.support.localchain import ROOT
 from toolchain.run_local import free_port
@@ -96,9 +99,13 @@ def reauthorize_many(w3: Web3, source, ids: list[str], per_tx: int = 200) -> Non
 
 @contextlib.contextmanager
 def fake_provider(
-    callback_url: str | None, faults: dict | None = None, log: Path | None = None, env: dict | None = None
+    callback_url: str | None,
+    faults: dict | None = None,
+    log: Path | None = None,
+    env: dict | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
-    port = free_port()
+    port = port or free_port()
     out = log.open("ab") if log else subprocess.DEVNULL
     process = subprocess.Popen(
         [
@@ -144,3 +151,119 @@ def fake_payouts(url: str) -> dict:
 
 def set_faults(url: str, faults: dict) -> None:
     httpx.post(url + "/_fake/faults", json=faults, timeout=10).raise_for_status()
+
+
+# -- welfare batches ------------------------------------------------------------------------------
+WELFARE_ADMIN, ENROLLER = 12, 13  # deploy/local.yaml: dev:12, dev:13
+WELFARE_SECRET = b"terang-payments-test-hmac-secret"
+
+
+def beneficiary(n: int) -> str:
+    """The beneficiary key (0x hex) of synthetic family n, by the gateway's keyed hash."""
+    return "0x" + welfarelib.beneficiary_key(WELFARE_SECRET, f"630201010190{n:04d}").hex()
+
+
+def disburse_welfare_batch(w3: Web3, manifest: Manifest, families: list[int], name: str = "PKH") -> dict:
+    """Defines a PKH-like programme, enrols `families` (one primary-school child each, so every
+    line is 225,000 rupiah), moves the chain into the first period and disburses one batch.
+    Returns {"id", "lines": [(index, key hex, amount)], "tx"}."""
+    welfare = w3.eth.contract(
+        address=manifest.address("WelfarePrograms"), abi=manifest.contracts["WelfarePrograms"].abi
+    )
+    admin, enroller = w3.eth.accounts[WELFARE_ADMIN], w3.eth.accounts[ENROLLER]
+    start = w3.eth.get_block("latest")["timestamp"] + 60
+    amounts = welfarelib.pkh_amounts_per_period()
+    rules = (welfarelib.DECILES_1_TO_4, True, 4, 10**15, amounts)
+    define = welfare.functions.defineProgramme(name, start, welfarelib.QUARTER_SECONDS, rules, [])
+    programme = define.call({"from": admin})
+    _mined(w3, define.transact({"from": admin}))
+    children = [0] * welfarelib.COMPONENTS
+    children[welfarelib.PKH_COMPONENTS.index("primary_school")] = 1
+    keys = [beneficiary(n) for n in families]
+    applicants = [(key, 2, 6302, children) for key in keys]
+    _mined(w3, welfare.functions.enrol(programme, applicants).transact({"from": enroller, "gas": 25_000_000}))
+    w3.provider.make_request(
+        "evm_increaseTime", [max(0, start - w3.eth.get_block("latest")["timestamp"]) + 5]
+    )
+    w3.provider.make_request("evm_mine", [])
+    period = welfare.functions.currentPeriod(programme).call()
+    tx = welfare.functions.disburse(programme, period, keys).transact({"from": admin, "gas": 25_000_000})
+    receipt = w3.eth.wait_for_transaction_receipt(tx)
+    assert receipt["status"] == 1, receipt
+    (batch,) = welfare.events.BatchDisbursed().process_receipt(receipt, errors=DISCARD)
+    lines = sorted(
+        (event["args"]["lineIndex"], "0x" + event["args"]["beneficiaryKey"].hex(), event["args"]["amount"])
+        for event in welfare.events.BenefitAuthorized().process_receipt(receipt, errors=DISCARD)
+    )
+    return {"id": "0x" + batch["args"]["batchId"].hex(), "lines": lines, "tx": tx.hex()}
+
+
+# -- a chain and a bridge of a test's own ---------------------------------------------------------
+@contextlib.contextmanager
+def own_chain(folder: Path) -> Iterator[tuple[str, Path, Path]]:
+    """A fresh anvil with the suite deployed: (rpc url, manifest folder, signers file). The bridge
+    pays every instruction it finds, so tests that run one get a chain no other test writes to."""
+    from tests.support.localchain import anvil, deploy_local
+    from toolchain.dev_signers import write_signers
+
+    with anvil() as url:
+        result = deploy_local(url, folder / "deployments")
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        yield url, folder / "deployments", write_signers(url, folder / "signers")
+
+
+def bridge_env(
+    chain: tuple[str, Path, Path], database: str, issuer_dir: Path, **extra: str
+) -> dict[str, str]:
+    """TERANG_* variables for a bridge or gateway process on `chain` (see own_chain)."""
+    url, manifest_dir, signers_file = chain
+    return {
+        "TERANG_RPC_URL": url,
+        "TERANG_MANIFEST_DIR": str(manifest_dir),
+        "TERANG_CHAIN_ID": "31337",
+        "TERANG_ENVIRONMENT": "test",
+        "TERANG_DATABASE_URL": database,
+        "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer_dir / "public.pem"),
+        "TERANG_SIGNERS_FILE": str(signers_file),
+        "TERANG_INDEXER_ENABLED": "false",
+        "TERANG_PAYMENTS_STATUS_CHECK_SECONDS": "1",
+        "TERANG_PAYMENTS_PROVIDER_TIMEOUT_SECONDS": "1",
+        **{f"TERANG_{name.upper()}": value for name, value in extra.items()},
+    }
+
+
+def settings_from_env(env: dict[str, str]):
+    from app.config import Settings
+
+    return Settings(**{k[len("TERANG_") :].lower(): v for k, v in env.items()})
+
+
+def register_accounts(sessions, settings, numbers: dict[str, str | None]) -> None:
+    """Payout accounts by payee key (None: no account registered)."""
+    from app.payments.accounts import AccountDetails, save_account
+
+    key = settings.payout_account_key.get_secret_value()
+    with sessions.begin() as session:
+        for i, (payee_key, number) in enumerate(numbers.items()):
+            if number is not None:
+                details = AccountDetails(
+                    channelCode="ID_BRI", accountNumber=number, accountHolderName=f"KPM {i}"
+                )
+                save_account(session, key, payee_key, details, "test")
+
+
+def follow_from_head(sessions, w3: Web3) -> int:
+    """Starts a new bridge database's cursor at the chain's head, so it pays only what is
+    authorised from now on (the instructions before are another bridge's); returns the first
+    block it will read."""
+    from app.indexer.models import IndexerCursor
+    from app.payments.follow import CURSOR
+
+    head = w3.eth.get_block("latest")
+    with sessions.begin() as session:
+        session.add(
+            IndexerCursor(
+                name=CURSOR, chain_id=31337, block_number=head["number"], block_hash=head["hash"].to_0x_hex()
+            )
+        )
+    return head["number"] + 1

@@ -1,5 +1,5 @@
-"""Payments: payout accounts by payee key (treasury), the provider's callbacks, the bridge's view
-of an instruction and reconciliation (treasury, auditors)."""
+"""Payments: payout accounts by payee key (treasury only: they are personal data), the provider's
+callbacks, the bridge's view of an instruction and reconciliation (treasury, auditors)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import SessionsDep, SettingsDep, require_roles
@@ -15,7 +16,7 @@ from app.api.errors import ApiError
 from app.auth.tokens import Principal
 from app.payments.accounts import AccountDetails, load_account, save_account
 from app.payments.callbacks import receive
-from app.payments.models import PaymentOutbox, PaymentStep
+from app.payments.models import PaymentLine, PaymentOutbox, PaymentStep
 from app.payments.reconcile import reconcile
 
 router = APIRouter(prefix="/payments", tags=["payments"])
@@ -26,16 +27,42 @@ PayeeKey = Annotated[str, Path(pattern=BYTES32, description="the payee key the c
 InstructionId = Annotated[str, Path(pattern=BYTES32)]
 
 
-def _account_view(payee_key: str, details: AccountDetails) -> dict:
-    return {
-        "payeeKey": payee_key.lower(),
-        "channelCode": details.channelCode,
-        "accountNumber": details.masked(),
-        "accountHolderName": details.accountHolderName,
-    }
+class AccountView(BaseModel):
+    """A payout account as the API shows it: the number masked but for its last four digits."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "payeeKey": "0x" + "5a" * 32,
+                    "channelCode": "ID_BRI",
+                    "accountNumber": "***********3456",
+                    "accountHolderName": "CV Maju Jaya",
+                }
+            ]
+        }
+    )
+
+    payeeKey: str
+    channelCode: str
+    accountNumber: str
+    accountHolderName: str
 
 
-@router.put("/accounts/{payee_key}", summary="Register or replace a payee's payout account (treasury)")
+def _account_view(payee_key: str, details: AccountDetails) -> AccountView:
+    return AccountView(
+        payeeKey=payee_key.lower(),
+        channelCode=details.channelCode,
+        accountNumber=details.masked(),
+        accountHolderName=details.accountHolderName,
+    )
+
+
+@router.put(
+    "/accounts/{payee_key}",
+    summary="Register or replace a payee's payout account (treasury)",
+    response_model=AccountView,
+)
 def put_account(
     payee_key: PayeeKey,
     body: AccountDetails,
@@ -48,8 +75,12 @@ def put_account(
     return _account_view(payee_key, body)
 
 
-@router.get("/accounts/{payee_key}", summary="A payee's payout account, number masked")
-def get_account(payee_key: PayeeKey, _principal: Overseer, sessions: SessionsDep, settings: SettingsDep):
+@router.get(
+    "/accounts/{payee_key}",
+    summary="A payee's payout account, number masked (treasury)",
+    response_model=AccountView,
+)
+def get_account(payee_key: PayeeKey, _principal: Treasury, sessions: SessionsDep, settings: SettingsDep):
     with sessions() as session:
         details = load_account(session, settings.payout_account_key.get_secret_value(), payee_key)
     if details is None:
@@ -89,9 +120,17 @@ def instruction(instruction_id: InstructionId, _principal: Overseer, sessions: S
                 for s in session.execute(
                     select(PaymentStep).where(PaymentStep.outbox_id == row.id).order_by(PaymentStep.id)
                 ).scalars()
+                if "line" not in s.detail  # a batch's lines: counted in `lines`, not listed
             ]
             for row in rows
         }
+        lines = dict(
+            session.execute(
+                select(PaymentLine.state, func.count())
+                .where(PaymentLine.instruction_id == instruction_id.lower())
+                .group_by(PaymentLine.state)
+            ).all()
+        )
     if not rows:
         raise ApiError(404, "not_found", detail=f"the bridge has no attempt of {instruction_id}")
     return {
@@ -111,6 +150,7 @@ def instruction(instruction_id: InstructionId, _principal: Overseer, sessions: S
             }
             for row in rows
         ],
+        **({"lines": {"total": sum(lines.values()), **lines}} if lines else {}),
     }
 
 
