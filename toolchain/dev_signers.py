@@ -24,6 +24,7 @@ MNEMONICS = {  # the development wallets of the local chains (public knowledge, 
     "ganache": "myth like bonus scare over problem client lizard pioneer submit female collect",
 }
 RELAYER_INDEX = 19
+VERIFIER_SUBJECT = "pphp"  # tokens with sub pphp-<n> sign as the n-th VERIFIER of deploy/local.yaml
 
 
 def development_keys(rpc_url: str, count: int = 20) -> list[bytes]:
@@ -46,8 +47,12 @@ def write_signers(rpc_url: str, out: Path, config_path: Path = ROOT / "deploy" /
     wanted: dict[str, str] = {"relayer": addresses[RELAYER_INDEX]}
     for officer in config.officers:
         wanted.setdefault(f"agency:{officer.agency}", officer.account)
+    verifiers = 0
     for grant in config.grants:
         wanted.setdefault(f"role:{grant.role}", grant.account)
+        if grant.role == "VERIFIER":  # each verifier attests with its own key (escrow k-of-n)
+            verifiers += 1
+            wanted[f"verifier:{VERIFIER_SUBJECT}-{verifiers}"] = grant.account
     folder = out / "keystores"
     folder.mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(24)

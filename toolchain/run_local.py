@@ -239,6 +239,7 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
             name.lower(): devissuer.issue(name.lower(), [name], folder=issuer)
             for name in ("TKDN_CERTIFIER", "VERIFIER", "TREASURY", "WELFARE_ADMIN", "ENROLLER", "AUDITOR")
         },
+        **{f"verifier-{n}": devissuer.issue(f"pphp-{n}", ["VERIFIER"], folder=issuer) for n in (1, 2, 3)},
         "supplier": devissuer.issue("supplier", [], folder=issuer),
     }
     (state_dir / "dev-tokens.json").write_text(json.dumps(tokens, indent=2) + "\n")

@@ -303,6 +303,18 @@ def test_07_the_gateway_relays_the_suppliers_countersignature_and_the_advance_is
     assert escrow["advancePayment"]["amount"] == escrow["authorized"] == story["value"] // 10
 
 
+def test_07b_a_suppliers_client_reads_the_countersign_domain_and_its_next_nonce(story):
+    supplier = Account.from_key(story["keys"][WINNER]).address
+    answer = story["client"].get(f"/escrows/signing/{supplier}").json()
+    assert answer["domain"] == {
+        "name": "Terang MilestoneEscrow",
+        "version": "1",
+        "chainId": 31337,
+        "verifyingContract": story["escrow"].address,
+    }
+    assert answer["nonce"] == story["escrow"].functions.nonces(supplier).call() == 1  # after one countersign
+
+
 # ------------------------------------------------------------------------------------ attestations
 
 

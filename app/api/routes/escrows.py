@@ -38,6 +38,7 @@ from app.api.deps import ChainDep, PrincipalDep, officer_of, require_roles
 from app.api.errors import ApiError, from_revert
 from app.api.writes import Call, idempotent_write
 from app.auth.tokens import Principal
+from app.chain import escrow as escrowlib
 from app.chain import escrow_views as views
 from app.chain.bids import tender_id
 from app.chain.events import event_args, events
@@ -654,6 +655,24 @@ def retry_payment(
 
 
 # ------------------------------------------------------------------------------------ reads
+
+
+@router.get(
+    "/signing/{supplier}",
+    summary="What a supplier's client needs to countersign: the EIP-712 domain and its next nonce",
+)
+def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
+    escrow = chain.contract("MilestoneEscrow")
+    return {
+        "domain": {
+            "name": escrowlib.DOMAIN_NAME,
+            "version": escrowlib.DOMAIN_VERSION,
+            "chainId": chain.manifest.chain_id,
+            "verifyingContract": escrow.address,
+        },
+        "primaryType": escrowlib.COUNTERSIGN_TYPE,
+        "nonce": escrow.functions.nonces(Web3.to_checksum_address(supplier)).call(),
+    }
 
 
 @router.get("/{escrow_id}", summary="A contract: terms, ledger totals, payments and every milestone")

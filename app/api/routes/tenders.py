@@ -94,7 +94,7 @@ class SignedCommit(BaseModel):
 
 class Opening(BaseModel):
     price: int = Field(ge=1, lt=2**256)
-    productIds: list[str] = Field(default_factory=list, max_length=32)
+    productIds: list[Annotated[str, Field(pattern=BYTES32)]] = Field(default_factory=list, max_length=32)
     salt: str = Field(pattern=BYTES32)
     commitSeq: int = Field(ge=0, lt=2**32)
 
