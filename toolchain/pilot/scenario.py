@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain.pilot.api import Gateway, LocalClock
+from toolchain.pilot.contract import ContractOutcome, run_contract
 from toolchain.pilot.tender import TenderOutcome, run_tender
+from toolchain.pilot.welfare import WelfareOutcome, run_welfare
 
 
 @dataclass
 class PilotReport:
     tender: TenderOutcome | None = None
-    sections: dict[str, dict] = field(default_factory=dict)
+    contract: ContractOutcome | None = None
+    welfare: WelfareOutcome | None = None
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -32,9 +35,23 @@ class PilotReport:
                 )
             lines.append("  transactions:")
             lines += [f"    {step:<22} {tx}" for step, tx in t.transactions.items()]
-        for title, facts in self.sections.items():
-            lines.append(f"  {title}:")
-            lines += [f"    {name:<22} {value}" for name, value in facts.items()]
+        if self.contract:
+            c = self.contract
+            lines.append(f"  contract   escrow {c.escrow_id}  value Rp{c.value:,}")
+            for m in c.milestones:
+                lines.append(
+                    f"    milestone {m.index + 1}: paid and settled, net Rp{m.net:,} "
+                    f"(retention Rp{m.retention:,} held)  payment {m.payment_id}"
+                )
+            lines += [f"    {step:<22} {tx}" for step, tx in c.transactions.items()]
+        if self.welfare:
+            w = self.welfare
+            refused = ", ".join(f"{n} {reason}" for reason, n in w.refused.items()) or "none"
+            lines += [
+                f"  welfare    programme {w.programme_id}: {w.enrolled} enrolled, refused: {refused}",
+                f"    period 0 batch {w.batch_id}: {w.lines} lines, Rp{w.amount:,}, {w.status} on chain",
+            ]
+            lines += [f"    {step:<22} {tx}" for step, tx in w.transactions.items()]
         return "\n".join(lines)
 
 
@@ -45,6 +62,8 @@ def run_pilot(base_url: str, rpc_url: str, issuer_dir: Path, log=print) -> Pilot
     suffix = time.strftime("%Y%m%d%H%M%S", time.gmtime())
     try:
         report.tender = run_tender(api, clock, f"ocds-terang-1001-pilot-{suffix}", _prefixed(log, "tender"))
+        report.contract = run_contract(api, clock, rpc_url, report.tender, _prefixed(log, "contract"))
+        report.welfare = run_welfare(api, clock, _prefixed(log, "welfare"))
     finally:
         api.close()
     report.seconds = time.monotonic() - started

@@ -1,0 +1,117 @@
+"""The pilot's welfare period: the welfare admin defines a PKH programme for two regencies around IKN,
+the enroller enrols a small synthetic population by NIK (the gateway keys each NIK; the chain sees
+only the key), families outside the eligible deciles or without a component are refused with the
+reason, the first period is disbursed in one batch and the bridge pays each family's line."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from app.chain import welfare as welfarelib
+from toolchain.pilot.api import Gateway, LocalClock, PilotError, wait_until
+
+REGIONS = (6409, 6402)  # Kab. Penajam Paser Utara and Kab. Kutai Kartanegara (BPS codes)
+FAMILIES = 24
+
+
+@dataclass
+class WelfareOutcome:
+    programme_id: int
+    enrolled: int
+    refused: dict[str, int]
+    batch_id: str
+    lines: int
+    amount: int
+    status: str
+    transactions: dict[str, str]
+
+
+def synthetic_families(count: int, seed: int = 2027) -> list[dict]:
+    """Made-up families: NIKs with a regency's code and a birth date, deciles 1-6, PKH components."""
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible on purpose)
+    families = []
+    for n in range(count):
+        region = REGIONS[n % len(REGIONS)]
+        day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(60, 99)
+        nik = f"{region}{rng.randint(1, 30):02d}{day:02d}{month:02d}{year:02d}{n + 1:04d}"
+        components = [0] * len(welfarelib.PKH_COMPONENTS)
+        if rng.random() < 0.9:  # one family in ten has no component: refused with its reason
+            for _ in range(rng.randint(1, 3)):
+                components[rng.randrange(len(components))] += 1
+        families.append({"nik": nik, "decile": rng.randint(1, 6), "region": region, "components": components})
+    return families
+
+
+def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
+    txs: dict[str, str] = {}
+    admin = api.token("WELFARE_ADMIN", sub="kemensos-pkh")
+    start = clock.now() + 600
+    defined = api.post(
+        "/welfare/programmes",
+        {
+            "name": "PKH IKN (pilot)",
+            "firstPeriodStart": start,
+            "periodLength": welfarelib.QUARTER_SECONDS,
+            "rules": {
+                "deciles": [1, 2, 3, 4],
+                "allRegions": False,
+                "regions": list(REGIONS),
+                "componentCap": welfarelib.PKH_COMPONENT_CAP,
+                "budgetPerPeriod": 500_000_000,
+                "componentAmounts": welfarelib.pkh_amounts_per_period(),
+            },
+        },
+        admin,
+    )
+    programme = defined["programmeId"]
+    txs["programme defined"] = defined["transactionHash"]
+    log(f"PKH programme {programme} defined: deciles 1-4, regencies {REGIONS}, quarterly")
+
+    enrolled = api.post(
+        f"/welfare/programmes/{programme}/enrolments",
+        {"applicants": synthetic_families(FAMILIES)},
+        api.token("ENROLLER", sub="dinsos-ppu"),
+    )
+    txs["enrolment"] = enrolled["transactionHash"]
+    refused: dict[str, int] = {}
+    for applicant in enrolled["applicants"]:
+        if not applicant["enrolled"]:
+            refused[applicant["reason"]] = refused.get(applicant["reason"], 0) + 1
+    keys = [a["beneficiaryKey"] for a in enrolled["applicants"] if a["enrolled"]]
+    log(f"{FAMILIES} synthetic families: {enrolled['enrolled']} enrolled, refused {refused or 'none'}")
+    if not keys:
+        raise PilotError("no family was enrolled; the synthetic population needs eligible families")
+
+    treasury = api.token("TREASURY", sub="bendahara-kemensos")
+    for n, key in enumerate(keys):
+        account = {
+            "channelCode": "ID_BRI",
+            "accountNumber": f"7700{n + 1:08d}",
+            "accountHolderName": f"KPM {n + 1}",
+        }
+        api.put(f"/payments/accounts/{key}", account, treasury)
+    log(f"the treasury registered {len(keys)} KKS accounts by beneficiary key (encrypted in the gateway)")
+
+    clock.move_past(start)
+    paid = api.post(
+        f"/welfare/programmes/{programme}/periods/0/disbursements", {"beneficiaryKeys": keys}, admin
+    )
+    txs["period 0 disbursed"] = paid["transactionHash"]
+    batch = paid["paymentInstructionId"]
+    log(f"period 0: one batch of {paid['lineCount']} lines, Rp{paid['amount']:,}, instruction {batch[:10]}…")
+
+    def resolved():
+        instruction = api.get(f"/instructions/{batch}")
+        return instruction if instruction["status"] in ("settled", "failed") else None
+
+    try:
+        final = wait_until(resolved, "the welfare batch to be paid and settled", timeout=90)
+        status = final["status"]
+        log(f"the bridge paid every line and the batch is {status} on chain")
+    except PilotError:
+        status = api.get(f"/instructions/{batch}")["status"]
+        log(f"the batch is still {status} on chain after 90 s (see GET /payments/instructions/{batch})")
+    return WelfareOutcome(
+        programme, enrolled["enrolled"], refused, batch, paid["lineCount"], paid["amount"], status, txs
+    )
