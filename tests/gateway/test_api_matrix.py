@@ -134,3 +134,27 @@ def test_a_write_with_a_malformed_body_is_a_422_problem_and_sends_nothing(op, cl
 def test_problems_speak_the_callers_language(client, language, title):
     answer = client.post("/suppliers", json={}, headers={"Accept-Language": language})
     assert answer.json()["title"] == title and answer.headers["content-language"] == language
+
+
+def _has_example(schema: dict, components: dict) -> bool:
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    if schema.get("examples") or "example" in schema:
+        return True
+    properties = schema.get("properties", {})
+    return bool(properties) and all(
+        "default" in p or _has_example(p, components) for p in properties.values()
+    )
+
+
+def test_every_request_body_in_the_openapi_document_has_an_example(openapi):
+    """Agencies integrate from the OpenAPI document: every body they send is shown by example."""
+    components = openapi["components"]["schemas"]
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+        and not _has_example(operation["requestBody"]["content"]["application/json"]["schema"], components)
+    ]
+    assert missing == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from web3 import Web3
 
 from app.api.deps import ChainDep, SettingsDep, require_roles
@@ -23,6 +23,20 @@ ADDRESS = r"^0x[0-9a-fA-F]{40}$"
 
 
 class SupplierRegistration(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "account": "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
+                    "nib": "9120001234567",
+                    "npwp": "012345678901000",
+                    "umkm": True,
+                    "regionCode": 6409,
+                }
+            ]
+        }
+    )
+
     account: str = Field(pattern=ADDRESS, description="The supplier's signing account (its key)")
     nib: str = Field(min_length=13, max_length=20, examples=["9120001234567"])
     npwp: str = Field(min_length=15, max_length=24, examples=["01.234.567.8-901.000"])
@@ -31,12 +45,26 @@ class SupplierRegistration(BaseModel):
 
 
 class Blacklisting(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "start": 1795000000,
+                    "end": 1826536000,
+                    "reasonHash": "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a",
+                }
+            ]
+        }
+    )
+
     start: int = Field(ge=0, lt=2**64, description="UTC seconds")
     end: int = Field(ge=1, lt=2**64, description="UTC seconds, after start")
     reasonHash: str = Field(pattern=r"^0x[0-9a-fA-F]{64}$", description="Hash of the sanction decision")
 
 
 class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"umkm": False, "regionCode": 6402}]})
+
     umkm: bool
     regionCode: int = Field(ge=1, lt=2**32)
 

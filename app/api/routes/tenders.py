@@ -7,7 +7,7 @@ from enum import IntEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from web3 import Web3
 from web3.exceptions import ContractCustomError
 
@@ -27,6 +27,7 @@ Ocid = Annotated[
 BYTES32 = r"^0x[0-9a-fA-F]{64}$"
 ADDRESS = r"^0x[0-9a-fA-F]{40}$"
 HEX = r"^0x([0-9a-fA-F]{2})*$"
+EXAMPLE_SIGNATURE = "0x" + "ab" * 65  # 65 bytes: r, s, v
 
 
 class Category(IntEnum):
@@ -52,6 +53,31 @@ BID_STATUS = ["none", "sealed", "valid", "unrevealed", "disqualified"]
 
 
 class Announcement(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ocid": "ocds-terang-1001-2026-0001",
+                    "title": "Pengadaan trafo distribusi 20 kV untuk kawasan inti IKN",
+                    "documentHash": "0xd0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0",
+                    "agencyId": 1001,
+                    "hps": 2000000000,
+                    "category": 0,
+                    "method": 0,
+                    "evaluation": 0,
+                    "preferenceBps": 2500,
+                    "domesticOnly": False,
+                    "umkmReserved": False,
+                    "commitDeadline": 1795000000,
+                    "revealDeadline": 1795086400,
+                    "objectionWindow": 432000,
+                    "minValidBids": 2,
+                    "technicalWeightBps": 0,
+                }
+            ]
+        }
+    )
+
     ocid: str = Field(min_length=1, max_length=200, examples=["ocds-terang-1001-2026-0001"])
     title: str = Field(min_length=1, max_length=500)
     documentHash: str = Field(pattern=BYTES32)
@@ -77,14 +103,42 @@ class Announcement(BaseModel):
 
 
 class Addendum(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"documentHash": "0xadadadadadadadadadadadadadadadadadadadadadadadadadadadadadadadad"}
+            ]
+        }
+    )
+
     documentHash: str = Field(pattern=BYTES32)
 
 
 class Cancellation(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"reasonHash": "0xcacacacacacacacacacacacacacacacacacacacacacacacacacacacacacacaca"}]
+        }
+    )
+
     reasonHash: str = Field(pattern=BYTES32)
 
 
 class SignedCommit(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "supplier": "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
+                    "commitment": "0x3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c",
+                    "nonce": 0,
+                    "deadline": 1795000000,
+                    "signature": EXAMPLE_SIGNATURE,
+                }
+            ]
+        }
+    )
+
     supplier: str = Field(pattern=ADDRESS, description="The supplier's key that signed")
     commitment: str = Field(pattern=BYTES32)
     nonce: int = Field(ge=0, lt=2**256)
@@ -100,6 +154,25 @@ class Opening(BaseModel):
 
 
 class SignedReveal(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "supplier": "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
+                    "opening": {
+                        "price": 1800000000,
+                        "productIds": ["0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"],
+                        "salt": "0x5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e",
+                        "commitSeq": 1,
+                    },
+                    "nonce": 1,
+                    "deadline": 1795090000,
+                    "signature": EXAMPLE_SIGNATURE,
+                }
+            ]
+        }
+    )
+
     supplier: str = Field(pattern=ADDRESS)
     opening: Opening
     nonce: int = Field(ge=0, lt=2**256)
@@ -108,10 +181,23 @@ class SignedReveal(BaseModel):
 
 
 class EvaluationRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"bidders": [1, 2, 3]}]})
+
     bidders: list[int] = Field(description="Every bidder's supplier id, ascending", max_length=500)
 
 
 class ObjectionAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "outcome": "rejected",
+                    "responseHash": "0xa5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5",
+                }
+            ]
+        }
+    )
+
     outcome: str = Field(pattern="^(rejected|upheld_reevaluate|upheld_fail)$")
     responseHash: str = Field(pattern=BYTES32)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from web3 import Web3
 
 from app.api.deps import ChainDep, require_roles
@@ -20,6 +20,20 @@ ProductId = Annotated[str, Path(pattern=BYTES32, description="keccak256 of the c
 
 
 class Certification(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "productId": "0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e",
+                    "tkdnBps": 6000,
+                    "bmpBps": 1000,
+                    "validUntil": 1826536000,
+                    "certificateHash": "0xc1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1",
+                }
+            ]
+        }
+    )
+
     productId: str = Field(pattern=BYTES32)
     tkdnBps: int = Field(ge=0, le=10_000, description="TKDN in basis points (4000 = 40%)")
     bmpBps: int = Field(ge=0, le=10_000, description="BMP in basis points, before the cap")
