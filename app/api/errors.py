@@ -108,6 +108,41 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "This change was not scheduled (or was already executed or cancelled).",
         "id": "Perubahan ini tidak dijadwalkan (atau sudah dijalankan atau dibatalkan).",
     },
+    # Bids of suppliers with a gateway-managed key (app/api/routes/managed_bids.py): the gateway's own
+    # checks, and the contract errors such a supplier meets most (some answered before the opening is
+    # sent, under the contract's own name).
+    "wrong_supplier": {
+        "en": "Only the supplier itself may use its managed key.",
+        "id": "Hanya penyedia itu sendiri yang boleh memakai kunci kelolaannya.",
+    },
+    "managed_key_missing": {
+        "en": "This supplier has no key managed by the gateway.",
+        "id": "Penyedia ini belum memiliki kunci yang dikelola gateway.",
+    },
+    "managed_key_not_registered": {
+        "en": "The supplier's registered account is not its managed key.",
+        "id": "Akun terdaftar penyedia bukan kunci kelolaannya.",
+    },
+    "managed_opening_missing": {
+        "en": "The gateway holds no opening for this sealed bid.",
+        "id": "Gateway tidak menyimpan pembukaan untuk penawaran tersegel ini.",
+    },
+    "TenderNotInRevealPeriod": {
+        "en": "Bids can be opened only between the commit and the reveal deadline.",
+        "id": "Penawaran hanya dapat dibuka antara batas akhir pemasukan dan batas akhir pembukaan.",
+    },
+    "TenderCommitClosed": {
+        "en": "The deadline for submitting bids has passed.",
+        "id": "Batas akhir pemasukan penawaran sudah lewat.",
+    },
+    "TenderPriceAboveHps": {
+        "en": "The price is above the owner's estimate (HPS).",
+        "id": "Harga penawaran melebihi HPS.",
+    },
+    "TenderNoBid": {
+        "en": "This supplier has no bid on the tender.",
+        "id": "Penyedia ini tidak memasukkan penawaran.",
+    },
 }
 
 

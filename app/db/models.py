@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -67,4 +67,35 @@ class SentTransaction(Base):
     purpose: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(16), default="signed")  # signed | mined | reverted
     block_number: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ManagedSupplierKey(Base):
+    """A supplier's signing key held by the gateway for a supplier without a wallet of its own
+    (app/chain/managed_keys.py): the private key sealed with AES-GCM, bound to the supplier id and
+    address; the address alone is public (it is the supplier's account on the registry)."""
+
+    __tablename__ = "managed_supplier_keys"
+
+    supplier_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    address: Mapped[str] = mapped_column(String(42), unique=True)
+    sealed_key: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ManagedBidOpening(Base):
+    """The opening (price, products, salt) of a sealed bid the gateway made for a managed supplier,
+    sealed until the reveal (app/chain/managed_openings.py). The commitment and its commitSeq are
+    public on chain once the commit is mined; the opening is not, so it is never stored in clear."""
+
+    __tablename__ = "managed_bid_openings"
+    __table_args__ = (Index("ix_managed_bid_openings_bid", "tender_id", "supplier_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    supplier_id: Mapped[int] = mapped_column(BigInteger)
+    tender_id: Mapped[str] = mapped_column(String(66))
+    commitment: Mapped[str] = mapped_column(String(66), unique=True)
+    sealed_opening: Mapped[str] = mapped_column(Text)
+    commit_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
