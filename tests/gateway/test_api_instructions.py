@@ -7,7 +7,6 @@ filters by source and status and pages newest first. Unknown ids are 404 problem
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 from sqlalchemy import create_engine
@@ -17,18 +16,11 @@ from web3 import Web3
 from app.chain import welfare as welfarelib
 from app.chain.manifest import load_manifest
 from app.payments.models import HELD, PaymentOutbox
+from tests.support.clock import key, now
 from tests.support.localchain import rpc
 
 TREASURY = 11  # deploy/local.yaml: dev:11 holds TREASURY
 FAMILIES = [("6302014107850101", [0, 1, 0, 0, 0, 0, 0]), ("6302014107850102", [1, 0, 0, 0, 0, 0, 0])]
-
-
-def key() -> dict:
-    return {"Idempotency-Key": str(uuid.uuid4())}
-
-
-def now(chain_url) -> int:
-    return int(rpc(chain_url, "eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
 
 
 def problem(response, status: int, code: str | None = None) -> dict:

@@ -22,25 +22,13 @@ from app import idempotency
 from app.chain import bids, managed_keys
 from app.chain.manifest import load_manifest
 from app.db.models import ManagedSupplierKey
+from tests.support.clock import key, now, travel_to
 from tests.support.localchain import rpc
 
 OCID = f"ocds-terang-1001-managed-{uuid.uuid4().hex[:8]}"
 HPS = 2_000_000_000
 PRODUCT = Web3.keccak(text=f"ecatalogue:{OCID}:panel")
 FIRST_PRICE, PRICE = 1_900_000_000, 1_800_000_000
-
-
-def key() -> dict:
-    return {"Idempotency-Key": str(uuid.uuid4())}
-
-
-def now(chain_url) -> int:
-    return int(rpc(chain_url, "eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
-
-
-def travel_to(chain_url, timestamp: int) -> None:
-    rpc(chain_url, "evm_setNextBlockTimestamp", [timestamp])
-    rpc(chain_url, "evm_mine")
 
 
 def balance(chain_url, address: str) -> int:

@@ -12,24 +12,12 @@ from web3 import Web3
 
 from app.chain import bids
 from app.chain.manifest import load_manifest
+from tests.support.clock import key, now, travel_to
 from tests.support.localchain import rpc
 
 OCID = f"ocds-terang-1001-{uuid.uuid4().hex[:8]}"
 HPS = 2_000_000_000
 PRODUCT = Web3.keccak(text=f"ecatalogue:{OCID}:transformer")
-
-
-def key() -> dict:
-    return {"Idempotency-Key": str(uuid.uuid4())}
-
-
-def now(chain_url) -> int:
-    return int(rpc(chain_url, "eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
-
-
-def travel_to(chain_url, timestamp: int) -> None:
-    rpc(chain_url, "evm_setNextBlockTimestamp", [timestamp])
-    rpc(chain_url, "evm_mine")
 
 
 @pytest.fixture(scope="module")

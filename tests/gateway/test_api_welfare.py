@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import uuid
 
 import pytest
 from eth_utils import keccak
@@ -19,6 +18,7 @@ from sqlalchemy import create_engine, select
 
 from app.chain import welfare as welfarelib
 from app.db.models import IdempotencyRecord
+from tests.support.clock import key, now, travel_to
 from tests.support.localchain import rpc
 
 PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()
@@ -48,19 +48,6 @@ EXPECTED = {
     "fajar": "NoComponent",
 }
 ALL_NIKS = [nik for nik, *_ in FAMILIES.values()]
-
-
-def key() -> dict:
-    return {"Idempotency-Key": str(uuid.uuid4())}
-
-
-def now(chain_url) -> int:
-    return int(rpc(chain_url, "eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
-
-
-def travel_to(chain_url, timestamp: int) -> None:
-    rpc(chain_url, "evm_setNextBlockTimestamp", [timestamp])
-    rpc(chain_url, "evm_mine")
 
 
 def problem(response, status: int, code: str | None = None) -> dict:
