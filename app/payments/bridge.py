@@ -93,6 +93,7 @@ class Bridge:
         work += record_outcomes(
             sessions,
             self.ledger,
+            pool,
             outbox.outcomes(sessions, batch),
             lambda row: prove_failed_lines(sessions, self.ledger, row),
         )
@@ -168,6 +169,31 @@ def relax_sqlite_sync(engine: Engine) -> None:
         event.listen(
             engine, "connect", lambda connection, _record: connection.execute("PRAGMA synchronous=NORMAL")
         )
+        queue_sqlite_writers(engine)
+
+
+def queue_sqlite_writers(engine: Engine, most_seconds: float = 30.0) -> None:
+    """Makes this process's threads take turns with the database on a Python lock, held from
+    connection checkout to checkin. Every transaction begins IMMEDIATE (app/db/session.py), so
+    SQLite serves one at a time anyway; but a thread that finds its write lock taken waits in
+    SQLite's busy handler, which sleeps in steps of up to 100 ms however soon the lock is free, and
+    sixteen workers then spend most of their time asleep. Here they wake as soon as it is free. A
+    thread that waited `most_seconds` goes on to SQLite's own waiting (never a deadlock); the lock
+    is re-entrant, for a thread that opens a second session inside a first."""
+    gate = threading.RLock()
+    held = threading.local()
+
+    def checkout(_dbapi, _record, _proxy) -> None:
+        stack = held.__dict__.setdefault("stack", [])
+        stack.append(gate.acquire(timeout=most_seconds))
+
+    def checkin(_dbapi, _record) -> None:
+        stack = held.__dict__.get("stack")
+        if stack and stack.pop():
+            gate.release()
+
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
 
 
 @dataclass

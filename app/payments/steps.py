@@ -314,30 +314,32 @@ def _rows(session: Session, model, ids: list[int], states: tuple[str, ...]) -> l
 def record_outcomes(
     sessions: sessionmaker[Session],
     ledger: PaymentsLedger,
+    pool: Executor,
     rows: list[PaymentOutbox],
     prove_lines: Callable[[PaymentOutbox], bool],
 ) -> int:
-    """Settles or fails `rows` on chain (transactions pipelined, then awaited); returns how many
-    rows became final. A batch is settled only once `prove_lines` has its failed lines on chain."""
+    """Settles or fails `rows` on chain and returns how many rows became final. The transactions
+    are pipelined: sent from the workers side by side (each waits only for its nonce under the
+    signer's lock), then awaited side by side. A batch is settled only once `prove_lines` has its
+    failed lines on chain."""
     if not rows:
         return 0
     done = _finalise(sessions, ledger, rows)
     remaining = [row for row in rows if row.id not in done]
-    sent: dict[int, str] = {}
-    for row in remaining:
+
+    def send(row: PaymentOutbox) -> str | None:
         if row.purpose in BATCH_PURPOSES and not prove_lines(row):
-            continue
+            return None
         act, value = ("settle", row.provider_ref) if row.state == SETTLING else ("fail", row.failure_code)
-        tx_hash = ledger.send(act, row.instruction_id, row.attempt, value or "UNKNOWN")
-        if tx_hash:
-            sent[row.id] = tx_hash
-    changed = {row.id: tx for row in remaining if (tx := sent.get(row.id)) and row.chain_tx != tx}
+        return ledger.send(act, row.instruction_id, row.attempt, value or "UNKNOWN")
+
+    sent = {row.id: tx for row, tx in zip(remaining, pool.map(send, remaining), strict=True) if tx}
+    changed = {row.id: sent[row.id] for row in remaining if row.id in sent and row.chain_tx != sent[row.id]}
     if changed:
         with sessions.begin() as session:
             for row in session.execute(select(PaymentOutbox).where(PaymentOutbox.id.in_(changed))).scalars():
                 row.chain_tx = changed[row.id]
-    for tx_hash in sent.values():
-        ledger.wait(tx_hash)
+    list(pool.map(ledger.wait, sent.values()))
     if remaining:
         done |= _finalise(sessions, ledger, remaining)
     return len(done)
