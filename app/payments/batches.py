@@ -28,7 +28,7 @@ from eth_utils import keccak
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.indexer.node import Node
+from app.indexer.node import Node, NodeError
 from app.payments.follow import AUTHORIZED_TOPIC
 from app.payments.ledger import AUTHORIZED, STATUS_NAMES, PaymentsLedger
 from app.payments.ledger import SETTLED as CHAIN_SETTLED
@@ -48,7 +48,10 @@ from app.payments.models import (
 log = logging.getLogger("terang.payments")
 
 BENEFIT_AUTHORIZED_TOPIC = "0x" + keccak(text="BenefitAuthorized(bytes32,bytes32,uint256,uint256)").hex()
-FAIL_LINES_PER_TX = 200  # proofs of a 3,149-line batch are 12 hashes: well inside a block
+# A failed line with its proof is about 600 bytes of calldata in a batch of 3,149 lines (12 proof
+# hashes): 100 lines keep a failLines transaction near 60 KB (nodes refuse transactions over 128 KB)
+# and about 4M gas.
+FAIL_LINES_PER_TX = 100
 
 
 class BatchUnreadable(Exception):
@@ -97,8 +100,8 @@ def read_lines(node: Node, ledger: PaymentsLedger, row: PaymentOutbox, first_blo
     """The batch's lines (index, key, amount) from the source's events, checked against the chain."""
     tx_hash = row.authorized_tx if row.attempt == 0 else _first_authorization(node, ledger, row, first_block)
     receipt = node.call("eth_getTransactionReceipt", [tx_hash])
-    if receipt is None:
-        raise BatchUnreadable(f"no receipt for the authorising transaction {tx_hash}")
+    if receipt is None:  # the node lags or reorganised: the follower reads the range again
+        raise NodeError(f"no receipt yet for the authorising transaction {tx_hash}")
     lines = []
     for entry in receipt["logs"]:
         topics = entry["topics"]
