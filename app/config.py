@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # Indexer: runs inside the gateway unless disabled (then `python -m app.indexer` runs it).
     indexer_enabled: bool = True
     indexer_poll_seconds: float = Field(default=2.0, gt=0)
+    # Contract reads are answered once per block; the head is polled this often (0: no caching).
+    read_cache_poll_seconds: float = Field(default=0.25, ge=0)
     indexer_batch_blocks: int = Field(default=100, ge=1)  # first eth_getLogs range; then adaptive
     # Bearer tokens: an OIDC provider's JWKS URL, or (local/test) the development issuer's key.
     jwt_issuer: str = "https://dev-issuer.terang.local"

@@ -69,12 +69,15 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         )
         app.state.signers = SignerRegistry(settings.signers_file)
         decoder = ErrorDecoder([c.abi for c in app.state.chain.manifest.contracts.values()])
+        app.state.chain.start_reads(settings.read_cache_poll_seconds)
+        reads = app.state.chain.reads
         app.state.txmanager = TransactionManager(
             app.state.chain.web3,
             app.state.sessions,
             decoder,
             settings.confirmations,
             settings.receipt_timeout_seconds,
+            on_confirmed=reads.observe if reads is not None else None,
         )
         app.state.txmanager.rebroadcast_unconfirmed()
         app.state.indexer = (
@@ -87,6 +90,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.payments.stop()
         if app.state.indexer is not None:
             app.state.indexer.stop()
+        app.state.chain.stop_reads()
         engine.dispose()
 
     app = FastAPI(

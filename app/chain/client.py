@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from web3 import Web3
 from web3.contract import Contract
+from web3.types import RPCEndpoint
 
 from app.chain.manifest import Manifest, load_manifest, manifest_path
+from app.chain.reads import BlockReads
 from app.config import Settings
 
 
@@ -19,14 +22,46 @@ class ChainUnavailable(Exception):
 class ChainClient:
     web3: Web3
     manifest: Manifest
+    reads: BlockReads | None = None  # started by the app's lifespan; None: every read asks the node
+    _contracts: dict[str, Contract] = field(default_factory=dict, repr=False)
 
     def contract(self, name: str) -> Contract:
-        deployed = self.manifest.contracts[name]
-        return self.web3.eth.contract(address=Web3.to_checksum_address(deployed.address), abi=deployed.abi)
+        """The deployed contract `name`, built from the manifest once (web3 contract objects are
+        costly to build from a full ABI and safe to share)."""
+        contract = self._contracts.get(name)
+        if contract is None:
+            deployed = self.manifest.contracts[name]
+            address = Web3.to_checksum_address(deployed.address)
+            contract = self._contracts[name] = self.web3.eth.contract(address=address, abi=deployed.abi)
+        return contract
+
+    def read(self, name: str, function: str, *args: Any) -> Any:
+        """A view call of contract `name`, answered once per block (app/chain/reads.py)."""
+        bound = self.contract(name).functions[function](*args)
+        if self.reads is None:
+            return bound.call()
+        key = (name, function, *(tuple(a) if isinstance(a, list) else a for a in args))
+        return self.reads.read(key, lambda block: bound.call(block_identifier=block))
+
+    def start_reads(self, poll_seconds: float) -> None:
+        if poll_seconds > 0:
+            self.reads = BlockReads(lambda: self.web3.eth.block_number, poll_seconds).start()
+
+    def stop_reads(self) -> None:
+        if self.reads is not None:
+            self.reads.stop()
 
 
 def connect(settings: Settings) -> ChainClient:
-    w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": settings.rpc_timeout_seconds}))
+    provider = Web3.HTTPProvider(
+        settings.rpc_url,
+        request_kwargs={"timeout": settings.rpc_timeout_seconds},
+        # web3's validation asks the node for its chain id on every call; it cannot change under
+        # a running gateway (connect() checks it against the manifest once).
+        cache_allowed_requests=True,
+        cacheable_requests={RPCEndpoint("eth_chainId")},
+    )
+    w3 = Web3(provider)
     try:
         chain_id = w3.eth.chain_id
     except Exception as exc:  # any transport failure means the same thing to the operator

@@ -71,8 +71,10 @@ class TransactionManager:
         confirmations: int = 1,
         receipt_timeout: float = 120.0,
         poll_interval: float = 0.1,
+        on_confirmed: Callable[[int], None] | None = None,
     ) -> None:
         self.web3 = web3
+        self.on_confirmed = on_confirmed  # told each confirmed block (the block-scoped read cache)
         self.sessions = sessions
         self.decoder = decoder
         self.confirmations = confirmations
@@ -247,6 +249,8 @@ class TransactionManager:
             ).scalar_one_or_none()
             if record is not None:
                 record.state, record.block_number = state, receipt["blockNumber"]
+        if self.on_confirmed is not None:
+            self.on_confirmed(receipt["blockNumber"])
         if receipt["status"] != 1:
             raise TransactionFailed(f"transaction {tx_hash} reverted in block {receipt['blockNumber']}")
         return Confirmed(

@@ -155,9 +155,9 @@ def blacklist_supplier(
 @router.get("/{supplier_id}", summary="A supplier's public record")
 def get_supplier(supplier_id: SupplierId, chain: ChainDep):
     registry = chain.contract("SupplierRegistry")
-    if supplier_id > registry.functions.supplierCount().call():
+    if supplier_id > chain.read("SupplierRegistry", "supplierCount"):
         raise ApiError(404, "not_found", detail=f"no supplier {supplier_id}")
-    record = registry.functions.getSupplier(supplier_id).call()
+    record = chain.read("SupplierRegistry", "getSupplier", supplier_id)
     names = [o["name"] for o in registry.get_function_by_name("getSupplier").abi["outputs"][0]["components"]]
     data = dict(zip(names, record, strict=True))
     return {

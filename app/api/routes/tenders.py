@@ -205,7 +205,7 @@ class ObjectionAnswer(BaseModel):
 def _tender(chain, ocid: str) -> dict:
     tenders = chain.contract("Tenders")
     try:
-        raw = tenders.functions.getTender(tender_id(ocid)).call()
+        raw = chain.read("Tenders", "getTender", tender_id(ocid))
     except ContractCustomError:  # TenderUnknown
         raise ApiError(404, "not_found", detail=f"no tender {ocid}") from None
     names = [c["name"] for c in tenders.get_function_by_name("getTender").abi["outputs"][0]["components"]]
@@ -422,9 +422,7 @@ def get_tender(ocid: Ocid, chain: ChainDep):
 @router.get("/{ocid}/bids/{supplier_id}", summary="A bid: only its seal before the reveal")
 def get_bid(ocid: Ocid, supplier_id: Annotated[int, Path(ge=1, lt=2**64)], chain: ChainDep):
     _tender(chain, ocid)
-    sealed, price, hea, tkdn, seq, status = (
-        chain.contract("Tenders").functions.getBid(tender_id(ocid), supplier_id).call()
-    )
+    sealed, price, hea, tkdn, seq, status = chain.read("Tenders", "getBid", tender_id(ocid), supplier_id)
     if status == 0:
         raise ApiError(404, "not_found", detail=f"supplier {supplier_id} has no bid on {ocid}")
     revealed = status in (2, 4)
