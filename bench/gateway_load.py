@@ -8,7 +8,7 @@ docs/performance.md.
 
 Everything runs on this machine and is started here: anvil with the suite deployed by
 scripts/deploy.py; the gateway as `python -m app` (SQLite, in-process indexer: the default local
-shape); the same gateway with the read-path patch of bench/patched_gateway.py; the bare app of
+shape) with its block-scoped read cache on (the default) and off; the bare app of
 bench/bare_app.py under the same uvicorn settings; and two gateway processes on one PostgreSQL
 database (when its binaries are installed). Reads: bench/loadgen.py, asyncio httpx workers with a
 fixed concurrency for a fixed duration after a warm-up. Writes: `--suppliers` fresh suppliers per
@@ -201,9 +201,12 @@ class Run:
             flush=True,
         )
 
-    def gateway(self, label: str, argv: list[str], shape: str) -> None:
+    def gateway(self, label: str, argv: list[str], shape: str, extra_env: dict | None = None) -> None:
         """Reads, then relayed bids, through one gateway process on its own SQLite database."""
-        env = gateway_env(self.url, self.folder, f"sqlite:///{self.folder / (shape + '.db')}")
+        env = {
+            **gateway_env(self.url, self.folder, f"sqlite:///{self.folder / (shape + '.db')}"),
+            **(extra_env or {}),
+        }
         with served(argv, "/health", self.folder / f"{shape}.log", env) as (base, pid):
             with RssSampler({label: pid}) as sampler:
                 supplier = self.plans["gateway"][0].supplier_id
@@ -269,7 +272,7 @@ class Run:
 
 
 def measure(args, folder: Path) -> dict:
-    shapes = ["gateway", "patched", "raw", "profile"]
+    shapes = ["gateway", "uncached", "raw", "profile"]
     if args.postgres and postgres_bin():
         shapes.append("gateway_pg")
     with anvil() as url:
@@ -287,7 +290,9 @@ def measure(args, folder: Path) -> dict:
             )
         run.gateway("gateway", ["-m", "app"], "gateway")
         run.raw()
-        run.gateway("patched gateway", [str(ROOT / "bench" / "patched_gateway.py")], "patched")
+        run.gateway(
+            "gateway, read cache off", ["-m", "app"], "uncached", {"TERANG_READ_CACHE_POLL_SECONDS": "0"}
+        )
         if "gateway_pg" in shapes:
             run.postgres()
         run.profile()
@@ -383,8 +388,10 @@ def render(figures: dict) -> str:
     lines += [
         "",
         f"Failed requests (not 200, or no answer within 30 s): {errors}.",
-        '"patched gateway" is `python -m app` with the read-path change proposed below applied at start-up',
-        "(bench/patched_gateway.py); the committed gateway is not changed.",
+        "The gateway answers contract reads once per block (app/chain/reads.py): during the read phases no",
+        "block is mined, so every read after the first of a block is served from memory — the case of a",
+        'hot record many people watch. "read cache off" (TERANG_READ_CACHE_POLL_SECONDS=0) asks the node',
+        "on every request: the cost of a read of a record nobody asked for in this block.",
         "",
         "### Relayed bids",
         "",
@@ -460,10 +467,10 @@ def verdict(figures: dict) -> list[str]:
         _row(figures, "gateway: GET /tenders/{ocid}"),
         _row(figures, "gateway: GET /suppliers/{id}"),
     )
-    patched = _row(figures, "patched gateway: GET /tenders/{ocid}")
+    uncached = _row(figures, "gateway, read cache off: GET /tenders/{ocid}")
     raw = _row(figures, "raw web3.py loop")
     relayed = _row(figures, "gateway (1 process, SQLite)")
-    patched_relayed = _row(figures, "patched gateway (1 process, SQLite)")
+    uncached_relayed = _row(figures, "gateway, read cache off (1 process, SQLite)")
     pg = next((r for r in figures["writes"] if r["name"] == "gateway (2 processes, PostgreSQL)"), None)
     two_processes = (
         " Two gateway processes on PostgreSQL, sharing the relayer's one nonce stream under its row"
@@ -495,7 +502,7 @@ def verdict(figures: dict) -> list[str]:
         " on SQLite every write transaction (five per bid, and the in-process indexer's) takes the one"
         " database write lock (BEGIN IMMEDIATE), and the nonce transaction holds it across a JSON-RPC"
         " request and the signature."
-        if min(_cpu_share(relayed, "gateway"), _cpu_share(patched_relayed, "gateway")) < 0.8
+        if min(_cpu_share(relayed, "gateway"), _cpu_share(uncached_relayed, "gateway")) < 0.8
         else " Near one busy core: the single process is CPU-bound."
     )
     warmup_bids = figures["settings"]["suppliers"]
@@ -509,34 +516,27 @@ def verdict(figures: dict) -> list[str]:
         f" of CPU per /tenders request against {_server_cpu_ms(bare, warmup):.1f} ms for the bare endpoint,"
         f" and it used {_cpu_share(tender, 'gateway'):.0%} of a CPU: one process, whose Python threads share"
         " one core (the GIL).",
-        f"- Why: per read the gateway sends {read_rpc.get('calls', 0):.0f} JSON-RPC requests where one is"
-        " needed (web3's validation middleware asks the node for `eth_chainId` twice per `eth_call`), and"
-        " `ChainClient.contract` builds a web3 contract object from the full ABI on every request. Caching"
-        f" both (the patched gateway) takes /tenders from {tender['rps']:,.0f} to {patched['rps']:,.0f}"
-        f" requests/s ({patched['rps'] / bare['rps']:.0%} of bare). What remains is web3.py's call path"
-        " (middleware, ABI encoding and decoding, a blocking HTTP client) at a few ms of CPU per call;"
-        " beyond that, more"
-        " gateway processes behind a load balancer (writes coordinate through PostgreSQL, as tested)"
-        " scale with free cores, which this machine does not have.",
+        f"- Without the read cache (every read asks the node): /tenders {uncached['rps']:,.0f} requests/s"
+        f" ({uncached['rps'] / bare['rps']:.0%} of bare), {_server_cpu_ms(uncached, warmup):.1f} ms of CPU"
+        f" per request in {read_rpc.get('calls', 0):.0f} JSON-RPC request(s): web3.py's call path"
+        " (middleware, ABI encoding and decoding, a blocking HTTP client) costs a few ms of CPU per call."
+        " Beyond one process, more gateway processes behind a load balancer (writes coordinate"
+        " through PostgreSQL, as tested) scale with free cores, which this machine does not have.",
         f"- Relayed bids: target {'met' if writes_met else 'missed'}: {relayed['rate']:.1f} bids/s through"
         f" the gateway against {raw['rate']:.1f} for the raw loop ({relayed['rate'] / raw['rate']:.0%})."
         f" Per bid the sending side used {relayed_cpu:.0f} ms of CPU through the gateway against"
         f" {raw_cpu:.0f} ms in the raw loop, and anvil {_anvil_cpu_ms(relayed, warmup_bids)} ms against"
         f" {_anvil_cpu_ms(raw, warmup_bids)} ms. Per bid the gateway sends"
-        f" {write_rpc.get('calls', 0):.0f} JSON-RPC requests (the raw loop: two or three), builds contract"
-        " objects, estimates gas, signs with eth-keys' pure-Python secp256k1"
-        f" ({signing.get('ms', 0):.1f} ms profiled, inside the signer's nonce lock: no coincurve installed)"
+        f" {write_rpc.get('calls', 0):.0f} JSON-RPC requests (the raw loop: two or three), estimates gas,"
+        f" signs ({signing.get('ms', 0):.1f} ms profiled, inside the signer's nonce lock)"
         f" and commits {commits.get('calls', 0):.0f} database transactions (idempotency claim, nonce and"
-        " signed transaction, transaction hash, receipt state, outcome). With the read-path patch:"
-        f" {patched_relayed['rate']:.1f} bids/s ({patched_relayed['rate'] / raw['rate']:.0%}), with less CPU"
-        f" per bid: the gateway process used {_cpu_share(relayed, 'gateway'):.0%} of a CPU as committed and"
-        f" {_cpu_share(patched_relayed, 'gateway'):.0%} patched." + serial + two_processes,
+        " signed transaction, transaction hash, receipt state, outcome)." + serial + two_processes,
         f"- Memory: target {'met' if peak * 2**20 <= RSS_TARGET_MIB * 10**6 else 'missed'}: at most"
         f" {peak:.0f} MiB ({peak * 2**20 / 10**6:.0f} MB) per gateway process.",
-        "- Proposed (not applied; app/ belongs to the gateway's owners): in `app/chain/client.py`, build each"
-        " contract object once and let web3 cache `eth_chainId` (as bench/patched_gateway.py does); add"
-        " `coincurve` to the gateway's dependencies so eth-keys signs in C; fetch fees once per block rather"
-        " than per transaction; record the transaction hash in the same database transaction as the nonce.",
+        "- Applied after the first measurements: contract objects built once, `eth_chainId` cached by web3,"
+        " reads once per block, `coincurve` so eth-keys signs in C. Not yet: fees fetched once per block"
+        " rather than per transaction; the transaction hash recorded in the same database transaction as"
+        " the nonce; fewer JSON-RPC requests per relayed bid.",
     ]
 
 

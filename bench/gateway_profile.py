@@ -73,7 +73,7 @@ def breakdown(run: Callable[[int], object], count: int) -> dict:
 
 
 def reads(settings: Settings, ocid: str, supplier_id: int, count: int = 200) -> dict:
-    app = create_app(settings.model_copy(update={"indexer_enabled": False}))
+    app = create_app(settings.model_copy(update={"indexer_enabled": False, "read_cache_poll_seconds": 0}))
     with TestClient(app):
         chain = app.state.chain
         results = {}
