@@ -21,7 +21,7 @@ CHAIN ?= anvil
 PYTEST_ARGS ?=
 HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help setup compile run deploy test test-anvil-then-gateway test-contracts test-contracts-anvil test-contracts-ganache \
+.PHONY: help setup compile run deploy test test-lane-ganache test-lane-anvil test-python test-contracts test-contracts-anvil test-contracts-ganache \
 	test-gateway gas slither lint lock clean
 
 help:
@@ -69,13 +69,17 @@ compile: setup
 run: compile
 	$(APPVENV)/bin/python -m toolchain.run_local --chain $(CHAIN) $(RUN_ARGS)
 
-# Two lanes on the two cores: ganache (the slow EVM) alongside anvil followed by the gateway suite.
+# Two lanes on the two cores, each a contract suite followed by part of the Python suites:
+# ganache (the slower EVM) then tooling and browser tests; anvil then the gateway and red flags.
 # --output-sync keeps each lane's output together.
 test: compile
-	$(MAKE) --no-print-directory -j2 --output-sync=recurse test-contracts-ganache test-anvil-then-gateway
+	$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-ganache test-lane-anvil
 
-test-anvil-then-gateway: test-contracts-anvil
-	$(MAKE) --no-print-directory test-gateway
+test-lane-ganache: test-contracts-ganache
+	$(MAKE) --no-print-directory test-python PYTHON_SUITES="tests/toolchain tests/e2e"
+
+test-lane-anvil: test-contracts-anvil
+	$(MAKE) --no-print-directory test-python PYTHON_SUITES="tests/gateway tests/redflags"
 
 test-contracts: test-contracts-anvil test-contracts-ganache
 
@@ -87,8 +91,10 @@ test-contracts-ganache: compile
 
 # Gateway, tooling, red flags, and the explorer's browser tests (headless Debian Chromium; they
 # skip with a message where /usr/bin/chromium is absent — .ci/run installs it).
-test-gateway: compile
-	$(APPVENV)/bin/python -m pytest tests/gateway tests/toolchain tests/redflags tests/e2e $(PYTEST_ARGS)
+PYTHON_SUITES ?= tests/gateway tests/toolchain tests/redflags tests/e2e
+test-gateway: test-python
+test-python: compile
+	$(APPVENV)/bin/python -m pytest $(PYTHON_SUITES) $(PYTEST_ARGS)
 
 # --- measurements and analysis ---------------------------------------------------------------
 gas: compile
