@@ -28,6 +28,7 @@ from app.chain.errors import ChainRevert, ErrorDecoder
 from app.db.models import SenderNonce, SentTransaction
 
 log = logging.getLogger("terang.txmanager")
+FEE_TTL_SECONDS = 2.0
 TRANSIENT = (ConnectionError, TimeoutError, OSError)
 
 
@@ -75,6 +76,7 @@ class TransactionManager:
     ) -> None:
         self.web3 = web3
         self.on_confirmed = on_confirmed  # told each confirmed block (the block-scoped read cache)
+        self._fee_cache: tuple[float, dict] | None = None
         self.sessions = sessions
         self.decoder = decoder
         self.confirmations = confirmations
@@ -94,12 +96,20 @@ class TransactionManager:
             ) from None
 
     def _fees(self) -> dict:
+        """Fee fields, asked of the node at most once per FEE_TTL_SECONDS: a max fee of twice the base
+        fee stays valid through several blocks of the largest base-fee rise (12.5% a block)."""
+        cached = self._fee_cache
+        if cached is not None and time.monotonic() - cached[0] < FEE_TTL_SECONDS:
+            return cached[1]
         block = _retry(lambda: self.web3.eth.get_block("latest"))
         base_fee = block.get("baseFeePerGas")
         if base_fee is None:  # a pre-London or zero-fee (e.g. Besu free-gas) network
-            return {"gasPrice": _retry(lambda: self.web3.eth.gas_price)}
-        priority = _retry(lambda: self.web3.eth.max_priority_fee)
-        return {"maxFeePerGas": 2 * base_fee + priority, "maxPriorityFeePerGas": priority, "type": 2}
+            fees = {"gasPrice": _retry(lambda: self.web3.eth.gas_price)}
+        else:
+            priority = _retry(lambda: self.web3.eth.max_priority_fee)
+            fees = {"maxFeePerGas": 2 * base_fee + priority, "maxPriorityFeePerGas": priority, "type": 2}
+        self._fee_cache = (time.monotonic(), fees)
+        return fees
 
     # --- nonces -----------------------------------------------------------------------------
     def _allocate_nonce(self, session: Session, sender: str) -> int:
@@ -234,6 +244,8 @@ class TransactionManager:
             except TransactionNotFound:
                 receipt = None
             if receipt is not None:
+                if self.confirmations <= 1:  # the receipt is the one confirmation
+                    break
                 head = _retry(lambda: self.web3.eth.block_number)
                 if head - receipt["blockNumber"] + 1 >= self.confirmations:
                     break
