@@ -227,10 +227,19 @@ async def _through_gateway(targets: list[tuple[str, list[Plan]]], warmup: int) -
     return _result(latencies, seconds)
 
 
-def raw_web3(url: str, manifest: Manifest, relayer_key: bytes, plans: list[Plan], warmup: int = 1):
+def raw_web3(
+    url: str,
+    manifest: Manifest,
+    relayer_key: bytes,
+    plans: list[Plan],
+    warmup: int = 1,
+    estimate: bool = False,
+):
     """The same commits without the gateway: one thread per supplier; the relayer's nonce comes from
-    a local counter, fees and gas are fixed once; each transaction is signed locally, sent with
-    eth_sendRawTransaction and its receipt awaited (web3.py's wait_for_transaction_receipt)."""
+    a local counter, fees are fixed once; each transaction is signed locally, sent with
+    eth_sendRawTransaction and its receipt awaited (web3.py's wait_for_transaction_receipt). Gas is
+    fixed once, or with `estimate` asked of the node per transaction (eth_estimateGas: the simulation
+    that lets a sender learn of a revert before signing, which the gateway always does)."""
     w3 = web3_for(url)
     tenders = contract(w3, manifest, "Tenders")
     relayer = Account.from_key(relayer_key)
@@ -253,10 +262,16 @@ def raw_web3(url: str, manifest: Manifest, relayer_key: bytes, plans: list[Plan]
     def send(client: Web3, bid: Bid) -> float:
         sent = time.perf_counter()
         data = tenders.encode_abi("commitBidBySig", bid.args)
+        gas = {}
+        if estimate:
+            estimated = client.eth.estimate_gas(
+                {"from": relayer.address, "to": tenders.address, "data": data}
+            )
+            gas = {"gas": int(estimated * 1.2) + 10_000}
         with lock:
             nonce = next_nonce[0]
             next_nonce[0] += 1
-        signed = relayer.sign_transaction({**fixed, "nonce": nonce, "data": data})
+        signed = relayer.sign_transaction({**fixed, **gas, "nonce": nonce, "data": data})
         tx_hash = client.eth.send_raw_transaction(signed.raw_transaction)
         receipt = client.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.1)
         if receipt["status"] != 1:

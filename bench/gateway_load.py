@@ -225,16 +225,16 @@ class Run:
             self.figures["rss_peak_mib"][label] = {p: round(sampler.peak(label, p), 1) for p in phases}
         self.rewind(sum(len(p.bids) for p in self.plans[shape]))
 
-    def raw(self) -> None:
+    def raw(self, estimate: bool = False) -> None:
         key = funded_key(self.url)
+        name = "raw web3.py loop, gas estimated" if estimate else "raw web3.py loop"
         row = self.measured(
-            {}, "raw web3.py loop", lambda: bid_load.raw_web3(self.url, self.manifest, key, self.plans["raw"])
+            {},
+            name,
+            lambda: bid_load.raw_web3(self.url, self.manifest, key, self.plans["raw"], estimate=estimate),
         )
         self.figures["writes"].append(row)
-        print(
-            f"raw web3.py loop: {row['bids']} bids in {row['seconds']:.1f} s = {row['rate']:.1f}/s",
-            flush=True,
-        )
+        print(f"{name}: {row['bids']} bids in {row['seconds']:.1f} s = {row['rate']:.1f}/s", flush=True)
         self.rewind(sum(len(p.bids) for p in self.plans["raw"]))
 
     def postgres(self) -> None:
@@ -290,6 +290,7 @@ def measure(args, folder: Path) -> dict:
             )
         run.gateway("gateway", ["-m", "app"], "gateway")
         run.raw()
+        run.raw(estimate=True)  # the same bids again: the chain was rewound, the signatures hold
         run.gateway(
             "gateway, read cache off", ["-m", "app"], "uncached", {"TERANG_READ_CACHE_POLL_SECONDS": "0"}
         )
@@ -402,7 +403,9 @@ def render(figures: dict) -> str:
         "checks each supplier's nonce), after one warm-up bid each. A bid counts when the gateway answers",
         "201, i.e. once its receipt is in. The raw loop sends the same transactions (commitBidBySig) with",
         "the same concurrency from a funded key: nonce from a local counter, gas and fees fixed once, signed",
-        "locally, `eth_sendRawTransaction`, `wait_for_transaction_receipt`. Sender CPU: the gateway",
+        'locally, `eth_sendRawTransaction`, `wait_for_transaction_receipt`; "gas estimated" is the same',
+        "loop asking `eth_estimateGas` per transaction, the simulation the gateway always makes so that a",
+        "revert comes back as the contract's error before anything is signed. Sender CPU: the gateway",
         "process(es) and the benchmark's own process (HTTP client or raw loop) per bid; elsewhere includes",
         "the PostgreSQL server in its row.",
         "",
@@ -469,6 +472,7 @@ def verdict(figures: dict) -> list[str]:
     )
     uncached = _row(figures, "gateway, read cache off: GET /tenders/{ocid}")
     raw = _row(figures, "raw web3.py loop")
+    estimated = next((r for r in figures["writes"] if r["name"] == "raw web3.py loop, gas estimated"), None)
     relayed = _row(figures, "gateway (1 process, SQLite)")
     uncached_relayed = _row(figures, "gateway, read cache off (1 process, SQLite)")
     pg = next((r for r in figures["writes"] if r["name"] == "gateway (2 processes, PostgreSQL)"), None)
@@ -523,8 +527,14 @@ def verdict(figures: dict) -> list[str]:
         " Beyond one process, more gateway processes behind a load balancer (writes coordinate"
         " through PostgreSQL, as tested) scale with free cores, which this machine does not have.",
         f"- Relayed bids: target {'met' if writes_met else 'missed'}: {relayed['rate']:.1f} bids/s through"
-        f" the gateway against {raw['rate']:.1f} for the raw loop ({relayed['rate'] / raw['rate']:.0%})."
-        f" Per bid the sending side used {relayed_cpu:.0f} ms of CPU through the gateway against"
+        f" the gateway against {raw['rate']:.1f} for the raw loop ({relayed['rate'] / raw['rate']:.0%})"
+        + (
+            f" and {estimated['rate']:.1f} for the loop that estimates gas like the gateway"
+            f" ({relayed['rate'] / estimated['rate']:.0%})."
+            if estimated
+            else "."
+        )
+        + f" Per bid the sending side used {relayed_cpu:.0f} ms of CPU through the gateway against"
         f" {raw_cpu:.0f} ms in the raw loop, and anvil {_anvil_cpu_ms(relayed, warmup_bids)} ms against"
         f" {_anvil_cpu_ms(raw, warmup_bids)} ms. Per bid the gateway sends"
         f" {write_rpc.get('calls', 0):.0f} JSON-RPC requests (the raw loop: two or three), estimates gas,"
