@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from toolchain.brownie_artifacts import clear_brownie_deployments
+from toolchain.brownie_artifacts import clear_brownie_deployments, deployment_turn
 from toolchain.jsonrpc import JsonRpcError, rpc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,15 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--force", action="store_true", help="deploy even if the chain already has a suite")
     args = parser.parse_args(argv)
-    try:
-        env = check(args)
-    except DeployInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     brownie = Path(sys.executable).parent / "brownie"
-    return subprocess.call(
-        [str(brownie), "run", "scripts/deploy.py", "--network", args.network], cwd=ROOT, env=env
-    )
+    with deployment_turn():  # check() clears brownie's record of this chain: both in one turn
+        try:
+            env = check(args)
+        except DeployInputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return subprocess.call(
+            [str(brownie), "run", "scripts/deploy.py", "--network", args.network], cwd=ROOT, env=env
+        )
 
 
 if __name__ == "__main__":

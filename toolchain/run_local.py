@@ -23,7 +23,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from toolchain.brownie_artifacts import clear_brownie_deployments
+from toolchain.brownie_artifacts import clear_brownie_deployments, deployment_turn
 from toolchain.jsonrpc import rpc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,20 +131,27 @@ class Stack:
 
 
 def deploy(rpc_url: str, manifest_dir: Path) -> None:
-    clear_brownie_deployments(LOCAL_CHAIN_ID)
     env = {
         **os.environ,
         "TERANG_RPC_URL": rpc_url,
         "TERANG_MANIFEST_DIR": str(manifest_dir),
         "TERANG_FORCE_DEPLOY": "1",
     }  # a fresh chain every run: the old manifest is stale by definition
-    result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "brownie"), "run", "scripts/deploy.py", "--network", "terang-local"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    with deployment_turn():
+        clear_brownie_deployments(LOCAL_CHAIN_ID)
+        result = subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "brownie"),
+                "run",
+                "scripts/deploy.py",
+                "--network",
+                "terang-local",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
     if result.returncode != 0:
         tail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-1:] or ["no output"]
         raise RunError(f"deployment failed: {tail[0]}")
