@@ -37,11 +37,14 @@ class ChainClient:
 
     def read(self, name: str, function: str, *args: Any) -> Any:
         """A view call of contract `name`, answered once per block (app/chain/reads.py)."""
-        bound = self.contract(name).functions[function](*args)
+
+        def call(block: int | str) -> Any:  # built only when the node is asked, not on a cache hit
+            return self.contract(name).functions[function](*args).call(block_identifier=block)
+
         if self.reads is None:
-            return bound.call()
+            return call("latest")
         key = (name, function, *(tuple(a) if isinstance(a, list) else a for a in args))
-        return self.reads.read(key, lambda block: bound.call(block_identifier=block))
+        return self.reads.read(key, call)
 
     def start_reads(self, poll_seconds: float) -> None:
         if poll_seconds > 0:

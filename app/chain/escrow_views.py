@@ -13,6 +13,7 @@ from web3.exceptions import ContractCustomError
 
 from app.chain import escrow as escrowlib
 from app.chain.client import ChainClient
+from app.chain.view_calls import named
 
 # IMilestoneEscrow and IPayments enums, in declaration order.
 ESCROW_STATUS = ["none", "awaiting_countersign", "active", "completed", "terminated"]
@@ -28,11 +29,6 @@ PAYMENT_KINDS = {
 ZERO32 = "0x" + "00" * 32
 
 
-def _named(contract, function: str, raw) -> dict[str, Any]:
-    names = [c["name"] for c in contract.get_function_by_name(function).abi["outputs"][0]["components"]]
-    return dict(zip(names, raw, strict=True))
-
-
 def _hex(value: bytes) -> str:
     return Web3.to_hex(value)
 
@@ -44,7 +40,7 @@ def raw_escrow(chain: ChainClient, escrow_id: str) -> dict[str, Any] | None:
         raw = escrow.functions.getEscrow(escrow_id).call()
     except ContractCustomError:  # EscrowUnknown: the only error getEscrow raises
         return None
-    return _named(escrow, "getEscrow", raw)
+    return named(escrow, "getEscrow", raw)
 
 
 def payment_view(chain: ChainClient, escrow_id: str, kind: int, index: int = 0) -> dict[str, Any] | None:
@@ -53,7 +49,7 @@ def payment_view(chain: ChainClient, escrow_id: str, kind: int, index: int = 0) 
     payments = chain.contract("Payments")
     if payments.functions.statusOf(payment_id).call() == 0:  # getInstruction reverts for those
         return None
-    data = _named(payments, "getInstruction", payments.functions.getInstruction(payment_id).call())
+    data = named(payments, "getInstruction", payments.functions.getInstruction(payment_id).call())
     return {
         "paymentId": _hex(payment_id),
         "status": PAYMENT_STATUS[data["status"]],
@@ -67,7 +63,7 @@ def tender_agency(chain: ChainClient, tender_id: str) -> int | None:
     """The agency of tender `tender_id`, or None when there is no such tender."""
     tenders = chain.contract("Tenders")
     try:
-        data = _named(tenders, "getTender", tenders.functions.getTender(tender_id).call())
+        data = named(tenders, "getTender", tenders.functions.getTender(tender_id).call())
     except ContractCustomError:  # TenderUnknown
         return None
     return data["agencyId"] if data["status"] != 0 else None
@@ -76,7 +72,7 @@ def tender_agency(chain: ChainClient, tender_id: str) -> int | None:
 def supplier_account(chain: ChainClient, supplier_id: int) -> str:
     """The supplier's current key: the only account that may sign for it."""
     registry = chain.contract("SupplierRegistry")
-    return _named(registry, "getSupplier", registry.functions.getSupplier(supplier_id).call())["account"]
+    return named(registry, "getSupplier", registry.functions.getSupplier(supplier_id).call())["account"]
 
 
 def milestone_view(
@@ -86,7 +82,7 @@ def milestone_view(
     if not 0 <= index < data["milestoneCount"]:
         return None
     escrow = chain.contract("MilestoneEscrow")
-    m = _named(escrow, "getMilestone", escrow.functions.getMilestone(escrow_id, index).call())
+    m = named(escrow, "getMilestone", escrow.functions.getMilestone(escrow_id, index).call())
     if verifiers is None:
         verifiers = escrow.functions.verifiersOf(escrow_id).call()
     return {

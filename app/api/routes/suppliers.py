@@ -14,6 +14,7 @@ from app.api.errors import ApiError
 from app.api.writes import Call, idempotent_write
 from app.auth.tokens import Principal
 from app.chain.events import event_args
+from app.chain.view_calls import named
 from app.identity import InvalidIdentifier, keyed_hash
 
 router = APIRouter(prefix="/suppliers", tags=["suppliers"])
@@ -154,12 +155,10 @@ def blacklist_supplier(
 
 @router.get("/{supplier_id}", summary="A supplier's public record")
 def get_supplier(supplier_id: SupplierId, chain: ChainDep):
-    registry = chain.contract("SupplierRegistry")
     if supplier_id > chain.read("SupplierRegistry", "supplierCount"):
         raise ApiError(404, "not_found", detail=f"no supplier {supplier_id}")
     record = chain.read("SupplierRegistry", "getSupplier", supplier_id)
-    names = [o["name"] for o in registry.get_function_by_name("getSupplier").abi["outputs"][0]["components"]]
-    data = dict(zip(names, record, strict=True))
+    data = named(chain.contract("SupplierRegistry"), "getSupplier", record)
     return {
         "supplierId": supplier_id,
         "account": data["account"],

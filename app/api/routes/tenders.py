@@ -18,6 +18,7 @@ from app.auth.tokens import Principal
 from app.chain import bids
 from app.chain.bids import tender_id
 from app.chain.events import event_args, events
+from app.chain.view_calls import named
 
 router = APIRouter(prefix="/tenders", tags=["tenders"])
 Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
@@ -203,13 +204,11 @@ class ObjectionAnswer(BaseModel):
 
 
 def _tender(chain, ocid: str) -> dict:
-    tenders = chain.contract("Tenders")
     try:
         raw = chain.read("Tenders", "getTender", tender_id(ocid))
     except ContractCustomError:  # TenderUnknown
         raise ApiError(404, "not_found", detail=f"no tender {ocid}") from None
-    names = [c["name"] for c in tenders.get_function_by_name("getTender").abi["outputs"][0]["components"]]
-    data = dict(zip(names, raw, strict=True))
+    data = named(chain.contract("Tenders"), "getTender", raw)
     if data["status"] == 0:
         raise ApiError(404, "not_found", detail=f"no tender {ocid}")
     return data
