@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,3 +43,34 @@ def deployment_turn(build_dir: Path = ROOT / "build") -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+LOCAL_CHAIN_ID = 31337  # the chain id of the `terang-local` brownie network
+
+
+def deploy_local_suite(
+    rpc_url: str, manifest_dir: Path, extra_env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """scripts/deploy.py on the local chain at `rpc_url` (network terang-local), in its turn, with
+    brownie's stale record of the local chain cleared first; output captured."""
+    env = {
+        **os.environ,
+        "TERANG_RPC_URL": rpc_url,
+        "TERANG_MANIFEST_DIR": str(manifest_dir),
+        **(extra_env or {}),
+    }
+    with deployment_turn():
+        clear_brownie_deployments(LOCAL_CHAIN_ID)
+        return subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "brownie"),
+                "run",
+                "scripts/deploy.py",
+                "--network",
+                "terang-local",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )

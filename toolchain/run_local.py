@@ -23,12 +23,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from toolchain.brownie_artifacts import clear_brownie_deployments, deployment_turn
+from toolchain.brownie_artifacts import LOCAL_CHAIN_ID, deploy_local_suite
 from toolchain.jsonrpc import rpc
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "node_modules" / ".bin"
-LOCAL_CHAIN_ID = 31337  # the chain id of the `terang-local` brownie network
 ACCOUNTS = 20
 
 
@@ -131,27 +130,8 @@ class Stack:
 
 
 def deploy(rpc_url: str, manifest_dir: Path) -> None:
-    env = {
-        **os.environ,
-        "TERANG_RPC_URL": rpc_url,
-        "TERANG_MANIFEST_DIR": str(manifest_dir),
-        "TERANG_FORCE_DEPLOY": "1",
-    }  # a fresh chain every run: the old manifest is stale by definition
-    with deployment_turn():
-        clear_brownie_deployments(LOCAL_CHAIN_ID)
-        result = subprocess.run(
-            [
-                str(ROOT / ".venv" / "bin" / "brownie"),
-                "run",
-                "scripts/deploy.py",
-                "--network",
-                "terang-local",
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+    # a fresh chain every run: the old manifest is stale by definition
+    result = deploy_local_suite(rpc_url, manifest_dir, {"TERANG_FORCE_DEPLOY": "1"})
     if result.returncode != 0:
         tail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-1:] or ["no output"]
         raise RunError(f"deployment failed: {tail[0]}")

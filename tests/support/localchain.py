@@ -59,23 +59,6 @@ def anvil(chain_id: int = 31337, block_time: int | None = None, accounts: int = 
 
 def deploy_local(url: str, manifest_dir: Path, config: Path | None = None) -> subprocess.CompletedProcess:
     """Deploys the suite to a local chain the way `make run` does (network terang-local)."""
-    from toolchain.brownie_artifacts import clear_brownie_deployments, deployment_turn
+    from toolchain.brownie_artifacts import deploy_local_suite
 
-    env = {**os.environ, "TERANG_RPC_URL": url, "TERANG_MANIFEST_DIR": str(manifest_dir)}
-    if config:
-        env["TERANG_DEPLOY_CONFIG"] = str(config)
-    with deployment_turn():
-        clear_brownie_deployments(31337)
-        return subprocess.run(
-            [
-                str(ROOT / ".venv" / "bin" / "brownie"),
-                "run",
-                "scripts/deploy.py",
-                "--network",
-                "terang-local",
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+    return deploy_local_suite(url, manifest_dir, {"TERANG_DEPLOY_CONFIG": str(config)} if config else None)

@@ -24,7 +24,6 @@ class PaidMilestone:
     payment_id: str
     net: int
     retention: int
-    provider_reference: str | None
 
 
 @dataclass
@@ -128,14 +127,10 @@ def run_contract(
             f"milestone {index + 1}: BAST attested by 2 PPHP, approved; net Rp{approved['net']:,} "
             f"(retention Rp{approved['retention']:,}) authorised as {payment[:10]}…"
         )
-        settled = wait_until(
+        wait_until(
             lambda p=payment: _settled(api, p), f"the payment of milestone {index + 1} to settle", timeout=90
         )
-        paid.append(
-            PaidMilestone(
-                index, payment, approved["net"], approved["retention"], settled.get("providerReference")
-            )
-        )
+        paid.append(PaidMilestone(index, payment, approved["net"], approved["retention"]))
         log(f"milestone {index + 1} paid by the provider and settled on chain")
     return ContractOutcome(escrow_id, created["value"], paid, txs)
 
