@@ -5,7 +5,6 @@ both milestone payments and the welfare batch were paid by the bridge and settle
 
 from __future__ import annotations
 
-import json
 import re
 import signal
 import subprocess
@@ -132,4 +131,4 @@ def test_the_summary_names_the_winner_and_why(pilot):
     report, *_ = pilot
     summary = report.summary()
     assert report.tender.winner.name in summary and "HEA" in summary and "<- winner" in summary
-    assert json.dumps(report.welfare.batch_id)[1:-1] in summary
+    assert report.welfare.batch_id in summary
