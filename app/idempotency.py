@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import IdempotencyRecord
+from app.db.session import engine_of, write_transaction
 
 MAX_KEY_LENGTH = 200
+RECORDS = IdempotencyRecord.__table__
 
 
 class IdempotencyKeyReused(Exception):
@@ -52,12 +54,20 @@ def _as_claim(record: IdempotencyRecord, owner: bool) -> Claim:
 
 
 def claim(sessions: sessionmaker[Session], principal: str, key: str, request_fingerprint: str) -> Claim:
+    now = datetime.now(timezone.utc)
     try:
-        with sessions.begin() as session:
-            record = IdempotencyRecord(principal=principal, key=key, fingerprint=request_fingerprint)
-            session.add(record)
-            session.flush()
-            return _as_claim(record, owner=True)
+        # Core on a plain connection, not the ORM: this runs once per write request (decision 0011)
+        with write_transaction(engine_of(sessions)) as connection:
+            inserted = connection.execute(
+                insert(RECORDS).values(
+                    principal=principal,
+                    key=key,
+                    fingerprint=request_fingerprint,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return Claim(True, inserted.inserted_primary_key[0], "pending", None, None, None, now)
     except IntegrityError:
         pass
     with sessions() as session:
@@ -71,26 +81,37 @@ def claim(sessions: sessionmaker[Session], principal: str, key: str, request_fin
         return _as_claim(record, owner=False)
 
 
-def record_transaction(sessions: sessionmaker[Session], record_id: int, tx_hash: str) -> None:
-    """Called right after the transaction is recorded by the transaction manager, before waiting."""
-    with sessions.begin() as session:
-        session.get(IdempotencyRecord, record_id).tx_hash = tx_hash
+def record_transaction(connection: Connection, record_id: int, tx_hash: str) -> None:
+    """Called inside the transaction manager's database transaction that records the signed
+    transaction (before it is broadcast), so the key and its transaction are stored together."""
+    connection.execute(
+        update(RECORDS)
+        .where(RECORDS.c.id == record_id)
+        .values(tx_hash=tx_hash, updated_at=datetime.now(timezone.utc))
+    )
 
 
-def complete(
-    sessions: sessionmaker[Session], record_id: int, status_code: int, response: dict[str, Any]
-) -> None:
-    with sessions.begin() as session:
-        record = session.get(IdempotencyRecord, record_id)
-        record.state, record.status_code, record.response = "completed", status_code, response
+def complete(connection: Connection, record_id: int, status_code: int, response: dict[str, Any]) -> None:
+    """The outcome, in the caller's transaction (with the transaction's own fate)."""
+    connection.execute(
+        update(RECORDS)
+        .where(RECORDS.c.id == record_id)
+        .values(
+            state="completed",
+            status_code=status_code,
+            response=response,
+            updated_at=datetime.now(timezone.utc),
+        )
+    )
 
 
-def release(sessions: sessionmaker[Session], record_id: int) -> None:
+def release(sessions: sessionmaker[Session], record_id: int, sent_nothing: bool = False) -> None:
     """Forget a claim whose request failed before acting (e.g. a decoded revert), so the caller
-    may retry the same key after fixing the cause."""
+    may retry the same key after fixing the cause. `sent_nothing`: a transaction was recorded but
+    the node refused it (it can never be mined), so the key is forgotten all the same."""
     with sessions.begin() as session:
         record = session.get(IdempotencyRecord, record_id)
-        if record is not None and record.tx_hash is None:
+        if record is not None and (record.tx_hash is None or sent_nothing):
             session.delete(record)
 
 

@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.chain.start_reads(settings.read_cache_poll_seconds)
         reads = app.state.chain.reads
         app.state.txmanager = TransactionManager(
-            app.state.chain.web3,
+            app.state.chain.rpc,
             app.state.sessions,
             decoder,
             settings.confirmations,

@@ -39,6 +39,10 @@ TITLES: dict[str, dict[str, str]] = {
     "chain_refused": {"en": "The ledger refused the transaction.", "id": "Buku besar menolak transaksi."},
     "chain_unavailable": {"en": "The ledger cannot be reached.", "id": "Buku besar tidak dapat dijangkau."},
     "transaction_failed": {"en": "The transaction failed.", "id": "Transaksi gagal."},
+    "transaction_pending": {
+        "en": "The transaction is not confirmed yet; retry with the same Idempotency-Key.",
+        "id": "Transaksi belum terkonfirmasi; ulangi dengan Idempotency-Key yang sama.",
+    },
     # Escrows (contracts and milestones, app/api/routes/escrows.py): the supplier's signed
     # dispute transaction, and the gateway's own checks that answer with the contract's error name.
     "invalid_signed_transaction": {

@@ -5,7 +5,10 @@
   (up to `idempotency_wait_seconds`) and replay it, also after the first process died after
   sending (its transaction is found through the transaction manager's record).
 - A revert is decoded before anything is signed and answered as a problem with the contract's
-  custom error as code; the key is then released so a corrected retry may reuse it.
+  custom error as code; the key is then released so a corrected retry may reuse it. So is a
+  transaction the node refuses outright (502): it can never be mined.
+- A transaction not confirmed within `receipt_timeout_seconds` is answered 504 with its hash; the
+  key stays pending and a retry with it waits for the same transaction.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from sqlalchemy import select
 from app import idempotency
 from app.api.errors import ApiError, from_revert
 from app.auth.tokens import Principal
+from app.chain.calldata import calldata
 from app.chain.errors import ChainRevert
 from app.chain.signers import SignerUnavailable
 from app.chain.txmanager import Confirmed, TransactionFailed
 from app.db.models import SentTransaction
+from app.db.session import write_transaction
 
 STALE_CLAIM_SECONDS = 60
 
@@ -39,8 +44,8 @@ class Call:
     args: list
     signer: str  # a name in the signer registry: agency:<id>, role:<ROLE>, relayer
 
-    def data(self) -> str:
-        return self.contract.encode_abi(self.function, self.args)
+    def data(self) -> bytes:
+        return calldata(self.contract, self.function, self.args)
 
 
 def idempotent_write(
@@ -78,27 +83,52 @@ def _run(app, claim: idempotency.Claim, call: Call, outcome, status_code: int) -
     sessions, manager = app.state.sessions, app.state.txmanager
     try:
         signer = app.state.signers.get(call.signer)
-        sent = manager.send(signer, call.contract.address, call.data(), _purpose(claim.record_id))
+        sent = manager.send(
+            signer,
+            call.contract.address,
+            call.data(),
+            _purpose(claim.record_id),
+            # the key's record learns its transaction in the transaction that records it
+            on_recorded=lambda connection, tx_hash: idempotency.record_transaction(
+                connection, claim.record_id, tx_hash
+            ),
+        )
     except ChainRevert as revert:
         idempotency.release(sessions, claim.record_id)
         raise from_revert(revert) from None
     except SignerUnavailable as exc:
         idempotency.release(sessions, claim.record_id)
         raise ApiError(503, "signer_unavailable", detail=str(exc)) from None
-    idempotency.record_transaction(sessions, claim.record_id, sent.tx_hash)
+    except TransactionFailed as exc:  # refused by the node before anything was mined
+        idempotency.release(sessions, claim.record_id, sent_nothing=True)
+        raise ApiError(502, "transaction_failed", detail=str(exc)) from None
     return _finish(app, claim.record_id, sent.tx_hash, outcome, status_code)
 
 
 def _finish(app, record_id: int, tx_hash: str, outcome, status_code: int) -> JSONResponse:
+    """Waits for the receipt, then records the transaction's fate and the key's outcome together."""
+    manager = app.state.txmanager
     try:
-        confirmed = app.state.txmanager.wait(tx_hash)
-    except TransactionFailed as exc:
-        body = {"code": "transaction_failed", "detail": str(exc), "transactionHash": tx_hash}
-        idempotency.complete(app.state.sessions, record_id, 502, body)
-        raise ApiError(502, "transaction_failed", detail=str(exc), transactionHash=tx_hash) from None
+        confirmed = manager.receipt(tx_hash)
+    except TransactionFailed as exc:  # not confirmed in time: the key stays pending, a retry waits again
+        raise ApiError(504, "transaction_pending", detail=str(exc), transactionHash=tx_hash) from None
+    if confirmed.status != 1:
+        detail = f"transaction {tx_hash} reverted in block {confirmed.block_number}"
+        body = {"code": "transaction_failed", "detail": detail, "transactionHash": tx_hash}
+        _complete(app, confirmed, record_id, 502, body)
+        raise ApiError(502, "transaction_failed", detail=detail, transactionHash=tx_hash)
     body = {**outcome(confirmed), "transactionHash": tx_hash, "blockNumber": confirmed.block_number}
-    idempotency.complete(app.state.sessions, record_id, status_code, body)
+    _complete(app, confirmed, record_id, status_code, body)
     return JSONResponse(status_code=status_code, content=body)
+
+
+def _complete(app, confirmed: Confirmed, record_id: int, status_code: int, body: dict) -> None:
+    manager = app.state.txmanager
+    with write_transaction(manager.engine) as connection:
+        manager.settle(connection, confirmed)
+        idempotency.complete(connection, record_id, status_code, body)
+    if manager.on_confirmed is not None:
+        manager.on_confirmed(confirmed.block_number)
 
 
 def _follow(app, claim: idempotency.Claim, call: Call, outcome, status_code: int) -> JSONResponse:
@@ -134,5 +164,7 @@ def _follow(app, claim: idempotency.Claim, call: Call, outcome, status_code: int
 def _recorded_transaction(app, record_id: int) -> str | None:
     with app.state.sessions() as session:
         return session.execute(
-            select(SentTransaction.tx_hash).where(SentTransaction.purpose == _purpose(record_id))
+            select(SentTransaction.tx_hash).where(
+                SentTransaction.purpose == _purpose(record_id), SentTransaction.state != "rejected"
+            )
         ).scalar_one_or_none()

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 
 from app.chain.roles import ROLES
 
@@ -54,8 +56,11 @@ class TokenVerifier:
         return jwt.PyJWKClient(self._jwks_url, cache_keys=True, lifespan=300) if self._jwks_url else None
 
     @cached_property
-    def _local_key(self) -> str | None:
-        return self._public_key_file.read_text() if self._public_key_file else None
+    def _local_key(self) -> Any:
+        """The public key, parsed once (given as PEM text, PyJWT would parse it on every request)."""
+        if not self._public_key_file:
+            return None
+        return serialization.load_pem_public_key(self._public_key_file.read_bytes())
 
     def verify(self, token: str) -> Principal:
         try:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
+from requests.adapters import HTTPAdapter
 from web3 import Web3
 from web3.contract import Contract
 from web3.types import RPCEndpoint
 
 from app.chain.manifest import Manifest, load_manifest, manifest_path
 from app.chain.reads import BlockReads
+from app.chain.rpc import JsonRpc
 from app.config import Settings
 
 
@@ -22,17 +26,24 @@ class ChainUnavailable(Exception):
 class ChainClient:
     web3: Web3
     manifest: Manifest
+    rpc: JsonRpc  # plain JSON-RPC for the transaction manager (app/chain/rpc.py)
     reads: BlockReads | None = None  # started by the app's lifespan; None: every read asks the node
     _contracts: dict[str, Contract] = field(default_factory=dict, repr=False)
+    _building: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def contract(self, name: str) -> Contract:
         """The deployed contract `name`, built from the manifest once (web3 contract objects are
-        costly to build from a full ABI and safe to share)."""
+        costly to build from a full ABI and safe to share; the first requests after a start,
+        arriving together, wait for one build instead of each making its own)."""
         contract = self._contracts.get(name)
         if contract is None:
-            deployed = self.manifest.contracts[name]
-            address = Web3.to_checksum_address(deployed.address)
-            contract = self._contracts[name] = self.web3.eth.contract(address=address, abi=deployed.abi)
+            with self._building:
+                contract = self._contracts.get(name)
+                if contract is None:
+                    deployed = self.manifest.contracts[name]
+                    address = Web3.to_checksum_address(deployed.address)
+                    contract = self.web3.eth.contract(address=address, abi=deployed.abi)
+                    self._contracts[name] = contract
         return contract
 
     def read(self, name: str, function: str, *args: Any) -> Any:
@@ -55,10 +66,24 @@ class ChainClient:
             self.reads.stop()
 
 
+def _session() -> requests.Session:
+    """One HTTP session for every thread: kept-alive connections to the node (as many as the
+    gateway's worker threads), and no proxy lookup in the environment on each request: the node's
+    URL is dialled directly. (A web3 call on anvil: 1.7 ms of CPU with web3's per-thread default
+    sessions, 1.0 ms with this one; docs/decisions/0011.)"""
+    session = requests.Session()
+    session.trust_env = False
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=64)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 def connect(settings: Settings) -> ChainClient:
     provider = Web3.HTTPProvider(
         settings.rpc_url,
         request_kwargs={"timeout": settings.rpc_timeout_seconds},
+        session=_session(),
         # web3's validation asks the node for its chain id on every call; it cannot change under
         # a running gateway (connect() checks it against the manifest once).
         cache_allowed_requests=True,
@@ -85,4 +110,6 @@ def connect(settings: Settings) -> ChainClient:
             f"manifest {path} names contracts that chain {chain_id} does not have "
             "(was the chain restarted?); deploy again"
         )
-    return ChainClient(web3=w3, manifest=manifest)
+    return ChainClient(
+        web3=w3, manifest=manifest, rpc=JsonRpc(settings.rpc_url, settings.rpc_timeout_seconds)
+    )

@@ -20,9 +20,10 @@ class ChainRevert(Exception):
         super().__init__(f"{error}({', '.join(f'{k}={v}' for k, v in self.params.items())})")
 
 
-def _type_string(param: dict) -> str:
+def type_string(param: dict) -> str:
+    """The canonical ABI type of a parameter (tuples spelled out: `(uint256,bytes32)[]`)."""
     if param["type"].startswith("tuple"):
-        inner = ",".join(_type_string(c) for c in param["components"])
+        inner = ",".join(type_string(c) for c in param["components"])
         return f"({inner}){param['type'][5:]}"
     return param["type"]
 
@@ -34,7 +35,7 @@ class ErrorDecoder:
             for item in abi:
                 if item.get("type") != "error":
                     continue
-                signature = f"{item['name']}({','.join(_type_string(i) for i in item['inputs'])})"
+                signature = f"{item['name']}({','.join(type_string(i) for i in item['inputs'])})"
                 self._errors[function_signature_to_4byte_selector(signature)] = (item["name"], item["inputs"])
         self._errors[function_signature_to_4byte_selector("Error(string)")] = (
             "Error",
@@ -55,7 +56,7 @@ class ErrorDecoder:
             return ChainRevert("UnknownError", {"selector": to_hex(data[:4])}, to_hex(data))
         name, inputs = known
         try:
-            values = decode([_type_string(i) for i in inputs], data[4:])
+            values = decode([type_string(i) for i in inputs], data[4:])
         except Exception:  # malformed payload: still report the error name
             return ChainRevert(name, {}, to_hex(data))
         args = {

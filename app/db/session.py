@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+# SQLite engines: one lock per engine, so this process's writers queue in order instead of each
+# polling SQLite's lock with its busy handler's growing sleeps (see write_transaction).
+_TURNS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str) -> Engine:
@@ -29,9 +37,30 @@ def make_engine(url: str) -> Engine:
             # read-then-write (nonce allocation, idempotency claims) is serialised across processes.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+        _TURNS[engine] = threading.Lock()
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def engine_of(sessions: sessionmaker[Session]) -> Engine:
+    """The engine a session factory is bound to (for Core statements on a plain connection)."""
+    return sessions.kw["bind"]
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """`engine.begin()` for the write path's short transactions. On SQLite, whose write lock is one
+    per database, this process's writers first take turns on a lock of their own: a waiting
+    thread is woken as soon as the previous one is done, where SQLite's busy handler would have it
+    sleep and poll (1, 2, 5, ... up to 100 ms). Other processes still meet at SQLite's lock."""
+    turn = _TURNS.get(engine)
+    if turn is None:
+        with engine.begin() as connection:
+            yield connection
+        return
+    with turn, engine.begin() as connection:
+        yield connection

@@ -140,7 +140,7 @@ def build_bridge(
     if txmanager is None:
         decoder = ErrorDecoder([c.abi for c in manifest.contracts.values()])
         txmanager = TransactionManager(
-            chain.web3, sessions, decoder, settings.confirmations, settings.receipt_timeout_seconds, 0.02
+            chain.rpc, sessions, decoder, settings.confirmations, settings.receipt_timeout_seconds, 0.02
         )
     signers = signers or SignerRegistry(settings.signers_file)
     try:

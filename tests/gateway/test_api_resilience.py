@@ -124,3 +124,55 @@ def test_a_gateway_killed_after_sending_answers_the_retry_with_the_original_tran
     assert retry.status_code == 201, retry.text
     assert retry.json()["transactionHash"] == sent[0]
     assert supplier_count(own_chain) == before + 1
+
+
+def test_a_transaction_not_confirmed_in_time_is_answered_504_and_a_retry_gets_its_outcome(
+    env, own_chain, token, tmp_path
+):
+    """The receipt wait gives up (here after 1 s): 504 with the transaction's hash, and the key stays
+    with that transaction, so a retry once it is mined answers its outcome instead of sending again."""
+    url, _ = own_chain
+    headers = {**token("AGENCY_OFFICER", agency=1001), "Idempotency-Key": str(uuid.uuid4())}
+    body = registration()
+    before = supplier_count(own_chain)
+    with gateway_process({**env, "TERANG_RECEIPT_TIMEOUT_SECONDS": "1"}, tmp_path / "gateway.log") as (
+        base,
+        _,
+    ):
+        rpc(url, "evm_setAutomine", [False])
+        try:
+            first = httpx.post(base + "/suppliers", json=body, headers=headers, timeout=60)
+        finally:
+            rpc(url, "evm_setAutomine", [True])
+            rpc(url, "evm_mine")
+        assert first.status_code == 504, first.text
+        assert first.json()["code"] == "transaction_pending"
+        retry = httpx.post(base + "/suppliers", json=body, headers=headers, timeout=60)
+    assert retry.status_code == 201, retry.text
+    assert retry.json()["transactionHash"] == first.json()["transactionHash"]
+    assert supplier_count(own_chain) == before + 1
+
+
+def test_a_transaction_the_node_refuses_is_answered_502_and_the_key_may_be_used_again(
+    env, own_chain, token, tmp_path
+):
+    """The simulation passes but the node refuses the signed transaction (its signer has no funds
+    for gas): 502, nothing on chain, and the same key works once the signer is funded again."""
+    url, _ = own_chain
+    officer = rpc(url, "eth_accounts")[4]  # signs for agency 1001 (deploy/local.yaml)
+    balance = rpc(url, "eth_getBalance", [officer, "latest"])
+    headers = {**token("AGENCY_OFFICER", agency=1001), "Idempotency-Key": str(uuid.uuid4())}
+    body = registration()
+    before = supplier_count(own_chain)
+    with gateway_process(env, tmp_path / "gateway.log") as (base, _):
+        rpc(url, "anvil_setBalance", [officer, "0x0"])
+        try:
+            refused = httpx.post(base + "/suppliers", json=body, headers=headers, timeout=60)
+        finally:
+            rpc(url, "anvil_setBalance", [officer, balance])
+        assert refused.status_code == 502, refused.text
+        assert refused.json()["code"] == "transaction_failed"
+        assert supplier_count(own_chain) == before
+        retry = httpx.post(base + "/suppliers", json=body, headers=headers, timeout=60)
+    assert retry.status_code == 201, retry.text
+    assert supplier_count(own_chain) == before + 1

@@ -8,7 +8,7 @@ import pytest
 
 from app import idempotency
 from app.db.migrate import upgrade
-from app.db.session import make_engine, make_session_factory
+from app.db.session import engine_of, make_engine, make_session_factory
 from tests.support.postgres import postgres_bin, postgres_server
 
 
@@ -23,11 +23,13 @@ def test_first_claim_owns_the_key_and_a_retry_replays_the_outcome(sessions):
     fp = idempotency.fingerprint("POST", "/tenders", {"ocid": "ocds-x-1"})
     first = idempotency.claim(sessions, "agency:1001", "key-1", fp)
     assert first.owner and first.state == "pending"
-    idempotency.record_transaction(sessions, first.record_id, "0x" + "ab" * 32)
+    with engine_of(sessions).begin() as connection:
+        idempotency.record_transaction(connection, first.record_id, "0x" + "ab" * 32)
     retry_while_pending = idempotency.claim(sessions, "agency:1001", "key-1", fp)
     assert not retry_while_pending.owner and retry_while_pending.state == "pending"
     assert retry_while_pending.tx_hash == "0x" + "ab" * 32
-    idempotency.complete(sessions, first.record_id, 201, {"tenderId": "0x01"})
+    with engine_of(sessions).begin() as connection:
+        idempotency.complete(connection, first.record_id, 201, {"tenderId": "0x01"})
     replay = idempotency.claim(sessions, "agency:1001", "key-1", fp)
     assert (replay.owner, replay.state, replay.status_code, replay.response) == (
         False,
@@ -67,17 +69,21 @@ def test_fingerprint_ignores_key_order_but_not_values():
 
 def race(sessions_list, attempts: int) -> list[idempotency.Claim]:
     fp = idempotency.fingerprint("POST", "/tenders", {"ocid": "ocds-x-race"})
-    claims, barrier = [], threading.Barrier(attempts)
+    claims, errors, barrier = [], [], threading.Barrier(attempts)
 
     def worker(i):
         barrier.wait()
-        claims.append(idempotency.claim(sessions_list[i % len(sessions_list)], "agency:1001", "race", fp))
+        try:
+            claims.append(idempotency.claim(sessions_list[i % len(sessions_list)], "agency:1001", "race", fp))
+        except Exception as exc:  # reported below, not lost in a thread
+            errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(attempts)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert not errors, errors[:3]
     return claims
 
 

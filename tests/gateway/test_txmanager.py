@@ -11,11 +11,12 @@ from web3 import Web3
 
 from app.chain.errors import ChainRevert, ErrorDecoder
 from app.chain.manifest import load_manifest
+from app.chain.rpc import JsonRpc
 from app.chain.txmanager import TransactionManager
 from app.db.migrate import upgrade
 from app.db.models import SentTransaction
 from app.db.session import make_engine, make_session_factory
-from tests.support.localchain import rpc
+from tests.support.localchain import anvil, ganache, rpc
 from tests.support.postgres import postgres_bin, postgres_server
 
 
@@ -23,7 +24,7 @@ def funded_account(chain_url: str):
     account = Account.create()
     funder = rpc(chain_url, "eth_accounts")[0]
     tx = rpc(
-        chain_url, "eth_sendTransaction", [{"from": funder, "to": account.address, "value": hex(10**21)}]
+        chain_url, "eth_sendTransaction", [{"from": funder, "to": account.address, "value": hex(10**20)}]
     )
     assert tx
     return account
@@ -33,7 +34,7 @@ def manager_for(chain_url, manifest_dir, database_url) -> TransactionManager:
     manifest = load_manifest(manifest_dir / "31337.json")
     decoder = ErrorDecoder([c.abi for c in manifest.contracts.values()])
     engine = make_engine(database_url)
-    return TransactionManager(Web3(Web3.HTTPProvider(chain_url)), make_session_factory(engine), decoder)
+    return TransactionManager(JsonRpc(chain_url), make_session_factory(engine), decoder)
 
 
 @pytest.fixture()
@@ -56,7 +57,7 @@ def test_a_transaction_is_recorded_sent_and_confirmed(chain_url, manifest_dir, s
 def test_a_revert_is_decoded_into_the_custom_error_before_signing(chain_url, manifest_dir, sqlite_url):
     manager = manager_for(chain_url, manifest_dir, sqlite_url)
     manifest = load_manifest(manifest_dir / "31337.json")
-    registry = manager.web3.eth.contract(
+    registry = Web3(Web3.HTTPProvider(chain_url)).eth.contract(
         address=manifest.address("SupplierRegistry"), abi=manifest.contracts["SupplierRegistry"].abi
     )
     stranger = funded_account(chain_url)
@@ -129,9 +130,7 @@ def test_a_restarted_process_rebroadcasts_the_same_transaction(chain_url, manife
         dying.send(signer, signer.address, b"", "interrupted")
     with dying.sessions() as session:
         record = session.query(SentTransaction).one()
-    assert (
-        manager_for(chain_url, manifest_dir, sqlite_url).web3.eth.get_transaction_count(signer.address) == 0
-    )
+    assert Web3(Web3.HTTPProvider(chain_url)).eth.get_transaction_count(signer.address) == 0
 
     restarted = manager_for(chain_url, manifest_dir, sqlite_url)
     assert restarted.rebroadcast_unconfirmed() == 1
@@ -142,7 +141,7 @@ def test_a_restarted_process_rebroadcasts_the_same_transaction(chain_url, manife
 
 def _args(chain_url, manifest_dir, database_url):
     manager = manager_for(chain_url, manifest_dir, database_url)
-    return manager.web3, manager.sessions, manager.decoder
+    return manager.rpc, manager.sessions, manager.decoder
 
 
 def test_broadcasting_the_same_bytes_again_is_harmless(chain_url, manifest_dir, sqlite_url):
@@ -154,7 +153,7 @@ def test_broadcasting_the_same_bytes_again_is_harmless(chain_url, manifest_dir, 
     with manager.sessions() as session:
         raw = session.query(SentTransaction).one().raw
     manager._broadcast(sent.tx_hash, bytes.fromhex(raw[2:]))  # the node answers "nonce too low"
-    assert manager.web3.eth.get_transaction_count(signer.address) == 1
+    assert Web3(Web3.HTTPProvider(chain_url)).eth.get_transaction_count(signer.address) == 1
 
 
 def test_a_recorded_transaction_whose_nonce_another_sender_took_is_rejected_at_restart(
@@ -170,10 +169,60 @@ def test_a_recorded_transaction_whose_nonce_another_sender_took_is_rejected_at_r
     outside = signer.sign_transaction(
         {"to": signer.address, "value": 0, "gas": 21_000, "gasPrice": 10**10, "nonce": 0, "chainId": 31337}
     )
-    dying.web3.eth.send_raw_transaction(outside.raw_transaction)
+    Web3(Web3.HTTPProvider(chain_url)).eth.send_raw_transaction(outside.raw_transaction)
 
     restarted = manager_for(chain_url, manifest_dir, sqlite_url)
     assert restarted.rebroadcast_unconfirmed() == 0
     with restarted.sessions() as session:
         assert session.query(SentTransaction).one().state == "rejected"
     assert restarted.send(signer, signer.address, b"", "next").nonce == 1
+
+
+def test_a_nonce_taken_outside_the_gateway_is_chosen_again(chain_url, manifest_dir, sqlite_url):
+    """The signer's confirmed count is asked of the node at most once a second: a transaction sent
+    with the key outside the gateway meanwhile makes the node answer "nonce too low"; the manager
+    marks its record rejected, asks the chain again and sends with the next free nonce."""
+    manager = manager_for(chain_url, manifest_dir, sqlite_url)
+    signer = funded_account(chain_url)
+    manager.wait(manager.send(signer, signer.address, b"", "first").tx_hash)  # nonce 0; count cached
+    outside = signer.sign_transaction(
+        {"to": signer.address, "value": 0, "gas": 21_000, "gasPrice": 10**10, "nonce": 1, "chainId": 31337}
+    )
+    Web3(Web3.HTTPProvider(chain_url)).eth.send_raw_transaction(outside.raw_transaction)
+    sent = manager.send(signer, signer.address, b"", "after the outside one")
+    assert sent.nonce == 2 and manager.wait(sent.tx_hash).status == 1
+    with manager.sessions() as session:
+        states = dict(session.query(SentTransaction.nonce, SentTransaction.state).all())
+    assert states == {0: "mined", 1: "rejected", 2: "mined"}
+
+
+# A contract whose every call reverts with the custom error Nope(): runtime PUSH4 selector,
+# PUSH1 0xe0, SHL, PUSH1 0, MSTORE, PUSH1 4, PUSH1 0, REVERT; behind an init code that returns it.
+NOPE_ABI = [{"type": "error", "name": "Nope", "inputs": []}]
+NOPE_RUNTIME = "63" + Web3.keccak(text="Nope()")[:4].hex() + "60e01b60005260046000fd"
+NOPE_INIT = "0x6011600c60003960116000f3" + NOPE_RUNTIME
+
+
+@pytest.mark.parametrize("node", ["anvil", "ganache"])
+def test_every_node_simulates_before_signing_with_or_without_eth_create_access_list(node, tmp_path):
+    """anvil answers eth_createAccessList, ganache does not (the manager falls back to
+    eth_estimateGas); on both a revert comes back as the contract's custom error before anything is
+    signed, and a transaction that succeeds is sent and mined."""
+    url_of = anvil if node == "anvil" else ganache
+    with url_of() as url:
+        funder = rpc(url, "eth_accounts")[0]
+        created = rpc(url, "eth_sendTransaction", [{"from": funder, "data": NOPE_INIT, "gas": hex(100_000)}])
+        nope = rpc(url, "eth_getTransactionReceipt", [created])["contractAddress"]
+        sqlite = f"sqlite:///{tmp_path / 'gateway.db'}"
+        upgrade(sqlite)
+        manager = TransactionManager(
+            JsonRpc(url), make_session_factory(make_engine(sqlite)), ErrorDecoder([NOPE_ABI])
+        )
+        signer = funded_account(url)
+        with pytest.raises(ChainRevert) as reverted:
+            manager.send(signer, nope, b"\x01", "refused")
+        assert reverted.value.error == "Nope"
+        with manager.sessions() as session:
+            assert session.query(SentTransaction).count() == 0
+        confirmed = manager.transact(signer, Account.create().address, b"", "a transfer")
+        assert confirmed.status == 1

@@ -1,5 +1,5 @@
-"""A real local chain for tests of the tooling and the gateway: anvil from node_modules on a free
-loopback port, stopped when the test is done."""
+"""A real local chain for tests of the tooling and the gateway: anvil (or ganache) from node_modules
+on a free loopback port, stopped when the test is done."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from toolchain.jsonrpc import rpc
-from toolchain.run_local import free_port
+from toolchain.run_local import chain_command, free_port
 
-__all__ = ["anvil", "deploy_local", "rpc", "ROOT"]
+__all__ = ["anvil", "ganache", "deploy_local", "rpc", "ROOT"]
 
 ROOT = Path(__file__).resolve().parents[2]
 ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
@@ -37,6 +37,20 @@ def anvil(chain_id: int = 31337, block_time: int | None = None, accounts: int = 
     ]
     if block_time:
         cmd += ["--block-time", str(block_time)]
+    with _serving(cmd, port, "anvil") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def ganache() -> Iterator[str]:
+    """ganache as `make run CHAIN=ganache` starts it (chain 31337, deterministic accounts)."""
+    port = free_port()
+    with _serving(chain_command("ganache", port), port, "ganache") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serving(cmd: list[str], port: int, name: str) -> Iterator[str]:
     process = subprocess.Popen(
         cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -49,7 +63,7 @@ def anvil(chain_id: int = 31337, block_time: int | None = None, accounts: int = 
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("anvil did not start") from None
+                    raise RuntimeError(f"{name} did not start") from None
                 time.sleep(0.1)
         yield url
     finally:

@@ -99,7 +99,7 @@ class _CallWithBeforeSend(Call):
 
     before_send: Callable[[], None] = lambda: None
 
-    def data(self) -> str:
+    def data(self) -> bytes:
         self.before_send()
         return super().data()
 

@@ -1,0 +1,101 @@
+"""Plain JSON-RPC to the node for the transaction manager's hot path.
+
+Each relayed write makes four node requests (simulate, broadcast, receipt, fee fields now and then).
+Through web3.py each one passes its middleware, its request and result formatters and `requests`'
+per-call proxy lookup in the environment: about 1.7 ms of CPU against 0.12 ms for the same request
+here (measured on anvil; docs/decisions/0011). The answers used here are few and flat, so they are
+read directly; everything else keeps using web3.py. The node's URL is dialled directly (no proxy).
+
+Thread-safe: each calling thread keeps its own connection."""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import itertools
+import json
+import threading
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+JSON = {"Content-Type": "application/json"}
+
+
+class RpcError(Exception):
+    """The node answered with a JSON-RPC error object."""
+
+    def __init__(self, method: str, code: int | None, message: str, data: Any = None) -> None:
+        super().__init__(f"{method}: {message}")
+        self.method, self.code, self.message, self.data = method, code, message, data
+
+    def revert_data(self) -> str | None:
+        """The revert payload when the node reports an execution revert, else None. Nodes put it
+        in `data` as a hex string (geth, anvil, Besu) or inside an object (ganache: `result`)."""
+        data = self.data
+        if isinstance(data, dict):
+            data = data.get("result") or data.get("data")
+        if isinstance(data, str) and data.startswith("0x"):
+            return data
+        return None
+
+    def is_revert(self) -> bool:
+        return self.revert_data() is not None or "revert" in self.message.lower()
+
+
+class RpcUnavailable(ConnectionError):
+    """The node could not be reached or did not answer in time (a transient failure: retried)."""
+
+
+class JsonRpc:
+    """JSON-RPC over HTTP(S), one kept-alive connection per calling thread (http.client: about
+    0.12 ms of CPU a request against 0.24 ms through urllib3's pool, measured on anvil)."""
+
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) JSON-RPC URL: {url!r}")
+        self.url, self.timeout = url, timeout
+        self._https = parts.scheme == "https"
+        self._host, self._port = parts.hostname, parts.port
+        self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self._headers = dict(JSON)
+        if parts.username:  # http://user:secret@node:8545 (kept out of every message)
+            credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+            self._headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode()
+        self._ids = itertools.count(1)
+        self._local = threading.local()
+
+    def _connection(self) -> http.client.HTTPConnection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+            connection = self._local.connection = kind(self._host, self._port, timeout=self.timeout)
+        return connection
+
+    def _post(self, method: str, body: bytes) -> tuple[int, bytes]:
+        for attempt in (1, 2):  # a kept-alive connection the node closed meanwhile: reconnect once
+            connection = self._connection()
+            try:
+                connection.request("POST", self._path, body=body, headers=self._headers)
+                response = connection.getresponse()
+                return response.status, response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                connection.close()
+                self._local.connection = None
+                if attempt == 2 or isinstance(exc, TimeoutError):
+                    raise RpcUnavailable(f"{method}: {type(exc).__name__}: {exc}") from None
+        raise AssertionError("unreachable")
+
+    def call(self, method: str, params: list[Any] | None = None) -> Any:
+        body = json.dumps({"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params or []})
+        status, data = self._post(method, body.encode())
+        if status >= 500 or status in (408, 429):
+            raise RpcUnavailable(f"{method}: HTTP {status}")
+        try:
+            answer = json.loads(data)
+        except ValueError:
+            raise RpcUnavailable(f"{method}: HTTP {status}, not a JSON-RPC answer") from None
+        error = answer.get("error") if isinstance(answer, dict) else {"message": "not a JSON-RPC answer"}
+        if error is not None:
+            raise RpcError(method, error.get("code"), str(error.get("message", error)), error.get("data"))
+        return answer.get("result")
