@@ -25,11 +25,13 @@ from app.main import create_app
 
 # (label, file suffix, function name) as cProfile names them
 WATCHED = [
-    ("JSON-RPC requests to the node", "web3/providers/rpc/rpc.py", "make_request"),
+    ("JSON-RPC requests through web3.py (reads)", "web3/providers/rpc/rpc.py", "make_request"),
+    ("JSON-RPC requests in plain JSON-RPC (writes)", "app/chain/rpc.py", "call"),
     ("web3 contract objects built (ChainClient.contract)", "app/chain/client.py", "contract"),
     ("contract calls: encode, eth_call, decode", "web3/contract/utils.py", "call_contract_function"),
-    ("gas estimate (eth_estimateGas)", "web3/eth/eth.py", "estimate_gas"),
-    ("transaction signing (eth-account)", "eth_account/account.py", "sign_transaction"),
+    ("calldata encoding (app/chain/calldata.py)", "app/chain/calldata.py", "calldata"),
+    ("simulation for gas and errors (eth_createAccessList)", "app/chain/txmanager.py", "_gas_limit"),
+    ("transaction signing (app/chain/signing.py)", "app/chain/signing.py", "sign"),
     ("database commits (SQLite, fsync)", "~", "<method 'commit' of 'sqlite3.Connection' objects>"),
     ("receipt event decoding", "web3/contract/base_contract.py", "process_receipt"),
 ]

@@ -31,6 +31,7 @@ from web3 import Web3
 
 from app.chain.errors import ChainRevert, ErrorDecoder
 from app.chain.rpc import JsonRpc, RpcError
+from app.chain.signing import TransactionSigner
 from app.db.models import SenderNonce, SentTransaction
 from app.db.session import engine_of, write_transaction
 
@@ -133,6 +134,7 @@ class TransactionManager:
         self._counts: dict[str, tuple[float, int]] = {}  # signer -> (asked at, confirmed count)
         self._counts_lock = threading.Lock()
         self._access_lists = True  # False once the node says it has no eth_createAccessList
+        self._signers: dict[str, TransactionSigner] = {}  # address -> signer (app/chain/signing.py)
         self.sessions = sessions
         # The per-transaction statements run on a plain connection (Core), not through an ORM
         # session: about a millisecond of CPU less per transaction (docs/decisions/0011).
@@ -301,13 +303,19 @@ class TransactionManager:
             return Sent(tx_hash=tx_hash, nonce=nonce, sender=sender)
         raise AssertionError("unreachable")
 
+    def _signer(self, account: LocalAccount) -> TransactionSigner:
+        signer = self._signers.get(account.address)
+        if signer is None:
+            signer = self._signers[account.address] = TransactionSigner(bytes(account.key))
+        return signer
+
     def _record(self, signer: LocalAccount, tx: dict, purpose: str, fresh: bool, on_recorded):
         sender = signer.address
         for attempt in range(10):
             try:
                 with write_transaction(self.engine) as connection:
                     nonce = self._allocate_nonce(connection, sender, fresh)
-                    signed = signer.sign_transaction({**tx, "nonce": nonce})
+                    signed = self._signer(signer).sign({**tx, "nonce": nonce})
                     tx_hash = Web3.to_hex(signed.hash)
                     connection.execute(
                         insert(SENT).values(
@@ -315,7 +323,7 @@ class TransactionManager:
                             sender=sender,
                             nonce=nonce,
                             tx_hash=tx_hash,
-                            raw=Web3.to_hex(signed.raw_transaction),
+                            raw=Web3.to_hex(signed.raw),
                             purpose=purpose[:200],
                             state="signed",
                             created_at=datetime.now(timezone.utc),
@@ -323,7 +331,7 @@ class TransactionManager:
                     )
                     if on_recorded is not None:
                         on_recorded(connection, tx_hash)
-                return tx_hash, bytes(signed.raw_transaction), nonce
+                return tx_hash, signed.raw, nonce
             except IntegrityError:
                 # Another process recorded the same nonce first (SQLite has no row locks): choose again.
                 if attempt == 9:

@@ -1,0 +1,57 @@
+"""Signing the gateway's own transactions: EIP-1559 (type 2), or EIP-155 legacy on networks without a
+base fee (a zero-fee Besu consortium).
+
+The bytes are eth-account's exactly (RLP of the fields, keccak, RFC 6979 secp256k1 signature with a
+low s, by libsecp256k1 through coincurve, which eth-keys uses too); tests/gateway/test_signing.py
+checks it on generated transactions. eth-account first validates and normalises the dictionary
+through several layers: 0.67 ms of CPU per transaction against 0.14 ms here (2,000 signatures of a
+commitBidBySig-sized transaction), and signing runs inside the signer's nonce lock
+(docs/decisions/0011)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rlp
+from coincurve import PrivateKey
+from eth_hash.auto import keccak
+
+
+@dataclass(frozen=True)
+class SignedTransaction:
+    raw: bytes
+    hash: bytes
+
+
+class TransactionSigner:
+    def __init__(self, private_key: bytes) -> None:
+        self._key = PrivateKey(bytes(private_key))
+
+    def _signature(self, digest: bytes) -> tuple[int, int, int]:
+        signature = self._key.sign_recoverable(digest, hasher=None)  # r (32) | s (32) | recovery id
+        return int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:64], "big"), signature[64]
+
+    def sign(self, tx: dict) -> SignedTransaction:
+        """`tx`: chainId, nonce, gas, to (0x address), value, data (bytes), and either
+        maxFeePerGas with maxPriorityFeePerGas (type 2) or gasPrice (legacy)."""
+        to = bytes.fromhex(tx["to"][2:])
+        data = bytes(tx["data"])
+        if "maxFeePerGas" in tx:
+            fields = [
+                tx["chainId"],
+                tx["nonce"],
+                tx["maxPriorityFeePerGas"],
+                tx["maxFeePerGas"],
+                tx["gas"],
+                to,
+                tx["value"],
+                data,
+                [],  # access list
+            ]
+            r, s, recovery = self._signature(keccak(b"\x02" + rlp.encode(fields)))
+            raw = b"\x02" + rlp.encode([*fields, recovery, r, s])
+        else:
+            fields = [tx["nonce"], tx["gasPrice"], tx["gas"], to, tx["value"], data]
+            r, s, recovery = self._signature(keccak(rlp.encode([*fields, tx["chainId"], 0, 0])))
+            raw = rlp.encode([*fields, recovery + 35 + 2 * tx["chainId"], r, s])
+        return SignedTransaction(raw=raw, hash=keccak(raw))
