@@ -106,7 +106,8 @@ def gateway_env(url: str, folder: Path, database: str, indexer: bool = True) -> 
 def funded_key(url: str) -> bytes:
     account = Account.create()
     funder = rpc(url, "eth_accounts")[0]
-    rpc(url, "eth_sendTransaction", [{"from": funder, "to": account.address, "value": hex(10**20)}])
+    funding = rpc(url, "eth_sendTransaction", [{"from": funder, "to": account.address, "value": hex(10**20)}])
+    bid_load.web3_for(url).eth.wait_for_transaction_receipt(funding, timeout=60)
     return bytes(account.key)
 
 

@@ -4,6 +4,7 @@ gateway processes sharing one database, and turns reverts into the contract's cu
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from eth_account import Account
@@ -26,7 +27,7 @@ def funded_account(chain_url: str):
     tx = rpc(
         chain_url, "eth_sendTransaction", [{"from": funder, "to": account.address, "value": hex(10**20)}]
     )
-    assert tx
+    mined(chain_url, tx)  # funded before the account sends anything
     return account
 
 
@@ -196,6 +197,15 @@ def test_a_nonce_taken_outside_the_gateway_is_chosen_again(chain_url, manifest_d
     assert states == {0: "mined", 1: "rejected", 2: "mined"}
 
 
+def mined(url: str, tx_hash: str) -> dict:
+    """The receipt, once the node has mined the transaction (anvil mines just after answering)."""
+    deadline = time.monotonic() + 30
+    while (receipt := rpc(url, "eth_getTransactionReceipt", [tx_hash])) is None:
+        assert time.monotonic() < deadline, f"{tx_hash} not mined"
+        time.sleep(0.02)
+    return receipt
+
+
 # A contract whose every call reverts with the custom error Nope(): runtime PUSH4 selector,
 # PUSH1 0xe0, SHL, PUSH1 0, MSTORE, PUSH1 4, PUSH1 0, REVERT; behind an init code that returns it.
 NOPE_ABI = [{"type": "error", "name": "Nope", "inputs": []}]
@@ -212,7 +222,7 @@ def test_every_node_simulates_before_signing_with_or_without_eth_create_access_l
     with url_of() as url:
         funder = rpc(url, "eth_accounts")[0]
         created = rpc(url, "eth_sendTransaction", [{"from": funder, "data": NOPE_INIT, "gas": hex(100_000)}])
-        nope = rpc(url, "eth_getTransactionReceipt", [created])["contractAddress"]
+        nope = mined(url, created)["contractAddress"]
         sqlite = f"sqlite:///{tmp_path / 'gateway.db'}"
         upgrade(sqlite)
         manager = TransactionManager(
