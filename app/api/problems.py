@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import logging
 
+import requests
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.errors import ApiError, title
+from app.chain.rpc import RpcUnavailable
 
 PROBLEM_TYPE_BASE = "https://terang.example/problems/"
 log = logging.getLogger("terang.gateway")
@@ -65,6 +67,17 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError):
         errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         return problem(request, 422, "invalid_request", errors=errors)
+
+    @app.exception_handler(RpcUnavailable)
+    @app.exception_handler(requests.ConnectionError)
+    @app.exception_handler(requests.Timeout)
+    async def node_unreachable(request: Request, exc: Exception):
+        # The node is down or does not answer (after the retries): a 503 the caller may retry,
+        # not a 500; the URL (which may carry credentials) is not echoed.
+        log.warning(
+            "the node is unreachable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+        )
+        return problem(request, 503, "chain_unavailable", headers={"Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):

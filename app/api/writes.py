@@ -27,6 +27,7 @@ from app.api.errors import ApiError, from_revert
 from app.auth.tokens import Principal
 from app.chain.calldata import calldata
 from app.chain.errors import ChainRevert
+from app.chain.rpc import RpcUnavailable
 from app.chain.signers import SignerUnavailable
 from app.chain.txmanager import Confirmed, TransactionFailed
 from app.db.models import SentTransaction
@@ -102,6 +103,11 @@ def _run(app, claim: idempotency.Claim, call: Call, outcome, status_code: int) -
     except TransactionFailed as exc:  # refused by the node before anything was mined
         idempotency.release(sessions, claim.record_id, sent_nothing=True)
         raise ApiError(502, "transaction_failed", detail=str(exc)) from None
+    except RpcUnavailable:
+        # The node cannot be reached: forget the key unless a transaction was recorded for it (a
+        # retry then waits for that transaction); answered 503 by the problem handlers.
+        idempotency.release(sessions, claim.record_id)
+        raise
     return _finish(app, claim.record_id, sent.tx_hash, outcome, status_code)
 
 
