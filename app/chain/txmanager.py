@@ -43,6 +43,10 @@ FEE_TTL_SECONDS = 2.0
 CONFIRMED_COUNT_TTL_SECONDS = 1.0
 TRANSIENT = (ConnectionError, TimeoutError, OSError)
 NONCES, SENT = SenderNonce.__table__, SentTransaction.__table__
+# How nodes say that another transaction has the nonce: mined ("nonce too low"), or waiting in the
+# pool with the same or a higher fee (geth and anvil: "replacement transaction underpriced"; Besu:
+# REPLACEMENT_UNDERPRICED).
+NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced", "replacement_underpriced")
 # Receipts are polled soon after broadcasting, then less and less often up to `poll_interval`: a
 # node that mines on arrival (anvil, ganache) has the receipt within milliseconds (under the
 # benchmark's load, 20 ms used less CPU than 5 ms and answered as fast), a network with block
@@ -214,12 +218,14 @@ class TransactionManager:
     # --- nonces -----------------------------------------------------------------------------
     def _confirmed_count(self, sender: str, fresh: bool = False) -> int:
         """The signer's transaction count in the latest block, asked at most once a
-        CONFIRMED_COUNT_TTL_SECONDS (or now, when `fresh`)."""
+        CONFIRMED_COUNT_TTL_SECONDS; when `fresh` (the node has just said a nonce is taken by a
+        transaction we did not send), asked now and counting the node's pending transactions."""
         with self._counts_lock:
             known = self._counts.get(sender)
         if not fresh and known is not None and time.monotonic() - known[0] < CONFIRMED_COUNT_TTL_SECONDS:
             return known[1]
-        count = int(_retry(lambda: self.rpc.call("eth_getTransactionCount", [sender, "latest"])), 16)
+        block = "pending" if fresh else "latest"
+        count = int(_retry(lambda: self.rpc.call("eth_getTransactionCount", [sender, block])), 16)
         with self._counts_lock:
             self._counts[sender] = (time.monotonic(), count)
         return count
@@ -354,7 +360,8 @@ class TransactionManager:
             connection.execute(
                 update(SENT).where(SENT.c.tx_hash == tx_hash).values(state="rejected")
             )  # frees the nonce for the next allocation
-        failure = _NonceTaken if "nonce too low" in refusal.lower() else TransactionFailed
+        taken = any(words in refusal.lower() for words in NONCE_TAKEN)
+        failure = _NonceTaken if taken else TransactionFailed
         raise failure(f"the node rejected transaction {tx_hash}: {refusal}")
 
     def _known(self, tx_hash: str) -> bool:

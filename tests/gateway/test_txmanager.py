@@ -179,18 +179,31 @@ def test_a_recorded_transaction_whose_nonce_another_sender_took_is_rejected_at_r
     assert restarted.send(signer, signer.address, b"", "next").nonce == 1
 
 
-def test_a_nonce_taken_outside_the_gateway_is_chosen_again(chain_url, manifest_dir, sqlite_url):
+@pytest.mark.parametrize("outside_state", ["mined", "pending"])
+def test_a_nonce_taken_outside_the_gateway_is_chosen_again(
+    outside_state, chain_url, manifest_dir, sqlite_url
+):
     """The signer's confirmed count is asked of the node at most once a second: a transaction sent
-    with the key outside the gateway meanwhile makes the node answer "nonce too low"; the manager
-    marks its record rejected, asks the chain again and sends with the next free nonce."""
+    with the key outside the gateway meanwhile makes the node answer "nonce too low" (mined) or
+    "replacement transaction underpriced" (still in the pool); the manager marks its record
+    rejected, asks the chain again (pending transactions included) and sends with the next nonce."""
     manager = manager_for(chain_url, manifest_dir, sqlite_url)
     signer = funded_account(chain_url)
     manager.wait(manager.send(signer, signer.address, b"", "first").tx_hash)  # nonce 0; count cached
     outside = signer.sign_transaction(
-        {"to": signer.address, "value": 0, "gas": 21_000, "gasPrice": 10**10, "nonce": 1, "chainId": 31337}
+        {"to": signer.address, "value": 0, "gas": 21_000, "gasPrice": 10**11, "nonce": 1, "chainId": 31337}
     )
-    Web3(Web3.HTTPProvider(chain_url)).eth.send_raw_transaction(outside.raw_transaction)
-    sent = manager.send(signer, signer.address, b"", "after the outside one")
+    if outside_state == "pending":
+        rpc(chain_url, "evm_setAutomine", [False])
+    try:
+        outside_hash = Web3(Web3.HTTPProvider(chain_url)).eth.send_raw_transaction(outside.raw_transaction)
+        if outside_state == "mined":
+            mined(chain_url, Web3.to_hex(outside_hash))
+        sent = manager.send(signer, signer.address, b"", "after the outside one")
+    finally:
+        if outside_state == "pending":
+            rpc(chain_url, "evm_setAutomine", [True])
+            rpc(chain_url, "evm_mine")
     assert sent.nonce == 2 and manager.wait(sent.tx_hash).status == 1
     with manager.sessions() as session:
         states = dict(session.query(SentTransaction.nonce, SentTransaction.state).all())
