@@ -193,9 +193,13 @@ class Run:
                 flush=True,
             )
 
+    def next_round(self, name: str) -> int:
+        """The round the next row named `name` will be (1 for the first)."""
+        return sum(r["name"] == name for r in self.figures["writes"]) + 1
+
     def relayed(self, name: str, targets: list[tuple[str, list]], pids: dict[str, int]) -> None:
         row = self.measured(pids, name, lambda: bid_load.through_gateway(targets))
-        row["round"] = sum(r["name"] == name for r in self.figures["writes"]) + 1
+        row["round"] = self.next_round(name)
         self.figures["writes"].append(row)
         print(
             f"{name}: {row['bids']} bids in {row['seconds']:.1f} s = {row['rate']:.1f}/s,"
@@ -230,7 +234,7 @@ class Run:
     def relayed_again(self, label: str, shape: str) -> None:
         """Relayed bids only, through a fresh gateway process on a fresh database (another round)."""
         name = f"{label} (1 process, SQLite)"
-        round_ = sum(r["name"] == name for r in self.figures["writes"]) + 1
+        round_ = self.next_round(name)
         env = gateway_env(self.url, self.folder, f"sqlite:///{self.folder / f'{shape}-{round_}.db'}")
         with served(["-m", "app"], "/health", self.folder / f"{shape}-{round_}.log", env) as (base, pid):
             with RssSampler({label: pid}) as sampler:
@@ -250,7 +254,7 @@ class Run:
             name,
             lambda: bid_load.raw_web3(self.url, self.manifest, key, self.plans["raw"], estimate=estimate),
         )
-        row["round"] = sum(r["name"] == name for r in self.figures["writes"]) + 1
+        row["round"] = self.next_round(name)
         self.figures["writes"].append(row)
         print(f"{name}: {row['bids']} bids in {row['seconds']:.1f} s = {row['rate']:.1f}/s", flush=True)
         self.rewind(sum(len(p.bids) for p in self.plans["raw"]))

@@ -31,7 +31,6 @@ from app.chain.rpc import RpcUnavailable
 from app.chain.signers import SignerUnavailable
 from app.chain.txmanager import Confirmed, TransactionFailed
 from app.db.models import SentTransaction
-from app.db.session import write_transaction
 
 STALE_CLAIM_SECONDS = 60
 
@@ -129,12 +128,10 @@ def _finish(app, record_id: int, tx_hash: str, outcome, status_code: int) -> JSO
 
 
 def _complete(app, confirmed: Confirmed, record_id: int, status_code: int, body: dict) -> None:
-    manager = app.state.txmanager
-    with write_transaction(manager.engine) as connection:
-        manager.settle(connection, confirmed)
-        idempotency.complete(connection, record_id, status_code, body)
-    if manager.on_confirmed is not None:
-        manager.on_confirmed(confirmed.block_number)
+    """The transaction's fate and the key's outcome, in one database transaction."""
+    app.state.txmanager.conclude(
+        confirmed, lambda connection: idempotency.complete(connection, record_id, status_code, body)
+    )
 
 
 def _follow(app, claim: idempotency.Claim, call: Call, outcome, status_code: int) -> JSONResponse:

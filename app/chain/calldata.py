@@ -42,13 +42,13 @@ def _convert(param: dict, value: Any) -> Any:
         if len(value) != len(components):
             raise CalldataError(f"{param.get('name') or 'tuple'}: expected {len(components)} fields")
         return tuple(_convert(c, v) for c, v in zip(components, value, strict=True))
-    if kind == "bytes" or _FIXED_BYTES.match(kind):
+    fixed = _FIXED_BYTES.match(kind)
+    if kind == "bytes" or fixed:
         if isinstance(value, str):
             try:
                 value = bytes.fromhex(value.removeprefix("0x"))
             except ValueError:
                 raise CalldataError(f"{param.get('name') or kind}: not a hex string") from None
-        fixed = _FIXED_BYTES.match(kind)
         if fixed and len(value) != int(fixed.group(1)):
             raise CalldataError(
                 f"{param.get('name') or kind}: expected {fixed.group(1)} bytes, got {len(value)}"

@@ -409,32 +409,32 @@ class TransactionManager:
             pause = min(2 * pause, self.poll_interval)
         raise TransactionFailed(f"transaction {tx_hash} not confirmed within {self.receipt_timeout:.0f} s")
 
-    def settle(self, connection: Connection, confirmed: Confirmed) -> None:
-        """Records a confirmed transaction's fate (mined or reverted) in the caller's transaction."""
-        connection.execute(
-            update(SENT)
-            .where(SENT.c.tx_hash == confirmed.tx_hash)
-            .values(
-                state="mined" if confirmed.status == 1 else "reverted", block_number=confirmed.block_number
+    def conclude(self, confirmed: Confirmed, also: Callable[[Connection], None] | None = None) -> None:
+        """Records a confirmed transaction's fate (mined or reverted), with `also(connection)` in the
+        same database transaction, and tells the read cache of its block."""
+        with write_transaction(self.engine) as connection:
+            connection.execute(
+                update(SENT)
+                .where(SENT.c.tx_hash == confirmed.tx_hash)
+                .values(
+                    state="mined" if confirmed.status == 1 else "reverted",
+                    block_number=confirmed.block_number,
+                )
             )
-        )
-
-    def observed(self, confirmed: Confirmed) -> Confirmed:
-        """Tells the read cache of the block; raises TransactionFailed for a reverted transaction."""
+            if also is not None:
+                also(connection)
         if self.on_confirmed is not None:
             self.on_confirmed(confirmed.block_number)
+
+    def wait(self, tx_hash: str) -> Confirmed:
+        """Wait for the receipt and the configured confirmations; a reverted transaction raises."""
+        confirmed = self.receipt(tx_hash)
+        self.conclude(confirmed)
         if confirmed.status != 1:
             raise TransactionFailed(
                 f"transaction {confirmed.tx_hash} reverted in block {confirmed.block_number}"
             )
         return confirmed
-
-    def wait(self, tx_hash: str) -> Confirmed:
-        """Wait for the receipt and the configured confirmations; a reverted transaction raises."""
-        confirmed = self.receipt(tx_hash)
-        with write_transaction(self.engine) as connection:
-            self.settle(connection, confirmed)
-        return self.observed(confirmed)
 
     def transact(self, signer: LocalAccount, to: str, data: str | bytes, purpose: str) -> Confirmed:
         return self.wait(self.send(signer, to, data, purpose).tx_hash)
