@@ -609,9 +609,10 @@ def verdict(figures: dict) -> list[str]:
     ]
 
 
-def write_section(section: str) -> None:
+def write_section(section: str, heading: str = SECTION) -> None:
+    """Replaces (or appends) the section under `heading` in docs/performance.md."""
     text = DOC.read_text() if DOC.exists() else "# Performance\n\nMeasured by commands, never by hand.\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _: section + "\n", text)
     else:

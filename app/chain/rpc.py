@@ -2,9 +2,10 @@
 
 Each relayed write makes four node requests (simulate, broadcast, receipt, fee fields now and then).
 Through web3.py each one passes its middleware, its request and result formatters and `requests`'
-per-call proxy lookup in the environment: about 1.7 ms of CPU against 0.12 ms for the same request
-here (measured on anvil; docs/decisions/0011). The answers used here are few and flat, so they are
-read directly; everything else keeps using web3.py. The node's URL is dialled directly (no proxy).
+per-call proxy lookup in the environment: 0.94 ms of CPU against 0.14 ms for the same request here
+(bench/write_path_parts.py; docs/performance.md, "Write path parts"). The answers used here are few
+and flat, so they are read directly; everything else keeps using web3.py. The node's URL is dialled
+directly (no proxy).
 
 Thread-safe: each calling thread keeps its own connection."""
 
@@ -47,8 +48,8 @@ class RpcUnavailable(ConnectionError):
 
 
 class JsonRpc:
-    """JSON-RPC over HTTP(S), one kept-alive connection per calling thread (http.client: about
-    0.12 ms of CPU a request against 0.24 ms through urllib3's pool, measured on anvil)."""
+    """JSON-RPC over HTTP(S), one kept-alive connection per calling thread (the standard library's
+    http.client, no pool manager in between)."""
 
     def __init__(self, url: str, timeout: float = 10.0) -> None:
         parts = urlsplit(url)
