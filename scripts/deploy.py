@@ -40,7 +40,11 @@ sys.path.insert(0, str(ROOT))
 
 from app.chain.manifest import build_manifest, manifest_path  # noqa: E402
 from app.chain.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
+from toolchain import brownie_receipts  # noqa: E402
 from toolchain.deploy_config import DeployConfig, DeployConfigError, load_deploy_config  # noqa: E402
+
+# anvil's receipts can lag its state by a moment; brownie must not call such a transaction dropped.
+brownie_receipts.install()
 
 CONTRACT_TYPES = {
     "AgencyDirectory": AgencyDirectory,
