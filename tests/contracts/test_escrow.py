@@ -466,11 +466,10 @@ def test_an_addendum_through_the_delay_changes_value_and_dates(
 
 
 def test_an_amendment_without_the_delay_is_refused(hub, escrow, signed_escrow, committee):
-    data = escrow.amendMilestone.encode_input(signed_escrow, 2, 450_000_000, chain.time() + DAY, h("adendum"))
+    due = chain.time() + DAY  # once: the refusal names the operation id of these exact arguments
+    data = escrow.amendMilestone.encode_input(signed_escrow, 2, 450_000_000, due, h("adendum"))
     with brownie.reverts(not_scheduled(hub, committee, escrow, data)):
-        escrow.amendMilestone(
-            signed_escrow, 2, 450_000_000, chain.time() + DAY, h("adendum"), {"from": committee}
-        )
+        escrow.amendMilestone(signed_escrow, 2, 450_000_000, due, h("adendum"), {"from": committee})
 
 
 def test_the_ppk_cannot_amend(escrow, signed_escrow, officer):
