@@ -19,6 +19,9 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         keccak256("CommitBid(address supplier,bytes32 tenderId,bytes32 commitment,uint256 nonce,uint256 deadline)");
     bytes32 private constant REVEAL_TYPEHASH =
         keccak256("RevealBid(address supplier,bytes32 tenderId,bytes32 commitment,uint256 nonce,uint256 deadline)");
+    bytes32 private constant OBJECTION_TYPEHASH = keccak256(
+        "FileObjection(address supplier,bytes32 tenderId,bytes32 evidenceHash,uint256 nonce,uint256 deadline)"
+    );
     uint8 private constant EVALUATOR_APPOINTED = 1;
     uint8 private constant EVALUATOR_SUBMITTED = 2;
 
@@ -268,12 +271,29 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
 
     /// @inheritdoc ITenders
     function fileObjection(bytes32 tenderId, bytes32 evidenceHash) external whenNotPaused {
+        _fileObjection(tenderId, msg.sender, evidenceHash);
+    }
+
+    /// @inheritdoc ITenders
+    function fileObjectionBySig(
+        address supplier,
+        bytes32 tenderId,
+        bytes32 evidenceHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external whenNotPaused {
+        _useSignature(OBJECTION_TYPEHASH, supplier, tenderId, evidenceHash, nonce, deadline, signature);
+        _fileObjection(tenderId, supplier, evidenceHash);
+    }
+
+    function _fileObjection(bytes32 tenderId, address supplier, bytes32 evidenceHash) private {
         Tender storage tender = _existingTender(tenderId);
         if (tender.status != TenderStatus.AwardProposed) revert TenderWrongStatus(tenderId, tender.status);
         if (block.timestamp >= tender.objectionDeadline) {
             revert TenderObjectionWindowClosed(tenderId, tender.objectionDeadline);
         }
-        uint64 supplierId = _supplierIdOf(msg.sender);
+        uint64 supplierId = _supplierIdOf(supplier);
         if (supplierId == tender.winner || _bids[tenderId][supplierId].sealedBid == bytes32(0)) {
             revert TenderNotAnObjector(tenderId, supplierId);
         }
@@ -451,14 +471,14 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         bytes32 typehash,
         address supplier,
         bytes32 tenderId,
-        bytes32 commitment,
+        bytes32 signed, // the message's bytes32: a bid's commitment or an objection's evidence hash
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) private {
         if (block.timestamp > deadline) revert TenderSignatureExpired(deadline);
         bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(typehash, supplier, tenderId, commitment, nonce, deadline)));
+            _hashTypedDataV4(keccak256(abi.encode(typehash, supplier, tenderId, signed, nonce, deadline)));
         (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signature);
         if (error != ECDSA.RecoverError.NoError || recovered != supplier) {
             revert TenderInvalidSigner(recovered, supplier);

@@ -340,6 +340,17 @@ interface ITenders {
     /// @notice A losing bidder's objection (sanggah) within the window.
     function fileObjection(bytes32 tenderId, bytes32 evidenceHash) external;
 
+    /// @notice Files `supplier`'s objection with its EIP-712 FileObjection signature; anyone may relay
+    /// it, so a bidder without ETH can object. Same rules as `fileObjection`, same nonces as bids.
+    function fileObjectionBySig(
+        address supplier,
+        bytes32 tenderId,
+        bytes32 evidenceHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
     /// @notice Answers an objection (officer of the tender's agency, the Pokja).
     function resolveObjection(bytes32 tenderId, uint16 objectionId, ObjectionStatus outcome, bytes32 responseHash)
         external;

@@ -182,12 +182,35 @@ def _scenario() -> dict[str, int]:
     bidders = sorted(openings)
     record("evaluate (4 bidders, 1 unrevealed)", tenders.evaluate(tender_id, bidders, {"from": relayer}))
     winner = tenders.getTender(tender_id)["winner"]
-    loser_key = next(openings[s][0] for s in bidders if s != winner and s != direct[2][1])
+    loser_key = next(openings[s][0] for s in bidders if s not in (winner, direct[2][1], signer_id))
     record("fileObjection", tenders.fileObjection(tender_id, web3.keccak(text="bukti"), {"from": loser_key}))
+    assert signer_id != winner  # the signer's dearer bid lost: it objects by signature, relayed
+    message = bidlib.sign_objection(
+        signer.private_key,
+        chain_id=chain.id,
+        verifying_contract=tenders.address,
+        tender=tender_id,
+        evidence_hash=web3.keccak(text="bukti bertanda tangan"),
+        nonce=tenders.nonces(signer),
+        deadline=chain.time() + DAY,
+    )
+    record(
+        "fileObjectionBySig",
+        tenders.fileObjectionBySig(
+            signer,
+            tender_id,
+            message.evidence_hash,
+            message.nonce,
+            message.deadline,
+            message.signature,
+            {"from": relayer},
+        ),
+    )
     record(
         "resolveObjection (rejected)",
         tenders.resolveObjection(tender_id, 1, 2, web3.keccak(text="jawab"), {"from": officer}),
     )
+    tenders.resolveObjection(tender_id, 2, 2, web3.keccak(text="jawab"), {"from": officer})
     chain.sleep(int(tenders.getTender(tender_id)["objectionDeadline"]) - chain.time() + 1)
     chain.mine()
     record("finalizeAward", tenders.finalizeAward(tender_id, {"from": relayer}))

@@ -147,6 +147,30 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "This supplier has no bid on the tender.",
         "id": "Penyedia ini tidak memasukkan penawaran.",
     },
+    "TenderInvalidSigner": {
+        "en": "The signature is not the named supplier's (wrong key, chain, contract or message).",
+        "id": "Tanda tangan bukan milik penyedia yang disebut (kunci, jaringan, kontrak atau pesan lain).",
+    },
+    "TenderSignatureExpired": {
+        "en": "The signed message's deadline has passed; sign it again.",
+        "id": "Batas waktu pesan bertanda tangan sudah lewat; tandatangani ulang.",
+    },
+    "TenderNotAnObjector": {
+        "en": "Only a bidder other than the proposed winner may file an objection (sanggah).",
+        "id": "Sanggah hanya dapat diajukan oleh peserta selain calon pemenang.",
+    },
+    "TenderAlreadyObjected": {
+        "en": "This supplier has already filed an objection against this award.",
+        "id": "Penyedia ini sudah mengajukan sanggah atas penetapan pemenang ini.",
+    },
+    "TenderObjectionWindowClosed": {
+        "en": "The objection (sanggah) window has closed.",
+        "id": "Masa sanggah sudah berakhir.",
+    },
+    "TenderObjectionsPending": {
+        "en": "Every objection must be answered before the award becomes final.",
+        "id": "Semua sanggah harus dijawab sebelum penetapan pemenang menjadi final.",
+    },
 }
 
 

@@ -1,5 +1,6 @@
 """Sealed bids for the Tenders contract: tender ids, commitments and EIP-712 signed commit/reveal
-payloads that anyone (the gateway) may relay, so a supplier needs no ETH.
+payloads, and signed objections (sanggah), that anyone (the gateway) may relay, so a supplier needs
+no ETH.
 
 Only eth-account, eth-abi and eth-utils are imported, so both the contracts environment (.venv) and
 the gateway environment (.venv-app) can use this module.
@@ -29,15 +30,23 @@ from app.chain.eip712 import typed_data
 DOMAIN_NAME = "Terang Tenders"
 DOMAIN_VERSION = "1"
 
-_FIELDS = [
-    {"name": "supplier", "type": "address"},
-    {"name": "tenderId", "type": "bytes32"},
-    {"name": "commitment", "type": "bytes32"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
 COMMIT_TYPE = "CommitBid"
 REVEAL_TYPE = "RevealBid"
+OBJECTION_TYPE = "FileObjection"
+# Each message signs the supplier, the tender, one bytes32 of its own, the supplier's next nonce
+# (one stream for all three: Tenders.nonces) and a deadline.
+SIGNED_FIELD = {COMMIT_TYPE: "commitment", REVEAL_TYPE: "commitment", OBJECTION_TYPE: "evidenceHash"}
+
+
+def fields(primary_type: str) -> list[dict]:
+    """The EIP-712 fields of `primary_type`, in the order of the contract's type hash."""
+    return [
+        {"name": "supplier", "type": "address"},
+        {"name": "tenderId", "type": "bytes32"},
+        {"name": SIGNED_FIELD[primary_type], "type": "bytes32"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "deadline", "type": "uint256"},
+    ]
 
 
 def _bytes32(value: bytes | str) -> bytes:
@@ -92,6 +101,18 @@ class SignedBidMessage:
     signature: bytes
 
 
+@dataclass(frozen=True)
+class SignedObjection:
+    """A signed FileObjection (sanggah), with the arguments a relayer passes to the contract."""
+
+    supplier: str
+    tender_id: bytes
+    evidence_hash: bytes
+    nonce: int
+    deadline: int
+    signature: bytes
+
+
 def _typed_data(primary_type: str, chain_id: int, verifying_contract: str, message: dict) -> dict:
     return typed_data(
         domain_name=DOMAIN_NAME,
@@ -99,9 +120,30 @@ def _typed_data(primary_type: str, chain_id: int, verifying_contract: str, messa
         chain_id=chain_id,
         verifying_contract=verifying_contract,
         primary_type=primary_type,
-        fields=_FIELDS,
+        fields=fields(primary_type),
         message=message,
     )
+
+
+def _message(
+    primary_type: str, supplier: str, tender: bytes | str, signed: bytes | str, nonce: int, deadline: int
+):
+    return {
+        "supplier": to_checksum_address(supplier),
+        "tenderId": _bytes32(tender),
+        SIGNED_FIELD[primary_type]: _bytes32(signed),
+        "nonce": nonce,
+        "deadline": deadline,
+    }
+
+
+def _signature(
+    primary_type: str, private_key: bytes | str, chain_id: int, verifying_contract: str, message: dict
+):
+    signable = encode_typed_data(
+        full_message=_typed_data(primary_type, chain_id, verifying_contract, message)
+    )
+    return bytes(Account.sign_message(signable, private_key).signature)
 
 
 def _sign(
@@ -116,24 +158,14 @@ def _sign(
     deadline: int,
 ) -> SignedBidMessage:
     supplier = Account.from_key(private_key).address
-    message = {
-        "supplier": supplier,
-        "tenderId": _bytes32(tender),
-        "commitment": _bytes32(bid_commitment),
-        "nonce": nonce,
-        "deadline": deadline,
-    }
-    signable = encode_typed_data(
-        full_message=_typed_data(primary_type, chain_id, verifying_contract, message)
-    )
-    signed = Account.sign_message(signable, private_key)
+    message = _message(primary_type, supplier, tender, bid_commitment, nonce, deadline)
     return SignedBidMessage(
         supplier=supplier,
         tender_id=message["tenderId"],
         commitment=message["commitment"],
         nonce=nonce,
         deadline=deadline,
-        signature=bytes(signed.signature),
+        signature=_signature(primary_type, private_key, chain_id, verifying_contract, message),
     )
 
 
@@ -150,6 +182,30 @@ def sign_reveal(private_key: bytes | str, **kwargs) -> SignedBidMessage:
     return _sign(REVEAL_TYPE, private_key, **kwargs)
 
 
+def sign_objection(
+    private_key: bytes | str,
+    *,
+    chain_id: int,
+    verifying_contract: str,
+    tender: bytes | str,
+    evidence_hash: bytes | str,
+    nonce: int,
+    deadline: int,
+) -> SignedObjection:
+    """Signs FileObjection(address supplier, bytes32 tenderId, bytes32 evidenceHash, uint256 nonce,
+    uint256 deadline): a losing bidder's sanggah, `evidence_hash` the hash of its objection letter."""
+    supplier = Account.from_key(private_key).address
+    message = _message(OBJECTION_TYPE, supplier, tender, evidence_hash, nonce, deadline)
+    return SignedObjection(
+        supplier=supplier,
+        tender_id=message["tenderId"],
+        evidence_hash=message["evidenceHash"],
+        nonce=nonce,
+        deadline=deadline,
+        signature=_signature(OBJECTION_TYPE, private_key, chain_id, verifying_contract, message),
+    )
+
+
 def digest(
     primary_type: str,
     *,
@@ -161,14 +217,9 @@ def digest(
     nonce: int,
     deadline: int,
 ) -> bytes:
-    """The EIP-712 digest the contract recovers the signer from (for checks and debugging)."""
-    message = {
-        "supplier": to_checksum_address(supplier),
-        "tenderId": _bytes32(tender),
-        "commitment": _bytes32(bid_commitment),
-        "nonce": nonce,
-        "deadline": deadline,
-    }
+    """The EIP-712 digest the contract recovers the signer from (for checks and debugging);
+    `bid_commitment` is the message's own bytes32 (an objection's evidence hash for FileObjection)."""
+    message = _message(primary_type, supplier, tender, bid_commitment, nonce, deadline)
     signable = encode_typed_data(
         full_message=_typed_data(primary_type, chain_id, verifying_contract, message)
     )

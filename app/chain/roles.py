@@ -186,7 +186,7 @@ PUBLIC_FUNCTIONS: dict[str, set[str]] = {
     "SupplierRegistry": {"rotateKey"},
     # Bids come from a registered supplier's key or carry its EIP-712 signature (relayed by anyone,
     # e.g. the gateway); evaluation and finalisation follow published rules, so anyone may trigger
-    # them once due; objections only from a losing bidder's key.
+    # them once due; objections only from a losing bidder's key or with its EIP-712 signature.
     "Tenders": {
         "commitBid",
         "commitBidBySig",
@@ -194,6 +194,7 @@ PUBLIC_FUNCTIONS: dict[str, set[str]] = {
         "revealBidBySig",
         "evaluate",
         "fileObjection",
+        "fileObjectionBySig",
         "finalizeAward",
     },
     # Registered source contracts only (checked in-contract); retry and cancel by the instruction's source.

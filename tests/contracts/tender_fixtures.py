@@ -176,6 +176,28 @@ class TenderKit:
             {"from": relayer or accounts[19]},
         )
 
+    def sign_objection(self, signer, tender_id, evidence_hash, nonce=None, deadline=None):
+        return bidlib.sign_objection(
+            signer.private_key,
+            chain_id=web3.eth.chain_id,
+            verifying_contract=self.tenders.address,
+            tender=tender_id,
+            evidence_hash=evidence_hash,
+            nonce=self.tenders.nonces(signer) if nonce is None else nonce,
+            deadline=deadline if deadline is not None else chain.time() + DAY,
+        )
+
+    def relay_objection(self, signed, relayer=None):
+        return self.tenders.fileObjectionBySig(
+            signed.supplier,
+            signed.tender_id,
+            signed.evidence_hash,
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
+            {"from": relayer or accounts[19]},
+        )
+
     # -- time and evaluation ----------------------------------------------------------------
     def sleep_until(self, timestamp: int):
         gap = int(timestamp) - chain.time()

@@ -1,6 +1,7 @@
 """A tender through the REST API only: a certified product, two verified suppliers who sign their
 sealed bids themselves (EIP-712) and never pay gas, the gateway relaying, evaluation with the TKDN
-preference, the objection window and the final award."""
+preference, the losing bidder's signed objection (sanggah) answered by the Pokja, the objection
+window and the final award."""
 
 from __future__ import annotations
 
@@ -224,7 +225,84 @@ def test_8_evaluation_proposes_the_domestic_bid_by_the_preference(scenario):
     assert scenario["client"].get(f"/tenders/{OCID}").json()["status"] == "award_proposed"
 
 
-def test_9_the_award_is_final_only_after_the_objection_window(scenario):
+def signed_objection(scenario, name: str, evidence: bytes) -> bids.SignedObjection:
+    manifest, account = scenario["manifest"], scenario["suppliers"][name]
+    tenders = Web3(Web3.HTTPProvider(scenario["chain_url"])).eth.contract(
+        address=manifest.address("Tenders"), abi=manifest.contracts["Tenders"].abi
+    )
+    return bids.sign_objection(
+        account.key,
+        chain_id=31337,
+        verifying_contract=manifest.address("Tenders"),
+        tender=bids.tender_id(OCID),
+        evidence_hash=evidence,
+        nonce=tenders.functions.nonces(account.address).call(),
+        deadline=now(scenario["chain_url"]) + 3600,
+    )
+
+
+def objection_body(message: bids.SignedObjection) -> dict:
+    return {
+        "supplier": message.supplier,
+        "evidenceHash": Web3.to_hex(message.evidence_hash),
+        "nonce": message.nonce,
+        "deadline": message.deadline,
+        "signature": Web3.to_hex(message.signature),
+    }
+
+
+def test_9_the_losing_importer_files_a_signed_sanggah_and_the_pokja_answers_it(scenario):
+    client, ids = scenario["client"], scenario["ids"]
+    evidence = Web3.keccak(text="surat sanggah PT importir: preferensi TKDN diterapkan keliru")
+    winner = client.post(
+        f"/tenders/{OCID}/objections",
+        json=objection_body(signed_objection(scenario, "local", evidence)),
+        headers={**scenario["token"](supplier=ids["local"], sub="local"), **key()},
+    )
+    assert winner.status_code == 409 and winner.json()["code"] == "TenderNotAnObjector", winner.text
+    assert winner.headers["content-type"].startswith("application/problem+json")
+
+    filed = client.post(
+        f"/tenders/{OCID}/objections",
+        json=objection_body(signed_objection(scenario, "import", evidence)),
+        headers={**scenario["token"](supplier=ids["import"], sub="import"), **key()},
+    )
+    assert filed.status_code == 201, filed.text
+    answer = filed.json()
+    assert (answer["ocid"], answer["objectionId"], answer["supplierId"], answer["evidenceHash"]) == (
+        OCID,
+        1,
+        ids["import"],
+        Web3.to_hex(evidence),
+    )
+    assert answer["transactionHash"].startswith("0x")
+    objection = client.get(f"/tenders/{OCID}/objections/1").json()
+    assert (objection["status"], objection["supplierId"], objection["evidenceHash"]) == (
+        "open",
+        ids["import"],
+        Web3.to_hex(evidence),
+    )
+    assert objection["responseHash"] is None
+    assert client.get(f"/tenders/{OCID}").json()["openObjections"] == 1
+    assert client.get(f"/tenders/{OCID}/objections/2").status_code == 404
+
+    answer = Web3.keccak(text="jawaban Pokja: preferensi sesuai Perpres 16/2018 pasal 66")
+    officer = scenario["token"]("AGENCY_OFFICER", agency=1001)
+    answered = client.post(
+        f"/tenders/{OCID}/objections/1/answer",
+        json={"outcome": "rejected", "responseHash": Web3.to_hex(answer)},
+        headers={**officer, **key()},
+    )
+    assert answered.status_code == 200, answered.text
+    objection = client.get(f"/tenders/{OCID}/objections/1").json()
+    assert (objection["status"], objection["responseHash"]) == ("rejected", Web3.to_hex(answer))
+    tender = client.get(f"/tenders/{OCID}").json()
+    assert (tender["objections"], tender["openObjections"]) == (1, 0)
+    for account in scenario["suppliers"].values():  # objecting cost the importer no gas either
+        assert int(rpc(scenario["chain_url"], "eth_getBalance", [account.address, "latest"]), 16) == 0
+
+
+def test_10_the_award_is_final_only_after_the_objection_window(scenario):
     officer = scenario["token"]("AGENCY_OFFICER", agency=1001)
     early = scenario["client"].post(f"/tenders/{OCID}/award", headers={**officer, **key()})
     assert early.status_code == 409 and early.json()["code"].startswith("Tender")
@@ -250,6 +328,14 @@ def test_a_suppliers_client_reads_the_signing_domain_and_its_next_nonce(scenario
         "verifyingContract": scenario["manifest"].address("Tenders"),
     }
     assert answer["nonce"] == 2  # its commitment and its opening were relayed: the next message is the third
+    assert answer["primaryTypes"] == ["CommitBid", "RevealBid", "FileObjection"]
+    assert [f["name"] for f in answer["types"]["FileObjection"]] == [
+        "supplier",
+        "tenderId",
+        "evidenceHash",
+        "nonce",
+        "deadline",
+    ]
 
 
 def test_a_malformed_supplier_address_for_signing_is_a_422_problem(client):

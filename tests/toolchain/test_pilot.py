@@ -91,6 +91,18 @@ def test_the_tkdn_bidder_wins_by_the_preference_although_the_importer_is_cheaper
     assert any(b.umkm for b in tender.bidders)
 
 
+def test_the_importers_sanggah_is_on_chain_with_the_pokjas_answer(pilot):
+    report, _web3, contracts, _ = pilot
+    sanggah = report.tender.sanggah
+    assert sanggah.objector is min(report.tender.bidders, key=lambda b: b.price)
+    objection = (
+        contracts["Tenders"].functions.getObjection(report.tender.tender_id, sanggah.objection_id).call()
+    )
+    supplier_id, status, _round, evidence, response = objection
+    assert (supplier_id, status) == (sanggah.objector.supplier_id, 2)  # ObjectionStatus.Rejected
+    assert (Web3.to_hex(evidence), Web3.to_hex(response)) == (sanggah.evidence_hash, sanggah.response_hash)
+
+
 def test_the_suppliers_never_held_or_spent_eth(pilot):
     report, web3, _, _ = pilot
     for bidder in report.tender.bidders:

@@ -33,6 +33,12 @@ class PilotReport:
                 lines.append(
                     f"{'':15}Rp{bidder.price:>15,} -> HEA Rp{t.heas[bidder.name]:>15,}  {bidder.name} {mark}"
                 )
+            if t.sanggah:
+                lines.append(
+                    f"  sanggah    objection {t.sanggah.objection_id} by {t.sanggah.objector.name}: "
+                    f"{t.sanggah.outcome} (evidence {t.sanggah.evidence_hash[:18]}..., "
+                    f"answer {t.sanggah.response_hash[:18]}...)"
+                )
             lines.append("  transactions:")
             lines += [f"    {step:<22} {tx}" for step, tx in t.transactions.items()]
         if self.contract:

@@ -1,8 +1,9 @@
 """The pilot's tender: an IKN agency buys distribution transformers. Three suppliers bid through the
 gateway, signing their sealed bids themselves (EIP-712) without holding any ETH: a small local
 business (UMKM), a manufacturer offering a TKDN-certified product and an importer with the lowest
-price. The TKDN preference makes the manufacturer's evaluated price (HEA) the lowest, it wins after
-the sanggah window, and the award is final."""
+price. The TKDN preference makes the manufacturer's evaluated price (HEA) the lowest; the importer
+files a sanggah against the proposed award (signed by its own key, relayed like its bid), the Pokja
+answers it, and after the sanggah window the award is final."""
 
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ class Bidder:
 
 
 @dataclass
+class Sanggah:
+    objection_id: int
+    objector: Bidder
+    evidence_hash: str
+    outcome: str
+    response_hash: str
+
+
+@dataclass
 class TenderOutcome:
     ocid: str
     tender_id: str
@@ -43,6 +53,7 @@ class TenderOutcome:
     bidders: list[Bidder]
     heas: dict[str, int]
     transactions: dict[str, str]
+    sanggah: Sanggah | None = None
 
 
 def bidders(product_id: str) -> list[Bidder]:
@@ -168,11 +179,57 @@ def run_tender(api: Gateway, clock: LocalClock, ocid: str, log) -> TenderOutcome
     deadline = api.get(f"/tenders/{ocid}")["objectionDeadline"]
     log(f"award proposed to {winner.name}; sanggah window open until {deadline} (UTC seconds)")
 
+    sanggah = _sanggah(api, clock, ocid, tender, min(field_bidders, key=lambda b: b.price), officer, txs)
+    log(
+        f"sanggah {sanggah.objection_id} by {sanggah.objector.name} (lowest price, lost on the preference): "
+        f"answered {sanggah.outcome} by the Pokja"
+    )
+
     clock.move_past(deadline)
     awarded = api.post(f"/tenders/{ocid}/award", None, officer)
     txs["award"] = awarded["transactionHash"]
-    log(f"no sanggah filed; award final: {winner.name} for Rp{awarded['value']:,}")
-    return TenderOutcome(ocid, tender, winner, field_bidders, heas, txs)
+    log(f"award final: {winner.name} for Rp{awarded['value']:,}")
+    return TenderOutcome(ocid, tender, winner, field_bidders, heas, txs, sanggah)
+
+
+def _sanggah(
+    api: Gateway, clock: LocalClock, ocid: str, tender: str, objector: Bidder, pokja, txs
+) -> Sanggah:
+    """The objector's client hashes its objection letter and signs FileObjection; the gateway relays
+    it; the Pokja answers with the hash of its reasoned reply (both documents stay off chain)."""
+    letter = f"Sanggah {objector.name} atas {ocid}: penawaran kami terendah; mohon preferensi TKDN ditinjau."
+    evidence = Web3.to_hex(Web3.keccak(text=letter))
+    signing = api.get(f"/tenders/signing/{objector.account.address}")
+    signed = bids.sign_objection(
+        objector.account.key,
+        chain_id=signing["domain"]["chainId"],
+        verifying_contract=signing["domain"]["verifyingContract"],
+        tender=tender,
+        evidence_hash=evidence,
+        nonce=signing["nonce"],
+        deadline=clock.now() + 3_600,
+    )
+    filed = api.post(
+        f"/tenders/{ocid}/objections",
+        {
+            "supplier": signed.supplier,
+            "evidenceHash": evidence,
+            "nonce": signed.nonce,
+            "deadline": signed.deadline,
+            "signature": Web3.to_hex(signed.signature),
+        },
+        _supplier(api, objector),
+    )
+    txs["sanggah"] = filed["transactionHash"]
+    reply = "Jawaban Pokja: preferensi harga 25% untuk TKDN 60% sesuai Perpres 16/2018 pasal 66-67."
+    response = Web3.to_hex(Web3.keccak(text=reply))
+    answered = api.post(
+        f"/tenders/{ocid}/objections/{filed['objectionId']}/answer",
+        {"outcome": "rejected", "responseHash": response},
+        pokja,
+    )
+    txs["sanggah answer"] = answered["transactionHash"]
+    return Sanggah(filed["objectionId"], objector, evidence, answered["outcome"], response)
 
 
 def _supplier(api: Gateway, bidder: Bidder) -> dict:

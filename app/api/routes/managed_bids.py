@@ -1,5 +1,6 @@
 """Bids for suppliers whose key the gateway holds (issue #7): a small supplier without a wallet asks
-the gateway for a managed key, and the gateway then builds, signs and relays its sealed bids.
+the gateway for a managed key, and the gateway then builds, signs and relays its sealed bids and
+its objections (sanggah).
 
 - `POST /suppliers/{id}/managed-key` (the supplier's own token: claim `supplier` = id) makes the key,
   sealed at rest (app/chain/managed_keys.py), and answers its address; one key per supplier, a
@@ -17,6 +18,9 @@ the gateway for a managed key, and the gateway then builds, signs and relays its
   is stored sealed (app/chain/managed_openings.py) right before the transaction is signed and sent:
   `idempotent_write` builds the call data only when it sends, so a replayed retry stores nothing.
   A re-bid is a new commitment that replaces the previous one on chain (Tenders._commit).
+- `POST /tenders/{ocid}/objections/managed` {evidenceHash}: the supplier's sanggah against a proposed
+  award, signed as `FileObjection` with the managed key and relayed (`fileObjectionBySig`); the
+  contract decides who may object and until when, as for a supplier that signs itself.
 - `POST /tenders/{ocid}/bids/managed/reveal`: the opening whose commitment and commitSeq hash to the
   sealed bid the chain holds now (so the latest re-bid, never an opening a retry left behind) is
   signed as `RevealBid` and relayed. Outside the reveal period the gateway refuses with the
@@ -88,6 +92,21 @@ class ManagedBid(BaseModel):
     price: int = Field(ge=1, lt=2**96, description="The offer in rupiah, at most the tender's HPS")
     productIds: list[Annotated[str, Field(pattern=BYTES32)]] = Field(
         default_factory=list, max_length=32, description="TKDN-certified products offered (may be empty)"
+    )
+
+
+class ManagedObjection(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"evidenceHash": "0xe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5"}
+            ]
+        },
+    )
+
+    evidenceHash: str = Field(
+        pattern=BYTES32, description="keccak256 of the objection letter and its evidence (kept off chain)"
     )
 
 
@@ -353,3 +372,52 @@ def reveal_managed_bid(
         ]
         call = _CallWithBeforeSend(tenders, "revealBidBySig", args, "relayer", before_send=in_reveal_period)
         return idempotent_write(request, principal, {"ocid": ocid}, call, outcome, 201)
+
+
+@router.post(
+    "/tenders/{ocid}/objections/managed",
+    status_code=201,
+    summary="File the supplier's objection (sanggah), signed with its managed key (the supplier itself)",
+)
+def file_managed_objection(
+    request: Request,
+    ocid: Ocid,
+    body: ManagedObjection,
+    principal: PrincipalDep,
+    chain: ChainDep,
+):
+    supplier_id = _own_supplier(principal)
+    tender = bids.tender_id(ocid)
+    _tender(chain, tender, ocid)
+    account = _managed_account(request, chain, supplier_id)
+    tenders = chain.contract("Tenders")
+
+    def outcome(confirmed):
+        event = event_args(tenders, "ObjectionFiled", confirmed)
+        return {
+            "ocid": ocid,
+            "objectionId": event["objectionId"],
+            "supplierId": event["supplierId"],
+            "evidenceHash": body.evidenceHash.lower(),
+        }
+
+    with _lock(supplier_id):
+        signed = bids.sign_objection(
+            account.key,
+            chain_id=chain.manifest.chain_id,
+            verifying_contract=tenders.address,
+            tender=tender,
+            evidence_hash=body.evidenceHash,
+            nonce=tenders.functions.nonces(account.address).call(),
+            deadline=_chain_now(chain) + SIGNATURE_SECONDS,
+        )
+        args = [
+            account.address,
+            tender,
+            signed.evidence_hash,
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
+        ]
+        call = Call(tenders, "fileObjectionBySig", args, "relayer")
+        return idempotent_write(request, principal, {"ocid": ocid, **body.model_dump()}, call, outcome, 201)

@@ -1,5 +1,6 @@
-"""Tenders: announce, addenda, cancel, relay sealed bids signed by suppliers (EIP-712), evaluate,
-answer objections, finalise the award; and read a tender and its bids."""
+"""Tenders: announce, addenda, cancel, relay sealed bids and objections (sanggah) signed by
+suppliers (EIP-712), evaluate, answer objections, finalise the award; and read a tender, its bids
+and its objections."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ class Evaluation(IntEnum):
 
 STATUS = ["none", "open", "award_proposed", "awarded", "failed", "cancelled"]
 BID_STATUS = ["none", "sealed", "valid", "unrevealed", "disqualified"]
+OBJECTION_STATUS = ["none", "open", "rejected", "upheld_reevaluate", "upheld_fail"]
 
 
 class Announcement(BaseModel):
@@ -187,6 +189,30 @@ class EvaluationRequest(BaseModel):
     bidders: list[int] = Field(description="Every bidder's supplier id, ascending", max_length=500)
 
 
+class SignedObjection(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "supplier": "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
+                    "evidenceHash": "0xe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5",
+                    "nonce": 2,
+                    "deadline": 1795400000,
+                    "signature": EXAMPLE_SIGNATURE,
+                }
+            ]
+        }
+    )
+
+    supplier: str = Field(pattern=ADDRESS, description="The losing bidder's key that signed")
+    evidenceHash: str = Field(
+        pattern=BYTES32, description="keccak256 of the objection letter and its evidence (kept off chain)"
+    )
+    nonce: int = Field(ge=0, lt=2**256)
+    deadline: int = Field(ge=0, lt=2**256)
+    signature: str = Field(pattern=HEX, min_length=132, max_length=132)
+
+
 class ObjectionAnswer(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -312,6 +338,37 @@ def relay_reveal(request: Request, ocid: Ocid, body: SignedReveal, principal: Pr
     return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
 
 
+@router.post(
+    "/{ocid}/objections",
+    status_code=201,
+    summary="Relay an objection (sanggah) a losing bidder signed (EIP-712 FileObjection)",
+)
+def relay_objection(
+    request: Request, ocid: Ocid, body: SignedObjection, principal: PrincipalDep, chain: ChainDep
+):
+    tenders = chain.contract("Tenders")
+    args = [
+        Web3.to_checksum_address(body.supplier),
+        tender_id(ocid),
+        body.evidenceHash,
+        body.nonce,
+        body.deadline,
+        body.signature,
+    ]
+    call = Call(tenders, "fileObjectionBySig", args, "relayer")
+
+    def outcome(confirmed):
+        event = event_args(tenders, "ObjectionFiled", confirmed)
+        return {
+            "ocid": ocid,
+            "objectionId": event["objectionId"],
+            "supplierId": event["supplierId"],
+            "evidenceHash": body.evidenceHash.lower(),
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+
+
 @router.post("/{ocid}/evaluation", summary="Evaluate after the reveal deadline; proposes the winner or fails")
 def evaluate(request: Request, ocid: Ocid, body: EvaluationRequest, principal: Officer, chain: ChainDep):
     call = _officer_call(chain, principal, ocid, "evaluate", [tender_id(ocid), body.bidders])
@@ -375,7 +432,7 @@ def _deadlines(chain, ocid: str) -> dict:
 
 @router.get(
     "/signing/{supplier}",
-    summary="What a supplier's client needs to sign a bid: the EIP-712 domain and its next nonce",
+    summary="What a supplier's client needs to sign a bid or an objection: EIP-712 domain, types, next nonce",
 )
 def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
     tenders = chain.contract("Tenders")
@@ -387,7 +444,8 @@ def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
             "chainId": chain.manifest.chain_id,
             "verifyingContract": tenders.address,
         },
-        "primaryTypes": [bids.COMMIT_TYPE, bids.REVEAL_TYPE],
+        "primaryTypes": [bids.COMMIT_TYPE, bids.REVEAL_TYPE, bids.OBJECTION_TYPE],
+        "types": {t: bids.fields(t) for t in (bids.COMMIT_TYPE, bids.REVEAL_TYPE, bids.OBJECTION_TYPE)},
         "nonce": tenders.functions.nonces(address).call(),
     }
 
@@ -415,6 +473,8 @@ def get_tender(ocid: Ocid, chain: ChainDep):
         "documentHash": Web3.to_hex(data["documentHash"]),
         "winner": data["winner"] or None,
         "objectionDeadline": data["objectionDeadline"] or None,
+        "objections": data["objectionCount"],
+        "openObjections": data["openObjections"],
     }
 
 
@@ -434,4 +494,22 @@ def get_bid(ocid: Ocid, supplier_id: Annotated[int, Path(ge=1, lt=2**64)], chain
         "price": price if revealed else None,
         "hea": hea if revealed else None,
         "tkdnBps": tkdn if revealed else None,
+    }
+
+
+@router.get("/{ocid}/objections/{objection_id}", summary="An objection (sanggah) and its answer")
+def get_objection(ocid: Ocid, objection_id: Annotated[int, Path(ge=1, lt=2**16)], chain: ChainDep):
+    _tender(chain, ocid)
+    raw = chain.read("Tenders", "getObjection", tender_id(ocid), objection_id)
+    data = named(chain.contract("Tenders"), "getObjection", raw)
+    if data["status"] == 0:
+        raise ApiError(404, "not_found", detail=f"tender {ocid} has no objection {objection_id}")
+    return {
+        "ocid": ocid,
+        "objectionId": objection_id,
+        "supplierId": data["supplierId"],
+        "status": OBJECTION_STATUS[data["status"]],
+        "awardRound": data["awardRound"],
+        "evidenceHash": Web3.to_hex(data["evidenceHash"]),
+        "responseHash": Web3.to_hex(data["responseHash"]) if any(data["responseHash"]) else None,
     }
