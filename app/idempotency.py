@@ -30,6 +30,12 @@ class IdempotencyKeyReused(Exception):
     """The key was first used for a different request."""
 
 
+class ClaimLost(Exception):
+    """Another request with the key took the claim over (this attempt looked dead to it): this
+    attempt must not record a transaction; raised inside the recording database transaction, so
+    nothing it signed is kept or sent."""
+
+
 @dataclass(frozen=True)
 class Claim:
     owner: bool  # True: this caller runs the request; False: replay or wait
@@ -81,14 +87,22 @@ def claim(sessions: sessionmaker[Session], principal: str, key: str, request_fin
         return _as_claim(record, owner=False)
 
 
-def record_transaction(connection: Connection, record_id: int, tx_hash: str) -> None:
+def record_transaction(connection: Connection, claim: Claim, tx_hash: str) -> None:
     """Called inside the transaction manager's database transaction that records the signed
-    transaction (before it is broadcast), so the key and its transaction are stored together."""
-    connection.execute(
+    transaction (before it is broadcast), so the key and its transaction are stored together.
+    Compare-and-set on the claim as this attempt holds it: if another request took it over
+    meanwhile, ClaimLost (the caller's database transaction rolls back; nothing is sent)."""
+    result = connection.execute(
         update(RECORDS)
-        .where(RECORDS.c.id == record_id)
+        .where(
+            RECORDS.c.id == claim.record_id,
+            RECORDS.c.tx_hash.is_(None),
+            RECORDS.c.updated_at == claim.updated_at,
+        )
         .values(tx_hash=tx_hash, updated_at=datetime.now(timezone.utc))
     )
+    if result.rowcount != 1:
+        raise ClaimLost(f"idempotency record {claim.record_id} was taken over")
 
 
 def complete(connection: Connection, record_id: int, status_code: int, response: dict[str, Any]) -> None:
@@ -115,9 +129,12 @@ def release(sessions: sessionmaker[Session], record_id: int, sent_nothing: bool 
             session.delete(record)
 
 
-def take_over(sessions: sessionmaker[Session], claim: Claim) -> bool:
-    """Become the owner of a pending claim whose first attempt died before sending anything.
-    Compare-and-set on `updated_at`, so of several duplicates exactly one takes over."""
+def take_over(sessions: sessionmaker[Session], claim: Claim) -> Claim | None:
+    """Become the owner of a pending claim whose first attempt seems to have died before sending
+    anything: the claim as the new owner holds it, or None if another did first. Compare-and-set on
+    `updated_at`, so of several duplicates exactly one takes over, and the first attempt, should it
+    be alive after all, cannot record a transaction any more (record_transaction: ClaimLost)."""
+    now = datetime.now(timezone.utc)
     with sessions.begin() as session:
         result = session.execute(
             update(IdempotencyRecord)
@@ -127,9 +144,11 @@ def take_over(sessions: sessionmaker[Session], claim: Claim) -> bool:
                 IdempotencyRecord.tx_hash.is_(None),
                 IdempotencyRecord.updated_at == claim.updated_at,
             )
-            .values(updated_at=datetime.now(timezone.utc))
+            .values(updated_at=now)
         )
-        return result.rowcount == 1
+        if result.rowcount != 1:
+            return None
+    return Claim(True, claim.record_id, "pending", None, None, None, now)
 
 
 def age_seconds(claim: Claim) -> float:

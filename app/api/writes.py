@@ -8,7 +8,12 @@
   custom error as code; the key is then released so a corrected retry may reuse it. So is a
   transaction the node refuses outright (502): it can never be mined.
 - A transaction not confirmed within `receipt_timeout_seconds` is answered 504 with its hash; the
-  key stays pending and a retry with it waits for the same transaction.
+  key stays pending and a retry with it waits for the same transaction (whose bytes the
+  transaction manager keeps sending to the node meanwhile).
+- A duplicate that finds the first attempt silent for STALE_CLAIM_SECONDS before it recorded
+  anything takes the claim over; should the first attempt be alive after all, it can no longer
+  record a transaction for the key (compare-and-set) and follows the new owner instead.
+- An argument the contract's ABI types cannot hold is a 422, the key released.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from eth_abi.exceptions import EncodingError
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
@@ -25,11 +31,11 @@ from sqlalchemy import select
 from app import idempotency
 from app.api.errors import ApiError, from_revert
 from app.auth.tokens import Principal
-from app.chain.calldata import calldata
+from app.chain.calldata import CalldataError, calldata
 from app.chain.errors import ChainRevert
 from app.chain.rpc import RpcUnavailable
 from app.chain.signers import SignerUnavailable
-from app.chain.txmanager import Confirmed, TransactionFailed
+from app.chain.txmanager import Confirmed, TransactionFailed, TransactionRefused
 from app.db.models import SentTransaction
 
 STALE_CLAIM_SECONDS = 60
@@ -90,9 +96,18 @@ def _run(app, claim: idempotency.Claim, call: Call, outcome, status_code: int) -
             _purpose(claim.record_id),
             # the key's record learns its transaction in the transaction that records it
             on_recorded=lambda connection, tx_hash: idempotency.record_transaction(
-                connection, claim.record_id, tx_hash
+                connection, claim, tx_hash
             ),
         )
+    except idempotency.ClaimLost:
+        # This attempt was slow enough to look dead, and a retry with the key took it over: that
+        # retry sends; this attempt (whose signed transaction was not recorded or sent) follows it.
+        return _follow(app, idempotency.current(sessions, claim.record_id), call, outcome, status_code)
+    except (CalldataError, EncodingError) as exc:  # a value the contract's types cannot hold
+        idempotency.release(sessions, claim.record_id)
+        raise ApiError(
+            422, "invalid_request", detail=f"an argument does not fit the contract: {exc}"
+        ) from None
     except ChainRevert as revert:
         idempotency.release(sessions, claim.record_id)
         raise from_revert(revert) from None
@@ -115,6 +130,9 @@ def _finish(app, record_id: int, tx_hash: str, outcome, status_code: int) -> JSO
     manager = app.state.txmanager
     try:
         confirmed = manager.receipt(tx_hash)
+    except TransactionRefused as exc:  # the node refused the bytes (now or before): never mined
+        idempotency.release(app.state.sessions, record_id, sent_nothing=True)
+        raise ApiError(502, "transaction_failed", detail=str(exc), transactionHash=tx_hash) from None
     except TransactionFailed as exc:  # not confirmed in time: the key stays pending, a retry waits again
         raise ApiError(504, "transaction_pending", detail=str(exc), transactionHash=tx_hash) from None
     if confirmed.status != 1:
@@ -154,10 +172,10 @@ def _follow(app, claim: idempotency.Claim, call: Call, outcome, status_code: int
         if tx_hash:
             # Sent by the first attempt (alive or not): its receipt is the outcome for everyone.
             return _finish(app, claim.record_id, tx_hash, outcome, status_code)
-        if idempotency.age_seconds(claim) > STALE_CLAIM_SECONDS and idempotency.take_over(
-            app.state.sessions, claim
-        ):
-            return _run(app, claim, call, outcome, status_code)
+        if idempotency.age_seconds(claim) > STALE_CLAIM_SECONDS:
+            taken = idempotency.take_over(app.state.sessions, claim)
+            if taken is not None:
+                return _run(app, taken, call, outcome, status_code)
         if time.monotonic() >= deadline:
             raise ApiError(409, "request_in_progress", headers={"Retry-After": "2"})
         time.sleep(0.05)

@@ -6,8 +6,10 @@ signer holds at or above the chain's confirmed count; sign; record the signed tr
 through `on_recorded`, whatever the caller keeps with it, in the same database transaction);
 commit; only then broadcast. A process that dies after recording finds its transaction with
 `rebroadcast_unconfirmed()` and sends the same bytes again (same hash: never a second
-transaction). Transient RPC failures are retried with backoff; receipts are awaited with the
-configured confirmations.
+transaction); a process waiting for a receipt sends them again every few seconds, so a node that
+lost them (a restart, a dropped pool, a broadcast that failed on transport) gets them back.
+Transient RPC failures are retried with backoff; receipts are awaited with the configured
+confirmations.
 
 The node is spoken to in plain JSON-RPC (app/chain/rpc.py): this is the write path's hot loop.
 """
@@ -47,18 +49,38 @@ NONCES, SENT = SenderNonce.__table__, SentTransaction.__table__
 # pool with the same or a higher fee (geth and anvil: "replacement transaction underpriced"; Besu:
 # REPLACEMENT_UNDERPRICED).
 NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced", "replacement_underpriced")
+# How nodes say they hold these very bytes already (geth: "already known", anvil: "transaction
+# already imported", Besu and others: "known transaction"). Any other refusal is checked against
+# the node (eth_getTransactionByHash) before the transaction is taken for refused.
+ALREADY_HELD = ("already known", "already imported", "known transaction")
 # Receipts are polled soon after broadcasting, then less and less often up to `poll_interval`: a
 # node that mines on arrival (anvil, ganache) has the receipt within milliseconds (under the
 # benchmark's load, 20 ms used less CPU than 5 ms and answered as fast), a network with block
 # times of seconds is asked about ten times a second.
 FIRST_RECEIPT_POLL_SECONDS = 0.02
+# While a receipt is awaited, the recorded bytes are sent again this often (same hash: the node
+# answers that it has them): a node that restarted, dropped the transaction from its pool or never
+# got it (a broadcast that failed on transport) gets it back without waiting for a gateway restart.
+REBROADCAST_SECONDS = 5.0
+# A node's state can run a moment ahead of its transaction index (anvil commits a block's state
+# before it stores the block's transactions): "is this transaction known?" is asked twice.
+KNOWN_RECHECK_SECONDS = 0.25
 
 
 class TransactionFailed(Exception):
     """The node refused the transaction or it was mined and reverted."""
 
 
-class _NonceTaken(TransactionFailed):
+class TransactionRefused(TransactionFailed):
+    """The node refused these bytes and does not hold them: they can never be mined (the record is
+    marked rejected and its nonce freed)."""
+
+
+class ReceiptTimeout(TransactionFailed):
+    """No receipt (or not enough confirmations) within the receipt timeout: it may still be mined."""
+
+
+class _NonceTaken(TransactionRefused):
     """The node says the nonce is used already, by a transaction we did not record."""
 
 
@@ -131,6 +153,7 @@ class TransactionManager:
         receipt_timeout: float = 120.0,
         poll_interval: float = 0.1,
         on_confirmed: Callable[[int], None] | None = None,
+        rebroadcast_seconds: float = REBROADCAST_SECONDS,
     ) -> None:
         self.rpc = rpc
         self.on_confirmed = on_confirmed  # told each confirmed block (the block-scoped read cache)
@@ -147,6 +170,7 @@ class TransactionManager:
         self.confirmations = confirmations
         self.receipt_timeout = receipt_timeout
         self.poll_interval = poll_interval
+        self.rebroadcast_seconds = rebroadcast_seconds
         self.chain_id = int(_retry(lambda: rpc.call("eth_chainId")), 16)
 
     # --- building ---------------------------------------------------------------------------
@@ -351,22 +375,46 @@ class TransactionManager:
             _retry(lambda: self.rpc.call("eth_sendRawTransaction", [Web3.to_hex(raw)]))
             return
         except RpcError as exc:
-            message = exc.message.lower()
-            if "already known" in message or "known transaction" in message:
+            if any(words in exc.message.lower() for words in ALREADY_HELD):
                 return  # the same bytes are already in the pool
-            if "nonce too low" in message and self._known(tx_hash):
-                return  # these bytes were mined already (a rebroadcast after a restart)
+            # Whatever the words ("nonce too low" for bytes mined already, a retried send whose
+            # first attempt arrived, a node's own phrasing): bytes the node holds are not refused.
+            if self._known(tx_hash):
+                return
             refusal = exc.message
         with write_transaction(self.engine) as connection:
             connection.execute(
                 update(SENT).where(SENT.c.tx_hash == tx_hash).values(state="rejected")
             )  # frees the nonce for the next allocation
         taken = any(words in refusal.lower() for words in NONCE_TAKEN)
-        failure = _NonceTaken if taken else TransactionFailed
+        failure = _NonceTaken if taken else TransactionRefused
         raise failure(f"the node rejected transaction {tx_hash}: {refusal}")
 
     def _known(self, tx_hash: str) -> bool:
-        return _retry(lambda: self.rpc.call("eth_getTransactionByHash", [tx_hash])) is not None
+        """The node holds the transaction (in its pool or in a block), asked twice a moment apart."""
+        for attempt in (1, 2):
+            if _retry(lambda: self.rpc.call("eth_getTransactionByHash", [tx_hash])) is not None:
+                return True
+            if attempt == 1:
+                time.sleep(KNOWN_RECHECK_SECONDS)
+        return False
+
+    def _resend(self, tx_hash: str) -> None:
+        """Sends a recorded transaction's bytes again while it is awaited. A record the node
+        refused (now or before) ends the wait: TransactionRefused. A node that cannot be reached
+        is asked again at the next turn."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(SENT.c.raw, SENT.c.state).where(SENT.c.tx_hash == tx_hash)
+            ).first()
+        if row is None or row.state in ("mined", "reverted"):
+            return  # not ours to send (recorded elsewhere), or concluded meanwhile
+        if row.state == "rejected":
+            raise TransactionRefused(f"transaction {tx_hash} was refused by the node")
+        try:
+            self._broadcast(tx_hash, bytes(HexBytes(row.raw)))
+        except TRANSIENT as exc:
+            log.warning("rebroadcast of %s failed, retried later: %s", tx_hash, exc)
 
     def rebroadcast_unconfirmed(self) -> int:
         """After a restart: send again every recorded transaction not yet known to be mined."""
@@ -394,8 +442,11 @@ class TransactionManager:
 
     # --- receipts ---------------------------------------------------------------------------
     def receipt(self, tx_hash: str) -> Confirmed:
-        """Waits for the receipt and the configured confirmations (nothing is written)."""
-        deadline = time.monotonic() + self.receipt_timeout
+        """Waits for the receipt and the configured confirmations, sending the recorded bytes again
+        every `rebroadcast_seconds` while there is no receipt. Raises ReceiptTimeout when the
+        receipt timeout passes, TransactionRefused when the node refuses the bytes."""
+        started = time.monotonic()
+        deadline, resend_at = started + self.receipt_timeout, started + self.rebroadcast_seconds
         pause = min(FIRST_RECEIPT_POLL_SECONDS, self.poll_interval)
         while time.monotonic() < deadline:
             receipt = _retry(lambda: self.rpc.call("eth_getTransactionReceipt", [tx_hash]))
@@ -406,9 +457,12 @@ class TransactionManager:
                 head = int(_retry(lambda: self.rpc.call("eth_blockNumber")), 16)
                 if head - confirmed.block_number + 1 >= self.confirmations:
                     return confirmed
+            elif time.monotonic() >= resend_at:
+                self._resend(tx_hash)
+                resend_at = time.monotonic() + self.rebroadcast_seconds
             time.sleep(pause)
             pause = min(2 * pause, self.poll_interval)
-        raise TransactionFailed(f"transaction {tx_hash} not confirmed within {self.receipt_timeout:.0f} s")
+        raise ReceiptTimeout(f"transaction {tx_hash} not confirmed within {self.receipt_timeout:.0f} s")
 
     def conclude(self, confirmed: Confirmed, also: Callable[[Connection], None] | None = None) -> None:
         """Records a confirmed transaction's fate (mined or reverted), with `also(connection)` in the

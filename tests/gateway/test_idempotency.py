@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from app import idempotency
+from app.api import writes
 from app.db.migrate import upgrade
 from app.db.session import engine_of, make_engine, make_session_factory
 from tests.support.postgres import postgres_bin, postgres_server
@@ -24,7 +29,7 @@ def test_first_claim_owns_the_key_and_a_retry_replays_the_outcome(sessions):
     first = idempotency.claim(sessions, "agency:1001", "key-1", fp)
     assert first.owner and first.state == "pending"
     with engine_of(sessions).begin() as connection:
-        idempotency.record_transaction(connection, first.record_id, "0x" + "ab" * 32)
+        idempotency.record_transaction(connection, first, "0x" + "ab" * 32)
     retry_while_pending = idempotency.claim(sessions, "agency:1001", "key-1", fp)
     assert not retry_while_pending.owner and retry_while_pending.state == "pending"
     assert retry_while_pending.tx_hash == "0x" + "ab" * 32
@@ -58,6 +63,48 @@ def test_a_released_claim_can_be_retried(sessions):
     first = idempotency.claim(sessions, "supplier:7", "k", fp)
     idempotency.release(sessions, first.record_id)
     assert idempotency.claim(sessions, "supplier:7", "k", fp).owner
+
+
+def slow_first_attempt(sessions):
+    """A first attempt that has been silent for over a minute before recording anything (a slow
+    node), and a duplicate that therefore takes its claim over: (first's claim, the taker's)."""
+    fp = idempotency.fingerprint("POST", "/welfare/programmes/1/disbursements", {"period": 0})
+    first = idempotency.claim(sessions, "treasury:1", "k", fp)
+    long_ago = first.updated_at - timedelta(seconds=writes.STALE_CLAIM_SECONDS + 1)
+    with engine_of(sessions).begin() as connection:
+        connection.execute(
+            update(idempotency.RECORDS)
+            .where(idempotency.RECORDS.c.id == first.record_id)
+            .values(updated_at=long_ago)
+        )
+    first = replace(first, updated_at=long_ago)
+    duplicate = idempotency.claim(sessions, "treasury:1", "k", fp)
+    assert not duplicate.owner and idempotency.age_seconds(duplicate) > writes.STALE_CLAIM_SECONDS
+    taken = idempotency.take_over(sessions, duplicate)
+    assert taken is not None and taken.owner
+    return first, taken
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_first_attempt_whose_claim_was_taken_over_cannot_record_its_transaction(database, tmp_path):
+    """Otherwise both the slow first attempt and the duplicate that took over would send a
+    transaction for one key (for a disbursement: pay twice)."""
+    if database == "postgresql" and postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed (Debian package postgresql)")
+    with contextlib.ExitStack() as stack:
+        if database == "sqlite":
+            url = f"sqlite:///{tmp_path / 'gateway.db'}"
+        else:
+            url = stack.enter_context(postgres_server())
+        upgrade(url)
+        sessions = make_session_factory(make_engine(url))
+        first, taken = slow_first_attempt(sessions)
+        with pytest.raises(idempotency.ClaimLost), engine_of(sessions).begin() as connection:
+            idempotency.record_transaction(connection, first, "0x" + "01" * 32)
+        assert idempotency.take_over(sessions, first) is None  # nor can it take the claim back
+        with engine_of(sessions).begin() as connection:
+            idempotency.record_transaction(connection, taken, "0x" + "02" * 32)
+        assert idempotency.current(sessions, taken.record_id).tx_hash == "0x" + "02" * 32
 
 
 def test_fingerprint_ignores_key_order_but_not_values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from eth_account import Account
@@ -13,10 +14,11 @@ from web3 import Web3
 from app.chain.errors import ChainRevert, ErrorDecoder
 from app.chain.manifest import load_manifest
 from app.chain.rpc import JsonRpc
-from app.chain.txmanager import TransactionManager
+from app.chain.txmanager import TransactionManager, TransactionRefused
 from app.db.migrate import upgrade
 from app.db.models import SentTransaction
 from app.db.session import make_engine, make_session_factory
+from app.idempotency import ClaimLost
 from tests.support.localchain import anvil, ganache, rpc
 from tests.support.postgres import postgres_bin, postgres_server
 
@@ -208,6 +210,100 @@ def test_a_nonce_taken_outside_the_gateway_is_chosen_again(
     with manager.sessions() as session:
         states = dict(session.query(SentTransaction.nonce, SentTransaction.state).all())
     assert states == {0: "mined", 1: "rejected", 2: "mined"}
+
+
+@contextmanager
+def no_automine(chain_url):
+    """anvil keeps transactions in its pool until mined by hand (a network with block times)."""
+    rpc(chain_url, "evm_setAutomine", [False])
+    try:
+        yield
+    finally:
+        rpc(chain_url, "evm_setAutomine", [True])
+        rpc(chain_url, "evm_mine")
+
+
+def state_of(manager, tx_hash: str) -> str:
+    with manager.sessions() as session:
+        return session.query(SentTransaction).filter_by(tx_hash=tx_hash).one().state
+
+
+def test_a_transaction_the_node_lost_is_sent_again_while_its_receipt_is_awaited(
+    chain_url, manifest_dir, sqlite_url
+):
+    """The node restarted or dropped the transaction from its pool (anvil_dropTransaction) after the
+    gateway had sent it: waiting for the receipt sends the recorded bytes again, and it is mined.
+    Before, nothing sent them again until a gateway process restarted."""
+    manager = manager_for(chain_url, manifest_dir, sqlite_url)
+    manager.rebroadcast_seconds, manager.receipt_timeout = 0.2, 20
+    signer = funded_account(chain_url)
+    with no_automine(chain_url):
+        sent = manager.send(signer, signer.address, b"", "lost by the node")
+        assert rpc(chain_url, "anvil_dropTransaction", [sent.tx_hash]) == sent.tx_hash
+        assert rpc(chain_url, "eth_getTransactionByHash", [sent.tx_hash]) is None
+        rpc(chain_url, "evm_setAutomine", [True])  # the next arrival is mined at once
+        confirmed = manager.receipt(sent.tx_hash)
+    assert confirmed.status == 1 and confirmed.tx_hash == sent.tx_hash
+
+
+def test_bytes_the_node_already_holds_are_not_taken_for_refused(chain_url, manifest_dir, sqlite_url):
+    """A broadcast retried after a timeout meets its own first attempt in the pool: anvil answers
+    "transaction already imported". The record stays signed and the transaction is mined once;
+    before, it was marked rejected and the caller told to retry, sending a second transaction."""
+    manager = manager_for(chain_url, manifest_dir, sqlite_url)
+    signer = funded_account(chain_url)
+    with no_automine(chain_url):
+        sent = manager.send(signer, signer.address, b"", "sent twice")
+        with manager.sessions() as session:
+            raw = session.query(SentTransaction).filter_by(tx_hash=sent.tx_hash).one().raw
+        manager._broadcast(sent.tx_hash, bytes.fromhex(raw[2:]))
+        assert state_of(manager, sent.tx_hash) == "signed"
+    assert manager.wait(sent.tx_hash).status == 1
+    assert Web3(Web3.HTTPProvider(chain_url)).eth.get_transaction_count(signer.address) == 1
+
+
+def test_a_wait_for_bytes_the_node_refuses_ends_as_refused_not_as_a_timeout(
+    chain_url, manifest_dir, sqlite_url
+):
+    """The recorded transaction's nonce was taken outside the gateway before it reached the node:
+    the first resend is refused and the wait ends with TransactionRefused (the key can be released)
+    instead of running to the receipt timeout."""
+    signer = funded_account(chain_url)
+    dying = DiesAfterRecording(*_args(chain_url, manifest_dir, sqlite_url))
+    with pytest.raises(KeyboardInterrupt):
+        dying.send(signer, signer.address, b"", "never broadcast")
+    with dying.sessions() as session:
+        record = session.query(SentTransaction).one()
+    outside = signer.sign_transaction(
+        {"to": signer.address, "value": 0, "gas": 21_000, "gasPrice": 10**10, "nonce": 0, "chainId": 31337}
+    )
+    mined(
+        chain_url,
+        Web3.to_hex(Web3(Web3.HTTPProvider(chain_url)).eth.send_raw_transaction(outside.raw_transaction)),
+    )
+    waiting = manager_for(chain_url, manifest_dir, sqlite_url)
+    waiting.rebroadcast_seconds, waiting.receipt_timeout = 0.2, 30
+    started = time.monotonic()
+    with pytest.raises(TransactionRefused):
+        waiting.receipt(record.tx_hash)
+    assert time.monotonic() - started < 10
+    assert state_of(waiting, record.tx_hash) == "rejected"
+
+
+def test_a_caller_refusing_the_record_leaves_nothing_recorded_or_sent(chain_url, manifest_dir, sqlite_url):
+    """`on_recorded` raising (the idempotency claim was taken over: ClaimLost) rolls the record back
+    before anything is broadcast."""
+    manager = manager_for(chain_url, manifest_dir, sqlite_url)
+    signer = funded_account(chain_url)
+
+    def claim_lost(connection, tx_hash):
+        raise ClaimLost("taken over")
+
+    with pytest.raises(ClaimLost):
+        manager.send(signer, signer.address, b"", "claim lost", on_recorded=claim_lost)
+    with manager.sessions() as session:
+        assert session.query(SentTransaction).count() == 0
+    assert Web3(Web3.HTTPProvider(chain_url)).eth.get_transaction_count(signer.address, "pending") == 0
 
 
 def mined(url: str, tx_hash: str) -> dict:
