@@ -14,7 +14,7 @@ from web3.types import RPCEndpoint
 
 from app.chain.manifest import Manifest, load_manifest, manifest_path
 from app.chain.reads import BlockReads
-from app.chain.rpc import JsonRpc
+from app.chain.rpc import JsonRpc, redacted
 from app.config import Settings
 
 
@@ -94,12 +94,12 @@ def connect(settings: Settings) -> ChainClient:
         chain_id = w3.eth.chain_id
     except Exception as exc:  # any transport failure means the same thing to the operator
         raise ChainUnavailable(
-            f"cannot reach the chain at {settings.rpc_url} ({type(exc).__name__}); "
+            f"cannot reach the chain at {redacted(settings.rpc_url)} ({type(exc).__name__}); "
             "start a node or set TERANG_RPC_URL"
         ) from None
     if settings.chain_id is not None and chain_id != settings.chain_id:
         raise ChainUnavailable(
-            f"the node at {settings.rpc_url} reports chain {chain_id}, "
+            f"the node at {redacted(settings.rpc_url)} reports chain {chain_id}, "
             f"expected TERANG_CHAIN_ID={settings.chain_id}"
         )
     path = settings.manifest or manifest_path(settings.manifest_dir, chain_id)

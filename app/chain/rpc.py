@@ -17,7 +17,7 @@ import itertools
 import json
 import threading
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 JSON = {"Content-Type": "application/json"}
 
@@ -47,6 +47,16 @@ class RpcUnavailable(ConnectionError):
     """The node could not be reached or did not answer in time (a transient failure: retried)."""
 
 
+def redacted(url: str) -> str:
+    """The URL without the user name and password it may carry, for messages and logs."""
+    parts = urlsplit(url)
+    if not (parts.username or parts.password):
+        return url
+    host = parts.hostname or ""
+    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 class JsonRpc:
     """JSON-RPC over HTTP(S), one kept-alive connection per calling thread (the standard library's
     http.client, no pool manager in between)."""
@@ -54,7 +64,7 @@ class JsonRpc:
     def __init__(self, url: str, timeout: float = 10.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) JSON-RPC URL: {url!r}")
+            raise ValueError(f"not an http(s) JSON-RPC URL: {redacted(url)!r}")
         self.url, self.timeout = url, timeout
         self._https = parts.scheme == "https"
         self._host, self._port = parts.hostname, parts.port
@@ -95,8 +105,15 @@ class JsonRpc:
         try:
             answer = json.loads(data)
         except ValueError:
-            raise RpcUnavailable(f"{method}: HTTP {status}, not a JSON-RPC answer") from None
-        error = answer.get("error") if isinstance(answer, dict) else {"message": "not a JSON-RPC answer"}
+            if status == 200:  # a garbled answer: asked again
+                raise RpcUnavailable(f"{method}: HTTP {status}, not a JSON-RPC answer") from None
+            answer = None
+        error = answer.get("error") if isinstance(answer, dict) else None
         if error is not None:
+            if not isinstance(error, dict):  # a node or proxy that puts a bare message there
+                error = {"message": str(error)}
             raise RpcError(method, error.get("code"), str(error.get("message", error)), error.get("data"))
-        return answer.get("result")
+        if status != 200 or not isinstance(answer, dict) or "result" not in answer:
+            # e.g. a proxy's 401/403/404 page: never read as a successful answer with no result
+            raise RpcError(method, status, f"HTTP {status}, not a JSON-RPC answer")
+        return answer["result"]

@@ -33,6 +33,11 @@ class TransactionSigner:
     def sign(self, tx: dict) -> SignedTransaction:
         """`tx`: chainId, nonce, gas, to (0x address), value, data (bytes), and either
         maxFeePerGas with maxPriorityFeePerGas (type 2) or gasPrice (legacy)."""
+        # What this signer does not encode is refused, never silently left out of the signature.
+        if tx.get("accessList"):
+            raise ValueError("access lists are not signed here (EIP-1559 without one, or legacy)")
+        if tx.get("type") not in (None, 0, 2):
+            raise ValueError(f"transaction type {tx['type']} is not signed here (type 2 or legacy)")
         to = bytes.fromhex(tx["to"][2:])
         data = bytes(tx["data"])
         if "maxFeePerGas" in tx:

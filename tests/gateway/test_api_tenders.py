@@ -341,3 +341,14 @@ def test_a_suppliers_client_reads_the_signing_domain_and_its_next_nonce(scenario
 def test_a_malformed_supplier_address_for_signing_is_a_422_problem(client):
     answer = client.get("/tenders/signing/0x1234")
     assert answer.status_code == 422 and answer.json()["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("bidder", [0, 2**64, -1])
+def test_a_bidder_id_the_contract_cannot_hold_is_a_422_problem(client, token, bidder):
+    """Before: 2**64 passed validation, failed ABI encoding, and was answered 500."""
+    answer = client.post(
+        f"/tenders/{OCID}/evaluation",
+        json={"bidders": [1, bidder]},
+        headers={**token("AGENCY_OFFICER", agency=1001), **key()},
+    )
+    assert answer.status_code == 422 and answer.json()["code"] == "invalid_request", answer.text

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from app.chain.rpc import JsonRpc, RpcError, RpcUnavailable
+from app.chain.rpc import JsonRpc, RpcError, RpcUnavailable, redacted
 
 
 @contextmanager
@@ -123,3 +123,43 @@ def test_an_unreachable_node_is_a_transient_failure_without_the_url_secrets():
 def test_a_url_that_is_not_http_is_refused():
     with pytest.raises(ValueError, match="not an http"):
         JsonRpc("ws://127.0.0.1:8545")
+
+
+@pytest.mark.parametrize(
+    ("status", "payload"),
+    [
+        (401, b'{"message": "Unauthorized"}'),  # a proxy in front of the node, wrong credentials
+        (403, b"<html>forbidden</html>"),
+        (404, b'{"jsonrpc": "2.0", "id": 1}'),
+        (200, b'{"jsonrpc": "2.0", "id": 1}'),  # neither result nor error
+    ],
+)
+def test_an_answer_that_is_not_a_json_rpc_result_is_an_error_not_an_empty_result(status, payload):
+    """Read as success, a proxy's refusal of eth_sendRawTransaction would be a broadcast that never
+    happened: it is an error naming the HTTP status."""
+    with server(lambda h, body: reply(h, status, payload)) as (url, _), pytest.raises(RpcError) as refused:
+        JsonRpc(url).call("eth_sendRawTransaction", ["0x02"])
+    assert refused.value.code == status and f"HTTP {status}" in refused.value.message
+
+
+def test_a_bare_error_message_is_an_rpc_error():
+    payload = json.dumps({"jsonrpc": "2.0", "id": 1, "error": "rate limited by upstream"}).encode()
+    with server(lambda h, body: reply(h, 200, payload)) as (url, _), pytest.raises(RpcError) as refused:
+        JsonRpc(url).call("eth_blockNumber")
+    assert refused.value.message == "rate limited by upstream"
+
+
+def test_a_null_result_is_still_a_result():
+    payload = json.dumps({"jsonrpc": "2.0", "id": 1, "result": None}).encode()
+    with server(lambda h, body: reply(h, 200, payload)) as (url, _):
+        assert JsonRpc(url).call("eth_getTransactionReceipt", ["0x" + "00" * 32]) is None
+
+
+def test_messages_name_the_node_without_its_credentials():
+    assert (
+        redacted("https://lkpp:s3cret@besu.example:8545/rpc?x=1") == "https://***@besu.example:8545/rpc?x=1"
+    )
+    assert redacted("http://127.0.0.1:8545") == "http://127.0.0.1:8545"
+    with pytest.raises(ValueError) as refused:
+        JsonRpc("ws://lkpp:s3cret@besu.example:8546")
+    assert "s3cret" not in str(refused.value)

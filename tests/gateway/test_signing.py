@@ -3,6 +3,7 @@ every transaction it may sign: EIP-1559 and EIP-155 legacy, on generated fields.
 
 from __future__ import annotations
 
+import pytest
 from eth_account import Account
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -41,3 +42,13 @@ def test_eip1559_transactions_are_signed_as_eth_account_signs_them(key, tx):
 @given(key=KEYS, tx=st.fixed_dictionaries({**COMMON, "gasPrice": WORD}))
 def test_legacy_transactions_are_signed_as_eth_account_signs_them(key, tx):
     same_as_eth_account(key, tx)
+
+
+def test_what_the_signer_does_not_encode_is_refused_not_left_out():
+    signer = TransactionSigner(b"\x01" * 32)
+    base = {"chainId": 1, "nonce": 0, "gas": 21_000, "to": "0x" + "11" * 20, "value": 0, "data": b""}
+    access = [{"address": "0x" + "22" * 20, "storageKeys": []}]
+    with pytest.raises(ValueError, match="access lists"):
+        signer.sign({**base, "maxFeePerGas": 2, "maxPriorityFeePerGas": 1, "accessList": access})
+    with pytest.raises(ValueError, match="type 1"):
+        signer.sign({**base, "gasPrice": 1, "type": 1})

@@ -73,7 +73,9 @@ class Terms(BaseModel):
     penaltyCapBps: int = Field(ge=0, le=10_000, description="Late penalty cap, share of the milestone")
     maintenancePeriod: int = Field(ge=0, lt=2**32, description="Seconds from the last approval to release")
     quorum: int = Field(ge=1, le=16, description="k: attestations needed per milestone")
-    verifiers: list[str] = Field(min_length=1, max_length=16, description="The n verifiers' addresses")
+    verifiers: list[Annotated[str, Field(pattern=ADDRESS)]] = Field(
+        min_length=1, max_length=16, description="The n verifiers' addresses"
+    )
 
     model_config = ConfigDict(
         json_schema_extra={

@@ -186,7 +186,9 @@ class SignedReveal(BaseModel):
 class EvaluationRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"bidders": [1, 2, 3]}]})
 
-    bidders: list[int] = Field(description="Every bidder's supplier id, ascending", max_length=500)
+    bidders: list[Annotated[int, Field(ge=1, lt=2**64)]] = Field(
+        description="Every bidder's supplier id, ascending", max_length=500
+    )
 
 
 class SignedObjection(BaseModel):
