@@ -90,19 +90,18 @@ def claim(sessions: sessionmaker[Session], principal: str, key: str, request_fin
 def record_transaction(connection: Connection, claim: Claim, tx_hash: str) -> None:
     """Called inside the transaction manager's database transaction that records the signed
     transaction (before it is broadcast), so the key and its transaction are stored together.
-    Compare-and-set on the claim as this attempt holds it: if another request took it over
-    meanwhile, ClaimLost (the caller's database transaction rolls back; nothing is sent)."""
+    Compare-and-set on the claim's `updated_at` as this attempt holds it, which only a take-over
+    changes (recording leaves it, so the attempt's own retries with another nonce record again):
+    if another request took the claim over meanwhile, ClaimLost, and the caller's database
+    transaction rolls back; nothing is sent."""
     result = connection.execute(
         update(RECORDS)
-        .where(
-            RECORDS.c.id == claim.record_id,
-            RECORDS.c.tx_hash.is_(None),
-            RECORDS.c.updated_at == claim.updated_at,
-        )
-        .values(tx_hash=tx_hash, updated_at=datetime.now(timezone.utc))
+        .where(RECORDS.c.id == claim.record_id, RECORDS.c.updated_at == claim.updated_at)
+        # updated_at named as it is: the column's onupdate would otherwise move it
+        .values(tx_hash=tx_hash, updated_at=claim.updated_at)
     )
     if result.rowcount != 1:
-        raise ClaimLost(f"idempotency record {claim.record_id} was taken over")
+        raise ClaimLost(f"idempotency record {claim.record_id} was taken over or released")
 
 
 def complete(connection: Connection, record_id: int, status_code: int, response: dict[str, Any]) -> None:
@@ -155,6 +154,8 @@ def age_seconds(claim: Claim) -> float:
     return (datetime.now(timezone.utc) - claim.updated_at).total_seconds()
 
 
-def current(sessions: sessionmaker[Session], record_id: int) -> Claim:
+def current(sessions: sessionmaker[Session], record_id: int) -> Claim | None:
+    """The claim as stored now; None once its attempt released it (a revert, a refusal)."""
     with sessions() as session:
-        return _as_claim(session.get(IdempotencyRecord, record_id), owner=False)
+        record = session.get(IdempotencyRecord, record_id)
+        return None if record is None else _as_claim(record, owner=False)

@@ -38,6 +38,10 @@ TITLES: dict[str, dict[str, str]] = {
     "invalid_identifier": {"en": "An identifier is malformed.", "id": "Nomor identitas tidak sesuai format."},
     "chain_refused": {"en": "The ledger refused the transaction.", "id": "Buku besar menolak transaksi."},
     "chain_unavailable": {"en": "The ledger cannot be reached.", "id": "Buku besar tidak dapat dijangkau."},
+    "node_error": {
+        "en": "The ledger's node answered with an error.",
+        "id": "Node buku besar menjawab dengan galat.",
+    },
     "transaction_failed": {"en": "The transaction failed.", "id": "Transaksi gagal."},
     "transaction_pending": {
         "en": "The transaction is not confirmed yet; retry with the same Idempotency-Key.",

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.errors import ApiError, title
-from app.chain.rpc import RpcUnavailable
+from app.chain.rpc import RpcError, RpcUnavailable
 
 PROBLEM_TYPE_BASE = "https://terang.example/problems/"
 log = logging.getLogger("terang.gateway")
@@ -78,6 +78,15 @@ def install_problem_handlers(app: FastAPI) -> None:
             "the node is unreachable on %s %s: %s", request.method, request.url.path, type(exc).__name__
         )
         return problem(request, 503, "chain_unavailable", headers={"Retry-After": "5"})
+
+    @app.exception_handler(RpcError)
+    async def node_error(request: Request, exc: RpcError):
+        # The node (or a proxy in front of it) answered with an error outside a transaction's own
+        # refusal, e.g. a 401 from a proxy while fee fields were asked: a 502, not a 500.
+        log.warning(
+            "the node answered %s %s with an error to %s", request.method, request.url.path, exc.method
+        )
+        return problem(request, 502, "node_error", detail=f"{exc.method}: {exc.message}"[:300])
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):

@@ -33,7 +33,7 @@ from app.api.errors import ApiError, from_revert
 from app.auth.tokens import Principal
 from app.chain.calldata import CalldataError, calldata
 from app.chain.errors import ChainRevert
-from app.chain.rpc import RpcUnavailable
+from app.chain.rpc import RpcError, RpcUnavailable
 from app.chain.signers import SignerUnavailable
 from app.chain.txmanager import Confirmed, TransactionFailed, TransactionRefused
 from app.db.models import SentTransaction
@@ -102,7 +102,7 @@ def _run(app, claim: idempotency.Claim, call: Call, outcome, status_code: int) -
     except idempotency.ClaimLost:
         # This attempt was slow enough to look dead, and a retry with the key took it over: that
         # retry sends; this attempt (whose signed transaction was not recorded or sent) follows it.
-        return _follow(app, idempotency.current(sessions, claim.record_id), call, outcome, status_code)
+        return _follow(app, _still_claimed(sessions, claim.record_id), call, outcome, status_code)
     except (CalldataError, EncodingError) as exc:  # a value the contract's types cannot hold
         idempotency.release(sessions, claim.record_id)
         raise ApiError(
@@ -117,9 +117,10 @@ def _run(app, claim: idempotency.Claim, call: Call, outcome, status_code: int) -
     except TransactionFailed as exc:  # refused by the node before anything was mined
         idempotency.release(sessions, claim.record_id, sent_nothing=True)
         raise ApiError(502, "transaction_failed", detail=str(exc)) from None
-    except RpcUnavailable:
-        # The node cannot be reached: forget the key unless a transaction was recorded for it (a
-        # retry then waits for that transaction); answered 503 by the problem handlers.
+    except (RpcUnavailable, RpcError):
+        # The node cannot be reached, or answered an error outside the transaction's own refusal:
+        # forget the key unless a transaction was recorded for it (a retry then waits for that
+        # transaction); answered 503 or 502 by the problem handlers.
         idempotency.release(sessions, claim.record_id)
         raise
     return _finish(app, claim.record_id, sent.tx_hash, outcome, status_code)
@@ -130,7 +131,7 @@ def _finish(app, record_id: int, tx_hash: str, outcome, status_code: int) -> JSO
     manager = app.state.txmanager
     try:
         confirmed = manager.receipt(tx_hash)
-    except TransactionRefused as exc:  # the node refused the bytes (now or before): never mined
+    except TransactionRefused as exc:  # replaced (its nonce used by another): it can never be mined
         idempotency.release(app.state.sessions, record_id, sent_nothing=True)
         raise ApiError(502, "transaction_failed", detail=str(exc), transactionHash=tx_hash) from None
     except TransactionFailed as exc:  # not confirmed in time: the key stays pending, a retry waits again
@@ -179,7 +180,16 @@ def _follow(app, claim: idempotency.Claim, call: Call, outcome, status_code: int
         if time.monotonic() >= deadline:
             raise ApiError(409, "request_in_progress", headers={"Retry-After": "2"})
         time.sleep(0.05)
-        claim = idempotency.current(app.state.sessions, claim.record_id)
+        claim = _still_claimed(app.state.sessions, claim.record_id)
+
+
+def _still_claimed(sessions, record_id: int) -> idempotency.Claim:
+    claim = idempotency.current(sessions, record_id)
+    if claim is None:  # the attempt that held the key released it (it failed before sending)
+        raise ApiError(
+            409, "request_in_progress", detail="the first attempt failed; retry", headers={"Retry-After": "1"}
+        )
+    return claim
 
 
 def _recorded_transaction(app, record_id: int) -> str | None:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from web3 import Web3
 
 from app.chain.errors import ChainRevert, ErrorDecoder
-from app.chain.rpc import JsonRpc, RpcError
+from app.chain.rpc import JsonRpc, RpcError, RpcUnavailable
 from app.chain.signing import TransactionSigner
 from app.db.models import SenderNonce, SentTransaction
 from app.db.session import engine_of, write_transaction
@@ -63,8 +63,11 @@ FIRST_RECEIPT_POLL_SECONDS = 0.02
 # got it (a broadcast that failed on transport) gets it back without waiting for a gateway restart.
 REBROADCAST_SECONDS = 5.0
 # A node's state can run a moment ahead of its transaction index (anvil commits a block's state
-# before it stores the block's transactions): "is this transaction known?" is asked twice.
+# before it stores the block's transactions; a load-balanced endpoint's backends lag each other):
+# "does the node hold this transaction?" is asked twice, a moment apart; "was it replaced?" (its
+# nonce used, no receipt) is asked REPLACED_CHECKS times over about two seconds.
 KNOWN_RECHECK_SECONDS = 0.25
+REPLACED_CHECKS = 4
 
 
 class TransactionFailed(Exception):
@@ -382,39 +385,67 @@ class TransactionManager:
             if self._known(tx_hash):
                 return
             refusal = exc.message
-        with write_transaction(self.engine) as connection:
-            connection.execute(
-                update(SENT).where(SENT.c.tx_hash == tx_hash).values(state="rejected")
-            )  # frees the nonce for the next allocation
+        self._mark_rejected(tx_hash)
         taken = any(words in refusal.lower() for words in NONCE_TAKEN)
         failure = _NonceTaken if taken else TransactionRefused
         raise failure(f"the node rejected transaction {tx_hash}: {refusal}")
 
     def _known(self, tx_hash: str) -> bool:
-        """The node holds the transaction (in its pool or in a block), asked twice a moment apart."""
+        """The node holds the transaction (in its pool or in a block), asked twice a moment apart.
+        A node that answers with an error cannot tell: RpcUnavailable, never "unknown" (which would
+        let the caller take a transaction that may be mined for refused)."""
         for attempt in (1, 2):
-            if _retry(lambda: self.rpc.call("eth_getTransactionByHash", [tx_hash])) is not None:
+            try:
+                found = _retry(lambda: self.rpc.call("eth_getTransactionByHash", [tx_hash]))
+            except RpcError as exc:
+                raise RpcUnavailable(f"cannot tell whether the node holds {tx_hash}: {exc.message}") from None
+            if found is not None:
                 return True
             if attempt == 1:
                 time.sleep(KNOWN_RECHECK_SECONDS)
         return False
 
+    def _replaced(self, sender: str, nonce: int, tx_hash: str) -> bool:
+        """Another transaction of the signer took this one's nonce: the signer's confirmed count is
+        past it and this one has no receipt, each time it is asked over about two seconds."""
+        for check in range(REPLACED_CHECKS):
+            if check:
+                time.sleep(KNOWN_RECHECK_SECONDS * 2**check)
+            count = int(_retry(lambda: self.rpc.call("eth_getTransactionCount", [sender, "latest"])), 16)
+            if count <= nonce or _retry(lambda: self.rpc.call("eth_getTransactionReceipt", [tx_hash])):
+                return False
+        return True
+
     def _resend(self, tx_hash: str) -> None:
-        """Sends a recorded transaction's bytes again while it is awaited. A record the node
-        refused (now or before) ends the wait: TransactionRefused. A node that cannot be reached
-        is asked again at the next turn."""
+        """Sends a recorded transaction's bytes again while it is awaited (same hash: never a second
+        transaction). Whatever the node answers, the wait goes on, unless the transaction was
+        replaced (its nonce used by another, no receipt): then it can never be mined, the record is
+        marked rejected and TransactionRefused ends the wait. A node that cannot be reached or
+        cannot tell is asked again at the next turn."""
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(SENT.c.raw, SENT.c.state).where(SENT.c.tx_hash == tx_hash)
+                select(SENT.c.raw, SENT.c.state, SENT.c.sender, SENT.c.nonce).where(SENT.c.tx_hash == tx_hash)
             ).first()
         if row is None or row.state in ("mined", "reverted"):
-            return  # not ours to send (recorded elsewhere), or concluded meanwhile
-        if row.state == "rejected":
-            raise TransactionRefused(f"transaction {tx_hash} was refused by the node")
+            return  # not recorded here (e.g. a supplier's own transaction), or concluded meanwhile
         try:
-            self._broadcast(tx_hash, bytes(HexBytes(row.raw)))
-        except TRANSIENT as exc:
-            log.warning("rebroadcast of %s failed, retried later: %s", tx_hash, exc)
+            if row.state == "signed":
+                try:
+                    _retry(lambda: self.rpc.call("eth_sendRawTransaction", [row.raw]))
+                    return
+                except RpcError as exc:
+                    log.info("rebroadcast of %s answered: %s", tx_hash, exc.message)
+            if self._replaced(row.sender, row.nonce, tx_hash):
+                self._mark_rejected(tx_hash)
+                raise TransactionRefused(f"transaction {tx_hash} was replaced: its nonce {row.nonce} is used")
+        except (RpcUnavailable, *TRANSIENT) as exc:
+            log.warning("rebroadcast of %s not possible now, retried later: %s", tx_hash, exc)
+
+    def _mark_rejected(self, tx_hash: str) -> None:
+        with write_transaction(self.engine) as connection:
+            connection.execute(
+                update(SENT).where(SENT.c.tx_hash == tx_hash).values(state="rejected")
+            )  # frees the nonce for the next allocation
 
     def rebroadcast_unconfirmed(self) -> int:
         """After a restart: send again every recorded transaction not yet known to be mined."""
@@ -437,14 +468,18 @@ class TransactionManager:
             except TransactionFailed as exc:  # recorded as rejected; its caller's retry sees it
                 log.warning("not rebroadcast: %s", exc)
                 continue
+            except (RpcUnavailable, *TRANSIENT) as exc:  # the receipt wait sends it again later
+                log.warning("not rebroadcast now: %s", exc)
+                continue
             count += 1
         return count
 
     # --- receipts ---------------------------------------------------------------------------
     def receipt(self, tx_hash: str) -> Confirmed:
         """Waits for the receipt and the configured confirmations, sending the recorded bytes again
-        every `rebroadcast_seconds` while there is no receipt. Raises ReceiptTimeout when the
-        receipt timeout passes, TransactionRefused when the node refuses the bytes."""
+        every `rebroadcast_seconds` while there is no receipt. Raises ReceiptTimeout when the receipt
+        timeout passes, TransactionRefused when the transaction was replaced (its nonce used by
+        another: it can never be mined)."""
         started = time.monotonic()
         deadline, resend_at = started + self.receipt_timeout, started + self.rebroadcast_seconds
         pause = min(FIRST_RECEIPT_POLL_SECONDS, self.poll_interval)

@@ -11,6 +11,7 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
+from app import idempotency
 from app.chain.errors import ChainRevert, ErrorDecoder
 from app.chain.manifest import load_manifest
 from app.chain.rpc import JsonRpc
@@ -262,12 +263,12 @@ def test_bytes_the_node_already_holds_are_not_taken_for_refused(chain_url, manif
     assert Web3(Web3.HTTPProvider(chain_url)).eth.get_transaction_count(signer.address) == 1
 
 
-def test_a_wait_for_bytes_the_node_refuses_ends_as_refused_not_as_a_timeout(
+def test_a_wait_for_a_replaced_transaction_ends_as_refused_not_as_a_timeout(
     chain_url, manifest_dir, sqlite_url
 ):
     """The recorded transaction's nonce was taken outside the gateway before it reached the node:
-    the first resend is refused and the wait ends with TransactionRefused (the key can be released)
-    instead of running to the receipt timeout."""
+    the resend is refused, the signer's count is past the nonce and no receipt comes, so the wait
+    ends with TransactionRefused (the key can be released) instead of running to the timeout."""
     signer = funded_account(chain_url)
     dying = DiesAfterRecording(*_args(chain_url, manifest_dir, sqlite_url))
     with pytest.raises(KeyboardInterrupt):
@@ -288,6 +289,33 @@ def test_a_wait_for_bytes_the_node_refuses_ends_as_refused_not_as_a_timeout(
         waiting.receipt(record.tx_hash)
     assert time.monotonic() - started < 10
     assert state_of(waiting, record.tx_hash) == "rejected"
+
+
+def test_a_write_whose_nonce_was_taken_records_its_next_transaction_for_the_same_key(
+    chain_url, manifest_dir, sqlite_url
+):
+    """send() chooses again after "nonce too low" and records its second transaction through the
+    same `on_recorded`: the idempotency key (a compare-and-set on the claim) follows it."""
+    manager = manager_for(chain_url, manifest_dir, sqlite_url)
+    signer = funded_account(chain_url)
+    manager.wait(manager.send(signer, signer.address, b"", "first").tx_hash)  # nonce 0; count cached
+    claim = idempotency.claim(manager.sessions, "agency:1001", "key-1", "fingerprint")
+    outside = signer.sign_transaction(
+        {"to": signer.address, "value": 0, "gas": 21_000, "gasPrice": 10**11, "nonce": 1, "chainId": 31337}
+    )
+    mined(
+        chain_url,
+        Web3.to_hex(Web3(Web3.HTTPProvider(chain_url)).eth.send_raw_transaction(outside.raw_transaction)),
+    )
+    sent = manager.send(
+        signer,
+        signer.address,
+        b"",
+        "for the key",
+        on_recorded=lambda connection, tx_hash: idempotency.record_transaction(connection, claim, tx_hash),
+    )
+    assert sent.nonce == 2 and manager.wait(sent.tx_hash).status == 1
+    assert idempotency.current(manager.sessions, claim.record_id).tx_hash == sent.tx_hash
 
 
 def test_a_caller_refusing_the_record_leaves_nothing_recorded_or_sent(chain_url, manifest_dir, sqlite_url):

@@ -55,6 +55,7 @@ from web3.exceptions import ContractCustomError
 
 from app.api.deps import ChainDep, PrincipalDep, SessionsDep, SettingsDep
 from app.api.errors import ApiError
+from app.api.routes.tenders import objection_filed
 from app.api.writes import Call, idempotent_write
 from app.auth.tokens import Principal
 from app.chain import bids, managed_keys, managed_openings
@@ -392,15 +393,7 @@ def file_managed_objection(
     account = _managed_account(request, chain, supplier_id)
     tenders = chain.contract("Tenders")
 
-    def outcome(confirmed):
-        event = event_args(tenders, "ObjectionFiled", confirmed)
-        return {
-            "ocid": ocid,
-            "objectionId": event["objectionId"],
-            "supplierId": event["supplierId"],
-            "evidenceHash": body.evidenceHash.lower(),
-        }
-
+    outcome = objection_filed(tenders, ocid, body.evidenceHash)
     with _lock(supplier_id):
         signed = bids.sign_objection(
             account.key,

@@ -358,17 +358,23 @@ def relay_objection(
         body.signature,
     ]
     call = Call(tenders, "fileObjectionBySig", args, "relayer")
+    outcome = objection_filed(tenders, ocid, body.evidenceHash)
+    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
 
-    def outcome(confirmed):
+
+def objection_filed(tenders, ocid: str, evidence_hash: str):
+    """The answer to a filed objection, from its ObjectionFiled event (relayed or managed)."""
+
+    def outcome(confirmed) -> dict:
         event = event_args(tenders, "ObjectionFiled", confirmed)
         return {
             "ocid": ocid,
             "objectionId": event["objectionId"],
             "supplierId": event["supplierId"],
-            "evidenceHash": body.evidenceHash.lower(),
+            "evidenceHash": evidence_hash.lower(),
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+    return outcome
 
 
 @router.post("/{ocid}/evaluation", summary="Evaluate after the reveal deadline; proposes the winner or fails")
