@@ -38,6 +38,13 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         _TURNS[engine] = threading.Lock()
+        if database and database != ":memory:":
+            # Into WAL mode now, on one connection: switching needs SQLite's exclusive lock, and a
+            # connection switching while another holds the write lock (BEGIN IMMEDIATE) is refused
+            # at once, busy timeout or not ("database is locked": seen when the first connections
+            # of a fresh file raced). Once the file is in WAL mode, the pragma takes no lock.
+            with engine.connect():
+                pass
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 from dataclasses import replace
 from datetime import timedelta
@@ -149,3 +150,14 @@ def test_200_concurrent_claims_on_postgresql_have_exactly_one_owner():
         processes = [make_session_factory(make_engine(url)) for _ in range(2)]
         claims = race(processes, 200)
         assert len(claims) == 200 and sum(c.owner for c in claims) == 1
+
+
+def test_a_new_sqlite_engine_puts_the_file_in_wal_mode_before_any_concurrent_use(tmp_path):
+    """A migrated file is in rollback-journal mode; had the first connections of the 200-claim race
+    each switched it to WAL while another held the write lock, SQLite would refuse at once
+    ("database is locked", the busy timeout notwithstanding): seen once in CI."""
+    path = tmp_path / "fresh.db"
+    upgrade(f"sqlite:///{path}")
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    make_engine(f"sqlite:///{path}")
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("wal",)
