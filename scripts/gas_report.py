@@ -1,6 +1,6 @@
 """Gas used by the contracts' functions in fixed scenarios, written to bench/gas.json (function ->
-gas used) and docs/gas.md (a table against the targets). Run with `make gas`; never edit the outputs
-by hand.
+gas used) and docs/gas.md (a table against the targets, and each deployed contract's code size
+against the EIP-170 limit). Run with `make gas`; never edit the outputs by hand.
 
     brownie run scripts/gas_report.py --network terang-anvil
 """
@@ -21,6 +21,7 @@ from scripts.deploy import deploy_suite  # noqa: E402
 from toolchain.deploy_config import load_deploy_config  # noqa: E402
 
 DAY = 24 * 3600
+CODE_SIZE_LIMIT = 24_576  # EIP-170: the largest deployable runtime code, in bytes
 TARGETS = {
     "commitBid (first commit)": 55_000,
     "commitBidBySig (first commit)": 75_000,
@@ -249,6 +250,28 @@ def _markdown(gas: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
+def _code_sizes() -> dict[str, int]:
+    """Each contract's runtime code as deployed (eth_getCode), in bytes, on a suite of its own."""
+    config = load_deploy_config(ROOT / "deploy" / "local.yaml", [str(a) for a in accounts])
+    suite = deploy_suite(accounts[0], config)
+    return {name: len(web3.eth.get_code(contract.address)) for name, contract in suite.all().items()}
+
+
+def _sizes_markdown(sizes: dict[str, int]) -> str:
+    lines = [
+        "",
+        "## Deployed code size",
+        "",
+        f"Runtime code read back from the chain (eth_getCode), against the EIP-170 limit of "
+        f"{CODE_SIZE_LIMIT:,} bytes.",
+        "",
+        "| contract | bytes | left |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {name} | {size:,} | {CODE_SIZE_LIMIT - size:,} |" for name, size in sizes.items()]
+    return "\n".join(lines) + "\n"
+
+
 def _escrow_scenario() -> dict[str, int]:
     """The milestone-escrow scenario (scripts/gas_escrow.py) on a suite of its own."""
     from scripts import gas_escrow
@@ -278,7 +301,10 @@ def main() -> None:
     (ROOT / "bench").mkdir(exist_ok=True)
     (ROOT / "bench" / "gas.json").write_text(json.dumps(gas, indent=2) + "\n")
     (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "gas.md").write_text(_markdown(gas) + welfare_section)
+    sizes = _code_sizes()
+    (ROOT / "docs" / "gas.md").write_text(_markdown(gas) + welfare_section + _sizes_markdown(sizes))
     for name, used in gas.items():
         print(f"{name:<60} {used:>9,}")
+    for name, size in sizes.items():
+        print(f"{name + ' (runtime code, bytes)':<60} {size:>9,}")
     print("wrote bench/gas.json and docs/gas.md")

@@ -33,8 +33,8 @@ DOMAIN_VERSION = "1"
 COMMIT_TYPE = "CommitBid"
 REVEAL_TYPE = "RevealBid"
 OBJECTION_TYPE = "FileObjection"
-# Each message signs the supplier, the tender, one bytes32 of its own, the supplier's next nonce
-# (one stream for all three: Tenders.nonces) and a deadline.
+# The message types (in this order), each with the bytes32 it signs besides the supplier, the
+# tender, the supplier's next nonce (one stream for all three: Tenders.nonces) and a deadline.
 SIGNED_FIELD = {COMMIT_TYPE: "commitment", REVEAL_TYPE: "commitment", OBJECTION_TYPE: "evidenceHash"}
 
 

@@ -429,17 +429,24 @@ class TransactionManager:
         if row is None or row.state in ("mined", "reverted"):
             return  # not recorded here (e.g. a supplier's own transaction), or concluded meanwhile
         try:
-            if row.state == "signed":
-                try:
-                    _retry(lambda: self.rpc.call("eth_sendRawTransaction", [row.raw]))
-                    return
-                except RpcError as exc:
-                    log.info("rebroadcast of %s answered: %s", tx_hash, exc.message)
-            if self._replaced(row.sender, row.nonce, tx_hash):
-                self._mark_rejected(tx_hash)
-                raise TransactionRefused(f"transaction {tx_hash} was replaced: its nonce {row.nonce} is used")
-        except (RpcUnavailable, *TRANSIENT) as exc:
+            if row.state == "signed" and self._send_again(tx_hash, row.raw):
+                return
+            replaced = self._replaced(row.sender, row.nonce, tx_hash)
+        except TRANSIENT as exc:  # RpcUnavailable included
             log.warning("rebroadcast of %s not possible now, retried later: %s", tx_hash, exc)
+            return
+        if replaced:
+            self._mark_rejected(tx_hash)
+            raise TransactionRefused(f"transaction {tx_hash} was replaced: its nonce {row.nonce} is used")
+
+    def _send_again(self, tx_hash: str, raw: str) -> bool:
+        """True when the node took the bytes; a refusal is only logged (it decides nothing)."""
+        try:
+            _retry(lambda: self.rpc.call("eth_sendRawTransaction", [raw]))
+            return True
+        except RpcError as exc:
+            log.info("rebroadcast of %s answered: %s", tx_hash, exc.message)
+            return False
 
     def _mark_rejected(self, tx_hash: str) -> None:
         with write_transaction(self.engine) as connection:
@@ -468,7 +475,7 @@ class TransactionManager:
             except TransactionFailed as exc:  # recorded as rejected; its caller's retry sees it
                 log.warning("not rebroadcast: %s", exc)
                 continue
-            except (RpcUnavailable, *TRANSIENT) as exc:  # the receipt wait sends it again later
+            except TRANSIENT as exc:  # RpcUnavailable included: the receipt wait sends it again later
                 log.warning("not rebroadcast now: %s", exc)
                 continue
             count += 1

@@ -109,22 +109,27 @@ def test_4_the_ikn_officer_announces_the_tender(scenario):
     scenario["deadlines"] = (body["commitDeadline"], body["revealDeadline"], body["objectionWindow"])
 
 
-def signed(scenario, kind: str, name: str, commitment: bytes) -> bids.SignedBidMessage:
+def signed_by(scenario, name: str, sign, **message):
+    """`sign` (bids.sign_commit, sign_reveal or sign_objection) with supplier `name`'s own key, its
+    next nonce and an hour's deadline, as the supplier's client does."""
     manifest, account = scenario["manifest"], scenario["suppliers"][name]
     tenders = Web3(Web3.HTTPProvider(scenario["chain_url"])).eth.contract(
         address=manifest.address("Tenders"), abi=manifest.contracts["Tenders"].abi
     )
-    nonce = tenders.functions.nonces(account.address).call()
-    sign = bids.sign_commit if kind == "commit" else bids.sign_reveal
     return sign(
         account.key,
         chain_id=31337,
         verifying_contract=manifest.address("Tenders"),
         tender=bids.tender_id(OCID),
-        bid_commitment=commitment,
-        nonce=nonce,
+        nonce=tenders.functions.nonces(account.address).call(),
         deadline=now(scenario["chain_url"]) + 3600,
+        **message,
     )
+
+
+def signed(scenario, kind: str, name: str, commitment: bytes) -> bids.SignedBidMessage:
+    sign = bids.sign_commit if kind == "commit" else bids.sign_reveal
+    return signed_by(scenario, name, sign, bid_commitment=commitment)
 
 
 def test_5_suppliers_sign_sealed_bids_and_the_gateway_relays_them(scenario):
@@ -226,19 +231,7 @@ def test_8_evaluation_proposes_the_domestic_bid_by_the_preference(scenario):
 
 
 def signed_objection(scenario, name: str, evidence: bytes) -> bids.SignedObjection:
-    manifest, account = scenario["manifest"], scenario["suppliers"][name]
-    tenders = Web3(Web3.HTTPProvider(scenario["chain_url"])).eth.contract(
-        address=manifest.address("Tenders"), abi=manifest.contracts["Tenders"].abi
-    )
-    return bids.sign_objection(
-        account.key,
-        chain_id=31337,
-        verifying_contract=manifest.address("Tenders"),
-        tender=bids.tender_id(OCID),
-        evidence_hash=evidence,
-        nonce=tenders.functions.nonces(account.address).call(),
-        deadline=now(scenario["chain_url"]) + 3600,
-    )
+    return signed_by(scenario, name, bids.sign_objection, evidence_hash=evidence)
 
 
 def objection_body(message: bids.SignedObjection) -> dict:

@@ -393,7 +393,7 @@ def file_managed_objection(
     account = _managed_account(request, chain, supplier_id)
     tenders = chain.contract("Tenders")
 
-    outcome = objection_filed(tenders, ocid, body.evidenceHash)
+    outcome = objection_filed(tenders, ocid)
     with _lock(supplier_id):
         signed = bids.sign_objection(
             account.key,

@@ -358,21 +358,16 @@ def relay_objection(
         body.signature,
     ]
     call = Call(tenders, "fileObjectionBySig", args, "relayer")
-    outcome = objection_filed(tenders, ocid, body.evidenceHash)
+    outcome = objection_filed(tenders, ocid)
     return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
 
 
-def objection_filed(tenders, ocid: str, evidence_hash: str):
+def objection_filed(tenders, ocid: str):
     """The answer to a filed objection, from its ObjectionFiled event (relayed or managed)."""
 
     def outcome(confirmed) -> dict:
         event = event_args(tenders, "ObjectionFiled", confirmed)
-        return {
-            "ocid": ocid,
-            "objectionId": event["objectionId"],
-            "supplierId": event["supplierId"],
-            "evidenceHash": evidence_hash.lower(),
-        }
+        return {"ocid": ocid, **{k: event[k] for k in ("objectionId", "supplierId", "evidenceHash")}}
 
     return outcome
 
@@ -452,8 +447,8 @@ def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
             "chainId": chain.manifest.chain_id,
             "verifyingContract": tenders.address,
         },
-        "primaryTypes": [bids.COMMIT_TYPE, bids.REVEAL_TYPE, bids.OBJECTION_TYPE],
-        "types": {t: bids.fields(t) for t in (bids.COMMIT_TYPE, bids.REVEAL_TYPE, bids.OBJECTION_TYPE)},
+        "primaryTypes": list(bids.SIGNED_FIELD),
+        "types": {primary_type: bids.fields(primary_type) for primary_type in bids.SIGNED_FIELD},
         "nonce": tenders.functions.nonces(address).call(),
     }
 
