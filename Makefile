@@ -72,7 +72,7 @@ run: compile
 # Two lanes on the two cores, each a contract suite followed by part of the Python suites:
 # ganache (the slower EVM) then tooling and browser tests; anvil then the gateway and red flags.
 # --output-sync keeps each lane's output together.
-test: compile
+test: compile lint
 	$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-ganache test-lane-anvil
 
 test-lane-ganache: test-contracts-ganache
@@ -113,9 +113,11 @@ slither: compile
 	    --config-file slither.config.json --fail-high >> reports/slither.txt 2>&1 || status=1; \
 	done; grep -v "running$$" reports/slither.txt; exit $$status
 
+# Style, and the gateway's import direction (.importlinter: domains -> ledger -> protocol, no cycles).
 lint: setup
 	$(APPVENV)/bin/ruff check app scripts tests toolchain bench
 	$(APPVENV)/bin/ruff format --check app scripts tests toolchain bench
+	$(APPVENV)/bin/lint-imports --no-cache
 
 # Regenerate the lock files from pyproject.toml's dependency groups (needs the registries).
 lock:

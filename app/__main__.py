@@ -10,10 +10,10 @@ import sys
 
 import uvicorn
 
-from app.chain.client import ChainUnavailable, connect
-from app.chain.manifest import ManifestError
 from app.config import get_settings
+from app.ledger.client import ChainUnavailable, connect
 from app.main import create_app
+from app.protocol.manifest import ManifestError
 
 
 def main() -> int:

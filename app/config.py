@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     jwt_audience: str = "terang-gateway"
     jwks_url: str | None = None
     jwt_public_key_file: Path | None = ROOT / "var" / "dev-issuer" / "public.pem"
-    # Signing accounts (encrypted keystores) per agency / role / relayer; see app/chain/signers.py.
+    # Signing accounts (encrypted keystores) per agency / role / relayer; see app/ledger/signers.py.
     signers_file: Path = ROOT / "var" / "signers.yaml"
     # HMAC key for business and personal identifiers (NIB, NPWP, NIK) before they reach the chain.
     identity_hmac_key: SecretStr = SecretStr(LOCAL_ONLY_HMAC_KEY)

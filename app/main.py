@@ -8,30 +8,28 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.problems import install_problem_handlers
-from app.api.routes import (
-    escrows,
-    health,
-    instructions,
-    managed_bids,
-    metrics,
-    ocds,
-    payments,
-    suppliers,
-    tenders,
-    tkdn,
-    welfare,
-)
 from app.auth.tokens import TokenVerifier
-from app.chain.client import ChainClient, connect
-from app.chain.errors import ErrorDecoder
-from app.chain.signers import SignerRegistry
-from app.chain.txmanager import TransactionManager
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
+from app.escrows import routes as escrows
+from app.explorer import routes as explorer
+from app.health import metrics
+from app.health import routes as health
 from app.indexer.service import IndexerThread
+from app.instructions import routes as instructions
+from app.ledger.client import ChainClient, connect
+from app.ledger.reverts import ErrorDecoder
+from app.ledger.signers import SignerRegistry
+from app.ledger.txmanager import TransactionManager
+from app.ocds import routes as ocds
+from app.payments import routes as payments
 from app.payments.runtime import start_payments
-from app.web import routes as explorer
+from app.suppliers import routes as suppliers
+from app.tenders import managed_bids
+from app.tenders import routes as tenders
+from app.tkdn import routes as tkdn
+from app.welfare import routes as welfare
 
 ROUTERS = (
     health.router,

@@ -1,7 +1,7 @@
 """How often anvil shows a sender's nonce advanced while the receipt of the transaction that advanced
 it is not there yet: the window in which brownie 1.22 calls a mined transaction "dropped"
 (toolchain/brownie_receipts.py) and the reason the gateway asks twice before it believes a refusal
-(app/chain/txmanager.py, KNOWN_RECHECK_SECONDS).
+(app/ledger/txmanager.py, KNOWN_RECHECK_SECONDS).
 
     .venv-app/bin/python bench/anvil_receipt_lag.py [--transfers 2000]
 

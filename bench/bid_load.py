@@ -21,8 +21,8 @@ import httpx
 from eth_account import Account
 from web3 import Web3
 
-from app.chain import bids as bidlib
-from app.chain.manifest import Manifest
+from app.protocol import bids as bidlib
+from app.protocol.manifest import Manifest
 
 OFFICER = 4  # dev:4, officer of agency 1001 (deploy/local.yaml)
 AGENCY = 1001

@@ -37,8 +37,8 @@ import httpx  # noqa: E402
 from eth_account import Account  # noqa: E402
 
 from app.auth import devissuer  # noqa: E402
-from app.chain.manifest import load_manifest, manifest_path  # noqa: E402
 from app.config import Settings  # noqa: E402
+from app.protocol.manifest import load_manifest, manifest_path  # noqa: E402
 from bench import bid_load, gateway_profile  # noqa: E402
 from bench.loadgen import load  # noqa: E402
 from bench.procstat import RssSampler, busy_cpu_seconds, cpu_seconds, pid_listening_as  # noqa: E402
@@ -424,7 +424,7 @@ def render(figures: dict) -> str:
     lines += [
         "",
         f"Failed requests (not 200, or no answer within 30 s): {errors}.",
-        "The gateway answers contract reads once per block (app/chain/reads.py): during the read phases no",
+        "The gateway answers contract reads once per block (app/ledger/reads.py): during the read phases no",
         "block is mined, so every read after the first of a block is served from memory — the case of a",
         'hot record many people watch. "read cache off" (TERANG_READ_CACHE_POLL_SECONDS=0) asks the node',
         "on every request: the cost of a read of a record nobody asked for in this block.",
@@ -603,7 +603,7 @@ def verdict(figures: dict) -> list[str]:
         " `coincurve` so eth-keys signs in C, fee fields asked at most every 2 s; then plain JSON-RPC for"
         " the write path, one `eth_createAccessList` simulation instead of `eth_estimateGas`, calldata"
         " from eth-abi directly, three database transactions instead of five as Core statements, the"
-        " nonce from the database's counter, transactions signed by app/chain/signing.py (eth-account's"
+        " nonce from the database's counter, transactions signed by app/ledger/signing.py (eth-account's"
         " bytes, a fifth of its CPU), the gateway's SQLite writers taking turns on a lock of their own,"
         " receipts polled after 20 ms and then less often, uvloop and httptools under uvicorn.",
     ]

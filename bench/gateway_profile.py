@@ -17,21 +17,21 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
-from app.api.routes.suppliers import get_supplier
-from app.api.routes.tenders import SignedCommit, get_tender, relay_commit
 from app.auth.tokens import Principal
 from app.config import Settings
 from app.main import create_app
+from app.suppliers.routes import get_supplier
+from app.tenders.routes import SignedCommit, get_tender, relay_commit
 
 # (label, file suffix, function name) as cProfile names them
 WATCHED = [
     ("JSON-RPC requests through web3.py (reads)", "web3/providers/rpc/rpc.py", "make_request"),
-    ("JSON-RPC requests in plain JSON-RPC (writes)", "app/chain/rpc.py", "call"),
-    ("web3 contract objects built (ChainClient.contract)", "app/chain/client.py", "contract"),
+    ("JSON-RPC requests in plain JSON-RPC (writes)", "app/ledger/rpc.py", "call"),
+    ("web3 contract objects built (ChainClient.contract)", "app/ledger/client.py", "contract"),
     ("contract calls: encode, eth_call, decode", "web3/contract/utils.py", "call_contract_function"),
-    ("calldata encoding (app/chain/calldata.py)", "app/chain/calldata.py", "calldata"),
-    ("simulation for gas and errors (eth_createAccessList)", "app/chain/txmanager.py", "_gas_limit"),
-    ("transaction signing (app/chain/signing.py)", "app/chain/signing.py", "sign"),
+    ("calldata encoding (app/ledger/calldata.py)", "app/ledger/calldata.py", "calldata"),
+    ("simulation for gas and errors (eth_createAccessList)", "app/ledger/txmanager.py", "_gas_limit"),
+    ("transaction signing (app/ledger/signing.py)", "app/ledger/signing.py", "sign"),
     ("database commits (SQLite, fsync)", "~", "<method 'commit' of 'sqlite3.Connection' objects>"),
     ("receipt event decoding", "web3/contract/base_contract.py", "process_receipt"),
 ]

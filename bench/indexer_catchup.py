@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from eth_abi import encode  # noqa: E402
 from eth_utils import function_signature_to_4byte_selector as selector  # noqa: E402
 
-from app.chain.manifest import load_manifest, manifest_path  # noqa: E402
+from app.protocol.manifest import load_manifest, manifest_path  # noqa: E402
 from tests.support.localchain import anvil, deploy_local, rpc  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"

@@ -29,13 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.auth import devissuer  # noqa: E402
-from app.chain.manifest import load_manifest, manifest_path  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db.migrate import upgrade  # noqa: E402
 from app.db.session import make_engine, make_session_factory  # noqa: E402
 from app.indexer.node import Node  # noqa: E402
 from app.payments.accounts import AccountDetails, save_account  # noqa: E402
 from app.payments.ledger import SETTLED, PaymentsLedger  # noqa: E402
+from app.protocol.manifest import load_manifest, manifest_path  # noqa: E402
 from tests.support.gateway_process import gateway_process  # noqa: E402
 from tests.support.localchain import anvil, deploy_local  # noqa: E402
 from tests.support.payments import authorize_many, deploy_source, fake_provider, payee, web3_for  # noqa: E402

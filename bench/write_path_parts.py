@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 from eth_account import Account  # noqa: E402
 from web3 import Web3  # noqa: E402
 
-from app.chain.calldata import calldata  # noqa: E402
-from app.chain.client import node_session  # noqa: E402
-from app.chain.manifest import load_manifest, manifest_path  # noqa: E402
-from app.chain.rpc import JsonRpc  # noqa: E402
-from app.chain.signing import TransactionSigner  # noqa: E402
+from app.ledger.calldata import calldata  # noqa: E402
+from app.ledger.client import node_session  # noqa: E402
+from app.ledger.rpc import JsonRpc  # noqa: E402
+from app.ledger.signing import TransactionSigner  # noqa: E402
+from app.protocol.manifest import load_manifest, manifest_path  # noqa: E402
 from bench import bid_load  # noqa: E402
 from bench.gateway_load import write_section  # noqa: E402
 from bench.procstat import cpu_seconds, pid_listening_as  # noqa: E402
@@ -94,7 +94,7 @@ def measure(repeat: int) -> list[tuple[str, str, float, str, float]]:
                 "CPU per JSON-RPC request (eth_getTransactionCount)",
                 "web3.py, default session",
                 own_cpu_ms(lambda: web3_default.eth.get_transaction_count(relayer), repeat),
-                "app/chain/rpc.py",
+                "app/ledger/rpc.py",
                 own_cpu_ms(lambda: plain.call("eth_getTransactionCount", [relayer, "latest"]), repeat),
             ),
             (
@@ -122,14 +122,14 @@ def measure(repeat: int) -> list[tuple[str, str, float, str, float]]:
                 "CPU per commitBidBySig calldata",
                 "Contract.encode_abi",
                 own_cpu_ms(lambda: tenders.encode_abi("commitBidBySig", args), repeat),
-                "app/chain/calldata.py",
+                "app/ledger/calldata.py",
                 own_cpu_ms(lambda: calldata(tenders, "commitBidBySig", args), repeat),
             ),
             (
                 "CPU per transaction signature (EIP-1559)",
                 "eth-account",
                 own_cpu_ms(lambda: account.sign_transaction(tx), repeat),
-                "app/chain/signing.py",
+                "app/ledger/signing.py",
                 own_cpu_ms(lambda: signer.sign(tx), repeat),
             ),
         ]

@@ -7,7 +7,7 @@ import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManage
 /// @notice The one place where roles are granted and where each restricted function of every
 /// contract is mapped to the role that may call it (OpenZeppelin AccessManager). Members of a role
 /// granted with an execution delay must schedule their calls; a role's guardian may cancel them.
-/// The role ids and the function map are declared in `app/chain/roles.py` and applied at deployment.
+/// The role ids and the function map are declared in `app/protocol/roles.py` and applied at deployment.
 contract AccessHub is AccessManager {
     constructor(address initialAdmin) AccessManager(initialAdmin) {}
 }

@@ -6,7 +6,7 @@ pragma solidity ^0.8.24;
 /// with reason codes, benefit calculation and per-period batch disbursement into the payments ledger.
 ///
 /// Privacy: a beneficiary is known here only by `beneficiaryKey = HMAC-SHA256(secret, "nik:" + NIK)`,
-/// computed off chain by the gateway (`app.identity.keyed_hash`); the secret never reaches the chain.
+/// computed off chain by the gateway (`app.protocol.identity.keyed_hash`); the secret never reaches the chain.
 /// Attributes are non-identifying: DTSEN decile, region code, and a count per benefit component.
 /// No NIK, name or bank account appears in any input or event.
 ///

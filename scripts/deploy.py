@@ -38,8 +38,8 @@ from brownie.network.account import Account
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.chain.manifest import build_manifest, manifest_path  # noqa: E402
-from app.chain.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
+from app.protocol.manifest import build_manifest, manifest_path  # noqa: E402
+from app.protocol.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
 from toolchain import brownie_receipts  # noqa: E402
 from toolchain.deploy_config import DeployConfig, DeployConfigError, load_deploy_config  # noqa: E402
 

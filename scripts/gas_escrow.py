@@ -15,8 +15,8 @@ from brownie import accounts, chain, web3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.chain import bids as bidlib  # noqa: E402
-from app.chain import escrow as escrowlib  # noqa: E402
+from app.protocol import bids as bidlib  # noqa: E402
+from app.protocol import escrow as escrowlib  # noqa: E402
 
 DAY = 24 * 3600
 TARGETS = {"approveMilestone (approve and authorise)": 150_000, "settle": 60_000}

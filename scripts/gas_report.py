@@ -16,7 +16,7 @@ from brownie import accounts, chain, web3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.chain import bids as bidlib  # noqa: E402
+from app.protocol import bids as bidlib  # noqa: E402
 from scripts.deploy import deploy_suite  # noqa: E402
 from toolchain.deploy_config import load_deploy_config  # noqa: E402
 

@@ -17,7 +17,7 @@ from brownie import WelfarePerLineSource, accounts, chain, web3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.chain import welfare as welfarelib  # noqa: E402
+from app.protocol import welfare as welfarelib  # noqa: E402
 from scripts.welfare_population import define_pkh, synthetic_population, transact, wait_for_start  # noqa: E402
 
 BLOCK_GAS = 30_000_000

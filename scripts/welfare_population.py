@@ -30,7 +30,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.chain import welfare as welfarelib  # noqa: E402
+from app.protocol import welfare as welfarelib  # noqa: E402
 
 # DTSEN deciles of registered applicants (most registrations come from the poorest deciles; the rest
 # are refused with DecileNotEligible).

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from app.chain.roles import ROLES
+from app.protocol.roles import ROLES
 
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.errors import ApiError
 from app.auth.tokens import AuthError, Principal
-from app.chain.client import ChainClient
-from app.chain.signers import SignerRegistry
-from app.chain.txmanager import TransactionManager
 from app.config import Settings
+from app.ledger.client import ChainClient
+from app.ledger.signers import SignerRegistry
+from app.ledger.txmanager import TransactionManager
 
 bearer = HTTPBearer(auto_error=False, description="An OIDC access token (RS256 JWT) with `roles`")
 
@@ -61,7 +61,7 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Principal]:
-    """A dependency admitting only principals holding one of `roles` (names of app/chain/roles.py)."""
+    """A dependency admitting only principals holding one of `roles` (names of app/protocol/roles.py)."""
     allowed = frozenset(roles)
 
     def check(principal: PrincipalDep) -> Principal:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.chain.errors import ChainRevert
+from app.ledger.reverts import ChainRevert
 
 TITLES: dict[str, dict[str, str]] = {
     "not_found": {"en": "No such resource.", "id": "Sumber daya tidak ditemukan."},
@@ -47,7 +47,7 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "The transaction is not confirmed yet; retry with the same Idempotency-Key.",
         "id": "Transaksi belum terkonfirmasi; ulangi dengan Idempotency-Key yang sama.",
     },
-    # Escrows (contracts and milestones, app/api/routes/escrows.py): the supplier's signed
+    # Escrows (contracts and milestones, app/escrows/routes.py): the supplier's signed
     # dispute transaction, and the gateway's own checks that answer with the contract's error name.
     "invalid_signed_transaction": {
         "en": "This is not a signed transaction calling the escrow.",
@@ -77,7 +77,7 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "The contract's status does not allow this.",
         "id": "Status kontrak tidak memungkinkan tindakan ini.",
     },
-    # Welfare and payment instructions (app/api/routes/welfare.py, instructions.py): the gateway's own
+    # Welfare and payment instructions (app/welfare/routes.py, instructions.py): the gateway's own
     # check, and the contract errors a caseworker meets most.
     "unknown_payment_source": {
         "en": "Unknown payment source: give a deployed contract's name or a 0x address.",
@@ -116,7 +116,7 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "This change was not scheduled (or was already executed or cancelled).",
         "id": "Perubahan ini tidak dijadwalkan (atau sudah dijalankan atau dibatalkan).",
     },
-    # Bids of suppliers with a gateway-managed key (app/api/routes/managed_bids.py): the gateway's own
+    # Bids of suppliers with a gateway-managed key (app/tenders/managed_bids.py): the gateway's own
     # checks, and the contract errors such a supplier meets most (some answered before the opening is
     # sent, under the contract's own name).
     "wrong_supplier": {

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.errors import ApiError, title
-from app.chain.rpc import RpcError, RpcUnavailable
+from app.ledger.rpc import RpcError, RpcUnavailable
 
 PROBLEM_TYPE_BASE = "https://terang.example/problems/"
 log = logging.getLogger("terang.gateway")

@@ -28,15 +28,15 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from app import idempotency
 from app.api.errors import ApiError, from_revert
 from app.auth.tokens import Principal
-from app.chain.calldata import CalldataError, calldata
-from app.chain.errors import ChainRevert
-from app.chain.rpc import RpcError, RpcUnavailable
-from app.chain.signers import SignerUnavailable
-from app.chain.txmanager import Confirmed, TransactionFailed, TransactionRefused
-from app.db.models import SentTransaction
+from app.ledger import idempotency
+from app.ledger.calldata import CalldataError, calldata
+from app.ledger.models import SentTransaction
+from app.ledger.reverts import ChainRevert
+from app.ledger.rpc import RpcError, RpcUnavailable
+from app.ledger.signers import SignerUnavailable
+from app.ledger.txmanager import Confirmed, TransactionFailed, TransactionRefused
 
 STALE_CLAIM_SECONDS = 60
 

@@ -17,7 +17,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.chain.roles import ROLES
+from app.protocol.roles import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_DIR = ROOT / "var" / "dev-issuer"

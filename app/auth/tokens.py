@@ -1,7 +1,7 @@
 """Verifying bearer tokens: RS256 JWTs from the configured issuer, keys from its JWKS URL (a real
 OIDC provider) or from a local public key (the development issuer, `python -m app.auth.devissuer`).
 
-Claims used: `sub` (who), `roles` (names from app/chain/roles.py ROLES, e.g. "AGENCY_OFFICER"),
+Claims used: `sub` (who), `roles` (names from app/protocol/roles.py ROLES, e.g. "AGENCY_OFFICER"),
 `agency` (the agency id an officer acts for), `supplier` (a supplier's registry id)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from app.chain.roles import ROLES
+from app.protocol.roles import ROLES
 
 
 class AuthError(Exception):

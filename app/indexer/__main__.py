@@ -11,14 +11,14 @@ import threading
 
 from prometheus_client import CollectorRegistry, start_http_server
 
-from app.chain.client import ChainUnavailable, connect
-from app.chain.manifest import ManifestError
 from app.config import get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.indexer.metrics import IndexerCollector
 from app.indexer.service import build_indexer
 from app.indexer.status import IndexerStatus
+from app.ledger.client import ChainUnavailable, connect
+from app.protocol.manifest import ManifestError
 
 
 def main(argv: list[str] | None = None) -> int:

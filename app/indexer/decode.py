@@ -10,7 +10,7 @@ from eth_abi import decode as abi_decode
 from eth_utils import event_abi_to_log_topic
 from eth_utils.abi import collapse_if_tuple
 
-from app.chain.manifest import Manifest
+from app.protocol.manifest import Manifest
 
 UNKNOWN_EVENT = "UnknownEvent"
 

@@ -14,12 +14,12 @@ import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.chain.manifest import Manifest
 from app.indexer import store
 from app.indexer.decode import decode_log, event_specs
 from app.indexer.node import Header, Node, RangeTooLarge
 from app.indexer.status import IndexerStatus
 from app.indexer.store import Cursor
+from app.protocol.manifest import Manifest
 
 log = logging.getLogger("terang.indexer")
 

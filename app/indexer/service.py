@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from app.chain.manifest import Manifest
 from app.config import Settings
 from app.db.session import make_engine, make_session_factory
 from app.indexer.follower import Indexer
 from app.indexer.node import Node
 from app.indexer.status import IndexerStatus
+from app.protocol.manifest import Manifest
 
 log = logging.getLogger("terang.indexer")
 

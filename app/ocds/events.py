@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.chain.bids import tender_id
 from app.indexer.models import ChainEvent
+from app.protocol.bids import tender_id
 
 PAYMENT_ID_FIELDS = ("paymentId", "advancePaymentId")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from app.chain.bids import tender_id
 from app.ocds.events import Event
+from app.protocol.bids import tender_id
 
 CURRENCY = "IDR"
 CATEGORY = {0: "goods", 1: "works", 2: "services", 3: "services"}

@@ -7,8 +7,8 @@ import json
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from app.keyring.sealing import open_sealed, seal
 from app.payments.models import PayoutAccount
-from app.payments.sealing import open_sealed, seal
 
 
 class AccountDetails(BaseModel):

@@ -59,7 +59,7 @@ class BatchUnreadable(Exception):
 
 
 def line_leaf(index: int, key: bytes, amount: int) -> bytes:
-    """The leaf WelfarePrograms and Payments hash (see app/chain/welfare.py)."""
+    """The leaf WelfarePrograms and Payments hash (see app/protocol/welfare.py)."""
     return keccak(keccak(abi_encode(["uint256", "bytes32", "uint256"], [index, key, amount])))
 
 

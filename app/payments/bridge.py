@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.chain.client import ChainClient
-from app.chain.errors import ErrorDecoder
-from app.chain.signers import SignerRegistry, SignerUnavailable
-from app.chain.txmanager import TransactionManager
 from app.config import Settings
 from app.indexer.node import Node
+from app.ledger.client import ChainClient
+from app.ledger.reverts import ErrorDecoder
+from app.ledger.signers import SignerRegistry, SignerUnavailable
+from app.ledger.txmanager import TransactionManager
 from app.payments import outbox
 from app.payments.batches import complete_batches, open_batches, prove_failed_lines
 from app.payments.follow import AuthorizationFollower
@@ -219,11 +219,11 @@ class BridgeThread:
 
 
 def main() -> int:
-    from app.chain.client import ChainUnavailable, connect
-    from app.chain.manifest import ManifestError
     from app.config import get_settings
     from app.db.migrate import upgrade
     from app.db.session import make_engine, make_session_factory
+    from app.ledger.client import ChainUnavailable, connect
+    from app.protocol.manifest import ManifestError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per provider request is too much

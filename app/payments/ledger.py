@@ -19,10 +19,10 @@ from eth_utils import keccak
 from sqlalchemy import select
 from web3.contract import Contract
 
-from app.chain.errors import ChainRevert
-from app.chain.txmanager import TransactionFailed, TransactionManager
-from app.db.models import SentTransaction
 from app.indexer.node import Node, NodeError
+from app.ledger.models import SentTransaction
+from app.ledger.reverts import ChainRevert
+from app.ledger.txmanager import TransactionFailed, TransactionManager
 
 log = logging.getLogger("terang.payments")
 

@@ -371,9 +371,9 @@ def _repair(sessions, ledger: PaymentsLedger, mismatch: Mismatch, pairs) -> bool
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.chain.client import connect
     from app.config import get_settings
     from app.db.session import make_engine, make_session_factory
+    from app.ledger.client import connect
     from app.payments.bridge import build_bridge
 
     parser = argparse.ArgumentParser(prog="python -m app.payments.reconcile", description=__doc__)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.chain.client import ChainClient
-from app.chain.signers import SignerRegistry
-from app.chain.txmanager import TransactionManager
 from app.config import Settings
+from app.ledger.client import ChainClient
+from app.ledger.signers import SignerRegistry
+from app.ledger.txmanager import TransactionManager
 from app.payments.bridge import Bridge, BridgeThread, build_bridge
 
 

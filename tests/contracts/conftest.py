@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from brownie import accounts, chain, web3
 
-from app.chain.roles import role_id
+from app.protocol.roles import role_id
 from scripts.deploy import deploy_suite
 from toolchain import brownie_receipts
 from toolchain.deploy_config import load_deploy_config

@@ -13,7 +13,7 @@ import pytest
 from brownie import accounts, chain, web3
 from hexbytes import HexBytes
 
-from app.chain import escrow as escrowlib
+from app.protocol import escrow as escrowlib
 
 DAY = 24 * 3600
 VALUE = 1_000_000_000  # the winning price of the `award` fixture (rupiah)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 from brownie import accounts, chain, web3
 
-from app.chain import bids as bidlib
+from app.protocol import bids as bidlib
 
 DAY = 24 * 3600
 CERTIFIER_INDEX = 15  # deploy/local.yaml: TKDN_CERTIFIER is dev:15

@@ -1,4 +1,4 @@
-"""scripts/deploy.py (deploy_suite) wires the hub as app/chain/roles.py and the deploy config say:
+"""scripts/deploy.py (deploy_suite) wires the hub as app/protocol/roles.py and the deploy config say:
 grants with their execution delays, role admins and guardians, bootstrapped agencies, and the
 hand-over of the hub admin role."""
 
@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from brownie import accounts
 
-from app.chain.roles import ADMIN_ROLE, ROLES, role_id
+from app.protocol.roles import ADMIN_ROLE, ROLES, role_id
 from scripts.deploy import deploy_suite
 from tests.contracts.conftest import ROOT
 from toolchain.deploy_config import Grant, load_deploy_config

@@ -8,7 +8,7 @@ import brownie
 import pytest
 from brownie import accounts, chain
 
-from app.chain import escrow as escrowlib
+from app.protocol import escrow as escrowlib
 from tests.contracts.conftest import IKN, PU
 from tests.contracts.escrow_fixtures import (
     DAY,

@@ -1,4 +1,4 @@
-"""The permission table of app/chain/roles.py is what the chain enforces.
+"""The permission table of app/protocol/roles.py is what the chain enforces.
 
 * Every state-changing function of every managed contract is either restricted to a role in
   PERMISSIONS or deliberately open (PUBLIC_FUNCTIONS), and the hub maps each restricted function to
@@ -21,7 +21,7 @@ import brownie
 import pytest
 from brownie import accounts
 
-from app.chain.roles import MANAGED_CONTRACTS, PERMISSIONS, PUBLIC_FUNCTIONS, role_id
+from app.protocol.roles import MANAGED_CONTRACTS, PERMISSIONS, PUBLIC_FUNCTIONS, role_id
 from tests.contracts.conftest import PU, hmac_id
 from tests.contracts.revert_messages import custom_error, latest_timestamp, placeholder_args, selector
 

@@ -4,7 +4,7 @@ deadline; no reveal outside its window; each refused reveal names its own error.
 import brownie
 from brownie import accounts, chain, web3
 
-from app.chain import bids as bidlib
+from app.protocol import bids as bidlib
 from tests.contracts.tender_fixtures import B_SEALED, B_VALID, DAY, error, hx, product_id
 
 PRICE = 1_500_000_000

@@ -5,7 +5,7 @@ stream as its bids; a forged, replayed or expired signature is refused."""
 import brownie
 from brownie import accounts, chain, web3
 
-from app.chain import bids as bidlib
+from app.protocol import bids as bidlib
 from tests.contracts.tender_fixtures import DAY, error, hx
 
 EVIDENCE = web3.keccak(text="surat sanggah: harga pemenang di bawah HPS 80%")

@@ -8,7 +8,7 @@ from brownie import chain
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.chain import bids as bidlib
+from app.protocol import bids as bidlib
 from tests.contracts.budget import examples
 from tests.contracts.tender_fixtures import (
     DAY,

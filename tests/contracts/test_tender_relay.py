@@ -4,7 +4,7 @@ another chain id, an expired deadline and a wrong signer are refused."""
 import brownie
 from brownie import accounts, chain
 
-from app.chain import bids as bidlib
+from app.protocol import bids as bidlib
 from tests.contracts.tender_fixtures import B_VALID, DAY, error, hx
 
 PRICE = 1_200_000_000

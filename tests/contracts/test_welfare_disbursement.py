@@ -8,8 +8,8 @@ from __future__ import annotations
 import brownie
 import pytest
 
-from app.chain import welfare as welfarelib
-from app.chain.welfare import PKH_COMPONENTS, PKH_YEARLY
+from app.protocol import welfare as welfarelib
+from app.protocol.welfare import PKH_COMPONENTS, PKH_YEARLY
 from tests.contracts.escrow_fixtures import S_AUTHORIZED, S_SETTLED
 from tests.contracts.revert_messages import custom_error
 from tests.contracts.welfare_fixtures import P_WELFARE_BATCH, PKH_AMOUNTS, REASON, SEMBAKO_AMOUNTS, counts

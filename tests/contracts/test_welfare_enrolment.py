@@ -6,7 +6,7 @@ from __future__ import annotations
 import brownie
 import pytest
 
-from app.chain.welfare import DECILES_1_TO_4
+from app.protocol.welfare import DECILES_1_TO_4
 from tests.contracts.revert_messages import custom_error
 from tests.contracts.welfare_fixtures import (
     A_OPEN,

@@ -9,7 +9,7 @@ import hashlib
 
 from brownie import web3
 
-from app.chain import welfare as welfarelib
+from app.protocol import welfare as welfarelib
 from tests.contracts.welfare_fixtures import SECRET, counts
 
 # Synthetic people as the gateway would hold them (never sent to the chain).

@@ -10,7 +10,7 @@ from brownie import chain
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.chain import welfare as welfarelib
+from app.protocol import welfare as welfarelib
 from tests.contracts.welfare_fixtures import PKH_AMOUNTS, REASON
 
 CAP = 4

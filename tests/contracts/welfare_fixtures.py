@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pytest
 from brownie import accounts, chain, web3
 
-from app.chain import welfare as welfarelib
-from app.chain.welfare import REASON, Line
+from app.protocol import welfare as welfarelib
+from app.protocol.welfare import REASON, Line
 
 WELFARE_ADMIN_INDEX, ENROLLER_INDEX = 12, 13  # deploy/local.yaml
 SECRET = b"terang-test-hmac-secret-not-for-production"

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from app.auth import devissuer
-from app.chain.manifest import load_manifest, manifest_path
+from app.protocol.manifest import load_manifest, manifest_path
 from tests.gateway.conftest import chain_url, manifest_dir  # noqa: F401 (the same real chain and deployment)
 from tests.support.gateway_process import gateway_process
 from tests.support.localchain import ROOT, rpc

@@ -22,10 +22,10 @@ from eth_account import Account
 from fastapi.testclient import TestClient
 from web3 import Web3
 
-from app.chain import escrow as escrowlib
-from app.chain.bids import tender_id
-from app.chain.manifest import load_manifest
 from app.main import create_app
+from app.protocol import escrow as escrowlib
+from app.protocol.bids import tender_id
+from app.protocol.manifest import load_manifest
 from tests.support.localchain import rpc
 from tests.support.tender_scenario import DAY, Scenario
 from toolchain.dev_signers import development_keys

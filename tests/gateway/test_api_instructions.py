@@ -13,9 +13,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from web3 import Web3
 
-from app.chain import welfare as welfarelib
-from app.chain.manifest import load_manifest
 from app.payments.models import HELD, PaymentOutbox
+from app.protocol import welfare as welfarelib
+from app.protocol.manifest import load_manifest
 from tests.support.clock import key, now
 from tests.support.localchain import rpc
 

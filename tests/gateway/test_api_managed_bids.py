@@ -18,10 +18,11 @@ from fastapi.testclient import TestClient
 from web3 import Web3
 from web3.middleware import Web3Middleware
 
-from app import idempotency
-from app.chain import bids, managed_keys
-from app.chain.manifest import load_manifest
-from app.db.models import ManagedSupplierKey
+from app.ledger import idempotency
+from app.protocol import bids
+from app.protocol.manifest import load_manifest
+from app.suppliers import managed_keys
+from app.suppliers.models import ManagedSupplierKey
 from tests.support.clock import key, now, travel_to
 from tests.support.localchain import rpc
 

@@ -10,8 +10,8 @@ import uuid
 import pytest
 from fastapi.routing import APIRoute
 
-from app.chain.roles import ROLES
 from app.main import ROUTERS
+from app.protocol.roles import ROLES
 
 PROBLEM = "application/problem+json"
 

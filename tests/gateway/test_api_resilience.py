@@ -15,7 +15,7 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from app.chain.manifest import load_manifest
+from app.protocol.manifest import load_manifest
 from tests.support.gateway_process import gateway_process
 from tests.support.localchain import anvil, deploy_local, rpc
 from toolchain.dev_signers import write_signers

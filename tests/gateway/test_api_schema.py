@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from app.chain.roles import ROLES
 from app.config import Settings
 from app.main import create_app
+from app.protocol.roles import ROLES
 from tests.support.gateway_process import gateway_process
 from tests.support.localchain import anvil, deploy_local
 from toolchain.dev_signers import write_signers

@@ -7,7 +7,7 @@ import uuid
 
 from eth_account import Account
 
-from app.chain.manifest import load_manifest
+from app.protocol.manifest import load_manifest
 from tests.support.localchain import rpc
 
 NIB, NPWP = "9120001234567", "01.234.567.8-901.000"

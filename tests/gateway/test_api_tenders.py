@@ -11,8 +11,8 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from app.chain import bids
-from app.chain.manifest import load_manifest
+from app.protocol import bids
+from app.protocol.manifest import load_manifest
 from tests.support.clock import key, now, travel_to
 from tests.support.localchain import rpc
 

@@ -5,7 +5,7 @@ database's records of sent transactions say exactly what the chain says.
 
 This is the deployment shape of several gateway replicas behind a load balancer: each process runs
 its own transaction manager and they coordinate only through the database (the per-signer row lock
-of app/chain/txmanager.py). The indexer runs as its own process in that shape, so it is off here."""
+of app/ledger/txmanager.py). The indexer runs as its own process in that shape, so it is off here."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from eth_account import Account
 from sqlalchemy import select
 from web3 import Web3
 
-from app.chain.manifest import load_manifest
-from app.db.models import IdempotencyRecord, SentTransaction
 from app.db.session import make_engine, make_session_factory
+from app.ledger.models import IdempotencyRecord, SentTransaction
+from app.protocol.manifest import load_manifest
 from tests.support.gateway_process import gateway_process
 from tests.support.postgres import postgres_bin, postgres_server
 

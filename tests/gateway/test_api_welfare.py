@@ -16,8 +16,8 @@ import pytest
 from eth_utils import keccak
 from sqlalchemy import create_engine, select
 
-from app.chain import welfare as welfarelib
-from app.db.models import IdempotencyRecord
+from app.ledger.models import IdempotencyRecord
+from app.protocol import welfare as welfarelib
 from tests.support.clock import key, now, travel_to
 from tests.support.localchain import rpc
 

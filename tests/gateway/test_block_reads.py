@@ -11,7 +11,7 @@ import pytest
 from eth_account import Account
 from fastapi.testclient import TestClient
 
-from app.chain.reads import BlockReads
+from app.ledger.reads import BlockReads
 from app.main import create_app
 from tests.support.clock import key
 

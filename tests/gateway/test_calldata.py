@@ -1,4 +1,4 @@
-"""The gateway's own calldata encoder (app/chain/calldata.py) gives web3's bytes for every function of
+"""The gateway's own calldata encoder (app/ledger/calldata.py) gives web3's bytes for every function of
 every deployed contract, for arguments generated from the ABI; and refuses what web3 refuses."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from web3 import Web3
 
-from app.chain.calldata import CalldataError, calldata
-from app.chain.manifest import load_manifest, manifest_path
+from app.ledger.calldata import CalldataError, calldata
+from app.protocol.manifest import load_manifest, manifest_path
 
 
 def value_of(param: dict) -> st.SearchStrategy:

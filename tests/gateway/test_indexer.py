@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.chain.bids import tender_id
-from app.chain.manifest import load_manifest, manifest_path
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.indexer.follower import Indexer
 from app.indexer.models import ChainEvent, IndexedBlock
 from app.indexer.node import Node
 from app.indexer.store import event_count, load_cursor
+from app.protocol.bids import tender_id
+from app.protocol.manifest import load_manifest, manifest_path
 from tests.support.tender_scenario import HPS, Scenario
 
 OCID = "ocds-terang-1001-2025-idx1"

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from app.db.session import make_engine
-from app.payments.sealing import SealError, open_sealed
+from app.keyring.sealing import SealError, open_sealed
 
 PROBLEM = "application/problem+json"
 NUMBER = "002101000123456"

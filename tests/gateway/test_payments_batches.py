@@ -18,16 +18,16 @@ import pytest
 from eth_utils import keccak
 from sqlalchemy import func, select
 
-from app.chain.client import connect
-from app.chain.manifest import load_manifest
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.indexer.node import Node
+from app.ledger.client import connect
 from app.payments.bridge import build_bridge
 from app.payments.ledger import SETTLED, PaymentsLedger
 from app.payments.models import FINAL, LINES, PaymentLine, PaymentOutbox, PaymentStep
 from app.payments.providers import provider_from_settings
 from app.payments.reconcile import reconcile
+from app.protocol.manifest import load_manifest
 from tests.support.localchain import ROOT
 from tests.support.payments import (
     bridge_env,

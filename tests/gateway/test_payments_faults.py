@@ -19,7 +19,6 @@ from collections import Counter
 
 import pytest
 
-from app.chain.manifest import load_manifest
 from app.config import Settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
@@ -29,6 +28,7 @@ from app.payments.ledger import AUTHORIZED, FAILED, SETTLED, PaymentsLedger
 from app.payments.models import FINAL, PaymentOutbox
 from app.payments.providers import provider_from_settings
 from app.payments.reconcile import reconcile
+from app.protocol.manifest import load_manifest
 from tests.support.gateway_process import gateway_process
 from tests.support.localchain import ROOT, anvil, deploy_local
 from tests.support.payments import (

@@ -10,11 +10,11 @@ import time
 import httpx
 from sqlalchemy import select
 
-from app.chain.manifest import load_manifest
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.payments.ledger import SETTLED
 from app.payments.models import PaymentCallback, PaymentLine
+from app.protocol.manifest import load_manifest
 from tests.support.gateway_process import gateway_process
 from tests.support.payments import (
     authorize_many,

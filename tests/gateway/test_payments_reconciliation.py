@@ -25,16 +25,16 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.chain.client import connect
-from app.chain.manifest import load_manifest
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
+from app.ledger.client import connect
 from app.main import create_app
 from app.payments.bridge import build_bridge
 from app.payments.ledger import AUTHORIZED, SETTLED, to_bytes32
 from app.payments.models import SETTLING, PaymentOutbox
 from app.payments.providers.base import SUCCEEDED, PayoutOrder
 from app.payments.steps import ATTEMPTS, check_payouts, request_payouts
+from app.protocol.manifest import load_manifest
 from tests.support.localchain import ROOT
 from tests.support.payments import (
     authorize_many,

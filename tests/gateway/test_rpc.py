@@ -1,4 +1,4 @@
-"""The write path's plain JSON-RPC client (app/chain/rpc.py) against real HTTP servers: anvil for the
+"""The write path's plain JSON-RPC client (app/ledger/rpc.py) against real HTTP servers: anvil for the
 answers and errors of a real node, a small local server for what nodes and proxies do wrong."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from app.chain.rpc import JsonRpc, RpcError, RpcUnavailable, redacted
+from app.ledger.rpc import JsonRpc, RpcError, RpcUnavailable, redacted
 
 
 @contextmanager

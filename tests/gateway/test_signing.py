@@ -1,4 +1,4 @@
-"""The gateway's transaction signer (app/chain/signing.py) produces eth-account's bytes and hash for
+"""The gateway's transaction signer (app/ledger/signing.py) produces eth-account's bytes and hash for
 every transaction it may sign: EIP-1559 and EIP-155 legacy, on generated fields."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from web3 import Web3
 
-from app.chain.signing import TransactionSigner
+from app.ledger.signing import TransactionSigner
 
 KEYS = st.binary(min_size=32, max_size=32).filter(
     lambda k: 0 < int.from_bytes(k, "big") < 2**256 - 2**32 - 977

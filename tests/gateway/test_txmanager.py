@@ -11,15 +11,15 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from app import idempotency
-from app.chain.errors import ChainRevert, ErrorDecoder
-from app.chain.manifest import load_manifest
-from app.chain.rpc import JsonRpc
-from app.chain.txmanager import TransactionManager, TransactionRefused
 from app.db.migrate import upgrade
-from app.db.models import SentTransaction
 from app.db.session import make_engine, make_session_factory
-from app.idempotency import ClaimLost
+from app.ledger import idempotency
+from app.ledger.idempotency import ClaimLost
+from app.ledger.models import SentTransaction
+from app.ledger.reverts import ChainRevert, ErrorDecoder
+from app.ledger.rpc import JsonRpc
+from app.ledger.txmanager import TransactionManager, TransactionRefused
+from app.protocol.manifest import load_manifest
 from tests.support.localchain import anvil, ganache, rpc
 from tests.support.postgres import postgres_bin, postgres_server
 

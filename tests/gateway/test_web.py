@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web3 import Web3
 
-from app.chain.manifest import load_manifest, manifest_path
+from app.protocol.manifest import load_manifest, manifest_path
 from tests.support.localchain import ROOT, rpc
 from tests.support.pilot_scenario import bast_document, run_pilot, tender_document
 

@@ -1,4 +1,4 @@
-"""The explorer's in-browser keccak-256 (app/web/static/keccak.js) equals the contracts' keccak256:
+"""The explorer's in-browser keccak-256 (app/explorer/static/keccak.js) equals the contracts' keccak256:
 run under Node on inputs around the 136-byte rate boundary and on random bytes."""
 
 from __future__ import annotations

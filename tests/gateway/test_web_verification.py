@@ -1,4 +1,4 @@
-"""Source verification export (app/web/verification.py): the standard-JSON input written for each
+"""Source verification export (toolchain/sourcify.py): the standard-JSON input written for each
 deployed contract recompiles, with the offline solc, to the runtime code on the chain, metadata
 hash included (a Sourcify "full match"), and the Sourcify layout holds the metadata and sources.
 
@@ -13,8 +13,8 @@ import os
 
 import pytest
 
-from app.chain.manifest import manifest_path
-from app.web.verification import export_all, main
+from app.protocol.manifest import manifest_path
+from toolchain.sourcify import export_all, main
 
 CASES = {"TenderRanking", "Tenders", "AgencyDirectory"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
+from app.explorer.queries import welfare_aggregates
 from app.indexer.models import ChainEvent
-from app.web.queries import welfare_aggregates
 
 KEY = "0x" + "ab" * 32
 

@@ -21,8 +21,8 @@ from eth_utils import keccak
 from web3 import Web3
 from web3.logs import DISCARD
 
-from app.chain import welfare as welfarelib
-from app.chain.manifest import Manifest
+from app.protocol import welfare as welfarelib
+from app.protocol.manifest import Manifest
 from tests.support.localchain import ROOT
 from toolchain.run_local import free_port
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from web3 import Web3
 
-from app.chain import escrow as escrowlib
-from app.chain.manifest import Manifest
+from app.protocol import escrow as escrowlib
+from app.protocol.manifest import Manifest
 from tests.support.tender_scenario import DAY, HPS, OFFICER, Scenario, TenderRun
 
 VERIFIERS, TREASURY = (8, 9, 10), 11

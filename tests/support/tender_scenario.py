@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from web3 import Web3
 
-from app.chain import bids as bidlib
-from app.chain.manifest import Manifest
+from app.protocol import bids as bidlib
+from app.protocol.manifest import Manifest
 
 DAY = 24 * 3600
 OFFICER, OFFICER2, ANYONE = 4, 5, 19

@@ -12,7 +12,7 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from app.chain.roles import MANAGED_CONTRACTS, role_id
+from app.protocol.roles import MANAGED_CONTRACTS, role_id
 from tests.support.localchain import ROOT, anvil, rpc
 
 CONSORTIUM_CHAIN_ID = 7777

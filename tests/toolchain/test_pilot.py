@@ -14,7 +14,7 @@ import time
 import pytest
 from web3 import Web3
 
-from app.chain.manifest import load_manifest
+from app.protocol.manifest import load_manifest
 from tests.support.localchain import ROOT
 from toolchain.pilot.scenario import run_pilot
 from toolchain.run_local import free_port

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from web3 import Web3
 
-from app.chain import escrow as escrowlib
+from app.protocol import escrow as escrowlib
 from toolchain.jsonrpc import rpc
 from toolchain.pilot.api import Gateway, LocalClock, wait_until
 from toolchain.pilot.tender import AGENCY, DAY, TenderOutcome

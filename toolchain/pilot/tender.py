@@ -14,7 +14,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from app.chain import bids
+from app.protocol import bids
 from toolchain.pilot.api import Gateway, LocalClock
 
 DAY = 86_400

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from app.chain import welfare as welfarelib
+from app.protocol import welfare as welfarelib
 from toolchain.pilot.api import Gateway, LocalClock, PilotError, wait_until
 
 REGIONS = (6409, 6402)  # Kab. Penajam Paser Utara and Kab. Kutai Kartanegara (BPS codes)

@@ -3,8 +3,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import app.indexer.models  # noqa: F401  (the indexer's tables share Base)
-import app.payments.models  # noqa: F401  (the payment bridge's tables share Base)
+# Every domain's tables share Base: import them so the metadata is complete.
+import app.indexer.models  # noqa: F401
+import app.ledger.models  # noqa: F401
+import app.payments.models  # noqa: F401
+import app.suppliers.models  # noqa: F401
+import app.tenders.models  # noqa: F401
 from app.db.models import Base
 
 config = context.config

@@ -1,1 +1,0 @@
-"""Chain access shared by the gateway and the tooling: roles, deployment manifest, web3 client."""

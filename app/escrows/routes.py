@@ -1,0 +1,690 @@
+"""Contracts (kontrak termin) of awarded tenders: the MilestoneEscrow through REST.
+
+Who acts, and with which key (app/ledger/signers.py):
+- The PPK (an AGENCY_OFFICER of the escrow's agency) creates the escrow, approves or rejects
+  milestones, releases the retention and retries failed payments, signing as `agency:<id>`.
+- The supplier countersigns with an EIP-712 `Countersign` signature that anyone relays (`relayer`),
+  like sealed bids: the supplier needs no ETH.
+- A VERIFIER attests a milestone with the BAST's hash. The contract checks `msg.sender` against the
+  escrow's own k-of-n verifier addresses, so each verifier needs a key of its own: the gateway signs
+  with the keystore named `verifier:<sub>` (the token's subject) when the signers file has one,
+  else with the shared `role:VERIFIER` key (one institutional verifier, e.g. `make run`'s dev:8).
+  The chosen key must be one of the escrow's verifiers, else 403 `EscrowNotVerifier`.
+- A dispute is the supplier's own act and the contract has no signature-relayed form of it: the
+  supplier signs the `openDispute` transaction itself and the gateway checks and broadcasts those
+  exact bytes (the supplier pays its gas; nothing on a zero-fee consortium chain). The same signed
+  bytes are the same transaction, so a retry is idempotent without an Idempotency-Key.
+- Dispute resolution and termination are the COMMITTEE's, through the hub's execution delay: one
+  request schedules the call (202, with the operation id and the time it becomes executable), a
+  second request with the same body executes it (`role:COMMITTEE`).
+
+Contracts are public information in Indonesian procurement, so every read is public."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import rlp
+from eth_account import Account
+from eth_account.typed_transactions import TypedTransaction
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse
+from hexbytes import HexBytes
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from web3 import Web3
+from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3Exception
+
+from app.api.deps import ChainDep, PrincipalDep, officer_of, require_roles
+from app.api.errors import ApiError, from_revert
+from app.api.writes import Call, idempotent_write
+from app.auth.tokens import Principal
+from app.escrows import views
+from app.ledger.events import event_args, events
+from app.ledger.signers import SignerUnavailable
+from app.ledger.txmanager import TransactionFailed
+from app.protocol import escrow as escrowlib
+from app.protocol.bids import tender_id
+
+router = APIRouter(prefix="/escrows", tags=["escrows"])
+Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
+Verifier = Annotated[Principal, Depends(require_roles("VERIFIER"))]
+Committee = Annotated[Principal, Depends(require_roles("COMMITTEE"))]
+BYTES32 = r"^0x[0-9a-fA-F]{64}$"
+ADDRESS = r"^0x[0-9a-fA-F]{40}$"
+HEX = r"^0x([0-9a-fA-F]{2})*$"
+EXAMPLE_ID = "0x5c0b7d4f2ad5b1c3b9a4e1f0d1e2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e"
+EscrowId = Annotated[
+    str, Path(pattern=BYTES32, description="The escrow id: the awarded tender's id, keccak256(ocid)")
+]
+Index = Annotated[int, Path(ge=0, lt=64, description="Milestone index (termin), from 0")]
+
+
+# ------------------------------------------------------------------------------------ bodies
+
+
+class Terms(BaseModel):
+    advanceAmount: int = Field(0, ge=0, lt=2**80, description="Uang muka in rupiah, 0 for none")
+    advanceGuaranteeRef: str = Field(views.ZERO32, pattern=BYTES32, description="Required with an advance")
+    performanceBondRef: str = Field(
+        views.ZERO32, pattern=BYTES32, description="Jaminan pelaksanaan; required above the threshold"
+    )
+    retentionBps: int = Field(ge=0, le=10_000, description="Retention held from each milestone (500 = 5%)")
+    penaltyPpmPerDay: int = Field(ge=0, lt=2**32, description="Late penalty per day (1000 = 1 per mil)")
+    penaltyCapBps: int = Field(ge=0, le=10_000, description="Late penalty cap, share of the milestone")
+    maintenancePeriod: int = Field(ge=0, lt=2**32, description="Seconds from the last approval to release")
+    quorum: int = Field(ge=1, le=16, description="k: attestations needed per milestone")
+    verifiers: list[Annotated[str, Field(pattern=ADDRESS)]] = Field(
+        min_length=1, max_length=16, description="The n verifiers' addresses"
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "advanceAmount": 179_000_000,
+                    "advanceGuaranteeRef": "0x" + "a1" * 32,
+                    "performanceBondRef": "0x" + "b2" * 32,
+                    "retentionBps": 500,
+                    "penaltyPpmPerDay": 1000,
+                    "penaltyCapBps": 500,
+                    "maintenancePeriod": 15_552_000,
+                    "quorum": 2,
+                    "verifiers": [
+                        "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
+                        "0xBcd4042DE499D14e55001CcbB24a551F3b954096",
+                        "0x71bE63f3384f5fb98995898A86B02Fb2426c5788",
+                    ],
+                }
+            ]
+        }
+    )
+
+    @model_validator(mode="after")
+    def _shape(self):
+        for verifier in self.verifiers:
+            if not Web3.is_address(verifier) or verifier.lower() == "0x" + "00" * 20:
+                raise ValueError(f"verifier {verifier} is not an address")
+        if self.quorum > len(self.verifiers):
+            raise ValueError("quorum must not exceed the number of verifiers")
+        return self
+
+
+class MilestoneTerms(BaseModel):
+    amount: int = Field(0, ge=0, lt=2**80, description="Rupiah; or give shareBps instead")
+    shareBps: int = Field(0, ge=0, le=10_000, description="Share of the value (floor); or give amount")
+    dueDate: int = Field(ge=1, lt=2**40, description="UTC seconds, after signing")
+    deliverableHash: str = Field(pattern=BYTES32, description="Hash of the deliverable's specification")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"shareBps": 6000, "dueDate": 1_790_000_000, "deliverableHash": "0x" + "c3" * 32}]
+        }
+    )
+
+    @model_validator(mode="after")
+    def _amount_or_share(self):
+        if (self.amount == 0) == (self.shareBps == 0):
+            raise ValueError("give exactly one of amount and shareBps")
+        return self
+
+
+class EscrowCreation(BaseModel):
+    ocid: str | None = Field(None, min_length=1, max_length=200, description="The awarded tender's OCDS id")
+    tenderId: str | None = Field(None, pattern=BYTES32, description="Or its tender id, keccak256(ocid)")
+    terms: Terms
+    milestones: list[MilestoneTerms] = Field(min_length=1, max_length=64)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ocid": "ocds-terang-1001-2026-0001",
+                    "terms": Terms.model_config["json_schema_extra"]["examples"][0],
+                    "milestones": [
+                        {"shareBps": 6000, "dueDate": 1_790_000_000, "deliverableHash": "0x" + "c3" * 32},
+                        {
+                            "amount": 716_000_000,
+                            "dueDate": 1_795_000_000,
+                            "deliverableHash": "0x" + "d4" * 32,
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    @model_validator(mode="after")
+    def _one_tender(self):
+        if (self.ocid is None) == (self.tenderId is None):
+            raise ValueError("give exactly one of ocid and tenderId")
+        return self
+
+    def tender(self) -> str:
+        return self.tenderId.lower() if self.tenderId else Web3.to_hex(tender_id(self.ocid))
+
+
+class Countersignature(BaseModel):
+    supplier: str = Field(pattern=ADDRESS, description="The winning supplier's key that signed")
+    nonce: int = Field(ge=0, lt=2**256, description="MilestoneEscrow.nonces(supplier): countersignNonce")
+    deadline: int = Field(ge=0, lt=2**256, description="UTC seconds")
+    signature: str = Field(pattern=HEX, min_length=132, max_length=132)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "supplier": "0x2546BcD3c84621e976D8185a91A922aE77ECEc30",
+                    "nonce": 0,
+                    "deadline": 1_780_000_000,
+                    "signature": "0x" + "ab" * 65,
+                }
+            ]
+        }
+    )
+
+
+class Attestation(BaseModel):
+    evidenceHash: str = Field(pattern=BYTES32, description="keccak256 of the BAST document's bytes")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"evidenceHash": "0x" + "e5" * 32}]})
+
+
+class Rejection(BaseModel):
+    reasonHash: str = Field(pattern=BYTES32, description="Hash of the reasoned decision")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reasonHash": "0x" + "f6" * 32}]})
+
+
+class SignedDispute(BaseModel):
+    signedTransaction: str = Field(
+        pattern=HEX,
+        min_length=4,
+        max_length=4096,
+        description="The supplier's signed openDispute(escrowId, index, evidenceHash) transaction, raw",
+    )
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"signedTransaction": "0x02f8b1827a69..."}]})
+
+
+class DisputeResolution(BaseModel):
+    overturn: bool = Field(description="true: the supplier is right (pay / refund); false: uphold")
+    decisionHash: str = Field(pattern=BYTES32, description="Hash of the committee's decision")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"overturn": True, "decisionHash": "0x" + "17" * 32}]}
+    )
+
+
+class PaymentRetry(BaseModel):
+    kind: Literal["advance", "milestone", "retention", "penalty_refund"]
+    index: int = Field(0, ge=0, lt=64, description="Milestone index (0 for advance and retention)")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"kind": "milestone", "index": 0}]})
+
+
+class Termination(BaseModel):
+    reasonHash: str = Field(pattern=BYTES32, description="Hash of the termination decision")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reasonHash": "0x" + "28" * 32}]})
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def _escrow(chain, escrow_id: str) -> dict:
+    data = views.raw_escrow(chain, escrow_id)
+    if data is None:
+        raise ApiError(404, "not_found", detail=f"no escrow {escrow_id}")
+    return data
+
+
+def _with_milestone(chain, escrow_id: str, index: int) -> dict:
+    """The stored escrow, once milestone `index` is known to exist (else 404)."""
+    data = _escrow(chain, escrow_id)
+    if index >= data["milestoneCount"]:
+        raise ApiError(404, "not_found", detail=f"escrow {escrow_id} has {data['milestoneCount']} milestones")
+    return data
+
+
+def _milestone(chain, escrow_id: str, index: int) -> dict:
+    return views.milestone_view(chain, escrow_id, _with_milestone(chain, escrow_id, index), index)
+
+
+def _ppk_call(chain, principal: Principal, escrow_id: str, function: str, args: list) -> Call:
+    officer_of(principal, _escrow(chain, escrow_id)["agencyId"])
+    return Call(chain.contract("MilestoneEscrow"), function, args, f"agency:{principal.agency}")
+
+
+def _escrow_events(chain, name: str, confirmed) -> list[dict]:
+    return events(chain.contract("MilestoneEscrow"), name, confirmed)
+
+
+def _verifier_signer(request: Request, principal: Principal) -> str:
+    personal = f"verifier:{principal.subject}"
+    return personal if personal in request.app.state.signers.names() else "role:VERIFIER"
+
+
+# ------------------------------------------------------------------------------------ signing
+
+
+@router.post("", status_code=201, summary="Create the contract of an awarded tender (its agency's PPK)")
+def create_escrow(request: Request, body: EscrowCreation, principal: Officer, chain: ChainDep):
+    tender = body.tender()
+    agency = views.tender_agency(chain, tender)
+    if agency is None:
+        raise ApiError(404, "not_found", detail=f"no tender {body.ocid or tender}")
+    officer_of(principal, agency)
+    terms = body.terms
+    terms_tuple = (
+        terms.advanceAmount,
+        terms.advanceGuaranteeRef,
+        terms.performanceBondRef,
+        terms.retentionBps,
+        terms.penaltyPpmPerDay,
+        terms.penaltyCapBps,
+        terms.maintenancePeriod,
+        terms.quorum,
+        [Web3.to_checksum_address(v) for v in terms.verifiers],
+    )
+    milestones = [(m.amount, m.shareBps, m.dueDate, m.deliverableHash) for m in body.milestones]
+    escrow = chain.contract("MilestoneEscrow")
+    call = Call(escrow, "createEscrow", [tender, terms_tuple, milestones], f"agency:{principal.agency}")
+
+    def outcome(confirmed):
+        event = event_args(escrow, "EscrowCreated", confirmed)
+        return {
+            "escrowId": event["escrowId"],
+            "ocid": body.ocid,
+            "status": "awaiting_countersign",
+            "supplierId": event["supplierId"],
+            "agencyId": event["agencyId"],
+            "value": event["value"],
+            "milestoneCount": event["milestoneCount"],
+            "termsHash": event["termsHash"],
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+
+
+@router.post(
+    "/{escrow_id}/countersignature",
+    status_code=201,
+    summary="Relay the winning supplier's EIP-712 Countersign of the terms hash",
+)
+def relay_countersignature(
+    request: Request, escrow_id: EscrowId, body: Countersignature, principal: PrincipalDep, chain: ChainDep
+):
+    data = _escrow(chain, escrow_id)
+    account = views.supplier_account(chain, data["supplierId"])
+    if Web3.to_checksum_address(body.supplier) != account:
+        raise ApiError(
+            403, "EscrowNotSupplier", detail=f"{body.supplier} is not the winning supplier's key {account}"
+        )
+    escrow = chain.contract("MilestoneEscrow")
+    args = [escrow_id, body.nonce, body.deadline, body.signature]
+    call = Call(escrow, "countersignBySig", args, "relayer")
+
+    def outcome(confirmed):
+        event = event_args(escrow, "EscrowCountersigned", confirmed)
+        advance = event["advancePaymentId"]
+        return {
+            "escrowId": escrow_id.lower(),
+            "status": "active",
+            "supplierId": event["supplierId"],
+            "signer": event["signer"],
+            "advancePaymentId": None if advance == views.ZERO32 else advance,
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+
+
+# ------------------------------------------------------------------------------------ delivery
+
+
+@router.post(
+    "/{escrow_id}/milestones/{index}/attestations",
+    status_code=201,
+    summary="Attest delivery of a milestone with the BAST's hash (one of the escrow's verifiers)",
+)
+def attest(
+    request: Request,
+    escrow_id: EscrowId,
+    index: Index,
+    body: Attestation,
+    principal: Verifier,
+    chain: ChainDep,
+):
+    _with_milestone(chain, escrow_id, index)
+    signer = _verifier_signer(request, principal)
+    try:
+        address = request.app.state.signers.get(signer).address
+    except SignerUnavailable as exc:
+        raise ApiError(503, "signer_unavailable", detail=str(exc)) from None
+    escrow = chain.contract("MilestoneEscrow")
+    if address not in escrow.functions.verifiersOf(escrow_id).call():
+        raise ApiError(
+            403, "EscrowNotVerifier", detail=f"your key {address} is not a verifier of escrow {escrow_id}"
+        )
+    call = Call(escrow, "attest", [escrow_id, index, body.evidenceHash], signer)
+
+    def outcome(confirmed):
+        event = event_args(escrow, "MilestoneAttested", confirmed)
+        attested = event["attestations"] >= event["quorum"]
+        return {
+            "escrowId": escrow_id.lower(),
+            "index": index,
+            "verifier": event["verifier"],
+            "evidenceHash": event["evidenceHash"],
+            "attestations": event["attestations"],
+            "quorum": event["quorum"],
+            "status": "attested" if attested else "pending",
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+
+
+@router.post(
+    "/{escrow_id}/milestones/{index}/approval",
+    summary="Approve an attested milestone and authorise its net payment (PPK)",
+)
+def approve(request: Request, escrow_id: EscrowId, index: Index, principal: Officer, chain: ChainDep):
+    _with_milestone(chain, escrow_id, index)
+    call = _ppk_call(chain, principal, escrow_id, "approveMilestone", [escrow_id, index])
+
+    def outcome(confirmed):
+        event = _escrow_events(chain, "MilestoneApproved", confirmed)[0]
+        payment = event["paymentId"]
+        return {
+            "escrowId": escrow_id.lower(),
+            "index": index,
+            "status": "approved",
+            "paymentId": None if payment == views.ZERO32 else payment,
+            **{k: event[k] for k in ("gross", "retention", "penalty", "advanceRepaid", "net", "daysLate")},
+            "escrowCompleted": bool(_escrow_events(chain, "EscrowCompleted", confirmed)),
+        }
+
+    body = {"escrowId": escrow_id.lower(), "index": index}
+    return idempotent_write(request, principal, body, call, outcome)
+
+
+@router.post(
+    "/{escrow_id}/milestones/{index}/rejection", summary="Reject an attested milestone with a reason (PPK)"
+)
+def reject(
+    request: Request, escrow_id: EscrowId, index: Index, body: Rejection, principal: Officer, chain: ChainDep
+):
+    _with_milestone(chain, escrow_id, index)
+    call = _ppk_call(chain, principal, escrow_id, "rejectMilestone", [escrow_id, index, body.reasonHash])
+    return idempotent_write(
+        request,
+        principal,
+        body.model_dump(),
+        call,
+        lambda c: {"escrowId": escrow_id.lower(), "index": index, "status": "rejected", **body.model_dump()},
+    )
+
+
+# ------------------------------------------------------------------------------------ disputes
+
+
+def _decode_signed(raw: bytes) -> tuple[str, int | None, str | None, bytes]:
+    """(sender, chain id, to, data) of a signed transaction, typed (EIP-2718) or legacy."""
+    sender = Account.recover_transaction(raw)
+    if raw[0] < 0x80:  # a typed transaction's leading type byte
+        fields = TypedTransaction.from_bytes(HexBytes(raw)).as_dict()
+        to, data, chain_id = fields.get("to"), fields.get("data", b""), fields.get("chainId")
+    else:
+        _nonce, _price, _gas, to, _value, data, v, _r, _s = rlp.decode(raw)
+        v = int.from_bytes(v, "big")
+        chain_id = (v - 35) // 2 if v >= 35 else None  # EIP-155; None: valid on any chain
+    to = Web3.to_checksum_address(to) if to else None
+    return sender, chain_id, to, bytes(HexBytes(data))
+
+
+@router.post(
+    "/{escrow_id}/milestones/{index}/dispute",
+    status_code=201,
+    summary="Relay the supplier's signed openDispute transaction (a rejection or a penalty)",
+)
+def relay_dispute(
+    request: Request,
+    escrow_id: EscrowId,
+    index: Index,
+    body: SignedDispute,
+    principal: PrincipalDep,
+    chain: ChainDep,
+):
+    data = _with_milestone(chain, escrow_id, index)
+    escrow, web3 = chain.contract("MilestoneEscrow"), chain.web3
+    raw = bytes(HexBytes(body.signedTransaction))
+    try:
+        sender, chain_id, to, calldata = _decode_signed(raw)
+        function, args = escrow.decode_function_input(calldata)
+    except Exception as exc:  # not a decodable signed transaction calling the escrow
+        raise ApiError(422, "invalid_signed_transaction", detail=str(exc) or type(exc).__name__) from None
+    wanted = (web3.eth.chain_id, escrow.address, "openDispute", escrow_id.lower(), index)
+    found = (chain_id, to, function.fn_name, Web3.to_hex(args.get("escrowId", b"")), args.get("index"))
+    if found != wanted:
+        raise ApiError(
+            422,
+            "signed_transaction_mismatch",
+            detail="expected openDispute of this escrow and milestone, for this chain and escrow contract",
+        )
+    account = views.supplier_account(chain, data["supplierId"])
+    if sender != account:
+        raise ApiError(
+            403, "EscrowNotSupplier", detail=f"signed by {sender}, not the supplier's key {account}"
+        )
+    tx_hash = Web3.to_hex(Web3.keccak(raw))
+    if not _known(web3, tx_hash):  # a retry of a transaction already sent skips straight to its outcome
+        try:
+            web3.eth.call({"from": sender, "to": escrow.address, "data": Web3.to_hex(calldata)})
+        except (ContractCustomError, ContractLogicError) as exc:
+            raise from_revert(request.app.state.txmanager.decoder.decode(exc.data)) from None
+        try:
+            web3.eth.send_raw_transaction(raw)
+        except (ValueError, Web3Exception) as exc:
+            if not _known(web3, tx_hash):
+                raise ApiError(422, "signed_transaction_refused", detail=str(exc)) from None
+    try:
+        confirmed = request.app.state.txmanager.wait(tx_hash)
+    except TransactionFailed as exc:
+        raise ApiError(502, "transaction_failed", detail=str(exc), transactionHash=tx_hash) from None
+    event = event_args(escrow, "DisputeOpened", confirmed)
+    content = {
+        "escrowId": escrow_id.lower(),
+        "index": index,
+        "kind": ["none", "rejection", "penalty"][event["kind"]],
+        "evidenceHash": event["evidenceHash"],
+        "transactionHash": tx_hash,
+        "blockNumber": confirmed.block_number,
+    }
+    return JSONResponse(status_code=201, content=content)
+
+
+def _known(web3, tx_hash: str) -> bool:
+    try:
+        web3.eth.get_transaction(tx_hash)
+    except TransactionNotFound:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------ committee acts
+
+
+def _schedule(chain, target_function: str, args: list) -> Call:
+    escrow = chain.contract("MilestoneEscrow")
+    data = escrow.encode_abi(target_function, args)
+    return Call(chain.contract("AccessHub"), "schedule", [escrow.address, data, 0], "role:COMMITTEE")
+
+
+def _execute(chain, target_function: str, args: list) -> Call:
+    escrow = chain.contract("MilestoneEscrow")
+    data = escrow.encode_abi(target_function, args)
+    return Call(chain.contract("AccessHub"), "execute", [escrow.address, data], "role:COMMITTEE")
+
+
+def _scheduled(chain, extra: dict):
+    def outcome(confirmed):
+        event = event_args(chain.contract("AccessHub"), "OperationScheduled", confirmed)
+        return {
+            **extra,
+            "state": "scheduled",
+            "operationId": event["operationId"],
+            "executableAt": event["schedule"],
+        }
+
+    return outcome
+
+
+@router.post(
+    "/{escrow_id}/milestones/{index}/dispute-resolution",
+    status_code=202,
+    summary="Schedule the committee's resolution of an open dispute (executable after the hub's delay)",
+)
+def schedule_resolution(
+    request: Request,
+    escrow_id: EscrowId,
+    index: Index,
+    body: DisputeResolution,
+    principal: Committee,
+    chain: ChainDep,
+):
+    milestone = _milestone(chain, escrow_id, index)
+    if milestone["status"] != "disputed" and milestone["penaltyDispute"] != "open":
+        raise ApiError(409, "EscrowNoOpenDispute", detail=f"milestone {index} has no open dispute")
+    args = [escrow_id, index, body.overturn, body.decisionHash]
+    extra = {"escrowId": escrow_id.lower(), "index": index, **body.model_dump()}
+    call = _schedule(chain, "resolveDispute", args)
+    return idempotent_write(request, principal, body.model_dump(), call, _scheduled(chain, extra), 202)
+
+
+@router.post(
+    "/{escrow_id}/milestones/{index}/dispute-resolution/execution",
+    summary="Execute the scheduled resolution (same body); an overturned rejection pays the milestone",
+)
+def execute_resolution(
+    request: Request,
+    escrow_id: EscrowId,
+    index: Index,
+    body: DisputeResolution,
+    principal: Committee,
+    chain: ChainDep,
+):
+    _with_milestone(chain, escrow_id, index)
+    call = _execute(chain, "resolveDispute", [escrow_id, index, body.overturn, body.decisionHash])
+
+    def outcome(confirmed):
+        event = _escrow_events(chain, "DisputeResolved", confirmed)[0]
+        payment = event["paymentId"]
+        return {
+            "escrowId": escrow_id.lower(),
+            "index": index,
+            "kind": ["none", "rejection", "penalty"][event["kind"]],
+            "overturned": event["overturned"],
+            "decisionHash": event["decisionHash"],
+            "paymentId": None if payment == views.ZERO32 else payment,
+            "escrowCompleted": bool(_escrow_events(chain, "EscrowCompleted", confirmed)),
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+
+
+@router.post(
+    "/{escrow_id}/termination",
+    status_code=202,
+    summary="Schedule the committee's termination of the contract (executable after the hub's delay)",
+)
+def schedule_termination(
+    request: Request, escrow_id: EscrowId, body: Termination, principal: Committee, chain: ChainDep
+):
+    status = views.ESCROW_STATUS[_escrow(chain, escrow_id)["status"]]
+    if status not in ("awaiting_countersign", "active"):
+        raise ApiError(409, "EscrowWrongStatus", detail=f"a {status} contract cannot be terminated")
+    extra = {"escrowId": escrow_id.lower(), **body.model_dump()}
+    call = _schedule(chain, "terminate", [escrow_id, body.reasonHash])
+    return idempotent_write(request, principal, body.model_dump(), call, _scheduled(chain, extra), 202)
+
+
+@router.post("/{escrow_id}/termination/execution", summary="Execute the scheduled termination (same body)")
+def execute_termination(
+    request: Request, escrow_id: EscrowId, body: Termination, principal: Committee, chain: ChainDep
+):
+    _escrow(chain, escrow_id)
+    call = _execute(chain, "terminate", [escrow_id, body.reasonHash])
+    return idempotent_write(
+        request,
+        principal,
+        body.model_dump(),
+        call,
+        lambda c: {"escrowId": escrow_id.lower(), "status": "terminated", **body.model_dump()},
+    )
+
+
+# ------------------------------------------------------------------------------------ payments
+
+
+@router.post(
+    "/{escrow_id}/retention-release",
+    summary="Release the retention after the maintenance period (PPK)",
+)
+def release_retention(request: Request, escrow_id: EscrowId, principal: Officer, chain: ChainDep):
+    call = _ppk_call(chain, principal, escrow_id, "releaseRetention", [escrow_id])
+
+    def outcome(confirmed):
+        event = _escrow_events(chain, "RetentionReleased", confirmed)[0]
+        return {"escrowId": escrow_id.lower(), "paymentId": event["paymentId"], "amount": event["amount"]}
+
+    return idempotent_write(request, principal, {"escrowId": escrow_id.lower()}, call, outcome)
+
+
+@router.post("/{escrow_id}/payment-retries", summary="Re-authorise a failed payment of this contract (PPK)")
+def retry_payment(
+    request: Request, escrow_id: EscrowId, body: PaymentRetry, principal: Officer, chain: ChainDep
+):
+    kind = views.PAYMENT_KINDS[body.kind]
+    call = _ppk_call(chain, principal, escrow_id, "retryPayment", [escrow_id, kind, body.index])
+
+    def outcome(confirmed):
+        return {
+            "escrowId": escrow_id.lower(),
+            **body.model_dump(),
+            **views.payment_view(chain, escrow_id, kind, body.index),
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+
+
+# ------------------------------------------------------------------------------------ reads
+
+
+@router.get(
+    "/signing/{supplier}",
+    summary="What a supplier's client needs to countersign: the EIP-712 domain and its next nonce",
+)
+def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
+    escrow = chain.contract("MilestoneEscrow")
+    return {
+        "domain": {
+            "name": escrowlib.DOMAIN_NAME,
+            "version": escrowlib.DOMAIN_VERSION,
+            "chainId": chain.manifest.chain_id,
+            "verifyingContract": escrow.address,
+        },
+        "primaryType": escrowlib.COUNTERSIGN_TYPE,
+        "nonce": escrow.functions.nonces(Web3.to_checksum_address(supplier)).call(),
+    }
+
+
+@router.get("/{escrow_id}", summary="A contract: terms, ledger totals, payments and every milestone")
+def get_escrow(escrow_id: EscrowId, chain: ChainDep):
+    view = views.escrow_view(chain, escrow_id)
+    if view is None:
+        raise ApiError(404, "not_found", detail=f"no escrow {escrow_id}")
+    return view
+
+
+@router.get("/{escrow_id}/milestones/{index}", summary="A milestone: status, attestations and its payment")
+def get_milestone(escrow_id: EscrowId, index: Index, chain: ChainDep):
+    return {"escrowId": escrow_id.lower(), **_milestone(chain, escrow_id, index)}

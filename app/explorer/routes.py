@@ -1,0 +1,326 @@
+"""The explorer's pages, under /explorer: server-rendered, read-only, public. Every page reads the
+indexer's tables (and, for blocks and transactions, the node); nothing here signs or writes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from hexbytes import HexBytes
+
+from app.api.deps import SessionsDep
+from app.explorer import queries
+from app.explorer.charts import bar_chart
+from app.explorer.i18n import LANG_COOKIE, TIME_ZONES, ZONE_COOKIE, Locale, locale
+from app.indexer.models import ChainEvent
+
+HERE = Path(__file__).resolve().parent
+STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix in (".css", ".js", ".svg")}
+MEDIA = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+YEAR = 365 * 24 * 3600
+
+templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html
+router = APIRouter(prefix="/explorer", tags=["explorer"], include_in_schema=False)
+root = APIRouter(include_in_schema=False)
+
+
+@root.get("/")
+def home_redirect() -> RedirectResponse:
+    return RedirectResponse("/explorer/", status_code=307)
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    loc = locale(request)
+    chain = getattr(request.app.state, "chain", None)
+    names = {c.address.lower(): c.name for c in chain.manifest.contracts.values()} if chain else {}
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "loc": loc,
+            "t": loc.t,
+            "zones": TIME_ZONES,
+            "contract_names": names,
+            "network": chain.manifest.network if chain else "",
+            "chain_id": chain.manifest.chain_id if chain else None,
+            **context,
+        },
+        status_code=status,
+        headers={"Content-Language": loc.lang},
+    )
+    _remember(request, response, loc)
+    return response
+
+
+def _remember(request: Request, response: Response, loc: Locale) -> None:
+    """A language or zone chosen by link is kept for the next pages."""
+    if request.query_params.get("lang") == loc.lang:
+        response.set_cookie(LANG_COOKIE, loc.lang, max_age=YEAR, samesite="lax")
+    if request.query_params.get("tz") == loc.zone:
+        response.set_cookie(ZONE_COOKIE, loc.zone, max_age=YEAR, samesite="lax")
+
+
+def not_found(request: Request) -> HTMLResponse:
+    return render(request, "not_found.html", status=404)
+
+
+@router.get("/static/{name}")
+def static(name: str) -> FileResponse:
+    path = STATIC.get(name)
+    if path is None:
+        return Response(status_code=404)  # type: ignore[return-value]
+    return FileResponse(path, media_type=MEDIA[path.suffix], headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, sessions: SessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        counts = queries.counts(session)
+        recent = queries.recent_events(session)
+        tenders = queries.tenders(session)
+        ocids = queries.ocid_of_tender_ids(session)
+    return render(
+        request,
+        "home.html",
+        counts=counts,
+        recent=recent,
+        tenders=tenders[:8],
+        ocids=ocids,
+        tender_count=len(tenders),
+    )
+
+
+# -- tenders ---------------------------------------------------------------------------------------
+@router.get("/tenders", response_class=HTMLResponse)
+def tender_list(request: Request, sessions: SessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        tenders = queries.tenders(session)
+    return render(request, "tenders.html", tenders=tenders)
+
+
+@router.get("/tenders/{ocid}", response_class=HTMLResponse)
+def tender_page(ocid: str, request: Request, sessions: SessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        view = queries.tender(session, ocid)
+        flags = queries.red_flags(session)[0].get("OCID", {}).get(ocid, {}) if view else {}
+    if view is None:
+        return not_found(request)
+    loc = locale(request)
+    rows = [(f"{loc.t('col.supplier')} {s}", p) for s, p in view.bids.items() if p is not None]
+    chart = (
+        bar_chart(
+            rows,
+            title=loc.t("tender.bids_chart"),
+            value_format=loc.rupiah,
+            reference=("HPS", view.hps) if view.hps else None,
+            highlight=f"{loc.t('col.supplier')} {view.winner}" if view.winner else None,
+        )
+        if rows
+        else None
+    )
+    documents = [
+        {
+            "hash": d.hash.lower(),
+            "label": f"{loc.t('doc.' + d.kind)} {d.label_suffix}".strip(),
+            "time": d.timestamp,
+            "block": d.block_number,
+        }
+        for d in view.documents
+    ]
+    return render(
+        request,
+        "tender.html",
+        view=view,
+        chart=chart,
+        documents=documents,
+        documents_json=json.dumps(documents),
+        flags=flags,
+    )
+
+
+# -- blocks and transactions -------------------------------------------------------------------------
+@router.get("/blocks", response_class=HTMLResponse)
+def block_list(request: Request, sessions: SessionsDep, before: int | None = None) -> HTMLResponse:
+    with sessions() as session:
+        rows = queries.blocks(session, before=before)
+    return render(request, "blocks.html", blocks=rows, more=rows[-1]["number"] if len(rows) == 50 else None)
+
+
+@router.get("/blocks/{number}", response_class=HTMLResponse)
+def block_page(number: int, request: Request, sessions: SessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        events = queries.events_where(session, ChainEvent.block_number == number)
+        ocids = queries.ocid_of_tender_ids(session)
+    block, unreachable = None, False
+    try:
+        block = request.app.state.chain.web3.eth.get_block(number)
+    except Exception:  # a node that is down or pruned: the indexed part still shows
+        unreachable = True
+    if block is None and not events:
+        return not_found(request)
+    return render(
+        request,
+        "block.html",
+        number=number,
+        block=_plain(block),
+        events=events,
+        ocids=ocids,
+        unreachable=unreachable,
+    )
+
+
+@router.get("/tx/{tx_hash}", response_class=HTMLResponse)
+def transaction_page(tx_hash: str, request: Request, sessions: SessionsDep) -> HTMLResponse:
+    if not HASH.match(tx_hash):
+        return not_found(request)
+    tx_hash = tx_hash.lower()
+    with sessions() as session:
+        events = queries.events_where(session, ChainEvent.tx_hash == tx_hash)
+        ocids = queries.ocid_of_tender_ids(session)
+    tx, receipt, unreachable = None, None, False
+    try:
+        web3 = request.app.state.chain.web3
+        tx, receipt = web3.eth.get_transaction(tx_hash), web3.eth.get_transaction_receipt(tx_hash)
+    except Exception:  # unknown to the node, or the node is down
+        unreachable = not events
+    if tx is None and not events:
+        return not_found(request)
+    return render(
+        request,
+        "tx.html",
+        tx_hash=tx_hash,
+        tx=_plain(tx),
+        receipt=_plain(receipt),
+        events=events,
+        ocids=ocids,
+        unreachable=unreachable,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """web3's attribute dicts and HexBytes as plain dicts and 0x strings, for templates."""
+    if value is None:
+        return None
+    if isinstance(value, (bytes, HexBytes)):
+        return "0x" + bytes(value).hex()
+    if hasattr(value, "items"):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+# -- contracts -----------------------------------------------------------------------------------------
+@router.get("/contracts", response_class=HTMLResponse)
+def contract_list(request: Request, sessions: SessionsDep) -> HTMLResponse:
+    contracts = list(request.app.state.chain.manifest.contracts.values())
+    with sessions() as session:
+        counts = {c.name: sum(n for _, n in queries.event_counts(session, c.name)) for c in contracts}
+    return render(request, "contracts.html", contracts=contracts, counts=counts)
+
+
+@router.get("/contracts/{name}", response_class=HTMLResponse)
+def contract_page(
+    name: str, request: Request, sessions: SessionsDep, event: str | None = None
+) -> HTMLResponse:
+    contract = request.app.state.chain.manifest.contracts.get(name)
+    if contract is None:
+        return not_found(request)
+    conditions = [ChainEvent.contract == name] + ([ChainEvent.event == event] if event else [])
+    with sessions() as session:
+        kinds = queries.event_counts(session, name)
+        events = queries.events_where(session, *conditions, limit=200, newest_first=True)
+        ocids = queries.ocid_of_tender_ids(session)
+    chart = bar_chart(kinds, title=locale(request).t("contract.by_event")) if kinds else None
+    return render(
+        request,
+        "contract.html",
+        contract=contract,
+        kinds=kinds,
+        events=events,
+        ocids=ocids,
+        chart=chart,
+        selected=event,
+    )
+
+
+# -- suppliers -----------------------------------------------------------------------------------------
+@router.get("/suppliers", response_class=HTMLResponse)
+def supplier_list(request: Request, sessions: SessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        rows = queries.suppliers(session)
+    return render(request, "suppliers.html", suppliers=rows)
+
+
+@router.get("/suppliers/{supplier}", response_class=HTMLResponse)
+def supplier_page(supplier: int, request: Request, sessions: SessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        history = queries.supplier_history(session, supplier)
+        ocids = queries.ocid_of_tender_ids(session)
+        flags = queries.red_flags(session)[0].get("Tenderer", {}).get(f"ID-SUPPLIER-{supplier}", {})
+    if history is None:
+        return not_found(request)
+    return render(request, "supplier.html", s=history, ocids=ocids, flags=flags, steps=queries.STEPS)
+
+
+# -- welfare -----------------------------------------------------------------------------------------
+@router.get("/welfare", response_class=HTMLResponse)
+def welfare(request: Request, sessions: SessionsDep) -> HTMLResponse:
+    deployed = "WelfarePrograms" in request.app.state.chain.manifest.contracts
+    groups = []
+    if deployed:
+        with sessions() as session:
+            groups = queries.welfare_aggregates(session)
+    return render(request, "welfare.html", deployed=deployed, groups=groups)
+
+
+# -- red flags -------------------------------------------------------------------------------------------
+@router.get("/redflags", response_class=HTMLResponse)
+def red_flags(request: Request, sessions: SessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        results, analysed = queries.red_flags(session)
+        titles = {v.ocid: v.title for v in queries.tenders(session)}
+    loc = locale(request)
+    per_code: dict[str, int] = {}
+    for entities in results.values():
+        for codes in entities.values():
+            for code in codes:
+                per_code[code] = per_code.get(code, 0) + 1
+    by_code = sorted(per_code.items())
+    chart_codes = (
+        bar_chart(
+            [(f"{c} {loc.indicator(c)}", n) for c, n in by_code],
+            title=loc.t("flags.by_indicator"),
+            label_width=300,
+        )
+        if by_code
+        else None
+    )
+    chart_groups = (
+        bar_chart([(loc.t("group." + g), len(e)) for g, e in results.items()], title=loc.t("flags.by_group"))
+        if results
+        else None
+    )
+    return render(
+        request,
+        "redflags.html",
+        results=results,
+        analysed=analysed,
+        chart_codes=chart_codes,
+        chart_groups=chart_groups,
+        titles=titles,
+    )
+
+
+@router.get("/redflags.json")
+def red_flags_json(sessions: SessionsDep) -> Response:
+    """The dashboard's data exactly as `python -m app.redflags` prints it (Cardinal's output shape)."""
+    with sessions() as session:
+        results, _ = queries.red_flag_results(session)
+    return Response(results.to_json(), media_type="application/json")

@@ -1,0 +1,1 @@
+"""Payment instructions as the Payments ledger and the indexer hold them."""

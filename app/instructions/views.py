@@ -1,0 +1,64 @@
+"""A payment instruction as the Payments ledger holds it, JSON-ready: purpose and status names, the
+source contract's manifest name, and for a batch instruction its line counts (and, for a welfare
+batch, the programme and period it pays)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web3 import Web3
+
+from app.ledger.client import ChainClient
+from app.ledger.view_calls import named
+
+# IPayments.Purpose and PaymentStatus, in declaration order.
+PURPOSES = ("milestone", "retention", "advance", "welfare", "welfare_batch")
+STATUSES = ("none", "authorized", "settled", "failed", "cancelled")
+WELFARE_BATCH = PURPOSES.index("welfare_batch")
+
+
+def source_name(chain: ChainClient, address: str) -> str | None:
+    """The manifest name of a source contract (e.g. WelfarePrograms), None for another address."""
+    for name, deployed in chain.manifest.contracts.items():
+        if deployed.address.lower() == address.lower():
+            return name
+    return None
+
+
+def instruction_view(chain: ChainClient, instruction_id: str) -> dict[str, Any] | None:
+    """The chain's view of instruction `instruction_id` (0x hex), None when the ledger has none."""
+    payments = chain.contract("Payments")
+    if payments.functions.statusOf(instruction_id).call() == 0:
+        return None
+    data = named(payments, "getInstruction", payments.functions.getInstruction(instruction_id).call())
+    source = Web3.to_checksum_address(data["source"])
+    view = {
+        "instructionId": instruction_id.lower(),
+        "source": source,
+        "sourceContract": source_name(chain, source),
+        "purpose": PURPOSES[data["purpose"]],
+        "status": STATUSES[data["status"]],
+        "attempt": data["attempt"],
+        "amount": data["amount"],
+        "payeeKey": Web3.to_hex(data["payeeKey"]),
+        "batch": None,
+    }
+    if data["purpose"] == WELFARE_BATCH:
+        lines = named(payments, "batchLinesOf", payments.functions.batchLinesOf(instruction_id).call())
+        view["batch"] = {
+            "lineCount": lines["lineCount"],
+            "failedLines": lines["failedLines"],
+            "failedAmount": lines["failedAmount"],
+            # The payee key of a batch is the Merkle root of its lines (index, beneficiaryKey, amount).
+            "linesRoot": view["payeeKey"],
+            "welfare": _welfare_batch(chain, instruction_id)
+            if view["sourceContract"] == "WelfarePrograms"
+            else None,
+        }
+    return view
+
+
+def _welfare_batch(chain: ChainClient, batch_id: str) -> dict[str, Any]:
+    welfare = chain.contract("WelfarePrograms")
+    batch = named(welfare, "getBatch", welfare.functions.getBatch(batch_id).call())
+    return {"programmeId": batch["programmeId"], "period": batch["period"]}

@@ -1,0 +1,1 @@
+"""Secrets at rest: values sealed with AES-256-GCM, bound to what they belong to."""

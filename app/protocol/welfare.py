@@ -1,0 +1,159 @@
+"""Welfare (bansos) helpers shared by the tooling and the gateway: the beneficiary key, programme
+figures of DOMAIN.md, and the Merkle commitment of a disbursement batch's lines (the same tree
+WelfarePrograms builds on chain, so the payment bridge can prove a failed line to Payments.failLines).
+
+The beneficiary key is HMAC-SHA256(secret, "nik:<16 digits>") (app.protocol.identity.keyed_hash): the NIK
+encodes region and birth date, so an unkeyed hash would be reversed by enumeration. The secret stays
+with the gateway; only the key reaches the chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eth_abi import encode
+from eth_utils import keccak
+
+from app.protocol.identity import keyed_hash
+
+COMPONENTS = 8  # component slots per programme (PKH uses seven)
+DECILES_1_TO_4 = sum(1 << d for d in range(1, 5))  # 0x1e
+
+# PKH yearly amounts per component (DOMAIN.md), paid in four instalments.
+PKH_YEARLY = {
+    "pregnant": 3_000_000,
+    "early_childhood": 3_000_000,
+    "primary_school": 900_000,
+    "junior_secondary": 1_500_000,
+    "senior_secondary": 2_000_000,
+    "severe_disability": 2_400_000,
+    "elderly": 2_400_000,
+}
+PKH_COMPONENTS = tuple(PKH_YEARLY)
+PKH_INSTALMENTS = 4
+PKH_COMPONENT_CAP = 4
+SEMBAKO_PER_MONTH = 200_000
+QUARTER_SECONDS = 91 * 24 * 3600  # a quarter, rounded to whole days
+
+# IWelfarePrograms.Reason
+REASONS = (
+    "None",
+    "DecileNotEligible",
+    "RegionNotCovered",
+    "AlreadyEnrolled",
+    "NoComponent",
+    "Suspended",
+    "Exited",
+    "NotEnrolled",
+    "AlreadyPaid",
+    "BudgetExhausted",
+)
+REASON = {name: code for code, name in enumerate(REASONS)}
+
+
+def beneficiary_key(secret: bytes, nik: str) -> bytes:
+    """The on-chain key of the family whose head has this NIK (32 bytes)."""
+    return keyed_hash(secret, "nik", nik)
+
+
+def pkh_amounts_per_period() -> list[int]:
+    """Rupiah per quarterly instalment per PKH component, padded to the contract's eight slots."""
+    amounts = [PKH_YEARLY[name] // PKH_INSTALMENTS for name in PKH_COMPONENTS]
+    return amounts + [0] * (COMPONENTS - len(amounts))
+
+
+def sembako_amounts_per_period(months: int = 3) -> list[int]:
+    return [SEMBAKO_PER_MONTH * months] + [0] * (COMPONENTS - 1)
+
+
+def benefit(amounts: list[int], counts: list[int], cap: int) -> int:
+    """The contract's rule: at most `cap` component units, highest amounts first (WelfareMath.benefit)."""
+    order = sorted(range(COMPONENTS), key=lambda i: (-amounts[i], i))
+    total, left = 0, cap
+    for i in order:
+        if left == 0 or amounts[i] == 0:
+            break
+        take = min(counts[i], left)
+        total += take * amounts[i]
+        left -= take
+    return total
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    key: bytes
+    amount: int
+
+    def as_tuple(self) -> tuple:
+        return (self.index, self.key, self.amount)
+
+
+def line_leaf(index: int, key: bytes, amount: int) -> bytes:
+    return keccak(keccak(encode(["uint256", "bytes32", "uint256"], [index, key, amount])))
+
+
+def _hash_pair(a: bytes, b: bytes) -> bytes:
+    return keccak(a + b if a < b else b + a)
+
+
+def _levels(leaves: list[bytes]) -> list[list[bytes]]:
+    levels = [list(leaves)]
+    while len(levels[-1]) > 1:
+        level = levels[-1]
+        up = [_hash_pair(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            up.append(level[-1])  # an odd last node moves up unchanged
+        levels.append(up)
+    return levels
+
+
+def lines_root(lines: list[Line]) -> bytes:
+    if not lines:
+        return b"\x00" * 32
+    return _levels([line_leaf(*line.as_tuple()) for line in lines])[-1][0]
+
+
+def line_proof(lines: list[Line], position: int) -> list[bytes]:
+    """Proof of lines[position] against lines_root(lines) (OpenZeppelin MerkleProof.verify)."""
+    proof = []
+    for level in _levels([line_leaf(*line.as_tuple()) for line in lines])[:-1]:
+        sibling = position ^ 1
+        if sibling < len(level):
+            proof.append(level[sibling])
+        position //= 2
+    return proof
+
+
+# --- gateway helpers (REST resources of issue #7) -------------------------------------------------
+
+# Applicants per enrolment and keys per disbursement in one request: one transaction each. 500 is the
+# batch the scale runs use (decision 0005): an enrolment of 500 stays well under a 30M-gas block.
+MAX_BATCH = 500
+# IWelfarePrograms.BeneficiaryStatus and AppealStatus, in declaration order.
+BENEFICIARY_STATUSES = ("none", "active", "suspended", "exited")
+APPEAL_STATUSES = ("none", "open", "upheld", "rejected")
+REASON_CODE = r"^[A-Z0-9_]{1,32}$"  # e.g. GRADUATED, DECEASED, PKH_CONDITION_UNMET
+
+
+def deciles_mask(deciles: list[int]) -> int:
+    """Rules.decileMask of DTSEN deciles 1-10 (bit d set for decile d)."""
+    return sum(1 << d for d in set(deciles))
+
+
+def deciles_of(mask: int) -> list[int]:
+    return [d for d in range(1, 11) if mask >> d & 1]
+
+
+def reason_code(text: str) -> bytes:
+    """A short ASCII code as the contract's bytes32, like the Solidity literal `bytes32("GRADUATED")`."""
+    raw = text.encode("ascii")
+    if not 0 < len(raw) <= 32:
+        raise ValueError("a reason code has 1 to 32 ASCII characters")
+    return raw.ljust(32, b"\x00")
+
+
+def reason_text(value: bytes) -> str:
+    """The code a bytes32 reason carries (hex when it is not printable ASCII)."""
+    raw = bytes(value).rstrip(b"\x00")
+    return raw.decode("ascii") if raw.isascii() and raw.decode("ascii").isprintable() else "0x" + value.hex()

@@ -1,0 +1,1 @@
+"""Suppliers (penyedia): registration, verification, blacklist, key rotation and gateway-managed keys."""

@@ -1,0 +1,100 @@
+"""Signing keys the gateway holds for suppliers without a wallet of their own (issue #7: bids "built
+and signed for a supplier holding a gateway-managed key").
+
+At rest a key is sealed with the payment bridge's AES-256-GCM sealing (app/keyring/sealing.py,
+imported, not copied), under a key derived from TERANG_PAYOUT_ACCOUNT_KEY with HKDF for this one
+purpose: the same operator secret (already refused in production when left at its development
+value), but a payout-account ciphertext and a supplier-key ciphertext never share an AES key. The
+associated data binds a ciphertext to its supplier id and address, so a sealed key copied onto
+another supplier's row does not open.
+
+A managed key is only *usable* once the registry says it is the supplier's account
+(`SupplierRegistry.getSupplier(id).account == address`): the chain, not this table, binds a key to a
+supplier. How a supplier's account becomes the managed address is the router's concern
+(app/tenders/managed_bids.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.keyring.sealing import SealError, open_sealed, seal
+from app.suppliers.models import ManagedSupplierKey
+
+SEALING_PURPOSE = b"terang/managed-suppliers/sealing/v1"
+FINGERPRINT_PURPOSE = b"terang/managed-suppliers/fingerprint/v1"
+
+
+def derived_key(settings: Settings, purpose: bytes) -> bytes:
+    """32 bytes for `purpose`, derived from the payout account key (HKDF-SHA256)."""
+    try:
+        master = base64.b64decode(settings.payout_account_key.get_secret_value(), validate=True)
+    except ValueError:
+        raise SealError("TERANG_PAYOUT_ACCOUNT_KEY is not base64") from None
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+def sealing_key(settings: Settings) -> str:
+    """The base64 AES key app.keyring.sealing expects, for managed suppliers' secrets."""
+    return base64.b64encode(derived_key(settings, SEALING_PURPOSE)).decode()
+
+
+def keyed_fingerprint(settings: Settings, payload: dict) -> str:
+    """HMAC-SHA256 of a secret payload: what the idempotency record may fingerprint instead of it.
+    A plain hash of a bid's price and products could be tested against guesses; this cannot
+    without the operator's secret."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(derived_key(settings, FINGERPRINT_PURPOSE), canonical, hashlib.sha256).hexdigest()
+
+
+def _binding(supplier_id: int, address: str) -> str:
+    return f"managed-key:{supplier_id}:{address}"
+
+
+def find(sessions: sessionmaker[Session], supplier_id: int) -> ManagedSupplierKey | None:
+    with sessions() as session:
+        return session.get(ManagedSupplierKey, supplier_id)
+
+
+def create(
+    sessions: sessionmaker[Session], settings: Settings, supplier_id: int, created_by: str
+) -> tuple[ManagedSupplierKey, bool]:
+    """The supplier's managed key, made now if it has none: (row, created). One key per supplier;
+    of two concurrent requests one creates and both answer the same address."""
+    existing = find(sessions, supplier_id)
+    if existing is not None:
+        return existing, False
+    account = Account.create()
+    address = account.address
+    row = ManagedSupplierKey(
+        supplier_id=supplier_id,
+        address=address,
+        sealed_key=seal(sealing_key(settings), _binding(supplier_id, address), bytes(account.key)),
+        created_by=created_by,
+    )
+    try:
+        with sessions.begin() as session:
+            session.add(row)
+    except IntegrityError:
+        return find(sessions, supplier_id), False
+    return row, True
+
+
+def signer(settings: Settings, row: ManagedSupplierKey) -> LocalAccount:
+    """The account to sign with, opened from its sealed row and checked against its address."""
+    raw = open_sealed(sealing_key(settings), _binding(row.supplier_id, row.address), row.sealed_key)
+    account = Account.from_key(raw)
+    if account.address != row.address:
+        raise ValueError(f"the sealed key of supplier {row.supplier_id} is not the key of {row.address}")
+    return account

@@ -1,0 +1,180 @@
+"""Suppliers (penyedia): register, verify, update, blacklist, read. Business identifiers arrive in
+clear over TLS and leave for the chain only as keyed hashes (app/protocol/identity.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+from web3 import Web3
+
+from app.api.deps import ChainDep, SettingsDep, require_roles
+from app.api.errors import ApiError
+from app.api.writes import Call, idempotent_write
+from app.auth.tokens import Principal
+from app.ledger.events import event_args
+from app.ledger.view_calls import named
+from app.protocol.identity import InvalidIdentifier, keyed_hash
+
+router = APIRouter(prefix="/suppliers", tags=["suppliers"])
+Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
+SupplierId = Annotated[int, Path(ge=1, lt=2**64, description="The supplier's registry id")]
+ADDRESS = r"^0x[0-9a-fA-F]{40}$"
+
+
+class SupplierRegistration(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "account": "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
+                    "nib": "9120001234567",
+                    "npwp": "012345678901000",
+                    "umkm": True,
+                    "regionCode": 6409,
+                }
+            ]
+        }
+    )
+
+    account: str = Field(pattern=ADDRESS, description="The supplier's signing account (its key)")
+    nib: str = Field(min_length=13, max_length=20, examples=["9120001234567"])
+    npwp: str = Field(min_length=15, max_length=24, examples=["01.234.567.8-901.000"])
+    umkm: bool = False
+    regionCode: int = Field(ge=1, lt=2**32, description="Kemendagri region code, e.g. 6302", examples=[6302])
+
+
+class Blacklisting(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "start": 1795000000,
+                    "end": 1826536000,
+                    "reasonHash": "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a",
+                }
+            ]
+        }
+    )
+
+    start: int = Field(ge=0, lt=2**64, description="UTC seconds")
+    end: int = Field(ge=1, lt=2**64, description="UTC seconds, after start")
+    reasonHash: str = Field(pattern=r"^0x[0-9a-fA-F]{64}$", description="Hash of the sanction decision")
+
+
+class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"umkm": False, "regionCode": 6402}]})
+
+    umkm: bool
+    regionCode: int = Field(ge=1, lt=2**32)
+
+
+def _officer_signer(principal: Principal) -> str:
+    if principal.agency is None:
+        raise ApiError(403, "wrong_agency", detail="an officer's token must name its agency")
+    return f"agency:{principal.agency}"
+
+
+@router.post("", status_code=201, summary="Register a supplier (agency officer)")
+def register_supplier(
+    request: Request, body: SupplierRegistration, principal: Officer, chain: ChainDep, settings: SettingsDep
+):
+    key = settings.identity_hmac_key.get_secret_value().encode()
+    try:
+        nib_hash, npwp_hash = keyed_hash(key, "nib", body.nib), keyed_hash(key, "npwp", body.npwp)
+    except InvalidIdentifier as exc:
+        raise ApiError(422, "invalid_identifier", detail=str(exc)) from None
+    registry = chain.contract("SupplierRegistry")
+    call = Call(
+        registry,
+        "registerSupplier",
+        [Web3.to_checksum_address(body.account), nib_hash, npwp_hash, body.umkm, body.regionCode],
+        _officer_signer(principal),
+    )
+
+    def outcome(confirmed):
+        event = event_args(registry, "SupplierRegistered", confirmed)
+        return {"supplierId": event["supplierId"], "account": event["account"], "agencyId": event["agencyId"]}
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome, status_code=201)
+
+
+@router.post("/{supplier_id}/verification", summary="Verify a supplier (an officer other than its registrar)")
+def verify_supplier(request: Request, supplier_id: SupplierId, principal: Officer, chain: ChainDep):
+    registry = chain.contract("SupplierRegistry")
+    call = Call(registry, "verifySupplier", [supplier_id], _officer_signer(principal))
+    return idempotent_write(
+        request,
+        principal,
+        {"supplierId": supplier_id},
+        call,
+        lambda c: {"supplierId": supplier_id, "verified": True},
+    )
+
+
+@router.put("/{supplier_id}/profile", summary="Change UMKM flag and region (clears verification)")
+def update_profile(
+    request: Request, supplier_id: SupplierId, body: ProfileUpdate, principal: Officer, chain: ChainDep
+):
+    registry = chain.contract("SupplierRegistry")
+    call = Call(
+        registry,
+        "updateSupplierProfile",
+        [supplier_id, body.umkm, body.regionCode],
+        _officer_signer(principal),
+    )
+    return idempotent_write(
+        request,
+        principal,
+        body.model_dump(),
+        call,
+        lambda c: {"supplierId": supplier_id, **body.model_dump(), "verified": False},
+    )
+
+
+@router.post("/{supplier_id}/blacklist", summary="Blacklist a supplier for [start, end) (agency officer)")
+def blacklist_supplier(
+    request: Request, supplier_id: SupplierId, body: Blacklisting, principal: Officer, chain: ChainDep
+):
+    registry = chain.contract("SupplierRegistry")
+    call = Call(
+        registry,
+        "blacklistSupplier",
+        [supplier_id, body.start, body.end, body.reasonHash],
+        _officer_signer(principal),
+    )
+    return idempotent_write(
+        request,
+        principal,
+        body.model_dump(),
+        call,
+        lambda c: {"supplierId": supplier_id, "start": body.start, "end": body.end},
+    )
+
+
+@router.get("/{supplier_id}", summary="A supplier's public record")
+def get_supplier(supplier_id: SupplierId, chain: ChainDep):
+    if supplier_id > chain.read("SupplierRegistry", "supplierCount"):
+        raise ApiError(404, "not_found", detail=f"no supplier {supplier_id}")
+    record = chain.read("SupplierRegistry", "getSupplier", supplier_id)
+    data = named(chain.contract("SupplierRegistry"), "getSupplier", record)
+    return {
+        "supplierId": supplier_id,
+        "account": data["account"],
+        "umkm": data["umkm"],
+        "regionCode": data["regionCode"],
+        "registeredBy": data["registeredBy"],
+        "verifiedBy": data["verifiedBy"] or None,
+        "registeredAt": data["registeredAt"],
+        "verifiedAt": data["verifiedAt"] or None,
+        "blacklist": (
+            {
+                "start": data["blacklistStart"],
+                "end": data["blacklistEnd"],
+                "reasonHash": Web3.to_hex(data["blacklistReason"]),
+            }
+            if data["blacklistEnd"]
+            else None
+        ),
+    }

@@ -1,0 +1,1 @@
+"""Tenders: announcement, addenda, sealed bids (relayed or managed), openings, evaluation, sanggah, award."""

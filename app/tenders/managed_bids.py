@@ -1,0 +1,418 @@
+"""Bids for suppliers whose key the gateway holds (issue #7): a small supplier without a wallet asks
+the gateway for a managed key, and the gateway then builds, signs and relays its sealed bids and
+its objections (sanggah).
+
+- `POST /suppliers/{id}/managed-key` (the supplier's own token: claim `supplier` = id) makes the key,
+  sealed at rest (app/suppliers/managed_keys.py), and answers its address; one key per supplier, a
+  second request answers the same address. `GET` tells whether the registry has bound it yet.
+- Binding is the registry's: the key is used only while `SupplierRegistry.getSupplier(id).account`
+  is the managed address, so a key cannot sign for any supplier but its own whatever the table
+  says. The simplest path that works is to **register the supplier with the managed address**
+  (an officer's `POST /suppliers` with `account` = that address). Rotating an existing supplier to
+  it is not open to a supplier without a wallet: `rotateKey` must be sent by the current key, with
+  gas; the other way is the COMMITTEE's `recoverSupplierKey(id, address)` through the hub's delay
+  (not exposed here).
+- `POST /tenders/{ocid}/bids/managed` {price, productIds}: the gateway draws the salt, computes the
+  commitment locally (app/protocol/bids.py; never through a node), signs `CommitBid` with the managed
+  key (nonce from `Tenders.nonces`) and relays `commitBidBySig` with its relayer key. The opening
+  is stored sealed (app/tenders/managed_openings.py) right before the transaction is signed and sent:
+  `idempotent_write` builds the call data only when it sends, so a replayed retry stores nothing.
+  A re-bid is a new commitment that replaces the previous one on chain (Tenders._commit).
+- `POST /tenders/{ocid}/objections/managed` {evidenceHash}: the supplier's sanggah against a proposed
+  award, signed as `FileObjection` with the managed key and relayed (`fileObjectionBySig`); the
+  contract decides who may object and until when, as for a supplier that signs itself.
+- `POST /tenders/{ocid}/bids/managed/reveal`: the opening whose commitment and commitSeq hash to the
+  sealed bid the chain holds now (so the latest re-bid, never an opening a retry left behind) is
+  signed as `RevealBid` and relayed. Outside the reveal period the gateway refuses with the
+  contract's own `TenderNotInRevealPeriod` before the opening leaves it: an `eth_call` would hand
+  the salt to the node before the commit deadline, or after the reveal deadline, when an unrevealed
+  price is meant to stay secret.
+
+Secrets: the price, products and salt are never in a response, a log or a clear DB column before
+the reveal. The idempotency record fingerprints a keyed HMAC of the bid instead of the body (a plain
+hash of price and products could be tested against guesses). Only the supplier itself may create or
+use its managed key: an officer's token, or another supplier's, is 403 `wrong_supplier`.
+
+Concurrency: one supplier's managed writes are serialised in this process (its EIP-712 nonce is
+read, signed and used in order); two gateway processes signing for the same supplier at the same
+instant may see one write refused by the contract (`InvalidAccountNonce`), which a retry fixes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from eth_utils import to_bytes
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from web3 import Web3
+from web3.exceptions import ContractCustomError
+
+from app.api.deps import ChainDep, PrincipalDep, SessionsDep, SettingsDep
+from app.api.errors import ApiError
+from app.api.writes import Call, idempotent_write
+from app.auth.tokens import Principal
+from app.ledger.events import event_args
+from app.ledger.reverts import ChainRevert
+from app.ledger.view_calls import named
+from app.protocol import bids
+from app.suppliers import managed_keys
+from app.tenders import managed_openings
+from app.tenders.routes import objection_filed
+
+router = APIRouter(tags=["managed bids"])
+Ocid = Annotated[
+    str, Path(min_length=1, max_length=200, description="OCDS id, e.g. ocds-terang-1001-2026-0001")
+]
+SupplierId = Annotated[int, Path(ge=1, lt=2**63, description="The supplier's registry id")]
+BYTES32 = r"^0x[0-9a-fA-F]{64}$"
+MAX_SUPPLIER_ID = 2**63  # registry ids are counted from 1; the database keeps them as BIGINT
+SIGNATURE_SECONDS = 600  # how long a signature the gateway makes for a supplier stays valid
+OPEN = 1  # TenderStatus.Open
+
+_locks: dict[int, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+class ManagedBid(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "price": 1800000000,
+                    "productIds": ["0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"],
+                }
+            ]
+        },
+    )
+
+    price: int = Field(ge=1, lt=2**96, description="The offer in rupiah, at most the tender's HPS")
+    productIds: list[Annotated[str, Field(pattern=BYTES32)]] = Field(
+        default_factory=list, max_length=32, description="TKDN-certified products offered (may be empty)"
+    )
+
+
+class ManagedObjection(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"evidenceHash": "0xe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5"}
+            ]
+        },
+    )
+
+    evidenceHash: str = Field(
+        pattern=BYTES32, description="keccak256 of the objection letter and its evidence (kept off chain)"
+    )
+
+
+@dataclass(frozen=True)
+class _CallWithBeforeSend(Call):
+    """A Call that runs `before_send` when its data is built, i.e. right before the transaction is
+    signed and sent (writes._run); a replayed or followed retry never builds it. A ChainRevert
+    raised there is answered like the contract's own refusal and releases the Idempotency-Key."""
+
+    before_send: Callable[[], None] = lambda: None
+
+    def data(self) -> bytes:
+        self.before_send()
+        return super().data()
+
+
+def _lock(supplier_id: int) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(supplier_id, threading.Lock())
+
+
+def _own_supplier(principal: Principal, supplier_id: int | None = None) -> int:
+    """The supplier the token speaks for; refused unless it is `supplier_id` (when given)."""
+    if principal.supplier is None:
+        raise ApiError(
+            403,
+            "wrong_supplier",
+            detail="only the supplier's own token (claim 'supplier') may use its managed key; "
+            "an officer may not act for a supplier",
+        )
+    if supplier_id is not None and principal.supplier != supplier_id:
+        raise ApiError(
+            403,
+            "wrong_supplier",
+            detail=f"this token speaks for supplier {principal.supplier}, not {supplier_id}",
+        )
+    if principal.supplier >= MAX_SUPPLIER_ID:
+        raise ApiError(403, "wrong_supplier", detail=f"no supplier {principal.supplier} can be registered")
+    return principal.supplier
+
+
+def _registered_account(chain, supplier_id: int) -> str | None:
+    registry = chain.contract("SupplierRegistry")
+    if supplier_id > registry.functions.supplierCount().call():
+        return None
+    return named(registry, "getSupplier", registry.functions.getSupplier(supplier_id).call())["account"]
+
+
+def _key_view(chain, row) -> dict:
+    return {
+        "supplierId": row.supplier_id,
+        "address": row.address,
+        "registered": _registered_account(chain, row.supplier_id) == row.address,
+    }
+
+
+def _managed_account(request: Request, chain, supplier_id: int):
+    settings, sessions = request.app.state.settings, request.app.state.sessions
+    row = managed_keys.find(sessions, supplier_id)
+    if row is None:
+        raise ApiError(
+            409,
+            "managed_key_missing",
+            detail=f"supplier {supplier_id} has no managed key: POST /suppliers/{supplier_id}/managed-key",
+        )
+    if _registered_account(chain, supplier_id) != row.address:
+        raise ApiError(
+            409,
+            "managed_key_not_registered",
+            detail=f"the registry's account of supplier {supplier_id} is not its managed key {row.address}",
+        )
+    return managed_keys.signer(settings, row)
+
+
+def _tender(chain, tender: bytes, ocid: str) -> dict:
+    tenders = chain.contract("Tenders")
+    try:
+        data = named(tenders, "getTender", tenders.functions.getTender(tender).call())
+    except ContractCustomError:  # TenderUnknown
+        raise ApiError(404, "not_found", detail=f"no tender {ocid}") from None
+    if data["status"] == 0:
+        raise ApiError(404, "not_found", detail=f"no tender {ocid}")
+    return data
+
+
+def _chain_now(chain) -> int:
+    """When a transaction sent now is mined, near enough: the later of the latest block's time and
+    the wall clock (a chain that makes no empty blocks may have a latest block hours old; a local
+    chain moved forward by tests runs ahead of the wall clock)."""
+    return max(chain.web3.eth.get_block("latest")["timestamp"], int(time.time()))
+
+
+@router.post(
+    "/suppliers/{supplier_id}/managed-key",
+    status_code=201,
+    summary="Make the supplier's gateway-held signing key (the supplier itself); answers its address",
+)
+def create_managed_key(
+    supplier_id: SupplierId,
+    principal: PrincipalDep,
+    chain: ChainDep,
+    settings: SettingsDep,
+    sessions: SessionsDep,
+):
+    _own_supplier(principal, supplier_id)
+    row, created = managed_keys.create(sessions, settings, supplier_id, principal.key)
+    return JSONResponse(status_code=201 if created else 200, content=_key_view(chain, row))
+
+
+@router.get(
+    "/suppliers/{supplier_id}/managed-key",
+    summary="The supplier's managed key address and whether the registry has it as its account",
+)
+def get_managed_key(supplier_id: SupplierId, principal: PrincipalDep, chain: ChainDep, sessions: SessionsDep):
+    _own_supplier(principal, supplier_id)
+    row = managed_keys.find(sessions, supplier_id)
+    if row is None:
+        raise ApiError(404, "not_found", detail=f"supplier {supplier_id} has no managed key")
+    return _key_view(chain, row)
+
+
+@router.post(
+    "/tenders/{ocid}/bids/managed",
+    status_code=201,
+    summary="Commit a sealed bid built and signed with the supplier's managed key (the supplier itself)",
+)
+def commit_managed_bid(
+    request: Request,
+    ocid: Ocid,
+    body: ManagedBid,
+    principal: PrincipalDep,
+    chain: ChainDep,
+    settings: SettingsDep,
+    sessions: SessionsDep,
+):
+    supplier_id = _own_supplier(principal)
+    tender = bids.tender_id(ocid)
+    hps = _tender(chain, tender, ocid)["hps"]
+    if body.price > hps:  # the reveal would be refused: say so before the bid is sealed
+        raise ApiError(
+            422, "TenderPriceAboveHps", detail=f"the price is above the tender's HPS ({hps} rupiah)"
+        )
+    account = _managed_account(request, chain, supplier_id)
+    tenders = chain.contract("Tenders")
+    products = [to_bytes(hexstr=p) for p in body.productIds]
+    salt = bids.new_salt()
+    commitment = bids.commitment(tender, supplier_id, body.price, products, salt)
+
+    def store_opening() -> None:
+        managed_openings.save(
+            sessions,
+            settings,
+            supplier_id=supplier_id,
+            tender=tender,
+            commitment=commitment,
+            price=body.price,
+            product_ids=products,
+            salt=salt,
+        )
+
+    def outcome(confirmed):
+        event = event_args(tenders, "BidCommitted", confirmed)
+        managed_openings.record_commit_seq(sessions, event["commitment"], event["commitSeq"])
+        return {
+            "ocid": ocid,
+            "supplierId": event["supplierId"],
+            "supplier": account.address,
+            "commitment": event["commitment"],
+            "commitSeq": event["commitSeq"],
+            "replaced": event["replaced"],
+        }
+
+    with _lock(supplier_id):
+        signed = bids.sign_commit(
+            account.key,
+            chain_id=chain.manifest.chain_id,
+            verifying_contract=tenders.address,
+            tender=tender,
+            bid_commitment=commitment,
+            nonce=tenders.functions.nonces(account.address).call(),
+            deadline=_chain_now(chain) + SIGNATURE_SECONDS,
+        )
+        args = [account.address, tender, commitment, signed.nonce, signed.deadline, signed.signature]
+        call = _CallWithBeforeSend(tenders, "commitBidBySig", args, "relayer", before_send=store_opening)
+        fingerprinted = {"ocid": ocid, "bid": managed_keys.keyed_fingerprint(settings, body.model_dump())}
+        return idempotent_write(request, principal, fingerprinted, call, outcome, 201)
+
+
+@router.post(
+    "/tenders/{ocid}/bids/managed/reveal",
+    status_code=201,
+    summary="Reveal the supplier's latest managed bid in the reveal period, signed with its managed key",
+)
+def reveal_managed_bid(
+    request: Request,
+    ocid: Ocid,
+    principal: PrincipalDep,
+    chain: ChainDep,
+    settings: SettingsDep,
+    sessions: SessionsDep,
+):
+    supplier_id = _own_supplier(principal)
+    tender = bids.tender_id(ocid)
+    data = _tender(chain, tender, ocid)
+    account = _managed_account(request, chain, supplier_id)
+    tenders = chain.contract("Tenders")
+    sealed_bid = tenders.functions.getBid(tender, supplier_id).call()[0]
+    if sealed_bid == bytes(32):
+        raise ApiError(409, "TenderNoBid", detail=f"supplier {supplier_id} has no sealed bid on {ocid}")
+    opening = managed_openings.current(
+        sessions,
+        settings,
+        supplier_id=supplier_id,
+        tender=tender,
+        sealed_bid=sealed_bid,
+        last_seq=data["commitSeq"],
+    )
+    if opening is None:
+        raise ApiError(
+            409,
+            "managed_opening_missing",
+            detail=f"the sealed bid of supplier {supplier_id} on {ocid} was not made by the gateway",
+        )
+
+    def in_reveal_period() -> None:
+        # The opening goes to the node (simulation, then the transaction) only inside the period.
+        now, current = _chain_now(chain), _tender(chain, tender, ocid)
+        if current["status"] != OPEN:
+            raise ChainRevert(
+                "TenderWrongStatus", {"tenderId": Web3.to_hex(tender), "status": current["status"]}
+            )
+        if not current["commitDeadline"] <= now < current["revealDeadline"]:
+            raise ChainRevert(
+                "TenderNotInRevealPeriod",
+                {
+                    "tenderId": Web3.to_hex(tender),
+                    "commitDeadline": current["commitDeadline"],
+                    "revealDeadline": current["revealDeadline"],
+                },
+            )
+
+    def outcome(confirmed):
+        event = event_args(tenders, "BidRevealed", confirmed)
+        return {"ocid": ocid, **{k: event[k] for k in ("supplierId", "price", "tkdnBps", "hea")}}
+
+    with _lock(supplier_id):
+        signed = bids.sign_reveal(
+            account.key,
+            chain_id=chain.manifest.chain_id,
+            verifying_contract=tenders.address,
+            tender=tender,
+            bid_commitment=opening.commitment,
+            nonce=tenders.functions.nonces(account.address).call(),
+            deadline=_chain_now(chain) + SIGNATURE_SECONDS,
+        )
+        args = [
+            account.address,
+            tender,
+            (opening.price, list(opening.product_ids), opening.salt, opening.commit_seq),
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
+        ]
+        call = _CallWithBeforeSend(tenders, "revealBidBySig", args, "relayer", before_send=in_reveal_period)
+        return idempotent_write(request, principal, {"ocid": ocid}, call, outcome, 201)
+
+
+@router.post(
+    "/tenders/{ocid}/objections/managed",
+    status_code=201,
+    summary="File the supplier's objection (sanggah), signed with its managed key (the supplier itself)",
+)
+def file_managed_objection(
+    request: Request,
+    ocid: Ocid,
+    body: ManagedObjection,
+    principal: PrincipalDep,
+    chain: ChainDep,
+):
+    supplier_id = _own_supplier(principal)
+    tender = bids.tender_id(ocid)
+    _tender(chain, tender, ocid)
+    account = _managed_account(request, chain, supplier_id)
+    tenders = chain.contract("Tenders")
+
+    outcome = objection_filed(tenders, ocid)
+    with _lock(supplier_id):
+        signed = bids.sign_objection(
+            account.key,
+            chain_id=chain.manifest.chain_id,
+            verifying_contract=tenders.address,
+            tender=tender,
+            evidence_hash=body.evidenceHash,
+            nonce=tenders.functions.nonces(account.address).call(),
+            deadline=_chain_now(chain) + SIGNATURE_SECONDS,
+        )
+        args = [
+            account.address,
+            tender,
+            signed.evidence_hash,
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
+        ]
+        call = Call(tenders, "fileObjectionBySig", args, "relayer")
+        return idempotent_write(request, principal, {"ocid": ocid, **body.model_dump()}, call, outcome, 201)

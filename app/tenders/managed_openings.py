@@ -1,0 +1,147 @@
+"""The openings (price, product ids, salt) of sealed bids the gateway commits for managed suppliers,
+kept sealed until the reveal.
+
+Whoever reads a salt can test guesses of the price against the public commitment, so an opening is
+stored only sealed (app.keyring.sealing under app.suppliers.managed_keys.sealing_key), bound to its
+supplier, tender and commitment. It is written before the transaction carrying its commitment is
+signed: a gateway that dies after sending still holds the opening of a bid that may be on chain.
+
+Which opening to reveal is decided by the chain, not by this table: a supplier may re-bid (the
+contract replaces its sealed bid with `keccak256(abi.encode(commitment, commitSeq))`), a retried
+request may have stored an opening that never reached the chain, so the opening revealed is the
+one whose commitment and commitSeq hash to the sealed bid the contract holds now.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from eth_utils import keccak, to_bytes
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.keyring.sealing import open_sealed, seal
+from app.suppliers.managed_keys import sealing_key
+from app.tenders.models import ManagedBidOpening
+
+# Seqs tried for an opening whose commit outcome was never recorded (the gateway died between
+# sending and the receipt); a tender's commitSeq counts its commits, so this is generous.
+MAX_SEQ_SEARCH = 1_000_000
+
+
+@dataclass(frozen=True)
+class Opening:
+    price: int
+    product_ids: tuple[bytes, ...]
+    salt: bytes
+    commitment: bytes
+    commit_seq: int
+
+
+def _hex(value: bytes) -> str:
+    return "0x" + value.hex()
+
+
+def _binding(supplier_id: int, tender: bytes, commitment: bytes) -> str:
+    return f"bid-opening:{supplier_id}:{_hex(tender)}:{_hex(commitment)}"
+
+
+def save(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    supplier_id: int,
+    tender: bytes,
+    commitment: bytes,
+    price: int,
+    product_ids: Sequence[bytes],
+    salt: bytes,
+) -> None:
+    """Store an opening, sealed; saving the same commitment again is a no-op."""
+    plain = json.dumps({"price": price, "productIds": [_hex(p) for p in product_ids], "salt": _hex(salt)})
+    row = ManagedBidOpening(
+        supplier_id=supplier_id,
+        tender_id=_hex(tender),
+        commitment=_hex(commitment),
+        sealed_opening=seal(sealing_key(settings), _binding(supplier_id, tender, commitment), plain.encode()),
+    )
+    try:
+        with sessions.begin() as session:
+            session.add(row)
+    except IntegrityError:
+        pass
+
+
+def record_commit_seq(sessions: sessionmaker[Session], commitment: str, commit_seq: int) -> None:
+    """The commit's order number, from its BidCommitted event (public on chain)."""
+    with sessions.begin() as session:
+        session.execute(
+            update(ManagedBidOpening)
+            .where(ManagedBidOpening.commitment == commitment.lower())
+            .values(commit_seq=commit_seq)
+        )
+
+
+def _sealed_bid(commitment: bytes, commit_seq: int) -> bytes:
+    """keccak256(abi.encode(bytes32 commitment, uint32 commitSeq)), as Tenders stores it."""
+    return keccak(commitment + commit_seq.to_bytes(32, "big"))
+
+
+def _seq_of(commitment: bytes, sealed_bid: bytes, last_seq: int) -> int | None:
+    for seq in range(min(last_seq, MAX_SEQ_SEARCH), 0, -1):
+        if _sealed_bid(commitment, seq) == sealed_bid:
+            return seq
+    return None
+
+
+def current(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    supplier_id: int,
+    tender: bytes,
+    sealed_bid: bytes,
+    last_seq: int,
+) -> Opening | None:
+    """The stored opening of the sealed bid the chain holds for this supplier (None if the gateway
+    made none of its commitments). `last_seq` is the tender's commitSeq, the highest in use."""
+    with sessions() as session:
+        rows = (
+            session.execute(
+                select(ManagedBidOpening)
+                .where(
+                    ManagedBidOpening.tender_id == _hex(tender),
+                    ManagedBidOpening.supplier_id == supplier_id,
+                )
+                .order_by(ManagedBidOpening.id.desc())
+            )
+            .scalars()
+            .all()
+        )
+    # Recorded seqs first (the usual case: one hash each); then openings whose commit outcome was
+    # never recorded, by search (rare: a crash after sending, or a commit the chain refused).
+    rows.sort(key=lambda row: row.commit_seq is None)
+    for row in rows:
+        commitment = to_bytes(hexstr=row.commitment)
+        seq = row.commit_seq
+        if seq is None:
+            seq = _seq_of(commitment, sealed_bid, last_seq)
+            if seq is not None:
+                record_commit_seq(sessions, row.commitment, seq)
+        if seq is None or _sealed_bid(commitment, seq) != sealed_bid:
+            continue
+        plain = json.loads(
+            open_sealed(sealing_key(settings), _binding(supplier_id, tender, commitment), row.sealed_opening)
+        )
+        return Opening(
+            price=plain["price"],
+            product_ids=tuple(to_bytes(hexstr=p) for p in plain["productIds"]),
+            salt=to_bytes(hexstr=plain["salt"]),
+            commitment=commitment,
+            commit_seq=seq,
+        )
+    return None

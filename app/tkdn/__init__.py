@@ -1,0 +1,1 @@
+"""TKDN certificates: domestic-content figures of certified products."""

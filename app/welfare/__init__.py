@@ -1,0 +1,1 @@
+"""Welfare (bansos): programmes, enrolment by NIK, beneficiaries, appeals and per-period disbursements."""

@@ -1,0 +1,73 @@
+"""What an enrolment or a disbursement transaction did, read from its logs: the contract reports each
+applicant's outcome and each key's line or skip as events (refusals are events, not reverts), one per
+applicant or key, in the order sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web3 import Web3
+from web3.logs import DISCARD
+
+from app.protocol import welfare as welfarelib
+
+
+def _ordered(contract, names: tuple[str, ...], confirmed) -> list[tuple[str, dict[str, Any]]]:
+    """The contract's `names` events of the transaction, in log order, as (name, args)."""
+    receipt = {"logs": confirmed.logs}
+    found = []
+    for name in names:
+        for event in getattr(contract.events, name)().process_receipt(receipt, errors=DISCARD):
+            found.append((event["logIndex"], name, dict(event["args"])))
+    return [(name, args) for _, name, args in sorted(found, key=lambda item: item[0])]
+
+
+def enrolment_outcomes(contract, confirmed, keys: list[bytes]) -> list[dict[str, Any]]:
+    """One outcome per applicant sent (`keys` in request order): enrolled, or refused with the reason."""
+    outcomes = _ordered(contract, ("BeneficiaryEnrolled", "EnrolmentRefused"), confirmed)
+    if [bytes(args["beneficiaryKey"]) for _, args in outcomes] != keys:
+        raise RuntimeError("the enrolment's events do not match the applicants sent")
+    return [
+        {
+            "index": index,
+            "beneficiaryKey": Web3.to_hex(keys[index]),
+            "enrolled": name == "BeneficiaryEnrolled",
+            "reason": None if name == "BeneficiaryEnrolled" else welfarelib.REASONS[args["reason"]],
+        }
+        for index, (name, args) in enumerate(outcomes)
+    ]
+
+
+def disbursement_outcome(contract, confirmed) -> dict[str, Any]:
+    """The batch (None when no line was paid), its lines, and every skipped key with its reason."""
+    lines, skipped, batch = [], [], None
+    for name, args in _ordered(
+        contract, ("BenefitAuthorized", "BenefitSkipped", "BatchDisbursed"), confirmed
+    ):
+        if name == "BenefitAuthorized":
+            lines.append(
+                {
+                    "index": args["lineIndex"],
+                    "beneficiaryKey": Web3.to_hex(args["beneficiaryKey"]),
+                    "amount": args["amount"],
+                }
+            )
+        elif name == "BenefitSkipped":
+            skipped.append(
+                {
+                    "beneficiaryKey": Web3.to_hex(args["beneficiaryKey"]),
+                    "reason": welfarelib.REASONS[args["reason"]],
+                }
+            )
+        else:
+            batch = args
+    return {
+        "batchId": Web3.to_hex(batch["batchId"]) if batch else None,
+        # The batch id is the Payments instruction id (WelfarePrograms authorises it as its sourceRef).
+        "paymentInstructionId": Web3.to_hex(batch["batchId"]) if batch else None,
+        "lineCount": batch["lineCount"] if batch else 0,
+        "amount": batch["total"] if batch else 0,
+        "linesRoot": Web3.to_hex(batch["linesRoot"]) if batch else None,
+        "lines": lines,
+        "skipped": skipped,
+    }

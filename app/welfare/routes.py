@@ -1,0 +1,613 @@
+"""Welfare (bansos): programmes and their rules, enrolment by NIK, beneficiary updates, suspension,
+reinstatement, exit and appeals, per-period disbursement batches; reads of programmes, periods and
+beneficiaries.
+
+Who may (app/protocol/roles.py): WELFARE_ADMIN defines programmes, reinstates, exits, resolves appeals
+and disburses; ENROLLER enrols, updates, suspends and files appeals; a rule change is the
+COMMITTEE's, through the hub's execution delay: scheduled first, executed once the delay has passed
+(docs/decisions/0005).
+
+Privacy: a NIK arrives in a request body only, is turned into the beneficiary key (HMAC-SHA256
+under the gateway's secret, app/protocol/identity.py) at once, and neither reaches the chain nor is stored:
+the idempotency record fingerprints the keyed body. Reads by key are public: a key names no one
+without the gateway's secret, and the same record is public on chain (getBeneficiary). A read by NIK
+(POST .../beneficiaries/lookup, the NIK in the body, never in a URL) links a person to a record and
+needs ENROLLER or WELFARE_ADMIN."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from web3 import Web3
+
+from app.api.deps import ChainDep, SessionsDep, SettingsDep, require_roles
+from app.api.errors import ApiError, from_revert
+from app.api.writes import Call, idempotent_write
+from app.auth.tokens import Principal
+from app.ledger.events import event_args
+from app.ledger.reverts import ChainRevert
+from app.ledger.signers import SignerUnavailable
+from app.protocol import welfare as welfarelib
+from app.protocol.identity import InvalidIdentifier
+from app.welfare.receipts import disbursement_outcome, enrolment_outcomes
+from app.welfare.views import beneficiary_view, period_view, programme_view, raw_programme
+
+router = APIRouter(prefix="/welfare", tags=["welfare"])
+Admin = Annotated[Principal, Depends(require_roles("WELFARE_ADMIN"))]
+Enroller = Annotated[Principal, Depends(require_roles("ENROLLER"))]
+Committee = Annotated[Principal, Depends(require_roles("COMMITTEE"))]
+Caseworker = Annotated[Principal, Depends(require_roles("ENROLLER", "WELFARE_ADMIN"))]
+
+CONTRACT = "WelfarePrograms"
+ADMIN_SIGNER, ENROLLER_SIGNER, COMMITTEE_SIGNER = "role:WELFARE_ADMIN", "role:ENROLLER", "role:COMMITTEE"
+BYTES32 = r"^0x[0-9a-fA-F]{64}$"
+MAX_REGIONS = 600  # Indonesia has 514 kabupaten/kota; each listed region is one storage write
+PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()[: len(welfarelib.PKH_COMPONENTS)]
+
+ProgrammeId = Annotated[int, Path(ge=1, lt=2**32, description="The programme's id (1, 2, ...)", examples=[1])]
+Period = Annotated[
+    int,
+    Path(ge=0, lt=2**32, description="Period p runs from firstPeriodStart + p * periodLength", examples=[0]),
+]
+BeneficiaryKey = Annotated[
+    str,
+    Path(
+        pattern=BYTES32,
+        description="The beneficiary key: HMAC-SHA256 of the NIK under the gateway's secret",
+        examples=["0x" + "5e" * 32],
+    ),
+]
+Decile = Annotated[int, Field(ge=1, le=10)]
+Region = Annotated[int, Field(ge=1, lt=2**32)]
+Count = Annotated[int, Field(ge=0, le=255)]
+Amount = Annotated[int, Field(ge=0, lt=2**64)]
+Key = Annotated[str, Field(pattern=BYTES32)]
+
+
+class Rules(BaseModel):
+    """One version of a programme's rules. Amounts are integer rupiah per period."""
+
+    deciles: list[Decile] = Field(
+        min_length=1, max_length=10, description="Eligible DTSEN deciles (1-10)", examples=[[1, 2, 3, 4]]
+    )
+    allRegions: bool = Field(True, description="Every region, or only `regions`", examples=[False])
+    regions: list[Region] = Field(
+        default_factory=list,
+        max_length=MAX_REGIONS,
+        description="BPS kabupaten/kota codes covered when allRegions is false",
+        examples=[[6302, 6371]],
+    )
+    componentCap: int = Field(
+        ge=1, le=255, description="At most this many component units per family", examples=[4]
+    )
+    budgetPerPeriod: int = Field(
+        ge=1, lt=2**96, description="Rupiah authorised at most per period", examples=[10**13]
+    )
+    componentAmounts: list[Amount] = Field(
+        min_length=1,
+        max_length=welfarelib.COMPONENTS,
+        description="Rupiah per period per component unit (up to 8 components; 0 = unused)",
+        examples=[PKH_AMOUNTS],
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if not any(self.componentAmounts):
+            raise ValueError("at least one component amount must be above zero")
+        if self.allRegions and self.regions:
+            raise ValueError("regions are listed only when allRegions is false")
+        if not self.allRegions and not self.regions:
+            raise ValueError("list the covered regions, or set allRegions")
+        return self
+
+    def on_chain(self) -> list:
+        amounts = self.componentAmounts + [0] * (welfarelib.COMPONENTS - len(self.componentAmounts))
+        rules = (
+            welfarelib.deciles_mask(self.deciles),
+            self.allRegions,
+            self.componentCap,
+            self.budgetPerPeriod,
+            amounts,
+        )
+        return [rules, self.regions]
+
+
+class ProgrammeDefinition(BaseModel):
+    name: str = Field(min_length=1, max_length=100, examples=["PKH 2027"])
+    firstPeriodStart: int = Field(
+        ge=0, lt=2**64, description="UTC seconds, now or later", examples=[1_798_761_600]
+    )
+    periodLength: int = Field(
+        ge=1, lt=2**32, description="Seconds (a quarter: 7,862,400)", examples=[welfarelib.QUARTER_SECONDS]
+    )
+    rules: Rules
+
+
+class Attributes(BaseModel):
+    """A family's non-identifying attributes: what the contract evaluates."""
+
+    decile: Decile = Field(description="DTSEN decile", examples=[2])
+    region: Region = Field(description="BPS kabupaten/kota code", examples=[6302])
+    components: list[Count] = Field(
+        min_length=1,
+        max_length=welfarelib.COMPONENTS,
+        description="Count per benefit component, in the programme's order (missing ones are 0)",
+        examples=[[0, 1, 2, 0, 0, 0, 1]],
+    )
+
+    def packed(self) -> list[int]:
+        return self.components + [0] * (welfarelib.COMPONENTS - len(self.components))
+
+
+class Applicant(Attributes):
+    nik: SecretStr = Field(
+        min_length=16,
+        max_length=24,
+        description="NIK of the family head (16 digits)",
+        examples=["6302014107850001"],
+    )
+
+
+class Enrolment(BaseModel):
+    applicants: list[Applicant] = Field(
+        min_length=1,
+        max_length=welfarelib.MAX_BATCH,
+        description=f"At most {welfarelib.MAX_BATCH} applicants (one transaction)",
+        examples=[
+            [{"nik": "6302014107850001", "decile": 2, "region": 6302, "components": [0, 1, 2, 0, 0, 0, 1]}]
+        ],
+    )
+
+
+class NikLookup(BaseModel):
+    nik: SecretStr = Field(min_length=16, max_length=24, examples=["6302014107850001"])
+
+
+class StatusChange(BaseModel):
+    reasonCode: str = Field(
+        pattern=welfarelib.REASON_CODE,
+        description="Short code kept on chain (up to 32 of A-Z, 0-9, _)",
+        examples=["PKH_CONDITION_UNMET"],
+    )
+
+
+class AppealFiling(BaseModel):
+    groundsHash: str = Field(
+        pattern=BYTES32,
+        description="Hash of the objection document held off chain",
+        examples=["0x" + "a1" * 32],
+    )
+
+
+class AppealResolution(BaseModel):
+    upheld: bool = Field(examples=[True])
+    decisionHash: str = Field(
+        pattern=BYTES32,
+        description="Hash of the decision document held off chain",
+        examples=["0x" + "d3" * 32],
+    )
+
+
+class Disbursement(BaseModel):
+    beneficiaryKeys: list[Key] = Field(
+        min_length=1,
+        max_length=welfarelib.MAX_BATCH,
+        description=f"At most {welfarelib.MAX_BATCH} keys (one batch, one payment instruction)",
+        examples=[["0x" + "5e" * 32]],
+    )
+
+
+# --- plumbing --------------------------------------------------------------------------------------
+
+
+def _decoder(request: Request):
+    return request.app.state.txmanager.decoder
+
+
+def _read(read: Callable[..., Any], *args) -> Any:
+    """A read whose revert (e.g. WelfareUnknownProgramme: 404) is answered as a problem."""
+    try:
+        return read(*args)
+    except ChainRevert as revert:
+        raise from_revert(revert) from None
+
+
+def _key(settings, nik: SecretStr, where: str) -> bytes:
+    secret = settings.identity_hmac_key.get_secret_value().encode()
+    try:
+        return welfarelib.beneficiary_key(secret, nik.get_secret_value())
+    except InvalidIdentifier as exc:  # the message names the expected format, never the value
+        raise ApiError(422, "invalid_identifier", detail=f"{where}: {exc}") from None
+
+
+def _enrolled(request: Request, chain, programme_id: int, key: str) -> dict:
+    view = _read(beneficiary_view, chain, _decoder(request), programme_id, Web3.to_bytes(hexstr=key))
+    if view is None or view["status"] == "none":
+        raise ApiError(404, "not_found", detail=f"no beneficiary {key.lower()} in programme {programme_id}")
+    return view
+
+
+def _signer_address(request: Request, name: str) -> str:
+    try:
+        return request.app.state.signers.get(name).address
+    except SignerUnavailable as exc:
+        raise ApiError(503, "signer_unavailable", detail=str(exc)) from None
+
+
+# --- programmes and rules --------------------------------------------------------------------------
+
+
+@router.post("/programmes", status_code=201, summary="Define a programme (welfare admin)")
+def define_programme(request: Request, body: ProgrammeDefinition, principal: Admin, chain: ChainDep):
+    welfare = chain.contract(CONTRACT)
+    call = Call(
+        welfare,
+        "defineProgramme",
+        [body.name, body.firstPeriodStart, body.periodLength, *body.rules.on_chain()],
+        ADMIN_SIGNER,
+    )
+
+    def outcome(confirmed):
+        event = event_args(welfare, "ProgrammeDefined", confirmed)
+        return {
+            "programmeId": event["programmeId"],
+            "name": body.name,
+            "firstPeriodStart": body.firstPeriodStart,
+            "periodLength": body.periodLength,
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+
+
+@router.get("/programmes/{programme_id}", summary="A programme: schedule, rules in force and pending")
+def get_programme(request: Request, programme_id: ProgrammeId, chain: ChainDep, sessions: SessionsDep):
+    with sessions() as session:
+        return _read(programme_view, chain, _decoder(request), session, programme_id)
+
+
+@router.post(
+    "/programmes/{programme_id}/rules",
+    status_code=202,
+    summary="Schedule a rules change (committee): executable after the hub's delay, in force next period",
+)
+def schedule_rules(
+    request: Request, programme_id: ProgrammeId, body: Rules, principal: Committee, chain: ChainDep
+):
+    _read(raw_programme, chain, _decoder(request), programme_id)
+    welfare, hub = chain.contract(CONTRACT), chain.contract("AccessHub")
+    data = welfare.encode_abi("changeRules", [programme_id, *body.on_chain()])
+    committee = _signer_address(request, COMMITTEE_SIGNER)
+    immediate, _delay = hub.functions.canCall(committee, welfare.address, data[:10]).call()
+    if immediate:  # a deployment without an execution delay for the committee
+        call = Call(welfare, "changeRules", [programme_id, *body.on_chain()], COMMITTEE_SIGNER)
+        return idempotent_write(
+            request, principal, body.model_dump(), call, _rules_changed(welfare, programme_id)
+        )
+
+    def scheduled(confirmed):
+        event = event_args(hub, "OperationScheduled", confirmed)
+        return {
+            "programmeId": programme_id,
+            "status": "scheduled",
+            "operationId": event["operationId"],
+            "executableAt": event["schedule"],
+        }
+
+    call = Call(hub, "schedule", [welfare.address, data, 0], COMMITTEE_SIGNER)
+    return idempotent_write(request, principal, body.model_dump(), call, scheduled, 202)
+
+
+@router.post(
+    "/programmes/{programme_id}/rules/execution",
+    summary="Execute a scheduled rules change once its delay has passed (committee; the same rules body)",
+)
+def execute_rules(
+    request: Request, programme_id: ProgrammeId, body: Rules, principal: Committee, chain: ChainDep
+):
+    _read(raw_programme, chain, _decoder(request), programme_id)
+    welfare, hub = chain.contract(CONTRACT), chain.contract("AccessHub")
+    data = welfare.encode_abi("changeRules", [programme_id, *body.on_chain()])
+    call = Call(hub, "execute", [welfare.address, data], COMMITTEE_SIGNER)
+    return idempotent_write(
+        request, principal, body.model_dump(), call, _rules_changed(welfare, programme_id)
+    )
+
+
+def _rules_changed(welfare, programme_id: int):
+    def outcome(confirmed):
+        event = event_args(welfare, "ProgrammeRulesChanged", confirmed)
+        return {
+            "programmeId": programme_id,
+            "status": "applied",
+            "version": event["version"],
+            "effectiveFrom": event["effectiveFrom"],
+        }
+
+    return outcome
+
+
+# --- beneficiaries ---------------------------------------------------------------------------------
+
+
+@router.post("/programmes/{programme_id}/enrolments", summary="Enrol applicants by NIK (enroller)")
+def enrol(
+    request: Request,
+    programme_id: ProgrammeId,
+    body: Enrolment,
+    principal: Enroller,
+    chain: ChainDep,
+    settings: SettingsDep,
+):
+    keys = [_key(settings, a.nik, f"applicants[{i}].nik") for i, a in enumerate(body.applicants)]
+    applicants = [(k, a.decile, a.region, a.packed()) for k, a in zip(keys, body.applicants, strict=True)]
+    welfare = chain.contract(CONTRACT)
+    call = Call(welfare, "enrol", [programme_id, applicants], ENROLLER_SIGNER)
+    keyed = {
+        "programmeId": programme_id,
+        "applicants": [
+            {"beneficiaryKey": Web3.to_hex(k), "decile": d, "region": r, "components": c}
+            for k, d, r, c in applicants
+        ],
+    }
+
+    def outcome(confirmed):
+        results = enrolment_outcomes(welfare, confirmed, keys)
+        enrolled = sum(r["enrolled"] for r in results)
+        return {
+            "programmeId": programme_id,
+            "enrolled": enrolled,
+            "refused": len(results) - enrolled,
+            "applicants": results,
+        }
+
+    return idempotent_write(request, principal, keyed, call, outcome)
+
+
+@router.post(
+    "/programmes/{programme_id}/beneficiaries/lookup",
+    summary="A beneficiary by NIK (enroller, welfare admin): the NIK in the body, never in the URL",
+)
+def lookup(
+    request: Request,
+    programme_id: ProgrammeId,
+    body: NikLookup,
+    _principal: Caseworker,
+    chain: ChainDep,
+    settings: SettingsDep,
+):
+    key = _key(settings, body.nik, "nik")
+    view = _read(beneficiary_view, chain, _decoder(request), programme_id, key)
+    if view is None:
+        raise ApiError(404, "not_found", detail=f"no beneficiary with this NIK in programme {programme_id}")
+    return view
+
+
+@router.get(
+    "/programmes/{programme_id}/beneficiaries/{beneficiary_key}",
+    summary="A beneficiary by key (public: pseudonymous, and public on chain)",
+)
+def get_beneficiary(
+    request: Request, programme_id: ProgrammeId, beneficiary_key: BeneficiaryKey, chain: ChainDep
+):
+    view = _read(
+        beneficiary_view, chain, _decoder(request), programme_id, Web3.to_bytes(hexstr=beneficiary_key)
+    )
+    if view is None:
+        raise ApiError(
+            404, "not_found", detail=f"no beneficiary {beneficiary_key.lower()} in programme {programme_id}"
+        )
+    return view
+
+
+@router.put(
+    "/programmes/{programme_id}/beneficiaries/{beneficiary_key}",
+    summary="Replace a beneficiary's attributes; eligibility is evaluated again (enroller)",
+)
+def update_beneficiary(
+    request: Request,
+    programme_id: ProgrammeId,
+    beneficiary_key: BeneficiaryKey,
+    body: Attributes,
+    principal: Enroller,
+    chain: ChainDep,
+):
+    _enrolled(request, chain, programme_id, beneficiary_key)
+    welfare = chain.contract(CONTRACT)
+    applicant = (beneficiary_key, body.decile, body.region, body.packed())
+    call = Call(welfare, "updateBeneficiary", [programme_id, applicant], ENROLLER_SIGNER)
+
+    def outcome(confirmed):
+        reason = event_args(welfare, "BeneficiaryUpdated", confirmed)["eligibility"]
+        return {
+            "programmeId": programme_id,
+            "beneficiaryKey": beneficiary_key.lower(),
+            "eligible": reason == 0,
+            "reason": None if reason == 0 else welfarelib.REASONS[reason],
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+
+
+def _status_act(
+    request: Request,
+    principal: Principal,
+    chain,
+    programme_id: int,
+    beneficiary_key: str,
+    body: StatusChange,
+    function: str,
+    signer: str,
+    status: str,
+):
+    _enrolled(request, chain, programme_id, beneficiary_key)
+    call = Call(
+        chain.contract(CONTRACT),
+        function,
+        [programme_id, beneficiary_key, welfarelib.reason_code(body.reasonCode)],
+        signer,
+    )
+    result = {
+        "programmeId": programme_id,
+        "beneficiaryKey": beneficiary_key.lower(),
+        "status": status,
+        "reasonCode": body.reasonCode,
+    }
+    return idempotent_write(request, principal, body.model_dump(), call, lambda c: result)
+
+
+@router.post(
+    "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/suspension",
+    summary="Suspend an active beneficiary, e.g. an unmet PKH condition (enroller)",
+)
+def suspend(
+    request: Request,
+    programme_id: ProgrammeId,
+    beneficiary_key: BeneficiaryKey,
+    body: StatusChange,
+    principal: Enroller,
+    chain: ChainDep,
+):
+    return _status_act(
+        request,
+        principal,
+        chain,
+        programme_id,
+        beneficiary_key,
+        body,
+        "suspend",
+        ENROLLER_SIGNER,
+        "suspended",
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/reinstatement",
+    summary="Reinstate a suspended beneficiary (welfare admin)",
+)
+def reinstate(
+    request: Request,
+    programme_id: ProgrammeId,
+    beneficiary_key: BeneficiaryKey,
+    body: StatusChange,
+    principal: Admin,
+    chain: ChainDep,
+):
+    return _status_act(
+        request, principal, chain, programme_id, beneficiary_key, body, "reinstate", ADMIN_SIGNER, "active"
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/exit",
+    summary="Exit a beneficiary: graduation, death, move (welfare admin)",
+)
+def exit_beneficiary(
+    request: Request,
+    programme_id: ProgrammeId,
+    beneficiary_key: BeneficiaryKey,
+    body: StatusChange,
+    principal: Admin,
+    chain: ChainDep,
+):
+    return _status_act(
+        request,
+        principal,
+        chain,
+        programme_id,
+        beneficiary_key,
+        body,
+        "exitBeneficiary",
+        ADMIN_SIGNER,
+        "exited",
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/appeals",
+    status_code=201,
+    summary="File an objection for a beneficiary or a refused applicant (enroller, on their behalf)",
+)
+def file_appeal(
+    request: Request,
+    programme_id: ProgrammeId,
+    beneficiary_key: BeneficiaryKey,
+    body: AppealFiling,
+    principal: Enroller,
+    chain: ChainDep,
+):
+    call = Call(
+        chain.contract(CONTRACT),
+        "fileAppeal",
+        [programme_id, beneficiary_key, body.groundsHash],
+        ENROLLER_SIGNER,
+    )
+    result = {"programmeId": programme_id, "beneficiaryKey": beneficiary_key.lower(), "appeal": "open"}
+    return idempotent_write(request, principal, body.model_dump(), call, lambda c: result, 201)
+
+
+@router.post(
+    "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/appeals/resolution",
+    summary="Resolve the open appeal; upheld reinstates a suspended or exited beneficiary (welfare admin)",
+)
+def resolve_appeal(
+    request: Request,
+    programme_id: ProgrammeId,
+    beneficiary_key: BeneficiaryKey,
+    body: AppealResolution,
+    principal: Admin,
+    chain: ChainDep,
+):
+    welfare = chain.contract(CONTRACT)
+    call = Call(
+        welfare,
+        "resolveAppeal",
+        [programme_id, beneficiary_key, body.upheld, body.decisionHash],
+        ADMIN_SIGNER,
+    )
+
+    def outcome(confirmed):
+        stored = welfare.functions.getBeneficiary(programme_id, beneficiary_key).call(
+            block_identifier=confirmed.block_number
+        )
+        return {
+            "programmeId": programme_id,
+            "beneficiaryKey": beneficiary_key.lower(),
+            "appeal": "upheld" if body.upheld else "rejected",
+            "status": welfarelib.BENEFICIARY_STATUSES[stored[0]],
+        }
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+
+
+# --- periods and disbursement ----------------------------------------------------------------------
+
+
+@router.get(
+    "/programmes/{programme_id}/periods/{period}", summary="A period: dates, budget, spending, batches"
+)
+def get_period(request: Request, programme_id: ProgrammeId, period: Period, chain: ChainDep):
+    return _read(period_view, chain, _decoder(request), programme_id, period)
+
+
+@router.post(
+    "/programmes/{programme_id}/periods/{period}/disbursements",
+    summary="Pay a batch of beneficiaries for the current period: one payment instruction (welfare admin)",
+)
+def disburse(
+    request: Request,
+    programme_id: ProgrammeId,
+    period: Period,
+    body: Disbursement,
+    principal: Admin,
+    chain: ChainDep,
+):
+    welfare = chain.contract(CONTRACT)
+    call = Call(welfare, "disburse", [programme_id, period, body.beneficiaryKeys], ADMIN_SIGNER)
+
+    def outcome(confirmed):
+        return {"programmeId": programme_id, "period": period, **disbursement_outcome(welfare, confirmed)}
+
+    return idempotent_write(request, principal, body.model_dump(), call, outcome)
