@@ -59,7 +59,7 @@ CONTRACT_TYPES = {
 # a contract to the latest deployed instance of each library it needs.
 LIBRARY_TYPES = {"TenderRanking": TenderRanking}
 
-# Procurement figures of Perpres 16/2018 as amended (DOMAIN.md), fixed per deployment.
+# Procurement figures of Perpres 16/2018 as amended (docs/domain.md), fixed per deployment.
 TKDN_BMP_CAP_BPS = 1_500  # BMP counts at most 15%
 TENDER_POLICY = {
     "preferenceHpsThreshold": 1_000_000_000,  # preference only for goods with HPS > Rp1 miliar
@@ -69,7 +69,7 @@ TENDER_POLICY = {
     "umkmReservationCeiling": 15_000_000_000,  # UMKM reservation up to Rp15 miliar
     "addendumNotice": 3 * 24 * 3600,  # a late addendum leaves bidders at least three days
 }
-# Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, DOMAIN.md).
+# Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, docs/domain.md).
 PERFORMANCE_BOND_THRESHOLD = 200_000_000
 # Contracts the committee registers as payment sources at genesis (Payments.registerSource).
 PAYMENT_SOURCES = ("MilestoneEscrow", "WelfarePrograms")

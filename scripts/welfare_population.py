@@ -5,7 +5,7 @@ bar. Reproducible: the same size and seed give the same families, keys and amoun
     brownie run scripts/welfare_population.py main <size> <seed> <batch> <result.json> --network ...
 
 Deploys a fresh suite (deploy/local.yaml roles) on the chain brownie starts, defines PKH with the
-figures of DOMAIN.md (seven components, quarterly instalments, cap 4, deciles 1-4), enrols the
+figures of docs/domain.md (seven components, quarterly instalments, cap 4, deciles 1-4), enrols the
 population in batches (applicants outside deciles 1-4 or without a component are refused with their
 reason) and pays every enrolled family for period 0 in batches of `batch` keys. NIKs are generated,
 turned into keyed hashes with a per-run secret and never leave this process. Optionally writes the
@@ -35,7 +35,7 @@ from app.protocol import welfare as welfarelib  # noqa: E402
 # DTSEN deciles of registered applicants (most registrations come from the poorest deciles; the rest
 # are refused with DecileNotEligible).
 DECILE_WEIGHTS = {1: 25, 2: 22, 3: 20, 4: 18, 5: 8, 6: 4, 7: 2, 8: 1}
-# Distribution of the count of each PKH component per family (count: weight), DOMAIN.md order.
+# Distribution of the count of each PKH component per family (count: weight), in the order of docs/domain.md.
 COMPONENT_COUNTS = {
     "pregnant": {0: 97, 1: 3},
     "early_childhood": {0: 65, 1: 28, 2: 7},

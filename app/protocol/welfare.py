@@ -1,5 +1,5 @@
 """Welfare (bansos) helpers shared by the tooling and the gateway: the beneficiary key, programme
-figures of DOMAIN.md, and the Merkle commitment of a disbursement batch's lines (the same tree
+figures of docs/domain.md, and the Merkle commitment of a disbursement batch's lines (the same tree
 WelfarePrograms builds on chain, so the payment bridge can prove a failed line to Payments.failLines).
 
 The beneficiary key is HMAC-SHA256(secret, "nik:<16 digits>") (app.protocol.identity.keyed_hash): the NIK
@@ -19,7 +19,7 @@ from app.protocol.identity import keyed_hash
 COMPONENTS = 8  # component slots per programme (PKH uses seven)
 DECILES_1_TO_4 = sum(1 << d for d in range(1, 5))  # 0x1e
 
-# PKH yearly amounts per component (DOMAIN.md), paid in four instalments.
+# PKH yearly amounts per component (docs/domain.md), paid in four instalments.
 PKH_YEARLY = {
     "pregnant": 3_000_000,
     "early_childhood": 3_000_000,
@@ -125,7 +125,7 @@ def line_proof(lines: list[Line], position: int) -> list[bytes]:
     return proof
 
 
-# --- gateway helpers (REST resources of issue #7) -------------------------------------------------
+# --- gateway helpers (the welfare REST resources) -------------------------------------------------
 
 # Applicants per enrolment and keys per disbursement in one request: one transaction each. 500 is the
 # batch the scale runs use (decision 0005): an enrolment of 500 stays well under a 30M-gas block.

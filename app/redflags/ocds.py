@@ -80,7 +80,7 @@ def supplier_ids(award: Any) -> Iterator[str]:
 
 
 def sole_supplier_id(award: Any) -> str | None:
-    """The supplier's id if the award has exactly one supplier (Cardinal's simple case, issue #17)."""
+    """The supplier's id if the award has exactly one supplier (Cardinal's simple case)."""
     suppliers = array(award, "suppliers")
     return string(suppliers[0], "id") if len(suppliers) == 1 else None
 

@@ -1,5 +1,5 @@
-"""Signing keys the gateway holds for suppliers without a wallet of their own (issue #7: bids "built
-and signed for a supplier holding a gateway-managed key").
+"""Signing keys the gateway holds for suppliers without a wallet of their own, so that it can build
+and sign their bids and objections for them.
 
 At rest a key is sealed with the payment bridge's AES-256-GCM sealing (app/keyring/sealing.py,
 imported, not copied), under a key derived from TERANG_PAYOUT_ACCOUNT_KEY with HKDF for this one

@@ -1,4 +1,4 @@
-"""Bids for suppliers whose key the gateway holds (issue #7): a small supplier without a wallet asks
+"""Bids for suppliers whose key the gateway holds: a small supplier without a wallet asks
 the gateway for a managed key, and the gateway then builds, signs and relays its sealed bids and
 its objections (sanggah).
 

@@ -1,6 +1,6 @@
 """How many random examples the property tests run.
 
-The full count runs on anvil (revm), where the suite's property tests meet their issues' minimums
+The full count runs on anvil (revm), where the suite's property tests meet their required minimums
 (e.g. 200 escrow sequences). On ganache (ethereumjs), a transaction costs about ten times as much
 wall-clock, so the same tests run a tenth of the examples there: the second EVM's job is to show
 the same bytecode behaves the same, which a smaller random sample still checks, while `make test`

@@ -1,4 +1,4 @@
-"""The escrow's gas targets (issue: approve-and-authorise <= 150,000, settle <= 60,000), measured by
+"""The escrow's gas targets (approve-and-authorise <= 150,000, settle <= 60,000), measured by
 the same scenario `make gas` reports (scripts/gas_escrow.py)."""
 
 from __future__ import annotations

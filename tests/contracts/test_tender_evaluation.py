@@ -1,4 +1,4 @@
-"""Evaluation: lowest price by HEA when the preference applies (DOMAIN.md's worked example), tie
+"""Evaluation: lowest price by HEA when the preference applies (the worked example of docs/domain.md), tie
 rules (higher TKDN, then earlier commit), failure with too few valid bids, unrevealed bids recorded,
 and the value system with k-of-n evaluator scores and published weights."""
 

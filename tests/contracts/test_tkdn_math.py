@@ -15,7 +15,7 @@ def math():
 
 
 def test_hea_worked_example_of_pasal_67(math):
-    # HP 1,000,000,000, TKDN 50%, preference 25% -> KP 12.5% -> HEA 875,000,000 (DOMAIN.md).
+    # HP 1,000,000,000, TKDN 50%, preference 25% -> KP 12.5% -> HEA 875,000,000 (docs/domain.md).
     assert math.kp(5000, 2500) == 12_500_000  # 12.5% in units of 1e-8
     assert math.hea(1_000_000_000, 5000, 2500) == 875_000_000
 

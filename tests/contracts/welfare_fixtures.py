@@ -1,6 +1,6 @@
 """Fixtures for the welfare tests (imported by tests/contracts/conftest.py).
 
-`wkit` defines programmes (PKH by default, figures of DOMAIN.md), builds applicants from synthetic
+`wkit` defines programmes (PKH by default, figures of docs/domain.md), builds applicants from synthetic
 NIKs through the same keyed hash the gateway uses, enrols, disburses and reads batches back as lines
 with Merkle proofs.
 """

@@ -1,4 +1,4 @@
-"""A supplier without a wallet bids through a key the gateway holds for it (issue #7): it asks for a
+"""A supplier without a wallet bids through a key the gateway holds for it: it asks for a
 managed key, an officer registers it with that address, and the gateway draws the salt, seals the
 bid, signs CommitBid and RevealBid with the managed key and relays both. The supplier never holds a
 key or ETH; the opening is never readable in the database before the reveal; only the supplier
