@@ -22,6 +22,7 @@ from app.ledger.client import ChainClient, connect
 from app.ledger.reverts import ErrorDecoder
 from app.ledger.signers import SignerRegistry
 from app.ledger.txmanager import TransactionManager
+from app.ledger.writes import WritePath
 from app.ocds import routes as ocds
 from app.payments import routes as payments
 from app.payments.runtime import start_payments
@@ -78,6 +79,9 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
             on_confirmed=reads.observe if reads is not None else None,
         )
         app.state.txmanager.rebroadcast_unconfirmed()
+        app.state.writes = WritePath(
+            app.state.sessions, app.state.txmanager, app.state.signers, settings.idempotency_wait_seconds
+        )
         app.state.indexer = (
             IndexerThread(settings, app.state.chain.manifest).start() if settings.indexer_enabled else None
         )

@@ -11,9 +11,10 @@ Who acts, and with which key (app/ledger/signers.py):
   else with the shared `role:VERIFIER` key (one institutional verifier, e.g. `make run`'s dev:8).
   The chosen key must be one of the escrow's verifiers, else 403 `EscrowNotVerifier`.
 - A dispute is the supplier's own act and the contract has no signature-relayed form of it: the
-  supplier signs the `openDispute` transaction itself and the gateway checks and broadcasts those
-  exact bytes (the supplier pays its gas; nothing on a zero-fee consortium chain). The same signed
-  bytes are the same transaction, so a retry is idempotent without an Idempotency-Key.
+  supplier signs the `openDispute` transaction itself and the gateway checks those exact bytes and
+  relays them through the one write path (the supplier pays its gas; nothing on a zero-fee consortium
+  chain). Like every write it takes an Idempotency-Key; the same signed bytes are one transaction
+  whatever the key.
 - Dispute resolution and termination are the COMMITTEE's, through the hub's execution delay: one
   request schedules the call (202, with the operation id and the time it becomes executable), a
   second request with the same body executes it (`role:COMMITTEE`).
@@ -24,24 +25,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import rlp
-from eth_account import Account
-from eth_account.typed_transactions import TypedTransaction
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import JSONResponse
 from hexbytes import HexBytes
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from web3 import Web3
-from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3Exception
 
-from app.api.deps import ChainDep, PrincipalDep, officer_of, require_roles
-from app.api.errors import ApiError, from_revert
-from app.api.writes import Call, idempotent_write
+from app.api.deps import ChainDep, PrincipalDep, SignersDep, officer_of, require_roles
+from app.api.errors import ApiError
+from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.escrows import views
 from app.ledger.events import event_args, events
-from app.ledger.signers import SignerUnavailable
-from app.ledger.txmanager import TransactionFailed
+from app.ledger.signed import SignedTransaction
+from app.ledger.signers import SignerRegistry
 from app.protocol import escrow as escrowlib
 from app.protocol.bids import tender_id
 
@@ -259,16 +255,18 @@ def _escrow_events(chain, name: str, confirmed) -> list[dict]:
     return events(chain.contract("MilestoneEscrow"), name, confirmed)
 
 
-def _verifier_signer(request: Request, principal: Principal) -> str:
+def _verifier_signer(signers: SignerRegistry, principal: Principal) -> str:
     personal = f"verifier:{principal.subject}"
-    return personal if personal in request.app.state.signers.names() else "role:VERIFIER"
+    return personal if personal in signers.names() else "role:VERIFIER"
 
 
 # ------------------------------------------------------------------------------------ signing
 
 
 @router.post("", status_code=201, summary="Create the contract of an awarded tender (its agency's PPK)")
-def create_escrow(request: Request, body: EscrowCreation, principal: Officer, chain: ChainDep):
+def create_escrow(
+    request: Request, body: EscrowCreation, principal: Officer, chain: ChainDep, write: WriterDep
+):
     tender = body.tender()
     agency = views.tender_agency(chain, tender)
     if agency is None:
@@ -303,7 +301,7 @@ def create_escrow(request: Request, body: EscrowCreation, principal: Officer, ch
             "termsHash": event["termsHash"],
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+    return write(body.model_dump(), call, outcome, 201)
 
 
 @router.post(
@@ -312,7 +310,12 @@ def create_escrow(request: Request, body: EscrowCreation, principal: Officer, ch
     summary="Relay the winning supplier's EIP-712 Countersign of the terms hash",
 )
 def relay_countersignature(
-    request: Request, escrow_id: EscrowId, body: Countersignature, principal: PrincipalDep, chain: ChainDep
+    request: Request,
+    escrow_id: EscrowId,
+    body: Countersignature,
+    principal: PrincipalDep,
+    chain: ChainDep,
+    write: WriterDep,
 ):
     data = _escrow(chain, escrow_id)
     account = views.supplier_account(chain, data["supplierId"])
@@ -335,7 +338,7 @@ def relay_countersignature(
             "advancePaymentId": None if advance == views.ZERO32 else advance,
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+    return write(body.model_dump(), call, outcome, 201)
 
 
 # ------------------------------------------------------------------------------------ delivery
@@ -353,13 +356,12 @@ def attest(
     body: Attestation,
     principal: Verifier,
     chain: ChainDep,
+    signers: SignersDep,
+    write: WriterDep,
 ):
     _with_milestone(chain, escrow_id, index)
-    signer = _verifier_signer(request, principal)
-    try:
-        address = request.app.state.signers.get(signer).address
-    except SignerUnavailable as exc:
-        raise ApiError(503, "signer_unavailable", detail=str(exc)) from None
+    signer = _verifier_signer(signers, principal)
+    address = signers.get(signer).address  # SignerUnavailable: a 503 problem
     escrow = chain.contract("MilestoneEscrow")
     if address not in escrow.functions.verifiersOf(escrow_id).call():
         raise ApiError(
@@ -380,14 +382,16 @@ def attest(
             "status": "attested" if attested else "pending",
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+    return write(body.model_dump(), call, outcome, 201)
 
 
 @router.post(
     "/{escrow_id}/milestones/{index}/approval",
     summary="Approve an attested milestone and authorise its net payment (PPK)",
 )
-def approve(request: Request, escrow_id: EscrowId, index: Index, principal: Officer, chain: ChainDep):
+def approve(
+    request: Request, escrow_id: EscrowId, index: Index, principal: Officer, chain: ChainDep, write: WriterDep
+):
     _with_milestone(chain, escrow_id, index)
     call = _ppk_call(chain, principal, escrow_id, "approveMilestone", [escrow_id, index])
 
@@ -404,20 +408,24 @@ def approve(request: Request, escrow_id: EscrowId, index: Index, principal: Offi
         }
 
     body = {"escrowId": escrow_id.lower(), "index": index}
-    return idempotent_write(request, principal, body, call, outcome)
+    return write(body, call, outcome)
 
 
 @router.post(
     "/{escrow_id}/milestones/{index}/rejection", summary="Reject an attested milestone with a reason (PPK)"
 )
 def reject(
-    request: Request, escrow_id: EscrowId, index: Index, body: Rejection, principal: Officer, chain: ChainDep
+    request: Request,
+    escrow_id: EscrowId,
+    index: Index,
+    body: Rejection,
+    principal: Officer,
+    chain: ChainDep,
+    write: WriterDep,
 ):
     _with_milestone(chain, escrow_id, index)
     call = _ppk_call(chain, principal, escrow_id, "rejectMilestone", [escrow_id, index, body.reasonHash])
-    return idempotent_write(
-        request,
-        principal,
+    return write(
         body.model_dump(),
         call,
         lambda c: {"escrowId": escrow_id.lower(), "index": index, "status": "rejected", **body.model_dump()},
@@ -427,43 +435,34 @@ def reject(
 # ------------------------------------------------------------------------------------ disputes
 
 
-def _decode_signed(raw: bytes) -> tuple[str, int | None, str | None, bytes]:
-    """(sender, chain id, to, data) of a signed transaction, typed (EIP-2718) or legacy."""
-    sender = Account.recover_transaction(raw)
-    if raw[0] < 0x80:  # a typed transaction's leading type byte
-        fields = TypedTransaction.from_bytes(HexBytes(raw)).as_dict()
-        to, data, chain_id = fields.get("to"), fields.get("data", b""), fields.get("chainId")
-    else:
-        _nonce, _price, _gas, to, _value, data, v, _r, _s = rlp.decode(raw)
-        v = int.from_bytes(v, "big")
-        chain_id = (v - 35) // 2 if v >= 35 else None  # EIP-155; None: valid on any chain
-    to = Web3.to_checksum_address(to) if to else None
-    return sender, chain_id, to, bytes(HexBytes(data))
-
-
 @router.post(
     "/{escrow_id}/milestones/{index}/dispute",
     status_code=201,
     summary="Relay the supplier's signed openDispute transaction (a rejection or a penalty)",
 )
 def relay_dispute(
-    request: Request,
     escrow_id: EscrowId,
     index: Index,
     body: SignedDispute,
     principal: PrincipalDep,
     chain: ChainDep,
+    write: WriterDep,
 ):
     data = _with_milestone(chain, escrow_id, index)
-    escrow, web3 = chain.contract("MilestoneEscrow"), chain.web3
-    raw = bytes(HexBytes(body.signedTransaction))
+    escrow = chain.contract("MilestoneEscrow")
     try:
-        sender, chain_id, to, calldata = _decode_signed(raw)
-        function, args = escrow.decode_function_input(calldata)
+        signed = SignedTransaction.from_raw(bytes(HexBytes(body.signedTransaction)))
+        function, args = escrow.decode_function_input(signed.data)
     except Exception as exc:  # not a decodable signed transaction calling the escrow
         raise ApiError(422, "invalid_signed_transaction", detail=str(exc) or type(exc).__name__) from None
-    wanted = (web3.eth.chain_id, escrow.address, "openDispute", escrow_id.lower(), index)
-    found = (chain_id, to, function.fn_name, Web3.to_hex(args.get("escrowId", b"")), args.get("index"))
+    wanted = (chain.web3.eth.chain_id, escrow.address, "openDispute", escrow_id.lower(), index)
+    found = (
+        signed.chain_id,
+        signed.to,
+        function.fn_name,
+        Web3.to_hex(args.get("escrowId", b"")),
+        args.get("index"),
+    )
     if found != wanted:
         raise ApiError(
             422,
@@ -471,43 +470,21 @@ def relay_dispute(
             detail="expected openDispute of this escrow and milestone, for this chain and escrow contract",
         )
     account = views.supplier_account(chain, data["supplierId"])
-    if sender != account:
+    if signed.sender != account:
         raise ApiError(
-            403, "EscrowNotSupplier", detail=f"signed by {sender}, not the supplier's key {account}"
+            403, "EscrowNotSupplier", detail=f"signed by {signed.sender}, not the supplier's key {account}"
         )
-    tx_hash = Web3.to_hex(Web3.keccak(raw))
-    if not _known(web3, tx_hash):  # a retry of a transaction already sent skips straight to its outcome
-        try:
-            web3.eth.call({"from": sender, "to": escrow.address, "data": Web3.to_hex(calldata)})
-        except (ContractCustomError, ContractLogicError) as exc:
-            raise from_revert(request.app.state.txmanager.decoder.decode(exc.data)) from None
-        try:
-            web3.eth.send_raw_transaction(raw)
-        except (ValueError, Web3Exception) as exc:
-            if not _known(web3, tx_hash):
-                raise ApiError(422, "signed_transaction_refused", detail=str(exc)) from None
-    try:
-        confirmed = request.app.state.txmanager.wait(tx_hash)
-    except TransactionFailed as exc:
-        raise ApiError(502, "transaction_failed", detail=str(exc), transactionHash=tx_hash) from None
-    event = event_args(escrow, "DisputeOpened", confirmed)
-    content = {
-        "escrowId": escrow_id.lower(),
-        "index": index,
-        "kind": ["none", "rejection", "penalty"][event["kind"]],
-        "evidenceHash": event["evidenceHash"],
-        "transactionHash": tx_hash,
-        "blockNumber": confirmed.block_number,
-    }
-    return JSONResponse(status_code=201, content=content)
 
+    def outcome(confirmed):
+        event = event_args(escrow, "DisputeOpened", confirmed)
+        return {
+            "escrowId": escrow_id.lower(),
+            "index": index,
+            "kind": ["none", "rejection", "penalty"][event["kind"]],
+            "evidenceHash": event["evidenceHash"],
+        }
 
-def _known(web3, tx_hash: str) -> bool:
-    try:
-        web3.eth.get_transaction(tx_hash)
-    except TransactionNotFound:
-        return False
-    return True
+    return write({"escrowId": escrow_id.lower(), "index": index, **body.model_dump()}, signed, outcome, 201)
 
 
 # ------------------------------------------------------------------------------------ committee acts
@@ -550,6 +527,7 @@ def schedule_resolution(
     body: DisputeResolution,
     principal: Committee,
     chain: ChainDep,
+    write: WriterDep,
 ):
     milestone = _milestone(chain, escrow_id, index)
     if milestone["status"] != "disputed" and milestone["penaltyDispute"] != "open":
@@ -557,7 +535,7 @@ def schedule_resolution(
     args = [escrow_id, index, body.overturn, body.decisionHash]
     extra = {"escrowId": escrow_id.lower(), "index": index, **body.model_dump()}
     call = _schedule(chain, "resolveDispute", args)
-    return idempotent_write(request, principal, body.model_dump(), call, _scheduled(chain, extra), 202)
+    return write(body.model_dump(), call, _scheduled(chain, extra), 202)
 
 
 @router.post(
@@ -571,6 +549,7 @@ def execute_resolution(
     body: DisputeResolution,
     principal: Committee,
     chain: ChainDep,
+    write: WriterDep,
 ):
     _with_milestone(chain, escrow_id, index)
     call = _execute(chain, "resolveDispute", [escrow_id, index, body.overturn, body.decisionHash])
@@ -588,7 +567,7 @@ def execute_resolution(
             "escrowCompleted": bool(_escrow_events(chain, "EscrowCompleted", confirmed)),
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+    return write(body.model_dump(), call, outcome)
 
 
 @router.post(
@@ -597,25 +576,33 @@ def execute_resolution(
     summary="Schedule the committee's termination of the contract (executable after the hub's delay)",
 )
 def schedule_termination(
-    request: Request, escrow_id: EscrowId, body: Termination, principal: Committee, chain: ChainDep
+    request: Request,
+    escrow_id: EscrowId,
+    body: Termination,
+    principal: Committee,
+    chain: ChainDep,
+    write: WriterDep,
 ):
     status = views.ESCROW_STATUS[_escrow(chain, escrow_id)["status"]]
     if status not in ("awaiting_countersign", "active"):
         raise ApiError(409, "EscrowWrongStatus", detail=f"a {status} contract cannot be terminated")
     extra = {"escrowId": escrow_id.lower(), **body.model_dump()}
     call = _schedule(chain, "terminate", [escrow_id, body.reasonHash])
-    return idempotent_write(request, principal, body.model_dump(), call, _scheduled(chain, extra), 202)
+    return write(body.model_dump(), call, _scheduled(chain, extra), 202)
 
 
 @router.post("/{escrow_id}/termination/execution", summary="Execute the scheduled termination (same body)")
 def execute_termination(
-    request: Request, escrow_id: EscrowId, body: Termination, principal: Committee, chain: ChainDep
+    request: Request,
+    escrow_id: EscrowId,
+    body: Termination,
+    principal: Committee,
+    chain: ChainDep,
+    write: WriterDep,
 ):
     _escrow(chain, escrow_id)
     call = _execute(chain, "terminate", [escrow_id, body.reasonHash])
-    return idempotent_write(
-        request,
-        principal,
+    return write(
         body.model_dump(),
         call,
         lambda c: {"escrowId": escrow_id.lower(), "status": "terminated", **body.model_dump()},
@@ -629,19 +616,26 @@ def execute_termination(
     "/{escrow_id}/retention-release",
     summary="Release the retention after the maintenance period (PPK)",
 )
-def release_retention(request: Request, escrow_id: EscrowId, principal: Officer, chain: ChainDep):
+def release_retention(
+    request: Request, escrow_id: EscrowId, principal: Officer, chain: ChainDep, write: WriterDep
+):
     call = _ppk_call(chain, principal, escrow_id, "releaseRetention", [escrow_id])
 
     def outcome(confirmed):
         event = _escrow_events(chain, "RetentionReleased", confirmed)[0]
         return {"escrowId": escrow_id.lower(), "paymentId": event["paymentId"], "amount": event["amount"]}
 
-    return idempotent_write(request, principal, {"escrowId": escrow_id.lower()}, call, outcome)
+    return write({"escrowId": escrow_id.lower()}, call, outcome)
 
 
 @router.post("/{escrow_id}/payment-retries", summary="Re-authorise a failed payment of this contract (PPK)")
 def retry_payment(
-    request: Request, escrow_id: EscrowId, body: PaymentRetry, principal: Officer, chain: ChainDep
+    request: Request,
+    escrow_id: EscrowId,
+    body: PaymentRetry,
+    principal: Officer,
+    chain: ChainDep,
+    write: WriterDep,
 ):
     kind = views.PAYMENT_KINDS[body.kind]
     call = _ppk_call(chain, principal, escrow_id, "retryPayment", [escrow_id, kind, body.index])
@@ -653,7 +647,7 @@ def retry_payment(
             **views.payment_view(chain, escrow_id, kind, body.index),
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+    return write(body.model_dump(), call, outcome)
 
 
 # ------------------------------------------------------------------------------------ reads

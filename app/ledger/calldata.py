@@ -17,14 +17,11 @@ from typing import Any
 from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector
 
+from app.ledger.errors import CalldataError
 from app.ledger.reverts import type_string
 
 _FIXED_BYTES = re.compile(r"bytes(\d+)$")
 _ARRAY = re.compile(r"^(.*)\[(\d*)\]$")
-
-
-class CalldataError(ValueError):
-    """An argument does not fit the function's ABI."""
 
 
 def _convert(param: dict, value: Any) -> Any:

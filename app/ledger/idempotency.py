@@ -20,20 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.session import engine_of, write_transaction
+from app.ledger.errors import ClaimLost, IdempotencyKeyReused
 from app.ledger.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 200
 RECORDS = IdempotencyRecord.__table__
-
-
-class IdempotencyKeyReused(Exception):
-    """The key was first used for a different request."""
-
-
-class ClaimLost(Exception):
-    """Another request with the key took the claim over (this attempt looked dead to it): this
-    attempt must not record a transaction; raised inside the recording database transaction, so
-    nothing it signed is kept or sent."""
 
 
 @dataclass(frozen=True)

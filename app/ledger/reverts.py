@@ -10,14 +10,7 @@ from typing import Any
 from eth_abi import decode
 from eth_utils import function_signature_to_4byte_selector, to_checksum_address, to_hex
 
-
-class ChainRevert(Exception):
-    """A call or transaction reverted with `error` (a custom error name, or Error/Panic) and its
-    named `params`."""
-
-    def __init__(self, error: str, params: dict[str, Any] | None = None, data: str = "") -> None:
-        self.error, self.params, self.data = error, params or {}, data
-        super().__init__(f"{error}({', '.join(f'{k}={v}' for k, v in self.params.items())})")
+from app.ledger.errors import ChainRevert
 
 
 def type_string(param: dict) -> str:

@@ -19,32 +19,9 @@ import threading
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from app.ledger.errors import RpcError, RpcUnavailable
+
 JSON = {"Content-Type": "application/json"}
-
-
-class RpcError(Exception):
-    """The node answered with a JSON-RPC error object."""
-
-    def __init__(self, method: str, code: int | None, message: str, data: Any = None) -> None:
-        super().__init__(f"{method}: {message}")
-        self.method, self.code, self.message, self.data = method, code, message, data
-
-    def revert_data(self) -> str | None:
-        """The revert payload when the node reports an execution revert, else None. Nodes put it
-        in `data` as a hex string (geth, anvil, Besu) or inside an object (ganache: `result`)."""
-        data = self.data
-        if isinstance(data, dict):
-            data = data.get("result") or data.get("data")
-        if isinstance(data, str) and data.startswith("0x"):
-            return data
-        return None
-
-    def is_revert(self) -> bool:
-        return self.revert_data() is not None or "revert" in self.message.lower()
-
-
-class RpcUnavailable(ConnectionError):
-    """The node could not be reached or did not answer in time (a transient failure: retried)."""
 
 
 def redacted(url: str) -> str:

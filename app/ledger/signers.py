@@ -19,11 +19,8 @@ from pathlib import Path
 import yaml
 from eth_account.signers.local import LocalAccount
 
+from app.ledger.errors import SignerUnavailable
 from app.ledger.keystore import KeystoreError, load_keystore
-
-
-class SignerUnavailable(Exception):
-    """No keystore is configured for this actor."""
 
 
 class SignerRegistry:

@@ -32,9 +32,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from web3 import Web3
 
 from app.db.session import engine_of, write_transaction
+from app.ledger.errors import (
+    ReceiptTimeout,
+    SignedTransactionRefused,
+    TransactionFailed,
+    TransactionRefused,
+)
 from app.ledger.models import SenderNonce, SentTransaction
 from app.ledger.reverts import ChainRevert, ErrorDecoder
 from app.ledger.rpc import JsonRpc, RpcError, RpcUnavailable
+from app.ledger.signed import SignedTransaction
 from app.ledger.signing import TransactionSigner
 
 log = logging.getLogger("terang.txmanager")
@@ -68,19 +75,6 @@ REBROADCAST_SECONDS = 5.0
 # nonce used, no receipt) is asked REPLACED_CHECKS times over about two seconds.
 KNOWN_RECHECK_SECONDS = 0.25
 REPLACED_CHECKS = 4
-
-
-class TransactionFailed(Exception):
-    """The node refused the transaction or it was mined and reverted."""
-
-
-class TransactionRefused(TransactionFailed):
-    """The node refused these bytes and does not hold them: they can never be mined (the record is
-    marked rejected and its nonce freed)."""
-
-
-class ReceiptTimeout(TransactionFailed):
-    """No receipt (or not enough confirmations) within the receipt timeout: it may still be mined."""
 
 
 class _NonceTaken(TransactionRefused):
@@ -143,6 +137,15 @@ def _confirmed(tx_hash: str, receipt: dict[str, Any]) -> Confirmed:
         gas_used=int(receipt["gasUsed"], 16),
         status=int(receipt["status"], 16),
         logs=[_log(entry) for entry in receipt["logs"]],
+    )
+
+
+def _log_sent(tx_hash: str, nonce: int, sender: str, purpose: str) -> None:
+    """One line per transaction handed to the node. During a write it carries the request's id
+    (app/logs.py), so a request is joined to its transaction, and through the hash to the bridge's
+    and indexer's later lines."""
+    log.info(
+        "transaction sent", extra={"tx_hash": tx_hash, "nonce": nonce, "sender": sender, "purpose": purpose}
     )
 
 
@@ -334,8 +337,58 @@ class TransactionManager:
                     raise
                 fresh = True  # someone else used the key: ask the chain again, choose again
                 continue
+            _log_sent(tx_hash, nonce, sender, purpose)
             return Sent(tx_hash=tx_hash, nonce=nonce, sender=sender)
         raise AssertionError("unreachable")
+
+    def send_signed(
+        self,
+        signed: SignedTransaction,
+        purpose: str,
+        on_recorded: Callable[[Connection, str], None] | None = None,
+    ) -> Sent:
+        """Simulate, record and broadcast a transaction its signer signed (nothing is signed here), so
+        the receipt wait, the resends and a restart treat it like the gateway's own. The same bytes
+        sent again are the same transaction: recorded once, `on_recorded` told each time. A nonce the
+        signer used for other recorded bytes, or a node refusing the bytes, is
+        SignedTransactionRefused: only the signer can mend it."""
+        held = _retry(lambda: self.rpc.call("eth_getTransactionByHash", [signed.tx_hash]))
+        if held is None:  # bytes sent before (perhaps mined) are not simulated again: they would revert
+            call = {"from": signed.sender, "to": signed.to, "data": Web3.to_hex(signed.data)}
+            try:
+                _retry(lambda: self.rpc.call("eth_call", [call, "latest"]))
+            except RpcError as exc:
+                raise self._refusal(exc) from None
+        try:
+            with write_transaction(self.engine) as connection:
+                known = connection.execute(
+                    select(SENT.c.id).where(SENT.c.tx_hash == signed.tx_hash)
+                ).scalar_one_or_none()
+                if known is None:
+                    connection.execute(
+                        insert(SENT).values(
+                            chain_id=self.chain_id,
+                            sender=signed.sender,
+                            nonce=signed.nonce,
+                            tx_hash=signed.tx_hash,
+                            raw=Web3.to_hex(signed.raw),
+                            purpose=purpose[:200],
+                            state="signed",
+                            created_at=datetime.now(timezone.utc),
+                        )
+                    )
+                if on_recorded is not None:
+                    on_recorded(connection, signed.tx_hash)
+        except IntegrityError:
+            raise SignedTransactionRefused(
+                f"nonce {signed.nonce} of {signed.sender} is used by another recorded transaction"
+            ) from None
+        try:
+            self._broadcast(signed.tx_hash, signed.raw)
+        except TransactionRefused as exc:
+            raise SignedTransactionRefused(str(exc), signed.tx_hash) from None
+        _log_sent(signed.tx_hash, signed.nonce, signed.sender, purpose)
+        return Sent(tx_hash=signed.tx_hash, nonce=signed.nonce, sender=signed.sender)
 
     def _signer(self, account: LocalAccount) -> TransactionSigner:
         signer = self._signers.get(account.address)

@@ -11,7 +11,7 @@ from web3 import Web3
 
 from app.api.deps import ChainDep, SettingsDep, require_roles
 from app.api.errors import ApiError
-from app.api.writes import Call, idempotent_write
+from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.view_calls import named
@@ -78,7 +78,12 @@ def _officer_signer(principal: Principal) -> str:
 
 @router.post("", status_code=201, summary="Register a supplier (agency officer)")
 def register_supplier(
-    request: Request, body: SupplierRegistration, principal: Officer, chain: ChainDep, settings: SettingsDep
+    request: Request,
+    body: SupplierRegistration,
+    principal: Officer,
+    chain: ChainDep,
+    settings: SettingsDep,
+    write: WriterDep,
 ):
     key = settings.identity_hmac_key.get_secret_value().encode()
     try:
@@ -97,16 +102,16 @@ def register_supplier(
         event = event_args(registry, "SupplierRegistered", confirmed)
         return {"supplierId": event["supplierId"], "account": event["account"], "agencyId": event["agencyId"]}
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome, status_code=201)
+    return write(body.model_dump(), call, outcome, status_code=201)
 
 
 @router.post("/{supplier_id}/verification", summary="Verify a supplier (an officer other than its registrar)")
-def verify_supplier(request: Request, supplier_id: SupplierId, principal: Officer, chain: ChainDep):
+def verify_supplier(
+    request: Request, supplier_id: SupplierId, principal: Officer, chain: ChainDep, write: WriterDep
+):
     registry = chain.contract("SupplierRegistry")
     call = Call(registry, "verifySupplier", [supplier_id], _officer_signer(principal))
-    return idempotent_write(
-        request,
-        principal,
+    return write(
         {"supplierId": supplier_id},
         call,
         lambda c: {"supplierId": supplier_id, "verified": True},
@@ -115,7 +120,12 @@ def verify_supplier(request: Request, supplier_id: SupplierId, principal: Office
 
 @router.put("/{supplier_id}/profile", summary="Change UMKM flag and region (clears verification)")
 def update_profile(
-    request: Request, supplier_id: SupplierId, body: ProfileUpdate, principal: Officer, chain: ChainDep
+    request: Request,
+    supplier_id: SupplierId,
+    body: ProfileUpdate,
+    principal: Officer,
+    chain: ChainDep,
+    write: WriterDep,
 ):
     registry = chain.contract("SupplierRegistry")
     call = Call(
@@ -124,9 +134,7 @@ def update_profile(
         [supplier_id, body.umkm, body.regionCode],
         _officer_signer(principal),
     )
-    return idempotent_write(
-        request,
-        principal,
+    return write(
         body.model_dump(),
         call,
         lambda c: {"supplierId": supplier_id, **body.model_dump(), "verified": False},
@@ -135,7 +143,12 @@ def update_profile(
 
 @router.post("/{supplier_id}/blacklist", summary="Blacklist a supplier for [start, end) (agency officer)")
 def blacklist_supplier(
-    request: Request, supplier_id: SupplierId, body: Blacklisting, principal: Officer, chain: ChainDep
+    request: Request,
+    supplier_id: SupplierId,
+    body: Blacklisting,
+    principal: Officer,
+    chain: ChainDep,
+    write: WriterDep,
 ):
     registry = chain.contract("SupplierRegistry")
     call = Call(
@@ -144,9 +157,7 @@ def blacklist_supplier(
         [supplier_id, body.start, body.end, body.reasonHash],
         _officer_signer(principal),
     )
-    return idempotent_write(
-        request,
-        principal,
+    return write(
         body.model_dump(),
         call,
         lambda c: {"supplierId": supplier_id, "start": body.start, "end": body.end},

@@ -16,7 +16,7 @@ its objections (sanggah).
   commitment locally (app/protocol/bids.py; never through a node), signs `CommitBid` with the managed
   key (nonce from `Tenders.nonces`) and relays `commitBidBySig` with its relayer key. The opening
   is stored sealed (app/tenders/managed_openings.py) right before the transaction is signed and sent:
-  `idempotent_write` builds the call data only when it sends, so a replayed retry stores nothing.
+  the write path builds the call data only when it sends, so a replayed retry stores nothing.
   A re-bid is a new commitment that replaces the previous one on chain (Tenders._commit).
 - `POST /tenders/{ocid}/objections/managed` {evidenceHash}: the supplier's sanggah against a proposed
   award, signed as `FileObjection` with the managed key and relayed (`fileObjectionBySig`); the
@@ -55,7 +55,7 @@ from web3.exceptions import ContractCustomError
 
 from app.api.deps import ChainDep, PrincipalDep, SessionsDep, SettingsDep
 from app.api.errors import ApiError
-from app.api.writes import Call, idempotent_write
+from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.reverts import ChainRevert
@@ -244,6 +244,7 @@ def commit_managed_bid(
     chain: ChainDep,
     settings: SettingsDep,
     sessions: SessionsDep,
+    write: WriterDep,
 ):
     supplier_id = _own_supplier(principal)
     tender = bids.tender_id(ocid)
@@ -295,7 +296,7 @@ def commit_managed_bid(
         args = [account.address, tender, commitment, signed.nonce, signed.deadline, signed.signature]
         call = _CallWithBeforeSend(tenders, "commitBidBySig", args, "relayer", before_send=store_opening)
         fingerprinted = {"ocid": ocid, "bid": managed_keys.keyed_fingerprint(settings, body.model_dump())}
-        return idempotent_write(request, principal, fingerprinted, call, outcome, 201)
+        return write(fingerprinted, call, outcome, 201)
 
 
 @router.post(
@@ -310,6 +311,7 @@ def reveal_managed_bid(
     chain: ChainDep,
     settings: SettingsDep,
     sessions: SessionsDep,
+    write: WriterDep,
 ):
     supplier_id = _own_supplier(principal)
     tender = bids.tender_id(ocid)
@@ -374,7 +376,7 @@ def reveal_managed_bid(
             signed.signature,
         ]
         call = _CallWithBeforeSend(tenders, "revealBidBySig", args, "relayer", before_send=in_reveal_period)
-        return idempotent_write(request, principal, {"ocid": ocid}, call, outcome, 201)
+        return write({"ocid": ocid}, call, outcome, 201)
 
 
 @router.post(
@@ -388,6 +390,7 @@ def file_managed_objection(
     body: ManagedObjection,
     principal: PrincipalDep,
     chain: ChainDep,
+    write: WriterDep,
 ):
     supplier_id = _own_supplier(principal)
     tender = bids.tender_id(ocid)
@@ -415,4 +418,4 @@ def file_managed_objection(
             signed.signature,
         ]
         call = Call(tenders, "fileObjectionBySig", args, "relayer")
-        return idempotent_write(request, principal, {"ocid": ocid, **body.model_dump()}, call, outcome, 201)
+        return write({"ocid": ocid, **body.model_dump()}, call, outcome, 201)

@@ -14,7 +14,7 @@ from web3.exceptions import ContractCustomError
 
 from app.api.deps import ChainDep, PrincipalDep, officer_of, require_roles
 from app.api.errors import ApiError
-from app.api.writes import Call, idempotent_write
+from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args, events
 from app.ledger.view_calls import named
@@ -248,7 +248,7 @@ def _officer_call(chain, principal: Principal, ocid: str, function: str, args: l
 
 
 @router.post("", status_code=201, summary="Announce a tender (officer of the tender's agency)")
-def announce(request: Request, body: Announcement, principal: Officer, chain: ChainDep):
+def announce(request: Request, body: Announcement, principal: Officer, chain: ChainDep, write: WriterDep):
     officer_of(principal, body.agencyId)
     tenders = chain.contract("Tenders")
     params = (
@@ -270,9 +270,7 @@ def announce(request: Request, body: Announcement, principal: Officer, chain: Ch
         body.technicalWeightBps,
     )
     call = Call(tenders, "announceTender", [params], f"agency:{principal.agency}")
-    return idempotent_write(
-        request,
-        principal,
+    return write(
         body.model_dump(mode="json"),
         call,
         lambda c: {"ocid": body.ocid, "tenderId": Web3.to_hex(tender_id(body.ocid))},
@@ -281,23 +279,30 @@ def announce(request: Request, body: Announcement, principal: Officer, chain: Ch
 
 
 @router.post("/{ocid}/addenda", summary="Publish an addendum (new document hash)")
-def amend(request: Request, ocid: Ocid, body: Addendum, principal: Officer, chain: ChainDep):
+def amend(
+    request: Request, ocid: Ocid, body: Addendum, principal: Officer, chain: ChainDep, write: WriterDep
+):
     call = _officer_call(chain, principal, ocid, "amendTender", [tender_id(ocid), body.documentHash])
-    return idempotent_write(
-        request, principal, body.model_dump(), call, lambda c: {"ocid": ocid, **_deadlines(chain, ocid)}
-    )
+    return write(body.model_dump(), call, lambda c: {"ocid": ocid, **_deadlines(chain, ocid)})
 
 
 @router.post("/{ocid}/cancellation", summary="Cancel a tender with a reason")
-def cancel(request: Request, ocid: Ocid, body: Cancellation, principal: Officer, chain: ChainDep):
+def cancel(
+    request: Request, ocid: Ocid, body: Cancellation, principal: Officer, chain: ChainDep, write: WriterDep
+):
     call = _officer_call(chain, principal, ocid, "cancelTender", [tender_id(ocid), body.reasonHash])
-    return idempotent_write(
-        request, principal, body.model_dump(), call, lambda c: {"ocid": ocid, "status": "cancelled"}
-    )
+    return write(body.model_dump(), call, lambda c: {"ocid": ocid, "status": "cancelled"})
 
 
 @router.post("/{ocid}/bids/commitments", summary="Relay a sealed bid the supplier signed (EIP-712 CommitBid)")
-def relay_commit(request: Request, ocid: Ocid, body: SignedCommit, principal: PrincipalDep, chain: ChainDep):
+def relay_commit(
+    request: Request,
+    ocid: Ocid,
+    body: SignedCommit,
+    principal: PrincipalDep,
+    chain: ChainDep,
+    write: WriterDep,
+):
     tenders = chain.contract("Tenders")
     args = [
         Web3.to_checksum_address(body.supplier),
@@ -313,11 +318,18 @@ def relay_commit(request: Request, ocid: Ocid, body: SignedCommit, principal: Pr
         event = event_args(tenders, "BidCommitted", confirmed)
         return {"ocid": ocid, "supplierId": event["supplierId"], "commitSeq": event["commitSeq"]}
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+    return write(body.model_dump(), call, outcome, 201)
 
 
 @router.post("/{ocid}/bids/reveals", summary="Relay a bid opening the supplier signed (EIP-712 RevealBid)")
-def relay_reveal(request: Request, ocid: Ocid, body: SignedReveal, principal: PrincipalDep, chain: ChainDep):
+def relay_reveal(
+    request: Request,
+    ocid: Ocid,
+    body: SignedReveal,
+    principal: PrincipalDep,
+    chain: ChainDep,
+    write: WriterDep,
+):
     tenders = chain.contract("Tenders")
     opening = (body.opening.price, body.opening.productIds, body.opening.salt, body.opening.commitSeq)
     args = [
@@ -337,7 +349,7 @@ def relay_reveal(request: Request, ocid: Ocid, body: SignedReveal, principal: Pr
             **{k: event[k] for k in ("supplierId", "price", "tkdnBps", "hea") if k in event},
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+    return write(body.model_dump(), call, outcome, 201)
 
 
 @router.post(
@@ -346,7 +358,12 @@ def relay_reveal(request: Request, ocid: Ocid, body: SignedReveal, principal: Pr
     summary="Relay an objection (sanggah) a losing bidder signed (EIP-712 FileObjection)",
 )
 def relay_objection(
-    request: Request, ocid: Ocid, body: SignedObjection, principal: PrincipalDep, chain: ChainDep
+    request: Request,
+    ocid: Ocid,
+    body: SignedObjection,
+    principal: PrincipalDep,
+    chain: ChainDep,
+    write: WriterDep,
 ):
     tenders = chain.contract("Tenders")
     args = [
@@ -359,7 +376,7 @@ def relay_objection(
     ]
     call = Call(tenders, "fileObjectionBySig", args, "relayer")
     outcome = objection_filed(tenders, ocid)
-    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+    return write(body.model_dump(), call, outcome, 201)
 
 
 def objection_filed(tenders, ocid: str):
@@ -373,7 +390,14 @@ def objection_filed(tenders, ocid: str):
 
 
 @router.post("/{ocid}/evaluation", summary="Evaluate after the reveal deadline; proposes the winner or fails")
-def evaluate(request: Request, ocid: Ocid, body: EvaluationRequest, principal: Officer, chain: ChainDep):
+def evaluate(
+    request: Request,
+    ocid: Ocid,
+    body: EvaluationRequest,
+    principal: Officer,
+    chain: ChainDep,
+    write: WriterDep,
+):
     call = _officer_call(chain, principal, ocid, "evaluate", [tender_id(ocid), body.bidders])
     tenders = chain.contract("Tenders")
 
@@ -386,7 +410,7 @@ def evaluate(request: Request, ocid: Ocid, body: EvaluationRequest, principal: O
             "failed": failed[0] if failed else None,
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+    return write(body.model_dump(), call, outcome)
 
 
 @router.post("/{ocid}/objections/{objection_id}/answer", summary="Answer an objection (sanggah)")
@@ -397,6 +421,7 @@ def answer_objection(
     body: ObjectionAnswer,
     principal: Officer,
     chain: ChainDep,
+    write: WriterDep,
 ):
     outcome_code = {"rejected": 2, "upheld_reevaluate": 3, "upheld_fail": 4}[body.outcome]
     call = _officer_call(
@@ -406,9 +431,7 @@ def answer_objection(
         "resolveObjection",
         [tender_id(ocid), objection_id, outcome_code, body.responseHash],
     )
-    return idempotent_write(
-        request,
-        principal,
+    return write(
         body.model_dump(),
         call,
         lambda c: {"ocid": ocid, "objectionId": objection_id, "outcome": body.outcome},
@@ -416,12 +439,10 @@ def answer_objection(
 
 
 @router.post("/{ocid}/award", summary="Make the proposed award final after the objection window")
-def finalize(request: Request, ocid: Ocid, principal: Officer, chain: ChainDep):
+def finalize(request: Request, ocid: Ocid, principal: Officer, chain: ChainDep, write: WriterDep):
     call = _officer_call(chain, principal, ocid, "finalizeAward", [tender_id(ocid)])
     tenders = chain.contract("Tenders")
-    return idempotent_write(
-        request,
-        principal,
+    return write(
         {"ocid": ocid},
         call,
         lambda c: {"ocid": ocid, **event_args(tenders, "TenderAwarded", c)},

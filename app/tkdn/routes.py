@@ -10,7 +10,7 @@ from web3 import Web3
 
 from app.api.deps import ChainDep, require_roles
 from app.api.errors import ApiError
-from app.api.writes import Call, idempotent_write
+from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 
 router = APIRouter(prefix="/tkdn/certificates", tags=["tkdn"])
@@ -42,7 +42,7 @@ class Certification(BaseModel):
 
 
 @router.post("", status_code=201, summary="Record a product's TKDN certificate (TKDN certifier)")
-def certify(request: Request, body: Certification, principal: Certifier, chain: ChainDep):
+def certify(request: Request, body: Certification, principal: Certifier, chain: ChainDep, write: WriterDep):
     registry = chain.contract("TkdnRegistry")
     call = Call(
         registry,
@@ -50,7 +50,7 @@ def certify(request: Request, body: Certification, principal: Certifier, chain: 
         [body.productId, body.tkdnBps, body.bmpBps, body.validUntil, body.certificateHash],
         "role:TKDN_CERTIFIER",
     )
-    return idempotent_write(request, principal, body.model_dump(), call, lambda c: body.model_dump(), 201)
+    return write(body.model_dump(), call, lambda c: body.model_dump(), 201)
 
 
 @router.get("/{product_id}", summary="A product's recorded certificate")

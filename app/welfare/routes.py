@@ -23,13 +23,12 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from web3 import Web3
 
-from app.api.deps import ChainDep, SessionsDep, SettingsDep, require_roles
+from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, require_roles
 from app.api.errors import ApiError, from_revert
-from app.api.writes import Call, idempotent_write
+from app.api.writes import Call, Writer, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.reverts import ChainRevert
-from app.ledger.signers import SignerUnavailable
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import InvalidIdentifier
 from app.welfare.receipts import disbursement_outcome, enrolment_outcomes
@@ -230,18 +229,13 @@ def _enrolled(request: Request, chain, programme_id: int, key: str) -> dict:
     return view
 
 
-def _signer_address(request: Request, name: str) -> str:
-    try:
-        return request.app.state.signers.get(name).address
-    except SignerUnavailable as exc:
-        raise ApiError(503, "signer_unavailable", detail=str(exc)) from None
-
-
 # --- programmes and rules --------------------------------------------------------------------------
 
 
 @router.post("/programmes", status_code=201, summary="Define a programme (welfare admin)")
-def define_programme(request: Request, body: ProgrammeDefinition, principal: Admin, chain: ChainDep):
+def define_programme(
+    request: Request, body: ProgrammeDefinition, principal: Admin, chain: ChainDep, write: WriterDep
+):
     welfare = chain.contract(CONTRACT)
     call = Call(
         welfare,
@@ -259,7 +253,7 @@ def define_programme(request: Request, body: ProgrammeDefinition, principal: Adm
             "periodLength": body.periodLength,
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome, 201)
+    return write(body.model_dump(), call, outcome, 201)
 
 
 @router.get("/programmes/{programme_id}", summary="A programme: schedule, rules in force and pending")
@@ -274,18 +268,22 @@ def get_programme(request: Request, programme_id: ProgrammeId, chain: ChainDep, 
     summary="Schedule a rules change (committee): executable after the hub's delay, in force next period",
 )
 def schedule_rules(
-    request: Request, programme_id: ProgrammeId, body: Rules, principal: Committee, chain: ChainDep
+    request: Request,
+    programme_id: ProgrammeId,
+    body: Rules,
+    principal: Committee,
+    chain: ChainDep,
+    signers: SignersDep,
+    write: WriterDep,
 ):
     _read(raw_programme, chain, _decoder(request), programme_id)
     welfare, hub = chain.contract(CONTRACT), chain.contract("AccessHub")
     data = welfare.encode_abi("changeRules", [programme_id, *body.on_chain()])
-    committee = _signer_address(request, COMMITTEE_SIGNER)
+    committee = signers.get(COMMITTEE_SIGNER).address  # SignerUnavailable: a 503 problem
     immediate, _delay = hub.functions.canCall(committee, welfare.address, data[:10]).call()
     if immediate:  # a deployment without an execution delay for the committee
         call = Call(welfare, "changeRules", [programme_id, *body.on_chain()], COMMITTEE_SIGNER)
-        return idempotent_write(
-            request, principal, body.model_dump(), call, _rules_changed(welfare, programme_id)
-        )
+        return write(body.model_dump(), call, _rules_changed(welfare, programme_id))
 
     def scheduled(confirmed):
         event = event_args(hub, "OperationScheduled", confirmed)
@@ -297,7 +295,7 @@ def schedule_rules(
         }
 
     call = Call(hub, "schedule", [welfare.address, data, 0], COMMITTEE_SIGNER)
-    return idempotent_write(request, principal, body.model_dump(), call, scheduled, 202)
+    return write(body.model_dump(), call, scheduled, 202)
 
 
 @router.post(
@@ -305,15 +303,18 @@ def schedule_rules(
     summary="Execute a scheduled rules change once its delay has passed (committee; the same rules body)",
 )
 def execute_rules(
-    request: Request, programme_id: ProgrammeId, body: Rules, principal: Committee, chain: ChainDep
+    request: Request,
+    programme_id: ProgrammeId,
+    body: Rules,
+    principal: Committee,
+    chain: ChainDep,
+    write: WriterDep,
 ):
     _read(raw_programme, chain, _decoder(request), programme_id)
     welfare, hub = chain.contract(CONTRACT), chain.contract("AccessHub")
     data = welfare.encode_abi("changeRules", [programme_id, *body.on_chain()])
     call = Call(hub, "execute", [welfare.address, data], COMMITTEE_SIGNER)
-    return idempotent_write(
-        request, principal, body.model_dump(), call, _rules_changed(welfare, programme_id)
-    )
+    return write(body.model_dump(), call, _rules_changed(welfare, programme_id))
 
 
 def _rules_changed(welfare, programme_id: int):
@@ -340,6 +341,7 @@ def enrol(
     principal: Enroller,
     chain: ChainDep,
     settings: SettingsDep,
+    write: WriterDep,
 ):
     keys = [_key(settings, a.nik, f"applicants[{i}].nik") for i, a in enumerate(body.applicants)]
     applicants = [(k, a.decile, a.region, a.packed()) for k, a in zip(keys, body.applicants, strict=True)]
@@ -363,7 +365,7 @@ def enrol(
             "applicants": results,
         }
 
-    return idempotent_write(request, principal, keyed, call, outcome)
+    return write(keyed, call, outcome)
 
 
 @router.post(
@@ -413,6 +415,7 @@ def update_beneficiary(
     body: Attributes,
     principal: Enroller,
     chain: ChainDep,
+    write: WriterDep,
 ):
     _enrolled(request, chain, programme_id, beneficiary_key)
     welfare = chain.contract(CONTRACT)
@@ -428,7 +431,7 @@ def update_beneficiary(
             "reason": None if reason == 0 else welfarelib.REASONS[reason],
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+    return write(body.model_dump(), call, outcome)
 
 
 def _status_act(
@@ -441,6 +444,7 @@ def _status_act(
     function: str,
     signer: str,
     status: str,
+    write: Writer,
 ):
     _enrolled(request, chain, programme_id, beneficiary_key)
     call = Call(
@@ -455,7 +459,7 @@ def _status_act(
         "status": status,
         "reasonCode": body.reasonCode,
     }
-    return idempotent_write(request, principal, body.model_dump(), call, lambda c: result)
+    return write(body.model_dump(), call, lambda c: result)
 
 
 @router.post(
@@ -469,6 +473,7 @@ def suspend(
     body: StatusChange,
     principal: Enroller,
     chain: ChainDep,
+    write: WriterDep,
 ):
     return _status_act(
         request,
@@ -480,6 +485,7 @@ def suspend(
         "suspend",
         ENROLLER_SIGNER,
         "suspended",
+        write,
     )
 
 
@@ -494,9 +500,19 @@ def reinstate(
     body: StatusChange,
     principal: Admin,
     chain: ChainDep,
+    write: WriterDep,
 ):
     return _status_act(
-        request, principal, chain, programme_id, beneficiary_key, body, "reinstate", ADMIN_SIGNER, "active"
+        request,
+        principal,
+        chain,
+        programme_id,
+        beneficiary_key,
+        body,
+        "reinstate",
+        ADMIN_SIGNER,
+        "active",
+        write,
     )
 
 
@@ -511,6 +527,7 @@ def exit_beneficiary(
     body: StatusChange,
     principal: Admin,
     chain: ChainDep,
+    write: WriterDep,
 ):
     return _status_act(
         request,
@@ -522,6 +539,7 @@ def exit_beneficiary(
         "exitBeneficiary",
         ADMIN_SIGNER,
         "exited",
+        write,
     )
 
 
@@ -537,6 +555,7 @@ def file_appeal(
     body: AppealFiling,
     principal: Enroller,
     chain: ChainDep,
+    write: WriterDep,
 ):
     call = Call(
         chain.contract(CONTRACT),
@@ -545,7 +564,7 @@ def file_appeal(
         ENROLLER_SIGNER,
     )
     result = {"programmeId": programme_id, "beneficiaryKey": beneficiary_key.lower(), "appeal": "open"}
-    return idempotent_write(request, principal, body.model_dump(), call, lambda c: result, 201)
+    return write(body.model_dump(), call, lambda c: result, 201)
 
 
 @router.post(
@@ -559,6 +578,7 @@ def resolve_appeal(
     body: AppealResolution,
     principal: Admin,
     chain: ChainDep,
+    write: WriterDep,
 ):
     welfare = chain.contract(CONTRACT)
     call = Call(
@@ -579,7 +599,7 @@ def resolve_appeal(
             "status": welfarelib.BENEFICIARY_STATUSES[stored[0]],
         }
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+    return write(body.model_dump(), call, outcome)
 
 
 # --- periods and disbursement ----------------------------------------------------------------------
@@ -603,6 +623,7 @@ def disburse(
     body: Disbursement,
     principal: Admin,
     chain: ChainDep,
+    write: WriterDep,
 ):
     welfare = chain.contract(CONTRACT)
     call = Call(welfare, "disburse", [programme_id, period, body.beneficiaryKeys], ADMIN_SIGNER)
@@ -610,4 +631,4 @@ def disburse(
     def outcome(confirmed):
         return {"programmeId": programme_id, "period": period, **disbursement_outcome(welfare, confirmed)}
 
-    return idempotent_write(request, principal, body.model_dump(), call, outcome)
+    return write(body.model_dump(), call, outcome)

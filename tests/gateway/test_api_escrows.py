@@ -451,6 +451,8 @@ def test_13_a_dispute_must_be_the_winning_suppliers_own_transaction_for_this_mil
     path = f"/escrows/{escrow_id(story['first'])}/milestones/1/dispute"
     body = {"signedTransaction": signed_dispute(story, WINNER)}
     problem(story["client"].post(path, json=body), 401, "unauthenticated")
+    without_key = story["client"].post(path, json=body, headers=story["supplier"])
+    problem(without_key, 400, "idempotency_key_required")  # the one write path, like every write
     problem(
         post(story, path, "supplier", {"signedTransaction": signed_dispute(story, OTHER_SUPPLIER)}),
         403,
@@ -475,8 +477,12 @@ def test_14_the_gateway_broadcasts_the_suppliers_signed_dispute_once(story):
     opened = post(story, path, "supplier", body)
     assert opened.status_code == 201, opened.text
     assert (opened.json()["kind"], opened.json()["evidenceHash"]) == ("rejection", h("bukti sanggahan"))
-    again = post(story, path, "supplier", body)
+    again = post(story, path, "supplier", body)  # the same bytes under a new key: the same transaction
     assert again.status_code == 201 and again.json()["transactionHash"] == opened.json()["transactionHash"]
+    same_key = key()
+    first = post(story, path, "supplier", body, headers=same_key)
+    replayed = post(story, path, "supplier", body, headers=same_key)
+    assert replayed.headers.get("Idempotent-Replayed") == "true" and replayed.json() == first.json()
     assert (
         story["client"].get(f"/escrows/{escrow_id(story['first'])}/milestones/1").json()["status"]
         == "disputed"

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from app.api import writes
+from app.ledger import writes
 from app.db.migrate import upgrade
 from app.db.session import engine_of, make_engine, make_session_factory
 from app.ledger import idempotency
