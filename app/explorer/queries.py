@@ -187,18 +187,6 @@ def tenders(session: Session) -> list[TenderView]:
 
 
 # -- blocks, transactions, contracts -----------------------------------------------------------------
-def as_event(row: ChainEvent) -> Event:
-    return Event(
-        row.contract,
-        row.event,
-        row.args,
-        row.block_number,
-        row.log_index,
-        row.block_timestamp or 0,
-        row.tx_hash,
-    )
-
-
 def counts(session: Session) -> dict[str, Any]:
     total, latest = session.execute(
         select(func.count(ChainEvent.id), func.max(ChainEvent.block_number))

@@ -52,7 +52,6 @@ class BridgeStatus:
     steps_total: int = 0
     errors_total: int = 0
     last_error: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 class Bridge:

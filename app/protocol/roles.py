@@ -214,10 +214,3 @@ def role_id(name: str) -> int:
         return ROLES[name].id
     except KeyError:
         raise KeyError(f"unknown role {name!r}; known roles: {', '.join(ROLES)}") from None
-
-
-def role_name(role: int) -> str:
-    for candidate in ROLES.values():
-        if candidate.id == role:
-            return candidate.name
-    return "PUBLIC" if role == PUBLIC_ROLE else f"ROLE_{role}"

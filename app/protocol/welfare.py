@@ -151,9 +151,3 @@ def reason_code(text: str) -> bytes:
     if not 0 < len(raw) <= 32:
         raise ValueError("a reason code has 1 to 32 ASCII characters")
     return raw.ljust(32, b"\x00")
-
-
-def reason_text(value: bytes) -> str:
-    """The code a bytes32 reason carries (hex when it is not printable ASCII)."""
-    raw = bytes(value).rstrip(b"\x00")
-    return raw.decode("ascii") if raw.isascii() and raw.decode("ascii").isprintable() else "0x" + value.hex()

@@ -10,7 +10,7 @@ from eth_account import Account
 from app.protocol.manifest import load_manifest
 from tests.support.localchain import rpc
 
-NIB, NPWP = "9120001234567", "01.234.567.8-901.000"
+NPWP = "01.234.567.8-901.000"
 
 
 def key() -> dict:

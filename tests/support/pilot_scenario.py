@@ -26,10 +26,6 @@ def tender_document(ocid: str) -> bytes:
     return f"dokumen pemilihan {ocid}".encode()
 
 
-def addendum_document(ocid: str) -> bytes:
-    return f"addendum 1 {ocid}".encode()
-
-
 def bast_document(ocid: str) -> bytes:
     return f"BAST termin 1 {ocid}: panel surya terpasang 100%".encode()
 
