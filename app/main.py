@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.auth.tokens import TokenVerifier
 from app.config import Settings, get_settings
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    install_openapi(app)
     for router in ROUTERS:
         app.include_router(router)
     return app
