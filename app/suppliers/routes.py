@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, ConfigDict, Field
 from web3 import Web3
 
 from app.api.deps import ChainDep, SettingsDep, require_roles
@@ -16,58 +15,20 @@ from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.view_calls import named
 from app.protocol.identity import InvalidIdentifier, keyed_hash
+from app.suppliers.schemas import (
+    Blacklisting,
+    ProfileUpdate,
+    ProfileUpdated,
+    Supplier,
+    SupplierBlacklisted,
+    SupplierRegistered,
+    SupplierRegistration,
+    SupplierVerified,
+)
 
 router = APIRouter(prefix="/suppliers", tags=["suppliers"])
 Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
 SupplierId = Annotated[int, Path(ge=1, lt=2**64, description="The supplier's registry id")]
-ADDRESS = r"^0x[0-9a-fA-F]{40}$"
-
-
-class SupplierRegistration(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "account": "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
-                    "nib": "9120001234567",
-                    "npwp": "012345678901000",
-                    "umkm": True,
-                    "regionCode": 6409,
-                }
-            ]
-        }
-    )
-
-    account: str = Field(pattern=ADDRESS, description="The supplier's signing account (its key)")
-    nib: str = Field(min_length=13, max_length=20, examples=["9120001234567"])
-    npwp: str = Field(min_length=15, max_length=24, examples=["01.234.567.8-901.000"])
-    umkm: bool = False
-    regionCode: int = Field(ge=1, lt=2**32, description="Kemendagri region code, e.g. 6302", examples=[6302])
-
-
-class Blacklisting(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "start": 1795000000,
-                    "end": 1826536000,
-                    "reasonHash": "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a",
-                }
-            ]
-        }
-    )
-
-    start: int = Field(ge=0, lt=2**64, description="UTC seconds")
-    end: int = Field(ge=1, lt=2**64, description="UTC seconds, after start")
-    reasonHash: str = Field(pattern=r"^0x[0-9a-fA-F]{64}$", description="Hash of the sanction decision")
-
-
-class ProfileUpdate(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"umkm": False, "regionCode": 6402}]})
-
-    umkm: bool
-    regionCode: int = Field(ge=1, lt=2**32)
 
 
 def _officer_signer(principal: Principal) -> str:
@@ -76,7 +37,12 @@ def _officer_signer(principal: Principal) -> str:
     return f"agency:{principal.agency}"
 
 
-@router.post("", status_code=201, summary="Register a supplier (agency officer)")
+@router.post(
+    "",
+    status_code=201,
+    response_model=SupplierRegistered,
+    summary="Register a supplier (agency officer)",
+)
 def register_supplier(
     request: Request,
     body: SupplierRegistration,
@@ -105,7 +71,11 @@ def register_supplier(
     return write(body.model_dump(), call, outcome, status_code=201)
 
 
-@router.post("/{supplier_id}/verification", summary="Verify a supplier (an officer other than its registrar)")
+@router.post(
+    "/{supplier_id}/verification",
+    response_model=SupplierVerified,
+    summary="Verify a supplier (an officer other than its registrar)",
+)
 def verify_supplier(
     request: Request, supplier_id: SupplierId, principal: Officer, chain: ChainDep, write: WriterDep
 ):
@@ -118,7 +88,11 @@ def verify_supplier(
     )
 
 
-@router.put("/{supplier_id}/profile", summary="Change UMKM flag and region (clears verification)")
+@router.put(
+    "/{supplier_id}/profile",
+    response_model=ProfileUpdated,
+    summary="Change UMKM flag and region (clears verification)",
+)
 def update_profile(
     request: Request,
     supplier_id: SupplierId,
@@ -141,7 +115,11 @@ def update_profile(
     )
 
 
-@router.post("/{supplier_id}/blacklist", summary="Blacklist a supplier for [start, end) (agency officer)")
+@router.post(
+    "/{supplier_id}/blacklist",
+    response_model=SupplierBlacklisted,
+    summary="Blacklist a supplier for [start, end) (agency officer)",
+)
 def blacklist_supplier(
     request: Request,
     supplier_id: SupplierId,
@@ -164,7 +142,7 @@ def blacklist_supplier(
     )
 
 
-@router.get("/{supplier_id}", summary="A supplier's public record")
+@router.get("/{supplier_id}", response_model=Supplier, summary="A supplier's public record")
 def get_supplier(supplier_id: SupplierId, chain: ChainDep):
     if supplier_id > chain.read("SupplierRegistry", "supplierCount"):
         raise ApiError(404, "not_found", detail=f"no supplier {supplier_id}")

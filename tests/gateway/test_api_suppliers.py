@@ -8,6 +8,7 @@ import uuid
 from eth_account import Account
 
 from app.protocol.manifest import load_manifest
+from tests.support.documented import documented
 from tests.support.localchain import rpc
 
 NPWP = "01.234.567.8-901.000"
@@ -156,3 +157,35 @@ def test_no_identifier_in_clear_reaches_the_chain(client, token, chain_url, mani
     assert (
         load_manifest(manifest_dir / "31337.json").address("SupplierRegistry").lower()[2:] in tx["to"].lower()
     )
+
+
+def test_every_answer_is_the_documented_one(client, token):
+    """Each endpoint's answer has exactly the fields and types of its response model (a write's answer
+    is not checked by FastAPI at run time)."""
+    officer, other = token("AGENCY_OFFICER", agency=1001), token("AGENCY_OFFICER", agency=1002)
+    body = registration()
+    created = documented(client.post("/suppliers", json=body, headers={**officer, **key()}))
+    supplier_id = created["supplierId"]
+    assert (created["account"], created["agencyId"]) == (body["account"], 1001)
+    unverified = documented(client.get(f"/suppliers/{supplier_id}"))
+    assert (unverified["verifiedBy"], unverified["verifiedAt"], unverified["blacklist"]) == (None, None, None)
+    verified = documented(client.post(f"/suppliers/{supplier_id}/verification", headers={**other, **key()}))
+    assert verified["verified"] is True
+    record = documented(client.get(f"/suppliers/{supplier_id}"))
+    assert record["verifiedBy"] == 1002 and record["verifiedAt"] >= record["registeredAt"] > 0
+    updated = documented(
+        client.put(
+            f"/suppliers/{supplier_id}/profile",
+            json={"umkm": False, "regionCode": 6402},
+            headers={**other, **key()},
+        )
+    )
+    assert (updated["umkm"], updated["regionCode"], updated["verified"]) == (False, 6402, False)
+    start, end = 1_795_000_000, 1_826_536_000
+    sanction = {"start": start, "end": end, "reasonHash": "0x" + "5a" * 32}
+    blacklisted = documented(
+        client.post(f"/suppliers/{supplier_id}/blacklist", json=sanction, headers={**officer, **key()})
+    )
+    assert (blacklisted["supplierId"], blacklisted["start"], blacklisted["end"]) == (supplier_id, start, end)
+    record = documented(client.get(f"/suppliers/{supplier_id}"))
+    assert record["blacklist"] == sanction and record["verifiedBy"] is None and record["umkm"] is False
