@@ -10,6 +10,7 @@ import sys
 
 import uvicorn
 
+from app import logs
 from app.config import get_settings
 from app.ledger.client import ChainUnavailable, connect
 from app.main import create_app
@@ -27,6 +28,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    logs.configure(settings.log_level)
     try:
         chain = connect(settings)
     except (ChainUnavailable, ManifestError) as exc:
@@ -42,7 +44,14 @@ def main() -> int:
                 file=sys.stderr,
             )
             return 2
-    uvicorn.run(create_app(settings, chain), host=settings.host, port=settings.port, log_level="info")
+    # log_config=None: uvicorn's own and access lines go through the JSON handler set up above.
+    uvicorn.run(
+        create_app(settings, chain),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        log_level=settings.log_level.lower(),
+    )
     return 0
 
 

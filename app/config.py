@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     default_language: Literal["id", "en"] = "id"
+    # Lines below this level are dropped (app/logs.py: JSON lines on stderr).
+    log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
     # SQLite by default (one process); PostgreSQL (postgresql+psycopg://...) for several replicas.
     database_url: str = f"sqlite:///{ROOT / 'var' / 'terang.db'}"
     # Transactions: how many blocks on top of a receipt before it counts, and how long to wait.

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
+from app.api.request_id import RequestIdMiddleware
 from app.auth.tokens import TokenVerifier
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     )
     install_problem_handlers(app)
     install_openapi(app)
+    app.add_middleware(RequestIdMiddleware)  # X-Request-ID, and request_id on every log line
     for router in ROUTERS:
         app.include_router(router)
     return app

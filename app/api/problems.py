@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.errors import ApiError, from_revert, title
+from app.api.request_id import request_id_header
 from app.api.writes import IDEMPOTENCY_KEY
 from app.ledger import errors as ledger
 from app.ledger.idempotency import MAX_KEY_LENGTH
@@ -52,7 +53,8 @@ def problem(
         status_code=status,
         content=body,
         media_type="application/problem+json",
-        headers={"Content-Language": lang, **(headers or {})},
+        # the request's id (app/api/request_id.py) also on a 500, answered outside the middleware
+        headers={"Content-Language": lang, **request_id_header(), **(headers or {})},
     )
 
 

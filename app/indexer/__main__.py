@@ -11,6 +11,7 @@ import threading
 
 from prometheus_client import CollectorRegistry, start_http_server
 
+from app import logs
 from app.config import get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
@@ -27,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         "--metrics-port", type=int, default=None, help="serve Prometheus metrics on this port"
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = get_settings()
+    logs.configure(settings.log_level)
     try:
         chain = connect(settings)
     except (ChainUnavailable, ManifestError) as exc:

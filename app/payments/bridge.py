@@ -218,15 +218,15 @@ class BridgeThread:
 
 
 def main() -> int:
+    from app import logs
     from app.config import get_settings
     from app.db.migrate import upgrade
     from app.db.session import make_engine, make_session_factory
     from app.ledger.client import ChainUnavailable, connect
     from app.protocol.manifest import ManifestError
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per provider request is too much
     settings = get_settings()
+    logs.configure(settings.log_level)  # httpx (a line per provider request) held at WARNING there
     try:
         chain = connect(settings)
     except (ChainUnavailable, ManifestError) as exc:

@@ -371,6 +371,7 @@ def _repair(sessions, ledger: PaymentsLedger, mismatch: Mismatch, pairs) -> bool
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app import logs
     from app.config import get_settings
     from app.db.session import make_engine, make_session_factory
     from app.ledger.client import connect
@@ -380,8 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repair", action="store_true", help="repair what is safe to repair")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = get_settings()
+    logs.configure(settings.log_level)
     chain = connect(settings)
     engine = make_engine(settings.database_url)
     bridge = build_bridge(settings, chain, make_session_factory(engine))
