@@ -102,6 +102,8 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         summary="Indonesian public procurement and social assistance on an EVM chain",
         version="0.1.0",
         lifespan=lifespan,
+        # operation ids are the endpoints' names (unique), so generated clients read like the domain
+        generate_unique_id_function=lambda route: route.name,
     )
     install_problem_handlers(app)
     install_openapi(app)

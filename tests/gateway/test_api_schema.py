@@ -1,7 +1,9 @@
 """Property test of the whole API from its OpenAPI document (schemathesis + hypothesis): requests
 generated from each operation's schema — valid and invalid bodies, path and query values — sent to
 a real gateway process on its own chain, with a token admitting every role. Whatever the input, the
-gateway never answers 5xx, and every refusal is an RFC 9457 problem with a stable code."""
+gateway never answers 5xx, every refusal is an RFC 9457 problem with a stable code, and every answer
+is one the document declares: its status, its content type and its body's schema (a write's answer is
+built by the write path, so this is where its documented shape is checked)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
 from app.config import Settings
 from app.main import create_app
@@ -79,6 +82,9 @@ def test_no_generated_request_makes_the_gateway_fail(label, mode, gateway_url, t
             assert content_type.startswith("application/problem+json"), where
             body = response.json()
             assert body["code"] and body["status"] == response.status_code, where
+        case.validate_response(
+            response, checks=[status_code_conformance, content_type_conformance, response_schema_conformance]
+        )
 
     try:
         check()

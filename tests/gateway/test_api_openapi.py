@@ -1,0 +1,77 @@
+"""The OpenAPI document describes answers, not only inputs: every operation declares a typed success
+response, the problem responses it can give, and, for a chain write, the Idempotency-Key header."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import Settings
+from app.main import create_app
+
+DOCUMENT = create_app(Settings(environment="test")).openapi()
+OPERATIONS = [
+    (method.upper(), path, operation)
+    for path, methods in DOCUMENT["paths"].items()
+    for method, operation in methods.items()
+]
+PROBLEM_REF = "#/components/schemas/Problem"
+
+
+def _label(op) -> str:
+    return f"{op[0]} {op[1]}"
+
+
+def _success(operation: dict) -> list[tuple[str, dict]]:
+    return [(status, answer) for status, answer in operation["responses"].items() if status.startswith("2")]
+
+
+def test_the_document_lists_the_whole_api():
+    assert len(OPERATIONS) >= 60
+    assert len({op["operationId"] for _m, _p, op in OPERATIONS}) == len(OPERATIONS)  # unique, for clients
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=_label)
+def test_every_operation_declares_a_typed_success_response(op):
+    _method, _path, operation = op
+    success = _success(operation)
+    assert success, "no 2xx response"
+    for status, answer in success:
+        content = answer.get("content", {})
+        assert content, f"{status} has no content"
+        for media_type, body in content.items():
+            schema = body.get("schema", {})
+            if media_type == "application/json":
+                assert schema not in ({}, None), f"{status} {media_type} has no schema"
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=_label)
+def test_every_problem_response_is_a_documented_problem(op):
+    _method, _path, operation = op
+    problems = {s: a for s, a in operation["responses"].items() if s[0] in "45"}
+    for status, answer in problems.items():
+        assert list(answer["content"]) == ["application/problem+json"], status
+        assert answer["content"]["application/problem+json"]["schema"] == {"$ref": PROBLEM_REF}, status
+    parameters = operation.get("parameters", []) or operation.get("requestBody")
+    if parameters:
+        assert "422" in problems
+    if operation.get("security") or any(
+        p["name"] == "Idempotency-Key" for p in operation.get("parameters", [])
+    ):
+        assert {"401", "403"} <= set(problems)
+
+
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if op[0] in ("POST", "PUT")], ids=_label)
+def test_every_chain_write_declares_its_idempotency_key(op):
+    _method, path, operation = op
+    headers = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
+    not_chain_writes = {
+        "/suppliers/{supplier_id}/managed-key",  # creates the key once; a retry answers the same key
+        "/welfare/programmes/{programme_id}/beneficiaries/lookup",  # a read; the NIK stays out of URLs
+        "/payments/accounts/{payee_key}",  # PUT: idempotent by definition, nothing on chain
+        "/payments/reconciliation/repair",  # repairs check the state they expect
+    }
+    if path in not_chain_writes:
+        assert "Idempotency-Key" not in headers
+        return
+    assert headers.get("Idempotency-Key", {}).get("required") is True
+    assert {"400", "409", "502", "503", "504"} <= set(operation["responses"])
