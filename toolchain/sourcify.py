@@ -3,15 +3,15 @@ contract of a manifest, the Solidity standard-JSON input that reproduces its byt
 compiler's metadata with the sources laid out as Sourcify stores them.
 
     python -m toolchain.sourcify [--manifest deployments/<chain>.json] [--out artifacts/verification]
-                                   [--rpc-url URL] [--check]
+                                   [--rpc-url URL] [--no-check] [--contract NAME ...]
 
 Inputs come from the brownie build (build/contracts/<Name>.json: compiler settings, source paths)
 and the sources on disk; the remappings are brownie-config.yaml's. Linked libraries are not put in
 the settings (brownie links after compiling, so the deployed metadata hash was computed without
-them): their addresses are listed in index.json for the explorer's library fields. `--check`
-recompiles every input (node toolchain/solc.cjs) and compares the runtime code with the chain's
-(`--rpc-url`) or, without a node, with the build artifact: a "full" match includes the metadata
-hash, a "partial" one holds with the CBOR metadata tail set aside.
+them): their addresses are listed in index.json for the explorer's library fields. Each input is
+recompiled (node toolchain/solc.cjs) and its runtime code compared with the chain's (`--rpc-url`)
+or, without a node, with the build artifact: a "full" match includes the metadata hash, a
+"partial" one holds with the CBOR metadata tail set aside. `--no-check` writes the inputs only.
 
 Layout of the output folder:
     index.json                                  what was exported, with match results
@@ -143,8 +143,15 @@ def runtime_code(output: dict[str, Any], export: Export) -> tuple[str, dict[str,
     """The compiled runtime code of `export`, libraries linked, and its immutable references."""
     compiled = output["contracts"][export.source_path][export.name]
     deployed = compiled["evm"]["deployedBytecode"]
-    code = deployed["object"]
-    for path, libs in deployed.get("linkReferences", {}).items():
+    code = _linked(deployed["object"], deployed.get("linkReferences", {}), export)
+    return code, deployed.get("immutableReferences", {})
+
+
+def _linked(code: str, link_references: dict[str, Any], export: Export) -> str:
+    """`code` (hex) with each library's address written at its link references (solc's
+    `{source: {library: [{start, length}]}}`), whatever placeholder the compiler left there."""
+    code = code.removeprefix("0x")
+    for path, libs in link_references.items():
         for lib, places in libs.items():
             address = export.libraries.get(path, {}).get(lib)
             if address is None:
@@ -154,7 +161,7 @@ def runtime_code(output: dict[str, Any], export: Export) -> tuple[str, dict[str,
             for place in places:
                 start = 2 * place["start"]
                 code = code[:start] + address.lower().removeprefix("0x") + code[start + 40 :]
-    return code, deployed.get("immutableReferences", {})
+    return code
 
 
 def _masked(code: str, immutables: dict[str, Any]) -> str:
@@ -252,13 +259,9 @@ def export_all(
 
 
 def _linked_artifact_code(artifact: dict[str, Any], export: Export) -> str:
-    """Brownie's deployedBytecode with its `__Name___` placeholders replaced by the libraries' addresses."""
-    code = artifact["deployedBytecode"]
-    for libs in export.libraries.values():
-        for lib, address in libs.items():
-            placeholder = f"__{lib}".ljust(40, "_")
-            code = code.replace(placeholder, address.lower().removeprefix("0x"))
-    return code
+    """Brownie's deployedBytecode with the libraries' addresses at its link references (the artifact
+    holds solc's `__$<hash>$__` placeholders there, not the library's name)."""
+    return _linked(artifact["deployedBytecode"], artifact.get("deployedLinkReferences", {}), export)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,3 +63,10 @@ def test_the_command_writes_inputs_without_recompiling_when_asked(manifest_dir, 
     index = json.loads((tmp_path / "index.json").read_text())
     assert {e["name"] for e in index["contracts"]} >= CASES
     assert "not checked" in capsys.readouterr().out
+
+
+def test_without_a_node_a_contract_linked_to_a_library_matches_its_build_artifact(manifest_dir, tmp_path):
+    """The artifact holds solc's `__$<hash>$__` placeholders where the library's address goes; they are
+    filled from its link references, so `make sourcify` without a node checks Tenders too."""
+    index = export_all(manifest_path(manifest_dir, 31337), tmp_path, only={"Tenders"})
+    assert [(e["checkedAgainst"], e["match"]) for e in index] == [("build artifact", "full")]
