@@ -22,12 +22,12 @@ PYTEST_ARGS ?=
 HYPOTHESIS_PROFILE ?= ci
 
 .PHONY: help setup compile run deploy test test-lane-ganache test-lane-anvil test-python test-contracts test-contracts-anvil test-contracts-ganache \
-	test-gateway gas slither lint lock clean
+	test-gateway gas slither sourcify lint lock clean
 
 help:
 	@echo "make run    start a local chain ($(CHAIN)), deploy, serve the gateway on 127.0.0.1:8000"
 	@echo "make test   run every test (contracts on anvil and ganache, gateway, toolchain)"
-	@echo "other: setup compile test-contracts test-gateway gas slither lint lock clean"
+	@echo "other: setup compile test-contracts test-gateway gas slither sourcify lint lock clean"
 
 # --- environments --------------------------------------------------------------------------
 $(VENV)/.stamp: requirements/contracts.lock
@@ -112,6 +112,14 @@ slither: compile
 	    --solc-remaps "@openzeppelin/=node_modules/@openzeppelin/" --solc-args "$(SLITHER_SOLC_ARGS)" \
 	    --config-file slither.config.json --fail-high >> reports/slither.txt 2>&1 || status=1; \
 	done; grep -v "running$$" reports/slither.txt; exit $$status
+
+# Source verification for block explorers (Blockscout, Otterscan through Sourcify): per contract of a
+# deployed suite, the standard-JSON input and Sourcify's metadata and sources, in artifacts/verification/,
+# each recompiled and compared with the build (SOURCIFY_ARGS="--rpc-url URL": with the chain's code).
+# Needs the suite's manifest: `make run` writes deployments/31337.json; MANIFEST=deployments/<id>.json.
+MANIFEST ?= deployments/31337.json
+sourcify: compile
+	$(APPVENV)/bin/python -m toolchain.sourcify --manifest $(MANIFEST) $(SOURCIFY_ARGS)
 
 # Style, and the gateway's import direction (.importlinter: domains -> ledger -> protocol, no cycles).
 lint: setup
