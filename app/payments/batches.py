@@ -43,6 +43,7 @@ from app.payments.models import (
     SETTLING,
     PaymentLine,
     PaymentOutbox,
+    key_fields,
 )
 
 log = logging.getLogger("terang.payments")
@@ -193,6 +194,7 @@ def open_batches(
                 )
             current.state = LINES
             session.add(current.step(LINES, lines=len(lines) or adopted, adopted=bool(stored)))
+            log.info("batch %s: %d lines to pay", row.key, len(lines) or adopted, extra=key_fields(row.key))
     return len(rows)
 
 
@@ -248,6 +250,9 @@ def complete_batches(sessions: sessionmaker[Session], ledger: PaymentsLedger) ->
             paid, total = by_state.get(PAID, 0), sum(by_state.values())
             current.state, current.provider_ref = SETTLING, f"lines paid {paid}/{total}"
             session.add(current.step(SETTLING, paid=paid, failed=by_state.get(FAILED, 0)))
+            log.info(
+                "batch %s: lines paid %d/%d, to be settled", row.key, paid, total, extra=key_fields(row.key)
+            )
             moved += 1
     return moved
 

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import utcnow
-from app.payments.models import PaymentCallback, PaymentLine, PaymentOutbox
+from app.payments.models import PaymentCallback, PaymentLine, PaymentOutbox, key_fields
 from app.payments.providers.base import CallbackRefused, Provider
 
 log = logging.getLogger("terang.payments.callbacks")
@@ -50,6 +50,7 @@ def receive(
                 provider.name,
                 notice.reference,
                 peer,
+                extra=key_fields(notice.key),
             )
             return Receipt(200, "duplicate")
         row = _outbox_row(session, notice.reference, notice.key) or _line(
@@ -63,6 +64,7 @@ def receive(
                 peer,
                 notice.amount,
                 row.amount,
+                extra=key_fields(notice.key),
             )
             return Receipt(422, "mismatch")
         session.add(
@@ -77,7 +79,14 @@ def receive(
         )
         if row is not None:
             row.callback_at = utcnow()
-        log.info("%s callback: payout %s %s (from %s)", provider.name, notice.reference, notice.status, peer)
+        log.info(
+            "%s callback: payout %s %s (from %s)",
+            provider.name,
+            notice.reference,
+            notice.status,
+            peer,
+            extra=key_fields(notice.key),
+        )
     return Receipt(200, "accepted")
 
 

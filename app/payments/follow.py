@@ -6,6 +6,7 @@ again; rows already in the outbox are kept (unique per instruction and attempt).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from eth_abi import decode as abi_decode
@@ -23,6 +24,7 @@ AUTHORIZED_TOPIC = (
 )
 CURSOR = "payment-bridge"
 REORG_REWIND = 64
+log = logging.getLogger("terang.payments")
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,15 @@ class AuthorizationFollower:
         with self.sessions.begin() as session:
             added = _insert_new(session, found)
             _store_cursor(session, self.chain_id, last, tip.hash)
-        return added
+        for a in added:  # joined to the gateway's "transaction sent" line by the hash
+            log.info(
+                "payment %s-%d authorised on chain (Rp%d): to be paid",
+                a.instruction_id,
+                a.attempt,
+                a.amount,
+                extra={"instruction_id": a.instruction_id, "attempt": a.attempt, "tx_hash": a.tx_hash},
+            )
+        return len(added)
 
     def _cursor(self) -> tuple[int, str]:
         with self.sessions() as session:
@@ -131,9 +141,9 @@ class AuthorizationFollower:
                 _store_cursor(session, self.chain_id, header.number, header.hash)
 
 
-def _insert_new(session: Session, found: list[Authorization]) -> int:
+def _insert_new(session: Session, found: list[Authorization]) -> list[Authorization]:
     if not found:
-        return 0
+        return []
     keys = [(a.instruction_id, a.attempt) for a in found]
     existing = set(
         session.execute(
@@ -162,7 +172,7 @@ def _insert_new(session: Session, found: list[Authorization]) -> int:
     session.flush()
     for row in rows:
         journal(session, row, NEW, block=row.block_number, tx=row.authorized_tx)
-    return len(new)
+    return new
 
 
 def _store_cursor(session: Session, chain_id: int, number: int, block_hash: str) -> None:

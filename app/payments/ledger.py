@@ -150,7 +150,16 @@ class PaymentsLedger:
             raise RuntimeError("no TREASURY signer configured (role:TREASURY in the signers file)")
         data = _calldata(f"{act}(bytes32,bytes32)", _word(instruction_id), to_bytes32(value))
         try:
-            return self.txmanager.send(self.treasury, self.contract.address, data, purpose).tx_hash
+            tx_hash = self.txmanager.send(self.treasury, self.contract.address, data, purpose).tx_hash
+            log.info(
+                "%s %s-%d sent in %s",
+                act,
+                instruction_id,
+                attempt,
+                tx_hash,
+                extra={"instruction_id": instruction_id, "attempt": attempt, "tx_hash": tx_hash},
+            )
+            return tx_hash
         except ChainRevert as revert:
             log.info(
                 "%s %s-%d refused by the ledger (%s); reading it again", act, instruction_id, attempt, revert

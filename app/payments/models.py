@@ -104,6 +104,19 @@ def line_key(instruction_id: str, index: int) -> str:
     return f"{instruction_id}-L{index}"
 
 
+def key_fields(key: str | None) -> dict:
+    """A payout key's parts as a log line's fields (`instruction_id` and `attempt` or `line`), so
+    the bridge's, the callbacks' and the chain's lines about one instruction can be joined."""
+    instruction_id, _, rest = (key or "").rpartition("-")
+    if not instruction_id:
+        return {}
+    if rest.isdigit():
+        return {"instruction_id": instruction_id, "attempt": int(rest)}
+    if rest[:1] == "L" and rest[1:].isdigit():
+        return {"instruction_id": instruction_id, "line": int(rest[1:])}
+    return {}
+
+
 class PaymentLine(Base):
     """One line of a batch instruction (index, beneficiary key, amount), as committed by the batch's
     Merkle root, and how far its payout has gone. `outbox_id` is the attempt row now paying it

@@ -38,6 +38,7 @@ from app.payments.models import (
     PaymentCallback,
     PaymentLine,
     PaymentOutbox,
+    key_fields,
 )
 from app.payments.models import (
     FAILED as ROW_FAILED,
@@ -105,7 +106,11 @@ def undecided(sessions: sessionmaker[Session], ledger: PaymentsLedger, rows: lis
             continue
         final = ROW_SETTLED if (status, attempt) == (SETTLED, row.attempt) else ROW_FAILED
         log.warning(
-            "%s is %s on chain at attempt %d: not paid by this bridge", row.key, STATUS_NAMES[status], attempt
+            "%s is %s on chain at attempt %d: not paid by this bridge",
+            row.key,
+            STATUS_NAMES[status],
+            attempt,
+            extra=key_fields(row.key),
         )
         closed[row.id] = (
             final,
@@ -153,6 +158,9 @@ def _request_chunk(
             if account is None:
                 row.state, row.failure_code = payable.failed, NO_ACCOUNT
                 session.add(row.step(row.state, failureCode=NO_ACCOUNT))
+                log.warning(
+                    "payout %s failed: no payout account for the payee", row.key, extra=key_fields(row.key)
+                )
                 continue
             row.state, row.provider, row.requests, row.checked_at = (
                 REQUESTING,
@@ -198,6 +206,7 @@ def _request_chunk(
                     order.key,
                     answer.amount,
                     order.amount,
+                    extra=key_fields(order.key),
                 )
             row.state, row.provider_ref, row.provider_status = PENDING, answer.reference, answer.status
             session.add(row.step(PENDING, providerRef=answer.reference))
@@ -215,14 +224,28 @@ def _chunks(items: list, workers: int, most: int = CHUNK) -> list[list]:
 
 
 def _create(provider: Provider, order: PayoutOrder) -> Payout | ProviderRejected | None:
+    fields = key_fields(order.key)
     try:
-        return provider.approve(provider.create(order))
-    except ProviderRejected as refused:
-        log.info("payout %s refused by the provider: %s", order.key, refused.code)
+        payout = provider.approve(provider.create(order))
+    except ProviderRejected as refused:  # its code only: a provider's words may quote the account
+        log.info("payout %s refused by the provider: %s", order.key, refused.code, extra=fields)
         return refused
     except ProviderUnavailable as exc:
-        log.info("payout %s: no reliable answer (%s); will ask again with the same key", order.key, exc)
+        log.info(
+            "payout %s: no reliable answer (%s); will ask again with the same key",
+            order.key,
+            exc,
+            extra=fields,
+        )
         return None
+    log.info(
+        "payout %s created at the provider as %s (%s)",
+        order.key,
+        payout.reference,
+        payout.status,
+        extra={**fields, "provider_ref": payout.reference},
+    )
+    return payout
 
 
 def _called_back(session: Session, references: list[str]) -> set[str]:
@@ -274,7 +297,7 @@ def _get(provider: Provider, row) -> Payout | None:
     try:
         return provider.get(row.provider_ref)
     except ProviderUnavailable as exc:
-        log.info("status of payout %s unknown for now (%s)", row.key, exc)
+        log.info("status of payout %s unknown for now (%s)", row.key, exc, extra=key_fields(row.key))
         return None
 
 
@@ -290,15 +313,26 @@ def _apply(session: Session, payable: Payable, row, payout: Payout, asked) -> No
             payout.reference,
             payout.amount,
             row.amount,
+            extra=key_fields(row.key),
         )
         row.provider_status = AMOUNT_MISMATCH
         return
+    fields = {**key_fields(row.key), "provider_ref": payout.reference}
     if payout.status == SUCCEEDED:
         row.state = payable.succeeded
         session.add(row.step(row.state, providerStatus=SUCCEEDED))
+        log.info("payout %s succeeded at the provider: %s", row.key, row.state, extra=fields)
     elif payout.status in (PAYOUT_FAILED, REVERSED):
         row.state, row.failure_code = payable.failed, (payout.failure_code or payout.status)[:32]
         session.add(row.step(row.state, providerStatus=payout.status, failureCode=row.failure_code))
+        log.info(
+            "payout %s %s at the provider (%s): %s",
+            row.key,
+            payout.status.lower(),
+            row.failure_code,
+            row.state,
+            extra=fields,
+        )
 
 
 def _rows(session: Session, model, ids: list[int], states: tuple[str, ...]) -> list:
@@ -359,13 +393,25 @@ def _finalise(sessions: sessionmaker[Session], ledger: PaymentsLedger, rows: lis
         elif attempt > row.attempt or (status in (FAILED, CANCELLED) and attempt == row.attempt):
             final = ROW_FAILED
         else:
-            log.error("instruction %s is %s on chain at attempt %d", row.key, STATUS_NAMES[status], attempt)
+            log.error(
+                "instruction %s is %s on chain at attempt %d",
+                row.key,
+                STATUS_NAMES[status],
+                attempt,
+                extra=key_fields(row.key),
+            )
             continue
         expected = ROW_SETTLED if row.state == SETTLING else ROW_FAILED
         detail = {"chainStatus": STATUS_NAMES[status], "chainAttempt": attempt}
         if final != expected:
             detail["conflict"] = True
-            log.error("outcome conflict for %s: bridge meant %s, chain shows %s", row.key, expected, final)
+            log.error(
+                "outcome conflict for %s: bridge meant %s, chain shows %s",
+                row.key,
+                expected,
+                final,
+                extra=key_fields(row.key),
+            )
         moves[row.id] = (final, detail)
     if not moves:
         return set()
@@ -376,4 +422,5 @@ def _finalise(sessions: sessionmaker[Session], ledger: PaymentsLedger, rows: lis
             row.state = final
             session.add(row.step(final, **detail))
             done.add(row.id)
+            log.info("instruction %s %s on chain", row.key, final, extra=key_fields(row.key))
     return done
