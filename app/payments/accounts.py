@@ -16,6 +16,7 @@ class AccountDetails(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        hide_input_in_errors=True,  # an error's text (which may reach a log) never quotes the number
         json_schema_extra={
             "examples": [
                 {
@@ -30,8 +31,8 @@ class AccountDetails(BaseModel):
     channelCode: str = Field(
         pattern=r"^[A-Z0-9_]{2,32}$", description="bank or e-wallet, e.g. ID_BCA", examples=["ID_BRI"]
     )
-    accountNumber: str = Field(pattern=r"^[0-9]{4,34}$", examples=["002101000123456"])
-    accountHolderName: str = Field(min_length=1, max_length=100, examples=["CV Maju Jaya"])
+    accountNumber: str = Field(pattern=r"^[0-9]{4,34}$", examples=["002101000123456"], repr=False)
+    accountHolderName: str = Field(min_length=1, max_length=100, examples=["CV Maju Jaya"], repr=False)
 
     def masked(self) -> str:
         return "*" * (len(self.accountNumber) - 4) + self.accountNumber[-4:]

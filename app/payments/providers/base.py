@@ -10,7 +10,7 @@ bank). Errors fall in two kinds that the bridge treats differently:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 PENDING, SUCCEEDED, FAILED, REVERSED = "PENDING", "SUCCEEDED", "FAILED", "REVERSED"
@@ -35,8 +35,8 @@ class PayoutOrder:
     key: str  # idempotency key and our reference: "<instruction id>-<attempt>"
     amount: int  # rupiah
     channel_code: str
-    account_number: str
-    account_holder_name: str
+    account_number: str = field(repr=False)  # never in a log line, whatever prints the order
+    account_holder_name: str = field(repr=False)
     description: str
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 import httpx
 
+from app.ledger.rpc import redacted
 from app.payments.providers.base import (
     FAILED,
     PENDING,
@@ -61,7 +62,7 @@ class IrisProvider:
         self._approver.close()
 
     def __repr__(self) -> str:
-        return f"IrisProvider({self._creator.base_url})"
+        return f"IrisProvider({redacted(str(self._creator.base_url))})"
 
     def create(self, order: PayoutOrder) -> Payout:
         body = {

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import httpx
 
+from app.ledger.rpc import redacted
 from app.payments.providers.base import (
     FAILED,
     PENDING,
@@ -45,7 +46,7 @@ class XenditProvider:
         self._http.close()
 
     def __repr__(self) -> str:  # never the credentials
-        return f"XenditProvider({self._http.base_url})"
+        return f"XenditProvider({redacted(str(self._http.base_url))})"
 
     def create(self, order: PayoutOrder) -> Payout:
         body = {
