@@ -144,3 +144,87 @@ def test_the_summary_names_the_winner_and_why(pilot):
     summary = report.summary()
     assert report.tender.winner.name in summary and "HEA" in summary and "<- winner" in summary
     assert report.welfare.batch_id in summary
+
+
+def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secret(running, pilot):
+    """The gateway's log of the whole pilot (state/gateway.log, as `make run` writes it): JSON lines
+    only; the bridge's decisions and the provider's callbacks are there, joined to the requests
+    that sent the transactions; and nothing a log must never hold: no NIK of the synthetic
+    families, no payout account the pilot registered, no bearer token, no keystore password, no
+    private key, no development secret (HMAC key, provider secret, payout account key)."""
+    import json
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app import config
+    from app.db.session import make_engine
+    from app.payments.accounts import load_account
+    from app.payments.models import PayoutAccount
+    from toolchain.dev_signers import development_keys
+    from toolchain.pilot.welfare import FAMILIES, synthetic_families
+
+    _base, chain_url, folder = running
+    report, *_ = pilot
+    state = folder / "state"
+    log = state / "gateway.log"
+    wanted = {  # (logger, words in the message): lines the pilot must have made
+        ("terang.payments.callbacks", "xendit callback: payout"),
+        ("terang.payments", "authorised on chain"),
+        ("terang.payments", "created at the provider"),
+        ("terang.payments", "succeeded at the provider"),
+        ("terang.payments", "lines to pay"),
+        ("terang.payments", "sent in 0x"),
+        ("terang.payments", "settled on chain"),
+        ("terang.txmanager", "transaction sent"),
+        ("uvicorn.access", "POST /welfare/programmes"),
+    }
+    deadline = time.monotonic() + 30  # the bridge's last lines may follow the pilot's last read
+    while True:
+        text = log.read_text()
+        entries = [json.loads(line) for line in text.splitlines()]  # every line is JSON
+        found = {(e["logger"], words) for e in entries for _, words in wanted if words in e["message"]}
+        if wanted <= found or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert wanted <= found, f"lines missing from {log}: {sorted(wanted - found)}"
+
+    # Each transaction of the report was logged as sent with its request's id, and the id leads to
+    # the request's access line; the bridge's authorisations name transactions sent that way, and
+    # the callbacks the same instructions.
+    sent = {e["tx_hash"]: e for e in entries if e["message"] == "transaction sent"}
+    accessed = {e.get("request_id") for e in entries if e["logger"] == "uvicorn.access"}
+    hashes = [*report.tender.transactions.values(), *report.contract.transactions.values()]
+    for tx_hash in [*hashes, *report.welfare.transactions.values()]:
+        assert sent[tx_hash]["request_id"] in accessed, tx_hash
+    authorised = [e for e in entries if "authorised on chain" in e["message"]]
+    assert len(authorised) >= 3  # two milestones and the welfare batch
+    for line in authorised:
+        assert sent[line["tx_hash"]]["request_id"] in accessed
+    called_back = {e.get("instruction_id") for e in entries if e["logger"] == "terang.payments.callbacks"}
+    assert {line["instruction_id"] for line in authorised} <= called_back
+
+    # What must never be in it. The payout accounts as the gateway holds them (sealed): every one
+    # the pilot registered.
+    engine = make_engine(f"sqlite:///{state / 'gateway.db'}")
+    with Session(engine) as session:
+        payees = list(session.execute(select(PayoutAccount.payee_key)).scalars())
+        accounts = [load_account(session, config.LOCAL_ONLY_PAYOUT_ACCOUNT_KEY, key) for key in payees]
+    engine.dispose()
+    assert len(accounts) == report.welfare.enrolled + 1  # the families and the winning supplier
+    tokens = json.loads((state / "dev-tokens.json").read_text())
+    secrets = {
+        **{f"NIK {f['nik']}": f["nik"] for f in synthetic_families(FAMILIES)},
+        **{f"account {a.accountNumber}": a.accountNumber for a in accounts},
+        **{f"holder {a.accountHolderName}": a.accountHolderName for a in accounts},
+        **{f"token {name}": value for name, value in tokens.items()},
+        "keystore password": (state / "keystores" / "password").read_text().strip(),
+        "HMAC key": config.LOCAL_ONLY_HMAC_KEY,
+        "provider secret": config.LOCAL_ONLY_PROVIDER_SECRET,
+        "payout account key": config.LOCAL_ONLY_PAYOUT_ACCOUNT_KEY,
+        **{f"development key {n}": key.hex() for n, key in enumerate(development_keys(chain_url))},
+        **{f"key of {b.name}": bytes(b.account.key).hex() for b in report.tender.bidders},
+    }
+    leaked = sorted(what for what, value in secrets.items() if value and value in text)
+    assert not leaked, f"{log} holds: {leaked}"
+    assert not re.search(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+", text), "a bearer token (JWT) is in the log"
