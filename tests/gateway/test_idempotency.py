@@ -11,10 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from app.ledger import writes
 from app.db.migrate import upgrade
 from app.db.session import engine_of, make_engine, make_session_factory
-from app.ledger import idempotency
+from app.ledger import idempotency, writes
 from tests.support.postgres import postgres_bin, postgres_server
 
 
