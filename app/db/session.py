@@ -21,7 +21,10 @@ def make_engine(url: str) -> Engine:
         database = url.split("///", 1)[-1]
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # hide_parameters: an error's text (logged, shown in /health) never carries the values of a statement
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -46,7 +49,22 @@ def make_engine(url: str) -> Engine:
             with engine.connect():
                 pass
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
+    event.listen(engine, "handle_error", _without_values)
+    return engine
+
+
+def _without_values(context) -> None:
+    """PostgreSQL's DETAIL repeats the values of a refused row ("Key (principal, key)=(...) already
+    exists"): the error keeps the server's primary message only, so no value reaches a log line."""
+    original = context.original_exception
+    diag = getattr(original, "diag", None)
+    if diag is not None and diag.message_detail:
+        original.args = (diag.message_primary or type(original).__name__,)
+        wrapped = context.sqlalchemy_exception  # its message was built from the original's text
+        if wrapped is not None:
+            kind = type(original)
+            wrapped.args = (f"({kind.__module__}.{kind.__name__}) {original.args[0]}", *wrapped.args[1:])
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
