@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, ProcessCollector, generate_latest
 
 from app.indexer.metrics import IndexerCollector
@@ -10,7 +11,12 @@ from app.indexer.metrics import IndexerCollector
 router = APIRouter(tags=["health"])
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=PlainTextResponse,
+    response_description="The Prometheus text exposition format",
+)
 def metrics(request: Request) -> Response:
     registry = CollectorRegistry()
     ProcessCollector(registry=registry)

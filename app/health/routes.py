@@ -6,37 +6,11 @@ import time
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from app.api.deps import ChainDep
+from app.health.schemas import ContractInfo, Health, IndexerHealth
 
 router = APIRouter(tags=["health"])
-
-
-class ContractInfo(BaseModel):
-    address: str
-    blockNumber: int
-
-
-class IndexerHealth(BaseModel):
-    running: bool
-    headBlock: int | None
-    cursorBlock: int | None
-    lagBlocks: int | None
-    eventsIndexed: int
-    reorgs: int
-    lastError: str | None
-
-
-class Health(BaseModel):
-    status: str
-    chainId: int
-    blockNumber: int | None
-    latestBlockAgeSeconds: int | None
-    network: str
-    contracts: dict[str, ContractInfo]
-    error: str | None = None
-    indexer: IndexerHealth | None = None  # absent when the indexer runs in its own process
 
 
 def indexer_health(request: Request) -> IndexerHealth | None:

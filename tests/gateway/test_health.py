@@ -7,11 +7,12 @@ import os
 import subprocess
 import sys
 
+from tests.support.documented import documented
 from tests.support.localchain import ROOT
 
 
 def test_health_reports_chain_block_and_deployed_contracts(client, manifest_dir):
-    body = client.get("/health").json()
+    body = documented(client.get("/health"))
     manifest = json.loads((manifest_dir / "31337.json").read_text())
     assert body["status"] == "ok"
     assert body["chainId"] == 31337
@@ -19,6 +20,14 @@ def test_health_reports_chain_block_and_deployed_contracts(client, manifest_dir)
     assert {name: c["address"] for name, c in body["contracts"].items()} == {
         name: c["address"] for name, c in manifest["contracts"].items()
     }
+
+
+def test_metrics_are_prometheus_text_as_documented(client, app):
+    answer = client.get("/metrics")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    assert "process_cpu_seconds_total" in answer.text
+    content = app.openapi()["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+    assert list(content) == ["text/plain"]
 
 
 def test_unknown_path_is_a_problem_document_in_the_requested_language(client):
