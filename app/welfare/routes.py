@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import SecretStr
 from web3 import Web3
 
 from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, require_roles
@@ -29,9 +29,36 @@ from app.api.writes import Call, Writer, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.reverts import ChainRevert
+from app.ledger.view_calls import named
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import InvalidIdentifier
 from app.welfare.receipts import disbursement_outcome, enrolment_outcomes
+from app.welfare.schemas import (
+    BYTES32,
+    AppealFiled,
+    AppealFiling,
+    AppealResolution,
+    AppealResolved,
+    Attributes,
+    Beneficiary,
+    BeneficiaryUpdated,
+    Disbursed,
+    Disbursement,
+    Enrolled,
+    Enrolment,
+    Exited,
+    NikLookup,
+    Programme,
+    ProgrammeDefined,
+    ProgrammeDefinition,
+    ProgrammePeriod,
+    Reinstated,
+    Rules,
+    RulesChanged,
+    RulesScheduled,
+    StatusChange,
+    Suspended,
+)
 from app.welfare.views import beneficiary_view, period_view, programme_view, raw_programme
 
 router = APIRouter(prefix="/welfare", tags=["welfare"])
@@ -42,9 +69,6 @@ Caseworker = Annotated[Principal, Depends(require_roles("ENROLLER", "WELFARE_ADM
 
 CONTRACT = "WelfarePrograms"
 ADMIN_SIGNER, ENROLLER_SIGNER, COMMITTEE_SIGNER = "role:WELFARE_ADMIN", "role:ENROLLER", "role:COMMITTEE"
-BYTES32 = r"^0x[0-9a-fA-F]{64}$"
-MAX_REGIONS = 600  # Indonesia has 514 kabupaten/kota; each listed region is one storage write
-PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()[: len(welfarelib.PKH_COMPONENTS)]
 
 ProgrammeId = Annotated[int, Path(ge=1, lt=2**32, description="The programme's id (1, 2, ...)", examples=[1])]
 Period = Annotated[
@@ -59,146 +83,6 @@ BeneficiaryKey = Annotated[
         examples=["0x" + "5e" * 32],
     ),
 ]
-Decile = Annotated[int, Field(ge=1, le=10)]
-Region = Annotated[int, Field(ge=1, lt=2**32)]
-Count = Annotated[int, Field(ge=0, le=255)]
-Amount = Annotated[int, Field(ge=0, lt=2**64)]
-Key = Annotated[str, Field(pattern=BYTES32)]
-
-
-class Rules(BaseModel):
-    """One version of a programme's rules. Amounts are integer rupiah per period."""
-
-    deciles: list[Decile] = Field(
-        min_length=1, max_length=10, description="Eligible DTSEN deciles (1-10)", examples=[[1, 2, 3, 4]]
-    )
-    allRegions: bool = Field(True, description="Every region, or only `regions`", examples=[False])
-    regions: list[Region] = Field(
-        default_factory=list,
-        max_length=MAX_REGIONS,
-        description="BPS kabupaten/kota codes covered when allRegions is false",
-        examples=[[6302, 6371]],
-    )
-    componentCap: int = Field(
-        ge=1, le=255, description="At most this many component units per family", examples=[4]
-    )
-    budgetPerPeriod: int = Field(
-        ge=1, lt=2**96, description="Rupiah authorised at most per period", examples=[10**13]
-    )
-    componentAmounts: list[Amount] = Field(
-        min_length=1,
-        max_length=welfarelib.COMPONENTS,
-        description="Rupiah per period per component unit (up to 8 components; 0 = unused)",
-        examples=[PKH_AMOUNTS],
-    )
-
-    @model_validator(mode="after")
-    def _consistent(self):
-        if not any(self.componentAmounts):
-            raise ValueError("at least one component amount must be above zero")
-        if self.allRegions and self.regions:
-            raise ValueError("regions are listed only when allRegions is false")
-        if not self.allRegions and not self.regions:
-            raise ValueError("list the covered regions, or set allRegions")
-        return self
-
-    def on_chain(self) -> list:
-        amounts = self.componentAmounts + [0] * (welfarelib.COMPONENTS - len(self.componentAmounts))
-        rules = (
-            welfarelib.deciles_mask(self.deciles),
-            self.allRegions,
-            self.componentCap,
-            self.budgetPerPeriod,
-            amounts,
-        )
-        return [rules, self.regions]
-
-
-class ProgrammeDefinition(BaseModel):
-    name: str = Field(min_length=1, max_length=100, examples=["PKH 2027"])
-    firstPeriodStart: int = Field(
-        ge=0, lt=2**64, description="UTC seconds, now or later", examples=[1_798_761_600]
-    )
-    periodLength: int = Field(
-        ge=1, lt=2**32, description="Seconds (a quarter: 7,862,400)", examples=[welfarelib.QUARTER_SECONDS]
-    )
-    rules: Rules
-
-
-class Attributes(BaseModel):
-    """A family's non-identifying attributes: what the contract evaluates."""
-
-    decile: Decile = Field(description="DTSEN decile", examples=[2])
-    region: Region = Field(description="BPS kabupaten/kota code", examples=[6302])
-    components: list[Count] = Field(
-        min_length=1,
-        max_length=welfarelib.COMPONENTS,
-        description="Count per benefit component, in the programme's order (missing ones are 0)",
-        examples=[[0, 1, 2, 0, 0, 0, 1]],
-    )
-
-    def packed(self) -> list[int]:
-        return self.components + [0] * (welfarelib.COMPONENTS - len(self.components))
-
-
-class Applicant(Attributes):
-    nik: SecretStr = Field(
-        min_length=16,
-        max_length=24,
-        description="NIK of the family head (16 digits)",
-        examples=["6302014107850001"],
-    )
-
-
-class Enrolment(BaseModel):
-    applicants: list[Applicant] = Field(
-        min_length=1,
-        max_length=welfarelib.MAX_BATCH,
-        description=f"At most {welfarelib.MAX_BATCH} applicants (one transaction)",
-        examples=[
-            [{"nik": "6302014107850001", "decile": 2, "region": 6302, "components": [0, 1, 2, 0, 0, 0, 1]}]
-        ],
-    )
-
-
-class NikLookup(BaseModel):
-    nik: SecretStr = Field(min_length=16, max_length=24, examples=["6302014107850001"])
-
-
-class StatusChange(BaseModel):
-    reasonCode: str = Field(
-        pattern=welfarelib.REASON_CODE,
-        description="Short code kept on chain (up to 32 of A-Z, 0-9, _)",
-        examples=["PKH_CONDITION_UNMET"],
-    )
-
-
-class AppealFiling(BaseModel):
-    groundsHash: str = Field(
-        pattern=BYTES32,
-        description="Hash of the objection document held off chain",
-        examples=["0x" + "a1" * 32],
-    )
-
-
-class AppealResolution(BaseModel):
-    upheld: bool = Field(examples=[True])
-    decisionHash: str = Field(
-        pattern=BYTES32,
-        description="Hash of the decision document held off chain",
-        examples=["0x" + "d3" * 32],
-    )
-
-
-class Disbursement(BaseModel):
-    beneficiaryKeys: list[Key] = Field(
-        min_length=1,
-        max_length=welfarelib.MAX_BATCH,
-        description=f"At most {welfarelib.MAX_BATCH} keys (one batch, one payment instruction)",
-        examples=[["0x" + "5e" * 32]],
-    )
-
-
 # --- plumbing --------------------------------------------------------------------------------------
 
 
@@ -232,7 +116,12 @@ def _enrolled(request: Request, chain, programme_id: int, key: str) -> dict:
 # --- programmes and rules --------------------------------------------------------------------------
 
 
-@router.post("/programmes", status_code=201, summary="Define a programme (welfare admin)")
+@router.post(
+    "/programmes",
+    status_code=201,
+    response_model=ProgrammeDefined,
+    summary="Define a programme (welfare admin)",
+)
 def define_programme(
     request: Request, body: ProgrammeDefinition, principal: Admin, chain: ChainDep, write: WriterDep
 ):
@@ -256,7 +145,11 @@ def define_programme(
     return write(body.model_dump(), call, outcome, 201)
 
 
-@router.get("/programmes/{programme_id}", summary="A programme: schedule, rules in force and pending")
+@router.get(
+    "/programmes/{programme_id}",
+    response_model=Programme,
+    summary="A programme: schedule, rules in force and pending",
+)
 def get_programme(request: Request, programme_id: ProgrammeId, chain: ChainDep, sessions: SessionsDep):
     with sessions() as session:
         return _read(programme_view, chain, _decoder(request), session, programme_id)
@@ -265,6 +158,13 @@ def get_programme(request: Request, programme_id: ProgrammeId, chain: ChainDep, 
 @router.post(
     "/programmes/{programme_id}/rules",
     status_code=202,
+    response_model=RulesScheduled,
+    responses={
+        200: {
+            "model": RulesChanged,
+            "description": "Applied at once: a deployment without an execution delay for the committee",
+        }
+    },
     summary="Schedule a rules change (committee): executable after the hub's delay, in force next period",
 )
 def schedule_rules(
@@ -300,6 +200,7 @@ def schedule_rules(
 
 @router.post(
     "/programmes/{programme_id}/rules/execution",
+    response_model=RulesChanged,
     summary="Execute a scheduled rules change once its delay has passed (committee; the same rules body)",
 )
 def execute_rules(
@@ -333,7 +234,11 @@ def _rules_changed(welfare, programme_id: int):
 # --- beneficiaries ---------------------------------------------------------------------------------
 
 
-@router.post("/programmes/{programme_id}/enrolments", summary="Enrol applicants by NIK (enroller)")
+@router.post(
+    "/programmes/{programme_id}/enrolments",
+    response_model=Enrolled,
+    summary="Enrol applicants by NIK (enroller)",
+)
 def enrol(
     request: Request,
     programme_id: ProgrammeId,
@@ -370,6 +275,7 @@ def enrol(
 
 @router.post(
     "/programmes/{programme_id}/beneficiaries/lookup",
+    response_model=Beneficiary,
     summary="A beneficiary by NIK (enroller, welfare admin): the NIK in the body, never in the URL",
 )
 def lookup(
@@ -389,6 +295,7 @@ def lookup(
 
 @router.get(
     "/programmes/{programme_id}/beneficiaries/{beneficiary_key}",
+    response_model=Beneficiary,
     summary="A beneficiary by key (public: pseudonymous, and public on chain)",
 )
 def get_beneficiary(
@@ -406,6 +313,7 @@ def get_beneficiary(
 
 @router.put(
     "/programmes/{programme_id}/beneficiaries/{beneficiary_key}",
+    response_model=BeneficiaryUpdated,
     summary="Replace a beneficiary's attributes; eligibility is evaluated again (enroller)",
 )
 def update_beneficiary(
@@ -464,6 +372,7 @@ def _status_act(
 
 @router.post(
     "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/suspension",
+    response_model=Suspended,
     summary="Suspend an active beneficiary, e.g. an unmet PKH condition (enroller)",
 )
 def suspend(
@@ -491,6 +400,7 @@ def suspend(
 
 @router.post(
     "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/reinstatement",
+    response_model=Reinstated,
     summary="Reinstate a suspended beneficiary (welfare admin)",
 )
 def reinstate(
@@ -518,6 +428,7 @@ def reinstate(
 
 @router.post(
     "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/exit",
+    response_model=Exited,
     summary="Exit a beneficiary: graduation, death, move (welfare admin)",
 )
 def exit_beneficiary(
@@ -546,6 +457,7 @@ def exit_beneficiary(
 @router.post(
     "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/appeals",
     status_code=201,
+    response_model=AppealFiled,
     summary="File an objection for a beneficiary or a refused applicant (enroller, on their behalf)",
 )
 def file_appeal(
@@ -569,6 +481,7 @@ def file_appeal(
 
 @router.post(
     "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/appeals/resolution",
+    response_model=AppealResolved,
     summary="Resolve the open appeal; upheld reinstates a suspended or exited beneficiary (welfare admin)",
 )
 def resolve_appeal(
@@ -596,7 +509,7 @@ def resolve_appeal(
             "programmeId": programme_id,
             "beneficiaryKey": beneficiary_key.lower(),
             "appeal": "upheld" if body.upheld else "rejected",
-            "status": welfarelib.BENEFICIARY_STATUSES[stored[0]],
+            "status": welfarelib.BENEFICIARY_STATUSES[named(welfare, "getBeneficiary", stored)["status"]],
         }
 
     return write(body.model_dump(), call, outcome)
@@ -606,7 +519,9 @@ def resolve_appeal(
 
 
 @router.get(
-    "/programmes/{programme_id}/periods/{period}", summary="A period: dates, budget, spending, batches"
+    "/programmes/{programme_id}/periods/{period}",
+    response_model=ProgrammePeriod,
+    summary="A period: dates, budget, spending, batches",
 )
 def get_period(request: Request, programme_id: ProgrammeId, period: Period, chain: ChainDep):
     return _read(period_view, chain, _decoder(request), programme_id, period)
@@ -614,6 +529,7 @@ def get_period(request: Request, programme_id: ProgrammeId, period: Period, chai
 
 @router.post(
     "/programmes/{programme_id}/periods/{period}/disbursements",
+    response_model=Disbursed,
     summary="Pay a batch of beneficiaries for the current period: one payment instruction (welfare admin)",
 )
 def disburse(

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, select
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
 from tests.support.clock import key, now, travel_to
+from tests.support.documented import documented
 from tests.support.localchain import rpc
 
 PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()
@@ -71,7 +72,16 @@ def scenario(app, token, chain_url, settings):
     from fastapi.testclient import TestClient
 
     with TestClient(app) as client:
+        client.event_hooks["response"].append(_as_documented)
         yield {"client": client, "token": token, "chain_url": chain_url, "settings": settings}
+
+
+def _as_documented(response) -> None:
+    """Every successful answer of a welfare endpoint has exactly its route's documented shape (a
+    write's answer is built by the write path, which FastAPI does not check against the model)."""
+    response.read()
+    if response.is_success and response.request.url.path.startswith("/welfare/"):
+        documented(response)
 
 
 def programme_path(scenario, suffix: str = "") -> str:
