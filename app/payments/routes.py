@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
@@ -18,6 +17,7 @@ from app.payments.accounts import AccountDetails, load_account, save_account
 from app.payments.callbacks import receive
 from app.payments.models import PaymentLine, PaymentOutbox, PaymentStep
 from app.payments.reconcile import reconcile
+from app.payments.schemas import AccountView, BridgeInstruction, Reconciliation
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 Treasury = Annotated[Principal, Depends(require_roles("TREASURY"))]
@@ -25,28 +25,6 @@ Overseer = Annotated[Principal, Depends(require_roles("TREASURY", "AUDITOR"))]
 BYTES32 = r"^0x[0-9a-fA-F]{64}$"
 PayeeKey = Annotated[str, Path(pattern=BYTES32, description="the payee key the chain's instructions carry")]
 InstructionId = Annotated[str, Path(pattern=BYTES32)]
-
-
-class AccountView(BaseModel):
-    """A payout account as the API shows it: the number masked but for its last four digits."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "payeeKey": "0x" + "5a" * 32,
-                    "channelCode": "ID_BRI",
-                    "accountNumber": "***********3456",
-                    "accountHolderName": "CV Maju Jaya",
-                }
-            ]
-        }
-    )
-
-    payeeKey: str
-    channelCode: str
-    accountNumber: str
-    accountHolderName: str
 
 
 def _account_view(payee_key: str, details: AccountDetails) -> AccountView:
@@ -104,7 +82,12 @@ async def callback(provider: str, request: Request):
     return JSONResponse({"received": receipt.outcome}, status_code=receipt.status)
 
 
-@router.get("/instructions/{instruction_id}", summary="The bridge's attempts and steps for an instruction")
+@router.get(
+    "/instructions/{instruction_id}",
+    response_model=BridgeInstruction,
+    response_model_exclude_unset=True,  # `lines` only for a batch
+    summary="The bridge's attempts and steps for an instruction",
+)
 def instruction(instruction_id: InstructionId, _principal: Overseer, sessions: SessionsDep):
     with sessions() as session:
         rows = list(
@@ -154,12 +137,20 @@ def instruction(instruction_id: InstructionId, _principal: Overseer, sessions: S
     }
 
 
-@router.get("/reconciliation", summary="Chain, outbox and provider compared; every mismatch")
+@router.get(
+    "/reconciliation",
+    response_model=Reconciliation,
+    summary="Chain, outbox and provider compared; every mismatch",
+)
 def reconciliation(request: Request, _principal: Overseer):
     return _reconcile(request, repair=False)
 
 
-@router.post("/reconciliation/repair", summary="Reconcile and repair what is safe (treasury)")
+@router.post(
+    "/reconciliation/repair",
+    response_model=Reconciliation,
+    summary="Reconcile and repair what is safe (treasury)",
+)
 def repair(request: Request, _principal: Treasury):
     return _reconcile(request, repair=True)
 

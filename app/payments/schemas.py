@@ -1,0 +1,134 @@
+"""The payments endpoints' answers (app/payments/routes.py): payout accounts, the bridge's view of an
+instruction and the reconciliation report. The account's request body is AccountDetails
+(app/payments/accounts.py), which is also what is stored, sealed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.schemas import HEX32
+from app.payments import models as states
+
+Bytes32 = Annotated[str, Field(pattern=HEX32)]
+# The outbox's states (app/payments/models.py): a single payout's, then a batch's own two.
+OutboxState = Literal[
+    (
+        states.NEW,
+        states.REQUESTING,
+        states.PENDING,
+        states.SETTLING,
+        states.FAILING,
+        states.SETTLED,
+        states.FAILED,
+        states.LINES,
+        states.HELD,
+    )
+]
+
+
+class AccountView(BaseModel):
+    """A payout account as the API shows it: the number masked but for its last four digits."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "payeeKey": "0x" + "5a" * 32,
+                    "channelCode": "ID_BRI",
+                    "accountNumber": "***********3456",
+                    "accountHolderName": "CV Maju Jaya",
+                }
+            ]
+        }
+    )
+
+    payeeKey: str
+    channelCode: str
+    accountNumber: str
+    accountHolderName: str
+
+
+class BridgeStep(BaseModel):
+    """One entry of an attempt's journal (a batch's per-line entries are counted in `lines` instead)."""
+
+    state: OutboxState = Field(description="The state the attempt moved to")
+    detail: dict[str, Any] = Field(description="What caused it, e.g. providerRef, failureCode")
+    at: str = Field(description="When, ISO 8601")
+
+
+class BridgeAttempt(BaseModel):
+    """One payment attempt (a retry on chain is a new attempt) and how far the bridge took it."""
+
+    attempt: int
+    state: OutboxState
+    amount: int
+    payeeKey: Bytes32
+    provider: str | None = Field(description="The payout provider asked; None before it is")
+    providerReference: str | None = Field(description="The provider's payout id")
+    providerStatus: str | None = Field(description="The provider's last known status of the payout")
+    failureCode: str | None
+    transactionHash: str | None = Field(description="The settling or failing transaction, once sent")
+    steps: list[BridgeStep]
+
+
+class LineCounts(BaseModel):
+    """A batch instruction's lines by state; a state no line is in is left out."""
+
+    total: int
+    new: int = 0
+    requesting: int = 0
+    pending: int = 0
+    paid: int = 0
+    failed: int = 0
+
+
+class BridgeInstruction(BaseModel):
+    instructionId: Bytes32
+    attempts: list[BridgeAttempt]
+    # Absent (never null) for anything else: the route leaves unset keys out.
+    lines: LineCounts = Field(
+        None,
+        description="Only for a batch instruction (welfare) whose lines the bridge has stored",
+        json_schema_extra=lambda schema: schema.pop("default", None),
+    )
+
+
+MismatchKind = Literal[
+    "paid_not_settled",
+    "failed_not_recorded",
+    "outbox_disagrees",
+    "settled_not_paid",
+    "paid_but_failed",
+    "paid_twice",
+    "amount_differs",
+    "reversed_after_settlement",
+    "not_in_outbox",
+]
+
+
+class Mismatch(BaseModel):
+    """A disagreement between the chain, the outbox and the provider (app/payments/reconcile.py)."""
+
+    kind: MismatchKind = Field(
+        description="paid_not_settled, failed_not_recorded and outbox_disagrees are repairable; "
+        "the others need a person"
+    )
+    instructionId: Bytes32
+    attempt: int
+    detail: str
+    repaired: bool
+    line: int | None = Field(description="The batch line concerned; None for a whole instruction")
+
+
+class Reconciliation(BaseModel):
+    instructions: int
+    attempts: int
+    settled: int
+    failed: int
+    inFlight: int
+    held: int = Field(description="Batch instructions whose lines could not be read back: nothing paid")
+    unreachable: int = Field(description="Payouts the provider did not answer about")
+    mismatches: list[Mismatch]
+    repaired: int = Field(description="Mismatches repaired by this request")
