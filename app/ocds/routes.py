@@ -6,28 +6,33 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import StreamingResponse
 
 from app.api.deps import SessionsDep
 from app.ocds.packages import all_releases, record, record_package, release_package, releases_for
+from app.ocds.schemas import JsonLinesResponse, RecordPackage, ReleasePackage
 
 router = APIRouter(prefix="/ocds", tags=["ocds"])
 
 
-@router.get("/releases", summary="Release package of every ocid")
+@router.get("/releases", response_model=ReleasePackage, summary="Release package of every ocid")
 def releases(request: Request, sessions: SessionsDep) -> dict:
     with sessions() as session:
         return release_package(str(request.url), list(all_releases(session)))
 
 
-@router.get("/releases.jsonl", summary="Every release, one JSON object per line")
-def releases_jsonl(sessions: SessionsDep) -> StreamingResponse:
+@router.get(
+    "/releases.jsonl",
+    response_class=JsonLinesResponse,
+    summary="Every release, one JSON object per line",
+    response_description="JSON Lines: every release of every ocid, one OCDS release per line",
+)
+def releases_jsonl(sessions: SessionsDep) -> JsonLinesResponse:
     with sessions() as session:
         lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in all_releases(session)]
-    return StreamingResponse(iter(lines), media_type="application/x-ndjson")
+    return JsonLinesResponse(iter(lines))
 
 
-@router.get("/releases/{ocid}", summary="Release package of one ocid")
+@router.get("/releases/{ocid}", response_model=ReleasePackage, summary="Release package of one ocid")
 def releases_of(ocid: str, request: Request, sessions: SessionsDep) -> dict:
     with sessions() as session:
         found = releases_for(session, ocid)
@@ -36,7 +41,11 @@ def releases_of(ocid: str, request: Request, sessions: SessionsDep) -> dict:
     return release_package(str(request.url), found)
 
 
-@router.get("/records/{ocid}", summary="Record package of one ocid (with its compiled release)")
+@router.get(
+    "/records/{ocid}",
+    response_model=RecordPackage,
+    summary="Record package of one ocid (with its compiled release)",
+)
 def record_of(ocid: str, request: Request, sessions: SessionsDep) -> dict:
     with sessions() as session:
         found = releases_for(session, ocid)

@@ -17,6 +17,7 @@ from app.ocds.packages import record, release_package, releases_for
 from app.ocds.schema import RELEASE_SCHEMA_URL, load, release_schema
 from tests.gateway import test_indexer as base
 from tests.gateway.test_indexer import make_indexer, run_to_head
+from tests.support.documented import documented
 
 manifest, scenario, sessions = base.manifest, base.scenario, base.sessions
 OCID = "ocds-terang-1001-2025-ocds1"
@@ -106,11 +107,16 @@ def test_the_gateway_serves_records_packages_and_json_lines(settings, pilot, tmp
 
         records = client.get(f"/ocds/records/{OCID}")
         assert records.status_code == 200
-        assert_valid(load("record-package-schema.json"), records.json())
-        releases = client.get(f"/ocds/releases/{OCID}").json()
+        assert_valid(load("record-package-schema.json"), documented(records))
+        releases = documented(client.get(f"/ocds/releases/{OCID}"))
         assert_valid(load("release-package-schema.json"), releases)
-        everything = client.get("/ocds/releases").json()
+        everything = documented(client.get("/ocds/releases"))
         assert {r["ocid"] for r in everything["releases"]} >= {OCID}
-        lines = client.get("/ocds/releases.jsonl").text.splitlines()
+        jsonl = client.get("/ocds/releases.jsonl")
+        assert jsonl.headers["content-type"] == "application/x-ndjson"
+        assert list(
+            client.app.openapi()["paths"]["/ocds/releases.jsonl"]["get"]["responses"]["200"]["content"]
+        ) == ["application/x-ndjson"]
+        lines = jsonl.text.splitlines()
         assert len(lines) == len(everything["releases"])
         assert client.get("/ocds/records/ocds-terang-unknown").status_code == 404

@@ -1,0 +1,50 @@
+"""Response models of the OCDS publication (app/ocds/routes.py): the package envelopes of OCDS 1.1.
+A release or a compiled release is an OCDS 1.1.5 release with the bids extension, passed through
+as built (app/ocds/releases.py) and documented by the standard's own schema, not repeated here."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from app.ocds.schema import BID_EXTENSION_URL, RELEASE_SCHEMA_URL
+
+RELEASE = f"An OCDS release: {RELEASE_SCHEMA_URL} with the bids extension ({BID_EXTENSION_URL})"
+
+
+class Publisher(BaseModel):
+    name: str
+
+
+class Package(BaseModel):
+    uri: str = Field(description="This package's own address")
+    version: Literal["1.1"] = Field(description="The OCDS version")
+    extensions: list[str] = Field(description="The extensions' extension.json addresses")
+    publishedDate: str = Field(description="When the package was made, UTC (2026-01-31T08:00:00Z)")
+    publisher: Publisher
+
+
+class ReleasePackage(Package):
+    """An OCDS release package."""
+
+    releases: list[dict[str, Any]] = Field(description=f"{RELEASE}, oldest first per ocid")
+
+
+class Record(BaseModel):
+    ocid: str
+    releases: list[dict[str, Any]] = Field(description=f"Every release of the ocid, oldest first. {RELEASE}")
+    compiledRelease: dict[str, Any] = Field(description="The releases merged by the OCDS merge rules")
+
+
+class RecordPackage(Package):
+    """An OCDS record package."""
+
+    records: list[Record]
+
+
+class JsonLinesResponse(StreamingResponse):
+    """JSON Lines: one JSON object per line."""
+
+    media_type = "application/x-ndjson"
