@@ -62,8 +62,10 @@ $(VENV)/.networks.stamp: toolchain/brownie-networks.yaml toolchain/brownie_netwo
 setup: $(VENV)/.stamp $(APPVENV)/.stamp node_modules/.stamp \
 	$(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) $(VENV)/.networks.stamp
 
+# The contracts' enums and structs for Python (app/protocol/vocabulary.json, committed).
 compile: setup
 	$(BROWNIE) compile
+	$(VENV)/bin/python -m toolchain.vocabulary
 
 # --- the two commands ------------------------------------------------------------------------
 run: compile

@@ -212,7 +212,7 @@ class DisputeResolution(BaseModel):
 
 
 class PaymentRetry(BaseModel):
-    kind: Literal["advance", "milestone", "retention", "penalty_refund"]
+    kind: Literal[tuple(views.PAYMENT_KINDS)]  # IMilestoneEscrow.PaymentKind words
     index: int = Field(0, ge=0, lt=64, description="Milestone index (0 for advance and retention)")
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"kind": "milestone", "index": 0}]})
@@ -480,7 +480,7 @@ def relay_dispute(
         return {
             "escrowId": escrow_id.lower(),
             "index": index,
-            "kind": ["none", "rejection", "penalty"][event["kind"]],
+            "kind": views.DISPUTE_KIND[event["kind"]],
             "evidenceHash": event["evidenceHash"],
         }
 
@@ -560,7 +560,7 @@ def execute_resolution(
         return {
             "escrowId": escrow_id.lower(),
             "index": index,
-            "kind": ["none", "rejection", "penalty"][event["kind"]],
+            "kind": views.DISPUTE_KIND[event["kind"]],
             "overturned": event["overturned"],
             "decisionHash": event["decisionHash"],
             "paymentId": None if payment == views.ZERO32 else payment,

@@ -14,18 +14,17 @@ from web3.exceptions import ContractCustomError
 from app.ledger.client import ChainClient
 from app.ledger.view_calls import named
 from app.protocol import escrow as escrowlib
+from app.protocol import vocabulary
 
-# IMilestoneEscrow and IPayments enums, in declaration order.
-ESCROW_STATUS = ["none", "awaiting_countersign", "active", "completed", "terminated"]
-MILESTONE_STATUS = ["pending", "attested", "approved", "rejected", "disputed", "rejection_upheld"]
-DISPUTE_STATUS = ["none", "open", "upheld", "overturned"]
-PAYMENT_STATUS = ["none", "authorized", "settled", "failed", "cancelled"]
-PAYMENT_KINDS = {
-    "advance": escrowlib.ADVANCE,
-    "milestone": escrowlib.MILESTONE,
-    "retention": escrowlib.RETENTION,
-    "penalty_refund": escrowlib.PENALTY_REFUND,
-}
+# IMilestoneEscrow's and IPayments' enums as the API says them (by code: ESCROW_STATUS[status]).
+ESCROW_STATUS = vocabulary.enum("IMilestoneEscrow.EscrowStatus").words
+MILESTONE_STATUS = vocabulary.enum("IMilestoneEscrow.MilestoneStatus").words
+DISPUTE_KIND = vocabulary.enum("IMilestoneEscrow.DisputeKind").words
+DISPUTE_STATUS = vocabulary.enum("IMilestoneEscrow.DisputeStatus").words
+PAYMENT_STATUS = vocabulary.enum("IPayments.PaymentStatus").words
+PAYMENT_KINDS = {kind: code for code, kind in enumerate(escrowlib.PAYMENT_KIND.words)}
+TENDER_NONE = vocabulary.enum("ITenders.TenderStatus").code("None")
+PAYMENT_NONE = vocabulary.enum("IPayments.PaymentStatus").code("None")
 ZERO32 = "0x" + "00" * 32
 
 
@@ -47,7 +46,7 @@ def payment_view(chain: ChainClient, escrow_id: str, kind: int, index: int = 0) 
     """The Payments instruction of one payment of the escrow, or None if it was never authorised."""
     payment_id = escrowlib.payment_id(chain.manifest.address("MilestoneEscrow"), escrow_id, kind, index)
     payments = chain.contract("Payments")
-    if payments.functions.statusOf(payment_id).call() == 0:  # getInstruction reverts for those
+    if payments.functions.statusOf(payment_id).call() == PAYMENT_NONE:  # getInstruction reverts for those
         return None
     data = named(payments, "getInstruction", payments.functions.getInstruction(payment_id).call())
     return {
@@ -66,7 +65,7 @@ def tender_agency(chain: ChainClient, tender_id: str) -> int | None:
         data = named(tenders, "getTender", tenders.functions.getTender(tender_id).call())
     except ContractCustomError:  # TenderUnknown
         return None
-    return data["agencyId"] if data["status"] != 0 else None
+    return data["agencyId"] if data["status"] != TENDER_NONE else None
 
 
 def supplier_account(chain: ChainClient, supplier_id: int) -> str:

@@ -130,7 +130,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "step.other": {"id": "Peristiwa", "en": "Event"},
     "status.open": {"id": "dibuka", "en": "open"},
     "status.awarded": {"id": "ada pemenang", "en": "awarded"},
-    "status.evaluated": {"id": "dievaluasi", "en": "evaluated"},
+    "status.award_proposed": {"id": "dievaluasi", "en": "evaluated"},
     "status.failed": {"id": "gagal", "en": "failed"},
     "status.cancelled": {"id": "dibatalkan", "en": "cancelled"},
     "status.contracted": {"id": "berkontrak", "en": "under contract"},

@@ -14,6 +14,7 @@ from app.indexer.models import ChainEvent
 from app.ocds.events import Event, announced_ocids, events_of
 from app.ocds.packages import record
 from app.ocds.releases import build_releases, supplier_id
+from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 from app.redflags.engine import default_settings, evaluate
 from app.redflags.results import Results
@@ -74,6 +75,10 @@ DOCUMENT_ARGS = {
     ("MilestoneEscrow", "MilestoneAttested", "evidenceHash"): "bast",
 }
 ZERO_HASH = "0x" + "00" * 32
+# A tender's status on its page (i18n `status.*`): the API's ITenders.TenderStatus word, then two
+# steps of its contract only the explorer shows.
+TENDER_STATUS = vocabulary.enum("ITenders.TenderStatus")
+CONTRACTED, PAID = "contracted", "paid"
 SUPPLIER_EVENTS = (
     "BidCommitted",
     "BidRevealed",
@@ -111,7 +116,7 @@ class TenderView:
     announced_at: int | None = None
     commit_deadline: int | None = None
     reveal_deadline: int | None = None
-    status: str = "open"
+    status: str = TENDER_STATUS.word("Open")
     winner: int | None = None
     contract_value: int | None = None
     paid: int = 0
@@ -163,17 +168,18 @@ def _apply(view: TenderView, e: Event) -> None:
     elif e.name == "BidRevealed":
         view.bids[a["supplierId"]] = a["price"]
     elif e.name == "AwardProposed":
-        view.status = "evaluated"
+        view.status = TENDER_STATUS.word("AwardProposed")
     elif e.name == "TenderAwarded":
-        view.status, view.winner, view.contract_value = "awarded", a["supplierId"], a["value"]
+        view.status = TENDER_STATUS.word("Awarded")
+        view.winner, view.contract_value = a["supplierId"], a["value"]
     elif e.name == "TenderFailed":
-        view.status = "failed"
+        view.status = TENDER_STATUS.word("Failed")
     elif e.name == "TenderCancelled":
-        view.status = "cancelled"
+        view.status = TENDER_STATUS.word("Cancelled")
     elif e.name == "EscrowCreated":
-        view.status, view.contract_value = "contracted", a["value"]
+        view.status, view.contract_value = CONTRACTED, a["value"]
     elif e.name == "PaymentSettled":
-        view.status, view.paid = "paid", view.paid + a["amount"]
+        view.status, view.paid = PAID, view.paid + a["amount"]
 
 
 def tender(session: Session, ocid: str) -> TenderView | None:

@@ -17,15 +17,11 @@ from sqlalchemy.orm import Session
 
 from app.indexer.models import ChainEvent, IndexerCursor
 from app.indexer.store import CURSOR
-from app.instructions.views import PURPOSES
+from app.instructions.views import PURPOSES, STATUS
 
 CONTRACT = "Payments"
-STATUS_EVENTS = {
-    "PaymentAuthorized": "authorized",
-    "PaymentSettled": "settled",
-    "PaymentFailed": "failed",
-    "PaymentCancelled": "cancelled",
-}
+# The event that moves an instruction into each status (every PaymentStatus but None).
+STATUS_EVENTS = {f"Payment{member}": STATUS.word(member) for member in STATUS.members if member != "None"}
 EVENT_OF_STATUS = {status: event for event, status in STATUS_EVENTS.items()}
 
 

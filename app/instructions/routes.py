@@ -22,7 +22,7 @@ from web3 import Web3
 from app.api.deps import ChainDep, SessionsDep, bearer, get_principal
 from app.api.errors import ApiError
 from app.instructions.history import history, indexed_through, page
-from app.instructions.views import instruction_view, source_name
+from app.instructions.views import STATUS, instruction_view, source_name
 from app.payments.models import PaymentOutbox
 
 router = APIRouter(prefix="/instructions", tags=["instructions"])
@@ -41,11 +41,8 @@ InstructionId = Annotated[
 ]
 
 
-class Status(str, Enum):
-    authorized = "authorized"
-    settled = "settled"
-    failed = "failed"
-    cancelled = "cancelled"
+# Every PaymentStatus word but none, the statuses an instruction can be listed in.
+Status = Enum("Status", [(word, word) for word in STATUS.words if word != "none"], type=str)
 
 
 class Include(str, Enum):

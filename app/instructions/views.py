@@ -10,11 +10,13 @@ from web3 import Web3
 
 from app.ledger.client import ChainClient
 from app.ledger.view_calls import named
+from app.protocol import vocabulary
 
-# IPayments.Purpose and PaymentStatus, in declaration order.
-PURPOSES = ("milestone", "retention", "advance", "welfare", "welfare_batch")
-STATUSES = ("none", "authorized", "settled", "failed", "cancelled")
-WELFARE_BATCH = PURPOSES.index("welfare_batch")
+# IPayments.Purpose and PaymentStatus as the API says them (by code: PURPOSES[purpose]).
+PURPOSE = vocabulary.enum("IPayments.Purpose")
+STATUS = vocabulary.enum("IPayments.PaymentStatus")
+PURPOSES, STATUSES = PURPOSE.words, STATUS.words
+WELFARE_BATCH = PURPOSE.code("WelfareBatch")
 
 
 def source_name(chain: ChainClient, address: str) -> str | None:
@@ -28,7 +30,7 @@ def source_name(chain: ChainClient, address: str) -> str | None:
 def instruction_view(chain: ChainClient, instruction_id: str) -> dict[str, Any] | None:
     """The chain's view of instruction `instruction_id` (0x hex), None when the ledger has none."""
     payments = chain.contract("Payments")
-    if payments.functions.statusOf(instruction_id).call() == 0:
+    if payments.functions.statusOf(instruction_id).call() == STATUS.code("None"):
         return None
     data = named(payments, "getInstruction", payments.functions.getInstruction(instruction_id).call())
     source = Web3.to_checksum_address(data["source"])

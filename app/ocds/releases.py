@@ -7,14 +7,51 @@ from datetime import datetime, timezone
 from typing import Any
 
 from app.ocds.events import Event
+from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 
 CURRENCY = "IDR"
-CATEGORY = {0: "goods", 1: "works", 2: "services", 3: "services"}
-METHOD_DETAILS = {0: "Tender", 1: "Tender Cepat", 2: "Seleksi"}
-AWARD_CRITERIA = {0: "priceOnly", 1: "ratedCriteria"}
-CRITERIA_DETAILS = {0: "Harga terendah (lowest price)", 1: "Sistem nilai (technical and price score)"}
-OBJECTION_UPHELD_REEVALUATE = 3
+CATEGORY = vocabulary.enum("ITenders.Category")
+METHOD = vocabulary.enum("ITenders.Method")
+EVALUATION = vocabulary.enum("ITenders.EvaluationMethod")
+REJECT_REASON = vocabulary.enum("ITenders.RejectReason")
+OBJECTION_STATUS = vocabulary.enum("ITenders.ObjectionStatus")
+OBJECTION_UPHELD_REEVALUATE = OBJECTION_STATUS.code("UpheldReevaluate")
+# Our states to OCDS codes, keyed by the vocabulary's words (tests/toolchain/test_vocabulary.py
+# checks the keys; the first four map every member).
+MAIN_PROCUREMENT_CATEGORY = {
+    "goods": "goods",
+    "construction": "works",
+    "consultancy": "services",
+    "other_services": "services",
+}
+METHOD_DETAILS = {"tender": "Tender", "tender_cepat": "Tender Cepat", "seleksi": "Seleksi"}
+AWARD_CRITERIA = {"lowest_price": "priceOnly", "value_system": "ratedCriteria"}
+CRITERIA_DETAILS = {
+    "lowest_price": "Harga terendah (lowest price)",
+    "value_system": "Sistem nilai (technical and price score)",
+}
+# tender.status (tenderStatus codelist) of each ITenders.TenderStatus a release records.
+TENDER_STATUS = {
+    "open": "active",
+    "award_proposed": "active",
+    "awarded": "complete",
+    "failed": "unsuccessful",
+    "cancelled": "cancelled",
+}
+# bids.details.status (bidStatus codelist) of each ITenders.BidStatus.
+BID_STATUS = {
+    "sealed": "pending",
+    "valid": "valid",
+    "unrevealed": "withdrawn",
+    "disqualified": "disqualified",
+}
+# The bid status a rejection at evaluation leaves, by BidRejected's reason (ITenders.RejectReason).
+REJECTED_BID_STATUS = {"unrevealed": BID_STATUS["unrevealed"], "objection_upheld": BID_STATUS["disqualified"]}
+# contracts.status (contractStatus codelist) and milestone status of the IMilestoneEscrow states a
+# release records.
+ESCROW_STATUS = {"awaiting_countersign": "pending", "active": "active", "terminated": "terminated"}
+MILESTONE_STATUS = {"pending": "scheduled", "approved": "met"}
 
 
 def iso(timestamp: int) -> str:
@@ -107,14 +144,14 @@ def _announced(state: _Tender, e: Event):
     ]
     tender = {
         "title": p["title"],
-        "status": "active",
+        "status": TENDER_STATUS["open"],
         "value": money(p["hps"]),
         "procuringEntity": buyer,
         "procurementMethod": "open",
-        "procurementMethodDetails": METHOD_DETAILS.get(p["method"], str(p["method"])),
-        "mainProcurementCategory": CATEGORY.get(p["category"], "services"),
-        "awardCriteria": AWARD_CRITERIA.get(p["evaluation"], "ratedCriteria"),
-        "awardCriteriaDetails": CRITERIA_DETAILS.get(p["evaluation"], ""),
+        "procurementMethodDetails": METHOD_DETAILS[METHOD.word(p["method"])],
+        "mainProcurementCategory": MAIN_PROCUREMENT_CATEGORY[CATEGORY.word(p["category"])],
+        "awardCriteria": AWARD_CRITERIA[EVALUATION.word(p["evaluation"])],
+        "awardCriteriaDetails": CRITERIA_DETAILS[EVALUATION.word(p["evaluation"])],
         "submissionMethod": ["electronicSubmission"],
         "submissionMethodDetails": "Sealed bid committed on the ledger, opened in the reveal period",
         "tenderPeriod": {"startDate": iso(e.timestamp), "endDate": iso(p["commitDeadline"])},
@@ -147,7 +184,7 @@ def _amended(state: _Tender, e: Event):
 
 def _cancelled(state: _Tender, e: Event):
     tender = {
-        "status": "cancelled",
+        "status": TENDER_STATUS["cancelled"],
         "documents": [
             document(e.args["reasonHash"], "Cancellation decision", e.timestamp, "cancellationDetails")
         ],
@@ -156,7 +193,7 @@ def _cancelled(state: _Tender, e: Event):
 
 
 def _failed(state: _Tender, e: Event):
-    body: dict[str, Any] = {"tender": {"status": "unsuccessful"}}
+    body: dict[str, Any] = {"tender": {"status": TENDER_STATUS["failed"]}}
     if state.award_round:
         body["awards"] = [{"id": _award_id(state), "status": "cancelled"}]
     return ["tenderUpdate"], body
@@ -178,16 +215,18 @@ def _committed(state: _Tender, e: Event):
     return ["tenderUpdate"], {
         "parties": [party],
         "tender": {"numberOfTenderers": len(state.bidders), "tenderers": [_tenderer(e.args["supplierId"])]},
-        "bids": {"details": [_bid(e, "pending", date=iso(e.timestamp))]},
+        "bids": {"details": [_bid(e, BID_STATUS["sealed"], date=iso(e.timestamp))]},
     }
 
 
 def _revealed(state: _Tender, e: Event):
-    return ["tenderUpdate"], {"bids": {"details": [_bid(e, "valid", value=money(e.args["price"]))]}}
+    return ["tenderUpdate"], {
+        "bids": {"details": [_bid(e, BID_STATUS["valid"], value=money(e.args["price"]))]}
+    }
 
 
 def _rejected(state: _Tender, e: Event):
-    status = "withdrawn" if e.args["reason"] == 1 else "disqualified"  # unrevealed | objection upheld
+    status = REJECTED_BID_STATUS[REJECT_REASON.word(e.args["reason"])]
     return ["tenderUpdate"], {"bids": {"details": [_bid(e, status)]}}
 
 
@@ -230,7 +269,7 @@ def _awarded(state: _Tender, e: Event):
         "value": money(e.args["value"]),
         "suppliers": [_tenderer(e.args["supplierId"])],
     }
-    tender = {"status": "complete", "awardPeriod": {"endDate": iso(e.timestamp)}}
+    tender = {"status": TENDER_STATUS["awarded"], "awardPeriod": {"endDate": iso(e.timestamp)}}
     return ["awardUpdate"], {"parties": [party], "awards": [award], "tender": tender}
 
 
@@ -243,11 +282,16 @@ def _escrow_created(state: _Tender, e: Event):
     contract = {
         "id": _contract_id(state),
         "awardID": _award_id(state),
-        "status": "pending",
+        "status": ESCROW_STATUS["awaiting_countersign"],
         "value": money(e.args["value"]),
         "documents": [document(e.args["termsHash"], "Contract terms", e.timestamp, "contractSigned")],
         "milestones": [
-            {"id": f"milestone-{i}", "title": f"Termin {i + 1}", "type": "delivery", "status": "scheduled"}
+            {
+                "id": f"milestone-{i}",
+                "title": f"Termin {i + 1}",
+                "type": "delivery",
+                "status": MILESTONE_STATUS["pending"],
+            }
             for i in range(e.args["milestoneCount"])
         ],
     }
@@ -255,13 +299,17 @@ def _escrow_created(state: _Tender, e: Event):
 
 
 def _countersigned(state: _Tender, e: Event):
-    contract = {"id": _contract_id(state), "status": "active", "dateSigned": iso(e.timestamp)}
+    contract = {"id": _contract_id(state), "status": ESCROW_STATUS["active"], "dateSigned": iso(e.timestamp)}
     return ["contractUpdate"], {"contracts": [contract]}
 
 
 def _milestone_approved(state: _Tender, e: Event):
     state.payment_milestone[e.args["paymentId"]] = e.args["index"]
-    milestone = {"id": f"milestone-{e.args['index']}", "status": "met", "dateMet": iso(e.timestamp)}
+    milestone = {
+        "id": f"milestone-{e.args['index']}",
+        "status": MILESTONE_STATUS["approved"],
+        "dateMet": iso(e.timestamp),
+    }
     return ["implementation"], {"contracts": [{"id": _contract_id(state), "milestones": [milestone]}]}
 
 
@@ -282,7 +330,9 @@ def _contract_amended(state: _Tender, e: Event):
 
 
 def _terminated(state: _Tender, e: Event):
-    return ["contractTermination"], {"contracts": [{"id": _contract_id(state), "status": "terminated"}]}
+    return ["contractTermination"], {
+        "contracts": [{"id": _contract_id(state), "status": ESCROW_STATUS["terminated"]}]
+    }
 
 
 def _payment_settled(state: _Tender, e: Event):

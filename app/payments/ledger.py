@@ -23,12 +23,17 @@ from app.indexer.node import Node, NodeError
 from app.ledger.models import SentTransaction
 from app.ledger.reverts import ChainRevert
 from app.ledger.txmanager import TransactionFailed, TransactionManager
+from app.protocol import vocabulary
 
 log = logging.getLogger("terang.payments")
 
-NONE, AUTHORIZED, SETTLED, FAILED, CANCELLED = range(5)
-STATUS_NAMES = ("None", "Authorized", "Settled", "Failed", "Cancelled")
-INSTRUCTION = "(address,uint8,uint8,uint8,uint72,bytes32)"
+PAYMENT_STATUS = vocabulary.enum("IPayments.PaymentStatus")
+NONE, AUTHORIZED, SETTLED, FAILED, CANCELLED = PAYMENT_STATUS.codes(
+    "None", "Authorized", "Settled", "Failed", "Cancelled"
+)
+STATUS_NAMES = PAYMENT_STATUS.words  # by code, as the API says them ("authorized")
+INSTRUCTION = vocabulary.struct("IPayments.Instruction")
+BATCH_LINES = vocabulary.struct("IPayments.BatchLines")
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,8 @@ class PaymentsLedger:
             return None
 
     def batch_line_count(self, instruction_id: str) -> int:
-        (count, _failed, _amount) = self.contract.functions.batchLinesOf(instruction_id).call()
-        return int(count)
+        lines = BATCH_LINES.named(self.contract.functions.batchLinesOf(instruction_id).call())
+        return int(lines["lineCount"])
 
     def failed_lines(self, instruction_id: str, indexes: list[int]) -> set[int]:
         """Which of `indexes` the ledger records as failed lines of batch `instruction_id`."""
@@ -133,10 +138,16 @@ class PaymentsLedger:
     def _decode(instruction_id: str, result: str | None) -> Instruction:
         if not result or result == "0x":
             return Instruction(instruction_id, NONE, 0, 0, "", "")
-        ((source, _purpose, status, attempt, amount, payee),) = abi_decode(
-            (INSTRUCTION,), bytes.fromhex(result[2:])
+        (raw,) = abi_decode((INSTRUCTION.abi_type,), bytes.fromhex(result[2:]))
+        data = INSTRUCTION.named(raw)
+        return Instruction(
+            instruction_id,
+            data["status"],
+            data["attempt"],
+            data["amount"],
+            "0x" + data["payeeKey"].hex(),
+            data["source"].lower(),
         )
-        return Instruction(instruction_id, status, attempt, amount, "0x" + payee.hex(), source.lower())
 
     # -- acting --------------------------------------------------------------------------------
     def send(self, act: str, instruction_id: str, attempt: int, value: str) -> str | None:

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models import Base, utcnow
+from app.protocol import vocabulary
 
 # Outbox states, in order. `requesting` is written before the provider is called, `settling` and
 # `failing` before the chain is; `settled` and `failed` are final for the attempt.
@@ -30,7 +31,7 @@ FINAL = (SETTLED, FAILED)
 # could not be read back and proven against its root: nothing is paid, a person looks.
 LINES = "lines"
 HELD = "held"
-BATCH_PURPOSES = frozenset({4})
+BATCH_PURPOSES = frozenset({vocabulary.enum("IPayments.Purpose").code("WelfareBatch")})
 # Line states: `new` -> `requesting` -> `pending` -> `paid` | `failed` (final at the provider; a
 # failed line is then proven to Payments.failLines before the batch is settled).
 PAID = "paid"

@@ -224,7 +224,7 @@ def _compare(
         elif not paid and payout is not _UNREACHABLE:
             flag("settled_not_paid", attempt, f"provider status {payout.status if payout else 'none'}")
         elif paid and row.state != states.SETTLED:
-            flag("outbox_disagrees", attempt, f"outbox {row.state}, chain Settled")
+            flag("outbox_disagrees", attempt, f"outbox {row.state}, chain {STATUS_NAMES[SETTLED]}")
     elif status == AUTHORIZED:
         if payout is not None and payout is not _UNREACHABLE and payout.amount != instruction.amount:
             pass  # amount_differs, flagged above: a person decides, nothing is settled or failed
@@ -338,7 +338,9 @@ def _compare_batch(
                 )
             )
     if row.state != states.SETTLED:
-        found.append(Mismatch("outbox_disagrees", iid, attempt, f"outbox {row.state}, chain Settled"))
+        found.append(
+            Mismatch("outbox_disagrees", iid, attempt, f"outbox {row.state}, chain {STATUS_NAMES[SETTLED]}")
+        )
     return found
 
 

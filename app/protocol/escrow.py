@@ -21,6 +21,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_bytes, to_checksum_address
 
+from app.protocol import vocabulary
 from app.protocol.eip712 import typed_data
 
 DOMAIN_NAME = "Terang MilestoneEscrow"
@@ -32,12 +33,15 @@ _FIELDS = [
     {"name": "nonce", "type": "uint256"},
     {"name": "deadline", "type": "uint256"},
 ]
-MILESTONE_ABI = "(uint80,uint16,uint40,bytes32)"
-TERMS_ABI = "(uint80,bytes32,bytes32,uint16,uint32,uint16,uint32,uint8,address[])"
+TERMS = vocabulary.struct("IMilestoneEscrow.EscrowTerms")
+MILESTONE_ABI = vocabulary.struct("IMilestoneEscrow.MilestoneInput").abi_type
+TERMS_ABI = TERMS.abi_type
 SUPPLIER_PAYEE_TAG = b"terang.payee.supplier".ljust(32, b"\x00")
 
-# IMilestoneEscrow.PaymentKind
-ADVANCE, MILESTONE, RETENTION, PENALTY_REFUND = range(4)
+PAYMENT_KIND = vocabulary.enum("IMilestoneEscrow.PaymentKind")
+ADVANCE, MILESTONE, RETENTION, PENALTY_REFUND = PAYMENT_KIND.codes(
+    "Advance", "Milestone", "Retention", "PenaltyRefund"
+)
 
 
 def _bytes32(value: bytes | str) -> bytes:
@@ -55,8 +59,10 @@ def terms_hash(
     penaltyCapBps, maintenancePeriod, quorum, verifiers); `milestones` a list of MilestoneInput
     tuples (amount, shareBps, dueDate, deliverableHash)."""
     terms = list(terms)
-    terms[1], terms[2] = _bytes32(terms[1]), _bytes32(terms[2])
-    terms[8] = [to_checksum_address(str(v)) for v in terms[8]]
+    for field in ("advanceGuaranteeRef", "performanceBondRef"):
+        terms[TERMS.index(field)] = _bytes32(terms[TERMS.index(field)])
+    verifiers = TERMS.index("verifiers")
+    terms[verifiers] = [to_checksum_address(str(v)) for v in terms[verifiers]]
     rows = [(int(a), int(s), int(d), _bytes32(h)) for a, s, d, h in milestones]
     encoded = encode(
         ["bytes32", "uint64", "uint256", TERMS_ABI, f"{MILESTONE_ABI}[]"],

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from eth_abi import encode
 from eth_utils import keccak
 
+from app.protocol import vocabulary
 from app.protocol.identity import keyed_hash
 
 COMPONENTS = 8  # component slots per programme (PKH uses seven)
@@ -35,19 +36,9 @@ PKH_COMPONENT_CAP = 4
 SEMBAKO_PER_MONTH = 200_000
 QUARTER_SECONDS = 91 * 24 * 3600  # a quarter, rounded to whole days
 
-# IWelfarePrograms.Reason
-REASONS = (
-    "None",
-    "DecileNotEligible",
-    "RegionNotCovered",
-    "AlreadyEnrolled",
-    "NoComponent",
-    "Suspended",
-    "Exited",
-    "NotEnrolled",
-    "AlreadyPaid",
-    "BudgetExhausted",
-)
+# IWelfarePrograms.Reason. The API names a refusal by the Solidity member itself ("DecileNotEligible"),
+# not by its snake_case word.
+REASONS = vocabulary.enum("IWelfarePrograms.Reason").members
 REASON = {name: code for code, name in enumerate(REASONS)}
 
 
@@ -130,9 +121,9 @@ def line_proof(lines: list[Line], position: int) -> list[bytes]:
 # Applicants per enrolment and keys per disbursement in one request: one transaction each. 500 is the
 # batch the scale runs use (decision 0005): an enrolment of 500 stays well under a 30M-gas block.
 MAX_BATCH = 500
-# IWelfarePrograms.BeneficiaryStatus and AppealStatus, in declaration order.
-BENEFICIARY_STATUSES = ("none", "active", "suspended", "exited")
-APPEAL_STATUSES = ("none", "open", "upheld", "rejected")
+# IWelfarePrograms.BeneficiaryStatus and AppealStatus words, in declaration order.
+BENEFICIARY_STATUSES = vocabulary.enum("IWelfarePrograms.BeneficiaryStatus").words
+APPEAL_STATUSES = vocabulary.enum("IWelfarePrograms.AppealStatus").words
 REASON_CODE = r"^[A-Z0-9_]{1,32}$"  # e.g. GRADUATED, DECEASED, PKH_CONDITION_UNMET
 
 

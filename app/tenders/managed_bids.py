@@ -60,7 +60,7 @@ from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.reverts import ChainRevert
 from app.ledger.view_calls import named
-from app.protocol import bids
+from app.protocol import bids, vocabulary
 from app.suppliers import managed_keys
 from app.tenders import managed_openings
 from app.tenders.routes import objection_filed
@@ -73,7 +73,7 @@ SupplierId = Annotated[int, Path(ge=1, lt=2**63, description="The supplier's reg
 BYTES32 = r"^0x[0-9a-fA-F]{64}$"
 MAX_SUPPLIER_ID = 2**63  # registry ids are counted from 1; the database keeps them as BIGINT
 SIGNATURE_SECONDS = 600  # how long a signature the gateway makes for a supplier stays valid
-OPEN = 1  # TenderStatus.Open
+OPEN = vocabulary.enum("ITenders.TenderStatus").code("Open")
 
 _locks: dict[int, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -318,7 +318,7 @@ def reveal_managed_bid(
     data = _tender(chain, tender, ocid)
     account = _managed_account(request, chain, supplier_id)
     tenders = chain.contract("Tenders")
-    sealed_bid = tenders.functions.getBid(tender, supplier_id).call()[0]
+    sealed_bid = named(tenders, "getBid", tenders.functions.getBid(tender, supplier_id).call())["sealedBid"]
     if sealed_bid == bytes(32):
         raise ApiError(409, "TenderNoBid", detail=f"supplier {supplier_id} has no sealed bid on {ocid}")
     opening = managed_openings.current(

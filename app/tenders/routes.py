@@ -18,7 +18,7 @@ from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args, events
 from app.ledger.view_calls import named
-from app.protocol import bids
+from app.protocol import bids, vocabulary
 from app.protocol.bids import tender_id
 
 router = APIRouter(prefix="/tenders", tags=["tenders"])
@@ -32,27 +32,20 @@ HEX = r"^0x([0-9a-fA-F]{2})*$"
 EXAMPLE_SIGNATURE = "0x" + "ab" * 65  # 65 bytes: r, s, v
 
 
-class Category(IntEnum):
-    goods = 0
-    construction = 1
-    consultancy = 2
-    other_services = 3
+def _codes(name: str) -> dict[str, int]:
+    return {word: code for code, word in enumerate(vocabulary.enum(name).words)}
 
 
-class Method(IntEnum):
-    tender = 0
-    tender_cepat = 1
-    seleksi = 2
-
-
-class Evaluation(IntEnum):
-    lowest_price = 0
-    value_system = 1
-
-
-STATUS = ["none", "open", "award_proposed", "awarded", "failed", "cancelled"]
-BID_STATUS = ["none", "sealed", "valid", "unrevealed", "disqualified"]
-OBJECTION_STATUS = ["none", "open", "rejected", "upheld_reevaluate", "upheld_fail"]
+# ITenders' enums: the request's codes (named by their words), the answer's words (by code).
+Category = IntEnum("Category", _codes("ITenders.Category"))
+Method = IntEnum("Method", _codes("ITenders.Method"))
+Evaluation = IntEnum("Evaluation", _codes("ITenders.EvaluationMethod"))
+STATUS = vocabulary.enum("ITenders.TenderStatus").words
+BID = vocabulary.enum("ITenders.BidStatus")
+BID_STATUS = BID.words
+OBJECTION = vocabulary.enum("ITenders.ObjectionStatus")
+OBJECTION_STATUS = OBJECTION.words
+ANSWERS = OBJECTION_STATUS[OBJECTION.code("Open") + 1 :]  # how the Pokja can answer an objection
 
 
 class Announcement(BaseModel):
@@ -227,7 +220,7 @@ class ObjectionAnswer(BaseModel):
         }
     )
 
-    outcome: str = Field(pattern="^(rejected|upheld_reevaluate|upheld_fail)$")
+    outcome: str = Field(pattern=f"^({'|'.join(ANSWERS)})$")
     responseHash: str = Field(pattern=BYTES32)
 
 
@@ -423,7 +416,7 @@ def answer_objection(
     chain: ChainDep,
     write: WriterDep,
 ):
-    outcome_code = {"rejected": 2, "upheld_reevaluate": 3, "upheld_fail": 4}[body.outcome]
+    outcome_code = OBJECTION.code(body.outcome)
     call = _officer_call(
         chain,
         principal,
@@ -505,10 +498,14 @@ def get_tender(ocid: Ocid, chain: ChainDep):
 @router.get("/{ocid}/bids/{supplier_id}", summary="A bid: only its seal before the reveal")
 def get_bid(ocid: Ocid, supplier_id: Annotated[int, Path(ge=1, lt=2**64)], chain: ChainDep):
     _tender(chain, ocid)
-    sealed, price, hea, tkdn, seq, status = chain.read("Tenders", "getBid", tender_id(ocid), supplier_id)
+    raw = chain.read("Tenders", "getBid", tender_id(ocid), supplier_id)
+    bid = named(chain.contract("Tenders"), "getBid", raw)
+    sealed, price, hea, tkdn, seq, status = (
+        bid[field] for field in ("sealedBid", "price", "hea", "tkdnBps", "commitSeq", "status")
+    )
     if status == 0:
         raise ApiError(404, "not_found", detail=f"supplier {supplier_id} has no bid on {ocid}")
-    revealed = status in (2, 4)
+    revealed = status in BID.codes("Valid", "Disqualified")
     return {
         "ocid": ocid,
         "supplierId": supplier_id,

@@ -20,6 +20,8 @@ from app.ledger.view_calls import call_view, named
 from app.protocol import welfare as welfarelib
 
 CONTRACT = "WelfarePrograms"
+NOT_ENROLLED = welfarelib.BENEFICIARY_STATUSES.index("none")
+NO_APPEAL = welfarelib.APPEAL_STATUSES.index("none")
 
 
 def topic_of_id(value: int) -> str:
@@ -147,7 +149,7 @@ def beneficiary_view(
     welfare = chain.contract(CONTRACT)
     stored = named(welfare, "getBeneficiary", welfare.functions.getBeneficiary(programme_id, key).call())
     appeal = welfare.functions.appealOf(programme_id, key).call()
-    if stored["status"] == 0 and appeal == 0:
+    if stored["status"] == NOT_ENROLLED and appeal == NO_APPEAL:
         return None
     current = current_period(chain, decoder, programme_id)
     period = current or 0
@@ -163,7 +165,7 @@ def beneficiary_view(
         "benefit": {
             "period": period,
             "amount": amount,
-            "reason": None if reason == 0 else welfarelib.REASONS[reason],
+            "reason": None if reason == welfarelib.REASON["None"] else welfarelib.REASONS[reason],
             "paid": stored["paidThrough"] > period,
         },
         "appeal": welfarelib.APPEAL_STATUSES[appeal],

@@ -14,21 +14,36 @@ from brownie import accounts, chain, web3
 from hexbytes import HexBytes
 
 from app.protocol import escrow as escrowlib
+from app.protocol import vocabulary
 
 DAY = 24 * 3600
 VALUE = 1_000_000_000  # the winning price of the `award` fixture (rupiah)
 VERIFIER_INDEXES = (8, 9, 10)  # deploy/local.yaml: VERIFIER
 TREASURY_INDEX = 11
 
-# IMilestoneEscrow enums
-E_NONE, E_AWAITING, E_ACTIVE, E_COMPLETED, E_TERMINATED = range(5)
-M_PENDING, M_ATTESTED, M_APPROVED, M_REJECTED, M_DISPUTED, M_UPHELD = range(6)
-D_NONE, D_REJECTION, D_PENALTY = range(3)
-DS_NONE, DS_OPEN, DS_UPHELD, DS_OVERTURNED = range(4)
-K_ADVANCE, K_MILESTONE, K_RETENTION, K_PENALTY_REFUND = range(4)
+# IMilestoneEscrow enums, looked up by name in the contracts' vocabulary
+E_NONE, E_AWAITING, E_ACTIVE, E_COMPLETED, E_TERMINATED = vocabulary.enum(
+    "IMilestoneEscrow.EscrowStatus"
+).codes("None", "AwaitingCountersign", "Active", "Completed", "Terminated")
+M_PENDING, M_ATTESTED, M_APPROVED, M_REJECTED, M_DISPUTED, M_UPHELD = vocabulary.enum(
+    "IMilestoneEscrow.MilestoneStatus"
+).codes("Pending", "Attested", "Approved", "Rejected", "Disputed", "RejectionUpheld")
+D_NONE, D_REJECTION, D_PENALTY = vocabulary.enum("IMilestoneEscrow.DisputeKind").codes(
+    "None", "Rejection", "Penalty"
+)
+DS_NONE, DS_OPEN, DS_UPHELD, DS_OVERTURNED = vocabulary.enum("IMilestoneEscrow.DisputeStatus").codes(
+    "None", "Open", "Upheld", "Overturned"
+)
+K_ADVANCE, K_MILESTONE, K_RETENTION, K_PENALTY_REFUND = escrowlib.PAYMENT_KIND.codes(
+    "Advance", "Milestone", "Retention", "PenaltyRefund"
+)
 # IPayments enums
-P_MILESTONE, P_RETENTION, P_ADVANCE, P_WELFARE = range(4)
-S_NONE, S_AUTHORIZED, S_SETTLED, S_FAILED, S_CANCELLED = range(5)
+P_MILESTONE, P_RETENTION, P_ADVANCE, P_WELFARE = vocabulary.enum("IPayments.Purpose").codes(
+    "Milestone", "Retention", "Advance", "Welfare"
+)
+S_NONE, S_AUTHORIZED, S_SETTLED, S_FAILED, S_CANCELLED = vocabulary.enum("IPayments.PaymentStatus").codes(
+    "None", "Authorized", "Settled", "Failed", "Cancelled"
+)
 
 
 def h(label: str) -> bytes:

@@ -14,19 +14,32 @@ import pytest
 from brownie import accounts, chain, web3
 
 from app.protocol import bids as bidlib
+from app.protocol import vocabulary
 
 DAY = 24 * 3600
 CERTIFIER_INDEX = 15  # deploy/local.yaml: TKDN_CERTIFIER is dev:15
 
-# Tender enums (ITenders).
-GOODS, CONSTRUCTION, CONSULTANCY, OTHER_SERVICES = range(4)
-TENDER, TENDER_CEPAT, SELEKSI = range(3)
-LOWEST_PRICE, VALUE_SYSTEM = range(2)
-T_NONE, T_OPEN, T_AWARD_PROPOSED, T_AWARDED, T_FAILED, T_CANCELLED = range(6)
-B_NONE, B_SEALED, B_VALID, B_UNREVEALED, B_DISQUALIFIED = range(5)
-R_NONE, R_UNREVEALED, R_OBJECTION_UPHELD = range(3)
-F_NONE, F_TOO_FEW_VALID_BIDS, F_OBJECTION_UPHELD = range(3)
-O_NONE, O_OPEN, O_REJECTED, O_UPHELD_REEVALUATE, O_UPHELD_FAIL = range(5)
+# Tender enums (ITenders), looked up by name in the contracts' vocabulary.
+GOODS, CONSTRUCTION, CONSULTANCY, OTHER_SERVICES = vocabulary.enum("ITenders.Category").codes(
+    "Goods", "Construction", "Consultancy", "OtherServices"
+)
+TENDER, TENDER_CEPAT, SELEKSI = vocabulary.enum("ITenders.Method").codes("Tender", "TenderCepat", "Seleksi")
+LOWEST_PRICE, VALUE_SYSTEM = vocabulary.enum("ITenders.EvaluationMethod").codes("LowestPrice", "ValueSystem")
+T_NONE, T_OPEN, T_AWARD_PROPOSED, T_AWARDED, T_FAILED, T_CANCELLED = vocabulary.enum(
+    "ITenders.TenderStatus"
+).codes("None", "Open", "AwardProposed", "Awarded", "Failed", "Cancelled")
+B_NONE, B_SEALED, B_VALID, B_UNREVEALED, B_DISQUALIFIED = vocabulary.enum("ITenders.BidStatus").codes(
+    "None", "Sealed", "Valid", "Unrevealed", "Disqualified"
+)
+R_NONE, R_UNREVEALED, R_OBJECTION_UPHELD = vocabulary.enum("ITenders.RejectReason").codes(
+    "None", "Unrevealed", "ObjectionUpheld"
+)
+F_NONE, F_TOO_FEW_VALID_BIDS, F_OBJECTION_UPHELD = vocabulary.enum("ITenders.FailReason").codes(
+    "None", "TooFewValidBids", "ObjectionUpheld"
+)
+O_NONE, O_OPEN, O_REJECTED, O_UPHELD_REEVALUATE, O_UPHELD_FAIL = vocabulary.enum(
+    "ITenders.ObjectionStatus"
+).codes("None", "Open", "Rejected", "UpheldReevaluate", "UpheldFail")
 
 PARAM_FIELDS = (
     "ocid",

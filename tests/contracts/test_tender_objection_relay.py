@@ -6,10 +6,9 @@ import brownie
 from brownie import accounts, chain, web3
 
 from app.protocol import bids as bidlib
-from tests.contracts.tender_fixtures import DAY, error, hx
+from tests.contracts.tender_fixtures import DAY, O_OPEN, error, hx
 
 EVIDENCE = web3.keccak(text="surat sanggah: harga pemenang di bawah HPS 80%")
-O_OPEN = 1
 
 
 def invalid_signer(supplier) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from brownie import accounts, chain, web3
 
+from app.protocol import vocabulary
 from app.protocol import welfare as welfarelib
 from app.protocol.welfare import REASON, Line
 
@@ -21,10 +22,14 @@ PERIOD = welfarelib.QUARTER_SECONDS
 PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()
 SEMBAKO_AMOUNTS = welfarelib.sembako_amounts_per_period()
 BIG_BUDGET = 10**15
-# IWelfarePrograms enums
-B_NONE, B_ACTIVE, B_SUSPENDED, B_EXITED = range(4)
-A_NONE, A_OPEN, A_UPHELD, A_REJECTED = range(4)
-P_WELFARE_BATCH = 4  # IPayments.Purpose.WelfareBatch
+# IWelfarePrograms enums, looked up by name in the contracts' vocabulary
+B_NONE, B_ACTIVE, B_SUSPENDED, B_EXITED = vocabulary.enum("IWelfarePrograms.BeneficiaryStatus").codes(
+    "None", "Active", "Suspended", "Exited"
+)
+A_NONE, A_OPEN, A_UPHELD, A_REJECTED = vocabulary.enum("IWelfarePrograms.AppealStatus").codes(
+    "None", "Open", "Upheld", "Rejected"
+)
+P_WELFARE_BATCH = vocabulary.enum("IPayments.Purpose").code("WelfareBatch")
 
 
 def nik(n: int) -> str:

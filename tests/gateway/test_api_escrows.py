@@ -24,6 +24,7 @@ from web3 import Web3
 
 from app.main import create_app
 from app.protocol import escrow as escrowlib
+from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 from app.protocol.manifest import load_manifest
 from tests.support.localchain import rpc
@@ -32,6 +33,7 @@ from toolchain.dev_signers import development_keys
 
 RUN = uuid.uuid4().hex[:8]
 OCID, OCID2 = f"ocds-terang-1001-escrow-{RUN}-1", f"ocds-terang-1001-escrow-{RUN}-2"
+AUTHORIZED = vocabulary.enum("IPayments.PaymentStatus").code("Authorized")
 WINNER = 17  # dev index of the lowest bidder (tender_scenario registers dev:16-18 as suppliers)
 PPHP_ANI, PPHP_BUDI, PPHP_CITRA = 8, 9, 10  # verifiers: ani signs with role:VERIFIER, budi his own key
 TREASURY, OTHER_SUPPLIER = 11, 18
@@ -296,7 +298,7 @@ def test_07_the_gateway_relays_the_suppliers_countersignature_and_the_advance_is
     )
     advance = escrowlib.payment_id(story["escrow"].address, escrow_id(run), escrowlib.ADVANCE)
     assert result["advancePaymentId"] == Web3.to_hex(advance)
-    assert story["payments"].functions.statusOf(advance).call() == 1  # Authorized
+    assert story["payments"].functions.statusOf(advance).call() == AUTHORIZED
     escrow = story["client"].get(f"/escrows/{escrow_id(run)}").json()
     assert escrow["status"] == "active" and escrow["countersignNonce"] is None
     assert escrow["advancePayment"]["status"] == "authorized"
@@ -383,7 +385,7 @@ def test_11_the_ppk_approves_and_the_net_payment_instruction_is_authorised(story
     assert result["net"] == gross - result["retention"] - result["advanceRepaid"]
     payment = escrowlib.payment_id(story["escrow"].address, escrow_id(run), escrowlib.MILESTONE, 0)
     assert result["paymentId"] == Web3.to_hex(payment) and result["escrowCompleted"] is False
-    assert story["payments"].functions.statusOf(payment).call() == 1  # Authorized
+    assert story["payments"].functions.statusOf(payment).call() == AUTHORIZED
     milestone = story["client"].get(f"/escrows/{escrow_id(run)}/milestones/0").json()
     assert milestone["status"] == "approved"
     assert milestone["payment"] == {
@@ -519,7 +521,7 @@ def test_15_the_committee_overturns_the_rejection_after_the_hubs_delay_which_pay
     payment = escrowlib.payment_id(story["escrow"].address, escrow_id(story["first"]), escrowlib.MILESTONE, 1)
     assert (result["kind"], result["overturned"], result["escrowCompleted"]) == ("rejection", True, True)
     assert result["paymentId"] == Web3.to_hex(payment)
-    assert story["payments"].functions.statusOf(payment).call() == 1
+    assert story["payments"].functions.statusOf(payment).call() == AUTHORIZED
     escrow = story["client"].get(f"/escrows/{escrow_id(story['first'])}").json()
     assert escrow["status"] == "completed" and escrow["advanceOutstanding"] == 0
     assert [m["status"] for m in escrow["milestones"]] == ["approved", "approved"]
@@ -550,7 +552,7 @@ def test_16_the_ppk_retries_a_payment_the_bank_failed(story):
         1,
         story["net0"],
     )
-    assert payments.functions.statusOf(payment).call() == 1
+    assert payments.functions.statusOf(payment).call() == AUTHORIZED
 
 
 def test_17_the_retention_is_released_only_after_the_maintenance_period(story):

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from web3 import Web3
 
 from app.protocol import bids as bidlib
+from app.protocol import vocabulary
 from app.protocol.manifest import Manifest
 
 DAY = 24 * 3600
 OFFICER, OFFICER2, ANYONE = 4, 5, 19
 SUPPLIERS = (16, 17, 18)
 HPS = 2_000_000_000
-OBJECTION_REJECTED = 2  # ITenders.ObjectionStatus.Rejected
+OBJECTION_REJECTED = vocabulary.enum("ITenders.ObjectionStatus").code("Rejected")
 
 
 @dataclass

@@ -14,12 +14,15 @@ import time
 import pytest
 from web3 import Web3
 
+from app.protocol import vocabulary
 from app.protocol.manifest import load_manifest
 from tests.support.localchain import ROOT
 from toolchain.pilot.scenario import run_pilot
 from toolchain.run_local import free_port
 
-SETTLED = 2  # IPayments.PaymentStatus.Settled
+SETTLED = vocabulary.enum("IPayments.PaymentStatus").code("Settled")
+REJECTED = vocabulary.enum("ITenders.ObjectionStatus").code("Rejected")
+AWARDED = vocabulary.enum("ITenders.TenderStatus").code("Awarded")
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +90,7 @@ def test_the_tkdn_bidder_wins_by_the_preference_although_the_importer_is_cheaper
         for c in contracts["Tenders"].get_function_by_name("getTender").abi["outputs"][0]["components"]
     ]
     data = dict(zip(names, on_chain, strict=True))
-    assert data["winner"] == tender.winner.supplier_id and data["status"] == 3  # Awarded
+    assert data["winner"] == tender.winner.supplier_id and data["status"] == AWARDED
     assert any(b.umkm for b in tender.bidders)
 
 
@@ -98,8 +101,9 @@ def test_the_importers_sanggah_is_on_chain_with_the_pokjas_answer(pilot):
     objection = (
         contracts["Tenders"].functions.getObjection(report.tender.tender_id, sanggah.objection_id).call()
     )
-    supplier_id, status, _round, evidence, response = objection
-    assert (supplier_id, status) == (sanggah.objector.supplier_id, 2)  # ObjectionStatus.Rejected
+    stored = vocabulary.struct("ITenders.Objection").named(objection)
+    assert (stored["supplierId"], stored["status"]) == (sanggah.objector.supplier_id, REJECTED)
+    evidence, response = stored["evidenceHash"], stored["responseHash"]
     assert (Web3.to_hex(evidence), Web3.to_hex(response)) == (sanggah.evidence_hash, sanggah.response_hash)
 
 
