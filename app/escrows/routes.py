@@ -23,11 +23,10 @@ Contracts are public information in Indonesian procurement, so every read is pub
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from hexbytes import HexBytes
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 from web3 import Web3
 
 from app.api.deps import ChainDep, PrincipalDep, SignersDep, officer_of, require_roles
@@ -35,193 +34,46 @@ from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.escrows import views
+from app.escrows.schemas import (
+    ADDRESS,
+    BYTES32,
+    Attestation,
+    Countersignature,
+    CountersignSigning,
+    DisputeOpened,
+    DisputeResolution,
+    DisputeResolved,
+    Escrow,
+    EscrowCountersigned,
+    EscrowCreated,
+    EscrowCreation,
+    EscrowMilestone,
+    EscrowTerminated,
+    MilestoneApproved,
+    MilestoneAttested,
+    MilestoneRejected,
+    PaymentRetried,
+    PaymentRetry,
+    Rejection,
+    ResolutionScheduled,
+    RetentionReleased,
+    SignedDispute,
+    Termination,
+    TerminationScheduled,
+)
 from app.ledger.events import event_args, events
 from app.ledger.signed import SignedTransaction
 from app.ledger.signers import SignerRegistry
 from app.protocol import escrow as escrowlib
-from app.protocol.bids import tender_id
 
 router = APIRouter(prefix="/escrows", tags=["escrows"])
 Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
 Verifier = Annotated[Principal, Depends(require_roles("VERIFIER"))]
 Committee = Annotated[Principal, Depends(require_roles("COMMITTEE"))]
-BYTES32 = r"^0x[0-9a-fA-F]{64}$"
-ADDRESS = r"^0x[0-9a-fA-F]{40}$"
-HEX = r"^0x([0-9a-fA-F]{2})*$"
-EXAMPLE_ID = "0x5c0b7d4f2ad5b1c3b9a4e1f0d1e2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e"
 EscrowId = Annotated[
     str, Path(pattern=BYTES32, description="The escrow id: the awarded tender's id, keccak256(ocid)")
 ]
 Index = Annotated[int, Path(ge=0, lt=64, description="Milestone index (termin), from 0")]
-
-
-# ------------------------------------------------------------------------------------ bodies
-
-
-class Terms(BaseModel):
-    advanceAmount: int = Field(0, ge=0, lt=2**80, description="Uang muka in rupiah, 0 for none")
-    advanceGuaranteeRef: str = Field(views.ZERO32, pattern=BYTES32, description="Required with an advance")
-    performanceBondRef: str = Field(
-        views.ZERO32, pattern=BYTES32, description="Jaminan pelaksanaan; required above the threshold"
-    )
-    retentionBps: int = Field(ge=0, le=10_000, description="Retention held from each milestone (500 = 5%)")
-    penaltyPpmPerDay: int = Field(ge=0, lt=2**32, description="Late penalty per day (1000 = 1 per mil)")
-    penaltyCapBps: int = Field(ge=0, le=10_000, description="Late penalty cap, share of the milestone")
-    maintenancePeriod: int = Field(ge=0, lt=2**32, description="Seconds from the last approval to release")
-    quorum: int = Field(ge=1, le=16, description="k: attestations needed per milestone")
-    verifiers: list[Annotated[str, Field(pattern=ADDRESS)]] = Field(
-        min_length=1, max_length=16, description="The n verifiers' addresses"
-    )
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "advanceAmount": 179_000_000,
-                    "advanceGuaranteeRef": "0x" + "a1" * 32,
-                    "performanceBondRef": "0x" + "b2" * 32,
-                    "retentionBps": 500,
-                    "penaltyPpmPerDay": 1000,
-                    "penaltyCapBps": 500,
-                    "maintenancePeriod": 15_552_000,
-                    "quorum": 2,
-                    "verifiers": [
-                        "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
-                        "0xBcd4042DE499D14e55001CcbB24a551F3b954096",
-                        "0x71bE63f3384f5fb98995898A86B02Fb2426c5788",
-                    ],
-                }
-            ]
-        }
-    )
-
-    @model_validator(mode="after")
-    def _shape(self):
-        for verifier in self.verifiers:
-            if not Web3.is_address(verifier) or verifier.lower() == "0x" + "00" * 20:
-                raise ValueError(f"verifier {verifier} is not an address")
-        if self.quorum > len(self.verifiers):
-            raise ValueError("quorum must not exceed the number of verifiers")
-        return self
-
-
-class MilestoneTerms(BaseModel):
-    amount: int = Field(0, ge=0, lt=2**80, description="Rupiah; or give shareBps instead")
-    shareBps: int = Field(0, ge=0, le=10_000, description="Share of the value (floor); or give amount")
-    dueDate: int = Field(ge=1, lt=2**40, description="UTC seconds, after signing")
-    deliverableHash: str = Field(pattern=BYTES32, description="Hash of the deliverable's specification")
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"shareBps": 6000, "dueDate": 1_790_000_000, "deliverableHash": "0x" + "c3" * 32}]
-        }
-    )
-
-    @model_validator(mode="after")
-    def _amount_or_share(self):
-        if (self.amount == 0) == (self.shareBps == 0):
-            raise ValueError("give exactly one of amount and shareBps")
-        return self
-
-
-class EscrowCreation(BaseModel):
-    ocid: str | None = Field(None, min_length=1, max_length=200, description="The awarded tender's OCDS id")
-    tenderId: str | None = Field(None, pattern=BYTES32, description="Or its tender id, keccak256(ocid)")
-    terms: Terms
-    milestones: list[MilestoneTerms] = Field(min_length=1, max_length=64)
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "ocid": "ocds-terang-1001-2026-0001",
-                    "terms": Terms.model_config["json_schema_extra"]["examples"][0],
-                    "milestones": [
-                        {"shareBps": 6000, "dueDate": 1_790_000_000, "deliverableHash": "0x" + "c3" * 32},
-                        {
-                            "amount": 716_000_000,
-                            "dueDate": 1_795_000_000,
-                            "deliverableHash": "0x" + "d4" * 32,
-                        },
-                    ],
-                }
-            ]
-        }
-    )
-
-    @model_validator(mode="after")
-    def _one_tender(self):
-        if (self.ocid is None) == (self.tenderId is None):
-            raise ValueError("give exactly one of ocid and tenderId")
-        return self
-
-    def tender(self) -> str:
-        return self.tenderId.lower() if self.tenderId else Web3.to_hex(tender_id(self.ocid))
-
-
-class Countersignature(BaseModel):
-    supplier: str = Field(pattern=ADDRESS, description="The winning supplier's key that signed")
-    nonce: int = Field(ge=0, lt=2**256, description="MilestoneEscrow.nonces(supplier): countersignNonce")
-    deadline: int = Field(ge=0, lt=2**256, description="UTC seconds")
-    signature: str = Field(pattern=HEX, min_length=132, max_length=132)
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "supplier": "0x2546BcD3c84621e976D8185a91A922aE77ECEc30",
-                    "nonce": 0,
-                    "deadline": 1_780_000_000,
-                    "signature": "0x" + "ab" * 65,
-                }
-            ]
-        }
-    )
-
-
-class Attestation(BaseModel):
-    evidenceHash: str = Field(pattern=BYTES32, description="keccak256 of the BAST document's bytes")
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"evidenceHash": "0x" + "e5" * 32}]})
-
-
-class Rejection(BaseModel):
-    reasonHash: str = Field(pattern=BYTES32, description="Hash of the reasoned decision")
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"reasonHash": "0x" + "f6" * 32}]})
-
-
-class SignedDispute(BaseModel):
-    signedTransaction: str = Field(
-        pattern=HEX,
-        min_length=4,
-        max_length=4096,
-        description="The supplier's signed openDispute(escrowId, index, evidenceHash) transaction, raw",
-    )
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"signedTransaction": "0x02f8b1827a69..."}]})
-
-
-class DisputeResolution(BaseModel):
-    overturn: bool = Field(description="true: the supplier is right (pay / refund); false: uphold")
-    decisionHash: str = Field(pattern=BYTES32, description="Hash of the committee's decision")
-
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"overturn": True, "decisionHash": "0x" + "17" * 32}]}
-    )
-
-
-class PaymentRetry(BaseModel):
-    kind: Literal[tuple(views.PAYMENT_KINDS)]  # IMilestoneEscrow.PaymentKind words
-    index: int = Field(0, ge=0, lt=64, description="Milestone index (0 for advance and retention)")
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"kind": "milestone", "index": 0}]})
-
-
-class Termination(BaseModel):
-    reasonHash: str = Field(pattern=BYTES32, description="Hash of the termination decision")
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"reasonHash": "0x" + "28" * 32}]})
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -263,7 +115,12 @@ def _verifier_signer(signers: SignerRegistry, principal: Principal) -> str:
 # ------------------------------------------------------------------------------------ signing
 
 
-@router.post("", status_code=201, summary="Create the contract of an awarded tender (its agency's PPK)")
+@router.post(
+    "",
+    status_code=201,
+    response_model=EscrowCreated,
+    summary="Create the contract of an awarded tender (its agency's PPK)",
+)
 def create_escrow(
     request: Request, body: EscrowCreation, principal: Officer, chain: ChainDep, write: WriterDep
 ):
@@ -307,6 +164,7 @@ def create_escrow(
 @router.post(
     "/{escrow_id}/countersignature",
     status_code=201,
+    response_model=EscrowCountersigned,
     summary="Relay the winning supplier's EIP-712 Countersign of the terms hash",
 )
 def relay_countersignature(
@@ -347,6 +205,7 @@ def relay_countersignature(
 @router.post(
     "/{escrow_id}/milestones/{index}/attestations",
     status_code=201,
+    response_model=MilestoneAttested,
     summary="Attest delivery of a milestone with the BAST's hash (one of the escrow's verifiers)",
 )
 def attest(
@@ -387,6 +246,7 @@ def attest(
 
 @router.post(
     "/{escrow_id}/milestones/{index}/approval",
+    response_model=MilestoneApproved,
     summary="Approve an attested milestone and authorise its net payment (PPK)",
 )
 def approve(
@@ -412,7 +272,9 @@ def approve(
 
 
 @router.post(
-    "/{escrow_id}/milestones/{index}/rejection", summary="Reject an attested milestone with a reason (PPK)"
+    "/{escrow_id}/milestones/{index}/rejection",
+    response_model=MilestoneRejected,
+    summary="Reject an attested milestone with a reason (PPK)",
 )
 def reject(
     request: Request,
@@ -438,6 +300,7 @@ def reject(
 @router.post(
     "/{escrow_id}/milestones/{index}/dispute",
     status_code=201,
+    response_model=DisputeOpened,
     summary="Relay the supplier's signed openDispute transaction (a rejection or a penalty)",
 )
 def relay_dispute(
@@ -518,6 +381,7 @@ def _scheduled(chain, extra: dict):
 @router.post(
     "/{escrow_id}/milestones/{index}/dispute-resolution",
     status_code=202,
+    response_model=ResolutionScheduled,
     summary="Schedule the committee's resolution of an open dispute (executable after the hub's delay)",
 )
 def schedule_resolution(
@@ -540,6 +404,7 @@ def schedule_resolution(
 
 @router.post(
     "/{escrow_id}/milestones/{index}/dispute-resolution/execution",
+    response_model=DisputeResolved,
     summary="Execute the scheduled resolution (same body); an overturned rejection pays the milestone",
 )
 def execute_resolution(
@@ -573,6 +438,7 @@ def execute_resolution(
 @router.post(
     "/{escrow_id}/termination",
     status_code=202,
+    response_model=TerminationScheduled,
     summary="Schedule the committee's termination of the contract (executable after the hub's delay)",
 )
 def schedule_termination(
@@ -591,7 +457,11 @@ def schedule_termination(
     return write(body.model_dump(), call, _scheduled(chain, extra), 202)
 
 
-@router.post("/{escrow_id}/termination/execution", summary="Execute the scheduled termination (same body)")
+@router.post(
+    "/{escrow_id}/termination/execution",
+    response_model=EscrowTerminated,
+    summary="Execute the scheduled termination (same body)",
+)
 def execute_termination(
     request: Request,
     escrow_id: EscrowId,
@@ -614,6 +484,7 @@ def execute_termination(
 
 @router.post(
     "/{escrow_id}/retention-release",
+    response_model=RetentionReleased,
     summary="Release the retention after the maintenance period (PPK)",
 )
 def release_retention(
@@ -628,7 +499,11 @@ def release_retention(
     return write({"escrowId": escrow_id.lower()}, call, outcome)
 
 
-@router.post("/{escrow_id}/payment-retries", summary="Re-authorise a failed payment of this contract (PPK)")
+@router.post(
+    "/{escrow_id}/payment-retries",
+    response_model=PaymentRetried,
+    summary="Re-authorise a failed payment of this contract (PPK)",
+)
 def retry_payment(
     request: Request,
     escrow_id: EscrowId,
@@ -655,9 +530,10 @@ def retry_payment(
 
 @router.get(
     "/signing/{supplier}",
+    response_model=CountersignSigning,
     summary="What a supplier's client needs to countersign: the EIP-712 domain and its next nonce",
 )
-def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
+def countersign_signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
     escrow = chain.contract("MilestoneEscrow")
     return {
         "domain": {
@@ -671,7 +547,11 @@ def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
     }
 
 
-@router.get("/{escrow_id}", summary="A contract: terms, ledger totals, payments and every milestone")
+@router.get(
+    "/{escrow_id}",
+    response_model=Escrow,
+    summary="A contract: terms, ledger totals, payments and every milestone",
+)
 def get_escrow(escrow_id: EscrowId, chain: ChainDep):
     view = views.escrow_view(chain, escrow_id)
     if view is None:
@@ -679,6 +559,10 @@ def get_escrow(escrow_id: EscrowId, chain: ChainDep):
     return view
 
 
-@router.get("/{escrow_id}/milestones/{index}", summary="A milestone: status, attestations and its payment")
+@router.get(
+    "/{escrow_id}/milestones/{index}",
+    response_model=EscrowMilestone,
+    summary="A milestone: status, attestations and its payment",
+)
 def get_milestone(escrow_id: EscrowId, index: Index, chain: ChainDep):
     return {"escrowId": escrow_id.lower(), **_milestone(chain, escrow_id, index)}
