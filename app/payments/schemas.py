@@ -50,7 +50,7 @@ class AccountView(BaseModel):
     accountHolderName: str
 
 
-class BridgeStep(BaseModel):
+class OutboxStep(BaseModel):
     """One entry of an attempt's journal (a batch's per-line entries are counted in `lines` instead)."""
 
     state: OutboxState = Field(description="The state the attempt moved to")
@@ -58,7 +58,7 @@ class BridgeStep(BaseModel):
     at: str = Field(description="When, ISO 8601")
 
 
-class BridgeAttempt(BaseModel):
+class OutboxAttempt(BaseModel):
     """One payment attempt (a retry on chain is a new attempt) and how far the bridge took it."""
 
     attempt: int
@@ -70,7 +70,7 @@ class BridgeAttempt(BaseModel):
     providerStatus: str | None = Field(description="The provider's last known status of the payout")
     failureCode: str | None
     transactionHash: str | None = Field(description="The settling or failing transaction, once sent")
-    steps: list[BridgeStep]
+    steps: list[OutboxStep]
 
 
 class LineCounts(BaseModel):
@@ -86,7 +86,7 @@ class LineCounts(BaseModel):
 
 class BridgeInstruction(BaseModel):
     instructionId: Bytes32
-    attempts: list[BridgeAttempt]
+    attempts: list[OutboxAttempt]
     # Absent (never null) for anything else: the route leaves unset keys out.
     lines: LineCounts = Field(
         None,
