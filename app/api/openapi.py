@@ -50,7 +50,7 @@ class Problem(BaseModel):
 
 
 DESCRIPTIONS = {
-    400: "No usable Idempotency-Key (`idempotency_key_required`)",
+    400: "No usable Idempotency-Key (`idempotency_key_required`), or a body that is not JSON (`http_error`)",
     401: "No bearer token, or one that does not verify (`unauthenticated`, `invalid_token`)",
     403: "The token's role or agency may not do this (`forbidden_role`, `wrong_agency`, a contract's "
     "permission error)",
@@ -82,9 +82,13 @@ def _has_parameters(dependant) -> bool:
 
 
 def problem_statuses(route: APIRoute) -> list[int]:
-    """The problem responses an operation can give, from what it depends on."""
+    """The problem responses an operation can give, from what it depends on, plus any error status
+    the route itself declares in `responses=` (e.g. a 404 for an id named in its body)."""
     calls = _calls(route.dependant)
     statuses = {422} if _has_parameters(route.dependant) else set()
+    statuses |= {int(code) for code in route.responses if str(code).isdigit() and int(code) >= 400}
+    if route.body_field is not None:
+        statuses.add(400)  # a body that is not JSON (or not UTF-8) is refused before validation
     if get_principal in calls:
         statuses |= {401, 403}
     if get_writer in calls:
@@ -126,8 +130,9 @@ def install_openapi(app: FastAPI) -> None:
                 operation = schema["paths"][context.path_format][method.lower()]
                 responses = operation.setdefault("responses", {})
                 for status in problem_statuses(route):
+                    declared = route.responses.get(status, route.responses.get(str(status), {}))
                     response = {
-                        "description": DESCRIPTIONS[status],
+                        "description": declared.get("description", DESCRIPTIONS[status]),
                         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
                     }
                     if status in (409, 503):

@@ -119,6 +119,7 @@ def _verifier_signer(signers: SignerRegistry, principal: Principal) -> str:
     "",
     status_code=201,
     response_model=EscrowCreated,
+    responses={404: {"description": "No tender with the body's ocid (`not_found`)"}},
     summary="Create the contract of an awarded tender (its agency's PPK)",
 )
 def create_escrow(
