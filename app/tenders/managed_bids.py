@@ -49,7 +49,6 @@ from typing import Annotated
 from eth_utils import to_bytes
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 from web3 import Web3
 from web3.exceptions import ContractCustomError
 
@@ -64,53 +63,26 @@ from app.protocol import bids, vocabulary
 from app.suppliers import managed_keys
 from app.tenders import managed_openings
 from app.tenders.routes import objection_filed
+from app.tenders.schemas import (
+    BidRevealed,
+    ManagedBid,
+    ManagedBidCommitted,
+    ManagedKey,
+    ManagedObjection,
+    ObjectionFiled,
+)
 
 router = APIRouter(tags=["managed bids"])
 Ocid = Annotated[
     str, Path(min_length=1, max_length=200, description="OCDS id, e.g. ocds-terang-1001-2026-0001")
 ]
 SupplierId = Annotated[int, Path(ge=1, lt=2**63, description="The supplier's registry id")]
-BYTES32 = r"^0x[0-9a-fA-F]{64}$"
 MAX_SUPPLIER_ID = 2**63  # registry ids are counted from 1; the database keeps them as BIGINT
 SIGNATURE_SECONDS = 600  # how long a signature the gateway makes for a supplier stays valid
 OPEN = vocabulary.enum("ITenders.TenderStatus").code("Open")
 
 _locks: dict[int, threading.Lock] = {}
 _locks_guard = threading.Lock()
-
-
-class ManagedBid(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "price": 1800000000,
-                    "productIds": ["0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"],
-                }
-            ]
-        },
-    )
-
-    price: int = Field(ge=1, lt=2**96, description="The offer in rupiah, at most the tender's HPS")
-    productIds: list[Annotated[str, Field(pattern=BYTES32)]] = Field(
-        default_factory=list, max_length=32, description="TKDN-certified products offered (may be empty)"
-    )
-
-
-class ManagedObjection(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {"evidenceHash": "0xe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5"}
-            ]
-        },
-    )
-
-    evidenceHash: str = Field(
-        pattern=BYTES32, description="keccak256 of the objection letter and its evidence (kept off chain)"
-    )
 
 
 @dataclass(frozen=True)
@@ -205,6 +177,8 @@ def _chain_now(chain) -> int:
 @router.post(
     "/suppliers/{supplier_id}/managed-key",
     status_code=201,
+    response_model=ManagedKey,
+    responses={200: {"model": ManagedKey, "description": "The supplier already had a key: its address"}},
     summary="Make the supplier's gateway-held signing key (the supplier itself); answers its address",
 )
 def create_managed_key(
@@ -221,6 +195,7 @@ def create_managed_key(
 
 @router.get(
     "/suppliers/{supplier_id}/managed-key",
+    response_model=ManagedKey,
     summary="The supplier's managed key address and whether the registry has it as its account",
 )
 def get_managed_key(supplier_id: SupplierId, principal: PrincipalDep, chain: ChainDep, sessions: SessionsDep):
@@ -234,6 +209,7 @@ def get_managed_key(supplier_id: SupplierId, principal: PrincipalDep, chain: Cha
 @router.post(
     "/tenders/{ocid}/bids/managed",
     status_code=201,
+    response_model=ManagedBidCommitted,
     summary="Commit a sealed bid built and signed with the supplier's managed key (the supplier itself)",
 )
 def commit_managed_bid(
@@ -302,6 +278,7 @@ def commit_managed_bid(
 @router.post(
     "/tenders/{ocid}/bids/managed/reveal",
     status_code=201,
+    response_model=BidRevealed,
     summary="Reveal the supplier's latest managed bid in the reveal period, signed with its managed key",
 )
 def reveal_managed_bid(
@@ -382,6 +359,7 @@ def reveal_managed_bid(
 @router.post(
     "/tenders/{ocid}/objections/managed",
     status_code=201,
+    response_model=ObjectionFiled,
     summary="File the supplier's objection (sanggah), signed with its managed key (the supplier itself)",
 )
 def file_managed_objection(

@@ -4,11 +4,10 @@ and its objections."""
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.concurrency import run_in_threadpool
 from web3 import Web3
 from web3.exceptions import ContractCustomError
 
@@ -18,210 +17,46 @@ from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args, events
 from app.ledger.view_calls import named
-from app.protocol import bids, vocabulary
+from app.protocol import bids
 from app.protocol.bids import tender_id
+from app.tenders.schemas import (
+    ADDRESS,
+    BID,
+    BID_STATUS,
+    OBJECTION,
+    OBJECTION_STATUS,
+    STATUS,
+    Addendum,
+    Announcement,
+    Bid,
+    BidCommitted,
+    BidRevealed,
+    BidSigning,
+    Cancellation,
+    Category,
+    Evaluation,
+    EvaluationRequest,
+    Method,
+    Objection,
+    ObjectionAnswer,
+    ObjectionAnswered,
+    ObjectionFiled,
+    SignedCommit,
+    SignedObjection,
+    SignedReveal,
+    Tender,
+    TenderAmended,
+    TenderAnnounced,
+    TenderAwarded,
+    TenderCancelled,
+    TenderEvaluated,
+)
 
 router = APIRouter(prefix="/tenders", tags=["tenders"])
 Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
 Ocid = Annotated[
     str, Path(min_length=1, max_length=200, description="OCDS id, e.g. ocds-terang-1001-2026-0001")
 ]
-BYTES32 = r"^0x[0-9a-fA-F]{64}$"
-ADDRESS = r"^0x[0-9a-fA-F]{40}$"
-HEX = r"^0x([0-9a-fA-F]{2})*$"
-EXAMPLE_SIGNATURE = "0x" + "ab" * 65  # 65 bytes: r, s, v
-
-
-def _codes(name: str) -> dict[str, int]:
-    return {word: code for code, word in enumerate(vocabulary.enum(name).words)}
-
-
-# ITenders' enums: the request's codes (named by their words), the answer's words (by code).
-Category = IntEnum("Category", _codes("ITenders.Category"))
-Method = IntEnum("Method", _codes("ITenders.Method"))
-Evaluation = IntEnum("Evaluation", _codes("ITenders.EvaluationMethod"))
-STATUS = vocabulary.enum("ITenders.TenderStatus").words
-BID = vocabulary.enum("ITenders.BidStatus")
-BID_STATUS = BID.words
-OBJECTION = vocabulary.enum("ITenders.ObjectionStatus")
-OBJECTION_STATUS = OBJECTION.words
-ANSWERS = OBJECTION_STATUS[OBJECTION.code("Open") + 1 :]  # how the Pokja can answer an objection
-
-
-class Announcement(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "ocid": "ocds-terang-1001-2026-0001",
-                    "title": "Pengadaan trafo distribusi 20 kV untuk kawasan inti IKN",
-                    "documentHash": "0xd0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0",
-                    "agencyId": 1001,
-                    "hps": 2000000000,
-                    "category": 0,
-                    "method": 0,
-                    "evaluation": 0,
-                    "preferenceBps": 2500,
-                    "domesticOnly": False,
-                    "umkmReserved": False,
-                    "commitDeadline": 1795000000,
-                    "revealDeadline": 1795086400,
-                    "objectionWindow": 432000,
-                    "minValidBids": 2,
-                    "technicalWeightBps": 0,
-                }
-            ]
-        }
-    )
-
-    ocid: str = Field(min_length=1, max_length=200, examples=["ocds-terang-1001-2026-0001"])
-    title: str = Field(min_length=1, max_length=500)
-    documentHash: str = Field(pattern=BYTES32)
-    agencyId: int = Field(ge=1, lt=2**32)
-    hps: int = Field(ge=1, lt=2**96, description="Owner's estimate in rupiah: the ceiling")
-    category: Category
-    method: Method = Method.tender
-    evaluation: Evaluation = Evaluation.lowest_price
-    preferenceBps: int = Field(0, ge=0, le=10_000, description="Domestic price preference (max 2500)")
-    domesticOnly: bool = False
-    umkmReserved: bool = False
-    commitDeadline: int = Field(ge=1, lt=2**40, description="UTC seconds")
-    revealDeadline: int = Field(ge=1, lt=2**40, description="UTC seconds")
-    objectionWindow: int = Field(ge=0, lt=2**32, description="Sanggah window in seconds")
-    minValidBids: int = Field(1, ge=1, lt=2**16)
-    technicalWeightBps: int = Field(0, ge=0, le=10_000)
-
-    @model_validator(mode="after")
-    def _deadlines_in_order(self):
-        if self.revealDeadline <= self.commitDeadline:
-            raise ValueError("revealDeadline must be after commitDeadline")
-        return self
-
-
-class Addendum(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"documentHash": "0xadadadadadadadadadadadadadadadadadadadadadadadadadadadadadadadad"}
-            ]
-        }
-    )
-
-    documentHash: str = Field(pattern=BYTES32)
-
-
-class Cancellation(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"reasonHash": "0xcacacacacacacacacacacacacacacacacacacacacacacacacacacacacacacaca"}]
-        }
-    )
-
-    reasonHash: str = Field(pattern=BYTES32)
-
-
-class SignedCommit(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "supplier": "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
-                    "commitment": "0x3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c",
-                    "nonce": 0,
-                    "deadline": 1795000000,
-                    "signature": EXAMPLE_SIGNATURE,
-                }
-            ]
-        }
-    )
-
-    supplier: str = Field(pattern=ADDRESS, description="The supplier's key that signed")
-    commitment: str = Field(pattern=BYTES32)
-    nonce: int = Field(ge=0, lt=2**256)
-    deadline: int = Field(ge=0, lt=2**256)
-    signature: str = Field(pattern=HEX, min_length=132, max_length=132)
-
-
-class Opening(BaseModel):
-    price: int = Field(ge=1, lt=2**256)
-    productIds: list[Annotated[str, Field(pattern=BYTES32)]] = Field(default_factory=list, max_length=32)
-    salt: str = Field(pattern=BYTES32)
-    commitSeq: int = Field(ge=0, lt=2**32)
-
-
-class SignedReveal(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "supplier": "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
-                    "opening": {
-                        "price": 1800000000,
-                        "productIds": ["0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"],
-                        "salt": "0x5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e",
-                        "commitSeq": 1,
-                    },
-                    "nonce": 1,
-                    "deadline": 1795090000,
-                    "signature": EXAMPLE_SIGNATURE,
-                }
-            ]
-        }
-    )
-
-    supplier: str = Field(pattern=ADDRESS)
-    opening: Opening
-    nonce: int = Field(ge=0, lt=2**256)
-    deadline: int = Field(ge=0, lt=2**256)
-    signature: str = Field(pattern=HEX, min_length=132, max_length=132)
-
-
-class EvaluationRequest(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"bidders": [1, 2, 3]}]})
-
-    bidders: list[Annotated[int, Field(ge=1, lt=2**64)]] = Field(
-        description="Every bidder's supplier id, ascending", max_length=500
-    )
-
-
-class SignedObjection(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "supplier": "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
-                    "evidenceHash": "0xe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5",
-                    "nonce": 2,
-                    "deadline": 1795400000,
-                    "signature": EXAMPLE_SIGNATURE,
-                }
-            ]
-        }
-    )
-
-    supplier: str = Field(pattern=ADDRESS, description="The losing bidder's key that signed")
-    evidenceHash: str = Field(
-        pattern=BYTES32, description="keccak256 of the objection letter and its evidence (kept off chain)"
-    )
-    nonce: int = Field(ge=0, lt=2**256)
-    deadline: int = Field(ge=0, lt=2**256)
-    signature: str = Field(pattern=HEX, min_length=132, max_length=132)
-
-
-class ObjectionAnswer(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "outcome": "rejected",
-                    "responseHash": "0xa5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5",
-                }
-            ]
-        }
-    )
-
-    outcome: str = Field(pattern=f"^({'|'.join(ANSWERS)})$")
-    responseHash: str = Field(pattern=BYTES32)
 
 
 def _tender(chain, ocid: str) -> dict:
@@ -240,7 +75,12 @@ def _officer_call(chain, principal: Principal, ocid: str, function: str, args: l
     return Call(chain.contract("Tenders"), function, args, f"agency:{principal.agency}")
 
 
-@router.post("", status_code=201, summary="Announce a tender (officer of the tender's agency)")
+@router.post(
+    "",
+    status_code=201,
+    response_model=TenderAnnounced,
+    summary="Announce a tender (officer of the tender's agency)",
+)
 def announce(request: Request, body: Announcement, principal: Officer, chain: ChainDep, write: WriterDep):
     officer_of(principal, body.agencyId)
     tenders = chain.contract("Tenders")
@@ -271,7 +111,9 @@ def announce(request: Request, body: Announcement, principal: Officer, chain: Ch
     )
 
 
-@router.post("/{ocid}/addenda", summary="Publish an addendum (new document hash)")
+@router.post(
+    "/{ocid}/addenda", response_model=TenderAmended, summary="Publish an addendum (new document hash)"
+)
 def amend(
     request: Request, ocid: Ocid, body: Addendum, principal: Officer, chain: ChainDep, write: WriterDep
 ):
@@ -279,7 +121,7 @@ def amend(
     return write(body.model_dump(), call, lambda c: {"ocid": ocid, **_deadlines(chain, ocid)})
 
 
-@router.post("/{ocid}/cancellation", summary="Cancel a tender with a reason")
+@router.post("/{ocid}/cancellation", response_model=TenderCancelled, summary="Cancel a tender with a reason")
 def cancel(
     request: Request, ocid: Ocid, body: Cancellation, principal: Officer, chain: ChainDep, write: WriterDep
 ):
@@ -287,7 +129,12 @@ def cancel(
     return write(body.model_dump(), call, lambda c: {"ocid": ocid, "status": "cancelled"})
 
 
-@router.post("/{ocid}/bids/commitments", summary="Relay a sealed bid the supplier signed (EIP-712 CommitBid)")
+@router.post(
+    "/{ocid}/bids/commitments",
+    status_code=201,
+    response_model=BidCommitted,
+    summary="Relay a sealed bid the supplier signed (EIP-712 CommitBid)",
+)
 def relay_commit(
     request: Request,
     ocid: Ocid,
@@ -314,7 +161,12 @@ def relay_commit(
     return write(body.model_dump(), call, outcome, 201)
 
 
-@router.post("/{ocid}/bids/reveals", summary="Relay a bid opening the supplier signed (EIP-712 RevealBid)")
+@router.post(
+    "/{ocid}/bids/reveals",
+    status_code=201,
+    response_model=BidRevealed,
+    summary="Relay a bid opening the supplier signed (EIP-712 RevealBid)",
+)
 def relay_reveal(
     request: Request,
     ocid: Ocid,
@@ -348,6 +200,7 @@ def relay_reveal(
 @router.post(
     "/{ocid}/objections",
     status_code=201,
+    response_model=ObjectionFiled,
     summary="Relay an objection (sanggah) a losing bidder signed (EIP-712 FileObjection)",
 )
 def relay_objection(
@@ -382,7 +235,11 @@ def objection_filed(tenders, ocid: str):
     return outcome
 
 
-@router.post("/{ocid}/evaluation", summary="Evaluate after the reveal deadline; proposes the winner or fails")
+@router.post(
+    "/{ocid}/evaluation",
+    response_model=TenderEvaluated,
+    summary="Evaluate after the reveal deadline; proposes the winner or fails",
+)
 def evaluate(
     request: Request,
     ocid: Ocid,
@@ -406,7 +263,11 @@ def evaluate(
     return write(body.model_dump(), call, outcome)
 
 
-@router.post("/{ocid}/objections/{objection_id}/answer", summary="Answer an objection (sanggah)")
+@router.post(
+    "/{ocid}/objections/{objection_id}/answer",
+    response_model=ObjectionAnswered,
+    summary="Answer an objection (sanggah)",
+)
 def answer_objection(
     request: Request,
     ocid: Ocid,
@@ -431,7 +292,11 @@ def answer_objection(
     )
 
 
-@router.post("/{ocid}/award", summary="Make the proposed award final after the objection window")
+@router.post(
+    "/{ocid}/award",
+    response_model=TenderAwarded,
+    summary="Make the proposed award final after the objection window",
+)
 def finalize(request: Request, ocid: Ocid, principal: Officer, chain: ChainDep, write: WriterDep):
     call = _officer_call(chain, principal, ocid, "finalizeAward", [tender_id(ocid)])
     tenders = chain.contract("Tenders")
@@ -449,9 +314,10 @@ def _deadlines(chain, ocid: str) -> dict:
 
 @router.get(
     "/signing/{supplier}",
+    response_model=BidSigning,
     summary="What a supplier's client needs to sign a bid or an objection: EIP-712 domain, types, next nonce",
 )
-def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
+def bid_signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
     tenders = chain.contract("Tenders")
     address = Web3.to_checksum_address(supplier)
     return {
@@ -467,8 +333,14 @@ def signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
     }
 
 
-@router.get("/{ocid}", summary="A tender as recorded on the ledger")
-def get_tender(ocid: Ocid, chain: ChainDep):
+@router.get("/{ocid}", response_model=Tender, summary="A tender as recorded on the ledger")
+async def get_tender(ocid: Ocid, chain: ChainDep):
+    # A hot read, declared async for the reason given at GET /suppliers/{id} (app/suppliers/routes.py):
+    # the chain reads in the threadpool, the answer checked against Tender on the event loop.
+    return await run_in_threadpool(tender_record, chain, ocid)
+
+
+def tender_record(chain, ocid: str) -> dict:
     data = _tender(chain, ocid)
     return {
         "ocid": ocid,
@@ -495,7 +367,9 @@ def get_tender(ocid: Ocid, chain: ChainDep):
     }
 
 
-@router.get("/{ocid}/bids/{supplier_id}", summary="A bid: only its seal before the reveal")
+@router.get(
+    "/{ocid}/bids/{supplier_id}", response_model=Bid, summary="A bid: only its seal before the reveal"
+)
 def get_bid(ocid: Ocid, supplier_id: Annotated[int, Path(ge=1, lt=2**64)], chain: ChainDep):
     _tender(chain, ocid)
     raw = chain.read("Tenders", "getBid", tender_id(ocid), supplier_id)
@@ -518,7 +392,11 @@ def get_bid(ocid: Ocid, supplier_id: Annotated[int, Path(ge=1, lt=2**64)], chain
     }
 
 
-@router.get("/{ocid}/objections/{objection_id}", summary="An objection (sanggah) and its answer")
+@router.get(
+    "/{ocid}/objections/{objection_id}",
+    response_model=Objection,
+    summary="An objection (sanggah) and its answer",
+)
 def get_objection(ocid: Ocid, objection_id: Annotated[int, Path(ge=1, lt=2**16)], chain: ChainDep):
     _tender(chain, ocid)
     raw = chain.read("Tenders", "getObjection", tender_id(ocid), objection_id)

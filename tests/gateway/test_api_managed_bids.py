@@ -24,6 +24,7 @@ from app.protocol.manifest import load_manifest
 from app.suppliers import managed_keys
 from app.suppliers.models import ManagedSupplierKey
 from tests.support.clock import key, now, travel_to
+from tests.support.documented import documented
 from tests.support.localchain import rpc
 
 OCID = f"ocds-terang-1001-managed-{uuid.uuid4().hex[:8]}"
@@ -87,11 +88,11 @@ def test_1_the_supplier_asks_the_gateway_for_a_managed_key_and_gets_one_address(
     client, supplier_id = scenario["client"], scenario["id"]
     created = client.post(f"/suppliers/{supplier_id}/managed-key", headers=scenario["supplier"])
     assert created.status_code == 201, created.text
-    assert created.json()["supplierId"] == supplier_id and created.json()["registered"] is False
+    assert documented(created)["supplierId"] == supplier_id and created.json()["registered"] is False
     again = client.post(f"/suppliers/{supplier_id}/managed-key", headers=scenario["supplier"])
-    assert again.status_code == 200 and again.json()["address"] == created.json()["address"]
+    assert again.status_code == 200 and documented(again)["address"] == created.json()["address"]
     read = client.get(f"/suppliers/{supplier_id}/managed-key", headers=scenario["supplier"])
-    assert read.json() == created.json()
+    assert documented(read) == created.json()
     scenario["address"] = Web3.to_checksum_address(created.json()["address"])
 
 
@@ -196,7 +197,7 @@ def test_8_the_gateway_commits_a_sealed_bid_signed_with_the_managed_key(scenario
         headers={**scenario["supplier"], **key()},
     )
     assert first.status_code == 201, first.text
-    answer = first.json()
+    answer = documented(first)
     assert (answer["supplierId"], answer["supplier"], answer["replaced"]) == (
         scenario["id"],
         scenario["address"],
@@ -253,10 +254,11 @@ def test_11_after_the_commit_deadline_the_gateway_reveals_the_latest_bid_with_it
         f"/tenders/{OCID}/bids/managed/reveal", headers={**scenario["supplier"], **scenario["reveal_key"]}
     )
     assert revealed.status_code == 201, revealed.text
+    documented(revealed)
     # HEA = (1 - 60% x 25%) x 1.8 miliar = 1.53 miliar: the re-bid's price and product, not the first bid
     expected = {"price": PRICE, "tkdnBps": 6000, "hea": 1_530_000_000}
     assert {k: revealed.json()[k] for k in expected} == expected
-    bid = client.get(f"/tenders/{OCID}/bids/{scenario['id']}").json()
+    bid = documented(client.get(f"/tenders/{OCID}/bids/{scenario['id']}"))
     assert (bid["status"], bid["price"], bid["tkdnBps"], bid["hea"]) == ("valid", PRICE, 6000, 1_530_000_000)
     assert bid["commitSeq"] == scenario["rebid"]["answer"]["commitSeq"]
     assert balance(chain_url, scenario["address"]) == 0  # the supplier never held ETH

@@ -15,6 +15,7 @@ from web3 import Web3
 from app.protocol import bids
 from app.protocol.manifest import load_manifest
 from tests.support.clock import key, now, travel_to
+from tests.support.documented import documented
 from tests.support.localchain import rpc
 
 OCID = f"ocds-terang-1001-sanggah-{uuid.uuid4().hex[:8]}"
@@ -180,7 +181,7 @@ def test_3_the_gateway_signs_and_relays_the_sanggah_once_for_a_retried_request(s
     assert filed.status_code == retried.status_code == 201, filed.text
     assert retried.headers["Idempotent-Replayed"] == "true"
     assert retried.json()["transactionHash"] == filed.json()["transactionHash"]
-    answer = filed.json()
+    answer = documented(filed)
     assert (answer["objectionId"], answer["supplierId"], answer["evidenceHash"]) == (
         1,
         scenario["managed_id"],

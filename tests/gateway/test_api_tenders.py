@@ -14,6 +14,7 @@ from web3 import Web3
 from app.protocol import bids
 from app.protocol.manifest import load_manifest
 from tests.support.clock import key, now, travel_to
+from tests.support.documented import documented
 from tests.support.localchain import rpc
 
 OCID = f"ocds-terang-1001-{uuid.uuid4().hex[:8]}"
@@ -47,7 +48,12 @@ def test_1_certifier_records_the_domestic_products_tkdn(scenario):
     }
     created = client.post("/tkdn/certificates", json=body, headers={**token("TKDN_CERTIFIER"), **key()})
     assert created.status_code == 201, created.text
-    assert client.get(f"/tkdn/certificates/{Web3.to_hex(PRODUCT)}").json()["tkdnBps"] == 6000
+    assert documented(created) == {
+        **body,
+        **{k: created.json()[k] for k in ("transactionHash", "blockNumber")},
+    }
+    certificate = documented(client.get(f"/tkdn/certificates/{Web3.to_hex(PRODUCT)}"))
+    assert (certificate["tkdnBps"], certificate["revoked"]) == (6000, False)
 
 
 def test_2_agencies_register_and_verify_both_suppliers(scenario):
@@ -104,8 +110,11 @@ def test_4_the_ikn_officer_announces_the_tender(scenario):
         "/tenders", json=body, headers={**scenario["token"]("AGENCY_OFFICER", agency=1001), **key()}
     )
     assert created.status_code == 201, created.text
-    tender = scenario["client"].get(f"/tenders/{OCID}").json()
+    assert documented(created)["tenderId"] == Web3.to_hex(bids.tender_id(OCID))
+    tender = documented(scenario["client"].get(f"/tenders/{OCID}"))
     assert (tender["status"], tender["hps"], tender["preferenceBps"]) == ("open", HPS, 2500)
+    assert (tender["category"], tender["method"], tender["evaluation"]) == ("goods", "tender", "lowest_price")
+    assert (tender["winner"], tender["objectionDeadline"]) == (None, None)
     scenario["deadlines"] = (body["commitDeadline"], body["revealDeadline"], body["objectionWindow"])
 
 
@@ -152,8 +161,8 @@ def test_5_suppliers_sign_sealed_bids_and_the_gateway_relays_them(scenario):
             headers={**scenario["token"](supplier=scenario["ids"][name], sub=name), **key()},
         )
         assert relayed.status_code == 201, relayed.text
-        scenario["openings"][name] = (price, products, salt, relayed.json()["commitSeq"], commitment)
-    bid = scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['import']}").json()
+        scenario["openings"][name] = (price, products, salt, documented(relayed)["commitSeq"], commitment)
+    bid = documented(scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['import']}"))
     assert bid["status"] == "sealed" and bid["price"] is None  # nothing readable before the reveal
     for account in scenario["suppliers"].values():  # the suppliers never paid gas
         assert int(rpc(scenario["chain_url"], "eth_getBalance", [account.address, "latest"]), 16) == 0
@@ -207,7 +216,8 @@ def test_7_after_the_commit_deadline_the_suppliers_openings_are_relayed(scenario
             headers={**scenario["token"](supplier=scenario["ids"][name], sub=name), **key()},
         )
         assert relayed.status_code == 201, relayed.text
-    local = scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['local']}").json()
+        assert documented(relayed)["price"] == price
+    local = documented(scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['local']}"))
     # HEA = (1 - 60% x 25%) x 1.8 miliar = 1.53 miliar < the importer's 1.7 miliar
     assert (local["status"], local["price"], local["tkdnBps"], local["hea"]) == (
         "valid",
@@ -226,7 +236,8 @@ def test_8_evaluation_proposes_the_domestic_bid_by_the_preference(scenario):
         headers={**officer, **key()},
     )
     assert evaluated.status_code == 200, evaluated.text
-    assert evaluated.json()["awardProposed"]["supplierId"] == scenario["ids"]["local"]
+    assert documented(evaluated)["awardProposed"]["supplierId"] == scenario["ids"]["local"]
+    assert evaluated.json()["failed"] is None
     assert scenario["client"].get(f"/tenders/{OCID}").json()["status"] == "award_proposed"
 
 
@@ -261,7 +272,7 @@ def test_9_the_losing_importer_files_a_signed_sanggah_and_the_pokja_answers_it(s
         headers={**scenario["token"](supplier=ids["import"], sub="import"), **key()},
     )
     assert filed.status_code == 201, filed.text
-    answer = filed.json()
+    answer = documented(filed)
     assert (answer["ocid"], answer["objectionId"], answer["supplierId"], answer["evidenceHash"]) == (
         OCID,
         1,
@@ -269,7 +280,7 @@ def test_9_the_losing_importer_files_a_signed_sanggah_and_the_pokja_answers_it(s
         Web3.to_hex(evidence),
     )
     assert answer["transactionHash"].startswith("0x")
-    objection = client.get(f"/tenders/{OCID}/objections/1").json()
+    objection = documented(client.get(f"/tenders/{OCID}/objections/1"))
     assert (objection["status"], objection["supplierId"], objection["evidenceHash"]) == (
         "open",
         ids["import"],
@@ -287,7 +298,8 @@ def test_9_the_losing_importer_files_a_signed_sanggah_and_the_pokja_answers_it(s
         headers={**officer, **key()},
     )
     assert answered.status_code == 200, answered.text
-    objection = client.get(f"/tenders/{OCID}/objections/1").json()
+    assert documented(answered)["outcome"] == "rejected"
+    objection = documented(client.get(f"/tenders/{OCID}/objections/1"))
     assert (objection["status"], objection["responseHash"]) == ("rejected", Web3.to_hex(answer))
     tender = client.get(f"/tenders/{OCID}").json()
     assert (tender["objections"], tender["openObjections"]) == (1, 0)
@@ -303,8 +315,44 @@ def test_10_the_award_is_final_only_after_the_objection_window(scenario):
     travel_to(scenario["chain_url"], tender["objectionDeadline"] + 1)
     final = scenario["client"].post(f"/tenders/{OCID}/award", headers={**officer, **key()})
     assert final.status_code == 200, final.text
+    assert documented(final)["ocid"] == OCID
     assert final.json()["supplierId"] == scenario["ids"]["local"] and final.json()["value"] == 1_800_000_000
     assert scenario["client"].get(f"/tenders/{OCID}").json()["status"] == "awarded"
+
+
+def test_11_a_tender_is_amended_cancelled_or_failed_and_each_answer_is_the_documented_one(scenario):
+    client, officer = scenario["client"], scenario["token"]("AGENCY_OFFICER", agency=1001)
+    start = now(scenario["chain_url"])
+    schedule = {"commitDeadline": start + 30 * 86400, "revealDeadline": start + 31 * 86400}
+    ocids = [f"{OCID}-{suffix}" for suffix in ("cancelled", "failed")]
+    for ocid in ocids:
+        body = {**announcement(scenario), "ocid": ocid, "preferenceBps": 0, **schedule}
+        announced = client.post("/tenders", json=body, headers={**officer, **key()})
+        assert announced.status_code == 201, announced.text
+    cancelled, failed = ocids
+    amended = client.post(
+        f"/tenders/{cancelled}/addenda", json={"documentHash": "0x" + "ad" * 32}, headers={**officer, **key()}
+    )
+    assert amended.status_code == 200, amended.text
+    assert {k: documented(amended)[k] for k in ("ocid", *schedule)} == {"ocid": cancelled, **schedule}
+    assert documented(client.get(f"/tenders/{cancelled}"))["addenda"] == 1
+    dropped = client.post(
+        f"/tenders/{cancelled}/cancellation",
+        json={"reasonHash": "0x" + "ca" * 32},
+        headers={**officer, **key()},
+    )
+    assert dropped.status_code == 200 and documented(dropped)["status"] == "cancelled", dropped.text
+    assert documented(client.get(f"/tenders/{cancelled}"))["status"] == "cancelled"
+
+    travel_to(scenario["chain_url"], schedule["revealDeadline"] + 1)
+    evaluated = client.post(
+        f"/tenders/{failed}/evaluation", json={"bidders": []}, headers={**officer, **key()}
+    )
+    assert evaluated.status_code == 200, evaluated.text
+    answer = documented(evaluated)
+    assert answer["awardProposed"] is None
+    assert (answer["failed"]["reason"], answer["failed"]["validBids"]) == (1, 0)  # FailReason.TooFewValidBids
+    assert documented(client.get(f"/tenders/{failed}"))["status"] == "failed"
 
 
 def test_unknown_tender_is_404(client):
@@ -313,7 +361,7 @@ def test_unknown_tender_is_404(client):
 
 def test_a_suppliers_client_reads_the_signing_domain_and_its_next_nonce(scenario):
     supplier = scenario["suppliers"]["local"].address
-    answer = scenario["client"].get(f"/tenders/signing/{supplier}").json()
+    answer = documented(scenario["client"].get(f"/tenders/signing/{supplier}"))
     assert answer["domain"] == {
         "name": "Terang Tenders",
         "version": "1",
