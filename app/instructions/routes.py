@@ -22,6 +22,7 @@ from web3 import Web3
 from app.api.deps import ChainDep, SessionsDep, bearer, get_principal
 from app.api.errors import ApiError
 from app.instructions.history import history, indexed_through, page
+from app.instructions.schemas import Instruction, InstructionPage
 from app.instructions.views import STATUS, instruction_view, source_name
 from app.payments.models import PaymentOutbox
 
@@ -64,7 +65,11 @@ def _source_address(chain, source: str | None) -> str | None:
     )
 
 
-@router.get("", summary="Payment instructions, newest first, from the indexer (filter by source and status)")
+@router.get(
+    "",
+    response_model=InstructionPage,
+    summary="Payment instructions, newest first, from the indexer (filter by source and status)",
+)
 def list_instructions(
     chain: ChainDep,
     sessions: SessionsDep,
@@ -102,6 +107,8 @@ def list_instructions(
 
 @router.get(
     "/{instruction_id}",
+    response_model=Instruction,
+    response_model_exclude_unset=True,  # `bridge` only with include=bridge
     summary="An instruction as the ledger holds it, its event history; the bridge's view with include=bridge",
 )
 def get_instruction(

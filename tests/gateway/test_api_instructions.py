@@ -17,6 +17,7 @@ from app.payments.models import HELD, PaymentOutbox
 from app.protocol import welfare as welfarelib
 from app.protocol.manifest import load_manifest
 from tests.support.clock import key, now
+from tests.support.documented import documented
 from tests.support.localchain import rpc
 
 TREASURY = 11  # deploy/local.yaml: dev:11 holds TREASURY
@@ -100,7 +101,7 @@ def test_anyone_reads_an_instruction_as_the_ledger_holds_it(paid):
     client, batch = paid["client"], paid["authorized"]
     instruction = client.get(f"/instructions/{batch['paymentInstructionId']}")
     assert instruction.status_code == 200, instruction.text
-    view = instruction.json()
+    view = documented(instruction)
     assert (view["purpose"], view["status"], view["attempt"], view["amount"]) == (
         "welfare_batch",
         "authorized",
@@ -124,7 +125,7 @@ def test_anyone_reads_an_instruction_as_the_ledger_holds_it(paid):
 
 def test_an_instructions_history_comes_from_the_indexer_with_block_times(paid):
     client, batch = paid["client"], paid["settled"]
-    view = client.get(f"/instructions/{batch['paymentInstructionId']}").json()
+    view = documented(client.get(f"/instructions/{batch['paymentInstructionId']}"))
     assert view["status"] == "settled"
     assert [e["event"] for e in view["history"]] == [
         "PaymentAuthorized",
@@ -147,7 +148,9 @@ def test_the_bridges_view_is_for_treasury_and_auditors_only(paid, settings):
     problem(
         client.get(path, params={"include": "everything"}, headers=token("AUDITOR")), 422, "invalid_request"
     )
-    assert client.get(path, params={"include": "bridge"}, headers=token("AUDITOR")).json()["bridge"] is None
+    assert (
+        documented(client.get(path, params={"include": "bridge"}, headers=token("AUDITOR")))["bridge"] is None
+    )
 
     engine = create_engine(settings.database_url)
     with Session(engine) as session, session.begin():  # what the bridge records for a batch it holds
@@ -166,7 +169,7 @@ def test_the_bridges_view_is_for_treasury_and_auditors_only(paid, settings):
         )
     engine.dispose()
     for role in ("TREASURY", "AUDITOR"):
-        bridge = client.get(path, params={"include": "bridge"}, headers=token(role)).json()["bridge"]
+        bridge = documented(client.get(path, params={"include": "bridge"}, headers=token(role)))["bridge"]
         assert [(a["attempt"], a["state"], a["amount"]) for a in bridge["attempts"]] == [
             (0, HELD, paid["authorized"]["amount"])
         ]
@@ -182,7 +185,7 @@ def test_an_unknown_or_malformed_instruction_id_is_a_problem(paid):
 def test_the_list_filters_by_source_and_status_newest_first(paid):
     client = paid["client"]
     settled, authorized = paid["settled"]["paymentInstructionId"], paid["authorized"]["paymentInstructionId"]
-    welfare = client.get("/instructions", params={"source": "WelfarePrograms"}).json()["items"]
+    welfare = documented(client.get("/instructions", params={"source": "WelfarePrograms"}))["items"]
     ids = [item["instructionId"] for item in welfare]
     assert ids.index(authorized) < ids.index(settled)  # newest first
     item = welfare[ids.index(settled)]
@@ -207,7 +210,7 @@ def test_the_list_filters_by_source_and_status_newest_first(paid):
 
 def test_the_list_pages_with_a_cursor(paid):
     client = paid["client"]
-    first = client.get("/instructions", params={"source": "WelfarePrograms", "limit": 1}).json()
+    first = documented(client.get("/instructions", params={"source": "WelfarePrograms", "limit": 1}))
     assert len(first["items"]) == 1 and first["next"]
     second = client.get(
         "/instructions", params={"source": "WelfarePrograms", "limit": 1, "cursor": first["next"]}
