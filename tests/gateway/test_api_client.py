@@ -18,7 +18,11 @@ from eth_account import Account
 from tests.support.gateway_process import gateway_process
 
 NPWP = "012345678901000"
-CONFIG = "project_name_override: terang-client\npackage_name_override: terang_client\npost_hooks: []\n"
+# JSON Lines (GET /ocds/releases.jsonl) is text to the generator, which knows no application/x-ndjson.
+CONFIG = (
+    "project_name_override: terang-client\npackage_name_override: terang_client\npost_hooks: []\n"
+    "content_type_overrides:\n  application/x-ndjson: text/plain\n"
+)
 
 
 @pytest.fixture(scope="module")
