@@ -17,11 +17,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
+from app.api.writes import Writer
 from app.auth.tokens import Principal
 from app.config import Settings
 from app.main import create_app
-from app.suppliers.routes import get_supplier
-from app.tenders.routes import SignedCommit, get_tender, relay_commit
+from app.suppliers.routes import supplier_record
+from app.tenders.routes import relay_commit, tender_record
+from app.tenders.schemas import SignedCommit
 
 # (label, file suffix, function name) as cProfile names them
 WATCHED = [
@@ -80,8 +82,8 @@ def reads(settings: Settings, ocid: str, supplier_id: int, count: int = 200) -> 
         chain = app.state.chain
         results = {}
         for name, call in (
-            ("GET /tenders/{ocid}", lambda: get_tender(ocid, chain)),
-            ("GET /suppliers/{id}", lambda: get_supplier(supplier_id, chain)),
+            ("GET /tenders/{ocid}", lambda: tender_record(chain, ocid)),
+            ("GET /suppliers/{id}", lambda: supplier_record(chain, supplier_id)),
         ):
 
             def run_one(_: int, call=call) -> object:
@@ -107,12 +109,7 @@ def relayed_bids(settings: Settings, bids: list, supplier_id: int, count: int) -
 
 
 def relay(app: FastAPI, principal: Principal, bid) -> object:
-    scope = {
-        "type": "http",
-        "method": "POST",
-        "path": f"/tenders/{bid.ocid}/bids/commitments",
-        "query_string": b"",
-        "headers": [(b"idempotency-key", str(uuid.uuid4()).encode())],
-        "app": app,
-    }
-    return relay_commit(Request(scope), bid.ocid, SignedCommit(**bid.body), principal, app.state.chain)
+    path = f"/tenders/{bid.ocid}/bids/commitments"
+    scope = {"type": "http", "method": "POST", "path": path, "query_string": b"", "headers": [], "app": app}
+    write = Writer(app.state.writes, principal.key, "POST", path, str(uuid.uuid4()))
+    return relay_commit(Request(scope), bid.ocid, SignedCommit(**bid.body), principal, app.state.chain, write)

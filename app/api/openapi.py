@@ -14,7 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.deps import get_chain, get_principal
+from app.api.deps import bearer, get_chain, get_principal
 from app.api.writes import get_writer
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -89,7 +89,7 @@ def problem_statuses(route: APIRoute) -> list[int]:
     statuses |= {int(code) for code in route.responses if str(code).isdigit() and int(code) >= 400}
     if route.body_field is not None:
         statuses.add(400)  # a body that is not JSON (or not UTF-8) is refused before validation
-    if get_principal in calls:
+    if get_principal in calls or bearer in calls:  # a token required, or optional for more
         statuses |= {401, 403}
     if get_writer in calls:
         statuses |= {400, 409, 502, 503, 504}
@@ -131,6 +131,8 @@ def install_openapi(app: FastAPI) -> None:
                 responses = operation.setdefault("responses", {})
                 for status in problem_statuses(route):
                     declared = route.responses.get(status, route.responses.get(str(status), {}))
+                    if "model" in declared:  # the route answers this status with a body of its own
+                        continue
                     response = {
                         "description": declared.get("description", DESCRIPTIONS[status]),
                         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},

@@ -29,7 +29,14 @@ def indexer_health(request: Request) -> IndexerHealth | None:
     )
 
 
-@router.get("/health", response_model=Health, summary="Chain reachability and deployed contracts")
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={
+        503: {"model": Health, "description": "The chain cannot be reached or is not the expected one"}
+    },
+    summary="Chain reachability and deployed contracts",
+)
 def health(chain: ChainDep, request: Request) -> JSONResponse | Health:
     contracts = {
         name: ContractInfo(address=c.address, blockNumber=c.block_number)
