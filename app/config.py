@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     iris_merchant_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
     # AES-256-GCM key (base64 of 32 bytes) for payout account details at rest.
     payout_account_key: SecretStr = SecretStr(LOCAL_ONLY_PAYOUT_ACCOUNT_KEY)
+    # Request bodies (app/api/limits.py), refused with 413 before they are read whole. The largest
+    # legitimate request (500 enrolments, pretty-printed) is about 115 KB; provider callbacks are small.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_callback_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> Settings:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.api.limits import install_body_limits
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.api.request_id import RequestIdMiddleware
@@ -107,6 +108,8 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     )
     install_problem_handlers(app)
     install_openapi(app)
+    # bodies over the limit are refused before they are read (inside the request id, so the 413 has one)
+    install_body_limits(app, settings.max_body_bytes, settings.max_callback_body_bytes)
     app.add_middleware(RequestIdMiddleware)  # X-Request-ID, and request_id on every log line
     for router in ROUTERS:
         app.include_router(router)

@@ -43,6 +43,10 @@ TITLES: dict[str, dict[str, str]] = {
         "id": "Node buku besar menjawab dengan galat.",
     },
     "transaction_failed": {"en": "The transaction failed.", "id": "Transaksi gagal."},
+    "body_too_large": {
+        "en": "The request body is too large.",
+        "id": "Isi permintaan terlalu besar.",
+    },
     "transaction_pending": {
         "en": "The transaction is not confirmed yet; retry with the same Idempotency-Key.",
         "id": "Transaksi belum terkonfirmasi; ulangi dengan Idempotency-Key yang sama.",
