@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # Transactions: how many blocks on top of a receipt before it counts, and how long to wait.
     confirmations: int = Field(default=1, ge=1)
     receipt_timeout_seconds: float = Field(default=120.0, gt=0)
+    # Writes run on their own threads, at most this many at once (each holds its slot until its
+    # receipt, up to the receipt timeout); one more is refused at once with 503 writes_busy.
+    write_capacity: int = Field(default=64, ge=1, le=1024)
     # Indexer: runs inside the gateway unless disabled (then `python -m app.indexer` runs it).
     indexer_enabled: bool = True
     indexer_poll_seconds: float = Field(default=2.0, gt=0)

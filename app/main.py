@@ -83,7 +83,11 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         )
         app.state.txmanager.rebroadcast_unconfirmed()
         app.state.writes = WritePath(
-            app.state.sessions, app.state.txmanager, app.state.signers, settings.idempotency_wait_seconds
+            app.state.sessions,
+            app.state.txmanager,
+            app.state.signers,
+            settings.idempotency_wait_seconds,
+            capacity=settings.write_capacity,
         )
         app.state.indexer = (
             IndexerThread(settings, app.state.chain.manifest).start() if settings.indexer_enabled else None
@@ -95,6 +99,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.payments.stop()
         if app.state.indexer is not None:
             app.state.indexer.stop()
+        app.state.writes.close()
         app.state.chain.stop_reads()
         engine.dispose()
 

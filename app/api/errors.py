@@ -31,6 +31,10 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "The first request with this key is still running; retry later.",
         "id": "Permintaan pertama dengan kunci ini masih berjalan; coba lagi nanti.",
     },
+    "writes_busy": {
+        "en": "Every write slot is busy; retry later (nothing was sent).",
+        "id": "Semua slot penulisan sedang terpakai; coba lagi nanti (tidak ada yang dikirim).",
+    },
     "signer_unavailable": {
         "en": "The gateway has no signing key for this actor.",
         "id": "Gateway tidak memiliki kunci penanda tangan untuk pelaku ini.",

@@ -61,8 +61,11 @@ DESCRIPTIONS = {
     "contract's refusal of a value)",
     502: "The transaction failed or the node answered with an error (`transaction_failed`, `node_error`)",
     503: "The ledger or the signer is unavailable (`chain_unavailable` with Retry-After, "
-    "`signer_unavailable`)",
-    504: "Sent but not confirmed in time (`transaction_pending`): retry with the same Idempotency-Key",
+    "`signer_unavailable`), or every write slot is taken (`writes_busy` with Retry-After: nothing was "
+    "sent; retry with any key)",
+    504: "Sent, but its outcome is not known or not recorded yet (`transaction_pending`, with "
+    "`transactionHash`: no receipt within the receipt timeout, or the database or node failed after "
+    "sending): retry with the same Idempotency-Key, never a new one",
 }
 RETRY_AFTER = {
     "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}

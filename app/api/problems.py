@@ -79,6 +79,9 @@ def ledger_problem(request: Request, exc: ledger.LedgerError) -> ApiError:
                 detail=str(exc) or None,
                 headers={"Retry-After": str(exc.retry_after)},
             )
+        case ledger.WritesBusy():  # refused before its key was claimed: nothing was sent
+            retry = {"Retry-After": str(exc.retry_after)}
+            return ApiError(503, "writes_busy", detail=str(exc), headers=retry)
         case ledger.StoredFailure():
             return ApiError(exc.status, exc.code, detail=exc.detail, replayed=True)
         case ledger.CalldataError():  # a value the contract's types cannot hold

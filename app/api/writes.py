@@ -3,19 +3,27 @@
 An endpoint takes a `WriterDep` and returns `write(body, call, outcome, status_code)`. The dependency
 declares the Idempotency-Key header (so the OpenAPI document shows it on every write), binds the
 caller, the method and the path, and answers with the write's JSON. What the write path raises is
-answered by the problem handlers (app/api/problems.py), the one place errors become problems."""
+answered by the problem handlers (app/api/problems.py), the one place errors become problems.
+
+The endpoint's own thread (FastAPI's threadpool, shared with reads) only checks the request and
+hands the write to the write path's own bounded threads (WritePath.submit): the answer it returns
+awaits the write on the event loop. So writes waiting for receipts hold write slots, not the
+threadpool, and a write finding every slot taken is answered 503 `writes_busy` at once."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import Future
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from app.api.deps import PrincipalDep
 from app.ledger.idempotency import MAX_KEY_LENGTH
 from app.ledger.signed import SignedTransaction
-from app.ledger.writes import Call, Outcome, WritePath, WriteRequest
+from app.ledger.writes import Call, Outcome, WritePath, WriteRequest, Written
 
 __all__ = ["Call", "WriterDep", "Writer", "get_write_path"]
 
@@ -40,11 +48,27 @@ class Writer:
 
     def __call__(
         self, body: Any, call: Call | SignedTransaction, outcome: Outcome, status_code: int = 200
-    ) -> JSONResponse:
+    ) -> Response:
         request = WriteRequest(self._principal, self._key, self._method, self._url_path, body)
-        written = self._path.write(request, call, outcome, status_code)
+        return AwaitedWrite(self._path.submit(request, call, outcome, status_code))
+
+
+class AwaitedWrite(Response):
+    """The answer of a write running on the write path's threads: awaited on the event loop, then
+    sent as its JSON. An error of the write is raised here, before anything is sent, so the problem
+    handlers answer it as they would have in the endpoint."""
+
+    def __init__(self, future: Future[Written]) -> None:
+        super().__init__(status_code=202)  # replaced by the write's own status before anything is sent
+        self._future = future
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        written = await asyncio.wrap_future(self._future)
         headers = {"Idempotent-Replayed": "true"} if written.replayed else None
-        return JSONResponse(status_code=written.status_code, content=written.body, headers=headers)
+        answer = JSONResponse(
+            status_code=written.status_code, content=written.body, headers=headers, background=self.background
+        )
+        await answer(scope, receive, send)
 
 
 def get_writer(

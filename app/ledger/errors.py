@@ -103,8 +103,19 @@ class RequestInProgress(LedgerError):
         self.retry_after = retry_after
 
 
+class WritesBusy(LedgerError):
+    """Every write slot is taken (writes waiting for their receipts): this write was refused before
+    anything was claimed or sent; retry later (any key)."""
+
+    def __init__(self, capacity: int, retry_after: int = 2) -> None:
+        super().__init__(f"all {capacity} write slots are busy; retry in {retry_after} s")
+        self.capacity, self.retry_after = capacity, retry_after
+
+
 class TransactionPending(TransactionFailed):
-    """Sent, but not confirmed in time: the key stays pending and a retry with it waits again."""
+    """Sent, but its outcome is not known or not recorded yet (no receipt within the receipt
+    timeout, or the database or the node failed after sending): the key stays with the transaction
+    and a retry with it waits for the same transaction, never sending another."""
 
 
 class TransactionReverted(TransactionFailed):
