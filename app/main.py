@@ -19,6 +19,7 @@ from app.escrows import routes as escrows
 from app.explorer import routes as explorer
 from app.health import metrics
 from app.health import routes as health
+from app.health.head import ChainHead
 from app.indexer.service import IndexerThread
 from app.instructions import routes as instructions
 from app.ledger.client import ChainClient, connect
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.signers = SignerRegistry(settings.signers_file)
         decoder = ErrorDecoder([c.abi for c in app.state.chain.manifest.contracts.values()])
         app.state.chain.start_reads(settings.read_cache_poll_seconds)
+        app.state.head = ChainHead(settings.rpc_url)  # /health's latest block (app/health/head.py)
         reads = app.state.chain.reads
         app.state.txmanager = TransactionManager(
             app.state.chain.rpc,
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         if app.state.indexer is not None:
             app.state.indexer.stop()
         app.state.writes.close()
+        app.state.head.close()
         app.state.chain.stop_reads()
         engine.dispose()
 

@@ -7,7 +7,6 @@ import time
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.api.deps import ChainDep
 from app.health.schemas import ContractInfo, Health, IndexerHealth
 
 router = APIRouter(tags=["health"])
@@ -37,13 +36,15 @@ def indexer_health(request: Request) -> IndexerHealth | None:
     },
     summary="Chain reachability and deployed contracts",
 )
-def health(chain: ChainDep, request: Request) -> JSONResponse | Health:
+async def health(request: Request) -> JSONResponse | Health:
+    # async, and no dependency run in the threadpool: /health never queues behind other work
+    chain = request.app.state.chain
     contracts = {
         name: ContractInfo(address=c.address, blockNumber=c.block_number)
         for name, c in chain.manifest.contracts.items()
     }
     try:
-        block = chain.web3.eth.get_block("latest")
+        block = await request.app.state.head.latest()  # cached ~1 s, bounded (app/health/head.py)
     except Exception as exc:
         body = Health(
             status="unavailable",
