@@ -11,6 +11,7 @@ from app.api.limits import install_body_limits
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.api.request_id import RequestIdMiddleware
+from app.api.security_headers import SecurityHeadersMiddleware
 from app.auth.tokens import TokenVerifier
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     # bodies over the limit are refused before they are read (inside the request id, so the 413 has one)
     install_body_limits(app, settings.max_body_bytes, settings.max_callback_body_bytes)
     app.add_middleware(RequestIdMiddleware)  # X-Request-ID, and request_id on every log line
+    app.add_middleware(SecurityHeadersMiddleware)  # nosniff, CSP, no framing: on every response
     for router in ROUTERS:
         app.include_router(router)
     return app

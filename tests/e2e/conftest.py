@@ -96,6 +96,14 @@ def page(browser, gateway):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    # The pages run under a strict Content-Security-Policy (app/api/security_headers.py): Chromium
+    # reports what it blocks on the console.
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"console: {message.text}") if "Content Security Policy" in message.text else None
+        ),
+    )
     page.on(
         "request",
         lambda request: (
