@@ -3,7 +3,6 @@ indexer's tables (and, for blocks and transactions, the node); nothing here sign
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,13 @@ STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix in (".css",
 MEDIA = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 YEAR = 365 * 24 * 3600
+# Block numbers and supplier ids in a path: beyond what the database (and any chain) holds is
+# simply not found, never an overflow deep in a query.
+LARGEST = 2**63 - 1
+
+
+def _in_range(number: int | None) -> bool:
+    return number is None or 0 <= number <= LARGEST
 
 templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html
 router = APIRouter(prefix="/explorer", tags=["explorer"], include_in_schema=False)
@@ -139,7 +145,6 @@ def tender_page(ocid: str, request: Request, sessions: SessionsDep) -> HTMLRespo
         view=view,
         chart=chart,
         documents=documents,
-        documents_json=json.dumps(documents),
         flags=flags,
     )
 
@@ -147,6 +152,8 @@ def tender_page(ocid: str, request: Request, sessions: SessionsDep) -> HTMLRespo
 # -- blocks and transactions -------------------------------------------------------------------------
 @router.get("/blocks", response_class=HTMLResponse)
 def block_list(request: Request, sessions: SessionsDep, before: int | None = None) -> HTMLResponse:
+    if not _in_range(before):
+        return not_found(request)
     with sessions() as session:
         rows = queries.blocks(session, before=before)
     return render(request, "blocks.html", blocks=rows, more=rows[-1]["number"] if len(rows) == 50 else None)
@@ -154,6 +161,8 @@ def block_list(request: Request, sessions: SessionsDep, before: int | None = Non
 
 @router.get("/blocks/{number}", response_class=HTMLResponse)
 def block_page(number: int, request: Request, sessions: SessionsDep) -> HTMLResponse:
+    if not _in_range(number):
+        return not_found(request)
     with sessions() as session:
         events = queries.events_where(session, ChainEvent.block_number == number)
         ocids = queries.ocid_of_tender_ids(session)
@@ -260,6 +269,8 @@ def supplier_list(request: Request, sessions: SessionsDep) -> HTMLResponse:
 
 @router.get("/suppliers/{supplier}", response_class=HTMLResponse)
 def supplier_page(supplier: int, request: Request, sessions: SessionsDep) -> HTMLResponse:
+    if not _in_range(supplier):
+        return not_found(request)
     with sessions() as session:
         history = queries.supplier_history(session, supplier)
         ocids = queries.ocid_of_tender_ids(session)
