@@ -21,6 +21,7 @@ from app.ledger.idempotency import MAX_KEY_LENGTH
 
 KEY_RULE = f"send a unique {IDEMPOTENCY_KEY} header (1 to {MAX_KEY_LENGTH} characters)"
 PROBLEM_TYPE_BASE = "https://terang.example/problems/"
+SIGNER_RULE = "the gateway holds no usable signing key for this act; ask its operator"
 log = logging.getLogger("terang.gateway")
 
 
@@ -87,7 +88,10 @@ def ledger_problem(request: Request, exc: ledger.LedgerError) -> ApiError:
         case ledger.CalldataError():  # a value the contract's types cannot hold
             return ApiError(422, "invalid_request", detail=f"an argument does not fit the contract: {exc}")
         case ledger.SignerUnavailable():
-            return ApiError(503, "signer_unavailable", detail=str(exc))
+            # The message names the signers file or the keystore library's complaint: neither goes
+            # to the caller nor to the log (an operator checks the signers file for the route's actor).
+            log.warning("no usable signing key on %s %s", request.method, request.url.path)
+            return ApiError(503, "signer_unavailable", detail=SIGNER_RULE)
         case ledger.SignedTransactionRefused():
             return ApiError(422, "signed_transaction_refused", detail=str(exc), **with_hash)
         case ledger.TransactionPending():  # the key stays pending: a retry with it waits again
