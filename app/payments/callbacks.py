@@ -32,6 +32,11 @@ class Receipt:
 def receive(
     sessions: sessionmaker[Session], provider: Provider, headers: Mapping[str, str], body: bytes, peer: str
 ) -> Receipt:
+    if not all(value.isascii() and value.isprintable() for value in headers.values()):
+        # Tokens and signatures are ASCII; anything else is refused before it reaches a comparison
+        # (hmac.compare_digest raises on non-ASCII text).
+        log.warning("%s callback from %s refused: a header is not printable ASCII", provider.name, peer)
+        return Receipt(401, "unauthenticated")
     try:
         notice = provider.verify_callback(headers, body)
     except CallbackRefused as exc:
