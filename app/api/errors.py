@@ -127,6 +127,10 @@ TITLES: dict[str, dict[str, str]] = {
     # Bids of suppliers with a gateway-managed key (app/tenders/managed_bids.py): the gateway's own
     # checks, and the contract errors such a supplier meets most (some answered before the opening is
     # sent, under the contract's own name).
+    "relay_not_own_supplier": {
+        "en": "A supplier's token relays only that supplier's own signed acts.",
+        "id": "Token penyedia hanya dapat meneruskan tindakan bertanda tangan milik penyedia itu sendiri.",
+    },
     "wrong_supplier": {
         "en": "Only the supplier itself may use its managed key.",
         "id": "Hanya penyedia itu sendiri yang boleh memakai kunci kelolaannya.",

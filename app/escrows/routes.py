@@ -29,8 +29,9 @@ from fastapi import APIRouter, Depends, Path, Request
 from hexbytes import HexBytes
 from web3 import Web3
 
-from app.api.deps import ChainDep, PrincipalDep, SignersDep, officer_of, require_roles
+from app.api.deps import ChainDep, SignersDep, officer_of, require_roles
 from app.api.errors import ApiError
+from app.api.relayers import Relayer, own_supplier_id
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.escrows import views
@@ -172,11 +173,12 @@ def relay_countersignature(
     request: Request,
     escrow_id: EscrowId,
     body: Countersignature,
-    principal: PrincipalDep,
+    principal: Relayer,
     chain: ChainDep,
     write: WriterDep,
 ):
     data = _escrow(chain, escrow_id)
+    own_supplier_id(principal, data["supplierId"])
     account = views.supplier_account(chain, data["supplierId"])
     if Web3.to_checksum_address(body.supplier) != account:
         raise ApiError(
@@ -308,11 +310,12 @@ def relay_dispute(
     escrow_id: EscrowId,
     index: Index,
     body: SignedDispute,
-    principal: PrincipalDep,
+    principal: Relayer,
     chain: ChainDep,
     write: WriterDep,
 ):
     data = _with_milestone(chain, escrow_id, index)
+    own_supplier_id(principal, data["supplierId"])
     escrow = chain.contract("MilestoneEscrow")
     try:
         signed = SignedTransaction.from_raw(bytes(HexBytes(body.signedTransaction)))

@@ -11,8 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from web3 import Web3
 from web3.exceptions import ContractCustomError
 
-from app.api.deps import ChainDep, PrincipalDep, officer_of, require_roles
+from app.api.deps import ChainDep, officer_of, require_roles
 from app.api.errors import ApiError
+from app.api.relayers import Relayer, own_supplier_account
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args, events
@@ -139,10 +140,11 @@ def relay_commit(
     request: Request,
     ocid: Ocid,
     body: SignedCommit,
-    principal: PrincipalDep,
+    principal: Relayer,
     chain: ChainDep,
     write: WriterDep,
 ):
+    own_supplier_account(chain, principal, body.supplier)
     tenders = chain.contract("Tenders")
     args = [
         Web3.to_checksum_address(body.supplier),
@@ -171,10 +173,11 @@ def relay_reveal(
     request: Request,
     ocid: Ocid,
     body: SignedReveal,
-    principal: PrincipalDep,
+    principal: Relayer,
     chain: ChainDep,
     write: WriterDep,
 ):
+    own_supplier_account(chain, principal, body.supplier)
     tenders = chain.contract("Tenders")
     opening = (body.opening.price, body.opening.productIds, body.opening.salt, body.opening.commitSeq)
     args = [
@@ -207,10 +210,11 @@ def relay_objection(
     request: Request,
     ocid: Ocid,
     body: SignedObjection,
-    principal: PrincipalDep,
+    principal: Relayer,
     chain: ChainDep,
     write: WriterDep,
 ):
+    own_supplier_account(chain, principal, body.supplier)
     tenders = chain.contract("Tenders")
     args = [
         Web3.to_checksum_address(body.supplier),

@@ -106,6 +106,7 @@ def story(settings, signers_file, token, chain_url, manifest_dir, tmp_path_facto
             "budi": token("VERIFIER", sub="pphp-budi"),
             "committee": token("COMMITTEE", sub="komite"),
             "supplier": token(supplier=first.winner, sub="pt-energi-kalimantan"),
+            "other_supplier": token(supplier=first.winner + 1, sub="pt-lain"),
         }
 
 
@@ -279,6 +280,9 @@ def test_06_a_countersignature_from_another_key_or_out_of_date_is_refused(story)
     path = f"/escrows/{escrow_id(run)}/countersignature"
     winner = countersign_body(story, run, keys[WINNER])
     problem(story["client"].post(path, json=winner, headers=key()), 401, "unauthenticated")
+    # the relayer is the supplier's own (or an agency system's): not a verifier's, not another supplier's
+    problem(post(story, path, "ani", winner), 403, "forbidden_role")
+    problem(post(story, path, "other_supplier", winner), 403, "relay_not_own_supplier")
     problem(
         post(story, path, "supplier", countersign_body(story, run, keys[OTHER_SUPPLIER])),
         403,
@@ -465,6 +469,8 @@ def test_13_a_dispute_must_be_the_winning_suppliers_own_transaction_for_this_mil
     problem(story["client"].post(path, json=body), 401, "unauthenticated")
     without_key = story["client"].post(path, json=body, headers=story["supplier"])
     problem(without_key, 400, "idempotency_key_required")  # the one write path, like every write
+    problem(post(story, path, "committee", body), 403, "forbidden_role")
+    problem(post(story, path, "other_supplier", body), 403, "relay_not_own_supplier")
     problem(
         post(story, path, "supplier", {"signedTransaction": signed_dispute(story, OTHER_SUPPLIER)}),
         403,

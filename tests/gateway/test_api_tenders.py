@@ -168,6 +168,37 @@ def test_5_suppliers_sign_sealed_bids_and_the_gateway_relays_them(scenario):
         assert int(rpc(scenario["chain_url"], "eth_getBalance", [account.address, "latest"]), 16) == 0
 
 
+def reveal_body(scenario, name: str) -> dict:
+    price, products, salt, seq, commitment = scenario["openings"][name]
+    message = signed(scenario, "reveal", name, commitment)
+    return {
+        "supplier": message.supplier,
+        "nonce": message.nonce,
+        "deadline": message.deadline,
+        "signature": Web3.to_hex(message.signature),
+        "opening": {
+            "price": price,
+            "productIds": [Web3.to_hex(p) for p in products],
+            "salt": Web3.to_hex(salt),
+            "commitSeq": seq,
+        },
+    }
+
+
+def test_5c_only_the_supplier_itself_or_an_agency_system_relays(scenario):
+    body = reveal_body(scenario, "import")
+    path = f"/tenders/{OCID}/bids/reveals"
+    for token, code in (
+        (scenario["token"]("VERIFIER", sub="pphp"), "forbidden_role"),
+        (scenario["token"]("COMMITTEE", sub="komite"), "forbidden_role"),
+        (scenario["token"](sub="anyone"), "forbidden_role"),  # a token with no role and no supplier
+        # the other bidder's token may not relay the importer's signed opening
+        (scenario["token"](supplier=scenario["ids"]["local"], sub="local"), "relay_not_own_supplier"),
+    ):
+        refused = scenario["client"].post(path, json=body, headers={**token, **key()})
+        assert refused.status_code == 403 and refused.json()["code"] == code, refused.text
+
+
 def test_6_a_forged_signature_is_refused_with_the_contracts_error(scenario):
     name = "import"
     price, products, salt, seq, commitment = scenario["openings"][name]
@@ -189,7 +220,7 @@ def test_6_a_forged_signature_is_refused_with_the_contracts_error(scenario):
             "deadline": forged.deadline,
             "signature": Web3.to_hex(forged.signature),
         },
-        headers={**scenario["token"](sub="forger"), **key()},
+        headers={**scenario["token"]("AGENCY_OFFICER", agency=1001, sub="forger"), **key()},
     )
     assert refused.status_code in (403, 409, 422), refused.text
     assert refused.json()["code"].startswith("Tender")
