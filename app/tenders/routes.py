@@ -4,6 +4,9 @@ and its objections."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -17,8 +20,9 @@ from app.api.relayers import Relayer, own_supplier_account
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args, events
+from app.ledger.reverts import ChainRevert
 from app.ledger.view_calls import named
-from app.protocol import bids
+from app.protocol import bids, vocabulary
 from app.protocol.bids import tender_id
 from app.tenders.schemas import (
     ADDRESS,
@@ -54,6 +58,7 @@ from app.tenders.schemas import (
 )
 
 router = APIRouter(prefix="/tenders", tags=["tenders"])
+OPEN = vocabulary.enum("ITenders.TenderStatus").code("Open")
 Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
 Ocid = Annotated[
     str, Path(min_length=1, max_length=200, description="OCDS id, e.g. ocds-terang-1001-2026-0001")
@@ -69,6 +74,37 @@ def _tender(chain, ocid: str) -> dict:
     if data["status"] == 0:
         raise ApiError(404, "not_found", detail=f"no tender {ocid}")
     return data
+
+
+@dataclass(frozen=True)
+class _RevealCall(Call):
+    """A Call that checks the reveal period when its data is built, i.e. right before the opening
+    would reach the node (simulation, then the transaction); a replayed retry never builds it.
+    The managed reveal (app/tenders/managed_bids.py) does the same."""
+
+    before_send: Callable[[], None] = lambda: None
+
+    def data(self) -> bytes:
+        self.before_send()
+        return super().data()
+
+
+def in_reveal_period(chain, ocid: str) -> None:
+    """Refuses with the contract's own errors outside the reveal period: an opening sent then would
+    hand the price and salt to the node before the commit deadline, or after the reveal deadline."""
+    tender, current = tender_id(ocid), _tender(chain, ocid)
+    now = max(chain.web3.eth.get_block("latest")["timestamp"], int(time.time()))
+    if current["status"] != OPEN:
+        raise ChainRevert("TenderWrongStatus", {"tenderId": Web3.to_hex(tender), "status": current["status"]})
+    if not current["commitDeadline"] <= now < current["revealDeadline"]:
+        raise ChainRevert(
+            "TenderNotInRevealPeriod",
+            {
+                "tenderId": Web3.to_hex(tender),
+                "commitDeadline": current["commitDeadline"],
+                "revealDeadline": current["revealDeadline"],
+            },
+        )
 
 
 def _officer_call(chain, principal: Principal, ocid: str, function: str, args: list) -> Call:
@@ -188,7 +224,9 @@ def relay_reveal(
         body.deadline,
         body.signature,
     ]
-    call = Call(tenders, "revealBidBySig", args, "relayer")
+    call = _RevealCall(
+        tenders, "revealBidBySig", args, "relayer", before_send=lambda: in_reveal_period(chain, ocid)
+    )
 
     def outcome(confirmed):
         event = event_args(tenders, "BidRevealed", confirmed)

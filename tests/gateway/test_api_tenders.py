@@ -185,6 +185,22 @@ def reveal_body(scenario, name: str) -> dict:
     }
 
 
+def test_5b_an_opening_relayed_before_the_commit_deadline_never_reaches_the_node(scenario, app):
+    """The public relay checks the reveal period like the managed reveal: even a simulated reveal
+    would hand the node the price and salt while bids are still sealed."""
+    from tests.gateway.test_api_managed_bids import node_requests
+
+    body = reveal_body(scenario, "import")
+    headers = {**scenario["token"](supplier=scenario["ids"]["import"], sub="import"), **key()}
+    with node_requests(app) as requests:
+        early = scenario["client"].post(f"/tenders/{OCID}/bids/reveals", json=body, headers=headers)
+    assert early.status_code == 409 and early.json()["code"] == "TenderNotInRevealPeriod", early.text
+    salt = body["opening"]["salt"].removeprefix("0x")
+    assert requests and not [r for r in requests if salt in r], "the opening reached the node"
+    sealed = documented(scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['import']}"))
+    assert sealed["status"] == "sealed"
+
+
 def test_5c_only_the_supplier_itself_or_an_agency_system_relays(scenario):
     body = reveal_body(scenario, "import")
     path = f"/tenders/{OCID}/bids/reveals"
