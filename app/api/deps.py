@@ -19,7 +19,8 @@ from app.ledger.txmanager import TransactionManager
 bearer = HTTPBearer(auto_error=False, description="An OIDC access token (RS256 JWT) with `roles`")
 
 
-def get_chain(request: Request) -> ChainClient:
+async def get_chain(request: Request) -> ChainClient:
+    # async: a sync dependency costs each request a trip through FastAPI's threadpool
     return request.app.state.chain
 
 
