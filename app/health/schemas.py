@@ -19,7 +19,9 @@ class IndexerHealth(BaseModel):
     lagBlocks: int | None = Field(description="Blocks between the head and the cursor")
     eventsIndexed: int
     reorgs: int = Field(description="Reorganisations the indexer rolled back")
-    lastError: str | None
+    failing: bool = Field(
+        default=False, description="Its last attempt failed (why: GET /health/details, for auditors)"
+    )
 
 
 class Health(BaseModel):
@@ -34,7 +36,31 @@ class Health(BaseModel):
     )
     network: str = Field(description="The manifest's network name")
     contracts: dict[str, ContractInfo] = Field(description="The manifest's contracts by name")
-    error: str | None = Field(default=None, description="Why the chain is unavailable")
+    error: str | None = Field(
+        default=None, description="Why the chain is unavailable, in general terms (details: /health/details)"
+    )
     indexer: IndexerHealth | None = Field(
         default=None, description="Null when the indexer runs in its own process"
     )
+
+
+class IndexerDetails(BaseModel):
+    running: bool
+    lastError: str | None = Field(description="The indexer's last error, as logged")
+
+
+class PaymentsDetails(BaseModel):
+    provider: str
+    bridgeEnabled: bool = Field(description="Whether the bridge runs inside this gateway")
+    bridgeRunning: bool
+
+
+class HealthDetails(BaseModel):
+    """What the public /health leaves out: internal error text and the payment bridge's state. For
+    auditors (role AUDITOR) and operators holding that role."""
+
+    chainError: str | None = Field(
+        description="The error type of the last failed head read, if it failed now"
+    )
+    indexer: IndexerDetails | None = Field(description="Null when the indexer runs in its own process")
+    payments: PaymentsDetails | None
