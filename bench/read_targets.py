@@ -79,7 +79,7 @@ def measure(args, folder: Path) -> dict:
     }
     tree_of = _here() if args.rev == "worktree" else worktree(revision["commit"], folder / "tree")
     with tree_of as tree, anvil() as url:
-        figures["imported_from"] = imported_from(tree)
+        imported_from(tree)  # the gateway imports the app package of the tree measured
         print("deploying; registering a supplier, announcing a tender", flush=True)
         data = setup_chain(url, folder)
         anvil_pid = pid_listening_as("anvil", int(url.rsplit(":", 1)[1]))
