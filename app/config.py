@@ -14,6 +14,9 @@ LOCAL_ONLY_HMAC_KEY = "terang-local-development-key-not-secret"
 # Development defaults of the payment bridge's secrets (the fake provider knows them too).
 LOCAL_ONLY_PROVIDER_SECRET = "terang-local-provider-secret-not-secret"  # noqa: S105 (refused in production)
 LOCAL_ONLY_PAYOUT_ACCOUNT_KEY = "dGVyYW5nLWxvY2FsLXBheW91dC1hY2NvdW50LWtleSE="  # base64 of 32 bytes
+# Development keyring file (app/keyring): made with fresh keys on first use where development values
+# are allowed; elsewhere TERANG_KEYRING_FILE must name a provisioned one (`python -m app.keyring init`).
+LOCAL_ONLY_KEYRING_FILE = ROOT / "var" / "keyring.json"
 PROVIDER_SECRETS = {
     "xendit": ("xendit_secret_key", "xendit_callback_token"),
     "iris": ("iris_creator_key", "iris_approver_key", "iris_merchant_key"),
@@ -78,6 +81,10 @@ class Settings(BaseSettings):
     iris_merchant_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
     # AES-256-GCM key (base64 of 32 bytes) for payout account details at rest.
     payout_account_key: SecretStr = SecretStr(LOCAL_ONLY_PAYOUT_ACCOUNT_KEY)
+    # Secrets at rest (payout accounts, managed supplier keys, bid openings): key-encryption keys per
+    # purpose and key id (app/keyring). Values sealed before the keyring open under the key above.
+    keyring_provider: Literal["file"] = "file"
+    keyring_file: Path = LOCAL_ONLY_KEYRING_FILE
     # Request bodies (app/api/limits.py), refused with 413 before they are read whole. The largest
     # legitimate request (500 enrolments, pretty-printed) is about 115 KB; provider callbacks are small.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -94,6 +101,8 @@ class Settings(BaseSettings):
                 )
             if self.payout_account_key.get_secret_value() == LOCAL_ONLY_PAYOUT_ACCOUNT_KEY:
                 raise ValueError("TERANG_PAYOUT_ACCOUNT_KEY must be set to a secret outside local mode")
+            if self.keyring_file == LOCAL_ONLY_KEYRING_FILE:
+                raise ValueError("TERANG_KEYRING_FILE must name the provisioned keyring outside local mode")
             for name in PROVIDER_SECRETS[self.payments_provider]:
                 if getattr(self, name).get_secret_value() == LOCAL_ONLY_PROVIDER_SECRET:
                     raise ValueError(f"TERANG_{name.upper()} must be set to a secret outside local mode")

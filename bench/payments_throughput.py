@@ -33,6 +33,7 @@ from app.config import Settings  # noqa: E402
 from app.db.migrate import upgrade  # noqa: E402
 from app.db.session import make_engine, make_session_factory  # noqa: E402
 from app.indexer.node import Node  # noqa: E402
+from app.keyring.keyring import keyring_for  # noqa: E402
 from app.payments.accounts import AccountDetails, save_account  # noqa: E402
 from app.payments.ledger import SETTLED, PaymentsLedger  # noqa: E402
 from app.protocol.manifest import load_manifest, manifest_path  # noqa: E402
@@ -83,7 +84,7 @@ def measure(count: int, provider: str, kind: str, folder: Path) -> dict:
                 details = AccountDetails(
                     channelCode="ID_BRI", accountNumber=f"55{i:08d}", accountHolderName=f"UD {i}"
                 )
-                save_account(session, settings.payout_account_key.get_secret_value(), key, details, "bench")
+                save_account(session, keyring_for(settings), key, details, "bench")
         w3 = web3_for(url)
         source, payments = deploy_source(w3, manifest)
         ids = authorize_many(

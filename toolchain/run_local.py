@@ -234,6 +234,7 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
         "TERANG_DATABASE_URL": f"sqlite:///{database}",
         "TERANG_SIGNERS_FILE": str(signers),
         "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer / "public.pem"),
+        "TERANG_KEYRING_FILE": str(state_dir / "keyring.json"),  # made on first use (app/keyring)
         "TERANG_ENVIRONMENT": "local",
     }
 

@@ -47,6 +47,10 @@ TITLES: dict[str, dict[str, str]] = {
         "id": "Node buku besar menjawab dengan galat.",
     },
     "transaction_failed": {"en": "The transaction failed.", "id": "Transaksi gagal."},
+    "sealed_value_unreadable": {
+        "en": "A value sealed at rest does not open (key retired or unknown, or the value was moved).",
+        "id": "Nilai tersegel tidak dapat dibuka (kunci dipensiunkan/tidak dikenal, atau nilai dipindah).",
+    },
     "body_too_large": {
         "en": "The request body is too large.",
         "id": "Isi permintaan terlalu besar.",

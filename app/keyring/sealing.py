@@ -1,5 +1,7 @@
-"""Account details at rest: AES-256-GCM with the payee key as associated data, so a ciphertext is
-bound to its payee (copying one row's ciphertext onto another payee fails to decrypt)."""
+"""The format before the keyring (`v1:`): AES-256-GCM under one key with the binding (payee key,
+supplier, bid) as associated data, so a ciphertext is bound to its row; no key id. The keyring
+(app/keyring/keyring.py) reads such values as key id `legacy` until rotation re-seals them, and
+seals nothing new with it."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ import json
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from app.keyring.sealing import open_sealed, seal
+from app.keyring.columns import SEALED
+from app.keyring.keyring import Keyring
 from app.payments.models import PayoutAccount
 
 
@@ -38,9 +39,13 @@ class AccountDetails(BaseModel):
         return "*" * (len(self.accountNumber) - 4) + self.accountNumber[-4:]
 
 
-def save_account(session: Session, key_b64: str, payee_key: str, details: AccountDetails, by: str) -> None:
+def save_account(
+    session: Session, keyring: Keyring, payee_key: str, details: AccountDetails, by: str
+) -> None:
     payee_key = payee_key.lower()
-    ciphertext = seal(key_b64, payee_key, details.model_dump_json().encode())
+    ciphertext = keyring.seal(
+        "accounts", SEALED["accounts"].bind(payee_key=payee_key), details.model_dump_json().encode()
+    )
     row = session.get(PayoutAccount, payee_key)
     if row is None:
         session.add(PayoutAccount(payee_key=payee_key, ciphertext=ciphertext, updated_by=by))
@@ -48,8 +53,11 @@ def save_account(session: Session, key_b64: str, payee_key: str, details: Accoun
         row.ciphertext, row.updated_by = ciphertext, by
 
 
-def load_account(session: Session, key_b64: str, payee_key: str) -> AccountDetails | None:
+def load_account(session: Session, keyring: Keyring, payee_key: str) -> AccountDetails | None:
+    """The payee's account; SealError if its value does not open (moved, tampered, or naming a
+    key id the keyring does not hold)."""
     row = session.get(PayoutAccount, payee_key.lower())
     if row is None:
         return None
-    return AccountDetails(**json.loads(open_sealed(key_b64, row.payee_key, row.ciphertext)))
+    plain = keyring.open("accounts", SEALED["accounts"].bind(payee_key=row.payee_key), row.ciphertext)
+    return AccountDetails(**json.loads(plain))

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.indexer.node import Node
+from app.keyring.keyring import keyring_for
 from app.ledger.client import ChainClient
 from app.ledger.reverts import ErrorDecoder
 from app.ledger.signers import SignerRegistry, SignerUnavailable
@@ -68,7 +69,7 @@ class Bridge:
         self.provider, self.ledger, self.batch = provider, ledger, batch
         self.pool = ThreadPoolExecutor(settings.payments_workers, thread_name_prefix="terang-payout")
         self.status = BridgeStatus()
-        self.account_key = settings.payout_account_key.get_secret_value()
+        self.account_key = keyring_for(settings)  # opens payout accounts (app/keyring)
 
     def step(self) -> int:
         """One round of every kind of work; returns how much was done (0: idle)."""

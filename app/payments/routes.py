@@ -13,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from app.api.deps import SessionsDep, SettingsDep, require_roles
 from app.api.errors import ApiError
 from app.auth.tokens import Principal
+from app.keyring.keyring import keyring_for
+from app.keyring.sealing import SealError
 from app.payments.accounts import AccountDetails, load_account, save_account
 from app.payments.callbacks import receive
 from app.payments.models import PaymentLine, PaymentOutbox, PaymentStep
@@ -49,7 +51,7 @@ def put_account(
     settings: SettingsDep,
 ):
     with sessions.begin() as session:
-        save_account(session, settings.payout_account_key.get_secret_value(), payee_key, body, principal.key)
+        save_account(session, keyring_for(settings), payee_key, body, principal.key)
     return _account_view(payee_key, body)
 
 
@@ -60,7 +62,10 @@ def put_account(
 )
 def get_account(payee_key: PayeeKey, _principal: Treasury, sessions: SessionsDep, settings: SettingsDep):
     with sessions() as session:
-        details = load_account(session, settings.payout_account_key.get_secret_value(), payee_key)
+        try:
+            details = load_account(session, keyring_for(settings), payee_key)
+        except SealError as error:  # fails closed, saying why (never the value)
+            raise ApiError(500, "sealed_value_unreadable", detail=str(error)) from None
     if details is None:
         raise ApiError(404, "not_found", detail=f"no payout account for payee {payee_key}")
     return _account_view(payee_key, details)

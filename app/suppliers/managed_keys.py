@@ -1,12 +1,11 @@
 """Signing keys the gateway holds for suppliers without a wallet of their own, so that it can build
 and sign their bids and objections for them.
 
-At rest a key is sealed with the payment bridge's AES-256-GCM sealing (app/keyring/sealing.py,
-imported, not copied), under a key derived from TERANG_PAYOUT_ACCOUNT_KEY with HKDF for this one
-purpose: the same operator secret (already refused in production when left at its development
-value), but a payout-account ciphertext and a supplier-key ciphertext never share an AES key. The
-associated data binds a ciphertext to its supplier id and address, so a sealed key copied onto
-another supplier's row does not open.
+At rest a key is sealed by the keyring (app/keyring) under its own purpose, `managed-keys`: a
+fresh data key per value, wrapped by the purpose's current key-encryption key, the key id in the
+stored text (so rotation re-seals it and a retired key fails closed). The associated data binds a
+ciphertext to its supplier id and address, so a sealed key copied onto another supplier's row does
+not open. Keys sealed before the keyring open as key id `legacy` until rotation re-seals them.
 
 A managed key is only *usable* once the registry says it is the supplier's account
 (`SupplierRegistry.getSupplier(id).account == address`): the chain, not this table, binds a key to a
@@ -29,10 +28,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
-from app.keyring.sealing import SealError, open_sealed, seal
+from app.keyring.columns import SEALED
+from app.keyring.keyring import keyring_for
+from app.keyring.sealing import SealError
 from app.suppliers.models import ManagedSupplierKey
 
-SEALING_PURPOSE = b"terang/managed-suppliers/sealing/v1"
 FINGERPRINT_PURPOSE = b"terang/managed-suppliers/fingerprint/v1"
 
 
@@ -45,11 +45,6 @@ def derived_key(settings: Settings, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
 
 
-def sealing_key(settings: Settings) -> str:
-    """The base64 AES key app.keyring.sealing expects, for managed suppliers' secrets."""
-    return base64.b64encode(derived_key(settings, SEALING_PURPOSE)).decode()
-
-
 def keyed_fingerprint(settings: Settings, payload: dict) -> str:
     """HMAC-SHA256 of a secret payload: what the idempotency record may fingerprint instead of it.
     A plain hash of a bid's price and products could be tested against guesses; this cannot
@@ -59,7 +54,7 @@ def keyed_fingerprint(settings: Settings, payload: dict) -> str:
 
 
 def _binding(supplier_id: int, address: str) -> str:
-    return f"managed-key:{supplier_id}:{address}"
+    return SEALED["managed-keys"].bind(supplier_id=supplier_id, address=address)
 
 
 def find(sessions: sessionmaker[Session], supplier_id: int) -> ManagedSupplierKey | None:
@@ -80,7 +75,9 @@ def create(
     row = ManagedSupplierKey(
         supplier_id=supplier_id,
         address=address,
-        sealed_key=seal(sealing_key(settings), _binding(supplier_id, address), bytes(account.key)),
+        sealed_key=keyring_for(settings).seal(
+            "managed-keys", _binding(supplier_id, address), bytes(account.key)
+        ),
         created_by=created_by,
     )
     try:
@@ -93,7 +90,7 @@ def create(
 
 def signer(settings: Settings, row: ManagedSupplierKey) -> LocalAccount:
     """The account to sign with, opened from its sealed row and checked against its address."""
-    raw = open_sealed(sealing_key(settings), _binding(row.supplier_id, row.address), row.sealed_key)
+    raw = keyring_for(settings).open("managed-keys", _binding(row.supplier_id, row.address), row.sealed_key)
     account = Account.from_key(raw)
     if account.address != row.address:
         raise ValueError(f"the sealed key of supplier {row.supplier_id} is not the key of {row.address}")

@@ -2,8 +2,8 @@
 kept sealed until the reveal.
 
 Whoever reads a salt can test guesses of the price against the public commitment, so an opening is
-stored only sealed (app.keyring.sealing under app.suppliers.managed_keys.sealing_key), bound to its
-supplier, tender and commitment. It is written before the transaction carrying its commitment is
+stored only sealed (the keyring's `openings` purpose, app/keyring), bound to its supplier, tender
+and commitment. It is written before the transaction carrying its commitment is
 signed: a gateway that dies after sending still holds the opening of a bid that may be on chain.
 
 Which opening to reveal is decided by the chain, not by this table: a supplier may re-bid (the
@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
-from app.keyring.sealing import open_sealed, seal
-from app.suppliers.managed_keys import sealing_key
+from app.keyring.columns import SEALED
+from app.keyring.keyring import keyring_for
 from app.tenders.models import ManagedBidOpening
 
 # Seqs tried for an opening whose commit outcome was never recorded (the gateway died between
@@ -47,7 +47,9 @@ def _hex(value: bytes) -> str:
 
 
 def _binding(supplier_id: int, tender: bytes, commitment: bytes) -> str:
-    return f"bid-opening:{supplier_id}:{_hex(tender)}:{_hex(commitment)}"
+    return SEALED["openings"].bind(
+        supplier_id=supplier_id, tender_id=_hex(tender), commitment=_hex(commitment)
+    )
 
 
 def save(
@@ -67,7 +69,9 @@ def save(
         supplier_id=supplier_id,
         tender_id=_hex(tender),
         commitment=_hex(commitment),
-        sealed_opening=seal(sealing_key(settings), _binding(supplier_id, tender, commitment), plain.encode()),
+        sealed_opening=keyring_for(settings).seal(
+            "openings", _binding(supplier_id, tender, commitment), plain.encode()
+        ),
     )
     try:
         with sessions.begin() as session:
@@ -135,7 +139,9 @@ def current(
         if seq is None or _sealed_bid(commitment, seq) != sealed_bid:
             continue
         plain = json.loads(
-            open_sealed(sealing_key(settings), _binding(supplier_id, tender, commitment), row.sealed_opening)
+            keyring_for(settings).open(
+                "openings", _binding(supplier_id, tender, commitment), row.sealed_opening
+            )
         )
         return Opening(
             price=plain["price"],

@@ -18,6 +18,9 @@ from fastapi.testclient import TestClient
 from web3 import Web3
 from web3.middleware import Web3Middleware
 
+from app.db.session import make_engine
+from app.keyring import rotation
+from app.keyring.keyring import keyring_for
 from app.ledger import idempotency
 from app.protocol import bids
 from app.protocol.manifest import load_manifest
@@ -229,6 +232,35 @@ def test_9_a_rebid_retried_with_the_same_idempotency_key_sends_one_transaction(s
         ).fetchone()[0]
     assert (openings - openings_before, sent) == (1, 1)
     scenario["rebid"] = {"path": f"/tenders/{OCID}/bids/managed", "body": body, "answer": rebid.json()}
+
+
+def test_9b_rotation_re_seals_the_managed_key_and_the_openings_before_the_reveal(scenario):
+    """`python -m app.keyring rotate` for managed keys and openings (app/keyring/rotation.py): every
+    value under the new keys, none under the old; the reveal below opens them (test_11)."""
+    settings, engine = scenario["settings"], make_engine(scenario["settings"].database_url)
+    keyring = keyring_for(settings)
+    with database(scenario) as db:
+        before = db.execute(
+            "SELECT sealed_key FROM managed_supplier_keys WHERE supplier_id = ?", (scenario["id"],)
+        ).fetchone()[0]
+    for purpose in ("managed-keys", "openings"):
+        old = keyring.provider.current(purpose)
+        report = rotation.rotate(engine, keyring, purpose, batch_size=2)
+        state = rotation.status(engine, keyring, purpose)
+        assert report.resealed >= 1 and not report.failed
+        assert state.counts[old] == state.counts["legacy"] == state.unknown == 0
+        assert state.counts[report.key_id] == state.total
+    engine.dispose()
+    with database(scenario) as db:
+        after = db.execute(
+            "SELECT sealed_key FROM managed_supplier_keys WHERE supplier_id = ?", (scenario["id"],)
+        ).fetchone()[0]
+        openings = db.execute(
+            "SELECT sealed_opening FROM managed_bid_openings WHERE supplier_id = ?", (scenario["id"],)
+        ).fetchall()
+    current = {purpose: keyring.provider.current(purpose) for purpose in ("managed-keys", "openings")}
+    assert after != before and after.startswith(f"v2:managed-keys:{current['managed-keys']}:")
+    assert all(o.startswith(f"v2:openings:{current['openings']}:") for (o,) in openings)
 
 
 def test_10_a_reveal_before_the_commit_deadline_is_refused_with_the_contracts_error(scenario, app):

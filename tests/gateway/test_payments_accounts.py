@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from app.db.session import make_engine
-from app.keyring.sealing import SealError, open_sealed
+from app.keyring.keyring import keyring_for
+from app.keyring.sealing import SealError
 
 PROBLEM = "application/problem+json"
 NUMBER = "002101000123456"
@@ -84,12 +85,12 @@ def test_the_database_holds_the_account_encrypted_and_bound_to_its_payee_key(
     client.put(f"/payments/accounts/{payee_key}", json=account(), headers=treasury)
     row = raw_row(settings, payee_key)
     assert row is not None and row.updated_by == "sub:bendahara-1"
-    assert row.ciphertext.startswith("v1:")
+    keyring = keyring_for(settings)  # sealed by the keyring: its format, purpose and key id first
+    assert row.ciphertext.startswith(f"v2:accounts:{keyring.provider.current('accounts')}:")
     assert NUMBER not in row.ciphertext and HOLDER not in row.ciphertext and "ID_BRI" not in row.ciphertext
-    key = settings.payout_account_key.get_secret_value()
-    assert NUMBER.encode() in open_sealed(key, payee_key, row.ciphertext)
+    assert NUMBER.encode() in keyring.open("accounts", payee_key, row.ciphertext)
     with pytest.raises(SealError):  # the same ciphertext copied onto another payee does not open
-        open_sealed(key, "0x" + "00" * 32, row.ciphertext)
+        keyring.open("accounts", "0x" + "00" * 32, row.ciphertext)
 
 
 @pytest.mark.parametrize("role", ["AUDITOR", "AGENCY_OFFICER", "WELFARE_ADMIN", "VERIFIER", None], ids=str)

@@ -23,6 +23,7 @@ from app.config import Settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.indexer.node import Node
+from app.keyring.keyring import keyring_for
 from app.payments.accounts import AccountDetails, save_account
 from app.payments.ledger import AUTHORIZED, FAILED, SETTLED, PaymentsLedger
 from app.payments.models import FINAL, PaymentOutbox
@@ -102,6 +103,7 @@ def test_every_instruction_is_paid_once_or_failed_through_kills_and_provider_fau
         "TERANG_CHAIN_ID": "31337",
         "TERANG_ENVIRONMENT": "test",
         "TERANG_DATABASE_URL": database,
+        "TERANG_KEYRING_FILE": str(tmp_path / "keyring.json"),
         "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer_dir / "public.pem"),
         "TERANG_SIGNERS_FILE": str(signers_file),
         "TERANG_INDEXER_ENABLED": "false",
@@ -111,7 +113,7 @@ def test_every_instruction_is_paid_once_or_failed_through_kills_and_provider_fau
     }
     settings = Settings(**{k[len("TERANG_") :].lower(): v for k, v in env.items()})
     sessions = make_session_factory(make_engine(database))
-    key = settings.payout_account_key.get_secret_value()
+    key = keyring_for(settings)
     payees = [payee(f"fault-{shape}-{i}") for i in range(50)]
     with sessions.begin() as session:
         for i, payee_key in enumerate(payees):

@@ -225,6 +225,7 @@ def bridge_env(
         "TERANG_DATABASE_URL": database,
         "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer_dir / "public.pem"),
         "TERANG_SIGNERS_FILE": str(signers_file),
+        "TERANG_KEYRING_FILE": str(signers_file.parent / "keyring.json"),  # shared by its processes
         "TERANG_INDEXER_ENABLED": "false",
         "TERANG_PAYMENTS_STATUS_CHECK_SECONDS": "1",
         "TERANG_PAYMENTS_PROVIDER_TIMEOUT_SECONDS": "1",
@@ -240,9 +241,10 @@ def settings_from_env(env: dict[str, str]):
 
 def register_accounts(sessions, settings, numbers: dict[str, str | None]) -> None:
     """Payout accounts by payee key (None: no account registered)."""
+    from app.keyring.keyring import keyring_for
     from app.payments.accounts import AccountDetails, save_account
 
-    key = settings.payout_account_key.get_secret_value()
+    key = keyring_for(settings)
     with sessions.begin() as session:
         for i, (payee_key, number) in enumerate(numbers.items()):
             if number is not None:

@@ -163,6 +163,7 @@ def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secr
 
     from app import config
     from app.db.session import make_engine
+    from app.keyring.keyring import keyring_for
     from app.payments.accounts import load_account
     from app.payments.models import PayoutAccount
     from toolchain.dev_signers import development_keys
@@ -213,7 +214,8 @@ def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secr
     engine = make_engine(f"sqlite:///{state / 'gateway.db'}")
     with Session(engine) as session:
         payees = list(session.execute(select(PayoutAccount.payee_key)).scalars())
-        accounts = [load_account(session, config.LOCAL_ONLY_PAYOUT_ACCOUNT_KEY, key) for key in payees]
+        keyring = keyring_for(config.Settings(keyring_file=state / "keyring.json"))
+        accounts = [load_account(session, keyring, key) for key in payees]
     engine.dispose()
     assert len(accounts) == report.welfare.enrolled + 1  # the families and the winning supplier
     tokens = json.loads((state / "dev-tokens.json").read_text())
@@ -226,6 +228,11 @@ def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secr
         "HMAC key": config.LOCAL_ONLY_HMAC_KEY,
         "provider secret": config.LOCAL_ONLY_PROVIDER_SECRET,
         "payout account key": config.LOCAL_ONLY_PAYOUT_ACCOUNT_KEY,
+        **{
+            f"keyring key {purpose} {kid}": entry["key"]
+            for purpose, held in json.loads((state / "keyring.json").read_text())["purposes"].items()
+            for kid, entry in held["keys"].items()
+        },
         **{f"development key {n}": key.hex() for n, key in enumerate(development_keys(chain_url))},
         **{f"key of {b.name}": bytes(b.account.key).hex() for b in report.tender.bidders},
     }

@@ -1,4 +1,6 @@
-"""keyring: key ids on sealed values
+"""keyring: no schema change. Each sealed value carries its key id in its text
+(`v2:<purpose>:<key id>:...`, app/keyring/keyring.py), so counting and selecting values by key id is a
+prefix match on the sealed column and needs no column of its own; the revision keeps the chain.
 
 Revision ID: 0008
 Revises: 0007
