@@ -1,7 +1,8 @@
 """`python -m app`: check the configuration and the chain, then serve the gateway.
 
-Configuration mistakes (unreachable node, wrong chain, missing manifest, port taken) end in one
-line on stderr and exit status 2, never a traceback."""
+Configuration mistakes (unreachable node, wrong chain, missing manifest, port taken, a development
+secret outside local/test on loopback: app/config.py check_deployment) end in one line on stderr and
+exit status 2, never a traceback, and before anything binds."""
 
 from __future__ import annotations
 
@@ -11,22 +12,15 @@ import sys
 import uvicorn
 
 from app import logs
-from app.config import get_settings
+from app.config import settings_or_refusal
 from app.ledger.client import ChainUnavailable, connect
 from app.main import create_app
 from app.protocol.manifest import ManifestError
 
 
 def main() -> int:
-    try:
-        settings = get_settings()
-    except ValueError as exc:
-        print(
-            f"error: invalid TERANG_* setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}"
-            if hasattr(exc, "errors")
-            else f"error: {exc}",
-            file=sys.stderr,
-        )
+    settings = settings_or_refusal("gateway")
+    if settings is None:
         return 2
     logs.configure(settings.log_level)
     try:
@@ -34,7 +28,8 @@ def main() -> int:
     except (ChainUnavailable, ManifestError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((settings.host, settings.port))
@@ -51,6 +46,9 @@ def main() -> int:
         port=settings.port,
         log_config=None,
         log_level=settings.log_level.lower(),
+        # the peer is the client: X-Forwarded-For counts only from the proxies app/config.py trusts
+        # (rate_limit_trusted_proxies, app/api/ratelimit.py), not from any loopback caller
+        proxy_headers=False,
     )
     return 0
 

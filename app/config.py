@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+import sys
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +21,8 @@ LOCAL_ONLY_PAYOUT_ACCOUNT_KEY = "dGVyYW5nLWxvY2FsLXBheW91dC1hY2NvdW50LWtleSE="  
 # Development keyring file (app/keyring): made with fresh keys on first use where development values
 # are allowed; elsewhere TERANG_KEYRING_FILE must name a provisioned one (`python -m app.keyring init`).
 LOCAL_ONLY_KEYRING_FILE = ROOT / "var" / "keyring.json"
+# The development token issuer (app/auth/devissuer.py): its issuer name and key pair are public.
+DEV_ISSUER = "https://dev-issuer.terang.local"
 PROVIDER_SECRETS = {
     "xendit": ("xendit_secret_key", "xendit_callback_token"),
     "iris": ("iris_creator_key", "iris_approver_key", "iris_merchant_key"),
@@ -92,22 +98,140 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> Settings:
-        if self.environment == "production":
-            if self.identity_hmac_key.get_secret_value() == LOCAL_ONLY_HMAC_KEY:
-                raise ValueError("TERANG_IDENTITY_HMAC_KEY must be set to a secret outside local mode")
-            if not self.jwks_url or self.jwt_issuer == "https://dev-issuer.terang.local":
-                raise ValueError(
-                    "production needs TERANG_JWKS_URL and TERANG_JWT_ISSUER of a real OIDC provider"
-                )
-            if self.payout_account_key.get_secret_value() == LOCAL_ONLY_PAYOUT_ACCOUNT_KEY:
-                raise ValueError("TERANG_PAYOUT_ACCOUNT_KEY must be set to a secret outside local mode")
-            if self.keyring_file == LOCAL_ONLY_KEYRING_FILE:
-                raise ValueError("TERANG_KEYRING_FILE must name the provisioned keyring outside local mode")
-            for name in PROVIDER_SECRETS[self.payments_provider]:
-                if getattr(self, name).get_secret_value() == LOCAL_ONLY_PROVIDER_SECRET:
-                    raise ValueError(f"TERANG_{name.upper()} must be set to a secret outside local mode")
+        # Any process, in production: the per-process checks (check_deployment) add the host and URLs.
+        in_use = development_values(self, "gateway") if self.environment == "production" else []
+        if in_use:
+            raise ConfigurationError(_refusal(in_use))
         return self
+
+
+# --- fail-closed configuration ---------------------------------------------------------------------
+# Development values (every LOCAL_ONLY_* above, the development token issuer) are public: they are
+# allowed only with TERANG_ENVIRONMENT local or test AND a loopback TERANG_HOST. Anywhere else each
+# secret a process uses must be given explicitly and its outbound URLs must be https.
+
+PROCESSES = ("gateway", "bridge", "indexer")
+# Settings a process does not use: the bridge verifies no tokens and hashes no identifiers; the
+# indexer holds no secrets at all.
+UNUSED_BY = {"gateway": frozenset(), "bridge": frozenset({"identity_hmac_key"})}
+HTTPS_URLS = {
+    "gateway": ("jwks_url", "payments_provider_url"),
+    "bridge": ("payments_provider_url",),
+    "indexer": (),
+}
+log = logging.getLogger("terang.config")
+
+
+class ConfigurationError(ValueError):
+    """A setting the deployment must change; the message names the setting, never its value."""
+
+
+def _development_constants() -> frozenset[str]:
+    return frozenset(v for k, v in globals().items() if k.startswith("LOCAL_ONLY_") and isinstance(v, str))
+
+
+def is_loopback(host: str) -> bool:
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # another name, or "" (every interface)
+
+
+def development_allowed(settings: Settings) -> bool:
+    return settings.environment in ("local", "test") and is_loopback(settings.host)
+
+
+def development_values(settings: Settings, process: str = "gateway") -> list[str]:
+    """The TERANG_* settings `process` uses that hold a public development value (or none at all)."""
+    if process == "indexer":
+        return []
+    skip = set(UNUSED_BY[process])
+    for provider, names in PROVIDER_SECRETS.items():
+        if provider != settings.payments_provider:
+            skip |= set(names)
+    public = _development_constants()
+    found = []
+    for name, info in type(settings).model_fields.items():
+        if name in skip:
+            continue
+        value = getattr(settings, name)
+        secret = info.annotation is SecretStr or isinstance(value, SecretStr)
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str) and (value in public or (secret and not value.strip())):
+            found.append(f"TERANG_{name.upper()}")
+    if settings.keyring_file == LOCAL_ONLY_KEYRING_FILE:
+        found.append("TERANG_KEYRING_FILE (unset: a development keyring made on first use)")
+    if process == "gateway":
+        if not settings.jwks_url:
+            found.append("TERANG_JWKS_URL (unset: the development issuer's key file verifies tokens)")
+        if settings.jwt_issuer == DEV_ISSUER:
+            found.append("TERANG_JWT_ISSUER")
+    return found
+
+
+def _refusal(in_use: list[str]) -> str:
+    return (
+        f"{', '.join(in_use)}: development value or unset; set explicitly (development values are "
+        "allowed only with TERANG_ENVIRONMENT=local or test on a loopback TERANG_HOST)"
+    )
+
+
+def check_deployment(settings: Settings, process: str = "gateway") -> list[str]:
+    """Refuse (ConfigurationError, one line naming the settings) a development value or a plain-http
+    URL where development values are not allowed; return the development values in use (to warn
+    about) where they are."""
+    if process not in PROCESSES:
+        raise ValueError(f"unknown process {process!r}")
+    in_use = development_values(settings, process)
+    if development_allowed(settings):
+        return in_use
+    if in_use:
+        raise ConfigurationError(_refusal(in_use))
+    for name in HTTPS_URLS[process]:
+        value = getattr(settings, name)
+        if value is not None and urlsplit(value).scheme.lower() != "https":
+            raise ConfigurationError(
+                f"TERANG_{name.upper()} must be an https:// URL outside local or test on loopback"
+            )
+    return []
+
+
+def warn_development(in_use: list[str], process: str = "gateway") -> None:
+    if in_use:
+        log.warning(
+            "%s: DEVELOPMENT VALUES IN USE (public, never for real data): %s",
+            process,
+            ", ".join(in_use),
+        )
 
 
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_or_refusal(process: str, prefix: str = "error") -> Settings | None:
+    """The settings, checked for `process` (check_deployment); None after printing the
+    one line that says which setting is wrong (never its value)."""
+    try:
+        settings = get_settings()
+        check_deployment(settings, process)
+    except ValueError as exc:
+        print(f"{prefix}: {_one_line(exc)}", file=sys.stderr)
+        return None
+    return settings
+
+
+def _one_line(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if errors is None:
+        return str(exc).splitlines()[0]
+    first = errors()[0]
+    cause = first.get("ctx", {}).get("error")
+    if isinstance(cause, ValueError):  # a model validator's refusal: its own message
+        return str(cause).splitlines()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"invalid TERANG_* setting: TERANG_{where.upper()}: {first['msg']}"

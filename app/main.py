@@ -13,7 +13,7 @@ from app.api.problems import install_problem_handlers
 from app.api.request_id import RequestIdMiddleware
 from app.api.security_headers import SecurityHeadersMiddleware
 from app.auth.tokens import TokenVerifier
-from app.config import Settings, get_settings
+from app.config import Settings, check_deployment, get_settings, warn_development
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.escrows import routes as escrows
@@ -56,6 +56,8 @@ ROUTERS = (
 
 def create_app(settings: Settings | None = None, chain: ChainClient | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # development secrets only in local/test on loopback (`python -m app` refuses before this, in one line)
+    warn_development(check_deployment(settings, "gateway"))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

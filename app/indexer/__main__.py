@@ -12,7 +12,7 @@ import threading
 from prometheus_client import CollectorRegistry, start_http_server
 
 from app import logs
-from app.config import get_settings
+from app.config import settings_or_refusal
 from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.indexer.metrics import IndexerCollector
@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         "--metrics-port", type=int, default=None, help="serve Prometheus metrics on this port"
     )
     args = parser.parse_args(argv)
-    settings = get_settings()
+    settings = settings_or_refusal("indexer", "indexer")  # it holds no secrets; a bad setting is one line
+    if settings is None:
+        return 2
     logs.configure(settings.log_level)
     try:
         chain = connect(settings)

@@ -220,14 +220,18 @@ class BridgeThread:
 
 def main() -> int:
     from app import logs
-    from app.config import get_settings
+    from app.config import check_deployment, settings_or_refusal, warn_development
     from app.db.migrate import upgrade
     from app.db.session import make_engine, make_session_factory
     from app.ledger.client import ChainUnavailable, connect
     from app.protocol.manifest import ManifestError
 
-    settings = get_settings()
+    # its secrets (payout key, provider credentials) and an https provider outside local/test on loopback
+    settings = settings_or_refusal("bridge", "payment bridge")
+    if settings is None:
+        return 2
     logs.configure(settings.log_level)  # httpx (a line per provider request) held at WARNING there
+    warn_development(check_deployment(settings, "bridge"), "payment bridge")
     try:
         chain = connect(settings)
     except (ChainUnavailable, ManifestError) as exc:
