@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     jwt_audience: str = "terang-gateway"
     jwks_url: str | None = None
     jwt_public_key_file: Path | None = ROOT / "var" / "dev-issuer" / "public.pem"
+    # JWKS keys are forgotten after this long, so a key the provider removed stops verifying; an
+    # unknown `kid` fetches again at most once per jwks_refetch_seconds (none while a fetch failed).
+    jwks_cache_seconds: float = Field(default=300.0, gt=0, le=86400)
+    jwks_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    jwks_refetch_seconds: float = Field(default=30.0, ge=0, le=3600)
     # Signing accounts (encrypted keystores) per agency / role / relayer; see app/ledger/signers.py.
     signers_file: Path = ROOT / "var" / "signers.yaml"
     # HMAC key for business and personal identifiers (NIB, NPWP, NIK) before they reach the chain.

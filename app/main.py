@@ -67,12 +67,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
             upgrade(settings.database_url)  # production runs `python -m app.db.migrate` once per release
         engine = make_engine(settings.database_url)
         app.state.sessions = make_session_factory(engine)
-        app.state.verifier = TokenVerifier(
-            settings.jwt_issuer,
-            settings.jwt_audience,
-            settings.jwks_url,
-            None if settings.jwks_url else settings.jwt_public_key_file,
-        )
+        app.state.verifier = TokenVerifier.from_settings(settings)
         app.state.signers = SignerRegistry(settings.signers_file)
         decoder = ErrorDecoder([c.abi for c in app.state.chain.manifest.contracts.values()])
         app.state.chain.start_reads(settings.read_cache_poll_seconds)

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.errors import ApiError
-from app.auth.tokens import AuthError, Principal
+from app.auth.tokens import AuthError, IdentityProviderUnavailable, Principal
 from app.config import Settings
 from app.ledger.client import ChainClient
 from app.ledger.signers import SignerRegistry
@@ -47,10 +47,11 @@ def get_principal(
         raise ApiError(401, "unauthenticated", headers={"WWW-Authenticate": "Bearer"})
     try:
         return request.app.state.verifier.verify(credentials.credentials)
-    except AuthError as exc:
-        raise ApiError(
-            401, "invalid_token", detail=str(exc), headers={"WWW-Authenticate": "Bearer"}
-        ) from None
+    except AuthError as exc:  # our own short reason (app/auth/tokens.py REASONS), no library text
+        challenge = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        raise ApiError(401, "invalid_token", detail=str(exc), headers=challenge) from None
+    except IdentityProviderUnavailable:  # the keys could not be fetched: not the caller's mistake
+        raise ApiError(503, "identity_provider_unavailable", headers={"Retry-After": "5"}) from None
 
 
 ChainDep = Annotated[ChainClient, Depends(get_chain)]

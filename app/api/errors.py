@@ -17,6 +17,10 @@ TITLES: dict[str, dict[str, str]] = {
     "http_error": {"en": "The request failed.", "id": "Permintaan gagal."},
     "unauthenticated": {"en": "A bearer token is required.", "id": "Diperlukan token bearer."},
     "invalid_token": {"en": "The bearer token is not valid.", "id": "Token bearer tidak valid."},
+    "identity_provider_unavailable": {
+        "en": "The identity provider's keys cannot be fetched; retry later.",
+        "id": "Kunci penyedia identitas tidak dapat diambil; coba lagi nanti.",
+    },
     "forbidden_role": {"en": "Your role may not do this.", "id": "Peran Anda tidak berwenang untuk ini."},
     "wrong_agency": {"en": "This belongs to another agency.", "id": "Ini milik instansi lain."},
     "idempotency_key_required": {

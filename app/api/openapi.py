@@ -60,9 +60,9 @@ DESCRIPTIONS = {
     422: "The request is not valid (`invalid_request` with `errors`, `idempotency_key_reused`, or a "
     "contract's refusal of a value)",
     502: "The transaction failed or the node answered with an error (`transaction_failed`, `node_error`)",
-    503: "The ledger or the signer is unavailable (`chain_unavailable` with Retry-After, "
-    "`signer_unavailable`), or every write slot is taken (`writes_busy` with Retry-After: nothing was "
-    "sent; retry with any key)",
+    503: "The ledger, the signer or the identity provider is unavailable (`chain_unavailable` with "
+    "Retry-After, `signer_unavailable`, `identity_provider_unavailable` with Retry-After), or every "
+    "write slot is taken (`writes_busy` with Retry-After: nothing was sent; retry with any key)",
     504: "Sent, but its outcome is not known or not recorded yet (`transaction_pending`, with "
     "`transactionHash`: no receipt within the receipt timeout, or the database or node failed after "
     "sending): retry with the same Idempotency-Key, never a new one",
@@ -93,7 +93,7 @@ def problem_statuses(route: APIRoute) -> list[int]:
     if route.body_field is not None:
         statuses.add(400)  # a body that is not JSON (or not UTF-8) is refused before validation
     if get_principal in calls or bearer in calls:  # a token required, or optional for more
-        statuses |= {401, 403}
+        statuses |= {401, 403, 503}  # 503: the identity provider's keys cannot be fetched
     if get_writer in calls:
         statuses |= {400, 409, 502, 503, 504}
     if get_chain in calls:
