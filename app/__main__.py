@@ -13,6 +13,8 @@ import uvicorn
 
 from app import logs
 from app.config import settings_or_refusal
+from app.keyring.keyring import keyring_for
+from app.keyring.providers import KeyringError
 from app.ledger.client import ChainUnavailable, connect
 from app.main import create_app
 from app.protocol.manifest import ManifestError
@@ -23,6 +25,11 @@ def main() -> int:
     if settings is None:
         return 2
     logs.configure(settings.log_level)
+    try:  # the keys that seal secrets at rest: outside local/test a provisioned file (app/keyring)
+        keyring_for(settings)
+    except KeyringError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         chain = connect(settings)
     except (ChainUnavailable, ManifestError) as exc:

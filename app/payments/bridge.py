@@ -223,6 +223,7 @@ def main() -> int:
     from app.config import check_deployment, settings_or_refusal, warn_development
     from app.db.migrate import upgrade
     from app.db.session import make_engine, make_session_factory
+    from app.keyring.providers import KeyringError
     from app.ledger.client import ChainUnavailable, connect
     from app.protocol.manifest import ManifestError
 
@@ -232,6 +233,11 @@ def main() -> int:
         return 2
     logs.configure(settings.log_level)  # httpx (a line per provider request) held at WARNING there
     warn_development(check_deployment(settings, "bridge"), "payment bridge")
+    try:  # payout accounts open with the keyring: outside local/test a provisioned file
+        keyring_for(settings)
+    except KeyringError as exc:
+        print(f"payment bridge: {exc}", file=sys.stderr)
+        return 2
     try:
         chain = connect(settings)
     except (ChainUnavailable, ManifestError) as exc:

@@ -477,3 +477,39 @@ def test_the_api_answers_a_value_it_cannot_open_with_a_clear_problem_never_the_v
         assert answer.status_code == 500 and answer.json()["code"] == "sealed_value_unreadable", answer.text
         assert why in answer.json()["detail"]
         assert "1100220033" not in answer.text and "0033" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("module", "prefix"),
+    [("app", "error: "), ("app.payments.bridge", "payment bridge: ")],
+    ids=["gateway", "bridge"],
+)
+def test_outside_development_the_processes_refuse_to_start_without_their_keyring_file(
+    tmp_path, module, prefix
+):
+    """`python -m app` and the payment bridge in production with TERANG_KEYRING_FILE naming no file:
+    one line, status 2, before they dial the node (here a port where nothing answers) or bind."""
+    env = {
+        "TERANG_ENVIRONMENT": "production",
+        "TERANG_RPC_URL": "http://127.0.0.1:9",
+        "TERANG_IDENTITY_HMAC_KEY": "an-operator-secret-identity-key-0123456789",
+        "TERANG_PAYOUT_ACCOUNT_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "TERANG_XENDIT_SECRET_KEY": "xnd_production_secret",
+        "TERANG_XENDIT_CALLBACK_TOKEN": "callback-token-from-the-provider",
+        "TERANG_JWKS_URL": "https://sso.example.go.id/jwks",
+        "TERANG_JWT_ISSUER": "https://sso.example.go.id",
+        "TERANG_PAYMENTS_PROVIDER_URL": "https://api.provider.example",
+        "TERANG_KEYRING_FILE": str(tmp_path / "provisioned.json"),
+        "TERANG_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+    }
+    started = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = started.stderr.splitlines()
+    assert started.returncode == 2 and lines[-1].startswith(prefix + "no keyring file at "), started.stderr
+    assert "Traceback" not in started.stderr and not (tmp_path / "provisioned.json").exists()
