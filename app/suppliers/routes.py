@@ -69,7 +69,14 @@ def register_supplier(
         event = event_args(registry, "SupplierRegistered", confirmed)
         return {"supplierId": event["supplierId"], "account": event["account"], "agencyId": event["agencyId"]}
 
-    return write(body.model_dump(), call, outcome, status_code=201)
+    # The idempotency record fingerprints the keyed hashes, never NIB/NPWP (nor a plain hash of
+    # them, which enumerating the small NIB and NPWP spaces would reverse).
+    fingerprinted = {
+        **body.model_dump(exclude={"nib", "npwp"}),
+        "nibHash": Web3.to_hex(nib_hash),
+        "npwpHash": Web3.to_hex(npwp_hash),
+    }
+    return write(fingerprinted, call, outcome, status_code=201)
 
 
 @router.post(
