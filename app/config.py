@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     # Ask the provider about a payout that has had no callback for this long.
     payments_status_check_seconds: float = Field(default=30.0, gt=0)
     payments_workers: int = Field(default=16, ge=1, le=128)  # concurrent provider requests
+    # How long the provider is known to remember an idempotency key. A payout whose create call went
+    # unanswered is created again under its key only within this time when the provider cannot be
+    # searched by reference; past it (default: at once) the row is parked for the treasury.
+    payments_provider_key_memory_seconds: float = Field(default=0.0, ge=0)
     xendit_secret_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
     xendit_callback_token: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
     iris_creator_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)

@@ -99,6 +99,11 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "Unknown payment source: give a deployed contract's name or a 0x address.",
         "id": "Sumber pembayaran tidak dikenal: sebutkan nama kontrak yang terpasang atau alamat 0x.",
     },
+    # The payment bridge (app/payments/routes.py): releasing a row it set aside.
+    "payment_not_quarantined": {
+        "en": "That payout is not set aside: nothing to release.",
+        "id": "Pembayaran itu tidak sedang ditahan: tidak ada yang dilepas.",
+    },
     "WelfareUnknownProgramme": {"en": "No such welfare programme.", "id": "Program bansos tidak ditemukan."},
     "WelfareProgrammeNotStarted": {
         "en": "The programme's first period has not started.",

@@ -83,7 +83,16 @@ class Bridge:
             if payable is ATTEMPTS:
                 due = undecided(sessions, self.ledger, due)
             ids = [row.id for row in due]
-            work += request_payouts(sessions, provider, self.account_key, pool, payable, ids, workers)
+            work += request_payouts(
+                sessions,
+                provider,
+                self.account_key,
+                pool,
+                payable,
+                ids,
+                workers,
+                self.settings.payments_provider_key_memory_seconds,
+            )
         for payable in (ATTEMPTS, LINES):
             due = outbox.due_checks(
                 sessions, self.settings.payments_status_check_seconds, batch, payable.model

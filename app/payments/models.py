@@ -58,6 +58,7 @@ class PaymentOutbox(Base):
         UniqueConstraint("instruction_id", "attempt", name="uq_payment_outbox_attempt"),
         Index("ix_payment_outbox_state", "state"),
         Index("ix_payment_outbox_provider_ref", "provider_ref"),
+        Index("ix_payment_outbox_quarantine", "quarantine"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -78,6 +79,11 @@ class PaymentOutbox(Base):
     requests: Mapped[int] = mapped_column(Integer, default=0)  # provider create calls made
     callback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Set aside by the bridge (a reason code, app/payments/quarantine.py) until the treasury releases it.
+    quarantine: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    quarantined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reconciled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -129,6 +135,7 @@ class PaymentLine(Base):
         Index("ix_payment_lines_state", "state"),
         Index("ix_payment_lines_outbox", "outbox_id"),
         Index("ix_payment_lines_provider_ref", "provider_ref"),
+        Index("ix_payment_lines_quarantine", "quarantine"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -145,6 +152,11 @@ class PaymentLine(Base):
     requests: Mapped[int] = mapped_column(Integer, default=0)
     callback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Set aside by the bridge (a reason code, app/payments/quarantine.py) until the treasury releases it.
+    quarantine: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    quarantined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reconciled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -77,14 +77,15 @@ def rows(
 
 
 def due_requests(sessions: sessionmaker[Session], limit: int, model=PaymentOutbox) -> list:
-    """Rows to (re)send to the provider: new ones, and unanswered ones after a backoff. Lines only
-    of batches being paid (their attempt row in `lines`)."""
+    """Rows to (re)send to the provider: new ones, and unanswered ones after a backoff (looked up
+    before they are sent again). Lines only of batches being paid (their attempt row in `lines`).
+    Quarantined rows wait for the treasury."""
     now = utcnow()
     where = (PaymentOutbox.purpose.not_in(BATCH_PURPOSES),)
     if model is PaymentLine:
         where = (PaymentLine.outbox_id.in_(select(PaymentOutbox.id).where(PaymentOutbox.state == LINES)),)
     due = []
-    for row in rows(sessions, (NEW, REQUESTING), limit * 4, model, where):
+    for row in rows(sessions, (NEW, REQUESTING), limit * 4, model, (*where, model.quarantine.is_(None))):
         if row.checked_at is None or _aware(row.checked_at) + _backoff(row.requests) <= now:
             due.append(row)
         if len(due) == limit:
@@ -102,6 +103,7 @@ def due_checks(sessions: sessionmaker[Session], every: float, limit: int, model=
                 select(model)
                 .where(
                     model.state == PENDING,
+                    model.quarantine.is_(None),
                     or_(
                         model.checked_at.is_(None),
                         model.checked_at < stale,

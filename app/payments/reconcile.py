@@ -22,7 +22,15 @@ or reversed_after_settlement); amount_differs per line; such mismatches name the
 still being paid is in flight (the bridge proves its failed lines and settles it); one whose lines
 could not be read back is counted as held.
 
-`python -m app.payments.reconcile [--repair] [--json]`; GET /payments/reconciliation."""
+Incremental: a run asks the provider and the chain only about what can still change. An
+instruction whose every attempt (and line) was found final and in agreement is stamped
+(`reconciled_at`) and left out of later runs until a callback names one of its payouts again (a
+reversal); the chain's authorisations are read from a watermark (the `payment-reconcile` cursor),
+never past the bridge's own cursor nor past an authorisation still missing from the outbox, so
+such a mismatch is reported on every run until it is resolved. `--full` (or ?full=true) checks
+everything again. Rows the bridge quarantined are listed with their reason.
+
+`python -m app.payments.reconcile [--repair] [--full] [--json]`; GET /payments/reconciliation."""
 
 from __future__ import annotations
 
@@ -33,9 +41,10 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from app.db.models import utcnow
 from app.indexer.models import IndexerCursor
 from app.payments import models as states
 from app.payments.follow import CURSOR, authorization_logs, decode_authorization
@@ -51,11 +60,21 @@ from app.payments.ledger import (
 from app.payments.models import BATCH_PURPOSES, PaymentLine, PaymentOutbox
 from app.payments.outbox import move
 from app.payments.providers.base import FAILED as PAYOUT_FAILED
-from app.payments.providers.base import PENDING, REVERSED, SUCCEEDED, Payout, Provider, ProviderUnavailable
+from app.payments.providers.base import (
+    PENDING,
+    REVERSED,
+    SUCCEEDED,
+    AnswerUnusable,
+    Payout,
+    Provider,
+    ProviderUnavailable,
+)
+from app.payments.quarantine import quarantined
 
 log = logging.getLogger("terang.payments.reconcile")
 REPAIRABLE = {"paid_not_settled", "failed_not_recorded", "outbox_disagrees"}
 LOG_RANGE = 10_000
+WATERMARK = "payment-reconcile"
 
 
 @dataclass
@@ -77,6 +96,8 @@ class Report:
     inFlight: int = 0
     held: int = 0  # batch instructions whose lines could not be read back: nothing paid
     unreachable: int = 0  # payouts the provider did not answer about
+    quarantined: list[dict] = field(default_factory=list)  # rows the bridge set aside
+    checked: int = 0  # payouts asked about by this run
     mismatches: list[Mismatch] = field(default_factory=list)
 
     @property
@@ -94,22 +115,25 @@ def reconcile(
     first_block: int,
     repair: bool = False,
     workers: int = 16,
+    full: bool = False,
 ) -> Report:
     report = Report()
-    authorized = _chain_authorizations(ledger, first_block)
     with sessions() as session:
-        rows = list(session.execute(select(PaymentOutbox).order_by(PaymentOutbox.id)).scalars())
-        lines = list(
-            session.execute(
-                select(PaymentLine).order_by(PaymentLine.instruction_id, PaymentLine.line_index)
-            ).scalars()
-        )
         cursor = session.get(IndexerCursor, CURSOR)
+        mark = None if full else session.get(IndexerCursor, WATERMARK)
     bridge_block = cursor.block_number if cursor else 0
+    scan_from = max(first_block, 1) if mark is None else mark.block_number + 1
+    head = ledger.node.head()
+    authorized = _chain_authorizations(ledger, scan_from, head)
+    with sessions() as session:
+        open_ids = set(authorized) | (_all_ids(session) if full else _open_ids(session))
+        rows, lines = _rows_of(session, sorted(open_ids))
+        closed = _closed_counts(session)
+        report.attempts = session.execute(select(func.count()).select_from(PaymentOutbox)).scalar_one()
     by_id: dict[str, list[PaymentOutbox]] = {}
     for row in rows:
         by_id.setdefault(row.instruction_id, []).append(row)
-    ids = sorted(set(authorized) | set(by_id))
+    ids = sorted(open_ids)
     chain = ledger.instructions(ids)
     lines_of: dict[str, list[PaymentLine]] = {}
     for line in lines:
@@ -123,14 +147,18 @@ def reconcile(
                 strict=True,
             )
         )
-    report.instructions, report.attempts = len(ids), len(rows)
+    report.checked = sum(1 for p in [*payouts.values(), *line_payouts.values()] if p is not None)
+    report.instructions = len(ids) + sum(closed.values())
+    report.settled, report.failed = closed.get(states.SETTLED, 0), closed.get(states.FAILED, 0)
+    clean: list[str] = []
+    missing_from = None  # the first block of an authorisation missing from the outbox
     for instruction_id in ids:
         instruction = chain[instruction_id]
         attempts = sorted(by_id.get(instruction_id, []), key=lambda r: r.attempt)
         pairs = [(row, payouts[row.id]) for row in attempts]
         report.unreachable += sum(1 for _, p in pairs if p is _UNREACHABLE)
+        batch_lines = [(line, line_payouts[line.id]) for line in lines_of.get(instruction_id, [])]
         if instruction_id in lines_of or any(row.purpose in BATCH_PURPOSES for row in attempts):
-            batch_lines = [(line, line_payouts[line.id]) for line in lines_of.get(instruction_id, [])]
             report.unreachable += sum(1 for _, p in batch_lines if p is _UNREACHABLE)
             found = _compare_batch(
                 ledger,
@@ -146,8 +174,133 @@ def reconcile(
         for mismatch in found:
             if repair and mismatch.kind in REPAIRABLE and mismatch.line is None:
                 mismatch.repaired = _repair(sessions, ledger, mismatch, pairs)
+            if mismatch.kind == "not_in_outbox":
+                block = authorized.get(instruction_id, 0)
+                missing_from = block if missing_from is None else min(missing_from, block)
         report.mismatches.extend(found)
+        if not found and _settled_for_good(instruction, pairs, batch_lines):
+            clean.append(instruction_id)
+    _stamp(sessions, clean)
+    watermark = min(head, bridge_block)
+    if missing_from is not None:
+        watermark = min(watermark, missing_from - 1)
+    if watermark >= scan_from - 1:
+        _save_watermark(sessions, watermark, ledger)
+    report.quarantined = [row.__dict__ for row in quarantined(sessions)]
     return report
+
+
+def _open_ids(session: Session) -> set[str]:
+    """Instructions with a row that can still change: never found clean, or named by a callback
+    since (a reversal)."""
+    ids: set[str] = set()
+    for model in (PaymentOutbox, PaymentLine):
+        ids.update(
+            session.execute(
+                select(model.instruction_id)
+                .where(
+                    or_(
+                        model.reconciled_at.is_(None),
+                        and_(model.callback_at.is_not(None), model.callback_at > model.reconciled_at),
+                    )
+                )
+                .distinct()
+            ).scalars()
+        )
+    return ids
+
+
+def _all_ids(session: Session) -> set[str]:
+    return set(session.execute(select(PaymentOutbox.instruction_id).distinct()).scalars())
+
+
+def _rows_of(session: Session, ids: list[str]) -> tuple[list[PaymentOutbox], list[PaymentLine]]:
+    rows: list[PaymentOutbox] = []
+    lines: list[PaymentLine] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows += session.execute(
+            select(PaymentOutbox).where(PaymentOutbox.instruction_id.in_(chunk)).order_by(PaymentOutbox.id)
+        ).scalars()
+        lines += session.execute(
+            select(PaymentLine)
+            .where(PaymentLine.instruction_id.in_(chunk))
+            .order_by(PaymentLine.instruction_id, PaymentLine.line_index)
+        ).scalars()
+    return rows, lines
+
+
+def _closed_counts(session: Session) -> dict[str, int]:
+    """Instructions found clean earlier and not open now, by their latest attempt's state (a count
+    in the database, nothing asked of the provider or the chain)."""
+    other = aliased(PaymentOutbox)
+    line = aliased(PaymentLine)
+    query = (
+        select(PaymentOutbox.state, func.count())
+        .where(
+            PaymentOutbox.reconciled_at.is_not(None),
+            or_(
+                PaymentOutbox.callback_at.is_(None), PaymentOutbox.callback_at <= PaymentOutbox.reconciled_at
+            ),
+            ~exists().where(
+                other.instruction_id == PaymentOutbox.instruction_id,
+                or_(
+                    other.attempt > PaymentOutbox.attempt,
+                    other.reconciled_at.is_(None),
+                    other.callback_at > other.reconciled_at,
+                ),
+            ),
+            ~exists().where(
+                line.instruction_id == PaymentOutbox.instruction_id,
+                or_(line.reconciled_at.is_(None), line.callback_at > line.reconciled_at),
+            ),
+        )
+        .group_by(PaymentOutbox.state)
+    )
+    return dict(session.execute(query).all())
+
+
+def _settled_for_good(instruction: Instruction, pairs, lines) -> bool:
+    """Nothing left to change: the chain decided, every row final, every payout answered and final."""
+    if instruction.status not in (SETTLED, FAILED, CANCELLED) or not pairs:
+        return False
+    current = [row for row, _ in pairs if row.attempt == instruction.attempt]
+    if not current or any(row.state not in states.FINAL for row, _ in pairs):
+        return False
+    if any(row.quarantine for row, _ in pairs) or any(line.quarantine for line, _ in lines):
+        return False
+    if any(line.state not in states.LINE_FINAL for line, _ in lines):
+        return False
+    answers = [p for _, p in pairs] + [p for _, p in lines]
+    return all(p is None or (p is not _UNREACHABLE and p.status != PENDING) for p in answers)
+
+
+def _stamp(sessions, ids: list[str]) -> None:
+    if not ids:
+        return
+    now = utcnow()
+    with sessions.begin() as session:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for model in (PaymentOutbox, PaymentLine):
+                session.execute(
+                    update(model)
+                    .where(model.instruction_id.in_(chunk))
+                    .values(reconciled_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+
+
+def _save_watermark(sessions, number: int, ledger: PaymentsLedger) -> None:
+    with sessions.begin() as session:
+        row = session.get(IndexerCursor, WATERMARK)
+        if row is None:
+            chain_id = ledger.node.call("eth_chainId", [])
+            session.add(
+                IndexerCursor(name=WATERMARK, chain_id=int(chain_id, 16), block_number=number, block_hash="")
+            )
+        else:
+            row.block_number = number
 
 
 _UNREACHABLE = Payout("?", None, "UNREACHABLE", -1)
@@ -162,14 +315,14 @@ def _payout(provider: Provider, row: PaymentOutbox | PaymentLine) -> Payout | No
         if row.requests:
             found = provider.find(row.key)
             return found[0] if found else None
-    except ProviderUnavailable:
+    except (ProviderUnavailable, AnswerUnusable):  # no usable answer (an unusable one is quarantined)
         return _UNREACHABLE
     return None
 
 
-def _chain_authorizations(ledger: PaymentsLedger, first_block: int) -> dict[str, int]:
-    """instruction id -> block of its latest PaymentAuthorized, read from the chain itself."""
-    head = ledger.node.head()
+def _chain_authorizations(ledger: PaymentsLedger, first_block: int, head: int) -> dict[str, int]:
+    """instruction id -> block of its latest PaymentAuthorized in first_block..head, read from the
+    chain itself."""
     blocks: dict[str, int] = {}
     for start in range(max(first_block, 1), head + 1, LOG_RANGE):
         for entry in authorization_logs(
@@ -382,6 +535,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.payments.reconcile", description=__doc__)
     parser.add_argument("--repair", action="store_true", help="repair what is safe to repair")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--full", action="store_true", help="check everything again, not only what may change"
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
     logs.configure(settings.log_level)
@@ -394,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
         bridge.provider,
         chain.manifest.contracts["Payments"].block_number,
         repair=args.repair,
+        full=args.full,
     )
     bridge.close()
     if args.json:
@@ -402,8 +559,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{report.instructions} instructions, {report.attempts} attempts: {report.settled} settled, "
             f"{report.failed} failed, {report.inFlight} in flight, {len(report.mismatches)} mismatches "
-            f"({report.repaired} repaired)"
+            f"({report.repaired} repaired), {len(report.quarantined)} quarantined, {report.checked} checked"
         )
+        for row in report.quarantined:
+            where = f"line {row['line']}" if row["line"] is not None else f"attempt {row['attempt']}"
+            print(f"  quarantined {row['instructionId']} {where}: {row['reason']}")
         for m in report.mismatches:
             repaired = "  [repaired]" if m.repaired else ""
             print(f"  {m.kind:26} {m.instructionId}-{m.attempt}  {m.detail}{repaired}")

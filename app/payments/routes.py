@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
@@ -18,8 +18,16 @@ from app.keyring.sealing import SealError
 from app.payments.accounts import AccountDetails, load_account, save_account
 from app.payments.callbacks import receive
 from app.payments.models import PaymentLine, PaymentOutbox, PaymentStep
+from app.payments.quarantine import NotQuarantined, quarantined, release
 from app.payments.reconcile import reconcile
-from app.payments.schemas import AccountView, BridgeInstruction, Reconciliation
+from app.payments.schemas import (
+    AccountView,
+    BridgeInstruction,
+    QuarantinedRow,
+    Reconciliation,
+    Release,
+    Released,
+)
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 Treasury = Annotated[Principal, Depends(require_roles("TREASURY"))]
@@ -119,6 +127,11 @@ def instruction(instruction_id: InstructionId, _principal: Overseer, sessions: S
                 .group_by(PaymentLine.state)
             ).all()
         )
+        set_aside = session.execute(
+            select(func.count()).where(
+                PaymentLine.instruction_id == instruction_id.lower(), PaymentLine.quarantine.is_not(None)
+            )
+        ).scalar_one()
     if not rows:
         raise ApiError(404, "not_found", detail=f"the bridge has no attempt of {instruction_id}")
     return {
@@ -134,12 +147,71 @@ def instruction(instruction_id: InstructionId, _principal: Overseer, sessions: S
                 "providerStatus": row.provider_status,
                 "failureCode": row.failure_code,
                 "transactionHash": row.chain_tx,
+                "quarantine": row.quarantine,
                 "steps": steps[row.id],
             }
             for row in rows
         ],
-        **({"lines": {"total": sum(lines.values()), **lines}} if lines else {}),
+        **({"lines": _line_counts(lines, set_aside)} if lines else {}),
     }
+
+
+def _line_counts(by_state: dict[str, int], set_aside: int) -> dict[str, int]:
+    """A batch's lines by state, and how many are quarantined (left out when none, like a state no
+    line is in)."""
+    return {"total": sum(by_state.values()), **by_state, **({"quarantined": set_aside} if set_aside else {})}
+
+
+@router.get(
+    "/quarantine",
+    response_model=list[QuarantinedRow],
+    summary="Attempts and batch lines the bridge set aside for the treasury",
+)
+def quarantine_list(_principal: Overseer, sessions: SessionsDep):
+    return [row.__dict__ for row in quarantined(sessions)]
+
+
+@router.post(
+    "/instructions/{instruction_id}/attempts/{attempt}/release",
+    response_model=Released,
+    responses={409: {"description": "Not set aside (released already, or never): `payment_not_quarantined`"}},
+    summary="Release an attempt the bridge set aside, after a look (treasury)",
+)
+def release_attempt(
+    instruction_id: InstructionId,
+    attempt: Annotated[int, Path(ge=0, le=255)],
+    principal: Treasury,
+    sessions: SessionsDep,
+    body: Release | None = None,
+):
+    return _release(sessions, principal, instruction_id, body, attempt=attempt)
+
+
+@router.post(
+    "/instructions/{instruction_id}/lines/{line}/release",
+    response_model=Released,
+    responses={409: {"description": "Not set aside (released already, or never): `payment_not_quarantined`"}},
+    summary="Release a batch line the bridge set aside, after a look (treasury)",
+)
+def release_line(
+    instruction_id: InstructionId,
+    line: Annotated[int, Path(ge=0, le=1_000_000)],
+    principal: Treasury,
+    sessions: SessionsDep,
+    body: Release | None = None,
+):
+    return _release(sessions, principal, instruction_id, body, line=line)
+
+
+def _release(sessions, principal: Principal, instruction_id: str, body: Release | None, **which) -> dict:
+    reference = body.providerReference if body else None
+    try:
+        state = release(sessions, instruction_id, principal.key, provider_reference=reference, **which)
+    except NotQuarantined:
+        raise ApiError(
+            409, "payment_not_quarantined", detail="no such attempt or line is set aside"
+        ) from None
+    return {"instructionId": instruction_id.lower(), "attempt": None, "line": None, **which, "state": state}
 
 
 @router.get(
@@ -147,8 +219,14 @@ def instruction(instruction_id: InstructionId, _principal: Overseer, sessions: S
     response_model=Reconciliation,
     summary="Chain, outbox and provider compared; every mismatch",
 )
-def reconciliation(request: Request, _principal: Overseer):
-    return _reconcile(request, repair=False)
+def reconciliation(
+    request: Request,
+    _principal: Overseer,
+    full: Annotated[
+        bool, Query(description="check every payout again, not only those that may change")
+    ] = False,
+):
+    return _reconcile(request, repair=False, full=full)
 
 
 @router.post(
@@ -156,14 +234,20 @@ def reconciliation(request: Request, _principal: Overseer):
     response_model=Reconciliation,
     summary="Reconcile and repair what is safe (treasury)",
 )
-def repair(request: Request, _principal: Treasury):
-    return _reconcile(request, repair=True)
+def repair(
+    request: Request,
+    _principal: Treasury,
+    full: Annotated[
+        bool, Query(description="check every payout again, not only those that may change")
+    ] = False,
+):
+    return _reconcile(request, repair=True, full=full)
 
 
-def _reconcile(request: Request, repair: bool) -> dict:
+def _reconcile(request: Request, repair: bool, full: bool = False) -> dict:
     runtime = request.app.state.payments
     bridge = runtime.bridge
     report = reconcile(
-        request.app.state.sessions, bridge.ledger, bridge.provider, runtime.first_block, repair
+        request.app.state.sessions, bridge.ledger, bridge.provider, runtime.first_block, repair, full=full
     )
     return report.as_dict()

@@ -70,6 +70,11 @@ class OutboxAttempt(BaseModel):
     providerStatus: str | None = Field(description="The provider's last known status of the payout")
     failureCode: str | None
     transactionHash: str | None = Field(description="The settling or failing transaction, once sent")
+    quarantine: str | None = Field(
+        None,
+        description="Why the bridge set the attempt aside for the treasury (e.g. MALFORMED_ANSWER, "
+        "ACCOUNT_UNREADABLE, LOOKUP_UNAVAILABLE); None while it is being paid",
+    )
     steps: list[OutboxStep]
 
 
@@ -82,6 +87,7 @@ class LineCounts(BaseModel):
     pending: int = 0
     paid: int = 0
     failed: int = 0
+    quarantined: int = Field(0, description="Lines set aside for the treasury, whatever their state")
 
 
 class BridgeInstruction(BaseModel):
@@ -122,6 +128,39 @@ class Mismatch(BaseModel):
     line: int | None = Field(description="The batch line concerned; None for a whole instruction")
 
 
+class QuarantinedRow(BaseModel):
+    """An attempt or batch line the bridge set aside (app/payments/quarantine.py)."""
+
+    instructionId: Bytes32
+    attempt: int | None = Field(description="The attempt, for an instruction's row")
+    line: int | None = Field(description="The line, for a batch line")
+    state: str
+    reason: str = Field(description="A reason code, e.g. MALFORMED_ANSWER, ACCOUNT_UNREADABLE")
+    since: str = Field(description="ISO 8601")
+
+
+class Release(BaseModel):
+    """What the treasury found at the provider for a row parked in `requesting`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    providerReference: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="The provider's payout made under this row's key, to adopt; leave out when "
+        "the provider has none (the payout is then created)",
+    )
+
+
+class Released(BaseModel):
+    instructionId: Bytes32
+    attempt: int | None
+    line: int | None
+    state: OutboxState | Literal["paid"] = Field(description="The state the row goes on from")
+
+
 class Reconciliation(BaseModel):
     instructions: int
     attempts: int
@@ -130,5 +169,9 @@ class Reconciliation(BaseModel):
     inFlight: int
     held: int = Field(description="Batch instructions whose lines could not be read back: nothing paid")
     unreachable: int = Field(description="Payouts the provider did not answer about")
+    quarantined: list[QuarantinedRow] = Field(
+        description="Rows the bridge set aside for the treasury (they are not paid until released)"
+    )
+    checked: int = Field(description="Payouts asked about by this run (only those that can still change)")
     mismatches: list[Mismatch]
     repaired: int = Field(description="Mismatches repaired by this request")

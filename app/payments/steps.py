@@ -20,8 +20,10 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import utcnow
@@ -50,17 +52,20 @@ from app.payments.providers.base import (
     FAILED as PAYOUT_FAILED,
 )
 from app.payments.providers.base import (
-    PENDING as PAYOUT_PENDING,
-)
-from app.payments.providers.base import (
+    MALFORMED_ANSWER,
     REVERSED,
     SUCCEEDED,
+    AnswerUnusable,
     Payout,
     PayoutOrder,
     Provider,
     ProviderRejected,
     ProviderUnavailable,
 )
+from app.payments.providers.base import (
+    PENDING as PAYOUT_PENDING,
+)
+from app.payments.quarantine import ACCOUNT_UNREADABLE, LOOKUP_UNAVAILABLE, quarantine
 
 log = logging.getLogger("terang.payments")
 NO_ACCOUNT = "NO_PAYOUT_ACCOUNT"
@@ -132,12 +137,16 @@ def request_payouts(
     payable: Payable,
     row_ids: list[int],
     workers: int = 16,
+    key_memory: float = 0.0,
 ) -> int:
     """Creates the payouts of `row_ids` (rows in new/requesting), in chunks spread over the
-    workers; returns how many were asked."""
+    workers; returns how many were asked. `key_memory`: seconds the provider is known to remember
+    an idempotency key (see _lookups)."""
     chunks = _chunks(row_ids, workers)
     return sum(
-        pool.map(lambda chunk: _request_chunk(sessions, provider, account_key, payable, chunk), chunks)
+        pool.map(
+            lambda chunk: _request_chunk(sessions, provider, account_key, payable, chunk, key_memory), chunks
+        )
     )
 
 
@@ -147,14 +156,24 @@ def _request_chunk(
     account_key: str,
     payable: Payable,
     row_ids: list[int],
+    key_memory: float = 0.0,
 ) -> int:
     """One worker's share of a round: one commit marks the rows `requesting`, their payouts are
-    created one after the other, one commit records the answers."""
+    created (or, for a row whose earlier request went unanswered, first looked up) one after the
+    other, one commit records the answers. A row that fails for a reason of its own is
+    quarantined; the others go on."""
     model, now = payable.model, utcnow()
     orders: list[tuple[int, PayoutOrder]] = []
+    unanswered: list[tuple[int, PayoutOrder, datetime | None]] = []
     with sessions.begin() as session:
         for row in _rows(session, model, row_ids, (NEW, REQUESTING)):
-            account = load_account(session, account_key, row.payee_key)
+            try:
+                account = load_account(session, account_key, row.payee_key)
+            except SQLAlchemyError:
+                raise  # the database, not the row: the round is retried
+            except Exception:  # noqa: BLE001 (whatever the sealing raises: the row's own record)
+                quarantine(session, row, ACCOUNT_UNREADABLE)
+                continue
             if account is None:
                 row.state, row.failure_code = payable.failed, NO_ACCOUNT
                 session.add(row.step(row.state, failureCode=NO_ACCOUNT))
@@ -162,59 +181,141 @@ def _request_chunk(
                     "payout %s failed: no payout account for the payee", row.key, extra=key_fields(row.key)
                 )
                 continue
+            order = PayoutOrder(
+                key=row.key,
+                amount=row.amount,
+                channel_code=account.channelCode,
+                account_number=account.accountNumber,
+                account_holder_name=account.accountHolderName,
+                description=row.description,
+            )
+            if row.state == REQUESTING and row.requests:
+                # An earlier create call went unanswered (a timeout, or a crash before its answer
+                # was recorded): the payout may exist. Looked up before anything is created again.
+                unanswered.append((row.id, order, row.requested_at))
+                row.checked_at = now
+                continue
             row.state, row.provider, row.requests, row.checked_at = (
                 REQUESTING,
                 provider.name,
                 row.requests + 1,
                 now,
             )
+            row.requested_at = row.requested_at or now
             session.add(row.step(REQUESTING, request=row.requests))
-            orders.append(
-                (
-                    row.id,
-                    PayoutOrder(
-                        key=row.key,
-                        amount=row.amount,
-                        channel_code=account.channelCode,
-                        account_number=account.accountNumber,
-                        account_holder_name=account.accountHolderName,
-                        description=row.description,
-                    ),
-                )
-            )
-    if not orders:
+            orders.append((row.id, order))
+    if not orders and not unanswered:
         return 0
-    answers = [_create(provider, order) for _, order in orders]
+    answers: dict[int, Payout | ProviderRejected | AnswerUnusable | None] = {
+        row_id: _create(provider, order) for row_id, order in orders
+    }
+    again, found = _lookups(provider, unanswered, key_memory, now)
+    for row_id, order in again:
+        answers[row_id] = _create(provider, order)
+    answers.update(found)
+    ordered = {row_id: order for row_id, order in orders + again}
+    recreated = {row_id for row_id, _ in again}
     with sessions.begin() as session:
-        rows = {row.id: row for row in _rows(session, model, [row_id for row_id, _ in orders], (REQUESTING,))}
+        asked = list(answers) + [row_id for row_id, _, _ in unanswered if row_id not in answers]
+        rows = {row.id: row for row in _rows(session, model, asked, (REQUESTING,))}
         called_back = _called_back(
             session,
-            [payout.reference for payout in answers if isinstance(payout, Payout)]
-            + [order.key for _, order in orders],
+            [payout.reference for payout in answers.values() if isinstance(payout, Payout)]
+            + [order.key for _, order, _ in unanswered]
+            + [order.key for order in ordered.values()],
         )
-        for (row_id, order), answer in zip(orders, answers, strict=True):
+        for row_id, answer in answers.items():
             row = rows.get(row_id)
-            if row is None or answer is None:
-                continue  # moved on meanwhile, or no reliable answer: asked again later
+            if row is None or answer is None or row.quarantine is not None:
+                continue  # moved on meanwhile, or no reliable answer: asked (or looked up) again later
+            if row_id in recreated:
+                row.requests += 1
+                session.add(row.step(REQUESTING, request=row.requests, lookedUp=True))
+            if isinstance(answer, AnswerUnusable):
+                quarantine(session, row, answer.code)
+                continue
             if isinstance(answer, ProviderRejected):
                 row.state, row.failure_code = payable.failed, answer.code[:32]
                 session.add(row.step(row.state, failureCode=answer.code))
                 continue
-            if answer.amount != order.amount:
+            if answer.amount != row.amount:
                 log.error(
                     "payout %s: provider reports amount %d, ordered %d",
-                    order.key,
+                    row.key,
                     answer.amount,
-                    order.amount,
-                    extra=key_fields(order.key),
+                    row.amount,
+                    extra=key_fields(row.key),
                 )
-            row.state, row.provider_ref, row.provider_status = PENDING, answer.reference, answer.status
-            session.add(row.step(PENDING, providerRef=answer.reference))
-            if answer.reference in called_back or order.key in called_back:
+            adopted = row_id not in ordered
+            row.state, row.provider, row.provider_ref, row.provider_status = (
+                PENDING,
+                provider.name,
+                answer.reference,
+                answer.status,
+            )
+            session.add(
+                row.step(PENDING, providerRef=answer.reference, **({"adopted": True} if adopted else {}))
+            )
+            if answer.reference in called_back or row.key in called_back:
                 row.callback_at = utcnow()  # the callback came before the create call answered
             if answer.status != PAYOUT_PENDING:
                 _apply(session, payable, row, answer, now)
-    return len(orders)
+        for row_id, reason in _parked(unanswered, again, found):
+            row = rows.get(row_id)
+            if row is not None and row.quarantine is None:
+                quarantine(session, row, reason)
+    return len(orders) + len(unanswered)
+
+
+def _lookups(
+    provider: Provider,
+    unanswered: list[tuple[int, PayoutOrder, datetime | None]],
+    key_memory: float,
+    now: datetime,
+) -> tuple[list[tuple[int, PayoutOrder]], dict[int, Payout | AnswerUnusable]]:
+    """For rows whose earlier create call went unanswered: (orders safe to create again, answers
+    found). Each is looked up by its key where the provider can search: a payout found is adopted;
+    none found means none was made, so it is created. Where the provider cannot search or the
+    search does not answer, the create is repeated under the same key only while the provider is
+    known to remember keys (`key_memory` seconds since the first request); else the row is left
+    out of both, and _parked quarantines it: a person looks rather than risk paying twice."""
+    again: list[tuple[int, PayoutOrder]] = []
+    found: dict[int, Payout | AnswerUnusable] = {}
+    for row_id, order, first in unanswered:
+        fields = key_fields(order.key)
+        if provider.can_find:
+            try:
+                payouts = provider.find(order.key)
+            except ProviderUnavailable as exc:
+                log.info("payout %s: lookup unanswered (%s)", order.key, exc, extra=fields)
+            except AnswerUnusable as unusable:
+                found[row_id] = unusable
+                continue
+            else:
+                if payouts:
+                    found[row_id] = payouts[0]
+                    log.info(
+                        "payout %s found at the provider as %s: adopted",
+                        order.key,
+                        payouts[0].reference,
+                        extra={**fields, "provider_ref": payouts[0].reference},
+                    )
+                else:
+                    again.append((row_id, order))
+                continue
+        if first is not None and (now - _aware(first)).total_seconds() < key_memory:
+            again.append((row_id, order))  # the provider still remembers the key
+    return again, found
+
+
+def _parked(unanswered, again, found) -> list[tuple[int, str]]:
+    handled = {row_id for row_id, _ in again} | set(found)
+    return [(row_id, LOOKUP_UNAVAILABLE) for row_id, _, _ in unanswered if row_id not in handled]
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes for timezone-aware columns."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _chunks(items: list, workers: int, most: int = CHUNK) -> list[list]:
@@ -223,16 +324,18 @@ def _chunks(items: list, workers: int, most: int = CHUNK) -> list[list]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def _create(provider: Provider, order: PayoutOrder) -> Payout | ProviderRejected | None:
+def _create(provider: Provider, order: PayoutOrder) -> Payout | ProviderRejected | AnswerUnusable | None:
     fields = key_fields(order.key)
     try:
         payout = provider.approve(provider.create(order))
     except ProviderRejected as refused:  # its code only: a provider's words may quote the account
         log.info("payout %s refused by the provider: %s", order.key, refused.code, extra=fields)
         return refused
+    except AnswerUnusable as unusable:
+        return unusable
     except ProviderUnavailable as exc:
         log.info(
-            "payout %s: no reliable answer (%s); will ask again with the same key",
+            "payout %s: no reliable answer (%s); will look it up before asking again",
             order.key,
             exc,
             extra=fields,
@@ -288,14 +391,22 @@ def _check_chunk(sessions: sessionmaker[Session], provider: Provider, payable: P
     with sessions.begin() as session:
         current = {row.id: row for row in _rows(session, payable.model, [row.id for row in rows], (PENDING,))}
         for row, payout in zip(rows, answers, strict=True):
-            if payout is not None and row.id in current:
+            if payout is None or row.id not in current or current[row.id].quarantine is not None:
+                continue
+            if isinstance(payout, AnswerUnusable):
+                quarantine(session, current[row.id], payout.code)
+            else:
                 _apply(session, payable, current[row.id], payout, asked)
     return len(rows)
 
 
-def _get(provider: Provider, row) -> Payout | None:
+def _get(provider: Provider, row) -> Payout | AnswerUnusable | None:
+    if not row.provider_ref:
+        return AnswerUnusable(MALFORMED_ANSWER)  # pending without the provider's reference
     try:
         return provider.get(row.provider_ref)
+    except AnswerUnusable as unusable:
+        return unusable
     except ProviderUnavailable as exc:
         log.info("status of payout %s unknown for now (%s)", row.key, exc, extra=key_fields(row.key))
         return None

@@ -72,6 +72,9 @@ def test_every_chain_write_declares_its_idempotency_key(op):
         "/welfare/programmes/{programme_id}/beneficiaries/lookup",  # a read; the NIK stays out of URLs
         "/payments/accounts/{payee_key}",  # PUT: idempotent by definition, nothing on chain
         "/payments/reconciliation/repair",  # repairs check the state they expect
+        # A release acts only on a row still quarantined: a repeat answers 409, nothing on chain.
+        "/payments/instructions/{instruction_id}/attempts/{attempt}/release",
+        "/payments/instructions/{instruction_id}/lines/{line}/release",
     }
     if path in not_chain_writes:
         assert "Idempotency-Key" not in headers

@@ -110,6 +110,9 @@ def test_every_instruction_is_paid_once_or_failed_through_kills_and_provider_fau
         "TERANG_PAYMENTS_STATUS_CHECK_SECONDS": "2",
         "TERANG_PAYMENTS_PROVIDER_TIMEOUT_SECONDS": "1",
         "TERANG_PAYMENTS_PROVIDER": shape,
+        # The Iris shape cannot be searched by our reference, so a payout whose create call went
+        # unanswered is parked unless the provider is known to remember keys: the fake one does.
+        "TERANG_PAYMENTS_PROVIDER_KEY_MEMORY_SECONDS": "86400" if shape == "iris" else "0",
     }
     settings = Settings(**{k[len("TERANG_") :].lower(): v for k, v in env.items()})
     sessions = make_session_factory(make_engine(database))
@@ -188,7 +191,10 @@ def test_every_instruction_is_paid_once_or_failed_through_kills_and_provider_fau
         assert counters.get("injected_5xx_after", 0) and counters.get("injected_timeouts", 0)
     else:
         assert counters.get("injected_5xx_after", 0) + counters.get("injected_timeouts", 0)
-    assert counters.get("idempotent_replays", 0) and counters.get("callbacks_duplicated", 0)
+    # An unanswered create is looked up by reference before it is sent again (Xendit shape), or sent
+    # again under its key while the provider remembers it (Iris shape: no search).
+    again = "lookups" if shape == "xendit" else "idempotent_replays"
+    assert counters.get(again, 0) and counters.get("callbacks_duplicated", 0)
 
 
 def _wait_until_done(ledger: PaymentsLedger, sessions, ids: list[str], deadline: float) -> None:

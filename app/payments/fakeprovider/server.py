@@ -19,7 +19,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.payments.fakeprovider.faults import REJECTED_PREFIX, UNFUNDED_PREFIX, Faults
+from app.payments.fakeprovider.faults import (
+    FRACTIONAL_PREFIX,
+    MALFORMED_PREFIX,
+    REJECTED_PREFIX,
+    UNFUNDED_PREFIX,
+    Faults,
+)
 from app.payments.fakeprovider.state import ACCEPTED, FAILED, REVERSED, SUCCEEDED, FakePayout, Ledger
 from app.payments.providers.iris import iris_signature
 
@@ -65,7 +71,7 @@ class FakeProvider:
         if self.chance(faults.error_rate):
             ledger.count("injected_5xx")
             return 503, {"error_code": "SERVER_ERROR", "message": "injected"}
-        known = ledger.keys.get((shape, key))
+        known = None if faults.forget_keys else ledger.keys.get((shape, key))
         if known is not None:
             if known[0] != fingerprint:
                 return 409, {"error_code": "DUPLICATE_ERROR", "message": "idempotency key reused"}
@@ -173,6 +179,23 @@ def _basic_user(request: Request) -> str | None:
         return None
 
 
+def _rendered(payout: FakePayout, body: dict) -> dict:
+    """A payout's answer, spoiled for the account numbers that ask for it (faults.py)."""
+    if payout.account_number.startswith(MALFORMED_PREFIX):
+        return {k: v for k, v in body.items() if k not in ("id", "reference_no", "status")}
+    if payout.account_number.startswith(FRACTIONAL_PREFIX):
+        return {**body, "amount": f"{payout.amount}.50" if payout.shape == "iris" else payout.amount + 0.5}
+    return body
+
+
+def xendit_body(payout: FakePayout) -> dict:
+    return _rendered(payout, payout.as_xendit())
+
+
+def iris_body(payout: FakePayout) -> dict:
+    return _rendered(payout, payout.as_iris())
+
+
 def _unauthorized() -> JSONResponse:
     return JSONResponse({"error_code": "INVALID_API_KEY", "message": "unauthorized"}, status_code=401)
 
@@ -200,7 +223,7 @@ def create_fake_provider(provider: FakeProvider) -> Starlette:
             "holder": props.get("account_holder_name", ""),
         }
         status, result = await provider.create("xendit", key, _fingerprint(fields), fields)
-        return JSONResponse(result.as_xendit() if isinstance(result, FakePayout) else result, status)
+        return JSONResponse(xendit_body(result) if isinstance(result, FakePayout) else result, status)
 
     async def xendit_get(request: Request):
         if _basic_user(request) != creds.xendit_secret_key:
@@ -208,14 +231,18 @@ def create_fake_provider(provider: FakeProvider) -> Starlette:
         payout = provider.ledger.payouts.get(request.path_params["payout_id"])
         if payout is None or payout.shape != "xendit":
             return JSONResponse({"error_code": "DATA_NOT_FOUND"}, 404)
-        return JSONResponse(payout.as_xendit())
+        return JSONResponse(xendit_body(payout))
 
     async def xendit_find(request: Request):
         if _basic_user(request) != creds.xendit_secret_key:
             return _unauthorized()
+        if provider.faults.refuse_lookups:
+            provider.ledger.count("lookups_refused")
+            return JSONResponse({"error_code": "SERVER_ERROR", "message": "injected"}, 503)
+        provider.ledger.count("lookups")
         reference = request.query_params.get("reference_id")
         found = [
-            p.as_xendit()
+            xendit_body(p)
             for p in provider.ledger.payouts.values()
             if p.shape == "xendit" and p.reference == reference
         ]
@@ -243,7 +270,7 @@ def create_fake_provider(provider: FakeProvider) -> Starlette:
             if not isinstance(result, FakePayout):
                 body = {"error_message": result.get("message"), "errors": [result.get("error_code")]}
                 return JSONResponse(body, status)
-            answers.append({"status": "queued", "reference_no": result.id})
+            answers.append(_rendered(result, {"status": "queued", "reference_no": result.id}))
         return JSONResponse({"payouts": answers}, 201)
 
     async def iris_approve(request: Request):
@@ -263,7 +290,7 @@ def create_fake_provider(provider: FakeProvider) -> Starlette:
         payout = provider.ledger.payouts.get(request.path_params["reference_no"])
         if payout is None or payout.shape != "iris":
             return JSONResponse({"error_message": "not found"}, 404)
-        return JSONResponse(payout.as_iris())
+        return JSONResponse(iris_body(payout))
 
     # -- controls for tests ------------------------------------------------------------------
     async def faults(request: Request):

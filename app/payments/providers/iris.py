@@ -21,14 +21,18 @@ from app.ledger.rpc import redacted
 from app.payments.providers.base import (
     FAILED,
     PENDING,
+    PROVIDER_4XX,
     REVERSED,
     SUCCEEDED,
+    AnswerUnusable,
     CallbackNotice,
     CallbackRefused,
     Payout,
     PayoutOrder,
     ProviderRejected,
     ProviderUnavailable,
+    parsed,
+    rupiah,
 )
 
 STATUSES = {
@@ -49,6 +53,7 @@ def iris_signature(body: bytes, merchant_key: str) -> str:
 
 class IrisProvider:
     name = "iris"
+    can_find = False  # no search by our reference: a payout is found by its reference_no only
 
     def __init__(
         self, base_url: str, *, creator_key: str, approver_key: str, merchant_key: str, timeout: float
@@ -83,8 +88,15 @@ class IrisProvider:
             error = _json(response)
             codes = error.get("errors") or ["REJECTED"]
             raise ProviderRejected(str(codes[0]), str(error.get("error_message", "")))
-        item = _json(response)["payouts"][0]
-        return Payout(item["reference_no"], order.key, STATUSES.get(item["status"], PENDING), order.amount)
+        return parsed(
+            lambda data: Payout(
+                data["payouts"][0]["reference_no"],
+                order.key,
+                STATUSES.get(data["payouts"][0]["status"], PENDING),
+                order.amount,
+            ),
+            _json(response),
+        )
 
     def approve(self, payout: Payout) -> Payout:
         if payout.status != PENDING:
@@ -98,15 +110,17 @@ class IrisProvider:
 
     def get(self, reference: str) -> Payout:
         response = _send(self._creator, "GET", f"/api/v1/payouts/{reference}")
-        if response.status_code >= 400:
-            raise ProviderUnavailable(f"GET payout {reference}: HTTP {response.status_code}")
-        data = _json(response)
-        return Payout(
-            reference=data["reference_no"],
-            key=data.get("notes"),
-            status=STATUSES.get(data["status"], PENDING),
-            amount=_rupiah(data["amount"]),
-            failure_code=data.get("error_code"),
+        if response.status_code >= 400:  # 5xx and 429 raised ProviderUnavailable in _send
+            raise AnswerUnusable(PROVIDER_4XX)
+        return parsed(
+            lambda data: Payout(
+                reference=data["reference_no"],
+                key=data.get("notes"),
+                status=STATUSES.get(data["status"], PENDING),
+                amount=rupiah(data["amount"]),
+                failure_code=data.get("error_code"),
+            ),
+            _json(response),
         )
 
     def find(self, key: str) -> list[Payout]:

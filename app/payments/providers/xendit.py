@@ -13,15 +13,20 @@ import httpx
 from app.ledger.rpc import redacted
 from app.payments.providers.base import (
     FAILED,
+    MALFORMED_ANSWER,
     PENDING,
+    PROVIDER_4XX,
     REVERSED,
     SUCCEEDED,
+    AnswerUnusable,
     CallbackNotice,
     CallbackRefused,
     Payout,
     PayoutOrder,
     ProviderRejected,
     ProviderUnavailable,
+    parsed,
+    rupiah,
 )
 
 STATUSES = {
@@ -37,6 +42,7 @@ CALLBACK_TOKEN_HEADER = "x-callback-token"  # noqa: S105 (a header name)
 
 class XenditProvider:
     name = "xendit"
+    can_find = True  # GET /v2/payouts?reference_id=
 
     def __init__(self, base_url: str, *, secret_key: str, callback_token: str, timeout: float) -> None:
         self._http = httpx.Client(base_url=base_url, auth=(secret_key, ""), timeout=timeout)
@@ -77,15 +83,18 @@ class XenditProvider:
 
     def get(self, reference: str) -> Payout:
         response = self._send("GET", f"/v2/payouts/{reference}")
-        if response.status_code >= 400:
-            raise ProviderUnavailable(f"GET payout {reference}: HTTP {response.status_code}")
+        if response.status_code >= 400:  # 5xx and 429 raised ProviderUnavailable in _send
+            raise AnswerUnusable(PROVIDER_4XX)
         return _payout(_json(response))
 
     def find(self, key: str) -> list[Payout]:
         response = self._send("GET", "/v2/payouts", params={"reference_id": key})
         if response.status_code >= 400:
             raise ProviderUnavailable(f"GET payouts by reference: HTTP {response.status_code}")
-        return [_payout(item) for item in _json(response)]
+        found = _json(response)
+        if not isinstance(found, list):
+            raise AnswerUnusable(MALFORMED_ANSWER)
+        return [_payout(item) for item in found]
 
     def verify_callback(self, headers: Mapping[str, str], body: bytes) -> CallbackNotice:
         token = headers.get(CALLBACK_TOKEN_HEADER, "").encode()
@@ -119,10 +128,13 @@ def _json(response: httpx.Response):
 
 
 def _payout(data: dict) -> Payout:
-    return Payout(
-        reference=data["id"],
-        key=data.get("reference_id"),
-        status=STATUSES.get(data["status"], PENDING),
-        amount=int(data["amount"]),
-        failure_code=data.get("failure_code"),
+    return parsed(
+        lambda data: Payout(
+            reference=data["id"],
+            key=data.get("reference_id"),
+            status=STATUSES.get(data["status"], PENDING),
+            amount=rupiah(data["amount"]),
+            failure_code=data.get("failure_code"),
+        ),
+        data,
     )
