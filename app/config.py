@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     # unanswered is created again under its key only within this time when the provider cannot be
     # searched by reference; past it (default: at once) the row is parked for the treasury.
     payments_provider_key_memory_seconds: float = Field(default=0.0, ge=0)
+    # Completed idempotency records and mined or reverted transactions older than this are purged
+    # (app/ledger/retention.py); pending keys and unconfirmed transactions never are.
+    retention_days: int = Field(default=90, ge=1)
+    retention_interval_seconds: float = Field(default=3600.0, gt=0)  # the gateway's periodic purge
     xendit_secret_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
     xendit_callback_token: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
     iris_creator_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)

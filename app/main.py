@@ -24,6 +24,7 @@ from app.health.head import ChainHead
 from app.indexer.service import IndexerThread
 from app.instructions import routes as instructions
 from app.ledger.client import ChainClient, connect
+from app.ledger.retention import RetentionThread
 from app.ledger.reverts import ErrorDecoder
 from app.ledger.signers import SignerRegistry
 from app.ledger.txmanager import TransactionManager
@@ -95,7 +96,12 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.payments = start_payments(
             settings, app.state.chain, app.state.sessions, app.state.txmanager, app.state.signers
         )
+        # Old idempotency records and confirmed transactions purged (app/ledger/retention.py).
+        app.state.retention = RetentionThread(
+            app.state.sessions, settings.retention_days, settings.retention_interval_seconds
+        ).start()
         yield
+        app.state.retention.stop()
         app.state.payments.stop()
         if app.state.indexer is not None:
             app.state.indexer.stop()
