@@ -15,7 +15,7 @@ from app.api.security_headers import SecurityHeadersMiddleware
 from app.auth.tokens import TokenVerifier
 from app.config import Settings, check_deployment, get_settings, warn_development
 from app.db.migrate import upgrade
-from app.db.session import make_engine, make_session_factory
+from app.db.session import make_engine, make_read_session_factory, make_session_factory
 from app.escrows import routes as escrows
 from app.explorer import routes as explorer
 from app.health import metrics
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
             upgrade(settings.database_url)  # production runs `python -m app.db.migrate` once per release
         engine = make_engine(settings.database_url)
         app.state.sessions = make_session_factory(engine)
+        app.state.read_sessions = make_read_session_factory(engine)  # public reads: no write lock
         app.state.verifier = TokenVerifier.from_settings(settings)
         app.state.signers = SignerRegistry(settings.signers_file)
         decoder = ErrorDecoder([c.abi for c in app.state.chain.manifest.contracts.values()])

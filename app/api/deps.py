@@ -32,6 +32,11 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
     return request.app.state.sessions
 
 
+def get_read_sessions(request: Request) -> sessionmaker[Session]:
+    """Sessions for reads only (app/db/session.py: they never take SQLite's write lock)."""
+    return request.app.state.read_sessions
+
+
 def get_txmanager(request: Request) -> TransactionManager:
     return request.app.state.txmanager
 
@@ -57,6 +62,7 @@ def get_principal(
 ChainDep = Annotated[ChainClient, Depends(get_chain)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
+ReadSessionsDep = Annotated[sessionmaker[Session], Depends(get_read_sessions)]
 TxManagerDep = Annotated[TransactionManager, Depends(get_txmanager)]
 SignersDep = Annotated[SignerRegistry, Depends(get_signers)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 # SQLite engines: one lock per engine, so this process's writers queue in order instead of each
 # polling SQLite's lock with its busy handler's growing sleeps (see write_transaction).
 _TURNS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+# Execution option marking a read-only engine view (make_read_session_factory).
+READ_ONLY = "terang_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -38,7 +40,12 @@ def make_engine(url: str) -> Engine:
         def _begin_immediate(connection):
             # SQLite has no row locks: take the write lock when a transaction starts, so a
             # read-then-write (nonce allocation, idempotency claims) is serialised across processes.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # Read-only sessions (make_read_session_factory) begin deferred: under WAL they read a
+            # snapshot beside the writer and never queue for (or hold) the write lock.
+            if connection.get_execution_options().get(READ_ONLY):
+                connection.exec_driver_sql("BEGIN")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         _TURNS[engine] = threading.Lock()
         if database and database != ":memory:":
@@ -69,6 +76,15 @@ def _without_values(context) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for public reads (explorer, OCDS, red flags, histories): on SQLite their
+    transactions begin deferred, so a reader never takes the database's one write lock and a page,
+    however slow, never stalls a write. Nothing stops such a session from writing: it would then
+    ask for the lock mid-transaction and may fail with "database is locked"; use the ordinary
+    factory (or write_transaction) for anything that writes."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 def engine_of(sessions: sessionmaker[Session]) -> Engine:

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from hexbytes import HexBytes
 
-from app.api.deps import SessionsDep
+from app.api.deps import ReadSessionsDep
 from app.explorer import queries
 from app.explorer.charts import bar_chart
 from app.explorer.i18n import LANG_COOKIE, TIME_ZONES, ZONE_COOKIE, Locale, locale
@@ -85,7 +85,7 @@ def static(name: str) -> FileResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, sessions: SessionsDep) -> HTMLResponse:
+def home(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     with sessions() as session:
         counts = queries.counts(session)
         recent = queries.recent_events(session)
@@ -104,14 +104,14 @@ def home(request: Request, sessions: SessionsDep) -> HTMLResponse:
 
 # -- tenders ---------------------------------------------------------------------------------------
 @router.get("/tenders", response_class=HTMLResponse)
-def tender_list(request: Request, sessions: SessionsDep) -> HTMLResponse:
+def tender_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     with sessions() as session:
         tenders = queries.tenders(session)
     return render(request, "tenders.html", tenders=tenders)
 
 
 @router.get("/tenders/{ocid}", response_class=HTMLResponse)
-def tender_page(ocid: str, request: Request, sessions: SessionsDep) -> HTMLResponse:
+def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     with sessions() as session:
         view = queries.tender(session, ocid)
         flags = queries.red_flags(session)[0].get("OCID", {}).get(ocid, {}) if view else {}
@@ -151,7 +151,7 @@ def tender_page(ocid: str, request: Request, sessions: SessionsDep) -> HTMLRespo
 
 # -- blocks and transactions -------------------------------------------------------------------------
 @router.get("/blocks", response_class=HTMLResponse)
-def block_list(request: Request, sessions: SessionsDep, before: int | None = None) -> HTMLResponse:
+def block_list(request: Request, sessions: ReadSessionsDep, before: int | None = None) -> HTMLResponse:
     if not _in_range(before):
         return not_found(request)
     with sessions() as session:
@@ -160,7 +160,7 @@ def block_list(request: Request, sessions: SessionsDep, before: int | None = Non
 
 
 @router.get("/blocks/{number}", response_class=HTMLResponse)
-def block_page(number: int, request: Request, sessions: SessionsDep) -> HTMLResponse:
+def block_page(number: int, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     if not _in_range(number):
         return not_found(request)
     with sessions() as session:
@@ -185,7 +185,7 @@ def block_page(number: int, request: Request, sessions: SessionsDep) -> HTMLResp
 
 
 @router.get("/tx/{tx_hash}", response_class=HTMLResponse)
-def transaction_page(tx_hash: str, request: Request, sessions: SessionsDep) -> HTMLResponse:
+def transaction_page(tx_hash: str, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     if not HASH.match(tx_hash):
         return not_found(request)
     tx_hash = tx_hash.lower()
@@ -227,7 +227,7 @@ def _plain(value: Any) -> Any:
 
 # -- contracts -----------------------------------------------------------------------------------------
 @router.get("/contracts", response_class=HTMLResponse)
-def contract_list(request: Request, sessions: SessionsDep) -> HTMLResponse:
+def contract_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     contracts = list(request.app.state.chain.manifest.contracts.values())
     with sessions() as session:
         counts = {c.name: sum(n for _, n in queries.event_counts(session, c.name)) for c in contracts}
@@ -236,7 +236,7 @@ def contract_list(request: Request, sessions: SessionsDep) -> HTMLResponse:
 
 @router.get("/contracts/{name}", response_class=HTMLResponse)
 def contract_page(
-    name: str, request: Request, sessions: SessionsDep, event: str | None = None
+    name: str, request: Request, sessions: ReadSessionsDep, event: str | None = None
 ) -> HTMLResponse:
     contract = request.app.state.chain.manifest.contracts.get(name)
     if contract is None:
@@ -261,14 +261,14 @@ def contract_page(
 
 # -- suppliers -----------------------------------------------------------------------------------------
 @router.get("/suppliers", response_class=HTMLResponse)
-def supplier_list(request: Request, sessions: SessionsDep) -> HTMLResponse:
+def supplier_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     with sessions() as session:
         rows = queries.suppliers(session)
     return render(request, "suppliers.html", suppliers=rows)
 
 
 @router.get("/suppliers/{supplier}", response_class=HTMLResponse)
-def supplier_page(supplier: int, request: Request, sessions: SessionsDep) -> HTMLResponse:
+def supplier_page(supplier: int, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     if not _in_range(supplier):
         return not_found(request)
     with sessions() as session:
@@ -282,7 +282,7 @@ def supplier_page(supplier: int, request: Request, sessions: SessionsDep) -> HTM
 
 # -- welfare -----------------------------------------------------------------------------------------
 @router.get("/welfare", response_class=HTMLResponse)
-def welfare(request: Request, sessions: SessionsDep) -> HTMLResponse:
+def welfare(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     deployed = "WelfarePrograms" in request.app.state.chain.manifest.contracts
     groups = []
     if deployed:
@@ -293,7 +293,7 @@ def welfare(request: Request, sessions: SessionsDep) -> HTMLResponse:
 
 # -- red flags -------------------------------------------------------------------------------------------
 @router.get("/redflags", response_class=HTMLResponse)
-def red_flags(request: Request, sessions: SessionsDep) -> HTMLResponse:
+def red_flags(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     with sessions() as session:
         results, analysed = queries.red_flags(session)
         titles = {v.ocid: v.title for v in queries.tenders(session)}
@@ -330,7 +330,7 @@ def red_flags(request: Request, sessions: SessionsDep) -> HTMLResponse:
 
 
 @router.get("/redflags.json")
-def red_flags_json(sessions: SessionsDep) -> Response:
+def red_flags_json(sessions: ReadSessionsDep) -> Response:
     """The dashboard's data exactly as `python -m app.redflags` prints it (Cardinal's output shape)."""
     with sessions() as session:
         results, _ = queries.red_flag_results(session)

@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import select
 from web3 import Web3
 
-from app.api.deps import ChainDep, SessionsDep, bearer, get_principal
+from app.api.deps import ChainDep, ReadSessionsDep, bearer, get_principal
 from app.api.errors import ApiError
 from app.instructions.history import history, indexed_through, page
 from app.instructions.schemas import Instruction, InstructionPage
@@ -72,7 +72,7 @@ def _source_address(chain, source: str | None) -> str | None:
 )
 def list_instructions(
     chain: ChainDep,
-    sessions: SessionsDep,
+    sessions: ReadSessionsDep,
     source: Annotated[
         str | None,
         Query(
@@ -115,7 +115,7 @@ def get_instruction(
     request: Request,
     instruction_id: InstructionId,
     chain: ChainDep,
-    sessions: SessionsDep,
+    sessions: ReadSessionsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     include: Annotated[
         Include | None,

@@ -7,7 +7,7 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request
 
-from app.api.deps import SessionsDep
+from app.api.deps import ReadSessionsDep
 from app.ocds.packages import all_releases, record, record_package, release_package, releases_for
 from app.ocds.schemas import JsonLinesResponse, RecordPackage, ReleasePackage
 
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/ocds", tags=["ocds"])
 
 
 @router.get("/releases", response_model=ReleasePackage, summary="Release package of every ocid")
-def releases(request: Request, sessions: SessionsDep) -> dict:
+def releases(request: Request, sessions: ReadSessionsDep) -> dict:
     with sessions() as session:
         return release_package(str(request.url), list(all_releases(session)))
 
@@ -26,14 +26,14 @@ def releases(request: Request, sessions: SessionsDep) -> dict:
     summary="Every release, one JSON object per line",
     response_description="JSON Lines: every release of every ocid, one OCDS release per line",
 )
-def releases_jsonl(sessions: SessionsDep) -> JsonLinesResponse:
+def releases_jsonl(sessions: ReadSessionsDep) -> JsonLinesResponse:
     with sessions() as session:
         lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in all_releases(session)]
     return JsonLinesResponse(iter(lines))
 
 
 @router.get("/releases/{ocid}", response_model=ReleasePackage, summary="Release package of one ocid")
-def releases_of(ocid: str, request: Request, sessions: SessionsDep) -> dict:
+def releases_of(ocid: str, request: Request, sessions: ReadSessionsDep) -> dict:
     with sessions() as session:
         found = releases_for(session, ocid)
     if not found:
@@ -46,7 +46,7 @@ def releases_of(ocid: str, request: Request, sessions: SessionsDep) -> dict:
     response_model=RecordPackage,
     summary="Record package of one ocid (with its compiled release)",
 )
-def record_of(ocid: str, request: Request, sessions: SessionsDep) -> dict:
+def record_of(ocid: str, request: Request, sessions: ReadSessionsDep) -> dict:
     with sessions() as session:
         found = releases_for(session, ocid)
     if not found:

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import SecretStr
 from web3 import Web3
 
-from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, require_roles
+from app.api.deps import ChainDep, ReadSessionsDep, SettingsDep, SignersDep, require_roles
 from app.api.errors import ApiError, from_revert
 from app.api.writes import Call, Writer, WriterDep
 from app.auth.tokens import Principal
@@ -150,7 +150,7 @@ def define_programme(
     response_model=Programme,
     summary="A programme: schedule, rules in force and pending",
 )
-def get_programme(request: Request, programme_id: ProgrammeId, chain: ChainDep, sessions: SessionsDep):
+def get_programme(request: Request, programme_id: ProgrammeId, chain: ChainDep, sessions: ReadSessionsDep):
     with sessions() as session:
         return _read(programme_view, chain, _decoder(request), session, programme_id)
 
