@@ -18,6 +18,7 @@ from app.db.migrate import upgrade
 from app.db.session import make_engine, make_read_session_factory, make_session_factory
 from app.escrows import routes as escrows
 from app.explorer import routes as explorer
+from app.explorer.projection import ReadModelFollower, ReadModels
 from app.health import metrics
 from app.health import routes as health
 from app.health.head import ChainHead
@@ -91,8 +92,15 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
             settings.idempotency_wait_seconds,
             capacity=settings.write_capacity,
         )
+        # Read models (explorer, OCDS, red flags) kept in the indexer's transactions; the follower
+        # brings them up at start, and keeps them up when the indexer runs as its own process.
+        app.state.read_models = ReadModelFollower(
+            engine, None if settings.indexer_enabled else settings.indexer_poll_seconds
+        ).start()
         app.state.indexer = (
-            IndexerThread(settings, app.state.chain.manifest).start() if settings.indexer_enabled else None
+            IndexerThread(settings, app.state.chain.manifest, projections=[ReadModels()]).start()
+            if settings.indexer_enabled
+            else None
         )
         app.state.payments = start_payments(
             settings, app.state.chain, app.state.sessions, app.state.txmanager, app.state.signers
@@ -106,6 +114,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.payments.stop()
         if app.state.indexer is not None:
             app.state.indexer.stop()
+        app.state.read_models.stop()
         app.state.writes.close()
         app.state.head.close()
         app.state.chain.stop_reads()

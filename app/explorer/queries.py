@@ -3,15 +3,19 @@ functions over a session; nothing here writes."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.explorer.models import ExplorerTender, RedFlagResults
 from app.indexer.models import ChainEvent
 from app.ocds.events import Event, announced_ocids, events_of
+from app.ocds.models import OcdsTender
 from app.ocds.packages import record
 from app.ocds.releases import build_releases, supplier_id
 from app.protocol import vocabulary
@@ -187,9 +191,51 @@ def tender(session: Session, ocid: str) -> TenderView | None:
 
 
 def tenders(session: Session) -> list[TenderView]:
-    """Every announced tender, newest first."""
+    """Every announced tender, newest first, rebuilt from the whole history (what the read model
+    must equal; the pages read tender_page instead)."""
     views = (tender(session, ocid) for ocid in announced_ocids(session))
     return [v for v in reversed(list(views)) if v is not None]
+
+
+def tender_page(session: Session, page: int = 1, per_page: int = 50) -> tuple[list[TenderView], int]:
+    """One page of announced tenders, newest first, from the read model, and how many there are."""
+    rows = session.scalars(
+        select(ExplorerTender)
+        .order_by(ExplorerTender.position.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    total = session.scalar(select(func.count()).select_from(ExplorerTender)) or 0
+    return [from_summary(r.ocid, r.summary) for r in rows], total
+
+
+def from_summary(ocid: str, s: dict[str, Any]) -> TenderView:
+    """A TenderView (without timeline and documents) from its stored summary."""
+    return TenderView(
+        ocid,
+        s["tender_id"],
+        title=s["title"],
+        agency=s["agency"],
+        hps=s["hps"],
+        announced_at=s["announced_at"],
+        commit_deadline=s["commit_deadline"],
+        reveal_deadline=s["reveal_deadline"],
+        status=s["status"],
+        winner=s["winner"],
+        contract_value=s["contract_value"],
+        paid=s["paid"],
+        bids={supplier: price for supplier, price in s["bids"]},
+    )
+
+
+def titles_of(session: Session, ocids: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(ocids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(ExplorerTender.ocid, ExplorerTender.title).where(ExplorerTender.ocid.in_(wanted))
+    )
+    return {ocid: title for ocid, title in rows}
 
 
 # -- blocks, transactions, contracts -----------------------------------------------------------------
@@ -245,12 +291,32 @@ def event_counts(session: Session, contract: str) -> list[tuple[str, int]]:
     return [(name, n) for name, n in rows]
 
 
-def ocid_of_tender_ids(session: Session) -> dict[str, str]:
-    """tender id (0x hex) -> ocid, to link any event about a tender to its page."""
-    rows = session.scalars(
-        select(ChainEvent).where(ChainEvent.contract == "Tenders", ChainEvent.event == "TenderAnnounced")
+def ocid_of_tender_ids(session: Session, events: Iterable[ChainEvent] = ()) -> dict[str, str]:
+    """tender id (0x hex) -> ocid for the tender ids `events` carry (as topic or in an argument),
+    to link any event about a tender to its page: one indexed query over the read model."""
+    candidates = set()
+    for e in events:
+        if e.topic1:
+            candidates.add(e.topic1)
+        candidates.update(_hashes(e.args))
+    if not candidates:
+        return {}
+    rows = session.execute(
+        select(OcdsTender.tender_id, OcdsTender.ocid).where(OcdsTender.tender_id.in_(sorted(candidates)))
     )
-    return {r.topic1: r.args["params"]["ocid"] for r in rows if r.topic1}
+    return {tender: ocid for tender, ocid in rows}
+
+
+def _hashes(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        if len(value) == 66 and value.startswith("0x"):
+            yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _hashes(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _hashes(v)
 
 
 # -- suppliers -----------------------------------------------------------------------------------------
@@ -379,3 +445,15 @@ def red_flags(session: Session) -> tuple[dict[str, dict[str, dict[str, float]]],
     """The results in Cardinal's shape (`{"OCID": {ocid: {code: value}}, ...}`)."""
     results, analysed = red_flag_results(session)
     return results.as_dict(), analysed
+
+
+def stored_red_flags_json(session: Session) -> tuple[str, int]:
+    """The red flags the projection last computed (Cardinal's JSON) and how many processes it read."""
+    row = session.get(RedFlagResults, "main")
+    return (row.results_json, row.analysed) if row is not None else ("{}", 0)
+
+
+def stored_red_flags(session: Session) -> tuple[dict[str, dict[str, dict[str, float]]], int]:
+    """stored_red_flags_json, parsed (NaN and infinities are null, as Cardinal prints them)."""
+    text, analysed = stored_red_flags_json(session)
+    return json.loads(text), analysed

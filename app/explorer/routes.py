@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from hexbytes import HexBytes
@@ -23,6 +23,7 @@ STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix in (".css",
 MEDIA = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 YEAR = 365 * 24 * 3600
+TENDERS_PER_PAGE = 50
 # Block numbers and supplier ids in a path: beyond what the database (and any chain) holds is
 # simply not found, never an overflow deep in a query.
 LARGEST = 2**63 - 1
@@ -89,32 +90,35 @@ def home(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     with sessions() as session:
         counts = queries.counts(session)
         recent = queries.recent_events(session)
-        tenders = queries.tenders(session)
-        ocids = queries.ocid_of_tender_ids(session)
+        tenders, total = queries.tender_page(session, 1, 8)
+        ocids = queries.ocid_of_tender_ids(session, recent)
     return render(
         request,
         "home.html",
         counts=counts,
         recent=recent,
-        tenders=tenders[:8],
+        tenders=tenders,
         ocids=ocids,
-        tender_count=len(tenders),
+        tender_count=total,
     )
 
 
 # -- tenders ---------------------------------------------------------------------------------------
 @router.get("/tenders", response_class=HTMLResponse)
-def tender_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+def tender_list(
+    request: Request, sessions: ReadSessionsDep, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1
+) -> HTMLResponse:
     with sessions() as session:
-        tenders = queries.tenders(session)
-    return render(request, "tenders.html", tenders=tenders)
+        tenders, total = queries.tender_page(session, page, TENDERS_PER_PAGE)
+    more = page + 1 if page * TENDERS_PER_PAGE < total else None
+    return render(request, "tenders.html", tenders=tenders, more=more, previous=page - 1 or None)
 
 
 @router.get("/tenders/{ocid}", response_class=HTMLResponse)
 def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     with sessions() as session:
         view = queries.tender(session, ocid)
-        flags = queries.red_flags(session)[0].get("OCID", {}).get(ocid, {}) if view else {}
+        flags = queries.stored_red_flags(session)[0].get("OCID", {}).get(ocid, {}) if view else {}
     if view is None:
         return not_found(request)
     loc = locale(request)
@@ -165,7 +169,7 @@ def block_page(number: int, request: Request, sessions: ReadSessionsDep) -> HTML
         return not_found(request)
     with sessions() as session:
         events = queries.events_where(session, ChainEvent.block_number == number)
-        ocids = queries.ocid_of_tender_ids(session)
+        ocids = queries.ocid_of_tender_ids(session, events)
     block, unreachable = None, False
     try:
         block = request.app.state.chain.web3.eth.get_block(number)
@@ -191,7 +195,7 @@ def transaction_page(tx_hash: str, request: Request, sessions: ReadSessionsDep) 
     tx_hash = tx_hash.lower()
     with sessions() as session:
         events = queries.events_where(session, ChainEvent.tx_hash == tx_hash)
-        ocids = queries.ocid_of_tender_ids(session)
+        ocids = queries.ocid_of_tender_ids(session, events)
     tx, receipt, unreachable = None, None, False
     try:
         web3 = request.app.state.chain.web3
@@ -245,7 +249,7 @@ def contract_page(
     with sessions() as session:
         kinds = queries.event_counts(session, name)
         events = queries.events_where(session, *conditions, limit=200, newest_first=True)
-        ocids = queries.ocid_of_tender_ids(session)
+        ocids = queries.ocid_of_tender_ids(session, events)
     chart = bar_chart(kinds, title=locale(request).t("contract.by_event")) if kinds else None
     return render(
         request,
@@ -273,8 +277,8 @@ def supplier_page(supplier: int, request: Request, sessions: ReadSessionsDep) ->
         return not_found(request)
     with sessions() as session:
         history = queries.supplier_history(session, supplier)
-        ocids = queries.ocid_of_tender_ids(session)
-        flags = queries.red_flags(session)[0].get("Tenderer", {}).get(f"ID-SUPPLIER-{supplier}", {})
+        ocids = queries.ocid_of_tender_ids(session, history["events"] if history else ())
+        flags = queries.stored_red_flags(session)[0].get("Tenderer", {}).get(f"ID-SUPPLIER-{supplier}", {})
     if history is None:
         return not_found(request)
     return render(request, "supplier.html", s=history, ocids=ocids, flags=flags, steps=queries.STEPS)
@@ -295,8 +299,8 @@ def welfare(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
 @router.get("/redflags", response_class=HTMLResponse)
 def red_flags(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     with sessions() as session:
-        results, analysed = queries.red_flags(session)
-        titles = {v.ocid: v.title for v in queries.tenders(session)}
+        results, analysed = queries.stored_red_flags(session)
+        titles = queries.titles_of(session, results.get("OCID", {}))
     loc = locale(request)
     per_code: dict[str, int] = {}
     for entities in results.values():
@@ -333,5 +337,5 @@ def red_flags(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
 def red_flags_json(sessions: ReadSessionsDep) -> Response:
     """The dashboard's data exactly as `python -m app.redflags` prints it (Cardinal's output shape)."""
     with sessions() as session:
-        results, _ = queries.red_flag_results(session)
-    return Response(results.to_json(), media_type="application/json")
+        text, _ = queries.stored_red_flags_json(session)
+    return Response(text, media_type="application/json")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +28,14 @@ log = logging.getLogger("terang.indexer")
 HEADER_BATCH = 500  # block headers per JSON-RPC batch (timestamps, fork search)
 
 
+class Projection(Protocol):
+    """Tables derived from the indexed events (read models), kept current in the indexer's own
+    transaction: called after each stored batch and each rollback, with the cursor already moved.
+    Layers above the indexer supply them at composition (the indexer imports none of them)."""
+
+    def catch_up(self, session: Session) -> int: ...
+
+
 class Indexer:
     def __init__(
         self,
@@ -38,8 +48,10 @@ class Indexer:
         max_batch_blocks: int = 100_000,
         target_logs: int = 5_000,
         status: IndexerStatus | None = None,
+        projections: Sequence[Projection] = (),
     ) -> None:
         self.node = node
+        self.projections = tuple(projections)
         self.sessions = sessions
         self.chain_id = manifest.chain_id
         self.first_block = max(manifest.first_block, 1)
@@ -90,11 +102,16 @@ class Indexer:
         rows, blocks = self._rows(logs, tip)
         with self.sessions.begin() as session:
             store.save_batch(session, self.chain_id, rows, blocks, Cursor(last, tip.hash))
+            self._project(session)
         self._adapt(last - first + 1, len(logs))
         s = self.status
         s.cursor, s.events_total, s.batches_total = last, s.events_total + len(rows), s.batches_total + 1
         s.last_progress_at = time.time()
         return len(rows)
+
+    def _project(self, session: Session) -> None:
+        for projection in self.projections:
+            projection.catch_up(session)
 
     def caught_up(self) -> bool:
         s = self.status
@@ -146,6 +163,7 @@ class Indexer:
         fork = self._fork_point(cursor.block_number)
         with self.sessions.begin() as session:
             dropped = store.roll_back(session, self.chain_id, fork)
+            self._project(session)
         s = self.status
         s.reorgs_total += 1
         s.rolled_back_events_total += dropped

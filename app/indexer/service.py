@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from app.config import Settings
 from app.db.session import make_engine, make_session_factory
-from app.indexer.follower import Indexer
+from app.indexer.follower import Indexer, Projection
 from app.indexer.node import Node
 from app.indexer.status import IndexerStatus
 from app.protocol.manifest import Manifest
@@ -20,7 +21,13 @@ from app.protocol.manifest import Manifest
 log = logging.getLogger("terang.indexer")
 
 
-def build_indexer(settings: Settings, manifest: Manifest, engine: Engine, status: IndexerStatus) -> Indexer:
+def build_indexer(
+    settings: Settings,
+    manifest: Manifest,
+    engine: Engine,
+    status: IndexerStatus,
+    projections: Sequence[Projection] = (),
+) -> Indexer:
     return Indexer(
         Node(settings.rpc_url, timeout=max(settings.rpc_timeout_seconds, 30.0)),
         make_session_factory(engine),
@@ -28,6 +35,7 @@ def build_indexer(settings: Settings, manifest: Manifest, engine: Engine, status
         confirmations=settings.confirmations,
         batch_blocks=settings.indexer_batch_blocks,
         status=status,
+        projections=projections,
     )
 
 
@@ -38,6 +46,7 @@ class IndexerThread:
     settings: Settings
     manifest: Manifest
     status: IndexerStatus = field(default_factory=IndexerStatus)
+    projections: Sequence[Projection] = ()  # read models kept in the indexer's transactions
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -54,7 +63,7 @@ class IndexerThread:
     def _run(self) -> None:
         engine = make_engine(self.settings.database_url)
         try:
-            indexer = build_indexer(self.settings, self.manifest, engine, self.status)
+            indexer = build_indexer(self.settings, self.manifest, engine, self.status, self.projections)
             indexer.run(self._stop, self.settings.indexer_poll_seconds)
             indexer.node.close()
         finally:

@@ -36,11 +36,16 @@ def _events(session: Session, *conditions) -> list[Event]:
     ]
 
 
-def events_of(session: Session, ocid: str) -> list[Event]:
-    """Everything known about `ocid`, in chain order (empty when it was never announced)."""
+def events_of(session: Session, ocid: str, upto: int | None = None) -> list[Event]:
+    """Everything known about `ocid`, in chain order (empty when it was never announced); with
+    `upto`, only what blocks up to that one hold."""
     subject = "0x" + tender_id(ocid).hex()
+    bound = (ChainEvent.block_number <= upto,) if upto is not None else ()
     own = _events(
-        session, ChainEvent.topic1 == subject, ChainEvent.contract.in_(("Tenders", "MilestoneEscrow"))
+        session,
+        ChainEvent.topic1 == subject,
+        ChainEvent.contract.in_(("Tenders", "MilestoneEscrow")),
+        *bound,
     )
     payment_ids = {
         e.args[field]
@@ -48,8 +53,19 @@ def events_of(session: Session, ocid: str) -> list[Event]:
         for field in PAYMENT_ID_FIELDS
         if int(e.args.get(field, "0x0") or "0x0", 16)
     }
-    payments = _events(session, ChainEvent.contract == "Payments", ChainEvent.topic1.in_(payment_ids))
+    payments = _events(session, ChainEvent.contract == "Payments", ChainEvent.topic1.in_(payment_ids), *bound)
     return sorted(own + payments, key=lambda e: (e.block_number, e.log_index))
+
+
+def payment_ids_of(events: list[Event]) -> set[str]:
+    """The payment ids an ocid's own events name (whose Payments events belong to it)."""
+    return {
+        e.args[field]
+        for e in events
+        if e.contract != "Payments"
+        for field in PAYMENT_ID_FIELDS
+        if int(e.args.get(field, "0x0") or "0x0", 16)
+    }
 
 
 def announced_ocids(session: Session) -> list[str]:

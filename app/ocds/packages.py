@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.ocds.events import announced_ocids, events_of
+from app.ocds.models import OcdsTender
 from app.ocds.releases import build_releases
 from app.ocds.schema import BID_EXTENSION_URL, merger
 
@@ -44,7 +46,29 @@ def record_package(uri: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     return _package(uri, "records", records)
 
 
+def stored_record(session: Session, ocid: str) -> dict[str, Any] | None:
+    """The record of `ocid` from the read model (app/ocds/models.py), None if never announced."""
+    row = session.get(OcdsTender, ocid)
+    if row is None:
+        return None
+    return {"ocid": ocid, "releases": row.releases, "compiledRelease": row.compiled}
+
+
+def stored_page(session: Session, after: int | None, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+    """The releases of up to `limit` ocids announced after position `after`, in announcement order,
+    from the read model; and the position to continue after (None on the last page)."""
+    query = select(OcdsTender.position, OcdsTender.releases).order_by(OcdsTender.position)
+    if after is not None:
+        query = query.where(OcdsTender.position > after)
+    rows = session.execute(query.limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    releases = [release for _, page in rows for release in page]
+    return releases, (rows[-1][0] if more else None)
+
+
 def all_releases(session: Session) -> Iterator[dict[str, Any]]:
-    """Every release of every announced ocid, ocid by ocid (for packages and JSON Lines)."""
+    """Every release of every announced ocid, ocid by ocid, rebuilt from the indexed events (what
+    the read model must equal; the endpoints read stored_page)."""
     for ocid in announced_ocids(session):
         yield from releases_for(session, ocid)

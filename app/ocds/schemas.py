@@ -26,10 +26,15 @@ class Package(BaseModel):
     publisher: Publisher
 
 
+class Links(BaseModel):
+    next: str = Field(description="The next page of this package")
+
+
 class ReleasePackage(Package):
     """An OCDS release package."""
 
     releases: list[dict[str, Any]] = Field(description=f"{RELEASE}, oldest first per ocid")
+    links: Links | None = Field(default=None, description="Present when more ocids follow this page")
 
 
 class Record(BaseModel):

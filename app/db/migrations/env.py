@@ -4,8 +4,10 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 # Every domain's tables share Base: import them so the metadata is complete.
+import app.explorer.models  # noqa: F401
 import app.indexer.models  # noqa: F401
 import app.ledger.models  # noqa: F401
+import app.ocds.models  # noqa: F401
 import app.payments.models  # noqa: F401
 import app.suppliers.models  # noqa: F401
 import app.tenders.models  # noqa: F401

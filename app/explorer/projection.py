@@ -1,0 +1,224 @@
+"""The read models (app/ocds/models.py, app/explorer/models.py) brought up to the indexer's cursor.
+
+`ReadModels.catch_up(session)` runs inside the indexer's own transaction after each stored batch
+and after a rollback (registered at composition, app/main.py), so the tables always answer as of
+the cursor /health reports. Work per batch is bounded by what the batch touched: each tender one of
+its events names is rebuilt from its own events (one indexed query), then the red flags are
+recomputed from the stored compiled releases (no event is re-read). Positions:
+
+- no position yet: everything is built once (a new database, or one indexed before the read models);
+- the position's block still carries the same hash: the events after it are new;
+- the indexer rolled back below the position: the tenders with events above the new cursor are
+  rebuilt (their rolled-back events are gone);
+- the position's block has another hash (an indexer without the projection rolled back and
+  replayed past it): everything is rebuilt.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from app.db.session import READ_ONLY, write_transaction
+from app.explorer.models import ExplorerTender, ReadModelPosition, RedFlagResults
+from app.explorer.queries import tender_view
+from app.indexer.models import ChainEvent, IndexedBlock, IndexerCursor
+from app.indexer.store import CURSOR
+from app.ocds.events import events_of, payment_ids_of
+from app.ocds.models import OcdsPaymentLink, OcdsTender, position_of
+from app.ocds.packages import record
+from app.ocds.releases import build_releases
+from app.protocol.bids import tender_id
+from app.redflags.engine import default_settings, evaluate
+
+log = logging.getLogger("terang.readmodels")
+
+NAME = "main"
+TENDER_CONTRACTS = ("Tenders", "MilestoneEscrow")
+
+
+class ReadModels:
+    """The projection from chain_events to the read models (stateless: its state is in tables)."""
+
+    def behind(self, session: Session) -> bool:
+        cursor = session.get(IndexerCursor, CURSOR)
+        position = session.get(ReadModelPosition, NAME)
+        if cursor is None:
+            return False
+        return position is None or (position.block_number, position.block_hash) != (
+            cursor.block_number,
+            cursor.block_hash,
+        )
+
+    def catch_up(self, session: Session) -> int:
+        """Brings the read models up to the indexer's cursor; returns how many tenders it rebuilt."""
+        cursor = session.get(IndexerCursor, CURSOR)
+        if cursor is None:
+            return 0
+        upto = cursor.block_number
+        position = session.get(ReadModelPosition, NAME)
+        if position is not None and (position.block_number, position.block_hash) == (
+            upto,
+            cursor.block_hash,
+        ):
+            return 0
+        if position is None or not _still_on_chain(session, position, upto):
+            touched = self._rebuild_all(session, upto)
+        elif position.block_number > upto:  # rolled back: what was above the cursor is gone
+            stale = session.scalars(select(OcdsTender.ocid).where(OcdsTender.last_block > upto))
+            touched = self._rebuild(session, set(stale), upto)
+        else:
+            touched = self._follow(session, position.block_number, upto)
+        if touched or position is None:
+            self._red_flags(session)
+        if position is None:
+            session.add(ReadModelPosition(name=NAME, block_number=upto, block_hash=cursor.block_hash))
+        else:
+            position.block_number, position.block_hash = upto, cursor.block_hash
+        return len(touched)
+
+    # -- which tenders changed --------------------------------------------------------------------
+    def _follow(self, session: Session, after: int, upto: int) -> set[str]:
+        new = session.execute(
+            select(ChainEvent.contract, ChainEvent.event, ChainEvent.topic1, ChainEvent.args).where(
+                ChainEvent.block_number > after, ChainEvent.block_number <= upto
+            )
+        ).all()
+        announced = {args["params"]["ocid"] for contract, event, _, args in new if event == "TenderAnnounced"}
+        subjects = {topic for contract, _, topic, _ in new if contract in TENDER_CONTRACTS and topic}
+        subjects -= {"0x" + tender_id(ocid).hex() for ocid in announced}
+        known = set(session.scalars(select(OcdsTender.ocid).where(OcdsTender.tender_id.in_(subjects))))
+        touched = self._rebuild(session, announced | known, upto)
+        # Payments events after the links their escrow events made (in this batch or before).
+        payments = {topic for contract, _, topic, _ in new if contract == "Payments" and topic}
+        linked = set(
+            session.scalars(select(OcdsPaymentLink.ocid).where(OcdsPaymentLink.payment_id.in_(payments)))
+        )
+        return touched | self._rebuild(session, linked - touched, upto)
+
+    def _rebuild_all(self, session: Session, upto: int) -> set[str]:
+        for table in (OcdsPaymentLink, OcdsTender, ExplorerTender):
+            session.execute(delete(table))
+        announcements = session.scalars(
+            select(ChainEvent.args).where(
+                ChainEvent.contract == "Tenders",
+                ChainEvent.event == "TenderAnnounced",
+                ChainEvent.block_number <= upto,
+            )
+        )
+        ocids = {args["params"]["ocid"] for args in announcements}
+        log.info("read models rebuilt from the whole history: %d tenders", len(ocids))
+        return self._rebuild(session, ocids, upto)
+
+    # -- one tender -------------------------------------------------------------------------------
+    def _rebuild(self, session: Session, ocids: set[str], upto: int) -> set[str]:
+        for ocid in sorted(ocids):
+            self._tender(session, ocid, upto)
+        session.flush()
+        return ocids
+
+    def _tender(self, session: Session, ocid: str, upto: int) -> None:
+        events = events_of(session, ocid, upto)
+        session.execute(delete(OcdsPaymentLink).where(OcdsPaymentLink.ocid == ocid))
+        view = tender_view(ocid, events)
+        releases = build_releases(ocid, events) if view is not None else []
+        if view is None or not releases:
+            session.execute(delete(OcdsTender).where(OcdsTender.ocid == ocid))
+            session.execute(delete(ExplorerTender).where(ExplorerTender.ocid == ocid))
+            return
+        first = events[0]
+        position = position_of(first.block_number, first.log_index)
+        session.merge(
+            OcdsTender(
+                ocid=ocid,
+                position=position,
+                tender_id=view.tender_id,
+                last_block=max(e.block_number for e in events),
+                release_count=len(releases),
+                releases=releases,
+                compiled=record(ocid, releases)["compiledRelease"],
+            )
+        )
+        for payment_id in sorted(payment_ids_of(events)):
+            session.merge(OcdsPaymentLink(payment_id=payment_id, ocid=ocid))
+        session.merge(ExplorerTender(ocid=ocid, position=position, title=view.title, summary=summary(view)))
+
+    # -- red flags over the whole history ---------------------------------------------------------
+    def _red_flags(self, session: Session) -> None:
+        compiled = session.scalars(select(OcdsTender.compiled).order_by(OcdsTender.position)).all()
+        results = evaluate(compiled, default_settings())
+        session.merge(RedFlagResults(name=NAME, results_json=results.to_json(), analysed=len(compiled)))
+
+
+def _still_on_chain(session: Session, position: ReadModelPosition, upto: int) -> bool:
+    """The position is still a block of the indexed chain (or above a rollback's new cursor)."""
+    if position.block_number > upto:
+        return True
+    stored = session.get(IndexedBlock, position.block_number)
+    return stored is not None and stored.hash == position.block_hash
+
+
+def summary(view) -> dict[str, Any]:
+    """What the lists show of a TenderView (its timeline and documents are read per tender page)."""
+    return {
+        "tender_id": view.tender_id,
+        "title": view.title,
+        "agency": view.agency,
+        "hps": view.hps,
+        "announced_at": view.announced_at,
+        "commit_deadline": view.commit_deadline,
+        "reveal_deadline": view.reveal_deadline,
+        "status": view.status,
+        "winner": view.winner,
+        "contract_value": view.contract_value,
+        "paid": view.paid,
+        "bids": [[supplier, price] for supplier, price in view.bids.items()],
+    }
+
+
+class ReadModelFollower:
+    """Brings the read models up to the indexer's cursor from outside the indexer: once when the
+    gateway starts (a database indexed before the read models existed, or by an indexer process
+    that keeps none), then every `poll_seconds` when the indexer runs in a process of its own
+    (`python -m app.indexer`, which cannot import this layer). Checks in a read transaction and
+    takes the write lock only when there is something to do."""
+
+    def __init__(self, engine: Engine, poll_seconds: float | None) -> None:
+        self.engine = engine
+        self.poll_seconds = poll_seconds
+        self.models = ReadModels()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def step(self) -> int:
+        with Session(self.engine.execution_options(**{READ_ONLY: True})) as session:
+            if not self.models.behind(session):
+                return 0
+        with write_transaction(self.engine) as connection, Session(bind=connection) as session:
+            rebuilt = self.models.catch_up(session)
+            session.flush()
+            return rebuilt
+
+    def start(self) -> ReadModelFollower:
+        self._thread = threading.Thread(target=self._run, name="terang-readmodels", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.step()
+            except Exception as exc:  # the database busy or gone: try again at the next poll
+                log.warning("read models not brought up to date (%s); retrying", type(exc).__name__)
+            if self.poll_seconds is None:
+                return
+            self._stop.wait(self.poll_seconds)

@@ -1,0 +1,110 @@
+"""The read models (app/explorer/projection.py) kept by the indexer batch by batch answer exactly
+what rebuilding from the whole history answers: OCDS records and packages, the explorer's tender
+summaries and the red flags, after tiny batches, after a real reorg of the local chain, and after
+a position the chain no longer has."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import text
+
+from app.explorer import queries
+from app.explorer.models import ReadModelPosition
+from app.explorer.projection import NAME, ReadModels
+from app.ocds.events import announced_ocids
+from app.ocds.packages import all_releases, record, releases_for, stored_page, stored_record
+from tests.gateway import test_indexer as base
+from tests.gateway.test_indexer import make_indexer, run_to_head
+from tests.support.pilot_scenario import run_pilot
+
+manifest, scenario, sessions = base.manifest, base.scenario, base.sessions
+
+
+def projecting_indexer(chain_url, sessions, manifest):
+    """An indexer keeping the read models, in batches of at most two blocks (many small steps)."""
+    return make_indexer(
+        chain_url, sessions, manifest, batch_blocks=2, max_batch_blocks=2, projections=[ReadModels()]
+    )
+
+
+def assert_read_models_match_the_history(sessions) -> int:
+    with sessions() as session:
+        ocids = announced_ocids(session)
+        for ocid in ocids:
+            assert stored_record(session, ocid) == record(ocid, releases_for(session, ocid)), ocid
+        assert stored_page(session, None, 100_000) == (list(all_releases(session)), None)
+        stored, total = queries.tender_page(session, 1, 100_000)
+        rebuilt = [dataclasses.replace(v, steps=[], documents=[]) for v in queries.tenders(session)]
+        assert total == len(rebuilt) and stored == rebuilt
+        results, analysed = queries.red_flag_results(session)
+        assert queries.stored_red_flags_json(session) == (results.to_json(), analysed)
+    return len(ocids)
+
+
+def test_batch_by_batch_read_models_equal_the_pages_built_from_the_whole_history(
+    chain_url, manifest, sessions
+):
+    pilot = run_pilot(chain_url, manifest, prefix="ocds-terang-1001-rm")
+    indexer = projecting_indexer(chain_url, sessions, manifest)
+    run_to_head(indexer)
+    assert indexer.status.batches_total > 20  # really incremental
+    assert assert_read_models_match_the_history(sessions) >= 3
+    with sessions() as session:
+        compiled = stored_record(session, pilot.contracted.ocid)["compiledRelease"]
+        flags, _ = queries.stored_red_flags(session)
+    transactions = compiled["contracts"][0]["implementation"]["transactions"]
+    assert sum(t["value"]["amount"] for t in transactions) == pilot.paid  # Payments events linked
+    assert flags  # the pilot raises flags; they are read, not recomputed
+
+
+def test_a_position_the_chain_no_longer_has_rebuilds_everything(chain_url, manifest, sessions):
+    run_to_head(projecting_indexer(chain_url, sessions, manifest))
+    with sessions.begin() as session:  # as if an indexer without the projection replayed a reorg
+        session.get(ReadModelPosition, NAME).block_hash = "0x" + "ab" * 32
+        session.execute(
+            text("DELETE FROM ocds_tenders WHERE ocid IN (SELECT ocid FROM ocds_tenders LIMIT 1)")
+        )
+    with sessions.begin() as session:
+        assert ReadModels().catch_up(session) > 0
+    assert_read_models_match_the_history(sessions)
+
+
+def test_the_read_models_follow_a_reorg(chain_url, manifest, scenario, sessions):
+    scenario.suppliers()
+    outer = scenario.rpc("evm_snapshot")
+    try:
+        indexer = projecting_indexer(chain_url, sessions, manifest)
+        fork = scenario.rpc("evm_snapshot")
+        head = scenario.w3.eth.block_number
+        scenario.tender("ocds-terang-1001-rm-reorg-a", {16: 1_800_000_000, 17: 1_700_000_000})
+        run_to_head(indexer)
+        with sessions() as session:
+            assert stored_record(session, "ocds-terang-1001-rm-reorg-a") is not None
+        scenario.rpc("evm_revert", [fork])
+        scenario.tender("ocds-terang-1001-rm-reorg-b", {17: 1_750_000_000}, amend=False, objection=False)
+        while scenario.w3.eth.block_number < head + 40:  # the new history is the longer one
+            scenario.rpc("evm_mine")
+        run_to_head(indexer)
+        run_to_head(indexer)  # the first call may stop at the rollback
+        assert indexer.status.reorgs_total >= 1
+        with sessions() as session:
+            assert stored_record(session, "ocds-terang-1001-rm-reorg-a") is None
+            assert stored_record(session, "ocds-terang-1001-rm-reorg-b") is not None
+        assert_read_models_match_the_history(sessions)
+    finally:
+        scenario.rpc("evm_revert", [outer])  # leave the shared chain as this test found it
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_release_pages_concatenate_to_every_release(chain_url, manifest, sessions, limit):
+    run_to_head(projecting_indexer(chain_url, sessions, manifest))
+    pages, after = [], None
+    with sessions() as session:
+        while True:
+            found, after = stored_page(session, after, limit)
+            pages.extend(found)
+            if after is None:
+                break
+        assert pages == list(all_releases(session))
