@@ -104,6 +104,14 @@ class Settings(BaseSettings):
     # purpose and key id (app/keyring). Values sealed before the keyring open under the key above.
     keyring_provider: Literal["file"] = "file"
     keyring_file: Path = LOCAL_ONLY_KEYRING_FILE
+    # Public reads (GET/HEAD without a valid token: explorer, OCDS, API reads) per client address:
+    # a token bucket of this many requests per second, up to the burst at once, in each gateway
+    # process (app/api/ratelimit.py); over it, 429 rate_limited with Retry-After. 0 turns it off.
+    rate_limit_per_second: float = Field(default=10.0, ge=0, le=100_000)
+    rate_limit_burst: int = Field(default=40, ge=1, le=1_000_000)
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; none by default,
+    # so the connection's peer is the client and no header can choose another bucket.
+    rate_limit_trusted_proxies: list[str] = Field(default_factory=list)
     # Request bodies (app/api/limits.py), refused with 413 before they are read whole. The largest
     # legitimate request (500 enrolments, pretty-printed) is about 115 KB; provider callbacks are small.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from app.api.limits import install_body_limits
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
+from app.api.ratelimit import install_rate_limits
 from app.api.request_id import RequestIdMiddleware
 from app.api.security_headers import SecurityHeadersMiddleware
 from app.auth.tokens import TokenVerifier
@@ -132,6 +133,10 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     install_openapi(app)
     # bodies over the limit are refused before they are read (inside the request id, so the 413 has one)
     install_body_limits(app, settings.max_body_bytes, settings.max_callback_body_bytes)
+    # anonymous reads over their client's budget: 429 before any work (inside the request id)
+    install_rate_limits(
+        app, settings.rate_limit_per_second, settings.rate_limit_burst, settings.rate_limit_trusted_proxies
+    )
     app.add_middleware(RequestIdMiddleware)  # X-Request-ID, and request_id on every log line
     app.add_middleware(SecurityHeadersMiddleware)  # nosniff, CSP, no framing: on every response
     for router in ROUTERS:

@@ -55,6 +55,10 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "A value sealed at rest does not open (key retired or unknown, or the value was moved).",
         "id": "Nilai tersegel tidak dapat dibuka (kunci dipensiunkan/tidak dikenal, atau nilai dipindah).",
     },
+    "rate_limited": {
+        "en": "Too many requests from this address; retry after the time in Retry-After.",
+        "id": "Terlalu banyak permintaan dari alamat ini; ulangi setelah waktu pada Retry-After.",
+    },
     "body_too_large": {
         "en": "The request body is too large.",
         "id": "Isi permintaan terlalu besar.",
