@@ -10,6 +10,8 @@ import dataclasses
 import pytest
 from sqlalchemy import text
 
+from app.db.migrate import upgrade
+from app.db.session import make_engine, make_session_factory
 from app.explorer import queries
 from app.explorer.models import ReadModelPosition
 from app.explorer.projection import NAME, ReadModels
@@ -18,6 +20,7 @@ from app.ocds.packages import all_releases, record, releases_for, stored_page, s
 from tests.gateway import test_indexer as base
 from tests.gateway.test_indexer import make_indexer, run_to_head
 from tests.support.pilot_scenario import run_pilot
+from tests.support.postgres import postgres_bin, postgres_server
 
 manifest, scenario, sessions = base.manifest, base.scenario, base.sessions
 
@@ -43,10 +46,30 @@ def assert_read_models_match_the_history(sessions) -> int:
     return len(ocids)
 
 
+@pytest.fixture(scope="module")
+def pilot(chain_url, manifest):
+    return run_pilot(chain_url, manifest, prefix="ocds-terang-1001-rm")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """The read models' sessions on SQLite (the default) and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sessions")
+        return
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed (Debian package postgresql; .ci/run installs it)")
+    with postgres_server() as url:
+        upgrade(url)
+        engine = make_engine(url)
+        yield make_session_factory(engine)
+        engine.dispose()
+
+
 def test_batch_by_batch_read_models_equal_the_pages_built_from_the_whole_history(
-    chain_url, manifest, sessions
+    chain_url, manifest, pilot, database
 ):
-    pilot = run_pilot(chain_url, manifest, prefix="ocds-terang-1001-rm")
+    sessions = database
     indexer = projecting_indexer(chain_url, sessions, manifest)
     run_to_head(indexer)
     assert indexer.status.batches_total > 20  # really incremental
