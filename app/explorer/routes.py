@@ -32,6 +32,7 @@ LARGEST = 2**63 - 1
 def _in_range(number: int | None) -> bool:
     return number is None or 0 <= number <= LARGEST
 
+
 templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html
 router = APIRouter(prefix="/explorer", tags=["explorer"], include_in_schema=False)
 root = APIRouter(include_in_schema=False)

@@ -142,7 +142,9 @@ class QuarantinedRow(BaseModel):
 class Release(BaseModel):
     """What the treasury found at the provider for a row parked in `requesting`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"providerReference": "disb-5f0c6a8e2f7b"}, {}]}
+    )
 
     providerReference: str | None = Field(
         None,

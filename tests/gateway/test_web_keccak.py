@@ -13,7 +13,7 @@ from web3 import Web3
 
 from tests.support.localchain import ROOT
 
-SCRIPT = ROOT / "app" / "web" / "static" / "keccak.js"
+SCRIPT = ROOT / "app" / "explorer" / "static" / "keccak.js"
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
