@@ -54,6 +54,9 @@ def settings(chain_url, manifest_dir, issuer_dir, signers_file, tmp_path_factory
         # The stories change the chain directly too (tender_scenario, time travel) and read through
         # the API at once: no block-scoped read cache here; tests/gateway/test_block_reads.py has it.
         read_cache_poll_seconds=0,
+        # The stories read many pages as one anonymous client; the limits have their own tests
+        # (tests/gateway/test_rate_limits.py).
+        rate_limit_per_second=0,
     )
 
 

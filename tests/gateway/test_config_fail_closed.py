@@ -211,10 +211,20 @@ def test_the_gateway_refuses_a_plain_http_jwks_url_outside_local():
     assert_one_line_refusal(result, "TERANG_JWKS_URL", "https")
 
 
-def test_explicit_secrets_pass_the_check_and_go_on_to_the_node():
-    # On a public host: past the configuration check the gateway dials the (unreachable) node and
-    # stops there, before it binds anything.
-    secrets = {f"TERANG_{k.upper()}": str(v) for k, v in EXPLICIT.items()}
+def test_explicit_secrets_pass_the_check_and_go_on_to_the_node(tmp_path):
+    # On a public host: past the configuration check (and the provisioned keyring's) the gateway dials
+    # the (unreachable) node and stops there, before it binds anything.
+    keyring = tmp_path / "keyring.json"
+    made = subprocess.run(
+        [sys.executable, "-m", "app.keyring", "init"],
+        cwd=ROOT,
+        env={**os.environ, "TERANG_KEYRING_FILE": str(keyring)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0 and keyring.exists(), made.stderr
+    secrets = {f"TERANG_{k.upper()}": str(v) for k, v in {**EXPLICIT, "keyring_file": keyring}.items()}
     result = run("app", **secrets, TERANG_ENVIRONMENT="production", TERANG_HOST=PUBLIC_HOST)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
