@@ -4,12 +4,15 @@
 and after a rollback (registered at composition, app/main.py), so the tables always answer as of
 the cursor /health reports. Work per batch is bounded by what the batch touched: each tender one of
 its events names is rebuilt from its own events (one indexed query), then the red flags are
-recomputed from the stored compiled releases (no event is re-read). Positions:
+recomputed from the stored compiled releases (no event is re-read). Each event naming a supplier
+(registry entries, bids, awards, contracts) is linked to it as it arrives, and each supplier the
+batch named is rebuilt from its linked events (one indexed join). Positions:
 
 - no position yet: everything is built once (a new database, or one indexed before the read models);
 - the position's block still carries the same hash: the events after it are new;
 - the indexer rolled back below the position: the tenders with events above the new cursor are
-  rebuilt (their rolled-back events are gone);
+  rebuilt (their rolled-back events are gone), and so are the suppliers with links above it (the
+  links go first: the events they pointed at are gone, and SQLite may reuse their ids);
 - the position's block has another hash (an indexer without the projection rolled back and
   replayed past it): everything is rebuilt.
 """
@@ -20,12 +23,24 @@ import logging
 import threading
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.session import READ_ONLY, write_transaction
-from app.explorer.models import ExplorerTender, ReadModelPosition, RedFlagResults
-from app.explorer.queries import tender_view
+from app.explorer.models import (
+    ExplorerSupplier,
+    ExplorerSupplierEvent,
+    ExplorerTender,
+    ReadModelPosition,
+    RedFlagResults,
+)
+from app.explorer.queries import (
+    SUPPLIER_REGISTRY,
+    SUPPLIER_RELATED,
+    supplier_of,
+    supplier_summary,
+    tender_view,
+)
 from app.indexer.models import ChainEvent, IndexedBlock, IndexerCursor
 from app.indexer.store import CURSOR
 from app.ocds.events import events_of, payment_ids_of
@@ -39,6 +54,8 @@ log = logging.getLogger("terang.readmodels")
 
 NAME = "main"
 TENDER_CONTRACTS = ("Tenders", "MilestoneEscrow")
+# Supplier ids beyond a signed 64-bit column: no page can ask for them (routes.LARGEST).
+LARGEST_SUPPLIER = 2**63 - 1
 
 
 class ReadModels:
@@ -68,11 +85,14 @@ class ReadModels:
             return 0
         if position is None or not _still_on_chain(session, position, upto):
             touched = self._rebuild_all(session, upto)
+            self._suppliers_all(session, upto)
         elif position.block_number > upto:  # rolled back: what was above the cursor is gone
             stale = session.scalars(select(OcdsTender.ocid).where(OcdsTender.last_block > upto))
             touched = self._rebuild(session, set(stale), upto)
+            self._suppliers_rolled_back(session, upto)
         else:
             touched = self._follow(session, position.block_number, upto)
+            self._suppliers_follow(session, position.block_number, upto)
         if touched or position is None:
             self._red_flags(session)
         if position is None:
@@ -146,6 +166,80 @@ class ReadModels:
         for payment_id in sorted(payment_ids_of(events)):
             session.merge(OcdsPaymentLink(payment_id=payment_id, ocid=ocid))
         session.merge(ExplorerTender(ocid=ocid, position=position, title=view.title, summary=summary(view)))
+
+    # -- suppliers ---------------------------------------------------------------------------------
+    def _suppliers_follow(self, session: Session, after: int, upto: int) -> set[int]:
+        return self._suppliers(session, self._link(session, after, upto))
+
+    def _suppliers_rolled_back(self, session: Session, upto: int) -> set[int]:
+        above = ExplorerSupplierEvent.block_number > upto
+        stale = set(session.scalars(select(ExplorerSupplierEvent.supplier_id).where(above).distinct()))
+        session.execute(delete(ExplorerSupplierEvent).where(above))
+        return self._suppliers(session, stale)
+
+    def _suppliers_all(self, session: Session, upto: int) -> set[int]:
+        for table in (ExplorerSupplierEvent, ExplorerSupplier):
+            session.execute(delete(table))
+        return self._suppliers(session, self._link(session, None, upto))
+
+    def _link(self, session: Session, after: int | None, upto: int) -> set[int]:
+        """Links the events in (after, upto] naming a supplier to it; returns the suppliers named."""
+        contracts, events = SUPPLIER_RELATED
+        query = select(
+            ChainEvent.id,
+            ChainEvent.contract,
+            ChainEvent.event,
+            ChainEvent.args,
+            ChainEvent.block_number,
+            ChainEvent.log_index,
+        ).where(
+            ChainEvent.block_number <= upto,
+            or_(
+                ChainEvent.contract == SUPPLIER_REGISTRY,
+                and_(ChainEvent.contract.in_(contracts), ChainEvent.event.in_(events)),
+            ),
+        )
+        if after is not None:
+            query = query.where(ChainEvent.block_number > after)
+        links = []
+        for event_id, contract, event, args, block_number, log_index in session.execute(query):
+            supplier = supplier_of(contract, event, args)
+            if supplier is not None and 0 <= supplier <= LARGEST_SUPPLIER:
+                links.append(
+                    {
+                        "event_id": event_id,
+                        "supplier_id": supplier,
+                        "block_number": block_number,
+                        "log_index": log_index,
+                    }
+                )
+        if links:
+            session.execute(insert(ExplorerSupplierEvent), links)
+        return {link["supplier_id"] for link in links}
+
+    def _suppliers(self, session: Session, suppliers: set[int]) -> set[int]:
+        for supplier in sorted(suppliers):
+            self._supplier(session, supplier)
+        session.flush()
+        return suppliers
+
+    def _supplier(self, session: Session, supplier: int) -> None:
+        link = ExplorerSupplierEvent
+        events = list(
+            session.scalars(
+                select(ChainEvent)
+                .join(link, link.event_id == ChainEvent.id)
+                .where(link.supplier_id == supplier)
+                .order_by(link.block_number, link.log_index)
+            )
+        )
+        row = supplier_summary(supplier, events)
+        if row is None:
+            session.execute(delete(ExplorerSupplier).where(ExplorerSupplier.supplier_id == supplier))
+            return
+        registered = next((e for e in events if e.event == "SupplierRegistered"), None)
+        position = position_of(registered.block_number, registered.log_index) if registered else None
+        session.merge(ExplorerSupplier(supplier_id=supplier, position=position, summary=row))
 
     # -- red flags over the whole history ---------------------------------------------------------
     def _red_flags(self, session: Session) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.explorer.models import ExplorerTender, RedFlagResults
+from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender, RedFlagResults
 from app.indexer.models import ChainEvent
 from app.ocds.events import Event, announced_ocids, events_of
 from app.ocds.models import OcdsTender
@@ -91,6 +91,9 @@ SUPPLIER_EVENTS = (
     "ObjectionFiled",
     "TenderAwarded",
 )
+SUPPLIER_REGISTRY = "SupplierRegistry"
+# Tender and contract events a supplier's page lists beside its registry entries.
+SUPPLIER_RELATED = ("Tenders", "MilestoneEscrow"), (*SUPPLIER_EVENTS, "EscrowCreated", "EscrowCountersigned")
 
 
 @dataclass
@@ -321,7 +324,8 @@ def _hashes(value: Any) -> Iterator[str]:
 
 # -- suppliers -----------------------------------------------------------------------------------------
 def suppliers(session: Session) -> list[dict[str, Any]]:
-    """Registered suppliers with how many tenders they bid in and won."""
+    """Registered suppliers with how many tenders they bid in and won, rebuilt from the whole history
+    (what the read model must equal; the list reads supplier_page instead)."""
     registered = events_where(
         session, ChainEvent.contract == "SupplierRegistry", ChainEvent.event == "SupplierRegistered"
     )
@@ -356,7 +360,8 @@ def _supplier_stats(session: Session) -> dict[int, dict[str, int]]:
 
 
 def supplier_history(session: Session, supplier: int) -> dict[str, Any] | None:
-    """A supplier's registry entries and every tender and contract event naming it, in chain order."""
+    """A supplier's registry entries and every tender and contract event naming it, in chain order,
+    rebuilt from the whole history (what stored_supplier_history must equal)."""
     own = [
         r
         for r in events_where(session, ChainEvent.contract == "SupplierRegistry")
@@ -368,8 +373,8 @@ def supplier_history(session: Session, supplier: int) -> dict[str, Any] | None:
         r
         for r in events_where(
             session,
-            ChainEvent.contract.in_(("Tenders", "MilestoneEscrow")),
-            ChainEvent.event.in_((*SUPPLIER_EVENTS, "EscrowCreated", "EscrowCountersigned")),
+            ChainEvent.contract.in_(SUPPLIER_RELATED[0]),
+            ChainEvent.event.in_(SUPPLIER_RELATED[1]),
         )
         if r.args.get("supplierId") == supplier
     ]
@@ -382,6 +387,67 @@ def supplier_history(session: Session, supplier: int) -> dict[str, Any] | None:
         "agency": registered.args.get("agencyId"),
         "events": sorted(own + related, key=lambda r: (r.block_number, r.log_index)),
         **_supplier_stats(session).get(supplier, {"bids": 0, "wins": 0, "value": 0}),
+    }
+
+
+def supplier_page(session: Session, page: int = 1, per_page: int = 50) -> tuple[list[dict[str, Any]], int]:
+    """One page of registered suppliers in registration order, from the read model, and how many
+    there are."""
+    registered = ExplorerSupplier.position.is_not(None)
+    rows = session.scalars(
+        select(ExplorerSupplier.summary)
+        .where(registered)
+        .order_by(ExplorerSupplier.position)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    total = session.scalar(select(func.count()).select_from(ExplorerSupplier).where(registered)) or 0
+    return list(rows), total
+
+
+def stored_supplier_history(session: Session, supplier: int) -> dict[str, Any] | None:
+    """supplier_history from the read model: the supplier's row and one indexed join for its events."""
+    row = session.get(ExplorerSupplier, supplier)
+    if row is None:
+        return None
+    link = ExplorerSupplierEvent
+    events = session.scalars(
+        select(ChainEvent)
+        .join(link, link.event_id == ChainEvent.id)
+        .where(link.supplier_id == supplier)
+        .order_by(link.block_number, link.log_index)
+    )
+    header = {k: v for k, v in row.summary.items() if k != "registered_at"}
+    return {**header, "ocds_id": supplier_id(supplier), "events": list(events)}
+
+
+def supplier_of(contract: str, event: str, args: dict[str, Any]) -> int | None:
+    """The supplier an event belongs to on the supplier pages (None: it is on none of them)."""
+    contracts, events = SUPPLIER_RELATED
+    if contract != SUPPLIER_REGISTRY and (contract not in contracts or event not in events):
+        return None
+    supplier = args.get("supplierId")
+    return supplier if isinstance(supplier, int) else None
+
+
+def supplier_summary(supplier: int, events: list[ChainEvent]) -> dict[str, Any] | None:
+    """A supplier's row (registry entry, bids, wins, awarded value) from the events naming it, in
+    chain order; None if the registry never named it."""
+    own = [e for e in events if e.contract == SUPPLIER_REGISTRY]
+    if not own:
+        return None
+    registered = next((e for e in own if e.event == "SupplierRegistered"), own[0])
+    tenders = {e.topic1 for e in events if e.contract == "Tenders" and e.event == "BidCommitted"}
+    awards = [e for e in events if e.contract == "Tenders" and e.event == "TenderAwarded"]
+    return {
+        "id": supplier,
+        "umkm": registered.args.get("umkm"),
+        "region": registered.args.get("regionCode"),
+        "agency": registered.args.get("agencyId"),
+        "registered_at": registered.block_timestamp if registered.event == "SupplierRegistered" else None,
+        "bids": len(tenders),
+        "wins": len(awards),
+        "value": sum(e.args["value"] for e in awards),
     }
 
 

@@ -24,6 +24,7 @@ MEDIA = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 YEAR = 365 * 24 * 3600
 TENDERS_PER_PAGE = 50
+SUPPLIERS_PER_PAGE = 50
 # Block numbers and supplier ids in a path: beyond what the database (and any chain) holds is
 # simply not found, never an overflow deep in a query.
 LARGEST = 2**63 - 1
@@ -266,10 +267,13 @@ def contract_page(
 
 # -- suppliers -----------------------------------------------------------------------------------------
 @router.get("/suppliers", response_class=HTMLResponse)
-def supplier_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+def supplier_list(
+    request: Request, sessions: ReadSessionsDep, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1
+) -> HTMLResponse:
     with sessions() as session:
-        rows = queries.suppliers(session)
-    return render(request, "suppliers.html", suppliers=rows)
+        rows, total = queries.supplier_page(session, page, SUPPLIERS_PER_PAGE)
+    more = page + 1 if page * SUPPLIERS_PER_PAGE < total else None
+    return render(request, "suppliers.html", suppliers=rows, more=more, previous=page - 1 or None)
 
 
 @router.get("/suppliers/{supplier}", response_class=HTMLResponse)
@@ -277,7 +281,7 @@ def supplier_page(supplier: int, request: Request, sessions: ReadSessionsDep) ->
     if not _in_range(supplier):
         return not_found(request)
     with sessions() as session:
-        history = queries.supplier_history(session, supplier)
+        history = queries.stored_supplier_history(session, supplier)
         ocids = queries.ocid_of_tender_ids(session, history["events"] if history else ())
         flags = queries.stored_red_flags(session)[0].get("Tenderer", {}).get(f"ID-SUPPLIER-{supplier}", {})
     if history is None:

@@ -1,7 +1,7 @@
 """The read models (app/explorer/projection.py) kept by the indexer batch by batch answer exactly
 what rebuilding from the whole history answers: OCDS records and packages, the explorer's tender
-summaries and the red flags, after tiny batches, after a real reorg of the local chain, and after
-a position the chain no longer has."""
+summaries, supplier rows and supplier histories, and the red flags, after tiny batches, after a
+real reorg of the local chain, and after a position the chain no longer has."""
 
 from __future__ import annotations
 
@@ -43,7 +43,33 @@ def assert_read_models_match_the_history(sessions) -> int:
         assert total == len(rebuilt) and stored == rebuilt
         results, analysed = queries.red_flag_results(session)
         assert queries.stored_red_flags_json(session) == (results.to_json(), analysed)
+    assert_supplier_read_models_match_the_history(sessions)
     return len(ocids)
+
+
+def assert_supplier_read_models_match_the_history(sessions) -> int:
+    """The supplier list (every page) and each supplier's page, stored vs rebuilt from the history."""
+    with sessions() as session:
+        rebuilt = queries.suppliers(session)
+        stored, total = queries.supplier_page(session, 1, 100_000)
+        assert total == len(rebuilt) and stored == rebuilt
+        paged, page = [], 1
+        while len(paged) < total:
+            rows, _ = queries.supplier_page(session, page, 2)
+            assert rows
+            paged, page = paged + rows, page + 1
+        assert paged == rebuilt
+        ids = {e.args["supplierId"] for e in queries.events_where(session) if "supplierId" in e.args}
+        for supplier in sorted(ids | {10**9}):
+            expected = queries.supplier_history(session, supplier)
+            found = queries.stored_supplier_history(session, supplier)
+            if expected is None:
+                assert found is None, supplier
+                continue
+            assert found is not None, supplier
+            assert [e.id for e in found.pop("events")] == [e.id for e in expected.pop("events")], supplier
+            assert found == expected, supplier
+    return len(rebuilt)
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +101,9 @@ def test_batch_by_batch_read_models_equal_the_pages_built_from_the_whole_history
     assert indexer.status.batches_total > 20  # really incremental
     assert assert_read_models_match_the_history(sessions) >= 3
     with sessions() as session:
+        rows, _ = queries.supplier_page(session, 1, 100_000)
+    assert len(rows) >= 2 and any(r["bids"] for r in rows) and any(r["wins"] for r in rows)
+    with sessions() as session:
         compiled = stored_record(session, pilot.contracted.ocid)["compiledRelease"]
         flags, _ = queries.stored_red_flags(session)
     transactions = compiled["contracts"][0]["implementation"]["transactions"]
@@ -89,13 +118,20 @@ def test_a_position_the_chain_no_longer_has_rebuilds_everything(chain_url, manif
         session.execute(
             text("DELETE FROM ocds_tenders WHERE ocid IN (SELECT ocid FROM ocds_tenders LIMIT 1)")
         )
+        session.execute(text("DELETE FROM explorer_supplier_events WHERE event_id % 2 = 0"))
+        session.execute(
+            text(
+                "DELETE FROM explorer_suppliers WHERE supplier_id IN"
+                " (SELECT supplier_id FROM explorer_suppliers LIMIT 1)"
+            )
+        )
     with sessions.begin() as session:
         assert ReadModels().catch_up(session) > 0
     assert_read_models_match_the_history(sessions)
 
 
 def test_the_read_models_follow_a_reorg(chain_url, manifest, scenario, sessions):
-    scenario.suppliers()
+    ids = scenario.suppliers()  # dev index -> supplier id
     outer = scenario.rpc("evm_snapshot")
     try:
         indexer = projecting_indexer(chain_url, sessions, manifest)
@@ -105,6 +141,8 @@ def test_the_read_models_follow_a_reorg(chain_url, manifest, scenario, sessions)
         run_to_head(indexer)
         with sessions() as session:
             assert stored_record(session, "ocds-terang-1001-rm-reorg-a") is not None
+            before = {r["id"]: r for r in queries.supplier_page(session, 1, 100_000)[0]}
+        assert before[ids[16]]["bids"] >= 1 and before[ids[17]]["bids"] >= 1
         scenario.rpc("evm_revert", [fork])
         scenario.tender("ocds-terang-1001-rm-reorg-b", {17: 1_750_000_000}, amend=False, objection=False)
         while scenario.w3.eth.block_number < head + 40:  # the new history is the longer one
@@ -115,6 +153,9 @@ def test_the_read_models_follow_a_reorg(chain_url, manifest, scenario, sessions)
         with sessions() as session:
             assert stored_record(session, "ocds-terang-1001-rm-reorg-a") is None
             assert stored_record(session, "ocds-terang-1001-rm-reorg-b") is not None
+            after = {r["id"]: r for r in queries.supplier_page(session, 1, 100_000)[0]}
+        assert after[ids[16]]["bids"] == before[ids[16]]["bids"] - 1  # tender a's bid went with the reorg
+        assert assert_supplier_read_models_match_the_history(sessions) >= 2
         assert_read_models_match_the_history(sessions)
     finally:
         scenario.rpc("evm_revert", [outer])  # leave the shared chain as this test found it

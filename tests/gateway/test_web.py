@@ -130,6 +130,14 @@ def test_a_suppliers_history_shows_its_bids_and_wins(web, pilot):
     assert "SupplierRegistered" in page and "TenderAwarded" in page and pilot.contracted.ocid in page
 
 
+def test_the_supplier_list_pages_its_registered_suppliers(web, pilot):
+    page = web.get("/explorer/suppliers", params={"lang": "en"})
+    assert page.status_code == 200 and f'href="/explorer/suppliers/{pilot.contracted.winner}"' in page.text
+    beyond = web.get("/explorer/suppliers", params={"page": 1000}).text
+    assert 'href="/explorer/suppliers/' not in beyond and 'href="?page=999"' in beyond
+    assert web.get("/explorer/suppliers", params={"page": 0}).status_code == 422
+
+
 def test_welfare_says_when_its_contract_is_not_deployed(web, app):
     page = web.get("/explorer/welfare", params={"lang": "en"}).text
     deployed = "WelfarePrograms" in app.state.chain.manifest.contracts

@@ -47,6 +47,31 @@ def upgrade() -> None:
     )
     op.create_index("ix_explorer_tenders_position", "explorer_tenders", ["position"], unique=True)
     op.create_table(
+        "explorer_suppliers",
+        sa.Column("supplier_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("position", sa.BigInteger(), nullable=True),
+        sa.Column("summary", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("supplier_id"),
+    )
+    op.create_index("ix_explorer_suppliers_position", "explorer_suppliers", ["position"], unique=True)
+    op.create_table(
+        "explorer_supplier_events",
+        sa.Column("event_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("supplier_id", sa.BigInteger(), nullable=False),
+        sa.Column("block_number", sa.BigInteger(), nullable=False),
+        sa.Column("log_index", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("event_id"),
+    )
+    op.create_index(
+        "ix_explorer_supplier_events_supplier",
+        "explorer_supplier_events",
+        ["supplier_id", "block_number", "log_index"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_explorer_supplier_events_block", "explorer_supplier_events", ["block_number"], unique=False
+    )
+    op.create_table(
         "redflag_results",
         sa.Column("name", sa.String(length=32), nullable=False),
         sa.Column("results_json", sa.Text(), nullable=False),
@@ -65,6 +90,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("read_model_positions")
     op.drop_table("redflag_results")
+    op.drop_index("ix_explorer_supplier_events_block", table_name="explorer_supplier_events")
+    op.drop_index("ix_explorer_supplier_events_supplier", table_name="explorer_supplier_events")
+    op.drop_table("explorer_supplier_events")
+    op.drop_index("ix_explorer_suppliers_position", table_name="explorer_suppliers")
+    op.drop_table("explorer_suppliers")
     op.drop_index("ix_explorer_tenders_position", table_name="explorer_tenders")
     op.drop_table("explorer_tenders")
     op.drop_index("ix_ocds_payment_links_ocid", table_name="ocds_payment_links")
