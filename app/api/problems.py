@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.errors import ApiError, from_revert, title
 from app.api.request_id import request_id_header
+from app.api.security_headers import security_headers
 from app.api.writes import IDEMPOTENCY_KEY
 from app.ledger import errors as ledger
 from app.ledger.idempotency import MAX_KEY_LENGTH
@@ -54,8 +55,14 @@ def problem(
         status_code=status,
         content=body,
         media_type="application/problem+json",
-        # the request's id (app/api/request_id.py) also on a 500, answered outside the middleware
-        headers={"Content-Language": lang, **request_id_header(), **(headers or {})},
+        # the request's id (app/api/request_id.py) and the security headers also on a 500, which the
+        # server error handler answers outside the middlewares
+        headers={
+            "Content-Language": lang,
+            **request_id_header(),
+            **security_headers(request.url.path),
+            **(headers or {}),
+        },
     )
 
 

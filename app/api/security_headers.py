@@ -39,6 +39,13 @@ def policy(path: str) -> str:
     return DOCS_CSP if path in DOCS_PATHS else STRICT_CSP
 
 
+def security_headers(path: str) -> dict[str, str]:
+    """The headers, for an answer built outside the middleware (the server error handler's 500)."""
+    return {name.decode(): value.decode() for name, value in COMMON} | {
+        "content-security-policy": policy(path)
+    }
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app) -> None:
         self.app = app

@@ -66,3 +66,27 @@ def test_recorded_documents_are_embedded_as_escaped_json():
     """The data block is JSON escaped for HTML: a label cannot close the <script> element."""
     text = (HERE / "templates" / "tender.html").read_text()
     assert "{{ documents | tojson }}" in text and "| safe" not in text
+
+
+def test_a_server_error_has_them_too():
+    """The server error handler answers a 500 outside the middlewares; the problem carries them."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from app.api.problems import install_problem_handlers
+    from app.api.security_headers import SecurityHeadersMiddleware
+
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        answer = test_client.get("/boom")
+    assert answer.status_code == 500 and answer.json()["code"] == "internal_error"
+    assert answer.headers["content-security-policy"] == STRICT_CSP
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers.get_list("x-frame-options") == ["DENY"]
