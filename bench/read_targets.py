@@ -18,13 +18,11 @@ unrecorded warm-up of each server, then rounds of gateway, bare `def`, bare `asy
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bench.gateway_load import gateway_env, write_section  # noqa: E402
+from bench.gateway_load import gateway_env  # noqa: E402
 from bench.procstat import pid_listening_as  # noqa: E402
 from bench.reads_before_after import (  # noqa: E402
     WRK,
@@ -41,6 +39,7 @@ from bench.reads_before_after import (  # noqa: E402
     _wrap,
     describe,
     imported_from,
+    measure_and_write,
     measure_round,
     paths_for,
     served,
@@ -205,26 +204,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load per server")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--figures", help="re-render the section from this JSON instead of measuring")
-    args = parser.parse_args()
-    if args.figures:
-        figures = json.loads(Path(args.figures).read_text())
-    else:
-        with tempfile.TemporaryDirectory(prefix="terang-read-targets-") as folder:
-            try:
-                figures = measure(args, Path(folder))
-            except BaseException:
-                for log in sorted(Path(folder).glob("*.log")):
-                    print(f"--- {log.name}\n" + log.read_text(errors="replace")[-3000:], file=sys.stderr)
-                raise
-        figures["summary"] = summary(figures)
-    section = render(figures)
-    print(section)
-    if not args.no_write:
-        if not args.figures:
-            RECORD.write_text(json.dumps(figures, indent=2) + "\n")
-        write_section(section, HEADING)
-        print(f"wrote the section {HEADING[3:]!r} of {DOC.relative_to(ROOT)}")
-    return 0
+    return measure_and_write(
+        parser.parse_args(), measure, summary, render, RECORD, HEADING, "terang-read-targets-"
+    )
 
 
 if __name__ == "__main__":

@@ -565,6 +565,34 @@ def _range(server: dict) -> str:
     return f"{min(server['rounds_rps']):,.0f}–{max(server['rounds_rps']):,.0f}"
 
 
+def measure_and_write(args, measure, summary, render, record: Path, heading: str, prefix: str) -> int:
+    """A benchmark's command: measure (or re-read `--figures`), print the docs section, write it into
+    docs/performance.md and the figures into `record` (unless `--no-write`); on a failure, the tail
+    of every server's log."""
+    if args.figures:
+        figures = json.loads(Path(args.figures).read_text())
+    else:
+        with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+            try:
+                figures = measure(args, Path(folder))
+            except BaseException:
+                for log in sorted(Path(folder).glob("*.log")):
+                    print(f"--- {log.name}\n" + log.read_text(errors="replace")[-3000:], file=sys.stderr)
+                raise
+        figures["summary"] = summary(figures)
+    section = render(figures)
+    print(section)
+    if not args.no_write:
+        if not args.figures:
+            record.write_text(json.dumps(figures, indent=2) + "\n")
+        write_section(section, heading)
+        print(
+            f"wrote the section {heading[3:]!r} of {DOC.relative_to(ROOT)}"
+            + ("" if args.figures else f" and {record.relative_to(ROOT)}")
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="5ea7c25", help="the revision before (default 5ea7c25)")
@@ -578,29 +606,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load per server")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--figures", help="re-render the section from this JSON instead of measuring")
-    args = parser.parse_args()
-    if args.figures:
-        figures = json.loads(Path(args.figures).read_text())
-    else:
-        with tempfile.TemporaryDirectory(prefix="terang-reads-") as folder:
-            try:
-                figures = measure(args, Path(folder))
-            except BaseException:
-                for log in sorted(Path(folder).glob("*.log")):
-                    print(f"--- {log.name}\n" + log.read_text(errors="replace")[-3000:], file=sys.stderr)
-                raise
-        figures["summary"] = summary(figures)
-    section = render(figures)
-    print(section)
-    if not args.no_write:
-        if not args.figures:
-            RECORD.write_text(json.dumps(figures, indent=2) + "\n")
-        write_section(section, HEADING)
-        print(
-            f"wrote the section {HEADING[3:]!r} of {DOC.relative_to(ROOT)}"
-            + ("" if args.figures else f" and {RECORD.relative_to(ROOT)}")
-        )
-    return 0
+    return measure_and_write(parser.parse_args(), measure, summary, render, RECORD, HEADING, "terang-reads-")
 
 
 if __name__ == "__main__":
