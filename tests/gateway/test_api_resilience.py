@@ -12,12 +12,10 @@ import uuid
 
 import httpx
 import pytest
-from eth_account import Account
-from web3 import Web3
 
-from app.protocol.manifest import load_manifest
 from tests.support.gateway_process import gateway_process
 from tests.support.localchain import anvil, deploy_local, rpc
+from tests.support.suppliers import registration, supplier_count
 from toolchain.dev_signers import write_signers
 
 
@@ -44,25 +42,6 @@ def env(own_chain, issuer_dir, tmp_path_factory):
         "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer_dir / "public.pem"),
         "TERANG_ENVIRONMENT": "test",
     }
-
-
-def registration() -> dict:
-    return {
-        "account": Account.create().address,
-        "nib": f"91200{uuid.uuid4().int % 10**8:08d}",
-        "npwp": "011234567890100",
-        "umkm": False,
-        "regionCode": 6302,
-    }
-
-
-def supplier_count(own_chain) -> int:
-    url, manifest_dir = own_chain
-    manifest = load_manifest(manifest_dir / "31337.json")
-    registry = Web3(Web3.HTTPProvider(url)).eth.contract(
-        address=manifest.address("SupplierRegistry"), abi=manifest.contracts["SupplierRegistry"].abi
-    )
-    return registry.functions.supplierCount().call()
 
 
 def test_200_concurrent_duplicates_send_one_transaction(env, own_chain, token, tmp_path):
