@@ -39,6 +39,7 @@ from bench.reads_before_after import (  # noqa: E402
     _wrap,
     describe,
     imported_from,
+    machine_paragraph,
     measure_and_write,
     measure_round,
     paths_for,
@@ -140,14 +141,13 @@ def summary(figures: dict) -> list[dict]:
 
 
 def render(figures: dict) -> str:
-    s, m, rev = figures["settings"], figures["machine"], figures["revision"]
+    s, rev = figures["settings"], figures["revision"]
     rows = summary(figures)
     what = (
         f"the working tree on {rev['commit'][:7]} (uncommitted edits included)"
         if rev["rev"] == "working tree"
         else f"{rev['commit'][:7]} ({rev['subject']})"
     )
-    elsewhere = [r["elsewhere_cpus"] for r in figures["rounds"]]
     lines = [
         HEADING,
         "",
@@ -165,13 +165,7 @@ def render(figures: dict) -> str:
             f" least {TARGET:.0%} of the bare app's requests/s."
         ),
         "",
-        _wrap(
-            f"Machine: {m['arch']}, {m['nproc']} CPUs shared by anvil, the servers, wrk and other work;"
-            f" Python {m['python']}, {m['wrk']}, {m['date']}. Load average"
-            f" {figures['load_average_before'][0]:.1f} before, {figures['load_average_after'][0]:.1f}"
-            f" after; work outside this benchmark kept {min(elsewhere):.1f}–{max(elsewhere):.1f} CPUs"
-            " busy during the rounds."
-        ),
+        machine_paragraph(figures),
         "",
         "| endpoint | gateway req/s | p50 / p99 ms | server CPU ms/request | bare def req/s | of bare def |"
         " bare async req/s | of bare async | target | gateway rounds |",

@@ -414,7 +414,7 @@ def summary(figures: dict) -> list[dict]:
 
 
 def render(figures: dict) -> str:
-    s, m = figures["settings"], figures["machine"]
+    s = figures["settings"]
     rows = summary(figures)
     # The measured commit, not a moving name such as HEAD, so that the command reproduces the run.
     new_rev = "worktree" if figures["new"]["rev"] == "working tree" else figures["new"]["commit"][:7]
@@ -430,7 +430,6 @@ def render(figures: dict) -> str:
         if new["rev"] == "working tree"
         else f"{new['commit'][:7]} ({new['subject']})"
     )
-    elsewhere = [r["elsewhere_cpus"] for r in figures["rounds"]]
     span = figures["span"]
     before = (
         f"{base['commit'][:7]}, the parent of {span['first']['commit'][:7]} ({span['first']['subject']})"
@@ -457,13 +456,7 @@ def render(figures: dict) -> str:
             " is the noise a change is judged against."
         ),
         "",
-        _wrap(
-            f"Machine: {m['arch']}, {m['nproc']} CPUs shared by anvil, the servers, wrk and other work;"
-            f" Python {m['python']}, {m['wrk']}, {m['date']}. Load average"
-            f" {figures['load_average_before'][0]:.1f} before, {figures['load_average_after'][0]:.1f}"
-            f" after; work outside this benchmark kept {min(elsewhere):.1f}–{max(elsewhere):.1f} CPUs"
-            " busy during the rounds."
-        ),
+        machine_paragraph(figures),
         "",
         "| endpoint | base req/s | new req/s | change | per round: median (range) | base p50 / p99 ms |"
         " new p50 / p99 ms | bare req/s | new of bare | base rounds | new rounds | bare rounds |",
@@ -559,6 +552,19 @@ def findings(figures: dict, rows: list[dict]) -> list[str]:
         + "."
     )
     return out
+
+
+def machine_paragraph(figures: dict) -> str:
+    """The machine a run measured on and how busy it was, as the docs sections say it."""
+    m = figures["machine"]
+    elsewhere = [r["elsewhere_cpus"] for r in figures["rounds"]]
+    return _wrap(
+        f"Machine: {m['arch']}, {m['nproc']} CPUs shared by anvil, the servers, wrk and other work;"
+        f" Python {m['python']}, {m['wrk']}, {m['date']}. Load average"
+        f" {figures['load_average_before'][0]:.1f} before, {figures['load_average_after'][0]:.1f}"
+        f" after; work outside this benchmark kept {min(elsewhere):.1f}–{max(elsewhere):.1f} CPUs"
+        " busy during the rounds."
+    )
 
 
 def _range(server: dict) -> str:
