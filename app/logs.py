@@ -41,10 +41,6 @@ QUIET = ("httpx", "httpcore", "web3", "urllib3", "requests", "sqlalchemy", "hpac
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-def current_request_id() -> str | None:
-    return request_id.get()
-
-
 class RequestIdFilter(logging.Filter):
     """Puts the current request's id on the record (a handler's filter: it sees every line)."""
 

@@ -14,7 +14,6 @@ from app.auth.tokens import AuthError, IdentityProviderUnavailable, Principal
 from app.config import Settings
 from app.ledger.client import ChainClient
 from app.ledger.signers import SignerRegistry
-from app.ledger.txmanager import TransactionManager
 
 bearer = HTTPBearer(auto_error=False, description="An OIDC access token (RS256 JWT) with `roles`")
 
@@ -35,10 +34,6 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
 def get_read_sessions(request: Request) -> sessionmaker[Session]:
     """Sessions for reads only (app/db/session.py: they never take SQLite's write lock)."""
     return request.app.state.read_sessions
-
-
-def get_txmanager(request: Request) -> TransactionManager:
-    return request.app.state.txmanager
 
 
 def get_signers(request: Request) -> SignerRegistry:
@@ -63,7 +58,6 @@ ChainDep = Annotated[ChainClient, Depends(get_chain)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 ReadSessionsDep = Annotated[sessionmaker[Session], Depends(get_read_sessions)]
-TxManagerDep = Annotated[TransactionManager, Depends(get_txmanager)]
 SignersDep = Annotated[SignerRegistry, Depends(get_signers)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
