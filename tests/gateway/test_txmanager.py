@@ -14,10 +14,12 @@ from web3 import Web3
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.ledger import idempotency
+from app.ledger.errors import SignedTransactionRefused
 from app.ledger.idempotency import ClaimLost
 from app.ledger.models import SentTransaction
 from app.ledger.reverts import ChainRevert, ErrorDecoder
 from app.ledger.rpc import JsonRpc
+from app.ledger.signed import SignedTransaction
 from app.ledger.txmanager import TransactionManager, TransactionRefused
 from app.protocol.manifest import load_manifest
 from tests.support.localchain import anvil, ganache, rpc
@@ -56,6 +58,41 @@ def test_a_transaction_is_recorded_sent_and_confirmed(chain_url, manifest_dir, s
     with manager.sessions() as session:
         record = session.query(SentTransaction).filter_by(tx_hash=confirmed.tx_hash).one()
     assert (record.state, record.nonce, record.block_number) == ("mined", 0, confirmed.block_number)
+
+
+def _signed_transfer(chain_url, signer, nonce: int, to: str) -> SignedTransaction:
+    base_fee = int(rpc(chain_url, "eth_getBlockByNumber", ["latest", False])["baseFeePerGas"], 16)
+    tx = {
+        "to": to,
+        "value": 1,
+        "gas": 21_000,
+        "nonce": nonce,
+        "chainId": 31337,
+        "maxFeePerGas": 2 * base_fee + 10**9,
+        "maxPriorityFeePerGas": 10**9,
+        "type": 2,
+    }
+    return SignedTransaction.from_raw(bytes(Account.sign_transaction(tx, signer.key).raw_transaction))
+
+
+def test_a_relayed_transaction_is_sent_once_and_its_nonce_cannot_carry_other_bytes(
+    chain_url, manifest_dir, sqlite_url
+):
+    """A supplier's own signed bytes, relayed: the same bytes twice are one transaction; other bytes
+    under a nonce already recorded (a relayer holding a second signature) are refused, nothing sent."""
+    manager = manager_for(chain_url, manifest_dir, sqlite_url)
+    supplier = funded_account(chain_url)
+    first = _signed_transfer(chain_url, supplier, 0, Account.create().address)
+    sent = manager.send_signed(first, "relayed")
+    assert manager.send_signed(first, "relayed again").tx_hash == sent.tx_hash
+    assert manager.wait(sent.tx_hash).status == 1
+    other = _signed_transfer(chain_url, supplier, 0, Account.create().address)
+    with pytest.raises(SignedTransactionRefused):
+        manager.send_signed(other, "relayed with a used nonce")
+    with manager.sessions() as session:
+        hashes = [r.tx_hash for r in session.query(SentTransaction).filter_by(sender=supplier.address)]
+    assert hashes == [sent.tx_hash]
+    assert rpc(chain_url, "eth_getTransactionByHash", [other.tx_hash]) is None
 
 
 def test_a_revert_is_decoded_into_the_custom_error_before_signing(chain_url, manifest_dir, sqlite_url):
