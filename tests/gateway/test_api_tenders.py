@@ -52,8 +52,17 @@ def test_1_certifier_records_the_domestic_products_tkdn(scenario):
         **body,
         **{k: created.json()[k] for k in ("transactionHash", "blockNumber")},
     }
-    certificate = documented(client.get(f"/tkdn/certificates/{Web3.to_hex(PRODUCT)}"))
-    assert (certificate["tkdnBps"], certificate["revoked"]) == (6000, False)
+    path = f"/tkdn/certificates/{Web3.to_hex(PRODUCT)}"
+    certificate = documented(client.get(path))
+    assert (certificate["version"], certificate["tkdnBps"], certificate["revokedAt"]) == (1, 6000, None)
+    assert documented(client.get(f"{path}/versions/1")) == certificate
+    assert client.get(f"{path}/versions/2").status_code == 404
+    # Valid from its issue on (TKDN 60% + BMP 10%), not before: what a tender asks of its deadline.
+    issued = certificate["issuedAt"]
+    valid = documented(client.get(f"{path}/validity", params={"at": issued}))
+    assert (valid["valid"], valid["tkdnBps"], valid["tkdnPlusBmpBps"]) == (True, 6000, 7000)
+    before = documented(client.get(f"{path}/validity", params={"at": issued - 1}))
+    assert (before["valid"], before["tkdnBps"], before["tkdnPlusBmpBps"]) == (False, None, None)
 
 
 def test_2_agencies_register_and_verify_both_suppliers(scenario):
