@@ -25,6 +25,10 @@ MNEMONICS = {  # the development wallets of the local chains (public knowledge, 
 }
 RELAYER_INDEX = 19
 VERIFIER_SUBJECT = "pphp"  # tokens with sub pphp-<n> sign as the n-th VERIFIER of deploy/local.yaml
+# Officer tokens with sub pejabat-<n> (and their agency) sign supplier acts as the agency's n-th officer
+# of deploy/local.yaml, so that two officers of one agency are two signers (one registers a supplier,
+# the other verifies it).
+OFFICER_SUBJECT = "pejabat"
 
 
 def development_keys(rpc_url: str, count: int = 20) -> list[bytes]:
@@ -45,8 +49,11 @@ def write_signers(rpc_url: str, out: Path, config_path: Path = ROOT / "deploy" /
     addresses = [Account.from_key(k).address for k in keys]
     config = load_deploy_config(config_path, addresses)
     wanted: dict[str, str] = {"relayer": addresses[RELAYER_INDEX]}
+    per_agency: dict[int, int] = {}
     for officer in config.officers:
         wanted.setdefault(f"agency:{officer.agency}", officer.account)
+        per_agency[officer.agency] = per_agency.get(officer.agency, 0) + 1
+        wanted[f"agency:{officer.agency}:{OFFICER_SUBJECT}-{per_agency[officer.agency]}"] = officer.account
     verifiers = 0
     for grant in config.grants:
         wanted.setdefault(f"role:{grant.role}", grant.account)

@@ -1,13 +1,16 @@
 """Which encrypted keystore signs for whom.
 
-The gateway submits transactions with the account of the acting agency (`agency:<id>`), of a role
-(`role:<ROLE>`, e.g. role:TKDN_CERTIFIER) or its own relayer (`relayer`, for EIP-712 payloads that
-suppliers signed themselves). The mapping is a YAML file (TERANG_SIGNERS_FILE):
+The gateway submits transactions with the account of the acting agency (`agency:<id>`), of one of
+its officers (`agency:<id>:<token subject>`, for acts the contract wants from two distinct officers
+of one agency), of a role (`role:<ROLE>`, e.g. role:TKDN_CERTIFIER) or its own relayer (`relayer`,
+for EIP-712 payloads that suppliers signed themselves). The mapping is a YAML file
+(TERANG_SIGNERS_FILE):
 
     password_file: /secure/keystore-password
     signers:
       relayer: /secure/keystores/relayer.json
       agency:1001: /secure/keystores/ikn-ppk.json
+      agency:1001:pokja-ani: /secure/keystores/ikn-pokja-ani.json
       role:TKDN_CERTIFIER: /secure/keystores/certifier.json
 
 `python -m toolchain.dev_signers` writes one for a local chain's development accounts."""

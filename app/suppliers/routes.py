@@ -1,5 +1,11 @@
 """Suppliers (penyedia): register, verify, update, blacklist, read. Business identifiers arrive in
-clear over TLS and leave for the chain only as keyed hashes (app/protocol/identity.py)."""
+clear over TLS and leave for the chain only as keyed hashes (app/protocol/identity.py).
+
+Who signs: an officer's act is signed with the keystore named `agency:<id>:<sub>` (the token's agency
+and subject) when the signers file has one, else with the agency's shared `agency:<id>`. The registry
+asks for two officers where one could harm a supplier alone (an officer may not verify a supplier it
+registered or last changed), so a gateway serving such acts holds a personal key for each officer
+who takes part."""
 
 from __future__ import annotations
 
@@ -9,11 +15,12 @@ from fastapi import APIRouter, Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 from web3 import Web3
 
-from app.api.deps import ChainDep, SettingsDep, require_roles
+from app.api.deps import ChainDep, SettingsDep, SignersDep, require_roles
 from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
+from app.ledger.signers import SignerRegistry
 from app.ledger.view_calls import named
 from app.protocol.identity import InvalidIdentifier, keyed_hash
 from app.suppliers.schemas import (
@@ -32,10 +39,12 @@ Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
 SupplierId = Annotated[int, Path(ge=1, lt=2**64, description="The supplier's registry id")]
 
 
-def _officer_signer(principal: Principal) -> str:
+def _officer_signer(signers: SignerRegistry, principal: Principal) -> str:
     if principal.agency is None:
         raise ApiError(403, "wrong_agency", detail="an officer's token must name its agency")
-    return f"agency:{principal.agency}"
+    shared = f"agency:{principal.agency}"
+    personal = f"{shared}:{principal.subject}"
+    return personal if personal in signers.names() else shared
 
 
 @router.post(
@@ -50,6 +59,7 @@ def register_supplier(
     principal: Officer,
     chain: ChainDep,
     settings: SettingsDep,
+    signers: SignersDep,
     write: WriterDep,
 ):
     key = settings.identity_hmac_key.get_secret_value().encode()
@@ -62,7 +72,7 @@ def register_supplier(
         registry,
         "registerSupplier",
         [Web3.to_checksum_address(body.account), nib_hash, npwp_hash, body.umkm, body.regionCode],
-        _officer_signer(principal),
+        _officer_signer(signers, principal),
     )
 
     def outcome(confirmed):
@@ -85,10 +95,15 @@ def register_supplier(
     summary="Verify a supplier (an officer other than its registrar)",
 )
 def verify_supplier(
-    request: Request, supplier_id: SupplierId, principal: Officer, chain: ChainDep, write: WriterDep
+    request: Request,
+    supplier_id: SupplierId,
+    principal: Officer,
+    chain: ChainDep,
+    signers: SignersDep,
+    write: WriterDep,
 ):
     registry = chain.contract("SupplierRegistry")
-    call = Call(registry, "verifySupplier", [supplier_id], _officer_signer(principal))
+    call = Call(registry, "verifySupplier", [supplier_id], _officer_signer(signers, principal))
     return write(
         {"supplierId": supplier_id},
         call,
@@ -107,6 +122,7 @@ def update_profile(
     body: ProfileUpdate,
     principal: Officer,
     chain: ChainDep,
+    signers: SignersDep,
     write: WriterDep,
 ):
     registry = chain.contract("SupplierRegistry")
@@ -114,7 +130,7 @@ def update_profile(
         registry,
         "updateSupplierProfile",
         [supplier_id, body.umkm, body.regionCode],
-        _officer_signer(principal),
+        _officer_signer(signers, principal),
     )
     return write(
         body.model_dump(),
@@ -134,6 +150,7 @@ def blacklist_supplier(
     body: Blacklisting,
     principal: Officer,
     chain: ChainDep,
+    signers: SignersDep,
     write: WriterDep,
 ):
     registry = chain.contract("SupplierRegistry")
@@ -141,7 +158,7 @@ def blacklist_supplier(
         registry,
         "blacklistSupplier",
         [supplier_id, body.start, body.end, body.reasonHash],
-        _officer_signer(principal),
+        _officer_signer(signers, principal),
     )
     return write(
         body.model_dump(),

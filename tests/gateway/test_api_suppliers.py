@@ -138,6 +138,25 @@ def test_verification_needs_an_officer_other_than_the_registrar(client, token):
     assert client.get(f"/suppliers/{supplier_id}").json()["verifiedBy"] == 1002
 
 
+def test_an_officer_with_a_key_of_its_own_acts_as_itself(client, token):
+    """With personal keys (`agency:1001:pejabat-<n>`), two officers of one agency are two signers: the
+    second verifies what the first registered; a token without one signs with the agency's key."""
+    first = token("AGENCY_OFFICER", agency=1001, sub="pejabat-1")
+    second = token("AGENCY_OFFICER", agency=1001, sub="pejabat-2")
+    supplier_id = client.post("/suppliers", json=registration(), headers={**first, **key()}).json()[
+        "supplierId"
+    ]
+    shared = client.post(
+        f"/suppliers/{supplier_id}/verification", headers={**token("AGENCY_OFFICER", agency=1001), **key()}
+    )
+    assert shared.status_code == 409 and shared.json()["code"] == "SupplierSelfVerification"
+
+    verified = client.post(f"/suppliers/{supplier_id}/verification", headers={**second, **key()})
+
+    assert verified.status_code == 200, verified.text
+    assert client.get(f"/suppliers/{supplier_id}").json()["verifiedBy"] == 1001
+
+
 def test_an_unknown_supplier_is_a_404_problem(client):
     response = client.get("/suppliers/999999", headers={"Accept-Language": "id"})
     assert response.status_code == 404 and response.json()["title"] == "Sumber daya tidak ditemukan."
