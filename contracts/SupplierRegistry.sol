@@ -8,6 +8,11 @@ import {ManagedPausable} from "./base/ManagedPausable.sol";
 /// @title Supplier registry
 /// @notice See {ISupplierRegistry}.
 contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
+    // A second officer confirms a blacklist proposal within this window, or it must be proposed again.
+    uint64 private constant _CONFIRMATION_WINDOW = 7 days;
+    // Daftar hitam lasts 1 or 2 years (Perpres 16/2018 Ps 78); two calendar years hold at most 731 days.
+    uint64 private constant _MAX_BLACKLIST_PERIOD = 731 days;
+
     IAgencyDirectory private immutable _agencies;
 
     uint64 private _supplierCount;
@@ -16,6 +21,8 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
     mapping(bytes32 nibHash => uint64 supplierId) private _supplierOfNib;
     // The officer whose profile update awaits verification; like the registrar, it may not verify.
     mapping(uint64 supplierId => address officer) private _profileUpdatedBy;
+    uint64 private _proposalCount;
+    mapping(uint64 proposalId => BlacklistProposal) private _proposals;
 
     constructor(address hub, IAgencyDirectory agencies) ManagedPausable(hub) {
         _agencies = agencies;
@@ -64,14 +71,18 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
     }
 
     /// @inheritdoc ISupplierRegistry
-    function updateSupplierProfile(uint64 supplierId, bool umkm, uint32 regionCode)
+    function updateSupplierProfile(uint64 supplierId, bool umkm, uint32 regionCode, bytes32 reasonHash)
         external
         restricted
         whenNotPaused
     {
-        _agencies.agencyOf(msg.sender);
         Supplier storage supplier = _existing(supplierId);
+        // The registering agency answers for the profile; another agency's officer could otherwise
+        // take a bidder out of a tender by clearing its verification.
+        _agencies.requireOfficerOf(msg.sender, supplier.registeredBy);
         if (regionCode == 0) revert SupplierInvalidRegion(regionCode);
+        if (reasonHash == bytes32(0)) revert SupplierEmptyReason();
+        if (supplier.umkm == umkm && supplier.regionCode == regionCode) revert SupplierProfileUnchanged(supplierId);
         supplier.umkm = umkm;
         supplier.regionCode = regionCode;
         // A changed profile is a new claim: someone other than the updater must verify it again (and,
@@ -79,28 +90,71 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
         supplier.verifiedBy = 0;
         supplier.verifiedAt = 0;
         _profileUpdatedBy[supplierId] = msg.sender;
-        emit SupplierProfileUpdated(supplierId, umkm, regionCode);
+        emit SupplierProfileUpdated(supplierId, umkm, regionCode, msg.sender, reasonHash);
     }
 
     /// @inheritdoc ISupplierRegistry
-    function blacklistSupplier(uint64 supplierId, uint64 start, uint64 end, bytes32 reasonHash)
+    function proposeBlacklist(uint64 supplierId, uint64 start, uint64 end, bytes32 reasonHash)
         external
         restricted
         whenNotPaused
+        returns (uint64 proposalId)
     {
         uint32 agencyId = _agencies.agencyOf(msg.sender);
-        Supplier storage supplier = _existing(supplierId);
-        if (end <= start || end <= block.timestamp) revert SupplierInvalidBlacklistPeriod(start, end);
-        // A period still pending or in force may be extended, never cut short or postponed: ending a
-        // sanction early is the committee's act (liftBlacklist, through the hub's delay).
-        bool pendingOrInForce = supplier.blacklistEnd > block.timestamp;
-        if (pendingOrInForce && (start > supplier.blacklistStart || end < supplier.blacklistEnd)) {
+        _existing(supplierId);
+        // Never backdated, never open-ended: at most the 2 years a sanction may last.
+        if (start < block.timestamp || end <= start || end - start > _MAX_BLACKLIST_PERIOD) {
             revert SupplierInvalidBlacklistPeriod(start, end);
         }
-        supplier.blacklistStart = start;
-        supplier.blacklistEnd = end;
-        supplier.blacklistReason = reasonHash;
-        emit SupplierBlacklisted(supplierId, agencyId, start, end, reasonHash);
+        if (reasonHash == bytes32(0)) revert SupplierEmptyReason();
+        proposalId = ++_proposalCount;
+        _proposals[proposalId] = BlacklistProposal({
+            supplierId: supplierId,
+            start: start,
+            end: end,
+            proposedAt: uint64(block.timestamp),
+            officer: msg.sender,
+            agencyId: agencyId,
+            confirmedAt: 0,
+            reasonHash: reasonHash
+        });
+        emit SupplierBlacklistProposed(proposalId, supplierId, agencyId, msg.sender, start, end, reasonHash);
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function confirmBlacklist(uint64 proposalId) external restricted whenNotPaused {
+        BlacklistProposal storage proposal = _proposal(proposalId);
+        _agencies.requireOfficerOf(msg.sender, proposal.agencyId);
+        if (proposal.officer == msg.sender) revert SupplierBlacklistSameOfficer(proposalId, msg.sender);
+        if (proposal.confirmedAt != 0) revert SupplierBlacklistAlreadyConfirmed(proposalId);
+        uint64 now_ = uint64(block.timestamp);
+        uint64 expiredAt = proposal.proposedAt + _CONFIRMATION_WINDOW;
+        if (now_ >= expiredAt) revert SupplierBlacklistProposalExpired(proposalId, expiredAt);
+
+        // The sanction starts at its confirmation at the earliest: a bid committed before it stands.
+        uint64 start = proposal.start > now_ ? proposal.start : now_;
+        uint64 end = proposal.end;
+        if (end <= start) revert SupplierInvalidBlacklistPeriod(start, end);
+        Supplier storage supplier = _suppliers[proposal.supplierId];
+        uint64 recordStart = start;
+        uint64 recordEnd = end;
+        if (supplier.blacklistEnd > now_) {
+            // A period still pending or in force is never cut short or postponed (ending a sanction
+            // early is the committee's act: liftBlacklist, through the hub's delay). One record holds
+            // one period, so the new one must overlap or adjoin it; the record becomes their union.
+            if (start > supplier.blacklistEnd || end < supplier.blacklistStart) {
+                revert SupplierInvalidBlacklistPeriod(start, end);
+            }
+            if (supplier.blacklistStart < recordStart) recordStart = supplier.blacklistStart;
+            if (supplier.blacklistEnd > recordEnd) recordEnd = supplier.blacklistEnd;
+        }
+        proposal.confirmedAt = now_;
+        supplier.blacklistStart = recordStart;
+        supplier.blacklistEnd = recordEnd;
+        supplier.blacklistReason = proposal.reasonHash;
+        emit SupplierBlacklisted(
+            proposal.supplierId, proposal.agencyId, start, end, proposal.reasonHash, proposalId, msg.sender
+        );
     }
 
     /// @inheritdoc ISupplierRegistry
@@ -160,8 +214,18 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
     }
 
     /// @inheritdoc ISupplierRegistry
+    function getBlacklistProposal(uint64 proposalId) external view returns (BlacklistProposal memory) {
+        return _proposal(proposalId);
+    }
+
+    /// @inheritdoc ISupplierRegistry
     function supplierCount() external view returns (uint64) {
         return _supplierCount;
+    }
+
+    /// @inheritdoc ISupplierRegistry
+    function blacklistProposalCount() external view returns (uint64) {
+        return _proposalCount;
     }
 
     function _moveKey(uint64 supplierId, address newAccount) private {
@@ -182,6 +246,11 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
 
     function _existing(uint64 supplierId) private view returns (Supplier storage) {
         return _existingView(supplierId);
+    }
+
+    function _proposal(uint64 proposalId) private view returns (BlacklistProposal storage proposal) {
+        if (proposalId == 0 || proposalId > _proposalCount) revert SupplierBlacklistProposalUnknown(proposalId);
+        proposal = _proposals[proposalId];
     }
 
     function _existingView(uint64 supplierId) private view returns (Supplier storage supplier) {

@@ -133,6 +133,42 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "The first period must start now or later, and a period must last at least a second.",
         "id": "Periode pertama harus dimulai sekarang atau nanti, dan panjang periode minimal satu detik.",
     },
+    # Suppliers (app/suppliers/routes.py): the registry's rules that keep one officer, or an officer
+    # of another agency, from taking a supplier out of a tender.
+    "AgencyOfficerMismatch": {
+        "en": "Your key acts for another agency than this act needs.",
+        "id": "Kunci Anda bertindak untuk instansi lain dari yang diperlukan tindakan ini.",
+    },
+    "SupplierProfileUnchanged": {
+        "en": "The profile is unchanged: nothing to update (the verification stays).",
+        "id": "Profil tidak berubah: tidak ada yang diperbarui (verifikasi tetap berlaku).",
+    },
+    "SupplierEmptyReason": {
+        "en": "The reason's hash is required.",
+        "id": "Hash alasan wajib diisi.",
+    },
+    "SupplierInvalidBlacklistPeriod": {
+        "en": "A blacklist period may not start in the past, must end after it starts and last at most "
+        "2 years, and must meet a period still pending or in force.",
+        "id": "Masa daftar hitam tidak boleh berlaku surut, harus berakhir setelah dimulai dan paling lama "
+        "2 tahun, serta harus bersambung dengan masa yang belum berakhir.",
+    },
+    "SupplierBlacklistProposalUnknown": {
+        "en": "No such blacklist proposal.",
+        "id": "Usulan daftar hitam tidak ditemukan.",
+    },
+    "SupplierBlacklistSameOfficer": {
+        "en": "Another officer of the agency must confirm this blacklist proposal.",
+        "id": "Usulan daftar hitam ini harus dikonfirmasi oleh pejabat lain dari instansi yang sama.",
+    },
+    "SupplierBlacklistProposalExpired": {
+        "en": "The proposal was not confirmed within 7 days; propose it again.",
+        "id": "Usulan tidak dikonfirmasi dalam 7 hari; ajukan kembali.",
+    },
+    "SupplierBlacklistAlreadyConfirmed": {
+        "en": "This blacklist proposal is already confirmed.",
+        "id": "Usulan daftar hitam ini sudah dikonfirmasi.",
+    },
     "AccessManagerNotReady": {
         "en": "The scheduled change cannot be executed before its delay has passed.",
         "id": "Perubahan terjadwal belum dapat dijalankan sebelum masa tundanya berakhir.",

@@ -103,11 +103,15 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
+    # The hub admits any AGENCY_OFFICER; the contract then scopes by agency (AgencyDirectory): only
+    # the registering agency updates a profile, and a blacklisting proposed by one officer takes
+    # effect when a second officer of the same agency confirms it.
     "SupplierRegistry": {
         "registerSupplier": "AGENCY_OFFICER",
         "verifySupplier": "AGENCY_OFFICER",
         "updateSupplierProfile": "AGENCY_OFFICER",
-        "blacklistSupplier": "AGENCY_OFFICER",
+        "proposeBlacklist": "AGENCY_OFFICER",
+        "confirmBlacklist": "AGENCY_OFFICER",
         "liftBlacklist": "COMMITTEE",
         "recoverSupplierKey": "COMMITTEE",
         "pause": "GUARDIAN",

@@ -3,9 +3,11 @@ clear over TLS and leave for the chain only as keyed hashes (app/protocol/identi
 
 Who signs: an officer's act is signed with the keystore named `agency:<id>:<sub>` (the token's agency
 and subject) when the signers file has one, else with the agency's shared `agency:<id>`. The registry
-asks for two officers where one could harm a supplier alone (an officer may not verify a supplier it
-registered or last changed), so a gateway serving such acts holds a personal key for each officer
-who takes part."""
+asks for two officers where one could harm a supplier alone: a blacklisting proposed by one officer
+takes effect only when another officer of the same agency confirms it (and an officer may not verify
+a supplier it registered or last changed), so a gateway serving such acts holds a personal key for
+each officer who takes part. The contract is the authority on every rule: its refusals come back as
+problems named after its errors (e.g. `SupplierBlacklistSameOfficer`, `AgencyOfficerMismatch`)."""
 
 from __future__ import annotations
 
@@ -24,11 +26,13 @@ from app.ledger.signers import SignerRegistry
 from app.ledger.view_calls import named
 from app.protocol.identity import InvalidIdentifier, keyed_hash
 from app.suppliers.schemas import (
-    Blacklisting,
+    BlacklistConfirmed,
+    BlacklistProposal,
+    BlacklistProposalRecord,
+    BlacklistProposed,
     ProfileUpdate,
     ProfileUpdated,
     Supplier,
-    SupplierBlacklisted,
     SupplierRegistered,
     SupplierRegistration,
     SupplierVerified,
@@ -37,6 +41,9 @@ from app.suppliers.schemas import (
 router = APIRouter(prefix="/suppliers", tags=["suppliers"])
 Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
 SupplierId = Annotated[int, Path(ge=1, lt=2**64, description="The supplier's registry id")]
+ProposalId = Annotated[int, Path(ge=1, lt=2**64, description="The blacklist proposal's id")]
+# SupplierRegistry's confirmation window: a proposal not confirmed within it must be made again.
+CONFIRMATION_WINDOW = 7 * 86400
 
 
 def _officer_signer(signers: SignerRegistry, principal: Principal) -> str:
@@ -114,7 +121,8 @@ def verify_supplier(
 @router.put(
     "/{supplier_id}/profile",
     response_model=ProfileUpdated,
-    summary="Change UMKM flag and region (clears verification)",
+    summary="Change UMKM flag and region, with a reason (an officer of the registering agency; "
+    "clears verification)",
 )
 def update_profile(
     request: Request,
@@ -129,7 +137,7 @@ def update_profile(
     call = Call(
         registry,
         "updateSupplierProfile",
-        [supplier_id, body.umkm, body.regionCode],
+        [supplier_id, body.umkm, body.regionCode, body.reasonHash],
         _officer_signer(signers, principal),
     )
     return write(
@@ -140,14 +148,16 @@ def update_profile(
 
 
 @router.post(
-    "/{supplier_id}/blacklist",
-    response_model=SupplierBlacklisted,
-    summary="Blacklist a supplier for [start, end) (agency officer)",
+    "/{supplier_id}/blacklist-proposals",
+    status_code=201,
+    response_model=BlacklistProposed,
+    summary="Propose to blacklist a supplier for [start, end) (agency officer; a second officer of the "
+    "agency confirms)",
 )
-def blacklist_supplier(
+def propose_blacklist(
     request: Request,
     supplier_id: SupplierId,
-    body: Blacklisting,
+    body: BlacklistProposal,
     principal: Officer,
     chain: ChainDep,
     signers: SignersDep,
@@ -156,15 +166,99 @@ def blacklist_supplier(
     registry = chain.contract("SupplierRegistry")
     call = Call(
         registry,
-        "blacklistSupplier",
+        "proposeBlacklist",
         [supplier_id, body.start, body.end, body.reasonHash],
         _officer_signer(signers, principal),
     )
-    return write(
-        body.model_dump(),
-        call,
-        lambda c: {"supplierId": supplier_id, "start": body.start, "end": body.end},
-    )
+
+    def outcome(confirmed):
+        event = event_args(registry, "SupplierBlacklistProposed", confirmed)
+        stored = registry.functions.getBlacklistProposal(event["proposalId"]).call(
+            block_identifier=confirmed.block_number
+        )
+        proposed_at = named(registry, "getBlacklistProposal", stored)["proposedAt"]
+        return {
+            "proposalId": event["proposalId"],
+            "supplierId": supplier_id,
+            "agencyId": event["agencyId"],
+            "start": event["start"],
+            "end": event["end"],
+            "confirmableUntil": proposed_at + CONFIRMATION_WINDOW,
+        }
+
+    return write(body.model_dump(), call, outcome, status_code=201)
+
+
+@router.post(
+    "/{supplier_id}/blacklist-proposals/{proposal_id}/confirmation",
+    response_model=BlacklistConfirmed,
+    responses={404: {"description": "No such proposal for this supplier (`not_found`)"}},
+    summary="Confirm a blacklist proposal (another officer of the proposing agency, within 7 days)",
+)
+def confirm_blacklist(
+    request: Request,
+    supplier_id: SupplierId,
+    proposal_id: ProposalId,
+    principal: Officer,
+    chain: ChainDep,
+    signers: SignersDep,
+    write: WriterDep,
+):
+    _proposal(chain, supplier_id, proposal_id)  # 404 unless it is this supplier's
+    registry = chain.contract("SupplierRegistry")
+    call = Call(registry, "confirmBlacklist", [proposal_id], _officer_signer(signers, principal))
+
+    def outcome(confirmed):
+        event = event_args(registry, "SupplierBlacklisted", confirmed)
+        stored = registry.functions.getSupplier(supplier_id).call(block_identifier=confirmed.block_number)
+        record = named(registry, "getSupplier", stored)
+        return {
+            "proposalId": proposal_id,
+            "supplierId": supplier_id,
+            "start": event["start"],
+            "end": event["end"],
+            "blacklist": {
+                "start": record["blacklistStart"],
+                "end": record["blacklistEnd"],
+                "reasonHash": Web3.to_hex(record["blacklistReason"]),
+            },
+        }
+
+    return write({"supplierId": supplier_id, "proposalId": proposal_id}, call, outcome)
+
+
+@router.get(
+    "/{supplier_id}/blacklist-proposals/{proposal_id}",
+    response_model=BlacklistProposalRecord,
+    summary="A blacklist proposal, confirmed or not",
+)
+def get_blacklist_proposal(supplier_id: SupplierId, proposal_id: ProposalId, chain: ChainDep):
+    data = _proposal(chain, supplier_id, proposal_id)
+    return {
+        "proposalId": proposal_id,
+        "supplierId": supplier_id,
+        "agencyId": data["agencyId"],
+        "officer": data["officer"],
+        "start": data["start"],
+        "end": data["end"],
+        "reasonHash": Web3.to_hex(data["reasonHash"]),
+        "proposedAt": data["proposedAt"],
+        "confirmableUntil": data["proposedAt"] + CONFIRMATION_WINDOW,
+        "confirmedAt": data["confirmedAt"] or None,
+    }
+
+
+def _proposal(chain, supplier_id: int, proposal_id: int) -> dict:
+    """The stored proposal, once it is known to be this supplier's (else 404)."""
+    if proposal_id > chain.read("SupplierRegistry", "blacklistProposalCount"):
+        raise ApiError(404, "not_found", detail=f"no blacklist proposal {proposal_id}")
+    stored = chain.read("SupplierRegistry", "getBlacklistProposal", proposal_id)
+    data = named(chain.contract("SupplierRegistry"), "getBlacklistProposal", stored)
+    if data["supplierId"] != supplier_id:
+        raise ApiError(
+            404, "not_found", detail=f"blacklist proposal {proposal_id} is not supplier {supplier_id}'s"
+        )
+    return data
 
 
 @router.get("/{supplier_id}", response_model=Supplier, summary="A supplier's public record")

@@ -6,7 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.schemas import ADDRESS, WriteReceipt
+from app.api.schemas import ADDRESS, HEX32, WriteReceipt
+
+REASON = "Hash of the decision or document that gives the reason (non-zero)"
 
 # Requests
 
@@ -33,7 +35,7 @@ class SupplierRegistration(BaseModel):
     regionCode: int = Field(ge=1, lt=2**32, description="Kemendagri region code, e.g. 6302", examples=[6302])
 
 
-class Blacklisting(BaseModel):
+class BlacklistProposal(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -46,16 +48,28 @@ class Blacklisting(BaseModel):
         }
     )
 
-    start: int = Field(ge=0, lt=2**64, description="UTC seconds")
-    end: int = Field(ge=1, lt=2**64, description="UTC seconds, after start")
-    reasonHash: str = Field(pattern=r"^0x[0-9a-fA-F]{64}$", description="Hash of the sanction decision")
+    start: int = Field(
+        ge=0,
+        lt=2**64,
+        description="UTC seconds, not before the proposal is mined; the sanction starts at its "
+        "confirmation if that is later",
+    )
+    end: int = Field(
+        ge=1,
+        lt=2**64,
+        description="UTC seconds, excluded: after start and at most 731 days (2 years) after it",
+    )
+    reasonHash: str = Field(pattern=HEX32, description="Hash of the sanction decision")
 
 
 class ProfileUpdate(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"umkm": False, "regionCode": 6402}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"umkm": False, "regionCode": 6402, "reasonHash": "0x" + "5b" * 32}]}
+    )
 
     umkm: bool
     regionCode: int = Field(ge=1, lt=2**32)
+    reasonHash: str = Field(pattern=HEX32, description=REASON)
 
 
 # Responses
@@ -76,19 +90,49 @@ class ProfileUpdated(WriteReceipt):
     supplierId: int
     umkm: bool
     regionCode: int
+    reasonHash: str = Field(description=REASON)
     verified: Literal[False] = Field(description="A changed profile clears the verification")
 
 
-class SupplierBlacklisted(WriteReceipt):
+class BlacklistProposed(WriteReceipt):
+    proposalId: int = Field(description="The proposal's id; a second officer of the agency confirms it")
     supplierId: int
-    start: int = Field(description="UTC seconds")
+    agencyId: int = Field(description="The proposing officer's agency")
+    start: int = Field(description="UTC seconds, as proposed")
     end: int = Field(description="UTC seconds, excluded")
+    confirmableUntil: int = Field(description="UTC seconds, excluded: 7 days after the proposal")
 
 
 class BlacklistPeriod(BaseModel):
     start: int = Field(description="UTC seconds")
     end: int = Field(description="UTC seconds, excluded")
     reasonHash: str = Field(description="Hash of the sanction decision")
+
+
+class BlacklistConfirmed(WriteReceipt):
+    proposalId: int
+    supplierId: int
+    start: int = Field(description="UTC seconds: the effective start, never before the confirmation")
+    end: int = Field(description="UTC seconds, excluded")
+    blacklist: BlacklistPeriod = Field(
+        description="The supplier's recorded period now: it also covers a period pending or in force "
+        "that this one overlaps"
+    )
+
+
+class BlacklistProposalRecord(BaseModel):
+    """A blacklist proposal, confirmed or not (public, as its events are)."""
+
+    proposalId: int
+    supplierId: int
+    agencyId: int = Field(description="The proposing officer's agency")
+    officer: str = Field(description="The proposing officer's account")
+    start: int = Field(description="UTC seconds, as proposed")
+    end: int = Field(description="UTC seconds, excluded")
+    reasonHash: str = Field(description="Hash of the sanction decision")
+    proposedAt: int = Field(description="UTC seconds")
+    confirmableUntil: int = Field(description="UTC seconds, excluded: 7 days after the proposal")
+    confirmedAt: int | None = Field(description="UTC seconds; null while unconfirmed")
 
 
 class Supplier(BaseModel):

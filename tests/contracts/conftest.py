@@ -142,6 +142,21 @@ def active_supplier(register_supplier, registry, officer2):
     return make
 
 
+@pytest.fixture(scope="module")
+def blacklist(registry, officer, officer2):
+    """Blacklists a supplier the one way there is: an IKN officer proposes [start, end) (start not in
+    the past), a second IKN officer confirms. Returns the confirmation; the period in force starts at
+    max(start, the confirmation's block time)."""
+
+    def run(supplier_id, start, end, reason=None, proposer=None, confirmer=None):
+        proposal = registry.proposeBlacklist(
+            supplier_id, start, end, reason or hmac_id("sk"), {"from": proposer or officer}
+        ).return_value
+        return registry.confirmBlacklist(proposal, {"from": confirmer or officer2})
+
+    return run
+
+
 __all__ = ["IKN", "PU", "hmac_id", "role_id"]
 
 

@@ -53,13 +53,21 @@ def test_a_paused_registry_refuses_verification(paused_registry, pu_officer, sup
 
 def test_a_paused_registry_refuses_profile_updates(paused_registry, officer2, supplier):
     with brownie.reverts(ENFORCED_PAUSE):
-        paused_registry.updateSupplierProfile(supplier, False, 6302, {"from": officer2})
+        paused_registry.updateSupplierProfile(supplier, False, 6302, hmac_id("alasan"), {"from": officer2})
 
 
-def test_a_paused_registry_refuses_blacklisting(paused_registry, officer, supplier):
-    now = latest_timestamp()
+def test_a_paused_registry_refuses_blacklist_proposals(paused_registry, officer, supplier):
+    start = latest_timestamp() + 60
     with brownie.reverts(ENFORCED_PAUSE):
-        paused_registry.blacklistSupplier(supplier, now, now + DAY, hmac_id("sk"), {"from": officer})
+        paused_registry.proposeBlacklist(supplier, start, start + DAY, hmac_id("sk"), {"from": officer})
+
+
+def test_a_paused_registry_refuses_blacklist_confirmations(registry, officer, officer2, guardian, supplier):
+    start = latest_timestamp() + 60
+    proposal = registry.proposeBlacklist(supplier, start, start + DAY, hmac_id("sk"), {"from": officer})
+    registry.pause({"from": guardian})
+    with brownie.reverts(ENFORCED_PAUSE):
+        registry.confirmBlacklist(proposal.return_value, {"from": officer2})
 
 
 def test_a_paused_registry_refuses_key_rotation(paused_registry, supplier, supplier_keys):
@@ -75,10 +83,10 @@ def test_a_paused_registry_refuses_committee_key_recovery(
 
 
 def test_a_paused_registry_refuses_lifting_a_blacklist(
-    registry, officer, guardian, committee, delayed, supplier
+    registry, blacklist, guardian, committee, delayed, supplier
 ):
     now = latest_timestamp()
-    registry.blacklistSupplier(supplier, now, now + DAY, hmac_id("sk"), {"from": officer})
+    blacklist(supplier, now + 60, now + DAY)
     registry.pause({"from": guardian})
     with brownie.reverts(ENFORCED_PAUSE):
         delayed(committee, registry, "liftBlacklist", supplier, hmac_id("banding"))

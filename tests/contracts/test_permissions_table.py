@@ -172,9 +172,18 @@ def _registered(ctx, by=None):
 
 def _blacklisted(ctx):
     supplier_id = ctx.active_supplier(ctx.supplier_keys[0])
-    now = latest_timestamp()
-    ctx.registry.blacklistSupplier(supplier_id, now, now + YEAR, hmac_id("sk"), {"from": ctx.pu_officer})
+    ctx.blacklist(supplier_id, latest_timestamp() + 60, latest_timestamp() + YEAR)
     return supplier_id
+
+
+def _proposed(ctx):
+    """A blacklisting proposed by the second IKN officer, for the first (the role's holder) to confirm."""
+    supplier_id = _registered(ctx)
+    start = latest_timestamp() + 60
+    tx = ctx.registry.proposeBlacklist(
+        supplier_id, start, start + YEAR, hmac_id("sk"), {"from": ctx.officer2}
+    )
+    return tx.return_value
 
 
 def _paused(contract, ctx):
@@ -200,13 +209,14 @@ SCENARIOS = {
         "SupplierVerified",
     ),
     ("SupplierRegistry", "updateSupplierProfile"): (
-        lambda ctx: (_registered(ctx), True, 6372),
+        lambda ctx: (_registered(ctx), True, 6372, hmac_id("alasan")),
         "SupplierProfileUpdated",
     ),
-    ("SupplierRegistry", "blacklistSupplier"): (
-        lambda ctx: (_registered(ctx), latest_timestamp(), latest_timestamp() + YEAR, hmac_id("sk")),
-        "SupplierBlacklisted",
+    ("SupplierRegistry", "proposeBlacklist"): (
+        lambda ctx: (_registered(ctx), latest_timestamp() + 60, latest_timestamp() + YEAR, hmac_id("sk")),
+        "SupplierBlacklistProposed",
     ),
+    ("SupplierRegistry", "confirmBlacklist"): (lambda ctx: (_proposed(ctx),), "SupplierBlacklisted"),
     ("SupplierRegistry", "liftBlacklist"): (
         lambda ctx: (_blacklisted(ctx), hmac_id("banding")),
         "SupplierBlacklistLifted",
@@ -232,6 +242,7 @@ def ctx(
     registry,
     register_supplier,
     active_supplier,
+    blacklist,
     guardian,
     officer2,
     pu_officer,
@@ -243,6 +254,7 @@ def ctx(
         registry=registry,
         register_supplier=register_supplier,
         active_supplier=active_supplier,
+        blacklist=blacklist,
         guardian=guardian,
         officer2=officer2,
         pu_officer=pu_officer,

@@ -154,12 +154,12 @@ def test_revoked_tkdn_claim_is_refused(kit, tkdn, certifier, bidders, products):
         kit.reveal(tender_id, bid)
 
 
-def test_blacklisted_supplier_cannot_reveal(kit, registry, officer, bidders):
+def test_blacklisted_supplier_cannot_reveal(kit, blacklist, bidders):
     account, supplier_id = bidders[0]
     tender_id = kit.announce()
     bid = kit.commit(account, supplier_id, tender_id, PRICE)
     now = chain.time()
-    registry.blacklistSupplier(supplier_id, now, now + 365 * DAY, b"\x04" * 32, {"from": officer})
+    blacklist(supplier_id, now + 60, now + 365 * DAY, b"\x04" * 32)
     kit.to_reveal(tender_id)
     with brownie.reverts(error("SupplierBlacklistedUntil", supplier_id, now + 365 * DAY)):
         kit.reveal(tender_id, bid)

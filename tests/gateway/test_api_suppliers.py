@@ -1,10 +1,13 @@
-"""Agencies register and verify suppliers through the REST API: roles enforced, identifiers hashed,
-every write idempotent, every refusal a problem document."""
+"""Agencies register, verify, update and blacklist suppliers through the REST API: roles enforced,
+identifiers hashed, every write idempotent, every refusal a problem document. A blacklisting takes two
+officers of one agency: the tokens `pejabat-1` and `pejabat-2` of agency 1001 sign with those officers'
+own keys (toolchain/dev_signers.py), a token without a personal key with the agency's shared one."""
 
 from __future__ import annotations
 
 import uuid
 
+import pytest
 from eth_account import Account
 
 from app.protocol.manifest import load_manifest
@@ -12,10 +15,21 @@ from tests.support.documented import documented
 from tests.support.localchain import rpc
 
 NPWP = "01.234.567.8-901.000"
+DAY = 86400
+REASON = "0x" + "5a" * 32
 
 
 def key() -> dict:
     return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+def chain_now(chain_url) -> int:
+    return int(rpc(chain_url, "eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+
+
+def travel(chain_url, seconds: int) -> None:
+    rpc(chain_url, "evm_increaseTime", [seconds])
+    rpc(chain_url, "evm_mine")
 
 
 def registration(**overrides) -> dict:
@@ -178,10 +192,11 @@ def test_no_identifier_in_clear_reaches_the_chain(client, token, chain_url, mani
     )
 
 
-def test_every_answer_is_the_documented_one(client, token):
+def test_every_answer_is_the_documented_one(client, token, chain_url):
     """Each endpoint's answer has exactly the fields and types of its response model (a write's answer
     is not checked by FastAPI at run time)."""
     officer, other = token("AGENCY_OFFICER", agency=1001), token("AGENCY_OFFICER", agency=1002)
+    second = token("AGENCY_OFFICER", agency=1001, sub="pejabat-2")
     body = registration()
     created = documented(client.post("/suppliers", json=body, headers={**officer, **key()}))
     supplier_id = created["supplierId"]
@@ -192,19 +207,192 @@ def test_every_answer_is_the_documented_one(client, token):
     assert verified["verified"] is True
     record = documented(client.get(f"/suppliers/{supplier_id}"))
     assert record["verifiedBy"] == 1002 and record["verifiedAt"] >= record["registeredAt"] > 0
+    change = {"umkm": False, "regionCode": 6402, "reasonHash": "0x" + "5b" * 32}
     updated = documented(
-        client.put(
-            f"/suppliers/{supplier_id}/profile",
-            json={"umkm": False, "regionCode": 6402},
-            headers={**other, **key()},
-        )
+        client.put(f"/suppliers/{supplier_id}/profile", json=change, headers={**second, **key()})
     )
     assert (updated["umkm"], updated["regionCode"], updated["verified"]) == (False, 6402, False)
-    start, end = 1_795_000_000, 1_826_536_000
-    sanction = {"start": start, "end": end, "reasonHash": "0x" + "5a" * 32}
-    blacklisted = documented(
-        client.post(f"/suppliers/{supplier_id}/blacklist", json=sanction, headers={**officer, **key()})
+    start = chain_now(chain_url) + DAY
+    end = start + 365 * DAY
+    sanction = {"start": start, "end": end, "reasonHash": REASON}
+    proposed = documented(
+        client.post(
+            f"/suppliers/{supplier_id}/blacklist-proposals", json=sanction, headers={**officer, **key()}
+        )
     )
-    assert (blacklisted["supplierId"], blacklisted["start"], blacklisted["end"]) == (supplier_id, start, end)
+    assert (proposed["supplierId"], proposed["agencyId"], proposed["start"], proposed["end"]) == (
+        supplier_id,
+        1001,
+        start,
+        end,
+    )
+    path = f"/suppliers/{supplier_id}/blacklist-proposals/{proposed['proposalId']}"
+    pending = documented(client.get(path))
+    assert pending["confirmedAt"] is None and pending["confirmableUntil"] == pending["proposedAt"] + 7 * DAY
+    confirmed = documented(client.post(f"{path}/confirmation", headers={**second, **key()}))
+    assert (confirmed["start"], confirmed["end"], confirmed["blacklist"]) == (start, end, sanction)
+    assert documented(client.get(path))["confirmedAt"] >= pending["proposedAt"]
     record = documented(client.get(f"/suppliers/{supplier_id}"))
     assert record["blacklist"] == sanction and record["verifiedBy"] is None and record["umkm"] is False
+
+
+# --- profile updates: only the registering agency, with a reason, and a real change -------------
+
+
+def _verified_supplier(client, token, **fields) -> int:
+    """A supplier registered by agency 1001 and verified by agency 1002."""
+    created = client.post(
+        "/suppliers", json=registration(**fields), headers={**token("AGENCY_OFFICER", agency=1001), **key()}
+    )
+    supplier_id = created.json()["supplierId"]
+    verified = client.post(
+        f"/suppliers/{supplier_id}/verification", headers={**token("AGENCY_OFFICER", agency=1002), **key()}
+    )
+    assert verified.status_code == 200, verified.text
+    return supplier_id
+
+
+def test_an_officer_of_another_agency_cannot_change_a_profile(client, token):
+    supplier_id = _verified_supplier(client, token, umkm=True, regionCode=6302)
+
+    refused = client.put(
+        f"/suppliers/{supplier_id}/profile",
+        json={"umkm": False, "regionCode": 6302, "reasonHash": REASON},
+        headers={**token("AGENCY_OFFICER", agency=1002), **key()},
+    )
+
+    assert refused.status_code == 403 and refused.json()["code"] == "AgencyOfficerMismatch"
+    record = client.get(f"/suppliers/{supplier_id}").json()
+    assert (record["umkm"], record["verifiedBy"]) == (True, 1002)
+
+
+def test_an_unchanged_profile_is_refused_and_the_supplier_stays_verified(client, token):
+    supplier_id = _verified_supplier(client, token, umkm=True, regionCode=6302)
+
+    refused = client.put(
+        f"/suppliers/{supplier_id}/profile",
+        json={"umkm": True, "regionCode": 6302, "reasonHash": REASON},
+        headers={**token("AGENCY_OFFICER", agency=1001), **key()},
+    )
+
+    assert refused.status_code == 409 and refused.json()["code"] == "SupplierProfileUnchanged"
+    assert refused.json()["chainError"]["params"] == {"supplierId": supplier_id}
+    assert client.get(f"/suppliers/{supplier_id}").json()["verifiedBy"] == 1002
+
+
+def test_a_profile_update_needs_a_reason(client, token):
+    supplier_id = _verified_supplier(client, token, umkm=True)
+    officer = token("AGENCY_OFFICER", agency=1001)
+    path = f"/suppliers/{supplier_id}/profile"
+
+    missing = client.put(path, json={"umkm": False, "regionCode": 6302}, headers={**officer, **key()})
+    assert missing.status_code == 422 and missing.json()["code"] == "invalid_request"
+    zero = {"umkm": False, "regionCode": 6302, "reasonHash": "0x" + "00" * 32}
+    empty = client.put(path, json=zero, headers={**officer, **key()})
+    assert empty.status_code == 422 and empty.json()["code"] == "SupplierEmptyReason"
+
+
+# --- blacklisting: two officers of one agency ---------------------------------------------------
+
+
+def _propose(client, token, chain_url, supplier_id, start=None, end=None, sub="pejabat-1", agency=1001):
+    start = chain_now(chain_url) + 600 if start is None else start
+    body = {"start": start, "end": start + 365 * DAY if end is None else end, "reasonHash": REASON}
+    return client.post(
+        f"/suppliers/{supplier_id}/blacklist-proposals",
+        json=body,
+        headers={**token("AGENCY_OFFICER", agency=agency, sub=sub), **key()},
+    )
+
+
+def _confirm(client, token, supplier_id, proposal_id, sub="pejabat-2", agency=1001):
+    return client.post(
+        f"/suppliers/{supplier_id}/blacklist-proposals/{proposal_id}/confirmation",
+        headers={**token("AGENCY_OFFICER", agency=agency, sub=sub), **key()},
+    )
+
+
+def test_one_officer_alone_cannot_blacklist_a_supplier(client, token, chain_url):
+    supplier_id = _verified_supplier(client, token)
+    proposed = _propose(client, token, chain_url, supplier_id, sub="pejabat-1")
+    assert proposed.status_code == 201, proposed.text
+    proposal_id = proposed.json()["proposalId"]
+    assert client.get(f"/suppliers/{supplier_id}").json()["blacklist"] is None
+
+    own = _confirm(client, token, supplier_id, proposal_id, sub="pejabat-1")
+    assert own.status_code == 409 and own.json()["code"] == "SupplierBlacklistSameOfficer"
+    # a token without a personal key signs with the agency's shared key: the proposer's, here
+    shared = _confirm(client, token, supplier_id, proposal_id, sub="ppk-ikn")
+    assert shared.status_code == 409 and shared.json()["code"] == "SupplierBlacklistSameOfficer"
+    foreign = _confirm(client, token, supplier_id, proposal_id, agency=1002, sub="ppk-pu")
+    assert foreign.status_code == 403 and foreign.json()["code"] == "AgencyOfficerMismatch"
+    assert client.get(f"/suppliers/{supplier_id}").json()["blacklist"] is None
+
+    confirmed = _confirm(client, token, supplier_id, proposal_id, sub="pejabat-2")
+    assert confirmed.status_code == 200, confirmed.text
+    assert client.get(f"/suppliers/{supplier_id}").json()["blacklist"]["end"] == proposed.json()["end"]
+    again = _confirm(client, token, supplier_id, proposal_id, sub="pejabat-2")
+    assert again.status_code == 409 and again.json()["code"] == "SupplierBlacklistAlreadyConfirmed"
+
+
+def test_a_blacklist_starts_at_its_confirmation_at_the_earliest(client, token, chain_url):
+    supplier_id = _verified_supplier(client, token)
+    proposed = _propose(client, token, chain_url, supplier_id).json()
+    travel(chain_url, 2 * DAY)
+
+    confirmed = _confirm(client, token, supplier_id, proposed["proposalId"]).json()
+
+    block = rpc(chain_url, "eth_getBlockByNumber", [hex(confirmed["blockNumber"]), False])
+    assert confirmed["start"] == int(block["timestamp"], 16) > proposed["start"]
+    assert confirmed["blacklist"]["start"] == confirmed["start"]
+    assert confirmed["end"] == proposed["end"]
+
+
+@pytest.mark.parametrize(
+    "period",
+    ["from_zero", "backdated", "open_ended", "over_two_years"],
+)
+def test_a_backdated_open_ended_or_too_long_blacklist_is_refused(client, token, chain_url, period):
+    supplier_id = _verified_supplier(client, token)
+    now = chain_now(chain_url)
+    start, end = {
+        "from_zero": (0, now + 365 * DAY),
+        "backdated": (now - DAY, now + 365 * DAY),
+        "open_ended": (now + 600, 2**64 - 1),
+        "over_two_years": (now + 600, now + 600 + 731 * DAY + 1),
+    }[period]
+
+    refused = _propose(client, token, chain_url, supplier_id, start=start, end=end)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "SupplierInvalidBlacklistPeriod"
+    assert refused.json()["chainError"]["params"] == {"start": start, "end": end}
+
+
+def test_an_expired_proposal_cannot_be_confirmed(client, token, chain_url):
+    supplier_id = _verified_supplier(client, token)
+    proposed = _propose(client, token, chain_url, supplier_id).json()
+    travel(chain_url, 7 * DAY)
+
+    expired = _confirm(client, token, supplier_id, proposed["proposalId"])
+
+    assert expired.status_code == 409 and expired.json()["code"] == "SupplierBlacklistProposalExpired"
+    assert expired.json()["chainError"]["params"]["expiredAt"] == proposed["confirmableUntil"]
+    assert client.get(f"/suppliers/{supplier_id}").json()["blacklist"] is None
+
+
+def test_a_proposal_is_confirmed_and_read_only_under_its_own_supplier(client, token, chain_url):
+    supplier_id = _verified_supplier(client, token)
+    other_id = _verified_supplier(client, token)
+    proposal_id = _propose(client, token, chain_url, supplier_id).json()["proposalId"]
+
+    for path in (
+        f"/suppliers/{other_id}/blacklist-proposals/{proposal_id}",
+        f"/suppliers/{supplier_id}/blacklist-proposals/{2**63}",
+    ):
+        assert client.get(path).status_code == 404
+        confirmation = client.post(
+            f"{path}/confirmation", headers={**token("AGENCY_OFFICER", agency=1001, sub="pejabat-2"), **key()}
+        )
+        assert confirmation.status_code == 404 and confirmation.json()["code"] == "not_found"
+    assert client.get(f"/suppliers/{other_id}").json()["blacklist"] is None
