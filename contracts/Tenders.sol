@@ -9,21 +9,31 @@ import {ISupplierRegistry} from "../interfaces/ISupplierRegistry.sol";
 import {ITenders} from "../interfaces/ITenders.sol";
 import {ITkdnRegistry} from "../interfaces/ITkdnRegistry.sol";
 import {ManagedPausable} from "./base/ManagedPausable.sol";
-import {TenderRanking} from "./libraries/TenderRanking.sol";
 import {TkdnMath} from "./libraries/TkdnMath.sol";
+import {TenderBook} from "./tenders/TenderBook.sol";
+import {TenderEvaluation} from "./tenders/TenderEvaluation.sol";
+import {TenderObjections} from "./tenders/TenderObjections.sol";
+import {TenderSetup} from "./tenders/TenderSetup.sol";
 
 /// @title Tenders with sealed bids, TKDN preference, evaluation, objections and award
-/// @notice See {ITenders}.
+/// @notice See {ITenders}. This contract takes bids and openings; announcement and Pokja (TenderSetup),
+/// evaluation (TenderEvaluation) and objections and award (TenderObjections) run in linked
+/// libraries on the same storage (TenderBook).
 contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
-    bytes32 private constant COMMIT_TYPEHASH =
-        keccak256("CommitBid(address supplier,bytes32 tenderId,bytes32 commitment,uint256 nonce,uint256 deadline)");
+    using TenderBook for TenderBook.Book;
+
+    bytes32 private constant COMMIT_TYPEHASH = keccak256(
+        "CommitBid(address supplier,bytes32 tenderId,bytes32 commitment,bytes32 envelopeHash,bytes32 replaces,uint256 nonce,uint256 deadline)"
+    );
     bytes32 private constant REVEAL_TYPEHASH =
         keccak256("RevealBid(address supplier,bytes32 tenderId,bytes32 commitment,uint256 nonce,uint256 deadline)");
     bytes32 private constant OBJECTION_TYPEHASH = keccak256(
         "FileObjection(address supplier,bytes32 tenderId,bytes32 evidenceHash,uint256 nonce,uint256 deadline)"
     );
-    uint8 private constant EVALUATOR_APPOINTED = 1;
-    uint8 private constant EVALUATOR_SUBMITTED = 2;
+    bytes32 private constant APPEAL_TYPEHASH = keccak256(
+        "FileAppeal(address supplier,bytes32 tenderId,uint16 objectionId,bytes32 bondRef,uint256 nonce,uint256 deadline)"
+    );
+    uint256 private constant MAX_ENVELOPE_BYTES = 4096;
 
     IAgencyDirectory private immutable _agencies;
     ISupplierRegistry private immutable _suppliers;
@@ -34,14 +44,11 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
     uint16 private immutable _domesticOnlyMinBps;
     uint96 private immutable _umkmReservationCeiling;
     uint32 private immutable _addendumNotice;
+    uint96 private immutable _bidBondHpsThreshold;
+    uint32 private immutable _appealWindow;
+    uint32 private immutable _quorumOpeningWindow;
 
-    mapping(bytes32 tenderId => Tender) private _tenders;
-    mapping(bytes32 tenderId => mapping(uint64 supplierId => Bid)) private _bids;
-    mapping(bytes32 tenderId => mapping(uint16 objectionId => Objection)) private _objections;
-    mapping(bytes32 tenderId => mapping(uint64 supplierId => uint8 awardRound)) private _objectedInRound;
-    mapping(bytes32 tenderId => address[]) private _evaluators;
-    mapping(bytes32 tenderId => mapping(address evaluator => uint8 state)) private _evaluatorState;
-    mapping(bytes32 tenderId => mapping(uint64 supplierId => uint32 sum)) private _technicalScoreSums;
+    TenderBook.Book private _book;
 
     constructor(
         address hub,
@@ -59,9 +66,12 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         _domesticOnlyMinBps = tenderPolicy.domesticOnlyMinBps;
         _umkmReservationCeiling = tenderPolicy.umkmReservationCeiling;
         _addendumNotice = tenderPolicy.addendumNotice;
+        _bidBondHpsThreshold = tenderPolicy.bidBondHpsThreshold;
+        _appealWindow = tenderPolicy.appealWindow;
+        _quorumOpeningWindow = tenderPolicy.quorumOpeningWindow;
     }
 
-    // ---------------------------------------------------------------- announcement and addenda
+    // ---------------------------------------------------------------- announcement and Pokja
 
     /// @inheritdoc ITenders
     function announceTender(TenderParams calldata params)
@@ -70,51 +80,32 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         whenNotPaused
         returns (bytes32 tenderId)
     {
-        _agencies.requireOfficerOf(msg.sender, params.agencyId);
-        if (bytes(params.ocid).length == 0) revert TenderInvalidOcid();
-        tenderId = keccak256(bytes(params.ocid));
-        if (_tenders[tenderId].status != TenderStatus.None) revert TenderAlreadyExists(tenderId);
-        _validate(params);
-
-        Tender storage tender = _tenders[tenderId];
-        tender.agencyId = params.agencyId;
-        tender.status = TenderStatus.Open;
-        tender.category = params.category;
-        tender.method = params.method;
-        tender.evaluation = params.evaluation;
-        tender.domesticOnly = params.domesticOnly;
-        tender.umkmReserved = params.umkmReserved;
-        tender.preferenceBps = params.preferenceBps;
-        tender.commitDeadline = params.commitDeadline;
-        tender.revealDeadline = params.revealDeadline;
-        tender.hps = params.hps;
-        tender.minValidBids = params.minValidBids;
-        tender.objectionWindow = params.objectionWindow;
-        tender.technicalWeightBps = params.technicalWeightBps;
-        tender.documentHash = params.documentHash;
-        tender.ocid = params.ocid;
-        emit TenderAnnounced(tenderId, params.agencyId, msg.sender, params);
+        return TenderSetup.announceTender(_book, params, _policy(), _context());
     }
 
     /// @inheritdoc ITenders
     function amendTender(bytes32 tenderId, bytes32 documentHash) external restricted whenNotPaused {
-        Tender storage tender = _officerTender(tenderId, TenderStatus.Open);
-        if (block.timestamp >= tender.commitDeadline) revert TenderCommitClosed(tenderId, tender.commitDeadline);
-        uint256 earliest = block.timestamp + _addendumNotice;
+        Tender storage tender = _officerTender(tenderId);
+        uint40 now_ = _activeNow();
+        if (now_ >= tender.commitDeadline) revert TenderCommitClosed(tenderId, _toWall(tender.commitDeadline));
+        uint40 earliest = now_ + _addendumNotice;
         if (earliest > tender.commitDeadline) {
-            // A late change leaves bidders the full notice: both deadlines move by the shortfall.
-            uint40 shift = uint40(earliest - tender.commitDeadline);
+            // A late change leaves bidders the full notice: every deadline moves by the shortfall.
+            uint40 shift = earliest - tender.commitDeadline;
             tender.commitDeadline += shift;
             tender.revealDeadline += shift;
+            if (tender.scoringDeadline != 0) tender.scoringDeadline += shift;
         }
         tender.documentHash = documentHash;
         uint16 number = ++tender.addendumCount;
-        emit TenderAmended(tenderId, number, documentHash, tender.commitDeadline, tender.revealDeadline);
+        emit TenderAmended(
+            tenderId, number, documentHash, _toWall(tender.commitDeadline), _toWall(tender.revealDeadline)
+        );
     }
 
     /// @inheritdoc ITenders
     function cancelTender(bytes32 tenderId, bytes32 reasonHash) external restricted whenNotPaused {
-        Tender storage tender = _existingTender(tenderId);
+        Tender storage tender = _book.existing(tenderId);
         _agencies.requireOfficerOf(msg.sender, tender.agencyId);
         if (tender.status != TenderStatus.Open && tender.status != TenderStatus.AwardProposed) {
             revert TenderWrongStatus(tenderId, tender.status);
@@ -124,32 +115,20 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
     }
 
     /// @inheritdoc ITenders
-    function appointEvaluators(bytes32 tenderId, address[] calldata evaluators, uint8 quorum)
-        external
-        restricted
-        whenNotPaused
-    {
-        Tender storage tender = _officerTender(tenderId, TenderStatus.Open);
-        if (tender.evaluation != EvaluationMethod.ValueSystem) revert TenderNotValueSystem(tenderId);
-        if (block.timestamp >= tender.commitDeadline) revert TenderCommitClosed(tenderId, tender.commitDeadline);
-        if (tender.evaluatorQuorum != 0) revert TenderEvaluatorsAlreadyAppointed(tenderId);
-        if (quorum == 0 || quorum > evaluators.length) revert TenderInvalidEvaluators(evaluators.length, quorum);
-        mapping(address => uint8) storage state = _evaluatorState[tenderId];
-        for (uint256 i; i < evaluators.length; ++i) {
-            _agencies.requireOfficerOf(evaluators[i], tender.agencyId);
-            if (state[evaluators[i]] != 0) revert TenderInvalidEvaluators(evaluators.length, quorum);
-            state[evaluators[i]] = EVALUATOR_APPOINTED;
-        }
-        tender.evaluatorQuorum = quorum;
-        _evaluators[tenderId] = evaluators;
-        emit EvaluatorsAppointed(tenderId, evaluators, quorum);
+    function appointPokja(
+        bytes32 tenderId,
+        address[] calldata members,
+        bytes32[] calldata encryptionKeys,
+        uint8 quorum
+    ) external restricted whenNotPaused {
+        TenderSetup.appointPokja(_book, tenderId, members, encryptionKeys, quorum, _context());
     }
 
     // ---------------------------------------------------------------- sealed bids
 
     /// @inheritdoc ITenders
-    function commitBid(bytes32 tenderId, bytes32 commitment) external whenNotPaused {
-        _commit(tenderId, _supplierIdOf(msg.sender), commitment);
+    function commitBid(bytes32 tenderId, bytes32 commitment, bytes calldata envelope) external whenNotPaused {
+        _commit(tenderId, msg.sender, commitment, envelope, false, bytes32(0));
     }
 
     /// @inheritdoc ITenders
@@ -157,17 +136,27 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         address supplier,
         bytes32 tenderId,
         bytes32 commitment,
+        bytes calldata envelope,
+        bytes32 replaces,
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external whenNotPaused {
-        _useSignature(COMMIT_TYPEHASH, supplier, tenderId, commitment, nonce, deadline, signature);
-        _commit(tenderId, _supplierIdOf(supplier), commitment);
+        bytes32 structHash = keccak256(
+            abi.encode(COMMIT_TYPEHASH, supplier, tenderId, commitment, keccak256(envelope), replaces, nonce, deadline)
+        );
+        _checkSignature(structHash, supplier, nonce, deadline, signature);
+        _commit(tenderId, supplier, commitment, envelope, true, replaces);
+    }
+
+    /// @inheritdoc ITenders
+    function invalidateNonce(uint256 nonce) external {
+        _useCheckedNonce(msg.sender, nonce);
     }
 
     /// @inheritdoc ITenders
     function revealBid(bytes32 tenderId, BidOpening calldata opening) external whenNotPaused {
-        _reveal(tenderId, msg.sender, opening);
+        _revealOwn(tenderId, msg.sender, opening);
     }
 
     /// @inheritdoc ITenders
@@ -179,99 +168,75 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         uint256 deadline,
         bytes calldata signature
     ) external whenNotPaused {
-        bytes32 commitment = _reveal(tenderId, supplier, opening);
+        bytes32 commitment = _revealOwn(tenderId, supplier, opening);
         // The signature covers the commitment, which the reveal has just recomputed; a failed check
         // reverts the whole reveal.
-        _useSignature(REVEAL_TYPEHASH, supplier, tenderId, commitment, nonce, deadline, signature);
+        _checkSignature(
+            keccak256(abi.encode(REVEAL_TYPEHASH, supplier, tenderId, commitment, nonce, deadline)),
+            supplier,
+            nonce,
+            deadline,
+            signature
+        );
     }
 
-    // ---------------------------------------------------------------- evaluation
-
     /// @inheritdoc ITenders
-    function submitTechnicalScores(bytes32 tenderId, uint64[] calldata supplierIds, uint16[] calldata scoresBps)
+    function openSealedBid(bytes32 tenderId, uint64 supplierId, BidOpening calldata opening)
         external
         restricted
         whenNotPaused
     {
-        Tender storage tender = _existingTender(tenderId);
-        if (tender.status != TenderStatus.Open) revert TenderWrongStatus(tenderId, tender.status);
-        if (block.timestamp < tender.revealDeadline) revert TenderRevealNotOver(tenderId, tender.revealDeadline);
-        uint8 state = _evaluatorState[tenderId][msg.sender];
-        if (state == 0) revert TenderNotEvaluator(tenderId, msg.sender);
-        if (state == EVALUATOR_SUBMITTED) revert TenderScoresAlreadySubmitted(tenderId, msg.sender);
-        if (supplierIds.length != tender.validBids || scoresBps.length != supplierIds.length) {
-            revert TenderScoreListInvalid(tenderId);
-        }
-        mapping(uint64 => Bid) storage bids = _bids[tenderId];
-        mapping(uint64 => uint32) storage sums = _technicalScoreSums[tenderId];
-        uint64 previous;
-        for (uint256 i; i < supplierIds.length; ++i) {
-            uint64 supplierId = supplierIds[i];
-            if (supplierId <= previous || bids[supplierId].status != BidStatus.Valid) {
-                revert TenderScoreListInvalid(tenderId);
-            }
-            if (scoresBps[i] > TkdnMath.BPS) revert TenderScoreTooHigh(scoresBps[i]);
-            previous = supplierId;
-            sums[supplierId] += scoresBps[i];
-        }
-        _evaluatorState[tenderId][msg.sender] = EVALUATOR_SUBMITTED;
-        ++tender.scoreSheets;
-        emit TechnicalScoresSubmitted(tenderId, msg.sender, supplierIds, scoresBps);
+        Tender storage tender = _book.openAsMember(tenderId);
+        if (_activeNow() < tender.revealDeadline) revert TenderRevealNotOver(tenderId, _toWall(tender.revealDeadline));
+        _open(tenderId, tender, supplierId, opening);
+        emit BidNotOpenedBySupplier(tenderId, supplierId, msg.sender, tender.bidBond);
+    }
+
+    // ---------------------------------------------------------------- evaluation (TenderEvaluation)
+
+    /// @inheritdoc ITenders
+    function sealScoreSheet(bytes32 tenderId, bytes32 sealedSheet) external restricted whenNotPaused {
+        TenderEvaluation.sealScoreSheet(_book, tenderId, sealedSheet, _context());
     }
 
     /// @inheritdoc ITenders
-    function evaluate(bytes32 tenderId, uint64[] calldata bidders) external whenNotPaused {
-        Tender storage tender = _existingTender(tenderId);
-        if (tender.status != TenderStatus.Open) revert TenderWrongStatus(tenderId, tender.status);
-        if (block.timestamp < tender.revealDeadline) revert TenderRevealNotOver(tenderId, tender.revealDeadline);
-        if (tender.openObjections != 0) revert TenderObjectionsPending(tenderId, tender.openObjections);
-        if (bidders.length != tender.bidderCount) revert TenderBidderListLength(bidders.length, tender.bidderCount);
-
-        mapping(uint64 => Bid) storage bids = _bids[tenderId];
-        uint64 previous;
-        for (uint256 i; i < bidders.length; ++i) {
-            uint64 supplierId = bidders[i];
-            if (supplierId <= previous) revert TenderBidderListNotAscending(i);
-            previous = supplierId;
-            Bid storage bid = bids[supplierId];
-            if (bid.sealedBid == bytes32(0)) revert TenderNotABidder(tenderId, supplierId);
-            if (bid.status == BidStatus.None) {
-                bid.status = BidStatus.Unrevealed;
-                emit BidRejected(tenderId, supplierId, RejectReason.Unrevealed);
-            }
-        }
-
-        if (tender.validBids < tender.minValidBids) {
-            _fail(tenderId, tender, FailReason.TooFewValidBids);
-            return;
-        }
-        uint64 winner;
-        if (tender.evaluation == EvaluationMethod.LowestPrice) {
-            winner = TenderRanking.lowestPrice(bids, bidders);
-        } else {
-            if (tender.scoreSheets < tender.evaluatorQuorum || tender.evaluatorQuorum == 0) {
-                revert TenderScoresIncomplete(tenderId, tender.scoreSheets, tender.evaluatorQuorum);
-            }
-            winner = TenderRanking.bestValue(
-                bids, _technicalScoreSums[tenderId], bidders, tender.technicalWeightBps, tender.scoreSheets
-            );
-        }
-        Bid storage won = bids[winner];
-        tender.status = TenderStatus.AwardProposed;
-        tender.winner = winner;
-        ++tender.awardRound;
-        uint40 objectionDeadline = uint40(block.timestamp) + tender.objectionWindow;
-        tender.objectionDeadline = objectionDeadline;
-        emit AwardProposed(
-            tenderId, winner, won.price, won.hea, won.tkdnBps, tender.bidderCount, tender.validBids, objectionDeadline
-        );
+    function openScoreSheet(
+        bytes32 tenderId,
+        uint64[] calldata supplierIds,
+        uint16[] calldata scoresBps,
+        bytes32 salt
+    ) external restricted whenNotPaused {
+        TenderEvaluation.openScoreSheet(_book, tenderId, supplierIds, scoresBps, salt, _context());
     }
 
-    // ---------------------------------------------------------------- objections and award
+    /// @inheritdoc ITenders
+    function declareNonCompliant(bytes32 tenderId, uint64 supplierId, NonCompliance reason, bytes32 evidenceHash)
+        external
+        restricted
+        whenNotPaused
+    {
+        TenderEvaluation.declareNonCompliant(_book, tenderId, supplierId, reason, evidenceHash);
+    }
+
+    /// @inheritdoc ITenders
+    function withdrawPreference(bytes32 tenderId, uint64 supplierId, bytes32 evidenceHash)
+        external
+        restricted
+        whenNotPaused
+    {
+        TenderEvaluation.withdrawPreference(_book, tenderId, supplierId, evidenceHash);
+    }
+
+    /// @inheritdoc ITenders
+    function evaluate(bytes32 tenderId, uint64[] calldata bidders) external restricted whenNotPaused {
+        TenderEvaluation.evaluate(_book, tenderId, bidders, _quorumOpeningWindow, _context());
+    }
+
+    // ---------------------------------------------------------------- objections and award (TenderObjections)
 
     /// @inheritdoc ITenders
     function fileObjection(bytes32 tenderId, bytes32 evidenceHash) external whenNotPaused {
-        _fileObjection(tenderId, msg.sender, evidenceHash);
+        TenderObjections.fileObjection(_book, tenderId, _supplierIdOf(msg.sender), evidenceHash, _context());
     }
 
     /// @inheritdoc ITenders
@@ -283,33 +248,14 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         uint256 deadline,
         bytes calldata signature
     ) external whenNotPaused {
-        _useSignature(OBJECTION_TYPEHASH, supplier, tenderId, evidenceHash, nonce, deadline, signature);
-        _fileObjection(tenderId, supplier, evidenceHash);
-    }
-
-    function _fileObjection(bytes32 tenderId, address supplier, bytes32 evidenceHash) private {
-        Tender storage tender = _existingTender(tenderId);
-        if (tender.status != TenderStatus.AwardProposed) revert TenderWrongStatus(tenderId, tender.status);
-        if (block.timestamp >= tender.objectionDeadline) {
-            revert TenderObjectionWindowClosed(tenderId, tender.objectionDeadline);
-        }
-        uint64 supplierId = _supplierIdOf(supplier);
-        if (supplierId == tender.winner || _bids[tenderId][supplierId].sealedBid == bytes32(0)) {
-            revert TenderNotAnObjector(tenderId, supplierId);
-        }
-        uint8 round = tender.awardRound;
-        if (_objectedInRound[tenderId][supplierId] == round) revert TenderAlreadyObjected(tenderId, supplierId);
-        _objectedInRound[tenderId][supplierId] = round;
-        uint16 objectionId = ++tender.objectionCount;
-        ++tender.openObjections;
-        _objections[tenderId][objectionId] = Objection({
-            supplierId: supplierId,
-            status: ObjectionStatus.Open,
-            awardRound: round,
-            evidenceHash: evidenceHash,
-            responseHash: bytes32(0)
-        });
-        emit ObjectionFiled(tenderId, objectionId, supplierId, evidenceHash);
+        _checkSignature(
+            keccak256(abi.encode(OBJECTION_TYPEHASH, supplier, tenderId, evidenceHash, nonce, deadline)),
+            supplier,
+            nonce,
+            deadline,
+            signature
+        );
+        TenderObjections.fileObjection(_book, tenderId, _supplierIdOf(supplier), evidenceHash, _context());
     }
 
     /// @inheritdoc ITenders
@@ -318,88 +264,88 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         restricted
         whenNotPaused
     {
-        Tender storage tender = _existingTender(tenderId);
-        _agencies.requireOfficerOf(msg.sender, tender.agencyId);
-        Objection storage objection = _objections[tenderId][objectionId];
-        if (objection.status == ObjectionStatus.None) revert TenderUnknownObjection(tenderId, objectionId);
-        if (objection.status != ObjectionStatus.Open) revert TenderObjectionAlreadyResolved(tenderId, objectionId);
-        if (outcome < ObjectionStatus.Rejected) revert TenderInvalidResolution(outcome);
-        TenderStatus status = tender.status;
-        if (status == TenderStatus.Cancelled) revert TenderWrongStatus(tenderId, status);
+        TenderObjections.resolveObjection(
+            _book, tenderId, objectionId, outcome, responseHash, _appealWindow, _context()
+        );
+    }
 
-        objection.status = outcome;
-        objection.responseHash = responseHash;
-        --tender.openObjections;
-        emit ObjectionResolved(tenderId, objectionId, outcome, msg.sender, responseHash);
+    /// @inheritdoc ITenders
+    function fileAppeal(bytes32 tenderId, uint16 objectionId, bytes32 bondRef) external whenNotPaused {
+        TenderObjections.fileAppeal(_book, tenderId, objectionId, _supplierIdOf(msg.sender), bondRef, _context());
+    }
 
-        // Upholding changes the tender only while the objected award is still the live proposal; an
-        // objection answered after an earlier one already voided that award is recorded only.
-        if (status != TenderStatus.AwardProposed || objection.awardRound != tender.awardRound) return;
-        if (outcome == ObjectionStatus.UpheldReevaluate) {
-            uint64 winner = tender.winner;
-            _bids[tenderId][winner].status = BidStatus.Disqualified;
-            --tender.validBids;
-            tender.winner = 0;
-            tender.objectionDeadline = 0;
-            tender.status = TenderStatus.Open;
-            emit BidRejected(tenderId, winner, RejectReason.ObjectionUpheld);
-        } else if (outcome == ObjectionStatus.UpheldFail) {
-            _fail(tenderId, tender, FailReason.ObjectionUpheld);
-        }
+    /// @inheritdoc ITenders
+    function fileAppealBySig(
+        address supplier,
+        bytes32 tenderId,
+        uint16 objectionId,
+        bytes32 bondRef,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external whenNotPaused {
+        _checkSignature(
+            keccak256(abi.encode(APPEAL_TYPEHASH, supplier, tenderId, objectionId, bondRef, nonce, deadline)),
+            supplier,
+            nonce,
+            deadline,
+            signature
+        );
+        TenderObjections.fileAppeal(_book, tenderId, objectionId, _supplierIdOf(supplier), bondRef, _context());
+    }
+
+    /// @inheritdoc ITenders
+    function resolveAppeal(bytes32 tenderId, uint16 objectionId, ObjectionStatus outcome, bytes32 responseHash)
+        external
+        restricted
+        whenNotPaused
+    {
+        TenderObjections.resolveAppeal(_book, tenderId, objectionId, outcome, responseHash, _context());
     }
 
     /// @inheritdoc ITenders
     function finalizeAward(bytes32 tenderId) external whenNotPaused {
-        Tender storage tender = _existingTender(tenderId);
-        if (tender.status != TenderStatus.AwardProposed) revert TenderWrongStatus(tenderId, tender.status);
-        if (block.timestamp < tender.objectionDeadline) {
-            revert TenderObjectionWindowOpen(tenderId, tender.objectionDeadline);
-        }
-        if (tender.openObjections != 0) revert TenderObjectionsPending(tenderId, tender.openObjections);
-        tender.status = TenderStatus.Awarded;
-        uint64 winner = tender.winner;
-        address account = _suppliers.getSupplier(winner).account;
-        emit TenderAwarded(tenderId, winner, account, _bids[tenderId][winner].price, tender.agencyId, tender.ocid);
+        TenderObjections.finalizeAward(_book, tenderId, _suppliers, _context());
     }
 
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc ITenders
-    function getTender(bytes32 tenderId) external view returns (Tender memory) {
-        return _existingTender(tenderId);
+    function getTender(bytes32 tenderId) external view returns (Tender memory tender) {
+        tender = _book.existing(tenderId);
+        // Each deadline as the wall-clock moment it was (or will be) reached: past pauses move only
+        // the deadlines that lay after them.
+        tender.commitDeadline = _toWall(tender.commitDeadline);
+        tender.revealDeadline = _toWall(tender.revealDeadline);
+        tender.scoringDeadline = _toWall(tender.scoringDeadline);
+        tender.objectionDeadline = _toWall(tender.objectionDeadline);
+        tender.appealDeadline = _toWall(tender.appealDeadline);
     }
 
     /// @inheritdoc ITenders
     function getBid(bytes32 tenderId, uint64 supplierId) external view returns (Bid memory bid) {
-        bid = _bids[tenderId][supplierId];
+        bid = _book.bids[tenderId][supplierId];
         if (bid.status == BidStatus.None && bid.sealedBid != bytes32(0)) bid.status = BidStatus.Sealed;
     }
 
     /// @inheritdoc ITenders
     function getObjection(bytes32 tenderId, uint16 objectionId) external view returns (Objection memory) {
-        return _objections[tenderId][objectionId];
+        return _book.objections[tenderId][objectionId];
     }
 
     /// @inheritdoc ITenders
-    function evaluatorsOf(bytes32 tenderId) external view returns (address[] memory) {
-        return _evaluators[tenderId];
+    function pokjaOf(bytes32 tenderId) external view returns (address[] memory, bytes32[] memory) {
+        return (_book.pokja[tenderId], _book.pokjaKeys[tenderId]);
     }
 
     /// @inheritdoc ITenders
     function technicalScoreSum(bytes32 tenderId, uint64 supplierId) external view returns (uint32) {
-        return _technicalScoreSums[tenderId][supplierId];
+        return _book.technicalScoreSums[tenderId][supplierId];
     }
 
     /// @inheritdoc ITenders
     function policy() external view returns (TenderPolicy memory) {
-        return TenderPolicy({
-            preferenceHpsThreshold: _preferenceHpsThreshold,
-            preferenceMinTkdnBps: _preferenceMinTkdnBps,
-            maxPreferenceBps: _maxPreferenceBps,
-            domesticOnlyMinBps: _domesticOnlyMinBps,
-            umkmReservationCeiling: _umkmReservationCeiling,
-            addendumNotice: _addendumNotice
-        });
+        return _policy();
     }
 
     /// @inheritdoc ITenders
@@ -414,43 +360,72 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
 
     // ---------------------------------------------------------------- internals
 
-    function _commit(bytes32 tenderId, uint64 supplierId, bytes32 commitment) private {
+    /// @dev Records a sealed bid. Eligibility is checked here, once: an active supplier (verified, not
+    /// blacklisted now), UMKM where the tender is reserved. A relayed commit must name the sealed
+    /// bid it replaces, so no stale signature can override a later bid.
+    function _commit(
+        bytes32 tenderId,
+        address account,
+        bytes32 commitment,
+        bytes calldata envelope,
+        bool relayed,
+        bytes32 replaces
+    ) private {
         if (commitment == bytes32(0)) revert TenderEmptyCommitment();
-        Tender storage tender = _tenders[tenderId];
+        if (envelope.length == 0 || envelope.length > MAX_ENVELOPE_BYTES) revert TenderInvalidEnvelope(envelope.length);
+        Tender storage tender = _book.tenders[tenderId];
         if (tender.status != TenderStatus.Open) _revertStatus(tenderId, tender.status);
-        if (block.timestamp >= tender.commitDeadline) revert TenderCommitClosed(tenderId, tender.commitDeadline);
-        Bid storage bid = _bids[tenderId][supplierId];
-        bool replaced = bid.sealedBid != bytes32(0);
+        if (_activeNow() >= tender.commitDeadline) revert TenderCommitClosed(tenderId, _toWall(tender.commitDeadline));
+        if (tender.pokjaQuorum == 0) revert TenderPokjaNotAppointed(tenderId);
+        (uint64 supplierId, bool umkm,) = _suppliers.requireActiveSupplier(account);
+        if (tender.umkmReserved && !umkm) revert TenderReservedForUmkm(tenderId, supplierId);
+        Bid storage bid = _book.bids[tenderId][supplierId];
+        bytes32 previous = bid.sealedBid;
+        if (relayed && previous != replaces) revert TenderStaleCommit(tenderId, supplierId, replaces);
         uint32 commitSeq = ++tender.commitSeq;
-        if (!replaced) ++tender.bidderCount;
-        bid.sealedBid = keccak256(abi.encode(commitment, commitSeq));
-        emit BidCommitted(tenderId, supplierId, commitment, commitSeq, replaced);
+        if (previous == bytes32(0)) ++tender.bidderCount;
+        bid.sealedBid = keccak256(abi.encode(commitment, commitSeq, keccak256(envelope)));
+        emit BidCommitted(tenderId, supplierId, commitment, commitSeq, previous != bytes32(0), envelope);
     }
 
-    /// @dev Checks an opening against the sealed bid and the tender's rules, records it; returns the
-    /// commitment (which a relayed reveal's signature covers).
-    function _reveal(bytes32 tenderId, address account, BidOpening calldata opening)
+    /// @dev A supplier's own opening, in the reveal period; returns the commitment (which a relayed
+    /// reveal's signature covers).
+    function _revealOwn(bytes32 tenderId, address account, BidOpening calldata opening)
         private
         returns (bytes32 commitment)
     {
-        Tender storage tender = _tenders[tenderId];
+        Tender storage tender = _book.tenders[tenderId];
         if (tender.status != TenderStatus.Open) _revertStatus(tenderId, tender.status);
-        if (block.timestamp < tender.commitDeadline || block.timestamp >= tender.revealDeadline) {
-            revert TenderNotInRevealPeriod(tenderId, tender.commitDeadline, tender.revealDeadline);
+        uint40 opensAt = tender.scoringDeadline == 0 ? tender.commitDeadline : tender.scoringDeadline;
+        uint40 now_ = _activeNow();
+        if (now_ < opensAt || now_ >= tender.revealDeadline) {
+            revert TenderNotInRevealPeriod(tenderId, _toWall(opensAt), _toWall(tender.revealDeadline));
         }
-        (uint64 supplierId, bool umkm,) = _suppliers.requireActiveSupplier(account);
-        Bid storage bid = _bids[tenderId][supplierId];
+        commitment = _open(tenderId, tender, _supplierIdOf(account), opening);
+    }
+
+    /// @dev Checks an opening against the sealed bid and the tender's rules as they stood at the
+    /// commit deadline, and records it.
+    function _open(bytes32 tenderId, Tender storage tender, uint64 supplierId, BidOpening calldata opening)
+        private
+        returns (bytes32 commitment)
+    {
+        Bid storage bid = _book.bids[tenderId][supplierId];
         if (bid.sealedBid == bytes32(0)) revert TenderNoBid(tenderId, supplierId);
         if (bid.status != BidStatus.None) revert TenderBidAlreadyRevealed(tenderId, supplierId);
-        commitment = keccak256(abi.encode(tenderId, supplierId, opening.price, opening.productIds, opening.salt));
-        if (keccak256(abi.encode(commitment, opening.commitSeq)) != bid.sealedBid) {
+        commitment = keccak256(
+            abi.encode(tenderId, supplierId, opening.price, opening.products, opening.salt, opening.bidBondRef)
+        );
+        if (keccak256(abi.encode(commitment, opening.commitSeq, opening.envelopeHash)) != bid.sealedBid) {
             revert TenderCommitmentMismatch(tenderId, supplierId, commitment);
         }
         uint256 price = opening.price;
         if (price == 0) revert TenderZeroPrice();
         if (price > tender.hps) revert TenderPriceAboveHps(tenderId, price, tender.hps);
-        if (tender.umkmReserved && !umkm) revert TenderReservedForUmkm(tenderId, supplierId);
-        uint16 tkdnBps = _bidTkdn(tenderId, tender.domesticOnly, opening.productIds);
+        if (tender.bidBond != 0 && opening.bidBondRef == bytes32(0)) revert TenderBidBondMissing(tenderId);
+        uint40 frozenAt = _toWall(tender.commitDeadline);
+        if (_suppliers.isBlacklistedAt(supplierId, frozenAt)) revert TenderSupplierBlacklisted(tenderId, supplierId);
+        uint16 tkdnBps = _bidTkdn(tenderId, tender.domesticOnly, opening.products, frozenAt);
         // The tender qualifies (goods, HPS above the threshold) whenever preferenceBps > 0: checked
         // at announcement. The offer must still reach the minimum TKDN.
         uint256 hea = tender.preferenceBps != 0 && tkdnBps >= _preferenceMinTkdnBps
@@ -464,53 +439,73 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         bid.commitSeq = opening.commitSeq;
         bid.status = BidStatus.Valid;
         ++tender.validBids;
-        emit BidRevealed(tenderId, supplierId, price, tkdnBps, hea, opening.productIds);
+        emit BidRevealed(tenderId, supplierId, price, tkdnBps, hea, opening.products, opening.bidBondRef);
     }
 
-    function _useSignature(
-        bytes32 typehash,
+    /// @dev The value-weighted TKDN of the offer (Permenperin 35/2025: sum of TKDN_i x share_i), each
+    /// certificate as it stood at `frozenAt`. A product without a valid certificate then counts as 0%
+    /// and never voids the bid, except in a domestic-only tender, where every listed product must
+    /// have reached the minimum TKDN + BMP.
+    function _bidTkdn(bytes32 tenderId, bool domesticOnly, ProductShare[] calldata products, uint40 frozenAt)
+        private
+        view
+        returns (uint16)
+    {
+        uint256 count = products.length;
+        if (count == 0) {
+            if (domesticOnly) revert TenderDomesticProductRequired(tenderId);
+            return 0;
+        }
+        uint256 shareSum;
+        uint256 weighted;
+        for (uint256 i; i < count; ++i) {
+            ProductShare calldata product = products[i];
+            // Distinct products: listed in ascending id order.
+            if (product.shareBps == 0 || (i != 0 && product.productId <= products[i - 1].productId)) {
+                revert TenderInvalidProductShares(tenderId);
+            }
+            shareSum += product.shareBps;
+            (bool valid, uint16 productTkdn, uint16 withBmp) = _tkdn.certificateAt(product.productId, frozenAt);
+            if (domesticOnly && (!valid || withBmp < _domesticOnlyMinBps)) {
+                revert TenderDomesticContentTooLow(product.productId, valid ? withBmp : 0, _domesticOnlyMinBps);
+            }
+            if (valid) weighted += uint256(productTkdn) * product.shareBps;
+        }
+        if (shareSum > TkdnMath.BPS) revert TenderInvalidProductShares(tenderId);
+        return uint16(weighted / TkdnMath.BPS);
+    }
+
+    function _checkSignature(
+        bytes32 structHash,
         address supplier,
-        bytes32 tenderId,
-        bytes32 signed, // the message's bytes32: a bid's commitment or an objection's evidence hash
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) private {
         if (block.timestamp > deadline) revert TenderSignatureExpired(deadline);
-        bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(typehash, supplier, tenderId, signed, nonce, deadline)));
-        (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signature);
+        (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(_hashTypedDataV4(structHash), signature);
         if (error != ECDSA.RecoverError.NoError || recovered != supplier) {
             revert TenderInvalidSigner(recovered, supplier);
         }
         _useCheckedNonce(supplier, nonce);
     }
 
-    function _fail(bytes32 tenderId, Tender storage tender, FailReason reason) private {
-        tender.status = TenderStatus.Failed;
-        tender.failReason = reason;
-        tender.winner = 0;
-        emit TenderFailed(tenderId, reason, tender.validBids);
+    function _policy() private view returns (TenderPolicy memory) {
+        return TenderPolicy({
+            preferenceHpsThreshold: _preferenceHpsThreshold,
+            preferenceMinTkdnBps: _preferenceMinTkdnBps,
+            maxPreferenceBps: _maxPreferenceBps,
+            domesticOnlyMinBps: _domesticOnlyMinBps,
+            umkmReservationCeiling: _umkmReservationCeiling,
+            addendumNotice: _addendumNotice,
+            bidBondHpsThreshold: _bidBondHpsThreshold,
+            appealWindow: _appealWindow,
+            quorumOpeningWindow: _quorumOpeningWindow
+        });
     }
 
-    function _bidTkdn(bytes32 tenderId, bool domesticOnly, bytes32[] calldata productIds)
-        private
-        view
-        returns (uint16 tkdnBps)
-    {
-        uint256 count = productIds.length;
-        if (count == 0) {
-            if (domesticOnly) revert TenderDomesticProductRequired(tenderId);
-            return 0;
-        }
-        tkdnBps = type(uint16).max;
-        for (uint256 i; i < count; ++i) {
-            (uint16 productTkdn, uint16 withBmp) = _tkdn.requireValidCertificate(productIds[i]);
-            if (domesticOnly && withBmp < _domesticOnlyMinBps) {
-                revert TenderDomesticContentTooLow(productIds[i], withBmp, _domesticOnlyMinBps);
-            }
-            if (productTkdn < tkdnBps) tkdnBps = productTkdn;
-        }
+    function _context() private view returns (TenderBook.Context memory) {
+        return TenderBook.Context({agencies: _agencies, now_: _activeNow(), pausedTotal: pausedTotal()});
     }
 
     function _supplierIdOf(address account) private view returns (uint64 supplierId) {
@@ -518,43 +513,11 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         if (supplierId == 0) revert TenderNotASupplier(account);
     }
 
-    function _existingTender(bytes32 tenderId) private view returns (Tender storage tender) {
-        tender = _tenders[tenderId];
-        if (tender.status == TenderStatus.None) revert TenderUnknown(tenderId);
-    }
-
-    /// @dev The tender in `status`, and the caller an officer of its agency.
-    function _officerTender(bytes32 tenderId, TenderStatus status) private view returns (Tender storage tender) {
-        tender = _existingTender(tenderId);
+    /// @dev The tender, Open, and the caller an officer of its agency.
+    function _officerTender(bytes32 tenderId) private view returns (Tender storage tender) {
+        tender = _book.existing(tenderId);
         _agencies.requireOfficerOf(msg.sender, tender.agencyId);
-        if (tender.status != status) revert TenderWrongStatus(tenderId, tender.status);
-    }
-
-    function _validate(TenderParams calldata params) private view {
-        if (params.hps == 0) revert TenderInvalidHps(params.hps);
-        if (
-            params.commitDeadline <= block.timestamp || params.revealDeadline <= params.commitDeadline
-                || params.objectionWindow == 0
-        ) revert TenderInvalidSchedule(params.commitDeadline, params.revealDeadline, params.objectionWindow);
-        if (params.minValidBids == 0) revert TenderInvalidMinValidBids(params.minValidBids);
-        if (params.preferenceBps > _maxPreferenceBps) {
-            revert TenderPreferenceTooHigh(params.preferenceBps, _maxPreferenceBps);
-        }
-        if (
-            params.preferenceBps != 0
-                && (params.category != Category.Goods || params.hps <= _preferenceHpsThreshold)
-        ) revert TenderPreferenceNotApplicable(params.category, params.hps);
-        if (params.umkmReserved && params.hps > _umkmReservationCeiling) {
-            revert TenderReservationNotAllowed(params.hps, _umkmReservationCeiling);
-        }
-        if (params.method == Method.TenderCepat && params.evaluation != EvaluationMethod.LowestPrice) {
-            revert TenderInvalidMethod(params.method, params.evaluation);
-        }
-        bool valueSystem = params.evaluation == EvaluationMethod.ValueSystem;
-        if (
-            valueSystem ? params.technicalWeightBps == 0 || params.technicalWeightBps >= TkdnMath.BPS
-                : params.technicalWeightBps != 0
-        ) revert TenderInvalidWeights(params.evaluation, params.technicalWeightBps);
+        if (tender.status != TenderStatus.Open) revert TenderWrongStatus(tenderId, tender.status);
     }
 
     function _revertStatus(bytes32 tenderId, TenderStatus status) private pure {

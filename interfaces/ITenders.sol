@@ -3,18 +3,30 @@ pragma solidity ^0.8.24;
 
 /// @title Tenders with sealed bids
 /// @notice One contract holds every tender (id = keccak256 of its OCDS `ocid`). Lifecycle:
-/// announcement -> addenda -> commit period -> reveal period -> evaluation -> proposed award ->
-/// objection window (sanggah) -> award; or cancellation / failure, each with a reason.
+/// announcement -> Pokja appointed -> addenda -> commit period -> (value system: scoring period, in
+/// which the Pokja seal their technical scores) -> reveal period -> openings by the Pokja quorum ->
+/// evaluation -> proposed award -> objection window (sanggah) -> for construction, appeal window
+/// (sanggah banding) -> award; or cancellation / failure, each with a reason.
 ///
 /// Bidders are identified by their SUPPLIER ID (SupplierRegistry), not by an address, so a bid
 /// survives a key rotation between commit and reveal and a supplier holds at most one bid per tender.
-/// A bid is committed as `commitment = keccak256(abi.encode(tenderId, supplierId, price, productIds,
-/// salt))` (supplierId as uint64, price as uint256, productIds as bytes32[]); only
-/// `keccak256(abi.encode(commitment, commitSeq))` is stored, where `commitSeq` is the commit's order
-/// number in the tender (given in BidCommitted and repeated at reveal). Binding the order number into
-/// the sealed value keeps one storage slot per commit while making "earlier commit" provable.
-/// Commits and reveals may be sent by the supplier's key or relayed by anyone with the supplier's
-/// EIP-712 signature (domain "Terang Tenders", version "1", chain id, this contract).
+/// A bid is committed as `commitment = keccak256(abi.encode(tenderId, supplierId, price, products,
+/// salt, bidBondRef))` (supplierId as uint64, price as uint256, products as (bytes32,uint16)[]) with an
+/// ENVELOPE: the opening encrypted so that `pokjaQuorum` of the Pokja's members together can open it
+/// after the reveal deadline (see docs/decisions). Only `keccak256(abi.encode(commitment, commitSeq,
+/// keccak256(envelope)))` is stored, where `commitSeq` is the commit's order number in the tender
+/// (given in BidCommitted and repeated at opening).
+///
+/// Eligibility is frozen at the commit deadline: a commit needs an active (verified, not
+/// blacklisted) supplier; an opening checks only that no blacklist covered the commit deadline and
+/// counts each product's certificate as it stood at the commit deadline.
+///
+/// Time paused never eats a deadline: deadlines are kept in "active time" (wall clock minus the
+/// total time this contract has been paused), so every window of a tender in flight is extended by
+/// the length of a pause. Views and events give wall-clock times as they stand when read.
+///
+/// Commits, reveals and objections may be sent by the supplier's key or relayed by anyone with the
+/// supplier's EIP-712 signature (domain "Terang Tenders", version "1", chain id, this contract).
 interface ITenders {
     /// @notice Procurement category; the domestic preference applies to goods only.
     enum Category {
@@ -48,17 +60,29 @@ interface ITenders {
 
     enum BidStatus {
         None,
-        Sealed, // committed, not yet revealed
-        Valid, // revealed and compliant
-        Unrevealed, // not revealed in time (recorded at evaluation)
-        Disqualified // removed after an upheld objection
+        Sealed, // committed, not yet opened
+        Valid, // opened and compliant
+        Unrevealed, // opened by nobody in time (recorded at evaluation)
+        Disqualified // out: declared non-compliant (gugur) or removed after an upheld objection
     }
 
     /// @notice Why a committed bid is out of the evaluation (event BidRejected).
     enum RejectReason {
         None,
         Unrevealed,
-        ObjectionUpheld
+        ObjectionUpheld,
+        NonCompliant
+    }
+
+    /// @notice Why the Pokja declared a bid non-compliant (gugur), Perpres 16/2018 Ps 39-44 and 78.
+    enum NonCompliance {
+        None,
+        Administrative, // an administrative requirement not met
+        Technical, // a technical requirement not met
+        Qualification, // pascakualifikasi failed
+        BelowTechnicalThreshold, // value system: technical score below the passing grade
+        FalseDocuments, // false documents or information
+        Collusion // price collusion or KKN
     }
 
     /// @notice Why a tender failed (event TenderFailed).
@@ -68,7 +92,8 @@ interface ITenders {
         ObjectionUpheld
     }
 
-    /// @notice An objection's state; the last three are the committee's possible answers.
+    /// @notice An objection's state; the last three are the possible answers (by the Pokja to an
+    /// objection, by the agency's KPA to an appeal).
     enum ObjectionStatus {
         None,
         Open,
@@ -90,14 +115,16 @@ interface ITenders {
         uint16 preferenceBps; // domestic price preference (0 = none; at most the policy's cap)
         bool domesticOnly; // every bid must reference products with TKDN + BMP >= the policy minimum
         bool umkmReserved; // reserved for micro and small businesses
-        uint40 commitDeadline; // commits accepted while block.timestamp < commitDeadline
-        uint40 revealDeadline; // reveals accepted while commitDeadline <= block.timestamp < revealDeadline
+        uint40 commitDeadline; // commits accepted while now < commitDeadline
+        uint40 revealDeadline; // openings by bidders accepted while revealStart <= now < revealDeadline
         uint32 objectionWindow; // sanggah window after the proposed award (seconds)
         uint16 minValidBids; // fewer valid bids -> the tender fails
         uint16 technicalWeightBps; // value system: technical weight (price weight = 10,000 - it); else 0
+        uint40 scoringDeadline; // value system: Pokja seal scores before it, reveals start at it; else 0
+        uint96 bidBond; // jaminan penawaran (rupiah) each bid must carry; 0 where the rules need none
     }
 
-    /// @notice A tender as stored.
+    /// @notice A tender as stored (deadlines in wall-clock seconds as they stand when read).
     struct Tender {
         // slot 0: read and written by every commit
         uint32 agencyId;
@@ -107,53 +134,70 @@ interface ITenders {
         EvaluationMethod evaluation;
         bool domesticOnly;
         bool umkmReserved;
+        uint8 pokjaQuorum; // k: members needed to open a withheld bid, and score sheets needed
         uint16 preferenceBps;
         uint40 commitDeadline;
         uint40 revealDeadline;
         uint32 commitSeq; // commits so far, re-commits included
         uint32 bidderCount; // distinct suppliers that committed (number of tenderers)
-        // slot 1: read by every reveal
+        // slot 1: read by every opening
         uint96 hps;
+        uint40 scoringDeadline; // 0 for lowest price (reveals start at the commit deadline)
         uint16 minValidBids;
-        uint16 validBids; // revealed, compliant, not disqualified
-        uint32 objectionWindow;
+        uint16 validBids; // opened, compliant, not disqualified
         uint16 technicalWeightBps;
-        uint16 addendumCount;
-        uint8 evaluatorQuorum;
-        uint8 scoreSheets;
-        uint16 openObjections;
-        uint16 objectionCount;
+        uint32 objectionWindow;
+        uint8 pokjaSize;
+        uint8 sealedSheets; // score sheets sealed before the scoring deadline
+        uint8 scoreSheets; // score sheets opened
         // slot 2
         uint64 winner; // supplier id of the proposed or final winner
         uint40 objectionDeadline;
+        uint40 appealDeadline; // construction: the last appeal window closes then (each runs from its answer)
         uint8 awardRound; // increases with each proposed award
         FailReason failReason;
+        uint16 openObjections; // objections and appeals not yet answered
+        uint16 objectionCount;
+        uint16 addendumCount;
+        // slot 3
+        uint96 bidBond;
         bytes32 documentHash;
         string ocid;
     }
 
     /// @notice A bid as stored (plus its status as seen now).
     struct Bid {
-        bytes32 sealedBid; // keccak256(abi.encode(commitment, commitSeq))
-        uint96 price; // set at reveal
+        bytes32 sealedBid; // keccak256(abi.encode(commitment, commitSeq, keccak256(envelope)))
+        uint96 price; // set at opening
         uint96 hea; // evaluated price (harga evaluasi akhir), = price without preference
-        uint16 tkdnBps; // lowest certified TKDN of the claimed products (0 without products)
+        uint16 tkdnBps; // value-weighted TKDN of the offer (0 without certified products)
         uint32 commitSeq;
         BidStatus status;
+    }
+
+    /// @notice A product offered in a bid and its share of the bid's value (basis points).
+    struct ProductShare {
+        bytes32 productId;
+        uint16 shareBps;
     }
 
     /// @notice The opening of a sealed bid.
     struct BidOpening {
         uint256 price;
-        bytes32[] productIds; // TKDN claims: certified products offered
+        ProductShare[] products; // certified products offered; their shares sum to at most 10,000
         bytes32 salt;
+        bytes32 bidBondRef; // hash of the bid guarantee document (0 when the tender needs none)
         uint32 commitSeq; // from the BidCommitted event of the bid's last commit
+        bytes32 envelopeHash; // keccak256 of that commit's envelope (from the same event)
     }
 
     struct Objection {
         uint64 supplierId;
         ObjectionStatus status;
         uint8 awardRound;
+        uint40 answeredAt; // wall clock of the Pokja's answer
+        bool appealed; // construction: a sanggah banding was filed against the answer
+        ObjectionStatus appealOutcome; // None while the appeal is open
         bytes32 evidenceHash;
         bytes32 responseHash;
     }
@@ -166,6 +210,10 @@ interface ITenders {
         uint16 domesticOnlyMinBps; // TKDN + BMP needed in a "domestic only" tender (40%)
         uint96 umkmReservationCeiling; // reservation for UMKM only up to this HPS (Rp15 miliar)
         uint32 addendumNotice; // an addendum leaves at least this long before the commit deadline
+        uint96 bidBondHpsThreshold; // construction above this HPS needs a bid bond of 1-3% (Rp10 miliar)
+        uint32 appealWindow; // sanggah banding: this long after the objection's answer (5 days)
+        uint32 quorumOpeningWindow; // after the reveal deadline, evaluation waits this long for the
+        // Pokja quorum to open withheld bids (unless none is left sealed)
     }
 
     /// @notice A tender was announced by `officer` with the published `params`.
@@ -180,15 +228,20 @@ interface ITenders {
     );
     /// @notice The tender was cancelled by `officer`; `reasonHash` is the decision document's hash.
     event TenderCancelled(bytes32 indexed tenderId, address officer, bytes32 reasonHash);
-    /// @notice Evaluators for the value system were appointed; `quorum` score sheets are needed.
-    event EvaluatorsAppointed(bytes32 indexed tenderId, address[] evaluators, uint8 quorum);
-    /// @notice A sealed bid was committed; `replaced` when it replaces the supplier's earlier commit.
+    /// @notice The Pokja was appointed by `officer`: members in order (share index = position + 1),
+    /// each member's X25519 public key for bid envelopes, and the quorum k.
+    event PokjaAppointed(
+        bytes32 indexed tenderId, address officer, address[] members, bytes32[] encryptionKeys, uint8 quorum
+    );
+    /// @notice A sealed bid was committed with its envelope; `replaced` when it replaces the
+    /// supplier's earlier commit.
     event BidCommitted(
         bytes32 indexed tenderId,
         uint64 indexed supplierId,
         bytes32 commitment,
         uint32 commitSeq,
-        bool replaced
+        bool replaced,
+        bytes envelope
     );
     /// @notice A bid was opened and found compliant.
     event BidRevealed(
@@ -197,13 +250,30 @@ interface ITenders {
         uint256 price,
         uint16 tkdnBps,
         uint256 hea,
-        bytes32[] productIds
+        ProductShare[] products,
+        bytes32 bidBondRef
+    );
+    /// @notice The supplier did not open its own bid: opened by Pokja member `openedBy` after the
+    /// reveal deadline, or by nobody (`openedBy` zero, recorded at evaluation). Its bid bond, if the
+    /// tender required one, is claimed (dicairkan).
+    event BidNotOpenedBySupplier(
+        bytes32 indexed tenderId, uint64 indexed supplierId, address openedBy, uint96 bidBondClaimed
     );
     /// @notice A committed bid is out of the evaluation, for `reason`.
     event BidRejected(bytes32 indexed tenderId, uint64 indexed supplierId, RejectReason reason);
-    /// @notice An evaluator submitted technical scores (basis points) for the valid bids.
-    event TechnicalScoresSubmitted(bytes32 indexed tenderId, address indexed evaluator, uint64[] supplierIds, uint16[] scoresBps);
-    /// @notice The evaluation proposes `supplierId` as winner; objections until `objectionDeadline`.
+    /// @notice Pokja member `officer` declared the bid non-compliant (gugur).
+    event BidDeclaredNonCompliant(
+        bytes32 indexed tenderId, uint64 indexed supplierId, NonCompliance reason, address officer, bytes32 evidenceHash
+    );
+    /// @notice Pokja member `officer` withdrew the bid's domestic preference (its HEA is now its
+    /// price), e.g. after a certificate was revoked for fraud; can be objected to.
+    event PreferenceWithdrawn(bytes32 indexed tenderId, uint64 indexed supplierId, address officer, bytes32 evidenceHash);
+    /// @notice A Pokja member sealed its technical score sheet before prices are opened.
+    event ScoreSheetSealed(bytes32 indexed tenderId, address indexed member, bytes32 sealedSheet);
+    /// @notice A Pokja member opened its sealed score sheet (basis points per bidder, ascending ids).
+    event ScoreSheetOpened(bytes32 indexed tenderId, address indexed member, uint64[] supplierIds, uint16[] scoresBps);
+    /// @notice Pokja member `officer` ran the evaluation, which proposes `supplierId` as winner;
+    /// objections until `objectionDeadline`.
     event AwardProposed(
         bytes32 indexed tenderId,
         uint64 indexed supplierId,
@@ -216,13 +286,25 @@ interface ITenders {
     );
     /// @notice A losing bidder filed objection `objectionId` (sanggah).
     event ObjectionFiled(bytes32 indexed tenderId, uint16 indexed objectionId, uint64 indexed supplierId, bytes32 evidenceHash);
-    /// @notice An objection was answered.
+    /// @notice An objection was answered by the Pokja.
     event ObjectionResolved(
         bytes32 indexed tenderId,
         uint16 indexed objectionId,
         ObjectionStatus outcome,
         address officer,
         bytes32 responseHash
+    );
+    /// @notice The objector appealed the Pokja's answer (sanggah banding, construction), with its
+    /// appeal bond (jaminan sanggah banding) of `bond` rupiah.
+    event AppealFiled(bytes32 indexed tenderId, uint16 indexed objectionId, uint64 indexed supplierId, bytes32 bondRef, uint96 bond);
+    /// @notice The KPA answered the appeal; a rejected appeal's bond is claimed.
+    event AppealResolved(
+        bytes32 indexed tenderId,
+        uint16 indexed objectionId,
+        ObjectionStatus outcome,
+        address officer,
+        bytes32 responseHash,
+        uint96 bondClaimed
     );
     /// @notice The award is final; what the escrow needs to open the contract.
     event TenderAwarded(
@@ -241,6 +323,7 @@ interface ITenders {
     error TenderUnknown(bytes32 tenderId);
     error TenderInvalidHps(uint96 hps);
     error TenderInvalidSchedule(uint40 commitDeadline, uint40 revealDeadline, uint32 objectionWindow);
+    error TenderInvalidScoringDeadline(uint40 scoringDeadline);
     error TenderInvalidMinValidBids(uint16 minValidBids);
     error TenderPreferenceTooHigh(uint16 preferenceBps, uint16 maxPreferenceBps);
     /// @notice A preference was asked for a tender that is not goods above the HPS threshold.
@@ -248,21 +331,34 @@ interface ITenders {
     error TenderReservationNotAllowed(uint96 hps, uint96 ceiling);
     error TenderInvalidWeights(EvaluationMethod evaluation, uint16 technicalWeightBps);
     error TenderInvalidMethod(Method method, EvaluationMethod evaluation);
+    /// @notice The bid bond must be 1-3% of HPS for construction above the threshold, else 0.
+    error TenderInvalidBidBond(uint96 bidBond, uint96 min, uint96 max);
     error TenderWrongStatus(bytes32 tenderId, TenderStatus status);
     error TenderCommitClosed(bytes32 tenderId, uint40 commitDeadline);
     error TenderNotInRevealPeriod(bytes32 tenderId, uint40 opensAt, uint40 closesAt);
     error TenderRevealNotOver(bytes32 tenderId, uint40 revealDeadline);
+    error TenderNotInScoringPeriod(bytes32 tenderId, uint40 opensAt, uint40 closesAt);
     error TenderNotASupplier(address account);
     error TenderEmptyCommitment();
+    /// @notice The envelope is missing or longer than the 4,096 bytes a commit may carry.
+    error TenderInvalidEnvelope(uint256 length);
+    /// @notice A relayed commit names the sealed bid it replaces; the supplier's bid has changed since.
+    error TenderStaleCommit(bytes32 tenderId, uint64 supplierId, bytes32 replaces);
     error TenderNoBid(bytes32 tenderId, uint64 supplierId);
     error TenderBidAlreadyRevealed(bytes32 tenderId, uint64 supplierId);
-    /// @notice The opening does not match the sealed bid (wrong salt, price, products or order number).
+    /// @notice The opening does not match the sealed bid (wrong salt, price, products, bond
+    /// reference, order number or envelope).
     error TenderCommitmentMismatch(bytes32 tenderId, uint64 supplierId, bytes32 commitment);
     error TenderZeroPrice();
     error TenderPriceAboveHps(bytes32 tenderId, uint256 price, uint96 hps);
     error TenderReservedForUmkm(bytes32 tenderId, uint64 supplierId);
+    /// @notice A blacklist covered the supplier at the tender's commit deadline.
+    error TenderSupplierBlacklisted(bytes32 tenderId, uint64 supplierId);
+    error TenderBidBondMissing(bytes32 tenderId);
     error TenderDomesticProductRequired(bytes32 tenderId);
     error TenderDomesticContentTooLow(bytes32 productId, uint16 tkdnPlusBmpBps, uint16 minBps);
+    /// @notice Product shares must be positive, name distinct products, and sum to at most 10,000.
+    error TenderInvalidProductShares(bytes32 tenderId);
     error TenderSignatureExpired(uint256 deadline);
     /// @notice The signature was not made by `supplier` for this message, chain and contract.
     error TenderInvalidSigner(address recovered, address supplier);
@@ -270,13 +366,25 @@ interface ITenders {
     error TenderBidderListNotAscending(uint256 index);
     error TenderNotABidder(bytes32 tenderId, uint64 supplierId);
     error TenderNotValueSystem(bytes32 tenderId);
-    error TenderEvaluatorsAlreadyAppointed(bytes32 tenderId);
-    error TenderInvalidEvaluators(uint256 count, uint8 quorum);
-    error TenderNotEvaluator(bytes32 tenderId, address account);
-    error TenderScoresAlreadySubmitted(bytes32 tenderId, address evaluator);
+    error TenderPokjaAlreadyAppointed(bytes32 tenderId);
+    error TenderPokjaNotAppointed(bytes32 tenderId);
+    /// @notice Between 1 and 32 members, a quorum between 1 and their number, one key each,
+    /// distinct officers of the tender's agency.
+    error TenderInvalidPokja(uint256 members, uint256 keys, uint8 quorum);
+    error TenderNotPokjaMember(bytes32 tenderId, address account);
+    error TenderScoreSheetAlreadySealed(bytes32 tenderId, address member);
+    error TenderScoreSheetNotSealed(bytes32 tenderId, address member);
+    error TenderScoreSheetAlreadyOpened(bytes32 tenderId, address member);
+    error TenderScoreSheetMismatch(bytes32 tenderId, address member);
     error TenderScoreListInvalid(bytes32 tenderId);
     error TenderScoreTooHigh(uint16 scoreBps);
-    error TenderScoresIncomplete(bytes32 tenderId, uint8 sheets, uint8 quorum);
+    /// @notice Value system: at least the quorum must have sealed, and every sealed sheet be opened.
+    error TenderScoresIncomplete(bytes32 tenderId, uint8 sealedSheets, uint8 openedSheets, uint8 quorum);
+    error TenderBidNotValid(bytes32 tenderId, uint64 supplierId);
+    /// @notice Bids are still sealed and the quorum's opening window runs until `openingsCloseAt`:
+    /// one member cannot evaluate early and so shut the quorum out.
+    error TenderOpeningsPending(bytes32 tenderId, uint40 openingsCloseAt);
+    error TenderInvalidNonCompliance();
     error TenderObjectionWindowClosed(bytes32 tenderId, uint40 objectionDeadline);
     error TenderObjectionWindowOpen(bytes32 tenderId, uint40 objectionDeadline);
     error TenderObjectionsPending(bytes32 tenderId, uint16 openObjections);
@@ -286,33 +394,54 @@ interface ITenders {
     error TenderUnknownObjection(bytes32 tenderId, uint16 objectionId);
     error TenderObjectionAlreadyResolved(bytes32 tenderId, uint16 objectionId);
     error TenderInvalidResolution(ObjectionStatus outcome);
+    /// @notice Sanggah banding: construction only, by the objector, against a rejected objection
+    /// of the live award, within the appeal window, once, with a bond reference.
+    error TenderAppealNotAllowed(bytes32 tenderId, uint16 objectionId);
+    error TenderAppealWindowClosed(bytes32 tenderId, uint40 appealDeadline);
+    error TenderNoOpenAppeal(bytes32 tenderId, uint16 objectionId);
+    /// @notice The appeal is decided by the agency's KPA, not by a member of the Pokja it appeals.
+    error TenderAppealByPokja(bytes32 tenderId, address officer);
 
     /// @notice Announces a tender (agency officer of `params.agencyId`). Returns keccak256(ocid).
     function announceTender(TenderParams calldata params) external returns (bytes32 tenderId);
 
     /// @notice Publishes an addendum (officer of the tender's agency), only before the commit
-    /// deadline; when less than the policy's notice remains, both deadlines move by the shortfall.
+    /// deadline; when less than the policy's notice remains, every deadline moves by the shortfall.
     function amendTender(bytes32 tenderId, bytes32 documentHash) external;
 
     /// @notice Cancels a tender that is not final (officer of the tender's agency).
     function cancelTender(bytes32 tenderId, bytes32 reasonHash) external;
 
-    /// @notice Appoints the value-system evaluation committee (officers of the tender's agency),
-    /// before the commit deadline; `quorum` of them must submit scores (k of n).
-    function appointEvaluators(bytes32 tenderId, address[] calldata evaluators, uint8 quorum) external;
+    /// @notice Appoints the Pokja (officers of the tender's agency, in order) with each member's
+    /// X25519 public key for bid envelopes and the quorum k; once, before the first commit.
+    function appointPokja(
+        bytes32 tenderId,
+        address[] calldata members,
+        bytes32[] calldata encryptionKeys,
+        uint8 quorum
+    ) external;
 
-    /// @notice Commits (or replaces) the caller's sealed bid. Open to any registered supplier's key.
-    function commitBid(bytes32 tenderId, bytes32 commitment) external;
+    /// @notice Commits (or replaces) the caller's sealed bid with its envelope. The caller must be an
+    /// active supplier (verified, not blacklisted; UMKM where reserved).
+    function commitBid(bytes32 tenderId, bytes32 commitment, bytes calldata envelope) external;
 
-    /// @notice Commits a sealed bid signed by `supplier` (EIP-712 CommitBid); anyone may relay it.
+    /// @notice Commits a sealed bid signed by `supplier` (EIP-712 CommitBid(address supplier,bytes32
+    /// tenderId,bytes32 commitment,bytes32 envelopeHash,bytes32 replaces,uint256 nonce,uint256
+    /// deadline)); anyone may relay it. `replaces` is the sealed bid it replaces (zero for the first),
+    /// so a signature handed to a relayer dies as soon as the supplier commits any other way.
     function commitBidBySig(
         address supplier,
         bytes32 tenderId,
         bytes32 commitment,
+        bytes calldata envelope,
+        bytes32 replaces,
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external;
+
+    /// @notice Burns the caller's next signature nonce, voiding every signature made with it.
+    function invalidateNonce(uint256 nonce) external;
 
     /// @notice Opens the caller's sealed bid in the reveal period.
     function revealBid(bytes32 tenderId, BidOpening calldata opening) external;
@@ -327,14 +456,35 @@ interface ITenders {
         bytes calldata signature
     ) external;
 
-    /// @notice An appointed evaluator's technical scores (basis points) for every valid bid, listed by
-    /// ascending supplier id; after the reveal deadline, once per evaluator.
-    function submitTechnicalScores(bytes32 tenderId, uint64[] calldata supplierIds, uint16[] calldata scoresBps)
+    /// @notice Opens a bid its supplier did not open, after the reveal deadline (a Pokja member,
+    /// with the opening the quorum decrypted from the envelope); checked against the commitment.
+    function openSealedBid(bytes32 tenderId, uint64 supplierId, BidOpening calldata opening) external;
+
+    /// @notice Value system: a Pokja member seals its score sheet between the commit deadline and the
+    /// scoring deadline, before any price is opened; `sealedSheet = keccak256(abi.encode(tenderId,
+    /// member, supplierIds, scoresBps, salt))`.
+    function sealScoreSheet(bytes32 tenderId, bytes32 sealedSheet) external;
+
+    /// @notice Opens the member's sealed score sheet after the reveal deadline: scores (basis points)
+    /// for every bidder that committed, by ascending supplier id.
+    function openScoreSheet(
+        bytes32 tenderId,
+        uint64[] calldata supplierIds,
+        uint16[] calldata scoresBps,
+        bytes32 salt
+    ) external;
+
+    /// @notice A Pokja member declares an opened bid non-compliant (gugur), before evaluation.
+    function declareNonCompliant(bytes32 tenderId, uint64 supplierId, NonCompliance reason, bytes32 evidenceHash)
         external;
 
-    /// @notice Evaluates after the reveal deadline (anyone): records unrevealed bids, fails the tender
-    /// with too few valid bids, else proposes the winner. `bidders` lists every supplier that
-    /// committed, ascending (from BidCommitted events); completeness is checked by count.
+    /// @notice A Pokja member withdraws an opened bid's domestic preference, before evaluation.
+    function withdrawPreference(bytes32 tenderId, uint64 supplierId, bytes32 evidenceHash) external;
+
+    /// @notice Evaluates after the reveal deadline (a Pokja member) once no bid is left sealed or the
+    /// quorum's opening window has passed: records bids nobody opened, fails
+    /// the tender with too few valid bids, else proposes the winner. `bidders` lists every supplier
+    /// that committed, ascending (from BidCommitted events); completeness is checked by count.
     function evaluate(bytes32 tenderId, uint64[] calldata bidders) external;
 
     /// @notice A losing bidder's objection (sanggah) within the window.
@@ -351,12 +501,33 @@ interface ITenders {
         bytes calldata signature
     ) external;
 
-    /// @notice Answers an objection (officer of the tender's agency, the Pokja).
+    /// @notice Answers an objection (a Pokja member).
     function resolveObjection(bytes32 tenderId, uint16 objectionId, ObjectionStatus outcome, bytes32 responseHash)
         external;
 
-    /// @notice Makes the proposed award final once the window has passed with every objection
-    /// answered (anyone).
+    /// @notice The objector's appeal (sanggah banding) against a rejected objection, construction
+    /// tenders only, within the appeal window, with its appeal bond's reference (1% of HPS).
+    function fileAppeal(bytes32 tenderId, uint16 objectionId, bytes32 bondRef) external;
+
+    /// @notice Files `supplier`'s appeal with its EIP-712 FileAppeal(address supplier,bytes32 tenderId,
+    /// uint16 objectionId,bytes32 bondRef,uint256 nonce,uint256 deadline) signature; anyone may relay
+    /// it. Same rules as `fileAppeal`, same nonces as bids.
+    function fileAppealBySig(
+        address supplier,
+        bytes32 tenderId,
+        uint16 objectionId,
+        bytes32 bondRef,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice The agency's KPA (an officer of the tender's agency outside its Pokja) answers an appeal.
+    function resolveAppeal(bytes32 tenderId, uint16 objectionId, ObjectionStatus outcome, bytes32 responseHash)
+        external;
+
+    /// @notice Makes the proposed award final once the objection (and, for construction, appeal)
+    /// windows have passed with every objection and appeal answered (anyone).
     function finalizeAward(bytes32 tenderId) external;
 
     function getTender(bytes32 tenderId) external view returns (Tender memory);
@@ -365,9 +536,10 @@ interface ITenders {
 
     function getObjection(bytes32 tenderId, uint16 objectionId) external view returns (Objection memory);
 
-    function evaluatorsOf(bytes32 tenderId) external view returns (address[] memory);
+    /// @notice The Pokja in order and their envelope keys.
+    function pokjaOf(bytes32 tenderId) external view returns (address[] memory members, bytes32[] memory keys);
 
-    /// @notice Sum of the submitted technical scores of a bid (divide by scoreSheets for the mean).
+    /// @notice Sum of the opened technical scores of a bid (divide by scoreSheets for the mean).
     function technicalScoreSum(bytes32 tenderId, uint64 supplierId) external view returns (uint32);
 
     function policy() external view returns (TenderPolicy memory);

@@ -24,8 +24,10 @@ from brownie import (
     MilestoneEscrow,
     Payments,
     SupplierRegistry,
-    TenderRanking,
+    TenderEvaluation,
+    TenderObjections,
     Tenders,
+    TenderSetup,
     TkdnRegistry,
     WelfarePrograms,
     accounts,
@@ -57,7 +59,11 @@ CONTRACT_TYPES = {
 }
 # Linked libraries (external functions), deployed before the contracts that use them; brownie links
 # a contract to the latest deployed instance of each library it needs.
-LIBRARY_TYPES = {"TenderRanking": TenderRanking}
+LIBRARY_TYPES = {
+    "TenderSetup": TenderSetup,
+    "TenderEvaluation": TenderEvaluation,
+    "TenderObjections": TenderObjections,
+}
 
 # Procurement figures of Perpres 16/2018 as amended (docs/domain.md), fixed per deployment.
 TKDN_BMP_CAP_BPS = 1_500  # BMP counts at most 15%
@@ -68,6 +74,9 @@ TENDER_POLICY = {
     "domesticOnlyMinBps": 4_000,  # "domestic only": TKDN + BMP >= 40%
     "umkmReservationCeiling": 15_000_000_000,  # UMKM reservation up to Rp15 miliar
     "addendumNotice": 3 * 24 * 3600,  # a late addendum leaves bidders at least three days
+    "bidBondHpsThreshold": 10_000_000_000,  # construction above Rp10 miliar: bid bond 1-3% of HPS
+    "appealWindow": 5 * 24 * 3600,  # sanggah banding within five days of the objection's answer
+    "quorumOpeningWindow": 2 * 24 * 3600,  # the Pokja quorum opens withheld bids within two days
 }
 # Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, docs/domain.md).
 PERFORMANCE_BOND_THRESHOLD = 200_000_000
@@ -80,6 +89,9 @@ TENDER_POLICY_FIELDS = (
     "domesticOnlyMinBps",
     "umkmReservationCeiling",
     "addendumNotice",
+    "bidBondHpsThreshold",
+    "appealWindow",
+    "quorumOpeningWindow",
 )
 
 

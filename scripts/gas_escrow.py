@@ -61,15 +61,23 @@ def _award(suite) -> tuple[bytes, object, int]:
         3 * DAY,
         1,
         0,
+        0,  # scoringDeadline: lowest price
+        0,  # bidBond: construction up to Rp10 miliar needs none
     )
     tender_id = tenders.announceTender(params, {"from": officer}).return_value
+    # A one-member Pokja (officer2) opens nothing here but evaluates; the PPK stays outside it.
+    tenders.appointPokja(tender_id, [officer2], [_h("x25519:officer2")], 1, {"from": officer})
     salt = bidlib.new_salt()
     commitment = bidlib.commitment(tender_id, supplier_id, 1_000_000_000, [], salt)
-    seq = tenders.commitBid(tender_id, commitment, {"from": supplier}).events["BidCommitted"]["commitSeq"]
+    envelope = b"\x01" + _h("envelope")
+    seq = tenders.commitBid(tender_id, commitment, envelope, {"from": supplier}).events["BidCommitted"][
+        "commitSeq"
+    ]
     chain.sleep(7 * DAY + 1)
-    tenders.revealBid(tender_id, (1_000_000_000, [], salt, seq), {"from": supplier})
+    opening = bidlib.opening(1_000_000_000, [], salt, seq, bidlib.envelope_hash(envelope))
+    tenders.revealBid(tender_id, opening, {"from": supplier})
     chain.sleep(2 * DAY + 1)
-    tenders.evaluate(tender_id, [supplier_id], {"from": accounts[19]})
+    tenders.evaluate(tender_id, [supplier_id], {"from": officer2})
     chain.sleep(3 * DAY + 1)
     tenders.finalizeAward(tender_id, {"from": accounts[19]})
     return tender_id, supplier, supplier_id

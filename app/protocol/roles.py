@@ -124,15 +124,22 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "unpause": "COMMITTEE",
     },
     # Tender acts are the agency's (PPK/Pokja). The hub admits any AGENCY_OFFICER; the contract then
-    # requires an officer of the tender's own agency (AgencyDirectory), and for technical scores an
-    # evaluator appointed to that tender. No separate evaluator role: the Pokja are agency officers.
+    # requires an officer of the tender's own agency (AgencyDirectory) to announce, amend, cancel and
+    # appoint the Pokja, a member of that tender's Pokja for openings, scores, non-compliance,
+    # evaluation and objections, and an officer outside the Pokja (the KPA) for appeals.
     "Tenders": {
         "announceTender": "AGENCY_OFFICER",
         "amendTender": "AGENCY_OFFICER",
         "cancelTender": "AGENCY_OFFICER",
-        "appointEvaluators": "AGENCY_OFFICER",
-        "submitTechnicalScores": "AGENCY_OFFICER",
+        "appointPokja": "AGENCY_OFFICER",
+        "openSealedBid": "AGENCY_OFFICER",
+        "sealScoreSheet": "AGENCY_OFFICER",
+        "openScoreSheet": "AGENCY_OFFICER",
+        "declareNonCompliant": "AGENCY_OFFICER",
+        "withdrawPreference": "AGENCY_OFFICER",
+        "evaluate": "AGENCY_OFFICER",
         "resolveObjection": "AGENCY_OFFICER",
+        "resolveAppeal": "AGENCY_OFFICER",
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
@@ -189,16 +196,19 @@ PERMISSIONS: dict[str, dict[str, str]] = {
 PUBLIC_FUNCTIONS: dict[str, set[str]] = {
     "SupplierRegistry": {"rotateKey"},
     # Bids come from a registered supplier's key or carry its EIP-712 signature (relayed by anyone,
-    # e.g. the gateway); evaluation and finalisation follow published rules, so anyone may trigger
-    # them once due; objections only from a losing bidder's key or with its EIP-712 signature.
+    # e.g. the gateway); a supplier burns its own nonces; finalisation follows published rules, so
+    # anyone may trigger it once due; objections and appeals only from a bidder's key (objections
+    # also with its EIP-712 signature).
     "Tenders": {
         "commitBid",
         "commitBidBySig",
+        "invalidateNonce",
         "revealBid",
         "revealBidBySig",
-        "evaluate",
         "fileObjection",
         "fileObjectionBySig",
+        "fileAppeal",
+        "fileAppealBySig",
         "finalizeAward",
     },
     # Registered source contracts only (checked in-contract); retry and cancel by the instruction's source.

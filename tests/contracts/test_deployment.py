@@ -5,7 +5,7 @@ hand-over of the hub admin role."""
 from dataclasses import replace
 
 import pytest
-from brownie import accounts
+from brownie import accounts, web3
 
 from app.protocol.roles import ADMIN_ROLE, ROLES, role_id
 from scripts.deploy import deploy_suite
@@ -96,3 +96,15 @@ def test_a_deployer_named_in_the_committee_keeps_its_delayed_committee_role(
     assert tuple(suite.hub.hasRole(role_id("COMMITTEE"), deployer)) == (True, committee_delay)
     for agency in config.agencies:
         assert suite.contracts["AgencyDirectory"].isAgency(agency.id)
+
+
+# --- linked libraries --------------------------------------------------------------------------
+
+
+def test_tenders_is_linked_to_its_three_phase_libraries(suite):
+    """Tenders runs its set-up, evaluation and objection phases in linked libraries deployed first;
+    its runtime code calls each at the address deployed with the suite (TenderRanking is internal)."""
+    assert set(suite.libraries) == {"TenderSetup", "TenderEvaluation", "TenderObjections"}
+    code = bytes(web3.eth.get_code(suite.contracts["Tenders"].address))
+    for name, library in suite.libraries.items():
+        assert bytes.fromhex(library.address[2:]) in code, f"Tenders is not linked to {name}"

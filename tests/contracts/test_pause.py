@@ -1,11 +1,14 @@
 """Pausing: the guardian stops state changes at once; only the committee, through the hub's delay,
-resumes them. Views keep answering and no state is lost."""
+resumes them. Views keep answering and no state is lost. Time paused never eats a tender's window:
+every deadline of a tender in flight moves by the length of the pause."""
 
 import brownie
 import pytest
+from brownie import chain, web3
 
 from tests.contracts.conftest import IKN, hmac_id
 from tests.contracts.revert_messages import custom_error, latest_timestamp
+from tests.contracts.tender_fixtures import VALUE_SYSTEM
 
 ENFORCED_PAUSE = custom_error("EnforcedPause")
 DAY = 86400
@@ -198,3 +201,85 @@ def test_the_committee_unpauses_the_directory_through_the_delay_with_state_intac
     assert paused_directory.agencyName(IKN) == "Otorita Ibu Kota Nusantara"
     delayed(committee, paused_directory, "assignOfficer", outsider, IKN)
     assert paused_directory.agencyOf(outsider) == IKN
+
+
+# --- Tenders: the pause clock ------------------------------------------------------------------
+
+DEADLINES = ("commitDeadline", "scoringDeadline", "revealDeadline")
+
+
+def _pause_for(tenders, guardian, committee, delayed, seconds):
+    """Pauses Tenders, lets `seconds` pass, unpauses through the committee's delay; returns the
+    PauseTimeCredited event."""
+    tenders.pause({"from": guardian})
+    chain.sleep(seconds)
+    chain.mine()
+    return delayed(committee, tenders, "unpause").events["PauseTimeCredited"]
+
+
+def test_a_pause_moves_every_deadline_of_a_tender_in_flight(
+    kit, tenders, guardian, committee, delayed, bidders
+):
+    tender_id = kit.announce(evaluation=VALUE_SYSTEM, technicalWeightBps=7000)
+    kit.commit(*bidders[0], tender_id, 1_000_000_000)
+    before = kit.tender(tender_id)
+    credited = _pause_for(tenders, guardian, committee, delayed, 2 * DAY)
+    paused_for = credited["pausedSeconds"]
+    assert paused_for > 2 * DAY and credited["pausedTotal"] == paused_for == tenders.pausedTotal()
+    after = kit.tender(tender_id)
+    assert all(after[name] == before[name] + paused_for for name in DEADLINES)
+
+
+def test_the_deadlines_read_while_paused_already_include_the_pause(kit, tenders, guardian):
+    tender_id = kit.announce()
+    before = kit.tender(tender_id)
+    tenders.pause({"from": guardian})
+    chain.sleep(DAY)
+    chain.mine()
+    paused_so_far = tenders.pausedTotal()
+    assert paused_so_far >= DAY
+    assert kit.tender(tender_id)["commitDeadline"] == before["commitDeadline"] + paused_so_far
+    assert kit.tender(tender_id)["ocid"] == before["ocid"]  # views keep answering
+
+
+def test_a_commit_deadline_that_passed_during_a_pause_is_still_ahead(
+    kit, tenders, guardian, committee, delayed, bidders
+):
+    """Bidders lose no part of the commit period to an emergency pause: a deadline the wall clock
+    passed while the contract was paused still leaves them the time that remained."""
+    tender_id = kit.announce(commit_in=DAY)
+    announced = kit.tender(tender_id)["commitDeadline"]
+    _pause_for(tenders, guardian, committee, delayed, 3 * DAY)
+    assert chain.time() > announced
+    bid = kit.commit(*bidders[0], tender_id, 1_000_000_000)
+    assert kit.tender(tender_id)["commitDeadline"] > chain.time()
+    kit.to_reveal(tender_id)
+    assert kit.reveal(tender_id, bid).events["BidRevealed"]["price"] == 1_000_000_000
+
+
+def test_an_objection_window_is_not_eaten_by_a_pause(kit, tenders, guardian, committee, delayed, bidders):
+    tender_id = kit.announce()
+    bids = [
+        kit.commit(*bidder, tender_id, price) for bidder, price in zip(bidders[:2], (900, 950), strict=True)
+    ]
+    kit.to_reveal(tender_id)
+    for bid in bids:
+        kit.reveal(tender_id, bid)
+    kit.to_evaluation(tender_id)
+    kit.evaluate(tender_id)
+    window_closed_at = kit.tender(tender_id)["objectionDeadline"]
+    _pause_for(tenders, guardian, committee, delayed, 4 * DAY)
+    assert chain.time() > window_closed_at
+    tx = tenders.fileObjection(tender_id, web3.keccak(text="bukti"), {"from": bidders[1][0]})
+    assert tx.events["ObjectionFiled"]["supplierId"] == bidders[1][1]
+
+
+def test_a_paused_tenders_contract_refuses_the_pokja_and_the_bidders(kit, tenders, guardian, bidders):
+    tender_id = kit.announce()
+    bid = kit.commit(*bidders[0], tender_id, 1_000_000_000)
+    kit.to_evaluation(tender_id)
+    tenders.pause({"from": guardian})
+    with brownie.reverts(ENFORCED_PAUSE):
+        kit.open_by_quorum(tender_id, bid)
+    with brownie.reverts(ENFORCED_PAUSE):
+        kit.evaluate(tender_id)

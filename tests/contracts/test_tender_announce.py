@@ -1,5 +1,6 @@
 """Announcement, addenda and cancellation: only an officer of the tender's agency, published rules
-validated, addenda only before the commit deadline (moving it when late), cancellation with reason."""
+validated (a scoring period for the value system, a bid bond for large construction), addenda only
+before the commit deadline (moving every deadline when late), cancellation with reason."""
 
 import brownie
 from brownie import chain, web3
@@ -74,6 +75,38 @@ def test_rules_are_validated(kit):
         kit.announce(evaluation=VALUE_SYSTEM)
 
 
+def test_the_value_system_needs_a_scoring_period_between_commit_and_reveal(kit):
+    commit, reveal = chain.time() + 7 * DAY, chain.time() + 9 * DAY
+    schedule = {"commitDeadline": commit, "revealDeadline": reveal}
+    for scoring in (0, commit, reveal):
+        with brownie.reverts(error("TenderInvalidScoringDeadline", scoring)):
+            kit.announce(
+                evaluation=VALUE_SYSTEM, technicalWeightBps=7000, scoringDeadline=scoring, **schedule
+            )
+    # Lowest price has no scoring period: reveals start at the commit deadline.
+    with brownie.reverts(error("TenderInvalidScoringDeadline", commit + 1)):
+        kit.announce(scoringDeadline=commit + 1, **schedule)
+    tender_id = kit.announce(
+        evaluation=VALUE_SYSTEM, technicalWeightBps=7000, scoringDeadline=commit + 1, **schedule
+    )
+    assert kit.tender(tender_id)["scoringDeadline"] == commit + 1
+
+
+def test_large_construction_needs_a_bid_bond_of_one_to_three_percent(kit):
+    hps = 20_000_000_000  # above the policy's Rp10 miliar
+    with brownie.reverts(error("TenderInvalidBidBond", 0, hps // 100, hps * 3 // 100)):
+        kit.announce(category=CONSTRUCTION, hps=hps, bidBond=0)
+    with brownie.reverts(error("TenderInvalidBidBond", hps * 3 // 100 + 1, hps // 100, hps * 3 // 100)):
+        kit.announce(category=CONSTRUCTION, hps=hps, bidBond=hps * 3 // 100 + 1)
+    # Goods, or construction up to the threshold, carry none.
+    with brownie.reverts(error("TenderInvalidBidBond", 1, 0, 0)):
+        kit.announce(bidBond=1)
+    with brownie.reverts(error("TenderInvalidBidBond", 1, 0, 0)):
+        kit.announce(category=CONSTRUCTION, hps=10_000_000_000, bidBond=1)
+    tender_id = kit.announce(category=CONSTRUCTION, hps=hps, bidBond=hps * 2 // 100)
+    assert kit.tender(tender_id)["bidBond"] == hps * 2 // 100
+
+
 def test_early_addendum_keeps_the_deadlines(kit, tenders, officer2):
     tender_id = kit.announce(commit_in=10 * DAY)
     before = kit.tender(tender_id)
@@ -85,15 +118,21 @@ def test_early_addendum_keeps_the_deadlines(kit, tenders, officer2):
     assert hx(after["documentHash"]) == hx(web3.keccak(text="v2")) and after["addendumCount"] == 1
 
 
-def test_late_addendum_extends_both_deadlines(kit, tenders, officer):
-    tender_id = kit.announce(commit_in=1 * DAY)
+def test_late_addendum_extends_every_deadline(kit, tenders, officer):
+    tender_id = kit.announce(commit_in=1 * DAY, evaluation=VALUE_SYSTEM, technicalWeightBps=7000)
     before = kit.tender(tender_id)
     tx = tenders.amendTender(tender_id, web3.keccak(text="v2"), {"from": officer})
     now = tx.timestamp
     after = kit.tender(tender_id)
     assert after["commitDeadline"] == now + 3 * DAY  # the policy's addendum notice
     shift = after["commitDeadline"] - before["commitDeadline"]
+    assert after["scoringDeadline"] == before["scoringDeadline"] + shift
     assert after["revealDeadline"] == before["revealDeadline"] + shift
+    event = tx.events["TenderAmended"]
+    assert (event["commitDeadline"], event["revealDeadline"]) == (
+        after["commitDeadline"],
+        after["revealDeadline"],
+    )
 
 
 def test_no_addendum_after_the_commit_deadline(kit, tenders, officer):

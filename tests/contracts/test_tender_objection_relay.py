@@ -6,7 +6,7 @@ import brownie
 from brownie import accounts, chain, web3
 
 from app.protocol import bids as bidlib
-from tests.contracts.tender_fixtures import DAY, O_OPEN, error, hx
+from tests.contracts.tender_fixtures import DAY, O_OPEN, O_REJECTED, ZERO32, error, hx
 
 EVIDENCE = web3.keccak(text="surat sanggah: harga pemenang di bawah HPS 80%")
 
@@ -54,7 +54,7 @@ def test_the_open_objection_holds_the_award_until_answered(kit, tenders, officer
     kit.to_award(tender_id)
     with brownie.reverts(error("TenderObjectionsPending", tender_id, 1)):
         tenders.finalizeAward(tender_id, {"from": officer})
-    tenders.resolveObjection(tender_id, objection_id, 2, web3.keccak(text="jawaban"), {"from": officer})
+    kit.answer(tender_id, objection_id, O_REJECTED, web3.keccak(text="jawaban"))
     assert (
         tenders.finalizeAward(tender_id, {"from": officer}).events["TenderAwarded"]["supplierId"]
         == bidders[0][1]
@@ -100,7 +100,7 @@ def test_a_bid_signature_cannot_be_relayed_as_an_objection(kit, bidders, signer_
     """The type hash separates the messages: a CommitBid over the same bytes32 recovers elsewhere."""
     signer, _ = signer_supplier
     tender_id = proposed_with_the_signer_losing(kit, bidders, signer_supplier)
-    as_bid = kit.sign("commit", signer, tender_id, EVIDENCE)
+    as_bid = kit.sign("commit", signer, tender_id, EVIDENCE, envelope_digest=ZERO32)
     relayed = bidlib.SignedObjection(
         signer.address, as_bid.tender_id, EVIDENCE, as_bid.nonce, as_bid.deadline, as_bid.signature
     )

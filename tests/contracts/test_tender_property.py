@@ -1,7 +1,7 @@
-"""Property test: random sequences of commits, re-commits, reveals, addenda, time jumps, evaluation and
-finalisation, checked against a Python model. Invariants: the proposed winner is the argmin of
-(HEA, -TKDN, commit order) over the valid revealed bids; nothing is revealed twice; nothing changes
-after the final award."""
+"""Property test: random sequences of commits, re-commits, reveals, openings by the Pokja of bids
+their suppliers withheld, addenda, time jumps, evaluation and finalisation, checked against a Python
+model. Invariants: the proposed winner is the argmin of (HEA, -TKDN, commit order) over the valid
+opened bids, whoever opened them; nothing is opened twice; nothing changes after the final award."""
 
 import brownie
 from brownie import chain
@@ -22,7 +22,7 @@ from tests.contracts.tender_fixtures import (
 
 HPS = 2_000_000_000
 PREFERENCE = 2500
-CHOICES = [None, "P50", "P30", "P20"]
+CHOICES = [None, "P50", "P30", "P20", ("P50", "P20")]
 
 
 def expected_hea(price: int, tkdn: int) -> int:
@@ -52,7 +52,8 @@ class TenderMachine:
     def rule_commit(self, who, price, choice):
         account, supplier_id = self.bidders[who % 3]
         price = 500_000_000 + price % 1_700_000_000  # some above HPS
-        products = [] if CHOICES[choice % 4] is None else [CHOICES[choice % 4]]
+        chosen = CHOICES[choice % len(CHOICES)]
+        products = [] if chosen is None else [chosen] if isinstance(chosen, str) else list(chosen)
         t, now = self._now_phase()
         if t["status"] == 1 and now + 5 < t["commitDeadline"]:
             self.sealed[supplier_id] = self.kit.commit(account, supplier_id, self.tender_id, price, products)
@@ -80,10 +81,33 @@ class TenderMachine:
             with brownie.reverts():
                 self.kit.reveal(self.tender_id, bid)
             return
-        event = self.kit.reveal(self.tender_id, bid).events["BidRevealed"]
-        tkdn = min(
-            (PRODUCTS[label][0] for label in PRODUCTS if product_id(label) in bid.product_ids), default=0
-        )
+        self._record(supplier_id, bid, self.kit.reveal(self.tender_id, bid).events["BidRevealed"])
+
+    def rule_open(self, who):
+        """A Pokja member opens a bid its supplier withheld, once the reveal period is over."""
+        _, supplier_id = self.bidders[who % 3]
+        bid = self.sealed.get(supplier_id)
+        t, now = self._now_phase()
+        if bid is None or t["status"] != 1 or abs(now - t["revealDeadline"]) <= 5:
+            return
+        if now < t["revealDeadline"]:
+            with brownie.reverts(error("TenderRevealNotOver", self.tender_id, t["revealDeadline"])):
+                self.kit.open_by_quorum(self.tender_id, bid)
+        elif supplier_id in self.revealed:
+            with brownie.reverts(error("TenderBidAlreadyRevealed", self.tender_id, supplier_id)):
+                self.kit.open_by_quorum(self.tender_id, bid)
+        elif bid.price > HPS:
+            with brownie.reverts():
+                self.kit.open_by_quorum(self.tender_id, bid)
+        else:
+            tx = self.kit.open_by_quorum(self.tender_id, bid)
+            assert tx.events["BidNotOpenedBySupplier"]["supplierId"] == supplier_id
+            self._record(supplier_id, bid, tx.events["BidRevealed"])
+
+    def _record(self, supplier_id, bid, event):
+        """Checks an opening against the model: value-weighted TKDN, HEA with the preference."""
+        tkdn_of = {bytes(product_id(label)): tkdn for label, (tkdn, _) in PRODUCTS.items()}
+        tkdn = bidlib.weighted_tkdn([(tkdn_of[p], share) for p, share in bid.products])
         assert event["tkdnBps"] == tkdn
         assert event["hea"] == expected_hea(bid.price, tkdn)
         self.revealed[supplier_id] = (event["hea"], tkdn, bid.commit_seq)
@@ -101,6 +125,15 @@ class TenderMachine:
         t, now = self._now_phase()
         if t["status"] != 1 or now < t["revealDeadline"] + 5:
             return
+        closes = t["revealDeadline"] + self.tenders.policy()["quorumOpeningWindow"]
+        if any(supplier_id not in self.revealed for supplier_id in self.sealed):
+            if abs(now - closes) <= 5:
+                return
+            if now < closes:
+                # A bid is still sealed: the quorum's opening window holds the evaluation.
+                with brownie.reverts(error("TenderOpeningsPending", self.tender_id, closes)):
+                    self.kit.evaluate(self.tender_id)
+                return
         tx = self.kit.evaluate(self.tender_id)
         if not self.revealed:
             assert "TenderFailed" in tx.events
@@ -134,8 +167,11 @@ class TenderMachine:
 
 
 STEP = st.one_of(
-    st.tuples(st.just("commit"), st.integers(0, 2), st.integers(0, 2**32 - 1), st.integers(0, 3)),
+    st.tuples(
+        st.just("commit"), st.integers(0, 2), st.integers(0, 2**32 - 1), st.integers(0, len(CHOICES) - 1)
+    ),
     st.tuples(st.just("reveal"), st.integers(0, 2)),
+    st.tuples(st.just("open"), st.integers(0, 2)),
     st.tuples(st.just("addendum")),
     st.tuples(st.just("sleep"), st.integers(0, 3 * DAY)),
     st.tuples(st.just("evaluate")),
@@ -163,7 +199,7 @@ def test_random_tender_sequences_keep_the_invariants(kit, tenders, bidders, prod
             machine.invariant_nothing_changes_after_award()
         # Always finish the tender, so every example checks an evaluation.
         if tenders.getTender(machine.tender_id)["status"] == 1:
-            kit.to_evaluation(machine.tender_id)
+            kit.to_openings_closed(machine.tender_id)
             kit.sleep_until(chain.time() + 10)
         machine.rule_evaluate()
         machine.invariant_counts_match_the_model()

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ITenders} from "../../interfaces/ITenders.sol";
+import {TkdnMath} from "../libraries/TkdnMath.sol";
+import {TenderBook} from "./TenderBook.sol";
+
+/// @title Set-up phase of Tenders: announcement and the Pokja
+/// @notice A linked library acting on Tenders' storage (see TenderBook); every function is reached
+/// through a Tenders function of the same name, which applies the hub's role check and the pause.
+library TenderSetup {
+    using TenderBook for TenderBook.Book;
+
+    uint256 private constant MAX_POKJA = 32;
+
+    /// @notice See {ITenders-announceTender}.
+    function announceTender(
+        TenderBook.Book storage book,
+        ITenders.TenderParams calldata params,
+        ITenders.TenderPolicy memory policy,
+        TenderBook.Context memory context
+    ) external returns (bytes32 tenderId) {
+        context.agencies.requireOfficerOf(msg.sender, params.agencyId);
+        if (bytes(params.ocid).length == 0) revert ITenders.TenderInvalidOcid();
+        tenderId = keccak256(bytes(params.ocid));
+        if (book.tenders[tenderId].status != ITenders.TenderStatus.None) revert ITenders.TenderAlreadyExists(tenderId);
+        _validate(params, policy);
+
+        // Deadlines are stored in active time: every later pause moves them.
+        uint40 paused = context.pausedTotal;
+        ITenders.Tender storage tender = book.tenders[tenderId];
+        tender.agencyId = params.agencyId;
+        tender.status = ITenders.TenderStatus.Open;
+        tender.category = params.category;
+        tender.method = params.method;
+        tender.evaluation = params.evaluation;
+        tender.domesticOnly = params.domesticOnly;
+        tender.umkmReserved = params.umkmReserved;
+        tender.preferenceBps = params.preferenceBps;
+        tender.commitDeadline = params.commitDeadline - paused;
+        tender.revealDeadline = params.revealDeadline - paused;
+        tender.scoringDeadline = params.scoringDeadline == 0 ? 0 : params.scoringDeadline - paused;
+        tender.hps = params.hps;
+        tender.minValidBids = params.minValidBids;
+        tender.objectionWindow = params.objectionWindow;
+        tender.technicalWeightBps = params.technicalWeightBps;
+        tender.bidBond = params.bidBond;
+        tender.documentHash = params.documentHash;
+        tender.ocid = params.ocid;
+        emit ITenders.TenderAnnounced(tenderId, params.agencyId, msg.sender, params);
+    }
+
+    /// @notice See {ITenders-appointPokja}: an officer of the tender's agency, once, before the commit
+    /// deadline. Before the first commit in practice too: a commit needs the Pokja's keys.
+    function appointPokja(
+        TenderBook.Book storage book,
+        bytes32 tenderId,
+        address[] calldata members,
+        bytes32[] calldata encryptionKeys,
+        uint8 quorum,
+        TenderBook.Context memory context
+    ) external {
+        ITenders.Tender storage tender = book.existing(tenderId);
+        context.agencies.requireOfficerOf(msg.sender, tender.agencyId);
+        if (tender.status != ITenders.TenderStatus.Open) revert ITenders.TenderWrongStatus(tenderId, tender.status);
+        if (tender.pokjaQuorum != 0) revert ITenders.TenderPokjaAlreadyAppointed(tenderId);
+        if (context.now_ >= tender.commitDeadline) {
+            revert ITenders.TenderCommitClosed(tenderId, tender.commitDeadline + context.pausedTotal);
+        }
+        uint256 count = members.length;
+        if (quorum == 0 || quorum > count || count > MAX_POKJA || encryptionKeys.length != count) {
+            revert ITenders.TenderInvalidPokja(count, encryptionKeys.length, quorum);
+        }
+        mapping(address => uint8) storage flags = book.memberFlags[tenderId];
+        for (uint256 i; i < count; ++i) {
+            context.agencies.requireOfficerOf(members[i], tender.agencyId);
+            if (flags[members[i]] != 0 || encryptionKeys[i] == bytes32(0)) {
+                revert ITenders.TenderInvalidPokja(count, encryptionKeys.length, quorum);
+            }
+            flags[members[i]] = TenderBook.MEMBER;
+        }
+        tender.pokjaQuorum = quorum;
+        tender.pokjaSize = uint8(count);
+        book.pokja[tenderId] = members;
+        book.pokjaKeys[tenderId] = encryptionKeys;
+        emit ITenders.PokjaAppointed(tenderId, msg.sender, members, encryptionKeys, quorum);
+    }
+
+    function _validate(ITenders.TenderParams calldata params, ITenders.TenderPolicy memory policy) private view {
+        if (params.hps == 0) revert ITenders.TenderInvalidHps(params.hps);
+        if (
+            params.commitDeadline <= block.timestamp || params.revealDeadline <= params.commitDeadline
+                || params.objectionWindow == 0
+        ) revert ITenders.TenderInvalidSchedule(params.commitDeadline, params.revealDeadline, params.objectionWindow);
+        if (params.minValidBids == 0) revert ITenders.TenderInvalidMinValidBids(params.minValidBids);
+        if (params.preferenceBps > policy.maxPreferenceBps) {
+            revert ITenders.TenderPreferenceTooHigh(params.preferenceBps, policy.maxPreferenceBps);
+        }
+        if (
+            params.preferenceBps != 0
+                && (params.category != ITenders.Category.Goods || params.hps <= policy.preferenceHpsThreshold)
+        ) revert ITenders.TenderPreferenceNotApplicable(params.category, params.hps);
+        if (params.umkmReserved && params.hps > policy.umkmReservationCeiling) {
+            revert ITenders.TenderReservationNotAllowed(params.hps, policy.umkmReservationCeiling);
+        }
+        if (params.method == ITenders.Method.TenderCepat && params.evaluation != ITenders.EvaluationMethod.LowestPrice) {
+            revert ITenders.TenderInvalidMethod(params.method, params.evaluation);
+        }
+        bool valueSystem = params.evaluation == ITenders.EvaluationMethod.ValueSystem;
+        if (
+            valueSystem ? params.technicalWeightBps == 0 || params.technicalWeightBps >= TkdnMath.BPS
+                : params.technicalWeightBps != 0
+        ) revert ITenders.TenderInvalidWeights(params.evaluation, params.technicalWeightBps);
+        // Two files: a scoring period between the commit deadline and the first price opening.
+        if (
+            valueSystem
+                ? params.scoringDeadline <= params.commitDeadline || params.scoringDeadline >= params.revealDeadline
+                : params.scoringDeadline != 0
+        ) revert ITenders.TenderInvalidScoringDeadline(params.scoringDeadline);
+        // Jaminan penawaran: construction above the threshold, 1-3% of HPS (Perpres 16/2018 Ps 30-31).
+        (uint96 minBond, uint96 maxBond) = params.category == ITenders.Category.Construction
+            && params.hps > policy.bidBondHpsThreshold ? (params.hps / 100, (params.hps * 3) / 100) : (0, 0);
+        if (params.bidBond < minBond || params.bidBond > maxBond) {
+            revert ITenders.TenderInvalidBidBond(params.bidBond, minBond, maxBond);
+        }
+    }
+}
