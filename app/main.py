@@ -35,7 +35,7 @@ from app.ocds import routes as ocds
 from app.payments import routes as payments
 from app.payments.runtime import start_payments
 from app.suppliers import routes as suppliers
-from app.tenders import managed_bids
+from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
 from app.tkdn import routes as tkdn
 from app.welfare import routes as welfare
@@ -46,6 +46,7 @@ ROUTERS = (
     suppliers.router,
     tkdn.router,
     tenders.router,
+    pokja_routes.router,
     managed_bids.router,
     ocds.router,
     escrows.router,

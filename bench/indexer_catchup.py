@@ -102,7 +102,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/performance.md")
     args = parser.parse_args()
     results = []
-    with anvil(accounts=20) as url, tempfile.TemporaryDirectory() as manifests:
+    with anvil(accounts=24) as url, tempfile.TemporaryDirectory() as manifests:
         deployed = deploy_local(url, Path(manifests))
         if deployed.returncode != 0:
             print(deployed.stdout[-2000:], deployed.stderr[-2000:], file=sys.stderr)

@@ -1,7 +1,7 @@
 """Install this project's networks (toolchain/brownie-networks.yaml) into brownie's network config.
 
     python toolchain/brownie_networks.py                      # install (idempotent: replaces by id),
-                                                              # and give `development` 20 accounts
+                                                              # and give `development` 24 accounts
     python toolchain/brownie_networks.py --free-port ID       # move local network ID to a free port if taken
 
 `brownie networks import <file> True` should do the first, but brownie 1.22.2's CLI turns any
@@ -32,10 +32,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def widen_development_network(accounts: int = 20) -> None:
+def widen_development_network(accounts: int = 24) -> None:
     """brownie's own `development` network (what a plain `brownie test` uses) launches anvil with 10
-    accounts; the suite's deploy config names 20 (deploy/local.yaml). Same change as
-    `brownie networks modify development accounts=20`."""
+    accounts; the suite's deploy config names 24 (deploy/local.yaml). Same change as
+    `brownie networks modify development accounts=24`."""
     path = _get_data_folder() / "network-config.yaml"
     config = yaml.safe_load(path.read_text())
     for network in config.get("development", []):

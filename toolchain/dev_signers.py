@@ -1,5 +1,7 @@
 """Keystores and a signers file for a local chain's development accounts, so the gateway can sign
-as the agencies and roles of deploy/local.yaml. Local use only: the keys are the well-known
+as the agencies and roles of deploy/local.yaml, and as each agency officer itself (by its token's
+subject, `agency:<id>:pejabat-<n>`, for supplier acts; by its token's officer address,
+`officer:<address>`, for Pokja and KPA acts). Local use only: the keys are the well-known
 development keys of anvil and ganache, encrypted with a throw-away password.
 
     python -m toolchain.dev_signers --rpc-url http://127.0.0.1:8545 [--out var/]"""
@@ -15,6 +17,7 @@ from pathlib import Path
 import yaml
 from eth_account import Account
 
+from app.ledger.signers import officer_signer
 from toolchain.deploy_config import load_deploy_config
 from toolchain.jsonrpc import rpc
 
@@ -25,13 +28,9 @@ MNEMONICS = {  # the development wallets of the local chains (public knowledge, 
 }
 RELAYER_INDEX = 19
 VERIFIER_SUBJECT = "pphp"  # tokens with sub pphp-<n> sign as the n-th VERIFIER of deploy/local.yaml
-# Officer tokens with sub pejabat-<n> (and their agency) sign supplier acts as the agency's n-th officer
-# of deploy/local.yaml, so that two officers of one agency are two signers (one registers a supplier,
-# the other verifies it).
-OFFICER_SUBJECT = "pejabat"
 
 
-def development_keys(rpc_url: str, count: int = 20) -> list[bytes]:
+def development_keys(rpc_url: str, count: int = 24) -> list[bytes]:
     """The private keys of the chain's unlocked accounts, found by matching known mnemonics."""
     accounts = [a.lower() for a in rpc(rpc_url, "eth_accounts")][:count]
     Account.enable_unaudited_hdwallet_features()
@@ -49,11 +48,9 @@ def write_signers(rpc_url: str, out: Path, config_path: Path = ROOT / "deploy" /
     addresses = [Account.from_key(k).address for k in keys]
     config = load_deploy_config(config_path, addresses)
     wanted: dict[str, str] = {"relayer": addresses[RELAYER_INDEX]}
-    per_agency: dict[int, int] = {}
     for officer in config.officers:
-        wanted.setdefault(f"agency:{officer.agency}", officer.account)
-        per_agency[officer.agency] = per_agency.get(officer.agency, 0) + 1
-        wanted[f"agency:{officer.agency}:{OFFICER_SUBJECT}-{per_agency[officer.agency]}"] = officer.account
+        wanted.setdefault(f"agency:{officer.agency}", officer.account)  # the agency's first officer
+        wanted[officer_signer(officer.account)] = officer.account  # acts signed with the officer's own key
     verifiers = 0
     for grant in config.grants:
         wanted.setdefault(f"role:{grant.role}", grant.account)

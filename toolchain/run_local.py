@@ -28,7 +28,7 @@ from toolchain.jsonrpc import rpc
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "node_modules" / ".bin"
-ACCOUNTS = 20
+ACCOUNTS = 24
 
 
 class RunError(Exception):
@@ -228,6 +228,7 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
         },
         **{f"verifier-{n}": devissuer.issue(f"pphp-{n}", ["VERIFIER"], folder=issuer) for n in (1, 2, 3)},
         "supplier": devissuer.issue("supplier", [], folder=issuer),
+        **officer_tokens(rpc_url, issuer),
     }
     (state_dir / "dev-tokens.json").write_text(json.dumps(tokens, indent=2) + "\n")
     return {
@@ -236,6 +237,28 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
         "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer / "public.pem"),
         "TERANG_KEYRING_FILE": str(state_dir / "keyring.json"),  # made on first use (app/keyring)
         "TERANG_ENVIRONMENT": "local",
+    }
+
+
+def officer_tokens(rpc_url: str, issuer: Path) -> dict[str, str]:
+    """Tokens naming an IKN officer's own account (claim `officer`), for the acts the gateway signs
+    with that officer's key: the three Pokja members and the KPA of deploy/local.yaml."""
+    from eth_utils import to_checksum_address
+
+    from app.auth import devissuer
+    from toolchain.pilot.pokja import AGENCY, KPA_ACCOUNT, POKJA_ACCOUNTS
+
+    accounts = rpc(rpc_url, "eth_accounts")
+    named = {f"pokja-{n}": index for n, index in enumerate(POKJA_ACCOUNTS, start=1)} | {"kpa": KPA_ACCOUNT}
+    return {
+        name: devissuer.issue(
+            f"{name}-ikn",
+            ["AGENCY_OFFICER"],
+            AGENCY,
+            folder=issuer,
+            officer=to_checksum_address(accounts[index]),
+        )
+        for name, index in named.items()
     }
 
 

@@ -240,6 +240,103 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "Every objection must be answered before the award becomes final.",
         "id": "Semua sanggah harus dijawab sebelum penetapan pemenang menjadi final.",
     },
+    # The Pokja (app/tenders/pokja_routes.py, officers.py): who signs, the quorum opening of a bid
+    # from its envelope, score sheets; the gateway's own checks and the contract errors met most.
+    "officer_claim_missing": {
+        "en": "This act is signed with the officer's own key: the token must name the officer's account.",
+        "id": "Tindakan ini ditandatangani dengan kunci pejabat sendiri: token harus menyebut akun pejabat.",
+    },
+    "officer_key_unavailable": {
+        "en": "The gateway holds no key of this officer; it never signs this act with the agency's key.",
+        "id": "Gateway tidak memegang kunci pejabat ini; tindakan ini tidak pernah ditandatangani dengan "
+        "kunci instansi.",
+    },
+    "TenderNotPokjaMember": {
+        "en": "Only a member of this tender's Pokja may do this.",
+        "id": "Hanya anggota Pokja tender ini yang boleh melakukan ini.",
+    },
+    "TenderAppealByPokja": {
+        "en": "An appeal is answered by the KPA, not by a member of the Pokja it appeals.",
+        "id": "Sanggah banding dijawab oleh KPA, bukan oleh anggota Pokja yang disanggah.",
+    },
+    "TenderPokjaNotAppointed": {
+        "en": "No Pokja has been appointed for this tender yet.",
+        "id": "Pokja untuk tender ini belum ditetapkan.",
+    },
+    "TenderRevealNotOver": {
+        "en": "Only after the reveal deadline.",
+        "id": "Hanya setelah batas akhir pembukaan penawaran.",
+    },
+    "TenderBidAlreadyRevealed": {
+        "en": "This bid has already been opened.",
+        "id": "Penawaran ini sudah dibuka.",
+    },
+    "TenderStaleCommit": {
+        "en": "The supplier's bid changed since this commit was signed; sign it again.",
+        "id": "Penawaran penyedia sudah berubah sejak pesan ini ditandatangani; tandatangani ulang.",
+    },
+    "TenderCommitmentMismatch": {
+        "en": "The opening does not match the sealed bid.",
+        "id": "Pembukaan tidak cocok dengan penawaran tersegel.",
+    },
+    "quorum_shares_too_few": {
+        "en": "Fewer shares than the Pokja's quorum; nothing was sent.",
+        "id": "Jumlah bagian kunci kurang dari kuorum Pokja; tidak ada yang dikirim.",
+    },
+    "quorum_shares_invalid": {
+        "en": "The shares do not open this bid's envelope; nothing was sent.",
+        "id": "Bagian kunci tidak membuka amplop penawaran ini; tidak ada yang dikirim.",
+    },
+    "envelope_opening_malformed": {
+        "en": "The envelope opens but holds no bid opening; nothing was sent.",
+        "id": "Amplop terbuka tetapi tidak berisi pembukaan penawaran; tidak ada yang dikirim.",
+    },
+    "envelope_opening_mismatch": {
+        "en": "The envelope holds another bid than the one committed; nothing was sent.",
+        "id": "Amplop berisi penawaran lain dari yang dimasukkan; tidak ada yang dikirim.",
+    },
+    "envelope_unavailable": {
+        "en": "The node's logs do not hold this bid's envelope now; retry later.",
+        "id": "Log node belum memuat amplop penawaran ini; coba lagi nanti.",
+    },
+    "score_sheet_incomplete": {
+        "en": "A score sheet scores every bidder, each once.",
+        "id": "Lembar nilai harus menilai setiap peserta, masing-masing satu kali.",
+    },
+    "score_sheet_missing": {
+        "en": "The gateway holds no score sheet matching the one sealed on chain.",
+        "id": "Gateway tidak menyimpan lembar nilai yang cocok dengan yang tersegel di buku besar.",
+    },
+    "TenderScoresIncomplete": {
+        "en": "The quorum's score sheets must be sealed, and every sealed sheet opened, before evaluation.",
+        "id": "Lembar nilai sejumlah kuorum harus disegel, dan semuanya dibuka, sebelum evaluasi.",
+    },
+    "TenderOpeningsPending": {
+        "en": "Bids are still sealed and the Pokja quorum's opening window is still running.",
+        "id": "Masih ada penawaran tersegel dan masa pembukaan oleh kuorum Pokja belum berakhir.",
+    },
+    "TenderNotInScoringPeriod": {
+        "en": "Score sheets are sealed between the commit and the scoring deadline.",
+        "id": "Lembar nilai disegel antara batas akhir pemasukan dan batas akhir penilaian.",
+    },
+    "TenderAppealNotAllowed": {
+        "en": "Only the objector may appeal a rejected objection of a construction tender, once.",
+        "id": "Hanya penyanggah yang dapat mengajukan sanggah banding atas sanggah yang ditolak pada "
+        "tender konstruksi, satu kali.",
+    },
+    "encryption_key_unusable": {
+        "en": "An encryption key is not a usable X25519 public key.",
+        "id": "Kunci enkripsi bukan kunci publik X25519 yang dapat dipakai.",
+    },
+}
+
+# Statuses of contract errors the patterns in from_revert would misread (a commitment that does
+# not match is a bad value, not a permission; a Pokja act by an outsider is one).
+REVERT_STATUS = {
+    "TenderNotPokjaMember": 403,
+    "TenderAppealByPokja": 403,
+    "TenderCommitmentMismatch": 422,
+    "TenderScoreSheetMismatch": 422,
 }
 
 
@@ -258,7 +355,9 @@ def title(code: str, lang: str) -> str:
 def from_revert(revert: ChainRevert) -> ApiError:
     """403 for permission errors, 404 for unknown things, 422 for invalid values, else 409."""
     name = revert.error
-    if re.search(r"Unauthorized|Mismatch|Unassigned|NotOfficer|Forbidden", name):
+    if name in REVERT_STATUS:
+        status = REVERT_STATUS[name]
+    elif re.search(r"Unauthorized|Mismatch|Unassigned|NotOfficer|Forbidden", name):
         status = 403
     elif re.search(r"Unknown|NotFound|NotCertified", name):
         status = 404

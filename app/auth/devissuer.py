@@ -2,6 +2,7 @@
 
     python -m app.auth.devissuer                      # one token per role, as JSON
     python -m app.auth.devissuer --role AGENCY_OFFICER --agency 1001 --sub ppk-ikn
+    python -m app.auth.devissuer --role AGENCY_OFFICER --agency 1001 --sub pokja-1 --officer 0x...
 
 Only for local and test use: the gateway refuses the development issuer in production."""
 
@@ -53,6 +54,7 @@ def issue(
     folder: Path = DEV_DIR,
     issuer: str = DEV_ISSUER,
     audience: str = DEV_AUDIENCE,
+    officer: str | None = None,
 ) -> str:
     private, _ = ensure_keys(folder)
     now = int(time.time())
@@ -61,6 +63,8 @@ def issue(
         claims["agency"] = agency
     if supplier is not None:
         claims["supplier"] = supplier
+    if officer is not None:
+        claims["officer"] = officer
     return jwt.encode(claims, private.read_text(), algorithm="RS256", headers={"kid": "dev"})
 
 
@@ -70,9 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sub")
     parser.add_argument("--agency", type=int)
     parser.add_argument("--supplier", type=int)
+    parser.add_argument("--officer", help="the officer's own account (0x address) for Pokja and KPA acts")
     args = parser.parse_args(argv)
     if args.role:
-        print(issue(args.sub or args.role.lower(), [args.role], args.agency, args.supplier))
+        print(
+            issue(
+                args.sub or args.role.lower(), [args.role], args.agency, args.supplier, officer=args.officer
+            )
+        )
         return 0
     tokens = {name: issue(name.lower(), [name], 1001 if name == "AGENCY_OFFICER" else None) for name in ROLES}
     print(json.dumps(tokens, indent=2))

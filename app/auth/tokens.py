@@ -2,7 +2,8 @@
 OIDC provider) or from a local public key (the development issuer, `python -m app.auth.devissuer`).
 
 Claims used: `sub` (who), `roles` (names from app/protocol/roles.py ROLES, e.g. "AGENCY_OFFICER"),
-`agency` (the agency id an officer acts for), `supplier` (a supplier's registry id).
+`agency` (the agency id an officer acts for), `supplier` (a supplier's registry id), `officer` (an
+officer's own account, 0x address: the key the gateway signs that officer's Pokja and KPA acts with).
 
 JWKS keys live in a cache that expires (TERANG_JWKS_CACHE_SECONDS): a key the provider removed stops
 verifying within that period. A token whose `kid` the cache lacks fetches the JWKS again at most once
@@ -15,6 +16,7 @@ An AuthError carries one of our own short reasons (REASONS), never the JWT libra
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -26,11 +28,13 @@ from typing import Any
 import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
+from eth_utils import to_checksum_address
 
 from app.config import Settings
 from app.protocol.roles import ROLES
 
 ALGORITHM = "RS256"
+ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 MAX_JWKS_BYTES = 256 * 1024
 REASONS = {
     "malformed": "the token is malformed",
@@ -45,6 +49,7 @@ REASONS = {
     "roles": "claim 'roles' must be a list of role names this gateway knows",
     "agency": "claim 'agency' must be a positive integer",
     "supplier": "claim 'supplier' must be a positive integer",
+    "officer": "claim 'officer' must be a 0x account address",
 }
 
 
@@ -67,6 +72,7 @@ class Principal:
     roles: frozenset[str] = field(default_factory=frozenset)
     agency: int | None = None
     supplier: int | None = None
+    officer: str | None = None  # the officer's own account (checksum address), when the token names it
 
     def has_any(self, roles: set[str] | frozenset[str]) -> bool:
         return bool(self.roles & roles)
@@ -237,7 +243,14 @@ class TokenVerifier:
                 raise AuthError(name)
         if not isinstance(claims["sub"], str) or not claims["sub"]:
             raise AuthError("malformed")
-        return Principal(subject=claims["sub"], roles=frozenset(roles), agency=agency, supplier=supplier)
+        officer = claims.get("officer")
+        if officer is not None:
+            if not isinstance(officer, str) or not ADDRESS.match(officer):
+                raise AuthError("officer")
+            officer = to_checksum_address(officer)
+        return Principal(
+            subject=claims["sub"], roles=frozenset(roles), agency=agency, supplier=supplier, officer=officer
+        )
 
     def _decode(self, token: str, key: Any) -> dict[str, Any]:
         try:

@@ -1,8 +1,9 @@
 """Suppliers (penyedia): register, verify, update, blacklist, read. Business identifiers arrive in
 clear over TLS and leave for the chain only as keyed hashes (app/protocol/identity.py).
 
-Who signs: an officer's act is signed with the keystore named `agency:<id>:<sub>` (the token's agency
-and subject) when the signers file has one, else with the agency's shared `agency:<id>`. The registry
+Who signs: an officer's act is signed with the officer's own key, `officer:<address>` (the account its
+token names in the `officer` claim), when the signers file holds it, else with the agency's shared
+`agency:<id>`. The registry
 asks for two officers where one could harm a supplier alone: a blacklisting proposed by one officer
 takes effect only when another officer of the same agency confirms it (and an officer may not verify
 a supplier it registered or last changed), so a gateway serving such acts holds a personal key for
@@ -22,7 +23,7 @@ from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
-from app.ledger.signers import SignerRegistry
+from app.ledger.signers import SignerRegistry, officer_signer
 from app.ledger.view_calls import named
 from app.protocol.identity import InvalidIdentifier, keyed_hash
 from app.suppliers.schemas import (
@@ -49,9 +50,9 @@ CONFIRMATION_WINDOW = 7 * 86400
 def _officer_signer(signers: SignerRegistry, principal: Principal) -> str:
     if principal.agency is None:
         raise ApiError(403, "wrong_agency", detail="an officer's token must name its agency")
-    shared = f"agency:{principal.agency}"
-    personal = f"{shared}:{principal.subject}"
-    return personal if personal in signers.names() else shared
+    if principal.officer is not None and signers.holds(officer_signer(principal.officer)):
+        return officer_signer(principal.officer)
+    return f"agency:{principal.agency}"
 
 
 @router.post(

@@ -12,21 +12,27 @@ its objections (sanggah).
   it is not open to a supplier without a wallet: `rotateKey` must be sent by the current key, with
   gas; the other way is the COMMITTEE's `recoverSupplierKey(id, address)` through the hub's delay
   (not exposed here).
-- `POST /tenders/{ocid}/bids/managed` {price, productIds}: the gateway draws the salt, computes the
-  commitment locally (app/protocol/bids.py; never through a node), signs `CommitBid` with the managed
-  key (nonce from `Tenders.nonces`) and relays `commitBidBySig` with its relayer key. The opening
-  is stored sealed (app/tenders/managed_openings.py) right before the transaction is signed and sent:
-  the write path builds the call data only when it sends, so a replayed retry stores nothing.
-  A re-bid is a new commitment that replaces the previous one on chain (Tenders._commit).
+- `POST /tenders/{ocid}/bids/managed` {price, products, bidBondRef}: the gateway draws the salt,
+  computes the commitment locally (app/protocol/bids.py; never through a node), seals the opening
+  in an envelope for the tender's Pokja (app/tenders/envelope.py, the members' keys and quorum as
+  `pokjaOf` gives them: any k of them can open the bid should it never be revealed), signs
+  `CommitBid` with the managed key (nonce from `Tenders.nonces`, `replaces` the supplier's sealed bid
+  now) and relays `commitBidBySig` with its relayer key. The opening is stored sealed
+  (app/tenders/managed_openings.py) right before the transaction is signed and sent: the write path
+  builds the call data only when it sends, so a replayed retry stores nothing. A re-bid is a new
+  commitment that replaces the previous one on chain (Tenders._commit).
 - `POST /tenders/{ocid}/objections/managed` {evidenceHash}: the supplier's sanggah against a proposed
   award, signed as `FileObjection` with the managed key and relayed (`fileObjectionBySig`); the
   contract decides who may object and until when, as for a supplier that signs itself.
-- `POST /tenders/{ocid}/bids/managed/reveal`: the opening whose commitment and commitSeq hash to the
-  sealed bid the chain holds now (so the latest re-bid, never an opening a retry left behind) is
-  signed as `RevealBid` and relayed. Outside the reveal period the gateway refuses with the
-  contract's own `TenderNotInRevealPeriod` before the opening leaves it: an `eth_call` would hand
-  the salt to the node before the commit deadline, or after the reveal deadline, when an unrevealed
-  price is meant to stay secret.
+- `POST /tenders/{ocid}/bids/managed/reveal`: the opening whose commitment, commitSeq and envelope
+  hash to the sealed bid the chain holds now (so the latest re-bid, never an opening a retry left
+  behind) is signed as `RevealBid` and relayed. Outside the reveal period the gateway refuses with
+  the contract's own `TenderNotInRevealPeriod` before the opening leaves it: an `eth_call` would
+  hand the salt to the node before the reveal period, or after it, when only the Pokja quorum may
+  open a bid.
+- `POST /tenders/{ocid}/objections/{id}/appeal/managed` {bondRef}: the objector's appeal (sanggah
+  banding) against the Pokja's answer on a construction tender, signed as `FileAppeal` with the
+  managed key and relayed (`fileAppealBySig`): like an objection, it costs the supplier no gas.
 
 Secrets: the price, products and salt are never in a response, a log or a clear DB column before
 the reveal. The idempotency record fingerprints a keyed HMAC of the bid instead of the body (a plain
@@ -41,9 +47,6 @@ instant may see one write refused by the contract (`InvalidAccountNonce`), which
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated
 
 from eth_utils import to_bytes
@@ -57,19 +60,23 @@ from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
-from app.ledger.reverts import ChainRevert
 from app.ledger.view_calls import named
-from app.protocol import bids, vocabulary
+from app.protocol import bids
 from app.suppliers import managed_keys
-from app.tenders import managed_openings
+from app.tenders import envelope, managed_openings, reads
+from app.tenders.opening_codec import encode_opening
+from app.tenders.pokja_routes import appeal_filed
+from app.tenders.reads import CallWithBeforeSend, chain_now
 from app.tenders.routes import objection_filed
 from app.tenders.schemas import (
     BidRevealed,
+    ManagedAppeal,
     ManagedBid,
     ManagedBidCommitted,
     ManagedKey,
     ManagedObjection,
     ObjectionFiled,
+    TenderAppealFiled,
 )
 
 router = APIRouter(tags=["managed bids"])
@@ -79,23 +86,9 @@ Ocid = Annotated[
 SupplierId = Annotated[int, Path(ge=1, lt=2**63, description="The supplier's registry id")]
 MAX_SUPPLIER_ID = 2**63  # registry ids are counted from 1; the database keeps them as BIGINT
 SIGNATURE_SECONDS = 600  # how long a signature the gateway makes for a supplier stays valid
-OPEN = vocabulary.enum("ITenders.TenderStatus").code("Open")
 
 _locks: dict[int, threading.Lock] = {}
 _locks_guard = threading.Lock()
-
-
-@dataclass(frozen=True)
-class _CallWithBeforeSend(Call):
-    """A Call that runs `before_send` when its data is built, i.e. right before the transaction is
-    signed and sent (writes._run); a replayed or followed retry never builds it. A ChainRevert
-    raised there is answered like the contract's own refusal and releases the Idempotency-Key."""
-
-    before_send: Callable[[], None] = lambda: None
-
-    def data(self) -> bytes:
-        self.before_send()
-        return super().data()
 
 
 def _lock(supplier_id: int) -> threading.Lock:
@@ -167,13 +160,6 @@ def _tender(chain, tender: bytes, ocid: str) -> dict:
     return data
 
 
-def _chain_now(chain) -> int:
-    """When a transaction sent now is mined, near enough: the later of the latest block's time and
-    the wall clock (a chain that makes no empty blocks may have a latest block hours old; a local
-    chain moved forward by tests runs ahead of the wall clock)."""
-    return max(chain.web3.eth.get_block("latest")["timestamp"], int(time.time()))
-
-
 @router.post(
     "/suppliers/{supplier_id}/managed-key",
     status_code=201,
@@ -224,16 +210,35 @@ def commit_managed_bid(
 ):
     supplier_id = _own_supplier(principal)
     tender = bids.tender_id(ocid)
-    hps = _tender(chain, tender, ocid)["hps"]
+    data = _tender(chain, tender, ocid)
+    hps = data["hps"]
     if body.price > hps:  # the reveal would be refused: say so before the bid is sealed
         raise ApiError(
             422, "TenderPriceAboveHps", detail=f"the price is above the tender's HPS ({hps} rupiah)"
         )
+    if data["bidBond"] and not int(body.bidBondRef, 16):  # the opening would be refused
+        raise ApiError(
+            422,
+            "TenderBidBondMissing",
+            detail=f"the tender needs a bid bond of {data['bidBond']} rupiah: give its document's hash "
+            "as bidBondRef",
+        )
     account = _managed_account(request, chain, supplier_id)
+    if data["pokjaQuorum"] == 0:  # no keys to seal the envelope for (and the commit would be refused)
+        raise ApiError(409, "TenderPokjaNotAppointed", detail=f"no Pokja has been appointed for {ocid}")
     tenders = chain.contract("Tenders")
-    products = [to_bytes(hexstr=p) for p in body.productIds]
+    products = bids.normalise_products([(to_bytes(hexstr=p.productId), p.shareBps) for p in body.products])
+    bond = to_bytes(hexstr=body.bidBondRef)
     salt = bids.new_salt()
-    commitment = bids.commitment(tender, supplier_id, body.price, products, salt)
+    commitment = bids.commitment(tender, supplier_id, body.price, products, salt, bond)
+    _members, keys = reads.pokja(chain, ocid)
+    try:
+        sealed = envelope.seal(
+            encode_opening(body.price, products, salt, bond), tender, supplier_id, keys, data["pokjaQuorum"]
+        )
+    except ValueError as error:  # a Pokja key appointed straight on chain that no envelope can use
+        raise ApiError(409, "encryption_key_unusable", detail=str(error)) from None
+    envelope_digest = bids.envelope_hash(sealed)
 
     def store_opening() -> None:
         managed_openings.save(
@@ -243,8 +248,10 @@ def commit_managed_bid(
             tender=tender,
             commitment=commitment,
             price=body.price,
-            product_ids=products,
+            products=products,
             salt=salt,
+            bid_bond_ref=bond,
+            envelope_hash=envelope_digest,
         )
 
     def outcome(confirmed):
@@ -257,20 +264,33 @@ def commit_managed_bid(
             "commitment": event["commitment"],
             "commitSeq": event["commitSeq"],
             "replaced": event["replaced"],
+            "envelopeHash": Web3.to_hex(envelope_digest),
         }
 
     with _lock(supplier_id):
+        current = named(tenders, "getBid", tenders.functions.getBid(tender, supplier_id).call())["sealedBid"]
         signed = bids.sign_commit(
             account.key,
             chain_id=chain.manifest.chain_id,
             verifying_contract=tenders.address,
             tender=tender,
             bid_commitment=commitment,
+            envelope_digest=envelope_digest,
+            replaces=current,
             nonce=tenders.functions.nonces(account.address).call(),
-            deadline=_chain_now(chain) + SIGNATURE_SECONDS,
+            deadline=chain_now(chain) + SIGNATURE_SECONDS,
         )
-        args = [account.address, tender, commitment, signed.nonce, signed.deadline, signed.signature]
-        call = _CallWithBeforeSend(tenders, "commitBidBySig", args, "relayer", before_send=store_opening)
+        args = [
+            account.address,
+            tender,
+            commitment,
+            sealed,
+            signed.replaces,
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
+        ]
+        call = CallWithBeforeSend(tenders, "commitBidBySig", args, "relayer", before_send=store_opening)
         fingerprinted = {"ocid": ocid, "bid": managed_keys.keyed_fingerprint(settings, body.model_dump())}
         return write(fingerprinted, call, outcome, 201)
 
@@ -315,20 +335,7 @@ def reveal_managed_bid(
 
     def in_reveal_period() -> None:
         # The opening goes to the node (simulation, then the transaction) only inside the period.
-        now, current = _chain_now(chain), _tender(chain, tender, ocid)
-        if current["status"] != OPEN:
-            raise ChainRevert(
-                "TenderWrongStatus", {"tenderId": Web3.to_hex(tender), "status": current["status"]}
-            )
-        if not current["commitDeadline"] <= now < current["revealDeadline"]:
-            raise ChainRevert(
-                "TenderNotInRevealPeriod",
-                {
-                    "tenderId": Web3.to_hex(tender),
-                    "commitDeadline": current["commitDeadline"],
-                    "revealDeadline": current["revealDeadline"],
-                },
-            )
+        reads.in_reveal_period(chain, ocid)
 
     def outcome(confirmed):
         event = event_args(tenders, "BidRevealed", confirmed)
@@ -342,17 +349,10 @@ def reveal_managed_bid(
             tender=tender,
             bid_commitment=opening.commitment,
             nonce=tenders.functions.nonces(account.address).call(),
-            deadline=_chain_now(chain) + SIGNATURE_SECONDS,
+            deadline=chain_now(chain) + SIGNATURE_SECONDS,
         )
-        args = [
-            account.address,
-            tender,
-            (opening.price, list(opening.product_ids), opening.salt, opening.commit_seq),
-            signed.nonce,
-            signed.deadline,
-            signed.signature,
-        ]
-        call = _CallWithBeforeSend(tenders, "revealBidBySig", args, "relayer", before_send=in_reveal_period)
+        args = [account.address, tender, opening.as_tuple(), signed.nonce, signed.deadline, signed.signature]
+        call = CallWithBeforeSend(tenders, "revealBidBySig", args, "relayer", before_send=in_reveal_period)
         return write({"ocid": ocid}, call, outcome, 201)
 
 
@@ -385,7 +385,7 @@ def file_managed_objection(
             tender=tender,
             evidence_hash=body.evidenceHash,
             nonce=tenders.functions.nonces(account.address).call(),
-            deadline=_chain_now(chain) + SIGNATURE_SECONDS,
+            deadline=chain_now(chain) + SIGNATURE_SECONDS,
         )
         args = [
             account.address,
@@ -397,3 +397,49 @@ def file_managed_objection(
         ]
         call = Call(tenders, "fileObjectionBySig", args, "relayer")
         return write({"ocid": ocid, **body.model_dump()}, call, outcome, 201)
+
+
+@router.post(
+    "/tenders/{ocid}/objections/{objection_id}/appeal/managed",
+    status_code=201,
+    response_model=TenderAppealFiled,
+    summary="File the supplier's appeal (sanggah banding), a transaction signed with its managed key",
+)
+def file_managed_appeal(
+    request: Request,
+    ocid: Ocid,
+    objection_id: Annotated[int, Path(ge=1, lt=2**16, description="The rejected objection appealed")],
+    body: ManagedAppeal,
+    principal: PrincipalDep,
+    chain: ChainDep,
+    write: WriterDep,
+):
+    supplier_id = _own_supplier(principal)
+    tender = bids.tender_id(ocid)
+    _tender(chain, tender, ocid)
+    account = _managed_account(request, chain, supplier_id)
+    tenders = chain.contract("Tenders")
+
+    outcome = appeal_filed(tenders, ocid)
+    with _lock(supplier_id):
+        signed = bids.sign_appeal(
+            account.key,
+            chain_id=chain.manifest.chain_id,
+            verifying_contract=tenders.address,
+            tender=tender,
+            objection_id=objection_id,
+            bond_ref=body.bondRef,
+            nonce=tenders.functions.nonces(account.address).call(),
+            deadline=chain_now(chain) + SIGNATURE_SECONDS,
+        )
+        args = [
+            account.address,
+            tender,
+            objection_id,
+            signed.bond_ref,
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
+        ]
+        call = Call(tenders, "fileAppealBySig", args, "relayer")
+        return write({"ocid": ocid, "objectionId": objection_id, **body.model_dump()}, call, outcome, 201)

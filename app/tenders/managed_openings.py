@@ -1,5 +1,6 @@
-"""The openings (price, product ids, salt) of sealed bids the gateway commits for managed suppliers,
-kept sealed until the reveal.
+"""The openings (price, products and their value shares, salt, bid bond reference) of sealed bids the
+gateway commits for managed suppliers, with the hash of the envelope each commit carried, kept
+sealed until the reveal.
 
 Whoever reads a salt can test guesses of the price against the public commitment, so an opening is
 stored only sealed (the keyring's `openings` purpose, app/keyring), bound to its supplier, tender
@@ -7,9 +8,9 @@ and commitment. It is written before the transaction carrying its commitment is
 signed: a gateway that dies after sending still holds the opening of a bid that may be on chain.
 
 Which opening to reveal is decided by the chain, not by this table: a supplier may re-bid (the
-contract replaces its sealed bid with `keccak256(abi.encode(commitment, commitSeq))`), a retried
-request may have stored an opening that never reached the chain, so the opening revealed is the
-one whose commitment and commitSeq hash to the sealed bid the contract holds now.
+contract replaces its sealed bid with `keccak256(abi.encode(commitment, commitSeq, envelopeHash))`),
+a retried request may have stored an opening that never reached the chain, so the opening revealed
+is the one whose commitment, commitSeq and envelope hash to the sealed bid the contract holds now.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eth_utils import keccak, to_bytes
+from eth_utils import to_bytes
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.keyring.columns import SEALED
 from app.keyring.keyring import keyring_for
+from app.protocol import bids
 from app.tenders.models import ManagedBidOpening
 
 # Seqs tried for an opening whose commit outcome was never recorded (the gateway died between
@@ -36,10 +38,18 @@ MAX_SEQ_SEARCH = 1_000_000
 @dataclass(frozen=True)
 class Opening:
     price: int
-    product_ids: tuple[bytes, ...]
+    products: tuple[tuple[bytes, int], ...]  # (productId, shareBps), ascending ids
     salt: bytes
+    bid_bond_ref: bytes
+    envelope_hash: bytes
     commitment: bytes
     commit_seq: int
+
+    def as_tuple(self) -> tuple:
+        """The contract's BidOpening."""
+        return bids.opening(
+            self.price, self.products, self.salt, self.commit_seq, self.envelope_hash, self.bid_bond_ref
+        )
 
 
 def _hex(value: bytes) -> str:
@@ -60,15 +70,26 @@ def save(
     tender: bytes,
     commitment: bytes,
     price: int,
-    product_ids: Sequence[bytes],
+    products: Sequence[tuple[bytes, int]],
     salt: bytes,
+    bid_bond_ref: bytes,
+    envelope_hash: bytes,
 ) -> None:
-    """Store an opening, sealed; saving the same commitment again is a no-op."""
-    plain = json.dumps({"price": price, "productIds": [_hex(p) for p in product_ids], "salt": _hex(salt)})
+    """Store an opening, sealed; saving the same commitment again is a no-op (a commitment binds
+    its salt, so the same commitment is the same opening)."""
+    plain = json.dumps(
+        {
+            "price": price,
+            "products": [[_hex(product), share] for product, share in products],
+            "salt": _hex(salt),
+            "bidBondRef": _hex(bid_bond_ref),
+        }
+    )
     row = ManagedBidOpening(
         supplier_id=supplier_id,
         tender_id=_hex(tender),
         commitment=_hex(commitment),
+        envelope_hash=_hex(envelope_hash),
         sealed_opening=keyring_for(settings).seal(
             "openings", _binding(supplier_id, tender, commitment), plain.encode()
         ),
@@ -90,14 +111,9 @@ def record_commit_seq(sessions: sessionmaker[Session], commitment: str, commit_s
         )
 
 
-def _sealed_bid(commitment: bytes, commit_seq: int) -> bytes:
-    """keccak256(abi.encode(bytes32 commitment, uint32 commitSeq)), as Tenders stores it."""
-    return keccak(commitment + commit_seq.to_bytes(32, "big"))
-
-
-def _seq_of(commitment: bytes, sealed_bid: bytes, last_seq: int) -> int | None:
+def _seq_of(commitment: bytes, envelope_hash: bytes, sealed_bid: bytes, last_seq: int) -> int | None:
     for seq in range(min(last_seq, MAX_SEQ_SEARCH), 0, -1):
-        if _sealed_bid(commitment, seq) == sealed_bid:
+        if bids.sealed_bid(commitment, seq, envelope_hash) == sealed_bid:
             return seq
     return None
 
@@ -130,13 +146,15 @@ def current(
     # never recorded, by search (rare: a crash after sending, or a commit the chain refused).
     rows.sort(key=lambda row: row.commit_seq is None)
     for row in rows:
-        commitment = to_bytes(hexstr=row.commitment)
+        if row.envelope_hash is None:  # made before envelopes: no sealed bid on chain can match it
+            continue
+        commitment, envelope_hash = to_bytes(hexstr=row.commitment), to_bytes(hexstr=row.envelope_hash)
         seq = row.commit_seq
         if seq is None:
-            seq = _seq_of(commitment, sealed_bid, last_seq)
+            seq = _seq_of(commitment, envelope_hash, sealed_bid, last_seq)
             if seq is not None:
                 record_commit_seq(sessions, row.commitment, seq)
-        if seq is None or _sealed_bid(commitment, seq) != sealed_bid:
+        if seq is None or bids.sealed_bid(commitment, seq, envelope_hash) != sealed_bid:
             continue
         plain = json.loads(
             keyring_for(settings).open(
@@ -145,8 +163,10 @@ def current(
         )
         return Opening(
             price=plain["price"],
-            product_ids=tuple(to_bytes(hexstr=p) for p in plain["productIds"]),
+            products=tuple((to_bytes(hexstr=p), int(share)) for p, share in plain["products"]),
             salt=to_bytes(hexstr=plain["salt"]),
+            bid_bond_ref=to_bytes(hexstr=plain["bidBondRef"]),
+            envelope_hash=envelope_hash,
             commitment=commitment,
             commit_seq=seq,
         )

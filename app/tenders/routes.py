@@ -1,29 +1,28 @@
-"""Tenders: announce, addenda, cancel, relay sealed bids and objections (sanggah) signed by
-suppliers (EIP-712), evaluate, answer objections, finalise the award; and read a tender, its bids
-and its objections."""
+"""Tenders: announce, addenda, cancel, relay sealed bids (with their envelopes) and objections
+(sanggah) signed by suppliers (EIP-712), evaluate and answer objections (a Pokja member, with its
+own key: app/tenders/officers.py), finalise the award; and read a tender, its bids and its
+objections. The Pokja's own acts (appointment, quorum openings, score sheets, non-compliance,
+preference withdrawal, appeals) are in app/tenders/pokja_routes.py."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 from web3 import Web3
-from web3.exceptions import ContractCustomError
 
-from app.api.deps import ChainDep, officer_of, require_roles
+from app.api.deps import ChainDep, SignersDep, officer_of, require_roles
 from app.api.errors import ApiError
 from app.api.relayers import Relayer, own_supplier_account
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args, events
-from app.ledger.reverts import ChainRevert
 from app.ledger.view_calls import named
-from app.protocol import bids, vocabulary
+from app.protocol import bids
 from app.protocol.bids import tender_id
+from app.tenders import officers, reads
+from app.tenders.reads import CallWithBeforeSend, Ocid, in_reveal_period
 from app.tenders.schemas import (
     ADDRESS,
     BID,
@@ -58,58 +57,20 @@ from app.tenders.schemas import (
 )
 
 router = APIRouter(prefix="/tenders", tags=["tenders"])
-OPEN = vocabulary.enum("ITenders.TenderStatus").code("Open")
 Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
-Ocid = Annotated[
-    str, Path(min_length=1, max_length=200, description="OCDS id, e.g. ocds-terang-1001-2026-0001")
-]
-
-
-def _tender(chain, ocid: str) -> dict:
-    try:
-        raw = chain.read("Tenders", "getTender", tender_id(ocid))
-    except ContractCustomError:  # TenderUnknown
-        raise ApiError(404, "not_found", detail=f"no tender {ocid}") from None
-    data = named(chain.contract("Tenders"), "getTender", raw)
-    if data["status"] == 0:
-        raise ApiError(404, "not_found", detail=f"no tender {ocid}")
-    return data
-
-
-@dataclass(frozen=True)
-class _RevealCall(Call):
-    """A Call that checks the reveal period when its data is built, i.e. right before the opening
-    would reach the node (simulation, then the transaction); a replayed retry never builds it.
-    The managed reveal (app/tenders/managed_bids.py) does the same."""
-
-    before_send: Callable[[], None] = lambda: None
-
-    def data(self) -> bytes:
-        self.before_send()
-        return super().data()
-
-
-def in_reveal_period(chain, ocid: str) -> None:
-    """Refuses with the contract's own errors outside the reveal period: an opening sent then would
-    hand the price and salt to the node before the commit deadline, or after the reveal deadline."""
-    tender, current = tender_id(ocid), _tender(chain, ocid)
-    now = max(chain.web3.eth.get_block("latest")["timestamp"], int(time.time()))
-    if current["status"] != OPEN:
-        raise ChainRevert("TenderWrongStatus", {"tenderId": Web3.to_hex(tender), "status": current["status"]})
-    if not current["commitDeadline"] <= now < current["revealDeadline"]:
-        raise ChainRevert(
-            "TenderNotInRevealPeriod",
-            {
-                "tenderId": Web3.to_hex(tender),
-                "commitDeadline": current["commitDeadline"],
-                "revealDeadline": current["revealDeadline"],
-            },
-        )
+ZERO = "0x" + "00" * 20
 
 
 def _officer_call(chain, principal: Principal, ocid: str, function: str, args: list) -> Call:
-    officer_of(principal, _tender(chain, ocid)["agencyId"])
+    """An act any officer of the tender's agency may do, signed with the agency's key."""
+    officer_of(principal, reads.tender(chain, ocid)["agencyId"])
     return Call(chain.contract("Tenders"), function, args, f"agency:{principal.agency}")
+
+
+def _member_call(chain, signers, principal: Principal, ocid: str, function: str, args: list) -> Call:
+    """A Pokja act, signed with the calling member's own key (app/tenders/officers.py)."""
+    member = officers.pokja_member(chain, signers, principal, ocid)
+    return Call(chain.contract("Tenders"), function, args, member.signer)
 
 
 @router.post(
@@ -138,6 +99,8 @@ def announce(request: Request, body: Announcement, principal: Officer, chain: Ch
         body.objectionWindow,
         body.minValidBids,
         body.technicalWeightBps,
+        body.scoringDeadline,
+        body.bidBond,
     )
     call = Call(tenders, "announceTender", [params], f"agency:{principal.agency}")
     return write(
@@ -170,7 +133,7 @@ def cancel(
     "/{ocid}/bids/commitments",
     status_code=201,
     response_model=BidCommitted,
-    summary="Relay a sealed bid the supplier signed (EIP-712 CommitBid)",
+    summary="Relay a sealed bid and its envelope the supplier signed (EIP-712 CommitBid)",
 )
 def relay_commit(
     request: Request,
@@ -186,17 +149,29 @@ def relay_commit(
         Web3.to_checksum_address(body.supplier),
         tender_id(ocid),
         body.commitment,
+        body.envelope,
+        body.replaces,
         body.nonce,
         body.deadline,
         body.signature,
     ]
     call = Call(tenders, "commitBidBySig", args, "relayer")
+    return write(body.model_dump(), call, bid_committed(tenders, ocid), 201)
 
-    def outcome(confirmed):
+
+def bid_committed(tenders, ocid: str):
+    """The answer to a commit, from its BidCommitted event (relayed or managed)."""
+
+    def outcome(confirmed) -> dict:
         event = event_args(tenders, "BidCommitted", confirmed)
-        return {"ocid": ocid, "supplierId": event["supplierId"], "commitSeq": event["commitSeq"]}
+        digest = Web3.to_hex(bids.envelope_hash(bytes.fromhex(event["envelope"].removeprefix("0x"))))
+        return {
+            "ocid": ocid,
+            **{k: event[k] for k in ("supplierId", "commitSeq", "replaced")},
+            "envelopeHash": digest,
+        }
 
-    return write(body.model_dump(), call, outcome, 201)
+    return outcome
 
 
 @router.post(
@@ -215,7 +190,14 @@ def relay_reveal(
 ):
     own_supplier_account(chain, principal, body.supplier)
     tenders = chain.contract("Tenders")
-    opening = (body.opening.price, body.opening.productIds, body.opening.salt, body.opening.commitSeq)
+    opening = (
+        body.opening.price,
+        [(p.productId, p.shareBps) for p in body.opening.products],
+        body.opening.salt,
+        body.opening.bidBondRef,
+        body.opening.commitSeq,
+        body.opening.envelopeHash,
+    )
     args = [
         Web3.to_checksum_address(body.supplier),
         tender_id(ocid),
@@ -224,7 +206,7 @@ def relay_reveal(
         body.deadline,
         body.signature,
     ]
-    call = _RevealCall(
+    call = CallWithBeforeSend(
         tenders, "revealBidBySig", args, "relayer", before_send=lambda: in_reveal_period(chain, ocid)
     )
 
@@ -280,7 +262,7 @@ def objection_filed(tenders, ocid: str):
 @router.post(
     "/{ocid}/evaluation",
     response_model=TenderEvaluated,
-    summary="Evaluate after the reveal deadline; proposes the winner or fails",
+    summary="Evaluate after the reveal deadline (a Pokja member); proposes the winner or fails",
 )
 def evaluate(
     request: Request,
@@ -288,27 +270,33 @@ def evaluate(
     body: EvaluationRequest,
     principal: Officer,
     chain: ChainDep,
+    signers: SignersDep,
     write: WriterDep,
 ):
-    call = _officer_call(chain, principal, ocid, "evaluate", [tender_id(ocid), body.bidders])
+    member = officers.pokja_member(chain, signers, principal, ocid)
+    bidders = reads.bidders(chain, ocid) if body.bidders is None else body.bidders
     tenders = chain.contract("Tenders")
+    call = Call(tenders, "evaluate", [tender_id(ocid), bidders], member.signer)
 
     def outcome(confirmed):
         proposed = events(tenders, "AwardProposed", confirmed)
         failed = events(tenders, "TenderFailed", confirmed)
+        unopened = events(tenders, "BidNotOpenedBySupplier", confirmed)
         return {
             "ocid": ocid,
             "awardProposed": proposed[0] if proposed else None,
             "failed": failed[0] if failed else None,
+            "notOpened": [e["supplierId"] for e in unopened if e["openedBy"] == ZERO],
+            "officer": member.address,
         }
 
-    return write(body.model_dump(), call, outcome)
+    return write({**body.model_dump(), "bidders": bidders}, call, outcome)
 
 
 @router.post(
     "/{ocid}/objections/{objection_id}/answer",
     response_model=ObjectionAnswered,
-    summary="Answer an objection (sanggah)",
+    summary="Answer an objection (sanggah): a Pokja member",
 )
 def answer_objection(
     request: Request,
@@ -317,27 +305,28 @@ def answer_objection(
     body: ObjectionAnswer,
     principal: Officer,
     chain: ChainDep,
+    signers: SignersDep,
     write: WriterDep,
 ):
-    outcome_code = OBJECTION.code(body.outcome)
-    call = _officer_call(
-        chain,
-        principal,
-        ocid,
-        "resolveObjection",
-        [tender_id(ocid), objection_id, outcome_code, body.responseHash],
-    )
+    member = officers.pokja_member(chain, signers, principal, ocid)
+    args = [tender_id(ocid), objection_id, OBJECTION.code(body.outcome), body.responseHash]
+    call = Call(chain.contract("Tenders"), "resolveObjection", args, member.signer)
     return write(
         body.model_dump(),
         call,
-        lambda c: {"ocid": ocid, "objectionId": objection_id, "outcome": body.outcome},
+        lambda c: {
+            "ocid": ocid,
+            "objectionId": objection_id,
+            "outcome": body.outcome,
+            "officer": member.address,
+        },
     )
 
 
 @router.post(
     "/{ocid}/award",
     response_model=TenderAwarded,
-    summary="Make the proposed award final after the objection window",
+    summary="Make the proposed award final after the objection (and appeal) windows",
 )
 def finalize(request: Request, ocid: Ocid, principal: Officer, chain: ChainDep, write: WriterDep):
     call = _officer_call(chain, principal, ocid, "finalizeAward", [tender_id(ocid)])
@@ -350,7 +339,7 @@ def finalize(request: Request, ocid: Ocid, principal: Officer, chain: ChainDep, 
 
 
 def _deadlines(chain, ocid: str) -> dict:
-    data = _tender(chain, ocid)
+    data = reads.tender(chain, ocid)
     return {"commitDeadline": data["commitDeadline"], "revealDeadline": data["revealDeadline"]}
 
 
@@ -369,8 +358,8 @@ def bid_signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep
             "chainId": chain.manifest.chain_id,
             "verifyingContract": tenders.address,
         },
-        "primaryTypes": list(bids.SIGNED_FIELD),
-        "types": {primary_type: bids.fields(primary_type) for primary_type in bids.SIGNED_FIELD},
+        "primaryTypes": list(bids.PRIMARY_TYPES),
+        "types": {primary_type: bids.fields(primary_type) for primary_type in bids.PRIMARY_TYPES},
         "nonce": tenders.functions.nonces(address).call(),
     }
 
@@ -383,7 +372,7 @@ async def get_tender(ocid: Ocid, chain: ChainDep):
 
 
 def tender_record(chain, ocid: str) -> dict:
-    data = _tender(chain, ocid)
+    data = reads.tender(chain, ocid)
     return {
         "ocid": ocid,
         "tenderId": Web3.to_hex(tender_id(ocid)),
@@ -397,13 +386,20 @@ def tender_record(chain, ocid: str) -> dict:
         "domesticOnly": data["domesticOnly"],
         "umkmReserved": data["umkmReserved"],
         "commitDeadline": data["commitDeadline"],
+        "scoringDeadline": data["scoringDeadline"] or None,
         "revealDeadline": data["revealDeadline"],
+        "bidBond": data["bidBond"],
+        "pokjaQuorum": data["pokjaQuorum"],
+        "pokjaSize": data["pokjaSize"],
+        "sealedSheets": data["sealedSheets"],
+        "scoreSheets": data["scoreSheets"],
         "numberOfTenderers": data["bidderCount"],
         "validBids": data["validBids"],
         "addenda": data["addendumCount"],
         "documentHash": Web3.to_hex(data["documentHash"]),
         "winner": data["winner"] or None,
         "objectionDeadline": data["objectionDeadline"] or None,
+        "appealDeadline": data["appealDeadline"] or None,
         "objections": data["objectionCount"],
         "openObjections": data["openObjections"],
     }
@@ -413,7 +409,7 @@ def tender_record(chain, ocid: str) -> dict:
     "/{ocid}/bids/{supplier_id}", response_model=Bid, summary="A bid: only its seal before the reveal"
 )
 def get_bid(ocid: Ocid, supplier_id: Annotated[int, Path(ge=1, lt=2**64)], chain: ChainDep):
-    _tender(chain, ocid)
+    reads.tender(chain, ocid)
     raw = chain.read("Tenders", "getBid", tender_id(ocid), supplier_id)
     bid = named(chain.contract("Tenders"), "getBid", raw)
     sealed, price, hea, tkdn, seq, status = (
@@ -440,7 +436,7 @@ def get_bid(ocid: Ocid, supplier_id: Annotated[int, Path(ge=1, lt=2**64)], chain
     summary="An objection (sanggah) and its answer",
 )
 def get_objection(ocid: Ocid, objection_id: Annotated[int, Path(ge=1, lt=2**16)], chain: ChainDep):
-    _tender(chain, ocid)
+    reads.tender(chain, ocid)
     raw = chain.read("Tenders", "getObjection", tender_id(ocid), objection_id)
     data = named(chain.contract("Tenders"), "getObjection", raw)
     if data["status"] == 0:
@@ -453,4 +449,7 @@ def get_objection(ocid: Ocid, objection_id: Annotated[int, Path(ge=1, lt=2**16)]
         "awardRound": data["awardRound"],
         "evidenceHash": Web3.to_hex(data["evidenceHash"]),
         "responseHash": Web3.to_hex(data["responseHash"]) if any(data["responseHash"]) else None,
+        "answeredAt": data["answeredAt"] or None,
+        "appealed": data["appealed"],
+        "appealOutcome": OBJECTION_STATUS[data["appealOutcome"]] if data["appealOutcome"] else None,
     }

@@ -62,10 +62,15 @@ def settings(chain_url, manifest_dir, issuer_dir, signers_file, tmp_path_factory
 
 @pytest.fixture(scope="session")
 def token(issuer_dir):
-    """token(role, agency=None, supplier=None, sub=None) -> a bearer header for that principal."""
+    """token(role, agency=None, supplier=None, sub=None, officer=None) -> a bearer header for that
+    principal (`officer`: the officer's own account, for acts signed with its own key)."""
 
     def make(
-        *roles: str, agency: int | None = None, supplier: int | None = None, sub: str | None = None
+        *roles: str,
+        agency: int | None = None,
+        supplier: int | None = None,
+        sub: str | None = None,
+        officer: str | None = None,
     ) -> dict:
         value = devissuer.issue(
             sub or "-".join(r.lower() for r in roles) or "supplier",
@@ -73,6 +78,7 @@ def token(issuer_dir):
             agency,
             supplier,
             folder=issuer_dir,
+            officer=officer,
         )
         return {"Authorization": f"Bearer {value}"}
 

@@ -593,7 +593,7 @@ def test_17_the_retention_is_released_only_after_the_maintenance_period(story):
 
 def test_18_after_its_final_award_the_second_tender_gets_a_contract_with_other_verifiers(story):
     run, scenario = story["second"], story["scenario"]
-    deadline = scenario.tenders.functions.getTender(run.tender_id).call()[23]  # objectionDeadline
+    deadline = scenario.tender_data(run.tender_id)["objectionDeadline"]
     scenario.sleep_until(deadline + 1)
     scenario.send(scenario.tenders.functions.finalizeAward(run.tender_id), 19)
     verifiers = [scenario.accounts[i] for i in (PPHP_BUDI, PPHP_CITRA)]

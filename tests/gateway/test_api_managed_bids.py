@@ -1,9 +1,11 @@
 """A supplier without a wallet bids through a key the gateway holds for it: it asks for a
 managed key, an officer registers it with that address, and the gateway draws the salt, seals the
-bid, signs CommitBid and RevealBid with the managed key and relays both. The supplier never holds a
-key or ETH; the opening is never readable in the database before the reveal; only the supplier
-itself may make or use its key; a reveal before the commit deadline is refused with the contract's
-error before the opening leaves the gateway; a retried request sends one transaction."""
+bid and its envelope for the tender's Pokja, signs CommitBid and RevealBid with the managed key and
+relays both. The supplier never holds a key or ETH; the opening is never readable in the database
+before the reveal; the envelope opens with any two of the three members' keys to the bid committed;
+only the supplier itself may make or use its key; no bid is sealed before the Pokja has keys; a
+reveal before the commit deadline is refused with the contract's error before the opening leaves
+the gateway; a retried request sends one transaction."""
 
 from __future__ import annotations
 
@@ -26,9 +28,12 @@ from app.protocol import bids
 from app.protocol.manifest import load_manifest
 from app.suppliers import managed_keys
 from app.suppliers.models import ManagedSupplierKey
+from app.tenders import envelope
+from app.tenders.opening_codec import decode_opening
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.localchain import rpc
+from tests.support.pokja import POKJA, Pokja
 
 OCID = f"ocds-terang-1001-managed-{uuid.uuid4().hex[:8]}"
 HPS = 2_000_000_000
@@ -41,7 +46,7 @@ def balance(chain_url, address: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def scenario(app, token, chain_url, manifest_dir, settings):
+def scenario(app, token, chain_url, manifest_dir, settings, issuer_dir):
     """State shared by the steps of one managed supplier's bid, in order."""
     manifest = load_manifest(manifest_dir / "31337.json")
     web3 = Web3(Web3.HTTPProvider(chain_url))
@@ -59,6 +64,7 @@ def scenario(app, token, chain_url, manifest_dir, settings):
             "id": supplier_id,
             "supplier": token(supplier=supplier_id, sub="cv-surya-panel"),
             "officer": token("AGENCY_OFFICER", agency=1001),
+            "pokja": Pokja(chain_url, issuer_dir),
         }
 
 
@@ -180,9 +186,14 @@ def test_6_officers_and_suppliers_without_a_managed_key_cannot_bid(scenario, tok
 def test_7_malformed_bids_and_prices_above_the_hps_are_refused_before_anything_is_signed(scenario):
     client, tenders = scenario["client"], scenario["tenders"]
     headers = {**scenario["supplier"], **key()}
+    product = Web3.to_hex(PRODUCT)
     for body in (
         {"price": 0},
-        {"price": PRICE, "productIds": ["0x12"]},
+        {"price": PRICE, "products": [{"productId": "0x12", "shareBps": 100}]},
+        {"price": PRICE, "products": [{"productId": product, "shareBps": 0}]},
+        {"price": PRICE, "products": [{"productId": product, "shareBps": 10_001}]},
+        {"price": PRICE, "products": [{"productId": product, "shareBps": 6000}] * 2},
+        {"price": PRICE, "productIds": [product]},  # the protocol before value shares
         {"price": PRICE, "salt": "0x" + "00" * 32},
     ):
         answer = client.post(f"/tenders/{OCID}/bids/managed", json=body, headers=headers)
@@ -190,6 +201,17 @@ def test_7_malformed_bids_and_prices_above_the_hps_are_refused_before_anything_i
     above = client.post(f"/tenders/{OCID}/bids/managed", json={"price": HPS + 1}, headers=headers)
     assert above.status_code == 422 and above.json()["code"] == "TenderPriceAboveHps"
     assert tenders.functions.nonces(scenario["address"]).call() == 0
+
+
+def test_7b_no_bid_is_sealed_before_the_pokja_holds_keys_to_open_it(scenario):
+    client, tenders = scenario["client"], scenario["tenders"]
+    early = client.post(
+        f"/tenders/{OCID}/bids/managed", json={"price": PRICE}, headers={**scenario["supplier"], **key()}
+    )
+    assert early.status_code == 409 and early.json()["code"] == "TenderPokjaNotAppointed", early.text
+    assert tenders.functions.nonces(scenario["address"]).call() == 0
+    appointed = scenario["pokja"].appoint(client, OCID)
+    assert appointed.status_code == 201, appointed.text
 
 
 def test_8_the_gateway_commits_a_sealed_bid_signed_with_the_managed_key(scenario):
@@ -212,10 +234,29 @@ def test_8_the_gateway_commits_a_sealed_bid_signed_with_the_managed_key(scenario
     assert bid["status"] == "sealed" and bid["price"] is None
 
 
+def test_8b_any_two_members_open_the_managed_bids_envelope_to_the_bid_committed(scenario):
+    sealed = documented(scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['id']}/envelope"))
+    assert (sealed["quorum"], sealed["members"]) == (2, 3)
+    raw, pokja, tender = bytes.fromhex(sealed["envelope"][2:]), scenario["pokja"], bids.tender_id(OCID)
+    shares = [pokja.share(m, raw, OCID, scenario["id"]) for m in POKJA]
+    for pair in ((0, 1), (1, 2), (0, 2)):
+        chosen = [envelope.Share(shares[i]["index"], bytes.fromhex(shares[i]["value"][2:])) for i in pair]
+        opening = decode_opening(envelope.open_envelope(raw, tender, scenario["id"], chosen))
+        commitment = bids.commitment(tender, scenario["id"], opening.price, opening.products, opening.salt)
+        assert opening.price == FIRST_PRICE
+        assert (
+            Web3.to_hex(bids.sealed_bid(commitment, sealed["commitSeq"], envelope.envelope_hash(raw)))
+            == (sealed["sealedBid"])
+        )
+    one = [envelope.Share(shares[0]["index"], bytes.fromhex(shares[0]["value"][2:]))]
+    with pytest.raises(envelope.EnvelopeError):
+        envelope.open_envelope(raw, tender, scenario["id"], one)
+
+
 def test_9_a_rebid_retried_with_the_same_idempotency_key_sends_one_transaction(scenario):
     client, tenders = scenario["client"], scenario["tenders"]
     headers = {**scenario["supplier"], **key()}
-    body = {"price": PRICE, "productIds": [Web3.to_hex(PRODUCT)]}
+    body = {"price": PRICE, "products": [{"productId": Web3.to_hex(PRODUCT), "shareBps": 10_000}]}
     with database(scenario) as db:
         openings_before = db.execute("SELECT count(*) FROM managed_bid_openings").fetchone()[0]
     rebid = client.post(f"/tenders/{OCID}/bids/managed", json=body, headers=headers)

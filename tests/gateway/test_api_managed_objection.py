@@ -14,9 +14,12 @@ from web3 import Web3
 
 from app.protocol import bids
 from app.protocol.manifest import load_manifest
+from app.tenders.envelope import envelope_hash
+from app.tenders.opening_codec import encode_opening
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.localchain import rpc
+from tests.support.pokja import POKJA, Pokja
 
 OCID = f"ocds-terang-1001-sanggah-{uuid.uuid4().hex[:8]}"
 HPS = 2_000_000_000
@@ -25,7 +28,7 @@ EVIDENCE = Web3.to_hex(Web3.keccak(text="sanggah CV tanpa dompet: harga pemenang
 
 
 @pytest.fixture(scope="module")
-def scenario(app, token, chain_url, manifest_dir):
+def scenario(app, token, chain_url, manifest_dir, issuer_dir):
     manifest = load_manifest(manifest_dir / "31337.json")
     tenders = Web3(Web3.HTTPProvider(chain_url)).eth.contract(
         address=manifest.address("Tenders"), abi=manifest.contracts["Tenders"].abi
@@ -38,6 +41,7 @@ def scenario(app, token, chain_url, manifest_dir):
             "tenders": tenders,
             "officer": token("AGENCY_OFFICER", agency=1001),
             "rival": Account.create(),
+            "pokja": Pokja(chain_url, issuer_dir),
         }
 
 
@@ -101,6 +105,8 @@ def test_1_a_managed_supplier_and_a_self_signing_rival_bid_and_the_rival_is_prop
     }
     announced = client.post("/tenders", json=announcement, headers={**scenario["officer"], **key()})
     assert announced.status_code == 201, announced.text
+    appointed = scenario["pokja"].appoint(client, OCID)
+    assert appointed.status_code == 201, appointed.text
 
     managed_bid = client.post(
         f"/tenders/{OCID}/bids/managed", json={"price": MANAGED_PRICE}, headers={**supplier, **key()}
@@ -108,13 +114,17 @@ def test_1_a_managed_supplier_and_a_self_signing_rival_bid_and_the_rival_is_prop
     assert managed_bid.status_code == 201, managed_bid.text
     salt = bids.new_salt()
     commitment = bids.commitment(bids.tender_id(OCID), rival_id, RIVAL_PRICE, [], salt)
-    signed = rival_signs(scenario, bids.sign_commit, bid_commitment=commitment)
+    sealed = scenario["pokja"].seal(OCID, rival_id, encode_opening(RIVAL_PRICE, [], salt, bytes(32)))
+    signed = rival_signs(
+        scenario, bids.sign_commit, bid_commitment=commitment, envelope_digest=envelope_hash(sealed)
+    )
     rival_token = token(supplier=rival_id, sub="pt-rival")
     committed = client.post(
         f"/tenders/{OCID}/bids/commitments",
         json={
             "supplier": signed.supplier,
             "commitment": Web3.to_hex(commitment),
+            "envelope": Web3.to_hex(sealed),
             "nonce": signed.nonce,
             "deadline": signed.deadline,
             "signature": Web3.to_hex(signed.signature),
@@ -136,9 +146,9 @@ def test_1_a_managed_supplier_and_a_self_signing_rival_bid_and_the_rival_is_prop
             "signature": Web3.to_hex(signed.signature),
             "opening": {
                 "price": RIVAL_PRICE,
-                "productIds": [],
                 "salt": Web3.to_hex(salt),
                 "commitSeq": committed.json()["commitSeq"],
+                "envelopeHash": Web3.to_hex(envelope_hash(sealed)),
             },
         },
         headers={**rival_token, **key()},
@@ -149,7 +159,7 @@ def test_1_a_managed_supplier_and_a_self_signing_rival_bid_and_the_rival_is_prop
     evaluated = client.post(
         f"/tenders/{OCID}/evaluation",
         json={"bidders": sorted((rival_id, managed_id))},
-        headers={**scenario["officer"], **key()},
+        headers={**scenario["pokja"].token(POKJA[0]), **key()},
     )
     assert evaluated.status_code == 200, evaluated.text
     assert evaluated.json()["awardProposed"]["supplierId"] == rival_id

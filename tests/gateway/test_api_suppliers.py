@@ -1,7 +1,8 @@
 """Agencies register, verify, update and blacklist suppliers through the REST API: roles enforced,
 identifiers hashed, every write idempotent, every refusal a problem document. A blacklisting takes two
-officers of one agency: the tokens `pejabat-1` and `pejabat-2` of agency 1001 sign with those officers'
-own keys (toolchain/dev_signers.py), a token without a personal key with the agency's shared one."""
+officers of one agency: the tokens `pejabat-1` and `pejabat-2` of agency 1001 name those officers'
+own accounts (dev:4 and dev:5 of deploy/local.yaml) and sign with their own keys
+(toolchain/dev_signers.py); a token naming no officer signs with the agency's shared key."""
 
 from __future__ import annotations
 
@@ -17,6 +18,22 @@ from tests.support.localchain import rpc
 NPWP = "01.234.567.8-901.000"
 DAY = 86400
 REASON = "0x" + "5a" * 32
+
+
+# Officers of agency 1001 in deploy/local.yaml, by token subject: their development account index.
+OFFICERS = {"pejabat-1": 4, "pejabat-2": 5}
+
+
+@pytest.fixture()
+def token(token, chain_url):
+    """The gateway's token maker, with the `officer` claim for the officers who sign as themselves."""
+
+    def make(*roles: str, sub: str | None = None, **claims) -> dict:
+        if sub in OFFICERS:
+            claims["officer"] = rpc(chain_url, "eth_accounts")[OFFICERS[sub]]
+        return token(*roles, sub=sub, **claims)
+
+    return make
 
 
 def key() -> dict:
@@ -153,7 +170,7 @@ def test_verification_needs_an_officer_other_than_the_registrar(client, token):
 
 
 def test_an_officer_with_a_key_of_its_own_acts_as_itself(client, token):
-    """With personal keys (`agency:1001:pejabat-<n>`), two officers of one agency are two signers: the
+    """With keys of their own (`officer:<address>`), two officers of one agency are two signers: the
     second verifies what the first registered; a token without one signs with the agency's key."""
     first = token("AGENCY_OFFICER", agency=1001, sub="pejabat-1")
     second = token("AGENCY_OFFICER", agency=1001, sub="pejabat-2")

@@ -1,7 +1,8 @@
 """A tender through the REST API only: a certified product, two verified suppliers who sign their
-sealed bids themselves (EIP-712) and never pay gas, the gateway relaying, evaluation with the TKDN
-preference, the losing bidder's signed objection (sanggah) answered by the Pokja, the objection
-window and the final award."""
+sealed bids themselves (EIP-712), each with its envelope sealed for the tender's Pokja, and never
+pay gas, the gateway relaying; a relayed signature that went stale when its supplier re-bid;
+evaluation with the TKDN preference by a Pokja member signing with its own key, the losing bidder's
+signed objection (sanggah) answered by another member, the objection window and the final award."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from web3 import Web3
 
 from app.protocol import bids
 from app.protocol.manifest import load_manifest
+from app.tenders.envelope import envelope_hash
+from app.tenders.opening_codec import encode_opening
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.localchain import rpc
+from tests.support.pokja import POKJA, Pokja
 
 OCID = f"ocds-terang-1001-{uuid.uuid4().hex[:8]}"
 HPS = 2_000_000_000
@@ -23,7 +27,7 @@ PRODUCT = Web3.keccak(text=f"ecatalogue:{OCID}:transformer")
 
 
 @pytest.fixture(scope="module")
-def scenario(app, token, chain_url, manifest_dir):
+def scenario(app, token, chain_url, manifest_dir, issuer_dir):
     """State shared by the steps of one tender, in order."""
     from fastapi.testclient import TestClient
 
@@ -34,6 +38,7 @@ def scenario(app, token, chain_url, manifest_dir):
             "chain_url": chain_url,
             "manifest": load_manifest(manifest_dir / "31337.json"),
             "suppliers": {name: Account.create() for name in ("local", "import")},
+            "pokja": Pokja(chain_url, issuer_dir),
         }
 
 
@@ -124,73 +129,174 @@ def test_4_the_ikn_officer_announces_the_tender(scenario):
     assert (tender["status"], tender["hps"], tender["preferenceBps"]) == ("open", HPS, 2500)
     assert (tender["category"], tender["method"], tender["evaluation"]) == ("goods", "tender", "lowest_price")
     assert (tender["winner"], tender["objectionDeadline"]) == (None, None)
+    assert (tender["scoringDeadline"], tender["bidBond"], tender["pokjaQuorum"]) == (None, 0, 0)
     scenario["deadlines"] = (body["commitDeadline"], body["revealDeadline"], body["objectionWindow"])
+
+
+def test_4b_the_ppk_appoints_the_pokja_with_the_members_envelope_keys(scenario):
+    client, pokja = scenario["client"], scenario["pokja"]
+    # A low-order point (here the all-zero key's neighbour, 1) is a key no envelope can be sealed to.
+    unusable = {
+        **pokja.appointment(),
+        "encryptionKeys": [*pokja.appointment()["encryptionKeys"][:2], "0x" + "01" + "00" * 31],
+    }
+    refused = client.post(f"/tenders/{OCID}/pokja", json=unusable, headers={**pokja.ppk(), **key()})
+    assert refused.status_code == 422 and refused.json()["code"] == "encryption_key_unusable", refused.text
+    appointed = pokja.appoint(client, OCID)
+    assert appointed.status_code == 201, appointed.text
+    assert {
+        k: documented(appointed)[k] for k in ("members", "encryptionKeys", "quorum")
+    } == pokja.appointment()
+    read = documented(client.get(f"/tenders/{OCID}/pokja"))
+    assert read["quorum"] == 2 and [m["index"] for m in read["members"]] == [1, 2, 3]
+    again = pokja.appoint(client, OCID)
+    assert again.status_code == 409 and again.json()["code"] == "TenderPokjaAlreadyAppointed", again.text
+    tender = documented(client.get(f"/tenders/{OCID}"))
+    assert (tender["pokjaQuorum"], tender["pokjaSize"]) == (2, 3)
+
+
+def next_nonce(scenario, name: str) -> int:
+    manifest = scenario["manifest"]
+    tenders = Web3(Web3.HTTPProvider(scenario["chain_url"])).eth.contract(
+        address=manifest.address("Tenders"), abi=manifest.contracts["Tenders"].abi
+    )
+    return tenders.functions.nonces(scenario["suppliers"][name].address).call()
 
 
 def signed_by(scenario, name: str, sign, **message):
     """`sign` (bids.sign_commit, sign_reveal or sign_objection) with supplier `name`'s own key, its
     next nonce and an hour's deadline, as the supplier's client does."""
-    manifest, account = scenario["manifest"], scenario["suppliers"][name]
-    tenders = Web3(Web3.HTTPProvider(scenario["chain_url"])).eth.contract(
-        address=manifest.address("Tenders"), abi=manifest.contracts["Tenders"].abi
-    )
     return sign(
-        account.key,
+        scenario["suppliers"][name].key,
         chain_id=31337,
-        verifying_contract=manifest.address("Tenders"),
+        verifying_contract=scenario["manifest"].address("Tenders"),
         tender=bids.tender_id(OCID),
-        nonce=tenders.functions.nonces(account.address).call(),
+        nonce=next_nonce(scenario, name),
         deadline=now(scenario["chain_url"]) + 3600,
         **message,
     )
 
 
-def signed(scenario, kind: str, name: str, commitment: bytes) -> bids.SignedBidMessage:
-    sign = bids.sign_commit if kind == "commit" else bids.sign_reveal
-    return signed_by(scenario, name, sign, bid_commitment=commitment)
+def signed(scenario, kind: str, name: str, commitment: bytes, **commit) -> bids.SignedBidMessage:
+    if kind == "commit":
+        return signed_by(scenario, name, bids.sign_commit, bid_commitment=commitment, **commit)
+    return signed_by(scenario, name, bids.sign_reveal, bid_commitment=commitment)
+
+
+def sealed_offer(scenario, name: str, price: int, products: list) -> dict:
+    """What the supplier's client builds: salt, commitment and the envelope for the tender's Pokja."""
+    salt, supplier_id = bids.new_salt(), scenario["ids"][name]
+    commitment = bids.commitment(bids.tender_id(OCID), supplier_id, price, products, salt)
+    plain = encode_opening(price, bids.normalise_products(products), salt, bytes(32))
+    sealed = scenario["pokja"].seal(OCID, supplier_id, plain)
+    return {"price": price, "products": products, "salt": salt, "commitment": commitment, "envelope": sealed}
+
+
+def commit_body(message: bids.SignedBidMessage, offer: dict) -> dict:
+    return {
+        "supplier": message.supplier,
+        "commitment": Web3.to_hex(offer["commitment"]),
+        "envelope": Web3.to_hex(offer["envelope"]),
+        "replaces": Web3.to_hex(message.replaces),
+        "nonce": message.nonce,
+        "deadline": message.deadline,
+        "signature": Web3.to_hex(message.signature),
+    }
 
 
 def test_5_suppliers_sign_sealed_bids_and_the_gateway_relays_them(scenario):
-    # The importer is cheaper; the local manufacturer offers a certified product with TKDN 60%.
-    offers = {"import": (1_700_000_000, []), "local": (1_800_000_000, [PRODUCT])}
+    # The importer is cheaper; the local manufacturer offers a certified product with TKDN 60%
+    # making up its whole value.
+    offers = {"import": (1_700_000_000, []), "local": (1_800_000_000, [(PRODUCT, 10_000)])}
     scenario["openings"] = {}
     for name, (price, products) in offers.items():
-        salt = bids.new_salt()
-        commitment = bids.commitment(bids.tender_id(OCID), scenario["ids"][name], price, products, salt)
-        message = signed(scenario, "commit", name, commitment)
+        offer = sealed_offer(scenario, name, price, products)
+        message = signed(
+            scenario, "commit", name, offer["commitment"], envelope_digest=envelope_hash(offer["envelope"])
+        )
         relayed = scenario["client"].post(
             f"/tenders/{OCID}/bids/commitments",
-            json={
-                "supplier": message.supplier,
-                "commitment": Web3.to_hex(commitment),
-                "nonce": message.nonce,
-                "deadline": message.deadline,
-                "signature": Web3.to_hex(message.signature),
-            },
+            json=commit_body(message, offer),
             headers={**scenario["token"](supplier=scenario["ids"][name], sub=name), **key()},
         )
         assert relayed.status_code == 201, relayed.text
-        scenario["openings"][name] = (price, products, salt, documented(relayed)["commitSeq"], commitment)
+        answer = documented(relayed)
+        assert (answer["replaced"], answer["envelopeHash"]) == (
+            False,
+            Web3.to_hex(envelope_hash(offer["envelope"])),
+        )
+        scenario["openings"][name] = {**offer, "commitSeq": answer["commitSeq"]}
     bid = documented(scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['import']}"))
     assert bid["status"] == "sealed" and bid["price"] is None  # nothing readable before the reveal
     for account in scenario["suppliers"].values():  # the suppliers never paid gas
         assert int(rpc(scenario["chain_url"], "eth_getBalance", [account.address, "latest"]), 16) == 0
 
 
+def test_5a_a_signed_commit_handed_to_an_agent_dies_when_the_supplier_re_bids(scenario):
+    """The importer signs a fallback bid ahead (the next nonce but one) and hands it to an agent (an
+    SPSE operator relaying for suppliers), then re-bids itself. The fallback names the sealed bid it
+    was to replace, which is gone: the agent can no longer substitute it for the supplier's bid."""
+    client, name = scenario["client"], "import"
+    supplier, tenders = scenario["suppliers"][name], scenario["manifest"].address("Tenders")
+    agent = {**scenario["token"]("AGENCY_OFFICER", agency=1001, sub="spse-operator"), **key()}
+    current = client.get(f"/tenders/{OCID}/bids/{scenario['ids'][name]}").json()["sealedBid"]
+    nonce = next_nonce(scenario, name)
+    deadline = now(scenario["chain_url"]) + 3600
+
+    def sign(offer: dict, at: int) -> bids.SignedBidMessage:
+        return bids.sign_commit(
+            supplier.key,
+            chain_id=31337,
+            verifying_contract=tenders,
+            tender=bids.tender_id(OCID),
+            bid_commitment=offer["commitment"],
+            envelope_digest=envelope_hash(offer["envelope"]),
+            replaces=current,
+            nonce=at,
+            deadline=deadline,
+        )
+
+    fallback = sealed_offer(scenario, name, 1_650_000_000, [])
+    handed = sign(fallback, nonce + 1)
+    rebid = sealed_offer(scenario, name, 1_700_000_000, [])
+    replaced = client.post(
+        f"/tenders/{OCID}/bids/commitments", json=commit_body(sign(rebid, nonce), rebid), headers=agent
+    )
+    assert replaced.status_code == 201 and documented(replaced)["replaced"] is True, replaced.text
+    scenario["openings"][name] = {**rebid, "commitSeq": replaced.json()["commitSeq"]}
+    substituted = client.post(
+        f"/tenders/{OCID}/bids/commitments", json=commit_body(handed, fallback), headers={**agent, **key()}
+    )
+    assert substituted.status_code == 409 and substituted.json()["code"] == "TenderStaleCommit", (
+        substituted.text
+    )
+    sealed = documented(client.get(f"/tenders/{OCID}/bids/{scenario['ids'][name]}"))
+    seq = scenario["openings"][name]["commitSeq"]
+    assert sealed["sealedBid"] == Web3.to_hex(  # the re-bid stands
+        bids.sealed_bid(rebid["commitment"], seq, envelope_hash(rebid["envelope"]))
+    )
+
+
+def opening_of(offer: dict) -> dict:
+    return {
+        "price": offer["price"],
+        "products": [{"productId": Web3.to_hex(p), "shareBps": share} for p, share in offer["products"]],
+        "salt": Web3.to_hex(offer["salt"]),
+        "bidBondRef": "0x" + "00" * 32,
+        "commitSeq": offer["commitSeq"],
+        "envelopeHash": Web3.to_hex(envelope_hash(offer["envelope"])),
+    }
+
+
 def reveal_body(scenario, name: str) -> dict:
-    price, products, salt, seq, commitment = scenario["openings"][name]
-    message = signed(scenario, "reveal", name, commitment)
+    offer = scenario["openings"][name]
+    message = signed(scenario, "reveal", name, offer["commitment"])
     return {
         "supplier": message.supplier,
         "nonce": message.nonce,
         "deadline": message.deadline,
         "signature": Web3.to_hex(message.signature),
-        "opening": {
-            "price": price,
-            "productIds": [Web3.to_hex(p) for p in products],
-            "salt": Web3.to_hex(salt),
-            "commitSeq": seq,
-        },
+        "opening": opening_of(offer),
     }
 
 
@@ -226,24 +332,23 @@ def test_5c_only_the_supplier_itself_or_an_agency_system_relays(scenario):
 
 def test_6_a_forged_signature_is_refused_with_the_contracts_error(scenario):
     name = "import"
-    price, products, salt, seq, commitment = scenario["openings"][name]
+    offer = scenario["openings"][name]
     forged = bids.sign_commit(
         Account.create().key,
         chain_id=31337,
         verifying_contract=scenario["manifest"].address("Tenders"),
         tender=bids.tender_id(OCID),
-        bid_commitment=commitment,
+        bid_commitment=offer["commitment"],
+        envelope_digest=envelope_hash(offer["envelope"]),
         nonce=0,
         deadline=now(scenario["chain_url"]) + 3600,
     )
     refused = scenario["client"].post(
         f"/tenders/{OCID}/bids/commitments",
         json={
+            **commit_body(forged, offer),
             "supplier": scenario["suppliers"][name].address,
-            "commitment": Web3.to_hex(commitment),
-            "nonce": 1,
-            "deadline": forged.deadline,
-            "signature": Web3.to_hex(forged.signature),
+            "nonce": 3,
         },
         headers={**scenario["token"]("AGENCY_OFFICER", agency=1001, sub="forger"), **key()},
     )
@@ -253,26 +358,14 @@ def test_6_a_forged_signature_is_refused_with_the_contracts_error(scenario):
 
 def test_7_after_the_commit_deadline_the_suppliers_openings_are_relayed(scenario):
     travel_to(scenario["chain_url"], scenario["deadlines"][0] + 1)
-    for name, (price, products, salt, seq, commitment) in scenario["openings"].items():
-        message = signed(scenario, "reveal", name, commitment)
+    for name, offer in scenario["openings"].items():
         relayed = scenario["client"].post(
             f"/tenders/{OCID}/bids/reveals",
-            json={
-                "supplier": message.supplier,
-                "nonce": message.nonce,
-                "deadline": message.deadline,
-                "signature": Web3.to_hex(message.signature),
-                "opening": {
-                    "price": price,
-                    "productIds": [Web3.to_hex(p) for p in products],
-                    "salt": Web3.to_hex(salt),
-                    "commitSeq": seq,
-                },
-            },
+            json=reveal_body(scenario, name),
             headers={**scenario["token"](supplier=scenario["ids"][name], sub=name), **key()},
         )
         assert relayed.status_code == 201, relayed.text
-        assert documented(relayed)["price"] == price
+        assert documented(relayed)["price"] == offer["price"]
     local = documented(scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['local']}"))
     # HEA = (1 - 60% x 25%) x 1.8 miliar = 1.53 miliar < the importer's 1.7 miliar
     assert (local["status"], local["price"], local["tkdnBps"], local["hea"]) == (
@@ -283,17 +376,19 @@ def test_7_after_the_commit_deadline_the_suppliers_openings_are_relayed(scenario
     )
 
 
-def test_8_evaluation_proposes_the_domestic_bid_by_the_preference(scenario):
+def test_8_only_a_pokja_member_signing_with_its_own_key_evaluates(scenario):
     travel_to(scenario["chain_url"], scenario["deadlines"][1] + 1)
-    officer = scenario["token"]("AGENCY_OFFICER", agency=1001)
-    evaluated = scenario["client"].post(
-        f"/tenders/{OCID}/evaluation",
-        json={"bidders": sorted(scenario["ids"].values())},
-        headers={**officer, **key()},
-    )
+    client, path = scenario["client"], f"/tenders/{OCID}/evaluation"
+    # The PPK's agency token names no officer account: the agency's key never signs a Pokja act.
+    ppk = scenario["token"]("AGENCY_OFFICER", agency=1001, sub="ppk-ikn")
+    refused = client.post(path, json={}, headers={**ppk, **key()})
+    assert refused.status_code == 403 and refused.json()["code"] == "officer_claim_missing", refused.text
+    evaluated = client.post(path, json={}, headers={**scenario["pokja"].token(POKJA[0]), **key()})
     assert evaluated.status_code == 200, evaluated.text
-    assert documented(evaluated)["awardProposed"]["supplierId"] == scenario["ids"]["local"]
-    assert evaluated.json()["failed"] is None
+    answer = documented(evaluated)
+    assert answer["awardProposed"]["supplierId"] == scenario["ids"]["local"]
+    assert (answer["failed"], answer["notOpened"]) == (None, [])
+    assert answer["officer"] == scenario["pokja"].appointment()["members"][0]
     assert scenario["client"].get(f"/tenders/{OCID}").json()["status"] == "award_proposed"
 
 
@@ -347,16 +442,17 @@ def test_9_the_losing_importer_files_a_signed_sanggah_and_the_pokja_answers_it(s
     assert client.get(f"/tenders/{OCID}/objections/2").status_code == 404
 
     answer = Web3.keccak(text="jawaban Pokja: preferensi sesuai Perpres 16/2018 pasal 66")
-    officer = scenario["token"]("AGENCY_OFFICER", agency=1001)
     answered = client.post(
         f"/tenders/{OCID}/objections/1/answer",
         json={"outcome": "rejected", "responseHash": Web3.to_hex(answer)},
-        headers={**officer, **key()},
+        headers={**scenario["pokja"].token(POKJA[2]), **key()},
     )
     assert answered.status_code == 200, answered.text
     assert documented(answered)["outcome"] == "rejected"
+    assert answered.json()["officer"] == scenario["pokja"].appointment()["members"][2]
     objection = documented(client.get(f"/tenders/{OCID}/objections/1"))
     assert (objection["status"], objection["responseHash"]) == ("rejected", Web3.to_hex(answer))
+    assert objection["answeredAt"] and (objection["appealed"], objection["appealOutcome"]) == (False, None)
     tender = client.get(f"/tenders/{OCID}").json()
     assert (tender["objections"], tender["openObjections"]) == (1, 0)
     for account in scenario["suppliers"].values():  # objecting cost the importer no gas either
@@ -386,6 +482,8 @@ def test_11_a_tender_is_amended_cancelled_or_failed_and_each_answer_is_the_docum
         announced = client.post("/tenders", json=body, headers={**officer, **key()})
         assert announced.status_code == 201, announced.text
     cancelled, failed = ocids
+    appointed = scenario["pokja"].appoint(client, failed)
+    assert appointed.status_code == 201, appointed.text
     amended = client.post(
         f"/tenders/{cancelled}/addenda", json={"documentHash": "0x" + "ad" * 32}, headers={**officer, **key()}
     )
@@ -402,7 +500,9 @@ def test_11_a_tender_is_amended_cancelled_or_failed_and_each_answer_is_the_docum
 
     travel_to(scenario["chain_url"], schedule["revealDeadline"] + 1)
     evaluated = client.post(
-        f"/tenders/{failed}/evaluation", json={"bidders": []}, headers={**officer, **key()}
+        f"/tenders/{failed}/evaluation",
+        json={"bidders": []},
+        headers={**scenario["pokja"].token(POKJA[1]), **key()},
     )
     assert evaluated.status_code == 200, evaluated.text
     answer = documented(evaluated)
@@ -425,7 +525,16 @@ def test_a_suppliers_client_reads_the_signing_domain_and_its_next_nonce(scenario
         "verifyingContract": scenario["manifest"].address("Tenders"),
     }
     assert answer["nonce"] == 2  # its commitment and its opening were relayed: the next message is the third
-    assert answer["primaryTypes"] == ["CommitBid", "RevealBid", "FileObjection"]
+    assert answer["primaryTypes"] == ["CommitBid", "RevealBid", "FileObjection", "FileAppeal"]
+    assert [f["name"] for f in answer["types"]["CommitBid"]] == [
+        "supplier",
+        "tenderId",
+        "commitment",
+        "envelopeHash",
+        "replaces",
+        "nonce",
+        "deadline",
+    ]
     assert [f["name"] for f in answer["types"]["FileObjection"]] == [
         "supplier",
         "tenderId",

@@ -64,10 +64,18 @@ def test_every_function_is_encoded_as_web3_encodes_it(functions, data):
 
 
 def test_a_short_bytes32_is_refused_like_web3_refuses_it(functions):
-    contract, item = next(
-        (c, i) for c, i in functions if i["name"] == "commitBidBySig"
-    )  # (address, bytes32 tender, bytes32 commitment, uint256, uint256, bytes)
-    args = [to_checksum_address("0x" + "11" * 20), b"\x01" * 31, b"\x02" * 32, 0, 0, b""]
+    # (address, bytes32 tender, bytes32 commitment, bytes envelope, bytes32 replaces, nonce, deadline, bytes)
+    contract, item = next((c, i) for c, i in functions if i["name"] == "commitBidBySig")
+    args = [
+        to_checksum_address("0x" + "11" * 20),
+        b"\x01" * 31,
+        b"\x02" * 32,
+        b"\x01",
+        b"\x00" * 32,
+        0,
+        0,
+        b"",
+    ]
     with pytest.raises(CalldataError, match="expected 32 bytes"):
         calldata(contract, item["name"], args)
     with pytest.raises(Exception):  # noqa: B017 (web3's own validation error)
@@ -76,5 +84,24 @@ def test_a_short_bytes32_is_refused_like_web3_refuses_it(functions):
 
 def test_a_wrong_number_of_arguments_is_refused(functions):
     contract, item = next((c, i) for c, i in functions if i["name"] == "commitBidBySig")
-    with pytest.raises(CalldataError, match="expected 6 arguments"):
+    with pytest.raises(CalldataError, match="expected 8 arguments"):
         calldata(contract, item["name"], [1, 2])
+
+
+def test_a_bid_opening_with_value_shares_is_encoded_as_web3_encodes_it(functions):
+    """The quorum opening's argument: a BidOpening whose products are (productId, shareBps) tuples,
+    given as tuples or as dicts by field name."""
+    contract, item = next((c, i) for c, i in functions if i["name"] == "openSealedBid")
+    products = [(b"\x01" * 32, 6000), (b"\x02" * 32, 4000)]
+    opening = (1_800_000_000, products, b"\x05" * 32, b"\x00" * 32, 7, b"\x0e" * 32)
+    expected = bytes.fromhex(contract.encode_abi("openSealedBid", [b"\x0a" * 32, 3, opening])[2:])
+    assert calldata(contract, item["name"], [b"\x0a" * 32, 3, opening]) == expected
+    named = {
+        "price": opening[0],
+        "products": [{"productId": p, "shareBps": share} for p, share in products],
+        "salt": opening[2],
+        "bidBondRef": opening[3],
+        "commitSeq": opening[4],
+        "envelopeHash": opening[5],
+    }
+    assert calldata(contract, item["name"], [b"\x0a" * 32, 3, named]) == expected

@@ -32,6 +32,7 @@ from app.keyring.sealing import SealError
 from app.payments.accounts import AccountDetails, load_account, save_account
 from app.payments.ledger import SETTLED
 from app.payments.models import PayoutAccount
+from app.protocol import bids
 from app.suppliers import managed_keys
 from app.suppliers.models import ManagedSupplierKey
 from app.tenders import managed_openings
@@ -209,8 +210,10 @@ def seed(settings: Settings, sessions, accounts: int, legacy_accounts: int) -> d
             tender=bytes([n]) * 32,
             commitment=bytes([0x80 + n]) * 32,
             price=1_000 + n,
-            product_ids=[bytes([7]) * 32],
+            products=[(bytes([7]) * 32, 10_000)],
             salt=bytes([9]) * 32,
+            bid_bond_ref=bytes(32),
+            envelope_hash=bytes([0xE0 + n]) * 32,
         )
     return plain
 
@@ -254,7 +257,7 @@ def test_rotation_re_seals_every_value_of_each_purpose_and_retires_the_old_keys(
             settings,
             supplier_id=1,
             tender=bytes([2]) * 32,
-            sealed_bid=managed_openings._sealed_bid(bytes([0x82]) * 32, 5),
+            sealed_bid=bids.sealed_bid(bytes([0x82]) * 32, 5, bytes([0xE2]) * 32),
             last_seq=9,
         ).price
         == 1_002

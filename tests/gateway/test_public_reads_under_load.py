@@ -67,6 +67,8 @@ def announce_tenders(url: str, manifest, count: int) -> None:
             3 * DAY,
             1,
             0,
+            0,  # scoringDeadline: lowest price
+            0,  # bidBond: none below the threshold
         )
         last = tenders.functions.announceTender(params).transact({"from": officer, "nonce": nonce + n})
     assert w3.eth.wait_for_transaction_receipt(last)["status"] == 1

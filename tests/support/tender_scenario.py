@@ -1,23 +1,43 @@
 """A tender driven on a local chain from the gateway side (web3.py, the unlocked dev accounts of
-deploy/local.yaml): suppliers registered and verified, a tender announced and amended, sealed bids
-committed and revealed, evaluation, a sanggah filed and answered (rejected), the final award.
-Used by the indexer and OCDS tests."""
+deploy/local.yaml): suppliers registered and verified, a tender announced and amended, its Pokja
+appointed (dev:5, dev:20, dev:21, quorum 2, each with an X25519 envelope key kept here), sealed bids
+committed with their envelopes and revealed, evaluation by a Pokja member, a sanggah filed and
+answered (rejected) by the Pokja, the final award. Used by the indexer, OCDS, explorer and escrow
+tests.
+
+Options reach the steps the read side shows: a bid its supplier never opens that the Pokja quorum
+opens from its envelope after the reveal deadline (`withheld`), a bid nobody opens (`unopened`), a
+bid declared non-compliant (`non_compliant`), a preference withdrawn (`preference_withdrawn`), a
+value-system tender with sealed then opened score sheets (`scores`), and on a construction tender
+the objector's appeal (sanggah banding) answered by the KPA (`appeal`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from eth_abi import encode
 from web3 import Web3
+from web3.logs import DISCARD
 
+from app.ledger.view_calls import named
 from app.protocol import bids as bidlib
 from app.protocol import vocabulary
 from app.protocol.manifest import Manifest
+from app.tenders import envelope
+from app.tenders.opening_codec import encode_opening
 
 DAY = 24 * 3600
-OFFICER, OFFICER2, ANYONE = 4, 5, 19
+OFFICER, ANYONE = 4, 19  # the PPK of IKN (announces, amends), anyone (finalises)
+POKJA = (5, 20, 21)  # IKN officers on every scenario tender's Pokja
+QUORUM = 2
+KPA = 22  # the IKN officer outside the Pokja who answers appeals
+OFFICER2 = POKJA[0]  # a second IKN officer (verifies suppliers)
 SUPPLIERS = (16, 17, 18)
 HPS = 2_000_000_000
-OBJECTION_REJECTED = vocabulary.enum("ITenders.ObjectionStatus").code("Rejected")
+OBJECTION = vocabulary.enum("ITenders.ObjectionStatus")
+NON_COMPLIANCE = vocabulary.enum("ITenders.NonCompliance")
+CATEGORY = vocabulary.enum("ITenders.Category")
+EVALUATION = vocabulary.enum("ITenders.EvaluationMethod")
 
 
 @dataclass
@@ -28,6 +48,8 @@ class TenderRun:
     prices: dict[int, int]
     winner: int | None = None
     steps: list[str] = field(default_factory=list)
+    pokja: list[str] = field(default_factory=list)  # member addresses, share index = position + 1
+    envelopes: dict[int, bytes] = field(default_factory=dict)  # supplier id -> its last envelope
 
 
 class Scenario:
@@ -38,6 +60,8 @@ class Scenario:
         self.tenders = self.contract("Tenders")
         self.registry = self.contract("SupplierRegistry")
         self.hub = self.contract("AccessHub")
+        # Each Pokja member's envelope key pair (X25519); the private halves stay with the members.
+        self.member_keys = {index: envelope.generate_member_key() for index in POKJA}
 
     def contract(self, name: str):
         deployed = self.manifest.contracts[name]
@@ -60,6 +84,12 @@ class Scenario:
         self.rpc("evm_setNextBlockTimestamp", [max(int(timestamp), self.now() + 1)])
         self.rpc("evm_mine")
 
+    def tender_data(self, tender_id: bytes) -> dict:
+        """getTender by field name (deadlines as they stand, pauses included)."""
+        raw = self.tenders.functions.getTender(tender_id).call()
+        outputs = self.tenders.get_function_by_name("getTender").abi["outputs"][0]["components"]
+        return dict(zip([c["name"] for c in outputs], raw, strict=True))
+
     # -- suppliers -----------------------------------------------------------------------------
     def supplier(self, index: int, label: str, umkm: bool = False) -> int:
         """Registers (by one officer) and verifies (by another) the supplier at dev:index, once."""
@@ -79,6 +109,18 @@ class Scenario:
         pairs = zip(SUPPLIERS, labels, strict=True)
         return {i: self.supplier(i, label, umkm=(i == 18)) for i, label in pairs}
 
+    # -- the Pokja's side of an envelope ---------------------------------------------------------
+    def quorum_opening(self, run: TenderRun, supplier_id: int, members: tuple[int, ...] = POKJA[:QUORUM]):
+        """The opening `members` (dev indices) recover together from the bid's envelope."""
+        sealed = run.envelopes[supplier_id]
+        shares = [
+            envelope.decrypt_share(
+                sealed, run.tender_id, supplier_id, POKJA.index(m) + 1, self.member_keys[m][0]
+            )
+            for m in members
+        ]
+        return envelope.open_envelope(sealed, run.tender_id, supplier_id, shares)
+
     # -- a tender ------------------------------------------------------------------------------
     def tender(
         self,
@@ -89,59 +131,139 @@ class Scenario:
         objection: bool = True,
         finalize: bool = True,
         title: str = "Pengadaan panel surya IKN",
+        withheld: tuple[int, ...] = (),
+        unopened: tuple[int, ...] = (),
+        non_compliant: dict[int, str] | None = None,
+        preference_withdrawn: tuple[int, ...] = (),
+        scores: dict[int, tuple[int, ...]] | None = None,
+        appeal: bool = False,
     ) -> TenderRun:
-        """Runs a lowest-price tender with one sealed bid per dev index in `prices`."""
+        """Runs a tender with one sealed bid per dev index in `prices` (lowest price, goods; a
+        value-system tender when `scores` gives each Pokja member's score (basis points) per bidder
+        in the order of `prices`; construction when `appeal`). `withheld` bidders never open their
+        bids and the Pokja quorum opens them after the reveal deadline; `unopened` bids nobody opens;
+        `non_compliant` maps dev indices to a NonCompliance word (declared gugur before evaluation)."""
         ids = self.suppliers()
         start = self.now()
+        value_system = scores is not None
+        commit_deadline, reveal_deadline = start + 7 * DAY, start + 9 * DAY
         params = (
             ocid,
             title,
             Web3.keccak(text=f"dokumen pemilihan {ocid}"),
             1001,
             HPS,
-            0,
-            0,
-            0,
-            0,
+            CATEGORY.code("Construction" if appeal else "Goods"),
+            0,  # Method.Tender
+            EVALUATION.code("ValueSystem" if value_system else "LowestPrice"),
+            0,  # no domestic preference (HPS under the threshold)
             False,
-            False,  # goods, tender, lowest price, no preference, open to all
-            start + 7 * DAY,
-            start + 9 * DAY,
+            False,  # open to all
+            commit_deadline,
+            reveal_deadline,
             3 * DAY,
             1,
-            0,
+            3000 if value_system else 0,  # technical weight
+            start + 8 * DAY if value_system else 0,  # scoring deadline
+            0,  # no bid bond (HPS under the threshold)
         )
         self.send(self.tenders.functions.announceTender(params), OFFICER)
         tender_id = bidlib.tender_id(ocid)
         run = TenderRun(ocid, tender_id, [ids[i] for i in prices], {ids[i]: p for i, p in prices.items()})
+        members = [self.accounts[i] for i in POKJA]
+        keys = [self.member_keys[i][1] for i in POKJA]
+        self.send(self.tenders.functions.appointPokja(tender_id, members, keys, QUORUM), OFFICER)
+        run.pokja = members
         if amend:
             self.send(
                 self.tenders.functions.amendTender(tender_id, Web3.keccak(text=f"addendum 1 {ocid}")), OFFICER
             )
         openings = {}
         for index, price in prices.items():
-            salt = bidlib.new_salt()
-            commitment = bidlib.commitment(tender_id, ids[index], price, [], salt)
-            receipt = self.send(self.tenders.functions.commitBid(tender_id, commitment), index)
-            event = self.tenders.events.BidCommitted().process_receipt(receipt)[0]
-            openings[index] = (price, [], salt, event["args"]["commitSeq"])
-        tender = self.tenders.functions.getTender(tender_id).call()
-        commit_deadline, reveal_deadline = tender[8], tender[9]  # ITenders.Tender field order
-        self.sleep_until(commit_deadline + 1)
+            supplier_id, salt = ids[index], bidlib.new_salt()
+            commitment = bidlib.commitment(tender_id, supplier_id, price, [], salt)
+            sealed = envelope.seal(
+                encode_opening(price, [], salt, bytes(32)), tender_id, supplier_id, keys, QUORUM
+            )
+            receipt = self.send(self.tenders.functions.commitBid(tender_id, commitment, sealed), index)
+            event = self.tenders.events.BidCommitted().process_receipt(receipt, errors=DISCARD)[0]
+            run.envelopes[supplier_id] = sealed
+            seq = event["args"]["commitSeq"]
+            openings[index] = bidlib.opening(price, [], salt, seq, envelope.envelope_hash(sealed))
+        tender = self.tender_data(tender_id)
+        bidders = sorted(run.supplier_ids)
+        if value_system:
+            self.sleep_until(tender["commitDeadline"] + 1)
+            sheets = {}
+            for position, member in enumerate(POKJA):
+                by_id = sorted((ids[i], scores.get(i, (0,) * len(POKJA))[position]) for i in prices)
+                sheet = ([s for s, _ in by_id], [score for _, score in by_id], bidlib.new_salt())
+                sealed_sheet = Web3.keccak(
+                    encode(
+                        ["bytes32", "address", "uint64[]", "uint16[]", "bytes32"],
+                        [tender_id, self.accounts[member], *sheet],
+                    )
+                )
+                self.send(self.tenders.functions.sealScoreSheet(tender_id, sealed_sheet), member)
+                sheets[member] = sheet
+            self.sleep_until(tender["scoringDeadline"] + 1)
+        else:
+            self.sleep_until(tender["commitDeadline"] + 1)
         for index, opening in openings.items():
-            self.send(self.tenders.functions.revealBid(tender_id, opening), index)
-        self.sleep_until(reveal_deadline + 1)
-        self.send(self.tenders.functions.evaluate(tender_id, sorted(run.supplier_ids)), ANYONE)
-        run.winner = min(run.prices, key=run.prices.get)
-        if objection:
+            if index not in withheld and index not in unopened:
+                self.send(self.tenders.functions.revealBid(tender_id, opening), index)
+        self.sleep_until(tender["revealDeadline"] + 1)
+        for index in withheld:
+            supplier_id = ids[index]
+            assert self.quorum_opening(run, supplier_id) == encode_opening(*_plain(openings[index]))
+            self.send(self.tenders.functions.openSealedBid(tender_id, supplier_id, openings[index]), POKJA[0])
+        if value_system:
+            for member, sheet in sheets.items():
+                self.send(self.tenders.functions.openScoreSheet(tender_id, *sheet), member)
+        for index, word in (non_compliant or {}).items():
+            evidence = Web3.keccak(text=f"berita acara evaluasi {ocid} {index}")
+            self.send(
+                self.tenders.functions.declareNonCompliant(
+                    tender_id, ids[index], NON_COMPLIANCE.code(word), evidence
+                ),
+                POKJA[1],
+            )
+        for index in preference_withdrawn:
+            evidence = Web3.keccak(text=f"sertifikat TKDN dicabut {ocid} {index}")
+            self.send(self.tenders.functions.withdrawPreference(tender_id, ids[index], evidence), POKJA[1])
+        if unopened:  # a bid left sealed: evaluation waits for the quorum's opening window
+            policy = named(self.tenders, "policy", self.tenders.functions.policy().call())
+            window = policy["quorumOpeningWindow"]
+            self.sleep_until(self.tender_data(tender_id)["revealDeadline"] + window + 1)
+        receipt = self.send(self.tenders.functions.evaluate(tender_id, bidders), POKJA[0])
+        proposed = self.tenders.events.AwardProposed().process_receipt(receipt, errors=DISCARD)
+        run.winner = proposed[0]["args"]["supplierId"] if proposed else None
+        if objection and run.winner is not None:
             loser = next(i for i in prices if ids[i] != run.winner)
             self.send(self.tenders.functions.fileObjection(tender_id, Web3.keccak(text="sanggah")), loser)
             answer = self.tenders.functions.resolveObjection(
-                tender_id, 1, OBJECTION_REJECTED, Web3.keccak(text="jawaban sanggah")
+                tender_id, 1, OBJECTION.code("Rejected"), Web3.keccak(text="jawaban sanggah")
             )
-            self.send(answer, OFFICER2)  # the agency's officer answers; the award stands
-        if finalize:
-            deadline = self.tenders.functions.getTender(tender_id).call()[23]  # objectionDeadline
-            self.sleep_until(deadline + 1)
+            self.send(answer, POKJA[2])  # a Pokja member answers; the award stands
+            if appeal:
+                self.send(
+                    self.tenders.functions.fileAppeal(
+                        tender_id, 1, Web3.keccak(text="jaminan sanggah banding")
+                    ),
+                    loser,
+                )
+                verdict = self.tenders.functions.resolveAppeal(
+                    tender_id, 1, OBJECTION.code("Rejected"), Web3.keccak(text="jawaban sanggah banding KPA")
+                )
+                self.send(verdict, KPA)  # the KPA, outside the Pokja, upholds the award
+        if finalize and run.winner is not None:
+            tender = self.tender_data(tender_id)
+            self.sleep_until(max(tender["objectionDeadline"], tender["appealDeadline"]) + 1)
             self.send(self.tenders.functions.finalizeAward(tender_id), ANYONE)
         return run
+
+
+def _plain(opening: tuple) -> tuple:
+    """(price, products, salt, bidBondRef) of a BidOpening tuple, as the envelope encodes them."""
+    price, products, salt, bond, _seq, _envelope_hash = opening
+    return price, products, salt, bond
