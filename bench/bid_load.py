@@ -4,12 +4,15 @@ through the gateway (`POST /tenders/{ocid}/bids/commitments`, answered once conf
 web3.py loop (commitBidBySig signed locally by a relayer key, sent, receipt awaited).
 
 A supplier's commit signatures carry consecutive nonces the contract checks exactly, so each
-supplier's bids are sent one after the other; concurrency comes from many suppliers."""
+supplier's bids are sent one after the other; concurrency comes from many suppliers. Each tender has
+its Pokja (the IKN officers of deploy/local.yaml, quorum 2), and each bid carries an envelope sealed
+to the Pokja's envelope keys (app/tenders/envelope.py), as a supplier's client would seal it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import secrets
 import threading
 import time
@@ -23,8 +26,12 @@ from web3 import Web3
 
 from app.protocol import bids as bidlib
 from app.protocol.manifest import Manifest
+from app.tenders import envelope
+from app.tenders.opening_codec import encode_opening
 
 OFFICER = 4  # dev:4, officer of agency 1001 (deploy/local.yaml)
+VERIFIER = 5  # dev:5, another IKN officer: verifies the suppliers dev:4 registers
+POKJA, QUORUM = (5, 20, 21), 2  # IKN officers on every benchmark tender's Pokja (deploy/local.yaml)
 AGENCY = 1001
 HPS = 2_000_000_000
 DAY = 24 * 3600
@@ -76,7 +83,7 @@ def _send_all(w3: Web3, calls: list, sender: str) -> None:
 
 
 def register_suppliers(w3: Web3, manifest: Manifest, count: int) -> list[tuple[bytes, int]]:
-    """`count` suppliers with fresh keys (they need no ETH: the relayer pays): (key, supplier id)."""
+    """`count` verified suppliers with fresh keys (they need no ETH: the relayer pays): (key, supplier id)."""
     registry = contract(w3, manifest, "SupplierRegistry")
     keys = [secrets.token_bytes(32) for _ in range(count)]
     calls = [
@@ -86,10 +93,26 @@ def register_suppliers(w3: Web3, manifest: Manifest, count: int) -> list[tuple[b
         for k in keys
     ]
     _send_all(w3, calls, w3.eth.accounts[OFFICER])
-    return [(k, registry.functions.supplierIdOf(Account.from_key(k).address).call()) for k in keys]
+    registered = [(k, registry.functions.supplierIdOf(Account.from_key(k).address).call()) for k in keys]
+    _send_all(w3, [registry.functions.verifySupplier(i) for _, i in registered], w3.eth.accounts[VERIFIER])
+    return registered
+
+
+@functools.cache
+def pokja_keys() -> tuple[bytes, ...]:
+    """The Pokja members' X25519 public keys (fresh for this process; bids are sealed to them)."""
+    return tuple(envelope.generate_member_key()[1] for _ in POKJA)
+
+
+def sealed(tender: bytes, supplier_id: int, price: int, salt: bytes) -> bytes:
+    """The envelope of a bid without products or bond, sealed to the benchmark Pokja."""
+    return envelope.seal(
+        encode_opening(price, [], salt, bytes(32)), tender, supplier_id, pokja_keys(), QUORUM
+    )
 
 
 def announce_tenders(w3: Web3, manifest: Manifest, count: int, prefix: str) -> list[str]:
+    """`count` lowest-price tenders, each with the benchmark Pokja appointed."""
     tenders = contract(w3, manifest, "Tenders")
     now = w3.eth.get_block("latest")["timestamp"]
     ocids = [f"ocds-terang-{AGENCY}-{prefix}-{i:04d}" for i in range(count)]
@@ -112,11 +135,19 @@ def announce_tenders(w3: Web3, manifest: Manifest, count: int, prefix: str) -> l
                 3 * DAY,
                 1,
                 0,
+                0,  # no scoring deadline (lowest price)
+                0,  # no bid bond
             )
         )
         for ocid in ocids
     ]
     _send_all(w3, calls, w3.eth.accounts[OFFICER])
+    members = [w3.eth.accounts[i] for i in POKJA]
+    appointments = [
+        tenders.functions.appointPokja(bidlib.tender_id(ocid), members, list(pokja_keys()), QUORUM)
+        for ocid in ocids
+    ]
+    _send_all(w3, appointments, w3.eth.accounts[OFFICER])
     return ocids
 
 
@@ -134,24 +165,38 @@ def sign_bids(
         plan = []
         for nonce, ocid in enumerate(ocids):
             tender = bidlib.tender_id(ocid)
-            commitment = bidlib.commitment(tender, supplier_id, HPS - 1000 - nonce, [], bidlib.new_salt())
+            price, salt = HPS - 1000 - nonce, bidlib.new_salt()
+            commitment = bidlib.commitment(tender, supplier_id, price, [], salt)
+            bid_envelope = sealed(tender, supplier_id, price, salt)
             signed = bidlib.sign_commit(
                 key,
                 chain_id=chain_id,
                 verifying_contract=tenders_address,
                 tender=tender,
                 bid_commitment=commitment,
+                envelope_digest=bidlib.envelope_hash(bid_envelope),
                 nonce=nonce,
                 deadline=deadline,
-            )
+            )  # the supplier's first bid on each tender: it replaces nothing
             body = {
                 "supplier": signed.supplier,
                 "commitment": Web3.to_hex(commitment),
+                "envelope": Web3.to_hex(bid_envelope),
+                "replaces": Web3.to_hex(bidlib.ZERO32),
                 "nonce": nonce,
                 "deadline": deadline,
                 "signature": Web3.to_hex(signed.signature),
             }
-            args = [signed.supplier, tender, commitment, nonce, deadline, signed.signature]
+            args = [
+                signed.supplier,
+                tender,
+                commitment,
+                bid_envelope,
+                bidlib.ZERO32,
+                nonce,
+                deadline,
+                signed.signature,
+            ]
             plan.append(Bid(ocid, body, args))
         plans.append(Plan(supplier_id, plan, {"Authorization": f"Bearer {token_for(supplier_id)}"}))
     return plans

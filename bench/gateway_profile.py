@@ -112,4 +112,11 @@ def relay(app: FastAPI, principal: Principal, bid) -> object:
     path = f"/tenders/{bid.ocid}/bids/commitments"
     scope = {"type": "http", "method": "POST", "path": path, "query_string": b"", "headers": [], "app": app}
     write = Writer(app.state.writes, principal.key, "POST", path, str(uuid.uuid4()))
-    return relay_commit(Request(scope), bid.ocid, SignedCommit(**bid.body), principal, app.state.chain, write)
+    body = SignedCommit(**bid.body)
+    answer = relay_commit(Request(scope), bid.ocid, body, principal, app.state.chain, write)
+    # The write runs on the write path's threads (an AwaitedWrite): wait for it, as the endpoint does,
+    # so the next bid (the supplier's next nonce) follows a mined one and its time counts.
+    written = answer._future.result(timeout=120)
+    if written.status_code != 201:
+        raise RuntimeError(f"relay refused: {written.status_code} {written.body}")
+    return written

@@ -5,8 +5,9 @@ models) and this checkout's working tree. Writes bench/public_pages.json and pri
         [--requests 15] [--no-write]
 
 One anvil chain gets the suite deployed by this checkout's deploy script, three suppliers
-registered and verified, then the tenders: each announced by the agency officer with two sealed
-bids committed (TenderAnnounced + 2 BidCommitted). For each tender count, each revision runs as
+registered and verified, then the tenders: each announced by the agency officer, its Pokja appointed
+and two sealed bids committed with their envelopes (TenderAnnounced + PokjaAppointed + 2
+BidCommitted). For each tender count, each revision runs as
 `python -m app` from its own tree (the base from a temporary `git worktree add --detach`, removed
 at the end) with this checkout's .venv-app interpreter, on its own SQLite database, indexer on
 (the default local shape), rate limits off (TERANG_RATE_LIMIT_PER_SECOND=0; the base has none).
@@ -40,8 +41,10 @@ from web3 import Web3  # noqa: E402
 from app.auth import devissuer  # noqa: E402
 from app.protocol import bids as bidlib  # noqa: E402
 from app.protocol.manifest import load_manifest  # noqa: E402
+from app.tenders import envelope  # noqa: E402
+from app.tenders.opening_codec import encode_opening  # noqa: E402
 from tests.support.localchain import anvil, deploy_local  # noqa: E402
-from tests.support.tender_scenario import Scenario  # noqa: E402
+from tests.support.tender_scenario import POKJA, QUORUM, Scenario  # noqa: E402
 from toolchain.dev_signers import write_signers  # noqa: E402
 from toolchain.run_local import free_port  # noqa: E402
 
@@ -60,24 +63,32 @@ DAY = 24 * 3600
 
 
 def add_tenders(url: str, manifest, first: int, count: int) -> None:
-    """Tenders first..first+count-1, each with two committed bids, sent back to back."""
+    """Tenders first..first+count-1, each with its Pokja and two committed bids, sent back to back."""
     scenario = Scenario(url, manifest)
     ids = scenario.suppliers()
     w3, tenders = scenario.w3, scenario.tenders
     start = w3.eth.get_block("latest")["timestamp"]
     nonces = {i: w3.eth.get_transaction_count(w3.eth.accounts[i]) for i in (OFFICER, *BIDDERS)}
+    members = [w3.eth.accounts[i] for i in POKJA]
+    keys = [scenario.member_keys[i][1] for i in POKJA]
     last = []
     for n in range(first, first + count):
         ocid = f"ocds-terang-1001-bench-{n:05d}"
         params = (ocid, f"Pengadaan {n}", Web3.keccak(text=ocid), 1001, 1_000_000_000 + n, 0, 0, 0, 0)
-        params += (False, False, start + 30 * DAY, start + 32 * DAY, 3 * DAY, 1, 0)
+        params += (False, False, start + 30 * DAY, start + 32 * DAY, 3 * DAY, 1, 0, 0, 0)
         officer = w3.eth.accounts[OFFICER]
         tenders.functions.announceTender(params).transact({"from": officer, "nonce": nonces[OFFICER]})
-        nonces[OFFICER] += 1
         tender_id = bidlib.tender_id(ocid)
+        tenders.functions.appointPokja(tender_id, members, keys, QUORUM).transact(
+            {"from": officer, "nonce": nonces[OFFICER] + 1, "gas": 1_000_000}
+        )
+        nonces[OFFICER] += 2
         for index in BIDDERS:
-            commitment = bidlib.commitment(tender_id, ids[index], 900_000_000 + n, [], bidlib.new_salt())
-            tx = tenders.functions.commitBid(tender_id, commitment).transact(
+            price, salt = 900_000_000 + n, bidlib.new_salt()
+            commitment = bidlib.commitment(tender_id, ids[index], price, [], salt)
+            opening = encode_opening(price, [], salt, bytes(32))
+            sealed = envelope.seal(opening, tender_id, ids[index], keys, QUORUM)
+            tx = tenders.functions.commitBid(tender_id, commitment, sealed).transact(
                 {"from": w3.eth.accounts[index], "nonce": nonces[index], "gas": 500_000}
             )
             nonces[index] += 1

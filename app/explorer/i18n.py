@@ -103,14 +103,30 @@ STRINGS: dict[str, dict[str, str]] = {
     "step.announcement": {"id": "Pengumuman", "en": "Announcement"},
     "step.addendum": {"id": "Adendum", "en": "Addendum"},
     "step.cancellation": {"id": "Pembatalan", "en": "Cancellation"},
-    "step.evaluators": {"id": "Pokja pemilihan", "en": "Evaluation committee"},
+    "step.pokja": {"id": "Pokja pemilihan ditetapkan", "en": "Pokja (selection committee) appointed"},
     "step.commit": {"id": "Penawaran tersegel", "en": "Sealed bid"},
-    "step.reveal": {"id": "Pembukaan penawaran", "en": "Bid opened"},
-    "step.rejection": {"id": "Penawaran ditolak", "en": "Bid rejected"},
-    "step.scores": {"id": "Nilai teknis", "en": "Technical scores"},
+    "step.scores_sealed": {"id": "Lembar nilai teknis disegel", "en": "Technical score sheet sealed"},
+    "step.reveal": {"id": "Penawaran dibuka penyedianya", "en": "Bid opened by its supplier"},
+    "step.quorum_opening": {"id": "Penawaran dibuka kuorum Pokja", "en": "Bid opened by the Pokja quorum"},
+    "step.withheld": {"id": "Tidak dibuka penyedianya", "en": "Not opened by its supplier"},
+    "step.unopened": {"id": "Penawaran tidak dibuka siapa pun", "en": "Bid opened by nobody"},
+    "step.rejection": {"id": "Penawaran keluar dari evaluasi", "en": "Bid out of the evaluation"},
+    "step.non_compliance": {"id": "Penawaran digugurkan", "en": "Bid declared non-compliant (gugur)"},
+    "step.preference_withdrawn": {
+        "id": "Preferensi harga dalam negeri dicabut",
+        "en": "Domestic price preference withdrawn",
+    },
+    "step.scores_opened": {"id": "Lembar nilai teknis dibuka", "en": "Technical score sheet opened"},
     "step.evaluation": {"id": "Evaluasi (usulan pemenang)", "en": "Evaluation (proposed award)"},
     "step.objection": {"id": "Sanggah", "en": "Objection (sanggah)"},
-    "step.objection_answer": {"id": "Jawaban sanggah", "en": "Objection answered"},
+    "step.objection_answer": {"id": "Jawaban sanggah (Pokja)", "en": "Objection answered (Pokja)"},
+    "step.appeal": {"id": "Sanggah banding", "en": "Appeal (sanggah banding)"},
+    "step.appeal_answer": {"id": "Jawaban sanggah banding (KPA)", "en": "Appeal answered (KPA)"},
+    "step.pause": {"id": "Kontrak tender dihentikan sementara", "en": "Tenders contract paused"},
+    "step.resume": {
+        "id": "Kontrak tender dilanjutkan, tenggat diperpanjang",
+        "en": "Tenders contract resumed, deadlines extended",
+    },
     "step.award": {"id": "Penetapan pemenang", "en": "Award"},
     "step.failure": {"id": "Tender gagal", "en": "Tender failed"},
     "step.contract": {"id": "Kontrak (escrow)", "en": "Contract (escrow)"},
@@ -128,6 +144,49 @@ STRINGS: dict[str, dict[str, str]] = {
     "step.payment_failed": {"id": "Pembayaran gagal", "en": "Payment failed"},
     "step.payment_cancelled": {"id": "Pembayaran dibatalkan", "en": "Payment cancelled"},
     "step.other": {"id": "Peristiwa", "en": "Event"},
+    "detail.envelope": {"id": "amplop terenkripsi untuk Pokja", "en": "envelope encrypted to the Pokja"},
+    "detail.bytes": {"id": "bita", "en": "bytes"},
+    "detail.replaced": {"id": "menggantikan penawaran sebelumnya", "en": "replaces its earlier bid"},
+    "detail.quorum": {"id": "kuorum", "en": "quorum"},
+    "detail.of": {"id": "dari", "en": "of"},
+    "detail.members": {"id": "anggota", "en": "members"},
+    "detail.by": {"id": "oleh", "en": "by"},
+    "detail.member": {"id": "anggota Pokja", "en": "Pokja member"},
+    "detail.bond_claimed": {"id": "jaminan penawaran dicairkan", "en": "bid bond claimed"},
+    "detail.appeal_bond": {"id": "jaminan sanggah banding", "en": "appeal bond"},
+    "detail.appeal_bond_claimed": {"id": "jaminan sanggah banding dicairkan", "en": "appeal bond claimed"},
+    "detail.paused_for": {"id": "dihentikan selama", "en": "paused for"},
+    "detail.seconds": {"id": "detik", "en": "seconds"},
+    "detail.reason": {"id": "alasan", "en": "reason"},
+    "detail.outcome": {"id": "putusan", "en": "outcome"},
+    "detail.round": {"id": "putaran", "en": "round"},
+    "tender.deadlines": {"id": "Tenggat", "en": "Deadlines"},
+    "tender.commit_deadline": {"id": "Batas pemasukan penawaran", "en": "Bids close"},
+    "tender.scoring_deadline": {"id": "Batas penilaian teknis", "en": "Technical scoring closes"},
+    "tender.reveal_deadline": {"id": "Batas pembukaan oleh penyedia", "en": "Suppliers' openings close"},
+    "tender.objection_deadline": {"id": "Batas sanggah", "en": "Objections close"},
+    "tender.paused": {
+        "id": "Kontrak tender sedang dihentikan sementara: tenggat akan diperpanjang sepanjang jeda.",
+        "en": "The Tenders contract is paused: deadlines will be extended by the pause's length.",
+    },
+    "tender.pokja": {"id": "Pokja pemilihan", "en": "Pokja (selection committee)"},
+    "tender.bid_bond": {"id": "Jaminan penawaran", "en": "Bid bond"},
+    "tender.score_sheets": {"id": "Lembar nilai (disegel / dibuka)", "en": "Score sheets (sealed / opened)"},
+    "tender.bid_table": {"id": "Penawaran", "en": "Bids"},
+    "tender.objections": {"id": "Sanggah dan sanggah banding", "en": "Objections and appeals"},
+    "col.opened_by": {"id": "Dibuka oleh", "en": "Opened by"},
+    "col.tkdn": {"id": "TKDN", "en": "TKDN"},
+    "col.outcome": {"id": "Putusan", "en": "Outcome"},
+    "col.appeal": {"id": "Sanggah banding", "en": "Appeal"},
+    "col.objection": {"id": "Sanggah", "en": "Objection"},
+    "opened.supplier": {"id": "penyedianya sendiri", "en": "its supplier"},
+    "opened.pokja": {"id": "kuorum Pokja", "en": "the Pokja quorum"},
+    "opened.nobody": {"id": "tidak seorang pun", "en": "nobody"},
+    "bid.sealed": {"id": "tersegel", "en": "sealed"},
+    "bid.valid": {"id": "sah", "en": "valid"},
+    "bid.unrevealed": {"id": "tidak dibuka", "en": "not opened"},
+    "bid.disqualified": {"id": "gugur", "en": "disqualified"},
+    "bid.preference_withdrawn": {"id": "preferensi dicabut", "en": "preference withdrawn"},
     "status.open": {"id": "dibuka", "en": "open"},
     "status.awarded": {"id": "ada pemenang", "en": "awarded"},
     "status.award_proposed": {"id": "dievaluasi", "en": "evaluated"},
@@ -157,8 +216,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "verify.sha256": {"id": "SHA-256 (informasi saja)", "en": "SHA-256 (for information only)"},
     "doc.tender": {"id": "Dokumen pemilihan", "en": "Tender document"},
     "doc.addendum": {"id": "Dokumen adendum", "en": "Addendum document"},
+    "doc.bid_bond": {"id": "Jaminan penawaran", "en": "Bid bond"},
+    "doc.non_compliance": {"id": "Berita acara gugur", "en": "Non-compliance record"},
+    "doc.preference_withdrawn": {"id": "Dasar pencabutan preferensi", "en": "Preference withdrawal grounds"},
     "doc.objection": {"id": "Bukti sanggah", "en": "Objection evidence"},
     "doc.objection_answer": {"id": "Jawaban sanggah", "en": "Objection answer"},
+    "doc.appeal_bond": {"id": "Jaminan sanggah banding", "en": "Appeal bond"},
+    "doc.appeal_answer": {"id": "Jawaban sanggah banding", "en": "Appeal answer"},
     "doc.terms": {"id": "Syarat kontrak", "en": "Contract terms"},
     "doc.bast": {"id": "Bukti serah terima (BAST)", "en": "Handover evidence (BAST)"},
     "doc.cancellation": {"id": "Alasan pembatalan", "en": "Cancellation reason"},
@@ -171,6 +235,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "supplier.wins": {"id": "Menang", "en": "Won"},
     "supplier.bids": {"id": "Penawaran", "en": "Bids"},
     "supplier.awarded_value": {"id": "Nilai dimenangkan", "en": "Value won"},
+    "supplier.withheld": {
+        "id": "Penawaran tidak dibuka sendiri",
+        "en": "Bids it did not open itself",
+    },
+    "supplier.non_compliant": {"id": "Penawaran digugurkan", "en": "Bids declared non-compliant"},
     "supplier.none": {"id": "Penyedia ini tidak dikenal.", "en": "No such supplier."},
     "welfare.title": {"id": "Program bantuan sosial", "en": "Social assistance programmes"},
     "welfare.not_deployed": {
@@ -230,6 +299,40 @@ INDICATORS: dict[str, dict[str, str]] = {
     "T002": {"id": "Pemenang berulang (365 hari)", "en": "Repeated winner (365 days)"},
     "T003": {"id": "Rotasi pemenang", "en": "Bid rotation"},
     "T004": {"id": "Pemecahan paket", "en": "Contract splitting"},
+    "T005": {
+        "id": "Penawaran lebih rendah ditahan penyedianya",
+        "en": "Lower bid withheld by its supplier",
+    },
+    "T006": {"id": "Penawaran berulang kali tidak dibuka", "en": "Bids repeatedly left unopened"},
+}
+
+# Why the Pokja declared a bid non-compliant (gugur), by ITenders.NonCompliance word.
+NON_COMPLIANCE: dict[str, dict[str, str]] = {
+    "administrative": {
+        "id": "persyaratan administrasi tidak dipenuhi",
+        "en": "administrative requirement not met",
+    },
+    "technical": {"id": "persyaratan teknis tidak dipenuhi", "en": "technical requirement not met"},
+    "qualification": {"id": "tidak lulus pascakualifikasi", "en": "failed post-qualification"},
+    "below_technical_threshold": {
+        "id": "nilai teknis di bawah ambang batas lulus",
+        "en": "technical score below the passing grade",
+    },
+    "false_documents": {"id": "dokumen atau keterangan palsu", "en": "false documents or information"},
+    "collusion": {"id": "persekongkolan harga atau KKN", "en": "price collusion or KKN"},
+}
+# Why a bid left the evaluation, by ITenders.RejectReason word.
+REJECT_REASONS: dict[str, dict[str, str]] = {
+    "unrevealed": {"id": "tidak dibuka siapa pun", "en": "opened by nobody"},
+    "objection_upheld": {"id": "sanggah diterima", "en": "objection upheld"},
+    "non_compliant": {"id": "digugurkan Pokja", "en": "declared non-compliant by the Pokja"},
+}
+# An answer to an objection or an appeal, by ITenders.ObjectionStatus word.
+OUTCOMES: dict[str, dict[str, str]] = {
+    "open": {"id": "belum dijawab", "en": "not answered yet"},
+    "rejected": {"id": "ditolak, pemenang tetap", "en": "rejected, the award stands"},
+    "upheld_reevaluate": {"id": "diterima, evaluasi ulang", "en": "upheld, evaluated again"},
+    "upheld_fail": {"id": "diterima, tender gagal", "en": "upheld, the tender fails"},
 }
 
 
@@ -247,6 +350,16 @@ class Locale:
     def indicator(self, code: str) -> str:
         entry = INDICATORS.get(code)
         return entry[self.lang] if entry else code
+
+    def reason(self, word: str | None) -> str:
+        """Why a bid is out: a NonCompliance word (`administrative` -> "persyaratan administrasi tidak
+        dipenuhi") or a RejectReason word (`objection_upheld` -> "sanggah diterima")."""
+        entry = NON_COMPLIANCE.get(word or "") or REJECT_REASONS.get(word or "")
+        return entry[self.lang] if entry else (word or "")
+
+    def outcome(self, word: str | None) -> str:
+        entry = OUTCOMES.get(word or "")
+        return entry[self.lang] if entry else (word or "")
 
     def time(self, timestamp: int | None) -> str:
         """UTC seconds as a local date-time with the zone's abbreviation, e.g. `2025-03-01 09:00 WITA`."""

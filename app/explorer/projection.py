@@ -6,7 +6,9 @@ the cursor /health reports. Work per batch is bounded by what the batch touched:
 its events names is rebuilt from its own events (one indexed query), then the red flags are
 recomputed from the stored compiled releases (no event is re-read). Each event naming a supplier
 (registry entries, bids, awards, contracts) is linked to it as it arrives, and each supplier the
-batch named is rebuilt from its linked events (one indexed join). Positions:
+batch named is rebuilt from its linked events (one indexed join). A pause of Tenders (Paused,
+PauseTimeCredited) names no tender, yet moves the deadlines of every tender in flight: a batch
+holding one rebuilds every tender not yet final. Positions:
 
 - no position yet: everything is built once (a new database, or one indexed before the read models);
 - the position's block still carries the same hash: the events after it are new;
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
 
 from sqlalchemy import Engine, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
@@ -37,16 +38,17 @@ from app.explorer.models import (
 from app.explorer.queries import (
     SUPPLIER_REGISTRY,
     SUPPLIER_RELATED,
+    summary_of,
     supplier_of,
     supplier_summary,
     tender_view,
 )
 from app.indexer.models import ChainEvent, IndexedBlock, IndexerCursor
 from app.indexer.store import CURSOR
-from app.ocds.events import events_of, payment_ids_of
+from app.ocds.events import PAUSE_EVENTS, events_of, payment_ids_of
 from app.ocds.models import OcdsPaymentLink, OcdsTender, position_of
 from app.ocds.packages import record
-from app.ocds.releases import build_releases
+from app.ocds.releases import TENDER_STATUS, build_releases
 from app.protocol.bids import tender_id
 from app.redflags.engine import default_settings, evaluate
 
@@ -112,6 +114,8 @@ class ReadModels:
         subjects = {topic for contract, _, topic, _ in new if contract in TENDER_CONTRACTS and topic}
         subjects -= {"0x" + tender_id(ocid).hex() for ocid in announced}
         known = set(session.scalars(select(OcdsTender.ocid).where(OcdsTender.tender_id.in_(subjects))))
+        if any(contract == "Tenders" and event in PAUSE_EVENTS for contract, event, _, _ in new):
+            known |= _in_flight(session)  # a pause moves (and shows in) every tender not yet final
         touched = self._rebuild(session, announced | known, upto)
         # Payments events after the links their escrow events made (in this batch or before).
         payments = {topic for contract, _, topic, _ in new if contract == "Payments" and topic}
@@ -165,7 +169,9 @@ class ReadModels:
         )
         for payment_id in sorted(payment_ids_of(events)):
             session.merge(OcdsPaymentLink(payment_id=payment_id, ocid=ocid))
-        session.merge(ExplorerTender(ocid=ocid, position=position, title=view.title, summary=summary(view)))
+        session.merge(
+            ExplorerTender(ocid=ocid, position=position, title=view.title, summary=summary_of(view))
+        )
 
     # -- suppliers ---------------------------------------------------------------------------------
     def _suppliers_follow(self, session: Session, after: int, upto: int) -> set[int]:
@@ -256,22 +262,11 @@ def _still_on_chain(session: Session, position: ReadModelPosition, upto: int) ->
     return stored is not None and stored.hash == position.block_hash
 
 
-def summary(view) -> dict[str, Any]:
-    """What the lists show of a TenderView (its timeline and documents are read per tender page)."""
-    return {
-        "tender_id": view.tender_id,
-        "title": view.title,
-        "agency": view.agency,
-        "hps": view.hps,
-        "announced_at": view.announced_at,
-        "commit_deadline": view.commit_deadline,
-        "reveal_deadline": view.reveal_deadline,
-        "status": view.status,
-        "winner": view.winner,
-        "contract_value": view.contract_value,
-        "paid": view.paid,
-        "bids": [[supplier, price] for supplier, price in view.bids.items()],
-    }
+def _in_flight(session: Session) -> set[str]:
+    """The tenders not final yet (OCDS tender status active: open or award proposed). Read at a
+    pause only, which is rare: one scan of the stored compiled releases."""
+    status = OcdsTender.compiled["tender"]["status"].as_string()
+    return set(session.scalars(select(OcdsTender.ocid).where(status == TENDER_STATUS["open"])))
 
 
 class ReadModelFollower:

@@ -3,6 +3,8 @@ functions over a session; nothing here writes."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender, RedFlagResults
 from app.indexer.models import ChainEvent
-from app.ocds.events import Event, announced_ocids, events_of
+from app.ocds.events import PAUSE_EVENTS, Event, Schedule, announced_ocids, events_of
 from app.ocds.models import OcdsTender
 from app.ocds.packages import record
 from app.ocds.releases import build_releases, supplier_id
@@ -23,21 +25,30 @@ from app.protocol.bids import tender_id
 from app.redflags.engine import default_settings, evaluate
 from app.redflags.results import Results
 
-# (contract, event) -> the timeline step it is (a key of i18n's `step.*`).
+# (contract, event) -> the timeline step it is (a key of i18n's `step.*`); `_step` refines two of
+# them by their arguments (a bid opened by the Pokja quorum, a bid nobody opened).
 STEPS: dict[tuple[str, str], str] = {
     ("Tenders", "TenderAnnounced"): "announcement",
     ("Tenders", "TenderAmended"): "addendum",
     ("Tenders", "TenderCancelled"): "cancellation",
-    ("Tenders", "EvaluatorsAppointed"): "evaluators",
+    ("Tenders", "PokjaAppointed"): "pokja",
     ("Tenders", "BidCommitted"): "commit",
+    ("Tenders", "ScoreSheetSealed"): "scores_sealed",
     ("Tenders", "BidRevealed"): "reveal",
+    ("Tenders", "BidNotOpenedBySupplier"): "withheld",
     ("Tenders", "BidRejected"): "rejection",
-    ("Tenders", "TechnicalScoresSubmitted"): "scores",
+    ("Tenders", "BidDeclaredNonCompliant"): "non_compliance",
+    ("Tenders", "PreferenceWithdrawn"): "preference_withdrawn",
+    ("Tenders", "ScoreSheetOpened"): "scores_opened",
     ("Tenders", "AwardProposed"): "evaluation",
     ("Tenders", "ObjectionFiled"): "objection",
     ("Tenders", "ObjectionResolved"): "objection_answer",
+    ("Tenders", "AppealFiled"): "appeal",
+    ("Tenders", "AppealResolved"): "appeal_answer",
     ("Tenders", "TenderAwarded"): "award",
     ("Tenders", "TenderFailed"): "failure",
+    ("Tenders", "Paused"): "pause",
+    ("Tenders", "PauseTimeCredited"): "resume",
     ("MilestoneEscrow", "EscrowCreated"): "contract",
     ("MilestoneEscrow", "EscrowCountersigned"): "countersign",
     ("MilestoneEscrow", "MilestoneAttested"): "attestation",
@@ -54,41 +65,81 @@ STEPS: dict[tuple[str, str], str] = {
     ("Payments", "PaymentFailed"): "payment_failed",
     ("Payments", "PaymentCancelled"): "payment_cancelled",
 }
+# The refined steps: BidRevealed in the same transaction as the Pokja member's BidNotOpenedBySupplier
+# (a quorum opening), and BidNotOpenedBySupplier with no opener (recorded at evaluation).
+QUORUM_OPENING, UNOPENED = "quorum_opening", "unopened"
 # Stage groups, for the colour of a timeline entry.
 PHASES = {
     "announcement": "tender",
     "addendum": "tender",
     "cancellation": "tender",
-    "evaluators": "tender",
+    "pokja": "tender",
+    "pause": "tender",
+    "resume": "tender",
     "commit": "bids",
+    "scores_sealed": "bids",
     "reveal": "bids",
+    QUORUM_OPENING: "bids",
+    "withheld": "bids",
+    UNOPENED: "bids",
     "rejection": "bids",
-    "scores": "bids",
+    "non_compliance": "bids",
+    "preference_withdrawn": "bids",
+    "scores_opened": "bids",
     "evaluation": "award",
     "objection": "award",
     "objection_answer": "award",
+    "appeal": "award",
+    "appeal_answer": "award",
     "award": "award",
     "failure": "award",
 }
 # Hashes of documents an event records: (contract, event, argument) -> i18n key `doc.*`.
 DOCUMENT_ARGS = {
     ("Tenders", "TenderCancelled", "reasonHash"): "cancellation",
+    ("Tenders", "BidRevealed", "bidBondRef"): "bid_bond",
+    ("Tenders", "BidDeclaredNonCompliant", "evidenceHash"): "non_compliance",
+    ("Tenders", "PreferenceWithdrawn", "evidenceHash"): "preference_withdrawn",
     ("Tenders", "ObjectionFiled", "evidenceHash"): "objection",
     ("Tenders", "ObjectionResolved", "responseHash"): "objection_answer",
+    ("Tenders", "AppealFiled", "bondRef"): "appeal_bond",
+    ("Tenders", "AppealResolved", "responseHash"): "appeal_answer",
     ("MilestoneEscrow", "EscrowCreated", "termsHash"): "terms",
     ("MilestoneEscrow", "MilestoneAttested", "evidenceHash"): "bast",
 }
 ZERO_HASH = "0x" + "00" * 32
+ZERO_ADDRESS = "0x" + "00" * 20
 # A tender's status on its page (i18n `status.*`): the API's ITenders.TenderStatus word, then two
 # steps of its contract only the explorer shows.
 TENDER_STATUS = vocabulary.enum("ITenders.TenderStatus")
 CONTRACTED, PAID = "contracted", "paid"
+FINAL = {
+    TENDER_STATUS.word("Awarded"),
+    TENDER_STATUS.word("Failed"),
+    TENDER_STATUS.word("Cancelled"),
+    CONTRACTED,
+    PAID,
+}
+CATEGORY = vocabulary.enum("ITenders.Category")
+EVALUATION = vocabulary.enum("ITenders.EvaluationMethod")
+BID_STATUS = vocabulary.enum("ITenders.BidStatus")
+REJECT_REASON = vocabulary.enum("ITenders.RejectReason")
+NON_COMPLIANCE = vocabulary.enum("ITenders.NonCompliance")
+OBJECTION_STATUS = vocabulary.enum("ITenders.ObjectionStatus")
+UPHELD_REEVALUATE = OBJECTION_STATUS.code("UpheldReevaluate")
+# Who opened a bid (i18n `opened.*`): its supplier in the reveal period, the Pokja quorum after it,
+# or nobody (its bid bond claimed).
+OPENED_BY_SUPPLIER, OPENED_BY_POKJA, OPENED_BY_NOBODY = "supplier", "pokja", "nobody"
 SUPPLIER_EVENTS = (
     "BidCommitted",
     "BidRevealed",
+    "BidNotOpenedBySupplier",
     "BidRejected",
+    "BidDeclaredNonCompliant",
+    "PreferenceWithdrawn",
     "AwardProposed",
     "ObjectionFiled",
+    "AppealFiled",
     "TenderAwarded",
 )
 SUPPLIER_REGISTRY = "SupplierRegistry"
@@ -102,6 +153,7 @@ class Step:
     phase: str
     event: Event
     index: int  # position in the timeline (1-based)
+    detail: dict[str, Any] = field(default_factory=dict)  # what the page says beside the step
 
 
 @dataclass
@@ -115,67 +167,236 @@ class Document:
 
 @dataclass
 class TenderView:
+    """A tender as its page shows it. Every field but `steps` and `documents` is also its stored
+    summary (app/explorer/projection.py), so only JSON-friendly values (no int-keyed dicts)."""
+
     ocid: str
     tender_id: str
     title: str = ""
     agency: int | None = None
     hps: int | None = None
+    category: str | None = None  # ITenders.Category word
+    evaluation: str | None = None  # ITenders.EvaluationMethod word
+    bid_bond: int = 0  # jaminan penawaran each bid carries (rupiah)
     announced_at: int | None = None
+    # Deadlines in wall-clock seconds as they stand (addenda and pauses applied).
     commit_deadline: int | None = None
+    scoring_deadline: int | None = None
     reveal_deadline: int | None = None
+    objection_deadline: int | None = None
     status: str = TENDER_STATUS.word("Open")
+    paused: bool = False  # Tenders is paused now: the tender's clock stands still
+    pokja: list[str] = field(default_factory=list)  # members' addresses, in Pokja order
+    pokja_quorum: int | None = None
+    score_sheets: list[int] = field(default_factory=lambda: [0, 0])  # sealed, opened
     winner: int | None = None
     contract_value: int | None = None
     paid: int = 0
-    bids: dict[int, int | None] = field(default_factory=dict)  # supplier id -> revealed price
+    bids: dict[int, int | None] = field(default_factory=dict)  # supplier id -> opened price
+    # One entry per bidder, in commit order: supplier, price, status (ITenders.BidStatus word),
+    # opened_by (OPENED_BY_*), opener, reason (NonCompliance or RejectReason word), tkdn_bps,
+    # bond_claimed, preference_withdrawn, envelope_size.
+    bid_details: list[dict[str, Any]] = field(default_factory=list)
+    # One entry per objection: id, supplier, award_round, outcome (ObjectionStatus word), appeal
+    # (None, or outcome, bond, bond_claimed).
+    objections: list[dict[str, Any]] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
 
 
 def tender_view(ocid: str, events: list[Event]) -> TenderView | None:
-    """A tender's summary, timeline and recorded documents from its events (None if never announced)."""
+    """A tender's summary, timeline and recorded documents from its events (None if never announced).
+    Pauses of Tenders show (and move the deadlines) only while the tender is in flight."""
     if not events or events[0].name != "TenderAnnounced":
         return None
     view = TenderView(ocid, "0x" + tender_id(ocid).hex())
-    for n, e in enumerate(events, start=1):
-        key = STEPS.get((e.contract, e.name), "other")
-        view.steps.append(
-            Step(key, PHASES.get(key, "contract" if e.contract != "Payments" else "payment"), e, n)
-        )
-        _apply(view, e)
-        for (contract, name, arg), kind in DOCUMENT_ARGS.items():
-            value = e.args.get(arg)
-            known = any(
-                d.hash == value and d.kind == kind for d in view.documents
-            )  # k attestations, one file
-            if (e.contract, e.name) == (contract, name) and value and value != ZERO_HASH and not known:
-                suffix = f"#{e.args['index'] + 1}" if "index" in e.args else ""
-                view.documents.append(Document(kind, suffix, value, e.timestamp, e.block_number))
+    schedule = Schedule()
+    state = _ViewState()
+    openers = _quorum_openers(events)
+    for e in events:
+        if e.name in PAUSE_EVENTS and (e.contract != "Tenders" or view.status in FINAL):
+            continue
+        key = _step(e, openers)
+        detail = _apply(view, schedule, state, e)
+        if key == QUORUM_OPENING:
+            detail["by"] = openers[(e.tx_hash, e.args["supplierId"])]
+        phase = PHASES.get(key, "contract" if e.contract != "Payments" else "payment")
+        view.steps.append(Step(key, phase, e, len(view.steps) + 1, detail))
+        _documents(view, e)
+    view.commit_deadline, view.scoring_deadline = schedule.commit, schedule.scoring
+    view.reveal_deadline, view.objection_deadline = schedule.reveal, schedule.objection
     return view
 
 
-def _apply(view: TenderView, e: Event) -> None:
+def _documents(view: TenderView, e: Event) -> None:
+    for (contract, name, arg), kind in DOCUMENT_ARGS.items():
+        if (e.contract, e.name) != (contract, name):
+            continue
+        value = e.args.get(arg)
+        known = any(d.hash == value and d.kind == kind for d in view.documents)  # k attestations, one file
+        if not value or value == ZERO_HASH or known:
+            continue
+        if "objectionId" in e.args:
+            suffix = f"#{e.args['objectionId']}"
+        elif "supplierId" in e.args:
+            suffix = f"({supplier_id(e.args['supplierId'])})"
+        else:
+            suffix = f"#{e.args['index'] + 1}" if "index" in e.args else ""
+        view.documents.append(Document(kind, suffix, value, e.timestamp, e.block_number))
+
+
+def _quorum_openers(events: list[Event]) -> dict[tuple[str, int], str]:
+    """(transaction, supplier id) -> the Pokja member who opened that bid in that transaction: its
+    BidRevealed is followed there by the member's BidNotOpenedBySupplier."""
+    return {
+        (e.tx_hash, e.args["supplierId"]): e.args["openedBy"]
+        for e in events
+        if e.name == "BidNotOpenedBySupplier" and e.args.get("openedBy", ZERO_ADDRESS) != ZERO_ADDRESS
+    }
+
+
+def _step(e: Event, openers: dict[tuple[str, int], str]) -> str:
+    if e.name == "BidNotOpenedBySupplier" and e.args.get("openedBy", ZERO_ADDRESS) == ZERO_ADDRESS:
+        return UNOPENED
+    if e.name == "BidRevealed" and (e.tx_hash, e.args.get("supplierId")) in openers:
+        return QUORUM_OPENING
+    return STEPS.get((e.contract, e.name), "other")
+
+
+@dataclass
+class _ViewState:
+    """What tender_view remembers between events beyond the view itself."""
+
+    award_round: int = 0
+    bids: dict[int, dict[str, Any]] = field(default_factory=dict)
+    objections: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def _bid(view: TenderView, state: _ViewState, supplier: int) -> dict[str, Any]:
+    bid = state.bids.get(supplier)
+    if bid is None:
+        bid = {
+            "supplier": supplier,
+            "price": None,
+            "status": BID_STATUS.word("Sealed"),
+            "opened_by": None,
+            "opener": None,
+            "reason": None,
+            "tkdn_bps": None,
+            "bond_claimed": 0,
+            "preference_withdrawn": False,
+            "envelope_size": None,
+        }
+        state.bids[supplier] = bid
+        view.bid_details.append(bid)
+    return bid
+
+
+def _apply(view: TenderView, schedule: Schedule, state: _ViewState, e: Event) -> dict[str, Any]:
+    """Applies one event to the view; returns what its timeline step says beside its name."""
     a = e.args
+    if e.contract == "Tenders" and e.name == "Paused":
+        view.paused = True
+        return {"by": a.get("account")}
+    if e.contract == "Tenders" and e.name == "PauseTimeCredited":
+        view.paused = False
+        schedule.credit(e.timestamp, a["pausedSeconds"])
+        return {"seconds": a["pausedSeconds"]}
     if e.name == "TenderAnnounced":
         p = a["params"]
         view.title, view.agency, view.hps = p["title"], p["agencyId"], p["hps"]
-        view.announced_at, view.commit_deadline, view.reveal_deadline = (
-            e.timestamp,
-            p["commitDeadline"],
-            p["revealDeadline"],
-        )
+        view.category, view.evaluation = CATEGORY.word(p["category"]), EVALUATION.word(p["evaluation"])
+        view.bid_bond = p.get("bidBond", 0)
+        view.announced_at = e.timestamp
+        schedule.announced(p)
         view.documents.append(Document("tender", "", p["documentHash"], e.timestamp, e.block_number))
     elif e.name == "TenderAmended":
-        view.commit_deadline, view.reveal_deadline = a["commitDeadline"], a["revealDeadline"]
+        schedule.amended(a["commitDeadline"], a["revealDeadline"])
         view.documents.append(
             Document("addendum", f"#{a['addendumNumber']}", a["documentHash"], e.timestamp, e.block_number)
         )
+    elif e.name == "PokjaAppointed":
+        view.pokja, view.pokja_quorum = list(a["members"]), a["quorum"]
+        return {"members": list(a["members"]), "quorum": a["quorum"], "by": a["officer"]}
     elif e.name == "BidCommitted":
         view.bids.setdefault(a["supplierId"], None)
+        bid = _bid(view, state, a["supplierId"])
+        bid["envelope_size"] = a.get("envelopeSize")
+        return {"envelope_size": a.get("envelopeSize"), "replaced": a.get("replaced")}
+    elif e.name == "ScoreSheetSealed":
+        view.score_sheets = [view.score_sheets[0] + 1, view.score_sheets[1]]
+        return {"member": a["member"]}
+    elif e.name == "ScoreSheetOpened":
+        view.score_sheets = [view.score_sheets[0], view.score_sheets[1] + 1]
+        return {"member": a["member"], "scores": list(zip(a["supplierIds"], a["scoresBps"], strict=True))}
     elif e.name == "BidRevealed":
         view.bids[a["supplierId"]] = a["price"]
+        bid = _bid(view, state, a["supplierId"])
+        bid.update(
+            price=a["price"],
+            status=BID_STATUS.word("Valid"),
+            opened_by=OPENED_BY_SUPPLIER,
+            tkdn_bps=a["tkdnBps"],
+        )
+        return {"tkdn_bps": a["tkdnBps"], "hea": a["hea"]}
+    elif e.name == "BidNotOpenedBySupplier":
+        bid = _bid(view, state, a["supplierId"])
+        opener = a["openedBy"] if a["openedBy"] != ZERO_ADDRESS else None
+        bid.update(
+            opened_by=OPENED_BY_POKJA if opener else OPENED_BY_NOBODY,
+            opener=opener,
+            bond_claimed=a["bidBondClaimed"],
+        )
+        return {"by": opener, "bond": a["bidBondClaimed"]}
+    elif e.name == "BidDeclaredNonCompliant":
+        reason = NON_COMPLIANCE.word(a["reason"])
+        _bid(view, state, a["supplierId"]).update(status=BID_STATUS.word("Disqualified"), reason=reason)
+        return {"reason": reason, "by": a["officer"]}
+    elif e.name == "PreferenceWithdrawn":
+        _bid(view, state, a["supplierId"])["preference_withdrawn"] = True
+        return {"by": a["officer"]}
+    elif e.name == "BidRejected":
+        reason = REJECT_REASON.word(a["reason"])
+        bid = _bid(view, state, a["supplierId"])
+        if reason == REJECT_REASON.word("Unrevealed"):
+            bid["status"] = BID_STATUS.word("Unrevealed")
+        else:
+            bid["status"] = BID_STATUS.word("Disqualified")
+        bid["reason"] = bid["reason"] or reason
+        if reason == REJECT_REASON.word("ObjectionUpheld"):  # the proposed award is void: evaluated again
+            view.status, schedule.objection = TENDER_STATUS.word("Open"), None
+        return {"reason": reason}
     elif e.name == "AwardProposed":
+        state.award_round += 1
         view.status = TENDER_STATUS.word("AwardProposed")
+        schedule.objection = a["objectionDeadline"]
+        return {"round": state.award_round}
+    elif e.name == "ObjectionFiled":
+        objection = {
+            "id": a["objectionId"],
+            "supplier": a["supplierId"],
+            "award_round": state.award_round,
+            "outcome": OBJECTION_STATUS.word("Open"),
+            "appeal": None,
+        }
+        state.objections[a["objectionId"]] = objection
+        view.objections.append(objection)
+    elif e.name == "ObjectionResolved":
+        outcome = OBJECTION_STATUS.word(a["outcome"])
+        if a["objectionId"] in state.objections:
+            state.objections[a["objectionId"]]["outcome"] = outcome
+        return {"outcome": outcome, "by": a["officer"]}
+    elif e.name == "AppealFiled":
+        appeal = {"outcome": OBJECTION_STATUS.word("Open"), "bond": a["bond"], "bond_claimed": 0}
+        if a["objectionId"] in state.objections:
+            state.objections[a["objectionId"]]["appeal"] = appeal
+        return {"bond": a["bond"]}
+    elif e.name == "AppealResolved":
+        outcome = OBJECTION_STATUS.word(a["outcome"])
+        objection = state.objections.get(a["objectionId"])
+        if objection is not None and objection["appeal"] is not None:
+            objection["appeal"].update(outcome=outcome, bond_claimed=a["bondClaimed"])
+        return {"outcome": outcome, "by": a["officer"], "bond_claimed": a["bondClaimed"]}
     elif e.name == "TenderAwarded":
         view.status = TENDER_STATUS.word("Awarded")
         view.winner, view.contract_value = a["supplierId"], a["value"]
@@ -187,6 +408,7 @@ def _apply(view: TenderView, e: Event) -> None:
         view.status, view.contract_value = CONTRACTED, a["value"]
     elif e.name == "PaymentSettled":
         view.status, view.paid = PAID, view.paid + a["amount"]
+    return {}
 
 
 def tender(session: Session, ocid: str) -> TenderView | None:
@@ -213,22 +435,24 @@ def tender_page(session: Session, page: int = 1, per_page: int = 50) -> tuple[li
 
 
 def from_summary(ocid: str, s: dict[str, Any]) -> TenderView:
-    """A TenderView (without timeline and documents) from its stored summary."""
-    return TenderView(
-        ocid,
-        s["tender_id"],
-        title=s["title"],
-        agency=s["agency"],
-        hps=s["hps"],
-        announced_at=s["announced_at"],
-        commit_deadline=s["commit_deadline"],
-        reveal_deadline=s["reveal_deadline"],
-        status=s["status"],
-        winner=s["winner"],
-        contract_value=s["contract_value"],
-        paid=s["paid"],
-        bids={supplier: price for supplier, price in s["bids"]},
-    )
+    """A TenderView (without timeline and documents) from its stored summary (summary_of)."""
+    known = {f.name for f in dataclasses.fields(TenderView)} - {"ocid", "steps", "documents"}
+    values = {k: v for k, v in s.items() if k in known}
+    values["bids"] = {supplier: price for supplier, price in s["bids"]}
+    return TenderView(ocid, **values)
+
+
+def summary_of(view: TenderView) -> dict[str, Any]:
+    """What the lists show of a TenderView, stored per tender: every field but its ocid (the key),
+    timeline and documents (read per tender page); bids as [supplier, price] pairs (JSON keys are
+    strings)."""
+    values = {
+        f.name: getattr(view, f.name)
+        for f in dataclasses.fields(TenderView)
+        if f.name not in ("ocid", "steps", "documents")
+    }
+    values["bids"] = [[supplier, price] for supplier, price in view.bids.items()]
+    return copy.deepcopy(values)
 
 
 def titles_of(session: Session, ocids: Iterable[str]) -> dict[str, str]:
@@ -337,18 +561,22 @@ def suppliers(session: Session) -> list[dict[str, Any]]:
             "region": r.args.get("regionCode"),
             "agency": r.args.get("agencyId"),
             "registered_at": r.block_timestamp,
-            **stats.get(r.args["supplierId"], {"bids": 0, "wins": 0, "value": 0}),
+            **stats.get(r.args["supplierId"], NO_STATS),
         }
         for r in registered
     ]
 
 
+NO_STATS = {"bids": 0, "wins": 0, "value": 0, "withheld": 0, "non_compliant": 0}
+
+
 def _supplier_stats(session: Session) -> dict[int, dict[str, int]]:
-    stats: dict[int, dict[str, int]] = defaultdict(lambda: {"bids": 0, "wins": 0, "value": 0})
+    """Per supplier: tenders bid in, won, value won, bids it did not open itself (opened by the
+    Pokja quorum or by nobody), bids declared non-compliant."""
+    stats: dict[int, dict[str, int]] = defaultdict(lambda: dict(NO_STATS))
     seen: set[tuple[str, int]] = set()
-    for r in events_where(
-        session, ChainEvent.contract == "Tenders", ChainEvent.event.in_(("BidCommitted", "TenderAwarded"))
-    ):
+    counted = ("BidCommitted", "TenderAwarded", "BidNotOpenedBySupplier", "BidDeclaredNonCompliant")
+    for r in events_where(session, ChainEvent.contract == "Tenders", ChainEvent.event.in_(counted)):
         s = r.args["supplierId"]
         if r.event == "BidCommitted" and (r.topic1, s) not in seen:
             seen.add((r.topic1, s))
@@ -356,6 +584,10 @@ def _supplier_stats(session: Session) -> dict[int, dict[str, int]]:
         elif r.event == "TenderAwarded":
             stats[s]["wins"] += 1
             stats[s]["value"] += r.args["value"]
+        elif r.event == "BidNotOpenedBySupplier":
+            stats[s]["withheld"] += 1
+        elif r.event == "BidDeclaredNonCompliant":
+            stats[s]["non_compliant"] += 1
     return stats
 
 
@@ -386,7 +618,7 @@ def supplier_history(session: Session, supplier: int) -> dict[str, Any] | None:
         "region": registered.args.get("regionCode"),
         "agency": registered.args.get("agencyId"),
         "events": sorted(own + related, key=lambda r: (r.block_number, r.log_index)),
-        **_supplier_stats(session).get(supplier, {"bids": 0, "wins": 0, "value": 0}),
+        **_supplier_stats(session).get(supplier, NO_STATS),
     }
 
 
@@ -439,6 +671,8 @@ def supplier_summary(supplier: int, events: list[ChainEvent]) -> dict[str, Any] 
     registered = next((e for e in own if e.event == "SupplierRegistered"), own[0])
     tenders = {e.topic1 for e in events if e.contract == "Tenders" and e.event == "BidCommitted"}
     awards = [e for e in events if e.contract == "Tenders" and e.event == "TenderAwarded"]
+    withheld = [e for e in events if e.contract == "Tenders" and e.event == "BidNotOpenedBySupplier"]
+    gugur = [e for e in events if e.contract == "Tenders" and e.event == "BidDeclaredNonCompliant"]
     return {
         "id": supplier,
         "umkm": registered.args.get("umkm"),
@@ -448,6 +682,8 @@ def supplier_summary(supplier: int, events: list[ChainEvent]) -> dict[str, Any] 
         "bids": len(tenders),
         "wins": len(awards),
         "value": sum(e.args["value"] for e in awards),
+        "withheld": len(withheld),
+        "non_compliant": len(gugur),
     }
 
 

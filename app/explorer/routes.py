@@ -286,7 +286,16 @@ def supplier_page(supplier: int, request: Request, sessions: ReadSessionsDep) ->
         flags = queries.stored_red_flags(session)[0].get("Tenderer", {}).get(f"ID-SUPPLIER-{supplier}", {})
     if history is None:
         return not_found(request)
-    return render(request, "supplier.html", s=history, ocids=ocids, flags=flags, steps=queries.STEPS)
+    return render(
+        request,
+        "supplier.html",
+        s=history,
+        ocids=ocids,
+        flags=flags,
+        steps=queries.STEPS,
+        zero_address=queries.ZERO_ADDRESS,
+        non_compliance=queries.NON_COMPLIANCE,
+    )
 
 
 # -- welfare -----------------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """Logs to rows: each log of a manifest contract decoded with that contract's ABI into a JSON-ready
-dict (bytes as 0x hex, structs as objects named by their components)."""
+dict (bytes as 0x hex, structs as objects named by their components).
+
+A sealed bid's envelope (BidCommitted `envelope`, up to 4 KiB: the opening encrypted to the Pokja) is
+stored as what the read side uses, `envelopeHash` (its keccak-256, which the sealed bid binds) and
+`envelopeSize`, not as its bytes: the Pokja's tools read the bytes from the node's logs."""
 
 from __future__ import annotations
 
@@ -7,12 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_utils import event_abi_to_log_topic
+from eth_utils import event_abi_to_log_topic, keccak
 from eth_utils.abi import collapse_if_tuple
 
 from app.protocol.manifest import Manifest
 
 UNKNOWN_EVENT = "UnknownEvent"
+# (contract, event, bytes argument) stored as `<argument>Hash` and `<argument>Size` instead of its bytes.
+DIGESTED = {("Tenders", "BidCommitted", "envelope")}
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,11 @@ def _arguments(spec: EventSpec, topics: list[str], data: str) -> dict[str, Any]:
     if spec.data:
         values = abi_decode(spec.data_types, bytes.fromhex(data[2:]))
         for abi, value in zip(spec.data, values, strict=True):
-            args[abi["name"]] = _json_value(value, abi)
+            name = abi["name"]
+            if (spec.contract, spec.name, name) in DIGESTED:
+                args[f"{name}Hash"], args[f"{name}Size"] = "0x" + keccak(value).hex(), len(value)
+            else:
+                args[name] = _json_value(value, abi)
     return args
 
 

@@ -1,5 +1,7 @@
 """The indexed events an ocid's OCDS data is built from: the tender's (Tenders), its contract's
-(MilestoneEscrow, escrow id = tender id) and the payments that contract authorised (Payments)."""
+(MilestoneEscrow, escrow id = tender id), the payments that contract authorised (Payments), and the
+pauses of Tenders after its announcement (a pause moves the deadlines of every tender in flight).
+(A BidCommitted's envelope is indexed as its `envelopeHash` and `envelopeSize`: app/indexer/decode.py.)"""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from app.indexer.models import ChainEvent
 from app.protocol.bids import tender_id
 
 PAYMENT_ID_FIELDS = ("paymentId", "advancePaymentId")
+# Tenders' own pause events (no tender id among their topics): each belongs to every tender in flight.
+PAUSE_EVENTS = ("Paused", "PauseTimeCredited")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ def events_of(session: Session, ocid: str, upto: int | None = None) -> list[Even
         ChainEvent.contract.in_(("Tenders", "MilestoneEscrow")),
         *bound,
     )
+    if not own:
+        return []
     payment_ids = {
         e.args[field]
         for e in own
@@ -54,7 +60,14 @@ def events_of(session: Session, ocid: str, upto: int | None = None) -> list[Even
         if int(e.args.get(field, "0x0") or "0x0", 16)
     }
     payments = _events(session, ChainEvent.contract == "Payments", ChainEvent.topic1.in_(payment_ids), *bound)
-    return sorted(own + payments, key=lambda e: (e.block_number, e.log_index))
+    pauses = _events(
+        session,
+        ChainEvent.contract == "Tenders",
+        ChainEvent.event.in_(PAUSE_EVENTS),
+        ChainEvent.block_number >= own[0].block_number,
+        *bound,
+    )
+    return sorted(own + payments + pauses, key=lambda e: (e.block_number, e.log_index))
 
 
 def payment_ids_of(events: list[Event]) -> set[str]:
@@ -76,3 +89,45 @@ def announced_ocids(session: Session) -> list[str]:
         .order_by(ChainEvent.block_number, ChainEvent.log_index)
     )
     return [a["params"]["ocid"] for a in args]
+
+
+@dataclass
+class Schedule:
+    """A tender's deadlines in wall-clock seconds as they stand, from its events: announced, moved by
+    addenda, set by each proposed award (objections), and moved by every pause of Tenders while the
+    tender is in flight. (A construction tender's appeal deadline is the policy's appeal window after
+    an objection's answer; no event states it, so it is not kept here.)
+
+    The contract keeps deadlines in active time (wall clock minus the time Tenders spent paused), so
+    a pause extends each window still open when it began, by the pause's length; a deadline already
+    past when the pause began stays where it was. Events give wall-clock times as they stood when
+    emitted; PauseTimeCredited (at the unpause) gives the pause's length."""
+
+    commit: int | None = None
+    scoring: int | None = None  # value system only
+    reveal: int | None = None
+    objection: int | None = None
+
+    FIELDS = ("commit", "scoring", "reveal", "objection")
+
+    def announced(self, params: dict[str, Any]) -> None:
+        self.commit, self.reveal = params["commitDeadline"], params["revealDeadline"]
+        self.scoring = params.get("scoringDeadline") or None
+
+    def amended(self, commit: int, reveal: int) -> None:
+        """An addendum moves every deadline by the same shortfall (TenderAmended gives two of them)."""
+        if self.scoring is not None and self.commit is not None:
+            self.scoring += commit - self.commit
+        self.commit, self.reveal = commit, reveal
+
+    def credit(self, resumed_at: int, paused_seconds: int) -> bool:
+        """A pause of `paused_seconds` that ended at `resumed_at`: every deadline after its start moves
+        by its length. Returns whether any did."""
+        began = resumed_at - paused_seconds
+        moved = False
+        for name in self.FIELDS:
+            deadline = getattr(self, name)
+            if deadline is not None and deadline > began and paused_seconds:
+                setattr(self, name, deadline + paused_seconds)
+                moved = True
+        return moved

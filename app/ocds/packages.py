@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urljoin
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.ocds.events import announced_ocids, events_of
 from app.ocds.models import OcdsTender
 from app.ocds.releases import build_releases
-from app.ocds.schema import BID_EXTENSION_URL, merger
+from app.ocds.schema import BID_EXTENSION_URL, TERANG_EXTENSION_PATH, merger
 
 PUBLISHER = {"name": "Terang (ledger of Indonesian public procurement)"}
 VERSION = "1.1"
@@ -27,11 +28,17 @@ def record(ocid: str, releases: list[dict[str, Any]]) -> dict[str, Any]:
     return {"ocid": ocid, "releases": releases, "compiledRelease": merger().create_compiled_release(releases)}
 
 
+def extensions(uri: str) -> list[str]:
+    """The extensions a package at `uri` uses: the bids extension, and Terang's own as served beside
+    the package by the same gateway."""
+    return [BID_EXTENSION_URL, urljoin(uri, TERANG_EXTENSION_PATH + "extension.json")]
+
+
 def _package(uri: str, key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "uri": uri,
         "version": VERSION,
-        "extensions": [BID_EXTENSION_URL],
+        "extensions": extensions(uri),
         "publishedDate": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "publisher": PUBLISHER,
         key: items,

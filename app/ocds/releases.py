@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from app.ocds.events import Event
+from app.ocds.events import Event, Schedule
 from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 
@@ -15,8 +15,11 @@ CATEGORY = vocabulary.enum("ITenders.Category")
 METHOD = vocabulary.enum("ITenders.Method")
 EVALUATION = vocabulary.enum("ITenders.EvaluationMethod")
 REJECT_REASON = vocabulary.enum("ITenders.RejectReason")
+NON_COMPLIANCE = vocabulary.enum("ITenders.NonCompliance")
 OBJECTION_STATUS = vocabulary.enum("ITenders.ObjectionStatus")
-OBJECTION_UPHELD_REEVALUATE = OBJECTION_STATUS.code("UpheldReevaluate")
+TENDER_STATES = vocabulary.enum("ITenders.TenderStatus")
+ZERO_HASH = "0x" + "00" * 32
+ZERO_ADDRESS = "0x" + "00" * 20
 # Our states to OCDS codes, keyed by the vocabulary's words (tests/toolchain/test_vocabulary.py
 # checks the keys; the first four map every member).
 MAIN_PROCUREMENT_CATEGORY = {
@@ -46,8 +49,38 @@ BID_STATUS = {
     "unrevealed": "withdrawn",
     "disqualified": "disqualified",
 }
-# The bid status a rejection at evaluation leaves, by BidRejected's reason (ITenders.RejectReason).
-REJECTED_BID_STATUS = {"unrevealed": BID_STATUS["unrevealed"], "objection_upheld": BID_STATUS["disqualified"]}
+# The bid status a rejection leaves, by BidRejected's reason (ITenders.RejectReason).
+REJECTED_BID_STATUS = {
+    "unrevealed": BID_STATUS["unrevealed"],
+    "objection_upheld": BID_STATUS["disqualified"],
+    "non_compliant": BID_STATUS["disqualified"],
+}
+# bids.details.statusDetails (Terang's extension), Indonesian then English: why a bid is out.
+REJECTED_DETAILS = {
+    "unrevealed": "Tidak dibuka siapa pun; jaminan penawaran dicairkan (opened by nobody; bid bond claimed)",
+    "objection_upheld": "Digugurkan karena sanggah diterima (disqualified: an objection was upheld)",
+}
+NON_COMPLIANCE_DETAILS = {
+    "administrative": "persyaratan administrasi tidak dipenuhi (administrative requirement not met)",
+    "technical": "persyaratan teknis tidak dipenuhi (technical requirement not met)",
+    "qualification": "tidak lulus pascakualifikasi (failed post-qualification)",
+    "below_technical_threshold": "nilai teknis di bawah ambang lulus (technical score below the pass mark)",
+    "false_documents": "dokumen atau keterangan palsu (false documents or information)",
+    "collusion": "persekongkolan harga atau KKN (price collusion or KKN)",
+}
+# Who opened a bid (bids.details.openedBy, Terang's extension).
+OPENED_BY_TENDERER, OPENED_BY_POKJA, OPENED_BY_NOBODY = "tenderer", "pokjaQuorum", "nobody"
+OPENED_BY_DETAILS = {
+    OPENED_BY_POKJA: "Tidak dibuka penyedianya; dibuka kuorum Pokja dari amplopnya, jaminan penawaran "
+    "dicairkan (withheld by its bidder; opened by the Pokja quorum from its envelope, bid bond claimed)",
+}
+SUBMISSION_DETAILS = (
+    "Sealed bid committed on the ledger with an envelope that a quorum of the Pokja can open; opened by "
+    "its bidder in the reveal period, else by the Pokja quorum after it"
+)
+# Complaints (Terang's extension on awards): states and who answers.
+COMPLAINT_PENDING, COMPLAINT_ANSWERED = "pending", "answered"
+POKJA, KPA = "Pokja pemilihan (selection committee)", "KPA (budget user, outside the Pokja)"
 # contracts.status (contractStatus codelist) and milestone status of the IMilestoneEscrow states a
 # release records.
 ESCROW_STATUS = {"awaiting_countersign": "pending", "active": "active", "terminated": "terminated"}
@@ -90,19 +123,35 @@ def document(
 class _Tender:
     """What the mapping must remember between events of one ocid."""
 
-    def __init__(self, ocid: str) -> None:
+    def __init__(self, ocid: str, events: list[Event]) -> None:
         self.ocid = ocid
         self.tender_id = "0x" + tender_id(ocid).hex()
         self.award_round = 0
         self.bidders: set[int] = set()
         self.agency = 0
+        self.bid_bond = 0
+        self.status = TENDER_STATES.word("Open")
+        self.schedule = Schedule()
+        self.prices: dict[int, int] = {}
+        self.objection_round: dict[int, int] = {}  # objection id -> the award round it objects to
         self.payment_milestone: dict[str, int] = {}
         self.supplier = 0
+        # (transaction, supplier) -> the Pokja member whose opening it was (BidNotOpenedBySupplier
+        # with an opener follows the BidRevealed of a quorum opening in the same transaction).
+        self.quorum_openers = {
+            (e.tx_hash, e.args["supplierId"]): e.args["openedBy"]
+            for e in events
+            if e.name == "BidNotOpenedBySupplier" and e.args.get("openedBy", ZERO_ADDRESS) != ZERO_ADDRESS
+        }
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in (TENDER_STATES.word("Open"), TENDER_STATES.word("AwardProposed"))
 
 
 def build_releases(ocid: str, events: list[Event]) -> list[dict[str, Any]]:
     """The releases of `ocid`, oldest first."""
-    state = _Tender(ocid)
+    state = _Tender(ocid, events)
     releases = []
     for event in events:
         mapped = _MAPPING.get((event.contract, event.name))
@@ -132,7 +181,8 @@ def build_releases(ocid: str, events: list[Event]) -> list[dict[str, Any]]:
 # -- tender -----------------------------------------------------------------------------------------
 def _announced(state: _Tender, e: Event):
     p = e.args["params"]
-    state.agency = p["agencyId"]
+    state.agency, state.bid_bond = p["agencyId"], p.get("bidBond", 0)
+    state.schedule.announced(p)
     buyer = {"id": buyer_id(p["agencyId"]), "name": f"Agency {p['agencyId']}"}
     eligibility = [
         text
@@ -153,23 +203,42 @@ def _announced(state: _Tender, e: Event):
         "awardCriteria": AWARD_CRITERIA[EVALUATION.word(p["evaluation"])],
         "awardCriteriaDetails": CRITERIA_DETAILS[EVALUATION.word(p["evaluation"])],
         "submissionMethod": ["electronicSubmission"],
-        "submissionMethodDetails": "Sealed bid committed on the ledger, opened in the reveal period",
+        "submissionMethodDetails": SUBMISSION_DETAILS,
         "tenderPeriod": {"startDate": iso(e.timestamp), "endDate": iso(p["commitDeadline"])},
         "awardPeriod": {"startDate": iso(p["revealDeadline"])},
         "numberOfTenderers": 0,
         "documents": [document(p["documentHash"], "Dokumen pemilihan", e.timestamp)],
     }
+    if state.schedule.scoring is not None:
+        tender["scoringPeriod"] = {
+            "startDate": iso(p["commitDeadline"]),
+            "endDate": iso(state.schedule.scoring),
+        }
+    if state.bid_bond:
+        tender["bidBond"] = money(state.bid_bond)
     if eligibility:
         tender["eligibilityCriteria"] = " ".join(eligibility)
     party = {**buyer, "roles": ["buyer", "procuringEntity"]}
     return ["tender"], {"buyer": buyer, "parties": [party], "tender": tender}
 
 
+def _periods(state: _Tender) -> dict[str, Any]:
+    """The tender's periods as its schedule now stands."""
+    s = state.schedule
+    periods: dict[str, Any] = {
+        "tenderPeriod": {"endDate": iso(s.commit)},
+        "awardPeriod": {"startDate": iso(s.reveal)},
+    }
+    if s.scoring is not None:
+        periods["scoringPeriod"] = {"startDate": iso(s.commit), "endDate": iso(s.scoring)}
+    return periods
+
+
 def _amended(state: _Tender, e: Event):
     n = e.args["addendumNumber"]
+    state.schedule.amended(e.args["commitDeadline"], e.args["revealDeadline"])
     tender = {
-        "tenderPeriod": {"endDate": iso(e.args["commitDeadline"])},
-        "awardPeriod": {"startDate": iso(e.args["revealDeadline"])},
+        **_periods(state),
         "documents": [document(e.args["documentHash"], f"Adendum {n}", e.timestamp)],
         "amendments": [
             {
@@ -182,7 +251,36 @@ def _amended(state: _Tender, e: Event):
     return ["tenderAmendment"], {"tender": tender}
 
 
+def _pause_credited(state: _Tender, e: Event):
+    """A pause of Tenders ended: the windows of a tender in flight that were open when it began are
+    extended by its length (the contract keeps deadlines in active time)."""
+    seconds = e.args["pausedSeconds"]
+    if not state.in_flight or not state.schedule.credit(e.timestamp, seconds):
+        return None
+    amendment = {
+        "id": f"pause-{e.block_number}-{e.log_index}",
+        "date": iso(e.timestamp),
+        "rationale": f"Tenders was paused for {seconds} seconds; every deadline still ahead when the "
+        "pause began moved by as much",
+    }
+    return ["tenderAmendment"], {"tender": {**_periods(state), "amendments": [amendment]}}
+
+
+def _pokja(state: _Tender, e: Event):
+    members = [
+        {"id": str(n), "address": address.lower(), "encryptionKey": key.lower()}
+        for n, (address, key) in enumerate(zip(e.args["members"], e.args["encryptionKeys"], strict=True), 1)
+    ]
+    quorum = e.args["quorum"]
+    tender = {
+        "pokja": {"quorum": quorum, "members": members},
+        "submissionMethodDetails": f"{SUBMISSION_DETAILS} (any {quorum} of its {len(members)} members)",
+    }
+    return ["tenderUpdate"], {"tender": tender}
+
+
 def _cancelled(state: _Tender, e: Event):
+    state.status = TENDER_STATES.word("Cancelled")
     tender = {
         "status": TENDER_STATUS["cancelled"],
         "documents": [
@@ -193,6 +291,7 @@ def _cancelled(state: _Tender, e: Event):
 
 
 def _failed(state: _Tender, e: Event):
+    state.status = TENDER_STATES.word("Failed")
     body: dict[str, Any] = {"tender": {"status": TENDER_STATUS["failed"]}}
     if state.award_round:
         body["awards"] = [{"id": _award_id(state), "status": "cancelled"}]
@@ -220,14 +319,92 @@ def _committed(state: _Tender, e: Event):
 
 
 def _revealed(state: _Tender, e: Event):
-    return ["tenderUpdate"], {
-        "bids": {"details": [_bid(e, BID_STATUS["valid"], value=money(e.args["price"]))]}
+    supplier = e.args["supplierId"]
+    state.prices[supplier] = e.args["price"]
+    opener = state.quorum_openers.get((e.tx_hash, supplier))
+    extra: dict[str, Any] = {
+        "value": money(e.args["price"]),
+        "evaluatedValue": money(e.args["hea"]),
+        "tkdnBps": e.args["tkdnBps"],
+        "products": [{"id": p["productId"], "shareBps": p["shareBps"]} for p in e.args.get("products", [])],
+        "openedBy": OPENED_BY_POKJA if opener else OPENED_BY_TENDERER,
     }
+    if opener:
+        extra["openedByMember"] = opener.lower()
+    bond_ref = e.args.get("bidBondRef", ZERO_HASH)
+    if bond_ref != ZERO_HASH:
+        extra["bidBond"] = {"reference": bond_ref, "value": money(state.bid_bond), "status": "submitted"}
+        extra["documents"] = [document(bond_ref, "Jaminan penawaran (bid bond)", e.timestamp, "bidBond")]
+    return ["tenderUpdate"], {"bids": {"details": [_bid(e, BID_STATUS["valid"], **extra)]}}
+
+
+def _not_opened_by_supplier(state: _Tender, e: Event):
+    """The bidder did not open its own bid: opened by the Pokja quorum (the BidRevealed before it in
+    the same transaction published the opening) or by nobody; its bid bond, if any, is claimed."""
+    opener = e.args["openedBy"] if e.args["openedBy"] != ZERO_ADDRESS else None
+    claimed = e.args["bidBondClaimed"]
+    bid: dict[str, Any] = {
+        "id": bid_id(e.args["supplierId"]),
+        "openedBy": OPENED_BY_POKJA if opener else OPENED_BY_NOBODY,
+    }
+    if opener:
+        bid["statusDetails"] = OPENED_BY_DETAILS[OPENED_BY_POKJA]
+    if claimed:
+        bid["bidBond"] = {"value": money(claimed), "status": "claimed"}
+    return ["tenderUpdate"], {"bids": {"details": [bid]}}
+
+
+def _non_compliant(state: _Tender, e: Event):
+    reason = NON_COMPLIANCE.word(e.args["reason"])
+    bid = _bid(
+        e,
+        BID_STATUS["disqualified"],
+        statusDetails=f"Gugur: {NON_COMPLIANCE_DETAILS[reason]}",
+        nonCompliance={"reason": reason, "date": iso(e.timestamp)},
+    )
+    if e.args["evidenceHash"] != ZERO_HASH:
+        bid["documents"] = [
+            document(
+                e.args["evidenceHash"],
+                "Berita acara gugur (non-compliance record)",
+                e.timestamp,
+                "evaluationReports",
+            )
+        ]
+    return ["tenderUpdate"], {"bids": {"details": [bid]}}
+
+
+def _preference_withdrawn(state: _Tender, e: Event):
+    supplier = e.args["supplierId"]
+    bid: dict[str, Any] = {"id": bid_id(supplier), "domesticPreferenceWithdrawn": True}
+    if supplier in state.prices:
+        bid["evaluatedValue"] = money(state.prices[supplier])
+    if e.args["evidenceHash"] != ZERO_HASH:
+        bid["documents"] = [
+            document(
+                e.args["evidenceHash"],
+                "Dasar pencabutan preferensi (preference withdrawn)",
+                e.timestamp,
+                "evaluationReports",
+            )
+        ]
+    return ["tenderUpdate"], {"bids": {"details": [bid]}}
 
 
 def _rejected(state: _Tender, e: Event):
-    status = REJECTED_BID_STATUS[REJECT_REASON.word(e.args["reason"])]
-    return ["tenderUpdate"], {"bids": {"details": [_bid(e, status)]}}
+    reason = REJECT_REASON.word(e.args["reason"])
+    if reason == REJECT_REASON.word("NonCompliant"):
+        return None  # BidDeclaredNonCompliant, just before it, published the disqualification
+    body: dict[str, Any] = {
+        "bids": {"details": [_bid(e, REJECTED_BID_STATUS[reason], statusDetails=REJECTED_DETAILS[reason])]}
+    }
+    if reason == REJECT_REASON.word("ObjectionUpheld") and state.award_round:
+        # An upheld objection (or appeal) voids the proposed award; the tender is evaluated again.
+        state.status = TENDER_STATES.word("Open")
+        body["awards"] = [{"id": _award_id(state), "status": "cancelled"}]
+        tags = ["tenderUpdate", "awardUpdate"]
+        return tags, body
+    return ["tenderUpdate"], body
 
 
 # -- awards -----------------------------------------------------------------------------------------
@@ -237,6 +414,7 @@ def _award_id(state: _Tender) -> str:
 
 def _proposed(state: _Tender, e: Event):
     state.award_round += 1
+    state.status = TENDER_STATES.word("AwardProposed")
     award = {
         "id": _award_id(state),
         "title": f"Proposed award, round {state.award_round}",
@@ -253,14 +431,77 @@ def _proposed(state: _Tender, e: Event):
     return ["award"], {"awards": [award], "bids": {"statistics": statistics}}
 
 
+def _complaint(state: _Tender, objection_id: int, **fields) -> dict[str, Any]:
+    """An award release carrying one complaint (objection) of the award it objects to."""
+    round_ = state.objection_round.get(objection_id, state.award_round)
+    award = {
+        "id": f"{state.ocid}-award-{round_}",
+        "complaints": [{"id": f"objection-{objection_id}", **fields}],
+    }
+    return {"awards": [award]}
+
+
+def _objection_filed(state: _Tender, e: Event):
+    objection_id, supplier = e.args["objectionId"], e.args["supplierId"]
+    state.objection_round[objection_id] = state.award_round
+    fields: dict[str, Any] = {
+        "status": COMPLAINT_PENDING,
+        "dateSubmitted": iso(e.timestamp),
+        "author": _tenderer(supplier),
+        "reviewBody": POKJA,
+    }
+    if e.args["evidenceHash"] != ZERO_HASH:
+        fields["documents"] = [
+            document(e.args["evidenceHash"], "Sanggah (objection)", e.timestamp, "complaints")
+        ]
+    return ["awardUpdate"], _complaint(state, objection_id, **fields)
+
+
 def _objection_resolved(state: _Tender, e: Event):
-    if e.args["outcome"] != OBJECTION_UPHELD_REEVALUATE or not state.award_round:
-        return None  # the award stands (or the tender fails, which TenderFailed publishes)
-    return ["awardUpdate"], {"awards": [{"id": _award_id(state), "status": "cancelled"}]}
+    fields: dict[str, Any] = {
+        "status": COMPLAINT_ANSWERED,
+        "outcome": OBJECTION_STATUS.word(e.args["outcome"]),
+        "dateDecided": iso(e.timestamp),
+    }
+    if e.args["responseHash"] != ZERO_HASH:
+        fields["documents"] = [
+            document(e.args["responseHash"], "Jawaban sanggah (answer)", e.timestamp, "complaints")
+        ]
+    return ["awardUpdate"], _complaint(state, e.args["objectionId"], **fields)
+
+
+def _appeal_filed(state: _Tender, e: Event):
+    appeal: dict[str, Any] = {
+        "status": COMPLAINT_PENDING,
+        "dateSubmitted": iso(e.timestamp),
+        "reviewBody": KPA,
+        "bond": money(e.args["bond"]),
+        "documents": [
+            document(e.args["bondRef"], "Jaminan sanggah banding (appeal bond)", e.timestamp, "appealBond")
+        ],
+    }
+    return ["awardUpdate"], _complaint(state, e.args["objectionId"], appeal=appeal)
+
+
+def _appeal_resolved(state: _Tender, e: Event):
+    appeal: dict[str, Any] = {
+        "status": COMPLAINT_ANSWERED,
+        "outcome": OBJECTION_STATUS.word(e.args["outcome"]),
+        "dateDecided": iso(e.timestamp),
+        "bondClaimed": money(e.args["bondClaimed"]),
+    }
+    if e.args["responseHash"] != ZERO_HASH:
+        appeal["documents"] = [
+            document(
+                e.args["responseHash"], "Jawaban sanggah banding (appeal answer)", e.timestamp, "complaints"
+            )
+        ]
+    return ["awardUpdate"], _complaint(state, e.args["objectionId"], appeal=appeal)
 
 
 def _awarded(state: _Tender, e: Event):
     state.supplier = e.args["supplierId"]
+    state.status = TENDER_STATES.word("Awarded")
     party = {**_tenderer(e.args["supplierId"]), "roles": ["tenderer", "supplier"]}
     award = {
         "id": _award_id(state),
@@ -353,12 +594,20 @@ _MAPPING = {
     ("Tenders", "TenderAnnounced"): _announced,
     ("Tenders", "TenderAmended"): _amended,
     ("Tenders", "TenderCancelled"): _cancelled,
+    ("Tenders", "PokjaAppointed"): _pokja,
+    ("Tenders", "PauseTimeCredited"): _pause_credited,
     ("Tenders", "TenderFailed"): _failed,
     ("Tenders", "BidCommitted"): _committed,
     ("Tenders", "BidRevealed"): _revealed,
+    ("Tenders", "BidNotOpenedBySupplier"): _not_opened_by_supplier,
+    ("Tenders", "BidDeclaredNonCompliant"): _non_compliant,
+    ("Tenders", "PreferenceWithdrawn"): _preference_withdrawn,
     ("Tenders", "BidRejected"): _rejected,
     ("Tenders", "AwardProposed"): _proposed,
+    ("Tenders", "ObjectionFiled"): _objection_filed,
     ("Tenders", "ObjectionResolved"): _objection_resolved,
+    ("Tenders", "AppealFiled"): _appeal_filed,
+    ("Tenders", "AppealResolved"): _appeal_resolved,
     ("Tenders", "TenderAwarded"): _awarded,
     ("MilestoneEscrow", "EscrowCreated"): _escrow_created,
     ("MilestoneEscrow", "EscrowCountersigned"): _countersigned,

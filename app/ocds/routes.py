@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from app.api.deps import ReadSessionsDep
 from app.ocds.packages import record_package, release_package, stored_page, stored_record
+from app.ocds.schema import terang_extension
 from app.ocds.schemas import JsonLinesResponse, RecordPackage, ReleasePackage
 
 router = APIRouter(prefix="/ocds", tags=["ocds"])
@@ -86,3 +87,19 @@ def record_of(ocid: str, request: Request, sessions: ReadSessionsDep) -> dict:
     if found is None:
         raise HTTPException(404)
     return record_package(str(request.url), [found])
+
+
+@router.get(
+    "/extension/extension.json",
+    summary="Terang's OCDS extension: its extension.json (the packages list it under `extensions`)",
+)
+def extension_metadata() -> dict[str, Any]:
+    return terang_extension("extension.json")
+
+
+@router.get(
+    "/extension/release-schema.json",
+    summary="Terang's OCDS extension: its release schema patch (Pokja, openings, gugur, bonds, sanggah)",
+)
+def extension_release_schema() -> dict[str, Any]:
+    return terang_extension("release-schema.json")

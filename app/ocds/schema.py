@@ -1,5 +1,9 @@
-"""The OCDS 1.1.5 release schema with the bids extension applied (JSON Merge Patch, as the
-extension mechanism specifies), and an ocdsmerge Merger that uses its merge rules."""
+"""The OCDS 1.1.5 release schema with the bids extension and Terang's own extension applied (JSON
+Merge Patch, as the extension mechanism specifies), and an ocdsmerge Merger that uses its merge rules.
+
+Terang's extension (`schema/terang-extension/`, served by the gateway at TERANG_EXTENSION_PATH) adds
+what a sealed-bid tender records beyond OCDS: the Pokja, who opened each bid, non-compliance, bid
+bonds, products and TKDN, the scoring period, and objections and appeals against a proposed award."""
 
 from __future__ import annotations
 
@@ -16,16 +20,25 @@ RELEASE_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/relea
 BID_EXTENSION_URL = (
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"
 )
+TERANG_EXTENSION_DIR = SCHEMA_DIR / "terang-extension"
+# Where the gateway serves Terang's extension (app/ocds/routes.py); packages name it by absolute URL.
+TERANG_EXTENSION_PATH = "/ocds/extension/"
 
 
 def load(name: str) -> dict[str, Any]:
     return json.loads((SCHEMA_DIR / name).read_text())
 
 
+def terang_extension(name: str) -> dict[str, Any]:
+    """A file of Terang's extension: `extension.json` or `release-schema.json`."""
+    return json.loads((TERANG_EXTENSION_DIR / name).read_text())
+
+
 @cache
 def release_schema() -> dict[str, Any]:
-    """The release schema as this publication uses it: core 1.1.5 plus the bids extension."""
-    return json_merge_patch.merge(load("release-schema.json"), load("bid-extension-release-schema.json"))
+    """The release schema as this publication uses it: core 1.1.5, the bids extension, Terang's."""
+    with_bids = json_merge_patch.merge(load("release-schema.json"), load("bid-extension-release-schema.json"))
+    return json_merge_patch.merge(with_bids, terang_extension("release-schema.json"))
 
 
 @cache

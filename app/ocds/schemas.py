@@ -1,6 +1,7 @@
 """Response models of the OCDS publication (app/ocds/routes.py): the package envelopes of OCDS 1.1.
-A release or a compiled release is an OCDS 1.1.5 release with the bids extension, passed through
-as built (app/ocds/releases.py) and documented by the standard's own schema, not repeated here."""
+A release or a compiled release is an OCDS 1.1.5 release with the bids extension and Terang's own
+extension, passed through as built (app/ocds/releases.py) and documented by those schemas, not
+repeated here."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from typing import Any, Literal
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from app.ocds.schema import BID_EXTENSION_URL, RELEASE_SCHEMA_URL
+from app.ocds.schema import BID_EXTENSION_URL, RELEASE_SCHEMA_URL, TERANG_EXTENSION_PATH
 
-RELEASE = f"An OCDS release: {RELEASE_SCHEMA_URL} with the bids extension ({BID_EXTENSION_URL})"
+RELEASE = (
+    f"An OCDS release: {RELEASE_SCHEMA_URL} with the bids extension ({BID_EXTENSION_URL}) and Terang's"
+    f" extension ({TERANG_EXTENSION_PATH}extension.json on this gateway)"
+)
 
 
 class Publisher(BaseModel):

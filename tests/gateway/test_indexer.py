@@ -1,5 +1,8 @@
-"""The indexer follows a real tender on the local chain into the database: every event decoded
-with its contract's ABI, in chain order, resumable from its cursor."""
+"""The indexer follows real tenders on the local chain into the database: every event decoded with
+its contract's ABI, in chain order, resumable from its cursor; the tender protocol's every step (the
+Pokja, sealed bids with their envelopes, openings by the supplier and by the Pokja quorum, bids
+nobody opened, non-compliance, a withdrawn preference, sealed and opened score sheets, objections
+and appeals) decoded as the read side needs it."""
 
 from __future__ import annotations
 
@@ -12,13 +15,16 @@ from app.indexer.follower import Indexer
 from app.indexer.models import ChainEvent, IndexedBlock
 from app.indexer.node import Node
 from app.indexer.store import event_count, load_cursor
+from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 from app.protocol.manifest import load_manifest, manifest_path
-from tests.support.tender_scenario import HPS, Scenario
+from app.tenders import envelope
+from tests.support.tender_scenario import HPS, POKJA, QUORUM, Scenario
 
 OCID = "ocds-terang-1001-2025-idx1"
 TENDER_STORY = [
     "TenderAnnounced",
+    "PokjaAppointed",
     "TenderAmended",
     "BidCommitted",
     "BidCommitted",
@@ -46,6 +52,41 @@ def scenario(chain_url, manifest):
 @pytest.fixture(scope="module")
 def pilot(scenario):
     return scenario.tender(OCID, {16: 1_850_000_000, 17: 1_790_000_000, 18: 1_900_000_000})
+
+
+@pytest.fixture(scope="session")
+def protocol(chain_url, manifest_dir):
+    """Tenders that take every step of the protocol the read side shows (shared by the indexer, OCDS
+    and explorer tests of this session): `withheld`, a bid its supplier never opens (the Pokja quorum
+    opens it: the lowest, it wins) beside one nobody opens and a preference withdrawn; `gugur`, the
+    lowest bid declared non-compliant; `value`, a value-system tender with score sheets; `appeal`, a
+    construction tender whose objector appeals to the KPA."""
+    if chain_url in _PROTOCOL_RUNS:  # imported by other modules: pytest would run it once per module
+        return _PROTOCOL_RUNS[chain_url]
+    scenario = Scenario(chain_url, load_manifest(manifest_path(manifest_dir, 31337)))
+    prices = {16: 1_850_000_000, 17: 1_700_000_000, 18: 1_900_000_000}
+    _PROTOCOL_RUNS[chain_url] = {
+        "withheld": scenario.tender(
+            f"{PROTOCOL}-withheld", prices, withheld=(17,), unopened=(18,), preference_withdrawn=(16,)
+        ),
+        "gugur": scenario.tender(f"{PROTOCOL}-gugur", prices, non_compliant={17: "false_documents"}),
+        "value": scenario.tender(
+            f"{PROTOCOL}-value",
+            prices,
+            amend=False,
+            objection=False,
+            scores={16: (9000, 8500, 8800), 17: (6000, 6500, 6200), 18: (7000, 7000, 7000)},
+        ),
+        "appeal": scenario.tender(f"{PROTOCOL}-appeal", {16: 1_800_000_000, 17: 1_750_000_000}, appeal=True),
+    }
+    return _PROTOCOL_RUNS[chain_url]
+
+
+_PROTOCOL_RUNS: dict[str, dict] = {}  # chain url -> the protocol's tenders on that chain
+
+
+PROTOCOL = "ocds-terang-1001-2025-protocol"
+REJECT_REASON = vocabulary.enum("ITenders.RejectReason")
 
 
 @pytest.fixture()
@@ -155,3 +196,85 @@ def test_the_hash_of_every_block_with_events_is_stored(chain_url, manifest, pilo
     assert event_blocks <= set(stored)
     for number in sorted(event_blocks)[-3:]:
         assert stored[number] == scenario.w3.eth.get_block(number)["hash"].to_0x_hex()
+
+
+def test_every_step_of_the_protocol_is_decoded(chain_url, manifest, protocol, sessions):
+    run_to_head(make_indexer(chain_url, sessions, manifest))
+    withheld = tender_events_args(sessions, protocol["withheld"].ocid)
+    names = [name for name, _ in withheld]
+    assert names[:3] == ["TenderAnnounced", "PokjaAppointed", "TenderAmended"]
+    pokja = withheld[1][1]
+    assert pokja["members"] == [a.lower() for a in protocol["withheld"].pokja] and pokja["quorum"] == QUORUM
+    assert all(len(key) == 66 for key in pokja["encryptionKeys"])
+
+    ids = {run: dict(zip((16, 17, 18), protocol[run].supplier_ids, strict=False)) for run in protocol}
+    w = ids["withheld"]
+    opened = [args for name, args in withheld if name == "BidNotOpenedBySupplier"]
+    # The quorum's opening names the member who sent it; the bid nobody opened, nobody.
+    assert [(a["supplierId"], a["openedBy"]) for a in opened] == [
+        (w[17], protocol["withheld"].pokja[0].lower()),
+        (w[18], "0x" + "00" * 20),
+    ]
+    revealed = {a["supplierId"]: a for name, a in withheld if name == "BidRevealed"}
+    assert set(revealed) == {w[16], w[17]} and revealed[w[17]]["price"] == 1_700_000_000
+    assert revealed[w[17]]["products"] == [] and revealed[w[17]]["bidBondRef"] == "0x" + "00" * 32
+    rejected = [(a["supplierId"], a["reason"]) for name, a in withheld if name == "BidRejected"]
+    assert rejected == [(w[18], REJECT_REASON.code("Unrevealed"))]
+    (withdrawn,) = [a for name, a in withheld if name == "PreferenceWithdrawn"]
+    assert withdrawn["supplierId"] == w[16]
+    assert names[-1] == "TenderAwarded" and withheld[-1][1]["supplierId"] == w[17]  # the quorum's opening won
+
+    gugur = tender_events_args(sessions, protocol["gugur"].ocid)
+    (declared,) = [a for name, a in gugur if name == "BidDeclaredNonCompliant"]
+    assert (
+        declared["supplierId"] == ids["gugur"][17]
+        and declared["officer"] == protocol["gugur"].pokja[1].lower()
+    )
+    value = [name for name, _ in tender_events_args(sessions, protocol["value"].ocid)]
+    assert value.count("ScoreSheetSealed") == len(POKJA) == value.count("ScoreSheetOpened")
+    appeal = [name for name, _ in tender_events_args(sessions, protocol["appeal"].ocid)]
+    assert appeal[-4:] == ["ObjectionResolved", "AppealFiled", "AppealResolved", "TenderAwarded"]
+
+
+def tender_events_args(sessions, ocid: str) -> list[tuple[str, dict]]:
+    return [(e.event, e.args) for e in tender_events(sessions, ocid)]
+
+
+def test_an_envelope_is_indexed_as_its_hash_and_size(chain_url, manifest, protocol, sessions):
+    """A commit's envelope (up to 4 KiB) is indexed as its keccak-256, which the sealed bid binds,
+    and its size; the bytes stay in the node's logs, where the Pokja's tools read them."""
+    run_to_head(make_indexer(chain_url, sessions, manifest))
+    run = protocol["withheld"]
+    commits = [e for e in tender_events(sessions, run.ocid) if e.event == "BidCommitted"]
+    assert len(commits) == 3
+    no_products = 160  # abi.encode(price, [], salt, bidBondRef)
+    for commit in commits:
+        sealed = run.envelopes[commit.args["supplierId"]]
+        assert "envelope" not in commit.args
+        assert commit.args["envelopeHash"] == "0x" + envelope.envelope_hash(sealed).hex()
+        assert commit.args["envelopeSize"] == len(sealed) == envelope.envelope_size(len(POKJA), no_products)
+
+
+def test_upgrading_to_the_tender_protocol_rebuilds_the_read_models(chain_url, manifest, protocol, tmp_path):
+    """Migration 0010: read models built by older code (summaries without the Pokja) are rebuilt
+    from chain_events at the next catch-up after the upgrade."""
+    from app.explorer.models import ExplorerTender
+    from app.explorer.projection import ReadModels
+
+    url = f"sqlite:///{tmp_path / 'older.db'}"
+    upgrade(url, "0009")
+    engine = make_engine(url)
+    older = make_session_factory(engine)
+    run_to_head(make_indexer(chain_url, older, manifest, projections=[ReadModels()]))
+    ocid = protocol["withheld"].ocid
+    with older.begin() as session:
+        row = session.get(ExplorerTender, ocid)
+        row.summary = {k: v for k, v in row.summary.items() if k not in ("pokja", "bid_details")}
+    upgrade(url)
+    with older.begin() as session:
+        assert ReadModels().catch_up(session) >= len(protocol)
+    with older() as session:
+        summary = session.get(ExplorerTender, ocid).summary
+    engine.dispose()
+    assert summary["pokja"] == [a.lower() for a in protocol["withheld"].pokja]
+    assert [b["opened_by"] for b in summary["bid_details"]] == ["supplier", "pokja", "nobody"]

@@ -19,7 +19,7 @@ from tests.gateway import test_indexer as base
 from tests.gateway.test_indexer import make_indexer, run_to_head
 from tests.support.documented import documented
 
-manifest, scenario, sessions = base.manifest, base.scenario, base.sessions
+manifest, scenario, sessions, protocol = base.manifest, base.scenario, base.sessions, base.protocol
 OCID = "ocds-terang-1001-2025-ocds1"
 PRICES = {16: 1_850_000_000, 17: 1_790_000_000, 18: 1_900_000_000}
 
@@ -120,3 +120,48 @@ def test_the_gateway_serves_records_packages_and_json_lines(settings, pilot, tmp
         lines = jsonl.text.splitlines()
         assert len(lines) == len(everything["releases"])
         assert client.get("/ocds/records/ocds-terang-unknown").status_code == 404
+
+
+def test_the_protocols_steps_reach_the_releases(chain_url, manifest, protocol, sessions):
+    """From the chain: who opened each bid, non-compliance, a withdrawn preference, the Pokja,
+    objections and the appeal to the KPA, all valid against the schema with Terang's extension."""
+    run_to_head(make_indexer(chain_url, sessions, manifest))
+    with sessions() as session:
+        published = {name: releases_for(session, run.ocid) for name, run in protocol.items()}
+    compiled = {}
+    for name, releases in published.items():
+        for release in releases:
+            assert_valid(release_schema(), release)
+        compiled[name] = record(protocol[name].ocid, releases)["compiledRelease"]
+        assert_valid(release_schema(), compiled[name])
+
+    def bids(name):
+        ids = dict(zip((16, 17, 18), protocol[name].supplier_ids, strict=False))
+        details = {b["id"]: b for b in compiled[name]["bids"]["details"]}
+        return {index: details[f"bid-{supplier}"] for index, supplier in ids.items()}
+
+    withheld = bids("withheld")
+    assert withheld[16]["openedBy"] == "tenderer" and withheld[16]["domesticPreferenceWithdrawn"] is True
+    assert withheld[17]["openedBy"] == "pokjaQuorum" and withheld[17]["status"] == "valid"
+    assert withheld[17]["openedByMember"] == protocol["withheld"].pokja[0].lower()
+    assert withheld[18]["openedBy"] == "nobody" and withheld[18]["status"] == "withdrawn"
+    (award,) = compiled["withheld"]["awards"]
+    assert (
+        award["status"] == "active"
+        and award["suppliers"][0]["id"] == f"ID-SUPPLIER-{protocol['withheld'].winner}"
+    )
+    assert award["complaints"][0]["outcome"] == "rejected"
+    pokja = compiled["withheld"]["tender"]["pokja"]
+    assert [m["address"] for m in pokja["members"]] == [a.lower() for a in protocol["withheld"].pokja]
+
+    gugur = bids("gugur")[17]
+    assert gugur["status"] == "disqualified" and gugur["nonCompliance"]["reason"] == "false_documents"
+    assert "dokumen atau keterangan palsu" in gugur["statusDetails"]
+
+    value = compiled["value"]["tender"]
+    assert value["awardCriteria"] == "ratedCriteria" and value["scoringPeriod"]["endDate"]
+
+    (appealed,) = compiled["appeal"]["awards"]
+    appeal = appealed["complaints"][0]["appeal"]
+    assert appeal["outcome"] == "rejected" and appeal["bondClaimed"]["amount"] == appeal["bond"]["amount"] > 0
+    assert compiled["appeal"]["tender"]["mainProcurementCategory"] == "works"

@@ -29,6 +29,8 @@ PARAMS = {
     "objectionWindow": 1,
     "minValidBids": 1,
     "technicalWeightBps": 0,
+    "scoringDeadline": 0,
+    "bidBond": 0,
 }
 
 
@@ -38,8 +40,28 @@ def event(n: int, contract: str, name: str, **args) -> Event:
 
 STORY = [
     event(0, "Tenders", "TenderAnnounced", agencyId=1001, params=PARAMS),
-    event(1, "Tenders", "BidCommitted", supplierId=7, commitment=H, commitSeq=1, replaced=False),
-    event(2, "Tenders", "BidRevealed", supplierId=7, price=800, tkdnBps=0, hea=800, productIds=[]),
+    event(
+        1,
+        "Tenders",
+        "BidCommitted",
+        supplierId=7,
+        commitment=H,
+        commitSeq=1,
+        replaced=False,
+        envelopeHash=H,
+        envelopeSize=419,
+    ),
+    event(
+        2,
+        "Tenders",
+        "BidRevealed",
+        supplierId=7,
+        price=800,
+        tkdnBps=0,
+        hea=800,
+        products=[],
+        bidBondRef="0x" + "00" * 32,
+    ),
     event(
         3,
         "Tenders",

@@ -18,9 +18,17 @@ from app.redflags.indicators.r038 import R038
 from app.redflags.indicators.r048 import R048
 from app.redflags.indicators.r058 import R058
 from app.redflags.indicators.repeated_winner import RepeatedWinner
+from app.redflags.indicators.withheld_bids import LowerBidWithheld, RepeatedUnopenedBids
 
 CARDINAL: tuple[type[Indicator], ...] = (R003, R018, R024, R025, R028, R030, R035, R036, R038, R048, R058)
 # Terang's own, coded T (Cardinal's R codes follow the Open Contracting red-flag catalogue).
-TERANG: tuple[type[Indicator], ...] = (HpsProximity, RepeatedWinner, BidRotation, ContractSplitting)
+TERANG: tuple[type[Indicator], ...] = (
+    HpsProximity,
+    RepeatedWinner,
+    BidRotation,
+    ContractSplitting,
+    LowerBidWithheld,
+    RepeatedUnopenedBids,
+)
 ALL: tuple[type[Indicator], ...] = CARDINAL + TERANG
 SCHEMAS = {indicator.code: indicator.options for indicator in ALL}
