@@ -1,14 +1,14 @@
 """The pilot of `make run`, checked against the chain rather than against its own summary: on a
 system started by `make run --no-pilot`, the pilot drives the REST API only, and afterwards the
-ledger holds what it reported — the TKDN bidder won by the preference, the suppliers paid no gas,
-both milestone payments and the welfare batch were paid by the bridge and settled on chain."""
+ledger holds what it reported — the TKDN bidder won by the preference, the bid its supplier did not
+open was opened by two Pokja members' shares after the reveal deadline, the Pokja answered the
+sanggah with a member's own key, the value-system Seleksi was won on sealed score sheets sealed
+before any price was open, the suppliers paid no gas, both milestone payments and the welfare batch
+were paid by the bridge and settled on chain."""
 
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -16,53 +16,20 @@ from web3 import Web3
 
 from app.protocol import vocabulary
 from app.protocol.manifest import load_manifest
-from tests.support.localchain import ROOT
+from tests.support.local_system import local_system
 from toolchain.pilot.scenario import run_pilot
-from toolchain.run_local import free_port
 
 SETTLED = vocabulary.enum("IPayments.PaymentStatus").code("Settled")
 REJECTED = vocabulary.enum("ITenders.ObjectionStatus").code("Rejected")
 AWARDED = vocabulary.enum("ITenders.TenderStatus").code("Awarded")
+VALID = vocabulary.enum("ITenders.BidStatus").code("Valid")
 
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory):
-    """`make run --no-pilot` as a subprocess: its gateway URL, chain URL and state folder."""
-    folder = tmp_path_factory.mktemp("run")
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "toolchain.run_local",
-            "--no-pilot",
-            "--gateway-port",
-            str(port),
-            "--manifest-dir",
-            str(folder / "deployments"),
-            "--state-dir",
-            str(folder / "state"),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        chain_url, deadline = None, time.monotonic() + 180
-        for line in process.stdout:
-            found = re.search(r"chain\s+(http://127\.0\.0\.1:\d+)", line)
-            chain_url = chain_url or (found and found.group(1))
-            if "Press Ctrl-C" in line or time.monotonic() > deadline:
-                break
-        assert chain_url, "make run printed no chain URL"
-        yield f"http://127.0.0.1:{port}", chain_url, folder
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """`make run --no-pilot` as a subprocess: its gateway URL, chain URL and folder."""
+    with local_system(tmp_path_factory.mktemp("run")) as system:
+        yield system.gateway_url, system.chain_url, system.folder
 
 
 @pytest.fixture(scope="module")
@@ -79,19 +46,74 @@ def pilot(running):
     return report, web3, contracts, lines
 
 
+def _tender(contracts, tender_id) -> dict:
+    return vocabulary.struct("ITenders.Tender").named(
+        contracts["Tenders"].functions.getTender(tender_id).call()
+    )
+
+
+def _events(contracts, name: str, tender_id: str) -> list:
+    event = getattr(contracts["Tenders"].events, name)()
+    return sorted(
+        event.get_logs(argument_filters={"tenderId": tender_id}, from_block=0),
+        key=lambda log: (log["blockNumber"], log["logIndex"]),
+    )
+
+
+def _time_of(web3, log) -> int:
+    return web3.eth.get_block(log["blockNumber"])["timestamp"]
+
+
 def test_the_tkdn_bidder_wins_by_the_preference_although_the_importer_is_cheaper(pilot):
     report, _web3, contracts, _ = pilot
     tender = report.tender
     cheapest = min(tender.bidders, key=lambda b: b.price)
-    assert tender.winner is not cheapest and tender.winner.products  # certified product offered
-    on_chain = contracts["Tenders"].functions.getTender(tender.tender_id).call()
-    names = [
-        c["name"]
-        for c in contracts["Tenders"].get_function_by_name("getTender").abi["outputs"][0]["components"]
-    ]
-    data = dict(zip(names, on_chain, strict=True))
+    assert tender.winner is not cheapest and tender.winner.products  # certified products offered
+    data = _tender(contracts, tender.tender_id)
     assert data["winner"] == tender.winner.supplier_id and data["status"] == AWARDED
     assert any(b.umkm for b in tender.bidders)
+    # The TKDN is weighted by each product's share of the bid's value: 60% x 70% + 45% x 20%.
+    assert tender.tkdn[tender.winner.name] == 6_000 * 7_000 // 10_000 + 4_500 * 2_000 // 10_000 == 5_100
+
+
+def test_the_bid_its_supplier_did_not_open_was_opened_by_two_pokja_members_shares(pilot):
+    """CV Karya Borneo committed and never revealed; after the reveal deadline the opening sent by a
+    Pokja member from two members' shares is on chain, and the bid took part in the evaluation."""
+    report, web3, contracts, _ = pilot
+    tender, withheld = report.tender, report.tender.withheld
+    forgetful = withheld.bidder
+    assert not forgetful.opens_own_bid and withheld.members == (1, 3)
+    # The supplier signed its commit and nothing else: its one nonce is spent, no reveal signed.
+    assert contracts["Tenders"].functions.nonces(forgetful.account.address).call() == 1
+    (opened,) = [
+        e
+        for e in _events(contracts, "BidNotOpenedBySupplier", tender.tender_id)
+        if e["args"]["supplierId"] == forgetful.supplier_id
+    ]
+    members = [m.address for m in tender.pokja]
+    assert opened["args"]["openedBy"] == withheld.opened_by == members[withheld.sender - 1]
+    assert _time_of(web3, opened) >= _tender(contracts, tender.tender_id)["revealDeadline"]
+    bid = vocabulary.struct("ITenders.Bid").named(
+        contracts["Tenders"].functions.getBid(tender.tender_id, forgetful.supplier_id).call()
+    )
+    assert (bid["status"], bid["price"]) == (VALID, forgetful.price)
+    (proposed,) = _events(contracts, "AwardProposed", tender.tender_id)
+    assert proposed["args"]["validBids"] == len(tender.bidders)  # the opened bid was evaluated
+    assert proposed["transactionHash"].hex().removeprefix("0x") == tender.transactions["evaluation"][2:]
+
+
+def test_the_pokja_was_appointed_with_the_members_keys_and_acts_with_their_own_keys(pilot):
+    report, _web3, contracts, _ = pilot
+    tender = report.tender
+    members, keys = contracts["Tenders"].functions.pokjaOf(tender.tender_id).call()
+    assert members == [m.address for m in tender.pokja] and len(set(members)) == 3
+    assert ["0x" + bytes(k).hex() for k in keys] == [m.public_key for m in tender.pokja]
+    assert _tender(contracts, tender.tender_id)["pokjaQuorum"] == tender.quorum == 2
+    (evaluated,) = _events(contracts, "AwardProposed", tender.tender_id)
+    receipt_from = _web3.eth.get_transaction(evaluated["transactionHash"])["from"]
+    assert receipt_from == members[0]  # a member's own key, not the agency's
+    (answered,) = _events(contracts, "ObjectionResolved", tender.tender_id)
+    assert answered["args"]["officer"] == members[report.tender.sanggah.member - 1]
 
 
 def test_the_importers_sanggah_is_on_chain_with_the_pokjas_answer(pilot):
@@ -107,9 +129,35 @@ def test_the_importers_sanggah_is_on_chain_with_the_pokjas_answer(pilot):
     assert (Web3.to_hex(evidence), Web3.to_hex(response)) == (sanggah.evidence_hash, sanggah.response_hash)
 
 
+def test_the_seleksi_was_won_on_score_sheets_sealed_before_any_price_was_open(pilot):
+    """Value system: each member's sheet sealed between the commit and the scoring deadline, before
+    the first price was opened; opened after the reveal deadline; the best combined score won, not
+    the cheapest offer."""
+    report, web3, contracts, _ = pilot
+    seleksi = report.seleksi
+    data = _tender(contracts, seleksi.tender_id)
+    assert data["status"] == AWARDED and data["winner"] == seleksi.winner.supplier_id
+    assert seleksi.winner is not min(seleksi.consultants, key=lambda c: c.price)
+    assert data["sealedSheets"] == data["scoreSheets"] == 3
+    sealed = _events(contracts, "ScoreSheetSealed", seleksi.tender_id)
+    opened = _events(contracts, "ScoreSheetOpened", seleksi.tender_id)
+    revealed = _events(contracts, "BidRevealed", seleksi.tender_id)
+    assert len(sealed) == len(opened) == 3 and len(revealed) == len(seleksi.consultants)
+    first_price = min((r["blockNumber"], r["logIndex"]) for r in revealed)
+    for sheet in sealed:
+        assert data["commitDeadline"] <= _time_of(web3, sheet) < data["scoringDeadline"]
+        assert (sheet["blockNumber"], sheet["logIndex"]) < first_price
+    for sheet in opened:
+        assert _time_of(web3, sheet) >= data["revealDeadline"]
+    for firm in seleksi.consultants:
+        total = contracts["Tenders"].functions.technicalScoreSum(seleksi.tender_id, firm.supplier_id).call()
+        assert total == sum(firm.scores)
+    assert max(seleksi.consultants, key=lambda c: c.combined) is seleksi.winner
+
+
 def test_the_suppliers_never_held_or_spent_eth(pilot):
     report, web3, _, _ = pilot
-    for bidder in report.tender.bidders:
+    for bidder in [*report.tender.bidders, *report.seleksi.consultants]:
         assert web3.eth.get_balance(bidder.account.address) == 0
         assert web3.eth.get_transaction_count(bidder.account.address) == 0
 
@@ -135,18 +183,46 @@ def test_every_reported_transaction_is_mined_and_succeeded(pilot):
     report, web3, _, _ = pilot
     hashes = [
         *report.tender.transactions.values(),
+        *report.seleksi.transactions.values(),
         *report.contract.transactions.values(),
         *report.welfare.transactions.values(),
     ]
-    assert len(hashes) == len(set(hashes)) >= 20
+    assert len(hashes) == len(set(hashes)) >= 45
     for tx_hash in hashes:
         assert web3.eth.get_transaction_receipt(tx_hash)["status"] == 1
+
+
+def test_the_explorer_shows_every_step_of_both_tenders(running, pilot):
+    """Each tender's public page links every transaction of its own steps (announcement, Pokja,
+    sealed bids, openings, the quorum opening, score sheets, evaluation, sanggah, award), once the
+    gateway's indexer has caught up with the chain."""
+    import httpx
+
+    base, chain_url, _folder = running
+    report, web3, _contracts, _ = pilot
+    head = web3.eth.block_number
+    deadline = time.monotonic() + 60
+    while (httpx.get(f"{base}/health").json().get("indexer") or {}).get("cursorBlock", 0) < head:
+        assert time.monotonic() < deadline, "the indexer did not catch up with the pilot"
+        time.sleep(0.3)
+    for outcome in (report.tender, report.seleksi):
+        page = httpx.get(f"{base}/explorer/tenders/{outcome.ocid}")
+        assert page.status_code == 200
+        steps = {
+            step: tx for step, tx in outcome.transactions.items() if not step.startswith(("supplier", "tkdn"))
+        }
+        assert len(steps) >= 12
+        missing = [step for step, tx in steps.items() if f"/explorer/tx/{tx}" not in page.text]
+        assert not missing, f"{outcome.ocid}: the explorer shows no {missing}"
 
 
 def test_the_summary_names_the_winner_and_why(pilot):
     report, *_ = pilot
     summary = report.summary()
     assert report.tender.winner.name in summary and "HEA" in summary and "<- winner" in summary
+    assert f"{report.tender.withheld.bidder.name} did not open its bid" in summary
+    assert "decrypted their shares" in summary and "quorum opening" in summary
+    assert report.seleksi.winner.name in summary and "score sheets sealed" in summary
     assert report.welfare.batch_id in summary
 
 
@@ -199,7 +275,11 @@ def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secr
     # the callbacks the same instructions.
     sent = {e["tx_hash"]: e for e in entries if e["message"] == "transaction sent"}
     accessed = {e.get("request_id") for e in entries if e["logger"] == "uvicorn.access"}
-    hashes = [*report.tender.transactions.values(), *report.contract.transactions.values()]
+    hashes = [
+        *report.tender.transactions.values(),
+        *report.seleksi.transactions.values(),
+        *report.contract.transactions.values(),
+    ]
     for tx_hash in [*hashes, *report.welfare.transactions.values()]:
         assert sent[tx_hash]["request_id"] in accessed, tx_hash
     authorised = [e for e in entries if "authorised on chain" in e["message"]]
@@ -234,7 +314,11 @@ def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secr
             for kid, entry in held["keys"].items()
         },
         **{f"development key {n}": key.hex() for n, key in enumerate(development_keys(chain_url))},
-        **{f"key of {b.name}": bytes(b.account.key).hex() for b in report.tender.bidders},
+        **{
+            f"key of {b.name}": bytes(b.account.key).hex()
+            for b in [*report.tender.bidders, *report.seleksi.consultants]
+        },
+        **{f"envelope key of Pokja member {m.index}": m.private_key[2:] for m in report.tender.pokja},
     }
     leaked = sorted(what for what, value in secrets.items() if value and value in text)
     assert not leaked, f"{log} holds: {leaked}"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 
-from app.auth import devissuer
 from toolchain.jsonrpc import rpc
 
 
@@ -18,7 +17,8 @@ class PilotError(Exception):
 
 
 class Gateway:
-    def __init__(self, base_url: str, issuer_dir: Path, timeout: float = 120.0) -> None:
+    def __init__(self, base_url: str, issuer_dir: Path | None = None, timeout: float = 120.0) -> None:
+        """`issuer_dir`: the development issuer's keys, for `token` (not needed to send given tokens)."""
         self.http = httpx.Client(base_url=base_url, timeout=timeout)
         self.issuer_dir = issuer_dir
         self._tokens: dict[tuple, str] = {}
@@ -26,11 +26,24 @@ class Gateway:
     def close(self) -> None:
         self.http.close()
 
-    def token(self, *roles: str, agency: int | None = None, supplier: int | None = None, sub: str) -> dict:
-        cache_key = (roles, agency, supplier, sub)
+    def token(
+        self,
+        *roles: str,
+        agency: int | None = None,
+        supplier: int | None = None,
+        officer: str | None = None,
+        sub: str,
+    ) -> dict:
+        """A development bearer token; `officer` names the officer's own account (its Pokja and KPA
+        acts are signed with that officer's key, never the agency's)."""
+        cache_key = (roles, agency, supplier, officer, sub)
         if cache_key not in self._tokens:
+            from app.auth import devissuer  # jwt and cryptography: only for the pilot's own tokens
+
+            if self.issuer_dir is None:
+                raise PilotError("this client has no development issuer to make tokens with")
             self._tokens[cache_key] = devissuer.issue(
-                sub, list(roles), agency, supplier, folder=self.issuer_dir
+                sub, list(roles), agency, supplier, folder=self.issuer_dir, officer=officer
             )
         return {"Authorization": f"Bearer {self._tokens[cache_key]}"}
 

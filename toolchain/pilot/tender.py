@@ -1,9 +1,15 @@
-"""The pilot's tender: an IKN agency buys distribution transformers. Three suppliers bid through the
-gateway, signing their sealed bids themselves (EIP-712) without holding any ETH: a small local
-business (UMKM), a manufacturer offering a TKDN-certified product and an importer with the lowest
-price. The TKDN preference makes the manufacturer's evaluated price (HEA) the lowest; the importer
-files a sanggah against the proposed award (signed by its own key, relayed like its bid), the Pokja
-answers it, and after the sanggah window the award is final."""
+"""The pilot's tender: an IKN agency buys distribution transformers at the lowest evaluated price.
+
+The PPK announces it and appoints a Pokja of three officers (quorum two), each with an envelope key
+made by the member tool. Three suppliers bid through the gateway, each client sealing its own
+opening in an envelope for the Pokja and signing its own commit (EIP-712), without holding any ETH:
+a small local business (UMKM), a manufacturer whose offer is mostly TKDN-certified products (each
+with its share of the bid's value) and an importer with the lowest price. The UMKM "forgets" to open
+its bid; after the reveal deadline two Pokja members decrypt their shares of its envelope and the
+quorum opening puts it in the evaluation anyway. The TKDN preference makes the manufacturer's
+evaluated price (HEA) the lowest; a Pokja member runs the evaluation; the importer files a sanggah
+(signed by its own key, relayed like its bid), a Pokja member answers it, and after the sanggah
+window the PPK makes the award final."""
 
 from __future__ import annotations
 
@@ -14,8 +20,9 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from app.protocol import bids
-from toolchain.pilot.api import Gateway, LocalClock
+from toolchain.pilot import supplier_client as client
+from toolchain.pilot.api import Gateway, LocalClock, PilotError
+from toolchain.pilot.pokja import Member, Pokja
 
 DAY = 86_400
 AGENCY, CROSS_CHECKING_AGENCY = 1001, 1002  # OIKN; a second agency verifies (four eyes)
@@ -28,12 +35,15 @@ class Bidder:
     name: str
     umkm: bool
     price: int
-    products: list[str]
+    products: list[tuple[str, int]]  # (productId, shareBps): certified products and their value shares
+    opens_own_bid: bool = True
     account: LocalAccount = field(default_factory=Account.create)
     supplier_id: int = 0
     salt: bytes = b""
     commit_seq: int = 0
     commitment: bytes = b""
+    envelope_hash: str = ""
+    bid_bond_ref: bytes = bytes(32)  # the bid guarantee's document hash (none needed here)
 
 
 @dataclass
@@ -43,6 +53,18 @@ class Sanggah:
     evidence_hash: str
     outcome: str
     response_hash: str
+    member: int  # the Pokja member who answered
+    answered_by: str  # its account, as the chain recorded it
+
+
+@dataclass
+class QuorumOpening:
+    bidder: Bidder
+    members: tuple[int, ...]  # the members who decrypted their shares
+    sender: int  # the member who sent the opening
+    opened_by: str  # its account, as the chain recorded it
+    price: int
+    hea: int
 
 
 @dataclass
@@ -52,39 +74,167 @@ class TenderOutcome:
     winner: Bidder
     bidders: list[Bidder]
     heas: dict[str, int]
+    tkdn: dict[str, int]
     transactions: dict[str, str]
+    pokja: list[Member]
+    quorum: int
     sanggah: Sanggah | None = None
+    withheld: QuorumOpening | None = None
 
 
-def bidders(product_id: str) -> list[Bidder]:
+def bidders(trafo: str, panel: str) -> list[Bidder]:
     return [
-        Bidder("CV Karya Borneo (UMKM)", umkm=True, price=1_880_000_000, products=[]),
-        Bidder("PT Trafo Nusantara (TKDN 60%)", umkm=False, price=1_800_000_000, products=[product_id]),
+        Bidder(
+            "CV Karya Borneo (UMKM)",
+            umkm=True,
+            price=1_880_000_000,
+            products=[(panel, 3_000)],
+            opens_own_bid=False,
+        ),
+        Bidder(
+            "PT Trafo Nusantara (TKDN)",
+            umkm=False,
+            price=1_800_000_000,
+            products=[(trafo, 7_000), (panel, 2_000)],
+        ),
         Bidder("PT Global Impor", umkm=False, price=1_700_000_000, products=[]),
     ]
 
 
-def run_tender(api: Gateway, clock: LocalClock, ocid: str, log) -> TenderOutcome:
+def run_tender(api: Gateway, clock: LocalClock, pokja: Pokja, ocid: str, log) -> TenderOutcome:
     txs: dict[str, str] = {}
-    officer = api.token("AGENCY_OFFICER", agency=AGENCY, sub="ppk-oikn")
-    checker = api.token("AGENCY_OFFICER", agency=CROSS_CHECKING_AGENCY, sub="pokja-pupr")
+    ppk = api.token("AGENCY_OFFICER", agency=AGENCY, sub="ppk-oikn")
 
-    product = Web3.to_hex(Web3.keccak(text=f"ecatalogue:{ocid}:trafo-20kV"))
-    certificate = api.post(
+    certifier = api.token("TKDN_CERTIFIER", sub="kemenperin")
+    trafo = certify(api, clock, certifier, f"ecatalogue:{ocid}:trafo-20kV", 6_000, 1_000, txs)
+    panel = certify(api, clock, certifier, f"ecatalogue:{ocid}:panel-TM", 4_500, 800, txs)
+    log(f"TKDN certificates recorded: trafo 20 kV {trafo[:10]}… TKDN 60%, panel TM {panel[:10]}… TKDN 45%")
+
+    field_bidders = bidders(trafo, panel)
+    register(api, field_bidders, ppk, txs, log)
+
+    start = clock.now()
+    announced = api.post(
+        "/tenders",
+        {
+            "ocid": ocid,
+            "title": "Pengadaan trafo distribusi 20 kV untuk kawasan inti IKN",
+            "documentHash": _hash(f"dokumen pemilihan {ocid}"),
+            "agencyId": AGENCY,
+            "hps": HPS,
+            "category": 0,
+            "preferenceBps": PREFERENCE_BPS,
+            "commitDeadline": start + 7 * DAY,
+            "revealDeadline": start + 8 * DAY,
+            "objectionWindow": 5 * DAY,
+            "minValidBids": 2,
+        },
+        ppk,
+    )
+    txs["announce"] = announced["transactionHash"]
+    tender = announced["tenderId"]
+    log(f"tender {ocid} announced by the PPK: HPS Rp{HPS:,}, preference 25%")
+
+    txs["pokja appointed"] = pokja.appoint(ocid, ppk)
+    log(
+        f"Pokja appointed: {len(pokja.members)} IKN officers, quorum {pokja.quorum}; each made its "
+        "envelope key with the member tool and only its public key went on chain"
+    )
+
+    commit_all(api, clock, ocid, tender, field_bidders, txs)
+    log(
+        f"{len(field_bidders)} sealed bids, each with an envelope for the Pokja, relayed; "
+        "the suppliers paid no gas"
+    )
+
+    clock.move_past(start + 7 * DAY)
+    heas, tkdn = {}, {}
+    for bidder in field_bidders:
+        if bidder.opens_own_bid:
+            opened = reveal(api, clock, ocid, tender, bidder)
+            heas[bidder.name], tkdn[bidder.name] = opened["hea"], opened["tkdnBps"]
+            txs[f"opening {bidder.supplier_id}"] = opened["transactionHash"]
+    forgetful = next(b for b in field_bidders if not b.opens_own_bid)
+    log(
+        "bids opened by their suppliers after the commit deadline: "
+        + ", ".join(f"{n} HEA Rp{h:,}" for n, h in heas.items())
+        + f"; {forgetful.name} did not open its bid"
+    )
+
+    clock.move_past(start + 8 * DAY)
+    members, sender = (1, 3), 1
+    opened = pokja.open_withheld(ocid, forgetful.supplier_id, members, sender)
+    heas[forgetful.name], tkdn[forgetful.name] = opened["hea"], opened["tkdnBps"]
+    txs["quorum opening"] = opened["transactionHash"]
+    withheld = QuorumOpening(forgetful, members, sender, opened["openedBy"], opened["price"], opened["hea"])
+    log(
+        f"after the reveal deadline Pokja members {members[0]} and {members[1]} decrypted their shares "
+        f"of {forgetful.name}'s envelope and member {sender} sent the quorum opening: "
+        f"Rp{opened['price']:,}, in the evaluation like any other bid"
+    )
+
+    chair = pokja.member(1).auth
+    evaluated = api.post(f"/tenders/{ocid}/evaluation", {}, chair)
+    txs["evaluation"] = evaluated["transactionHash"]
+    if evaluated["awardProposed"] is None:
+        raise PilotError(f"the evaluation of {ocid} proposed no award: {evaluated['failed']}")
+    proposed = evaluated["awardProposed"]["supplierId"]
+    winner = next(b for b in field_bidders if b.supplier_id == proposed)
+    deadline = api.get(f"/tenders/{ocid}")["objectionDeadline"]
+    log(
+        f"Pokja member 1 evaluated: award proposed to {winner.name}; sanggah window open until {deadline} "
+        "(UTC seconds)"
+    )
+
+    cheapest = min(field_bidders, key=lambda b: b.price)
+    sanggah = _sanggah(api, clock, ocid, tender, cheapest, pokja.member(2), txs)
+    log(
+        f"sanggah {sanggah.objection_id} by {sanggah.objector.name} (lowest price, lost on the preference): "
+        f"answered {sanggah.outcome} by Pokja member 2"
+    )
+
+    clock.move_past(deadline)
+    awarded = api.post(f"/tenders/{ocid}/award", None, ppk)
+    txs["award"] = awarded["transactionHash"]
+    log(f"award final: {winner.name} for Rp{awarded['value']:,}")
+    return TenderOutcome(
+        ocid,
+        tender,
+        winner,
+        field_bidders,
+        heas,
+        tkdn,
+        txs,
+        pokja.members,
+        pokja.quorum,
+        sanggah,
+        withheld,
+    )
+
+
+def certify(
+    api: Gateway, clock: LocalClock, certifier: dict, code: str, tkdn_bps: int, bmp_bps: int, txs
+) -> str:
+    """Kemenperin records a product's TKDN certificate (valid for a year); answers its product id."""
+    product = _hash(code)
+    recorded = api.post(
         "/tkdn/certificates",
         {
             "productId": product,
-            "tkdnBps": 6_000,
-            "bmpBps": 1_000,
+            "tkdnBps": tkdn_bps,
+            "bmpBps": bmp_bps,
             "validUntil": clock.now() + 365 * DAY,
-            "certificateHash": Web3.to_hex(Web3.keccak(text=f"sertifikat TKDN {ocid}")),
+            "certificateHash": _hash(f"sertifikat TKDN {code}"),
         },
-        api.token("TKDN_CERTIFIER", sub="kemenperin"),
+        certifier,
     )
-    txs["tkdn certificate"] = certificate["transactionHash"]
-    log(f"TKDN certificate recorded: product {product[:10]}… TKDN 60%, BMP 10%")
+    txs[f"tkdn {code.rsplit(':', 1)[-1]}"] = recorded["transactionHash"]
+    return product
 
-    field_bidders = bidders(product)
+
+def register(api: Gateway, field_bidders: list, registrar: dict, txs: dict, log) -> None:
+    """The agency registers each supplier with its own account; a second agency verifies it."""
+    checker = api.token("AGENCY_OFFICER", agency=CROSS_CHECKING_AGENCY, sub="pokja-pupr")
     for n, bidder in enumerate(field_bidders):
         registered = api.post(
             "/suppliers",
@@ -95,156 +245,57 @@ def run_tender(api: Gateway, clock: LocalClock, ocid: str, log) -> TenderOutcome
                 "umkm": bidder.umkm,
                 "regionCode": 6409 if bidder.umkm else 3171 + n,
             },
-            officer,
+            registrar,
         )
         bidder.supplier_id = registered["supplierId"]
         api.post(f"/suppliers/{bidder.supplier_id}/verification", None, checker)
         txs[f"supplier {bidder.supplier_id}"] = registered["transactionHash"]
         log(f"supplier {bidder.supplier_id} registered by OIKN and verified by PUPR: {bidder.name}")
 
-    start = clock.now()
-    announced = api.post(
-        "/tenders",
-        {
-            "ocid": ocid,
-            "title": "Pengadaan trafo distribusi 20 kV untuk kawasan inti IKN",
-            "documentHash": Web3.to_hex(Web3.keccak(text=f"dokumen pemilihan {ocid}")),
-            "agencyId": AGENCY,
-            "hps": HPS,
-            "category": 0,
-            "preferenceBps": PREFERENCE_BPS,
-            "commitDeadline": start + 7 * DAY,
-            "revealDeadline": start + 8 * DAY,
-            "objectionWindow": 5 * DAY,
-            "minValidBids": 2,
-        },
-        officer,
-    )
-    txs["announce"] = announced["transactionHash"]
-    tender = announced["tenderId"]
-    log(f"tender {ocid} announced: HPS Rp{HPS:,}, preference 25%")
 
+def commit_all(api: Gateway, clock: LocalClock, ocid: str, tender: str, field_bidders: list, txs) -> None:
+    """Each supplier's own client seals and signs its bid; the gateway relays it."""
     for bidder in field_bidders:
-        bidder.salt = bids.new_salt()
-        bidder.commitment = bids.commitment(
-            tender, bidder.supplier_id, bidder.price, bidder.products, bidder.salt
-        )
-        signed = _sign(api, clock, bids.sign_commit, bidder, tender)
-        relayed = api.post(
-            f"/tenders/{ocid}/bids/commitments",
-            {
-                "supplier": signed.supplier,
-                "commitment": Web3.to_hex(bidder.commitment),
-                "nonce": signed.nonce,
-                "deadline": signed.deadline,
-                "signature": Web3.to_hex(signed.signature),
-            },
-            _supplier(api, bidder),
-        )
-        bidder.commit_seq = relayed["commitSeq"]
+        relayed = client.commit(api, clock, ocid, tender, bidder, supplier_auth(api, bidder))
         txs[f"sealed bid {bidder.supplier_id}"] = relayed["transactionHash"]
-    log(f"{len(field_bidders)} sealed bids relayed; the suppliers paid no gas")
 
-    clock.move_past(start + 7 * DAY)
-    heas = {}
-    for bidder in field_bidders:
-        signed = _sign(api, clock, bids.sign_reveal, bidder, tender)
-        opened = api.post(
-            f"/tenders/{ocid}/bids/reveals",
-            {
-                "supplier": signed.supplier,
-                "nonce": signed.nonce,
-                "deadline": signed.deadline,
-                "signature": Web3.to_hex(signed.signature),
-                "opening": {
-                    "price": bidder.price,
-                    "productIds": bidder.products,
-                    "salt": Web3.to_hex(bidder.salt),
-                    "commitSeq": bidder.commit_seq,
-                },
-            },
-            _supplier(api, bidder),
-        )
-        heas[bidder.name] = opened["hea"]
-        txs[f"opening {bidder.supplier_id}"] = opened["transactionHash"]
-    log("bids opened after the commit deadline: " + ", ".join(f"{n} HEA Rp{h:,}" for n, h in heas.items()))
 
-    clock.move_past(start + 8 * DAY)
-    evaluated = api.post(
-        f"/tenders/{ocid}/evaluation", {"bidders": sorted(b.supplier_id for b in field_bidders)}, officer
-    )
-    txs["evaluation"] = evaluated["transactionHash"]
-    proposed = evaluated["awardProposed"]["supplierId"]
-    winner = next(b for b in field_bidders if b.supplier_id == proposed)
-    deadline = api.get(f"/tenders/{ocid}")["objectionDeadline"]
-    log(f"award proposed to {winner.name}; sanggah window open until {deadline} (UTC seconds)")
-
-    sanggah = _sanggah(api, clock, ocid, tender, min(field_bidders, key=lambda b: b.price), officer, txs)
-    log(
-        f"sanggah {sanggah.objection_id} by {sanggah.objector.name} (lowest price, lost on the preference): "
-        f"answered {sanggah.outcome} by the Pokja"
-    )
-
-    clock.move_past(deadline)
-    awarded = api.post(f"/tenders/{ocid}/award", None, officer)
-    txs["award"] = awarded["transactionHash"]
-    log(f"award final: {winner.name} for Rp{awarded['value']:,}")
-    return TenderOutcome(ocid, tender, winner, field_bidders, heas, txs, sanggah)
+def reveal(api: Gateway, clock: LocalClock, ocid: str, tender: str, bidder: Bidder) -> dict:
+    """The supplier opens its own bid in the reveal period: it signs RevealBid, the gateway relays."""
+    return client.reveal(api, clock, ocid, tender, bidder, supplier_auth(api, bidder))
 
 
 def _sanggah(
-    api: Gateway, clock: LocalClock, ocid: str, tender: str, objector: Bidder, pokja, txs
+    api: Gateway, clock: LocalClock, ocid: str, tender: str, objector: Bidder, member, txs
 ) -> Sanggah:
     """The objector's client hashes its objection letter and signs FileObjection; the gateway relays
-    it; the Pokja answers with the hash of its reasoned reply (both documents stay off chain)."""
+    it; a Pokja member answers with the hash of its reasoned reply (both documents stay off chain)."""
     letter = f"Sanggah {objector.name} atas {ocid}: penawaran kami terendah; mohon preferensi TKDN ditinjau."
-    evidence = Web3.to_hex(Web3.keccak(text=letter))
-    signing = api.get(f"/tenders/signing/{objector.account.address}")
-    signed = bids.sign_objection(
-        objector.account.key,
-        chain_id=signing["domain"]["chainId"],
-        verifying_contract=signing["domain"]["verifyingContract"],
-        tender=tender,
-        evidence_hash=evidence,
-        nonce=signing["nonce"],
-        deadline=clock.now() + 3_600,
-    )
-    filed = api.post(
-        f"/tenders/{ocid}/objections",
-        {
-            "supplier": signed.supplier,
-            "evidenceHash": evidence,
-            "nonce": signed.nonce,
-            "deadline": signed.deadline,
-            "signature": Web3.to_hex(signed.signature),
-        },
-        _supplier(api, objector),
-    )
+    evidence = _hash(letter)
+    filed = client.file_objection(api, clock, ocid, tender, objector, evidence, supplier_auth(api, objector))
     txs["sanggah"] = filed["transactionHash"]
-    reply = "Jawaban Pokja: preferensi harga 25% untuk TKDN 60% sesuai Perpres 16/2018 pasal 66-67."
-    response = Web3.to_hex(Web3.keccak(text=reply))
+    reply = "Jawaban Pokja: preferensi harga 25% untuk TKDN sesuai Perpres 16/2018 pasal 66-67."
+    response = _hash(reply)
     answered = api.post(
         f"/tenders/{ocid}/objections/{filed['objectionId']}/answer",
         {"outcome": "rejected", "responseHash": response},
-        pokja,
+        member.auth,
     )
     txs["sanggah answer"] = answered["transactionHash"]
-    return Sanggah(filed["objectionId"], objector, evidence, answered["outcome"], response)
+    return Sanggah(
+        filed["objectionId"],
+        objector,
+        evidence,
+        answered["outcome"],
+        response,
+        member.index,
+        answered["officer"],
+    )
 
 
-def _supplier(api: Gateway, bidder: Bidder) -> dict:
+def supplier_auth(api: Gateway, bidder: Bidder) -> dict:
     return api.token(supplier=bidder.supplier_id, sub=f"supplier-{bidder.supplier_id}")
 
 
-def _sign(api: Gateway, clock: LocalClock, sign, bidder: Bidder, tender: str) -> bids.SignedBidMessage:
-    """What a supplier's own client does: read the domain and its nonce, then sign locally."""
-    signing = api.get(f"/tenders/signing/{bidder.account.address}")
-    return sign(
-        bidder.account.key,
-        chain_id=signing["domain"]["chainId"],
-        verifying_contract=signing["domain"]["verifyingContract"],
-        tender=tender,
-        bid_commitment=bidder.commitment,
-        nonce=signing["nonce"],
-        deadline=clock.now() + 3_600,
-    )
+def _hash(text: str) -> str:
+    return Web3.to_hex(Web3.keccak(text=text))
