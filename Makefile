@@ -72,7 +72,8 @@ run: compile
 	$(APPVENV)/bin/python -m toolchain.run_local --chain $(CHAIN) $(RUN_ARGS)
 
 # Two lanes on the two cores, each a contract suite followed by part of the Python suites:
-# ganache (the slower EVM) then tooling and browser tests; anvil then the gateway and red flags.
+# ganache (the slower EVM) then tooling, browser, red-flag and read-side tests; anvil then the rest
+# of the gateway.
 # --output-sync keeps each lane's output together.
 test: compile lint
 	$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-ganache test-lane-anvil
