@@ -370,33 +370,13 @@ def file_managed_objection(
     chain: ChainDep,
     write: WriterDep,
 ):
-    supplier_id = _own_supplier(principal)
-    tender = bids.tender_id(ocid)
-    _tender(chain, tender, ocid)
-    account = _managed_account(request, chain, supplier_id)
-    tenders = chain.contract("Tenders")
+    def sign(key: bytes, tender: bytes, **message) -> tuple[str, list]:
+        signed = bids.sign_objection(key, tender=tender, evidence_hash=body.evidenceHash, **message)
+        return "fileObjectionBySig", [signed.evidence_hash, signed.nonce, signed.deadline, signed.signature]
 
-    outcome = objection_filed(tenders, ocid)
-    with _lock(supplier_id):
-        signed = bids.sign_objection(
-            account.key,
-            chain_id=chain.manifest.chain_id,
-            verifying_contract=tenders.address,
-            tender=tender,
-            evidence_hash=body.evidenceHash,
-            nonce=tenders.functions.nonces(account.address).call(),
-            deadline=chain_now(chain) + SIGNATURE_SECONDS,
-        )
-        args = [
-            account.address,
-            tender,
-            signed.evidence_hash,
-            signed.nonce,
-            signed.deadline,
-            signed.signature,
-        ]
-        call = Call(tenders, "fileObjectionBySig", args, "relayer")
-        return write({"ocid": ocid, **body.model_dump()}, call, outcome, 201)
+    return _relay_signed_act(
+        request, ocid, principal, chain, write, sign, objection_filed, {"ocid": ocid, **body.model_dump()}
+    )
 
 
 @router.post(
@@ -414,32 +394,37 @@ def file_managed_appeal(
     chain: ChainDep,
     write: WriterDep,
 ):
+    def sign(key: bytes, tender: bytes, **message) -> tuple[str, list]:
+        signed = bids.sign_appeal(
+            key, tender=tender, objection_id=objection_id, bond_ref=body.bondRef, **message
+        )
+        rest = [objection_id, signed.bond_ref, signed.nonce, signed.deadline, signed.signature]
+        return "fileAppealBySig", rest
+
+    request_body = {"ocid": ocid, "objectionId": objection_id, **body.model_dump()}
+    return _relay_signed_act(request, ocid, principal, chain, write, sign, appeal_filed, request_body)
+
+
+def _relay_signed_act(
+    request: Request, ocid: str, principal, chain, write, sign, outcome_of, request_body: dict
+):
+    """A supplier's act signed with its managed key and relayed (it pays no gas): `sign(key, tender,
+    chain_id=, verifying_contract=, nonce=, deadline=)` answers the contract function and its
+    arguments after the supplier and the tender."""
     supplier_id = _own_supplier(principal)
     tender = bids.tender_id(ocid)
     _tender(chain, tender, ocid)
     account = _managed_account(request, chain, supplier_id)
     tenders = chain.contract("Tenders")
-
-    outcome = appeal_filed(tenders, ocid)
+    outcome = outcome_of(tenders, ocid)
     with _lock(supplier_id):
-        signed = bids.sign_appeal(
+        function, rest = sign(
             account.key,
+            tender,
             chain_id=chain.manifest.chain_id,
             verifying_contract=tenders.address,
-            tender=tender,
-            objection_id=objection_id,
-            bond_ref=body.bondRef,
             nonce=tenders.functions.nonces(account.address).call(),
             deadline=chain_now(chain) + SIGNATURE_SECONDS,
         )
-        args = [
-            account.address,
-            tender,
-            objection_id,
-            signed.bond_ref,
-            signed.nonce,
-            signed.deadline,
-            signed.signature,
-        ]
-        call = Call(tenders, "fileAppealBySig", args, "relayer")
-        return write({"ocid": ocid, "objectionId": objection_id, **body.model_dump()}, call, outcome, 201)
+        call = Call(tenders, function, [account.address, tender, *rest], "relayer")
+        return write(request_body, call, outcome, 201)
