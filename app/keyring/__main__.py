@@ -8,7 +8,8 @@
 - retire: forgets a key once no value uses it; values naming it then fail closed.
 
 Purposes: accounts (payout accounts), managed-keys (keys held for wallet-less suppliers),
-openings (sealed bid openings), or all. Mistakes end in one line on stderr and exit status 2.
+openings (sealed bid openings and Pokja score sheets), or all. Mistakes end in one line on stderr
+and exit status 2.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Where the sealed values of each purpose live, and what each is bound to.
+"""Where the sealed values of each purpose live, and what each is bound to. A purpose's values may
+sit in several tables (`sealed_columns`): rotation, status and retirement cover them all.
 
 The keyring sits below the domains (.importlinter), so it names their tables here rather than
 importing their models; the domains build their bindings with `SEALED[purpose].bind(...)`, so a
@@ -55,3 +56,20 @@ SEALED: dict[str, SealedColumn] = {
         ("supplier_id", "tender_id", "commitment"),
     ),
 }
+
+# Further tables sealed under a purpose: a Pokja member's score sheet hides what a bid's opening
+# hides (what a sealed hash commits to, until it opens), so it is sealed under `openings` too.
+SCORE_SHEETS = SealedColumn(
+    "openings",
+    "pokja_score_sheets",
+    "id",
+    "sealed_value",
+    "score-sheet:{tender_id}:{member}:{sealed_sheet}",
+    ("tender_id", "member", "sealed_sheet"),
+)
+ALSO_SEALED: dict[str, tuple[SealedColumn, ...]] = {"openings": (SCORE_SHEETS,)}
+
+
+def sealed_columns(purpose: str) -> tuple[SealedColumn, ...]:
+    """Every table whose values are sealed under `purpose`."""
+    return (SEALED[purpose], *ALSO_SEALED.get(purpose, ()))

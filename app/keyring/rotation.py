@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select, update
 
-from app.keyring.columns import SEALED
+from app.keyring.columns import SealedColumn, sealed_columns
 from app.keyring.keyring import Keyring, key_id_of, prefix
 from app.keyring.providers import LEGACY, KeyringError
 from app.keyring.sealing import SealError
@@ -50,20 +50,19 @@ class RotationReport:
 
 
 def status(engine: Engine, keyring: Keyring, purpose: str) -> PurposeStatus:
-    sealed = SEALED[purpose]
-    t, _key, col = sealed.sql()
     provider = keyring.provider
     ids = [LEGACY, *provider.key_ids(purpose)]
+    total, counts = 0, dict.fromkeys(ids, 0)
     with engine.connect() as connection:
-        total = connection.execute(select(func.count()).select_from(t)).scalar_one()
-        counts = {
-            kid: connection.execute(
-                select(func.count())
-                .select_from(t)
-                .where(col.like("v1:%" if kid == LEGACY else prefix(purpose, kid) + "%"))
-            ).scalar_one()
-            for kid in ids
-        }
+        for sealed in sealed_columns(purpose):
+            t, _key, col = sealed.sql()
+            total += connection.execute(select(func.count()).select_from(t)).scalar_one()
+            for kid in ids:
+                counts[kid] += connection.execute(
+                    select(func.count())
+                    .select_from(t)
+                    .where(col.like("v1:%" if kid == LEGACY else prefix(purpose, kid) + "%"))
+                ).scalar_one()
     if counts[LEGACY] == 0 and LEGACY in provider.retired(purpose):
         del counts[LEGACY]
     return PurposeStatus(
@@ -97,13 +96,39 @@ def reseal(
     max_passes: int = 10,
     pause_seconds: float = 0.5,
 ) -> None:
-    """Re-seals every value of the report's purpose not yet under its key id."""
+    """Re-seals every value of the report's purpose not yet under its key id, table by table."""
+    failed: list[str] = []
+    for sealed in sealed_columns(report.purpose):
+        failed += _reseal_column(
+            engine,
+            keyring,
+            report,
+            sealed,
+            batch_size=batch_size,
+            max_passes=max_passes,
+            pause_seconds=pause_seconds,
+        )
+    report.failed = failed
+
+
+def _reseal_column(
+    engine: Engine,
+    keyring: Keyring,
+    report: RotationReport,
+    sealed: SealedColumn,
+    *,
+    batch_size: int,
+    max_passes: int,
+    pause_seconds: float,
+) -> list[str]:
+    """Re-seals one table's values of the purpose; answers the row keys whose value did not open."""
     purpose, key_id = report.purpose, report.key_id
-    sealed = SEALED[purpose]
     t, key, col = sealed.sql()
     current = prefix(purpose, key_id)
     failed: set[str] = set()
-    while report.passes < max_passes:
+    passes = 0
+    while passes < max_passes:
+        passes += 1
         report.passes += 1
         moved, last = 0, None
         while True:
@@ -143,7 +168,10 @@ def reseal(
         if left <= len(failed):
             break
         time.sleep(pause_seconds)  # a value sealed under the old key by a gateway mid-switch
-    report.failed = sorted(failed)
+    row_keys = sorted(failed)
+    if sealed == sealed_columns(purpose)[0]:
+        return row_keys
+    return [f"{sealed.table}:{row_key}" for row_key in row_keys]  # rows of a further table, named
 
 
 def retire(engine: Engine, keyring: Keyring, purpose: str, key_id: str) -> None:

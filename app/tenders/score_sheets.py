@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.keyring.columns import SCORE_SHEETS
 from app.keyring.keyring import keyring_for
 from app.tenders.models import PokjaScoreSheet
 
@@ -58,7 +59,7 @@ def _hex(value: bytes) -> str:
 
 
 def _binding(tender: bytes, member: str, sealed_sheet: bytes) -> str:
-    return f"score-sheet:{_hex(tender)}:{member}:{_hex(sealed_sheet)}"
+    return SCORE_SHEETS.bind(tender_id=_hex(tender), member=member, sealed_sheet=_hex(sealed_sheet))
 
 
 def save(

@@ -35,7 +35,7 @@ from app.payments.models import PayoutAccount
 from app.protocol import bids
 from app.suppliers import managed_keys
 from app.suppliers.models import ManagedSupplierKey
-from app.tenders import managed_openings
+from app.tenders import managed_openings, score_sheets
 from tests.support.gateway_process import gateway_process
 from tests.support.localchain import ROOT
 from tests.support.payments import (
@@ -178,7 +178,8 @@ def test_outside_development_the_keyring_file_must_be_named_and_is_never_made(tm
 
 
 def seed(settings: Settings, sessions, accounts: int, legacy_accounts: int) -> dict:
-    """Accounts (some sealed before the keyring), managed supplier keys and bid openings."""
+    """Accounts (some sealed before the keyring), managed supplier keys, bid openings and a Pokja
+    member's score sheets (sealed under `openings` too)."""
     keyring = keyring_for(settings)
     plain = {}
     with sessions.begin() as session:
@@ -215,7 +216,15 @@ def seed(settings: Settings, sessions, accounts: int, legacy_accounts: int) -> d
             bid_bond_ref=bytes(32),
             envelope_hash=bytes([0xE0 + n]) * 32,
         )
+    for n in range(2):
+        tender, salt = bytes([0x40 + n]) * 32, bytes([0x50 + n]) * 32
+        sealed = score_sheets.sealed_hash(tender, SHEET_MEMBER, (1, 2), (8_000, 6_000 + n), salt)
+        sheet = score_sheets.Sheet((1, 2), (8_000, 6_000 + n), salt, sealed)
+        score_sheets.save(sessions, settings, tender, SHEET_MEMBER, sheet)
     return plain
+
+
+SHEET_MEMBER = "0x000000000000000000000000000000000000bEEF"
 
 
 def test_rotation_re_seals_every_value_of_each_purpose_and_retires_the_old_keys(tmp_path):
@@ -232,7 +241,7 @@ def test_rotation_re_seals_every_value_of_each_purpose_and_retires_the_old_keys(
     counts = {s["purpose"]: s["counts"] for s in status}
     assert counts["accounts"] == {"legacy": 13, before["accounts"]: 37}
     assert counts["managed-keys"] == {"legacy": 1, before["managed-keys"]: 2}
-    assert counts["openings"] == {"legacy": 0, before["openings"]: 4}
+    assert counts["openings"] == {"legacy": 0, before["openings"]: 6}  # 4 bid openings, 2 score sheets
 
     refused = cli(env, "retire", "--purpose", "accounts", "--key-id", "legacy")  # still in use
     assert "13 accounts values are still sealed under legacy" in refusal(refused)
@@ -262,6 +271,9 @@ def test_rotation_re_seals_every_value_of_each_purpose_and_retires_the_old_keys(
         ).price
         == 1_002
     )
+    tender, salt = bytes([0x41]) * 32, bytes([0x51]) * 32
+    sealed = score_sheets.sealed_hash(tender, SHEET_MEMBER, (1, 2), (8_000, 6_001), salt)
+    assert score_sheets.find(sessions, settings, tender, SHEET_MEMBER, sealed).scores_bps == (8_000, 6_001)
 
     # Old keys go once nothing uses them; a value still naming one then fails closed.
     stale = sealing.seal(LEGACY_KEY, "0xpayee", b"left behind")
