@@ -52,7 +52,6 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
-from eth_utils import keccak
 
 VERSION = 1
 MAX_MEMBERS = 32
@@ -115,11 +114,6 @@ def generate_member_key() -> tuple[bytes, bytes]:
 def public_key_of(private_raw: bytes) -> bytes:
     """The 32-byte raw X25519 public key of a 32-byte raw private key."""
     return _raw_public(_private_key(private_raw).public_key())
-
-
-def envelope_hash(envelope: bytes) -> bytes:
-    """keccak256(envelope): what the contract binds into the sealed bid."""
-    return keccak(bytes(envelope))
 
 
 def seal(

@@ -245,7 +245,7 @@ def test_8b_any_two_members_open_the_managed_bids_envelope_to_the_bid_committed(
         commitment = bids.commitment(tender, scenario["id"], opening.price, opening.products, opening.salt)
         assert opening.price == FIRST_PRICE
         assert (
-            Web3.to_hex(bids.sealed_bid(commitment, sealed["commitSeq"], envelope.envelope_hash(raw)))
+            Web3.to_hex(bids.sealed_bid(commitment, sealed["commitSeq"], bids.envelope_hash(raw)))
             == (sealed["sealedBid"])
         )
     one = [envelope.Share(shares[0]["index"], bytes.fromhex(shares[0]["value"][2:]))]

@@ -27,7 +27,7 @@ from web3 import Web3
 from app.auth import devissuer
 from app.protocol import bids
 from app.protocol.manifest import load_manifest
-from app.tenders.envelope import envelope_hash, public_key_of
+from app.tenders.envelope import public_key_of
 from app.tenders.opening_codec import encode_opening
 from tests.gateway.test_api_managed_bids import node_requests
 from tests.support.clock import key, now, travel_to
@@ -206,7 +206,7 @@ def _relay_commit(story, name: str, price: int, products: list) -> dict:
         verifying_contract=story["tenders"].address,
         tender=bids.tender_id(OCID),
         bid_commitment=commitment,
-        envelope_digest=envelope_hash(sealed),
+        envelope_digest=bids.envelope_hash(sealed),
         nonce=story["tenders"].functions.nonces(account.address).call(),
         deadline=now(story["chain_url"]) + 3600,
     )
@@ -227,7 +227,7 @@ def _relay_commit(story, name: str, price: int, products: list) -> dict:
     seq = relayed.json()["commitSeq"]
     return {
         "commitment": commitment,
-        "opening": bids.opening(price, products, salt, seq, envelope_hash(sealed)),
+        "opening": bids.opening(price, products, salt, seq, bids.envelope_hash(sealed)),
     }
 
 
@@ -303,7 +303,7 @@ def test_5_before_the_reveal_deadline_the_quorum_may_not_open_a_bid(story):
     assert (sealed["quorum"], sealed["members"], sealed["envelopeHash"]) == (
         2,
         3,
-        Web3.to_hex(envelope_hash(raw)),
+        Web3.to_hex(bids.envelope_hash(raw)),
     )
     shares = [pokja.share(m, raw, OCID, holdout) for m in POKJA[:2]]
     early = story["client"].post(

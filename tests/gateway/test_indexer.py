@@ -16,7 +16,7 @@ from app.indexer.models import ChainEvent, IndexedBlock
 from app.indexer.node import Node
 from app.indexer.store import event_count, load_cursor
 from app.protocol import vocabulary
-from app.protocol.bids import tender_id
+from app.protocol.bids import envelope_hash, tender_id
 from app.protocol.manifest import load_manifest, manifest_path
 from app.tenders import envelope
 from tests.support.tender_scenario import HPS, POKJA, QUORUM, Scenario
@@ -251,7 +251,7 @@ def test_an_envelope_is_indexed_as_its_hash_and_size(chain_url, manifest, protoc
     for commit in commits:
         sealed = run.envelopes[commit.args["supplierId"]]
         assert "envelope" not in commit.args
-        assert commit.args["envelopeHash"] == "0x" + envelope.envelope_hash(sealed).hex()
+        assert commit.args["envelopeHash"] == "0x" + envelope_hash(sealed).hex()
         assert commit.args["envelopeSize"] == len(sealed) == envelope.envelope_size(len(POKJA), no_products)
 
 

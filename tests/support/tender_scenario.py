@@ -189,7 +189,7 @@ class Scenario:
             event = self.tenders.events.BidCommitted().process_receipt(receipt, errors=DISCARD)[0]
             run.envelopes[supplier_id] = sealed
             seq = event["args"]["commitSeq"]
-            openings[index] = bidlib.opening(price, [], salt, seq, envelope.envelope_hash(sealed))
+            openings[index] = bidlib.opening(price, [], salt, seq, bidlib.envelope_hash(sealed))
         tender = self.tender_data(tender_id)
         bidders = sorted(run.supplier_ids)
         if value_system:
