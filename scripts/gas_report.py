@@ -40,8 +40,8 @@ NOTES = {
         "supplier withholds (docs/decisions/0016-no-withheld-bids.md), so it stays. And eligibility, now "
         "checked once at commit and frozen at the commit deadline: SupplierRegistry.requireActiveSupplier "
         "reads the supplier's record (a cold external call and cold slots, about 14,600 gas in all, against "
-        "about 5,400 for the supplier-id lookup it replaces). The rest is the pause clock, one new slot "
-        "and the tender's counters in a slot the commit reads anyway"
+        "about 5,400 for the supplier-id lookup it replaces). The remaining ~3,000 gas against the "
+        "61,385 of the commit before these changes have not been broken down"
     ),
     RELAYED_COMMIT: (
         "above target for the same two reasons as the direct commit (the envelope, the eligibility check), "
