@@ -14,7 +14,6 @@ from web3 import Web3
 
 from app.protocol import bids
 from app.protocol.manifest import load_manifest
-from app.tenders.envelope import envelope_hash
 from app.tenders.opening_codec import encode_opening
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
@@ -116,7 +115,7 @@ def test_1_a_managed_supplier_and_a_self_signing_rival_bid_and_the_rival_is_prop
     commitment = bids.commitment(bids.tender_id(OCID), rival_id, RIVAL_PRICE, [], salt)
     sealed = scenario["pokja"].seal(OCID, rival_id, encode_opening(RIVAL_PRICE, [], salt, bytes(32)))
     signed = rival_signs(
-        scenario, bids.sign_commit, bid_commitment=commitment, envelope_digest=envelope_hash(sealed)
+        scenario, bids.sign_commit, bid_commitment=commitment, envelope_digest=bids.envelope_hash(sealed)
     )
     rival_token = token(supplier=rival_id, sub="pt-rival")
     committed = client.post(
@@ -148,7 +147,7 @@ def test_1_a_managed_supplier_and_a_self_signing_rival_bid_and_the_rival_is_prop
                 "price": RIVAL_PRICE,
                 "salt": Web3.to_hex(salt),
                 "commitSeq": committed.json()["commitSeq"],
-                "envelopeHash": Web3.to_hex(envelope_hash(sealed)),
+                "envelopeHash": Web3.to_hex(bids.envelope_hash(sealed)),
             },
         },
         headers={**rival_token, **key()},

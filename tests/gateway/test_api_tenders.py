@@ -14,7 +14,6 @@ from web3 import Web3
 
 from app.protocol import bids
 from app.protocol.manifest import load_manifest
-from app.tenders.envelope import envelope_hash
 from app.tenders.opening_codec import encode_opening
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
@@ -212,7 +211,11 @@ def test_5_suppliers_sign_sealed_bids_and_the_gateway_relays_them(scenario):
     for name, (price, products) in offers.items():
         offer = sealed_offer(scenario, name, price, products)
         message = signed(
-            scenario, "commit", name, offer["commitment"], envelope_digest=envelope_hash(offer["envelope"])
+            scenario,
+            "commit",
+            name,
+            offer["commitment"],
+            envelope_digest=bids.envelope_hash(offer["envelope"]),
         )
         relayed = scenario["client"].post(
             f"/tenders/{OCID}/bids/commitments",
@@ -223,7 +226,7 @@ def test_5_suppliers_sign_sealed_bids_and_the_gateway_relays_them(scenario):
         answer = documented(relayed)
         assert (answer["replaced"], answer["envelopeHash"]) == (
             False,
-            Web3.to_hex(envelope_hash(offer["envelope"])),
+            Web3.to_hex(bids.envelope_hash(offer["envelope"])),
         )
         scenario["openings"][name] = {**offer, "commitSeq": answer["commitSeq"]}
     bid = documented(scenario["client"].get(f"/tenders/{OCID}/bids/{scenario['ids']['import']}"))
@@ -250,7 +253,7 @@ def test_5a_a_signed_commit_handed_to_an_agent_dies_when_the_supplier_re_bids(sc
             verifying_contract=tenders,
             tender=bids.tender_id(OCID),
             bid_commitment=offer["commitment"],
-            envelope_digest=envelope_hash(offer["envelope"]),
+            envelope_digest=bids.envelope_hash(offer["envelope"]),
             replaces=current,
             nonce=at,
             deadline=deadline,
@@ -273,7 +276,7 @@ def test_5a_a_signed_commit_handed_to_an_agent_dies_when_the_supplier_re_bids(sc
     sealed = documented(client.get(f"/tenders/{OCID}/bids/{scenario['ids'][name]}"))
     seq = scenario["openings"][name]["commitSeq"]
     assert sealed["sealedBid"] == Web3.to_hex(  # the re-bid stands
-        bids.sealed_bid(rebid["commitment"], seq, envelope_hash(rebid["envelope"]))
+        bids.sealed_bid(rebid["commitment"], seq, bids.envelope_hash(rebid["envelope"]))
     )
 
 
@@ -284,7 +287,7 @@ def opening_of(offer: dict) -> dict:
         "salt": Web3.to_hex(offer["salt"]),
         "bidBondRef": "0x" + "00" * 32,
         "commitSeq": offer["commitSeq"],
-        "envelopeHash": Web3.to_hex(envelope_hash(offer["envelope"])),
+        "envelopeHash": Web3.to_hex(bids.envelope_hash(offer["envelope"])),
     }
 
 
@@ -339,7 +342,7 @@ def test_6_a_forged_signature_is_refused_with_the_contracts_error(scenario):
         verifying_contract=scenario["manifest"].address("Tenders"),
         tender=bids.tender_id(OCID),
         bid_commitment=offer["commitment"],
-        envelope_digest=envelope_hash(offer["envelope"]),
+        envelope_digest=bids.envelope_hash(offer["envelope"]),
         nonce=0,
         deadline=now(scenario["chain_url"]) + 3600,
     )
