@@ -27,6 +27,9 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
     ITenders private immutable _tenders;
     IPayments private immutable _payments;
     uint256 private immutable _performanceBondThreshold;
+    /// The version this one succeeds (address(0) for the first): a tender contracted there is never
+    /// contracted again here (docs/decisions/0024-upgrades.md).
+    IMilestoneEscrow private immutable _predecessor;
 
     mapping(bytes32 escrowId => Escrow) private _escrows;
     mapping(bytes32 escrowId => mapping(uint8 index => Milestone)) private _milestones;
@@ -40,13 +43,15 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         ISupplierRegistry suppliers,
         ITenders tenders,
         IPayments payments,
-        uint256 performanceBondThreshold_
+        uint256 performanceBondThreshold_,
+        IMilestoneEscrow predecessor_
     ) ManagedPausable(hub) EIP712("Terang MilestoneEscrow", "1") {
         _agencies = agencies;
         _suppliers = suppliers;
         _tenders = tenders;
         _payments = payments;
         _performanceBondThreshold = performanceBondThreshold_;
+        _predecessor = predecessor_;
     }
 
     // ---------------------------------------------------------------- signing
@@ -66,6 +71,9 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         escrowId = tenderId;
         Escrow storage escrow = _escrows[escrowId];
         if (escrow.status != EscrowStatus.None) revert EscrowAlreadyExists(escrowId);
+        if (address(_predecessor) != address(0) && _predecessor.hasEscrow(escrowId)) {
+            revert EscrowAlreadyExists(escrowId);
+        }
 
         uint256 value = _tenders.getBid(tenderId, tender.winner).price;
         if (value > type(uint80).max) revert EscrowValueTooLarge(value);
@@ -322,6 +330,17 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
     function remaining(bytes32 escrowId) external view returns (uint256) {
         Escrow storage escrow = _existing(escrowId);
         return uint256(escrow.value) - escrow.authorized - escrow.penalties;
+    }
+
+    /// @inheritdoc IMilestoneEscrow
+    function hasEscrow(bytes32 escrowId) external view returns (bool) {
+        if (_escrows[escrowId].status != EscrowStatus.None) return true;
+        return address(_predecessor) != address(0) && _predecessor.hasEscrow(escrowId);
+    }
+
+    /// @inheritdoc IMilestoneEscrow
+    function predecessor() external view returns (address) {
+        return address(_predecessor);
     }
 
     /// @inheritdoc IMilestoneEscrow

@@ -288,6 +288,13 @@ interface IMilestoneEscrow {
 
     function getEscrow(bytes32 escrowId) external view returns (Escrow memory);
 
+    /// @notice Whether an escrow with this id exists here or in any version this one succeeds: a
+    /// tender contracted on a frozen version is never contracted again on its successor.
+    function hasEscrow(bytes32 escrowId) external view returns (bool);
+
+    /// @notice The version this one succeeds (its history stays readable there), or address(0).
+    function predecessor() external view returns (address);
+
     function getMilestone(bytes32 escrowId, uint8 index) external view returns (Milestone memory);
 
     function verifiersOf(bytes32 escrowId) external view returns (address[] memory);

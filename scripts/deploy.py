@@ -78,6 +78,7 @@ TENDER_POLICY = {
     "appealWindow": 5 * 24 * 3600,  # sanggah banding within five days of the objection's answer
     "quorumOpeningWindow": 2 * 24 * 3600,  # the Pokja quorum opens withheld bids within two days
 }
+ZERO_ADDRESS = "0x" + "00" * 20
 # Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, docs/domain.md).
 PERFORMANCE_BOND_THRESHOLD = 200_000_000
 # Contracts the committee registers as payment sources at genesis (Payments.registerSource).
@@ -115,35 +116,12 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
     tx = {"from": deployer, **(tx or {})}
     hub = AccessHub.deploy(deployer, tx)
     suite = Suite(hub=hub, receipts={"AccessHub": hub.tx})
-    args_by_contract = {
-        "AgencyDirectory": (hub,),
-        "SupplierRegistry": lambda: (hub, suite.contracts["AgencyDirectory"]),
-        "TkdnRegistry": (hub, TKDN_BMP_CAP_BPS),
-        "Tenders": lambda: (
-            hub,
-            suite.contracts["AgencyDirectory"],
-            suite.contracts["SupplierRegistry"],
-            suite.contracts["TkdnRegistry"],
-            tuple(TENDER_POLICY[key] for key in TENDER_POLICY_FIELDS),
-        ),
-        "Payments": (hub,),
-        "MilestoneEscrow": lambda: (
-            hub,
-            suite.contracts["AgencyDirectory"],
-            suite.contracts["SupplierRegistry"],
-            suite.contracts["Tenders"],
-            suite.contracts["Payments"],
-            PERFORMANCE_BOND_THRESHOLD,
-        ),
-        "WelfarePrograms": lambda: (hub, suite.contracts["Payments"]),
-    }
     for name, library_type in LIBRARY_TYPES.items():
         library = library_type.deploy(tx)
         suite.libraries[name] = library
         suite.receipts[name] = library.tx
     for name in MANAGED_CONTRACTS:
-        args = args_by_contract[name]
-        contract = CONTRACT_TYPES[name].deploy(*(args() if callable(args) else args), tx)
+        contract = CONTRACT_TYPES[name].deploy(*constructor_args(name, hub, suite.contracts), tx)
         suite.contracts[name] = contract
         suite.receipts[name] = contract.tx
 
@@ -170,6 +148,36 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
         tx,
     )
     return suite
+
+
+def constructor_args(name: str, hub, contracts: dict, predecessor=None) -> tuple:
+    """What contract `name`'s constructor takes, given the hub and the contracts deployed so far:
+    the same for a first deployment and for a successor version (scripts/upgrade.py), which also
+    names the version it succeeds (`predecessor`: the escrow reads its contracted tenders across)."""
+    by_contract = {
+        "AgencyDirectory": lambda: (hub,),
+        "SupplierRegistry": lambda: (hub, contracts["AgencyDirectory"]),
+        "TkdnRegistry": lambda: (hub, TKDN_BMP_CAP_BPS),
+        "Tenders": lambda: (
+            hub,
+            contracts["AgencyDirectory"],
+            contracts["SupplierRegistry"],
+            contracts["TkdnRegistry"],
+            tuple(TENDER_POLICY[key] for key in TENDER_POLICY_FIELDS),
+        ),
+        "Payments": lambda: (hub,),
+        "MilestoneEscrow": lambda: (
+            hub,
+            contracts["AgencyDirectory"],
+            contracts["SupplierRegistry"],
+            contracts["Tenders"],
+            contracts["Payments"],
+            PERFORMANCE_BOND_THRESHOLD,
+            predecessor or ZERO_ADDRESS,
+        ),
+        "WelfarePrograms": lambda: (hub, contracts["Payments"]),
+    }
+    return by_contract[name]()
 
 
 def _permission_calls(hub, contracts: dict) -> list[str]:

@@ -242,6 +242,10 @@ class EscrowMilestone(Milestone):
 
 class Escrow(BaseModel):
     escrowId: EscrowIdField
+    contractAddress: Address = Field(
+        description="The MilestoneEscrow version holding this contract (an older one once replaced)"
+    )
+    contractVersion: int = Field(ge=1, description="That version's number in the deployment manifest")
     status: EscrowStatus
     agencyId: int
     supplierId: int

@@ -33,18 +33,35 @@ def _hex(value: bytes) -> str:
 
 
 def raw_escrow(chain: ChainClient, escrow_id: str) -> dict[str, Any] | None:
-    """The stored Escrow struct by field name, or None when there is no such escrow."""
-    escrow = chain.contract("MilestoneEscrow")
-    try:
-        raw = escrow.functions.getEscrow(escrow_id).call()
-    except ContractCustomError:  # EscrowUnknown: the only error getEscrow raises
-        return None
-    return named(escrow, "getEscrow", raw)
+    """The stored Escrow struct by field name, or None when there is no such escrow. An escrow
+    signed on a version the committee since replaced is read there (docs/decisions/0024-upgrades.md):
+    `contractAddress` and `contractVersion` say which version holds it."""
+    for escrow in chain.versions("MilestoneEscrow"):
+        try:
+            raw = escrow.functions.getEscrow(escrow_id).call()
+        except ContractCustomError:  # EscrowUnknown: the only error getEscrow raises
+            continue
+        deployed = chain.manifest.version_at(escrow.address)
+        return {
+            **named(escrow, "getEscrow", raw),
+            "contractAddress": escrow.address,
+            "contractVersion": deployed.version if deployed else 1,
+        }
+    return None
 
 
-def payment_view(chain: ChainClient, escrow_id: str, kind: int, index: int = 0) -> dict[str, Any] | None:
-    """The Payments instruction of one payment of the escrow, or None if it was never authorised."""
-    payment_id = escrowlib.payment_id(chain.manifest.address("MilestoneEscrow"), escrow_id, kind, index)
+def _holder(chain: ChainClient, data: dict[str, Any]):
+    """The version of MilestoneEscrow that holds the escrow `data` was read from."""
+    return next(c for c in chain.versions("MilestoneEscrow") if c.address == data["contractAddress"])
+
+
+def payment_view(
+    chain: ChainClient, escrow_id: str, kind: int, index: int = 0, source: str | None = None
+) -> dict[str, Any] | None:
+    """The Payments instruction of one payment of the escrow, or None if it was never authorised;
+    `source`: the version holding the escrow (default: the current one)."""
+    source = source or chain.manifest.address("MilestoneEscrow")
+    payment_id = escrowlib.payment_id(source, escrow_id, kind, index)
     payments = chain.contract("Payments")
     if payments.functions.statusOf(payment_id).call() == PAYMENT_NONE:  # getInstruction reverts for those
         return None
@@ -80,7 +97,7 @@ def milestone_view(
     """Milestone `index` of the escrow whose stored struct is `data`; None if out of range."""
     if not 0 <= index < data["milestoneCount"]:
         return None
-    escrow = chain.contract("MilestoneEscrow")
+    escrow = _holder(chain, data)
     m = named(escrow, "getMilestone", escrow.functions.getMilestone(escrow_id, index).call())
     if verifiers is None:
         verifiers = escrow.functions.verifiersOf(escrow_id).call()
@@ -96,8 +113,8 @@ def milestone_view(
         "attestedBy": [v for i, v in enumerate(verifiers) if m["attestedMask"] >> i & 1],
         "penalty": m["penalty"],
         "penaltyDispute": DISPUTE_STATUS[m["penaltyDispute"]],
-        "payment": payment_view(chain, escrow_id, escrowlib.MILESTONE, index),
-        "penaltyRefund": payment_view(chain, escrow_id, escrowlib.PENALTY_REFUND, index),
+        "payment": payment_view(chain, escrow_id, escrowlib.MILESTONE, index, escrow.address),
+        "penaltyRefund": payment_view(chain, escrow_id, escrowlib.PENALTY_REFUND, index, escrow.address),
     }
 
 
@@ -106,13 +123,15 @@ def escrow_view(chain: ChainClient, escrow_id: str) -> dict[str, Any] | None:
     data = raw_escrow(chain, escrow_id)
     if data is None:
         return None
-    escrow = chain.contract("MilestoneEscrow")
+    escrow = _holder(chain, data)
     account = supplier_account(chain, data["supplierId"])
     verifiers = escrow.functions.verifiersOf(escrow_id).call()
     status = ESCROW_STATUS[data["status"]]
     completed = data["completedAt"]
     return {
         "escrowId": escrow_id.lower(),
+        "contractAddress": data["contractAddress"],
+        "contractVersion": data["contractVersion"],
         "status": status,
         "agencyId": data["agencyId"],
         "supplierId": data["supplierId"],
@@ -143,8 +162,8 @@ def escrow_view(chain: ChainClient, escrow_id: str) -> dict[str, Any] | None:
         "completedAt": completed or None,
         "amendments": data["amendmentCount"],
         "approvedMilestones": data["approvedCount"],
-        "advancePayment": payment_view(chain, escrow_id, escrowlib.ADVANCE),
-        "retentionPayment": payment_view(chain, escrow_id, escrowlib.RETENTION),
+        "advancePayment": payment_view(chain, escrow_id, escrowlib.ADVANCE, 0, escrow.address),
+        "retentionPayment": payment_view(chain, escrow_id, escrowlib.RETENTION, 0, escrow.address),
         "milestones": [
             milestone_view(chain, escrow_id, data, i, verifiers) for i in range(data["milestoneCount"])
         ],

@@ -89,6 +89,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "contracts.title": {"id": "Kontrak yang disebarkan", "en": "Deployed contracts"},
     "contract.events": {"id": "Peristiwa terdekode", "en": "Decoded events"},
     "contract.by_event": {"id": "Peristiwa per jenis", "en": "Events by kind"},
+    "contract.versions": {"id": "Versi kontrak", "en": "Contract versions"},
+    "contract.versions_note": {
+        "id": "Versi lama dibekukan oleh komite: riwayatnya tetap terbaca, "
+        "tetapi tidak menerima transaksi baru.",
+        "en": "Old versions were frozen by the committee: their history stays readable; "
+        "they accept no new transactions.",
+    },
+    "col.version": {"id": "Versi", "en": "Version"},
+    "col.frozen_block": {"id": "Dibekukan di blok", "en": "Frozen at block"},
+    "version.current": {"id": "berlaku", "en": "current"},
+    "version.frozen": {"id": "dibekukan", "en": "frozen"},
+    "version.pending": {"id": "menunggu keputusan komite", "en": "awaiting the committee's act"},
     "tenders.title": {"id": "Tender", "en": "Tenders"},
     "tenders.none": {"id": "Belum ada tender di buku besar.", "en": "No tender on the ledger yet."},
     "tender.timeline": {"id": "Lini masa", "en": "Timeline"},

@@ -47,7 +47,10 @@ def home_redirect() -> RedirectResponse:
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     loc = locale(request)
     chain = getattr(request.app.state, "chain", None)
-    names = {c.address.lower(): c.name for c in chain.manifest.contracts.values()} if chain else {}
+    followed = chain.manifest.followed() if chain else ()
+    names = {c.address.lower(): c.name for c in followed}
+    # Which version of a replaced contract an address is (docs/decisions/0024-upgrades.md).
+    versions = {c.address.lower(): c.version for c in followed if len(chain.manifest.versions_of(c.name)) > 1}
     response = templates.TemplateResponse(
         request,
         template,
@@ -56,6 +59,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             "t": loc.t,
             "zones": TIME_ZONES,
             "contract_names": names,
+            "contract_versions": versions,
             "network": chain.manifest.network if chain else "",
             "chain_id": chain.manifest.chain_id if chain else None,
             **context,
@@ -257,6 +261,7 @@ def contract_page(
         request,
         "contract.html",
         contract=contract,
+        versions=request.app.state.chain.manifest.versions_of(name),
         kinds=kinds,
         events=events,
         ocids=ocids,

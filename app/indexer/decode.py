@@ -33,7 +33,8 @@ class EventSpec:
 def event_specs(manifest: Manifest) -> dict[tuple[str, str], EventSpec]:
     """(lower-case address, topic0 hex) -> how to decode that log."""
     specs: dict[tuple[str, str], EventSpec] = {}
-    for name, deployed in manifest.contracts.items():
+    for deployed in manifest.followed():  # every version of every contract, under its name
+        name = deployed.name
         for entry in deployed.abi:
             if entry.get("type") != "event" or entry.get("anonymous"):
                 continue

@@ -56,7 +56,8 @@ class Indexer:
         self.chain_id = manifest.chain_id
         self.first_block = max(manifest.first_block, 1)
         self.specs = event_specs(manifest)
-        self.contracts = {c.address.lower(): name for name, c in manifest.contracts.items()}
+        # Every version of a replaced contract too (current, frozen, pending), stored under its name.
+        self.contracts = {c.address.lower(): c.name for c in manifest.followed()}
         self.addresses = sorted(self.contracts)
         self.confirmations = confirmations
         self.max_batch_blocks = max_batch_blocks

@@ -21,10 +21,8 @@ WELFARE_BATCH = PURPOSE.code("WelfareBatch")
 
 def source_name(chain: ChainClient, address: str) -> str | None:
     """The manifest name of a source contract (e.g. WelfarePrograms), None for another address."""
-    for name, deployed in chain.manifest.contracts.items():
-        if deployed.address.lower() == address.lower():
-            return name
-    return None
+    deployed = chain.manifest.version_at(address)  # any version: a replaced contract keeps its name
+    return deployed.name if deployed else None
 
 
 def instruction_view(chain: ChainClient, instruction_id: str) -> dict[str, Any] | None:

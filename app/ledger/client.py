@@ -46,6 +46,21 @@ class ChainClient:
                     self._contracts[name] = contract
         return contract
 
+    def versions(self, name: str) -> list[Contract]:
+        """The readable versions of contract `name`, newest first: the current one (what
+        `contract(name)` returns), then those the committee froze (docs/decisions/0024-upgrades.md)."""
+        found = [self.contract(name)]
+        for deployed in self.manifest.readable(name)[1:]:
+            key = f"{name}@{deployed.address.lower()}"
+            contract = self._contracts.get(key)
+            if contract is None:
+                address = Web3.to_checksum_address(deployed.address)
+                contract = self._contracts.setdefault(
+                    key, self.web3.eth.contract(address=address, abi=deployed.abi)
+                )
+            found.append(contract)
+        return found
+
     def read(self, name: str, function: str, *args: Any) -> Any:
         """A view call of contract `name`, answered once per block (app/ledger/reads.py)."""
 
