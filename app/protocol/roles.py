@@ -41,7 +41,9 @@ ROLES: dict[str, Role] = {
             "Multi-agency committee",
             "Komite lintas instansi",
             admin="ADMIN",
-            guardian="GUARDIAN",
+            # No guardian role: held only by the Committee contract, whose guardian agencies veto
+            # through it (Committee.veto), once per act; the hub's default guardian is ADMIN, which
+            # only the Committee holds on a live network. No single key cancels committee acts.
         ),
         Role(2, "GUARDIAN", "Guardian (BPK/KPK)", "Penjaga (BPK/KPK)", admin="ADMIN"),
         Role(
@@ -189,6 +191,15 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
+    # The committee's own membership and threshold are committee acts on the Committee itself, so
+    # they pass the hub's delay and the guardians' veto like any other (docs/decisions/0018).
+    "Committee": {
+        "addMemberAgency": "COMMITTEE",
+        "removeMemberAgency": "COMMITTEE",
+        "seatOfficial": "COMMITTEE",
+        "unseatOfficial": "COMMITTEE",
+        "setThreshold": "COMMITTEE",
+    },
 }
 
 # State-changing functions that are deliberately open to any caller, each guarded inside the
@@ -216,6 +227,9 @@ PUBLIC_FUNCTIONS: dict[str, set[str]] = {
     # The winning supplier's key, or its EIP-712 signature relayed by anyone (countersign); the
     # supplier's key disputes.
     "MilestoneEscrow": {"countersign", "countersignBySig", "openDispute"},
+    # Seated officials only (checked in-contract): proposing, approving (one count per agency),
+    # scheduling after k agencies, executing after the delay; vetoing by guardian agencies' officials.
+    "Committee": {"propose", "approve", "schedule", "execute", "veto"},
 }
 
 # The deployables that take the hub in their constructor, in deployment order.
