@@ -21,6 +21,7 @@ from pathlib import Path
 from brownie import (
     AccessHub,
     AgencyDirectory,
+    Committee,
     MilestoneEscrow,
     Payments,
     SupplierRegistry,
@@ -31,6 +32,7 @@ from brownie import (
     TkdnRegistry,
     WelfarePrograms,
     accounts,
+    chain,
     network,
     web3,
 )
@@ -43,7 +45,13 @@ sys.path.insert(0, str(ROOT))
 from app.protocol.manifest import build_manifest, manifest_path  # noqa: E402
 from app.protocol.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
 from toolchain import brownie_receipts  # noqa: E402
-from toolchain.deploy_config import DeployConfig, DeployConfigError, load_deploy_config  # noqa: E402
+from toolchain.deploy_config import (  # noqa: E402
+    DEVELOPMENT_CHAIN_IDS,
+    DeployConfig,
+    DeployConfigError,
+    live_safety_violations,
+    load_deploy_config,
+)
 
 # anvil's receipts can lag its state by a moment; brownie must not call such a transaction dropped.
 brownie_receipts.install()
@@ -56,6 +64,7 @@ CONTRACT_TYPES = {
     "Payments": Payments,
     "MilestoneEscrow": MilestoneEscrow,
     "WelfarePrograms": WelfarePrograms,
+    "Committee": Committee,
 }
 # Linked libraries (external functions), deployed before the contracts that use them; brownie links
 # a contract to the latest deployed instance of each library it needs.
@@ -126,23 +135,24 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
         suite.receipts[name] = contract.tx
 
     # Hub configuration goes in two multicall transactions (AccessManager is Multicall), so a
-    # live network needs a handful of confirmations rather than one per setting.
-    deployer_is_committee = bool(config.agencies or config.officers or PAYMENT_SOURCES)
+    # live network needs a handful of confirmations rather than one per setting. At genesis the
+    # deployer holds COMMITTEE without delay just long enough to record the agencies, the payment
+    # sources and the committee's first members; then only the Committee holds COMMITTEE and ADMIN.
     hub.multicall(
         _permission_calls(hub, suite.contracts)
         + _role_setting_calls(hub, config)
-        + ([hub.grantRole.encode_input(role_id("COMMITTEE"), deployer, 0)] if deployer_is_committee else []),
+        + [hub.grantRole.encode_input(role_id("COMMITTEE"), deployer, 0)],
         tx,
     )
     _register_agencies(suite.contracts["AgencyDirectory"], config, tx)
     for source in PAYMENT_SOURCES:
         suite.contracts["Payments"].registerSource(suite.contracts[source], tx)
-    # The configured grants only after the deployer gave up its genesis committee role: a deployer
-    # that the config names to the committee keeps that (delayed) membership.
+    _seat_committee(suite.contracts["Committee"], config, tx)
     # Role admins last: once COMMITTEE administers a role, the deployer (ADMIN) can no longer grant it.
     hub.multicall(
-        ([hub.renounceRole.encode_input(role_id("COMMITTEE"), deployer)] if deployer_is_committee else [])
+        [hub.renounceRole.encode_input(role_id("COMMITTEE"), deployer)]
         + _grant_calls(hub, config)
+        + _committee_grant_calls(hub, suite.contracts["Committee"], config)
         + _role_admin_calls(hub)
         + _admin_handover_calls(hub, deployer, config),
         tx,
@@ -176,8 +186,27 @@ def constructor_args(name: str, hub, contracts: dict, predecessor=None) -> tuple
             predecessor or ZERO_ADDRESS,
         ),
         "WelfarePrograms": lambda: (hub, contracts["Payments"]),
+        "Committee": lambda: (hub,),
     }
     return by_contract[name]()
+
+
+def committee_act(
+    suite: Suite, calls: list[tuple], proposer: Account, approver: Account, description: str = ""
+):
+    """Runs [(target, data), ...] as one committee act on a local chain: `proposer` proposes (its
+    agency approves), `approver` (an official of another member agency) approves, the Committee
+    schedules the calls, the clock moves past the hub's delay, the Committee executes them. Returns
+    the execution's receipt. For scripts and measurements; the tests use the same steps."""
+    council = suite.contracts["Committee"]
+    proposal = council.propose(
+        [(str(target), data) for target, data in calls], web3.keccak(text=description), {"from": proposer}
+    ).return_value
+    council.approve(proposal, {"from": approver})
+    council.schedule(proposal, {"from": proposer})
+    chain.sleep(max(int(council.getProposal(proposal)["readyAt"]) - chain.time(), 0) + 1)
+    chain.mine()
+    return council.execute(proposal, {"from": proposer})
 
 
 def _permission_calls(hub, contracts: dict) -> list[str]:
@@ -219,6 +248,25 @@ def _register_agencies(directory, config: DeployConfig, tx: dict) -> None:
         directory.assignOfficer(officer.account, officer.agency, tx)
 
 
+def _seat_committee(committee, config: DeployConfig, tx: dict) -> None:
+    """The committee's first member agencies, officials and threshold (later: committee acts)."""
+    for member in config.committee_members:
+        committee.addMemberAgency(member.agency, member.guardian, tx)
+        for official in member.officials:
+            committee.seatOfficial(official, member.agency, tx)
+    if config.committee_threshold:
+        committee.setThreshold(config.committee_threshold, tx)
+
+
+def _committee_grant_calls(hub, committee, config: DeployConfig) -> list[str]:
+    """The Committee, and only it, holds COMMITTEE (with COMMITTEE's delay) and ADMIN (with ADMIN's
+    delay, for acts on the hub itself)."""
+    return [
+        hub.grantRole.encode_input(role_id(role), committee, config.execution_delays.get(role, 0))
+        for role in ("COMMITTEE", "ADMIN")
+    ]
+
+
 def _role_admin_calls(hub) -> list[str]:
     return [
         hub.setRoleAdmin.encode_input(r.id, role_id(r.admin)) for r in ROLES.values() if r.admin != "ADMIN"
@@ -229,7 +277,8 @@ def _admin_handover_calls(hub, deployer: Account, config: DeployConfig) -> list[
     calls = [
         hub.grantRole.encode_input(role_id("ADMIN"), a.account, a.execution_delay) for a in config.admins
     ]
-    if config.admins and config.renounce_deployer_admin:
+    # The Committee already holds ADMIN (granted just before), so the hub always keeps an admin.
+    if config.renounce_deployer_admin:
         calls.append(hub.renounceRole.encode_input(role_id("ADMIN"), deployer))
     return calls
 
@@ -285,6 +334,32 @@ def _refuse_redeploy(path: Path) -> None:
         )
 
 
+UNSAFE_OVERRIDE = (
+    "TERANG_UNSAFE_LIVE_DEPLOYMENT"  # set by `python -m toolchain.deploy --unsafe-live-deployment`
+)
+
+
+def _refuse_unsafe_live_deployment(config: DeployConfig, chain_id: int) -> None:
+    """On a non-development chain, refuse a config that leaves a single key in control (before
+    anything is deployed), unless the operator overrode it loudly."""
+    if chain_id in DEVELOPMENT_CHAIN_IDS:
+        return
+    violations = live_safety_violations(config)
+    if not violations:
+        return
+    if os.environ.get(UNSAFE_OVERRIDE) != "1":
+        raise DeployError(
+            f"unsafe live deployment to chain {chain_id}: {'; '.join(violations)} "
+            "(pass --unsafe-live-deployment to deploy anyway)"
+        )
+    banner = "!" * 78
+    print(banner, file=sys.stderr)
+    print(f"WARNING: UNSAFE LIVE DEPLOYMENT to chain {chain_id}, overriding these rules:", file=sys.stderr)
+    for violation in violations:
+        print(f"WARNING:   - {violation}", file=sys.stderr)
+    print(banner, file=sys.stderr)
+
+
 def main() -> None:
     try:
         config = load_deploy_config(
@@ -295,6 +370,7 @@ def main() -> None:
         out_dir = Path(os.environ.get("TERANG_MANIFEST_DIR", ROOT / "deployments"))
         path = manifest_path(out_dir, chain_id)
         _refuse_redeploy(path)
+        _refuse_unsafe_live_deployment(config, chain_id)
         deployer = _deployer()
         tx = {} if _is_local() else {"required_confs": int(os.environ.get("TERANG_CONFIRMATIONS", "2"))}
         suite = deploy_suite(deployer, config, tx)

@@ -1,6 +1,12 @@
 """Deploy the suite to a network, checking the inputs first so mistakes get a one-line answer.
 
     python -m toolchain.deploy --network terang-live [--config deploy/consortium.yaml] [--force]
+                               [--unsafe-live-deployment]
+
+On a chain that is not a development chain (chain id other than 31337 and 1337) the deployment
+refuses a config that leaves a single key in control (the deployer keeping ADMIN, an ADMIN delay
+under 7 days, no COMMITTEE delay, fewer than 2 guardian agencies, a committee threshold under 2),
+unless --unsafe-live-deployment is given, which deploys with a loud warning naming each rule broken.
 
 Environment: TERANG_RPC_URL (the node), TERANG_CHAIN_ID (optional: refuse any other chain),
 TERANG_DEPLOYER_KEYSTORE and TERANG_DEPLOYER_PASSWORD_FILE (live networks: an encrypted JSON
@@ -74,6 +80,9 @@ def check(args: argparse.Namespace) -> dict[str, str]:
     env = {**os.environ, "TERANG_DEPLOY_CONFIG": str(Path(args.config).resolve())}
     if args.force:
         env["TERANG_FORCE_DEPLOY"] = "1"
+    env.pop("TERANG_UNSAFE_LIVE_DEPLOYMENT", None)  # only the flag may override, never a stale variable
+    if args.unsafe_live_deployment:
+        env["TERANG_UNSAFE_LIVE_DEPLOYMENT"] = "1"
     return env
 
 
@@ -84,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         "--config", default=os.environ.get("TERANG_DEPLOY_CONFIG", str(ROOT / "deploy" / "local.yaml"))
     )
     parser.add_argument("--force", action="store_true", help="deploy even if the chain already has a suite")
+    parser.add_argument(
+        "--unsafe-live-deployment",
+        action="store_true",
+        help="deploy to a live chain even though the config breaks the safety rules (loud warning)",
+    )
     args = parser.parse_args(argv)
     brownie = Path(sys.executable).parent / "brownie"
     with deployment_turn():  # check() clears brownie's record of this chain: both in one turn

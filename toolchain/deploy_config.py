@@ -41,6 +41,13 @@ class Grant:
     execution_delay: int
 
 
+@dataclass(frozen=True)
+class CommitteeMember:
+    agency: int
+    officials: tuple[str, ...]
+    guardian: bool = False
+
+
 @dataclass
 class DeployConfig:
     source: Path
@@ -49,7 +56,43 @@ class DeployConfig:
     grants: list[Grant] = field(default_factory=list)
     admins: list[Grant] = field(default_factory=list)
     grant_delays: dict[str, int] = field(default_factory=dict)
+    execution_delays: dict[str, int] = field(default_factory=dict)
+    committee_members: list[CommitteeMember] = field(default_factory=list)
+    committee_threshold: int = 0
     renounce_deployer_admin: bool = False
+
+    @property
+    def guardian_agencies(self) -> set[int]:
+        """Guardian agencies of the committee with at least one seated official."""
+        return {m.agency for m in self.committee_members if m.guardian and m.officials}
+
+
+# Rules a deployment to a non-development chain must meet (docs/decisions/0018); each broken rule
+# is named, and the deployment refuses unless the operator passes --unsafe-live-deployment.
+MIN_LIVE_ADMIN_DELAY = 7 * 24 * 3600
+DEVELOPMENT_CHAIN_IDS = frozenset({31337, 1337})
+
+
+def live_safety_violations(config: DeployConfig) -> list[str]:
+    """The rules of a safe live deployment that `config` breaks (empty when it is safe)."""
+    violations = []
+    if not config.renounce_deployer_admin:
+        violations.append("the deployer keeps ADMIN (set renounce_deployer_admin: true)")
+    if config.admins:
+        violations.append("ADMIN is granted to accounts other than the Committee (remove grants.ADMIN)")
+    admin_delay = config.execution_delays.get("ADMIN", 0)
+    if admin_delay < MIN_LIVE_ADMIN_DELAY:
+        violations.append(
+            f"ADMIN's execution delay is {admin_delay} s, under 7 days ({MIN_LIVE_ADMIN_DELAY} s)"
+        )
+    if config.execution_delays.get("COMMITTEE", 0) == 0:
+        violations.append("COMMITTEE's execution delay is zero (guardians could not veto in time)")
+    guardians = len(config.guardian_agencies)
+    if guardians < 2:
+        violations.append(f"{guardians} guardian agencies with officials on the committee (at least 2)")
+    if config.committee_threshold < 2:
+        violations.append(f"the committee's threshold is {config.committee_threshold} (at least 2 agencies)")
+    return violations
 
 
 def _account(value: Any, where: str, local_accounts: list[str]) -> str:
@@ -96,6 +139,7 @@ def load_deploy_config(path: str | Path, local_accounts: list[str]) -> DeployCon
     for name in delays:
         if name not in ROLES:
             raise DeployConfigError(f"{path}: execution_delays names unknown role {name!r}")
+        config.execution_delays[name] = _seconds(delays[name], f"{path}: execution_delays.{name}")
     for name, value in (data.get("grant_delays", {}) or {}).items():
         if name not in ROLES:
             raise DeployConfigError(f"{path}: grant_delays names unknown role {name!r}")
@@ -113,6 +157,11 @@ def load_deploy_config(path: str | Path, local_accounts: list[str]) -> DeployCon
     for role, members in (data.get("grants", {}) or {}).items():
         if role not in ROLES:
             raise DeployConfigError(f"{path}: grants names unknown role {role!r}; known: {', '.join(ROLES)}")
+        if role == "COMMITTEE" and members:
+            raise DeployConfigError(
+                f"{path}: grants.COMMITTEE: only the Committee contract holds COMMITTEE; "
+                "seat the members' officials under committee.members instead"
+            )
         delay = _seconds(delays.get(role, 0), f"{path}: execution_delays.{role}")
         for i, member in enumerate(members or []):
             where = f"{path}: grants.{role}[{i}]"
@@ -126,4 +175,38 @@ def load_deploy_config(path: str | Path, local_accounts: list[str]) -> DeployCon
                 config.officers.append(Officer(account, entry["agency"]))
             elif role == "AGENCY_OFFICER":
                 raise DeployConfigError(f"{where}: an agency officer needs `agency: <id>`")
+    _load_committee(config, data.get("committee"), path, known_agencies, local_accounts)
     return config
+
+
+def _load_committee(
+    config: DeployConfig, data: Any, path: Path, known_agencies: set[int], local_accounts: list[str]
+) -> None:
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        raise DeployConfigError(f"{path}: committee must be a mapping with threshold and members")
+    seated: set[str] = set()
+    for i, entry in enumerate(data.get("members", []) or []):
+        where = f"{path}: committee.members[{i}]"
+        if not isinstance(entry, dict) or entry.get("agency") not in known_agencies:
+            raise DeployConfigError(f"{where}: needs `agency: <id>` of an agency listed in agencies")
+        if entry["agency"] in {m.agency for m in config.committee_members}:
+            raise DeployConfigError(f"{where}: agency {entry['agency']} is listed twice")
+        officials = []
+        for j, value in enumerate(entry.get("officials", []) or []):
+            account = _account(value, f"{where}.officials[{j}]", local_accounts)
+            if account.lower() in seated:
+                raise DeployConfigError(f"{where}.officials[{j}]: {account} already sits on the committee")
+            seated.add(account.lower())
+            officials.append(account)
+        config.committee_members.append(
+            CommitteeMember(entry["agency"], tuple(officials), bool(entry.get("guardian", False)))
+        )
+    threshold = data.get("threshold")
+    members = len(config.committee_members)
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or not 1 <= threshold <= members:
+        raise DeployConfigError(
+            f"{path}: committee.threshold must be a whole number from 1 to the {members} member agencies"
+        )
+    config.committee_threshold = threshold

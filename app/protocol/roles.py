@@ -41,7 +41,9 @@ ROLES: dict[str, Role] = {
             "Multi-agency committee",
             "Komite lintas instansi",
             admin="ADMIN",
-            guardian="GUARDIAN",
+            # No guardian role: held only by the Committee contract, whose guardian agencies veto
+            # through it (Committee.veto), once per act; the hub's default guardian is ADMIN, which
+            # only the Committee holds on a live network. No single key cancels committee acts.
         ),
         Role(2, "GUARDIAN", "Guardian (BPK/KPK)", "Penjaga (BPK/KPK)", admin="ADMIN"),
         Role(
@@ -156,7 +158,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     },
     # PPK acts are further scoped in-contract to the escrow's agency (AgencyDirectory); attestation
     # to the verifiers listed in the signed terms. Disputes, addenda and termination are the
-    # committee's, through the hub's delay (the guardian may cancel them).
+    # committee's, through the hub's delay (a guardian agency may veto them).
     "MilestoneEscrow": {
         "createEscrow": "AGENCY_OFFICER",
         "approveMilestone": "AGENCY_OFFICER",
@@ -173,7 +175,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     # Field officers enrol, update, suspend and file appeals on a beneficiary's behalf; the welfare
     # admin defines programmes, decides reinstatement, exit and appeals, and sends disbursement
     # batches. Rule changes (amounts, deciles, regions, budget) are the committee's, through the hub's
-    # delay (the guardian may cancel them), and apply from the next period (docs/decisions/0005).
+    # delay (a guardian agency may veto them), and apply from the next period (docs/decisions/0005).
     "WelfarePrograms": {
         "defineProgramme": "WELFARE_ADMIN",
         "changeRules": "COMMITTEE",
@@ -188,6 +190,15 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "repayFailedLines": "WELFARE_ADMIN",
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
+    },
+    # The committee's own membership and threshold are committee acts on the Committee itself, so
+    # they pass the hub's delay and the guardians' veto like any other (docs/decisions/0018).
+    "Committee": {
+        "addMemberAgency": "COMMITTEE",
+        "removeMemberAgency": "COMMITTEE",
+        "seatOfficial": "COMMITTEE",
+        "unseatOfficial": "COMMITTEE",
+        "setThreshold": "COMMITTEE",
     },
 }
 
@@ -216,6 +227,9 @@ PUBLIC_FUNCTIONS: dict[str, set[str]] = {
     # The winning supplier's key, or its EIP-712 signature relayed by anyone (countersign); the
     # supplier's key disputes.
     "MilestoneEscrow": {"countersign", "countersignBySig", "openDispute"},
+    # Seated officials only (checked in-contract): proposing, approving (one count per agency),
+    # scheduling after k agencies, executing after the delay; vetoing by guardian agencies' officials.
+    "Committee": {"propose", "approve", "schedule", "execute", "veto"},
 }
 
 # The deployables that take the hub in their constructor, in deployment order.

@@ -56,19 +56,34 @@ def deployer():
     return accounts[0]
 
 
+@pytest.fixture(scope="module")
+def council(suite):
+    """The Committee contract: the only holder of the hub's COMMITTEE and ADMIN roles."""
+    return suite.contracts["Committee"]
+
+
 @pytest.fixture(scope="session")
 def committee():
+    """The LKPP official on the committee (agency 3001)."""
     return accounts[1]
 
 
 @pytest.fixture(scope="session")
 def committee2():
+    """The Kemenkeu official on the committee (agency 3002)."""
     return accounts[2]
 
 
 @pytest.fixture(scope="session")
 def guardian():
+    """The BPK official: on the committee for a guardian agency (3003), and holds the hub's GUARDIAN."""
     return accounts[3]
+
+
+@pytest.fixture(scope="session")
+def guardian2():
+    """The KPK official: on the committee for the second guardian agency (3004), holds GUARDIAN."""
+    return accounts[23]
 
 
 @pytest.fixture(scope="session")
@@ -100,16 +115,37 @@ def supplier_keys():
 
 
 @pytest.fixture(scope="module")
-def delayed(hub):
-    """Runs a call that needs an execution delay: schedule, wait the delay, execute."""
+def committee_act(council, committee, committee2):
+    """Runs a batch of calls [(target, data), ...] as a committee act, the one way there is: an
+    official proposes (its agency approves), an official of a second agency approves, an official
+    schedules it in the hub, the delay passes, an official executes it. Returns the execution."""
+
+    def run(calls, proposer=None, approver=None, description="tindakan komite"):
+        proposer = proposer or committee
+        if approver is None:
+            approver = committee2 if council.agencyOf(proposer) != council.agencyOf(committee2) else committee
+        proposal_id = council.propose(
+            [(str(t), d) for t, d in calls], web3.keccak(text=description), {"from": proposer}
+        ).return_value
+        council.approve(proposal_id, {"from": approver})
+        council.schedule(proposal_id, {"from": proposer})
+        wait = council.getProposal(proposal_id)["readyAt"] - chain.time()
+        chain.sleep(max(int(wait), 0) + 1)
+        chain.mine()
+        return council.execute(proposal_id, {"from": proposer})
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def delayed(committee_act, council, committee):
+    """Runs one committee act (a call that needs the hub's delay) through the Committee. `caller` is
+    the proposing official when it sits on the committee (else the LKPP official proposes)."""
 
     def run(caller, contract, function_name, *args):
         data = getattr(contract, function_name).encode_input(*args)
-        _, delay = hub.canCall(caller, contract, data[:10])
-        hub.schedule(contract, data, 0, {"from": caller})
-        chain.sleep(int(delay) + 1)
-        chain.mine()
-        return hub.execute(contract, data, {"from": caller})
+        proposer = caller if council.agencyOf(caller) != 0 else committee
+        return committee_act([(contract, data)], proposer=proposer)
 
     return run
 

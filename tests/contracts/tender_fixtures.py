@@ -549,27 +549,20 @@ class TenderKit:
         )
 
 
-def _committee_call(hub, committee, target, data):
-    """Schedules a committee call through the hub, waits its execution delay, executes it."""
-    _, delay = hub.canCall(committee, target, data[:10])
-    hub.schedule(target, data, 0, {"from": committee})
-    chain.sleep(int(delay) + 1)
-    chain.mine()
-    return hub.execute(target, data, {"from": committee})
-
-
 @pytest.fixture(scope="module")
-def pokja_officers(hub, directory, committee, officer2, deployer):
+def pokja_officers(hub, directory, committee_act, officer2, deployer):
     """Three IKN officers for the default Pokja: officer2 (dev:5) and two more, funded, granted
     AGENCY_OFFICER and assigned to IKN by the committee (through the hub's delay)."""
     extra = []
     for key in POKJA_KEYS:
         account = accounts.add(key)
         deployer.transfer(account, "10 ether")
-        _committee_call(
-            hub, committee, hub, hub.grantRole.encode_input(role_id("AGENCY_OFFICER"), account, 0)
+        committee_act(
+            [
+                (hub, hub.grantRole.encode_input(role_id("AGENCY_OFFICER"), account, 0)),
+                (directory, directory.assignOfficer.encode_input(account, IKN_AGENCY)),
+            ]
         )
-        _committee_call(hub, committee, directory, directory.assignOfficer.encode_input(account, IKN_AGENCY))
         extra.append(account)
     return [officer2, *extra]
 

@@ -2,15 +2,13 @@
 grants with their execution delays, role admins and guardians, bootstrapped agencies, and the
 hand-over of the hub admin role."""
 
-from dataclasses import replace
-
 import pytest
 from brownie import accounts, web3
 
 from app.protocol.roles import ADMIN_ROLE, ROLES, role_id
 from scripts.deploy import deploy_suite
 from tests.contracts.conftest import ROOT
-from toolchain.deploy_config import Grant, load_deploy_config
+from toolchain.deploy_config import DeployConfigError, load_deploy_config
 
 
 def test_every_grant_of_the_deploy_config_holds_with_its_execution_delay(hub, deploy_config):
@@ -38,9 +36,11 @@ def test_locally_the_deployer_stays_hub_admin_without_delay(hub, deployer, deplo
     assert tuple(hub.hasRole(ADMIN_ROLE, deployer)) == (True, 0)
 
 
-def test_the_guardian_holds_no_committee_or_officer_power(hub, guardian):
-    for name in ("ADMIN", "COMMITTEE", "AGENCY_OFFICER"):
-        assert not hub.hasRole(role_id(name), guardian)[0], name
+def test_the_guardians_hold_no_committee_or_officer_power(hub, guardian, guardian2):
+    for account in (guardian, guardian2):
+        assert hub.hasRole(role_id("GUARDIAN"), account)[0]
+        for name in ("ADMIN", "COMMITTEE", "AGENCY_OFFICER"):
+            assert not hub.hasRole(role_id(name), account)[0], name
 
 
 # --- a consortium-shaped deployment ------------------------------------------------------------
@@ -69,33 +69,56 @@ def test_a_consortium_deployment_leaves_the_deployer_without_any_role(consortium
         assert not suite.hub.hasRole(role.id, deployer)[0], role.name
 
 
-def test_a_consortium_deployment_hands_the_hub_to_the_delayed_admins(consortium):
+def test_a_consortium_deployment_hands_the_hub_to_the_delayed_committee_alone(consortium):
     config, suite = consortium
-    assert config.admins
-    for admin in config.admins:
-        assert tuple(suite.hub.hasRole(ADMIN_ROLE, admin.account)) == (True, admin.execution_delay)
-        assert admin.execution_delay > 0
+    hub, council = suite.hub, suite.contracts["Committee"]
+    assert tuple(hub.hasRole(ADMIN_ROLE, council)) == (True, 7 * 86400)
+    assert tuple(hub.hasRole(role_id("COMMITTEE"), council)) == (True, 2 * 86400)
+    for member in config.committee_members:
+        for official in member.officials:
+            for name in ("ADMIN", "COMMITTEE"):
+                assert not hub.hasRole(role_id(name), official)[0], (name, official)
 
 
-# --- a deployer who is also a committee member --------------------------------------------------
+def test_a_consortium_deployment_seats_the_committee_three_of_four(consortium):
+    config, suite = consortium
+    council = suite.contracts["Committee"]
+    assert council.threshold() == 3
+    assert list(council.memberAgencies()) == [m.agency for m in config.committee_members]
+    for member in config.committee_members:
+        assert tuple(council.memberAgency(member.agency)) == (True, member.guardian)
+        for official in member.officials:
+            assert council.agencyOf(official) == member.agency
 
 
-def test_a_deployer_named_in_the_committee_keeps_its_delayed_committee_role(
-    deploy_config, deployer, outsider
+# --- the committee role belongs to the Committee contract --------------------------------------
+
+
+def test_the_committee_contract_alone_holds_committee_and_admin_with_their_delays(
+    hub, council, deploy_config
 ):
-    """The deployer holds COMMITTEE without delay only to record the genesis agencies; when the config
-    also makes it a committee member, the deployment must still succeed and leave it exactly the
-    configured (delayed) membership."""
-    committee_delay = next(g.execution_delay for g in deploy_config.grants if g.role == "COMMITTEE")
-    config = replace(
-        deploy_config, grants=[*deploy_config.grants, Grant("COMMITTEE", str(deployer), committee_delay)]
-    )
+    delays = deploy_config.execution_delays
+    assert tuple(hub.hasRole(role_id("COMMITTEE"), council)) == (True, delays["COMMITTEE"])
+    assert tuple(hub.hasRole(ADMIN_ROLE, council)) == (True, delays["ADMIN"])
 
-    suite = deploy_suite(deployer, config)
 
-    assert tuple(suite.hub.hasRole(role_id("COMMITTEE"), deployer)) == (True, committee_delay)
-    for agency in config.agencies:
-        assert suite.contracts["AgencyDirectory"].isAgency(agency.id)
+def test_no_committee_official_holds_a_hub_committee_or_admin_role(hub, deploy_config):
+    for member in deploy_config.committee_members:
+        for official in member.officials:
+            for name in ("ADMIN", "COMMITTEE"):
+                assert not hub.hasRole(role_id(name), official)[0], (name, official)
+
+
+def test_a_config_granting_committee_to_a_person_is_refused(tmp_path, deployer):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"grants:\n  COMMITTEE: [{deployer}]\n")
+    with pytest.raises(DeployConfigError, match="only the Committee contract holds COMMITTEE"):
+        load_deploy_config(path, [str(a) for a in accounts])
+
+
+def test_the_local_committee_needs_two_of_four_agencies(council):
+    assert council.threshold() == 2
+    assert len(council.memberAgencies()) == 4
 
 
 # --- linked libraries --------------------------------------------------------------------------

@@ -48,7 +48,8 @@ def ledger_holds(escrow, escrow_id):
 
 
 def not_scheduled(hub, caller, contract, data):
-    return custom_error("AccessManagerNotScheduled", hub.hashOperation(caller, contract, data))
+    """A committee official acting alone, not through the Committee (k agencies), is refused."""
+    return custom_error("AccessManagedUnauthorized", caller)
 
 
 # --- signing -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from brownie import chain, web3
 
 from tests.contracts.conftest import IKN, hmac_id
-from tests.contracts.revert_messages import custom_error, latest_timestamp
+from tests.contracts.revert_messages import custom_error, latest_timestamp, selector
 from tests.contracts.tender_fixtures import VALUE_SYSTEM
 
 ENFORCED_PAUSE = custom_error("EnforcedPause")
@@ -116,10 +116,17 @@ def test_only_the_committee_may_unpause_the_registry(paused_registry, request, w
     assert paused_registry.paused()
 
 
-def test_the_committee_cannot_unpause_without_the_delay(hub, paused_registry, committee):
-    operation_id = hub.hashOperation(committee, paused_registry, paused_registry.unpause.encode_input())
-    with brownie.reverts(custom_error("AccessManagerNotScheduled", operation_id)):
+def test_a_committee_official_alone_can_neither_unpause_nor_schedule_an_unpause(
+    hub, paused_registry, committee
+):
+    data = paused_registry.unpause.encode_input()
+    with brownie.reverts(custom_error("AccessManagedUnauthorized", committee)):
         paused_registry.unpause({"from": committee})
+    with brownie.reverts(
+        custom_error("AccessManagerUnauthorizedCall", committee, paused_registry, selector(data))
+    ):
+        hub.schedule(paused_registry, data, 0, {"from": committee})
+    assert paused_registry.paused()
 
 
 def test_the_committee_unpauses_the_registry_through_the_delay_with_state_intact(

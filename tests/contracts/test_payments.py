@@ -46,7 +46,8 @@ def failed(payments, authorized, treasury):
 
 
 def not_scheduled(hub, caller, contract, data):
-    return custom_error("AccessManagerNotScheduled", hub.hashOperation(caller, contract, data))
+    """A committee official acting alone, not through the Committee (k agencies), is refused."""
+    return custom_error("AccessManagedUnauthorized", caller)
 
 
 def test_the_escrow_is_registered_as_a_source_at_deployment(payments, escrow):

@@ -48,6 +48,10 @@ def holders(deploy_config, deployer):
         result["ADMIN"] = [deployer]
     for grant in deploy_config.admins + deploy_config.grants:
         result.setdefault(grant.role, []).append(accounts.at(grant.account))
+    # COMMITTEE is the Committee contract's; its officials act through it (the `delayed` fixture).
+    result["COMMITTEE"] = [
+        accounts.at(official) for member in deploy_config.committee_members for official in member.officials
+    ]
     return result
 
 
@@ -275,7 +279,9 @@ def test_a_holder_of_the_role_succeeds(hub, suite, holders, delayed, ctx, contra
     args = prepare(ctx)
 
     immediate, delay = hub.canCall(caller, contract, contract.signatures[function])
-    if immediate:
+    if role == "COMMITTEE":
+        tx = delayed(caller, contract, function, *args)
+    elif immediate:
         tx = getattr(contract, function)(*args, {"from": caller})
     else:
         assert delay > 0, f"{caller} holds {role} but the hub neither allows nor schedules its call"
