@@ -52,7 +52,7 @@ def write_signers(rpc_url: str, out: Path, config_path: Path = ROOT / "deploy" /
     for officer in config.officers:
         wanted.setdefault(f"agency:{officer.agency}", officer.account)  # the agency's first officer
         wanted[officer_signer(officer.account)] = officer.account  # acts signed with the officer's own key
-    for member in config.committee_members:  # committee members and guardians act with their own keys
+    for member in config.committee_members:  # committee officials propose, approve, veto with their own keys
         for official in member.officials:
             wanted[officer_signer(official)] = official
     verifiers = 0

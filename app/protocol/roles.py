@@ -158,7 +158,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     },
     # PPK acts are further scoped in-contract to the escrow's agency (AgencyDirectory); attestation
     # to the verifiers listed in the signed terms. Disputes, addenda and termination are the
-    # committee's, through the hub's delay (the guardian may cancel them).
+    # committee's, through the hub's delay (a guardian agency may veto them).
     "MilestoneEscrow": {
         "createEscrow": "AGENCY_OFFICER",
         "approveMilestone": "AGENCY_OFFICER",
@@ -175,7 +175,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     # Field officers enrol, update, suspend and file appeals on a beneficiary's behalf; the welfare
     # admin defines programmes, decides reinstatement, exit and appeals, and sends disbursement
     # batches. Rule changes (amounts, deciles, regions, budget) are the committee's, through the hub's
-    # delay (the guardian may cancel them), and apply from the next period (docs/decisions/0005).
+    # delay (a guardian agency may veto them), and apply from the next period (docs/decisions/0005).
     "WelfarePrograms": {
         "defineProgramme": "WELFARE_ADMIN",
         "changeRules": "COMMITTEE",

@@ -37,21 +37,46 @@ def deployer_keystore(tmp_path_factory, live_node):
     return account.address, folder / "deployer.json", folder / "password"
 
 
+SAFE = {
+    "threshold": 3,
+    "admin_delay": 604800,
+    "committee_delay": 172800,
+    "guardian_agencies": 2,
+    "renounce": "true",
+    "admin_grant": "",
+}
+
+
+def consortium_yaml(committee, guardians, officer, **overrides) -> str:
+    """A consortium config: LKPP and Kemenkeu officials (`committee`), BPK and KPK officials
+    (`guardians`, as many guardian agencies as `guardians` says), one IKN officer."""
+    o = {**SAFE, **overrides}
+    flags = ["true" if i < o["guardian_agencies"] else "false" for i in range(2)]
+    return (
+        "agencies: [{id: 1001, name: IKN}, {id: 3001, name: LKPP}, {id: 3002, name: Kemenkeu},"
+        " {id: 3003, name: BPK}, {id: 3004, name: KPK}]\n"
+        f"committee:\n  threshold: {o['threshold']}\n  members:\n"
+        f"    - {{agency: 3001, officials: [{committee[0]}]}}\n"
+        f"    - {{agency: 3002, officials: [{committee[1]}]}}\n"
+        f"    - {{agency: 3003, officials: [{guardians[0]}], guardian: {flags[0]}}}\n"
+        f"    - {{agency: 3004, officials: [{guardians[1]}], guardian: {flags[1]}}}\n"
+        f"execution_delays: {{ADMIN: {o['admin_delay']}, COMMITTEE: {o['committee_delay']}}}\n"
+        "grant_delays: {COMMITTEE: 86400}\n"
+        f"grants:\n  GUARDIAN: [{guardians[0]}, {guardians[1]}]\n"
+        f"  AGENCY_OFFICER: [{{account: {officer}, agency: 1001}}]\n"
+        + (f"  ADMIN: [{o['admin_grant']}]\n" if o["admin_grant"] else "")
+        + f"renounce_deployer_admin: {o['renounce']}\n"
+    )
+
+
 @pytest.fixture(scope="module")
 def consortium_config(tmp_path_factory):
     committee = [Account.create().address for _ in range(2)]
-    guardian = Account.create().address
+    guardians = [Account.create().address for _ in range(2)]
     officer = Account.create().address
     path = tmp_path_factory.mktemp("config") / "consortium.yaml"
-    path.write_text(
-        "agencies: [{id: 1001, name: Otorita Ibu Kota Nusantara}]\n"
-        "execution_delays: {ADMIN: 604800, COMMITTEE: 172800}\n"
-        "grant_delays: {COMMITTEE: 86400}\n"
-        f"grants:\n  ADMIN: [{committee[0]}, {committee[1]}]\n  COMMITTEE: [{committee[0]}, {committee[1]}]\n"
-        f"  GUARDIAN: [{guardian}]\n  AGENCY_OFFICER: [{{account: {officer}, agency: 1001}}]\n"
-        "renounce_deployer_admin: true\n"
-    )
-    return path, committee, guardian, officer
+    path.write_text(consortium_yaml(committee, guardians, officer))
+    return path, committee, guardians, officer
 
 
 def run_deploy(url, keystore, config, manifest_dir, *extra, **env_overrides):
@@ -116,14 +141,16 @@ def test_roles_from_config_are_granted_and_deployer_gave_up_admin(
     deployed, live_node, consortium_config, deployer_keystore
 ):
     manifest = deployed[0]
-    _, committee, guardian, officer = consortium_config
+    _, committee, guardians, officer = consortium_config
     _, hub = hub_of(live_node, manifest)
-    for member in committee:
-        is_member, delay = hub.functions.hasRole(role_id("ADMIN"), member).call()
-        assert is_member and delay == 604800
-        is_member, delay = hub.functions.hasRole(role_id("COMMITTEE"), member).call()
-        assert is_member and delay == 172800
-    assert hub.functions.hasRole(role_id("GUARDIAN"), guardian).call()[0]
+    council = manifest["contracts"]["Committee"]["address"]
+    assert hub.functions.hasRole(role_id("ADMIN"), council).call() == [True, 604800]
+    assert hub.functions.hasRole(role_id("COMMITTEE"), council).call() == [True, 172800]
+    for member in committee + guardians:
+        assert not hub.functions.hasRole(role_id("ADMIN"), member).call()[0]
+        assert not hub.functions.hasRole(role_id("COMMITTEE"), member).call()[0]
+    for guardian in guardians:
+        assert hub.functions.hasRole(role_id("GUARDIAN"), guardian).call()[0]
     assert hub.functions.hasRole(role_id("AGENCY_OFFICER"), officer).call()[0]
     assert not hub.functions.hasRole(role_id("ADMIN"), deployer_keystore[0]).call()[0]
     assert not hub.functions.hasRole(role_id("COMMITTEE"), deployer_keystore[0]).call()[0]
@@ -206,3 +233,102 @@ def test_wrong_keystore_password_is_one_line(live_node, deployer_keystore, conso
     assert result.returncode != 0
     assert "cannot unlock" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- safe live deployment ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "rule"),
+    [
+        ({"renounce": "false"}, "the deployer keeps ADMIN"),
+        ({"admin_delay": 86400}, "under 7 days"),
+        ({"committee_delay": 0}, "COMMITTEE's execution delay is zero"),
+        ({"guardian_agencies": 1}, "1 guardian agencies"),
+        ({"threshold": 1}, "threshold is 1"),
+        ({"admin_grant": "0x1111111111111111111111111111111111111111"}, "ADMIN is granted to accounts"),
+    ],
+    ids=[
+        "deployer-keeps-admin",
+        "short-admin-delay",
+        "no-committee-delay",
+        "one-guardian",
+        "threshold-1",
+        "human-admin",
+    ],
+)
+def test_each_unsafe_live_config_is_named_by_the_safety_rules(tmp_path, overrides, rule):
+    from toolchain.deploy_config import live_safety_violations, load_deploy_config
+
+    accounts4 = [Account.create().address for _ in range(5)]
+    safe, unsafe = tmp_path / "safe.yaml", tmp_path / "unsafe.yaml"
+    safe.write_text(consortium_yaml(accounts4[:2], accounts4[2:4], accounts4[4]))
+    unsafe.write_text(consortium_yaml(accounts4[:2], accounts4[2:4], accounts4[4], **overrides))
+    assert live_safety_violations(load_deploy_config(safe, [])) == []
+    violations = live_safety_violations(load_deploy_config(unsafe, []))
+    assert len(violations) == 1 and rule in violations[0], violations
+
+
+def test_an_unsafe_live_deployment_is_refused_in_one_line_with_nothing_deployed(
+    live_node, deployer_keystore, consortium_config, tmp_path
+):
+    _, committee, guardians, officer = consortium_config
+    config = tmp_path / "unsafe.yaml"
+    config.write_text(
+        consortium_yaml(committee, guardians, officer, renounce="false", threshold=1, guardian_agencies=1)
+    )
+    nonce = rpc(live_node, "eth_getTransactionCount", [deployer_keystore[0], "latest"])
+
+    result = run_deploy(live_node, deployer_keystore, config, tmp_path / "deployments")
+
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "unsafe live deployment" in errors[0], result.stderr[-2000:]
+    for rule in (
+        "the deployer keeps ADMIN",
+        "1 guardian agencies",
+        "threshold is 1",
+        "--unsafe-live-deployment",
+    ):
+        assert rule in errors[0]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert rpc(live_node, "eth_getTransactionCount", [deployer_keystore[0], "latest"]) == nonce
+    assert not (tmp_path / "deployments").exists()
+
+
+@pytest.fixture(scope="module")
+def fast_live_node():
+    """A second non-development chain mining at once, for a whole deployment that must finish quickly."""
+    with anvil(chain_id=CONSORTIUM_CHAIN_ID + 1, accounts=2) as url:
+        yield url
+
+
+def test_the_loud_override_deploys_an_unsafe_config_and_names_each_broken_rule(
+    fast_live_node, tmp_path, consortium_config
+):
+    account = Account.create()
+    (tmp_path / "deployer.json").write_text(json.dumps(Account.encrypt(account.key, "pw")))
+    (tmp_path / "password").write_text("pw")
+    funder = rpc(fast_live_node, "eth_accounts")[0]
+    rpc(
+        fast_live_node, "eth_sendTransaction", [{"from": funder, "to": account.address, "value": hex(10**20)}]
+    )
+    _, committee, guardians, officer = consortium_config
+    config = tmp_path / "unsafe.yaml"
+    config.write_text(consortium_yaml(committee, guardians, officer, admin_delay=60, committee_delay=0))
+    keystore = (account.address, tmp_path / "deployer.json", tmp_path / "password")
+
+    result = run_deploy(
+        fast_live_node,
+        keystore,
+        config,
+        tmp_path / "deployments",
+        "--unsafe-live-deployment",
+        TERANG_CONFIRMATIONS="1",
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    assert "UNSAFE LIVE DEPLOYMENT" in warnings[0]
+    assert any("under 7 days" in w for w in warnings) and any("delay is zero" in w for w in warnings)
+    assert (tmp_path / "deployments" / f"{CONSORTIUM_CHAIN_ID + 1}.json").exists()
