@@ -17,10 +17,11 @@ from app.protocol import bids as bidlib
 from tests.gateway import test_indexer as base
 from tests.gateway.test_indexer import make_indexer, run_to_head
 from tests.gateway.test_read_models import assert_read_models_match_the_history
+from tests.support.committee import committee_act
 from tests.support.tender_scenario import DAY, HPS, OFFICER, POKJA, QUORUM
 
 manifest, scenario, sessions, protocol = base.manifest, base.scenario, base.sessions, base.protocol
-GUARDIAN, COMMITTEE = 3, 1  # deploy/local.yaml
+GUARDIAN = 3  # deploy/local.yaml (the BPK official)
 OCID = "ocds-terang-1001-2025-paused"
 PAUSE = 2 * 3600
 
@@ -51,17 +52,13 @@ def announce_open_tender(scenario) -> bytes:
 
 
 def pause_and_resume(scenario, seconds: int) -> None:
-    """The guardian pauses Tenders; `seconds` later the committee's unpause is scheduled through the
-    hub and executed after its delay."""
-    tenders, hub = scenario.tenders, scenario.hub
+    """The guardian pauses Tenders; `seconds` later the committee's unpause is proposed, approved by
+    a second agency, scheduled through the hub and executed after its delay."""
+    tenders = scenario.tenders
     scenario.send(tenders.functions.pause(), GUARDIAN)
     scenario.sleep_until(scenario.now() + seconds)
     data = tenders.encode_abi("unpause", [])
-    committee = scenario.accounts[COMMITTEE]
-    _, delay = hub.functions.canCall(committee, tenders.address, data[:10]).call()
-    scenario.send(hub.functions.schedule(tenders.address, data, 0), COMMITTEE)
-    scenario.sleep_until(scenario.now() + int(delay) + 1)
-    scenario.send(hub.functions.execute(tenders.address, data), COMMITTEE)
+    committee_act(scenario.w3, scenario.manifest, [(tenders.address, data)], "unpause Tenders")
     assert not tenders.functions.paused().call()
 
 

@@ -1,6 +1,7 @@
 """Payment-bridge test set-up on a real local chain: the test-only source contract
 (contracts/test/PaymentsTestSource.sol) deployed and registered as a Payments source by the
-committee (schedule, wait the hub's delay with evm_increaseTime, execute), instructions authorised
+committee (tests/support/committee.py: proposed, approved by a second agency, scheduled, executed
+after the hub's delay), instructions authorised
 in bulk, welfare batches disbursed by the real WelfarePrograms, and the fake provider as a real
 process. Shared by the tests and bench/payments_*.py."""
 
@@ -23,6 +24,7 @@ from web3.logs import DISCARD
 
 from app.protocol import welfare as welfarelib
 from app.protocol.manifest import Manifest
+from tests.support.committee import committee_act
 from tests.support.localchain import ROOT
 from toolchain.run_local import free_port
 
@@ -39,22 +41,17 @@ def web3_for(url: str) -> Web3:
 
 
 def deploy_source(w3: Web3, manifest: Manifest):
-    """Deploys the test source and has the committee (dev:1) register it with Payments."""
+    """Deploys the test source and has the committee register it with Payments (a committee act)."""
     build = artifact(SOURCE)
-    deployer, committee = w3.eth.accounts[0], w3.eth.accounts[1]
+    deployer = w3.eth.accounts[0]
     factory = w3.eth.contract(abi=build["abi"], bytecode=build["bytecode"])
     tx = factory.constructor(manifest.address("Payments")).transact({"from": deployer})
     source = w3.eth.contract(
         address=w3.eth.wait_for_transaction_receipt(tx)["contractAddress"], abi=build["abi"]
     )
     payments = w3.eth.contract(address=manifest.address("Payments"), abi=manifest.contracts["Payments"].abi)
-    hub = w3.eth.contract(address=manifest.address("AccessHub"), abi=manifest.contracts["AccessHub"].abi)
     data = payments.encode_abi("registerSource", [source.address])
-    _, delay = hub.functions.canCall(committee, payments.address, data[:10]).call()
-    _mined(w3, hub.functions.schedule(payments.address, data, 0).transact({"from": committee}))
-    w3.provider.make_request("evm_increaseTime", [int(delay) + 1])
-    w3.provider.make_request("evm_mine", [])
-    _mined(w3, hub.functions.execute(payments.address, data).transact({"from": committee}))
+    committee_act(w3, manifest, [(payments.address, data)], "register the test payment source")
     assert payments.functions.isSource(source.address).call()
     return source, payments
 
