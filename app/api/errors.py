@@ -330,6 +330,10 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "The committee may not make this call through the hub, so it is not proposed.",
         "id": "Komite tidak berwenang melakukan panggilan ini melalui hub, sehingga tidak diusulkan.",
     },
+    "committee_not_deployed": {
+        "en": "This deployment has no committee contract.",
+        "id": "Penyebaran ini tidak memiliki kontrak komite.",
+    },
     "already_paused": {"en": "The contract is already paused.", "id": "Kontrak sudah dihentikan sementara."},
     "already_unpaused": {"en": "The contract is not paused.", "id": "Kontrak tidak sedang dihentikan."},
     "CommitteeNotMember": {

@@ -208,7 +208,7 @@ def decode_call(chain: ChainClient, target: str, data: str | bytes) -> dict[str,
         return decoded
     try:
         function, args = chain.contract(name).decode_function_input(raw)
-    except ValueError:  # not one of the contract's functions
+    except Exception:  # not one of the contract's functions, or arguments that do not decode
         return decoded
     decoded["function"], decoded["args"] = function.fn_name, _plain(dict(args))
     decoded["act"] = KIND_OF.get((name, function.fn_name)) or (

@@ -10,6 +10,7 @@ from typing import Any
 from web3 import Web3
 from web3.exceptions import ContractCustomError
 
+from app.api.errors import ApiError
 from app.ledger.client import ChainClient
 from app.ledger.view_calls import named
 from app.protocol import vocabulary
@@ -27,8 +28,15 @@ def wib(seconds: int | None) -> str | None:
     return datetime.fromtimestamp(seconds, WIB).isoformat()
 
 
+def deployed(chain: ChainClient) -> None:
+    """A deployment without the Committee (made before it existed) has no committee acts: 503."""
+    if CONTRACT not in chain.manifest.contracts:
+        raise ApiError(503, "committee_not_deployed", detail="this deployment has no Committee contract")
+
+
 def member_agency(chain: ChainClient, official: str) -> int:
     """The member agency `official` acts for on the committee; 0 when none."""
+    deployed(chain)
     return chain.contract(CONTRACT).functions.agencyOf(Web3.to_checksum_address(official)).call()
 
 
@@ -38,10 +46,12 @@ def is_guardian_agency(chain: ChainClient, agency: int) -> bool:
 
 
 def proposal_count(chain: ChainClient) -> int:
+    deployed(chain)
     return chain.contract(CONTRACT).functions.proposalCount().call()
 
 
 def raw_proposal(chain: ChainClient, proposal_id: int) -> dict[str, Any] | None:
+    deployed(chain)
     committee = chain.contract(CONTRACT)
     try:
         raw = committee.functions.getProposal(proposal_id).call()
