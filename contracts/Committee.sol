@@ -52,9 +52,8 @@ contract Committee is ICommittee, AccessManaged {
             descriptionHash: descriptionHash,
             actKey: actKey
         });
-        Call[] storage stored = _calls[proposalId];
         for (uint256 i; i < count; ++i) {
-            stored.push(calls[i]);
+            _calls[proposalId].push(calls[i]);
         }
         _approvingAgencies[proposalId].push(agencyId);
         _approvers[proposalId][agencyId] = msg.sender;
@@ -87,8 +86,10 @@ contract Committee is ICommittee, AccessManaged {
         proposal.status = ProposalStatus.Scheduled;
         IAccessManager hub = IAccessManager(authority());
         Call[] storage calls = _calls[proposalId];
-        uint48 readyAt;
+        uint48 readyAt = 0;
         uint256 count = calls.length;
+        // The status is already Scheduled, so no re-entry can schedule this proposal twice; the hub
+        // (the authority) calls no target while scheduling.
         for (uint256 i; i < count; ++i) {
             // The hub refuses a call the committee may not make, or may make without a delay (a
             // committee act always waits, so the guardians can see it).

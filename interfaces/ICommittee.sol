@@ -133,7 +133,7 @@ interface ICommittee {
     function unseatOfficial(address official) external;
 
     /// @notice Sets how many distinct member agencies a proposal needs (committee act).
-    function setThreshold(uint8 threshold) external;
+    function setThreshold(uint8 newThreshold) external;
 
     /// @notice A proposal's record.
     function getProposal(uint256 proposalId) external view returns (Proposal memory);

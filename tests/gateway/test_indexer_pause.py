@@ -52,13 +52,12 @@ def announce_open_tender(scenario) -> bytes:
 
 
 def pause_and_resume(scenario, seconds: int) -> None:
-    """The guardian pauses Tenders; `seconds` later the committee's unpause is proposed, approved by
-    a second agency, scheduled through the hub and executed after its delay."""
+    """The guardian pauses Tenders; `seconds` later the committee's unpause is scheduled through the
+    Committee (two agencies) and executed after the hub's delay."""
     tenders = scenario.tenders
     scenario.send(tenders.functions.pause(), GUARDIAN)
     scenario.sleep_until(scenario.now() + seconds)
-    data = tenders.encode_abi("unpause", [])
-    committee_act(scenario.w3, scenario.manifest, [(tenders.address, data)], "unpause Tenders")
+    committee_act(scenario.w3, scenario.manifest, [(tenders.address, tenders.encode_abi("unpause", []))])
     assert not tenders.functions.paused().call()
 
 

@@ -1,7 +1,6 @@
 """Payment-bridge test set-up on a real local chain: the test-only source contract
 (contracts/test/PaymentsTestSource.sol) deployed and registered as a Payments source by the
-committee (tests/support/committee.py: proposed, approved by a second agency, scheduled, executed
-after the hub's delay), instructions authorised
+committee (tests/support/committee.py: two agencies, the hub's delay, execution), instructions authorised
 in bulk, welfare batches disbursed by the real WelfarePrograms, and the fake provider as a real
 process. Shared by the tests and bench/payments_*.py."""
 
@@ -41,7 +40,7 @@ def web3_for(url: str) -> Web3:
 
 
 def deploy_source(w3: Web3, manifest: Manifest):
-    """Deploys the test source and has the committee register it with Payments (a committee act)."""
+    """Deploys the test source and has the committee (LKPP and Kemenkeu officials) register it."""
     build = artifact(SOURCE)
     deployer = w3.eth.accounts[0]
     factory = w3.eth.contract(abi=build["abi"], bytecode=build["bytecode"])
@@ -50,8 +49,7 @@ def deploy_source(w3: Web3, manifest: Manifest):
         address=w3.eth.wait_for_transaction_receipt(tx)["contractAddress"], abi=build["abi"]
     )
     payments = w3.eth.contract(address=manifest.address("Payments"), abi=manifest.contracts["Payments"].abi)
-    data = payments.encode_abi("registerSource", [source.address])
-    committee_act(w3, manifest, [(payments.address, data)], "register the test payment source")
+    committee_act(w3, manifest, [(payments.address, payments.encode_abi("registerSource", [source.address]))])
     assert payments.functions.isSource(source.address).call()
     return source, payments
 
