@@ -109,3 +109,16 @@ def proposals(session: Session) -> list[ProposalSummary]:
 
 def proposal(session: Session, proposal_id: int) -> ProposalSummary | None:
     return next((p for p in proposals(session) if p.id == proposal_id), None)
+
+
+def executed_in(session: Session, tx_hashes: set[str]) -> dict[str, int]:
+    """Which of these transactions executed a committee proposal: tx hash -> proposal id (so a
+    tender's timeline links a dispute resolution, a termination or an unpause to its proposal)."""
+    if not tx_hashes:
+        return {}
+    rows = session.scalars(
+        select(ChainEvent).where(
+            ChainEvent.contract == CONTRACT, ChainEvent.event == "Executed", ChainEvent.tx_hash.in_(tx_hashes)
+        )
+    )
+    return {e.tx_hash: pid for e in rows if (pid := _proposal_id(e)) is not None}

@@ -123,6 +123,7 @@ def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLR
     with sessions() as session:
         view = queries.tender(session, ocid)
         flags = queries.stored_red_flags(session)[0].get("OCID", {}).get(ocid, {}) if view else {}
+        acts = committee_queries.executed_in(session, {s.event.tx_hash for s in view.steps}) if view else {}
     if view is None:
         return not_found(request)
     loc = locale(request)
@@ -154,6 +155,7 @@ def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLR
         chart=chart,
         documents=documents,
         flags=flags,
+        committee_acts=acts,
     )
 
 

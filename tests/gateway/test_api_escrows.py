@@ -14,6 +14,8 @@ wrong role (403), no token (401), another agency (403), malformed or unknown ids
 from __future__ import annotations
 
 import json
+import re
+import time
 import uuid
 from pathlib import Path
 
@@ -646,7 +648,9 @@ def test_20_the_committee_terminates_the_second_contract_after_two_agencies_and_
         409,
         "EscrowWrongStatus",
     )
-    executed = committee_act(story, post(story, path, "lkpp", reason))
+    proposed = post(story, path, "lkpp", reason)
+    executed = committee_act(story, proposed)
+    story["termination_proposal"] = proposed.json()["proposalId"]
     assert "EscrowTerminated" in [e["event"] for e in executed["events"]]
     assert story["client"].get(f"/escrows/{escrow_id(story['second'])}").json()["status"] == "terminated"
     body = countersign_body(story, story["second"], story["keys"][WINNER])
@@ -681,3 +685,17 @@ def test_22_every_escrow_request_body_has_an_openapi_example(story):
                 bodies.add(content["schema"]["$ref"].rsplit("/", 1)[1])
     assert len(bodies) == 8, bodies
     assert all(schemas[name].get("examples") for name in bodies), bodies
+
+
+def test_23_the_tender_timeline_links_the_termination_to_its_committee_proposal(story, settings):
+    """The explorer, its indexer caught up: the termination step names the proposal it executed."""
+    head = int(rpc(story["chain_url"], "eth_blockNumber"), 16)
+    with TestClient(create_app(settings.model_copy(update={"indexer_enabled": True}))) as web:
+        deadline = time.monotonic() + 60
+        while (web.get("/health").json().get("indexer") or {}).get("cursorBlock", 0) < head:
+            assert time.monotonic() < deadline, "the indexer did not catch up"
+            time.sleep(0.2)
+        page = web.get(f"/explorer/tenders/{OCID2}", params={"lang": "en"}).text
+    proposal = story["termination_proposal"]
+    step = re.search(r'<li class="step [^"]*" data-step="termination">(.*?)</li>', page, re.S).group(1)
+    assert f'href="/explorer/committee/{proposal}">Proposal #{proposal}</a>' in step
