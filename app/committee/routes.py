@@ -13,8 +13,8 @@ The acts the gateway scheduled for the committee before keep their URLs, and now
 the resolution of an escrow's dispute, the termination of an escrow, a welfare rules change.
 
 Every refusal is a problem with a stable code: the gateway's own checks, and what the contract
-refuses under its custom error's name (e.g. `CommitteeAlreadyApproved`, `CommitteeQuorumNotReached`,
-`CommitteeNotReady`, `CommitteeVetoed`). Proposals are public: every read is."""
+refuses under its custom error's name (e.g. `CommitteeAlreadyApproved`, `CommitteeNotEnoughApprovals`,
+`CommitteeNotReady`, `CommitteeVetoSpent`). Proposals are public: every read is."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from app.committee import acts as actlib
 from app.committee import ledger, officials
 from app.committee.schemas import (
     Approved,
+    CommitteeView,
     Executed,
     Paused,
     PauseRequest,
@@ -128,6 +129,17 @@ def _existing(chain: ChainClient, proposal_id: int) -> dict:
     if raw is None:
         raise ApiError(404, "CommitteeUnknownProposal", detail=f"no proposal {proposal_id}")
     return raw
+
+
+@router.get("", response_model=CommitteeView, summary="The committee: its member agencies and threshold")
+def get_committee(chain: ChainDep):
+    count = ledger.proposal_count(chain)  # 503 committee_not_deployed first
+    committee = chain.contract(ledger.CONTRACT)
+    agencies = [
+        {"agencyId": agency, "guardian": committee.functions.memberAgency(agency).call()[1]}
+        for agency in committee.functions.memberAgencies().call()
+    ]
+    return {"threshold": committee.functions.threshold().call(), "agencies": agencies, "proposals": count}
 
 
 @router.get("/proposals", response_model=ProposalList, summary="The committee's proposals, newest first")

@@ -155,3 +155,14 @@ class Paused(WriteReceipt):
     paused: Literal[True]
     official: str = Field(pattern=ADDRESS)
     agency: int
+
+
+class MemberAgency(BaseModel):
+    agencyId: int
+    guardian: bool = Field(description="Its officials may veto during the hub's delay (BPK, KPK)")
+
+
+class CommitteeView(BaseModel):
+    threshold: int = Field(description="How many distinct member agencies a proposal needs")
+    agencies: list[MemberAgency] = Field(description="The member agencies, in order of admission")
+    proposals: int = Field(description="How many proposals so far (ids run from 1)")

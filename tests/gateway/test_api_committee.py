@@ -214,6 +214,16 @@ def test_7_one_guardian_cannot_block_the_unpause_for_ever(story):
 
 def test_8_proposals_are_public_reads_and_unknown_ones_are_problems(story):
     client = story["client"]
+    assert client.get("/committee").json() == {
+        "threshold": 2,
+        "agencies": [
+            {"agencyId": AGENCY[LKPP], "guardian": False},
+            {"agencyId": AGENCY[KEMENKEU], "guardian": False},
+            {"agencyId": AGENCY[BPK], "guardian": True},
+            {"agencyId": AGENCY[KPK], "guardian": True},
+        ],
+        "proposals": story["second"],
+    }
     listed = client.get("/committee/proposals").json()
     ids = [p["proposalId"] for p in listed["proposals"]]
     assert ids == sorted(ids, reverse=True) and {story["first"], story["second"]} <= set(ids)
