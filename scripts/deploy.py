@@ -32,6 +32,7 @@ from brownie import (
     TkdnRegistry,
     WelfarePrograms,
     accounts,
+    chain,
     network,
     web3,
 )
@@ -180,6 +181,24 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
         tx,
     )
     return suite
+
+
+def committee_act(
+    suite: Suite, calls: list[tuple], proposer: Account, approver: Account, description: str = ""
+):
+    """Runs [(target, data), ...] as one committee act on a local chain: `proposer` proposes (its
+    agency approves), `approver` (an official of another member agency) approves, the Committee
+    schedules the calls, the clock moves past the hub's delay, the Committee executes them. Returns
+    the execution's receipt. For scripts and measurements; the tests use the same steps."""
+    council = suite.contracts["Committee"]
+    proposal = council.propose(
+        [(str(target), data) for target, data in calls], web3.keccak(text=description), {"from": proposer}
+    ).return_value
+    council.approve(proposal, {"from": approver})
+    council.schedule(proposal, {"from": proposer})
+    chain.sleep(max(int(council.getProposal(proposal)["readyAt"]) - chain.time(), 0) + 1)
+    chain.mine()
+    return council.execute(proposal, {"from": proposer})
 
 
 def _permission_calls(hub, contracts: dict) -> list[str]:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.protocol import bids as bidlib  # noqa: E402
 from app.protocol.roles import role_id  # noqa: E402
-from scripts.deploy import deploy_suite  # noqa: E402
+from scripts.deploy import committee_act, deploy_suite  # noqa: E402
 from toolchain.deploy_config import load_deploy_config  # noqa: E402
 
 DAY = 24 * 3600
@@ -59,24 +59,19 @@ def _h(label: str) -> bytes:
     return bytes(web3.keccak(text=label))
 
 
-def _as_committee(hub, committee, target, data) -> None:
-    """A committee call through the hub: schedule, wait the execution delay, execute."""
-    _, delay = hub.canCall(committee, target, data[:10])
-    hub.schedule(target, data, 0, {"from": committee})
-    chain.sleep(int(delay) + 1)
-    chain.mine()
-    hub.execute(target, data, {"from": committee})
-
-
 def _pokja(suite, officer2) -> list:
-    """Three IKN officers for the Pokja: officer2 and two more the committee appoints."""
-    hub, directory, committee = suite.hub, suite.contracts["AgencyDirectory"], accounts[1]
+    """Three IKN officers for the Pokja: officer2 and two more the committee appoints (the LKPP and
+    Kemenkeu officials, dev:1 and dev:2, through the Committee and the hub's delay)."""
+    hub, directory = suite.hub, suite.contracts["AgencyDirectory"]
     members = [officer2]
     for key in ("0x" + "b1" * 32, "0x" + "b2" * 32):
         member = accounts.add(key)
         accounts[0].transfer(member, "10 ether")
-        _as_committee(hub, committee, hub, hub.grantRole.encode_input(role_id("AGENCY_OFFICER"), member, 0))
-        _as_committee(hub, committee, directory, directory.assignOfficer.encode_input(member, 1001))
+        calls = [
+            (hub, hub.grantRole.encode_input(role_id("AGENCY_OFFICER"), member, 0)),
+            (directory, directory.assignOfficer.encode_input(member, 1001)),
+        ]
+        committee_act(suite, calls, accounts[1], accounts[2])
         members.append(member)
     return members
 

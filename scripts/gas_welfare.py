@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from brownie import WelfarePerLineSource, accounts, chain, web3
+from brownie import WelfarePerLineSource, accounts, web3
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,15 +71,11 @@ def _enrol(welfare, programme, applicants, enroller, chunk=250) -> int:
 def _per_line_alternative(suite, keys: list[bytes], amounts: list[int]) -> int:
     """Registers the measurement source (committee, through the hub's delay) and authorises one
     instruction per key; returns the gas per line."""
-    hub, payments = suite.hub, suite.contracts["Payments"]
-    committee = accounts[1]
+    from scripts.deploy import committee_act
+
+    payments = suite.contracts["Payments"]
     source = WelfarePerLineSource.deploy(payments, {"from": accounts[0]})
-    data = payments.registerSource.encode_input(source)
-    _, delay = hub.canCall(committee, payments, data[:10])
-    hub.schedule(payments, data, 0, {"from": committee})
-    chain.sleep(int(delay) + 1)
-    chain.mine()
-    hub.execute(payments, data, {"from": committee})
+    committee_act(suite, [(payments, payments.registerSource.encode_input(source))], accounts[1], accounts[2])
     tx = source.authorizeEach(keys, amounts, 1, {"from": accounts[0]})
     return round(tx.gas_used / len(keys))
 
