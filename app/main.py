@@ -14,6 +14,7 @@ from app.api.ratelimit import install_rate_limits
 from app.api.request_id import RequestIdMiddleware
 from app.api.security_headers import SecurityHeadersMiddleware
 from app.auth.tokens import TokenVerifier
+from app.committee import routes as committee
 from app.config import Settings, check_deployment, get_settings, warn_development
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_read_session_factory, make_session_factory
@@ -51,6 +52,8 @@ ROUTERS = (
     ocds.router,
     escrows.router,
     welfare.router,
+    committee.router,
+    committee.acts_router,
     instructions.router,
     payments.router,
     explorer.router,

@@ -1,8 +1,9 @@
 """Keystores and a signers file for a local chain's development accounts, so the gateway can sign
 as the agencies and roles of deploy/local.yaml, and as each agency officer itself (by its token's
 subject, `agency:<id>:pejabat-<n>`, for supplier acts; by its token's officer address,
-`officer:<address>`, for Pokja and KPA acts). Local use only: the keys are the well-known
-development keys of anvil and ganache, encrypted with a throw-away password.
+`officer:<address>`, for Pokja and KPA acts, and for the acts of the committee's member and
+guardian officials). Local use only: the keys are the well-known development keys of anvil and
+ganache, encrypted with a throw-away password.
 
     python -m toolchain.dev_signers --rpc-url http://127.0.0.1:8545 [--out var/]"""
 

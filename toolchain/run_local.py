@@ -229,6 +229,7 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
         **{f"verifier-{n}": devissuer.issue(f"pphp-{n}", ["VERIFIER"], folder=issuer) for n in (1, 2, 3)},
         "supplier": devissuer.issue("supplier", [], folder=issuer),
         **officer_tokens(rpc_url, issuer),
+        **committee_tokens(rpc_url, issuer),
     }
     (state_dir / "dev-tokens.json").write_text(json.dumps(tokens, indent=2) + "\n")
     return {
@@ -260,6 +261,39 @@ def officer_tokens(rpc_url: str, issuer: Path) -> dict[str, str]:
         )
         for name, index in named.items()
     }
+
+
+COMMITTEE_NAMES = {3001: "lkpp", 3002: "kemenkeu", 3003: "bpk", 3004: "kpk"}  # deploy/local.yaml
+
+
+def committee_tokens(rpc_url: str, issuer: Path, config_path: Path | None = None) -> dict[str, str]:
+    """Tokens naming each committee official's own account (claim `officer`): `committee-<agency>`
+    (role COMMITTEE) for every member agency's first official and, for guardian agencies,
+    `guardian-<agency>` (role GUARDIAN), e.g. committee-lkpp, committee-kemenkeu, guardian-bpk."""
+    from app.auth import devissuer
+    from toolchain.deploy_config import load_deploy_config
+
+    accounts = [to_checksum(a) for a in rpc(rpc_url, "eth_accounts")]
+    config = load_deploy_config(config_path or ROOT / "deploy" / "local.yaml", accounts)
+    tokens = {}
+    for member in config.committee_members:
+        if not member.officials:
+            continue
+        name, official = COMMITTEE_NAMES.get(member.agency, str(member.agency)), member.officials[0]
+        tokens[f"committee-{name}"] = devissuer.issue(
+            f"komite-{name}", ["COMMITTEE"], member.agency, folder=issuer, officer=to_checksum(official)
+        )
+        if member.guardian:
+            tokens[f"guardian-{name}"] = devissuer.issue(
+                f"penjaga-{name}", ["GUARDIAN"], member.agency, folder=issuer, officer=to_checksum(official)
+            )
+    return tokens
+
+
+def to_checksum(address: str) -> str:
+    from eth_utils import to_checksum_address
+
+    return to_checksum_address(address)
 
 
 def _pilot(base: str, rpc_url: str, issuer_dir: Path) -> None:

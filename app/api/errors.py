@@ -324,6 +324,47 @@ TITLES: dict[str, dict[str, str]] = {
         "id": "Hanya penyanggah yang dapat mengajukan sanggah banding atas sanggah yang ditolak pada "
         "tender konstruksi, satu kali.",
     },
+    # The committee (app/committee/routes.py): the gateway's own checks before anything is signed,
+    # and the Committee contract's refusals under their own names.
+    "act_not_committee": {
+        "en": "The committee may not make this call through the hub, so it is not proposed.",
+        "id": "Komite tidak berwenang melakukan panggilan ini melalui hub, sehingga tidak diusulkan.",
+    },
+    "committee_not_deployed": {
+        "en": "This deployment has no committee contract.",
+        "id": "Penyebaran ini tidak memiliki kontrak komite.",
+    },
+    "already_paused": {"en": "The contract is already paused.", "id": "Kontrak sudah dihentikan sementara."},
+    "already_unpaused": {"en": "The contract is not paused.", "id": "Kontrak tidak sedang dihentikan."},
+    "CommitteeNotMember": {
+        "en": "Only an official of a committee member agency may do this, with its own key.",
+        "id": "Hanya pejabat instansi anggota komite yang boleh melakukan ini, dengan kuncinya sendiri.",
+    },
+    "CommitteeNotGuardian": {
+        "en": "Only an official of a guardian agency (BPK, KPK) may veto.",
+        "id": "Hanya pejabat instansi penjaga (BPK, KPK) yang boleh memveto.",
+    },
+    "CommitteeUnknownProposal": {"en": "No such proposal.", "id": "Usulan tidak ditemukan."},
+    "CommitteeAlreadyApproved": {
+        "en": "Your agency has already approved this proposal: each agency counts once.",
+        "id": "Instansi Anda sudah menyetujui usulan ini: setiap instansi dihitung satu kali.",
+    },
+    "CommitteeNotEnoughApprovals": {
+        "en": "Fewer distinct member agencies approve than the committee's threshold.",
+        "id": "Jumlah instansi anggota yang menyetujui belum mencapai ambang komite.",
+    },
+    "CommitteeNotReady": {
+        "en": "The hub's delay has not passed: the proposal cannot execute yet.",
+        "id": "Masa tunda hub belum berakhir: usulan belum dapat dijalankan.",
+    },
+    "CommitteeWrongStatus": {
+        "en": "The proposal's status does not allow this (e.g. vetoed, not scheduled, already executed).",
+        "id": "Status usulan tidak memungkinkan ini (mis. diveto, belum dijadwalkan, sudah dijalankan).",
+    },
+    "CommitteeVetoSpent": {
+        "en": "Your agency has already vetoed this act (for an unpause: during this pause).",
+        "id": "Instansi Anda sudah memveto tindakan ini (untuk pembukaan jeda: selama jeda ini).",
+    },
     "encryption_key_unusable": {
         "en": "An encryption key is not a usable X25519 public key.",
         "id": "Kunci enkripsi bukan kunci publik X25519 yang dapat dipakai.",
@@ -337,6 +378,8 @@ REVERT_STATUS = {
     "TenderAppealByPokja": 403,
     "TenderCommitmentMismatch": 422,
     "TenderScoreSheetMismatch": 422,
+    "CommitteeNotMember": 403,
+    "CommitteeNotGuardian": 403,
 }
 
 

@@ -15,9 +15,9 @@ Who acts, and with which key (app/ledger/signers.py):
   relays them through the one write path (the supplier pays its gas; nothing on a zero-fee consortium
   chain). Like every write it takes an Idempotency-Key; the same signed bytes are one transaction
   whatever the key.
-- Dispute resolution and termination are the COMMITTEE's, through the hub's execution delay: one
-  request schedules the call (202, with the operation id and the time it becomes executable), a
-  second request with the same body executes it (`role:COMMITTEE`).
+- Dispute resolution and termination are committee acts: their URLs open a proposal through the
+  Committee, which k member agencies approve and which executes after the hub's delay
+  (app/committee/routes.py, where those routes live).
 
 Contracts are public information in Indonesian procurement, so every read is public."""
 
@@ -42,25 +42,19 @@ from app.escrows.schemas import (
     Countersignature,
     CountersignSigning,
     DisputeOpened,
-    DisputeResolution,
-    DisputeResolved,
     Escrow,
     EscrowCountersigned,
     EscrowCreated,
     EscrowCreation,
     EscrowMilestone,
-    EscrowTerminated,
     MilestoneApproved,
     MilestoneAttested,
     MilestoneRejected,
     PaymentRetried,
     PaymentRetry,
     Rejection,
-    ResolutionScheduled,
     RetentionReleased,
     SignedDispute,
-    Termination,
-    TerminationScheduled,
 )
 from app.ledger.events import event_args, events
 from app.ledger.signed import SignedTransaction
@@ -70,7 +64,6 @@ from app.protocol import escrow as escrowlib
 router = APIRouter(prefix="/escrows", tags=["escrows"])
 Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
 Verifier = Annotated[Principal, Depends(require_roles("VERIFIER"))]
-Committee = Annotated[Principal, Depends(require_roles("COMMITTEE"))]
 EscrowId = Annotated[
     str, Path(pattern=BYTES32, description="The escrow id: the awarded tender's id, keccak256(ocid)")
 ]
@@ -352,135 +345,6 @@ def relay_dispute(
         }
 
     return write({"escrowId": escrow_id.lower(), "index": index, **body.model_dump()}, signed, outcome, 201)
-
-
-# ------------------------------------------------------------------------------------ committee acts
-
-
-def _schedule(chain, target_function: str, args: list) -> Call:
-    escrow = chain.contract("MilestoneEscrow")
-    data = escrow.encode_abi(target_function, args)
-    return Call(chain.contract("AccessHub"), "schedule", [escrow.address, data, 0], "role:COMMITTEE")
-
-
-def _execute(chain, target_function: str, args: list) -> Call:
-    escrow = chain.contract("MilestoneEscrow")
-    data = escrow.encode_abi(target_function, args)
-    return Call(chain.contract("AccessHub"), "execute", [escrow.address, data], "role:COMMITTEE")
-
-
-def _scheduled(chain, extra: dict):
-    def outcome(confirmed):
-        event = event_args(chain.contract("AccessHub"), "OperationScheduled", confirmed)
-        return {
-            **extra,
-            "state": "scheduled",
-            "operationId": event["operationId"],
-            "executableAt": event["schedule"],
-        }
-
-    return outcome
-
-
-@router.post(
-    "/{escrow_id}/milestones/{index}/dispute-resolution",
-    status_code=202,
-    response_model=ResolutionScheduled,
-    summary="Schedule the committee's resolution of an open dispute (executable after the hub's delay)",
-)
-def schedule_resolution(
-    request: Request,
-    escrow_id: EscrowId,
-    index: Index,
-    body: DisputeResolution,
-    principal: Committee,
-    chain: ChainDep,
-    write: WriterDep,
-):
-    milestone = _milestone(chain, escrow_id, index)
-    if milestone["status"] != "disputed" and milestone["penaltyDispute"] != "open":
-        raise ApiError(409, "EscrowNoOpenDispute", detail=f"milestone {index} has no open dispute")
-    args = [escrow_id, index, body.overturn, body.decisionHash]
-    extra = {"escrowId": escrow_id.lower(), "index": index, **body.model_dump()}
-    call = _schedule(chain, "resolveDispute", args)
-    return write(body.model_dump(), call, _scheduled(chain, extra), 202)
-
-
-@router.post(
-    "/{escrow_id}/milestones/{index}/dispute-resolution/execution",
-    response_model=DisputeResolved,
-    summary="Execute the scheduled resolution (same body); an overturned rejection pays the milestone",
-)
-def execute_resolution(
-    request: Request,
-    escrow_id: EscrowId,
-    index: Index,
-    body: DisputeResolution,
-    principal: Committee,
-    chain: ChainDep,
-    write: WriterDep,
-):
-    _with_milestone(chain, escrow_id, index)
-    call = _execute(chain, "resolveDispute", [escrow_id, index, body.overturn, body.decisionHash])
-
-    def outcome(confirmed):
-        event = _escrow_events(chain, "DisputeResolved", confirmed)[0]
-        payment = event["paymentId"]
-        return {
-            "escrowId": escrow_id.lower(),
-            "index": index,
-            "kind": views.DISPUTE_KIND[event["kind"]],
-            "overturned": event["overturned"],
-            "decisionHash": event["decisionHash"],
-            "paymentId": None if payment == views.ZERO32 else payment,
-            "escrowCompleted": bool(_escrow_events(chain, "EscrowCompleted", confirmed)),
-        }
-
-    return write(body.model_dump(), call, outcome)
-
-
-@router.post(
-    "/{escrow_id}/termination",
-    status_code=202,
-    response_model=TerminationScheduled,
-    summary="Schedule the committee's termination of the contract (executable after the hub's delay)",
-)
-def schedule_termination(
-    request: Request,
-    escrow_id: EscrowId,
-    body: Termination,
-    principal: Committee,
-    chain: ChainDep,
-    write: WriterDep,
-):
-    status = views.ESCROW_STATUS[_escrow(chain, escrow_id)["status"]]
-    if status not in ("awaiting_countersign", "active"):
-        raise ApiError(409, "EscrowWrongStatus", detail=f"a {status} contract cannot be terminated")
-    extra = {"escrowId": escrow_id.lower(), **body.model_dump()}
-    call = _schedule(chain, "terminate", [escrow_id, body.reasonHash])
-    return write(body.model_dump(), call, _scheduled(chain, extra), 202)
-
-
-@router.post(
-    "/{escrow_id}/termination/execution",
-    response_model=EscrowTerminated,
-    summary="Execute the scheduled termination (same body)",
-)
-def execute_termination(
-    request: Request,
-    escrow_id: EscrowId,
-    body: Termination,
-    principal: Committee,
-    chain: ChainDep,
-    write: WriterDep,
-):
-    _escrow(chain, escrow_id)
-    call = _execute(chain, "terminate", [escrow_id, body.reasonHash])
-    return write(
-        body.model_dump(),
-        call,
-        lambda c: {"escrowId": escrow_id.lower(), "status": "terminated", **body.model_dump()},
-    )
 
 
 # ------------------------------------------------------------------------------------ payments

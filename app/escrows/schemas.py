@@ -354,42 +354,6 @@ class DisputeOpened(WriteReceipt):
     evidenceHash: Bytes32
 
 
-class EscrowActScheduled(WriteReceipt):
-    """A committee act scheduled on the AccessHub: executable from `executableAt`."""
-
-    state: Literal["scheduled"]
-    operationId: Bytes32 = Field(description="The hub's operation id")
-    executableAt: int = Field(description="UTC seconds from which the execution request succeeds")
-
-
-class ResolutionScheduled(EscrowActScheduled):
-    escrowId: EscrowIdField
-    index: int
-    overturn: bool
-    decisionHash: Bytes32
-
-
-class DisputeResolved(WriteReceipt):
-    escrowId: EscrowIdField
-    index: int
-    kind: DisputeKind
-    overturned: bool
-    decisionHash: Bytes32
-    paymentId: OptionalPaymentId
-    escrowCompleted: bool
-
-
-class TerminationScheduled(EscrowActScheduled):
-    escrowId: EscrowIdField
-    reasonHash: Bytes32
-
-
-class EscrowTerminated(WriteReceipt):
-    escrowId: EscrowIdField
-    status: Literal["terminated"]
-    reasonHash: Bytes32
-
-
 class RetentionReleased(WriteReceipt):
     escrowId: EscrowIdField
     paymentId: Bytes32

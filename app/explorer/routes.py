@@ -13,6 +13,8 @@ from fastapi.templating import Jinja2Templates
 from hexbytes import HexBytes
 
 from app.api.deps import ReadSessionsDep
+from app.committee.acts import decode_call
+from app.explorer import committee as committee_queries
 from app.explorer import queries
 from app.explorer.charts import bar_chart
 from app.explorer.i18n import LANG_COOKIE, TIME_ZONES, ZONE_COOKIE, Locale, locale
@@ -125,6 +127,7 @@ def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLR
     with sessions() as session:
         view = queries.tender(session, ocid)
         flags = queries.stored_red_flags(session)[0].get("OCID", {}).get(ocid, {}) if view else {}
+        acts = committee_queries.executed_in(session, {s.event.tx_hash for s in view.steps}) if view else {}
     if view is None:
         return not_found(request)
     loc = locale(request)
@@ -156,6 +159,7 @@ def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLR
         chart=chart,
         documents=documents,
         flags=flags,
+        committee_acts=acts,
     )
 
 
@@ -312,6 +316,35 @@ def welfare(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
         with sessions() as session:
             groups = queries.welfare_aggregates(session)
     return render(request, "welfare.html", deployed=deployed, groups=groups)
+
+
+# -- committee -------------------------------------------------------------------------------------------
+@router.get("/committee", response_class=HTMLResponse)
+def committee_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+    deployed = "Committee" in request.app.state.chain.manifest.contracts
+    with sessions() as session:
+        proposals = committee_queries.proposals(session) if deployed else []
+    return render(request, "committee.html", deployed=deployed, proposals=proposals)
+
+
+@router.get("/committee/{proposal_id}", response_class=HTMLResponse)
+def committee_proposal(proposal_id: int, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+    if not _in_range(proposal_id):
+        return not_found(request)
+    with sessions() as session:
+        found = committee_queries.proposal(session, proposal_id)
+    if found is None:
+        return not_found(request)
+    calls, unreachable = [], False
+    chain = request.app.state.chain
+    try:
+        raw = found.calls or chain.contract("Committee").functions.proposalCalls(proposal_id).call()
+        for call in raw:
+            target, data = (call["target"], call["data"]) if isinstance(call, dict) else call
+            calls.append(decode_call(chain, target, data))
+    except Exception:  # the node is down: the indexed history still shows
+        unreachable = True
+    return render(request, "proposal.html", p=found, calls=calls, unreachable=unreachable)
 
 
 # -- red flags -------------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@ reinstatement, exit and appeals, per-period disbursement batches; reads of progr
 beneficiaries.
 
 Who may (app/protocol/roles.py): WELFARE_ADMIN defines programmes, reinstates, exits, resolves appeals
-and disburses; ENROLLER enrols, updates, suspends and files appeals; a rule change is the
-COMMITTEE's, through the hub's execution delay: scheduled first, executed once the delay has passed
-(docs/decisions/0005).
+and disburses; ENROLLER enrols, updates, suspends and files appeals; a rule change is a
+committee act: its URL opens a proposal through the Committee, approved by k member agencies and
+executed after the hub's delay (app/committee/routes.py, where that route lives; docs/decisions/0018).
 
 Privacy: a NIK arrives in a request body only, is turned into the beneficiary key (HMAC-SHA256
 under the gateway's secret, app/protocol/identity.py) at once, and neither reaches the chain nor is stored:
@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import SecretStr
 from web3 import Web3
 
-from app.api.deps import ChainDep, ReadSessionsDep, SettingsDep, SignersDep, require_roles
+from app.api.deps import ChainDep, ReadSessionsDep, SettingsDep, require_roles
 from app.api.errors import ApiError, from_revert
 from app.api.writes import Call, Writer, WriterDep
 from app.auth.tokens import Principal
@@ -53,22 +53,18 @@ from app.welfare.schemas import (
     ProgrammeDefinition,
     ProgrammePeriod,
     Reinstated,
-    Rules,
-    RulesChanged,
-    RulesScheduled,
     StatusChange,
     Suspended,
 )
-from app.welfare.views import beneficiary_view, period_view, programme_view, raw_programme
+from app.welfare.views import beneficiary_view, period_view, programme_view
 
 router = APIRouter(prefix="/welfare", tags=["welfare"])
 Admin = Annotated[Principal, Depends(require_roles("WELFARE_ADMIN"))]
 Enroller = Annotated[Principal, Depends(require_roles("ENROLLER"))]
-Committee = Annotated[Principal, Depends(require_roles("COMMITTEE"))]
 Caseworker = Annotated[Principal, Depends(require_roles("ENROLLER", "WELFARE_ADMIN"))]
 
 CONTRACT = "WelfarePrograms"
-ADMIN_SIGNER, ENROLLER_SIGNER, COMMITTEE_SIGNER = "role:WELFARE_ADMIN", "role:ENROLLER", "role:COMMITTEE"
+ADMIN_SIGNER, ENROLLER_SIGNER = "role:WELFARE_ADMIN", "role:ENROLLER"
 
 ProgrammeId = Annotated[int, Path(ge=1, lt=2**32, description="The programme's id (1, 2, ...)", examples=[1])]
 Period = Annotated[
@@ -153,82 +149,6 @@ def define_programme(
 def get_programme(request: Request, programme_id: ProgrammeId, chain: ChainDep, sessions: ReadSessionsDep):
     with sessions() as session:
         return _read(programme_view, chain, _decoder(request), session, programme_id)
-
-
-@router.post(
-    "/programmes/{programme_id}/rules",
-    status_code=202,
-    response_model=RulesScheduled,
-    responses={
-        200: {
-            "model": RulesChanged,
-            "description": "Applied at once: a deployment without an execution delay for the committee",
-        }
-    },
-    summary="Schedule a rules change (committee): executable after the hub's delay, in force next period",
-)
-def schedule_rules(
-    request: Request,
-    programme_id: ProgrammeId,
-    body: Rules,
-    principal: Committee,
-    chain: ChainDep,
-    signers: SignersDep,
-    write: WriterDep,
-):
-    _read(raw_programme, chain, _decoder(request), programme_id)
-    welfare, hub = chain.contract(CONTRACT), chain.contract("AccessHub")
-    data = welfare.encode_abi("changeRules", [programme_id, *body.on_chain()])
-    committee = signers.get(COMMITTEE_SIGNER).address  # SignerUnavailable: a 503 problem
-    immediate, _delay = hub.functions.canCall(committee, welfare.address, data[:10]).call()
-    if immediate:  # a deployment without an execution delay for the committee
-        call = Call(welfare, "changeRules", [programme_id, *body.on_chain()], COMMITTEE_SIGNER)
-        return write(body.model_dump(), call, _rules_changed(welfare, programme_id))
-
-    def scheduled(confirmed):
-        event = event_args(hub, "OperationScheduled", confirmed)
-        return {
-            "programmeId": programme_id,
-            "status": "scheduled",
-            "operationId": event["operationId"],
-            "executableAt": event["schedule"],
-        }
-
-    call = Call(hub, "schedule", [welfare.address, data, 0], COMMITTEE_SIGNER)
-    return write(body.model_dump(), call, scheduled, 202)
-
-
-@router.post(
-    "/programmes/{programme_id}/rules/execution",
-    response_model=RulesChanged,
-    summary="Execute a scheduled rules change once its delay has passed (committee; the same rules body)",
-)
-def execute_rules(
-    request: Request,
-    programme_id: ProgrammeId,
-    body: Rules,
-    principal: Committee,
-    chain: ChainDep,
-    write: WriterDep,
-):
-    _read(raw_programme, chain, _decoder(request), programme_id)
-    welfare, hub = chain.contract(CONTRACT), chain.contract("AccessHub")
-    data = welfare.encode_abi("changeRules", [programme_id, *body.on_chain()])
-    call = Call(hub, "execute", [welfare.address, data], COMMITTEE_SIGNER)
-    return write(body.model_dump(), call, _rules_changed(welfare, programme_id))
-
-
-def _rules_changed(welfare, programme_id: int):
-    def outcome(confirmed):
-        event = event_args(welfare, "ProgrammeRulesChanged", confirmed)
-        return {
-            "programmeId": programme_id,
-            "status": "applied",
-            "version": event["version"],
-            "effectiveFrom": event["effectiveFrom"],
-        }
-
-    return outcome
 
 
 # --- beneficiaries ---------------------------------------------------------------------------------

@@ -244,22 +244,6 @@ class ProgrammeDefined(WriteReceipt):
     periodLength: int
 
 
-class RulesScheduled(WriteReceipt):
-    """The rules change scheduled on the AccessHub: execute it from `executableAt`."""
-
-    programmeId: int
-    status: Literal["scheduled"]
-    operationId: Bytes32 = Field(description="The hub's operation id")
-    executableAt: int = Field(description="UTC seconds from which the execution request succeeds")
-
-
-class RulesChanged(WriteReceipt):
-    programmeId: int
-    status: Literal["applied"]
-    version: int
-    effectiveFrom: int = Field(description="The period from which the new rules apply")
-
-
 class ApplicantOutcome(BaseModel):
     index: int = Field(description="The applicant's position in the request")
     beneficiaryKey: BeneficiaryKeyField

@@ -144,6 +144,13 @@ def test_9_supplier_and_welfare_pages(page, pilot, artifacts):
     shot(page, artifacts, "10-welfare")
 
 
+def test_10_the_committee_page_is_in_the_navigation(page, artifacts):
+    page.goto("/explorer/")
+    page.click('header nav a[href="/explorer/committee"]')
+    assert page.locator("#committee-proposals, #committee-not-deployed").count() == 1
+    shot(page, artifacts, "11-committee")
+
+
 def test_no_script_errors_and_nothing_loaded_from_elsewhere(page):
     assert page.errors == []
 

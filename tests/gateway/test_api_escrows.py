@@ -2,8 +2,9 @@
 escrow of an awarded tender, the winning supplier countersigns the terms hash it recomputed (EIP-712,
 relayed), two of three verifiers attest the first milestone with the BAST's hash and the PPK approves:
 the net payment instruction is authorised in Payments. The second milestone is attested, rejected,
-disputed by the supplier (its own signed transaction) and overturned by the committee after the hub's
-delay, which pays it and completes the contract; a failed payment is retried and the retention released
+disputed by the supplier (its own signed transaction) and overturned by the committee (proposed by an
+LKPP official, approved by a Kemenkeu official, each with its own key) after the hub's delay, which
+pays it and completes the contract; a failed payment is retried and the retention released
 after the maintenance period. A second contract is terminated by the committee.
 
 Each verifier signs with a key of its own: the gateway here knows `role:VERIFIER` (dev:8, used for any
@@ -13,6 +14,8 @@ wrong role (403), no token (401), another agency (403), malformed or unknown ids
 from __future__ import annotations
 
 import json
+import re
+import time
 import uuid
 from pathlib import Path
 
@@ -38,6 +41,7 @@ AUTHORIZED = vocabulary.enum("IPayments.PaymentStatus").code("Authorized")
 WINNER = 17  # dev index of the lowest bidder (tender_scenario registers dev:16-18 as suppliers)
 PPHP_ANI, PPHP_BUDI, PPHP_CITRA = 8, 9, 10  # verifiers: ani signs with role:VERIFIER, budi his own key
 TREASURY, OTHER_SUPPLIER = 11, 18
+LKPP, KEMENKEU = 1, 2  # committee officials of two member agencies (deploy/local.yaml: 2 of 4)
 PROBLEM = "application/problem+json"
 
 
@@ -104,7 +108,11 @@ def story(settings, signers_file, token, chain_url, manifest_dir, tmp_path_facto
             "other_officer": token("AGENCY_OFFICER", agency=1002, sub="ppk-pu"),
             "ani": token("VERIFIER", sub="pphp-ani"),
             "budi": token("VERIFIER", sub="pphp-budi"),
-            "committee": token("COMMITTEE", sub="komite"),
+            "committee": token("COMMITTEE", sub="komite"),  # names no official: signs nothing
+            "lkpp": token("COMMITTEE", agency=3001, sub="komite-lkpp", officer=scenario.accounts[LKPP]),
+            "kemenkeu": token(
+                "COMMITTEE", agency=3002, sub="komite-kemenkeu", officer=scenario.accounts[KEMENKEU]
+            ),
             "supplier": token(supplier=first.winner, sub="pt-energi-kalimantan"),
             "other_supplier": token(supplier=first.winner + 1, sub="pt-lain"),
         }
@@ -507,36 +515,49 @@ def test_14_the_gateway_broadcasts_the_suppliers_signed_dispute_once(story):
     )
 
 
-def test_15_the_committee_overturns_the_rejection_after_the_hubs_delay_which_pays_and_completes(story):
+def committee_act(story, proposed) -> dict:
+    """A proposal answered by an act's URL, approved by a second member agency, scheduled, and
+    executed after the hub's delay: the execution's answer. One member agency alone is refused."""
+    assert proposed.status_code == 201, proposed.text
+    base = f"/committee/proposals/{proposed.json()['proposalId']}"
+    problem(post(story, f"{base}/schedule", "lkpp"), 409, "CommitteeNotEnoughApprovals")
+    assert post(story, f"{base}/approvals", "kemenkeu").status_code == 200
+    scheduled = post(story, f"{base}/schedule", "lkpp")
+    assert scheduled.status_code == 200, scheduled.text
+    assert scheduled.json()["executableAt"] > story["scenario"].now()
+    problem(post(story, f"{base}/execution", "lkpp"), 409, "CommitteeNotReady")
+    travel(story, 61)
+    executed = post(story, f"{base}/execution", "kemenkeu")
+    assert executed.status_code == 200, executed.text
+    return executed.json()
+
+
+def test_15_the_committee_overturns_the_rejection_after_two_agencies_and_the_delay_which_pays(story):
     base = f"/escrows/{escrow_id(story['first'])}/milestones/1/dispute-resolution"
     decision = {"overturn": True, "decisionHash": h("putusan komite: panel sesuai")}
     problem(story["client"].post(base, json=decision, headers=key()), 401, "unauthenticated")
     problem(post(story, base, "officer", decision), 403, "forbidden_role")
-    problem(post(story, base, "committee", {"overturn": "mungkin"}), 422, "invalid_request")
+    problem(post(story, base, "committee", decision), 403, "officer_claim_missing")  # no shared key
+    problem(post(story, base, "lkpp", {"overturn": "mungkin"}), 422, "invalid_request")
     problem(
         post(
             story,
             f"/escrows/{escrow_id(story['first'])}/milestones/0/dispute-resolution",
-            "committee",
+            "lkpp",
             decision,
         ),
         409,
         "EscrowNoOpenDispute",
     )
-    scheduled = post(story, base, "committee", decision)
-    assert scheduled.status_code == 202, scheduled.text
-    assert (
-        scheduled.json()["state"] == "scheduled"
-        and scheduled.json()["executableAt"] > story["scenario"].now()
-    )
-    problem(post(story, f"{base}/execution", "committee", decision), 409, "AccessManagerNotReady")
-    travel(story, 61)
-    executed = post(story, f"{base}/execution", "committee", decision)
-    assert executed.status_code == 200, executed.text
-    result = executed.json()
+    proposed = post(story, base, "lkpp", decision)
+    assert [(c["act"], c["function"]) for c in proposed.json()["calls"]] == [
+        ("escrow_dispute_resolution", "resolveDispute")
+    ]
+    executed = committee_act(story, proposed)
+    (resolved,) = [e["args"] for e in executed["events"] if e["event"] == "DisputeResolved"]
     payment = escrowlib.payment_id(story["escrow"].address, escrow_id(story["first"]), escrowlib.MILESTONE, 1)
-    assert (result["kind"], result["overturned"], result["escrowCompleted"]) == ("rejection", True, True)
-    assert result["paymentId"] == Web3.to_hex(payment)
+    assert resolved["overturned"] and resolved["paymentId"] == Web3.to_hex(payment)
+    assert "EscrowCompleted" in [e["event"] for e in executed["events"]]
     assert story["payments"].functions.statusOf(payment).call() == AUTHORIZED
     escrow = story["client"].get(f"/escrows/{escrow_id(story['first'])}").json()
     assert escrow["status"] == "completed" and escrow["advanceOutstanding"] == 0
@@ -615,24 +636,22 @@ def test_19_a_verifier_not_listed_on_the_contract_cannot_attest_it(story):
     )  # not countersigned
 
 
-def test_20_the_committee_terminates_the_second_contract_after_the_hubs_delay(story):
+def test_20_the_committee_terminates_the_second_contract_after_two_agencies_and_the_delay(story):
     path = f"/escrows/{escrow_id(story['second'])}/termination"
     reason = {"reasonHash": h("putusan komite: pemutusan kontrak")}
     problem(story["client"].post(path, json=reason, headers=key()), 401, "unauthenticated")
     problem(post(story, path, "officer", reason), 403, "forbidden_role")
-    problem(post(story, path, "committee", {"reasonHash": "0x00"}), 422, "invalid_request")
-    problem(post(story, f"/escrows/{'0x' + '99' * 32}/termination", "committee", reason), 404, "not_found")
+    problem(post(story, path, "lkpp", {"reasonHash": "0x00"}), 422, "invalid_request")
+    problem(post(story, f"/escrows/{'0x' + '99' * 32}/termination", "lkpp", reason), 404, "not_found")
     problem(
-        post(story, f"/escrows/{escrow_id(story['first'])}/termination", "committee", reason),
+        post(story, f"/escrows/{escrow_id(story['first'])}/termination", "lkpp", reason),
         409,
         "EscrowWrongStatus",
     )
-    problem(post(story, f"{path}/execution", "committee", reason), 409, "AccessManagerNotScheduled")
-    scheduled = post(story, path, "committee", reason)
-    assert scheduled.status_code == 202, scheduled.text
-    travel(story, 61)
-    executed = post(story, f"{path}/execution", "committee", reason)
-    assert executed.status_code == 200, executed.text
+    proposed = post(story, path, "lkpp", reason)
+    executed = committee_act(story, proposed)
+    story["termination_proposal"] = proposed.json()["proposalId"]
+    assert "EscrowTerminated" in [e["event"] for e in executed["events"]]
     assert story["client"].get(f"/escrows/{escrow_id(story['second'])}").json()["status"] == "terminated"
     body = countersign_body(story, story["second"], story["keys"][WINNER])
     problem(
@@ -666,3 +685,17 @@ def test_22_every_escrow_request_body_has_an_openapi_example(story):
                 bodies.add(content["schema"]["$ref"].rsplit("/", 1)[1])
     assert len(bodies) == 8, bodies
     assert all(schemas[name].get("examples") for name in bodies), bodies
+
+
+def test_23_the_tender_timeline_links_the_termination_to_its_committee_proposal(story, settings):
+    """The explorer, its indexer caught up: the termination step names the proposal it executed."""
+    head = int(rpc(story["chain_url"], "eth_blockNumber"), 16)
+    with TestClient(create_app(settings.model_copy(update={"indexer_enabled": True}))) as web:
+        deadline = time.monotonic() + 60
+        while (web.get("/health").json().get("indexer") or {}).get("cursorBlock", 0) < head:
+            assert time.monotonic() < deadline, "the indexer did not catch up"
+            time.sleep(0.2)
+        page = web.get(f"/explorer/tenders/{OCID2}", params={"lang": "en"}).text
+    proposal = story["termination_proposal"]
+    step = re.search(r'<li class="step [^"]*" data-step="termination">(.*?)</li>', page, re.S).group(1)
+    assert f'href="/explorer/committee/{proposal}">Proposal #{proposal}</a>' in step

@@ -2,9 +2,9 @@
 synthetic population by NIK (the eligible are enrolled, the others told why), updates and suspends
 beneficiaries, files appeals the admin resolves; the programme starts, the admin pays period 0 in one
 batch (one payment instruction, read back through /instructions) and the committee changes the
-rules from the next period through the hub's delay. The NIK never reaches the chain, the gateway's
-records or its logs. Every endpoint refuses the wrong role (403), no token (401) and bad input (4xx
-problem+json, never 500)."""
+rules from the next period (a proposal two member agencies approve, after the hub's delay). The NIK
+never reaches the chain, the gateway's records or its logs. Every endpoint refuses the wrong role
+(403), no token (401) and bad input (4xx problem+json, never 500)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import time
 import pytest
 from eth_utils import keccak
 from sqlalchemy import create_engine, select
+from web3 import Web3
 
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
@@ -522,44 +523,46 @@ def test_13_disbursement_refuses_other_periods_roles_and_oversized_batches(scena
     )
 
 
-def test_14_the_committee_changes_the_rules_from_the_next_period_after_the_hubs_delay(scenario):
+def test_14_the_committee_changes_the_rules_from_the_next_period_after_two_agencies_and_the_delay(scenario):
     client, token = scenario["client"], scenario["token"]
-    path, committee = programme_path(scenario, "/rules"), token("COMMITTEE")
+    accounts = Web3(Web3.HTTPProvider(scenario["chain_url"])).eth.accounts
+    lkpp = token("COMMITTEE", agency=3001, sub="komite-lkpp", officer=accounts[1])
+    kemenkeu = token("COMMITTEE", agency=3002, sub="komite-kemenkeu", officer=accounts[2])
+    path = programme_path(scenario, "/rules")
     raised = {**RULES, "budgetPerPeriod": 80_000_000, "componentCap": 3}
     problem(client.post(path, json=raised, headers=key()), 401, "unauthenticated")
     for role in ("WELFARE_ADMIN", "ENROLLER"):
         problem(client.post(path, json=raised, headers={**token(role), **key()}), 403, "forbidden_role")
+    problem(  # a committee token naming no official: there is no shared committee key
+        client.post(path, json=raised, headers={**token("COMMITTEE"), **key()}), 403, "officer_claim_missing"
+    )
     problem(
-        client.post(path, json={**raised, "deciles": []}, headers={**committee, **key()}),
+        client.post(path, json={**raised, "deciles": []}, headers={**lkpp, **key()}),
         422,
         "invalid_request",
     )
     problem(
-        client.post("/welfare/programmes/999999/rules", json=raised, headers={**committee, **key()}),
+        client.post("/welfare/programmes/999999/rules", json=raised, headers={**lkpp, **key()}),
         404,
         "WelfareUnknownProgramme",
     )
-    problem(
-        client.post(path + "/execution", json=raised, headers={**committee, **key()}),
-        409,
-        "AccessManagerNotScheduled",
-    )
 
-    scheduled = client.post(path, json=raised, headers={**committee, **key()})
-    assert scheduled.status_code == 202, scheduled.text
-    assert scheduled.json()["status"] == "scheduled" and scheduled.json()["executableAt"] > now(
-        scenario["chain_url"]
-    )
-    problem(
-        client.post(path + "/execution", json=raised, headers={**committee, **key()}),
-        409,
-        "AccessManagerNotReady",
-    )
+    proposed = client.post(path, json=raised, headers={**lkpp, **key()})
+    assert proposed.status_code == 201, proposed.text
+    assert proposed.json()["calls"][0]["act"] == "welfare_rules"
+    base = f"/committee/proposals/{proposed.json()['proposalId']}"
+    problem(client.post(f"{base}/schedule", headers={**lkpp, **key()}), 409, "CommitteeNotEnoughApprovals")
+    assert client.post(f"{base}/approvals", headers={**kemenkeu, **key()}).status_code == 200
+    scheduled = client.post(f"{base}/schedule", headers={**kemenkeu, **key()})
+    assert scheduled.status_code == 200, scheduled.text
+    assert scheduled.json()["executableAt"] > now(scenario["chain_url"])
+    problem(client.post(f"{base}/execution", headers={**lkpp, **key()}), 409, "CommitteeNotReady")
     travel_to(scenario["chain_url"], scheduled.json()["executableAt"] + 1)
-    problem(client.post(path + "/execution", json=raised, headers={**token("WELFARE_ADMIN"), **key()}), 403)
-    executed = client.post(path + "/execution", json=raised, headers={**committee, **key()})
+    problem(client.post(f"{base}/execution", headers={**token("WELFARE_ADMIN"), **key()}), 403)
+    executed = client.post(f"{base}/execution", headers={**lkpp, **key()})
     assert executed.status_code == 200, executed.text
-    assert (executed.json()["version"], executed.json()["effectiveFrom"]) == (2, 1)
+    (changed,) = [e["args"] for e in executed.json()["events"] if e["event"] == "ProgrammeRulesChanged"]
+    assert (changed["version"], changed["effectiveFrom"]) == (2, 1)
 
     read = client.get(programme_path(scenario)).json()
     assert (read["rules"]["version"], read["rules"]["budgetPerPeriod"]) == (

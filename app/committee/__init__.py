@@ -1,0 +1,1 @@
+"""The multi-agency committee: proposals of typed acts, approvals, schedule, execution, vetoes."""

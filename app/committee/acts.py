@@ -1,0 +1,217 @@
+"""The committee's typed acts: what a member official may propose, turned into the calls the
+Committee contract runs through the hub once k member agencies approved and the delay passed, and
+those calls decoded back for people (contract, function, named arguments, the act they are).
+
+An act is checked before it is proposed (the escrow exists and has an open dispute, the programme
+exists, the contract can be unpaused...) and against the hub: every call must be one the Committee
+may make (`AccessManager.canCall(committee, target, selector)` immediate or delayed), else 422
+`act_not_committee`, so nothing is proposed that could never execute.
+
+Adding an act (e.g. the publication of a policy version, `PolicyRegistry.publishPolicy`, once the
+registry is deployed): a model with its own `kind` literal in ACT_MODELS, and a builder in BUILDERS
+returning its calls. The proposal routes, the decoding and the explorer need nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from eth_utils import to_checksum_address
+from pydantic import BaseModel, Field
+from web3 import Web3
+from web3.exceptions import ContractCustomError
+
+from app.api.errors import ApiError
+from app.escrows import views as escrow_views
+from app.escrows.schemas import BYTES32
+from app.ledger.client import ChainClient
+from app.welfare.schemas import Rules
+
+COMMITTEE = "Committee"
+HUB = "AccessHub"
+ESCROW, WELFARE = "MilestoneEscrow", "WelfarePrograms"
+
+
+# ------------------------------------------------------------------------------------ the acts
+
+
+class DisputeResolutionAct(BaseModel):
+    """The committee's decision on an open dispute of a milestone (MilestoneEscrow.resolveDispute)."""
+
+    kind: Literal["escrow_dispute_resolution"]
+    escrowId: str = Field(pattern=BYTES32, description="The escrow id (the awarded tender's id)")
+    index: int = Field(ge=0, lt=64, description="Milestone index (termin), from 0")
+    overturn: bool = Field(description="true: the supplier is right (pay / refund); false: uphold")
+    decisionHash: str = Field(pattern=BYTES32, description="Hash of the committee's decision")
+
+
+class TerminationAct(BaseModel):
+    """The termination of a contract (MilestoneEscrow.terminate)."""
+
+    kind: Literal["escrow_termination"]
+    escrowId: str = Field(pattern=BYTES32, description="The escrow id (the awarded tender's id)")
+    reasonHash: str = Field(pattern=BYTES32, description="Hash of the termination decision")
+
+
+class WelfareRulesAct(BaseModel):
+    """A welfare programme's new rules, in force from the period after execution
+    (WelfarePrograms.changeRules)."""
+
+    kind: Literal["welfare_rules"]
+    programmeId: int = Field(ge=1, lt=2**32)
+    rules: Rules
+
+
+class PauseAct(BaseModel):
+    """Pausing or unpausing a deployed contract (its `pause()` / `unpause()`)."""
+
+    kind: Literal["pause", "unpause"]
+    contract: str = Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9]{0,63}$", description="The contract's name in the deployment"
+    )
+
+
+ACT_MODELS = (DisputeResolutionAct, TerminationAct, WelfareRulesAct, PauseAct)
+Act = Annotated[
+    DisputeResolutionAct | TerminationAct | WelfareRulesAct | PauseAct, Field(discriminator="kind")
+]
+
+
+@dataclass(frozen=True)
+class ProposedCall:
+    contract: str  # name in the deployment manifest
+    target: str  # checksum address
+    function: str
+    args: tuple
+    data: bytes
+
+
+def _call(chain: ChainClient, contract: str, function: str, args: list) -> ProposedCall:
+    deployed = chain.contract(contract)
+    data = Web3.to_bytes(hexstr=deployed.encode_abi(function, args))
+    return ProposedCall(contract, deployed.address, function, tuple(args), data)
+
+
+def _escrow(chain: ChainClient, escrow_id: str) -> dict:
+    data = escrow_views.raw_escrow(chain, escrow_id)
+    if data is None:
+        raise ApiError(404, "not_found", detail=f"no escrow {escrow_id}")
+    return data
+
+
+def _dispute_resolution(chain: ChainClient, act: DisputeResolutionAct) -> list[ProposedCall]:
+    data = _escrow(chain, act.escrowId)
+    if act.index >= data["milestoneCount"]:
+        count = data["milestoneCount"]
+        raise ApiError(404, "not_found", detail=f"escrow {act.escrowId} has {count} milestones")
+    milestone = escrow_views.milestone_view(chain, act.escrowId, data, act.index)
+    if milestone["status"] != "disputed" and milestone["penaltyDispute"] != "open":
+        raise ApiError(409, "EscrowNoOpenDispute", detail=f"milestone {act.index} has no open dispute")
+    args = [act.escrowId, act.index, act.overturn, act.decisionHash]
+    return [_call(chain, ESCROW, "resolveDispute", args)]
+
+
+def _termination(chain: ChainClient, act: TerminationAct) -> list[ProposedCall]:
+    status = escrow_views.ESCROW_STATUS[_escrow(chain, act.escrowId)["status"]]
+    if status not in ("awaiting_countersign", "active"):
+        raise ApiError(409, "EscrowWrongStatus", detail=f"a {status} contract cannot be terminated")
+    return [_call(chain, ESCROW, "terminate", [act.escrowId, act.reasonHash])]
+
+
+def _welfare_rules(chain: ChainClient, act: WelfareRulesAct) -> list[ProposedCall]:
+    if WELFARE not in chain.manifest.contracts:
+        raise ApiError(404, "not_found", detail="no welfare contract in this deployment")
+    try:
+        chain.contract(WELFARE).functions.getProgramme(act.programmeId).call()
+    except ContractCustomError:  # WelfareUnknownProgramme: the only error getProgramme raises
+        raise ApiError(404, "WelfareUnknownProgramme", detail=f"no programme {act.programmeId}") from None
+    return [_call(chain, WELFARE, "changeRules", [act.programmeId, *act.rules.on_chain()])]
+
+
+def _pause(chain: ChainClient, act: PauseAct) -> list[ProposedCall]:
+    if act.contract not in chain.manifest.contracts:
+        raise ApiError(404, "not_found", detail=f"no contract {act.contract} in this deployment")
+    contract = chain.contract(act.contract)
+    names = {f.get("name") for f in contract.abi if f.get("type") == "function"}
+    if act.kind not in names or "paused" not in names:
+        raise ApiError(422, "act_not_committee", detail=f"{act.contract} cannot be paused or unpaused")
+    paused = contract.functions.paused().call()
+    if paused == (act.kind == "pause"):
+        raise ApiError(
+            409, "already_" + ("paused" if paused else "unpaused"), detail=f"{act.contract} is already so"
+        )
+    return [_call(chain, act.contract, act.kind, [])]
+
+
+BUILDERS = {
+    "escrow_dispute_resolution": _dispute_resolution,
+    "escrow_termination": _termination,
+    "welfare_rules": _welfare_rules,
+    "pause": _pause,
+    "unpause": _pause,
+}
+
+
+def calls_of(chain: ChainClient, acts: list, check_hub: bool = True) -> list[ProposedCall]:
+    """The calls of `acts`, in order, each checked and each one the Committee may make through the hub."""
+    calls = [call for act in acts for call in BUILDERS[act.kind](chain, act)]
+    if not check_hub:
+        return calls
+    hub, committee = chain.contract(HUB), chain.manifest.address(COMMITTEE)
+    for call in calls:
+        immediate, delay = hub.functions.canCall(committee, call.target, call.data[:4]).call()
+        if not immediate and delay == 0:
+            raise ApiError(
+                422,
+                "act_not_committee",
+                detail=f"the committee may not call {call.contract}.{call.function}",
+            )
+    return calls
+
+
+# ------------------------------------------------------------------------------------ decoding
+
+# (contract, function) -> the act kind it is
+KIND_OF = {
+    (ESCROW, "resolveDispute"): "escrow_dispute_resolution",
+    (ESCROW, "terminate"): "escrow_termination",
+    (WELFARE, "changeRules"): "welfare_rules",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def decode_call(chain: ChainClient, target: str, data: str | bytes) -> dict[str, Any]:
+    """One proposed call for people: the contract's name, the function and its named arguments, and
+    the act it is (None for a call no act builds, e.g. one of the hub's own functions)."""
+    raw = data if isinstance(data, bytes) else Web3.to_bytes(hexstr=data)
+    target = to_checksum_address(target)
+    names = {to_checksum_address(c.address): name for name, c in chain.manifest.contracts.items()}
+    name = names.get(target)
+    decoded: dict[str, Any] = {
+        "target": target,
+        "contract": name,
+        "function": None,
+        "args": {},
+        "act": None,
+        "data": "0x" + raw.hex(),
+    }
+    if name is None:
+        return decoded
+    try:
+        function, args = chain.contract(name).decode_function_input(raw)
+    except Exception:  # not one of the contract's functions, or arguments that do not decode
+        return decoded
+    decoded["function"], decoded["args"] = function.fn_name, _plain(dict(args))
+    decoded["act"] = KIND_OF.get((name, function.fn_name)) or (
+        function.fn_name if function.fn_name in ("pause", "unpause") else None
+    )
+    return decoded
