@@ -27,12 +27,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from web3 import Web3
 
-from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, officer_of, require_roles
+from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, require_roles
 from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.reverts import ChainRevert
+from app.officials.keys import signer_of
 from app.protocol import bids
 from app.protocol.bids import tender_id
 from app.suppliers.managed_keys import keyed_fingerprint
@@ -91,7 +92,7 @@ def appoint_pokja(
     chain: ChainDep,
     write: WriterDep,
 ):
-    officer_of(principal, reads.tender(chain, ocid)["agencyId"])
+    signer = signer_of(request, principal, reads.tender(chain, ocid)["agencyId"])
     for position, public in enumerate(body.encryptionKeys, start=1):
         # The chain takes any non-zero bytes32; a key no envelope can be sealed to (a low-order point)
         # would leave every bidder's client unable to seal its bid for this Pokja.
@@ -106,7 +107,7 @@ def appoint_pokja(
     members = [Web3.to_checksum_address(m) for m in body.members]
     args = [tender_id(ocid), members, body.encryptionKeys, body.quorum]
     tenders = chain.contract("Tenders")
-    call = Call(tenders, "appointPokja", args, f"agency:{principal.agency}")
+    call = Call(tenders, "appointPokja", args, signer)
 
     def outcome(confirmed) -> dict:
         event = event_args(tenders, "PokjaAppointed", confirmed)
