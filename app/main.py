@@ -32,6 +32,7 @@ from app.ledger.signers import SignerRegistry
 from app.ledger.txmanager import TransactionManager
 from app.ledger.writes import WritePath
 from app.ocds import routes as ocds
+from app.officials import routes as officials
 from app.officials.keys import check_signers
 from app.payments import routes as payments
 from app.payments.runtime import start_payments
@@ -52,6 +53,7 @@ ROUTERS = (
     ocds.router,
     escrows.router,
     welfare.router,
+    officials.router,
     instructions.router,
     payments.router,
     explorer.router,
