@@ -117,6 +117,28 @@ def test_a_removed_verifier_can_no_longer_attest(ekit, escrow, verifiers, delaye
     escrow.attest(escrow_id, 0, h("BAST 0"), {"from": verifiers[1]})
 
 
+def test_a_removed_ppk_can_no_longer_approve_a_milestone(
+    ekit, escrow, officer, delayed, committee, hub, directory
+):
+    escrow_id = ekit.signed()
+    ekit.attest(escrow_id, 0)
+    remove(delayed, committee, hub, directory, officer)
+    with brownie.reverts():
+        escrow.approveMilestone(escrow_id, 0, {"from": officer})
+
+
+def test_a_removed_enroller_and_certifier_can_no_longer_act(
+    wkit, welfare, enroller, tkdn, certifier, delayed, committee, hub, directory
+):
+    programme = wkit.define()
+    for official in (enroller, certifier):
+        remove(delayed, committee, hub, directory, official)
+    with brownie.reverts():
+        wkit.enrol(programme, [wkit.applicant(1)])
+    with brownie.reverts():
+        tkdn.certifyProduct(h("panel"), 5000, 0, 2**39, h("sertifikat"), {"from": certifier})
+
+
 # -- events name the official ------------------------------------------------------------------------
 def test_registering_a_supplier_names_the_officer(registry, officer):
     tx = registry.registerSupplier(
