@@ -12,11 +12,12 @@ import sys
 import uvicorn
 
 from app import logs
-from app.config import settings_or_refusal
+from app.config import ConfigurationError, settings_or_refusal
 from app.keyring.keyring import keyring_for
 from app.keyring.providers import KeyringError
 from app.ledger.client import ChainUnavailable, connect
 from app.main import create_app
+from app.officials.keys import check_signers
 from app.protocol.manifest import ManifestError
 
 
@@ -25,6 +26,11 @@ def main() -> int:
     if settings is None:
         return 2
     logs.configure(settings.log_level)
+    try:  # people's acts are signed by each official's own key: no shared key outside local/test
+        check_signers(settings)
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:  # the keys that seal secrets at rest: outside local/test a provisioned file (app/keyring)
         keyring_for(settings)
     except KeyringError as exc:

@@ -33,6 +33,8 @@ from app.ledger.signers import SignerRegistry
 from app.ledger.txmanager import TransactionManager
 from app.ledger.writes import WritePath
 from app.ocds import routes as ocds
+from app.officials import routes as officials
+from app.officials.keys import check_signers
 from app.payments import routes as payments
 from app.payments.runtime import start_payments
 from app.suppliers import routes as suppliers
@@ -54,6 +56,7 @@ ROUTERS = (
     welfare.router,
     committee.router,
     committee.acts_router,
+    officials.router,
     instructions.router,
     payments.router,
     explorer.router,
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     settings = settings or get_settings()
     # development secrets only in local/test on loopback (`python -m app` refuses before this, in one line)
     warn_development(check_deployment(settings, "gateway"))
+    check_signers(settings)  # no shared key for people's acts outside local/test (app/officials)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -288,7 +288,7 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         escrow.retentionHeld = 0;
         escrow.authorized += amount;
         paymentId = _authorize(escrowId, escrow, IPayments.Purpose.Retention, PaymentKind.Retention, 0, amount);
-        emit RetentionReleased(escrowId, paymentId, amount);
+        emit RetentionReleased(escrowId, paymentId, amount, msg.sender);
     }
 
     /// @inheritdoc IMilestoneEscrow
@@ -417,7 +417,7 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         PaymentMath.Deductions memory d,
         uint256 late
     ) private {
-        emit MilestoneApproved(escrowId, index, paymentId, gross, d.retention, d.penalty, d.advance, d.net, late);
+        emit MilestoneApproved(escrowId, index, paymentId, gross, d.retention, d.penalty, d.advance, d.net, late, msg.sender);
     }
 
     /// @dev Advance repayment targets floor(grossApproved * advance / value) in total, so rounding

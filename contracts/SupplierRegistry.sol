@@ -54,7 +54,7 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
         supplier.registrar = msg.sender;
         _supplierOfAccount[account] = supplierId;
         _supplierOfNib[nibHash] = supplierId;
-        emit SupplierRegistered(supplierId, account, agencyId, umkm, regionCode);
+        emit SupplierRegistered(supplierId, account, agencyId, umkm, regionCode, msg.sender);
     }
 
     /// @inheritdoc ISupplierRegistry

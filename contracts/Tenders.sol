@@ -99,7 +99,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         tender.documentHash = documentHash;
         uint16 number = ++tender.addendumCount;
         emit TenderAmended(
-            tenderId, number, documentHash, _toWall(tender.commitDeadline), _toWall(tender.revealDeadline)
+            tenderId, msg.sender, number, documentHash, _toWall(tender.commitDeadline), _toWall(tender.revealDeadline)
         );
     }
 
@@ -186,7 +186,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         restricted
         whenNotPaused
     {
-        Tender storage tender = _book.openAsMember(tenderId);
+        Tender storage tender = _book.openAsMember(tenderId, _agencies);
         if (_activeNow() < tender.revealDeadline) revert TenderRevealNotOver(tenderId, _toWall(tender.revealDeadline));
         _open(tenderId, tender, supplierId, opening);
         emit BidNotOpenedBySupplier(tenderId, supplierId, msg.sender, tender.bidBond);
@@ -215,7 +215,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         restricted
         whenNotPaused
     {
-        TenderEvaluation.declareNonCompliant(_book, tenderId, supplierId, reason, evidenceHash);
+        TenderEvaluation.declareNonCompliant(_book, tenderId, supplierId, reason, evidenceHash, _agencies);
     }
 
     /// @inheritdoc ITenders
@@ -224,7 +224,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         restricted
         whenNotPaused
     {
-        TenderEvaluation.withdrawPreference(_book, tenderId, supplierId, evidenceHash);
+        TenderEvaluation.withdrawPreference(_book, tenderId, supplierId, evidenceHash, _agencies);
     }
 
     /// @inheritdoc ITenders

@@ -86,7 +86,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         programme.currentVersion = 1;
         programme.versionCount = 1;
         _storeVersion(programmeId, 1, rules, regions);
-        emit ProgrammeDefined(programmeId, name, firstPeriodStart, periodLength, rules, regions);
+        emit ProgrammeDefined(programmeId, name, firstPeriodStart, periodLength, rules, regions, msg.sender);
     }
 
     /// @inheritdoc IWelfarePrograms
@@ -132,7 +132,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
                 ? _evaluate(terms, applicant.decile, applicant.region, packed)
                 : (0, status == BeneficiaryStatus.Active ? Reason.AlreadyEnrolled : _statusReason(status));
             if (reason != Reason.None) {
-                emit EnrolmentRefused(programmeId, key, reason);
+                emit EnrolmentRefused(programmeId, key, reason, msg.sender);
                 continue;
             }
             beneficiary.status = BeneficiaryStatus.Active;
@@ -142,7 +142,9 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             beneficiary.benefitVersion = terms.version;
             beneficiary.benefit = SafeCast.toUint64(amount);
             ++enrolled;
-            emit BeneficiaryEnrolled(programmeId, key, applicant.decile, applicant.region, applicant.components);
+            emit BeneficiaryEnrolled(
+                programmeId, key, applicant.decile, applicant.region, applicant.components, msg.sender
+            );
         }
     }
 
@@ -168,7 +170,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         beneficiary.benefitVersion = reason == Reason.None ? terms.version : 0;
         beneficiary.benefit = SafeCast.toUint64(amount);
         emit BeneficiaryUpdated(
-            programmeId, applicant.beneficiaryKey, applicant.decile, applicant.region, applicant.components, reason
+            programmeId, applicant.beneficiaryKey, applicant.decile, applicant.region, applicant.components, reason, msg.sender
         );
     }
 
@@ -180,7 +182,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
     {
         Beneficiary storage beneficiary = _inStatus(programmeId, beneficiaryKey, BeneficiaryStatus.Active);
         beneficiary.status = BeneficiaryStatus.Suspended;
-        emit BeneficiarySuspended(programmeId, beneficiaryKey, reasonCode);
+        emit BeneficiarySuspended(programmeId, beneficiaryKey, reasonCode, msg.sender);
     }
 
     /// @inheritdoc IWelfarePrograms
@@ -191,7 +193,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
     {
         Beneficiary storage beneficiary = _inStatus(programmeId, beneficiaryKey, BeneficiaryStatus.Suspended);
         beneficiary.status = BeneficiaryStatus.Active;
-        emit BeneficiaryReinstated(programmeId, beneficiaryKey, reasonCode);
+        emit BeneficiaryReinstated(programmeId, beneficiaryKey, reasonCode, msg.sender);
     }
 
     /// @inheritdoc IWelfarePrograms
@@ -205,7 +207,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             revert WelfareWrongStatus(programmeId, beneficiaryKey, BeneficiaryStatus.Exited);
         }
         beneficiary.status = BeneficiaryStatus.Exited;
-        emit BeneficiaryExited(programmeId, beneficiaryKey, reasonCode);
+        emit BeneficiaryExited(programmeId, beneficiaryKey, reasonCode, msg.sender);
     }
 
     // ---------------------------------------------------------------- appeals
@@ -218,7 +220,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             revert WelfareAppealOpen(programmeId, beneficiaryKey);
         }
         _appeals[programmeId][beneficiaryKey] = AppealStatus.Open;
-        emit AppealFiled(programmeId, beneficiaryKey, groundsHash);
+        emit AppealFiled(programmeId, beneficiaryKey, groundsHash, msg.sender);
     }
 
     /// @inheritdoc IWelfarePrograms
@@ -231,12 +233,12 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             revert WelfareNoOpenAppeal(programmeId, beneficiaryKey);
         }
         _appeals[programmeId][beneficiaryKey] = upheld ? AppealStatus.Upheld : AppealStatus.Rejected;
-        emit AppealResolved(programmeId, beneficiaryKey, upheld, decisionHash);
+        emit AppealResolved(programmeId, beneficiaryKey, upheld, decisionHash, msg.sender);
         Beneficiary storage beneficiary = _beneficiaries[programmeId][beneficiaryKey];
         BeneficiaryStatus status = beneficiary.status;
         if (upheld && (status == BeneficiaryStatus.Suspended || status == BeneficiaryStatus.Exited)) {
             beneficiary.status = BeneficiaryStatus.Active;
-            emit BeneficiaryReinstated(programmeId, beneficiaryKey, _APPEAL_UPHELD);
+            emit BeneficiaryReinstated(programmeId, beneficiaryKey, _APPEAL_UPHELD, msg.sender);
         }
     }
 
@@ -387,7 +389,9 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         ++state.batches;
         programme.batchCount = context.batchNumber + 1;
         _batches[batchId] = Batch(context.terms.programmeId, context.period, uint32(paid), uint96(total), root);
-        emit BatchDisbursed(context.terms.programmeId, context.period, batchId, paid, total, root, bytes32(0));
+        emit BatchDisbursed(
+            context.terms.programmeId, context.period, batchId, paid, total, root, bytes32(0), msg.sender
+        );
         _payments.authorizeBatch(root, paid, total, context.sourceRef);
     }
 
@@ -430,7 +434,8 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             repayment.lineCount,
             repayment.total,
             repayment.linesRoot,
-            batchId
+            batchId,
+            msg.sender
         );
         _payments.authorizeBatch(repayment.linesRoot, repayment.lineCount, repayment.total, sourceRef);
     }

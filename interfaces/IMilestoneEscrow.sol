@@ -158,7 +158,7 @@ interface IMilestoneEscrow {
         uint8 attestations,
         uint8 quorum
     );
-    /// @notice The PPK approved milestone `index`; `paymentId` authorises `net` =
+    /// @notice The PPK `officer` approved milestone `index`; `paymentId` authorises `net` =
     /// `gross - retention - penalty - advanceRepaid` (`daysLate` whole days after the due date).
     event MilestoneApproved(
         bytes32 indexed escrowId,
@@ -169,7 +169,8 @@ interface IMilestoneEscrow {
         uint256 penalty,
         uint256 advanceRepaid,
         uint256 net,
-        uint256 daysLate
+        uint256 daysLate,
+        address officer
     );
     /// @notice The PPK rejected milestone `index`; `reasonHash` is the reasoned decision's hash.
     event MilestoneRejected(bytes32 indexed escrowId, uint8 indexed index, address officer, bytes32 reasonHash);
@@ -197,8 +198,8 @@ interface IMilestoneEscrow {
     );
     /// @notice Every milestone is approved; retention can be released from `retentionReleasableAt`.
     event EscrowCompleted(bytes32 indexed escrowId, uint40 retentionReleasableAt);
-    /// @notice The retention was released as payment `paymentId`.
-    event RetentionReleased(bytes32 indexed escrowId, bytes32 indexed paymentId, uint256 amount);
+    /// @notice The PPK `officer` released the retention as payment `paymentId`.
+    event RetentionReleased(bytes32 indexed escrowId, bytes32 indexed paymentId, uint256 amount, address officer);
     /// @notice The committee terminated the contract; nothing more is authorised except retries.
     event EscrowTerminated(bytes32 indexed escrowId, bytes32 reasonHash);
 

@@ -40,9 +40,14 @@ interface ISupplierRegistry {
         bytes32 reasonHash; // hash of the sanction decision document
     }
 
-    /// @notice A supplier was registered by an officer of `agencyId`.
+    /// @notice A supplier was registered by `officer`, an officer of `agencyId`.
     event SupplierRegistered(
-        uint64 indexed supplierId, address indexed account, uint32 indexed agencyId, bool umkm, uint32 regionCode
+        uint64 indexed supplierId,
+        address indexed account,
+        uint32 indexed agencyId,
+        bool umkm,
+        uint32 regionCode,
+        address officer
     );
     /// @notice A supplier was verified by an officer of `agencyId`.
     event SupplierVerified(uint64 indexed supplierId, uint32 indexed agencyId, address officer);

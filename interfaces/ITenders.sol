@@ -218,9 +218,10 @@ interface ITenders {
 
     /// @notice A tender was announced by `officer` with the published `params`.
     event TenderAnnounced(bytes32 indexed tenderId, uint32 indexed agencyId, address officer, TenderParams params);
-    /// @notice Addendum `addendumNumber` replaced the document; deadlines as they now stand.
+    /// @notice Addendum `addendumNumber`, by `officer`, replaced the document; deadlines as they now stand.
     event TenderAmended(
         bytes32 indexed tenderId,
+        address officer,
         uint16 addendumNumber,
         bytes32 documentHash,
         uint40 commitDeadline,

@@ -122,16 +122,23 @@ interface IWelfarePrograms {
         uint64 firstPeriodStart,
         uint32 periodLength,
         Rules rules,
-        uint32[] regions
+        uint32[] regions,
+        address official
     );
     /// @notice Rules version `version` applies from period `effectiveFrom` (the next period).
     event ProgrammeRulesChanged(
         uint32 indexed programmeId, uint16 indexed version, uint32 effectiveFrom, Rules rules, uint32[] regions
     );
+    /// @notice Enrolled by `official` (the enroller); so every act on a beneficiary names its official.
     event BeneficiaryEnrolled(
-        uint32 indexed programmeId, bytes32 indexed beneficiaryKey, uint8 decile, uint32 region, uint8[8] components
+        uint32 indexed programmeId,
+        bytes32 indexed beneficiaryKey,
+        uint8 decile,
+        uint32 region,
+        uint8[8] components,
+        address official
     );
-    event EnrolmentRefused(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, Reason reason);
+    event EnrolmentRefused(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, Reason reason, address official);
     /// @notice Attributes changed; `eligibility` is the re-evaluation (None = eligible).
     event BeneficiaryUpdated(
         uint32 indexed programmeId,
@@ -139,16 +146,23 @@ interface IWelfarePrograms {
         uint8 decile,
         uint32 region,
         uint8[8] components,
-        Reason eligibility
+        Reason eligibility,
+        address official
     );
-    event BeneficiarySuspended(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 reasonCode);
-    event BeneficiaryReinstated(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 reasonCode);
+    event BeneficiarySuspended(
+        uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 reasonCode, address official
+    );
+    event BeneficiaryReinstated(
+        uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 reasonCode, address official
+    );
     /// @notice Graduation or other exit (`reasonCode`, e.g. "GRADUATED", "DECEASED").
-    event BeneficiaryExited(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 reasonCode);
+    event BeneficiaryExited(
+        uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 reasonCode, address official
+    );
     /// @notice An objection was recorded; `groundsHash` commits to the document held off chain.
-    event AppealFiled(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 groundsHash);
+    event AppealFiled(uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bytes32 groundsHash, address official);
     event AppealResolved(
-        uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bool upheld, bytes32 decisionHash
+        uint32 indexed programmeId, bytes32 indexed beneficiaryKey, bool upheld, bytes32 decisionHash, address official
     );
     /// @notice Line `lineIndex` of batch `batchId` pays `amount` to the beneficiary. The batch id is
     /// data, not a topic (a topic costs 375 gas per line; a batch's lines are the logs of the
@@ -164,7 +178,8 @@ interface IWelfarePrograms {
         uint256 lineCount,
         uint256 total,
         bytes32 linesRoot,
-        bytes32 repaysBatch
+        bytes32 repaysBatch,
+        address official
     );
 
     error WelfareUnknownProgramme(uint32 programmeId);

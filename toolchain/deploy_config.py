@@ -172,7 +172,14 @@ def load_deploy_config(path: str | Path, local_accounts: list[str]) -> DeployCon
             if "agency" in entry:
                 if entry["agency"] not in known_agencies:
                     raise DeployConfigError(f"{where}: agency {entry['agency']} is not in agencies")
-                config.officers.append(Officer(account, entry["agency"]))
+                # One official, one agency: an account granted several roles is assigned once.
+                assigned = {o.account: o.agency for o in config.officers}
+                if assigned.get(account, entry["agency"]) != entry["agency"]:
+                    raise DeployConfigError(
+                        f"{where}: {account} is already an official of agency {assigned[account]}"
+                    )
+                if account not in assigned:
+                    config.officers.append(Officer(account, entry["agency"]))
             elif role == "AGENCY_OFFICER":
                 raise DeployConfigError(f"{where}: an agency officer needs `agency: <id>`")
     _load_committee(config, data.get("committee"), path, known_agencies, local_accounts)

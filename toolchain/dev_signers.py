@@ -1,9 +1,10 @@
-"""Keystores and a signers file for a local chain's development accounts, so the gateway can sign
-as the agencies and roles of deploy/local.yaml, and as each agency officer itself (by its token's
-subject, `agency:<id>:pejabat-<n>`, for supplier acts; by its token's officer address,
-`officer:<address>`, for Pokja and KPA acts, and for the acts of the committee's member and
-guardian officials). Local use only: the keys are the well-known development keys of anvil and
-ganache, encrypted with a throw-away password.
+"""Keystores and a signers file for a local chain's development accounts, so the gateway signs each
+act of a person with that official's own key (`officer:<address>`, every official of
+deploy/local.yaml, the committee's member and guardian officials included) and the machines' acts
+with their service keys (`relayer`; `role:TREASURY`, the payment bridge). Local use only: the keys are the
+well-known development keys of anvil and ganache, encrypted with a throw-away password.
+
+`dev_official` says which official a development token names by default (tests, `make run`).
 
     python -m toolchain.dev_signers --rpc-url http://127.0.0.1:8545 [--out var/]"""
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import yaml
 from eth_account import Account
+from eth_utils import to_checksum_address
 
 from app.ledger.signers import officer_signer
 from toolchain.deploy_config import load_deploy_config
@@ -28,7 +30,8 @@ MNEMONICS = {  # the development wallets of the local chains (public knowledge, 
     "ganache": "myth like bonus scare over problem client lizard pioneer submit female collect",
 }
 RELAYER_INDEX = 19
-VERIFIER_SUBJECT = "pphp"  # tokens with sub pphp-<n> sign as the n-th VERIFIER of deploy/local.yaml
+# Shared keys of machines: the payment bridge records the provider's outcomes.
+SERVICE_ROLES = ("TREASURY",)
 
 
 def development_keys(rpc_url: str, count: int = 24) -> list[bytes]:
@@ -49,18 +52,13 @@ def write_signers(rpc_url: str, out: Path, config_path: Path = ROOT / "deploy" /
     addresses = [Account.from_key(k).address for k in keys]
     config = load_deploy_config(config_path, addresses)
     wanted: dict[str, str] = {"relayer": addresses[RELAYER_INDEX]}
-    for officer in config.officers:
-        wanted.setdefault(f"agency:{officer.agency}", officer.account)  # the agency's first officer
-        wanted[officer_signer(officer.account)] = officer.account  # acts signed with the officer's own key
+    for grant in config.grants:
+        wanted[officer_signer(grant.account)] = grant.account  # every official signs with its own key
+        if grant.role in SERVICE_ROLES:
+            wanted.setdefault(f"role:{grant.role}", grant.account)
     for member in config.committee_members:  # committee officials propose, approve, veto with their own keys
         for official in member.officials:
             wanted[officer_signer(official)] = official
-    verifiers = 0
-    for grant in config.grants:
-        wanted.setdefault(f"role:{grant.role}", grant.account)
-        if grant.role == "VERIFIER":  # each verifier attests with its own key (escrow k-of-n)
-            verifiers += 1
-            wanted[f"verifier:{VERIFIER_SUBJECT}-{verifiers}"] = grant.account
     folder = out / "keystores"
     folder.mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(24)
@@ -76,6 +74,23 @@ def write_signers(rpc_url: str, out: Path, config_path: Path = ROOT / "deploy" /
     signers = out / "signers.yaml"
     signers.write_text(yaml.safe_dump({"password_file": "keystores/password", "signers": entries}))
     return signers
+
+
+def dev_official(config, role: str, agency: int | None = None, sub: str | None = None) -> str | None:
+    """The official of `config` a development token for `role` names by default: among the holders
+    of `role` (of `agency`, when given, by the directory assignments), the n-th when the subject
+    ends in `-<n>` (e.g. `pejabat-2`, `pphp-3`), else the first; None when there is none."""
+    assigned = {o.account: o.agency for o in config.officers}
+    holders = [
+        g.account
+        for g in config.grants
+        if g.role == role and (agency is None or assigned.get(g.account) == agency)
+    ]
+    if not holders:
+        return None
+    tail = (sub or "").rsplit("-", 1)[-1]
+    n = int(tail) if tail.isdigit() else 1
+    return to_checksum_address(holders[n - 1] if 1 <= n <= len(holders) else holders[0])
 
 
 def main(argv: list[str] | None = None) -> int:

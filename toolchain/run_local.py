@@ -210,7 +210,8 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
     The database starts empty on every run because the chain does: transactions recorded for an
     earlier chain with the same id and accounts must never be broadcast to this one."""
     from app.auth import devissuer
-    from toolchain.dev_signers import write_signers
+    from toolchain.deploy_config import load_deploy_config
+    from toolchain.dev_signers import dev_official, write_signers
 
     state_dir.mkdir(parents=True, exist_ok=True)
     database = state_dir / "gateway.db"
@@ -219,14 +220,21 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
     signers = write_signers(rpc_url, state_dir)
     issuer = state_dir / "dev-issuer"
     devissuer.ensure_keys(issuer)
+    config = load_deploy_config(ROOT / "deploy" / "local.yaml", rpc(rpc_url, "eth_accounts"))
+
+    def named(sub: str, role: str, agency: int | None = None) -> str:
+        """A token naming its official (each person's act is signed with its own key)."""
+        official = dev_official(config, role, agency, sub)
+        return devissuer.issue(sub, [role], agency, folder=issuer, officer=official)
+
     tokens = {
-        "agency-officer-1001": devissuer.issue("ppk-ikn", ["AGENCY_OFFICER"], 1001, folder=issuer),
-        "agency-officer-1002": devissuer.issue("pokja-pu", ["AGENCY_OFFICER"], 1002, folder=issuer),
+        "agency-officer-1001": named("ppk-ikn", "AGENCY_OFFICER", 1001),
+        "agency-officer-1002": named("pokja-pu", "AGENCY_OFFICER", 1002),
         **{
-            name.lower(): devissuer.issue(name.lower(), [name], folder=issuer)
+            name.lower(): named(name.lower(), name)
             for name in ("TKDN_CERTIFIER", "VERIFIER", "TREASURY", "WELFARE_ADMIN", "ENROLLER", "AUDITOR")
         },
-        **{f"verifier-{n}": devissuer.issue(f"pphp-{n}", ["VERIFIER"], folder=issuer) for n in (1, 2, 3)},
+        **{f"verifier-{n}": named(f"pphp-{n}", "VERIFIER") for n in (1, 2, 3)},
         "supplier": devissuer.issue("supplier", [], folder=issuer),
         **officer_tokens(rpc_url, issuer),
         **committee_tokens(rpc_url, issuer),

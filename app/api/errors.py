@@ -240,16 +240,20 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "Every objection must be answered before the award becomes final.",
         "id": "Semua sanggah harus dijawab sebelum penetapan pemenang menjadi final.",
     },
-    # The Pokja (app/tenders/pokja_routes.py, officers.py): who signs, the quorum opening of a bid
-    # from its envelope, score sheets; the gateway's own checks and the contract errors met most.
+    # Who signs a person's act (app/officials/keys.py), the Pokja (app/tenders/pokja_routes.py): the
+    # quorum opening of a bid from its envelope, score sheets; the contract errors met most.
     "officer_claim_missing": {
         "en": "This act is signed with the officer's own key: the token must name the officer's account.",
         "id": "Tindakan ini ditandatangani dengan kunci pejabat sendiri: token harus menyebut akun pejabat.",
     },
     "officer_key_unavailable": {
-        "en": "The gateway holds no key of this officer; it never signs this act with the agency's key.",
-        "id": "Gateway tidak memegang kunci pejabat ini; tindakan ini tidak pernah ditandatangani dengan "
-        "kunci instansi.",
+        "en": "The gateway holds no key of this officer; it never signs a person's act with a shared key.",
+        "id": "Gateway tidak memegang kunci pejabat ini; tindakan seseorang tidak pernah ditandatangani "
+        "dengan kunci bersama.",
+    },
+    "official_not_registered": {
+        "en": "This account is not an official of any agency in the directory.",
+        "id": "Akun ini bukan pejabat instansi mana pun dalam direktori.",
     },
     "TenderNotPokjaMember": {
         "en": "Only a member of this tender's Pokja may do this.",

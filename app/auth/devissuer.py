@@ -1,8 +1,10 @@
 """The development token issuer: an RSA key pair under var/dev-issuer/ and tokens for each role.
 
     python -m app.auth.devissuer                      # one token per role, as JSON
-    python -m app.auth.devissuer --role AGENCY_OFFICER --agency 1001 --sub ppk-ikn
-    python -m app.auth.devissuer --role AGENCY_OFFICER --agency 1001 --sub pokja-1 --officer 0x...
+    python -m app.auth.devissuer --role AGENCY_OFFICER --agency 1001 --sub ppk-ikn --officer 0x...
+
+A person's act needs a token naming its official (`--officer`, the official's own account); `make
+run` writes such tokens for the officials of deploy/local.yaml (dev-tokens.json in its state).
 
 Only for local and test use: the gateway refuses the development issuer in production."""
 
@@ -74,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sub")
     parser.add_argument("--agency", type=int)
     parser.add_argument("--supplier", type=int)
-    parser.add_argument("--officer", help="the officer's own account (0x address) for Pokja and KPA acts")
+    parser.add_argument(
+        "--officer",
+        help="the official's own account (0x address): every act of a person is signed with its key",
+    )
     args = parser.parse_args(argv)
     if args.role:
         print(

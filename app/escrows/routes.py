@@ -2,14 +2,14 @@
 
 Who acts, and with which key (app/ledger/signers.py):
 - The PPK (an AGENCY_OFFICER of the escrow's agency) creates the escrow, approves or rejects
-  milestones, releases the retention and retries failed payments, signing as `agency:<id>`.
+  milestones, releases the retention and retries failed payments, signing with its own key
+  (`officer:<address>`, app/officials/keys.py).
 - The supplier countersigns with an EIP-712 `Countersign` signature that anyone relays (`relayer`),
   like sealed bids: the supplier needs no ETH.
 - A VERIFIER attests a milestone with the BAST's hash. The contract checks `msg.sender` against the
-  escrow's own k-of-n verifier addresses, so each verifier needs a key of its own: the gateway signs
-  with the keystore named `verifier:<sub>` (the token's subject) when the signers file has one,
-  else with the shared `role:VERIFIER` key (one institutional verifier, e.g. `make run`'s dev:8).
-  The chosen key must be one of the escrow's verifiers, else 403 `EscrowNotVerifier`.
+  escrow's own k-of-n verifier addresses: the gateway signs with the verifier's own key, the
+  official its token names (`officer:<address>`; never a shared key). It must be one of the escrow's
+  verifiers, else 403 `EscrowNotVerifier`.
 - A dispute is the supplier's own act and the contract has no signature-relayed form of it: the
   supplier signs the `openDispute` transaction itself and the gateway checks those exact bytes and
   relays them through the one write path (the supplier pays its gas; nothing on a zero-fee consortium
@@ -29,7 +29,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from hexbytes import HexBytes
 from web3 import Web3
 
-from app.api.deps import ChainDep, SignersDep, officer_of, require_roles
+from app.api.deps import ChainDep, SignersDep, require_roles
 from app.api.errors import ApiError
 from app.api.relayers import Relayer, own_supplier_id
 from app.api.writes import Call, WriterDep
@@ -58,7 +58,7 @@ from app.escrows.schemas import (
 )
 from app.ledger.events import event_args, events
 from app.ledger.signed import SignedTransaction
-from app.ledger.signers import SignerRegistry
+from app.officials.keys import own_key, signer_of
 from app.protocol import escrow as escrowlib
 
 router = APIRouter(prefix="/escrows", tags=["escrows"])
@@ -92,18 +92,14 @@ def _milestone(chain, escrow_id: str, index: int) -> dict:
     return views.milestone_view(chain, escrow_id, _with_milestone(chain, escrow_id, index), index)
 
 
-def _ppk_call(chain, principal: Principal, escrow_id: str, function: str, args: list) -> Call:
-    officer_of(principal, _escrow(chain, escrow_id)["agencyId"])
-    return Call(chain.contract("MilestoneEscrow"), function, args, f"agency:{principal.agency}")
+def _ppk_call(request: Request, principal: Principal, escrow_id: str, function: str, args: list) -> Call:
+    chain = request.app.state.chain
+    signer = signer_of(request, principal, _escrow(chain, escrow_id)["agencyId"])
+    return Call(chain.contract("MilestoneEscrow"), function, args, signer)
 
 
 def _escrow_events(chain, name: str, confirmed) -> list[dict]:
     return events(chain.contract("MilestoneEscrow"), name, confirmed)
-
-
-def _verifier_signer(signers: SignerRegistry, principal: Principal) -> str:
-    personal = f"verifier:{principal.subject}"
-    return personal if personal in signers.names() else "role:VERIFIER"
 
 
 # ------------------------------------------------------------------------------------ signing
@@ -123,7 +119,7 @@ def create_escrow(
     agency = views.tender_agency(chain, tender)
     if agency is None:
         raise ApiError(404, "not_found", detail=f"no tender {body.ocid or tender}")
-    officer_of(principal, agency)
+    signer = signer_of(request, principal, agency)
     terms = body.terms
     terms_tuple = (
         terms.advanceAmount,
@@ -138,7 +134,7 @@ def create_escrow(
     )
     milestones = [(m.amount, m.shareBps, m.dueDate, m.deliverableHash) for m in body.milestones]
     escrow = chain.contract("MilestoneEscrow")
-    call = Call(escrow, "createEscrow", [tender, terms_tuple, milestones], f"agency:{principal.agency}")
+    call = Call(escrow, "createEscrow", [tender, terms_tuple, milestones], signer)
 
     def outcome(confirmed):
         event = event_args(escrow, "EscrowCreated", confirmed)
@@ -215,8 +211,8 @@ def attest(
     write: WriterDep,
 ):
     _with_milestone(chain, escrow_id, index)
-    signer = _verifier_signer(signers, principal)
-    address = signers.get(signer).address  # SignerUnavailable: a 503 problem
+    acting = own_key(chain, signers, principal)
+    signer, address = acting.signer, acting.address
     escrow = chain.contract("MilestoneEscrow")
     if address not in escrow.functions.verifiersOf(escrow_id).call():
         raise ApiError(
@@ -249,7 +245,7 @@ def approve(
     request: Request, escrow_id: EscrowId, index: Index, principal: Officer, chain: ChainDep, write: WriterDep
 ):
     _with_milestone(chain, escrow_id, index)
-    call = _ppk_call(chain, principal, escrow_id, "approveMilestone", [escrow_id, index])
+    call = _ppk_call(request, principal, escrow_id, "approveMilestone", [escrow_id, index])
 
     def outcome(confirmed):
         event = _escrow_events(chain, "MilestoneApproved", confirmed)[0]
@@ -282,7 +278,7 @@ def reject(
     write: WriterDep,
 ):
     _with_milestone(chain, escrow_id, index)
-    call = _ppk_call(chain, principal, escrow_id, "rejectMilestone", [escrow_id, index, body.reasonHash])
+    call = _ppk_call(request, principal, escrow_id, "rejectMilestone", [escrow_id, index, body.reasonHash])
     return write(
         body.model_dump(),
         call,
@@ -358,7 +354,7 @@ def relay_dispute(
 def release_retention(
     request: Request, escrow_id: EscrowId, principal: Officer, chain: ChainDep, write: WriterDep
 ):
-    call = _ppk_call(chain, principal, escrow_id, "releaseRetention", [escrow_id])
+    call = _ppk_call(request, principal, escrow_id, "releaseRetention", [escrow_id])
 
     def outcome(confirmed):
         event = _escrow_events(chain, "RetentionReleased", confirmed)[0]
@@ -381,7 +377,7 @@ def retry_payment(
     write: WriterDep,
 ):
     kind = views.PAYMENT_KINDS[body.kind]
-    call = _ppk_call(chain, principal, escrow_id, "retryPayment", [escrow_id, kind, body.index])
+    call = _ppk_call(request, principal, escrow_id, "retryPayment", [escrow_id, kind, body.index])
 
     def outcome(confirmed):
         return {

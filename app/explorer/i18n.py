@@ -202,6 +202,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "detail.of": {"id": "dari", "en": "of"},
     "detail.members": {"id": "anggota", "en": "members"},
     "detail.by": {"id": "oleh", "en": "by"},
+    "detail.official": {"id": "pejabat", "en": "official"},
+    "col.officials": {"id": "Pejabat yang bertindak", "en": "Acting officials"},
     "detail.member": {"id": "anggota Pokja", "en": "Pokja member"},
     "detail.bond_claimed": {"id": "jaminan penawaran dicairkan", "en": "bid bond claimed"},
     "detail.appeal_bond": {"id": "jaminan sanggah banding", "en": "appeal bond"},

@@ -20,6 +20,7 @@ from app.ocds.events import PAUSE_EVENTS, Event, Schedule, announced_ocids, even
 from app.ocds.models import OcdsTender
 from app.ocds.packages import record
 from app.ocds.releases import build_releases, supplier_id
+from app.officials.directory import acting_official
 from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 from app.redflags.engine import default_settings, evaluate
@@ -218,6 +219,9 @@ def tender_view(ocid: str, events: list[Event]) -> TenderView | None:
             continue
         key = _step(e, openers)
         detail = _apply(view, schedule, state, e)
+        official = acting_official(e.args)  # the person who acted, named by the event (decision 0019)
+        if official is not None:
+            detail = {**detail, "official": official}
         if key == QUORUM_OPENING:
             detail["by"] = openers[(e.tx_hash, e.args["supplierId"])]
         phase = PHASES.get(key, "contract" if e.contract != "Payments" else "payment")
@@ -711,10 +715,14 @@ def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> l
                 "period": period,
                 "events": Counter(),
                 "sums": Counter(),
+                "officials": Counter(),  # who acted: the admins and enrollers the events name
                 "first": r.block_timestamp,
             },
         )
         group["events"][r.event] += 1
+        official = acting_official(args)
+        if official is not None:
+            group["officials"][official] += 1
         for k, v in args.items():
             if (
                 isinstance(v, int)

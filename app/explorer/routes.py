@@ -19,6 +19,7 @@ from app.explorer import queries
 from app.explorer.charts import bar_chart
 from app.explorer.i18n import LANG_COOKIE, TIME_ZONES, ZONE_COOKIE, Locale, locale
 from app.indexer.models import ChainEvent
+from app.officials.directory import directory
 
 HERE = Path(__file__).resolve().parent
 STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix in (".css", ".js", ".svg")}
@@ -128,6 +129,7 @@ def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLR
         view = queries.tender(session, ocid)
         flags = queries.stored_red_flags(session)[0].get("OCID", {}).get(ocid, {}) if view else {}
         acts = committee_queries.executed_in(session, {s.event.tx_hash for s in view.steps}) if view else {}
+        book = directory(session) if view else None
     if view is None:
         return not_found(request)
     loc = locale(request)
@@ -160,6 +162,7 @@ def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLR
         documents=documents,
         flags=flags,
         committee_acts=acts,
+        directory=book,
     )
 
 
@@ -311,11 +314,12 @@ def supplier_page(supplier: int, request: Request, sessions: ReadSessionsDep) ->
 @router.get("/welfare", response_class=HTMLResponse)
 def welfare(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     deployed = "WelfarePrograms" in request.app.state.chain.manifest.contracts
-    groups = []
+    groups, book = [], None
     if deployed:
         with sessions() as session:
             groups = queries.welfare_aggregates(session)
-    return render(request, "welfare.html", deployed=deployed, groups=groups)
+            book = directory(session)
+    return render(request, "welfare.html", deployed=deployed, groups=groups, directory=book)
 
 
 # -- committee -------------------------------------------------------------------------------------------

@@ -1,22 +1,20 @@
 """Which encrypted keystore signs for whom.
 
-The gateway submits transactions with the account of the acting agency (`agency:<id>`), of one of
-its officers (`officer:<checksum address>`, the account its token names in the `officer` claim), of a
-role (`role:<ROLE>`, e.g. role:TKDN_CERTIFIER) or its own relayer (`relayer`, for EIP-712 payloads
-that suppliers signed themselves). The mapping is a YAML file (TERANG_SIGNERS_FILE):
+The gateway submits a person's act with that official's own account (`officer:<checksum address>`,
+the account its token names in the `officer` claim; app/officials/keys.py), a machine's act with its
+service key (`role:TREASURY` for the payment bridge; `role:COMMITTEE` for the committee's scheduled
+acts) and EIP-712 payloads that suppliers signed themselves with its own relayer (`relayer`). The
+mapping is a YAML file (TERANG_SIGNERS_FILE):
 
     password_file: /secure/keystore-password
     signers:
       relayer: /secure/keystores/relayer.json
-      agency:1001: /secure/keystores/ikn-ppk.json
+      officer:0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65: /secure/keystores/ikn-ppk-budi.json
       officer:0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc: /secure/keystores/ikn-pokja-ani.json
-      role:TKDN_CERTIFIER: /secure/keystores/certifier.json
+      role:TREASURY: /secure/keystores/payment-bridge.json
 
-Officer keys exist for acts the contracts want from distinct people: a supplier verified or
-blacklisted by a second officer of the agency (signed with the officer's own key when the gateway
-holds it, else with the agency's), and the acts the Tenders contract takes only from particular
-officers (a tender's Pokja members, each counted once, and the KPA outside it), which are signed
-with the calling officer's own key and never with the agency's (app/tenders/officers.py).
+Shared keys for people's acts (`agency:<id>`, `role:<ROLE>` of a person's role) are never used, and
+outside local/test the gateway refuses to start while the file holds one (decision 0019).
 
 `python -m toolchain.dev_signers` writes one for a local chain's development accounts."""
 

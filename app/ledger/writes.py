@@ -80,7 +80,7 @@ class Call:
     contract: Any  # a web3 Contract
     function: str
     args: list
-    signer: str  # a name in the signer registry: agency:<id>, officer:<address>, role:<ROLE>, relayer
+    signer: str  # a name in the signer registry: officer:<address>, a service role:<ROLE>, relayer
 
     def data(self) -> bytes:
         return calldata(self.contract, self.function, self.args)

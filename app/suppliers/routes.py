@@ -2,13 +2,12 @@
 clear over TLS and leave for the chain only as keyed hashes (app/protocol/identity.py).
 
 Who signs: an officer's act is signed with the officer's own key, `officer:<address>` (the account its
-token names in the `officer` claim), when the signers file holds it, else with the agency's shared
-`agency:<id>`. The registry
+token names in the `officer` claim), never with a shared key (app/officials/keys.py). The registry
 asks for two officers where one could harm a supplier alone: a blacklisting proposed by one officer
 takes effect only when another officer of the same agency confirms it (and an officer may not verify
-a supplier it registered or last changed), so a gateway serving such acts holds a personal key for
-each officer who takes part. The contract is the authority on every rule: its refusals come back as
-problems named after its errors (e.g. `SupplierBlacklistSameOfficer`, `AgencyOfficerMismatch`)."""
+a supplier it registered or last changed); the contract compares officials, not their agency. The
+contract is the authority on every rule: its refusals come back as problems named after its errors
+(e.g. `SupplierBlacklistSameOfficer`, `AgencyOfficerMismatch`)."""
 
 from __future__ import annotations
 
@@ -23,8 +22,9 @@ from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
-from app.ledger.signers import SignerRegistry, officer_signer
+from app.ledger.signers import SignerRegistry
 from app.ledger.view_calls import named
+from app.officials.keys import own_key
 from app.protocol.identity import InvalidIdentifier, keyed_hash
 from app.suppliers.schemas import (
     BlacklistConfirmed,
@@ -47,12 +47,11 @@ ProposalId = Annotated[int, Path(ge=1, lt=2**64, description="The blacklist prop
 CONFIRMATION_WINDOW = 7 * 86400
 
 
-def _officer_signer(signers: SignerRegistry, principal: Principal) -> str:
+def _officer_signer(chain, signers: SignerRegistry, principal: Principal) -> str:
+    """The calling officer's own key; the registry scopes by the officer's agency in the directory."""
     if principal.agency is None:
         raise ApiError(403, "wrong_agency", detail="an officer's token must name its agency")
-    if principal.officer is not None and signers.holds(officer_signer(principal.officer)):
-        return officer_signer(principal.officer)
-    return f"agency:{principal.agency}"
+    return own_key(chain, signers, principal, principal.agency).signer
 
 
 @router.post(
@@ -80,7 +79,7 @@ def register_supplier(
         registry,
         "registerSupplier",
         [Web3.to_checksum_address(body.account), nib_hash, npwp_hash, body.umkm, body.regionCode],
-        _officer_signer(signers, principal),
+        _officer_signer(chain, signers, principal),
     )
 
     def outcome(confirmed):
@@ -111,7 +110,7 @@ def verify_supplier(
     write: WriterDep,
 ):
     registry = chain.contract("SupplierRegistry")
-    call = Call(registry, "verifySupplier", [supplier_id], _officer_signer(signers, principal))
+    call = Call(registry, "verifySupplier", [supplier_id], _officer_signer(chain, signers, principal))
     return write(
         {"supplierId": supplier_id},
         call,
@@ -139,7 +138,7 @@ def update_profile(
         registry,
         "updateSupplierProfile",
         [supplier_id, body.umkm, body.regionCode, body.reasonHash],
-        _officer_signer(signers, principal),
+        _officer_signer(chain, signers, principal),
     )
     return write(
         body.model_dump(),
@@ -169,7 +168,7 @@ def propose_blacklist(
         registry,
         "proposeBlacklist",
         [supplier_id, body.start, body.end, body.reasonHash],
-        _officer_signer(signers, principal),
+        _officer_signer(chain, signers, principal),
     )
 
     def outcome(confirmed):
@@ -207,7 +206,7 @@ def confirm_blacklist(
 ):
     _proposal(chain, supplier_id, proposal_id)  # 404 unless it is this supplier's
     registry = chain.contract("SupplierRegistry")
-    call = Call(registry, "confirmBlacklist", [proposal_id], _officer_signer(signers, principal))
+    call = Call(registry, "confirmBlacklist", [proposal_id], _officer_signer(chain, signers, principal))
 
     def outcome(confirmed):
         event = event_args(registry, "SupplierBlacklisted", confirmed)

@@ -2,10 +2,10 @@
 bid, the quorum opening of a bid its supplier did not open, sealed score sheets (value system),
 non-compliance (gugur), preference withdrawal, and the KPA's answer to an appeal (sanggah banding).
 
-Who signs (app/tenders/officers.py): the appointment with the agency's key, like any act of its
-officers; every other act here with the calling officer's own key, `officer:<address>` from the
-`officer` claim of its token, and only if that officer sits on the tender's Pokja (for the KPA: is
-an officer of the agency outside it). Never with the agency's key.
+Who signs (app/tenders/officers.py): every act here with the calling officer's own key,
+`officer:<address>` from the `officer` claim of its token: the appointment by an officer of the
+tender's agency, the others only if that officer sits on the tender's Pokja (for the KPA: is an
+officer of the agency outside it). Never with a shared key.
 
 Secrets:
 - A member's envelope key never reaches the gateway: the member decrypts its own share with
@@ -27,12 +27,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from web3 import Web3
 
-from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, officer_of, require_roles
+from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, require_roles
 from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.reverts import ChainRevert
+from app.officials.keys import signer_of
 from app.protocol import bids
 from app.protocol.bids import tender_id
 from app.suppliers.managed_keys import keyed_fingerprint
@@ -64,8 +65,9 @@ Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
 ObjectionId = Annotated[int, Path(ge=1, lt=2**16, description="The objection's number within the tender")]
 FORBIDDEN_403 = {
     403: {
-        "description": "Not a member of the tender's Pokja (`TenderNotPokjaMember`), or the "
-        "gateway holds no key of the calling officer (`officer_key_unavailable`)"
+        "description": "Not a member of the tender's Pokja (`TenderNotPokjaMember`), the "
+        "gateway holds no key of the calling officer (`officer_key_unavailable`), the token names no "
+        "officer (`officer_claim_missing`) or the directory holds none (`official_not_registered`)"
     }
 }
 
@@ -91,7 +93,7 @@ def appoint_pokja(
     chain: ChainDep,
     write: WriterDep,
 ):
-    officer_of(principal, reads.tender(chain, ocid)["agencyId"])
+    signer = signer_of(request, principal, reads.tender(chain, ocid)["agencyId"])
     for position, public in enumerate(body.encryptionKeys, start=1):
         # The chain takes any non-zero bytes32; a key no envelope can be sealed to (a low-order point)
         # would leave every bidder's client unable to seal its bid for this Pokja.
@@ -106,7 +108,7 @@ def appoint_pokja(
     members = [Web3.to_checksum_address(m) for m in body.members]
     args = [tender_id(ocid), members, body.encryptionKeys, body.quorum]
     tenders = chain.contract("Tenders")
-    call = Call(tenders, "appointPokja", args, f"agency:{principal.agency}")
+    call = Call(tenders, "appointPokja", args, signer)
 
     def outcome(confirmed) -> dict:
         event = event_args(tenders, "PokjaAppointed", confirmed)
@@ -496,8 +498,9 @@ def withdraw_preference(
     response_model=TenderAppealAnswered,
     responses={
         403: {
-            "description": "A Pokja member (`TenderAppealByPokja`), or no key of the calling officer "
-            "(`officer_key_unavailable`)"
+            "description": "A Pokja member (`TenderAppealByPokja`), no key of the calling officer "
+            "(`officer_key_unavailable`), no officer named (`officer_claim_missing`) or none in the "
+            "directory (`official_not_registered`)"
         }
     },
     summary="Answer an appeal (sanggah banding): the KPA, an officer of the agency outside the Pokja",

@@ -12,13 +12,14 @@ from fastapi import APIRouter, Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 from web3 import Web3
 
-from app.api.deps import ChainDep, SignersDep, officer_of, require_roles
+from app.api.deps import ChainDep, SignersDep, require_roles
 from app.api.errors import ApiError
 from app.api.relayers import Relayer, own_supplier_account
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.events import event_args, events
 from app.ledger.view_calls import named
+from app.officials.keys import signer_of
 from app.protocol import bids
 from app.protocol.bids import tender_id
 from app.tenders import officers, reads
@@ -61,10 +62,11 @@ Officer = Annotated[Principal, Depends(require_roles("AGENCY_OFFICER"))]
 ZERO = "0x" + "00" * 20
 
 
-def _officer_call(chain, principal: Principal, ocid: str, function: str, args: list) -> Call:
-    """An act any officer of the tender's agency may do, signed with the agency's key."""
-    officer_of(principal, reads.tender(chain, ocid)["agencyId"])
-    return Call(chain.contract("Tenders"), function, args, f"agency:{principal.agency}")
+def _officer_call(request: Request, principal: Principal, ocid: str, function: str, args: list) -> Call:
+    """An act any officer of the tender's agency may do, signed with that officer's own key."""
+    chain = request.app.state.chain
+    signer = signer_of(request, principal, reads.tender(chain, ocid)["agencyId"])
+    return Call(chain.contract("Tenders"), function, args, signer)
 
 
 def _member_call(chain, signers, principal: Principal, ocid: str, function: str, args: list) -> Call:
@@ -80,7 +82,7 @@ def _member_call(chain, signers, principal: Principal, ocid: str, function: str,
     summary="Announce a tender (officer of the tender's agency)",
 )
 def announce(request: Request, body: Announcement, principal: Officer, chain: ChainDep, write: WriterDep):
-    officer_of(principal, body.agencyId)
+    signer = signer_of(request, principal, body.agencyId)
     tenders = chain.contract("Tenders")
     params = (
         body.ocid,
@@ -102,7 +104,7 @@ def announce(request: Request, body: Announcement, principal: Officer, chain: Ch
         body.scoringDeadline,
         body.bidBond,
     )
-    call = Call(tenders, "announceTender", [params], f"agency:{principal.agency}")
+    call = Call(tenders, "announceTender", [params], signer)
     return write(
         body.model_dump(mode="json"),
         call,
@@ -117,7 +119,7 @@ def announce(request: Request, body: Announcement, principal: Officer, chain: Ch
 def amend(
     request: Request, ocid: Ocid, body: Addendum, principal: Officer, chain: ChainDep, write: WriterDep
 ):
-    call = _officer_call(chain, principal, ocid, "amendTender", [tender_id(ocid), body.documentHash])
+    call = _officer_call(request, principal, ocid, "amendTender", [tender_id(ocid), body.documentHash])
     return write(body.model_dump(), call, lambda c: {"ocid": ocid, **_deadlines(chain, ocid)})
 
 
@@ -125,7 +127,7 @@ def amend(
 def cancel(
     request: Request, ocid: Ocid, body: Cancellation, principal: Officer, chain: ChainDep, write: WriterDep
 ):
-    call = _officer_call(chain, principal, ocid, "cancelTender", [tender_id(ocid), body.reasonHash])
+    call = _officer_call(request, principal, ocid, "cancelTender", [tender_id(ocid), body.reasonHash])
     return write(body.model_dump(), call, lambda c: {"ocid": ocid, "status": "cancelled"})
 
 
@@ -329,7 +331,7 @@ def answer_objection(
     summary="Make the proposed award final after the objection (and appeal) windows",
 )
 def finalize(request: Request, ocid: Ocid, principal: Officer, chain: ChainDep, write: WriterDep):
-    call = _officer_call(chain, principal, ocid, "finalizeAward", [tender_id(ocid)])
+    call = _officer_call(request, principal, ocid, "finalizeAward", [tender_id(ocid)])
     tenders = chain.contract("Tenders")
     return write(
         {"ocid": ocid},

@@ -12,6 +12,7 @@ from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
 from app.ledger.view_calls import named
+from app.officials.keys import signer_of
 from app.tkdn.schemas import BYTES32, Certificate, CertificateRecorded, CertificateValidity, Certification
 
 router = APIRouter(prefix="/tkdn/certificates", tags=["tkdn"])
@@ -36,7 +37,7 @@ def certify(request: Request, body: Certification, principal: Certifier, chain: 
         registry,
         "certifyProduct",
         [body.productId, body.tkdnBps, body.bmpBps, body.validUntil, body.certificateHash],
-        "role:TKDN_CERTIFIER",
+        signer_of(request, principal),
     )
     return write(body.model_dump(), call, lambda c: body.model_dump(), 201)
 

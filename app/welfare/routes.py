@@ -30,6 +30,7 @@ from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.reverts import ChainRevert
 from app.ledger.view_calls import named
+from app.officials.keys import signer_of
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import InvalidIdentifier
 from app.welfare.receipts import disbursement_outcome, enrolment_outcomes
@@ -64,7 +65,7 @@ Enroller = Annotated[Principal, Depends(require_roles("ENROLLER"))]
 Caseworker = Annotated[Principal, Depends(require_roles("ENROLLER", "WELFARE_ADMIN"))]
 
 CONTRACT = "WelfarePrograms"
-ADMIN_SIGNER, ENROLLER_SIGNER = "role:WELFARE_ADMIN", "role:ENROLLER"
+# Welfare admins and enrollers sign with their own keys (app/officials/keys.py), never a shared one.
 
 ProgrammeId = Annotated[int, Path(ge=1, lt=2**32, description="The programme's id (1, 2, ...)", examples=[1])]
 Period = Annotated[
@@ -126,7 +127,7 @@ def define_programme(
         welfare,
         "defineProgramme",
         [body.name, body.firstPeriodStart, body.periodLength, *body.rules.on_chain()],
-        ADMIN_SIGNER,
+        signer_of(request, principal),
     )
 
     def outcome(confirmed):
@@ -171,7 +172,7 @@ def enrol(
     keys = [_key(settings, a.nik, f"applicants[{i}].nik") for i, a in enumerate(body.applicants)]
     applicants = [(k, a.decile, a.region, a.packed()) for k, a in zip(keys, body.applicants, strict=True)]
     welfare = chain.contract(CONTRACT)
-    call = Call(welfare, "enrol", [programme_id, applicants], ENROLLER_SIGNER)
+    call = Call(welfare, "enrol", [programme_id, applicants], signer_of(request, principal))
     keyed = {
         "programmeId": programme_id,
         "applicants": [
@@ -248,7 +249,7 @@ def update_beneficiary(
     _enrolled(request, chain, programme_id, beneficiary_key)
     welfare = chain.contract(CONTRACT)
     applicant = (beneficiary_key, body.decile, body.region, body.packed())
-    call = Call(welfare, "updateBeneficiary", [programme_id, applicant], ENROLLER_SIGNER)
+    call = Call(welfare, "updateBeneficiary", [programme_id, applicant], signer_of(request, principal))
 
     def outcome(confirmed):
         reason = event_args(welfare, "BeneficiaryUpdated", confirmed)["eligibility"]
@@ -312,7 +313,7 @@ def suspend(
         beneficiary_key,
         body,
         "suspend",
-        ENROLLER_SIGNER,
+        signer_of(request, principal),
         "suspended",
         write,
     )
@@ -340,7 +341,7 @@ def reinstate(
         beneficiary_key,
         body,
         "reinstate",
-        ADMIN_SIGNER,
+        signer_of(request, principal),
         "active",
         write,
     )
@@ -368,7 +369,7 @@ def exit_beneficiary(
         beneficiary_key,
         body,
         "exitBeneficiary",
-        ADMIN_SIGNER,
+        signer_of(request, principal),
         "exited",
         write,
     )
@@ -393,7 +394,7 @@ def file_appeal(
         chain.contract(CONTRACT),
         "fileAppeal",
         [programme_id, beneficiary_key, body.groundsHash],
-        ENROLLER_SIGNER,
+        signer_of(request, principal),
     )
     result = {"programmeId": programme_id, "beneficiaryKey": beneficiary_key.lower(), "appeal": "open"}
     return write(body.model_dump(), call, lambda c: result, 201)
@@ -418,7 +419,7 @@ def resolve_appeal(
         welfare,
         "resolveAppeal",
         [programme_id, beneficiary_key, body.upheld, body.decisionHash],
-        ADMIN_SIGNER,
+        signer_of(request, principal),
     )
 
     def outcome(confirmed):
@@ -462,7 +463,9 @@ def disburse(
     write: WriterDep,
 ):
     welfare = chain.contract(CONTRACT)
-    call = Call(welfare, "disburse", [programme_id, period, body.beneficiaryKeys], ADMIN_SIGNER)
+    call = Call(
+        welfare, "disburse", [programme_id, period, body.beneficiaryKeys], signer_of(request, principal)
+    )
 
     def outcome(confirmed):
         return {"programmeId": programme_id, "period": period, **disbursement_outcome(welfare, confirmed)}

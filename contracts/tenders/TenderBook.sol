@@ -43,20 +43,28 @@ library TenderBook {
     }
 
     /// @dev The tender, Open, and the caller a member of its Pokja.
-    function openAsMember(Book storage book, bytes32 tenderId)
+    function openAsMember(Book storage book, bytes32 tenderId, IAgencyDirectory agencies)
         internal
         view
         returns (ITenders.Tender storage tender)
     {
         tender = existing(book, tenderId);
-        requireMember(book, tenderId);
+        requireMember(book, tenderId, tender, agencies);
         if (tender.status != ITenders.TenderStatus.Open) revert ITenders.TenderWrongStatus(tenderId, tender.status);
     }
 
-    function requireMember(Book storage book, bytes32 tenderId) internal view {
+    /// @dev A seat on the Pokja is held as an officer of the tender's agency: a member the committee
+    /// removed from the directory, or moved to another agency, no longer acts in it.
+    function requireMember(
+        Book storage book,
+        bytes32 tenderId,
+        ITenders.Tender storage tender,
+        IAgencyDirectory agencies
+    ) internal view {
         if (book.memberFlags[tenderId][msg.sender] & MEMBER == 0) {
             revert ITenders.TenderNotPokjaMember(tenderId, msg.sender);
         }
+        agencies.requireOfficerOf(msg.sender, tender.agencyId);
     }
 
     function requireRevealOver(ITenders.Tender storage tender, bytes32 tenderId, Context memory context)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IAgencyDirectory} from "../../interfaces/IAgencyDirectory.sol";
 import {ITenders} from "../../interfaces/ITenders.sol";
 import {TkdnMath} from "../libraries/TkdnMath.sol";
 import {TenderBook} from "./TenderBook.sol";
@@ -19,7 +20,7 @@ library TenderEvaluation {
         bytes32 sealedSheet,
         TenderBook.Context memory context
     ) external {
-        ITenders.Tender storage tender = book.openAsMember(tenderId);
+        ITenders.Tender storage tender = book.openAsMember(tenderId, context.agencies);
         if (tender.evaluation != ITenders.EvaluationMethod.ValueSystem) revert ITenders.TenderNotValueSystem(tenderId);
         // Sealed after the bids are in (the Pokja read the technical offers) and before any price is open.
         if (context.now_ < tender.commitDeadline || context.now_ >= tender.scoringDeadline) {
@@ -46,7 +47,7 @@ library TenderEvaluation {
         bytes32 salt,
         TenderBook.Context memory context
     ) external {
-        ITenders.Tender storage tender = book.openAsMember(tenderId);
+        ITenders.Tender storage tender = book.openAsMember(tenderId, context.agencies);
         TenderBook.requireRevealOver(tender, tenderId, context);
         uint8 memberFlags = book.memberFlags[tenderId][msg.sender];
         if (memberFlags & TenderBook.SHEET_SEALED == 0) revert ITenders.TenderScoreSheetNotSealed(tenderId, msg.sender);
@@ -83,9 +84,10 @@ library TenderEvaluation {
         bytes32 tenderId,
         uint64 supplierId,
         ITenders.NonCompliance reason,
-        bytes32 evidenceHash
+        bytes32 evidenceHash,
+        IAgencyDirectory agencies
     ) external {
-        ITenders.Tender storage tender = book.openAsMember(tenderId);
+        ITenders.Tender storage tender = book.openAsMember(tenderId, agencies);
         if (reason == ITenders.NonCompliance.None) revert ITenders.TenderInvalidNonCompliance();
         ITenders.Bid storage bid = book.bids[tenderId][supplierId];
         if (bid.status != ITenders.BidStatus.Valid) revert ITenders.TenderBidNotValid(tenderId, supplierId);
@@ -96,10 +98,14 @@ library TenderEvaluation {
     }
 
     /// @notice See {ITenders-withdrawPreference}.
-    function withdrawPreference(TenderBook.Book storage book, bytes32 tenderId, uint64 supplierId, bytes32 evidenceHash)
-        external
-    {
-        book.openAsMember(tenderId);
+    function withdrawPreference(
+        TenderBook.Book storage book,
+        bytes32 tenderId,
+        uint64 supplierId,
+        bytes32 evidenceHash,
+        IAgencyDirectory agencies
+    ) external {
+        book.openAsMember(tenderId, agencies);
         ITenders.Bid storage bid = book.bids[tenderId][supplierId];
         if (bid.status != ITenders.BidStatus.Valid) revert ITenders.TenderBidNotValid(tenderId, supplierId);
         bid.hea = bid.price;
@@ -114,7 +120,7 @@ library TenderEvaluation {
         uint32 quorumOpeningWindow,
         TenderBook.Context memory context
     ) external {
-        ITenders.Tender storage tender = book.openAsMember(tenderId);
+        ITenders.Tender storage tender = book.openAsMember(tenderId, context.agencies);
         TenderBook.requireRevealOver(tender, tenderId, context);
         if (tender.openObjections != 0) revert ITenders.TenderObjectionsPending(tenderId, tender.openObjections);
         if (bidders.length != tender.bidderCount) revert ITenders.TenderBidderListLength(bidders.length, tender.bidderCount);

@@ -51,7 +51,7 @@ library TenderObjections {
         TenderBook.Context memory context
     ) external {
         ITenders.Tender storage tender = book.existing(tenderId);
-        book.requireMember(tenderId);
+        book.requireMember(tenderId, tender, context.agencies);
         ITenders.Objection storage objection = _openObjection(book, tenderId, objectionId);
         if (outcome < ITenders.ObjectionStatus.Rejected) revert ITenders.TenderInvalidResolution(outcome);
         if (tender.status == ITenders.TenderStatus.Cancelled) revert ITenders.TenderWrongStatus(tenderId, tender.status);

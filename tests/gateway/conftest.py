@@ -10,7 +10,9 @@ from app.auth import devissuer
 from app.config import Settings
 from app.main import create_app
 from tests.support.localchain import anvil, deploy_local
-from toolchain.dev_signers import write_signers
+from toolchain.deploy_config import load_deploy_config
+from toolchain.dev_signers import ROOT, dev_official, write_signers
+from toolchain.jsonrpc import rpc
 
 
 @pytest.fixture(scope="session")
@@ -61,24 +63,34 @@ def settings(chain_url, manifest_dir, issuer_dir, signers_file, tmp_path_factory
 
 
 @pytest.fixture(scope="session")
-def token(issuer_dir):
+def dev_config(chain_url):
+    """deploy/local.yaml with the chain's development accounts."""
+    return load_deploy_config(ROOT / "deploy" / "local.yaml", rpc(chain_url, "eth_accounts"))
+
+
+@pytest.fixture(scope="session")
+def token(issuer_dir, dev_config):
     """token(role, agency=None, supplier=None, sub=None, officer=None) -> a bearer header for that
-    principal (`officer`: the officer's own account, for acts signed with its own key)."""
+    principal. `officer`: the official's own account its token names; by default the official of
+    deploy/local.yaml for the role and agency (toolchain.dev_signers.dev_official, e.g. sub
+    `pejabat-2` the second); `officer=False`: a token naming no official."""
 
     def make(
         *roles: str,
         agency: int | None = None,
         supplier: int | None = None,
         sub: str | None = None,
-        officer: str | None = None,
+        officer: str | bool | None = None,
     ) -> dict:
+        if officer is None and len(roles) == 1:
+            officer = dev_official(dev_config, roles[0], agency, sub)
         value = devissuer.issue(
             sub or "-".join(r.lower() for r in roles) or "supplier",
             list(roles),
             agency,
             supplier,
             folder=issuer_dir,
-            officer=officer,
+            officer=officer or None,
         )
         return {"Authorization": f"Bearer {value}"}
 

@@ -172,7 +172,11 @@ def test_5_the_award_waits_and_no_pokja_member_may_answer_the_appeal(story):
     body = {"outcome": "upheld_reevaluate", "responseHash": "0x" + "83" * 32}
     for headers, code in (
         (story["pokja"].token(POKJA[1]), "TenderAppealByPokja"),  # the Pokja the appeal is against
-        (story["officer"], "officer_claim_missing"),  # the agency's key never answers it
+        # a token naming no official: no shared key of the agency ever answers it
+        (
+            story["token"]("AGENCY_OFFICER", agency=1001, sub="ppk-ikn", officer=False),
+            "officer_claim_missing",
+        ),
     ):
         refused = client.post(
             f"/tenders/{OCID}/objections/1/appeal/answer", json=body, headers={**headers, **key()}

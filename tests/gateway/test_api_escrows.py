@@ -7,20 +7,17 @@ LKPP official, approved by a Kemenkeu official, each with its own key) after the
 pays it and completes the contract; a failed payment is retried and the retention released
 after the maintenance period. A second contract is terminated by the committee.
 
-Each verifier signs with a key of its own: the gateway here knows `role:VERIFIER` (dev:8, used for any
-verifier without a personal key) and `verifier:pphp-budi` (dev:9). Every endpoint also refuses the
-wrong role (403), no token (401), another agency (403), malformed or unknown ids (4xx problems)."""
+Each verifier signs with its own key, the official its token names (`officer:<address>`: ani is
+dev:8, budi dev:9); no shared verifier key exists. Every endpoint also refuses the wrong role (403), no
+token (401), another agency (403), malformed or unknown ids (4xx problems)."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-import yaml
 from eth_account import Account
 from fastapi.testclient import TestClient
 from web3 import Web3
@@ -39,7 +36,7 @@ RUN = uuid.uuid4().hex[:8]
 OCID, OCID2 = f"ocds-terang-1001-escrow-{RUN}-1", f"ocds-terang-1001-escrow-{RUN}-2"
 AUTHORIZED = vocabulary.enum("IPayments.PaymentStatus").code("Authorized")
 WINNER = 17  # dev index of the lowest bidder (tender_scenario registers dev:16-18 as suppliers)
-PPHP_ANI, PPHP_BUDI, PPHP_CITRA = 8, 9, 10  # verifiers: ani signs with role:VERIFIER, budi his own key
+PPHP_ANI, PPHP_BUDI, PPHP_CITRA = 8, 9, 10  # verifiers, each signing with its own key
 TREASURY, OTHER_SUPPLIER = 11, 18
 LKPP, KEMENKEU = 1, 2  # committee officials of two member agencies (deploy/local.yaml: 2 of 4)
 PROBLEM = "application/problem+json"
@@ -62,36 +59,16 @@ def problem(response, status: int, code: str | None = None) -> dict:
     return body
 
 
-def _signers_with_budi(signers_file: Path, dev_key: bytes, folder: Path) -> Path:
-    """The session's signers plus a personal keystore for verifier `pphp-budi`."""
-    base = signers_file.parent
-    data = yaml.safe_load(signers_file.read_text())
-    password_file = base / data["password_file"]
-    entries = {name: str(base / file) for name, file in data["signers"].items()}
-    keystore = folder / "verifier-pphp-budi.json"
-    keystore.write_text(json.dumps(Account.encrypt(dev_key, password_file.read_text(), iterations=2**12)))
-    entries["verifier:pphp-budi"] = str(keystore)
-    path = folder / "signers.yaml"
-    path.write_text(yaml.safe_dump({"password_file": str(password_file), "signers": entries}))
-    return path
-
-
 @pytest.fixture(scope="module")
-def story(settings, signers_file, token, chain_url, manifest_dir, tmp_path_factory):
+def story(settings, token, chain_url, manifest_dir):
     """State shared by the steps, in order: two tenders on the chain (the first awarded, the second
-    awaiting its final award) and a gateway whose signers include verifier pphp-budi."""
+    awaiting its final award) and a gateway."""
     manifest = load_manifest(manifest_dir / "31337.json")
     scenario = Scenario(chain_url, manifest)
     first = scenario.tender(OCID, {16: 1_850_000_000, WINNER: 1_790_000_000})
     second = scenario.tender(OCID2, {WINNER: 1_500_000_000}, amend=False, objection=False, finalize=False)
     keys = development_keys(chain_url)
-    folder = tmp_path_factory.mktemp("escrow-signers")
-    own = settings.model_copy(
-        update={
-            "signers_file": _signers_with_budi(signers_file, keys[PPHP_BUDI], folder),
-            "indexer_enabled": False,
-        }
-    )
+    own = settings.model_copy(update={"indexer_enabled": False})
     with TestClient(create_app(own)) as client:
         client.event_hooks["response"].append(_as_documented)
         yield {
@@ -106,8 +83,8 @@ def story(settings, signers_file, token, chain_url, manifest_dir, tmp_path_facto
             "payments": scenario.contract("Payments"),
             "officer": token("AGENCY_OFFICER", agency=1001, sub="ppk-ikn"),
             "other_officer": token("AGENCY_OFFICER", agency=1002, sub="ppk-pu"),
-            "ani": token("VERIFIER", sub="pphp-ani"),
-            "budi": token("VERIFIER", sub="pphp-budi"),
+            "ani": token("VERIFIER", sub="pphp-1"),  # dev:8
+            "budi": token("VERIFIER", sub="pphp-2"),  # dev:9
             "committee": token("COMMITTEE", sub="komite"),  # names no official: signs nothing
             "lkpp": token("COMMITTEE", agency=3001, sub="komite-lkpp", officer=scenario.accounts[LKPP]),
             "kemenkeu": token(

@@ -380,7 +380,8 @@ def test_8_only_a_pokja_member_signing_with_its_own_key_may_send_the_opening(sto
             "TenderNotPokjaMember",
         ),  # an officer, key held
         ({"Authorization": f"Bearer {unheld}"}, "officer_key_unavailable"),
-        (story["officer"], "officer_claim_missing"),  # the PPK's agency token: never the agency's key
+        (story["officer"], "TenderNotPokjaMember"),  # the PPK, with its own key, outside the Pokja
+        (officer_token(issuer, chain_url, None, sub="ppk-ikn"), "officer_claim_missing"),  # no official
         (officer_token(issuer, chain_url, 6, agency=1002, sub="pokja-pu"), "wrong_agency"),
         (story["holdout_token"], "forbidden_role"),
     ):

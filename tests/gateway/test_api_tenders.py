@@ -382,10 +382,14 @@ def test_7_after_the_commit_deadline_the_suppliers_openings_are_relayed(scenario
 def test_8_only_a_pokja_member_signing_with_its_own_key_evaluates(scenario):
     travel_to(scenario["chain_url"], scenario["deadlines"][1] + 1)
     client, path = scenario["client"], f"/tenders/{OCID}/evaluation"
-    # The PPK's agency token names no officer account: the agency's key never signs a Pokja act.
+    # A token naming no official is refused: no shared key ever signs a Pokja act.
+    nobody = scenario["token"]("AGENCY_OFFICER", agency=1001, sub="ppk-ikn", officer=False)
+    refused = client.post(path, json={}, headers={**nobody, **key()})
+    assert refused.status_code == 403 and refused.json()["code"] == "officer_claim_missing", refused.text
+    # The PPK signs with its own key, but sits outside the Pokja.
     ppk = scenario["token"]("AGENCY_OFFICER", agency=1001, sub="ppk-ikn")
     refused = client.post(path, json={}, headers={**ppk, **key()})
-    assert refused.status_code == 403 and refused.json()["code"] == "officer_claim_missing", refused.text
+    assert refused.status_code == 403 and refused.json()["code"] == "TenderNotPokjaMember", refused.text
     evaluated = client.post(path, json={}, headers={**scenario["pokja"].token(POKJA[0]), **key()})
     assert evaluated.status_code == 200, evaluated.text
     answer = documented(evaluated)

@@ -323,3 +323,32 @@ def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secr
     leaked = sorted(what for what, value in secrets.items() if value and value in text)
     assert not leaked, f"{log} holds: {leaked}"
     assert not re.search(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+", text), "a bearer token (JWT) is in the log"
+
+
+def test_the_summary_names_the_official_behind_each_act(running, pilot):
+    """Each act of a person is signed with that official's own key: the summary names it (address,
+    agency, roles) beside the transaction, and the explorer shows it at the step with its agency."""
+    import httpx
+
+    base, *_ = running
+    report, web3, _, _ = pilot
+    summary = report.summary()
+    tkdn = next(tx for step, tx in report.tender.transactions.items() if step.startswith("tkdn"))
+    acts = {
+        report.tender.transactions["announce"]: ("Otorita Ibu Kota Nusantara", "AGENCY_OFFICER"),
+        report.tender.transactions["sanggah answer"]: ("Otorita Ibu Kota Nusantara", "AGENCY_OFFICER"),
+        tkdn: ("Kementerian Perindustrian", "TKDN_CERTIFIER"),
+        report.contract.transactions["m1 attested by pphp-1"]: ("Otorita Ibu Kota Nusantara", "VERIFIER"),
+        report.contract.transactions["m1 approved"]: ("Otorita Ibu Kota Nusantara", "AGENCY_OFFICER"),
+        report.welfare.transactions["programme defined"]: ("Kementerian Sosial", "WELFARE_ADMIN"),
+        report.welfare.transactions["enrolment"]: ("Kementerian Sosial", "ENROLLER"),
+    }
+    senders = set()
+    for tx, (agency, role) in acts.items():
+        sender = web3.eth.get_transaction(tx)["from"]
+        senders.add(sender)
+        assert f"{tx}  {sender} ({agency}; {role})" in summary, (tx, sender, agency, role)
+    assert len(senders) >= 6  # distinct people, not one agency key
+    page = httpx.get(f"{base}/explorer/tenders/{report.tender.ocid}").text
+    ppk = web3.eth.get_transaction(report.tender.transactions["announce"])["from"]
+    assert f'data-official="{ppk}"' in page and "Otorita Ibu Kota Nusantara" in page

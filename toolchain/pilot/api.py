@@ -17,11 +17,20 @@ class PilotError(Exception):
 
 
 class Gateway:
-    def __init__(self, base_url: str, issuer_dir: Path | None = None, timeout: float = 120.0) -> None:
-        """`issuer_dir`: the development issuer's keys, for `token` (not needed to send given tokens)."""
+    def __init__(
+        self,
+        base_url: str,
+        issuer_dir: Path | None = None,
+        timeout: float = 120.0,
+        rpc_url: str | None = None,
+    ) -> None:
+        """`issuer_dir`: the development issuer's keys, for `token` (not needed to send given tokens);
+        `rpc_url`: the local chain, whose development accounts are deploy/local.yaml's officials."""
         self.http = httpx.Client(base_url=base_url, timeout=timeout)
         self.issuer_dir = issuer_dir
+        self.rpc_url = rpc_url
         self._tokens: dict[tuple, str] = {}
+        self._config = None
 
     def close(self) -> None:
         self.http.close()
@@ -34,8 +43,11 @@ class Gateway:
         officer: str | None = None,
         sub: str,
     ) -> dict:
-        """A development bearer token; `officer` names the officer's own account (its Pokja and KPA
-        acts are signed with that officer's key, never the agency's)."""
+        """A development bearer token naming its official (`officer`): every act of a person is signed
+        with that official's own key. By default the official of deploy/local.yaml for the role and
+        agency (toolchain.dev_signers.dev_official; sub `pphp-2`: the second verifier)."""
+        if officer is None and len(roles) == 1 and self.rpc_url is not None:
+            officer = self._dev_official(roles[0], agency, sub)
         cache_key = (roles, agency, supplier, officer, sub)
         if cache_key not in self._tokens:
             from app.auth import devissuer  # jwt and cryptography: only for the pilot's own tokens
@@ -46,6 +58,29 @@ class Gateway:
                 sub, list(roles), agency, supplier, folder=self.issuer_dir, officer=officer
             )
         return {"Authorization": f"Bearer {self._tokens[cache_key]}"}
+
+    def _dev_official(self, role: str, agency: int | None, sub: str) -> str | None:
+        from toolchain.deploy_config import load_deploy_config
+        from toolchain.dev_signers import ROOT, dev_official
+
+        if self._config is None:
+            self._config = load_deploy_config(
+                ROOT / "deploy" / "local.yaml", rpc(self.rpc_url, "eth_accounts")
+            )
+        return dev_official(self._config, role, agency, sub)
+
+    def official(self, tx_hash: str) -> str:
+        """Who sent transaction `tx_hash`, as the summary names it: the official's account, its
+        agency and roles (GET /officials/{address}), else the account alone (a supplier, the relayer)."""
+        sender = rpc(self.rpc_url, "eth_getTransactionByHash", [tx_hash])["from"] if self.rpc_url else None
+        if sender is None:
+            return ""
+        try:
+            who = self.get(f"/officials/{sender}")
+        except PilotError:
+            return sender
+        roles = "+".join(who["roles"]) or "no role"
+        return f"{who['address']} ({who['agencyName'] or 'no agency'}; {roles})"
 
     def get(self, path: str, auth: dict | None = None, **params) -> dict:
         return self._answer("GET", path, self.http.get(path, headers=auth or {}, params=params or None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolchain.pilot.api import Gateway, LocalClock
@@ -22,9 +22,21 @@ class PilotReport:
     contract: ContractOutcome | None = None
     welfare: WelfareOutcome | None = None
     seconds: float = 0.0
+    # transaction hash -> who sent it: the official (address, agency, roles), a supplier or relayer
+    officials: dict[str, str] = field(default_factory=dict)
+
+    def _acts(self, transactions: dict[str, str]) -> list[str]:
+        return [
+            f"    {step:<22} {tx}  {self.officials.get(tx, '')}".rstrip() for step, tx in transactions.items()
+        ]
+
+    def all_transactions(self) -> list[str]:
+        parts = (self.tender, self.seleksi, self.contract, self.welfare)
+        return [tx for part in parts if part for tx in part.transactions.values()]
 
     def summary(self) -> str:
         lines = ["", f"Pilot finished in {self.seconds:.1f} s, through the gateway's REST API only:"]
+        lines.append("  each act: step, transaction, and who acted (official, agency; roles)")
         if self.tender:
             t = self.tender
             lines += [
@@ -55,7 +67,7 @@ class PilotReport:
                     f"{t.sanggah.evidence_hash[:18]}..., answer {t.sanggah.response_hash[:18]}...)"
                 )
             lines.append("  transactions:")
-            lines += [f"    {step:<22} {tx}" for step, tx in t.transactions.items()]
+            lines += self._acts(t.transactions)
         if self.seleksi:
             s = self.seleksi
             lines += [
@@ -72,7 +84,7 @@ class PilotReport:
                     f"{firm.name} {mark}"
                 )
             lines.append("  transactions:")
-            lines += [f"    {step:<22} {tx}" for step, tx in s.transactions.items()]
+            lines += self._acts(s.transactions)
         if self.contract:
             c = self.contract
             lines.append(f"  contract   escrow {c.escrow_id}  value Rp{c.value:,}")
@@ -81,7 +93,7 @@ class PilotReport:
                     f"    milestone {m.index + 1}: paid and settled, net Rp{m.net:,} "
                     f"(retention Rp{m.retention:,} held)  payment {m.payment_id}"
                 )
-            lines += [f"    {step:<22} {tx}" for step, tx in c.transactions.items()]
+            lines += self._acts(c.transactions)
         if self.welfare:
             w = self.welfare
             refused = ", ".join(f"{n} {reason}" for reason, n in w.refused.items()) or "none"
@@ -89,13 +101,13 @@ class PilotReport:
                 f"  welfare    programme {w.programme_id}: {w.enrolled} enrolled, refused: {refused}",
                 f"    period 0 batch {w.batch_id}: {w.lines} lines, Rp{w.amount:,}, {w.status} on chain",
             ]
-            lines += [f"    {step:<22} {tx}" for step, tx in w.transactions.items()]
+            lines += self._acts(w.transactions)
         return "\n".join(lines)
 
 
 def run_pilot(base_url: str, rpc_url: str, issuer_dir: Path, log=print) -> PilotReport:
     started = time.monotonic()
-    api, clock = Gateway(base_url, issuer_dir), LocalClock(rpc_url)
+    api, clock = Gateway(base_url, issuer_dir, rpc_url=rpc_url), LocalClock(rpc_url)
     report = PilotReport()
     suffix = time.strftime("%Y%m%d%H%M%S", time.gmtime())
     try:
@@ -106,6 +118,8 @@ def run_pilot(base_url: str, rpc_url: str, issuer_dir: Path, log=print) -> Pilot
             report.seleksi = run_seleksi(api, clock, pokja, f"{ocid}-seleksi", _prefixed(log, "seleksi"))
         report.contract = run_contract(api, clock, rpc_url, report.tender, _prefixed(log, "contract"))
         report.welfare = run_welfare(api, clock, _prefixed(log, "welfare"))
+        # Each act names its official: who sent each transaction, with its agency and roles.
+        report.officials = {tx: api.official(tx) for tx in report.all_transactions() if tx}
     finally:
         api.close()
     report.seconds = time.monotonic() - started
