@@ -23,6 +23,7 @@ from brownie import (
     AgencyDirectory,
     MilestoneEscrow,
     Payments,
+    PolicyRegistry,
     SupplierRegistry,
     TenderEvaluation,
     TenderObjections,
@@ -40,6 +41,7 @@ from brownie.network.account import Account
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.protocol import policy as policy_rules  # noqa: E402
 from app.protocol.manifest import build_manifest, manifest_path  # noqa: E402
 from app.protocol.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
 from toolchain import brownie_receipts  # noqa: E402
@@ -52,6 +54,7 @@ CONTRACT_TYPES = {
     "AgencyDirectory": AgencyDirectory,
     "SupplierRegistry": SupplierRegistry,
     "TkdnRegistry": TkdnRegistry,
+    "PolicyRegistry": PolicyRegistry,
     "Tenders": Tenders,
     "Payments": Payments,
     "MilestoneEscrow": MilestoneEscrow,
@@ -65,34 +68,15 @@ LIBRARY_TYPES = {
     "TenderObjections": TenderObjections,
 }
 
-# Procurement figures of Perpres 16/2018 as amended (docs/domain.md), fixed per deployment.
+# Procurement figures of Perpres 16/2018 as amended (docs/domain.md), fixed per deployment. The
+# money rules of tenders and contracts are versioned instead: PolicyRegistry, version 1 from the
+# deploy config's `policy:` block (defaults in app/protocol/policy.py).
 TKDN_BMP_CAP_BPS = 1_500  # BMP counts at most 15%
-TENDER_POLICY = {
-    "preferenceHpsThreshold": 1_000_000_000,  # preference only for goods with HPS > Rp1 miliar
-    "preferenceMinTkdnBps": 2_500,  # ... and an offered TKDN of at least 25%
-    "maxPreferenceBps": 2_500,  # preference at most 25%
-    "domesticOnlyMinBps": 4_000,  # "domestic only": TKDN + BMP >= 40%
-    "umkmReservationCeiling": 15_000_000_000,  # UMKM reservation up to Rp15 miliar
-    "addendumNotice": 3 * 24 * 3600,  # a late addendum leaves bidders at least three days
-    "bidBondHpsThreshold": 10_000_000_000,  # construction above Rp10 miliar: bid bond 1-3% of HPS
-    "appealWindow": 5 * 24 * 3600,  # sanggah banding within five days of the objection's answer
-    "quorumOpeningWindow": 2 * 24 * 3600,  # the Pokja quorum opens withheld bids within two days
-}
-# Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, docs/domain.md).
+# Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, docs/domain.md); for a
+# MilestoneEscrow that still takes the threshold in its constructor (see _escrow_policy_arg).
 PERFORMANCE_BOND_THRESHOLD = 200_000_000
 # Contracts the committee registers as payment sources at genesis (Payments.registerSource).
 PAYMENT_SOURCES = ("MilestoneEscrow", "WelfarePrograms")
-TENDER_POLICY_FIELDS = (
-    "preferenceHpsThreshold",
-    "preferenceMinTkdnBps",
-    "maxPreferenceBps",
-    "domesticOnlyMinBps",
-    "umkmReservationCeiling",
-    "addendumNotice",
-    "bidBondHpsThreshold",
-    "appealWindow",
-    "quorumOpeningWindow",
-)
 
 
 class DeployError(Exception):
@@ -119,12 +103,17 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
         "AgencyDirectory": (hub,),
         "SupplierRegistry": lambda: (hub, suite.contracts["AgencyDirectory"]),
         "TkdnRegistry": (hub, TKDN_BMP_CAP_BPS),
+        "PolicyRegistry": (
+            hub,
+            policy_rules.policy_tuple(config.policy),
+            web3.keccak(text=config.policy_source),
+        ),
         "Tenders": lambda: (
             hub,
             suite.contracts["AgencyDirectory"],
             suite.contracts["SupplierRegistry"],
             suite.contracts["TkdnRegistry"],
-            tuple(TENDER_POLICY[key] for key in TENDER_POLICY_FIELDS),
+            suite.contracts["PolicyRegistry"],
         ),
         "Payments": (hub,),
         "MilestoneEscrow": lambda: (
@@ -133,7 +122,7 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
             suite.contracts["SupplierRegistry"],
             suite.contracts["Tenders"],
             suite.contracts["Payments"],
-            PERFORMANCE_BOND_THRESHOLD,
+            _escrow_policy_arg(suite),
         ),
         "WelfarePrograms": lambda: (hub, suite.contracts["Payments"]),
     }
@@ -170,6 +159,15 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
         tx,
     )
     return suite
+
+
+def _escrow_policy_arg(suite: Suite):
+    """MilestoneEscrow's last constructor argument: the policy registry once the escrow reads its
+    caps from it (`address policies`), else the performance bond threshold it used to take."""
+    inputs = next(item for item in MilestoneEscrow.abi if item["type"] == "constructor")["inputs"]
+    if inputs[-1]["type"] == "address":
+        return suite.contracts["PolicyRegistry"]
+    return PERFORMANCE_BOND_THRESHOLD
 
 
 def _permission_calls(hub, contracts: dict) -> list[str]:

@@ -125,7 +125,7 @@ class TenderMachine:
         t, now = self._now_phase()
         if t["status"] != 1 or now < t["revealDeadline"] + 5:
             return
-        closes = t["revealDeadline"] + self.tenders.policy()["quorumOpeningWindow"]
+        closes = t["revealDeadline"] + t["quorumOpeningWindow"]
         if any(supplier_id not in self.revealed for supplier_id in self.sealed):
             if abs(now - closes) <= 5:
                 return
