@@ -43,7 +43,9 @@ interface IPolicyRegistry {
     }
 
     /// @notice `version` was published, with the hash of its source document (the regulation or
-    /// committee decision it implements) and every figure; `officer` is the account that executed it.
+    /// committee decision it implements) and every figure; `officer` is the account that executed it
+    /// (the committee member sending it after the delay, or the hub for `AccessManager.execute`; the
+    /// hub's OperationScheduled names the member who scheduled it).
     event PolicyPublished(uint32 indexed version, bytes32 sourceHash, Policy policy, address officer);
 
     /// @notice No such version (0, or above `currentVersion()`).
