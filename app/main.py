@@ -34,6 +34,7 @@ from app.ledger.writes import WritePath
 from app.ocds import routes as ocds
 from app.payments import routes as payments
 from app.payments.runtime import start_payments
+from app.policies import routes as policies
 from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
@@ -45,6 +46,7 @@ ROUTERS = (
     metrics.router,
     suppliers.router,
     tkdn.router,
+    policies.router,
     tenders.router,
     pokja_routes.router,
     managed_bids.router,
