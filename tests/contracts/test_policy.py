@@ -13,12 +13,13 @@ to tenders announced afterwards and never to one in flight, whichever rule it ch
 
 import brownie
 import pytest
-from brownie import PolicyRegistry, chain, web3
+from brownie import PolicyRegistry, accounts, chain, web3
 
 from app.protocol import policy as rules
 from tests.contracts.revert_messages import custom_error
 from tests.contracts.tender_attacks import hea
 from tests.contracts.tender_fixtures import CONSTRUCTION, O_REJECTED, error, hx
+from toolchain.deploy_config import DeployConfigError, load_deploy_config
 
 DAY = 24 * 3600
 RP_MILIAR = 1_000_000_000
@@ -327,3 +328,28 @@ def test_a_narrower_bid_bond_range_applies_to_tenders_announced_afterwards(kit, 
         kit.announce(category=CONSTRUCTION, hps=hps, bidBond=hps // 100)
     kit.announce(category=CONSTRUCTION, hps=hps, bidBond=hps * 2 // 100)
     assert kit.tender(in_flight)["bidBond"] == hps // 100
+
+
+# -- the deploy config's `policy:` block -----------------------------------------------------------
+def test_the_deploy_configs_policy_block_overrides_the_defaults(tmp_path):
+    path = tmp_path / "deploy.yaml"
+    path.write_text('policy:\n  source: "Keputusan Komite 1/2026"\n  maxPreferenceBps: 2000\n')
+    config = load_deploy_config(path, [str(a) for a in accounts])
+    assert config.policy == {**rules.DEFAULTS, "maxPreferenceBps": 2_000}
+    assert config.policy_source == "Keputusan Komite 1/2026"
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "policy:\n  maxPreferenceBp: 2000\n",
+        "policy:\n  maxPreferenceBps: 20%\n",
+        "policy:\n  maxPreferenceBps: -1\n",
+    ],
+    ids=["unknown-field", "not-a-number", "negative"],
+)
+def test_a_policy_block_with_a_typo_or_a_non_integer_is_refused_before_deployment(tmp_path, block):
+    path = tmp_path / "deploy.yaml"
+    path.write_text(block)
+    with pytest.raises(DeployConfigError, match="policy field"):
+        load_deploy_config(path, [str(a) for a in accounts])
