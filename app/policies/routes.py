@@ -22,6 +22,7 @@ Version = Annotated[int, Path(ge=1, lt=2**32, description="The version, 1 for th
 def policy_versions(chain: ChainDep):
     current = _current(chain)
     return {
+        "registry": Web3.to_checksum_address(chain.manifest.contracts[CONTRACT].address),
         "currentVersion": current,
         "versions": [_version(chain, v, current) for v in range(1, current + 1)],
     }

@@ -35,5 +35,8 @@ class PolicyVersion(BaseModel):
 class PolicyVersions(BaseModel):
     """Every version, oldest first."""
 
+    registry: str = Field(
+        description="The PolicyRegistry's address (the target of a committee's publishPolicy)"
+    )
     currentVersion: int
     versions: list[PolicyVersion]
