@@ -5,8 +5,8 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IAgencyDirectory} from "../interfaces/IAgencyDirectory.sol";
-import {ISupplierRegistry} from "../interfaces/ISupplierRegistry.sol";
 import {IPolicyRegistry} from "../interfaces/IPolicyRegistry.sol";
+import {ISupplierRegistry} from "../interfaces/ISupplierRegistry.sol";
 import {ITenders} from "../interfaces/ITenders.sol";
 import {ITkdnRegistry} from "../interfaces/ITkdnRegistry.sol";
 import {ManagedPausable} from "./base/ManagedPausable.sol";
@@ -249,8 +249,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         restricted
         whenNotPaused
     {
-        TenderObjections.resolveObjection(
-_book, tenderId, objectionId, outcome, responseHash, _context());
+        TenderObjections.resolveObjection(_book, tenderId, objectionId, outcome, responseHash, _context());
     }
 
     /// @inheritdoc ITenders
