@@ -37,6 +37,7 @@ from app.officials import routes as officials
 from app.officials.keys import check_signers
 from app.payments import routes as payments
 from app.payments.runtime import start_payments
+from app.policies import routes as policies
 from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
@@ -48,6 +49,7 @@ ROUTERS = (
     metrics.router,
     suppliers.router,
     tkdn.router,
+    policies.router,
     tenders.router,
     pokja_routes.router,
     managed_bids.router,

@@ -5,6 +5,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IAgencyDirectory} from "../interfaces/IAgencyDirectory.sol";
+import {IPolicyRegistry} from "../interfaces/IPolicyRegistry.sol";
 import {ISupplierRegistry} from "../interfaces/ISupplierRegistry.sol";
 import {ITenders} from "../interfaces/ITenders.sol";
 import {ITkdnRegistry} from "../interfaces/ITkdnRegistry.sol";
@@ -38,15 +39,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
     IAgencyDirectory private immutable _agencies;
     ISupplierRegistry private immutable _suppliers;
     ITkdnRegistry private immutable _tkdn;
-    uint96 private immutable _preferenceHpsThreshold;
-    uint16 private immutable _preferenceMinTkdnBps;
-    uint16 private immutable _maxPreferenceBps;
-    uint16 private immutable _domesticOnlyMinBps;
-    uint96 private immutable _umkmReservationCeiling;
-    uint32 private immutable _addendumNotice;
-    uint96 private immutable _bidBondHpsThreshold;
-    uint32 private immutable _appealWindow;
-    uint32 private immutable _quorumOpeningWindow;
+    IPolicyRegistry private immutable _policies;
 
     TenderBook.Book private _book;
 
@@ -55,20 +48,12 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         IAgencyDirectory agencies,
         ISupplierRegistry suppliers,
         ITkdnRegistry tkdn,
-        TenderPolicy memory tenderPolicy
+        IPolicyRegistry policies_
     ) ManagedPausable(hub) EIP712("Terang Tenders", "1") {
         _agencies = agencies;
         _suppliers = suppliers;
         _tkdn = tkdn;
-        _preferenceHpsThreshold = tenderPolicy.preferenceHpsThreshold;
-        _preferenceMinTkdnBps = tenderPolicy.preferenceMinTkdnBps;
-        _maxPreferenceBps = tenderPolicy.maxPreferenceBps;
-        _domesticOnlyMinBps = tenderPolicy.domesticOnlyMinBps;
-        _umkmReservationCeiling = tenderPolicy.umkmReservationCeiling;
-        _addendumNotice = tenderPolicy.addendumNotice;
-        _bidBondHpsThreshold = tenderPolicy.bidBondHpsThreshold;
-        _appealWindow = tenderPolicy.appealWindow;
-        _quorumOpeningWindow = tenderPolicy.quorumOpeningWindow;
+        _policies = policies_;
     }
 
     // ---------------------------------------------------------------- announcement and Pokja
@@ -80,7 +65,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         whenNotPaused
         returns (bytes32 tenderId)
     {
-        return TenderSetup.announceTender(_book, params, _policy(), _context());
+        return TenderSetup.announceTender(_book, params, _policies, _context());
     }
 
     /// @inheritdoc ITenders
@@ -88,7 +73,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         Tender storage tender = _officerTender(tenderId);
         uint40 now_ = _activeNow();
         if (now_ >= tender.commitDeadline) revert TenderCommitClosed(tenderId, _toWall(tender.commitDeadline));
-        uint40 earliest = now_ + _addendumNotice;
+        uint40 earliest = now_ + tender.addendumNotice; // the tender's policy version
         if (earliest > tender.commitDeadline) {
             // A late change leaves bidders the full notice: every deadline moves by the shortfall.
             uint40 shift = earliest - tender.commitDeadline;
@@ -229,7 +214,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
 
     /// @inheritdoc ITenders
     function evaluate(bytes32 tenderId, uint64[] calldata bidders) external restricted whenNotPaused {
-        TenderEvaluation.evaluate(_book, tenderId, bidders, _quorumOpeningWindow, _context());
+        TenderEvaluation.evaluate(_book, tenderId, bidders, _context());
     }
 
     // ---------------------------------------------------------------- objections and award (TenderObjections)
@@ -264,9 +249,7 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         restricted
         whenNotPaused
     {
-        TenderObjections.resolveObjection(
-            _book, tenderId, objectionId, outcome, responseHash, _appealWindow, _context()
-        );
+        TenderObjections.resolveObjection(_book, tenderId, objectionId, outcome, responseHash, _context());
     }
 
     /// @inheritdoc ITenders
@@ -344,8 +327,8 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
     }
 
     /// @inheritdoc ITenders
-    function policy() external view returns (TenderPolicy memory) {
-        return _policy();
+    function policies() external view returns (IPolicyRegistry) {
+        return _policies;
     }
 
     /// @inheritdoc ITenders
@@ -425,10 +408,12 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         if (tender.bidBond != 0 && opening.bidBondRef == bytes32(0)) revert TenderBidBondMissing(tenderId);
         uint40 frozenAt = _toWall(tender.commitDeadline);
         if (_suppliers.isBlacklistedAt(supplierId, frozenAt)) revert TenderSupplierBlacklisted(tenderId, supplierId);
-        uint16 tkdnBps = _bidTkdn(tenderId, tender.domesticOnly, opening.products, frozenAt);
+        // The tender's own policy version: minimums copied at announcement (never 0, see IPolicyRegistry).
+        uint16 tkdnBps =
+            _bidTkdn(tenderId, tender.domesticOnly ? tender.domesticOnlyMinBps : 0, opening.products, frozenAt);
         // The tender qualifies (goods, HPS above the threshold) whenever preferenceBps > 0: checked
         // at announcement. The offer must still reach the minimum TKDN.
-        uint256 hea = tender.preferenceBps != 0 && tkdnBps >= _preferenceMinTkdnBps
+        uint256 hea = tender.preferenceBps != 0 && tkdnBps >= tender.preferenceMinTkdnBps
             ? TkdnMath.hea(price, tkdnBps, tender.preferenceBps)
             : price;
 
@@ -445,15 +430,20 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
     /// @dev The value-weighted TKDN of the offer (Permenperin 35/2025: sum of TKDN_i x share_i), each
     /// certificate as it stood at `frozenAt`. A product without a valid certificate then counts as 0%
     /// and never voids the bid, except in a domestic-only tender, where every listed product must
-    /// have reached the minimum TKDN + BMP.
-    function _bidTkdn(bytes32 tenderId, bool domesticOnly, ProductShare[] calldata products, uint40 frozenAt)
+    /// have reached the minimum TKDN + BMP (`domesticOnlyMinBps`, 0 when the tender is not domestic-only).
+    function _bidTkdn(
+        bytes32 tenderId,
+        uint16 domesticOnlyMinBps,
+        ProductShare[] calldata products,
+        uint40 frozenAt
+    )
         private
         view
         returns (uint16)
     {
         uint256 count = products.length;
         if (count == 0) {
-            if (domesticOnly) revert TenderDomesticProductRequired(tenderId);
+            if (domesticOnlyMinBps != 0) revert TenderDomesticProductRequired(tenderId);
             return 0;
         }
         uint256 shareSum;
@@ -466,8 +456,8 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
             }
             shareSum += product.shareBps;
             (bool valid, uint16 productTkdn, uint16 withBmp) = _tkdn.certificateAt(product.productId, frozenAt);
-            if (domesticOnly && (!valid || withBmp < _domesticOnlyMinBps)) {
-                revert TenderDomesticContentTooLow(product.productId, valid ? withBmp : 0, _domesticOnlyMinBps);
+            if (domesticOnlyMinBps != 0 && (!valid || withBmp < domesticOnlyMinBps)) {
+                revert TenderDomesticContentTooLow(product.productId, valid ? withBmp : 0, domesticOnlyMinBps);
             }
             if (valid) weighted += uint256(productTkdn) * product.shareBps;
         }
@@ -488,20 +478,6 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
             revert TenderInvalidSigner(recovered, supplier);
         }
         _useCheckedNonce(supplier, nonce);
-    }
-
-    function _policy() private view returns (TenderPolicy memory) {
-        return TenderPolicy({
-            preferenceHpsThreshold: _preferenceHpsThreshold,
-            preferenceMinTkdnBps: _preferenceMinTkdnBps,
-            maxPreferenceBps: _maxPreferenceBps,
-            domesticOnlyMinBps: _domesticOnlyMinBps,
-            umkmReservationCeiling: _umkmReservationCeiling,
-            addendumNotice: _addendumNotice,
-            bidBondHpsThreshold: _bidBondHpsThreshold,
-            appealWindow: _appealWindow,
-            quorumOpeningWindow: _quorumOpeningWindow
-        });
     }
 
     function _context() private view returns (TenderBook.Context memory) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IPolicyRegistry} from "./IPolicyRegistry.sol";
+
 /// @title Tenders with sealed bids
 /// @notice One contract holds every tender (id = keccak256 of its OCDS `ocid`). Lifecycle:
 /// announcement -> Pokja appointed -> addenda -> commit period -> (value system: scoring period, in
@@ -159,8 +161,16 @@ interface ITenders {
         uint16 openObjections; // objections and appeals not yet answered
         uint16 objectionCount;
         uint16 addendumCount;
-        // slot 3
+        // slot 3: the bid bond and the rules of the policy version in force at announcement
+        // (IPolicyRegistry) that the tender needs after it, copied so that a later version never
+        // reaches a tender in flight and no rule costs a call to the registry
         uint96 bidBond;
+        uint32 policyVersion;
+        uint16 preferenceMinTkdnBps; // the offered TKDN needed for the preference
+        uint16 domesticOnlyMinBps; // "domestic only": TKDN + BMP of every product at least this
+        uint32 addendumNotice; // a late addendum leaves bidders at least this long
+        uint32 appealWindow; // sanggah banding: this long after the objection's answer
+        uint32 quorumOpeningWindow; // the Pokja quorum opens withheld bids within this long
         bytes32 documentHash;
         string ocid;
     }
@@ -202,22 +212,11 @@ interface ITenders {
         bytes32 responseHash;
     }
 
-    /// @notice Deployment-wide rules (figures from Perpres 16/2018 as amended; configurable).
-    struct TenderPolicy {
-        uint96 preferenceHpsThreshold; // preference only when HPS is above this (Rp1 miliar)
-        uint16 preferenceMinTkdnBps; // ... and the offered TKDN at least this (25%)
-        uint16 maxPreferenceBps; // preference cap (25%)
-        uint16 domesticOnlyMinBps; // TKDN + BMP needed in a "domestic only" tender (40%)
-        uint96 umkmReservationCeiling; // reservation for UMKM only up to this HPS (Rp15 miliar)
-        uint32 addendumNotice; // an addendum leaves at least this long before the commit deadline
-        uint96 bidBondHpsThreshold; // construction above this HPS needs a bid bond of 1-3% (Rp10 miliar)
-        uint32 appealWindow; // sanggah banding: this long after the objection's answer (5 days)
-        uint32 quorumOpeningWindow; // after the reveal deadline, evaluation waits this long for the
-        // Pokja quorum to open withheld bids (unless none is left sealed)
-    }
-
     /// @notice A tender was announced by `officer` with the published `params`.
     event TenderAnnounced(bytes32 indexed tenderId, uint32 indexed agencyId, address officer, TenderParams params);
+    /// @notice The tender is bound to `policyVersion` of the policy registry, the version in force
+    /// at its announcement: every rule of the tender comes from it, whatever is published later.
+    event TenderPolicyBound(bytes32 indexed tenderId, uint32 indexed policyVersion);
     /// @notice Addendum `addendumNumber`, by `officer`, replaced the document; deadlines as they now stand.
     event TenderAmended(
         bytes32 indexed tenderId,
@@ -543,7 +542,8 @@ interface ITenders {
     /// @notice Sum of the opened technical scores of a bid (divide by scoreSheets for the mean).
     function technicalScoreSum(bytes32 tenderId, uint64 supplierId) external view returns (uint32);
 
-    function policy() external view returns (TenderPolicy memory);
+    /// @notice The policy registry whose current version binds each newly announced tender.
+    function policies() external view returns (IPolicyRegistry);
 
     /// @notice keccak256(bytes(ocid)).
     function tenderIdOf(string calldata ocid) external pure returns (bytes32);

@@ -24,6 +24,7 @@ from brownie import (
     Committee,
     MilestoneEscrow,
     Payments,
+    PolicyRegistry,
     SupplierRegistry,
     TenderEvaluation,
     TenderObjections,
@@ -42,6 +43,7 @@ from brownie.network.account import Account
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.protocol import policy as policy_rules  # noqa: E402
 from app.protocol.manifest import build_manifest, manifest_path  # noqa: E402
 from app.protocol.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
 from toolchain import brownie_receipts  # noqa: E402
@@ -60,6 +62,7 @@ CONTRACT_TYPES = {
     "AgencyDirectory": AgencyDirectory,
     "SupplierRegistry": SupplierRegistry,
     "TkdnRegistry": TkdnRegistry,
+    "PolicyRegistry": PolicyRegistry,
     "Tenders": Tenders,
     "Payments": Payments,
     "MilestoneEscrow": MilestoneEscrow,
@@ -74,35 +77,13 @@ LIBRARY_TYPES = {
     "TenderObjections": TenderObjections,
 }
 
-# Procurement figures of Perpres 16/2018 as amended (docs/domain.md), fixed per deployment.
+# Procurement figures of Perpres 16/2018 as amended (docs/domain.md), fixed per deployment. The
+# money rules of tenders and contracts are versioned instead: PolicyRegistry, version 1 from the
+# deploy config's `policy:` block (defaults in app/protocol/policy.py).
 TKDN_BMP_CAP_BPS = 1_500  # BMP counts at most 15%
-TENDER_POLICY = {
-    "preferenceHpsThreshold": 1_000_000_000,  # preference only for goods with HPS > Rp1 miliar
-    "preferenceMinTkdnBps": 2_500,  # ... and an offered TKDN of at least 25%
-    "maxPreferenceBps": 2_500,  # preference at most 25%
-    "domesticOnlyMinBps": 4_000,  # "domestic only": TKDN + BMP >= 40%
-    "umkmReservationCeiling": 15_000_000_000,  # UMKM reservation up to Rp15 miliar
-    "addendumNotice": 3 * 24 * 3600,  # a late addendum leaves bidders at least three days
-    "bidBondHpsThreshold": 10_000_000_000,  # construction above Rp10 miliar: bid bond 1-3% of HPS
-    "appealWindow": 5 * 24 * 3600,  # sanggah banding within five days of the objection's answer
-    "quorumOpeningWindow": 2 * 24 * 3600,  # the Pokja quorum opens withheld bids within two days
-}
 ZERO_ADDRESS = "0x" + "00" * 20
-# Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, docs/domain.md).
-PERFORMANCE_BOND_THRESHOLD = 200_000_000
 # Contracts the committee registers as payment sources at genesis (Payments.registerSource).
 PAYMENT_SOURCES = ("MilestoneEscrow", "WelfarePrograms")
-TENDER_POLICY_FIELDS = (
-    "preferenceHpsThreshold",
-    "preferenceMinTkdnBps",
-    "maxPreferenceBps",
-    "domesticOnlyMinBps",
-    "umkmReservationCeiling",
-    "addendumNotice",
-    "bidBondHpsThreshold",
-    "appealWindow",
-    "quorumOpeningWindow",
-)
 
 
 class DeployError(Exception):
@@ -130,7 +111,9 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
         suite.libraries[name] = library
         suite.receipts[name] = library.tx
     for name in MANAGED_CONTRACTS:
-        contract = CONTRACT_TYPES[name].deploy(*constructor_args(name, hub, suite.contracts), tx)
+        contract = CONTRACT_TYPES[name].deploy(
+            *constructor_args(name, hub, suite.contracts, config=config), tx
+        )
         suite.contracts[name] = contract
         suite.receipts[name] = contract.tx
 
@@ -160,20 +143,28 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
     return suite
 
 
-def constructor_args(name: str, hub, contracts: dict, predecessor=None) -> tuple:
+def constructor_args(
+    name: str, hub, contracts: dict, predecessor=None, config: DeployConfig | None = None
+) -> tuple:
     """What contract `name`'s constructor takes, given the hub and the contracts deployed so far:
     the same for a first deployment and for a successor version (scripts/upgrade.py), which also
-    names the version it succeeds (`predecessor`: the escrow reads its contracted tenders across)."""
+    names the version it succeeds (`predecessor`: the escrow reads its contracted tenders across).
+    The policy registry's first version comes from the deployment's config."""
     by_contract = {
         "AgencyDirectory": lambda: (hub,),
         "SupplierRegistry": lambda: (hub, contracts["AgencyDirectory"]),
         "TkdnRegistry": lambda: (hub, TKDN_BMP_CAP_BPS),
+        "PolicyRegistry": lambda: (
+            hub,
+            policy_rules.policy_tuple(config.policy),
+            web3.keccak(text=config.policy_source),
+        ),
         "Tenders": lambda: (
             hub,
             contracts["AgencyDirectory"],
             contracts["SupplierRegistry"],
             contracts["TkdnRegistry"],
-            tuple(TENDER_POLICY[key] for key in TENDER_POLICY_FIELDS),
+            contracts["PolicyRegistry"],
         ),
         "Payments": lambda: (hub,),
         "MilestoneEscrow": lambda: (
@@ -182,7 +173,7 @@ def constructor_args(name: str, hub, contracts: dict, predecessor=None) -> tuple
             contracts["SupplierRegistry"],
             contracts["Tenders"],
             contracts["Payments"],
-            PERFORMANCE_BOND_THRESHOLD,
+            contracts["PolicyRegistry"],
             predecessor or ZERO_ADDRESS,
         ),
         "WelfarePrograms": lambda: (hub, contracts["Payments"]),

@@ -52,6 +52,15 @@ NOTES = {
         "the supplier's first signed message turns its nonce slot from zero to one (about 20,000 gas "
         "once per supplier key, then about 2,900)"
     ),
+    "announceTender": (
+        "binds the tender to the policy version in force (docs/decisions/0021-versioned-policy.md): "
+        "one call to PolicyRegistry.currentPolicy (a cold account, the version's storage, its 20 "
+        "figures decoded), the rules the tender needs later copied into the storage word of its bid "
+        "bond (a new word even for a tender without a bid bond) and the TenderPolicyBound event: some "
+        "37,000 gas more than the former constructor constants, once per tender, so that no commit, "
+        "reveal, evaluation or answer calls the registry (a first commit costs the same, a reveal "
+        "about 170 gas more)"
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from app.protocol import policy as policy_rules
 from app.protocol.roles import ROLES
 
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -60,6 +61,10 @@ class DeployConfig:
     committee_members: list[CommitteeMember] = field(default_factory=list)
     committee_threshold: int = 0
     renounce_deployer_admin: bool = False
+    # Version 1 of the money rules (PolicyRegistry): the defaults with the `policy:` block applied,
+    # and the text of the document it implements (its keccak256 is the version's sourceHash).
+    policy: dict[str, int] = field(default_factory=lambda: dict(policy_rules.DEFAULTS))
+    policy_source: str = policy_rules.DEFAULT_SOURCE
 
     @property
     def guardian_agencies(self) -> set[int]:
@@ -122,6 +127,22 @@ def _seconds(value: Any, where: str) -> int:
     return value
 
 
+def _read_policy(config: DeployConfig, block: Any, path: Path) -> None:
+    if block is None:
+        return
+    if not isinstance(block, dict):
+        raise DeployConfigError(f"{path}: policy must be a mapping of field: value (and source: text)")
+    block = dict(block)
+    source = block.pop("source", policy_rules.DEFAULT_SOURCE)
+    if not isinstance(source, str) or not source.strip():
+        raise DeployConfigError(f"{path}: policy.source names the document version 1 implements")
+    try:
+        config.policy = policy_rules.merged(block)
+    except policy_rules.PolicyConfigError as exc:
+        raise DeployConfigError(f"{path}: {exc}") from None
+    config.policy_source = source
+
+
 def load_deploy_config(path: str | Path, local_accounts: list[str]) -> DeployConfig:
     path = Path(path)
     try:
@@ -135,6 +156,7 @@ def load_deploy_config(path: str | Path, local_accounts: list[str]) -> DeployCon
     config = DeployConfig(
         source=path, renounce_deployer_admin=bool(data.get("renounce_deployer_admin", False))
     )
+    _read_policy(config, data.get("policy"), path)
     delays = data.get("execution_delays", {}) or {}
     for name in delays:
         if name not in ROLES:

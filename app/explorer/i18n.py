@@ -32,6 +32,30 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.welfare": {"id": "Bansos", "en": "Welfare"},
     "nav.committee": {"id": "Komite", "en": "Committee"},
     "nav.redflags": {"id": "Tanda bahaya", "en": "Red flags"},
+    "nav.policies": {"id": "Aturan", "en": "Rules"},
+    "policies.title": {"id": "Versi aturan pengadaan", "en": "Procurement rule versions"},
+    "policies.intro": {
+        "id": "Angka-angka aturan pengadaan (preferensi, jaminan, uang muka, adendum, denda) "
+        "berlaku per versi. Versi baru hanya diterbitkan komite melalui masa tunda; tender dan "
+        "kontrak tetap mengikuti versi yang berlaku saat diumumkan atau ditandatangani.",
+        "en": "The procurement rules' figures (preference, bonds, advance, amendments, penalties) "
+        "apply by version. Only the committee publishes a new version, through the delay; a tender "
+        "or contract keeps the version in force when it was announced or signed.",
+    },
+    "policies.none": {"id": "Belum ada versi yang terindeks.", "en": "No version indexed yet."},
+    "policy.version": {"id": "Versi aturan", "en": "Rule version"},
+    "policy.in_force": {"id": "berlaku", "en": "in force"},
+    "policy.superseded": {"id": "diganti", "en": "superseded"},
+    "policy.source": {"id": "Dokumen dasar (hash)", "en": "Source document (hash)"},
+    "policy.published": {"id": "Diterbitkan", "en": "Published"},
+    "policy.officer": {"id": "Dijalankan oleh", "en": "Executed by"},
+    "policy.rule": {"id": "Aturan", "en": "Rule"},
+    "policy.value": {"id": "Nilai", "en": "Value"},
+    "policy.basis": {"id": "Dasar", "en": "Basis"},
+    "policy.field": {"id": "Kolom", "en": "Field"},
+    "unit.days": {"id": "hari", "en": "days"},
+    "unit.hours": {"id": "jam", "en": "hours"},
+    "tender.policy_version": {"id": "Versi aturan", "en": "Rule version"},
     "switch.language": {"id": "Bahasa", "en": "Language"},
     "switch.zone": {"id": "Zona waktu", "en": "Time zone"},
     "home.indexed": {"id": "Peristiwa terindeks", "en": "Indexed events"},

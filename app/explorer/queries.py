@@ -21,6 +21,7 @@ from app.ocds.models import OcdsTender
 from app.ocds.packages import record
 from app.ocds.releases import build_releases, supplier_id
 from app.officials.directory import acting_official
+from app.protocol import policy as policy_rules
 from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 from app.redflags.engine import default_settings, evaluate
@@ -179,6 +180,7 @@ class TenderView:
     category: str | None = None  # ITenders.Category word
     evaluation: str | None = None  # ITenders.EvaluationMethod word
     bid_bond: int = 0  # jaminan penawaran each bid carries (rupiah)
+    policy_version: int | None = None  # the money rules' version in force at announcement
     announced_at: int | None = None
     # Deadlines in wall-clock seconds as they stand (addenda and pauses applied).
     commit_deadline: int | None = None
@@ -216,6 +218,9 @@ def tender_view(ocid: str, events: list[Event]) -> TenderView | None:
     openers = _quorum_openers(events)
     for e in events:
         if e.name in PAUSE_EVENTS and (e.contract != "Tenders" or view.status in FINAL):
+            continue
+        if e.name == "TenderPolicyBound":  # shown in the summary, beside the announcement it belongs to
+            view.policy_version = e.args["policyVersion"]
             continue
         key = _step(e, openers)
         detail = _apply(view, schedule, state, e)
@@ -475,6 +480,46 @@ def counts(session: Session) -> dict[str, Any]:
         select(func.count(ChainEvent.id), func.max(ChainEvent.block_number))
     ).one()
     return {"events": total or 0, "latest_block": latest}
+
+
+@dataclass
+class PolicyVersionView:
+    """A version of the money rules as PolicyPublished recorded it."""
+
+    version: int
+    source_hash: str
+    officer: str | None
+    published_at: int
+    block_number: int
+    tx_hash: str
+    policy: dict[str, int]
+
+    def rules(self) -> list[tuple[policy_rules.Rule, int]]:
+        """Each rule with its value, in the contract's field order."""
+        return [
+            (rule, int(self.policy[name])) for name, rule in policy_rules.RULES.items() if name in self.policy
+        ]
+
+
+def policy_versions(session: Session) -> list[PolicyVersionView]:
+    """Every published version of the money rules, oldest first (from the indexed events)."""
+    rows = session.scalars(
+        select(ChainEvent)
+        .where(ChainEvent.contract == "PolicyRegistry", ChainEvent.event == "PolicyPublished")
+        .order_by(ChainEvent.block_number, ChainEvent.log_index)
+    )
+    return [
+        PolicyVersionView(
+            version=int(r.args["version"]),
+            source_hash=str(r.args["sourceHash"]),
+            officer=r.args.get("officer"),
+            published_at=r.block_timestamp or 0,
+            block_number=r.block_number,
+            tx_hash=r.tx_hash,
+            policy={k: int(v) for k, v in dict(r.args["policy"]).items()},
+        )
+        for r in rows
+    ]
 
 
 def recent_events(session: Session, limit: int = 15) -> list[ChainEvent]:

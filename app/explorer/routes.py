@@ -310,6 +310,42 @@ def supplier_page(supplier: int, request: Request, sessions: ReadSessionsDep) ->
     )
 
 
+# -- money rules (policy versions) ---------------------------------------------------------------------
+@router.get("/policies", response_class=HTMLResponse)
+def policy_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        versions = queries.policy_versions(session)
+    return render(
+        request, "policies.html", versions=versions, current=versions[-1].version if versions else None
+    )
+
+
+@router.get("/policies/{version}", response_class=HTMLResponse)
+def policy_page(version: int, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        versions = queries.policy_versions(session)
+    chosen = next((v for v in versions if v.version == version), None)
+    if chosen is None:
+        return not_found(request)
+    return render(request, "policy.html", v=chosen, current=versions[-1].version, fmt=_policy_value)
+
+
+def _policy_value(loc, unit: str, value: int) -> str:
+    """A figure as its unit reads: rupiah, percent (from bps or ppm), days and hours."""
+    if unit == "rupiah":
+        return loc.rupiah(value)
+    if unit in ("bps", "ppm"):
+        percent = value / (100 if unit == "bps" else 10_000)
+        text = f"{percent:g}%"
+        return text.replace(".", ",") if loc.lang == "id" else text
+    days, rest = divmod(value, 24 * 3600)
+    hours, seconds = divmod(rest, 3600)
+    parts = [f"{days} {loc.t('unit.days')}"] if days else []
+    parts += [f"{hours} {loc.t('unit.hours')}"] if hours else []
+    parts += [f"{seconds} {loc.t('detail.seconds')}"] if seconds or not parts else []
+    return " ".join(parts)
+
+
 # -- welfare -----------------------------------------------------------------------------------------
 @router.get("/welfare", response_class=HTMLResponse)
 def welfare(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:

@@ -125,6 +125,14 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
+    # The money rules: version 1 at deployment, each later version by the committee through the
+    # hub's delay (the guardian may cancel it); a version applies to tenders announced and contracts
+    # signed afterwards (docs/decisions/0021-versioned-policy.md).
+    "PolicyRegistry": {
+        "publishPolicy": "COMMITTEE",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
     # Tender acts are the agency's (PPK/Pokja). The hub admits any AGENCY_OFFICER; the contract then
     # requires an officer of the tender's own agency (AgencyDirectory) to announce, amend, cancel and
     # appoint the Pokja, a member of that tender's Pokja for openings, scores, non-compliance,

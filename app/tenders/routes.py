@@ -404,6 +404,7 @@ def tender_record(chain, ocid: str) -> dict:
         "appealDeadline": data["appealDeadline"] or None,
         "objections": data["objectionCount"],
         "openObjections": data["openObjections"],
+        "policyVersion": data["policyVersion"],
     }
 
 

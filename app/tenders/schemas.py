@@ -654,6 +654,10 @@ class Tender(BaseModel):
     )
     objections: int = Field(description="Objections filed")
     openObjections: int = Field(description="Objections and appeals not yet answered")
+    policyVersion: int = Field(
+        description="The version of the money rules (GET /policies/{version}) in force at the announcement: "
+        "the tender follows it whatever is published later"
+    )
 
 
 class Bid(BaseModel):

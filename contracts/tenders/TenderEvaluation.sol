@@ -117,7 +117,6 @@ library TenderEvaluation {
         TenderBook.Book storage book,
         bytes32 tenderId,
         uint64[] calldata bidders,
-        uint32 quorumOpeningWindow,
         TenderBook.Context memory context
     ) external {
         ITenders.Tender storage tender = book.openAsMember(tenderId, context.agencies);
@@ -129,7 +128,7 @@ library TenderEvaluation {
         // A bid still sealed waits for the quorum's opening window: a single member evaluating at the
         // reveal deadline would otherwise shut the quorum out and bring withholding back.
         if (_recordUnopened(bids, tenderId, bidders, tender.bidBond)) {
-            uint40 openingsCloseAt = tender.revealDeadline + quorumOpeningWindow;
+            uint40 openingsCloseAt = tender.revealDeadline + tender.quorumOpeningWindow; // its policy version
             if (context.now_ < openingsCloseAt) {
                 revert ITenders.TenderOpeningsPending(tenderId, openingsCloseAt + context.pausedTotal);
             }

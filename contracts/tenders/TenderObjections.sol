@@ -47,7 +47,6 @@ library TenderObjections {
         uint16 objectionId,
         ITenders.ObjectionStatus outcome,
         bytes32 responseHash,
-        uint32 appealWindow,
         TenderBook.Context memory context
     ) external {
         ITenders.Tender storage tender = book.existing(tenderId);
@@ -67,7 +66,7 @@ library TenderObjections {
             // Construction: the objector may appeal (sanggah banding) within the window from this
             // answer; the award waits for the last such window.
             if (tender.category == ITenders.Category.Construction) {
-                uint40 appealDeadline = context.now_ + appealWindow;
+                uint40 appealDeadline = context.now_ + tender.appealWindow; // its policy version
                 book.appealDeadlines[tenderId][objectionId] = appealDeadline;
                 if (appealDeadline > tender.appealDeadline) tender.appealDeadline = appealDeadline;
             }

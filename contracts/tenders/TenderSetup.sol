@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IPolicyRegistry} from "../../interfaces/IPolicyRegistry.sol";
 import {ITenders} from "../../interfaces/ITenders.sol";
 import {TkdnMath} from "../libraries/TkdnMath.sol";
 import {TenderBook} from "./TenderBook.sol";
@@ -13,17 +14,20 @@ library TenderSetup {
 
     uint256 private constant MAX_POKJA = 32;
 
-    /// @notice See {ITenders-announceTender}.
+    /// @notice See {ITenders-announceTender}. The tender is bound to the policy version in force now:
+    /// its rules are checked against that version and the ones needed later are copied into the
+    /// tender, so a version published afterwards never reaches it.
     function announceTender(
         TenderBook.Book storage book,
         ITenders.TenderParams calldata params,
-        ITenders.TenderPolicy memory policy,
+        IPolicyRegistry policies,
         TenderBook.Context memory context
     ) external returns (bytes32 tenderId) {
         context.agencies.requireOfficerOf(msg.sender, params.agencyId);
         if (bytes(params.ocid).length == 0) revert ITenders.TenderInvalidOcid();
         tenderId = keccak256(bytes(params.ocid));
         if (book.tenders[tenderId].status != ITenders.TenderStatus.None) revert ITenders.TenderAlreadyExists(tenderId);
+        (uint32 policyVersion, IPolicyRegistry.Policy memory policy) = policies.currentPolicy();
         _validate(params, policy);
 
         // Deadlines are stored in active time: every later pause moves them.
@@ -45,9 +49,16 @@ library TenderSetup {
         tender.objectionWindow = params.objectionWindow;
         tender.technicalWeightBps = params.technicalWeightBps;
         tender.bidBond = params.bidBond;
+        tender.policyVersion = policyVersion;
+        tender.preferenceMinTkdnBps = policy.preferenceMinTkdnBps;
+        tender.domesticOnlyMinBps = policy.domesticOnlyMinBps;
+        tender.addendumNotice = policy.addendumNotice;
+        tender.appealWindow = policy.appealWindow;
+        tender.quorumOpeningWindow = policy.quorumOpeningWindow;
         tender.documentHash = params.documentHash;
         tender.ocid = params.ocid;
         emit ITenders.TenderAnnounced(tenderId, params.agencyId, msg.sender, params);
+        emit ITenders.TenderPolicyBound(tenderId, policyVersion);
     }
 
     /// @notice See {ITenders-appointPokja}: an officer of the tender's agency, once, before the commit
@@ -86,7 +97,7 @@ library TenderSetup {
         emit ITenders.PokjaAppointed(tenderId, msg.sender, members, encryptionKeys, quorum);
     }
 
-    function _validate(ITenders.TenderParams calldata params, ITenders.TenderPolicy memory policy) private view {
+    function _validate(ITenders.TenderParams calldata params, IPolicyRegistry.Policy memory policy) private view {
         if (params.hps == 0) revert ITenders.TenderInvalidHps(params.hps);
         if (
             params.commitDeadline <= block.timestamp || params.revealDeadline <= params.commitDeadline
@@ -117,9 +128,15 @@ library TenderSetup {
                 ? params.scoringDeadline <= params.commitDeadline || params.scoringDeadline >= params.revealDeadline
                 : params.scoringDeadline != 0
         ) revert ITenders.TenderInvalidScoringDeadline(params.scoringDeadline);
-        // Jaminan penawaran: construction above the threshold, 1-3% of HPS (Perpres 16/2018 Ps 30-31).
+        // Jaminan penawaran: construction above the threshold, the policy's share of HPS (1-3%,
+        // Perpres 16/2018 Ps 30-31). hps < 2**96 and a share <= 3%: the casts are exact.
         (uint96 minBond, uint96 maxBond) = params.category == ITenders.Category.Construction
-            && params.hps > policy.bidBondHpsThreshold ? (params.hps / 100, (params.hps * 3) / 100) : (0, 0);
+            && params.hps > policy.bidBondHpsThreshold
+            ? (
+                uint96((uint256(params.hps) * policy.bidBondMinBps) / TkdnMath.BPS),
+                uint96((uint256(params.hps) * policy.bidBondMaxBps) / TkdnMath.BPS)
+            )
+            : (uint96(0), uint96(0));
         if (params.bidBond < minBond || params.bidBond > maxBond) {
             revert ITenders.TenderInvalidBidBond(params.bidBond, minBond, maxBond);
         }

@@ -51,6 +51,11 @@ def registry(suite):
     return suite.contracts["SupplierRegistry"]
 
 
+@pytest.fixture(scope="module")
+def policies(suite):
+    return suite.contracts["PolicyRegistry"]
+
+
 @pytest.fixture(scope="session")
 def deployer():
     return accounts[0]

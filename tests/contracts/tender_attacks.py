@@ -61,7 +61,7 @@ def revoke(tkdn, certifier, product):
 # -- the clock ---------------------------------------------------------------------------------------
 def openings_close_at(kit, tender_id) -> int:
     """When the quorum's opening window after the reveal deadline closes (no pause in between)."""
-    return kit.tender(tender_id)["revealDeadline"] + kit.tenders.policy()["quorumOpeningWindow"]
+    return kit.tender(tender_id)["revealDeadline"] + kit.tender(tender_id)["quorumOpeningWindow"]
 
 
 def to_openings_closed(kit, tender_id):

@@ -31,7 +31,7 @@ import itertools
 from dataclasses import dataclass, field
 
 import pytest
-from brownie import accounts, chain, web3
+from brownie import PolicyRegistry, accounts, chain, web3
 from eth_abi import encode
 
 from app.protocol import bids as bidlib
@@ -270,7 +270,8 @@ class TenderKit:
                 else 0
             )
         if "bidBond" not in values:
-            policy = self.tenders.policy().dict()
+            policies = PolicyRegistry.at(self.tenders.policies())
+            policy = policies.policyOf(policies.currentVersion()).dict()
             big_construction = (
                 values["category"] == CONSTRUCTION and values["hps"] > policy["bidBondHpsThreshold"]
             )
@@ -500,7 +501,7 @@ class TenderKit:
 
     def openings_close_at(self, tender_id) -> int:
         """When the quorum's opening window closes: evaluation with bids still sealed waits for it."""
-        return self.tender(tender_id)["revealDeadline"] + self.tenders.policy()["quorumOpeningWindow"]
+        return self.tender(tender_id)["revealDeadline"] + self.tender(tender_id)["quorumOpeningWindow"]
 
     def to_openings_closed(self, tender_id):
         """Past the quorum's opening window: evaluation may record bids nobody opened."""

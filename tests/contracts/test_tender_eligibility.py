@@ -196,7 +196,7 @@ def test_a_domestic_only_tender_still_refuses_a_product_without_enough_domestic_
 ):
     account, supplier_id = bidders[0]
     tender_id = kit.announce(domesticOnly=True)
-    minimum = kit.tenders.policy()["domesticOnlyMinBps"]
+    minimum = kit.tender(tender_id)["domesticOnlyMinBps"]
     if case == "uncertified":
         product, content = product_id("genset-impor"), 0
     elif case == "revoked":

@@ -1,7 +1,9 @@
 """Property test: random sequences of commits, re-commits, reveals, openings by the Pokja of bids
-their suppliers withheld, addenda, time jumps, evaluation and finalisation, checked against a Python
-model. Invariants: the proposed winner is the argmin of (HEA, -TKDN, commit order) over the valid
-opened bids, whoever opened them; nothing is opened twice; nothing changes after the final award."""
+their suppliers withheld, addenda, time jumps, new policy versions published by the committee,
+evaluation and finalisation, checked against a Python model. Invariants: the proposed winner is the
+argmin of (HEA, -TKDN, commit order) over the valid opened bids, whoever opened them, with the
+preference and windows of the policy version the tender was announced under, whatever was
+published since; nothing is opened twice; nothing changes after the final award."""
 
 import brownie
 from brownie import chain
@@ -9,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.protocol import bids as bidlib
+from app.protocol import policy as rules
 from tests.contracts.budget import examples
 from tests.contracts.tender_fixtures import (
     DAY,
@@ -35,11 +38,14 @@ def expected_hea(price: int, tkdn: int) -> int:
 class TenderMachine:
     """Rules and invariants in brownie's state-machine shape (rule_*, invariant_*)."""
 
-    def __init__(self, kit, tenders, bidders, officer):
+    def __init__(self, kit, tenders, bidders, officer, policies=None, delayed=None, committee=None):
         self.kit, self.tenders, self.bidders, self.officer = kit, tenders, bidders, officer
+        self.policies, self.delayed, self.committee = policies, delayed, committee
 
     def setup(self):
         self.tender_id = self.kit.announce(hps=HPS, preferenceBps=PREFERENCE, commit_in=3 * DAY)
+        # The model's rules: version 1's, for the whole life of the tender.
+        self.rules = dict(rules.DEFAULTS)
         self.sealed = {}  # supplier id -> SealedBid (latest commit)
         self.revealed = {}  # supplier id -> (hea, tkdn, seq)
         self.awarded = None
@@ -117,6 +123,28 @@ class TenderMachine:
         if t["status"] == 1 and now + 5 < t["commitDeadline"]:
             self.tenders.amendTender(self.tender_id, bidlib.new_salt(), {"from": self.officer})
 
+    def rule_policy(self, cap, tkdn, window):
+        """The committee publishes a new version (through the hub's delay): a lower preference cap, a
+        higher TKDN for the preference, other windows. The tender in flight must not notice."""
+        if self.policies is None:
+            return
+        changed = {
+            "maxPreferenceBps": (500, 1_500, 2_500)[cap % 3],
+            "preferenceMinTkdnBps": (2_500, 4_000, 10_000)[tkdn % 3],
+            "quorumOpeningWindow": (1, DAY, 10 * DAY)[window % 3],
+            "addendumNotice": (1, DAY, 10 * DAY)[(window + 1) % 3],
+            "appealWindow": (5 * DAY, 7 * DAY, 30 * DAY)[window % 3],
+        }
+        version = self.policies.currentVersion() + 1
+        self.delayed(
+            self.committee,
+            self.policies,
+            "publishPolicy",
+            rules.policy_tuple({**rules.DEFAULTS, **changed}),
+            bidlib.new_salt(),
+        )
+        assert self.policies.currentVersion() == version
+
     def rule_sleep(self, seconds):
         chain.sleep(int(seconds) % (3 * DAY))
         chain.mine()
@@ -125,7 +153,7 @@ class TenderMachine:
         t, now = self._now_phase()
         if t["status"] != 1 or now < t["revealDeadline"] + 5:
             return
-        closes = t["revealDeadline"] + self.tenders.policy()["quorumOpeningWindow"]
+        closes = t["revealDeadline"] + self.rules["quorumOpeningWindow"]
         if any(supplier_id not in self.revealed for supplier_id in self.sealed):
             if abs(now - closes) <= 5:
                 return
@@ -161,6 +189,18 @@ class TenderMachine:
         if t["status"] == T_FAILED:
             assert not self.revealed
 
+    def invariant_the_tender_keeps_its_policy_version(self):
+        t = self.tenders.getTender(self.tender_id).dict()
+        assert t["policyVersion"] == 1
+        for name in (
+            "preferenceMinTkdnBps",
+            "domesticOnlyMinBps",
+            "addendumNotice",
+            "appealWindow",
+            "quorumOpeningWindow",
+        ):
+            assert t[name] == self.rules[name]
+
     def invariant_nothing_changes_after_award(self):
         if self.awarded is not None:
             assert self.tenders.getTender(self.tender_id).dict() == self.awarded
@@ -173,6 +213,7 @@ STEP = st.one_of(
     st.tuples(st.just("reveal"), st.integers(0, 2)),
     st.tuples(st.just("open"), st.integers(0, 2)),
     st.tuples(st.just("addendum")),
+    st.tuples(st.just("policy"), st.integers(0, 2), st.integers(0, 2), st.integers(0, 2)),
     st.tuples(st.just("sleep"), st.integers(0, 3 * DAY)),
     st.tuples(st.just("evaluate")),
     st.tuples(st.just("finalize")),
@@ -188,15 +229,18 @@ STEP = st.one_of(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(steps=st.lists(STEP, min_size=4, max_size=16))
-def test_random_tender_sequences_keep_the_invariants(kit, tenders, bidders, products, officer, steps):
+def test_random_tender_sequences_keep_the_invariants(
+    kit, tenders, bidders, products, officer, policies, delayed, committee, steps
+):
     chain.snapshot()
     try:
-        machine = TenderMachine(kit, tenders, bidders, officer)
+        machine = TenderMachine(kit, tenders, bidders, officer, policies, delayed, committee)
         machine.setup()
         for name, *args in steps:
             getattr(machine, f"rule_{name}")(*args)
             machine.invariant_counts_match_the_model()
             machine.invariant_nothing_changes_after_award()
+            machine.invariant_the_tender_keeps_its_policy_version()
         # Always finish the tender, so every example checks an evaluation.
         if tenders.getTender(machine.tender_id)["status"] == 1:
             kit.to_openings_closed(machine.tender_id)

@@ -99,7 +99,7 @@ def test_shares_up_to_exactly_100_percent_are_accepted(kit, bidders, products):
 def test_the_preference_follows_the_weighted_tkdn(kit, bidders, products, offer, tkdn_bps, preferred):
     account, supplier_id = bidders[0]
     tender_id = kit.announce(preferenceBps=PREFERENCE)
-    assert kit.tenders.policy()["preferenceMinTkdnBps"] == 2500
+    assert kit.tender(tender_id)["preferenceMinTkdnBps"] == 2500
     bid = kit.commit(account, supplier_id, tender_id, PRICE, offer)
     kit.to_reveal(tender_id)
     revealed = kit.reveal(tender_id, bid).events["BidRevealed"]

@@ -15,6 +15,7 @@ from app.indexer.follower import Indexer
 from app.indexer.models import ChainEvent, IndexedBlock
 from app.indexer.node import Node
 from app.indexer.store import event_count, load_cursor
+from app.protocol import policy as policy_rules
 from app.protocol import vocabulary
 from app.protocol.bids import envelope_hash, tender_id
 from app.protocol.manifest import load_manifest, manifest_path
@@ -24,6 +25,7 @@ from tests.support.tender_scenario import HPS, POKJA, QUORUM, Scenario
 OCID = "ocds-terang-1001-2025-idx1"
 TENDER_STORY = [
     "TenderAnnounced",
+    "TenderPolicyBound",
     "PokjaAppointed",
     "TenderAmended",
     "BidCommitted",
@@ -202,8 +204,9 @@ def test_every_step_of_the_protocol_is_decoded(chain_url, manifest, protocol, se
     run_to_head(make_indexer(chain_url, sessions, manifest))
     withheld = tender_events_args(sessions, protocol["withheld"].ocid)
     names = [name for name, _ in withheld]
-    assert names[:3] == ["TenderAnnounced", "PokjaAppointed", "TenderAmended"]
-    pokja = withheld[1][1]
+    assert names[:4] == ["TenderAnnounced", "TenderPolicyBound", "PokjaAppointed", "TenderAmended"]
+    assert withheld[1][1]["policyVersion"] == 1
+    pokja = withheld[2][1]
     assert pokja["members"] == [a.lower() for a in protocol["withheld"].pokja] and pokja["quorum"] == QUORUM
     assert all(len(key) == 66 for key in pokja["encryptionKeys"])
 
@@ -234,6 +237,22 @@ def test_every_step_of_the_protocol_is_decoded(chain_url, manifest, protocol, se
     assert value.count("ScoreSheetSealed") == len(POKJA) == value.count("ScoreSheetOpened")
     appeal = [name for name, _ in tender_events_args(sessions, protocol["appeal"].ocid)]
     assert appeal[-4:] == ["ObjectionResolved", "AppealFiled", "AppealResolved", "TenderAwarded"]
+
+
+def test_the_policy_versions_are_indexed_with_every_figure(chain_url, manifest, sessions):
+    """PolicyPublished: version 1 from the deployment, its source document's hash, every figure."""
+    run_to_head(make_indexer(chain_url, sessions, manifest))
+    with sessions() as session:
+        published = list(
+            session.scalars(
+                select(ChainEvent)
+                .where(ChainEvent.contract == "PolicyRegistry", ChainEvent.event == "PolicyPublished")
+                .order_by(ChainEvent.block_number, ChainEvent.log_index)
+            )
+        )
+    first = published[0].args
+    assert first["version"] == 1 and len(first["sourceHash"]) == 66
+    assert first["policy"] == policy_rules.DEFAULTS
 
 
 def tender_events_args(sessions, ocid: str) -> list[tuple[str, dict]]:

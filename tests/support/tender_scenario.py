@@ -19,7 +19,6 @@ from eth_abi import encode
 from web3 import Web3
 from web3.logs import DISCARD
 
-from app.ledger.view_calls import named
 from app.protocol import bids as bidlib
 from app.protocol import vocabulary
 from app.protocol.manifest import Manifest
@@ -232,8 +231,7 @@ class Scenario:
             evidence = Web3.keccak(text=f"sertifikat TKDN dicabut {ocid} {index}")
             self.send(self.tenders.functions.withdrawPreference(tender_id, ids[index], evidence), POKJA[1])
         if unopened:  # a bid left sealed: evaluation waits for the quorum's opening window
-            policy = named(self.tenders, "policy", self.tenders.functions.policy().call())
-            window = policy["quorumOpeningWindow"]
+            window = self.tender_data(tender_id)["quorumOpeningWindow"]
             self.sleep_until(self.tender_data(tender_id)["revealDeadline"] + window + 1)
         receipt = self.send(self.tenders.functions.evaluate(tender_id, bidders), POKJA[0])
         proposed = self.tenders.events.AwardProposed().process_receipt(receipt, errors=DISCARD)

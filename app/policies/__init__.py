@@ -1,0 +1,1 @@
+"""The money rules (PolicyRegistry): its versions, read-only."""

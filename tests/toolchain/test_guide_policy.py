@@ -1,0 +1,102 @@
+"""The guide to the money rules by version (docs/guides/policy.en.md and .id.md), run the way its
+reader runs it: on the system `make run --no-pilot` starts, every ```sh block of the English guide,
+in order, in one bash with `set -euo pipefail`, from the repository's root, with only the
+environment the guide documents (TERANG_URL, TERANG_RPC_URL). Each block must exit 0, and afterwards
+the chain must hold what the guide says: version 2 in force with the lower UMKM reservation ceiling,
+version 1 unchanged, and no version with a 20% adendum cap. The Indonesian guide carries the very
+same commands."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+from web3 import Web3
+
+from app.protocol import policy as policy_rules
+from app.protocol.manifest import load_manifest
+from tests.support.local_system import local_system
+from tests.support.localchain import ROOT
+
+GUIDES = ROOT / "docs" / "guides"
+ENGLISH, INDONESIAN = GUIDES / "policy.en.md", GUIDES / "policy.id.md"
+BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.S | re.M)
+FENCE = re.compile(r"^```", re.M)
+DONE = re.compile(r"^@@guide-block (\d+) ok$", re.M)
+
+
+def sh_blocks(path) -> list[str]:
+    return BLOCK.findall(path.read_text())
+
+
+def test_the_indonesian_guide_carries_the_english_guides_commands():
+    english, indonesian = sh_blocks(ENGLISH), sh_blocks(INDONESIAN)
+    assert len(english) >= 6
+    for number, (en, id_) in enumerate(zip(english, indonesian, strict=True), start=1):
+        assert id_ == en, f"block {number} differs between the guides"
+
+
+@pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])
+def test_every_command_of_the_guides_is_in_a_sh_block_the_test_runs(guide):
+    text = guide.read_text()
+    assert len(FENCE.findall(text)) == 2 * len(BLOCK.findall(text)), (
+        f"{guide.name}: a fence that is not ```sh"
+    )
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory):
+    missing = [tool for tool in ("bash", "curl", "jq") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"the guide's commands need {', '.join(missing)} (Debian packages of the same names)")
+    with local_system(tmp_path_factory.mktemp("guide")) as system:
+        blocks = sh_blocks(ENGLISH)
+        lines = ["set -euo pipefail"]
+        for number, block in enumerate(blocks, start=1):
+            lines += [block.rstrip("\n"), f"echo '@@guide-block {number} ok' >&2"]
+        script = tmp_path_factory.mktemp("script") / "guide.sh"
+        script.write_text("\n".join(lines) + "\n")
+        environment = {
+            "PATH": os.environ["PATH"],
+            "HOME": os.environ.get("HOME", "/root"),
+            "LANG": "C.UTF-8",
+            "TMPDIR": str(script.parent),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "TERANG_URL": system.gateway_url,
+            "TERANG_RPC_URL": system.chain_url,
+        }
+        ran = subprocess.run(
+            ["bash", str(script)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+        )
+        done = [int(n) for n in DONE.findall(ran.stderr)]
+        if ran.returncode != 0 or len(done) != len(blocks):
+            failed = len(done) + 1
+            first = (
+                blocks[failed - 1].strip().splitlines()[0] if failed <= len(blocks) else "(after the last)"
+            )
+            pytest.fail(
+                f"block {failed} of {len(blocks)} of {ENGLISH.name} exited {ran.returncode}: {first}\n"
+                f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-2000:]}"
+            )
+        web3 = Web3(Web3.HTTPProvider(system.chain_url))
+        manifest = load_manifest(system.manifest)
+        registry = web3.eth.contract(
+            address=manifest.address("PolicyRegistry"), abi=manifest.contracts["PolicyRegistry"].abi
+        )
+        yield {"registry": registry, "stdout": ran.stdout, "stderr": ran.stderr}
+
+
+def test_every_block_runs_and_version_2_is_in_force_with_the_lower_ceiling(walked):
+    registry = walked["registry"]
+    assert registry.functions.currentVersion().call() == 2
+    second = policy_rules.named(registry.functions.policyOf(2).call())
+    assert second == {**policy_rules.DEFAULTS, "umkmReservationCeiling": 12_000_000_000}
+    assert policy_rules.named(registry.functions.policyOf(1).call()) == policy_rules.DEFAULTS
+
+
+def test_the_out_of_bounds_version_was_refused_naming_the_chains_answer(walked):
+    assert "refused by the chain" in walked["stderr"]
+    assert '{"currentVersion":2}' in walked["stdout"]
