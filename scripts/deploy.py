@@ -23,6 +23,7 @@ from brownie import (
     AgencyDirectory,
     MilestoneEscrow,
     Payments,
+    PolicyRegistry,
     SupplierRegistry,
     TenderEvaluation,
     TenderObjections,
@@ -52,6 +53,7 @@ CONTRACT_TYPES = {
     "AgencyDirectory": AgencyDirectory,
     "SupplierRegistry": SupplierRegistry,
     "TkdnRegistry": TkdnRegistry,
+    "PolicyRegistry": PolicyRegistry,
     "Tenders": Tenders,
     "Payments": Payments,
     "MilestoneEscrow": MilestoneEscrow,
@@ -78,8 +80,19 @@ TENDER_POLICY = {
     "appealWindow": 5 * 24 * 3600,  # sanggah banding within five days of the objection's answer
     "quorumOpeningWindow": 2 * 24 * 3600,  # the Pokja quorum opens withheld bids within two days
 }
-# Contracts above Rp200 juta need a performance bond (jaminan pelaksanaan, docs/domain.md).
-PERFORMANCE_BOND_THRESHOLD = 200_000_000
+# Contract figures of policy version 1 (PolicyRegistry; docs/domain.md). Contracts above Rp200 juta
+# need a performance bond (jaminan pelaksanaan).
+CONTRACT_POLICY = {
+    "advanceSmallBusinessBps": 3_000,
+    "advanceOtherBps": 2_000,
+    "advanceMultiYearBps": 1_500,
+    "amendmentCapBps": 1_000,
+    "retentionBps": 500,
+    "penaltyPpmPerDay": 1_000,
+    "penaltyCapBps": 500,
+    "performanceBondThreshold": 200_000_000,
+    "performanceBondBps": 500,
+}
 # Contracts the committee registers as payment sources at genesis (Payments.registerSource).
 PAYMENT_SOURCES = ("MilestoneEscrow", "WelfarePrograms")
 TENDER_POLICY_FIELDS = (
@@ -92,6 +105,15 @@ TENDER_POLICY_FIELDS = (
     "bidBondHpsThreshold",
     "appealWindow",
     "quorumOpeningWindow",
+)
+# Version 1 of the PolicyRegistry (IPolicyRegistry.Policy, field order).
+POLICY_V1 = (
+    *(TENDER_POLICY[key] for key in TENDER_POLICY_FIELDS[:7]),
+    100,  # bidBondMinBps
+    300,  # bidBondMaxBps
+    TENDER_POLICY["appealWindow"],
+    TENDER_POLICY["quorumOpeningWindow"],
+    *CONTRACT_POLICY.values(),
 )
 
 
@@ -126,6 +148,7 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
             suite.contracts["TkdnRegistry"],
             tuple(TENDER_POLICY[key] for key in TENDER_POLICY_FIELDS),
         ),
+        "PolicyRegistry": (hub, POLICY_V1, web3.keccak(text="Perpres 16/2018 jo. 12/2021 jo. 46/2025")),
         "Payments": (hub,),
         "MilestoneEscrow": lambda: (
             hub,
@@ -133,7 +156,7 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
             suite.contracts["SupplierRegistry"],
             suite.contracts["Tenders"],
             suite.contracts["Payments"],
-            PERFORMANCE_BOND_THRESHOLD,
+            suite.contracts["PolicyRegistry"],
         ),
         "WelfarePrograms": lambda: (hub, suite.contracts["Payments"]),
     }

@@ -123,6 +123,12 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
+    # Versioned money rules: only the committee publishes, through the hub's delay.
+    "PolicyRegistry": {
+        "publishPolicy": "COMMITTEE",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
     # Tender acts are the agency's (PPK/Pokja). The hub admits any AGENCY_OFFICER; the contract then
     # requires an officer of the tender's own agency (AgencyDirectory) to announce, amend, cancel and
     # appoint the Pokja, a member of that tender's Pokja for openings, scores, non-compliance,
@@ -154,9 +160,10 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
-    # PPK acts are further scoped in-contract to the escrow's agency (AgencyDirectory); attestation
-    # to the verifiers listed in the signed terms. Disputes, addenda and termination are the
-    # committee's, through the hub's delay (the guardian may cancel them).
+    # PPK acts are further scoped in-contract to the escrow's agency (AgencyDirectory), never by one
+    # of the escrow's verifiers; attestation to the verifiers of the signed terms. Disputes, addenda,
+    # verifier replacement and termination are the committee's, through the hub's delay (the
+    # guardian may cancel them).
     "MilestoneEscrow": {
         "createEscrow": "AGENCY_OFFICER",
         "approveMilestone": "AGENCY_OFFICER",
@@ -166,6 +173,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "attest": "VERIFIER",
         "resolveDispute": "COMMITTEE",
         "amendMilestone": "COMMITTEE",
+        "replaceVerifier": "COMMITTEE",
         "terminate": "COMMITTEE",
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
