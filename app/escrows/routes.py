@@ -15,7 +15,11 @@ Who acts, and with which key (app/ledger/signers.py):
   relays them through the one write path (the supplier pays its gas; nothing on a zero-fee consortium
   chain). Like every write it takes an Idempotency-Key; the same signed bytes are one transaction
   whatever the key.
-- Dispute resolution and termination are the COMMITTEE's, through the hub's execution delay: one
+- A verifier's evidence date (`deliveredAt`, the BAST's date) is what lateness runs from, so a
+  verifier who attests late does not make the supplier late; an official who is a verifier of the
+  escrow never approves or rejects its milestones (403 `EscrowVerifierCannotDecide`).
+- Dispute resolution, verifier replacement and termination are the COMMITTEE's, through the hub's
+  execution delay: one
   request schedules the call (202, with the operation id and the time it becomes executable), a
   second request with the same body executes it (`role:COMMITTEE`).
 
@@ -56,11 +60,14 @@ from app.escrows.schemas import (
     PaymentRetried,
     PaymentRetry,
     Rejection,
+    ReplacementScheduled,
     ResolutionScheduled,
     RetentionReleased,
     SignedDispute,
     Termination,
     TerminationScheduled,
+    VerifierReplaced,
+    VerifierReplacement,
 )
 from app.ledger.events import event_args, events
 from app.ledger.signed import SignedTransaction
@@ -142,6 +149,7 @@ def create_escrow(
         terms.maintenancePeriod,
         terms.quorum,
         [Web3.to_checksum_address(v) for v in terms.verifiers],
+        terms.multiYear,
     )
     milestones = [(m.amount, m.shareBps, m.dueDate, m.deliverableHash) for m in body.milestones]
     escrow = chain.contract("MilestoneEscrow")
@@ -229,7 +237,7 @@ def attest(
         raise ApiError(
             403, "EscrowNotVerifier", detail=f"your key {address} is not a verifier of escrow {escrow_id}"
         )
-    call = Call(escrow, "attest", [escrow_id, index, body.evidenceHash], signer)
+    call = Call(escrow, "attest", [escrow_id, index, body.evidenceHash, body.deliveredAt], signer)
 
     def outcome(confirmed):
         event = event_args(escrow, "MilestoneAttested", confirmed)
@@ -239,6 +247,7 @@ def attest(
             "index": index,
             "verifier": event["verifier"],
             "evidenceHash": event["evidenceHash"],
+            "deliveredAt": event["deliveredAt"],
             "attestations": event["attestations"],
             "quorum": event["quorum"],
             "status": "attested" if attested else "pending",
@@ -434,6 +443,76 @@ def execute_resolution(
             "decisionHash": event["decisionHash"],
             "paymentId": None if payment == views.ZERO32 else payment,
             "escrowCompleted": bool(_escrow_events(chain, "EscrowCompleted", confirmed)),
+        }
+
+    return write(body.model_dump(), call, outcome)
+
+
+def _replacement_args(escrow_id: str, body: VerifierReplacement) -> list:
+    current, successor = (Web3.to_checksum_address(a) for a in (body.current, body.successor))
+    return [escrow_id, current, successor, body.reasonHash]
+
+
+@router.post(
+    "/{escrow_id}/verifier-replacement",
+    status_code=202,
+    response_model=ReplacementScheduled,
+    summary="Schedule the committee's replacement of a verifier (executable after the hub's delay)",
+)
+def schedule_replacement(
+    request: Request,
+    escrow_id: EscrowId,
+    body: VerifierReplacement,
+    principal: Committee,
+    chain: ChainDep,
+    write: WriterDep,
+):
+    status = views.ESCROW_STATUS[_escrow(chain, escrow_id)["status"]]
+    if status != "active":
+        raise ApiError(409, "EscrowWrongStatus", detail=f"a {status} contract's verifiers cannot be replaced")
+    args = _replacement_args(escrow_id, body)
+    seats = chain.contract("MilestoneEscrow").functions.verifiersOf(escrow_id).call()
+    if args[1] not in seats:
+        raise ApiError(409, "EscrowNotVerifier", detail=f"{args[1]} is not a verifier of escrow {escrow_id}")
+    if args[2] in seats:
+        raise ApiError(
+            422, "EscrowInvalidVerifier", detail=f"{args[2]} already holds a seat of escrow {escrow_id}"
+        )
+    extra = {
+        "escrowId": escrow_id.lower(),
+        "current": args[1],
+        "successor": args[2],
+        "reasonHash": body.reasonHash,
+    }
+    call = _schedule(chain, "replaceVerifier", args)
+    return write(body.model_dump(), call, _scheduled(chain, extra), 202)
+
+
+@router.post(
+    "/{escrow_id}/verifier-replacement/execution",
+    response_model=VerifierReplaced,
+    summary="Execute the scheduled verifier replacement (same body)",
+)
+def execute_replacement(
+    request: Request,
+    escrow_id: EscrowId,
+    body: VerifierReplacement,
+    principal: Committee,
+    chain: ChainDep,
+    write: WriterDep,
+):
+    _escrow(chain, escrow_id)
+    call = _execute(chain, "replaceVerifier", _replacement_args(escrow_id, body))
+
+    def outcome(confirmed):
+        event = _escrow_events(chain, "VerifierReplaced", confirmed)[0]
+        mask = event["restartedMask"]
+        return {
+            "escrowId": escrow_id.lower(),
+            "current": event["current"],
+            "successor": event["successor"],
+            "reasonHash": event["reasonHash"],
+            "restartedMilestones": [i for i in range(64) if mask >> i & 1],
         }
 
     return write(body.model_dump(), call, outcome)
