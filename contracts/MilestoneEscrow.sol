@@ -7,10 +7,12 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IAgencyDirectory} from "../interfaces/IAgencyDirectory.sol";
 import {IMilestoneEscrow} from "../interfaces/IMilestoneEscrow.sol";
 import {IPayments} from "../interfaces/IPayments.sol";
+import {IPolicyRegistry} from "../interfaces/IPolicyRegistry.sol";
 import {ISupplierRegistry} from "../interfaces/ISupplierRegistry.sol";
 import {ITenders} from "../interfaces/ITenders.sol";
 import {ManagedPausable} from "./base/ManagedPausable.sol";
 import {PaymentMath} from "./libraries/PaymentMath.sol";
+import {EscrowPolicy} from "./escrow/EscrowPolicy.sol";
 
 /// @title Milestone escrow
 /// @notice See {IMilestoneEscrow}. A pause stops every act here (in particular every new
@@ -26,7 +28,7 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
     ISupplierRegistry private immutable _suppliers;
     ITenders private immutable _tenders;
     IPayments private immutable _payments;
-    uint256 private immutable _performanceBondThreshold;
+    IPolicyRegistry private immutable _policies;
     /// The version this one succeeds (address(0) for the first): a tender contracted there is never
     /// contracted again here (docs/decisions/0024-upgrades.md).
     IMilestoneEscrow private immutable _predecessor;
@@ -43,14 +45,14 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         ISupplierRegistry suppliers,
         ITenders tenders,
         IPayments payments,
-        uint256 performanceBondThreshold_,
+        IPolicyRegistry policies_,
         IMilestoneEscrow predecessor_
     ) ManagedPausable(hub) EIP712("Terang MilestoneEscrow", "1") {
         _agencies = agencies;
         _suppliers = suppliers;
         _tenders = tenders;
         _payments = payments;
-        _performanceBondThreshold = performanceBondThreshold_;
+        _policies = policies_;
         _predecessor = predecessor_;
     }
 
@@ -77,9 +79,9 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
 
         uint256 value = _tenders.getBid(tenderId, tender.winner).price;
         if (value > type(uint80).max) revert EscrowValueTooLarge(value);
-        _checkTerms(terms, value);
-        address supplierAccount = _suppliers.getSupplier(tender.winner).account;
-        _storeVerifiers(escrowId, terms, supplierAccount);
+        ISupplierRegistry.Supplier memory supplier = _suppliers.getSupplier(tender.winner);
+        uint32 version = EscrowPolicy.checkTerms(_policies, terms, value, supplier.umkm);
+        _storeVerifiers(escrowId, terms, supplier.account);
         uint8 count = _storeMilestones(escrowId, milestones, value);
 
         escrow.supplierId = tender.winner;
@@ -93,12 +95,15 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         escrow.penaltyPpmPerDay = terms.penaltyPpmPerDay;
         escrow.maintenancePeriod = terms.maintenancePeriod;
         escrow.value = uint80(value);
+        escrow.originalValue = uint80(value);
+        escrow.policyVersion = version;
+        escrow.multiYear = terms.multiYear;
         escrow.advanceAmount = terms.advanceAmount;
         escrow.advanceGuaranteeRef = terms.advanceGuaranteeRef;
         escrow.performanceBondRef = terms.performanceBondRef;
         bytes32 termsHash = keccak256(abi.encode(tenderId, tender.winner, value, terms, milestones));
         escrow.termsHash = termsHash;
-        emit EscrowCreated(escrowId, tender.winner, tender.agencyId, msg.sender, value, count, termsHash);
+        emit EscrowCreated(escrowId, tender.winner, tender.agencyId, msg.sender, value, count, termsHash, version);
     }
 
     /// @inheritdoc IMilestoneEscrow
@@ -129,10 +134,17 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
     // ---------------------------------------------------------------- delivery and payment
 
     /// @inheritdoc IMilestoneEscrow
-    function attest(bytes32 escrowId, uint8 index, bytes32 evidenceHash) external restricted whenNotPaused {
+    function attest(bytes32 escrowId, uint8 index, bytes32 evidenceHash, uint40 deliveredAt)
+        external
+        restricted
+        whenNotPaused
+    {
         Escrow storage escrow = _escrowIn(escrowId, EscrowStatus.Active);
         uint8 position = _verifierPosition[escrowId][msg.sender];
         if (position == 0) revert EscrowNotVerifier(escrowId, msg.sender);
+        if (deliveredAt < escrow.signedAt || deliveredAt > block.timestamp) {
+            revert EscrowInvalidDeliveryDate(deliveredAt, escrow.signedAt, uint40(block.timestamp));
+        }
         Milestone storage milestone = _milestone(escrowId, escrow, index);
         MilestoneStatus status = milestone.status;
         if (status == MilestoneStatus.Rejected || status == MilestoneStatus.RejectionUpheld) {
@@ -146,13 +158,12 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         uint16 bit = uint16(1) << (position - 1);
         if (milestone.attestedMask & bit != 0) revert EscrowAlreadyAttested(escrowId, index, msg.sender);
         milestone.attestedMask |= bit;
+        // The round's delivery date is the latest evidence date of its k attestations.
+        if (deliveredAt > milestone.deliveredAt) milestone.deliveredAt = deliveredAt;
         uint8 attestations = ++milestone.attestations;
         uint8 quorum = escrow.quorum;
-        if (attestations == quorum) {
-            milestone.status = MilestoneStatus.Attested;
-            milestone.deliveredAt = uint40(block.timestamp);
-        }
-        emit MilestoneAttested(escrowId, index, msg.sender, evidenceHash, attestations, quorum);
+        if (attestations == quorum) milestone.status = MilestoneStatus.Attested;
+        emit MilestoneAttested(escrowId, index, msg.sender, evidenceHash, deliveredAt, attestations, quorum);
     }
 
     /// @inheritdoc IMilestoneEscrow
@@ -163,7 +174,7 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         returns (bytes32 paymentId)
     {
         Escrow storage escrow = _escrowIn(escrowId, EscrowStatus.Active);
-        _agencies.requireOfficerOf(msg.sender, escrow.agencyId);
+        _requireDecider(escrowId, escrow);
         Milestone storage milestone = _milestone(escrowId, escrow, index);
         if (milestone.status != MilestoneStatus.Attested) {
             if (milestone.status == MilestoneStatus.Pending) {
@@ -177,7 +188,7 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
     /// @inheritdoc IMilestoneEscrow
     function rejectMilestone(bytes32 escrowId, uint8 index, bytes32 reasonHash) external restricted whenNotPaused {
         Escrow storage escrow = _escrowIn(escrowId, EscrowStatus.Active);
-        _agencies.requireOfficerOf(msg.sender, escrow.agencyId);
+        _requireDecider(escrowId, escrow);
         Milestone storage milestone = _milestone(escrowId, escrow, index);
         if (milestone.status != MilestoneStatus.Attested) {
             revert EscrowWrongMilestoneStatus(escrowId, index, milestone.status);
@@ -262,17 +273,63 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
             revert EscrowWrongMilestoneStatus(escrowId, index, milestone.status);
         }
         if (amount == 0 || dueDate == 0) revert EscrowInvalidMilestone(index);
+        // An addendum does not erase a delay already running: a late milestone keeps its due date.
+        uint40 due = milestone.dueDate;
+        if (dueDate != due && block.timestamp > due) revert EscrowMilestoneOverdue(escrowId, index, due);
         uint80 previous = milestone.amount;
         if (amount < previous && escrow.advanceOutstanding != 0) {
             revert EscrowAdvanceOutstanding(escrowId, escrow.advanceOutstanding);
         }
         // Checked arithmetic: the new value must still fit its field.
         uint80 value = escrow.value - previous + amount;
+        if (value > escrow.value) {
+            // Addenda add at most the bound policy's share of the ORIGINAL value, in total.
+            uint256 original = escrow.originalValue;
+            uint256 maxValue = EscrowPolicy.amendmentCeiling(_policies, escrow.policyVersion, original);
+            if (value > maxValue) revert EscrowAmendmentCapExceeded(escrowId, value, maxValue);
+        }
         milestone.amount = amount;
         milestone.dueDate = dueDate;
         escrow.value = value;
         uint16 number = ++escrow.amendmentCount;
         emit ContractAmended(escrowId, number, index, previous, amount, dueDate, value, documentHash);
+    }
+
+    /// @inheritdoc IMilestoneEscrow
+    function replaceVerifier(bytes32 escrowId, address current, address successor, bytes32 reasonHash)
+        external
+        restricted
+        whenNotPaused
+    {
+        Escrow storage escrow = _escrowIn(escrowId, EscrowStatus.Active);
+        uint8 position = _verifierPosition[escrowId][current];
+        if (position == 0) revert EscrowNotVerifier(escrowId, current);
+        if (
+            successor == address(0) || _verifierPosition[escrowId][successor] != 0
+                || successor == _suppliers.getSupplier(escrow.supplierId).account
+        ) revert EscrowInvalidVerifier(successor);
+        delete _verifierPosition[escrowId][current];
+        _verifierPosition[escrowId][successor] = position;
+        _verifiers[escrowId][position - 1] = successor;
+        // The replaced verifier's attestations in an open round no longer count.
+        uint16 bit = uint16(1) << (position - 1);
+        uint64 restarted;
+        uint8 count = escrow.milestoneCount;
+        for (uint8 i = 0; i < count; ++i) {
+            Milestone storage milestone = _milestones[escrowId][i];
+            MilestoneStatus status = milestone.status;
+            if (
+                (status == MilestoneStatus.Pending || status == MilestoneStatus.Attested)
+                    && milestone.attestedMask & bit != 0
+            ) {
+                milestone.status = MilestoneStatus.Pending;
+                milestone.attestations = 0;
+                milestone.attestedMask = 0;
+                milestone.deliveredAt = 0;
+                restarted |= uint64(1) << i;
+            }
+        }
+        emit VerifierReplaced(escrowId, current, successor, msg.sender, reasonHash, restarted);
     }
 
     /// @inheritdoc IMilestoneEscrow
@@ -344,8 +401,8 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
     }
 
     /// @inheritdoc IMilestoneEscrow
-    function performanceBondThreshold() external view returns (uint256) {
-        return _performanceBondThreshold;
+    function policies() external view returns (address) {
+        return address(_policies);
     }
 
     /// @inheritdoc IMilestoneEscrow
@@ -388,7 +445,11 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         returns (bytes32 paymentId)
     {
         uint256 gross = milestone.amount;
-        PaymentMath.Deductions memory d = _deductions(escrow, milestone, gross);
+        uint256 due = milestone.dueDate;
+        uint256 delivered = milestone.deliveredAt;
+        // Time paused between the due date and the delivery is not counted against the supplier.
+        if (delivered > due) delivered -= _pausedWithin(due, delivered);
+        PaymentMath.Deductions memory d = _deductions(escrow, milestone, gross, delivered);
 
         milestone.status = MilestoneStatus.Approved;
         if (d.penalty != 0) milestone.penalty = uint80(d.penalty);
@@ -406,7 +467,7 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         if (d.net != 0) {
             paymentId = _authorize(escrowId, escrow, IPayments.Purpose.Milestone, PaymentKind.Milestone, index, d.net);
         }
-        _emitApproved(escrowId, index, paymentId, gross, d, PaymentMath.daysLate(milestone.dueDate, milestone.deliveredAt));
+        _emitApproved(escrowId, index, paymentId, gross, d, PaymentMath.daysLate(due, delivered));
     }
 
     function _emitApproved(
@@ -424,13 +485,13 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
     /// never accumulates and the advance is fully repaid when every milestone is. grossApproved is
     /// recovered from the ledger identity (before the retention release):
     /// authorized + penalties = grossApproved - retentionHeld + advanceOutstanding.
-    function _deductions(Escrow storage escrow, Milestone storage milestone, uint256 gross)
+    function _deductions(Escrow storage escrow, Milestone storage milestone, uint256 gross, uint256 delivered)
         private
         view
         returns (PaymentMath.Deductions memory)
     {
         uint256 penaltyDue = PaymentMath.latePenalty(
-            gross, milestone.dueDate, milestone.deliveredAt, escrow.penaltyPpmPerDay, escrow.penaltyCapBps
+            gross, milestone.dueDate, delivered, escrow.penaltyPpmPerDay, escrow.penaltyCapBps
         );
         uint256 outstanding = escrow.advanceOutstanding;
         uint256 advanceDue;
@@ -515,16 +576,11 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         return _milestones[escrowId][index];
     }
 
-    function _checkTerms(EscrowTerms calldata terms, uint256 value) private view {
-        if (uint256(terms.retentionBps) + terms.penaltyCapBps > PaymentMath.BPS) {
-            revert EscrowInvalidRates(terms.retentionBps, terms.penaltyCapBps);
-        }
-        uint256 maxAdvance = value * (PaymentMath.BPS - terms.retentionBps - terms.penaltyCapBps) / PaymentMath.BPS;
-        if (terms.advanceAmount > maxAdvance) revert EscrowAdvanceTooLarge(terms.advanceAmount, maxAdvance);
-        if (terms.advanceAmount != 0 && terms.advanceGuaranteeRef == bytes32(0)) revert EscrowGuaranteeMissing();
-        if (value > _performanceBondThreshold && terms.performanceBondRef == bytes32(0)) {
-            revert EscrowPerformanceBondMissing(value, _performanceBondThreshold);
-        }
+    /// @dev The official deciding on a milestone is an officer of the escrow's agency and never one
+    /// of its verifiers (whoever attested cannot approve).
+    function _requireDecider(bytes32 escrowId, Escrow storage escrow) private view {
+        _agencies.requireOfficerOf(msg.sender, escrow.agencyId);
+        if (_verifierPosition[escrowId][msg.sender] != 0) revert EscrowVerifierCannotDecide(escrowId, msg.sender);
     }
 
     function _reference(bytes32 escrowId, PaymentKind kind, uint8 index) private pure returns (bytes32) {

@@ -13,12 +13,29 @@ pragma solidity ^0.8.24;
 /// 2. The winning supplier countersigns the same terms (hash), from its key or by an EIP-712
 ///    signature relayed by anyone (domain "Terang MilestoneEscrow", version "1"). Any advance is
 ///    authorised now.
-/// 3. Per milestone: k of the n verifiers attest delivery (evidence hash, e.g. the BAST); the PPK
-///    approves, which authorises the gross amount net of retention, late penalty and advance
-///    repayment; or rejects with a reason. The supplier may dispute a rejection or a penalty; the
-///    committee resolves (uphold / overturn).
+/// 3. Per milestone: k of the n verifiers attest delivery (evidence hash, e.g. the BAST, and the
+///    delivery date the evidence shows); an official of the agency who is not a verifier of the
+///    contract approves, which authorises the gross amount net of retention, late penalty and
+///    advance repayment; or rejects with a reason. The supplier may dispute a rejection or a
+///    penalty; the committee resolves (uphold / overturn).
 /// 4. After the last approval the maintenance period runs; then the PPK releases the retention.
 /// Amendments (addenda) and termination are committee acts through the hub's delay.
+///
+/// Policy: each escrow is bound to the PolicyRegistry version in force when the PPK signs it; its
+/// terms (advance cap, retention, penalty rate and cap, performance bond threshold) and every later
+/// amendment (added value at most `amendmentCapBps` of the original value) are checked against
+/// THAT version, so a later policy applies to later contracts only.
+///
+/// Lateness: a milestone is delivered on the latest of the evidence dates its k attestations
+/// carry (k verifiers must vouch that delivery happened by then; a slow verifier who attests weeks
+/// later does not move it). Days late run from the due date to that date, minus any time this
+/// contract spent paused in between.
+///
+/// Verifiers: the committee replaces a verifier, through the hub's delay (a guardian may cancel):
+/// the agency whose PPK approves payments cannot swap in a friendlier verifier on its own. The
+/// successor takes the same seat, so n and k are unchanged and the quorum stays
+/// satisfiable; the replaced verifier's attestations in an open round (milestone Pending or
+/// Attested) no longer count: those milestones start a new round.
 ///
 /// Ledger identity, per escrow: `authorized + penalties + remaining == value`, where `authorized`
 /// is what was sent to Payments (advance, net milestone payments, retention, refunded penalties),
@@ -84,6 +101,7 @@ interface IMilestoneEscrow {
         uint32 maintenancePeriod; // seconds from the last approval until retention can be released
         uint8 quorum; // k attestations needed
         address[] verifiers; // the n verifiers of this contract (at most 16)
+        bool multiYear; // kontrak tahun jamak: the policy's multi-year advance cap applies
     }
 
     /// @notice An escrow as stored.
@@ -106,6 +124,8 @@ interface IMilestoneEscrow {
         uint80 authorized;
         uint40 completedAt; // last approval; the maintenance period runs from here
         bool retentionReleased;
+        uint32 policyVersion; // PolicyRegistry version in force when the PPK signed
+        bool multiYear;
         // slot 2
         uint80 retentionHeld;
         uint80 advanceOutstanding;
@@ -113,6 +133,7 @@ interface IMilestoneEscrow {
         // slot 3
         uint80 advanceAmount;
         uint40 signedAt;
+        uint80 originalValue; // the value as signed; amendments are capped against it
         bytes32 termsHash;
         bytes32 advanceGuaranteeRef;
         bytes32 performanceBondRef;
@@ -123,7 +144,7 @@ interface IMilestoneEscrow {
         // slot 0
         uint80 amount;
         uint40 dueDate;
-        uint40 deliveredAt; // when the k-th attestation arrived (0 before)
+        uint40 deliveredAt; // latest evidence date attested in the current round (delivery date once Attested)
         MilestoneStatus status;
         uint8 attestations; // in the current round
         uint16 attestedMask; // bit i: verifier i attested in the current round
@@ -142,19 +163,22 @@ interface IMilestoneEscrow {
         address officer,
         uint256 value,
         uint8 milestoneCount,
-        bytes32 termsHash
+        bytes32 termsHash,
+        uint32 policyVersion
     );
     /// @notice The supplier countersigned (by its key, or `bySignature` through a relayer);
     /// `advancePaymentId` is the advance's instruction (zero without an advance).
     event EscrowCountersigned(
         bytes32 indexed escrowId, uint64 indexed supplierId, address signer, bool bySignature, bytes32 advancePaymentId
     );
-    /// @notice Verifier `verifier` attested milestone `index` with `evidenceHash` (e.g. the BAST).
+    /// @notice Verifier `verifier` attested milestone `index` with `evidenceHash` (e.g. the BAST),
+    /// whose delivery date is `deliveredAt`.
     event MilestoneAttested(
         bytes32 indexed escrowId,
         uint8 indexed index,
         address indexed verifier,
         bytes32 evidenceHash,
+        uint40 deliveredAt,
         uint8 attestations,
         uint8 quorum
     );
@@ -195,6 +219,17 @@ interface IMilestoneEscrow {
         uint40 dueDate,
         uint256 value,
         bytes32 documentHash
+    );
+    /// @notice `successor` holds `current`'s verifier seat (committee act `officer`, reasoned in
+    /// `reasonHash`). Bit i of `restartedMask`: milestone i lost `current`'s attestation and starts a
+    /// new round.
+    event VerifierReplaced(
+        bytes32 indexed escrowId,
+        address indexed current,
+        address indexed successor,
+        address officer,
+        bytes32 reasonHash,
+        uint64 restartedMask
     );
     /// @notice Every milestone is approved; retention can be released from `retentionReleasableAt`.
     event EscrowCompleted(bytes32 indexed escrowId, uint40 retentionReleasableAt);
@@ -240,6 +275,16 @@ interface IMilestoneEscrow {
     error EscrowMaintenanceNotOver(bytes32 escrowId, uint40 releasableAt);
     error EscrowRetentionAlreadyReleased(bytes32 escrowId);
     error EscrowNothingToRelease(bytes32 escrowId);
+    /// @notice An evidence date must lie between the signing (`earliest`) and now (`latest`).
+    error EscrowInvalidDeliveryDate(uint40 deliveredAt, uint40 earliest, uint40 latest);
+    /// @notice A verifier of the contract never decides (approves or rejects) its milestones.
+    error EscrowVerifierCannotDecide(bytes32 escrowId, address account);
+    /// @notice Term `term` is `given`, outside the bound `bound` of policy `version`.
+    error EscrowOutsidePolicy(uint32 version, bytes32 term, uint256 given, uint256 bound);
+    /// @notice Addenda may add at most the policy's share of the original value: `value` > `maxValue`.
+    error EscrowAmendmentCapExceeded(bytes32 escrowId, uint256 value, uint256 maxValue);
+    /// @notice The due date of a milestone already late cannot be moved by an addendum.
+    error EscrowMilestoneOverdue(bytes32 escrowId, uint8 index, uint40 dueDate);
     /// @notice While an advance is outstanding the value may only grow (the advance is repaid in
     /// proportion to the value).
     error EscrowAdvanceOutstanding(bytes32 escrowId, uint256 advanceOutstanding);
@@ -257,10 +302,12 @@ interface IMilestoneEscrow {
     /// deadline)` signature; anyone may relay it.
     function countersignBySig(bytes32 escrowId, uint256 nonce, uint256 deadline, bytes calldata signature) external;
 
-    /// @notice A listed verifier attests delivery of milestone `index` (once per round).
-    function attest(bytes32 escrowId, uint8 index, bytes32 evidenceHash) external;
+    /// @notice A listed verifier attests delivery of milestone `index` (once per round) on
+    /// `deliveredAt`, the date the evidence shows (not before signing, not in the future).
+    function attest(bytes32 escrowId, uint8 index, bytes32 evidenceHash, uint40 deliveredAt) external;
 
-    /// @notice Approves an attested milestone (PPK of the agency) and authorises its net payment.
+    /// @notice Approves an attested milestone (PPK of the agency, not a verifier of the contract)
+    /// and authorises its net payment.
     function approveMilestone(bytes32 escrowId, uint8 index) external returns (bytes32 paymentId);
 
     /// @notice Rejects an attested milestone with a reasoned decision (PPK of the agency).
@@ -277,6 +324,10 @@ interface IMilestoneEscrow {
     /// (committee, through the hub's delay).
     function amendMilestone(bytes32 escrowId, uint8 index, uint80 amount, uint40 dueDate, bytes32 documentHash)
         external;
+
+    /// @notice Gives `current`'s verifier seat to `successor` (committee, through the hub's delay);
+    /// `current`'s attestations in open rounds no longer count.
+    function replaceVerifier(bytes32 escrowId, address current, address successor, bytes32 reasonHash) external;
 
     /// @notice Releases the retention after the maintenance period (PPK of the agency).
     function releaseRetention(bytes32 escrowId) external returns (bytes32 paymentId);
@@ -310,8 +361,8 @@ interface IMilestoneEscrow {
     /// keccak256(abi.encode("terang.payee.supplier", supplierId)).
     function payeeKeyOf(uint64 supplierId) external pure returns (bytes32);
 
-    /// @notice Contracts above this value need a performance bond reference.
-    function performanceBondThreshold() external view returns (uint256);
+    /// @notice The PolicyRegistry the escrows are bound to.
+    function policies() external view returns (address);
 
     function domainSeparator() external view returns (bytes32);
 }

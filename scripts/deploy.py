@@ -22,6 +22,7 @@ from brownie import (
     AccessHub,
     AgencyDirectory,
     Committee,
+    EscrowPolicy,
     MilestoneEscrow,
     Payments,
     PolicyRegistry,
@@ -75,6 +76,7 @@ LIBRARY_TYPES = {
     "TenderSetup": TenderSetup,
     "TenderEvaluation": TenderEvaluation,
     "TenderObjections": TenderObjections,
+    "EscrowPolicy": EscrowPolicy,
 }
 
 # Procurement figures of Perpres 16/2018 as amended (docs/domain.md), fixed per deployment. The

@@ -22,7 +22,18 @@ sys.path.insert(0, str(ROOT))
 
 from app.protocol.manifest import ManifestError, load_manifest, record_pending  # noqa: E402
 from app.protocol.upgrades import UpgradeError, upgrade_plan  # noqa: E402
-from scripts.deploy import CONTRACT_TYPES, DeployError, _deployer, _is_local, constructor_args  # noqa: E402
+from scripts.deploy import (  # noqa: E402
+    CONTRACT_TYPES,
+    LIBRARY_TYPES,
+    DeployError,
+    _deployer,
+    _is_local,
+    constructor_args,
+)
+
+# The linked libraries each replaceable contract needs: deployed afresh with its successor, so the
+# new version never links to code from another process's deployment.
+LINKED_LIBRARIES = {"MilestoneEscrow": ("EscrowPolicy",)}
 
 
 def main() -> None:
@@ -39,6 +50,8 @@ def main() -> None:
             tx["required_confs"] = int(os.environ.get("TERANG_CONFIRMATIONS", "2"))
         addresses = {n: c.address for n, c in manifest.contracts.items()}
         old = manifest.address(name)
+        for library in LINKED_LIBRARIES.get(name, ()):
+            LIBRARY_TYPES[library].deploy(tx)
         contract = CONTRACT_TYPES[name].deploy(
             *constructor_args(name, addresses["AccessHub"], addresses, predecessor=old), tx
         )

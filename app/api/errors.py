@@ -89,6 +89,30 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "Your key is not one of this contract's verifiers.",
         "id": "Kunci Anda bukan salah satu pemeriksa kontrak ini.",
     },
+    "EscrowVerifierCannotDecide": {
+        "en": "A verifier of this contract may not approve or reject its milestones.",
+        "id": "Pemeriksa kontrak ini tidak boleh menyetujui atau menolak terminnya.",
+    },
+    "EscrowInvalidDeliveryDate": {
+        "en": "The delivery date must lie between the signing and now.",
+        "id": "Tanggal serah terima harus di antara penandatanganan kontrak dan saat ini.",
+    },
+    "EscrowOutsidePolicy": {
+        "en": "A term lies outside the money rules (policy) in force.",
+        "id": "Suatu syarat berada di luar aturan keuangan (kebijakan) yang berlaku.",
+    },
+    "EscrowAdvanceTooLarge": {
+        "en": "The advance (uang muka) exceeds the policy's cap for this contract.",
+        "id": "Uang muka melebihi batas kebijakan untuk kontrak ini.",
+    },
+    "EscrowAmendmentCapExceeded": {
+        "en": "Addenda may not add more than the policy's share of the original value.",
+        "id": "Adendum tidak boleh menambah nilai melebihi batas kebijakan dari nilai kontrak awal.",
+    },
+    "EscrowMilestoneOverdue": {
+        "en": "An addendum cannot move the due date of a milestone already late.",
+        "id": "Adendum tidak dapat menggeser tanggal jatuh tempo termin yang sudah terlambat.",
+    },
     "EscrowNoOpenDispute": {
         "en": "This milestone has no open dispute.",
         "id": "Termin ini tidak memiliki sengketa yang terbuka.",
@@ -384,6 +408,10 @@ REVERT_STATUS = {
     "TenderScoreSheetMismatch": 422,
     "CommitteeNotMember": 403,
     "CommitteeNotGuardian": 403,
+    "EscrowVerifierCannotDecide": 403,
+    "EscrowOutsidePolicy": 422,
+    "EscrowAdvanceTooLarge": 422,
+    "EscrowAmendmentCapExceeded": 422,
 }
 
 

@@ -23,7 +23,7 @@ from web3.exceptions import ContractCustomError
 
 from app.api.errors import ApiError
 from app.escrows import views as escrow_views
-from app.escrows.schemas import BYTES32
+from app.escrows.schemas import ADDRESS, BYTES32
 from app.ledger.client import ChainClient
 from app.welfare.schemas import Rules
 
@@ -53,6 +53,16 @@ class TerminationAct(BaseModel):
     reasonHash: str = Field(pattern=BYTES32, description="Hash of the termination decision")
 
 
+class VerifierReplacementAct(BaseModel):
+    """A verifier's seat of an escrow given to another official (MilestoneEscrow.replaceVerifier)."""
+
+    kind: Literal["escrow_verifier_replacement"]
+    escrowId: str = Field(pattern=BYTES32, description="The escrow id (the awarded tender's id)")
+    current: str = Field(pattern=ADDRESS, description="The verifier whose seat is given away")
+    successor: str = Field(pattern=ADDRESS, description="Who takes the seat: not a verifier of it yet")
+    reasonHash: str = Field(pattern=BYTES32, description="Hash of the committee's reasoned decision")
+
+
 class WelfareRulesAct(BaseModel):
     """A welfare programme's new rules, in force from the period after execution
     (WelfarePrograms.changeRules)."""
@@ -71,9 +81,10 @@ class PauseAct(BaseModel):
     )
 
 
-ACT_MODELS = (DisputeResolutionAct, TerminationAct, WelfareRulesAct, PauseAct)
+ACT_MODELS = (DisputeResolutionAct, TerminationAct, VerifierReplacementAct, WelfareRulesAct, PauseAct)
 Act = Annotated[
-    DisputeResolutionAct | TerminationAct | WelfareRulesAct | PauseAct, Field(discriminator="kind")
+    DisputeResolutionAct | TerminationAct | VerifierReplacementAct | WelfareRulesAct | PauseAct,
+    Field(discriminator="kind"),
 ]
 
 
@@ -118,6 +129,23 @@ def _termination(chain: ChainClient, act: TerminationAct) -> list[ProposedCall]:
     return [_call(chain, ESCROW, "terminate", [act.escrowId, act.reasonHash])]
 
 
+def _verifier_replacement(chain: ChainClient, act: VerifierReplacementAct) -> list[ProposedCall]:
+    status = escrow_views.ESCROW_STATUS[_escrow(chain, act.escrowId)["status"]]
+    if status != "active":
+        raise ApiError(409, "EscrowWrongStatus", detail=f"a {status} contract's verifiers cannot be replaced")
+    current, successor = (Web3.to_checksum_address(a) for a in (act.current, act.successor))
+    seats = chain.contract(ESCROW).functions.verifiersOf(act.escrowId).call()
+    if current not in seats:
+        raise ApiError(
+            409, "EscrowNotVerifier", detail=f"{current} is not a verifier of escrow {act.escrowId}"
+        )
+    if successor in seats:
+        raise ApiError(
+            422, "EscrowInvalidVerifier", detail=f"{successor} already holds a seat of escrow {act.escrowId}"
+        )
+    return [_call(chain, ESCROW, "replaceVerifier", [act.escrowId, current, successor, act.reasonHash])]
+
+
 def _welfare_rules(chain: ChainClient, act: WelfareRulesAct) -> list[ProposedCall]:
     if WELFARE not in chain.manifest.contracts:
         raise ApiError(404, "not_found", detail="no welfare contract in this deployment")
@@ -146,6 +174,7 @@ def _pause(chain: ChainClient, act: PauseAct) -> list[ProposedCall]:
 BUILDERS = {
     "escrow_dispute_resolution": _dispute_resolution,
     "escrow_termination": _termination,
+    "escrow_verifier_replacement": _verifier_replacement,
     "welfare_rules": _welfare_rules,
     "pause": _pause,
     "unpause": _pause,
@@ -175,6 +204,7 @@ def calls_of(chain: ChainClient, acts: list, check_hub: bool = True) -> list[Pro
 KIND_OF = {
     (ESCROW, "resolveDispute"): "escrow_dispute_resolution",
     (ESCROW, "terminate"): "escrow_termination",
+    (ESCROW, "replaceVerifier"): "escrow_verifier_replacement",
     (WELFARE, "changeRules"): "welfare_rules",
 }
 

@@ -44,7 +44,7 @@ from app.committee.schemas import (
     Veto,
     Vetoed,
 )
-from app.escrows.schemas import BYTES32, DisputeResolution, Termination
+from app.escrows.schemas import BYTES32, DisputeResolution, Termination, VerifierReplacement
 from app.indexer.decode import decode_log, event_specs
 from app.ledger.client import ChainClient
 from app.ledger.events import event_args
@@ -422,6 +422,27 @@ def propose_termination(
     write: WriterDep,
 ):
     act = actlib.TerminationAct(kind="escrow_termination", escrowId=escrow_id, reasonHash=body.reasonHash)
+    return propose(chain, signers, principal, write, [act], body.reasonHash, body.model_dump())
+
+
+@acts_router.post(
+    "/escrows/{escrow_id}/verifier-replacement",
+    status_code=201,
+    response_model=Proposed,
+    summary="Propose the committee's replacement of one of the contract's verifiers (a member official)",
+)
+def propose_replacement(
+    request: Request,
+    escrow_id: EscrowId,
+    body: VerifierReplacement,
+    principal: Member,
+    chain: ChainDep,
+    signers: SignersDep,
+    write: WriterDep,
+):
+    act = actlib.VerifierReplacementAct(
+        kind="escrow_verifier_replacement", escrowId=escrow_id, **body.model_dump()
+    )
     return propose(chain, signers, principal, write, [act], body.reasonHash, body.model_dump())
 
 

@@ -15,9 +15,12 @@ Who acts, and with which key (app/ledger/signers.py):
   relays them through the one write path (the supplier pays its gas; nothing on a zero-fee consortium
   chain). Like every write it takes an Idempotency-Key; the same signed bytes are one transaction
   whatever the key.
-- Dispute resolution and termination are committee acts: their URLs open a proposal through the
-  Committee, which k member agencies approve and which executes after the hub's delay
-  (app/committee/routes.py, where those routes live).
+- A verifier's evidence date (`deliveredAt`, the BAST's date) is what lateness runs from, so a
+  verifier who attests late does not make the supplier late; an official who is a verifier of the
+  escrow never approves or rejects its milestones (403 `EscrowVerifierCannotDecide`).
+- Dispute resolution, verifier replacement and termination are committee acts: their URLs open a
+  proposal through the Committee, which k member agencies approve and which executes after the
+  hub's delay (app/committee/routes.py, where those routes live).
 
 Contracts are public information in Indonesian procurement, so every read is public."""
 
@@ -131,6 +134,7 @@ def create_escrow(
         terms.maintenancePeriod,
         terms.quorum,
         [Web3.to_checksum_address(v) for v in terms.verifiers],
+        terms.multiYear,
     )
     milestones = [(m.amount, m.shareBps, m.dueDate, m.deliverableHash) for m in body.milestones]
     escrow = chain.contract("MilestoneEscrow")
@@ -218,7 +222,7 @@ def attest(
         raise ApiError(
             403, "EscrowNotVerifier", detail=f"your key {address} is not a verifier of escrow {escrow_id}"
         )
-    call = Call(escrow, "attest", [escrow_id, index, body.evidenceHash], signer)
+    call = Call(escrow, "attest", [escrow_id, index, body.evidenceHash, body.deliveredAt], signer)
 
     def outcome(confirmed):
         event = event_args(escrow, "MilestoneAttested", confirmed)
@@ -228,6 +232,7 @@ def attest(
             "index": index,
             "verifier": event["verifier"],
             "evidenceHash": event["evidenceHash"],
+            "deliveredAt": event["deliveredAt"],
             "attestations": event["attestations"],
             "quorum": event["quorum"],
             "status": "attested" if attested else "pending",

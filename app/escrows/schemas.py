@@ -27,13 +27,22 @@ class Terms(BaseModel):
     performanceBondRef: str = Field(
         views.ZERO32, pattern=BYTES32, description="Jaminan pelaksanaan; required above the threshold"
     )
-    retentionBps: int = Field(ge=0, le=10_000, description="Retention held from each milestone (500 = 5%)")
-    penaltyPpmPerDay: int = Field(ge=0, lt=2**32, description="Late penalty per day (1000 = 1 per mil)")
-    penaltyCapBps: int = Field(ge=0, le=10_000, description="Late penalty cap, share of the milestone")
+    retentionBps: int = Field(
+        ge=0, le=10_000, description="Retention held from each milestone (500 = 5%); at most the policy's"
+    )
+    penaltyPpmPerDay: int = Field(
+        ge=0, lt=2**32, description="Late penalty per day (1000 = 1 per mil); exactly the policy's"
+    )
+    penaltyCapBps: int = Field(
+        ge=0, le=10_000, description="Late penalty cap, share of the milestone; exactly the policy's"
+    )
     maintenancePeriod: int = Field(ge=0, lt=2**32, description="Seconds from the last approval to release")
     quorum: int = Field(ge=1, le=16, description="k: attestations needed per milestone")
     verifiers: list[Annotated[str, Field(pattern=ADDRESS)]] = Field(
         min_length=1, max_length=16, description="The n verifiers' addresses"
+    )
+    multiYear: bool = Field(
+        False, description="Kontrak tahun jamak: the policy's multi-year advance cap applies"
     )
 
     model_config = ConfigDict(
@@ -53,6 +62,7 @@ class Terms(BaseModel):
                         "0xBcd4042DE499D14e55001CcbB24a551F3b954096",
                         "0x71bE63f3384f5fb98995898A86B02Fb2426c5788",
                     ],
+                    "multiYear": False,
                 }
             ]
         }
@@ -144,8 +154,16 @@ class Countersignature(BaseModel):
 
 class Attestation(BaseModel):
     evidenceHash: str = Field(pattern=BYTES32, description="keccak256 of the BAST document's bytes")
+    deliveredAt: int = Field(
+        ge=1,
+        lt=2**40,
+        description="UTC seconds: the delivery date the evidence shows (not before signing, not in the "
+        "future); lateness runs from the latest such date of the quorum, not from when you attest",
+    )
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"evidenceHash": "0x" + "e5" * 32}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"evidenceHash": "0x" + "e5" * 32, "deliveredAt": 1_789_000_000}]}
+    )
 
 
 class Rejection(BaseModel):
@@ -179,6 +197,24 @@ class PaymentRetry(BaseModel):
     index: int = Field(0, ge=0, lt=64, description="Milestone index (0 for advance and retention)")
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"kind": "milestone", "index": 0}]})
+
+
+class VerifierReplacement(BaseModel):
+    current: str = Field(pattern=ADDRESS, description="The verifier whose seat is given away")
+    successor: str = Field(pattern=ADDRESS, description="Who takes the seat: not a verifier of it yet")
+    reasonHash: str = Field(pattern=BYTES32, description="Hash of the committee's reasoned decision")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "current": "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
+                    "successor": "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
+                    "reasonHash": "0x" + "39" * 32,
+                }
+            ]
+        }
+    )
 
 
 class Termination(BaseModel):
@@ -222,7 +258,10 @@ class Milestone(BaseModel):
     amount: int
     dueDate: int
     deliverableHash: Bytes32
-    deliveredAt: int | None = Field(description="When the quorum-th attestation arrived; None before")
+    deliveredAt: int | None = Field(
+        description="The latest evidence date attested in the current round (the delivery date once "
+        "attested); None before any attestation"
+    )
     attestations: int = Field(description="Attestations in the current round")
     quorum: int = Field(description="Attestations needed")
     attestedBy: list[Address] = Field(description="The verifiers who attested in the current round")
@@ -255,6 +294,9 @@ class Escrow(BaseModel):
     )
     termsHash: Bytes32 = Field(description="What the supplier countersigns (app/protocol/escrow.py)")
     value: int = Field(description="The contract value in rupiah")
+    originalValue: int = Field(description="The value as signed; addenda add at most the policy's share")
+    policyVersion: int = Field(description="The PolicyRegistry version the contract is bound to")
+    multiYear: bool = Field(description="Kontrak tahun jamak")
     authorized: int = Field(description="Authorised for payment so far")
     penalties: int = Field(description="Late penalties withheld so far")
     remaining: int = Field(description="Not yet authorised")
@@ -321,6 +363,7 @@ class MilestoneAttested(WriteReceipt):
     index: int
     verifier: Address
     evidenceHash: Bytes32
+    deliveredAt: int = Field(description="The delivery date this attestation gives")
     attestations: int
     quorum: int
     status: Literal["attested", "pending"] = Field(description="attested once the quorum is reached")

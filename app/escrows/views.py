@@ -107,6 +107,7 @@ def milestone_view(
         "amount": m["amount"],
         "dueDate": m["dueDate"],
         "deliverableHash": _hex(m["deliverableHash"]),
+        # The latest evidence date attested in the current round: the delivery date once attested.
         "deliveredAt": m["deliveredAt"] or None,
         "attestations": m["attestations"],
         "quorum": data["quorum"],
@@ -142,6 +143,9 @@ def escrow_view(chain: ChainClient, escrow_id: str) -> dict[str, Any] | None:
         ),
         "termsHash": _hex(data["termsHash"]),
         "value": data["value"],
+        "originalValue": data["originalValue"],
+        "policyVersion": data["policyVersion"],
+        "multiYear": data["multiYear"],
         "authorized": data["authorized"],
         "penalties": data["penalties"],
         "remaining": escrow.functions.remaining(escrow_id).call(),

@@ -56,7 +56,7 @@ def terms_hash(
 ) -> bytes:
     """keccak256 of the ABI encoding the escrow hashes at creation. `terms` is the EscrowTerms tuple
     (advanceAmount, advanceGuaranteeRef, performanceBondRef, retentionBps, penaltyPpmPerDay,
-    penaltyCapBps, maintenancePeriod, quorum, verifiers); `milestones` a list of MilestoneInput
+    penaltyCapBps, maintenancePeriod, quorum, verifiers, multiYear); `milestones` a list of MilestoneInput
     tuples (amount, shareBps, dueDate, deliverableHash)."""
     terms = list(terms)
     for field in ("advanceGuaranteeRef", "performanceBondRef"):

@@ -164,9 +164,10 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
-    # PPK acts are further scoped in-contract to the escrow's agency (AgencyDirectory); attestation
-    # to the verifiers listed in the signed terms. Disputes, addenda and termination are the
-    # committee's, through the hub's delay (a guardian agency may veto them).
+    # PPK acts are further scoped in-contract to the escrow's agency (AgencyDirectory), never by one
+    # of the escrow's verifiers; attestation to the verifiers of the signed terms. Disputes, addenda,
+    # verifier replacement and termination are the committee's, through the hub's delay (a guardian
+    # agency may veto them).
     "MilestoneEscrow": {
         "createEscrow": "AGENCY_OFFICER",
         "approveMilestone": "AGENCY_OFFICER",
@@ -176,6 +177,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "attest": "VERIFIER",
         "resolveDispute": "COMMITTEE",
         "amendMilestone": "COMMITTEE",
+        "replaceVerifier": "COMMITTEE",
         "terminate": "COMMITTEE",
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",

@@ -80,6 +80,31 @@ abstract contract ManagedPausable is AccessManaged {
         return wall - clock.pausedTotal;
     }
 
+    /// @dev Seconds of wall-clock interval [`from`, `to`) this contract spent paused (finished pauses
+    /// and the current one). Costs one read, plus one per finished pause when there were some.
+    function _pausedWithin(uint256 from, uint256 to) internal view returns (uint256 total) {
+        if (to <= from) return 0;
+        PauseClock memory clock = _clock;
+        if (clock.pausedTotal != 0) {
+            uint256 earlier; // durations of the pauses before span i: its wall-clock start is activeAt + earlier
+            uint256 count = _pauses.length;
+            for (uint256 i; i < count; ++i) {
+                PauseSpan memory span = _pauses[i];
+                uint256 start = uint256(span.activeAt) + earlier;
+                if (start >= to) break; // spans are in time order
+                earlier += span.duration;
+                total += _overlap(start, start + span.duration, from, to);
+            }
+        }
+        if (clock.paused) total += _overlap(clock.pausedSince, block.timestamp, from, to);
+    }
+
+    function _overlap(uint256 start, uint256 end, uint256 from, uint256 to) private pure returns (uint256) {
+        uint256 lo = start > from ? start : from;
+        uint256 hi = end < to ? end : to;
+        return hi > lo ? hi - lo : 0;
+    }
+
     /// @dev The wall-clock time at which active time `active` is (or was) reached: it adds every pause
     /// that began before it, and the current pause when that began before it too. No pause so far
     /// costs no extra read; each finished pause costs one when there were some.

@@ -46,6 +46,13 @@ S_NONE, S_AUTHORIZED, S_SETTLED, S_FAILED, S_CANCELLED = vocabulary.enum("IPayme
 )
 
 
+def now() -> int:
+    """The chain's time now: a freshly mined block's timestamp (brownie's clock and the node's drift
+    apart across snapshots; an evidence date must not be later than the attesting block)."""
+    chain.mine()
+    return chain[-1].timestamp
+
+
 def h(label: str) -> bytes:
     return bytes(web3.keccak(text=label))
 
@@ -83,6 +90,7 @@ class EscrowKit:
             "maintenancePeriod": 180 * DAY,
             "quorum": 2,
             "verifiers": [str(v) for v in self.verifiers],
+            "multiYear": False,
         }
         values.update(overrides)
         return tuple(values.values())
@@ -106,10 +114,13 @@ class EscrowKit:
         self.escrow.countersign(escrow_id, {"from": self.award.supplier})
         return escrow_id
 
-    def attest(self, escrow_id, index, count=2):
+    def attest(self, escrow_id, index, count=2, delivered=None, verifiers=None):
+        """`count` verifiers attest milestone `index`, each with the evidence date `delivered`
+        (default: the time of a freshly mined block, i.e. delivery now)."""
+        delivered = delivered if delivered is not None else now()
         tx = None
-        for verifier in self.verifiers[:count]:
-            tx = self.escrow.attest(escrow_id, index, h(f"BAST {index}"), {"from": verifier})
+        for verifier in (verifiers or self.verifiers)[:count]:
+            tx = self.escrow.attest(escrow_id, index, h(f"BAST {index}"), delivered, {"from": verifier})
         return tx
 
     def approve(self, escrow_id, index):

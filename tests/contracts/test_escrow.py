@@ -37,6 +37,7 @@ from tests.contracts.escrow_fixtures import (
     VALUE,
     h,
     hx,
+    now,
 )
 from tests.contracts.revert_messages import custom_error
 
@@ -120,10 +121,10 @@ def test_an_award_gets_one_escrow(ekit, award):
 @pytest.mark.parametrize(
     "overrides,error",
     [
-        ({"advanceAmount": 900_000_001}, ("EscrowAdvanceTooLarge", 900_000_001, 900_000_000)),
+        ({"advanceAmount": 200_000_001}, ("EscrowAdvanceTooLarge", 200_000_001, 200_000_000)),
         ({"advanceGuaranteeRef": b"\0" * 32}, ("EscrowGuaranteeMissing",)),
         ({"performanceBondRef": b"\0" * 32}, ("EscrowPerformanceBondMissing", VALUE, 200_000_000)),
-        ({"retentionBps": 9_000, "penaltyCapBps": 1_001}, ("EscrowInvalidRates", 9_000, 1_001)),
+        ({"retentionBps": 501}, ("EscrowOutsidePolicy", 1, b"retentionBps".ljust(32, b"\0"), 501, 500)),
         ({"quorum": 4}, ("EscrowInvalidVerifiers", 3, 4)),
         ({"quorum": 0}, ("EscrowInvalidVerifiers", 3, 0)),
     ],
@@ -219,29 +220,31 @@ def signed_escrow(ekit):
 
 
 def test_verifiers_attest_and_the_quorum_marks_delivery(ekit, escrow, signed_escrow, verifiers):
-    tx = escrow.attest(signed_escrow, 0, h("BAST 1"), {"from": verifiers[0]})
+    delivered = now()
+    tx = escrow.attest(signed_escrow, 0, h("BAST 1"), delivered, {"from": verifiers[0]})
     assert tx.events["MilestoneAttested"]["attestations"] == 1
+    assert tx.events["MilestoneAttested"]["deliveredAt"] == delivered
     assert escrow.getMilestone(signed_escrow, 0)["status"] == M_PENDING
-    escrow.attest(signed_escrow, 0, h("BAST 1"), {"from": verifiers[1]})
+    escrow.attest(signed_escrow, 0, h("BAST 1"), delivered, {"from": verifiers[1]})
     m = escrow.getMilestone(signed_escrow, 0).dict()
     assert m["status"] == M_ATTESTED and m["deliveredAt"] > 0
 
 
-def test_a_verifier_cannot_attest_twice(escrow, signed_escrow, verifiers):
-    escrow.attest(signed_escrow, 0, h("BAST"), {"from": verifiers[0]})
+def test_a_verifier_cannot_attest_twice(ekit, signed_escrow, verifiers):
+    ekit.attest(signed_escrow, 0, count=1)
     with brownie.reverts(custom_error("EscrowAlreadyAttested", signed_escrow, 0, verifiers[0])):
-        escrow.attest(signed_escrow, 0, h("BAST"), {"from": verifiers[0]})
+        ekit.attest(signed_escrow, 0, count=1)
 
 
 def test_a_verifier_not_named_in_the_terms_cannot_attest(ekit, escrow, verifiers):
     escrow_id = ekit.signed(verifiers=[str(verifiers[0]), str(verifiers[1])])
     with brownie.reverts(custom_error("EscrowNotVerifier", escrow_id, verifiers[2])):
-        escrow.attest(escrow_id, 0, h("BAST"), {"from": verifiers[2]})
+        ekit.attest(escrow_id, 0, count=1, verifiers=[verifiers[2]])
 
 
-def test_only_the_verifier_role_attests(escrow, signed_escrow, officer):
+def test_only_the_verifier_role_attests(ekit, signed_escrow, officer):
     with brownie.reverts(custom_error("AccessManagedUnauthorized", officer)):
-        escrow.attest(signed_escrow, 0, h("BAST"), {"from": officer})
+        ekit.attest(signed_escrow, 0, count=1, verifiers=[officer])
 
 
 def test_approval_before_enough_attestations_is_refused(ekit, escrow, signed_escrow):
@@ -495,7 +498,7 @@ def test_termination_stops_further_payments(ekit, escrow, signed_escrow, delayed
     tx = delayed(committee, escrow, "terminate", signed_escrow, h("pemutusan kontrak"))
     assert "EscrowTerminated" in tx.events
     with brownie.reverts(custom_error("EscrowWrongStatus", signed_escrow, E_TERMINATED)):
-        escrow.attest(signed_escrow, 0, h("BAST"), {"from": verifiers[0]})
+        ekit.attest(signed_escrow, 0, count=1)
 
 
 def test_a_pause_stops_authorisation_never_settlement_and_keeps_state(

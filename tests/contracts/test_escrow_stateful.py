@@ -1,11 +1,14 @@
 """Stateful property test: random sequences of attest / approve / reject / dispute / resolve /
-settle / fail / retry / amend / release / time jumps on one signed escrow, checked against a Python
-model after every step.
+settle / fail / retry / amend (up to the policy's cap and beyond) / replace a verifier / pause and
+unpause / release / time jumps on one signed escrow, checked against a Python model after every
+step.
 
 Invariants: authorised + penalties + remaining == value (after amendments), and remaining equals
 the model's unpaid milestones + retention held - advance outstanding; settled <= authorised; no
 instruction settled twice; retention released only after the maintenance period; no payment
-without k attestations.
+without k attestations by verifiers seated when they attested (a replaced verifier's open
+attestations are dropped); the value never exceeds the original value + the amendment cap; the
+seats are the model's.
 
 CI runs 200 examples on anvil (20 on ganache, see budget.py); TERANG_DEEP=1 runs 2,000 with longer sequences.
 """
@@ -15,11 +18,12 @@ from __future__ import annotations
 import os
 
 import brownie
-from brownie import chain
+from brownie import accounts, chain
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from app.protocol.roles import role_id
 from tests.contracts.budget import examples
 from tests.contracts.escrow_fixtures import (
     DAY,
@@ -50,13 +54,15 @@ INDEX = st.integers(0, 2)
 PICK = st.integers(0, 255)
 QUORUM = 2
 MAINTENANCE = 180 * DAY
+AMENDMENT_CAP_BPS = 1_000  # policy version 1
+POOL = st.integers(0, 4)  # the three verifiers of the terms and two successors
 
 
 class EscrowMachine(RuleBasedStateMachine):
     """A hypothesis state machine over one signed escrow. The fixtures are bound as class
     attributes by the test; every run starts from the same chain snapshot."""
 
-    ekit = escrow_id = delayed = committee = None
+    ekit = escrow_id = delayed = committee = guardian = pool = None
 
     def __init__(self):
         super().__init__()
@@ -64,6 +70,9 @@ class EscrowMachine(RuleBasedStateMachine):
         self.escrow, self.payments = self.ekit.escrow, self.ekit.payments
         e = self.escrow.getEscrow(self.escrow_id).dict()
         self.amounts = [self.escrow.getMilestone(self.escrow_id, i)["amount"] for i in range(3)]
+        self.dues = [self.escrow.getMilestone(self.escrow_id, i)["dueDate"] for i in range(3)]
+        self.max_value = e["originalValue"] * (10_000 + AMENDMENT_CAP_BPS) // 10_000
+        self.seats = [str(v) for v in self.ekit.verifiers]
         self.status = [M_PENDING] * 3
         self.attested = [set() for _ in range(3)]
         self.penalty = [0, 0, 0]
@@ -107,20 +116,22 @@ class EscrowMachine(RuleBasedStateMachine):
 
     # --- rules -------------------------------------------------------------------------------
 
-    @rule(st_index=INDEX, st_verifier=INDEX)
+    @rule(st_index=INDEX, st_verifier=POOL)
     def rule_attest(self, st_index, st_verifier):
-        verifier = self.ekit.verifiers[st_verifier]
+        verifier = self.pool[st_verifier]
         status = self.status[st_index]
         if status in (M_REJECTED, M_UPHELD):
             status, fresh = M_PENDING, True
         else:
             fresh = False
-        ok = status == M_PENDING and (fresh or str(verifier) not in self.attested[st_index])
+        seated = str(verifier) in self.seats
+        ok = seated and status == M_PENDING and (fresh or str(verifier) not in self.attested[st_index])
+        delivered = chain[-1].timestamp  # the evidence's date: at most now, after signing
         if not ok:
             with brownie.reverts():
-                self.escrow.attest(self.escrow_id, st_index, h("BAST"), {"from": verifier})
+                self.escrow.attest(self.escrow_id, st_index, h("BAST"), delivered, {"from": verifier})
             return
-        self.escrow.attest(self.escrow_id, st_index, h("BAST"), {"from": verifier})
+        self.escrow.attest(self.escrow_id, st_index, h("BAST"), delivered, {"from": verifier})
         if fresh:
             self.attested[st_index] = set()
         self.attested[st_index].add(str(verifier))
@@ -203,16 +214,42 @@ class EscrowMachine(RuleBasedStateMachine):
         self.escrow.retryPayment(self.escrow_id, record[0], record[1], {"from": self.ekit.officer})
         record[2] = S_AUTHORIZED
 
-    @rule(st_index=INDEX, st_delta=st.integers(-50_000, 50_000))
+    @rule(st_index=INDEX, st_delta=st.integers(-50_000, 150_000))
     def rule_amend(self, st_index, st_delta):
         amount = self.amounts[st_index] + st_delta * 1_000
         if self.status[st_index] == M_APPROVED or amount <= 0 or (st_delta < 0 and self.advance_outstanding):
             return
-        due = chain.time() + 30 * DAY
-        self.delayed(
-            self.committee, self.escrow, "amendMilestone", self.escrow_id, st_index, amount, due, h("adendum")
-        )
-        self.amounts[st_index] = amount
+        # A late milestone keeps its due date; others move 30 days out.
+        overdue = chain.time() + 3_600 > self.dues[st_index]
+        due = self.dues[st_index] if overdue else chain.time() + 30 * DAY
+        value = sum(self.amounts) - self.amounts[st_index] + amount
+        args = (self.escrow_id, st_index, amount, due, h("adendum"))
+        if value > self.max_value and st_delta > 0:
+            with brownie.reverts():
+                self.delayed(self.committee, self.escrow, "amendMilestone", *args)
+            return
+        self.delayed(self.committee, self.escrow, "amendMilestone", *args)
+        self.amounts[st_index], self.dues[st_index] = amount, due
+
+    @rule(st_seat=INDEX, st_successor=POOL)
+    def rule_replace_verifier(self, st_seat, st_successor):
+        current, successor = self.seats[st_seat], str(self.pool[st_successor])
+        args = (self.escrow_id, current, successor, h("mutasi"))
+        if successor in self.seats:
+            with brownie.reverts():
+                self.delayed(self.committee, self.escrow, "replaceVerifier", *args)
+            return
+        self.delayed(self.committee, self.escrow, "replaceVerifier", *args)
+        self.seats[st_seat] = successor
+        for index, status in enumerate(self.status):
+            if status in (M_PENDING, M_ATTESTED) and current in self.attested[index]:
+                self.attested[index], self.status[index] = set(), M_PENDING
+
+    @rule(st_days=st.integers(0, 30))
+    def rule_pause(self, st_days):
+        self.escrow.pause({"from": self.guardian})
+        chain.sleep(st_days * DAY)
+        self.delayed(self.committee, self.escrow, "unpause")
 
     @rule()
     def rule_release(self):
@@ -238,7 +275,7 @@ class EscrowMachine(RuleBasedStateMachine):
     def invariant_ledger(self):
         e = self.escrow.getEscrow(self.escrow_id).dict()
         remaining = self.escrow.remaining(self.escrow_id)
-        assert e["value"] == sum(self.amounts)
+        assert e["value"] == sum(self.amounts) <= self.max_value
         assert e["authorized"] + e["penalties"] + remaining == e["value"]
         unpaid = sum(a for a, s in zip(self.amounts, self.status, strict=True) if s != M_APPROVED)
         assert remaining == unpaid + self.retention_held - self.advance_outstanding
@@ -255,21 +292,31 @@ class EscrowMachine(RuleBasedStateMachine):
             assert self.payments.statusOf(payment_id) == status
 
     @invariant()
+    def invariant_seats(self):
+        assert [str(v) for v in self.escrow.verifiersOf(self.escrow_id)] == self.seats
+
+    @invariant()
     def invariant_attestations(self):
         for index, status in enumerate(self.status):
             if status == M_APPROVED:
                 assert self.escrow.getMilestone(self.escrow_id, index)["attestations"] >= QUORUM
 
 
-def test_escrow_ledger_properties(ekit, delayed, committee):
+def test_escrow_ledger_properties(ekit, delayed, committee, guardian, hub):
     # brownie 1.22's `state_machine` helper is compiled with mypyc and refuses generated subclasses
     # ("_BrownieStateMachine object expected"), so hypothesis's own runner drives the machine, with
     # the same snapshot-per-run isolation brownie would give.
-    EscrowMachine.ekit, EscrowMachine.delayed, EscrowMachine.committee = (
+    EscrowMachine.ekit, EscrowMachine.delayed, EscrowMachine.committee, EscrowMachine.guardian = (
         ekit,
         staticmethod(delayed),
         committee,
+        guardian,
     )
+    successors = [accounts.add("0x" + f"{i:02x}" * 32) for i in (0x51, 0x52)]
+    for account in successors:
+        accounts[0].transfer(account, "1 ether")
+        delayed(committee, hub, "grantRole", role_id("VERIFIER"), account, 0)
+    EscrowMachine.pool = [*ekit.verifiers, *successors]
     EscrowMachine.escrow_id = ekit.signed()
     chain.snapshot()
     try:

@@ -138,6 +138,15 @@ def creation(story, run, milestones=None, **terms) -> dict:
     }
 
 
+def bast(story, text: str, **extra) -> dict:
+    """An attestation body: the BAST's hash, dated now (the evidence's delivery date)."""
+    return {
+        "evidenceHash": Web3.to_hex(Web3.keccak(text.encode())),
+        "deliveredAt": story["scenario"].now(),
+        **extra,
+    }
+
+
 def escrow_id(run) -> str:
     return Web3.to_hex(tender_id(run.ocid))
 
@@ -207,6 +216,7 @@ def test_04_the_ppk_creates_the_contract_and_the_supplier_can_recompute_its_term
     t = body["terms"]
     terms = [t[k] for k in ("advanceAmount", "advanceGuaranteeRef", "performanceBondRef", "retentionBps")]
     terms += [t[k] for k in ("penaltyPpmPerDay", "penaltyCapBps", "maintenancePeriod", "quorum", "verifiers")]
+    terms += [t.get("multiYear", False)]
     rows = [
         (m.get("amount", 0), m.get("shareBps", 0), m["dueDate"], m["deliverableHash"])
         for m in body["milestones"]
@@ -321,31 +331,41 @@ def test_07b_a_suppliers_client_reads_the_countersign_domain_and_its_next_nonce(
 
 def test_08_only_listed_verifiers_attest_and_unknown_milestones_are_404(story):
     base = f"/escrows/{escrow_id(story['first'])}/milestones"
-    bast = {"evidenceHash": Web3.to_hex(Web3.keccak(f"BAST termin 1 {OCID}".encode()))}
-    problem(story["client"].post(f"{base}/0/attestations", json=bast, headers=key()), 401, "unauthenticated")
-    problem(post(story, f"{base}/0/attestations", "officer", bast), 403, "forbidden_role")
-    problem(post(story, f"{base}/2/attestations", "ani", bast), 404, "not_found")
-    problem(post(story, f"{base}/64/attestations", "ani", bast), 422, "invalid_request")
-    problem(post(story, f"{base}/-1/attestations", "ani", bast), 422, "invalid_request")
-    problem(post(story, f"{base}/0/attestations", "ani", {"evidenceHash": "BAST"}), 422, "invalid_request")
+    bast_ = bast(story, f"BAST termin 1 {OCID}")
+    problem(story["client"].post(f"{base}/0/attestations", json=bast_, headers=key()), 401, "unauthenticated")
+    problem(post(story, f"{base}/0/attestations", "officer", bast_), 403, "forbidden_role")
+    problem(post(story, f"{base}/2/attestations", "ani", bast_), 404, "not_found")
+    problem(post(story, f"{base}/64/attestations", "ani", bast_), 422, "invalid_request")
+    problem(post(story, f"{base}/-1/attestations", "ani", bast_), 422, "invalid_request")
     problem(
-        post(story, f"/escrows/{'0x' + 'cd' * 32}/milestones/0/attestations", "ani", bast), 404, "not_found"
+        post(story, f"{base}/0/attestations", "ani", {**bast_, "evidenceHash": "BAST"}),
+        422,
+        "invalid_request",
+    )
+    undated = {"evidenceHash": bast_["evidenceHash"]}
+    problem(post(story, f"{base}/0/attestations", "ani", undated), 422, "invalid_request")
+    # The evidence's date cannot be in the future (nor before the signing).
+    future = {**bast_, "deliveredAt": bast_["deliveredAt"] + 10 * DAY}
+    problem(post(story, f"{base}/0/attestations", "ani", future), 422, "EscrowInvalidDeliveryDate")
+    problem(
+        post(story, f"/escrows/{'0x' + 'cd' * 32}/milestones/0/attestations", "ani", bast_), 404, "not_found"
     )
 
 
 def test_09_two_of_three_verifiers_attest_the_first_milestone_each_with_their_own_key(story):
     path = f"/escrows/{escrow_id(story['first'])}/milestones/0/attestations"
-    bast = {"evidenceHash": Web3.to_hex(Web3.keccak(f"BAST termin 1 {OCID}".encode()))}
+    bast_ = bast(story, f"BAST termin 1 {OCID}")
     accounts = story["scenario"].accounts
-    first = post(story, path, "ani", bast)
+    first = post(story, path, "ani", bast_)
     assert first.status_code == 201, first.text
     assert (first.json()["verifier"], first.json()["attestations"], first.json()["status"]) == (
         accounts[PPHP_ANI],
         1,
         "pending",
     )
-    problem(post(story, path, "ani", bast), 409, "EscrowAlreadyAttested")
-    second = post(story, path, "budi", bast)
+    assert first.json()["deliveredAt"] == bast_["deliveredAt"]
+    problem(post(story, path, "ani", bast_), 409, "EscrowAlreadyAttested")
+    second = post(story, path, "budi", bast_)
     assert second.status_code == 201, second.text
     assert (second.json()["verifier"], second.json()["attestations"], second.json()["status"]) == (
         accounts[PPHP_BUDI],
@@ -357,7 +377,30 @@ def test_09_two_of_three_verifiers_attest_the_first_milestone_each_with_their_ow
         accounts[PPHP_ANI],
         accounts[PPHP_BUDI],
     ]
-    assert milestone["deliveredAt"] is not None
+    assert milestone["deliveredAt"] == bast_["deliveredAt"]
+
+
+def test_09b_the_committee_replaces_a_verifier_after_two_agencies_and_the_delay(story):
+    accounts, escrow = story["scenario"].accounts, escrow_id(story["first"])
+    path = f"/escrows/{escrow}/verifier-replacement"
+    body = {"current": accounts[PPHP_CITRA], "successor": accounts[12], "reasonHash": h("mutasi pegawai")}
+    problem(story["client"].post(path, json=body, headers=key()), 401, "unauthenticated")
+    problem(post(story, path, "officer", body), 403, "forbidden_role")  # not the PPK alone
+    problem(post(story, path, "committee", body), 403, "officer_claim_missing")  # no shared key
+    problem(post(story, path, "lkpp", {**body, "successor": "0x12"}), 422, "invalid_request")
+    problem(post(story, path, "lkpp", {**body, "current": accounts[12]}), 409, "EscrowNotVerifier")
+    seated = {**body, "successor": accounts[PPHP_BUDI]}
+    problem(post(story, path, "lkpp", seated), 422, "EscrowInvalidVerifier")
+    proposed = post(story, path, "lkpp", body)
+    assert [(c["act"], c["function"]) for c in proposed.json()["calls"]] == [
+        ("escrow_verifier_replacement", "replaceVerifier")
+    ]
+    executed = committee_act(story, proposed)
+    (replaced,) = [e["args"] for e in executed["events"] if e["event"] == "VerifierReplaced"]
+    assert (replaced["successor"], replaced["restartedMask"]) == (accounts[12], 0)  # citra attested nothing
+    read = story["client"].get(f"/escrows/{escrow}").json()
+    assert read["verifiers"] == [accounts[PPHP_ANI], accounts[PPHP_BUDI], accounts[12]]
+    assert (read["policyVersion"], read["originalValue"], read["multiYear"]) == (1, story["value"], False)
 
 
 # ------------------------------------------------------------------------------------ approval
@@ -409,9 +452,9 @@ def test_12_the_second_milestone_is_attested_then_rejected_by_the_ppk_with_a_rea
     base = f"/escrows/{escrow_id(story['first'])}/milestones/1"
     reason = {"reasonHash": h("BA pemeriksaan: panel tidak sesuai spesifikasi")}
     problem(post(story, f"{base}/rejection", "officer", reason), 409, "EscrowWrongMilestoneStatus")
-    bast = {"evidenceHash": Web3.to_hex(Web3.keccak(f"BAST termin 2 {OCID}".encode()))}
+    bast_ = bast(story, f"BAST termin 2 {OCID}")
     for who in ("budi", "ani"):
-        assert post(story, f"{base}/attestations", who, bast).status_code == 201
+        assert post(story, f"{base}/attestations", who, bast_).status_code == 201
     problem(story["client"].post(f"{base}/rejection", json=reason, headers=key()), 401, "unauthenticated")
     problem(post(story, f"{base}/rejection", "ani", reason), 403, "forbidden_role")
     problem(post(story, f"{base}/rejection", "other_officer", reason), 403, "wrong_agency")
@@ -607,10 +650,8 @@ def test_18_after_its_final_award_the_second_tender_gets_a_contract_with_other_v
 
 def test_19_a_verifier_not_listed_on_the_contract_cannot_attest_it(story):
     path = f"/escrows/{escrow_id(story['second'])}/milestones/0/attestations"
-    problem(post(story, path, "ani", {"evidenceHash": h("BAST")}), 403, "EscrowNotVerifier")
-    problem(
-        post(story, path, "budi", {"evidenceHash": h("BAST")}), 409, "EscrowWrongStatus"
-    )  # not countersigned
+    problem(post(story, path, "ani", bast(story, "BAST")), 403, "EscrowNotVerifier")
+    problem(post(story, path, "budi", bast(story, "BAST")), 409, "EscrowWrongStatus")  # not countersigned
 
 
 def test_20_the_committee_terminates_the_second_contract_after_two_agencies_and_the_delay(story):
@@ -660,7 +701,7 @@ def test_22_every_escrow_request_body_has_an_openapi_example(story):
             content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
             if path.startswith("/escrows") and content:
                 bodies.add(content["schema"]["$ref"].rsplit("/", 1)[1])
-    assert len(bodies) == 8, bodies
+    assert len(bodies) == 9, bodies
     assert all(schemas[name].get("examples") for name in bodies), bodies
 
 

@@ -76,12 +76,14 @@ def _contract_and_pay(scenario: Scenario, run: TenderRun) -> int:
         180 * DAY,
         2,
         verifiers,
+        False,  # not multi-year
     )
     scenario.send(escrow.functions.createEscrow(run.tender_id, terms, milestones), OFFICER)
     scenario.send(escrow.functions.countersign(run.tender_id), winner_index)
     evidence = Web3.keccak(bast_document(run.ocid))
+    delivered = escrow.w3.eth.get_block("latest")["timestamp"]  # the BAST's date: delivered now
     for verifier in VERIFIERS[:2]:
-        scenario.send(escrow.functions.attest(run.tender_id, 0, evidence), verifier)
+        scenario.send(escrow.functions.attest(run.tender_id, 0, evidence, delivered), verifier)
     scenario.send(escrow.functions.approveMilestone(run.tender_id, 0), OFFICER)
     payment = escrowlib.payment_id(escrow.address, run.tender_id, escrowlib.MILESTONE, 0)
     receipt = scenario.send(

@@ -116,7 +116,7 @@ def run_contract(
         for n in (1, 2):
             attested = api.post(
                 f"/escrows/{escrow_id}/milestones/{index}/attestations",
-                {"evidenceHash": evidence},
+                {"evidenceHash": evidence, "deliveredAt": clock.now()},  # the BAST is dated today
                 api.token("VERIFIER", sub=f"pphp-{n}"),
             )
             txs[f"m{index + 1} attested by pphp-{n}"] = attested["transactionHash"]
