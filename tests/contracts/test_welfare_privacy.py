@@ -90,7 +90,7 @@ def test_no_nik_name_or_account_number_reaches_calldata_or_logs(wkit, welfare, p
     txs.append(batch)
     lines, batch_id = wkit.lines(batch), wkit.batch_id(batch)
     txs.append(wkit.fail_lines(batch_id, lines, [1]))
-    txs.append(payments.settle(batch_id, web3.keccak(text="iris-ref"), {"from": wkit.treasury}))
+    txs.append(payments.settle(batch_id, 0, web3.keccak(text="iris-ref"), {"from": wkit.treasury}))
     txs.append(wkit.repay(batch_id, lines, [1]))
     txs.append(welfare.exitBeneficiary(programme, siti, b"GRADUATED".ljust(32, b"\0"), {"from": wkit.admin}))
 

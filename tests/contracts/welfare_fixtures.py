@@ -134,12 +134,13 @@ class WelfareKit:
     def batch_id(tx) -> bytes:
         return bytes(web3.to_bytes(hexstr=str(tx.events["BatchDisbursed"]["batchId"])))
 
-    def fail_lines(self, batch_id, lines, chosen, code=b"INVALID_DESTINATION"):
-        """The treasury reports lines[chosen] failed, with proofs."""
+    def fail_lines(self, batch_id, lines, chosen, code=b"INVALID_DESTINATION", attempt=0):
+        """The treasury reports lines[chosen] failed, with proofs, for `attempt` of the instruction."""
         picked = [lines[i] for i in chosen]
         proofs = [welfarelib.line_proof(lines, i) for i in chosen]
         return self.payments.failLines(
             batch_id,
+            attempt,
             [line.as_tuple() for line in picked],
             proofs,
             code.ljust(32, b"\0"),

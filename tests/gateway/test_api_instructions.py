@@ -83,7 +83,7 @@ def paid(app, token, chain_url, manifest_dir):
         )
         settled = w3.eth.wait_for_transaction_receipt(
             payments.functions.settle(
-                batches[0]["paymentInstructionId"], b"disb-0001".ljust(32, b"\0")
+                batches[0]["paymentInstructionId"], 0, b"disb-0001".ljust(32, b"\0")
             ).transact({"from": w3.eth.accounts[TREASURY]})
         )
         indexed(client, settled["blockNumber"])
