@@ -29,6 +29,7 @@ from brownie import (
     Tenders,
     TenderSetup,
     TkdnRegistry,
+    WelfareBudget,
     WelfarePrograms,
     accounts,
     network,
@@ -63,6 +64,7 @@ LIBRARY_TYPES = {
     "TenderSetup": TenderSetup,
     "TenderEvaluation": TenderEvaluation,
     "TenderObjections": TenderObjections,
+    "WelfareBudget": WelfareBudget,
 }
 
 # Procurement figures of Perpres 16/2018 as amended (docs/domain.md), fixed per deployment.
