@@ -98,7 +98,26 @@ def applicant(secret: bytes, family: Family) -> tuple:
     )
 
 
+def approve_budget_line(welfare, hub, committee, ceiling: int = 2**90, max_benefit: int = 2**62) -> int:
+    """The committee approves a quarterly budget line through the hub's delay (a local chain: the
+    delay is slept through). Returns the line id."""
+    args = (ceiling, max_benefit, welfarelib.QUARTER_SECONDS, False, 0)
+    data = welfare.approveBudgetLine.encode_input(*args)
+    immediate, delay = hub.canCall(committee, welfare, data[:10])
+    if immediate:
+        tx = welfare.approveBudgetLine(*args, {"from": committee})
+    else:
+        hub.schedule(welfare, data, 0, {"from": committee})
+        chain.sleep(int(delay) + 1)
+        chain.mine()
+        tx = hub.execute(welfare, data, {"from": committee})
+    return int(tx.events["BudgetLineApproved"]["lineId"])
+
+
 def define_pkh(welfare, admin, budget: int, start_in: int = 30) -> int:
+    """Defines PKH on a new committee budget line and scopes the enroller (dev:13) to every region of
+    the synthetic population."""
+    line = approve_budget_line(welfare, _hub(welfare), accounts[1])  # deploy/local.yaml: COMMITTEE dev:1
     start = web3.eth.get_block("latest")["timestamp"] + start_in
     rules = (
         welfarelib.DECILES_1_TO_4,
@@ -107,8 +126,17 @@ def define_pkh(welfare, admin, budget: int, start_in: int = 30) -> int:
         budget,
         welfarelib.pkh_amounts_per_period(),
     )
-    tx = welfare.defineProgramme("PKH", start, welfarelib.QUARTER_SECONDS, rules, [], {"from": admin})
-    return tx.return_value
+    tx = welfare.defineProgramme(line, "PKH", start, welfarelib.QUARTER_SECONDS, rules, [], {"from": admin})
+    programme = tx.return_value
+    welfare.setEnrollerScope(accounts[13], programme, list(REGIONS), True, {"from": admin})
+    return programme
+
+
+def _hub(welfare):
+    """The AccessHub that manages `welfare` (its authority)."""
+    from brownie import AccessHub
+
+    return AccessHub.at(welfare.authority())
 
 
 def wait_for_start(welfare, programme: int) -> None:

@@ -40,11 +40,18 @@ from app.welfare.schemas import (
     AppealResolution,
     AppealResolved,
     Attributes,
+    BatchCancellation,
+    BatchCancelled,
+    BatchRetried,
     Beneficiary,
     BeneficiaryUpdated,
+    BudgetLineApproved,
+    BudgetLineProposal,
+    BudgetLineScheduled,
     Disbursed,
     Disbursement,
     Enrolled,
+    EnrollerScope,
     Enrolment,
     Exited,
     NikLookup,
@@ -56,8 +63,10 @@ from app.welfare.schemas import (
     Rules,
     RulesChanged,
     RulesScheduled,
+    ScopeSet,
     StatusChange,
     Suspended,
+    SuspensionConfirmed,
 )
 from app.welfare.views import beneficiary_view, period_view, programme_view, raw_programme
 
@@ -74,6 +83,20 @@ ProgrammeId = Annotated[int, Path(ge=1, lt=2**32, description="The programme's i
 Period = Annotated[
     int,
     Path(ge=0, lt=2**32, description="Period p runs from firstPeriodStart + p * periodLength", examples=[0]),
+]
+BatchId = Annotated[
+    str,
+    Path(
+        pattern=BYTES32, description="The batch id (its payment instruction id)", examples=["0x" + "b7" * 32]
+    ),
+]
+Address = Annotated[
+    str,
+    Path(
+        pattern=r"^0x[0-9a-fA-F]{40}$",
+        description="The enroller's key (address)",
+        examples=["0x" + "13" * 20],
+    ),
 ]
 BeneficiaryKey = Annotated[
     str,
@@ -129,7 +152,7 @@ def define_programme(
     call = Call(
         welfare,
         "defineProgramme",
-        [body.name, body.firstPeriodStart, body.periodLength, *body.rules.on_chain()],
+        [body.budgetLine, body.name, body.firstPeriodStart, body.periodLength, *body.rules.on_chain()],
         ADMIN_SIGNER,
     )
 
@@ -229,6 +252,95 @@ def _rules_changed(welfare, programme_id: int):
         }
 
     return outcome
+
+
+# --- budget lines (committee) and enroller scopes (welfare admin) -----------------------------------
+
+
+@router.post(
+    "/budget-lines",
+    status_code=202,
+    response_model=BudgetLineScheduled,
+    responses={200: {"model": BudgetLineApproved, "description": "Applied at once: no committee delay"}},
+    summary="Schedule a budget line (committee): executable after the hub's delay",
+)
+def schedule_budget_line(
+    request: Request,
+    body: BudgetLineProposal,
+    principal: Committee,
+    chain: ChainDep,
+    signers: SignersDep,
+    write: WriterDep,
+):
+    welfare, hub = chain.contract(CONTRACT), chain.contract("AccessHub")
+    data = welfare.encode_abi("approveBudgetLine", body.on_chain())
+    committee = signers.get(COMMITTEE_SIGNER).address  # SignerUnavailable: a 503 problem
+    immediate, _delay = hub.functions.canCall(committee, welfare.address, data[:10]).call()
+    if immediate:
+        call = Call(welfare, "approveBudgetLine", body.on_chain(), COMMITTEE_SIGNER)
+        return write(body.model_dump(), call, _line_approved(welfare))
+
+    def scheduled(confirmed):
+        event = event_args(hub, "OperationScheduled", confirmed)
+        return {"status": "scheduled", "operationId": event["operationId"], "executableAt": event["schedule"]}
+
+    call = Call(hub, "schedule", [welfare.address, data, 0], COMMITTEE_SIGNER)
+    return write(body.model_dump(), call, scheduled, 202)
+
+
+@router.post(
+    "/budget-lines/execution",
+    response_model=BudgetLineApproved,
+    summary="Execute a scheduled budget line once its delay has passed (committee; the same body)",
+)
+def execute_budget_line(
+    request: Request, body: BudgetLineProposal, principal: Committee, chain: ChainDep, write: WriterDep
+):
+    welfare, hub = chain.contract(CONTRACT), chain.contract("AccessHub")
+    data = welfare.encode_abi("approveBudgetLine", body.on_chain())
+    call = Call(hub, "execute", [welfare.address, data], COMMITTEE_SIGNER)
+    return write(body.model_dump(), call, _line_approved(welfare))
+
+
+def _line_approved(welfare):
+    def outcome(confirmed):
+        return {
+            "budgetLine": event_args(welfare, "BudgetLineApproved", confirmed)["lineId"],
+            "status": "approved",
+        }
+
+    return outcome
+
+
+@router.put(
+    "/programmes/{programme_id}/enrollers/{enroller}/scope",
+    response_model=ScopeSet,
+    summary="Put regions of a programme in or out of an enroller's scope (welfare admin)",
+)
+def set_enroller_scope(
+    request: Request,
+    programme_id: ProgrammeId,
+    enroller: Address,
+    body: EnrollerScope,
+    principal: Admin,
+    chain: ChainDep,
+    write: WriterDep,
+):
+    _read(raw_programme, chain, _decoder(request), programme_id)
+    account = Web3.to_checksum_address(enroller)
+    call = Call(
+        chain.contract(CONTRACT),
+        "setEnrollerScope",
+        [account, programme_id, body.regions, body.inScope],
+        ADMIN_SIGNER,
+    )
+    result = {
+        "programmeId": programme_id,
+        "enroller": account,
+        "regions": body.regions,
+        "inScope": body.inScope,
+    }
+    return write(body.model_dump(), call, lambda confirmed: result)
 
 
 # --- beneficiaries ---------------------------------------------------------------------------------
@@ -367,7 +479,45 @@ def _status_act(
         "status": status,
         "reasonCode": body.reasonCode,
     }
+    if function == "suspend":  # a lone suspension cuts from a later period (the notice)
+        welfare = call.contract
+        return write(
+            body.model_dump(),
+            call,
+            lambda c: {
+                **result,
+                "effectiveFrom": event_args(welfare, "SuspensionScheduled", c)["effectiveFrom"],
+            },
+        )
     return write(body.model_dump(), call, lambda c: result)
+
+
+@router.post(
+    "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/suspension/confirmation",
+    response_model=SuspensionConfirmed,
+    summary="Confirm another official's suspension so it cuts the current period (welfare admin)",
+)
+def confirm_suspension(
+    request: Request,
+    programme_id: ProgrammeId,
+    beneficiary_key: BeneficiaryKey,
+    principal: Admin,
+    chain: ChainDep,
+    write: WriterDep,
+):
+    _enrolled(request, chain, programme_id, beneficiary_key)
+    welfare = chain.contract(CONTRACT)
+    call = Call(welfare, "confirmSuspension", [programme_id, beneficiary_key], ADMIN_SIGNER)
+
+    def outcome(confirmed):
+        event = event_args(welfare, "SuspensionConfirmed", confirmed)
+        return {
+            "programmeId": programme_id,
+            "beneficiaryKey": beneficiary_key.lower(),
+            "effectiveFrom": event["effectiveFrom"],
+        }
+
+    return write({}, call, outcome)
 
 
 @router.post(
@@ -546,5 +696,60 @@ def disburse(
 
     def outcome(confirmed):
         return {"programmeId": programme_id, "period": period, **disbursement_outcome(welfare, confirmed)}
+
+    return write(body.model_dump(), call, outcome)
+
+
+# --- batches the treasury failed as a whole --------------------------------------------------------
+
+
+@router.post(
+    "/batches/{batch_id}/retry",
+    response_model=BatchRetried,
+    summary="Retry a batch failed as a whole, as a new attempt (welfare admin; once per failure)",
+)
+def retry_batch(request: Request, batch_id: BatchId, principal: Admin, chain: ChainDep, write: WriterDep):
+    welfare, payments = chain.contract(CONTRACT), chain.contract("Payments")
+    call = Call(welfare, "retryFailedBatch", [batch_id], ADMIN_SIGNER)
+
+    def outcome(confirmed):
+        return {
+            "batchId": batch_id.lower(),
+            "attempt": event_args(payments, "PaymentAuthorized", confirmed)["attempt"],
+        }
+
+    return write({}, call, outcome)
+
+
+@router.post(
+    "/batches/{batch_id}/cancellation",
+    response_model=BatchCancelled,
+    summary="Cancel a batch failed as a whole: budget restored, families unpaid (welfare admin; once)",
+)
+def cancel_batch(
+    request: Request,
+    batch_id: BatchId,
+    body: BatchCancellation,
+    principal: Admin,
+    chain: ChainDep,
+    write: WriterDep,
+):
+    welfare = chain.contract(CONTRACT)
+    keys = [line.beneficiaryKey for line in body.lines]
+    amounts = [line.amount for line in body.lines]
+    call = Call(
+        welfare,
+        "cancelFailedBatch",
+        [batch_id, keys, amounts, welfarelib.reason_code(body.reasonCode)],
+        ADMIN_SIGNER,
+    )
+
+    def outcome(confirmed):
+        event = event_args(welfare, "BatchCancelled", confirmed)
+        return {
+            "batchId": batch_id.lower(),
+            "restoredLines": event["restoredLines"],
+            "restoredAmount": event["restoredAmount"],
+        }
 
     return write(body.model_dump(), call, outcome)
