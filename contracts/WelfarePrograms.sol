@@ -593,7 +593,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             bytes32 key = keys[i];
             Beneficiary storage stored = beneficiaries[key];
             (uint256 amount, Reason reason, uint256 updated) =
-                _excludedElsewhere(context, key) ? (0, Reason.PaidByOtherProgramme, 0) : _lineBenefit(context, stored);
+                _excludedElsewhere(context, key, stored) ? (0, Reason.PaidByOtherProgramme, 0) : _lineBenefit(context, stored);
             if (reason != Reason.None) {
                 emit BenefitSkipped(context.terms.programmeId, key, context.period, reason);
                 continue;
@@ -647,9 +647,15 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             | (uint256(context.period + 1) << _PAID_THROUGH_SHIFT);
     }
 
-    /// @dev Whether an exclusive line's other programme paid the family in this line period already.
-    function _excludedElsewhere(PayContext memory context, bytes32 key) private view returns (bool) {
-        return context.exclusive && _linePaid[context.line][key] > context.linePeriod;
+    /// @dev Whether another programme of an exclusive line paid the family in this line period already
+    /// (when this programme paid it, the line is skipped as AlreadyPaid).
+    function _excludedElsewhere(PayContext memory context, bytes32 key, Beneficiary storage stored)
+        private
+        view
+        returns (bool)
+    {
+        return context.exclusive && _linePaid[context.line][key] > context.linePeriod
+            && stored.paidThrough <= context.period;
     }
 
     /// @dev Active, or suspended from a later period than `period` (a lone suspension's notice).
