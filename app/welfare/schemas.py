@@ -113,7 +113,10 @@ class BudgetLineProposal(BaseModel):
     epoch: int = Field(0, ge=0, lt=2**64, description="Exclusive lines: UTC seconds of line period 0")
 
     def on_chain(self) -> list:
-        return [self.ceilingPerPeriod, self.maxBenefit, self.periodLength, self.exclusive, self.epoch]
+        _function, args = welfarelib.approve_budget_line_call(
+            self.ceilingPerPeriod, self.maxBenefit, self.periodLength, self.exclusive, self.epoch
+        )
+        return args
 
 
 class EnrollerScope(BaseModel):
