@@ -2,10 +2,12 @@
 reinstatement, exit and appeals, per-period disbursement batches; reads of programmes, periods and
 beneficiaries.
 
-Who may (app/protocol/roles.py): WELFARE_ADMIN defines programmes, reinstates, exits, resolves appeals
-and disburses; ENROLLER enrols, updates, suspends and files appeals; a rule change is the
-COMMITTEE's, through the hub's execution delay: scheduled first, executed once the delay has passed
-(docs/decisions/0005).
+Who may (app/protocol/roles.py): WELFARE_ADMIN defines programmes within a committee budget line,
+scopes enrollers to programmes and regions, confirms another official's suspension, reinstates,
+exits, resolves appeals, disburses, and retries or cancels a batch the treasury failed as a whole;
+ENROLLER enrols, updates, suspends and files appeals (within its scope); budget lines and rule
+changes are the COMMITTEE's, through the hub's execution delay: scheduled first, executed once the
+delay has passed (docs/decisions/0005, 0023).
 
 Privacy: a NIK arrives in a request body only, is turned into the beneficiary key (HMAC-SHA256
 under the gateway's secret, app/protocol/identity.py) at once, and neither reaches the chain nor is stored:
