@@ -59,14 +59,28 @@ contract Payments is IPayments, ManagedPausable {
     }
 
     /// @inheritdoc IPayments
-    function failLines(bytes32 id, BatchLine[] calldata lines, bytes32[][] calldata proofs, bytes32 failureCode)
-        external
-        restricted
-    {
+    function failLines(
+        bytes32 id,
+        uint8 attempt,
+        BatchLine[] calldata lines,
+        bytes32[][] calldata proofs,
+        bytes32 failureCode
+    ) external restricted {
         if (failureCode == bytes32(0)) revert PaymentMissingProviderData(id);
         if (lines.length != proofs.length) revert PaymentLineProofsMismatch(lines.length, proofs.length);
-        Instruction storage instruction = _authorizedInstruction(id);
+        Instruction storage instruction = _authorizedInstruction(id, attempt);
         if (instruction.purpose != Purpose.WelfareBatch) revert PaymentNotBatch(id);
+        _failLines(id, instruction, lines, proofs, failureCode);
+    }
+
+    /// @dev Marks each proven line failed, at most once, and adds it to the batch's failed amount.
+    function _failLines(
+        bytes32 id,
+        Instruction storage instruction,
+        BatchLine[] calldata lines,
+        bytes32[][] calldata proofs,
+        bytes32 failureCode
+    ) private {
         bytes32 root = instruction.payeeKey;
         BatchLines memory batch = _batchLines[id];
         BitMaps.BitMap storage failed = _failedLines[id];
@@ -114,9 +128,9 @@ contract Payments is IPayments, ManagedPausable {
     }
 
     /// @inheritdoc IPayments
-    function settle(bytes32 id, bytes32 providerReference) external restricted {
+    function settle(bytes32 id, uint8 attempt, bytes32 providerReference) external restricted {
         if (providerReference == bytes32(0)) revert PaymentMissingProviderData(id);
-        Instruction storage instruction = _authorizedInstruction(id);
+        Instruction storage instruction = _authorizedInstruction(id, attempt);
         instruction.status = PaymentStatus.Settled;
         address source = instruction.source;
         uint72 amount = instruction.amount;
@@ -131,9 +145,9 @@ contract Payments is IPayments, ManagedPausable {
     }
 
     /// @inheritdoc IPayments
-    function fail(bytes32 id, bytes32 failureCode) external restricted {
+    function fail(bytes32 id, uint8 attempt, bytes32 failureCode) external restricted {
         if (failureCode == bytes32(0)) revert PaymentMissingProviderData(id);
-        Instruction storage instruction = _authorizedInstruction(id);
+        Instruction storage instruction = _authorizedInstruction(id, attempt);
         instruction.status = PaymentStatus.Failed;
         emit PaymentFailed(id, instruction.source, failureCode, instruction.attempt);
     }
@@ -197,11 +211,15 @@ contract Payments is IPayments, ManagedPausable {
         emit PaymentAuthorized(id, msg.sender, payeeKey, purpose, amount, sourceRef, 0);
     }
 
-    function _authorizedInstruction(bytes32 id) private view returns (Instruction storage instruction) {
+    /// @dev The authorised instruction `id`, if the treasury's report answers its current attempt: a
+    /// callback for an earlier attempt (held back by a relayer, or replayed) never records an outcome
+    /// for a later one.
+    function _authorizedInstruction(bytes32 id, uint8 attempt) private view returns (Instruction storage instruction) {
         instruction = _instructions[id];
         PaymentStatus status = instruction.status;
         if (status == PaymentStatus.None) revert PaymentUnknownInstruction(id);
         if (status != PaymentStatus.Authorized) revert PaymentWrongStatus(id, status);
+        if (instruction.attempt != attempt) revert PaymentStaleAttempt(id, attempt, instruction.attempt);
     }
 
     function _sourcedInstruction(bytes32 id, PaymentStatus expected)

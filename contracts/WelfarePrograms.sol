@@ -7,6 +7,7 @@ import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {IPayments} from "../interfaces/IPayments.sol";
 import {IWelfarePrograms} from "../interfaces/IWelfarePrograms.sol";
 import {ManagedPausable} from "./base/ManagedPausable.sol";
+import {WelfareBudget} from "./libraries/WelfareBudget.sol";
 import {WelfareMath} from "./libraries/WelfareMath.sol";
 
 /// @title Welfare programmes
@@ -27,6 +28,10 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
     uint256 private constant _PAID_THROUGH_SHIFT = 112;
     uint256 private constant _BENEFIT_VERSION_SHIFT = 144;
     uint256 private constant _BENEFIT_SHIFT = 160;
+    uint256 private constant _SUSPENDED_FROM_SHIFT = 224;
+    /// @dev The suspension notice until the committee sets another: a lone suspension made within a
+    /// week of a period's start does not cut that period.
+    uint32 private constant _DEFAULT_SUSPENSION_NOTICE = 7 days;
 
     IPayments private immutable _payments;
 
@@ -39,6 +44,14 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
     mapping(uint32 programmeId => mapping(uint32 period => PeriodState)) private _periods;
     mapping(bytes32 batchId => Batch) private _batches;
     mapping(bytes32 batchId => BitMaps.BitMap) private _repaid;
+    uint32 private _lineCount;
+    uint32 private _suspensionNotice;
+    mapping(uint32 lineId => BudgetLine) private _lines;
+    mapping(uint32 programmeId => uint96 allocation) private _allocations;
+    /// @dev Exclusive lines: 1 + the last line period in which one of the line's programmes paid the key.
+    mapping(uint32 lineId => mapping(bytes32 beneficiaryKey => uint32 paidThrough)) private _linePaid;
+    mapping(uint32 programmeId => mapping(address enroller => mapping(uint32 region => bool))) private _scopes;
+    mapping(uint32 programmeId => mapping(bytes32 beneficiaryKey => address official)) private _suspenders;
 
     /// @dev A rules version ready for evaluation: the component order under the cap and the bits of
     /// the packed counts that count at all, computed once per transaction.
@@ -58,17 +71,57 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         uint256 remaining;
         bytes32 sourceRef;
         bytes32 batchId;
+        bool exclusive;
+        uint32 line;
+        uint32 linePeriod;
         Terms terms;
     }
 
     constructor(address hub, IPayments payments) ManagedPausable(hub) {
         _payments = payments;
+        _suspensionNotice = _DEFAULT_SUSPENSION_NOTICE;
+    }
+
+    // ---------------------------------------------------------------- money by the committee
+
+    /// @inheritdoc IWelfarePrograms
+    function approveBudgetLine(
+        uint96 ceilingPerPeriod,
+        uint64 maxBenefit,
+        uint32 periodLength,
+        bool exclusive,
+        uint64 epoch
+    ) external restricted returns (uint32 lineId) {
+        lineId = ++_lineCount;
+        WelfareBudget.approveBudgetLine(_lines, lineId, ceilingPerPeriod, maxBenefit, periodLength, exclusive, epoch);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function setBudgetCeiling(uint32 lineId, uint96 ceilingPerPeriod, uint64 maxBenefit) external restricted {
+        WelfareBudget.setBudgetCeiling(_budgetLine(lineId), lineId, ceilingPerPeriod, maxBenefit);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function setSuspensionNotice(uint32 notice) external restricted {
+        _suspensionNotice = notice;
+        emit SuspensionNoticeSet(notice, msg.sender);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function setEnrollerScope(address enroller, uint32 programmeId, uint32[] calldata regions, bool inScope)
+        external
+        restricted
+        whenNotPaused
+    {
+        _existing(programmeId);
+        WelfareBudget.setEnrollerScope(_scopes[programmeId][enroller], enroller, programmeId, regions, inScope);
     }
 
     // ---------------------------------------------------------------- programmes and rules
 
     /// @inheritdoc IWelfarePrograms
     function defineProgramme(
+        uint32 budgetLine,
         string calldata name,
         uint64 firstPeriodStart,
         uint32 periodLength,
@@ -78,6 +131,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         if (periodLength == 0 || firstPeriodStart < block.timestamp) {
             revert WelfareInvalidSchedule(firstPeriodStart, periodLength);
         }
+        WelfareBudget.checkSchedule(_lines[budgetLine], budgetLine, firstPeriodStart, periodLength);
         _checkRules(rules);
         programmeId = ++_programmeCount;
         Programme storage programme = _programmes[programmeId];
@@ -85,8 +139,10 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         programme.periodLength = periodLength;
         programme.currentVersion = 1;
         programme.versionCount = 1;
+        programme.budgetLine = budgetLine;
         _storeVersion(programmeId, 1, rules, regions);
         emit ProgrammeDefined(programmeId, name, firstPeriodStart, periodLength, rules, regions, msg.sender);
+        _allocate(programmeId, budgetLine, rules, rules.budgetPerPeriod);
     }
 
     /// @inheritdoc IWelfarePrograms
@@ -107,6 +163,10 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         programme.pendingFrom = effectiveFrom;
         _storeVersion(programmeId, version, rules, regions);
         emit ProgrammeRulesChanged(programmeId, version, effectiveFrom, rules, regions);
+        // The versions that can still pay: the current one (this period) and the new pending one.
+        uint96 currentBudget = _rules[programmeId][programme.currentVersion].budgetPerPeriod;
+        uint96 allocation = rules.budgetPerPeriod > currentBudget ? rules.budgetPerPeriod : currentBudget;
+        _allocate(programmeId, programme.budgetLine, rules, allocation);
     }
 
     // ---------------------------------------------------------------- beneficiaries
@@ -125,6 +185,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             Applicant calldata applicant = applicants[i];
             bytes32 key = applicant.beneficiaryKey;
             if (key == bytes32(0)) revert WelfareZeroKey();
+            _checkScope(programmeId, applicant.region);
             Beneficiary storage beneficiary = beneficiaries[key];
             BeneficiaryStatus status = beneficiary.status;
             uint64 packed = WelfareMath.pack(applicant.components);
@@ -160,6 +221,9 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         if (beneficiary.status == BeneficiaryStatus.Exited) {
             revert WelfareWrongStatus(programmeId, applicant.beneficiaryKey, BeneficiaryStatus.Exited);
         }
+        // Both the family's region and the one it moves to must be the enroller's.
+        _checkScope(programmeId, beneficiary.region);
+        _checkScope(programmeId, applicant.region);
         uint64 packed = WelfareMath.pack(applicant.components);
         beneficiary.decile = applicant.decile;
         beneficiary.region = applicant.region;
@@ -180,9 +244,27 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         restricted
         whenNotPaused
     {
+        Programme storage programme = _existing(programmeId);
         Beneficiary storage beneficiary = _inStatus(programmeId, beneficiaryKey, BeneficiaryStatus.Active);
+        _checkScope(programmeId, beneficiary.region);
+        uint32 effectiveFrom = _firstPeriodAfterNotice(programme);
         beneficiary.status = BeneficiaryStatus.Suspended;
+        beneficiary.suspendedFrom = effectiveFrom;
+        _suspenders[programmeId][beneficiaryKey] = msg.sender;
         emit BeneficiarySuspended(programmeId, beneficiaryKey, reasonCode, msg.sender);
+        emit SuspensionScheduled(programmeId, beneficiaryKey, effectiveFrom, msg.sender);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function confirmSuspension(uint32 programmeId, bytes32 beneficiaryKey) external restricted whenNotPaused {
+        Programme storage programme = _existing(programmeId);
+        Beneficiary storage beneficiary = _inStatus(programmeId, beneficiaryKey, BeneficiaryStatus.Suspended);
+        uint32 current = _periodOrZero(programme);
+        uint32 effectiveFrom = beneficiary.suspendedFrom;
+        if (effectiveFrom <= current) revert WelfareSuspensionInForce(programmeId, beneficiaryKey, effectiveFrom);
+        if (_suspenders[programmeId][beneficiaryKey] == msg.sender) revert WelfareSameOfficial(msg.sender);
+        beneficiary.suspendedFrom = current;
+        emit SuspensionConfirmed(programmeId, beneficiaryKey, current, msg.sender);
     }
 
     /// @inheritdoc IWelfarePrograms
@@ -193,6 +275,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
     {
         Beneficiary storage beneficiary = _inStatus(programmeId, beneficiaryKey, BeneficiaryStatus.Suspended);
         beneficiary.status = BeneficiaryStatus.Active;
+        beneficiary.suspendedFrom = 0;
         emit BeneficiaryReinstated(programmeId, beneficiaryKey, reasonCode, msg.sender);
     }
 
@@ -238,6 +321,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         BeneficiaryStatus status = beneficiary.status;
         if (upheld && (status == BeneficiaryStatus.Suspended || status == BeneficiaryStatus.Exited)) {
             beneficiary.status = BeneficiaryStatus.Active;
+            beneficiary.suspendedFrom = 0;
             emit BeneficiaryReinstated(programmeId, beneficiaryKey, _APPEAL_UPHELD, msg.sender);
         }
     }
@@ -282,7 +366,63 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         _recordRepayment(batchId, newBatchId, repayment, sourceRef);
     }
 
+    /// @inheritdoc IWelfarePrograms
+    function retryFailedBatch(bytes32 batchId) external restricted whenNotPaused {
+        if (_batches[batchId].lineCount == 0) revert WelfareUnknownBatch(batchId);
+        _requireFailed(batchId);
+        emit BatchRetried(batchId, msg.sender);
+        _payments.reauthorize(batchId);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function cancelFailedBatch(
+        bytes32 batchId,
+        bytes32[] calldata keys,
+        uint256[] calldata amounts,
+        bytes32 reasonCode
+    ) external restricted whenNotPaused {
+        Batch memory batch = _batches[batchId];
+        if (batch.lineCount == 0) revert WelfareUnknownBatch(batchId);
+        _requireFailed(batchId);
+        (uint32 exclusiveLine, uint32 linePeriod) = _exclusiveLineOf(batch.programmeId, batch.period);
+        WelfareBudget.Cancellation memory cancellation = WelfareBudget.Cancellation(
+            _payments, batchId, batch.linesRoot, batch.lineCount, batch.period, exclusiveLine != 0, linePeriod
+        );
+        (uint256 restoredLines, uint256 restored) = WelfareBudget.unpayLines(
+            _beneficiaries[batch.programmeId], _linePaid[exclusiveLine], cancellation, keys, amounts
+        );
+        // restored <= the batch's total, which the period's spending counts.
+        _periods[batch.programmeId][batch.period].spent -= uint96(restored);
+        emit BatchCancelled(batchId, restoredLines, restored, reasonCode, msg.sender);
+        _payments.cancel(batchId, reasonCode);
+    }
+
     // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IWelfarePrograms
+    function getBudgetLine(uint32 lineId) external view returns (BudgetLine memory) {
+        return _budgetLine(lineId);
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function allocationOf(uint32 programmeId) external view returns (uint96) {
+        return _allocations[programmeId];
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function isInScope(uint32 programmeId, address enroller, uint32 region) external view returns (bool) {
+        return _scopes[programmeId][enroller][region];
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function suspensionNotice() external view returns (uint32) {
+        return _suspensionNotice;
+    }
+
+    /// @inheritdoc IWelfarePrograms
+    function linePaidThrough(uint32 lineId, bytes32 beneficiaryKey) external view returns (uint32) {
+        return _linePaid[lineId][beneficiaryKey];
+    }
 
     /// @inheritdoc IWelfarePrograms
     function getProgramme(uint32 programmeId) external view returns (Programme memory) {
@@ -318,7 +458,9 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
     {
         Terms memory terms = _terms(programmeId, _versionAt(_existing(programmeId), period));
         Beneficiary memory beneficiary = _beneficiaries[programmeId][beneficiaryKey];
-        if (beneficiary.status != BeneficiaryStatus.Active) return (0, _statusReason(beneficiary.status));
+        if (!_payable(beneficiary.status, beneficiary.suspendedFrom, period)) {
+            return (0, _statusReason(beneficiary.status));
+        }
         return _evaluate(terms, beneficiary.decile, beneficiary.region, beneficiary.components);
     }
 
@@ -369,6 +511,12 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         context.batchNumber = programme.batchCount;
         context.sourceRef = keccak256(abi.encode(programmeId, period, context.batchNumber));
         context.batchId = _instructionId(context.sourceRef);
+        context.line = programme.budgetLine;
+        BudgetLine storage line = _lines[context.line];
+        if (line.exclusive) {
+            context.exclusive = true;
+            context.linePeriod = _linePeriod(line, programme, period);
+        }
     }
 
     /// @dev Records the period's spending and the batch, then authorises it in the ledger (last).
@@ -449,7 +597,8 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         for (uint256 i; i < keys.length; ++i) {
             bytes32 key = keys[i];
             Beneficiary storage stored = beneficiaries[key];
-            (uint256 amount, Reason reason, uint256 updated) = _lineBenefit(context, stored);
+            (uint256 amount, Reason reason, uint256 updated) =
+                _excludedElsewhere(context, key, stored) ? (0, Reason.PaidByOtherProgramme, 0) : _lineBenefit(context, stored);
             if (reason != Reason.None) {
                 emit BenefitSkipped(context.terms.programmeId, key, context.period, reason);
                 continue;
@@ -458,6 +607,7 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             assembly ("memory-safe") {
                 sstore(stored.slot, updated)
             }
+            if (context.exclusive) _linePaid[context.line][key] = context.linePeriod + 1;
             context.remaining -= amount;
             total += amount;
             leaves[paid] = WelfareMath.lineLeaf(paid, key, amount);
@@ -479,7 +629,9 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
             word := sload(stored.slot)
         }
         BeneficiaryStatus status = BeneficiaryStatus(uint8(word));
-        if (status != BeneficiaryStatus.Active) return (0, _statusReason(status), 0);
+        if (!_payable(status, uint32(word >> _SUSPENDED_FROM_SHIFT), context.period)) {
+            return (0, _statusReason(status), 0);
+        }
         if (uint32(word >> _PAID_THROUGH_SHIFT) > context.period) return (0, Reason.AlreadyPaid, 0);
         uint16 version = context.terms.version;
         if (uint16(word >> _BENEFIT_VERSION_SHIFT) == version) {
@@ -498,6 +650,69 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         }
         updated = (word & ~(uint256(type(uint32).max) << _PAID_THROUGH_SHIFT))
             | (uint256(context.period + 1) << _PAID_THROUGH_SHIFT);
+    }
+
+    /// @dev Whether another programme of an exclusive line paid the family in this line period already
+    /// (when this programme paid it, the line is skipped as AlreadyPaid).
+    function _excludedElsewhere(PayContext memory context, bytes32 key, Beneficiary storage stored)
+        private
+        view
+        returns (bool)
+    {
+        return context.exclusive && _linePaid[context.line][key] > context.linePeriod
+            && stored.paidThrough <= context.period;
+    }
+
+    /// @dev Active, or suspended from a later period than `period` (a lone suspension's notice).
+    function _payable(BeneficiaryStatus status, uint32 suspendedFrom, uint32 period) private pure returns (bool) {
+        return status == BeneficiaryStatus.Active || (status == BeneficiaryStatus.Suspended && period < suspendedFrom);
+    }
+
+    /// @dev The programme's line and its line period of `period` when the line is exclusive, else zeros.
+    function _exclusiveLineOf(uint32 programmeId, uint32 period) private view returns (uint32, uint32) {
+        Programme storage programme = _programmes[programmeId];
+        BudgetLine storage line = _lines[programme.budgetLine];
+        if (!line.exclusive) return (0, 0);
+        return (programme.budgetLine, _linePeriod(line, programme, period));
+    }
+
+    function _requireFailed(bytes32 batchId) private view {
+        IPayments.PaymentStatus status = _payments.statusOf(batchId);
+        if (status != IPayments.PaymentStatus.Failed) revert WelfareBatchNotFailed(batchId, uint8(status));
+    }
+
+    function _allocate(uint32 programmeId, uint32 lineId, Rules calldata rules, uint96 allocation) private {
+        WelfareBudget.allocate(
+            _lines[lineId], _allocations, programmeId, lineId, rules.componentAmounts, rules.componentCap, allocation
+        );
+    }
+
+    function _budgetLine(uint32 lineId) private view returns (BudgetLine storage line) {
+        line = _lines[lineId];
+        if (line.periodLength == 0) revert WelfareUnknownBudgetLine(lineId);
+    }
+
+    /// @dev The exclusive line's period number of the programme's `period` (its programmes start on
+    /// a line period, checked by defineProgramme).
+    function _linePeriod(BudgetLine storage line, Programme storage programme, uint32 period)
+        private
+        view
+        returns (uint32)
+    {
+        return uint32((programme.firstPeriodStart - line.epoch) / line.periodLength) + period;
+    }
+
+    /// @dev The first period that starts at least the suspension notice from now.
+    function _firstPeriodAfterNotice(Programme storage programme) private view returns (uint32) {
+        uint256 earliest = block.timestamp + _suspensionNotice;
+        uint256 start = programme.firstPeriodStart;
+        if (earliest <= start) return 0;
+        uint256 length = programme.periodLength;
+        return SafeCast.toUint32((earliest - start + length - 1) / length);
+    }
+
+    function _checkScope(uint32 programmeId, uint32 region) private view {
+        if (!_scopes[programmeId][msg.sender][region]) revert WelfareEnrollerOutOfScope(programmeId, msg.sender, region);
     }
 
     function _terms(uint32 programmeId, uint16 version) private view returns (Terms memory terms) {

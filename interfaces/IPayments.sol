@@ -135,6 +135,9 @@ interface IPayments {
     error PaymentLineAlreadyFailed(bytes32 id, uint256 index);
     /// @notice `lines` and `proofs` differ in length.
     error PaymentLineProofsMismatch(uint256 lines, uint256 proofs);
+    /// @notice The treasury's report answers `attempt` of instruction `id`, whose current attempt is
+    /// `current` (a callback of an earlier attempt cannot record the outcome of a later one).
+    error PaymentStaleAttempt(bytes32 id, uint8 attempt, uint8 current);
 
     /// @notice Registers a source contract (committee, through the hub's delay).
     function registerSource(address source) external;
@@ -156,9 +159,15 @@ interface IPayments {
         returns (bytes32 id);
 
     /// @notice Records the provider's failure of some lines of an authorised batch instruction
-    /// (treasury), each proven against its root, each at most once. Works during a pause.
-    function failLines(bytes32 id, BatchLine[] calldata lines, bytes32[][] calldata proofs, bytes32 failureCode)
-        external;
+    /// (treasury), each proven against its root, each at most once, for the instruction's current
+    /// `attempt` (else PaymentStaleAttempt). Works during a pause.
+    function failLines(
+        bytes32 id,
+        uint8 attempt,
+        BatchLine[] calldata lines,
+        bytes32[][] calldata proofs,
+        bytes32 failureCode
+    ) external;
 
     /// @notice Re-authorises a failed instruction, same payee and amount (its source only; stopped
     /// by a pause).
@@ -167,11 +176,13 @@ interface IPayments {
     /// @notice Cancels a failed instruction (its source only). Works during a pause.
     function cancel(bytes32 id, bytes32 reasonCode) external;
 
-    /// @notice Records the provider's success (treasury). Works during a pause; at most once.
-    function settle(bytes32 id, bytes32 providerReference) external;
+    /// @notice Records the provider's success of `attempt`, the instruction's current attempt
+    /// (treasury; else PaymentStaleAttempt). Works during a pause; at most once.
+    function settle(bytes32 id, uint8 attempt, bytes32 providerReference) external;
 
-    /// @notice Records the provider's failure (treasury). Works during a pause.
-    function fail(bytes32 id, bytes32 failureCode) external;
+    /// @notice Records the provider's failure of `attempt`, the instruction's current attempt
+    /// (treasury; else PaymentStaleAttempt). Works during a pause.
+    function fail(bytes32 id, uint8 attempt, bytes32 failureCode) external;
 
     /// @notice The instruction; reverts with PaymentUnknownInstruction.
     function getInstruction(bytes32 id) external view returns (Instruction memory);

@@ -32,6 +32,7 @@ from brownie import (
     Tenders,
     TenderSetup,
     TkdnRegistry,
+    WelfareBudget,
     WelfarePrograms,
     accounts,
     chain,
@@ -77,6 +78,7 @@ LIBRARY_TYPES = {
     "TenderEvaluation": TenderEvaluation,
     "TenderObjections": TenderObjections,
     "EscrowPolicy": EscrowPolicy,
+    "WelfareBudget": WelfareBudget,
 }
 
 # Procurement figures of Perpres 16/2018 as amended (docs/domain.md), fixed per deployment. The

@@ -125,9 +125,9 @@ def measure(suite) -> dict[str, int]:
         "approveMilestone (approve and authorise)", escrow.approveMilestone(escrow_id, 0, {"from": officer})
     )
     payment_id = escrowlib.payment_id(escrow.address, escrow_id, escrowlib.MILESTONE, 0)
-    record("settle", payments.settle(payment_id, _h("xendit-disb-1"), {"from": treasury}))
+    record("settle", payments.settle(payment_id, 0, _h("xendit-disb-1"), {"from": treasury}))
     payment_id = escrowlib.payment_id(escrow.address, escrow_id, escrowlib.ADVANCE)
-    record("fail", payments.fail(payment_id, _h("INVALID_DESTINATION"), {"from": treasury}))
+    record("fail", payments.fail(payment_id, 0, _h("INVALID_DESTINATION"), {"from": treasury}))
     record("retryPayment", escrow.retryPayment(escrow_id, escrowlib.ADVANCE, 0, {"from": officer}))
     return gas
 

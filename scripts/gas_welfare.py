@@ -110,10 +110,10 @@ def measure(suite) -> tuple[dict[str, int], dict]:
     batch_id = tx.events["BatchDisbursed"]["batchId"]
     code = b"INVALID_DESTINATION".ljust(32, b"\0")
     gas["failLines (1 line of 500, with proof)"] = payments.failLines(
-        batch_id, [lines[7].as_tuple()], [welfarelib.line_proof(lines, 7)], code, {"from": treasury}
+        batch_id, 0, [lines[7].as_tuple()], [welfarelib.line_proof(lines, 7)], code, {"from": treasury}
     ).gas_used
     gas["settle (batch of 500)"] = payments.settle(
-        batch_id, web3.keccak(text="iris"), {"from": treasury}
+        batch_id, 0, web3.keccak(text="iris"), {"from": treasury}
     ).gas_used
     gas["repayFailedLines (1 line)"] = welfare.repayFailedLines(
         batch_id, [lines[7].as_tuple()], [welfarelib.line_proof(lines, 7)], {"from": admin}

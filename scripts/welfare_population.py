@@ -98,7 +98,31 @@ def applicant(secret: bytes, family: Family) -> tuple:
     )
 
 
+def approve_budget_line(welfare, ceiling: int = 2**90, max_benefit: int = 2**62) -> int:
+    """The committee approves a quarterly budget line as one committee act: the LKPP official (dev:1)
+    proposes, the Kemenkeu official (dev:2) approves, the Committee schedules it in the hub, the
+    delay is slept through (a local chain) and it executes. Returns the line id."""
+    from brownie import Committee
+
+    council = Committee[-1]  # deployed in this session with the suite
+    args = (ceiling, max_benefit, welfarelib.QUARTER_SECONDS, False, 0)
+    data = welfare.approveBudgetLine.encode_input(*args)
+    proposal = council.propose(
+        [(welfare.address, data)], web3.keccak(text="garis anggaran"), {"from": accounts[1]}
+    )
+    proposal_id = proposal.return_value
+    council.approve(proposal_id, {"from": accounts[2]})
+    council.schedule(proposal_id, {"from": accounts[1]})
+    chain.sleep(max(int(council.getProposal(proposal_id)["readyAt"]) - chain.time(), 0) + 1)
+    chain.mine()
+    tx = council.execute(proposal_id, {"from": accounts[1]})
+    return int(tx.events["BudgetLineApproved"]["lineId"])
+
+
 def define_pkh(welfare, admin, budget: int, start_in: int = 30) -> int:
+    """Defines PKH on a new committee budget line and scopes the enroller (dev:13) to every region of
+    the synthetic population."""
+    line = approve_budget_line(welfare)
     start = web3.eth.get_block("latest")["timestamp"] + start_in
     rules = (
         welfarelib.DECILES_1_TO_4,
@@ -107,8 +131,10 @@ def define_pkh(welfare, admin, budget: int, start_in: int = 30) -> int:
         budget,
         welfarelib.pkh_amounts_per_period(),
     )
-    tx = welfare.defineProgramme("PKH", start, welfarelib.QUARTER_SECONDS, rules, [], {"from": admin})
-    return tx.return_value
+    tx = welfare.defineProgramme(line, "PKH", start, welfarelib.QUARTER_SECONDS, rules, [], {"from": admin})
+    programme = tx.return_value
+    welfare.setEnrollerScope(accounts[13], programme, list(REGIONS), True, {"from": admin})
+    return programme
 
 
 def wait_for_start(welfare, programme: int) -> None:

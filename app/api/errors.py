@@ -153,6 +153,47 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "There is no open appeal to resolve.",
         "id": "Tidak ada keberatan terbuka untuk diputuskan.",
     },
+    # Welfare money by the committee and the insider checks (docs/decisions/0023).
+    "WelfareUnknownBudgetLine": {
+        "en": "No such budget line approved by the committee.",
+        "id": "Pos anggaran yang disetujui komite tidak ditemukan.",
+    },
+    "WelfareOverBudgetLine": {
+        "en": "The budget line approved by the committee has not that much left per period.",
+        "id": "Sisa pos anggaran yang disetujui komite per periode tidak mencukupi.",
+    },
+    "WelfareBenefitAboveCeiling": {
+        "en": "These rules could pay a family more per period than the budget line allows.",
+        "id": "Aturan ini dapat membayar satu keluarga melebihi batas per periode pos anggaran.",
+    },
+    "WelfarePeriodNotOnLine": {
+        "en": "The schedule does not fit the budget line's periods.",
+        "id": "Jadwal tidak sesuai dengan periode pos anggaran.",
+    },
+    "WelfareEnrollerOutOfScope": {
+        "en": "Your key is not assigned to this programme and region.",
+        "id": "Kunci Anda tidak ditugaskan untuk program dan wilayah ini.",
+    },
+    "WelfareSameOfficial": {
+        "en": "A second official must confirm: you did the first act.",
+        "id": "Pejabat kedua harus mengonfirmasi: Anda yang melakukan tindakan pertama.",
+    },
+    "WelfareSuspensionInForce": {
+        "en": "The suspension already applies to the current period.",
+        "id": "Penangguhan sudah berlaku untuk periode berjalan.",
+    },
+    "WelfareBatchNotFailed": {
+        "en": "Only a batch the treasury failed as a whole can be retried or cancelled, once.",
+        "id": "Hanya batch yang digagalkan bendahara seluruhnya yang dapat diulang atau dibatalkan, sekali.",
+    },
+    "WelfareBatchLinesMismatch": {
+        "en": "These are not the batch's lines (all of them, in order, with their amounts).",
+        "id": "Ini bukan baris-baris batch tersebut (semuanya, berurutan, dengan nilainya).",
+    },
+    "PaymentStaleAttempt": {
+        "en": "The report answers an earlier attempt of this payment.",
+        "id": "Laporan ini menjawab percobaan pembayaran sebelumnya.",
+    },
     "WelfareInvalidSchedule": {
         "en": "The first period must start now or later, and a period must last at least a second.",
         "id": "Periode pertama harus dimulai sekarang atau nanti, dan panjang periode minimal satu detik.",
@@ -412,6 +453,9 @@ REVERT_STATUS = {
     "EscrowOutsidePolicy": 422,
     "EscrowAdvanceTooLarge": 422,
     "EscrowAmendmentCapExceeded": 422,
+    "WelfareBatchLinesMismatch": 422,
+    "WelfareEnrollerOutOfScope": 403,
+    "WelfareSameOfficial": 403,
 }
 
 

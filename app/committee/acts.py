@@ -25,7 +25,7 @@ from app.api.errors import ApiError
 from app.escrows import views as escrow_views
 from app.escrows.schemas import ADDRESS, BYTES32
 from app.ledger.client import ChainClient
-from app.welfare.schemas import Rules
+from app.welfare.schemas import BudgetLineProposal, Rules
 
 COMMITTEE = "Committee"
 HUB = "AccessHub"
@@ -72,6 +72,13 @@ class WelfareRulesAct(BaseModel):
     rules: Rules
 
 
+class BudgetLineAct(BudgetLineProposal):
+    """A welfare budget line the welfare admin may then define programmes within
+    (WelfarePrograms.approveBudgetLine)."""
+
+    kind: Literal["welfare_budget_line"]
+
+
 class PauseAct(BaseModel):
     """Pausing or unpausing a deployed contract (its `pause()` / `unpause()`)."""
 
@@ -81,9 +88,21 @@ class PauseAct(BaseModel):
     )
 
 
-ACT_MODELS = (DisputeResolutionAct, TerminationAct, VerifierReplacementAct, WelfareRulesAct, PauseAct)
+ACT_MODELS = (
+    DisputeResolutionAct,
+    TerminationAct,
+    VerifierReplacementAct,
+    WelfareRulesAct,
+    BudgetLineAct,
+    PauseAct,
+)
 Act = Annotated[
-    DisputeResolutionAct | TerminationAct | VerifierReplacementAct | WelfareRulesAct | PauseAct,
+    DisputeResolutionAct
+    | TerminationAct
+    | VerifierReplacementAct
+    | WelfareRulesAct
+    | BudgetLineAct
+    | PauseAct,
     Field(discriminator="kind"),
 ]
 
@@ -156,6 +175,12 @@ def _welfare_rules(chain: ChainClient, act: WelfareRulesAct) -> list[ProposedCal
     return [_call(chain, WELFARE, "changeRules", [act.programmeId, *act.rules.on_chain()])]
 
 
+def _budget_line(chain: ChainClient, act: BudgetLineAct) -> list[ProposedCall]:
+    if WELFARE not in chain.manifest.contracts:
+        raise ApiError(404, "not_found", detail="no welfare contract in this deployment")
+    return [_call(chain, WELFARE, "approveBudgetLine", act.on_chain())]
+
+
 def _pause(chain: ChainClient, act: PauseAct) -> list[ProposedCall]:
     if act.contract not in chain.manifest.contracts:
         raise ApiError(404, "not_found", detail=f"no contract {act.contract} in this deployment")
@@ -176,6 +201,7 @@ BUILDERS = {
     "escrow_termination": _termination,
     "escrow_verifier_replacement": _verifier_replacement,
     "welfare_rules": _welfare_rules,
+    "welfare_budget_line": _budget_line,
     "pause": _pause,
     "unpause": _pause,
 }
@@ -206,6 +232,7 @@ KIND_OF = {
     (ESCROW, "terminate"): "escrow_termination",
     (ESCROW, "replaceVerifier"): "escrow_verifier_replacement",
     (WELFARE, "changeRules"): "welfare_rules",
+    (WELFARE, "approveBudgetLine"): "welfare_budget_line",
 }
 
 

@@ -49,7 +49,7 @@ from app.indexer.decode import decode_log, event_specs
 from app.ledger.client import ChainClient
 from app.ledger.events import event_args
 from app.ledger.signers import SignerRegistry
-from app.welfare.schemas import Rules
+from app.welfare.schemas import BudgetLineProposal, Rules
 
 router = APIRouter(prefix="/committee", tags=["committee"])
 acts_router = APIRouter(tags=["committee"])  # the committee acts at their domain's URLs
@@ -444,6 +444,25 @@ def propose_replacement(
         kind="escrow_verifier_replacement", escrowId=escrow_id, **body.model_dump()
     )
     return propose(chain, signers, principal, write, [act], body.reasonHash, body.model_dump())
+
+
+@acts_router.post(
+    "/welfare/budget-lines",
+    status_code=201,
+    response_model=Proposed,
+    summary="Propose a welfare budget line (a member official): the ceiling programmes stay within",
+)
+def propose_budget_line(
+    request: Request,
+    body: BudgetLineProposal,
+    principal: Member,
+    chain: ChainDep,
+    signers: SignersDep,
+    write: WriterDep,
+):
+    act = actlib.BudgetLineAct(kind="welfare_budget_line", **body.model_dump())
+    description = Web3.to_hex(Web3.keccak(text=f"welfare budget line {body.model_dump_json()}"))
+    return propose(chain, signers, principal, write, [act], description, body.model_dump())
 
 
 @acts_router.post(

@@ -151,15 +151,21 @@ class PaymentsLedger:
 
     # -- acting --------------------------------------------------------------------------------
     def send(self, act: str, instruction_id: str, attempt: int, value: str) -> str | None:
-        """Sends settle(id, providerReference) or fail(id, failureCode) unless a transaction for this
-        act and attempt is already on its way; returns the hash to wait for, or None on a revert."""
+        """Sends settle(id, attempt, providerReference) or fail(id, attempt, failureCode) unless a
+        transaction for this act and attempt is already on its way; returns the hash to wait for, or
+        None on a revert (e.g. PaymentStaleAttempt: the instruction was retried since)."""
         purpose = f"payment:{act}:{instruction_id}-{attempt}"
         signed = self._signed(purpose)
         if signed:
             return signed
         if self.treasury is None:
             raise RuntimeError("no TREASURY signer configured (role:TREASURY in the signers file)")
-        data = _calldata(f"{act}(bytes32,bytes32)", _word(instruction_id), to_bytes32(value))
+        data = _calldata(
+            f"{act}(bytes32,uint8,bytes32)",
+            _word(instruction_id),
+            attempt.to_bytes(32, "big"),
+            to_bytes32(value),
+        )
         try:
             tx_hash = self.txmanager.send(self.treasury, self.contract.address, data, purpose).tx_hash
             log.info(
@@ -185,7 +191,7 @@ class PaymentsLedger:
         proofs: list[list[bytes]],
         failure_code: str,
     ) -> str | None:
-        """Sends failLines(id, lines, proofs, failureCode) unless the same report (same lines) is
+        """Sends failLines(id, attempt, lines, proofs, failureCode) unless the same report (same lines) is
         already on its way; returns the hash to wait for, or None on a revert."""
         digest = hashlib.sha256(",".join(str(line[0]) for line in lines).encode()).hexdigest()[:16]
         purpose = f"payment:failLines:{instruction_id}-{attempt}:{digest}"
@@ -195,7 +201,7 @@ class PaymentsLedger:
         if self.treasury is None:
             raise RuntimeError("no TREASURY signer configured (role:TREASURY in the signers file)")
         data = self.contract.encode_abi(
-            "failLines", [instruction_id, lines, proofs, to_bytes32(failure_code)]
+            "failLines", [instruction_id, attempt, lines, proofs, to_bytes32(failure_code)]
         )
         try:
             return self.txmanager.send(self.treasury, self.contract.address, data, purpose).tx_hash

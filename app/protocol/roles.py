@@ -182,13 +182,24 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
-    # Field officers enrol, update, suspend and file appeals on a beneficiary's behalf; the welfare
-    # admin defines programmes, decides reinstatement, exit and appeals, and sends disbursement
-    # batches. Rule changes (amounts, deciles, regions, budget) are the committee's, through the hub's
-    # delay (a guardian agency may veto them), and apply from the next period (docs/decisions/0005).
+    # Field officers enrol, update, suspend and file appeals on a beneficiary's behalf, each only in
+    # the programmes and regions the welfare admin scoped it to (checked in-contract); a suspension
+    # cuts the current period only once a welfare admin other than the suspender confirms it. The
+    # welfare admin defines programmes within a budget line the committee approved, decides
+    # reinstatement, exit and appeals, sends disbursement batches and retries or cancels a failed one.
+    # Budget lines, rule changes (amounts, deciles, regions, budget) and the suspension notice are the
+    # committee's, through the hub's delay (a guardian agency may veto them); rules apply from the next
+    # period (docs/decisions/0005, 0023).
     "WelfarePrograms": {
+        "approveBudgetLine": "COMMITTEE",
+        "setBudgetCeiling": "COMMITTEE",
+        "setSuspensionNotice": "COMMITTEE",
+        "setEnrollerScope": "WELFARE_ADMIN",
         "defineProgramme": "WELFARE_ADMIN",
         "changeRules": "COMMITTEE",
+        "confirmSuspension": "WELFARE_ADMIN",
+        "retryFailedBatch": "WELFARE_ADMIN",
+        "cancelFailedBatch": "WELFARE_ADMIN",
         "enrol": "ENROLLER",
         "updateBeneficiary": "ENROLLER",
         "suspend": "ENROLLER",

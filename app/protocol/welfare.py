@@ -142,3 +142,22 @@ def reason_code(text: str) -> bytes:
     if not 0 < len(raw) <= 32:
         raise ValueError("a reason code has 1 to 32 ASCII characters")
     return raw.ljust(32, b"\x00")
+
+
+# Committee acts on WelfarePrograms (through the hub's delay): the function and its arguments, so the
+# gateway's routes and the committee's proposals encode them the same way.
+def approve_budget_line_call(
+    ceiling_per_period: int, max_benefit: int, period_length: int, exclusive: bool = False, epoch: int = 0
+) -> tuple[str, list]:
+    """approveBudgetLine: a ceiling per period for the line's programmes together, a ceiling per family
+    per period, the period length, and whether a family is paid by one programme of the line only."""
+    return "approveBudgetLine", [ceiling_per_period, max_benefit, period_length, exclusive, epoch]
+
+
+def set_budget_ceiling_call(line: int, ceiling_per_period: int, max_benefit: int) -> tuple[str, list]:
+    return "setBudgetCeiling", [line, ceiling_per_period, max_benefit]
+
+
+def set_suspension_notice_call(notice_seconds: int) -> tuple[str, list]:
+    """setSuspensionNotice: a lone suspension cuts only periods starting at least this long after it."""
+    return "setSuspensionNotice", [notice_seconds]

@@ -2,10 +2,13 @@
 reinstatement, exit and appeals, per-period disbursement batches; reads of programmes, periods and
 beneficiaries.
 
-Who may (app/protocol/roles.py): WELFARE_ADMIN defines programmes, reinstates, exits, resolves appeals
-and disburses; ENROLLER enrols, updates, suspends and files appeals; a rule change is a
-committee act: its URL opens a proposal through the Committee, approved by k member agencies and
-executed after the hub's delay (app/committee/routes.py, where that route lives; docs/decisions/0018).
+Who may (app/protocol/roles.py): WELFARE_ADMIN defines programmes within a committee budget line,
+scopes enrollers to programmes and regions, confirms another official's suspension, reinstates,
+exits, resolves appeals, disburses, and retries or cancels a batch the treasury failed as a whole;
+ENROLLER enrols, updates, suspends and files appeals (within its scope). Budget lines and rule
+changes are committee acts: their URLs open a proposal through the Committee, approved by k member
+agencies and executed after the hub's delay (app/committee/routes.py, where those routes live;
+docs/decisions/0005, 0018, 0023).
 
 Privacy: a NIK arrives in a request body only, is turned into the beneficiary key (HMAC-SHA256
 under the gateway's secret, app/protocol/identity.py) at once, and neither reaches the chain nor is stored:
@@ -41,11 +44,15 @@ from app.welfare.schemas import (
     AppealResolution,
     AppealResolved,
     Attributes,
+    BatchCancellation,
+    BatchCancelled,
+    BatchRetried,
     Beneficiary,
     BeneficiaryUpdated,
     Disbursed,
     Disbursement,
     Enrolled,
+    EnrollerScope,
     Enrolment,
     Exited,
     NikLookup,
@@ -54,10 +61,12 @@ from app.welfare.schemas import (
     ProgrammeDefinition,
     ProgrammePeriod,
     Reinstated,
+    ScopeSet,
     StatusChange,
     Suspended,
+    SuspensionConfirmed,
 )
-from app.welfare.views import beneficiary_view, period_view, programme_view
+from app.welfare.views import beneficiary_view, period_view, programme_view, raw_programme
 
 router = APIRouter(prefix="/welfare", tags=["welfare"])
 Admin = Annotated[Principal, Depends(require_roles("WELFARE_ADMIN"))]
@@ -71,6 +80,20 @@ ProgrammeId = Annotated[int, Path(ge=1, lt=2**32, description="The programme's i
 Period = Annotated[
     int,
     Path(ge=0, lt=2**32, description="Period p runs from firstPeriodStart + p * periodLength", examples=[0]),
+]
+BatchId = Annotated[
+    str,
+    Path(
+        pattern=BYTES32, description="The batch id (its payment instruction id)", examples=["0x" + "b7" * 32]
+    ),
+]
+Address = Annotated[
+    str,
+    Path(
+        pattern=r"^0x[0-9a-fA-F]{40}$",
+        description="The enroller's key (address)",
+        examples=["0x" + "13" * 20],
+    ),
 ]
 BeneficiaryKey = Annotated[
     str,
@@ -126,7 +149,7 @@ def define_programme(
     call = Call(
         welfare,
         "defineProgramme",
-        [body.name, body.firstPeriodStart, body.periodLength, *body.rules.on_chain()],
+        [body.budgetLine, body.name, body.firstPeriodStart, body.periodLength, *body.rules.on_chain()],
         signer_of(request, principal),
     )
 
@@ -150,6 +173,37 @@ def define_programme(
 def get_programme(request: Request, programme_id: ProgrammeId, chain: ChainDep, sessions: ReadSessionsDep):
     with sessions() as session:
         return _read(programme_view, chain, _decoder(request), session, programme_id)
+
+
+@router.put(
+    "/programmes/{programme_id}/enrollers/{enroller}/scope",
+    response_model=ScopeSet,
+    summary="Put regions of a programme in or out of an enroller's scope (welfare admin)",
+)
+def set_enroller_scope(
+    request: Request,
+    programme_id: ProgrammeId,
+    enroller: Address,
+    body: EnrollerScope,
+    principal: Admin,
+    chain: ChainDep,
+    write: WriterDep,
+):
+    _read(raw_programme, chain, _decoder(request), programme_id)
+    account = Web3.to_checksum_address(enroller)
+    call = Call(
+        chain.contract(CONTRACT),
+        "setEnrollerScope",
+        [account, programme_id, body.regions, body.inScope],
+        signer_of(request, principal),
+    )
+    result = {
+        "programmeId": programme_id,
+        "enroller": account,
+        "regions": body.regions,
+        "inScope": body.inScope,
+    }
+    return write(body.model_dump(), call, lambda confirmed: result)
 
 
 # --- beneficiaries ---------------------------------------------------------------------------------
@@ -288,7 +342,45 @@ def _status_act(
         "status": status,
         "reasonCode": body.reasonCode,
     }
+    if function == "suspend":  # a lone suspension cuts from a later period (the notice)
+        welfare = call.contract
+        return write(
+            body.model_dump(),
+            call,
+            lambda c: {
+                **result,
+                "effectiveFrom": event_args(welfare, "SuspensionScheduled", c)["effectiveFrom"],
+            },
+        )
     return write(body.model_dump(), call, lambda c: result)
+
+
+@router.post(
+    "/programmes/{programme_id}/beneficiaries/{beneficiary_key}/suspension/confirmation",
+    response_model=SuspensionConfirmed,
+    summary="Confirm another official's suspension so it cuts the current period (welfare admin)",
+)
+def confirm_suspension(
+    request: Request,
+    programme_id: ProgrammeId,
+    beneficiary_key: BeneficiaryKey,
+    principal: Admin,
+    chain: ChainDep,
+    write: WriterDep,
+):
+    _enrolled(request, chain, programme_id, beneficiary_key)
+    welfare = chain.contract(CONTRACT)
+    call = Call(welfare, "confirmSuspension", [programme_id, beneficiary_key], signer_of(request, principal))
+
+    def outcome(confirmed):
+        event = event_args(welfare, "SuspensionConfirmed", confirmed)
+        return {
+            "programmeId": programme_id,
+            "beneficiaryKey": beneficiary_key.lower(),
+            "effectiveFrom": event["effectiveFrom"],
+        }
+
+    return write({}, call, outcome)
 
 
 @router.post(
@@ -469,5 +561,60 @@ def disburse(
 
     def outcome(confirmed):
         return {"programmeId": programme_id, "period": period, **disbursement_outcome(welfare, confirmed)}
+
+    return write(body.model_dump(), call, outcome)
+
+
+# --- batches the treasury failed as a whole --------------------------------------------------------
+
+
+@router.post(
+    "/batches/{batch_id}/retry",
+    response_model=BatchRetried,
+    summary="Retry a batch failed as a whole, as a new attempt (welfare admin; once per failure)",
+)
+def retry_batch(request: Request, batch_id: BatchId, principal: Admin, chain: ChainDep, write: WriterDep):
+    welfare, payments = chain.contract(CONTRACT), chain.contract("Payments")
+    call = Call(welfare, "retryFailedBatch", [batch_id], signer_of(request, principal))
+
+    def outcome(confirmed):
+        return {
+            "batchId": batch_id.lower(),
+            "attempt": event_args(payments, "PaymentAuthorized", confirmed)["attempt"],
+        }
+
+    return write({}, call, outcome)
+
+
+@router.post(
+    "/batches/{batch_id}/cancellation",
+    response_model=BatchCancelled,
+    summary="Cancel a batch failed as a whole: budget restored, families unpaid (welfare admin; once)",
+)
+def cancel_batch(
+    request: Request,
+    batch_id: BatchId,
+    body: BatchCancellation,
+    principal: Admin,
+    chain: ChainDep,
+    write: WriterDep,
+):
+    welfare = chain.contract(CONTRACT)
+    keys = [line.beneficiaryKey for line in body.lines]
+    amounts = [line.amount for line in body.lines]
+    call = Call(
+        welfare,
+        "cancelFailedBatch",
+        [batch_id, keys, amounts, welfarelib.reason_code(body.reasonCode)],
+        signer_of(request, principal),
+    )
+
+    def outcome(confirmed):
+        event = event_args(welfare, "BatchCancelled", confirmed)
+        return {
+            "batchId": batch_id.lower(),
+            "restoredLines": event["restoredLines"],
+            "restoredAmount": event["restoredAmount"],
+        }
 
     return write(body.model_dump(), call, outcome)

@@ -76,6 +76,9 @@ class Rules(BaseModel):
 
 
 class ProgrammeDefinition(BaseModel):
+    budgetLine: int = Field(
+        ge=1, lt=2**32, description="The committee's budget line the programme draws on", examples=[1]
+    )
     name: str = Field(min_length=1, max_length=100, examples=["PKH 2027"])
     firstPeriodStart: int = Field(
         ge=0, lt=2**64, description="UTC seconds, now or later", examples=[1_798_761_600]
@@ -84,6 +87,55 @@ class ProgrammeDefinition(BaseModel):
         ge=1, lt=2**32, description="Seconds (a quarter: 7,862,400)", examples=[welfarelib.QUARTER_SECONDS]
     )
     rules: Rules
+
+
+class BudgetLineProposal(BaseModel):
+    """A budget line for the committee to approve: what the welfare admin may then spend."""
+
+    ceilingPerPeriod: int = Field(
+        ge=1,
+        lt=2**96,
+        description="Rupiah per period for all the line's programmes",
+        examples=[50_000_000_000],
+    )
+    maxBenefit: int = Field(
+        ge=1, lt=2**64, description="Rupiah per family per period at most", examples=[3_000_000]
+    )
+    periodLength: int = Field(
+        ge=1,
+        lt=2**32,
+        description="Seconds; every programme on the line",
+        examples=[welfarelib.QUARTER_SECONDS],
+    )
+    exclusive: bool = Field(
+        False, description="A family is paid by at most one programme of the line per period"
+    )
+    epoch: int = Field(0, ge=0, lt=2**64, description="Exclusive lines: UTC seconds of line period 0")
+
+    def on_chain(self) -> list:
+        _function, args = welfarelib.approve_budget_line_call(
+            self.ceilingPerPeriod, self.maxBenefit, self.periodLength, self.exclusive, self.epoch
+        )
+        return args
+
+
+class EnrollerScope(BaseModel):
+    regions: list[Region] = Field(min_length=1, max_length=MAX_REGIONS, examples=[[6302, 6371]])
+    inScope: bool = Field(True, description="False takes the regions out of the enroller's scope")
+
+
+class CancelledLine(BaseModel):
+    beneficiaryKey: Annotated[str, Field(pattern=BYTES32)]
+    amount: Amount
+
+
+class BatchCancellation(BaseModel):
+    reasonCode: str = Field(pattern=welfarelib.REASON_CODE, examples=["BANK_CLOSED"])
+    lines: list[CancelledLine] = Field(
+        min_length=1,
+        max_length=5000,
+        description="All the batch's lines, in order (the contract checks its root)",
+    )
 
 
 class Attributes(BaseModel):
@@ -244,6 +296,30 @@ class ProgrammeDefined(WriteReceipt):
     periodLength: int
 
 
+class ScopeSet(WriteReceipt):
+    programmeId: int
+    enroller: str
+    regions: list[int]
+    inScope: bool
+
+
+class SuspensionConfirmed(WriteReceipt):
+    programmeId: int
+    beneficiaryKey: BeneficiaryKeyField
+    effectiveFrom: int = Field(description="The period the suspension cuts from")
+
+
+class BatchRetried(WriteReceipt):
+    batchId: Bytes32
+    attempt: int
+
+
+class BatchCancelled(WriteReceipt):
+    batchId: Bytes32
+    restoredLines: int
+    restoredAmount: int = Field(description="Rupiah back in the period's budget")
+
+
 class ApplicantOutcome(BaseModel):
     index: int = Field(description="The applicant's position in the request")
     beneficiaryKey: BeneficiaryKeyField
@@ -273,6 +349,9 @@ class _StatusChanged(WriteReceipt):
 
 class Suspended(_StatusChanged):
     status: Literal["suspended"]
+    effectiveFrom: int = Field(
+        description="The first period the suspension cuts; the current one once a second official confirms"
+    )
 
 
 class Reinstated(_StatusChanged):

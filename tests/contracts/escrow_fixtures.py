@@ -130,8 +130,14 @@ class EscrowKit:
         self.attest(escrow_id, index)
         return self.approve(escrow_id, index)
 
+    def attempt(self, payment_id) -> int:
+        """The instruction's current attempt (0 when it is unknown: the ledger then refuses anyway)."""
+        if self.payments.statusOf(payment_id) == 0:
+            return 0
+        return int(self.payments.getInstruction(payment_id)["attempt"])
+
     def settle(self, payment_id, ref="xendit-payout-1"):
-        return self.payments.settle(payment_id, h(ref), {"from": self.treasury})
+        return self.payments.settle(payment_id, self.attempt(payment_id), h(ref), {"from": self.treasury})
 
     def payment_id(self, escrow_id, kind, index=0):
         return escrowlib.payment_id(self.escrow.address, escrow_id, kind, index)

@@ -341,7 +341,7 @@ def test_a_failed_milestone_payment_is_retried_by_the_ppk_and_settled_once(
 ):
     ekit.deliver(signed_escrow, 0)
     payment_id = ekit.payment_id(signed_escrow, K_MILESTONE, 0)
-    payments.fail(payment_id, h("INVALID_DESTINATION"), {"from": treasury})
+    payments.fail(payment_id, 0, h("INVALID_DESTINATION"), {"from": treasury})
     assert payments.statusOf(payment_id) == S_FAILED
 
     escrow.retryPayment(signed_escrow, K_MILESTONE, 0, {"from": officer})

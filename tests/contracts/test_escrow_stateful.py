@@ -202,7 +202,9 @@ class EscrowMachine(RuleBasedStateMachine):
         record = self.instructions[payment_id]
         if record[2] != S_AUTHORIZED:
             return
-        self.payments.fail(payment_id, h("INVALID_DESTINATION"), {"from": self.ekit.treasury})
+        self.payments.fail(
+            payment_id, self.ekit.attempt(payment_id), h("INVALID_DESTINATION"), {"from": self.ekit.treasury}
+        )
         record[2] = S_FAILED
 
     @rule(st_pick=PICK)

@@ -41,7 +41,7 @@ def authorized(payments, source):
 
 @pytest.fixture
 def failed(payments, authorized, treasury):
-    payments.fail(authorized, b"INVALID_DESTINATION".ljust(32, b"\0"), {"from": treasury})
+    payments.fail(authorized, 0, b"INVALID_DESTINATION".ljust(32, b"\0"), {"from": treasury})
     return authorized
 
 
@@ -104,32 +104,32 @@ def test_a_source_cannot_be_registered_twice(payments, delayed, committee, sourc
 
 
 def test_the_treasury_settles_once_with_the_provider_reference(payments, authorized, treasury, source):
-    tx = payments.settle(authorized, h("disb-123"), {"from": treasury})
+    tx = payments.settle(authorized, 0, h("disb-123"), {"from": treasury})
 
     assert hx(tx.events["PaymentSettled"]["providerReference"]) == h("disb-123")
     assert payments.statusOf(authorized) == S_SETTLED
     assert payments.totalsOf(source).dict()["settled"] == AMOUNT
     with brownie.reverts(custom_error("PaymentWrongStatus", authorized, S_SETTLED)):
-        payments.settle(authorized, h("disb-124"), {"from": treasury})
+        payments.settle(authorized, 0, h("disb-124"), {"from": treasury})
 
 
 def test_settling_an_unknown_instruction_is_refused(payments, treasury):
     with brownie.reverts(custom_error("PaymentUnknownInstruction", h("nope"))):
-        payments.settle(h("nope"), h("disb"), {"from": treasury})
+        payments.settle(h("nope"), 0, h("disb"), {"from": treasury})
 
 
 def test_settlement_needs_the_provider_reference(payments, authorized, treasury):
     with brownie.reverts(custom_error("PaymentMissingProviderData", authorized)):
-        payments.settle(authorized, b"\0" * 32, {"from": treasury})
+        payments.settle(authorized, 0, b"\0" * 32, {"from": treasury})
 
 
 @pytest.mark.parametrize("index", [4, 12, 8, 19])
 def test_only_the_treasury_settles_or_fails(payments, authorized, index):
     caller = accounts[index]
     with brownie.reverts(custom_error("AccessManagedUnauthorized", caller)):
-        payments.settle(authorized, h("disb"), {"from": caller})
+        payments.settle(authorized, 0, h("disb"), {"from": caller})
     with brownie.reverts(custom_error("AccessManagedUnauthorized", caller)):
-        payments.fail(authorized, h("code"), {"from": caller})
+        payments.fail(authorized, 0, h("code"), {"from": caller})
 
 
 def test_a_failure_is_recorded_with_its_code_and_can_be_retried(payments, failed, source, treasury):
@@ -138,10 +138,10 @@ def test_a_failure_is_recorded_with_its_code_and_can_be_retried(payments, failed
 
     assert tx.events["PaymentAuthorized"]["attempt"] == 1
     assert payments.statusOf(failed) == S_AUTHORIZED
-    tx = payments.fail(failed, h("INSUFFICIENT_BALANCE"), {"from": treasury})
+    tx = payments.fail(failed, 1, h("INSUFFICIENT_BALANCE"), {"from": treasury})
     assert tx.events["PaymentFailed"]["attempt"] == 1
     payments.reauthorize(failed, {"from": source})
-    payments.settle(failed, h("disb"), {"from": treasury})
+    payments.settle(failed, 2, h("disb"), {"from": treasury})
     totals = payments.totalsOf(source).dict()
     assert totals["authorized"] == AMOUNT and totals["settled"] == AMOUNT  # a retry is not a second payment
 
@@ -167,7 +167,7 @@ def test_a_cancelled_instruction_is_final(payments, failed, source, treasury):
     assert payments.statusOf(failed) == S_CANCELLED
     assert payments.totalsOf(source).dict()["cancelled"] == AMOUNT
     with brownie.reverts(custom_error("PaymentWrongStatus", failed, S_CANCELLED)):
-        payments.settle(failed, h("disb"), {"from": treasury})
+        payments.settle(failed, 0, h("disb"), {"from": treasury})
     with brownie.reverts(custom_error("PaymentWrongStatus", failed, S_CANCELLED)):
         payments.reauthorize(failed, {"from": source})
 
@@ -180,15 +180,15 @@ def test_a_pause_stops_authorisation_but_not_settlement(
 
     with brownie.reverts(custom_error("EnforcedPause")):
         payments.authorize(P_WELFARE, h("payee-3"), AMOUNT, h("ref-3"), {"from": source})
-    payments.settle(authorized, h("disb-1"), {"from": treasury})
-    payments.fail(second, h("INVALID_DESTINATION"), {"from": treasury})
+    payments.settle(authorized, 0, h("disb-1"), {"from": treasury})
+    payments.fail(second, 0, h("INVALID_DESTINATION"), {"from": treasury})
     with brownie.reverts(custom_error("EnforcedPause")):
         payments.reauthorize(second, {"from": source})
     assert payments.statusOf(authorized) == S_SETTLED
 
     delayed(committee, payments, "unpause")
     payments.reauthorize(second, {"from": source})
-    payments.settle(second, h("disb-2"), {"from": treasury})
+    payments.settle(second, 1, h("disb-2"), {"from": treasury})
     assert payments.totalsOf(source).dict()["settled"] == 2 * AMOUNT
 
 
@@ -200,5 +200,21 @@ def test_a_revoked_source_stops_authorising_but_its_instructions_still_settle(
     assert "PaymentSourceRevoked" in tx.events
     with brownie.reverts(custom_error("PaymentUnknownSource", source)):
         payments.authorize(P_WELFARE, h("payee"), AMOUNT, h("ref-9"), {"from": source})
-    payments.settle(authorized, h("disb"), {"from": treasury})
+    payments.settle(authorized, 0, h("disb"), {"from": treasury})
     assert payments.statusOf(authorized) == S_SETTLED
+
+
+def test_a_callback_for_an_earlier_attempt_cannot_settle_or_fail_the_retry(
+    payments, failed, source, treasury
+):
+    # A relayer holds back attempt 0's callback while the source retries (attempt 1).
+    payments.reauthorize(failed, {"from": source})
+
+    with brownie.reverts(custom_error("PaymentStaleAttempt", failed, 0, 1)):
+        payments.settle(failed, 0, h("disb-old"), {"from": treasury})
+    with brownie.reverts(custom_error("PaymentStaleAttempt", failed, 0, 1)):
+        payments.fail(failed, 0, h("INVALID_DESTINATION"), {"from": treasury})
+    with brownie.reverts(custom_error("PaymentStaleAttempt", failed, 2, 1)):
+        payments.settle(failed, 2, h("disb-future"), {"from": treasury})
+    payments.settle(failed, 1, h("disb-new"), {"from": treasury})
+    assert payments.statusOf(failed) == S_SETTLED

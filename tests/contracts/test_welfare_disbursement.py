@@ -79,7 +79,7 @@ def test_sembako_pays_its_flat_quarterly_amount(wkit):
 
 def test_lines_that_cannot_be_paid_are_skipped_with_their_reason(wkit, welfare, started):
     wkit.enrol_many(started, [1, 2, 3, 4])
-    welfare.suspend(started, wkit.key(2), b"PKH_CONDITION", {"from": wkit.enroller})
+    wkit.suspend(started, wkit.key(2), b"PKH_CONDITION")  # confirmed: cuts this period
     welfare.exitBeneficiary(started, wkit.key(3), b"GRADUATED", {"from": wkit.admin})
     welfare.updateBeneficiary(started, wkit.applicant(4, decile=9), {"from": wkit.enroller})
     tx = wkit.disburse(started, [wkit.key(n) for n in (1, 2, 3, 4, 5)])
@@ -94,7 +94,7 @@ def test_lines_that_cannot_be_paid_are_skipped_with_their_reason(wkit, welfare, 
 
 def test_a_reinstated_beneficiary_is_paid_again(wkit, welfare, started):
     wkit.enrol_many(started, [1])
-    welfare.suspend(started, wkit.key(1), b"PKH_CONDITION", {"from": wkit.enroller})
+    wkit.suspend(started, wkit.key(1), b"PKH_CONDITION")
     assert wkit.skipped(wkit.disburse(started, [wkit.key(1)])) == {wkit.key(1): REASON["Suspended"]}
     welfare.reinstate(started, wkit.key(1), b"CONDITION_MET", {"from": wkit.admin})
     assert list(paid_amounts(wkit, wkit.disburse(started, [wkit.key(1)]))) == [wkit.key(1)]
@@ -251,7 +251,7 @@ def test_failed_lines_are_repaid_once_and_the_rest_settle(wkit, welfare, payment
     assert [int(e["index"]) for e in failed.events["PaymentLineFailed"]] == [1, 4]
     with brownie.reverts(custom_error("PaymentLineAlreadyFailed", batch_id, 4)):
         wkit.fail_lines(batch_id, lines, [4])
-    settled = payments.settle(batch_id, b"iris-batch-1", {"from": wkit.treasury})
+    settled = payments.settle(batch_id, 0, b"iris-batch-1", {"from": wkit.treasury})
     assert settled.events["PaymentSettled"]["amount"] == 5 * 225_000
     totals = payments.totalsOf(welfare)
     assert totals["settled"] == 5 * 225_000 and totals["cancelled"] == 2 * 225_000
@@ -265,7 +265,7 @@ def test_failed_lines_are_repaid_once_and_the_rest_settle(wkit, welfare, payment
     assert welfare.periodState(started, 0)["spent"] == 7 * 225_000  # the repayment spends nothing new
     with brownie.reverts(custom_error("WelfareLineAlreadyRepaid", batch_id, 1)):
         wkit.repay(batch_id, lines, [1])
-    payments.settle(new_id, b"iris-batch-2", {"from": wkit.treasury})
+    payments.settle(new_id, 0, b"iris-batch-2", {"from": wkit.treasury})
     assert payments.statusOf(new_id) == S_SETTLED
     assert payments.totalsOf(welfare)["settled"] == 7 * 225_000
 
@@ -296,7 +296,7 @@ def test_only_the_treasury_reports_failed_lines(wkit, payments, started, committ
     tx = wkit.disburse(started, [wkit.key(1)])
     lines = wkit.lines(tx)
     with brownie.reverts(custom_error("AccessManagedUnauthorized", wkit.admin)):
-        payments.failLines(wkit.batch_id(tx), [lines[0].as_tuple()], [[]], FAILED, {"from": wkit.admin})
+        payments.failLines(wkit.batch_id(tx), 0, [lines[0].as_tuple()], [[]], FAILED, {"from": wkit.admin})
 
 
 def test_a_pause_stops_disbursement(wkit, welfare, started, guardian):

@@ -44,7 +44,7 @@ def refused(tx) -> int:
 
 def test_defining_a_programme_records_its_rules_and_schedule(wkit, welfare):
     tx = welfare.defineProgramme(
-        "PKH 2026", latest_time() + 60, PERIOD, wkit.rules(), [], {"from": wkit.admin}
+        wkit.line, "PKH 2026", latest_time() + 60, PERIOD, wkit.rules(), [], {"from": wkit.admin}
     )
     programme = tx.return_value
     event = tx.events["ProgrammeDefined"]
@@ -68,22 +68,24 @@ def test_defining_a_programme_records_its_rules_and_schedule(wkit, welfare):
 def test_invalid_rules_are_refused(wkit, welfare, overrides, error):
     with brownie.reverts(custom_error(*error)):
         welfare.defineProgramme(
-            "X", latest_time() + 60, PERIOD, wkit.rules(**overrides), [], {"from": wkit.admin}
+            wkit.line, "X", latest_time() + 60, PERIOD, wkit.rules(**overrides), [], {"from": wkit.admin}
         )
 
 
 def test_a_programme_cannot_start_in_the_past_or_have_empty_periods(wkit, welfare):
     start = latest_time() - 10
     with brownie.reverts(custom_error("WelfareInvalidSchedule", start, PERIOD)):
-        welfare.defineProgramme("X", start, PERIOD, wkit.rules(), [], {"from": wkit.admin})
+        welfare.defineProgramme(wkit.line, "X", start, PERIOD, wkit.rules(), [], {"from": wkit.admin})
     start = latest_time() + 60
     with brownie.reverts(custom_error("WelfareInvalidSchedule", start, 0)):
-        welfare.defineProgramme("X", start, 0, wkit.rules(), [], {"from": wkit.admin})
+        welfare.defineProgramme(wkit.line, "X", start, 0, wkit.rules(), [], {"from": wkit.admin})
 
 
 def test_only_the_welfare_admin_defines_programmes(wkit, welfare, enroller):
     with brownie.reverts(custom_error("AccessManagedUnauthorized", enroller)):
-        welfare.defineProgramme("X", latest_time() + 60, PERIOD, wkit.rules(), [], {"from": enroller})
+        welfare.defineProgramme(
+            wkit.line, "X", latest_time() + 60, PERIOD, wkit.rules(), [], {"from": enroller}
+        )
 
 
 # --- enrolment and reason codes ----------------------------------------------------------------

@@ -53,6 +53,7 @@ def test_no_nik_name_or_account_number_reaches_calldata_or_logs(wkit, welfare, p
     siti, budi, nyoman, dewi = (key[p["nik"]] for p in PEOPLE)
     txs = []
     programme_tx = welfare.defineProgramme(
+        wkit.line,
         "PKH",
         web3.eth.get_block("latest")["timestamp"] + 60,
         welfarelib.QUARTER_SECONDS,
@@ -62,6 +63,7 @@ def test_no_nik_name_or_account_number_reaches_calldata_or_logs(wkit, welfare, p
     )
     txs.append(programme_tx)
     programme = programme_tx.return_value
+    txs.append(welfare.setEnrollerScope(wkit.enroller, programme, [6302, 6371], True, {"from": wkit.admin}))
     wkit.start(programme)
     txs.append(
         wkit.enrol(
@@ -86,11 +88,12 @@ def test_no_nik_name_or_account_number_reaches_calldata_or_logs(wkit, welfare, p
         welfare.resolveAppeal(programme, nyoman, False, web3.keccak(text="putusan"), {"from": wkit.admin})
     )
     txs.append(welfare.suspend(programme, dewi, b"PKH_CONDITION".ljust(32, b"\0"), {"from": wkit.enroller}))
+    txs.append(welfare.confirmSuspension(programme, dewi, {"from": wkit.admin}))
     batch = wkit.disburse(programme, [siti, budi, nyoman, dewi])
     txs.append(batch)
     lines, batch_id = wkit.lines(batch), wkit.batch_id(batch)
     txs.append(wkit.fail_lines(batch_id, lines, [1]))
-    txs.append(payments.settle(batch_id, web3.keccak(text="iris-ref"), {"from": wkit.treasury}))
+    txs.append(payments.settle(batch_id, 0, web3.keccak(text="iris-ref"), {"from": wkit.treasury}))
     txs.append(wkit.repay(batch_id, lines, [1]))
     txs.append(welfare.exitBeneficiary(programme, siti, b"GRADUATED".ljust(32, b"\0"), {"from": wkit.admin}))
 

@@ -22,6 +22,12 @@ PERIOD = welfarelib.QUARTER_SECONDS
 PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()
 SEMBAKO_AMOUNTS = welfarelib.sembako_amounts_per_period()
 BIG_BUDGET = 10**15
+# The budget line the tests' programmes draw on unless told otherwise (approved by the committee once
+# per module): room for many programmes, any PKH or Sembako benefit, quarterly periods.
+LINE_CEILING = 2**95
+LINE_MAX_BENEFIT = 2**63
+# Regions the enroller is scoped to in every programme `wkit.define` makes (unless told otherwise).
+SCOPED_REGIONS = (6302, 6303, 6371, 3171)
 # IWelfarePrograms enums, looked up by name in the contracts' vocabulary
 B_NONE, B_ACTIVE, B_SUSPENDED, B_EXITED = vocabulary.enum("IWelfarePrograms.BeneficiaryStatus").codes(
     "None", "Active", "Suspended", "Exited"
@@ -56,22 +62,46 @@ class WelfareKit:
     admin: object
     enroller: object
     treasury: object
+    line: int = 0
 
     def rules(
         self, deciles=welfarelib.DECILES_1_TO_4, all_regions=True, cap=4, budget=BIG_BUDGET, amounts=None
     ):
         return (deciles, all_regions, cap, budget, list(amounts or PKH_AMOUNTS))
 
-    def define(self, name="PKH", regions=(), start_in=60, length=PERIOD, **rule_overrides) -> int:
+    def define(
+        self,
+        name="PKH",
+        regions=(),
+        start_in=60,
+        length=PERIOD,
+        line=None,
+        scope=SCOPED_REGIONS,
+        start=None,
+        **rule_overrides,
+    ) -> int:
+        """Defines a programme on `line` (the module's default line) and scopes the enroller to
+        `scope` in it."""
         tx = self.welfare.defineProgramme(
+            self.line if line is None else line,
             name,
-            latest_time() + start_in,
+            latest_time() + start_in if start is None else start,
             length,
             self.rules(**rule_overrides),
             list(regions),
             {"from": self.admin},
         )
-        return tx.return_value
+        programme = tx.return_value
+        if scope:
+            self.welfare.setEnrollerScope(self.enroller, programme, list(scope), True, {"from": self.admin})
+        return programme
+
+    def suspend(self, programme, key, reason=b"S", confirm=True):
+        """The enroller suspends; with `confirm` the welfare admin confirms, so it cuts the current period."""
+        tx = self.welfare.suspend(programme, key, reason, {"from": self.enroller})
+        if confirm:
+            self.welfare.confirmSuspension(programme, key, {"from": self.admin})
+        return tx
 
     def start(self, programme):
         """Moves the chain into the programme's first period."""
@@ -134,12 +164,13 @@ class WelfareKit:
     def batch_id(tx) -> bytes:
         return bytes(web3.to_bytes(hexstr=str(tx.events["BatchDisbursed"]["batchId"])))
 
-    def fail_lines(self, batch_id, lines, chosen, code=b"INVALID_DESTINATION"):
-        """The treasury reports lines[chosen] failed, with proofs."""
+    def fail_lines(self, batch_id, lines, chosen, code=b"INVALID_DESTINATION", attempt=0):
+        """The treasury reports lines[chosen] failed, with proofs, for `attempt` of the instruction."""
         picked = [lines[i] for i in chosen]
         proofs = [welfarelib.line_proof(lines, i) for i in chosen]
         return self.payments.failLines(
             batch_id,
+            attempt,
             [line.as_tuple() for line in picked],
             proofs,
             code.ljust(32, b"\0"),
@@ -170,8 +201,10 @@ def enroller():
 
 
 @pytest.fixture(scope="module")
-def wkit(welfare, payments, welfare_admin, enroller, treasury):
-    return WelfareKit(welfare, payments, welfare_admin, enroller, treasury)
+def wkit(welfare, payments, welfare_admin, enroller, treasury, delayed, committee):
+    tx = delayed(committee, welfare, "approveBudgetLine", LINE_CEILING, LINE_MAX_BENEFIT, PERIOD, False, 0)
+    line = int(tx.events["BudgetLineApproved"]["lineId"])
+    return WelfareKit(welfare, payments, welfare_admin, enroller, treasury, line)
 
 
 __all__ = [
@@ -180,6 +213,9 @@ __all__ = [
     "A_REJECTED",
     "A_UPHELD",
     "BIG_BUDGET",
+    "LINE_CEILING",
+    "LINE_MAX_BENEFIT",
+    "SCOPED_REGIONS",
     "B_ACTIVE",
     "B_EXITED",
     "B_NONE",

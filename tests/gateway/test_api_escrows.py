@@ -592,7 +592,7 @@ def test_16_the_ppk_retries_a_payment_the_bank_failed(story):
     run, payments = story["first"], story["payments"]
     path = f"/escrows/{escrow_id(run)}/payment-retries"
     payment = escrowlib.payment_id(story["escrow"].address, escrow_id(run), escrowlib.MILESTONE, 0)
-    story["scenario"].send(payments.functions.fail(payment, h("BANK_REJECTED")), TREASURY)
+    story["scenario"].send(payments.functions.fail(payment, 0, h("BANK_REJECTED")), TREASURY)
     retry = {"kind": "milestone", "index": 0}
     problem(story["client"].post(path, json=retry, headers=key()), 401, "unauthenticated")
     problem(post(story, path, "committee", retry), 403, "forbidden_role")

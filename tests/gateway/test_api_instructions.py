@@ -19,6 +19,7 @@ from app.protocol.manifest import load_manifest
 from tests.support.clock import key, now
 from tests.support.documented import documented
 from tests.support.localchain import rpc
+from tests.support.payments import approve_budget_line, scope_enroller
 
 TREASURY = 11  # deploy/local.yaml: dev:11 holds TREASURY
 FAMILIES = [("6302014107850101", [0, 1, 0, 0, 0, 0, 0]), ("6302014107850102", [1, 0, 0, 0, 0, 0, 0])]
@@ -46,6 +47,9 @@ def paid(app, token, chain_url, manifest_dir):
     from fastapi.testclient import TestClient
 
     with TestClient(app) as client:
+        manifest = load_manifest(manifest_dir / "31337.json")
+        w3 = Web3(Web3.HTTPProvider(chain_url))
+        line = approve_budget_line(w3, manifest, period_length=86400)
         start = now(chain_url) + 600
         rules = {
             "deciles": [1, 2, 3, 4],
@@ -55,9 +59,16 @@ def paid(app, token, chain_url, manifest_dir):
         }
         programme = client.post(
             "/welfare/programmes",
-            json={"name": "PKH", "firstPeriodStart": start, "periodLength": 86400, "rules": rules},
+            json={
+                "budgetLine": line,
+                "name": "PKH",
+                "firstPeriodStart": start,
+                "periodLength": 86400,
+                "rules": rules,
+            },
             headers={**token("WELFARE_ADMIN"), **key()},
         ).json()["programmeId"]
+        scope_enroller(w3, manifest, programme)
         enrolled = client.post(
             f"/welfare/programmes/{programme}/enrolments",
             json={
@@ -76,14 +87,12 @@ def paid(app, token, chain_url, manifest_dir):
             ).json()
             for k in keys
         ]
-        manifest = load_manifest(manifest_dir / "31337.json")
-        w3 = Web3(Web3.HTTPProvider(chain_url))
         payments = w3.eth.contract(
             address=manifest.address("Payments"), abi=manifest.contracts["Payments"].abi
         )
         settled = w3.eth.wait_for_transaction_receipt(
             payments.functions.settle(
-                batches[0]["paymentInstructionId"], b"disb-0001".ljust(32, b"\0")
+                batches[0]["paymentInstructionId"], 0, b"disb-0001".ljust(32, b"\0")
             ).transact({"from": w3.eth.accounts[TREASURY]})
         )
         indexed(client, settled["blockNumber"])

@@ -89,10 +89,71 @@ def programme_path(scenario, suffix: str = "") -> str:
     return f"/welfare/programmes/{scenario['programme']}{suffix}"
 
 
+LINE = {"ceilingPerPeriod": 100_000_000, "maxBenefit": 3_000_000, "periodLength": 30 * 86400}
+
+
+def test_0_the_committee_approves_a_budget_line_with_two_agencies_and_the_delay(scenario):
+    client, token = scenario["client"], scenario["token"]
+    accounts = Web3(Web3.HTTPProvider(scenario["chain_url"])).eth.accounts
+    lkpp = token("COMMITTEE", agency=3001, sub="komite-lkpp", officer=accounts[1])
+    kemenkeu = token("COMMITTEE", agency=3002, sub="komite-kemenkeu", officer=accounts[2])
+    for role in ("WELFARE_ADMIN", "ENROLLER"):  # the welfare admin alone sets no budget
+        problem(client.post("/welfare/budget-lines", json=LINE, headers={**token(role), **key()}), 403)
+    problem(  # a committee token naming no official: there is no shared committee key
+        client.post("/welfare/budget-lines", json=LINE, headers={**token("COMMITTEE"), **key()}),
+        403,
+        "officer_claim_missing",
+    )
+    problem(
+        client.post("/welfare/budget-lines", json={**LINE, "ceilingPerPeriod": 0}, headers={**lkpp, **key()}),
+        422,
+        "invalid_request",
+    )
+    proposed = client.post("/welfare/budget-lines", json=LINE, headers={**lkpp, **key()})
+    assert proposed.status_code == 201, proposed.text
+    assert proposed.json()["calls"][0]["act"] == "welfare_budget_line"
+    base = f"/committee/proposals/{proposed.json()['proposalId']}"
+    problem(client.post(f"{base}/schedule", headers={**lkpp, **key()}), 409, "CommitteeNotEnoughApprovals")
+    assert client.post(f"{base}/approvals", headers={**kemenkeu, **key()}).status_code == 200
+    scheduled = client.post(f"{base}/schedule", headers={**kemenkeu, **key()})
+    assert scheduled.status_code == 200, scheduled.text
+    problem(client.post(f"{base}/execution", headers={**lkpp, **key()}), 409, "CommitteeNotReady")
+    travel_to(scenario["chain_url"], scheduled.json()["executableAt"] + 1)
+    executed = client.post(f"{base}/execution", headers={**lkpp, **key()})
+    assert executed.status_code == 200, executed.text
+    (approved,) = [e["args"] for e in executed.json()["events"] if e["event"] == "BudgetLineApproved"]
+    scenario["line"] = approved["lineId"]
+
+
 def test_1_the_welfare_admin_defines_a_programme_and_anyone_reads_it(scenario):
     client, token = scenario["client"], scenario["token"]
     start = now(scenario["chain_url"]) + 3600
+    over = {
+        "budgetLine": scenario["line"],
+        "name": "PKH",
+        "firstPeriodStart": start,
+        "periodLength": 30 * 86400,
+    }
+    problem(
+        client.post(
+            "/welfare/programmes",
+            json={**over, "rules": {**RULES, "budgetPerPeriod": 100_000_001}},
+            headers={**token("WELFARE_ADMIN"), **key()},
+        ),
+        409,
+        "WelfareOverBudgetLine",
+    )
+    problem(
+        client.post(
+            "/welfare/programmes",
+            json={**over, "budgetLine": 999, "rules": RULES},
+            headers={**token("WELFARE_ADMIN"), **key()},
+        ),
+        404,
+        "WelfareUnknownBudgetLine",
+    )
     body = {
+        "budgetLine": scenario["line"],
         "name": "PKH Kalimantan Tengah",
         "firstPeriodStart": start,
         "periodLength": 30 * 86400,
@@ -122,10 +183,22 @@ def test_1_the_welfare_admin_defines_a_programme_and_anyone_reads_it(scenario):
         read = client.get(programme_path(scenario)).json()
     assert read["name"] == "PKH Kalimantan Tengah" and read["rules"]["regions"] == [6302, 6371]
 
+    # The welfare admin scopes the gateway's enroller key to the programme's regions (and Aceh, where
+    # the programme does not pay: its applicants are refused with RegionNotCovered).
+    enroller = rpc(scenario["chain_url"], "eth_accounts")[13]
+    scope = programme_path(scenario, f"/enrollers/{enroller}/scope")
+    regions = {"regions": [6302, 6371, 1101]}
+    problem(client.put(scope, json=regions, headers={**token("ENROLLER"), **key()}), 403, "forbidden_role")
+    problem(client.put(scope, json={"regions": []}, headers={**token("WELFARE_ADMIN"), **key()}), 422)
+    scoped = client.put(scope, json=regions, headers={**token("WELFARE_ADMIN"), **key()})
+    assert scoped.status_code == 200, scoped.text
+    assert scoped.json()["regions"] == [6302, 6371, 1101] and scoped.json()["inScope"] is True
+
 
 def test_2_defining_needs_the_welfare_admin_and_valid_rules(scenario):
     client, token = scenario["client"], scenario["token"]
     body = {
+        "budgetLine": scenario["line"],
         "name": "PKH",
         "firstPeriodStart": now(scenario["chain_url"]) + 3600,
         "periodLength": 86400,
@@ -328,6 +401,17 @@ def test_9_the_enroller_suspends_and_only_the_admin_reinstates_or_exits(scenario
     suspended = client.post(base + "/suspension", json=reason, headers={**token("ENROLLER"), **key()})
     assert suspended.status_code == 200, suspended.text
     assert client.get(base).json()["status"] == "suspended"
+    # One enroller's suspension spares the next batch (it starts within the notice) ...
+    assert suspended.json()["effectiveFrom"] == 1
+    confirm = base + "/suspension/confirmation"
+    problem(client.post(confirm, headers={**token("ENROLLER"), **key()}), 403, "forbidden_role")
+    # ... until a second official, the welfare admin, confirms it.
+    confirmed = client.post(confirm, headers={**token("WELFARE_ADMIN"), **key()})
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["effectiveFrom"] == 0
+    problem(
+        client.post(confirm, headers={**token("WELFARE_ADMIN"), **key()}), 409, "WelfareSuspensionInForce"
+    )
     again = client.post(base + "/suspension", json=reason, headers={**token("ENROLLER"), **key()})
     assert problem(again, 409, "WelfareWrongStatus")["chainError"]["name"] == "WelfareWrongStatus"
     for act, allowed in (
@@ -582,3 +666,33 @@ def test_14_the_committee_changes_the_rules_from_the_next_period_after_two_agenc
         3,
     )
     assert client.get(programme_path(scenario, "/periods/1")).json()["budget"] == 80_000_000
+
+
+def test_15_a_batch_the_treasury_failed_as_a_whole_is_retried_once(scenario):
+    client, token, chain_url = scenario["client"], scenario["token"], scenario["chain_url"]
+    batch = scenario["batch"]
+    admin = token("WELFARE_ADMIN")
+    retry, cancel = f"/welfare/batches/{batch}/retry", f"/welfare/batches/{batch}/cancellation"
+    problem(client.post(retry, headers={**admin, **key()}), 409, "WelfareBatchNotFailed")
+    # The treasury reports the whole instruction failed (attempt 0).
+    treasury = rpc(chain_url, "eth_accounts")[11]
+    payments = client.app.state.chain.contract("Payments")
+    data = payments.encode_abi("fail", [batch, 0, b"BANK_OFFLINE".ljust(32, b"\0")])
+    rpc(chain_url, "eth_sendTransaction", [{"from": treasury, "to": payments.address, "data": data}])
+
+    problem(client.post(retry, headers={**token("ENROLLER"), **key()}), 403, "forbidden_role")
+    wrong = {"reasonCode": "BANK_CLOSED", "lines": [{"beneficiaryKey": "0x" + "77" * 32, "amount": 1}]}
+    problem(client.post(cancel, json=wrong, headers={**admin, **key()}), 422, "WelfareBatchLinesMismatch")
+    retried = client.post(retry, headers={**admin, **key()})
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["attempt"] == 1
+    problem(client.post(retry, headers={**admin, **key()}), 409, "WelfareBatchNotFailed")
+    keys = scenario["keys"]
+    lines = [
+        {"beneficiaryKey": keys["ani"], "amount": 1_800_000},
+        {"beneficiaryKey": keys["citra"], "amount": 600_000},
+    ]
+    cancelled = client.post(
+        cancel, json={"reasonCode": "BANK_CLOSED", "lines": lines}, headers={**admin, **key()}
+    )
+    problem(cancelled, 409, "WelfareBatchNotFailed")  # a retry on its way is not cancelled

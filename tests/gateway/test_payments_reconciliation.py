@@ -88,7 +88,9 @@ def scene(tmp_path, issuer_dir):
         # The treasury settles one by hand; the provider already holds a payout under another's key.
         treasury = w3.eth.accounts[TREASURY]
         w3.eth.wait_for_transaction_receipt(
-            payments.functions.settle(ids["manual"], to_bytes32("MANUAL-ENTRY")).transact({"from": treasury})
+            payments.functions.settle(ids["manual"], 0, to_bytes32("MANUAL-ENTRY")).transact(
+                {"from": treasury}
+            )
         )
         bridge = build_bridge(settings, connect(settings), sessions)
         try:

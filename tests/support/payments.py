@@ -149,13 +149,50 @@ def set_faults(url: str, faults: dict) -> None:
 
 
 # -- welfare batches ------------------------------------------------------------------------------
-WELFARE_ADMIN, ENROLLER = 12, 13  # deploy/local.yaml: dev:12, dev:13
+WELFARE_ADMIN, ENROLLER, COMMITTEE = 12, 13, 1  # deploy/local.yaml: dev:12, dev:13, dev:1
 WELFARE_SECRET = b"terang-payments-test-hmac-secret"
 
 
 def beneficiary(n: int) -> str:
     """The beneficiary key (0x hex) of synthetic family n, by the gateway's keyed hash."""
     return "0x" + welfarelib.beneficiary_key(WELFARE_SECRET, f"630201010190{n:04d}").hex()
+
+
+def welfare_contract(w3: Web3, manifest: Manifest):
+    return w3.eth.contract(
+        address=manifest.address("WelfarePrograms"), abi=manifest.contracts["WelfarePrograms"].abi
+    )
+
+
+def approve_budget_line(
+    w3: Web3,
+    manifest: Manifest,
+    period_length: int = welfarelib.QUARTER_SECONDS,
+    ceiling: int = 2**90,
+    max_benefit: int = 2**62,
+    exclusive: bool = False,
+    epoch: int = 0,
+) -> int:
+    """The committee (the LKPP and Kemenkeu officials, dev:1 and dev:2) approves a welfare budget
+    line as one committee act through the hub's delay (a local chain: the clock is moved past it).
+    Returns the line id."""
+    welfare = welfare_contract(w3, manifest)
+    data = welfare.encode_abi("approveBudgetLine", [ceiling, max_benefit, period_length, exclusive, epoch])
+    receipt = committee_act(w3, manifest, [(welfare.address, data)], "garis anggaran bansos")
+    (event,) = welfare.events.BudgetLineApproved().process_receipt(receipt, errors=DISCARD)
+    return event["args"]["lineId"]
+
+
+def scope_enroller(w3: Web3, manifest: Manifest, programme: int, regions=(6302, 6371, 1101)) -> None:
+    """The welfare admin (dev:12) scopes the enroller (dev:13, the gateway's ENROLLER key) to `regions`."""
+    welfare = welfare_contract(w3, manifest)
+    admin, enroller = w3.eth.accounts[WELFARE_ADMIN], w3.eth.accounts[ENROLLER]
+    _mined(
+        w3,
+        welfare.functions.setEnrollerScope(enroller, programme, list(regions), True).transact(
+            {"from": admin}
+        ),
+    )
 
 
 def disburse_welfare_batch(w3: Web3, manifest: Manifest, families: list[int], name: str = "PKH") -> dict:
@@ -169,9 +206,12 @@ def disburse_welfare_batch(w3: Web3, manifest: Manifest, families: list[int], na
     start = w3.eth.get_block("latest")["timestamp"] + 60
     amounts = welfarelib.pkh_amounts_per_period()
     rules = (welfarelib.DECILES_1_TO_4, True, 4, 10**15, amounts)
-    define = welfare.functions.defineProgramme(name, start, welfarelib.QUARTER_SECONDS, rules, [])
+    line = approve_budget_line(w3, manifest)
+    start = w3.eth.get_block("latest")["timestamp"] + 60
+    define = welfare.functions.defineProgramme(line, name, start, welfarelib.QUARTER_SECONDS, rules, [])
     programme = define.call({"from": admin})
     _mined(w3, define.transact({"from": admin}))
+    scope_enroller(w3, manifest, programme)
     children = [0] * welfarelib.COMPONENTS
     children[welfarelib.PKH_COMPONENTS.index("primary_school")] = 1
     keys = [beneficiary(n) for n in families]

@@ -87,7 +87,7 @@ def _contract_and_pay(scenario: Scenario, run: TenderRun) -> int:
     scenario.send(escrow.functions.approveMilestone(run.tender_id, 0), OFFICER)
     payment = escrowlib.payment_id(escrow.address, run.tender_id, escrowlib.MILESTONE, 0)
     receipt = scenario.send(
-        payments.functions.settle(payment, Web3.keccak(text="xendit-disb-0001")), TREASURY
+        payments.functions.settle(payment, 0, Web3.keccak(text="xendit-disb-0001")), TREASURY
     )
     (settled,) = payments.events.PaymentSettled().process_receipt(receipt)
     return settled["args"]["amount"]

@@ -69,6 +69,26 @@ class Gateway:
             )
         return dev_official(self._config, role, agency, sub)
 
+    def committee_members(self) -> list[dict]:
+        """Tokens of the first official of each member agency of the committee (deploy/local.yaml),
+        in the config's order: each proposes, approves and executes with its own key."""
+        self._dev_official("COMMITTEE", None, "")  # loads the config
+        return [
+            self.token("COMMITTEE", agency=m.agency, officer=m.officials[0], sub=f"komite-{m.agency}")
+            for m in self._config.committee_members
+            if m.officials
+        ]
+
+    def committee_act(self, proposed: dict, clock) -> dict:
+        """Takes a proposal an act's URL answered to execution: a second member agency approves, it
+        is scheduled, the clock moves past the hub's delay, it executes. The execution's answer."""
+        first, second = self.committee_members()[:2]
+        base = f"/committee/proposals/{proposed['proposalId']}"
+        self.post(f"{base}/approvals", {}, second)
+        scheduled = self.post(f"{base}/schedule", {}, first)
+        clock.move_past(scheduled["executableAt"])
+        return self.post(f"{base}/execution", {}, first)
+
     def official(self, tx_hash: str) -> str:
         """Who sent transaction `tx_hash`, as the summary names it: the official's account, its
         agency and roles (GET /officials/{address}), else the account alone (a supplier, the relayer)."""

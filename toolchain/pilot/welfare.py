@@ -9,10 +9,18 @@ import random
 from dataclasses import dataclass
 
 from app.protocol import welfare as welfarelib
+from toolchain.jsonrpc import rpc
 from toolchain.pilot.api import Gateway, LocalClock, PilotError, wait_until
 
 REGIONS = (6409, 6402)  # Kab. Penajam Paser Utara and Kab. Kutai Kartanegara (BPS codes)
 FAMILIES = 24
+ENROLLER_ACCOUNT = 13  # the gateway's enroller key on the local chain (deploy/local.yaml: dev:13)
+# The committee's budget line for the pilot: up to Rp1 miliar a quarter, Rp3 juta a family.
+BUDGET_LINE = {
+    "ceilingPerPeriod": 1_000_000_000,
+    "maxBenefit": 3_000_000,
+    "periodLength": welfarelib.QUARTER_SECONDS,
+}
 
 
 @dataclass
@@ -46,10 +54,16 @@ def synthetic_families(count: int, seed: int = 2027) -> list[dict]:
 def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
     txs: dict[str, str] = {}
     admin = api.token("WELFARE_ADMIN", sub="kemensos-pkh")
+    proposed = api.post("/welfare/budget-lines", BUDGET_LINE, api.committee_members()[0])
+    executed = api.committee_act(proposed, clock)
+    (line,) = [e["args"]["lineId"] for e in executed["events"] if e["event"] == "BudgetLineApproved"]
+    txs["budget line approved"] = executed["transactionHash"]
+    log(f"budget line {line} approved by the committee: Rp1 miliar a quarter, at most Rp3 juta a family")
     start = clock.now() + 600
     defined = api.post(
         "/welfare/programmes",
         {
+            "budgetLine": line,
             "name": "PKH IKN (pilot)",
             "firstPeriodStart": start,
             "periodLength": welfarelib.QUARTER_SECONDS,
@@ -66,6 +80,11 @@ def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
     )
     programme = defined["programmeId"]
     txs["programme defined"] = defined["transactionHash"]
+    enroller = rpc(clock.rpc_url, "eth_accounts")[ENROLLER_ACCOUNT]
+    scoped = api.put(
+        f"/welfare/programmes/{programme}/enrollers/{enroller}/scope", {"regions": list(REGIONS)}, admin
+    )
+    txs["enroller scoped"] = scoped["transactionHash"]
     log(f"PKH programme {programme} defined: deciles 1-4, regencies {REGIONS}, quarterly")
 
     enrolled = api.post(
