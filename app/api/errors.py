@@ -242,6 +242,26 @@ TITLES: dict[str, dict[str, str]] = {
     },
     # The Pokja (app/tenders/pokja_routes.py, officers.py): who signs, the quorum opening of a bid
     # from its envelope, score sheets; the gateway's own checks and the contract errors met most.
+    "account_change_pending": {
+        "en": "A proposed change of this payout account awaits a decision.",
+        "id": "Usulan perubahan rekening pembayaran ini masih menunggu keputusan.",
+    },
+    "account_same_official": {
+        "en": "A second treasury official approves a payout account, not its proposer.",
+        "id": "Rekening pembayaran disetujui pejabat perbendaharaan kedua, bukan pengusulnya.",
+    },
+    "account_not_proposer": {
+        "en": "Only the official who proposed this change may withdraw it.",
+        "id": "Hanya pejabat pengusul yang dapat menarik usulan ini.",
+    },
+    "account_already_decided": {
+        "en": "This payout account version has been decided already.",
+        "id": "Versi rekening pembayaran ini sudah diputuskan.",
+    },
+    "account_not_revocable": {
+        "en": "Only an approved change still in its cooling-off can be stopped.",
+        "id": "Hanya perubahan yang disetujui dan masih dalam masa tenggang yang dapat dihentikan.",
+    },
     "officer_claim_missing": {
         "en": "This act is signed with the officer's own key: the token must name the officer's account.",
         "id": "Tindakan ini ditandatangani dengan kunci pejabat sendiri: token harus menyebut akun pejabat.",
