@@ -18,8 +18,6 @@ LOCAL_ONLY_HMAC_KEY = "terang-local-development-key-not-secret"
 # Development defaults of the payment bridge's secrets (the fake provider knows them too).
 LOCAL_ONLY_PROVIDER_SECRET = "terang-local-provider-secret-not-secret"  # noqa: S105 (refused in production)
 LOCAL_ONLY_PAYOUT_ACCOUNT_KEY = "dGVyYW5nLWxvY2FsLXBheW91dC1hY2NvdW50LWtleSE="  # base64 of 32 bytes
-# Development notifier of payees (app/payments/notices.py): a loopback address, refused in production.
-LOCAL_ONLY_PAYEE_NOTIFIER_URL = "http://127.0.0.1:8720"
 # Development keyring file (app/keyring): made with fresh keys on first use where development values
 # are allowed; elsewhere TERANG_KEYRING_FILE must name a provisioned one (`python -m app.keyring init`).
 LOCAL_ONLY_KEYRING_FILE = ROOT / "var" / "keyring.json"
@@ -107,8 +105,10 @@ class Settings(BaseSettings):
     # takes effect only after this cooling-off, so that the payee's notice and a second look come
     # first. 72 h by default; production refuses less than 24 h. A payee's first account has none.
     payout_account_cooling_off_seconds: int = Field(default=72 * 3600, ge=0)
-    # Where the notices to payees about their accounts go (a service that reaches the payee).
-    payee_notifier_url: str = LOCAL_ONLY_PAYEE_NOTIFIER_URL
+    # Where the notices to payees about their accounts go (a service that reaches the payee; https
+    # outside local and test). Unset: notices are recorded, not sent; in production the gateway then
+    # refuses every account act (payee_notifier_unconfigured): no change a payee is not told of.
+    payee_notifier_url: str | None = None
     payee_notifier_timeout_seconds: float = Field(default=5.0, gt=0)
     # Secrets at rest (payout accounts, managed supplier keys, bid openings): key-encryption keys per
     # purpose and key id (app/keyring). Values sealed before the keyring open under the key above.
@@ -149,10 +149,7 @@ class Settings(BaseSettings):
 PROCESSES = ("gateway", "bridge", "indexer")
 # Settings a process does not use: the bridge verifies no tokens and hashes no identifiers; the
 # indexer holds no secrets at all.
-UNUSED_BY = {
-    "gateway": frozenset(),
-    "bridge": frozenset({"identity_hmac_key", "payee_notifier_url"}),
-}
+UNUSED_BY = {"gateway": frozenset(), "bridge": frozenset({"identity_hmac_key"})}
 HTTPS_URLS = {
     "gateway": ("jwks_url", "payments_provider_url", "payee_notifier_url"),
     "bridge": ("payments_provider_url",),

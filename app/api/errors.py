@@ -242,6 +242,10 @@ TITLES: dict[str, dict[str, str]] = {
     },
     # The Pokja (app/tenders/pokja_routes.py, officers.py): who signs, the quorum opening of a bid
     # from its envelope, score sheets; the gateway's own checks and the contract errors met most.
+    "payee_notifier_unconfigured": {
+        "en": "Payees cannot be told of account changes here: no notifier is configured.",
+        "id": "Penerima tidak dapat diberi tahu perubahan rekening: layanan pemberitahuan belum diatur.",
+    },
     "account_change_pending": {
         "en": "A proposed change of this payout account awaits a decision.",
         "id": "Usulan perubahan rekening pembayaran ini masih menunggu keputusan.",

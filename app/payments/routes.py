@@ -70,6 +70,17 @@ def _account_view(payee_key: str, details: AccountDetails, version: int | None =
     )
 
 
+def _notifier_configured(settings) -> None:
+    """In production no account act without a notifier: a payee is told of every change."""
+    if settings.environment == "production" and not settings.payee_notifier_url:
+        raise ApiError(
+            503,
+            "payee_notifier_unconfigured",
+            detail="TERANG_PAYEE_NOTIFIER_URL is unset: payout accounts are not changed while payees "
+            "cannot be told",
+        )
+
+
 def _official(principal: Principal) -> Official:
     """The treasury official acting: its token must name the official's own account, so that two
     tokens of one person are one official (the four eyes count people, not tokens)."""
@@ -89,6 +100,8 @@ def _refused(error: AccountRefused) -> ApiError:
 
 def _send_notices(sessions, settings) -> None:
     """After the act's commit: the payee's notices go out (a failure stays in the outbox)."""
+    if not settings.payee_notifier_url:
+        return  # local and test without a notifier: recorded, not sent
     deliver_pending(sessions, settings.payee_notifier_url, settings.payee_notifier_timeout_seconds)
 
 
@@ -97,6 +110,7 @@ def _version_view(session, payee_key: str, version: int) -> dict:
 
 
 ACCOUNT_REFUSALS = {
+    503: {"description": "In production without TERANG_PAYEE_NOTIFIER_URL: `payee_notifier_unconfigured`"},
     403: {"description": "`officer_claim_missing`, or `account_same_official` / `account_not_proposer`"},
     404: {"description": "No such version: `not_found`"},
     409: {
@@ -107,6 +121,7 @@ ACCOUNT_REFUSALS = {
 
 
 def _propose(payee_key, body, principal, sessions, settings, background: BackgroundTasks) -> dict:
+    _notifier_configured(settings)
     by = _official(principal)
     try:
         with sessions.begin() as session:
@@ -160,6 +175,7 @@ def put_account(
 
 
 def _decide(payee_key, version, decision, principal, sessions, settings, background, body) -> dict:
+    _notifier_configured(settings)
     by = _official(principal)
     cooling_off = timedelta(seconds=settings.payout_account_cooling_off_seconds)
     try:

@@ -13,11 +13,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.keyring.keyring import keyring_for
 from app.main import create_app
-from app.payments.accounts import account_in_force
+from app.payments.accounts import AccountDetails, AccountRefused, Official, account_in_force, decide
+from app.payments.accounts import propose as propose_version
+from app.payments.models import APPROVED
 from tests.support.notifier import notifier
+from tests.support.postgres import postgres_bin, postgres_server
 
 PROBLEM = "application/problem+json"
 OLD, NEW = "002101000123456", "009988776655"
@@ -280,3 +284,60 @@ def assert_history_append_only(engine, payee_key: str) -> None:
                 ),
                 {**key, "by": by, "o": officer},
             )
+
+
+def test_the_explorer_shows_who_proposed_and_approved_each_version_and_from_when_in_wib(
+    client, officials, payee_key
+):
+    first_account(client, payee_key, officials)
+    propose(client, payee_key, officials["citra"], NEW)
+    approved = act(client, payee_key, 2, "approval", officials["alice"]).json()
+    page = client.get(f"/explorer/payees/{payee_key}/accounts?lang=id")
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert "Riwayat rekening pembayaran" in html and "masa tenggang" in html and "berlaku" in html
+    for official in (ALICE, BUDI, CITRA):
+        assert official in html
+    effective = datetime.fromisoformat(approved["effectiveFrom"]) + timedelta(hours=7)
+    assert effective.strftime("%Y-%m-%d %H:%M:%S WIB") in html
+    assert "*" * 8 + NEW[-4:] in html and NEW not in html and OLD not in html and "CV Maju Jaya" not in html
+    english = client.get(f"/explorer/payees/{payee_key}/accounts?lang=en").text
+    assert "Payout account history" in english and "cooling off" in english
+    assert client.get(f"/explorer/payees/{'0x' + 'ab' * 32}/accounts").status_code == 404
+    assert client.get("/explorer/payees/0x1234/accounts").status_code == 404
+
+
+def test_in_production_no_account_act_without_a_notifier_to_tell_the_payee(settings, officials, payee_key):
+    app = create_app(settings)
+    with TestClient(app) as client:
+        # As the routes see a production deployment whose notifier is unset (the gateway itself
+        # would not start here: this test's other settings are development values).
+        app.state.settings = settings.model_copy(
+            update={"environment": "production", "payee_notifier_url": None}
+        )
+        answer = client.post(
+            f"/payments/accounts/{payee_key}/versions", json=account(), headers=officials["alice"]
+        )
+    refused(answer, 503, "payee_notifier_unconfigured")
+
+
+@pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed (Debian package postgresql)")
+def test_postgresql_refuses_to_rewrite_or_delete_the_history_too(settings, payee_key):
+    with postgres_server() as url:
+        upgrade(url)
+        engine = make_engine(url)
+        sessions = make_session_factory(engine)
+        keyring = keyring_for(settings)
+        alice, budi = Official("sub:bendahara-alice", ALICE), Official("sub:bendahara-budi", BUDI)
+        try:
+            with sessions.begin() as session:
+                details = AccountDetails(**account())
+                propose_version(session, keyring, payee_key, details, alice)
+                with pytest.raises(AccountRefused):  # the gateway's own check, before the trigger's
+                    decide(session, payee_key, 1, APPROVED, alice, timedelta(hours=72))
+                decide(session, payee_key, 1, APPROVED, budi, timedelta(hours=72))
+            assert_history_append_only(engine, payee_key)
+            with sessions() as session:  # and the account still opens, in force
+                assert account_in_force(session, keyring, payee_key).details.accountNumber == OLD
+        finally:
+            engine.dispose()

@@ -45,18 +45,23 @@ SQLITE = [
     BEGIN SELECT RAISE(ABORT, 'payout account version approved by its proposer'); END""",
 ]
 POSTGRESQL = [
-    f"""CREATE FUNCTION payout_account_history_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION payout_account_versions_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'payout_account_versions'
-         AND ({" AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in FIXED)}) THEN
-        RETURN NEW;  -- a re-sealing (key rotation): the same version under a new key
+      IF TG_OP = 'UPDATE' THEN
+        IF {" AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in FIXED)} THEN
+          RETURN NEW;  -- a re-sealing (key rotation): the same version under a new key
+        END IF;
       END IF;
       RAISE EXCEPTION '{APPEND_ONLY}';
     END $$""",
+    f"""CREATE FUNCTION payout_account_decisions_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION '{APPEND_ONLY}';
+    END $$""",
     """CREATE TRIGGER payout_account_versions_append_only BEFORE UPDATE OR DELETE
-    ON payout_account_versions FOR EACH ROW EXECUTE FUNCTION payout_account_history_refuse()""",
+    ON payout_account_versions FOR EACH ROW EXECUTE FUNCTION payout_account_versions_refuse()""",
     """CREATE TRIGGER payout_account_decisions_append_only BEFORE UPDATE OR DELETE
-    ON payout_account_decisions FOR EACH ROW EXECUTE FUNCTION payout_account_history_refuse()""",
+    ON payout_account_decisions FOR EACH ROW EXECUTE FUNCTION payout_account_decisions_refuse()""",
     """CREATE FUNCTION payout_account_four_eyes() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF NEW.decision = 'approved' AND EXISTS (
@@ -129,7 +134,8 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER payout_account_decisions_append_only ON payout_account_decisions")
         op.execute("DROP TRIGGER payout_account_versions_append_only ON payout_account_versions")
         op.execute("DROP FUNCTION payout_account_four_eyes()")
-        op.execute("DROP FUNCTION payout_account_history_refuse()")
+        op.execute("DROP FUNCTION payout_account_decisions_refuse()")
+        op.execute("DROP FUNCTION payout_account_versions_refuse()")
     for table in ("payment_lines", "payment_outbox"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("account_version")
