@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import SessionsDep, SettingsDep, require_roles
@@ -129,6 +130,10 @@ def _propose(payee_key, body, principal, sessions, settings, background: Backgro
             version = row.version
     except AccountRefused as error:
         raise _refused(error) from None
+    except IntegrityError:  # another proposal for the payee won the race to the same version
+        raise ApiError(
+            409, "account_change_pending", detail="another proposal was recorded meanwhile"
+        ) from None
     background.add_task(_send_notices, sessions, settings)
     with sessions() as session:
         return _version_view(session, payee_key, version)
@@ -183,6 +188,10 @@ def _decide(payee_key, version, decision, principal, sessions, settings, backgro
             decide(session, payee_key, version, decision, by, cooling_off, body.reason if body else None)
     except AccountRefused as error:
         raise _refused(error) from None
+    except IntegrityError:  # another official's decision won the race
+        raise ApiError(
+            409, "account_already_decided", detail=f"version {version} was decided meanwhile"
+        ) from None
     background.add_task(_send_notices, sessions, settings)
     with sessions() as session:
         return _version_view(session, payee_key, version)

@@ -112,7 +112,9 @@ class AccountHistory(BaseModel):
 class AccountDecision(BaseModel):
     """Why (optional, short, no personal data): shown in the history."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "penerima tidak mengajukan perubahan"}]}
+    )
 
     reason: str | None = Field(default=None, max_length=200)
 

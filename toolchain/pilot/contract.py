@@ -98,7 +98,7 @@ def run_contract(
     log(f"{winner.name} countersigned the terms hash with its own key")
 
     payee = Web3.to_hex(escrowlib.payee_key(winner.supplier_id))
-    api.payout_account(
+    account = api.payout_account(
         payee,
         {
             "channelCode": "ID_BRI",
@@ -108,8 +108,9 @@ def run_contract(
         "oikn",
     )
     log(
-        "the treasury registered the supplier's payout account under four eyes: proposed by one "
-        "official, approved by another (kept encrypted in the gateway, not on chain)"
+        f"the treasury registered the supplier's payout account under four eyes: proposed by "
+        f"{account['proposedBy']}, approved by {account['decidedBy']} (kept encrypted in the gateway, "
+        "not on chain)"
     )
 
     paid = []
