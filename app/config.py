@@ -23,6 +23,7 @@ LOCAL_ONLY_PAYOUT_ACCOUNT_KEY = "dGVyYW5nLWxvY2FsLXBheW91dC1hY2NvdW50LWtleSE="  
 LOCAL_ONLY_KEYRING_FILE = ROOT / "var" / "keyring.json"
 # The development token issuer (app/auth/devissuer.py): its issuer name and key pair are public.
 DEV_ISSUER = "https://dev-issuer.terang.local"
+MIN_COOLING_OFF = 24 * 3600  # production's least cooling-off of a payout account change
 PROVIDER_SECRETS = {
     "xendit": ("xendit_secret_key", "xendit_callback_token"),
     "iris": ("iris_creator_key", "iris_approver_key", "iris_merchant_key"),
@@ -100,6 +101,15 @@ class Settings(BaseSettings):
     iris_merchant_key: SecretStr = SecretStr(LOCAL_ONLY_PROVIDER_SECRET)
     # AES-256-GCM key (base64 of 32 bytes) for payout account details at rest.
     payout_account_key: SecretStr = SecretStr(LOCAL_ONLY_PAYOUT_ACCOUNT_KEY)
+    # Payout account changes (app/payments/accounts.py): an approved change of a payee's account
+    # takes effect only after this cooling-off, so that the payee's notice and a second look come
+    # first. 72 h by default; production refuses less than 24 h. A payee's first account has none.
+    payout_account_cooling_off_seconds: int = Field(default=72 * 3600, ge=0)
+    # Where the notices to payees about their accounts go (a service that reaches the payee; https
+    # outside local and test). Unset: notices are recorded, not sent; in production the gateway then
+    # refuses every account act (payee_notifier_unconfigured): no change a payee is not told of.
+    payee_notifier_url: str | None = None
+    payee_notifier_timeout_seconds: float = Field(default=5.0, gt=0)
     # Secrets at rest (payout accounts, managed supplier keys, bid openings): key-encryption keys per
     # purpose and key id (app/keyring). Values sealed before the keyring open under the key above.
     keyring_provider: Literal["file"] = "file"
@@ -123,6 +133,11 @@ class Settings(BaseSettings):
         in_use = development_values(self, "gateway") if self.environment == "production" else []
         if in_use:
             raise ConfigurationError(_refusal(in_use))
+        if self.environment == "production" and self.payout_account_cooling_off_seconds < MIN_COOLING_OFF:
+            raise ConfigurationError(
+                "TERANG_PAYOUT_ACCOUNT_COOLING_OFF_SECONDS: at least 86400 (24 h) in production, so a "
+                "payee hears of a change of its account before a payment goes there"
+            )
         return self
 
 
@@ -136,7 +151,7 @@ PROCESSES = ("gateway", "bridge", "indexer")
 # indexer holds no secrets at all.
 UNUSED_BY = {"gateway": frozenset(), "bridge": frozenset({"identity_hmac_key"})}
 HTTPS_URLS = {
-    "gateway": ("jwks_url", "payments_provider_url"),
+    "gateway": ("jwks_url", "payments_provider_url", "payee_notifier_url"),
     "bridge": ("payments_provider_url",),
     "indexer": (),
 }

@@ -238,6 +238,7 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
         "supplier": devissuer.issue("supplier", [], folder=issuer),
         **officer_tokens(rpc_url, issuer),
         **committee_tokens(rpc_url, issuer),
+        **treasury_tokens(issuer),
     }
     (state_dir / "dev-tokens.json").write_text(json.dumps(tokens, indent=2) + "\n")
     return {
@@ -246,6 +247,18 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
         "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer / "public.pem"),
         "TERANG_KEYRING_FILE": str(state_dir / "keyring.json"),  # made on first use (app/keyring)
         "TERANG_ENVIRONMENT": "local",
+    }
+
+
+def treasury_tokens(issuer: Path) -> dict[str, str]:
+    """Two treasury officials, each named by its own account (claim `officer`): a payout account is
+    proposed by one and approved by the other (docs/guides/treasury.en.md)."""
+    from app.auth import devissuer
+    from toolchain.pilot.api import TREASURY_OFFICIALS
+
+    return {
+        f"bendahara-{n}": devissuer.issue(f"bendahara-{n}", ["TREASURY"], folder=issuer, officer=address)
+        for n, address in enumerate(TREASURY_OFFICIALS, start=1)
     }
 
 

@@ -307,6 +307,30 @@ TITLES: dict[str, dict[str, str]] = {
     },
     # Who signs a person's act (app/officials/keys.py), the Pokja (app/tenders/pokja_routes.py): the
     # quorum opening of a bid from its envelope, score sheets; the contract errors met most.
+    "payee_notifier_unconfigured": {
+        "en": "Payees cannot be told of account changes here: no notifier is configured.",
+        "id": "Penerima tidak dapat diberi tahu perubahan rekening: layanan pemberitahuan belum diatur.",
+    },
+    "account_change_pending": {
+        "en": "A proposed change of this payout account awaits a decision.",
+        "id": "Usulan perubahan rekening pembayaran ini masih menunggu keputusan.",
+    },
+    "account_same_official": {
+        "en": "A second treasury official approves a payout account, not its proposer.",
+        "id": "Rekening pembayaran disetujui pejabat perbendaharaan kedua, bukan pengusulnya.",
+    },
+    "account_not_proposer": {
+        "en": "Only the official who proposed this change may withdraw it.",
+        "id": "Hanya pejabat pengusul yang dapat menarik usulan ini.",
+    },
+    "account_already_decided": {
+        "en": "This payout account version has been decided already.",
+        "id": "Versi rekening pembayaran ini sudah diputuskan.",
+    },
+    "account_not_revocable": {
+        "en": "Only an approved change still in its cooling-off can be stopped.",
+        "id": "Hanya perubahan yang disetujui dan masih dalam masa tenggang yang dapat dihentikan.",
+    },
     "officer_claim_missing": {
         "en": "This act is signed with the officer's own key: the token must name the officer's account.",
         "id": "Tindakan ini ditandatangani dengan kunci pejabat sendiri: token harus menyebut akun pejabat.",

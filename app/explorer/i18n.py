@@ -56,6 +56,36 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit.days": {"id": "hari", "en": "days"},
     "unit.hours": {"id": "jam", "en": "hours"},
     "tender.policy_version": {"id": "Versi aturan", "en": "Rule version"},
+    "accounts.title": {"id": "Riwayat rekening pembayaran", "en": "Payout account history"},
+    "accounts.about": {
+        "id": "Setiap perubahan rekening diusulkan oleh satu pejabat perbendaharaan dan disetujui oleh "
+        "pejabat lain; perubahan berlaku setelah masa tenggang. Nomor rekening disamarkan; nama "
+        "pemilik tidak ditampilkan.",
+        "en": "Every change of the account is proposed by one treasury official and approved by "
+        "another; a change takes effect after a cooling-off. Account numbers are masked; the "
+        "holder's name is not shown.",
+    },
+    "accounts.payee": {"id": "Kunci penerima", "en": "Payee key"},
+    "accounts.version": {"id": "Versi", "en": "Version"},
+    "accounts.status": {"id": "Status", "en": "Status"},
+    "accounts.account": {"id": "Rekening", "en": "Account"},
+    "accounts.proposed": {"id": "Diusulkan oleh", "en": "Proposed by"},
+    "accounts.decided": {"id": "Diputuskan oleh", "en": "Decided by"},
+    "accounts.effective": {"id": "Berlaku sejak", "en": "Effective from"},
+    "accounts.status.proposed": {"id": "diusulkan", "en": "proposed"},
+    "accounts.status.cooling_off": {"id": "masa tenggang", "en": "cooling off"},
+    "accounts.status.in_force": {"id": "berlaku", "en": "in force"},
+    "accounts.status.superseded": {"id": "digantikan", "en": "superseded"},
+    "accounts.status.rejected": {"id": "ditolak", "en": "rejected"},
+    "accounts.status.withdrawn": {"id": "ditarik", "en": "withdrawn"},
+    "accounts.status.revoked": {"id": "dihentikan", "en": "stopped"},
+    "accounts.decision.approved": {"id": "disetujui", "en": "approved"},
+    "accounts.decision.rejected": {"id": "ditolak", "en": "rejected"},
+    "accounts.decision.withdrawn": {"id": "ditarik", "en": "withdrawn"},
+    "accounts.legacy": {
+        "id": "terdaftar sebelum riwayat rekening",
+        "en": "registered before the account history",
+    },
     "switch.language": {"id": "Bahasa", "en": "Language"},
     "switch.zone": {"id": "Zona waktu", "en": "Time zone"},
     "home.indexed": {"id": "Peristiwa terindeks", "en": "Indexed events"},

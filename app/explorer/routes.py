@@ -20,6 +20,7 @@ from app.explorer.charts import bar_chart
 from app.explorer.i18n import LANG_COOKIE, TIME_ZONES, ZONE_COOKIE, Locale, locale
 from app.indexer.models import ChainEvent
 from app.officials.directory import directory
+from app.payments.accounts import history as account_history
 
 HERE = Path(__file__).resolve().parent
 STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix in (".css", ".js", ".svg")}
@@ -344,6 +345,23 @@ def _policy_value(loc, unit: str, value: int) -> str:
     parts += [f"{hours} {loc.t('unit.hours')}"] if hours else []
     parts += [f"{seconds} {loc.t('detail.seconds')}"] if seconds or not parts else []
     return " ".join(parts)
+
+
+# -- payout accounts --------------------------------------------------------------------------------
+@router.get("/payees/{payee_key}/accounts", response_class=HTMLResponse)
+def payee_accounts(payee_key: str, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+    """A payee's payout account versions (app/payments/accounts.py): who proposed and who decided
+    each, from when it is effective; numbers masked, no holder's name."""
+    if not HASH.match(payee_key):
+        return not_found(request)
+    with sessions() as session:
+        versions = account_history(session, payee_key)
+    if not versions:
+        return not_found(request)
+    for v in versions:  # the template shows times in the reader's zone (WIB by default)
+        for name in ("proposedAt", "decidedAt", "effectiveFrom", "revokedAt"):
+            v[name] = int(v[name].timestamp()) if v[name] is not None else None
+    return render(request, "payee_accounts.html", payee_key=payee_key.lower(), versions=versions)
 
 
 # -- welfare -----------------------------------------------------------------------------------------

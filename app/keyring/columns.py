@@ -67,7 +67,20 @@ SCORE_SHEETS = SealedColumn(
     "score-sheet:{tender_id}:{member}:{sealed_sheet}",
     ("tender_id", "member", "sealed_sheet"),
 )
-ALSO_SEALED: dict[str, tuple[SealedColumn, ...]] = {"openings": (SCORE_SHEETS,)}
+# Each proposed version of a payout account (the history, app/payments/accounts.py), bound to its
+# payee and version: a version's value moved to another version or payee does not open.
+ACCOUNT_VERSIONS = SealedColumn(
+    "accounts",
+    "payout_account_versions",
+    "id",
+    "ciphertext",
+    "account-version:{payee_key}:{version}",
+    ("payee_key", "version"),
+)
+ALSO_SEALED: dict[str, tuple[SealedColumn, ...]] = {
+    "openings": (SCORE_SHEETS,),
+    "accounts": (ACCOUNT_VERSIONS,),
+}
 
 
 def sealed_columns(purpose: str) -> tuple[SealedColumn, ...]:

@@ -50,6 +50,74 @@ class PayoutAccount(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
+# Decisions on a proposed account version (app/payments/accounts.py). `stage` makes each decision
+# happen once: a proposal is decided once (approved, rejected or withdrawn), an approved version is
+# revoked at most once (during its cooling-off).
+APPROVED, REJECTED, WITHDRAWN, REVOKED = "approved", "rejected", "withdrawn", "revoked"
+STAGES = {APPROVED: "decision", REJECTED: "decision", WITHDRAWN: "decision", REVOKED: "revocation"}
+
+
+class PayoutAccountVersion(Base):
+    """One proposed version of a payee's payout account: sealed details (bound to payee key and
+    version), the channel and masked number in the clear for the history, and who proposed it.
+    Append-only: the database refuses to delete a row or change anything but its sealed text (key
+    rotation re-seals it)."""
+
+    __tablename__ = "payout_account_versions"
+    __table_args__ = (UniqueConstraint("payee_key", "version", name="uq_payout_account_versions_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    payee_key: Mapped[str] = mapped_column(String(66))
+    version: Mapped[int] = mapped_column(Integer)
+    ciphertext: Mapped[str] = mapped_column(Text)
+    channel_code: Mapped[str] = mapped_column(String(32))
+    masked_number: Mapped[str] = mapped_column(String(34))
+    proposed_by: Mapped[str] = mapped_column(String(200))  # the token's subject, sub:<subject>
+    proposed_officer: Mapped[str] = mapped_column(String(42))  # the official's own account
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PayoutAccountDecision(Base):
+    """A decision on a version, by a treasury official: approved (effective from `effective_at`),
+    rejected, withdrawn (by its proposer) or revoked (an approved version, before it takes effect).
+    Append-only; the database refuses an approval by the version's proposer."""
+
+    __tablename__ = "payout_account_decisions"
+    __table_args__ = (UniqueConstraint("version_id", "stage", name="uq_payout_account_decisions_stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(16))
+    decision: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_officer: Mapped[str] = mapped_column(String(42))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    effective_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class PayeeNotice(Base):
+    """A notice to the payee about a change of its payout account (proposed, approved, rejected,
+    withdrawn, revoked), kept until the notifier has accepted it (app/payments/notices.py)."""
+
+    __tablename__ = "payee_notices"
+    __table_args__ = (
+        Index("ix_payee_notices_state", "state"),
+        Index("ix_payee_notices_payee", "payee_key", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    payee_key: Mapped[str] = mapped_column(String(66))
+    version: Mapped[int] = mapped_column(Integer)
+    event: Mapped[str] = mapped_column(String(16))
+    body: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), default=NEW)  # new -> sent
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class PaymentOutbox(Base):
     """One payment attempt: what the chain authorised and how far the bridge has taken it."""
 
@@ -76,6 +144,8 @@ class PaymentOutbox(Base):
     provider_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     failure_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     chain_tx: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    # The payout account version the payout was sent to (0: an account from before the history).
+    account_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     requests: Mapped[int] = mapped_column(Integer, default=0)  # provider create calls made
     callback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -150,6 +220,7 @@ class PaymentLine(Base):
     provider_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     failure_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     requests: Mapped[int] = mapped_column(Integer, default=0)
+    account_version: Mapped[int | None] = mapped_column(Integer, nullable=True)  # as the outbox's
     callback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # Set aside by the bridge (a reason code, app/payments/quarantine.py) until the treasury releases it.

@@ -13,8 +13,12 @@ Every disagreement is reported; the safe ones are repaired when asked:
 - amount_differs: a payout's amount differs from the instruction's (while it does, the attempt
   is neither settled nor failed by a repair);
 - reversed_after_settlement: the bank returned a payment already settled on chain;
-- not_in_outbox: an authorisation the bridge has passed without recording it.
-The last five need a person: they are never repaired automatically.
+- not_in_outbox: an authorisation the bridge has passed without recording it;
+- account_not_approved, account_not_effective, account_not_in_force: a payout (or a batch's line)
+  sent to a payout account version that was not the payee's account in force when it was sent:
+  never approved by a second treasury official (or revoked), still in its cooling-off, or
+  superseded by another version (app/payments/accounts.py).
+The last eight need a person: they are never repaired automatically.
 
 A batch instruction (welfare) is compared line by line once settled: a line the ledger records as
 failed must have no successful payout (paid_but_failed), every other line one (settled_not_paid,
@@ -47,6 +51,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from app.db.models import utcnow
 from app.indexer.models import IndexerCursor
 from app.payments import models as states
+from app.payments.accounts import version_problem
 from app.payments.follow import CURSOR, authorization_logs, decode_authorization
 from app.payments.ledger import (
     AUTHORIZED,
@@ -171,6 +176,7 @@ def reconcile(
             )
         else:
             found = _compare(instruction, pairs, authorized.get(instruction_id, 0), bridge_block, report)
+        found.extend(_account_versions(sessions, attempts, lines_of.get(instruction_id, []), instruction))
         for mismatch in found:
             if repair and mismatch.kind in REPAIRABLE and mismatch.line is None:
                 mismatch.repaired = _repair(sessions, ledger, mismatch, pairs)
@@ -188,6 +194,33 @@ def reconcile(
         _save_watermark(sessions, watermark, ledger)
     report.quarantined = [row.__dict__ for row in quarantined(sessions)]
     return report
+
+
+def _account_versions(
+    sessions, attempts: list[PaymentOutbox], lines: list[PaymentLine], instruction: Instruction
+) -> list[Mismatch]:
+    """Each payout sent to an account version that was not the one in force when it was sent: not
+    approved by a second official, still in its cooling-off, or superseded (app/payments/accounts.py).
+    Never repaired: the money went where the rules did not send it; a person follows it."""
+    found = []
+    with sessions() as session:
+        for row in [*attempts, *lines]:
+            if row.account_version is None or row.requested_at is None:
+                continue  # never sent, or sent before payouts recorded their account version
+            kind = version_problem(session, row.payee_key, row.account_version, row.requested_at)
+            if kind is None:
+                continue
+            line = row.line_index if isinstance(row, PaymentLine) else None
+            found.append(
+                Mismatch(
+                    kind,
+                    instruction.id,
+                    row.attempt if line is None else instruction.attempt,
+                    f"payout {row.key} sent to account version {row.account_version} of {row.payee_key}",
+                    line=line,
+                )
+            )
+    return found
 
 
 def _open_ids(session: Session) -> set[str]:

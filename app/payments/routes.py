@@ -1,13 +1,16 @@
-"""Payments: payout accounts by payee key (treasury only: they are personal data), the provider's
+"""Payments: payout accounts by payee key (treasury only: they are personal data; changed under four
+eyes, app/payments/accounts.py; their history, masked, for auditors too), the provider's
 callbacks, the bridge's view of an instruction and reconciliation (treasury, auditors)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import SessionsDep, SettingsDep, require_roles
@@ -15,12 +18,33 @@ from app.api.errors import ApiError
 from app.auth.tokens import Principal
 from app.keyring.keyring import keyring_for
 from app.keyring.sealing import SealError
-from app.payments.accounts import AccountDetails, load_account, save_account
+from app.payments.accounts import (
+    AccountDetails,
+    AccountRefused,
+    Official,
+    account_in_force,
+    decide,
+    history,
+    propose,
+    version_in_force,
+)
 from app.payments.callbacks import receive
-from app.payments.models import PaymentLine, PaymentOutbox, PaymentStep
+from app.payments.models import (
+    APPROVED,
+    REJECTED,
+    REVOKED,
+    WITHDRAWN,
+    PaymentLine,
+    PaymentOutbox,
+    PaymentStep,
+)
+from app.payments.notices import deliver_pending, notices_of
 from app.payments.quarantine import NotQuarantined, quarantined, release
 from app.payments.reconcile import reconcile
 from app.payments.schemas import (
+    AccountDecision,
+    AccountHistory,
+    AccountVersionView,
     AccountView,
     BridgeInstruction,
     QuarantinedRow,
@@ -37,19 +61,110 @@ PayeeKey = Annotated[str, Path(pattern=BYTES32, description="the payee key the c
 InstructionId = Annotated[str, Path(pattern=BYTES32)]
 
 
-def _account_view(payee_key: str, details: AccountDetails) -> AccountView:
+def _account_view(payee_key: str, details: AccountDetails, version: int | None = None) -> AccountView:
     return AccountView(
         payeeKey=payee_key.lower(),
         channelCode=details.channelCode,
         accountNumber=details.masked(),
         accountHolderName=details.accountHolderName,
+        version=version,
     )
+
+
+def _notifier_configured(settings) -> None:
+    """In production no account act without a notifier: a payee is told of every change."""
+    if settings.environment == "production" and not settings.payee_notifier_url:
+        raise ApiError(
+            503,
+            "payee_notifier_unconfigured",
+            detail="TERANG_PAYEE_NOTIFIER_URL is unset: payout accounts are not changed while payees "
+            "cannot be told",
+        )
+
+
+def _official(principal: Principal) -> Official:
+    """The treasury official acting: its token must name the official's own account, so that two
+    tokens of one person are one official (the four eyes count people, not tokens)."""
+    if principal.officer is None:
+        raise ApiError(
+            403,
+            "officer_claim_missing",
+            detail="a payout account is changed by a named treasury official: the token must name the "
+            "official's account (claim 'officer')",
+        )
+    return Official(principal.key, principal.officer)
+
+
+def _refused(error: AccountRefused) -> ApiError:
+    return ApiError(error.status, error.code, detail=error.detail)
+
+
+def _send_notices(sessions, settings) -> None:
+    """After the act's commit: the payee's notices go out (a failure stays in the outbox)."""
+    if not settings.payee_notifier_url:
+        return  # local and test without a notifier: recorded, not sent
+    deliver_pending(sessions, settings.payee_notifier_url, settings.payee_notifier_timeout_seconds)
+
+
+def _version_view(session, payee_key: str, version: int) -> dict:
+    return next(v for v in history(session, payee_key) if v["version"] == version)
+
+
+ACCOUNT_REFUSALS = {
+    503: {"description": "In production without TERANG_PAYEE_NOTIFIER_URL: `payee_notifier_unconfigured`"},
+    403: {"description": "`officer_claim_missing`, or `account_same_official` / `account_not_proposer`"},
+    404: {"description": "No such version: `not_found`"},
+    409: {
+        "description": "`account_change_pending` (another proposal awaits a decision), "
+        "`account_already_decided`, `account_not_revocable`"
+    },
+}
+
+
+def _propose(payee_key, body, principal, sessions, settings, background: BackgroundTasks) -> dict:
+    _notifier_configured(settings)
+    by = _official(principal)
+    try:
+        with sessions.begin() as session:
+            row = propose(session, keyring_for(settings), payee_key, body, by)
+            version = row.version
+    except AccountRefused as error:
+        raise _refused(error) from None
+    except IntegrityError:  # another proposal for the payee won the race to the same version
+        raise ApiError(
+            409, "account_change_pending", detail="another proposal was recorded meanwhile"
+        ) from None
+    background.add_task(_send_notices, sessions, settings)
+    with sessions() as session:
+        return _version_view(session, payee_key, version)
+
+
+@router.post(
+    "/accounts/{payee_key}/versions",
+    summary="Propose a payee's payout account, or a change of it (treasury official)",
+    status_code=201,
+    response_model=AccountVersionView,
+    responses=ACCOUNT_REFUSALS,
+)
+def propose_account(
+    payee_key: PayeeKey,
+    body: AccountDetails,
+    principal: Treasury,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+):
+    """The proposal takes effect only once a second treasury official approves it, and for a payee
+    that already has an account only after the cooling-off; the payee is notified of each step."""
+    return _propose(payee_key, body, principal, sessions, settings, background)
 
 
 @router.put(
     "/accounts/{payee_key}",
-    summary="Register or replace a payee's payout account (treasury)",
-    response_model=AccountView,
+    summary="Propose a payee's payout account (treasury official; as POST .../versions)",
+    status_code=202,
+    response_model=AccountVersionView,
+    responses=ACCOUNT_REFUSALS,
 )
 def put_account(
     payee_key: PayeeKey,
@@ -57,26 +172,144 @@ def put_account(
     principal: Treasury,
     sessions: SessionsDep,
     settings: SettingsDep,
+    background: BackgroundTasks,
 ):
-    with sessions.begin() as session:
-        save_account(session, keyring_for(settings), payee_key, body, principal.key)
-    return _account_view(payee_key, body)
+    """Kept for earlier callers: no longer replaces the account, it PROPOSES it (202): a second
+    treasury official approves it with POST .../versions/{version}/approval."""
+    return _propose(payee_key, body, principal, sessions, settings, background)
+
+
+def _decide(payee_key, version, decision, principal, sessions, settings, background, body) -> dict:
+    _notifier_configured(settings)
+    by = _official(principal)
+    cooling_off = timedelta(seconds=settings.payout_account_cooling_off_seconds)
+    try:
+        with sessions.begin() as session:
+            decide(session, payee_key, version, decision, by, cooling_off, body.reason if body else None)
+    except AccountRefused as error:
+        raise _refused(error) from None
+    except IntegrityError:  # another official's decision won the race
+        raise ApiError(
+            409, "account_already_decided", detail=f"version {version} was decided meanwhile"
+        ) from None
+    background.add_task(_send_notices, sessions, settings)
+    with sessions() as session:
+        return _version_view(session, payee_key, version)
+
+
+AccountVersion = Annotated[int, Path(ge=1, le=1_000_000)]
+
+
+@router.post(
+    "/accounts/{payee_key}/versions/{version}/approval",
+    summary="Approve a proposed payout account (a second treasury official)",
+    response_model=AccountVersionView,
+    responses=ACCOUNT_REFUSALS,
+)
+def approve_account(
+    payee_key: PayeeKey,
+    version: AccountVersion,
+    principal: Treasury,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+    body: AccountDecision | None = None,
+):
+    """Effective at once for a payee's first account, else after the cooling-off
+    (TERANG_PAYOUT_ACCOUNT_COOLING_OFF_SECONDS); until then payouts go to the account in force."""
+    return _decide(payee_key, version, APPROVED, principal, sessions, settings, background, body)
+
+
+@router.post(
+    "/accounts/{payee_key}/versions/{version}/rejection",
+    summary="Reject a proposed payout account (a treasury official)",
+    response_model=AccountVersionView,
+    responses=ACCOUNT_REFUSALS,
+)
+def reject_account(
+    payee_key: PayeeKey,
+    version: AccountVersion,
+    principal: Treasury,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+    body: AccountDecision | None = None,
+):
+    return _decide(payee_key, version, REJECTED, principal, sessions, settings, background, body)
+
+
+@router.post(
+    "/accounts/{payee_key}/versions/{version}/withdrawal",
+    summary="Withdraw one's own proposal of a payout account (its proposer)",
+    response_model=AccountVersionView,
+    responses=ACCOUNT_REFUSALS,
+)
+def withdraw_account(
+    payee_key: PayeeKey,
+    version: AccountVersion,
+    principal: Treasury,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+    body: AccountDecision | None = None,
+):
+    return _decide(payee_key, version, WITHDRAWN, principal, sessions, settings, background, body)
+
+
+@router.post(
+    "/accounts/{payee_key}/versions/{version}/revocation",
+    summary="Stop an approved change of a payout account during its cooling-off (a treasury official)",
+    response_model=AccountVersionView,
+    responses=ACCOUNT_REFUSALS,
+)
+def revoke_account(
+    payee_key: PayeeKey,
+    version: AccountVersion,
+    principal: Treasury,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+    body: AccountDecision | None = None,
+):
+    """One official may stop a change (the safe way: payouts stay with the account in force), e.g.
+    after the payee answered its notice that it did not ask for it."""
+    return _decide(payee_key, version, REVOKED, principal, sessions, settings, background, body)
+
+
+@router.get(
+    "/accounts/{payee_key}/history",
+    summary="A payee's payout account versions: who proposed and approved what, when (treasury, auditors)",
+    response_model=AccountHistory,
+)
+def account_history(payee_key: PayeeKey, _principal: Overseer, sessions: SessionsDep):
+    with sessions() as session:
+        versions = history(session, payee_key)
+        notices = notices_of(session, payee_key)
+        in_force = version_in_force(session, payee_key)
+    if not versions:
+        raise ApiError(404, "not_found", detail=f"no payout account for payee {payee_key}")
+    return {
+        "payeeKey": payee_key.lower(),
+        "versionInForce": in_force,
+        "versions": versions,
+        "notices": notices,
+    }
 
 
 @router.get(
     "/accounts/{payee_key}",
-    summary="A payee's payout account, number masked (treasury)",
+    summary="A payee's payout account in force, number masked (treasury)",
     response_model=AccountView,
 )
 def get_account(payee_key: PayeeKey, _principal: Treasury, sessions: SessionsDep, settings: SettingsDep):
     with sessions() as session:
         try:
-            details = load_account(session, keyring_for(settings), payee_key)
+            found = account_in_force(session, keyring_for(settings), payee_key)
         except SealError as error:  # fails closed, saying why (never the value)
             raise ApiError(500, "sealed_value_unreadable", detail=str(error)) from None
-    if details is None:
-        raise ApiError(404, "not_found", detail=f"no payout account for payee {payee_key}")
-    return _account_view(payee_key, details)
+    if found is None:
+        raise ApiError(404, "not_found", detail=f"no payout account in force for payee {payee_key}")
+    return _account_view(payee_key, found.details, found.version)
 
 
 @router.post(

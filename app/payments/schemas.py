@@ -4,6 +4,7 @@ instruction and the reconciliation report. The account's request body is Account
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,6 +49,74 @@ class AccountView(BaseModel):
     channelCode: str
     accountNumber: str
     accountHolderName: str
+    version: int | None = Field(
+        default=None, description="The account version in force (0: registered before the history)"
+    )
+
+
+AccountStatus = Literal[
+    "proposed", "cooling_off", "in_force", "superseded", "rejected", "withdrawn", "revoked"
+]
+
+
+class AccountVersionView(BaseModel):
+    """One version of a payee's payout account in its history: the number masked, who proposed and
+    who decided it (the officials' own accounts) and when, and from when it is effective."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 2,
+                    "status": "cooling_off",
+                    "channelCode": "ID_BRI",
+                    "accountNumber": "***********3456",
+                    "proposedBy": "0x" + "a1" * 20,
+                    "proposedAt": "2026-12-01T02:00:00Z",
+                    "decision": "approved",
+                    "decidedBy": "0x" + "b2" * 20,
+                    "decidedAt": "2026-12-01T03:00:00Z",
+                    "reason": None,
+                    "effectiveFrom": "2026-12-04T03:00:00Z",
+                    "revokedBy": None,
+                    "revokedAt": None,
+                }
+            ]
+        }
+    )
+
+    version: int = Field(description="1, 2, ...; 0: the account registered before the history")
+    status: AccountStatus
+    channelCode: str | None
+    accountNumber: str | None = Field(description="Masked but for the last four digits")
+    proposedBy: str | None = Field(description="The proposing treasury official's account")
+    proposedAt: datetime | None
+    decision: Literal["approved", "rejected", "withdrawn"] | None
+    decidedBy: str | None = Field(description="The deciding treasury official's account")
+    decidedAt: datetime | None
+    reason: str | None
+    effectiveFrom: datetime | None = Field(description="When an approved version takes (or took) effect")
+    revokedBy: str | None
+    revokedAt: datetime | None
+
+
+class AccountHistory(BaseModel):
+    """A payee's account versions, newest first, and the notices sent to the payee about them."""
+
+    payeeKey: str
+    versionInForce: int | None
+    versions: list[AccountVersionView]
+    notices: list[dict[str, Any]] = Field(description="version, event, delivered, attempts, lastError")
+
+
+class AccountDecision(BaseModel):
+    """Why (optional, short, no personal data): shown in the history."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "penerima tidak mengajukan perubahan"}]}
+    )
+
+    reason: str | None = Field(default=None, max_length=200)
 
 
 class OutboxStep(BaseModel):

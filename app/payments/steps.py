@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import utcnow
-from app.payments.accounts import load_account
+from app.payments.accounts import account_in_force
 from app.payments.ledger import AUTHORIZED, CANCELLED, FAILED, NONE, SETTLED, STATUS_NAMES, PaymentsLedger
 from app.payments.models import (
     BATCH_PURPOSES,
@@ -164,23 +164,25 @@ def _request_chunk(
     quarantined; the others go on."""
     model, now = payable.model, utcnow()
     orders: list[tuple[int, PayoutOrder]] = []
+    versions: dict[int, int] = {}  # the account version each order was built with
     unanswered: list[tuple[int, PayoutOrder, datetime | None]] = []
     with sessions.begin() as session:
         for row in _rows(session, model, row_ids, (NEW, REQUESTING)):
             try:
-                account = load_account(session, account_key, row.payee_key)
+                in_force = account_in_force(session, account_key, row.payee_key, now)
             except SQLAlchemyError:
                 raise  # the database, not the row: the round is retried
             except Exception:  # noqa: BLE001 (whatever the sealing raises: the row's own record)
                 quarantine(session, row, ACCOUNT_UNREADABLE)
                 continue
-            if account is None:
+            if in_force is None:
                 row.state, row.failure_code = payable.failed, NO_ACCOUNT
                 session.add(row.step(row.state, failureCode=NO_ACCOUNT))
                 log.warning(
                     "payout %s failed: no payout account for the payee", row.key, extra=key_fields(row.key)
                 )
                 continue
+            account, versions[row.id] = in_force.details, in_force.version
             order = PayoutOrder(
                 key=row.key,
                 amount=row.amount,
@@ -202,7 +204,8 @@ def _request_chunk(
                 now,
             )
             row.requested_at = row.requested_at or now
-            session.add(row.step(REQUESTING, request=row.requests))
+            row.account_version = in_force.version  # the version in force when sent (reconciled)
+            session.add(row.step(REQUESTING, request=row.requests, accountVersion=in_force.version))
             orders.append((row.id, order))
     if not orders and not unanswered:
         return 0
@@ -230,6 +233,7 @@ def _request_chunk(
                 continue  # moved on meanwhile, or no reliable answer: asked (or looked up) again later
             if row_id in recreated:
                 row.requests += 1
+                row.account_version = versions[row_id]  # created again: to the version in force now
                 session.add(row.step(REQUESTING, request=row.requests, lookedUp=True))
             if isinstance(answer, AnswerUnusable):
                 quarantine(session, row, answer.code)

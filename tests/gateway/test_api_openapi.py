@@ -71,6 +71,13 @@ def test_every_chain_write_declares_its_idempotency_key(op):
         "/suppliers/{supplier_id}/managed-key",  # creates the key once; a retry answers the same key
         "/welfare/programmes/{programme_id}/beneficiaries/lookup",  # a read; the NIK stays out of URLs
         "/payments/accounts/{payee_key}",  # PUT: idempotent by definition, nothing on chain
+        # Payout account versions: nothing on chain; a repeat is refused by the version's state
+        # (account_change_pending, account_already_decided, account_not_revocable).
+        "/payments/accounts/{payee_key}/versions",
+        "/payments/accounts/{payee_key}/versions/{version}/approval",
+        "/payments/accounts/{payee_key}/versions/{version}/rejection",
+        "/payments/accounts/{payee_key}/versions/{version}/withdrawal",
+        "/payments/accounts/{payee_key}/versions/{version}/revocation",
         "/payments/reconciliation/repair",  # repairs check the state they expect
         # A release acts only on a row still quarantined: a repeat answers 409, nothing on chain.
         "/payments/instructions/{instruction_id}/attempts/{attempt}/release",

@@ -117,13 +117,21 @@ def test_explicit_secrets_pass_on_a_public_host():
     assert check_deployment(explicit(environment="production"), "bridge") == []
 
 
-@pytest.mark.parametrize("name", ["jwks_url", "payments_provider_url"])
+@pytest.mark.parametrize("name", ["jwks_url", "payments_provider_url", "payee_notifier_url"])
 @pytest.mark.parametrize(
     "where", [{"environment": "local", "host": PUBLIC_HOST}, {"environment": "production"}]
 )
 def test_plain_http_urls_are_refused_outside_local_on_loopback(name, where):
     with pytest.raises(ConfigurationError, match=f"TERANG_{name.upper()} must be an https"):
         check_deployment(explicit(**where, **{name: "http://idp.example.go.id/x"}))
+
+
+def test_production_refuses_a_payout_account_cooling_off_under_24_hours():
+    with pytest.raises(ValueError, match="TERANG_PAYOUT_ACCOUNT_COOLING_OFF_SECONDS"):
+        explicit(environment="production", payout_account_cooling_off_seconds=24 * 3600 - 1)
+    assert explicit(environment="production", payout_account_cooling_off_seconds=24 * 3600)
+    assert explicit(environment="production").payout_account_cooling_off_seconds == 72 * 3600
+    assert explicit(environment="test", payout_account_cooling_off_seconds=0)  # tests may shorten it
 
 
 def test_local_on_loopback_accepts_development_values_and_http_and_names_them():

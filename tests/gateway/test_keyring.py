@@ -470,17 +470,25 @@ def test_on_postgresql_a_value_written_during_its_batch_is_never_overwritten_by_
 
 
 def test_the_api_answers_a_value_it_cannot_open_with_a_clear_problem_never_the_value(client, token, settings):
-    treasury = token("TREASURY", sub="bendahara-keyring-api")
+    treasury = token("TREASURY", sub="bendahara-keyring-api", officer="0x" + "1" * 40)
+    second_official = token("TREASURY", sub="bendahara-keyring-api-2", officer="0x" + "2" * 40)
     first, second = payee("keyring-api-1"), payee("keyring-api-2")
     for key, number in ((first, "1100220033"), (second, "4400550066")):
         body = {"channelCode": "ID_BRI", "accountNumber": number, "accountHolderName": "CV Terang"}
-        assert client.put(f"/payments/accounts/{key}", json=body, headers=treasury).status_code == 200
+        assert client.put(f"/payments/accounts/{key}", json=body, headers=treasury).status_code == 202
+        approval = f"/payments/accounts/{key}/versions/1/approval"
+        assert client.post(approval, headers=second_official).status_code == 200
     engine = make_engine(settings.database_url)
     current = keyring_for(settings).provider.current("accounts")
     with engine.begin() as connection:
-        sealed = dict(connection.execute(text("SELECT payee_key, ciphertext FROM payout_accounts")).all())
+        sealed = dict(
+            connection.execute(
+                text("SELECT payee_key, ciphertext FROM payout_account_versions WHERE payee_key IN (:a, :b)"),
+                {"a": first, "b": second},
+            ).all()
+        )
         connection.execute(  # first: names a key this keyring never held; second: first's value
-            text("UPDATE payout_accounts SET ciphertext = :c WHERE payee_key = :k"),
+            text("UPDATE payout_account_versions SET ciphertext = :c WHERE payee_key = :k"),
             [
                 {"k": first, "c": sealed[first].replace(f":{current}:", ":k-from-elsewhere:")},
                 {"k": second, "c": sealed[first]},

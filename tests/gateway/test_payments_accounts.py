@@ -1,5 +1,6 @@
 """Payout accounts (PUT/GET /payments/accounts/{payeeKey}): where the bridge pays a payee key.
-Only the treasury registers and reads them; the API never shows more than the last four digits of
+Only the treasury registers and reads them (a PUT proposes, a second treasury official approves:
+tests/gateway/test_payments_four_eyes.py); the API never shows more than the last four digits of
 an account number; the database holds them only encrypted, bound to their payee key; malformed
 input is a 422 problem, never stored."""
 
@@ -30,7 +31,30 @@ def payee_key() -> str:
 
 @pytest.fixture()
 def treasury(token) -> dict:
-    return token("TREASURY", sub="bendahara-1")
+    return token("TREASURY", sub="bendahara-1", officer="0x" + "1" * 40)
+
+
+@pytest.fixture()
+def second(token) -> dict:
+    """A second treasury official, who approves what the first proposes."""
+    return token("TREASURY", sub="bendahara-2", officer="0x" + "2" * 40)
+
+
+@pytest.fixture()
+def put(client, treasury, second):
+    """PUT (a proposal) and its approval by the second official: the account is then in force."""
+
+    def register(payee_key: str, body: dict) -> dict:
+        proposed = client.put(f"/payments/accounts/{payee_key}", json=body, headers=treasury)
+        assert proposed.status_code == 202, proposed.text
+        version = proposed.json()["version"]
+        approved = client.post(
+            f"/payments/accounts/{payee_key.lower()}/versions/{version}/approval", headers=second
+        )
+        assert approved.status_code == 200, approved.text
+        return client.get(f"/payments/accounts/{payee_key}", headers=treasury)
+
+    return register
 
 
 def raw_row(settings, payee_key: str):
@@ -38,64 +62,62 @@ def raw_row(settings, payee_key: str):
     try:
         with engine.connect() as connection:
             return connection.execute(
-                text("SELECT payee_key, ciphertext, updated_by FROM payout_accounts WHERE payee_key = :key"),
+                text(
+                    "SELECT payee_key, version, ciphertext, proposed_by FROM payout_account_versions "
+                    "WHERE payee_key = :key ORDER BY version DESC"
+                ),
                 {"key": payee_key},
-            ).one_or_none()
+            ).first()
     finally:
         engine.dispose()
 
 
 def test_the_treasury_registers_an_account_and_reads_it_back_with_the_number_masked(
-    client, treasury, payee_key
+    client, put, treasury, payee_key
 ):
-    put = client.put(f"/payments/accounts/{payee_key}", json=account(), headers=treasury)
-    assert put.status_code == 200, put.text
-    got = client.get(f"/payments/accounts/{payee_key}", headers=treasury)
+    got = put(payee_key, account())
     assert got.status_code == 200
     expected = {
         "payeeKey": payee_key,
         "channelCode": "ID_BRI",
         "accountNumber": "*" * 11 + "3456",
         "accountHolderName": HOLDER,
+        "version": 1,
     }
-    assert put.json() == expected and got.json() == expected
-    assert NUMBER not in put.text + got.text
+    assert got.json() == expected
+    assert NUMBER not in got.text
 
 
-def test_a_payee_key_in_capitals_is_the_same_payee(client, treasury, payee_key):
-    client.put(
-        f"/payments/accounts/{payee_key.upper().replace('0X', '0x')}", json=account(), headers=treasury
-    )
-    got = client.get(f"/payments/accounts/{payee_key}", headers=treasury)
+def test_a_payee_key_in_capitals_is_the_same_payee(client, put, treasury, payee_key):
+    got = put(payee_key.upper().replace("0X", "0x"), account())
     assert got.status_code == 200 and got.json()["payeeKey"] == payee_key
 
 
-def test_a_second_put_replaces_the_account(client, treasury, payee_key):
-    client.put(f"/payments/accounts/{payee_key}", json=account(), headers=treasury)
-    client.put(
-        f"/payments/accounts/{payee_key}", json=account("9876543210", "Budi Santoso"), headers=treasury
-    )
-    got = client.get(f"/payments/accounts/{payee_key}", headers=treasury).json()
-    assert (got["accountNumber"], got["accountHolderName"]) == ("******3210", "Budi Santoso")
+def test_a_second_put_proposes_a_new_version_that_waits_for_its_cooling_off(client, put, treasury, payee_key):
+    put(payee_key, account())
+    got = put(payee_key, account("9876543210", "Budi Santoso")).json()
+    assert (got["version"], got["accountNumber"], got["accountHolderName"]) == (1, "*" * 11 + "3456", HOLDER)
 
 
-def test_the_database_holds_the_account_encrypted_and_bound_to_its_payee_key(
+def test_the_database_holds_the_account_encrypted_and_bound_to_its_payee_and_version(
     client, treasury, payee_key, settings
 ):
     client.put(f"/payments/accounts/{payee_key}", json=account(), headers=treasury)
     row = raw_row(settings, payee_key)
-    assert row is not None and row.updated_by == "sub:bendahara-1"
+    assert row is not None and row.proposed_by == "sub:bendahara-1" and row.version == 1
     keyring = keyring_for(settings)  # sealed by the keyring: its format, purpose and key id first
     assert row.ciphertext.startswith(f"v2:accounts:{keyring.provider.current('accounts')}:")
     assert NUMBER not in row.ciphertext and HOLDER not in row.ciphertext and "ID_BRI" not in row.ciphertext
-    assert NUMBER.encode() in keyring.open("accounts", payee_key, row.ciphertext)
-    with pytest.raises(SealError):  # the same ciphertext copied onto another payee does not open
-        keyring.open("accounts", "0x" + "00" * 32, row.ciphertext)
+    bound = f"account-version:{payee_key}:1"
+    assert NUMBER.encode() in keyring.open("accounts", bound, row.ciphertext)
+    for elsewhere in (f"account-version:{'0x' + '00' * 32}:1", f"account-version:{payee_key}:2"):
+        with pytest.raises(SealError):  # copied onto another payee, or another version: does not open
+            keyring.open("accounts", elsewhere, row.ciphertext)
 
 
 @pytest.mark.parametrize("role", ["AUDITOR", "AGENCY_OFFICER", "WELFARE_ADMIN", "VERIFIER", None], ids=str)
-def test_no_role_but_the_treasury_may_write_or_read_an_account(client, token, treasury, payee_key, role):
-    client.put(f"/payments/accounts/{payee_key}", json=account(), headers=treasury)
+def test_no_role_but_the_treasury_may_write_or_read_an_account(client, put, token, treasury, payee_key, role):
+    put(payee_key, account())
     other = token(role, agency=1001) if role else token(supplier=1)  # None: a supplier
     for answer in (
         client.put(f"/payments/accounts/{payee_key}", json=account("1111222233"), headers=other),

@@ -1,5 +1,6 @@
 """The payment bridge inside the gateway process (TERANG_PAYMENTS_BRIDGE_ENABLED=true,
-app/payments/runtime.py): one `python -m app` registers the payout accounts over REST, receives the
+app/payments/runtime.py): one `python -m app` registers the payout accounts over REST (proposed
+by one treasury official, approved by a second), receives the
 provider's callbacks, and pays and settles on chain, end to end, a supplier's instruction and a
 welfare batch. Status checks are set to 30 s, so the payments finish on the callbacks."""
 
@@ -18,6 +19,7 @@ from app.protocol.manifest import load_manifest
 from tests.support.gateway_process import gateway_process
 from tests.support.payments import (
     authorize_many,
+    beneficiary,
     bridge_env,
     deploy_source,
     disburse_welfare_batch,
@@ -56,7 +58,13 @@ def test_the_gateway_with_the_bridge_enabled_pays_and_settles_an_instruction_and
             httpx.Client(base_url=gateway, timeout=30) as api,
         ):
             supplier = payee("in-gateway-supplier")
-            treasury = token("TREASURY", sub="bendahara-gateway")
+            treasury = token("TREASURY", sub="bendahara-gateway", officer="0x" + "1" * 40)
+            second = token("TREASURY", sub="bendahara-gateway-2", officer="0x" + "2" * 40)
+
+            def approve(key: str) -> None:  # a second official approves each first account
+                answer = api.post(f"/payments/accounts/{key}/versions/1/approval", headers=second)
+                assert answer.status_code == 200, answer.text
+
             answer = api.put(
                 f"/payments/accounts/{supplier}",
                 json={
@@ -66,9 +74,10 @@ def test_the_gateway_with_the_bridge_enabled_pays_and_settles_an_instruction_and
                 },
                 headers=treasury,
             )
-            assert answer.status_code == 200, answer.text
-            batch = disburse_welfare_batch(w3, manifest, [501, 502, 503], name="PKH gateway")
-            batch_payees = [key for _, key, _ in batch["lines"]]
+            assert answer.status_code == 202, answer.text
+            approve(supplier)
+            # The families' accounts are in force before their batch is paid (two officials each).
+            batch_payees = [beneficiary(n) for n in (501, 502, 503)]
             for i, key in enumerate(batch_payees):
                 answer = api.put(
                     f"/payments/accounts/{key}",
@@ -79,7 +88,10 @@ def test_the_gateway_with_the_bridge_enabled_pays_and_settles_an_instruction_and
                     },
                     headers=treasury,
                 )
-                assert answer.status_code == 200, answer.text
+                assert answer.status_code == 202, answer.text
+                approve(key)
+            batch = disburse_welfare_batch(w3, manifest, [501, 502, 503], name="PKH gateway")
+            assert sorted(key for _, key, _ in batch["lines"]) == sorted(batch_payees)
             (instruction,) = authorize_many(w3, source, payments, [supplier], [12_500_000], 7)
 
             deadline = time.monotonic() + 90

@@ -164,7 +164,9 @@ def test_a_round_with_a_malformed_answer_and_an_unreadable_account_pays_every_ot
         finally:
             scene.bridge.close()
 
-        with TestClient(create_app(scene.settings)) as client:
+        # No cooling-off here: the account that replaces the unreadable one is paid at once.
+        no_wait = scene.settings.model_copy(update={"payout_account_cooling_off_seconds": 0})
+        with TestClient(create_app(no_wait)) as client:
             view = client.get(f"/payments/instructions/{ids['malformed']}", headers=token("AUDITOR")).json()
             assert view["attempts"][0]["quarantine"] == "MALFORMED_ANSWER"
             listed = client.get("/payments/quarantine", headers=token("AUDITOR")).json()
@@ -178,13 +180,18 @@ def test_a_round_with_a_malformed_answer_and_an_unreadable_account_pays_every_ot
             release = f"/payments/instructions/{ids['unreadable']}/attempts/0/release"
             refused = client.post(release, headers=token("AUDITOR"))
             assert refused.status_code == 403
-            # The treasury registers the account again, then releases the row.
+            # The treasury registers the account again (two officials), then releases the row.
             put = client.put(
                 f"/payments/accounts/{payees['unreadable']}",
                 json={"channelCode": "ID_BRI", "accountNumber": "1200000099", "accountHolderName": "KPM 8"},
-                headers=token("TREASURY"),
+                headers=token("TREASURY", sub="bendahara-1", officer="0x" + "1" * 40),
             )
-            assert put.status_code == 200
+            assert put.status_code == 202
+            approved = client.post(
+                f"/payments/accounts/{payees['unreadable']}/versions/{put.json()['version']}/approval",
+                headers=token("TREASURY", sub="bendahara-2", officer="0x" + "2" * 40),
+            )
+            assert approved.status_code == 200, approved.text
             released = client.post(release, headers=token("TREASURY"))
             assert released.status_code == 200 and released.json()["state"] == "new"
             again = client.post(release, headers=token("TREASURY"))

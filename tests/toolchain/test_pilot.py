@@ -241,7 +241,7 @@ def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secr
     from app.db.session import make_engine
     from app.keyring.keyring import keyring_for
     from app.payments.accounts import load_account
-    from app.payments.models import PayoutAccount
+    from app.payments.models import PayoutAccountVersion
     from toolchain.dev_signers import development_keys
     from toolchain.pilot.welfare import FAMILIES, synthetic_families
 
@@ -293,7 +293,7 @@ def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secr
     # the pilot registered.
     engine = make_engine(f"sqlite:///{state / 'gateway.db'}")
     with Session(engine) as session:
-        payees = list(session.execute(select(PayoutAccount.payee_key)).scalars())
+        payees = list(session.execute(select(PayoutAccountVersion.payee_key).distinct()).scalars())
         keyring = keyring_for(config.Settings(keyring_file=state / "keyring.json"))
         accounts = [load_account(session, keyring, key) for key in payees]
     engine.dispose()

@@ -11,6 +11,10 @@ import httpx
 
 from toolchain.jsonrpc import rpc
 
+# The two treasury officials of the pilot's offices (their own accounts, as their tokens name them):
+# a payout account is proposed by one and approved by the other (app/payments/accounts.py).
+TREASURY_OFFICIALS = ("0x" + "7" * 40, "0x" + "8" * 40)
+
 
 class PilotError(Exception):
     """A step of the pilot failed; the message names the step and the gateway's problem code."""
@@ -104,6 +108,16 @@ class Gateway:
 
     def get(self, path: str, auth: dict | None = None, **params) -> dict:
         return self._answer("GET", path, self.http.get(path, headers=auth or {}, params=params or None))
+
+    def payout_account(self, payee: str, account: dict, office: str) -> dict:
+        """A payee's first payout account under four eyes: proposed by one treasury official of
+        `office`, approved by a second (each named by its own account); answers the approved version."""
+        first, second = (
+            self.token("TREASURY", sub=f"bendahara-{office}-{n}", officer=address)
+            for n, address in enumerate(TREASURY_OFFICIALS, start=1)
+        )
+        proposed = self.post(f"/payments/accounts/{payee}/versions", account, first)
+        return self.post(f"/payments/accounts/{payee}/versions/{proposed['version']}/approval", None, second)
 
     def post(self, path: str, body: dict | None, auth: dict) -> dict:
         headers = {**auth, "Idempotency-Key": str(uuid.uuid4())}

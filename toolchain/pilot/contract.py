@@ -39,7 +39,6 @@ def run_contract(
 ) -> ContractOutcome:
     txs: dict[str, str] = {}
     officer = api.token("AGENCY_OFFICER", agency=AGENCY, sub="ppk-oikn")
-    treasury = api.token("TREASURY", sub="bendahara-oikn")
     accounts = rpc(rpc_url, "eth_accounts")
     verifiers = [Web3.to_checksum_address(accounts[i]) for i in VERIFIER_ACCOUNTS]
     now = clock.now()
@@ -99,16 +98,20 @@ def run_contract(
     log(f"{winner.name} countersigned the terms hash with its own key")
 
     payee = Web3.to_hex(escrowlib.payee_key(winner.supplier_id))
-    api.put(
-        f"/payments/accounts/{payee}",
+    account = api.payout_account(
+        payee,
         {
             "channelCode": "ID_BRI",
             "accountNumber": "0021" + f"{winner.supplier_id:011d}",
             "accountHolderName": winner.name,
         },
-        treasury,
+        "oikn",
     )
-    log("the treasury registered the supplier's payout account (kept encrypted in the gateway, not on chain)")
+    log(
+        f"the treasury registered the supplier's payout account under four eyes: proposed by "
+        f"{account['proposedBy']}, approved by {account['decidedBy']} (kept encrypted in the gateway, "
+        "not on chain)"
+    )
 
     paid = []
     for index, bast in enumerate(("BAST termin 1: trafo terpasang 100%", "BAST termin 2: uji fungsi lulus")):

@@ -102,15 +102,17 @@ def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
     if not keys:
         raise PilotError("no family was enrolled; the synthetic population needs eligible families")
 
-    treasury = api.token("TREASURY", sub="bendahara-kemensos")
     for n, key in enumerate(keys):
         account = {
             "channelCode": "ID_BRI",
             "accountNumber": f"7700{n + 1:08d}",
             "accountHolderName": f"KPM {n + 1}",
         }
-        api.put(f"/payments/accounts/{key}", account, treasury)
-    log(f"the treasury registered {len(keys)} KKS accounts by beneficiary key (encrypted in the gateway)")
+        api.payout_account(key, account, "kemensos")
+    log(
+        f"the treasury registered {len(keys)} KKS accounts by beneficiary key, each proposed by one "
+        "official and approved by another (encrypted in the gateway)"
+    )
 
     clock.move_past(start)
     paid = api.post(

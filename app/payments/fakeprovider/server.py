@@ -309,6 +309,7 @@ def create_fake_provider(provider: FakeProvider) -> Starlette:
                         "key": p.key,
                         "reference": p.reference,
                         "amount": p.amount,
+                        "accountNumber": p.account_number,  # where it was paid (tests of accounts)
                         "status": p.status,
                         "failureCode": p.failure_code,
                         "history": p.history,

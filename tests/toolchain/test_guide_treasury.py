@@ -1,0 +1,115 @@
+"""The guide for treasury officials (docs/guides/treasury.en.md and .id.md), run the way its reader
+runs it: on the system `make run --no-pilot` starts, every ```sh block of the English guide, in
+order, in one bash with `set -euo pipefail`, from the repository's root, with only the environment
+the guide documents (TERANG_URL, TERANG_TOKENS). Each block must exit 0 (the refusals it shows are
+checked by code inside the blocks), and afterwards the gateway's history must hold what the guide
+says: version 1 in force, proposed and approved by two officials; version 2 approved, then stopped
+in its cooling-off; version 3 withdrawn by its proposer. The Indonesian guide carries the very same
+commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import httpx
+import pytest
+
+from tests.support.local_system import local_system
+from tests.support.localchain import ROOT
+from toolchain.pilot.api import TREASURY_OFFICIALS
+
+GUIDES = ROOT / "docs" / "guides"
+ENGLISH, INDONESIAN = GUIDES / "treasury.en.md", GUIDES / "treasury.id.md"
+BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.S | re.M)
+FENCE = re.compile(r"^```", re.M)
+DONE = re.compile(r"^@@guide-block (\d+) ok$", re.M)
+STATE = re.compile(r"^@@guide-state (0x[0-9a-f]{64})$", re.M)
+
+
+def sh_blocks(path) -> list[str]:
+    return BLOCK.findall(path.read_text())
+
+
+def test_the_indonesian_guide_carries_the_english_guides_commands():
+    english, indonesian = sh_blocks(ENGLISH), sh_blocks(INDONESIAN)
+    assert len(english) >= 8
+    for number, (en, id_) in enumerate(zip(english, indonesian, strict=True), start=1):
+        assert id_ == en, f"block {number} differs between the guides"
+
+
+@pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])
+def test_every_command_of_the_guides_is_in_a_sh_block_the_test_runs(guide):
+    text = guide.read_text()
+    assert len(FENCE.findall(text)) == 2 * len(BLOCK.findall(text)), (
+        f"{guide.name}: a fence that is not ```sh"
+    )
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory):
+    missing = [tool for tool in ("bash", "curl", "jq") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"the guide's commands need {', '.join(missing)} (Debian packages of the same names)")
+    with local_system(tmp_path_factory.mktemp("guide")) as system:
+        blocks = sh_blocks(ENGLISH)
+        lines = ["set -euo pipefail"]
+        for number, block in enumerate(blocks, start=1):
+            lines += [block.rstrip("\n"), f"echo '@@guide-block {number} ok' >&2"]
+        lines.append('echo "@@guide-state $PAYEE" >&2')
+        script = tmp_path_factory.mktemp("script") / "guide.sh"
+        script.write_text("\n".join(lines) + "\n")
+        environment = {
+            "PATH": os.environ["PATH"],
+            "HOME": os.environ.get("HOME", "/root"),
+            "LANG": "C.UTF-8",
+            "TMPDIR": str(script.parent),
+            "TERANG_URL": system.gateway_url,
+            "TERANG_TOKENS": str(system.state / "dev-tokens.json"),
+        }
+        ran = subprocess.run(
+            ["bash", str(script)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+        )
+        done = [int(n) for n in DONE.findall(ran.stderr)]
+        if ran.returncode != 0 or len(done) != len(blocks):
+            failed = len(done) + 1
+            pytest.fail(
+                f"block {failed} of {len(blocks)} of {ENGLISH.name} exited {ran.returncode}\n"
+                f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-2000:]}"
+            )
+        payee = STATE.search(ran.stderr).group(1)
+        tokens = json.loads((system.state / "dev-tokens.json").read_text())
+        auditor = {"Authorization": f"Bearer {tokens['auditor']}"}
+        history = httpx.get(f"{system.gateway_url}/payments/accounts/{payee}/history", headers=auditor).json()
+        page = httpx.get(f"{system.gateway_url}/explorer/payees/{payee}/accounts?lang=id")
+        yield {"payee": payee, "history": history, "page": page, "stdout": ran.stdout}
+
+
+def test_every_block_of_the_guide_runs_and_the_history_holds_what_it_says(walked):
+    first, second = TREASURY_OFFICIALS
+    history = walked["history"]
+    assert history["versionInForce"] == 1
+    assert [(v["version"], v["status"], v["proposedBy"], v["decidedBy"]) for v in history["versions"]] == [
+        (3, "withdrawn", first, first),
+        (2, "revoked", second, first),
+        (1, "in_force", first, second),
+    ]
+    assert history["versions"][1]["revokedBy"] == second
+    assert [(n["version"], n["event"]) for n in history["notices"]] == [
+        (1, "proposed"),
+        (1, "approved"),
+        (2, "proposed"),
+        (2, "approved"),
+        (3, "proposed"),
+        (3, "withdrawn"),
+        (2, "revoked"),
+    ]
+
+
+def test_the_guide_never_shows_a_full_account_number(walked):
+    for number in ("002101000123456", "5500112233", "7788990011"):
+        assert number not in walked["stdout"]
+    assert walked["page"].status_code == 200 and "dihentikan" in walked["page"].text
