@@ -33,7 +33,7 @@ from scripts.deploy import (  # noqa: E402
 
 # The linked libraries each replaceable contract needs: deployed afresh with its successor, so the
 # new version never links to code from another process's deployment.
-LINKED_LIBRARIES = {"MilestoneEscrow": ("EscrowPolicy",)}
+LINKED_LIBRARIES = {"MilestoneEscrow": ("EscrowPolicy",), "WelfarePrograms": ("WelfareBudget",)}
 
 
 def main() -> None:

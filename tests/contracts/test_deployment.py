@@ -127,7 +127,13 @@ def test_the_local_committee_needs_two_of_four_agencies(council):
 def test_tenders_is_linked_to_its_three_phase_libraries(suite):
     """Tenders runs its set-up, evaluation and objection phases in linked libraries deployed first;
     its runtime code calls each at the address deployed with the suite (TenderRanking is internal)."""
-    assert set(suite.libraries) == {"TenderSetup", "TenderEvaluation", "TenderObjections", "WelfareBudget"}
+    assert set(suite.libraries) == {
+        "TenderSetup",
+        "TenderEvaluation",
+        "TenderObjections",
+        "EscrowPolicy",
+        "WelfareBudget",
+    }
     code = bytes(web3.eth.get_code(suite.contracts["Tenders"].address))
     for name in ("TenderSetup", "TenderEvaluation", "TenderObjections"):
         assert bytes.fromhex(suite.libraries[name].address[2:]) in code, f"Tenders is not linked to {name}"
@@ -137,3 +143,9 @@ def test_welfare_programs_is_linked_to_its_budget_library(suite):
     """WelfarePrograms keeps its budget lines and batch cancellation in a linked library (size limit)."""
     code = bytes(web3.eth.get_code(suite.contracts["WelfarePrograms"].address))
     assert bytes.fromhex(suite.libraries["WelfareBudget"].address[2:]) in code
+
+
+def test_milestone_escrow_is_linked_to_its_policy_library(suite):
+    """MilestoneEscrow reads the policy registry through a linked library (size limit)."""
+    code = bytes(web3.eth.get_code(suite.contracts["MilestoneEscrow"].address))
+    assert bytes.fromhex(suite.libraries["EscrowPolicy"].address[2:]) in code

@@ -316,14 +316,17 @@ def test_a_ppk_alone_cannot_replace_a_verifier(escrow, signed_escrow, verifiers,
         escrow.replaceVerifier(signed_escrow, verifiers[0], successor, h("x"), {"from": officer})
 
 
-def test_a_committee_member_cannot_replace_a_verifier_without_the_delay(
-    hub, escrow, signed_escrow, verifiers, successor, committee
+def test_a_committee_member_alone_cannot_replace_a_verifier(
+    council, escrow, signed_escrow, verifiers, successor, committee
 ):
-    data = escrow.replaceVerifier.encode_input(signed_escrow, verifiers[0], successor, h("x"))
-    with brownie.reverts(
-        custom_error("AccessManagerNotScheduled", hub.hashOperation(committee, escrow, data))
-    ):
+    """Not directly (only the Committee holds COMMITTEE), and not as a proposal its own agency alone
+    approved."""
+    with brownie.reverts(custom_error("AccessManagedUnauthorized", committee)):
         escrow.replaceVerifier(signed_escrow, verifiers[0], successor, h("x"), {"from": committee})
+    data = escrow.replaceVerifier.encode_input(signed_escrow, verifiers[0], successor, h("x"))
+    proposal = council.propose([(str(escrow), data)], h("x"), {"from": committee}).return_value
+    with brownie.reverts(custom_error("CommitteeNotEnoughApprovals", proposal, 1, 2)):
+        council.schedule(proposal, {"from": committee})
 
 
 @pytest.mark.parametrize("who", ["existing", "supplier", "zero"])

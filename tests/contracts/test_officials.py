@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import brownie
 import pytest
-from brownie import accounts, web3
+from brownie import accounts, chain, web3
 
 from app.protocol.officials import removal_batch, roles_held
 from app.protocol.roles import role_id
@@ -113,8 +113,8 @@ def test_a_removed_verifier_can_no_longer_attest(ekit, escrow, verifiers, delaye
     held = remove(delayed, committee, hub, directory, verifiers[0])
     assert "VERIFIER" in held
     with brownie.reverts():
-        escrow.attest(escrow_id, 0, h("BAST 0"), {"from": verifiers[0]})
-    escrow.attest(escrow_id, 0, h("BAST 0"), {"from": verifiers[1]})
+        escrow.attest(escrow_id, 0, h("BAST 0"), chain.time(), {"from": verifiers[0]})
+    escrow.attest(escrow_id, 0, h("BAST 0"), chain.time(), {"from": verifiers[1]})
 
 
 def test_a_removed_ppk_can_no_longer_approve_a_milestone(

@@ -157,18 +157,16 @@ def test_a_version_at_the_edge_of_every_bound_is_accepted(policies, delayed, com
 
 
 # -- only the committee, through the delay ---------------------------------------------------------
-def test_the_committee_publishes_through_the_hubs_delay(policies, hub, committee):
-    """Scheduled, then sent by the member itself once the delay is over: the event names it."""
+def test_the_committee_publishes_through_the_hubs_delay(policies, hub, council, committee_act, committee):
+    """Two member agencies approve, the Committee schedules it in the hub, executes after the delay:
+    the hub makes the call (the event's `officer`), the Committee's events name the officials."""
     data = policies.publishPolicy.encode_input(policy(maxPreferenceBps=1_500), DECISION)
-    _, delay = hub.canCall(committee, policies, data[:10])
+    _, delay = hub.canCall(council, policies, data[:10])
     assert delay > 0
-    hub.schedule(policies, data, 0, {"from": committee})
-    chain.sleep(int(delay) + 1)
-    chain.mine()
-    tx = policies.publishPolicy(policy(maxPreferenceBps=1_500), DECISION, {"from": committee})
+    tx = committee_act([(policies, data)])
     event = tx.events["PolicyPublished"]
     assert event["version"] == 2 and hx(event["sourceHash"]) == hx(DECISION)
-    assert event["officer"] == committee
+    assert event["officer"] == hub and tx.events["Executed"]["official"] == committee
     assert dict(zip(rules.POLICY.names, event["policy"], strict=True))["maxPreferenceBps"] == 1_500
     assert policies.currentVersion() == 2
     version, current = policies.currentPolicy()
@@ -177,12 +175,14 @@ def test_the_committee_publishes_through_the_hubs_delay(policies, hub, committee
     assert (hx(source_hash), published_at) == (hx(DECISION), tx.timestamp)
 
 
-def test_a_committee_member_cannot_skip_the_delay(policies, hub, committee):
-    data = policies.publishPolicy.encode_input(policy(), DECISION)
-    with brownie.reverts(
-        custom_error("AccessManagerNotScheduled", hub.hashOperation(committee, policies, data))
-    ):
+def test_a_committee_member_alone_cannot_publish(policies, council, committee):
+    """Not directly (only the Committee holds COMMITTEE), and not with its own agency's approval alone."""
+    with brownie.reverts(custom_error("AccessManagedUnauthorized", committee)):
         policies.publishPolicy(policy(), DECISION, {"from": committee})
+    data = policies.publishPolicy.encode_input(policy(), DECISION)
+    proposal = council.propose([(str(policies), data)], DECISION, {"from": committee}).return_value
+    with brownie.reverts(custom_error("CommitteeNotEnoughApprovals", proposal, 1, 2)):
+        council.schedule(proposal, {"from": committee})
     assert policies.currentVersion() == 1
 
 
@@ -195,16 +195,18 @@ def test_no_one_outside_the_committee_publishes(request, policies, who):
     assert policies.currentVersion() == 1
 
 
-def test_the_guardian_cancels_a_publication_during_the_delay(policies, hub, committee, guardian):
+def test_a_guardian_agency_vetoes_a_publication_during_the_delay(
+    policies, council, committee, committee2, guardian
+):
     data = policies.publishPolicy.encode_input(policy(appealWindow=30 * DAY), DECISION)
-    hub.schedule(policies, data, 0, {"from": committee})
-    hub.cancel(committee, policies, data, {"from": guardian})
+    proposal = council.propose([(str(policies), data)], DECISION, {"from": committee}).return_value
+    council.approve(proposal, {"from": committee2})
+    council.schedule(proposal, {"from": committee})
+    council.veto(proposal, web3.keccak(text="alasan BPK"), {"from": guardian})
     chain.sleep(3600)
     chain.mine()
-    with brownie.reverts(
-        custom_error("AccessManagerNotScheduled", hub.hashOperation(committee, policies, data))
-    ):
-        hub.execute(policies, data, {"from": committee})
+    with brownie.reverts():
+        council.execute(proposal, {"from": committee})
     assert policies.currentVersion() == 1
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import brownie
 import pytest
-from brownie import MilestoneEscrow, accounts
+from brownie import MilestoneEscrow, accounts, chain
 
 from app.protocol import escrow as escrowlib
 from app.protocol.roles import PERMISSIONS, role_id
@@ -157,7 +157,7 @@ def test_the_frozen_version_refuses_new_contracts(upgraded, escrow, awards, offi
 def test_the_frozen_version_refuses_attestation_and_approval(upgraded, escrow, history, verifiers, officer):
     escrow_a = history["escrow_a"]
     with brownie.reverts(custom_error("AccessManagedUnauthorized", verifiers[0])):
-        escrow.attest(escrow_a, 2, h("BAST 2"), {"from": verifiers[0]})
+        escrow.attest(escrow_a, 2, h("BAST 2"), chain.time(), {"from": verifiers[0]})
     with brownie.reverts(custom_error("AccessManagedUnauthorized", officer)):
         escrow.approveMilestone(escrow_a, 2, {"from": officer})
 

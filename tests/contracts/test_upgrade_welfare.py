@@ -12,7 +12,7 @@ from brownie import WelfarePrograms
 from app.protocol.upgrades import upgrade_plan
 from scripts.deploy import constructor_args
 from tests.contracts.revert_messages import custom_error
-from tests.contracts.welfare_fixtures import WelfareKit
+from tests.contracts.welfare_fixtures import LINE_CEILING, LINE_MAX_BENEFIT, PERIOD, WelfareKit
 
 
 @pytest.fixture
@@ -58,12 +58,18 @@ def test_the_frozen_programmes_refuse_every_write_without_a_pause(history, succe
 def test_the_frozen_programmes_stay_readable_and_their_batch_settles(history, successor, welfare, wkit):
     assert welfare.getBeneficiary(history["programme"], wkit.key(1))["status"] != 0
     assert welfare.getProgramme(history["programme"])["versionCount"] == 1
-    wkit.payments.settle(history["payment"], b"\x01" * 32, {"from": wkit.treasury})
+    attempt = wkit.payments.getInstruction(history["payment"])["attempt"]
+    wkit.payments.settle(history["payment"], attempt, b"\x01" * 32, {"from": wkit.treasury})
     assert wkit.payments.statusOf(history["payment"]) == 2  # Settled
 
 
-def test_the_successor_takes_the_next_programmes(successor, payments, welfare_admin, enroller, treasury):
-    kit = WelfareKit(successor, payments, welfare_admin, enroller, treasury)
+def test_the_successor_takes_the_next_programmes(
+    successor, payments, welfare_admin, enroller, treasury, delayed, committee
+):
+    """Budget lines do not carry over: the committee approves the successor's own."""
+    tx = delayed(committee, successor, "approveBudgetLine", LINE_CEILING, LINE_MAX_BENEFIT, PERIOD, False, 0)
+    line = int(tx.events["BudgetLineApproved"]["lineId"])
+    kit = WelfareKit(successor, payments, welfare_admin, enroller, treasury, line)
     programme = kit.define(name="PKH 2027")
     kit.start(programme)
     kit.enrol_many(programme, [1, 2])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import brownie
 import pytest
-from brownie import accounts
+from brownie import accounts, web3
 
 from app.protocol import welfare as welfarelib
 from app.protocol.roles import role_id
@@ -29,23 +29,22 @@ def approve_line(
     return int(tx.events["BudgetLineApproved"]["lineId"])
 
 
-def not_scheduled(hub, caller, contract, data):
-    return custom_error("AccessManagerNotScheduled", hub.hashOperation(caller, contract, data))
-
-
 # --- money by the committee --------------------------------------------------------------------
 
 
-def test_the_welfare_admin_alone_cannot_approve_money(wkit, welfare, hub, committee):
+def test_the_welfare_admin_alone_cannot_approve_money(wkit, welfare, council, committee):
     args = (10**12, PKH_FAMILY_MAX, PERIOD, False, 0)
     with brownie.reverts(custom_error("AccessManagedUnauthorized", wkit.admin)):
         welfare.approveBudgetLine(*args, {"from": wkit.admin})
     with brownie.reverts(custom_error("AccessManagedUnauthorized", wkit.admin)):
         welfare.setBudgetCeiling(wkit.line, 2**95, 2**63, {"from": wkit.admin})
-    # Even a committee member acts only through the hub's delay (the guardians may cancel meanwhile).
-    data = welfare.approveBudgetLine.encode_input(*args)
-    with brownie.reverts(not_scheduled(hub, committee, welfare, data)):
+    # Nor a committee member alone: only the Committee holds the role, after k member agencies.
+    with brownie.reverts(custom_error("AccessManagedUnauthorized", committee)):
         welfare.approveBudgetLine(*args, {"from": committee})
+    data = welfare.approveBudgetLine.encode_input(*args)
+    proposal = council.propose([(str(welfare), data)], web3.keccak(text="garis"), {"from": committee})
+    with brownie.reverts(custom_error("CommitteeNotEnoughApprovals", proposal.return_value, 1, 2)):
+        council.schedule(proposal.return_value, {"from": committee})
 
 
 def test_a_programme_is_defined_only_on_an_approved_line(wkit, welfare):
