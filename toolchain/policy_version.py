@@ -11,8 +11,10 @@ that committee members schedule through the hub (`AccessManager.schedule(registr
 execute after the delay, and that a guardian may cancel meanwhile. Nothing is signed or sent.
 
 `publish-local` does the same and then, on the local chain (--rpc-url, else TERANG_RPC_URL; chain id
-31337 only), schedules it with the local committee account (dev:1 of deploy/local.yaml), moves the
-clock past the delay and executes it; it adds the new version's number to the line. The registry
+31337 only), runs it as a committee act with the development officials of deploy/local.yaml: the
+LKPP official (dev:1) proposes it to the Committee, the Kemenkeu official (dev:2) approves, it is
+scheduled in the hub, the clock moves past the delay and it executes; it adds the new version's
+number to the line. The registry
 checks the figures against the regulation's bounds: a refused version ends in one line on stderr
 with the chain's answer, and exit status 1.
 """
@@ -23,6 +25,7 @@ import argparse
 import json
 import os
 import sys
+import time
 import urllib.error
 import urllib.request
 from typing import NoReturn
@@ -35,7 +38,8 @@ from toolchain.localchain import ChainError, LocalChain
 
 PROG = "python -m toolchain.policy_version"
 USAGE_ERROR, REFUSED = 2, 1
-LOCAL_COMMITTEE = 1  # dev:1, a committee member in deploy/local.yaml
+LOCAL_GAS = 5_000_000
+LOCAL_PROPOSER, LOCAL_APPROVER = 1, 2  # dev:1 (LKPP) and dev:2 (Kemenkeu) in deploy/local.yaml
 PUBLISH = "publishPolicy(" + policy_rules.POLICY_ABI + ",bytes32)"
 
 
@@ -81,15 +85,19 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _in_force(gateway: str | None) -> dict:
+    return _gateway_json(gateway, "/policies")
+
+
+def _gateway_json(gateway: str | None, path: str) -> dict:
     if not gateway:
         raise VersionError("no gateway URL: give --gateway or set TERANG_URL")
     if not gateway.startswith(("http://", "https://")):
         raise VersionError(f"--gateway must be an http:// or https:// URL, not {gateway!r}")
     try:
-        with urllib.request.urlopen(f"{gateway.rstrip('/')}/policies", timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(f"{gateway.rstrip('/')}{path}", timeout=30) as response:  # noqa: S310
             body = json.load(response)
     except (urllib.error.URLError, OSError, ValueError) as error:
-        raise VersionError(f"cannot read {gateway}/policies ({error})") from None
+        raise VersionError(f"cannot read {gateway}{path} ({error})") from None
     return body
 
 
@@ -116,32 +124,40 @@ def prepare(args: argparse.Namespace) -> dict:
 def publish_local(args: argparse.Namespace, prepared: dict) -> int:
     chain = LocalChain(args.rpc_url)
     chain.require_local()
-    registry, data = prepared["registry"], prepared["calldata"]
-    committee = chain.call("eth_accounts")[LOCAL_COMMITTEE]
-    hub = to_checksum_address(_call(chain, registry, _selector("authority()"), "address"))
-    can_call = _selector("canCall(address,address,bytes4)") + encode(
-        ["address", "address", "bytes4"], [committee, registry, bytes.fromhex(data[2:10])]
-    )
-    _, delay = decode(
-        ["bool", "uint32"],
-        bytes.fromhex(chain.call("eth_call", [{"to": hub, "data": "0x" + can_call.hex()}, "latest"])[2:]),
-    )
-    payload = bytes.fromhex(data[2:])
+    registry, data = prepared["registry"], bytes.fromhex(prepared["calldata"][2:])
+    council = to_checksum_address(_gateway_json(args.gateway, "/committee")["address"])
+    accounts = chain.call("eth_accounts")
+    proposer, approver = accounts[LOCAL_PROPOSER], accounts[LOCAL_APPROVER]
+    proposal = int(_call(chain, council, _selector("proposalCount()"), "uint256")) + 1
+    source_hash = bytes.fromhex(prepared["sourceHash"][2:])
     _send(
         chain,
-        committee,
-        hub,
-        _selector("schedule(address,bytes,uint48)")
-        + encode(["address", "bytes", "uint48"], [registry, payload, 0]),
+        proposer,
+        council,
+        _selector("propose((address,bytes)[],bytes32)")
+        + encode(["(address,bytes)[]", "bytes32"], [[(registry, data)], source_hash]),
     )
-    chain.mine_at(chain.now() + delay + 1)
-    _send(
-        chain,
-        committee,
-        hub,
-        _selector("execute(address,bytes)") + encode(["address", "bytes"], [registry, payload]),
-    )
+    _send(chain, approver, council, _selector("approve(uint256)") + encode(["uint256"], [proposal]))
+    _send(chain, proposer, council, _selector("schedule(uint256)") + encode(["uint256"], [proposal]))
+    ready_at = _ready_at(chain, council, proposal)
+    chain.mine_at(max(chain.now(), ready_at) + 1)
+    _send(chain, proposer, council, _selector("execute(uint256)") + encode(["uint256"], [proposal]))
     return int(_call(chain, registry, _selector("currentVersion()"), "uint32"))
+
+
+def _ready_at(chain: LocalChain, council: str, proposal: int) -> int:
+    raw = chain.call(
+        "eth_call",
+        [
+            {
+                "to": council,
+                "data": "0x" + (_selector("getProposal(uint256)") + encode(["uint256"], [proposal])).hex(),
+            },
+            "latest",
+        ],
+    )
+    (fields,) = decode(["(address,uint32,uint8,uint48,uint48,bytes32,bytes32)"], bytes.fromhex(raw[2:]))
+    return int(fields[4])
 
 
 def _call(chain: LocalChain, to: str, data: bytes, kind: str):
@@ -153,15 +169,33 @@ def _call(chain: LocalChain, to: str, data: bytes, kind: str):
 
 def _send(chain: LocalChain, sender: str, to: str, data: bytes) -> None:
     try:
-        tx_hash = chain.call("eth_sendTransaction", [{"from": sender, "to": to, "data": "0x" + data.hex()}])
+        # A fixed gas limit: estimates of the Committee's nested calls (Committee -> hub -> registry)
+        # come out short under the 63/64 rule, and the execution would run out of gas.
+        tx = {"from": sender, "to": to, "data": "0x" + data.hex(), "gas": hex(LOCAL_GAS)}
+        tx_hash = chain.call("eth_sendTransaction", [tx])
     except ChainError as error:  # anvil refuses a reverting transaction at its gas estimate
         raise VersionError(f"refused by the chain: {error}") from None
-    receipt = chain.call("eth_getTransactionReceipt", [tx_hash])
+    receipt = _receipt(chain, tx_hash)
     if receipt is None or int(receipt["status"], 16) != 1:
+        try:  # replay it to show the chain's answer (the custom error's data)
+            before = hex(int(receipt["blockNumber"], 16) - 1) if receipt else "latest"
+            chain.call("eth_call", [{"from": sender, "to": to, "data": "0x" + data.hex()}, before])
+        except ChainError as error:
+            raise VersionError(f"refused by the chain: transaction {tx_hash} reverted: {error}") from None
         raise VersionError(
             f"refused by the chain: transaction {tx_hash} reverted (the registry refuses a figure outside "
             "the regulation's bounds, docs/domain.md; the version in force is unchanged)"
         )
+
+
+def _receipt(chain: LocalChain, tx_hash: str, timeout: float = 30.0) -> dict | None:
+    """The transaction's receipt once mined (a chain with a block time mines it later), else None."""
+    deadline = time.monotonic() + timeout
+    while (receipt := chain.call("eth_getTransactionReceipt", [tx_hash])) is None:
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.2)
+    return receipt
 
 
 def main(argv: list[str] | None = None) -> int:

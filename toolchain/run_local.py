@@ -236,6 +236,8 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
         },
         **{f"verifier-{n}": named(f"pphp-{n}", "VERIFIER") for n in (1, 2, 3)},
         "supplier": devissuer.issue("supplier", [], folder=issuer),
+        # A treasury token naming no official: the guides show that a person's act needs one.
+        "treasury-no-official": devissuer.issue("bendahara-tanpa-nama", ["TREASURY"], folder=issuer),
         **officer_tokens(rpc_url, issuer),
         **committee_tokens(rpc_url, issuer),
         **treasury_tokens(issuer),

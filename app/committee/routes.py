@@ -139,7 +139,12 @@ def get_committee(chain: ChainDep):
         {"agencyId": agency, "guardian": committee.functions.memberAgency(agency).call()[1]}
         for agency in committee.functions.memberAgencies().call()
     ]
-    return {"threshold": committee.functions.threshold().call(), "agencies": agencies, "proposals": count}
+    return {
+        "address": committee.address,
+        "threshold": committee.functions.threshold().call(),
+        "agencies": agencies,
+        "proposals": count,
+    }
 
 
 @router.get("/proposals", response_model=ProposalList, summary="The committee's proposals, newest first")

@@ -163,6 +163,7 @@ class MemberAgency(BaseModel):
 
 
 class CommitteeView(BaseModel):
+    address: str = Field(pattern=ADDRESS, description="The Committee contract's address")
     threshold: int = Field(description="How many distinct member agencies a proposal needs")
     agencies: list[MemberAgency] = Field(description="The member agencies, in order of admission")
     proposals: int = Field(description="How many proposals so far (ids run from 1)")

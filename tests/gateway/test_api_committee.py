@@ -61,6 +61,7 @@ def story(settings, token, chain_url, manifest_dir):
         client.event_hooks["response"].append(_as_documented)
         yield {
             "client": client,
+            "manifest": manifest,
             "chain_url": chain_url,
             "web3": web3,
             "accounts": accounts,
@@ -215,6 +216,7 @@ def test_7_one_guardian_cannot_block_the_unpause_for_ever(story):
 def test_8_proposals_are_public_reads_and_unknown_ones_are_problems(story):
     client = story["client"]
     assert client.get("/committee").json() == {
+        "address": story["manifest"].address("Committee"),
         "threshold": 2,
         "agencies": [
             {"agencyId": AGENCY[LKPP], "guardian": False},

@@ -30,7 +30,7 @@ from tests.support.tender_scenario import DAY, Scenario
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
 OCID_V1, OCID_V2 = "ocds-terang-1001-upgrade-v1", "ocds-terang-1001-upgrade-v2"
-PPK, GUARDIAN, COMMITTEE_MEMBER, VERIFIERS = 4, 3, 1, (8, 9, 10)
+PPK, GUARDIAN, COMMITTEE_MEMBER, SECOND_MEMBER, VERIFIERS = 4, 3, 1, 2, (8, 9, 10)
 ADMIN_DELAY = 120  # deploy/local.yaml: ADMIN's execution delay (COMMITTEE's is shorter)
 
 
@@ -59,6 +59,7 @@ def contract_escrow(scenario: Scenario, escrow, run) -> str:
         7 * DAY,
         2,
         [accounts[i] for i in VERIFIERS],
+        False,  # not multi-year
     )
     first = value * 6 // 10
     milestones = [
@@ -133,18 +134,23 @@ def upgraded(rehearsal):
     r["plan"] = plan
     # A guardian pauses version 1 at once (its public functions); the committee's act does the rest.
     scenario.send(r["v1"].functions.pause(), GUARDIAN)
-    hub = scenario.hub
-    for call in plan["calls"]:
-        scenario.send(hub.functions.schedule(call["target"], call["data"], 0), COMMITTEE_MEMBER)
-    first = plan["calls"][0]
+    # One committee act: the LKPP official proposes the whole batch, Kemenkeu's approves, the
+    # Committee schedules it in the hub; executing before the delay is refused.
+    council = scenario.contract("Committee")
+    calls = [(call["target"], Web3.to_bytes(hexstr=call["data"])) for call in plan["calls"]]
+    proposal = council.functions.proposalCount().call() + 1
+    scenario.send(
+        council.functions.propose(calls, Web3.keccak(text="upgrade MilestoneEscrow")), COMMITTEE_MEMBER
+    )
+    with pytest.raises((ContractCustomError, Web3RPCError, ValueError)):  # one agency alone: refused
+        council.functions.schedule(proposal).call({"from": scenario.accounts[COMMITTEE_MEMBER]})
+    scenario.send(council.functions.approve(proposal), SECOND_MEMBER)
+    scenario.send(council.functions.schedule(proposal), COMMITTEE_MEMBER)
     with pytest.raises((ContractCustomError, Web3RPCError, ValueError)):  # before the delay: refused
-        hub.functions.execute(first["target"], first["data"]).call(
-            {"from": scenario.accounts[COMMITTEE_MEMBER]}
-        )
+        council.functions.execute(proposal).call({"from": scenario.accounts[COMMITTEE_MEMBER]})
     rpc(r["url"], "evm_increaseTime", [ADMIN_DELAY + 1])
     rpc(r["url"], "evm_mine")
-    for call in plan["calls"]:
-        scenario.send(hub.functions.execute(call["target"], call["data"]), COMMITTEE_MEMBER)
+    scenario.send(council.functions.execute(proposal), COMMITTEE_MEMBER)
     activated = tool(r["url"], r["path"], "activate", "--contract", "MilestoneEscrow")
     assert activated.returncode == 0, activated.stdout + activated.stderr
     manifest = load_manifest(r["path"])

@@ -57,7 +57,7 @@ def walked(tmp_path_factory):
         scenario = Scenario(url, load_manifest(manifest_file))
         run = scenario.tender(OCID, {16: 1_850_000_000, 17: 1_790_000_000})
         value, now, accounts = run.prices[run.winner], scenario.now(), scenario.accounts
-        terms = (value // 10, b"\x01" * 32, b"\x02" * 32, 500, 1000, 500, 7 * DAY, 2, accounts[8:11])
+        terms = (value // 10, b"\x01" * 32, b"\x02" * 32, 500, 1000, 500, 7 * DAY, 2, accounts[8:11], False)
         milestones = [(value, 0, now + 30 * DAY, b"\x03" * 32)]
         v1 = scenario.contract("MilestoneEscrow")
         scenario.send(v1.functions.createEscrow(run.tender_id, terms, milestones), 4)

@@ -35,6 +35,7 @@ class Gateway:
         self.rpc_url = rpc_url
         self._tokens: dict[tuple, str] = {}
         self._config = None
+        self._officials: dict[str, str] = {}  # sender (lower case) -> how the summary names it
 
     def close(self) -> None:
         self.http.close()
@@ -99,12 +100,19 @@ class Gateway:
         sender = rpc(self.rpc_url, "eth_getTransactionByHash", [tx_hash])["from"] if self.rpc_url else None
         if sender is None:
             return ""
-        try:
-            who = self.get(f"/officials/{sender}")
-        except PilotError:
-            return sender
-        roles = "+".join(who["roles"]) or "no role"
-        return f"{who['address']} ({who['agencyName'] or 'no agency'}; {roles})"
+        # One read per person, not per act: the summary names many acts of few officials, and the
+        # gateway's public rate limit would refuse a read per act.
+        if sender.lower() not in self._officials:
+            try:
+                who = self.get(f"/officials/{sender}")
+            except PilotError:
+                self._officials[sender.lower()] = sender
+            else:
+                roles = "+".join(who["roles"]) or "no role"
+                self._officials[sender.lower()] = (
+                    f"{who['address']} ({who['agencyName'] or 'no agency'}; {roles})"
+                )
+        return self._officials[sender.lower()]
 
     def get(self, path: str, auth: dict | None = None, **params) -> dict:
         return self._answer("GET", path, self.http.get(path, headers=auth or {}, params=params or None))
