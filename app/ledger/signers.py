@@ -2,9 +2,10 @@
 
 The gateway submits a person's act with that official's own account (`officer:<checksum address>`,
 the account its token names in the `officer` claim; app/officials/keys.py), a machine's act with its
-service key (`role:TREASURY` for the payment bridge; `role:COMMITTEE` for the committee's scheduled
-acts) and EIP-712 payloads that suppliers signed themselves with its own relayer (`relayer`). The
-mapping is a YAML file (TERANG_SIGNERS_FILE):
+service key (`role:TREASURY` for the payment bridge; committee acts are the Committee contract's,
+proposed and approved by its member officials with their own keys) and EIP-712 payloads that
+suppliers signed themselves with its own relayer (`relayer`). The mapping is a YAML file
+(TERANG_SIGNERS_FILE):
 
     password_file: /secure/keystore-password
     signers:
