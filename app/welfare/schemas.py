@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from app.api.schemas import HEX32, WriteReceipt
 from app.protocol import welfare as welfarelib
@@ -135,6 +135,20 @@ class BatchCancellation(BaseModel):
         min_length=1,
         max_length=5000,
         description="All the batch's lines, in order (the contract checks its root)",
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reasonCode": "BANK_CLOSED",
+                    "lines": [
+                        {"beneficiaryKey": "0x" + "4b" * 32, "amount": 750_000},
+                        {"beneficiaryKey": "0x" + "5c" * 32, "amount": 1_500_000},
+                    ],
+                }
+            ]
+        }
     )
 
 

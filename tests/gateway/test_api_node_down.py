@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 
 import httpx
 
+from app.config import Settings
+from app.ledger.reads import STALE_AFTER_POLLS
 from tests.gateway.test_api_resilience import registration
 from tests.support.gateway_process import gateway_process
 from tests.support.localchain import anvil, deploy_local
 from toolchain.dev_signers import write_signers
+
+READ_POLL_SECONDS = Settings.model_fields["read_cache_poll_seconds"].default
 
 
 def test_writes_and_reads_are_503_while_the_node_is_down(issuer_dir, token, tmp_path):
@@ -34,6 +39,9 @@ def test_writes_and_reads_are_503_while_the_node_is_down(issuer_dir, token, tmp_
             headers = {**token("AGENCY_OFFICER", agency=1001), "Idempotency-Key": str(uuid.uuid4())}
             body = registration()
             write = httpx.post(base + "/suppliers", json=body, headers=headers, timeout=60)
+            # Reads keep answering at the last block until the follower misses STALE_AFTER_POLLS polls
+            # (app/ledger/reads.py: about a second); past that they go to the node, which is gone.
+            time.sleep(STALE_AFTER_POLLS * READ_POLL_SECONDS + 1)
             read = httpx.get(base + "/suppliers/2", timeout=60)
             # the key was released: the retry runs again (503 again) instead of waiting (409)
             again = httpx.post(base + "/suppliers", json=body, headers=headers, timeout=60)

@@ -18,11 +18,11 @@ from web3 import Web3
 
 from app.protocol import policy as policy_rules
 from app.protocol.manifest import load_manifest, manifest_path
+from tests.support.committee import committee_act
 from tests.support.localchain import rpc
 from tests.support.tender_scenario import CATEGORY, DAY, EVALUATION, HPS, OFFICER, Scenario
 
 PROBLEM = "application/problem+json"
-COMMITTEE = 1  # dev:1 sits on the committee (deploy/local.yaml)
 CEILING = 12_000_000_000
 DECISION = Web3.keccak(text="Keputusan Komite Pengadaan No. 2/2026: batas pencadangan usaha kecil")
 PREFIX = f"ocds-terang-1001-pol-{uuid.uuid4().hex[:6]}"
@@ -62,12 +62,10 @@ def published(chain_url, manifest_dir):
     policies = scenario.contract("PolicyRegistry")
     figures = policy_rules.policy_tuple({**policy_rules.DEFAULTS, "umkmReservationCeiling": CEILING})
     data = policies.encode_abi("publishPolicy", [figures, DECISION])
-    committee = scenario.accounts[COMMITTEE]
-    _, delay = scenario.hub.functions.canCall(committee, policies.address, bytes.fromhex(data[2:10])).call()
+    council = scenario.manifest.address("Committee")
+    _, delay = scenario.hub.functions.canCall(council, policies.address, bytes.fromhex(data[2:10])).call()
     assert delay > 0, "the committee acts through the hub's delay"
-    scenario.send(scenario.hub.functions.schedule(policies.address, data, 0), COMMITTEE)
-    scenario.sleep_until(scenario.now() + delay + 1)
-    scenario.send(scenario.hub.functions.execute(policies.address, data), COMMITTEE)
+    committee_act(scenario.w3, scenario.manifest, [(policies.address, data)], "versi kebijakan 2")
     announce(scenario, after)
     return {"before": before, "after": after}
 

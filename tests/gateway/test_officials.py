@@ -75,7 +75,13 @@ def test_a_token_naming_no_official_is_refused_for_every_kind_of_act(client, tok
         ),
         "officer_claim_missing",
     )
-    body = {"name": "PKH", "firstPeriodStart": now(chain_url) + 3600, "periodLength": 86400, "rules": {}}
+    body = {
+        "budgetLine": 1,
+        "name": "PKH",
+        "firstPeriodStart": now(chain_url) + 3600,
+        "periodLength": 86400,
+        "rules": {},
+    }
     refused(
         client.post(
             "/welfare/programmes",
@@ -131,6 +137,7 @@ def test_an_account_the_directory_does_not_hold_is_refused(client, token, chain_
         client.post(
             "/welfare/programmes",
             json={
+                "budgetLine": 1,
                 "name": "PKH",
                 "firstPeriodStart": now(chain_url) + 3600,
                 "periodLength": 86400,

@@ -89,7 +89,7 @@ def test_two_tokens_of_one_official_are_one_official(client, token, officials, p
 
 
 def test_an_official_is_named_by_its_token_or_acts_not(client, token, officials, payee_key):
-    anonymous = token("TREASURY", sub="bendahara-tanpa-akun")
+    anonymous = token("TREASURY", sub="bendahara-tanpa-akun", officer=False)
     answer = client.post(f"/payments/accounts/{payee_key}/versions", json=account(), headers=anonymous)
     refused(answer, 403, "officer_claim_missing")
     propose(client, payee_key, officials["alice"])
