@@ -80,7 +80,7 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         uint256 value = _tenders.getBid(tenderId, tender.winner).price;
         if (value > type(uint80).max) revert EscrowValueTooLarge(value);
         ISupplierRegistry.Supplier memory supplier = _suppliers.getSupplier(tender.winner);
-        uint32 version = EscrowPolicy.checkTerms(_policies, terms, value, supplier.umkm);
+        uint32 version = EscrowPolicy.checkTerms(address(_policies), terms, value, supplier.umkm);
         _storeVerifiers(escrowId, terms, supplier.account);
         uint8 count = _storeMilestones(escrowId, milestones, value);
 
@@ -285,7 +285,7 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         if (value > escrow.value) {
             // Addenda add at most the bound policy's share of the ORIGINAL value, in total.
             uint256 original = escrow.originalValue;
-            uint256 maxValue = EscrowPolicy.amendmentCeiling(_policies, escrow.policyVersion, original);
+            uint256 maxValue = EscrowPolicy.amendmentCeiling(address(_policies), escrow.policyVersion, original);
             if (value > maxValue) revert EscrowAmendmentCapExceeded(escrowId, value, maxValue);
         }
         milestone.amount = amount;

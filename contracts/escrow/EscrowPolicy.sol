@@ -8,17 +8,19 @@ import {PaymentMath} from "../libraries/PaymentMath.sol";
 /// @title The policy rules of MilestoneEscrow
 /// @notice A linked library (deployed once, called by MilestoneEscrow) holding the checks that read
 /// the policy registry: decoding a policy version is large code, and the escrow sits close to the
-/// 24,576-byte limit on deployed code.
+/// 24,576-byte limit on deployed code. The registry is passed as an address so the library's ABI
+/// holds only standard types.
 library EscrowPolicy {
     /// @notice Checks the terms against the policy in force, whose version it returns. Retention at most
     /// the policy's; the penalty rate and cap exactly the policy's (a PPK cannot waive denda); the
     /// advance at most the policy's cap for the case (multi-year, else usaha kecil by the supplier's
     /// UMKM flag, else others) and leaving room for retention and the penalty cap.
-    function checkTerms(IPolicyRegistry policies, IMilestoneEscrow.EscrowTerms calldata terms, uint256 value, bool umkm)
+    function checkTerms(address registry, IMilestoneEscrow.EscrowTerms calldata terms, uint256 value, bool umkm)
         external
         view
         returns (uint32 version)
     {
+        IPolicyRegistry policies = IPolicyRegistry(registry);
         version = policies.currentVersion();
         IPolicyRegistry.Policy memory policy = policies.policyOf(version);
         if (terms.retentionBps > policy.retentionBps) {
@@ -50,11 +52,11 @@ library EscrowPolicy {
 
     /// @notice The highest value addenda may bring a contract to: its ORIGINAL value plus the
     /// amendment cap of the policy version it is bound to (Perpres 16/2018 Ps 54: at most 10%).
-    function amendmentCeiling(IPolicyRegistry policies, uint32 version, uint256 original)
+    function amendmentCeiling(address registry, uint32 version, uint256 original)
         external
         view
         returns (uint256)
     {
-        return original + original * policies.policyOf(version).amendmentCapBps / PaymentMath.BPS;
+        return original + original * IPolicyRegistry(registry).policyOf(version).amendmentCapBps / PaymentMath.BPS;
     }
 }
