@@ -221,6 +221,17 @@ def create_proposal(
     return propose(chain, signers, principal, write, body.acts, body.descriptionHash, body.model_dump())
 
 
+def _member_act(
+    chain: ChainClient, signers: SignerRegistry, principal: Principal, proposal_id: int, function: str
+):
+    """A member official's act on an existing proposal (approve, schedule, execute), signed with its
+    own key: the acting official, the Committee contract and the call."""
+    acting = officials.member(chain, signers, principal)
+    _existing(chain, proposal_id)
+    committee = chain.contract(ledger.CONTRACT)
+    return acting, committee, Call(committee, function, [proposal_id], acting.signer)
+
+
 @router.post(
     "/proposals/{proposal_id}/approvals",
     response_model=Approved,
@@ -234,10 +245,7 @@ def approve_proposal(
     signers: SignersDep,
     write: WriterDep,
 ):
-    acting = officials.member(chain, signers, principal)
-    _existing(chain, proposal_id)
-    committee = chain.contract(ledger.CONTRACT)
-    call = Call(committee, "approve", [proposal_id], acting.signer)
+    acting, committee, call = _member_act(chain, signers, principal, proposal_id, "approve")
 
     def outcome(confirmed):
         event = event_args(committee, "Approved", confirmed)
@@ -259,10 +267,7 @@ def schedule_proposal(
     signers: SignersDep,
     write: WriterDep,
 ):
-    acting = officials.member(chain, signers, principal)
-    _existing(chain, proposal_id)
-    committee = chain.contract(ledger.CONTRACT)
-    call = Call(committee, "schedule", [proposal_id], acting.signer)
+    _, committee, call = _member_act(chain, signers, principal, proposal_id, "schedule")
 
     def outcome(confirmed):
         event = event_args(committee, "Scheduled", confirmed)
@@ -289,10 +294,7 @@ def execute_proposal(
     signers: SignersDep,
     write: WriterDep,
 ):
-    acting = officials.member(chain, signers, principal)
-    _existing(chain, proposal_id)
-    committee = chain.contract(ledger.CONTRACT)
-    call = Call(committee, "execute", [proposal_id], acting.signer)
+    acting, committee, call = _member_act(chain, signers, principal, proposal_id, "execute")
 
     def outcome(confirmed):
         return {
