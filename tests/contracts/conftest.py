@@ -1,9 +1,11 @@
-"""Fixtures for contract tests: the whole suite deployed once per module by the same code the
-deploy script runs (scripts/deploy.py), with the roles of deploy/local.yaml, and every test
-isolated by a chain snapshot."""
+"""Fixtures for contract tests: the whole suite deployed once per session by the same code the
+deploy script runs (scripts/deploy.py), with the roles of deploy/local.yaml. Every module starts
+from that deployed state (brownie's module isolation reverts to it instead of to genesis) and
+every test is isolated by a chain snapshot."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -26,9 +28,18 @@ def deploy_config():
     return load_deploy_config(ROOT / "deploy" / "local.yaml", [str(a) for a in accounts])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def suite(deploy_config):
-    return deploy_suite(accounts[0], deploy_config)
+    """Deployed once: a module sees exactly what a fresh deployment leaves, as before, without paying
+    for one (a deployment is about a hundred transactions). Brownie's `module_isolation` calls
+    `chain.reset()` around each module; pointing the reset snapshot at the deployed state makes
+    that reset return here rather than to genesis, which would also drop the suite's contract
+    objects from brownie's registry."""
+    chain.reset()
+    deployed = deploy_suite(accounts[0], deploy_config)
+    chain._reset_id = chain._current_id = chain._take_snapshot()
+    gc.freeze()  # the suite lives for the session: out of the collector's sight (tests/conftest.py)
+    return deployed
 
 
 @pytest.fixture(autouse=True)
