@@ -13,6 +13,13 @@ other shows the same thing on a live network.
 for again for up to `patience` seconds; if it appears, the transaction is awaited as brownie
 would have awaited it. A transaction that was really dropped or replaced stays dropped (its
 receipt never appears), only `patience` later.
+
+It also makes the wait prompt. brownie asks for a receipt, and when the node has none yet it
+sleeps a whole second before asking again. On a local chain that mines at once, a transaction
+that lands in that gap keeps its sender (and every chain snapshot or revert, which waits for
+pending confirmations) idle for a second. `install()` first asks from `POLL_SECONDS` on, less
+often each time, for up to `PROMPT_SECONDS`, then hands over to brownie, which then finds the
+receipt on its first look (or, on a slow network, keeps its own pace).
 """
 
 from __future__ import annotations
@@ -22,16 +29,18 @@ import time
 
 from brownie.exceptions import TransactionError
 from brownie.network.account import _PrivateKeyAccount
-from brownie.network.transaction import Status
+from brownie.network.transaction import Status, TransactionReceipt
 from brownie.network.web3 import web3
 from web3.exceptions import TransactionNotFound
 
 PATIENCE_SECONDS = 3.0
-POLL_SECONDS = 0.05
+PROMPT_SECONDS = 2.0
+POLL_SECONDS = 0.005
 
 
-def mined(txid: str, patience: float = PATIENCE_SECONDS) -> bool:
-    """Whether the node has (or within `patience` seconds shows) a receipt in a block for `txid`."""
+def mined(txid: str, patience: float = PATIENCE_SECONDS, poll: float = 0.05, backoff: float = 1.0) -> bool:
+    """Whether the node has (or within `patience` seconds shows) a receipt in a block for `txid`,
+    asking every `poll` seconds, the interval growing by `backoff` up to a tenth of a second."""
     deadline = time.monotonic() + patience
     while True:
         try:
@@ -42,7 +51,19 @@ def mined(txid: str, patience: float = PATIENCE_SECONDS) -> bool:
             return True
         if time.monotonic() >= deadline:
             return False
-        time.sleep(POLL_SECONDS)
+        time.sleep(poll)
+        poll = min(poll * backoff, 0.1)
+
+
+def _prompt(await_confirmation):
+    @functools.wraps(await_confirmation)
+    def await_confirmation_promptly(self, block_number=None, required_confs=1):
+        if not block_number:
+            mined(self.txid, patience=PROMPT_SECONDS, poll=POLL_SECONDS, backoff=1.5)
+        return await_confirmation(self, block_number, required_confs)
+
+    await_confirmation_promptly.original = await_confirmation
+    return await_confirmation_promptly
 
 
 def _tolerant(await_confirmation):
@@ -64,10 +85,14 @@ def _tolerant(await_confirmation):
 
 
 def install() -> None:
-    """Make every brownie account in this process tolerate a receipt that lags the nonce (once)."""
+    """Make every brownie account in this process tolerate a receipt that lags the nonce, and every
+    receipt's wait prompt (once)."""
     current = _PrivateKeyAccount._await_confirmation
     if not hasattr(current, "original"):
         _PrivateKeyAccount._await_confirmation = _tolerant(current)
+    waiting = TransactionReceipt._await_confirmation
+    if not hasattr(waiting, "original"):
+        TransactionReceipt._await_confirmation = _prompt(waiting)
 
 
 def uninstall() -> None:
@@ -75,3 +100,6 @@ def uninstall() -> None:
     current = _PrivateKeyAccount._await_confirmation
     if hasattr(current, "original"):
         _PrivateKeyAccount._await_confirmation = current.original
+    waiting = TransactionReceipt._await_confirmation
+    if hasattr(waiting, "original"):
+        TransactionReceipt._await_confirmation = waiting.original
