@@ -596,38 +596,93 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
         mapping(bytes32 beneficiaryKey => Beneficiary) storage beneficiaries = _beneficiaries[context.terms.programmeId];
         for (uint256 i; i < keys.length; ++i) {
             bytes32 key = keys[i];
-            Beneficiary storage stored = beneficiaries[key];
-            (uint256 amount, Reason reason, uint256 updated) =
-                _excludedElsewhere(context, key, stored) ? (0, Reason.PaidByOtherProgramme, 0) : _lineBenefit(context, stored);
-            if (reason != Reason.None) {
-                emit BenefitSkipped(context.terms.programmeId, key, context.period, reason);
-                continue;
-            }
-            // One write: paidThrough, and the refreshed benefit cache when the rules version changed.
-            assembly ("memory-safe") {
-                sstore(stored.slot, updated)
-            }
-            if (context.exclusive) _linePaid[context.line][key] = context.linePeriod + 1;
+            (bool pays, uint256 amount) = _payLine(context, key, beneficiaries[key]);
+            if (!pays) continue;
             context.remaining -= amount;
             total += amount;
-            leaves[paid] = WelfareMath.lineLeaf(paid, key, amount);
-            emit BenefitAuthorized(key, context.batchId, paid, amount);
+            _authorizeLine(leaves, paid, key, amount, context.batchId);
             ++paid;
         }
     }
 
-    /// @dev A line's benefit, or why it gets none, from the beneficiary's packed slot; and the slot
-    /// to store when paid. The first line over the budget closes the period.
-    function _lineBenefit(PayContext memory context, Beneficiary storage stored)
+    /// @dev Decides a line from the beneficiary's packed slot (read once: struct field reads would
+    /// load it once per field) and, when it pays, marks the family paid for the period. The common
+    /// line is decided by {_commonLine}; any other goes through {_excludedElsewhere} and
+    /// {_lineBenefit}, which apply every rule (a refused line's BenefitSkipped is emitted here).
+    function _payLine(PayContext memory context, bytes32 key, Beneficiary storage stored)
+        private
+        returns (bool pays, uint256 amount)
+    {
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(stored.slot)
+        }
+        uint256 updated;
+        (amount, updated) = _commonLine(context, word);
+        if (amount == 0) {
+            Reason reason;
+            (amount, reason, updated) = _excludedElsewhere(context, key, word)
+                ? (0, Reason.PaidByOtherProgramme, 0)
+                : _lineBenefit(context, word);
+            if (reason != Reason.None) {
+                emit BenefitSkipped(context.terms.programmeId, key, context.period, reason);
+                return (false, 0);
+            }
+            if (context.exclusive) _linePaid[context.line][key] = context.linePeriod + 1;
+        }
+        // One write: paidThrough, and the refreshed benefit cache when the rules version changed.
+        assembly ("memory-safe") {
+            sstore(stored.slot, updated)
+        }
+        pays = true;
+    }
+
+    /// @dev The common line, decided from the beneficiary's packed slot `word` alone: an active
+    /// family not yet paid this period, its benefit cached under this rules version and within what is
+    /// left of the budget, on a line that is not exclusive. Returns the benefit and the slot to store,
+    /// or zeros for any other line (which {_excludedElsewhere} and {_lineBenefit} then decide; so is a
+    /// zero benefit, the same way).
+    function _commonLine(PayContext memory context, uint256 word)
+        private
+        pure
+        returns (uint256 amount, uint256 updated)
+    {
+        if (context.exclusive || context.exhausted) return (0, 0);
+        uint32 period = context.period;
+        if (
+            uint8(word) != uint8(BeneficiaryStatus.Active) || uint32(word >> _PAID_THROUGH_SHIFT) > period
+                || uint16(word >> _BENEFIT_VERSION_SHIFT) != context.terms.version
+        ) return (0, 0);
+        amount = uint64(word >> _BENEFIT_SHIFT);
+        if (amount > context.remaining) return (0, 0);
+        updated = (word & ~(uint256(type(uint32).max) << _PAID_THROUGH_SHIFT))
+            | (uint256(period + 1) << _PAID_THROUGH_SHIFT);
+    }
+
+    /// @dev Line `index` of the batch: its leaf in `leaves` (index < leaves.length: one per key) and
+    /// its BenefitAuthorized event, encoded past the free memory pointer without allocating.
+    function _authorizeLine(bytes32[] memory leaves, uint256 index, bytes32 key, uint256 amount, bytes32 batchId)
+        private
+    {
+        bytes32 leaf = WelfareMath.lineLeaf(index, key, amount);
+        bytes32 topic = BenefitAuthorized.selector;
+        assembly ("memory-safe") {
+            mstore(add(add(leaves, 0x20), shl(5, index)), leaf)
+            let ptr := mload(0x40)
+            mstore(ptr, batchId)
+            mstore(add(ptr, 0x20), index)
+            mstore(add(ptr, 0x40), amount)
+            log2(ptr, 0x60, topic, key)
+        }
+    }
+
+    /// @dev A line's benefit, or why it gets none, from the beneficiary's packed slot `word`; and the
+    /// slot to store when paid. The first line over the budget closes the period.
+    function _lineBenefit(PayContext memory context, uint256 word)
         private
         view
         returns (uint256 amount, Reason reason, uint256 updated)
     {
-        uint256 word;
-        // The packed slot read once (struct field reads would load it once per field).
-        assembly ("memory-safe") {
-            word := sload(stored.slot)
-        }
         BeneficiaryStatus status = BeneficiaryStatus(uint8(word));
         if (!_payable(status, uint32(word >> _SUSPENDED_FROM_SHIFT), context.period)) {
             return (0, _statusReason(status), 0);
@@ -654,13 +709,9 @@ contract WelfarePrograms is IWelfarePrograms, ManagedPausable {
 
     /// @dev Whether another programme of an exclusive line paid the family in this line period already
     /// (when this programme paid it, the line is skipped as AlreadyPaid).
-    function _excludedElsewhere(PayContext memory context, bytes32 key, Beneficiary storage stored)
-        private
-        view
-        returns (bool)
-    {
+    function _excludedElsewhere(PayContext memory context, bytes32 key, uint256 word) private view returns (bool) {
         return context.exclusive && _linePaid[context.line][key] > context.linePeriod
-            && stored.paidThrough <= context.period;
+            && uint32(word >> _PAID_THROUGH_SHIFT) <= context.period;
     }
 
     /// @dev Active, or suspended from a later period than `period` (a lone suspension's notice).

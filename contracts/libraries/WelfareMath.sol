@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
-
 /// @title Welfare benefit and batch arithmetic
 /// @notice Pure functions: component packing, the capped benefit, the order in which components
 /// count under the cap, and the Merkle commitment of a batch's lines.
@@ -82,18 +80,38 @@ library WelfareMath {
         }
     }
 
-    /// @notice Merkle root over `leaves` (overwritten): each level hashes neighbours in sorted order
-    /// (OpenZeppelin MerkleProof's commutative hash); an odd last node moves up unchanged.
-    function merkleRoot(bytes32[] memory leaves, uint256 count) internal pure returns (bytes32) {
+    /// @notice Merkle root over the first `count` of `leaves` (overwritten): each level hashes
+    /// neighbours in sorted order (OpenZeppelin MerkleProof's commutative hash, as
+    /// Hashes.commutativeKeccak256); an odd last node moves up unchanged.
+    function merkleRoot(bytes32[] memory leaves, uint256 count) internal pure returns (bytes32 root) {
         if (count == 0) return bytes32(0);
-        while (count > 1) {
-            uint256 half = count / 2;
-            for (uint256 i; i < half; ++i) {
-                leaves[i] = Hashes.commutativeKeccak256(leaves[2 * i], leaves[2 * i + 1]);
+        assembly ("memory-safe") {
+            // More leaves than the array holds: the out-of-bounds panic (0x32) of an indexed read.
+            if gt(count, mload(leaves)) {
+                mstore(0x00, shl(224, 0x4e487b71))
+                mstore(0x04, 0x32)
+                revert(0x00, 0x24)
             }
-            if (count % 2 == 1) leaves[half] = leaves[count - 1];
-            count = half + (count % 2);
+            // Pairs hashed in the scratch space, each level written over the one below it.
+            let base := add(leaves, 0x20)
+            for {} gt(count, 1) {} {
+                let half := shr(1, count)
+                for { let i := 0 } lt(i, half) { i := add(i, 1) } {
+                    let left := mload(add(base, shl(6, i)))
+                    let right := mload(add(base, add(shl(6, i), 0x20)))
+                    if gt(left, right) {
+                        let swap := left
+                        left := right
+                        right := swap
+                    }
+                    mstore(0x00, left)
+                    mstore(0x20, right)
+                    mstore(add(base, shl(5, i)), keccak256(0x00, 0x40))
+                }
+                if and(count, 1) { mstore(add(base, shl(5, half)), mload(add(base, shl(5, sub(count, 1))))) }
+                count := add(half, and(count, 1))
+            }
+            root := mload(base)
         }
-        return leaves[0];
     }
 }

@@ -100,6 +100,24 @@ def test_a_reinstated_beneficiary_is_paid_again(wkit, welfare, started):
     assert list(paid_amounts(wkit, wkit.disburse(started, [wkit.key(1)]))) == [wkit.key(1)]
 
 
+def test_common_lines_and_lines_the_full_rules_decide_interleave_in_one_batch(wkit, welfare, started):
+    # 1, 4 and 5 are common lines (active, unpaid, benefit cached: 4's by its update); 2 is suspended
+    # from the next period (paid under the notice), 3 already paid, 6 not enrolled.
+    wkit.enrol_many(started, [1, 2, 3, 4, 5])
+    wkit.suspend(started, wkit.key(2), confirm=False)
+    wkit.disburse(started, [wkit.key(3)])
+    elderly = wkit.applicant(4, components=counts(elderly=1))
+    welfare.updateBeneficiary(started, elderly, {"from": wkit.enroller})
+    tx = wkit.disburse(started, [wkit.key(n) for n in (1, 2, 3, 4, 5, 6)])
+    lines = wkit.lines(tx)
+    assert [(line.index, line.key) for line in lines] == list(enumerate(wkit.key(n) for n in (1, 2, 4, 5)))
+    assert lines[2].amount == 600_000 and lines[0].amount == lines[1].amount == lines[3].amount
+    assert wkit.skipped(tx) == {wkit.key(3): REASON["AlreadyPaid"], wkit.key(6): REASON["NotEnrolled"]}
+    batch = welfare.getBatch(wkit.batch_id(tx))
+    assert bytes.fromhex(str(batch["linesRoot"])[2:]) == welfarelib.lines_root(lines)
+    assert batch["total"] == sum(line.amount for line in lines) == tx.return_value[2]
+
+
 # --- one payment per beneficiary per period ----------------------------------------------------
 
 
