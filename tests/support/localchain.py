@@ -72,7 +72,37 @@ def _serving(cmd: list[str], port: int, name: str) -> Iterator[str]:
 
 
 def deploy_local(url: str, manifest_dir: Path, config: Path | None = None) -> subprocess.CompletedProcess:
-    """Deploys the suite to a local chain the way `make run` does (network terang-local)."""
+    """Deploys the suite to a local chain the way `make run` does (network terang-local).
+
+    A deployment is a brownie process and about a hundred transactions (some ten seconds). The
+    first one in this process onto a fresh anvil is kept (`anvil_dumpState`: accounts, storage,
+    blocks, receipts and logs) with its manifest; a later one with the same configuration onto
+    another fresh anvil with the same accounts gets that state back (`anvil_loadState`) and the
+    same manifest: the same blocks, events and addresses as deploying again. Any other chain
+    (ganache, or an anvil that has mined already) is deployed to."""
     from toolchain.brownie_artifacts import deploy_local_suite
 
-    return deploy_local_suite(url, manifest_dir, {"TERANG_DEPLOY_CONFIG": str(config)} if config else None)
+    key = _fresh_anvil(url, config)
+    if key in _DEPLOYED:
+        state, manifests, result = _DEPLOYED[key]
+        rpc(url, "anvil_loadState", [state])
+        manifest_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in manifests.items():
+            (manifest_dir / name).write_text(text)
+        return result
+    result = deploy_local_suite(url, manifest_dir, {"TERANG_DEPLOY_CONFIG": str(config)} if config else None)
+    if key is not None and result.returncode == 0:
+        manifests = {path.name: path.read_text() for path in manifest_dir.glob("*.json")}
+        _DEPLOYED[key] = (rpc(url, "anvil_dumpState"), manifests, result)
+    return result
+
+
+_DEPLOYED: dict[tuple, tuple[str, dict[str, str], subprocess.CompletedProcess]] = {}
+
+
+def _fresh_anvil(url: str, config: Path | None) -> tuple | None:
+    """What a deployment onto this chain depends on, if it is an anvil that has mined nothing yet."""
+    if not rpc(url, "web3_clientVersion").startswith("anvil") or int(rpc(url, "eth_blockNumber"), 16):
+        return None
+    settings = (str(config), config.read_bytes()) if config else None
+    return rpc(url, "eth_chainId"), tuple(rpc(url, "eth_accounts")), settings
