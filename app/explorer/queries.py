@@ -3,6 +3,7 @@ functions over a session; nothing here writes."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import json
@@ -14,7 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender, RedFlagResults
+from app.explorer import redflags as redflag_rows
+from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender
 from app.indexer.models import ChainEvent
 from app.ocds.events import PAUSE_EVENTS, Event, Schedule, announced_ocids, events_of
 from app.ocds.models import OcdsTender
@@ -803,9 +805,10 @@ def red_flags(session: Session) -> tuple[dict[str, dict[str, dict[str, float]]],
 
 
 def stored_red_flags_json(session: Session) -> tuple[str, int]:
-    """The red flags the projection last computed (Cardinal's JSON) and how many processes it read."""
-    row = session.get(RedFlagResults, "main")
-    return (row.results_json, row.analysed) if row is not None else ("{}", 0)
+    """The red flags the projection keeps (app/explorer/redflags.py), in Cardinal's JSON, and how
+    many processes they were computed over."""
+    text = "".join(redflag_rows.json_chunks(lambda: contextlib.nullcontext(session)))
+    return text, redflag_rows.analysed(session)
 
 
 def stored_red_flags(session: Session) -> tuple[dict[str, dict[str, dict[str, float]]], int]:
