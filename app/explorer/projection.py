@@ -66,7 +66,7 @@ class ReadModels:
     `cross_interval`: the least seconds between two runs of the cross-process red flags (0: after
     every batch that changed a tender, so they always answer as of the cursor)."""
 
-    def __init__(self, cross_interval: float = 0.0) -> None:
+    def __init__(self, cross_interval: float = redflags.CROSS_SECONDS) -> None:
         self.cross_interval = cross_interval
 
     def behind(self, session: Session) -> bool:
@@ -295,7 +295,9 @@ class ReadModelFollower:
     (`python -m app.indexer`, which cannot import this layer). Checks in a read transaction and
     takes the write lock only when there is something to do."""
 
-    def __init__(self, engine: Engine, poll_seconds: float | None, cross_interval: float = 0.0) -> None:
+    def __init__(
+        self, engine: Engine, poll_seconds: float | None, cross_interval: float = redflags.CROSS_SECONDS
+    ) -> None:
         self.engine = engine
         self.poll_seconds = poll_seconds
         self.models = ReadModels(cross_interval)

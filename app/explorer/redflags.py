@@ -39,6 +39,9 @@ LOCAL_SETTINGS = Settings(indicators={code: {} for code in LOCAL}, currency=CURR
 CROSS_SETTINGS = Settings(indicators={code: {} for code in CROSS})
 PAGE = 1_000  # rows per read of the streamed JSON
 clock = time.time  # UTC seconds, when the cross-process flags ran
+# Least seconds between two runs of the cross-process indicators while tenders keep changing: one
+# run reads every stored compiled release (its time over the national replay: docs/performance.md).
+CROSS_SECONDS = 30.0
 
 
 def _rows(results: Results, ocid: str | None) -> list[dict[str, Any]]:

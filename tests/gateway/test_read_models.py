@@ -27,9 +27,10 @@ manifest, scenario, sessions = base.manifest, base.scenario, base.sessions
 
 
 def projecting_indexer(chain_url, sessions, manifest):
-    """An indexer keeping the read models, in batches of at most two blocks (many small steps)."""
+    """An indexer keeping the read models, in batches of at most two blocks (many small steps), its
+    red flags current as of every cursor."""
     return make_indexer(
-        chain_url, sessions, manifest, batch_blocks=2, max_batch_blocks=2, projections=[ReadModels()]
+        chain_url, sessions, manifest, batch_blocks=2, max_batch_blocks=2, projections=[ReadModels(0)]
     )
 
 

@@ -17,6 +17,17 @@ from app.explorer.models import RedFlagState
 from app.explorer.projection import ReadModels
 from app.indexer.models import ChainEvent
 from app.ocds import routes as ocds_routes
+from app.ocds.models import OcdsTender
+from app.ocds.packages import (
+    array_items,
+    package_text,
+    record_package,
+    record_text,
+    stored_page,
+    stored_page_text,
+    stored_record,
+    stored_record_text,
+)
 from app.officials.directory import DIRECTORY_EVENTS, HUB_EVENTS
 from app.redflags.results import OCID, TENDERER
 from tests.gateway import test_indexer as base
@@ -87,7 +98,7 @@ def test_the_indexer_keeps_local_flags_per_batch_and_the_cross_process_ones_when
 
 
 def test_a_full_recompute_equals_the_engine_over_every_compiled_release(chain_url, manifest, pilot, sessions):
-    run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels()]))
+    run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels(0)]))
     with sessions.begin() as session:
         session.execute(text("DELETE FROM redflag_flags"))
         assert redflag_rows.recompute_all(session) >= len(pilot.singles)
@@ -95,7 +106,7 @@ def test_a_full_recompute_equals_the_engine_over_every_compiled_release(chain_ur
 
 
 def test_the_pages_read_the_rows_and_never_run_the_engine(chain_url, manifest, pilot, sessions, monkeypatch):
-    run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels()]))
+    run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels(0)]))
     expected = full_results(sessions)
 
     def refuse(*args, **kwargs):
@@ -119,7 +130,7 @@ def test_the_pages_read_the_rows_and_never_run_the_engine(chain_url, manifest, p
 
 
 def test_the_red_flag_json_is_streamed_in_bounded_reads(chain_url, manifest, pilot, sessions, monkeypatch):
-    run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels()]))
+    run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels(0)]))
     opened = []
 
     def counting():
@@ -137,7 +148,7 @@ def test_the_red_flag_json_is_streamed_in_bounded_reads(chain_url, manifest, pil
 def test_the_ocds_export_is_streamed_a_page_of_ocids_at_a_time(
     chain_url, manifest, pilot, sessions, monkeypatch
 ):
-    run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels()]))
+    run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels(0)]))
     pages = []
     real = ocds_routes.stored_page
 
@@ -156,6 +167,27 @@ def test_the_ocds_export_is_streamed_a_page_of_ocids_at_a_time(
         everything, _ = real(session, None, 100_000)
     assert len(pages) == ocids and set(pages) == {1}
     assert [json.loads(line) for line in body.splitlines()] == everything
+
+
+def test_packages_built_as_text_are_the_stored_json(chain_url, manifest, pilot, sessions):
+    run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels(0)]))
+    with sessions() as session:
+        ocids = list(session.scalars(select(OcdsTender.ocid)))
+        for ocid in ocids:
+            releases, compiled = stored_record_text(session, ocid)
+            package = json.loads(package_text("http://x/", "records", record_text(ocid, releases, compiled)))
+            assert package == record_package("http://x/", [stored_record(session, ocid)]) | {
+                "publishedDate": package["publishedDate"]
+            }
+        after, after_text = None, None
+        while True:
+            found, after = stored_page(session, after, 2)
+            texts, after_text = stored_page_text(session, after_text, 2)
+            linked = json.loads(package_text("u", "releases", array_items(texts), links={"next": "n"}))
+            assert linked["releases"] == found and linked["links"] == {"next": "n"} and after_text == after
+            if after is None:
+                break
+    assert ocids
 
 
 async def read_body(response) -> str:
