@@ -52,6 +52,19 @@ class ExplorerSupplierEvent(Base):
     log_index: Mapped[int] = mapped_column(Integer)
 
 
+class ExplorerWelfarePeriod(Base):
+    """A welfare programme's period as the welfare page shows it (queries.welfare_aggregates): event
+    counts by kind, sums of amount-like arguments, acting officials; no beneficiary-level argument.
+    `key` is its (programme, period) as JSON; `position` that of its first event."""
+
+    __tablename__ = "explorer_welfare_periods"
+    __table_args__ = (Index("ix_explorer_welfare_periods_position", "position"),)
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger)
+    summary: Mapped[dict] = mapped_column(JSON)
+
+
 class RedFlag(Base):
     """One flag app.redflags raised, as a row: `group` (OCID, Buyer, ProcuringEntity, Tenderer),
     `entity` (the ocid, buyer or tenderer id), `code`, `value` (None where Cardinal prints null).

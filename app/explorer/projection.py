@@ -35,15 +35,19 @@ from app.explorer.models import (
     ExplorerSupplier,
     ExplorerSupplierEvent,
     ExplorerTender,
+    ExplorerWelfarePeriod,
     ReadModelPosition,
 )
 from app.explorer.queries import (
     SUPPLIER_REGISTRY,
     SUPPLIER_RELATED,
+    as_welfare_group,
+    fold_welfare,
     summary_of,
     supplier_of,
     supplier_summary,
     tender_view,
+    welfare_key,
 )
 from app.indexer.models import ChainEvent, IndexedBlock, IndexerCursor
 from app.indexer.store import CURSOR
@@ -57,6 +61,7 @@ log = logging.getLogger("terang.readmodels")
 
 NAME = "main"
 TENDER_CONTRACTS = ("Tenders", "MilestoneEscrow")
+WELFARE = "WelfarePrograms"
 # Supplier ids beyond a signed 64-bit column: no page can ask for them (routes.LARGEST).
 LARGEST_SUPPLIER = 2**63 - 1
 
@@ -98,13 +103,16 @@ class ReadModels:
         if everything:
             touched = self._rebuild_all(session, upto)
             self._suppliers_all(session, upto)
+            self._welfare(session, None, upto)
         elif position.block_number > upto:  # rolled back: what was above the cursor is gone
             stale = session.scalars(select(OcdsTender.ocid).where(OcdsTender.last_block > upto))
             touched = self._rebuild(session, set(stale), upto)
             self._suppliers_rolled_back(session, upto)
+            self._welfare(session, None, upto)  # rare: every period rebuilt
         else:
             touched = self._follow(session, position.block_number, upto)
             self._suppliers_follow(session, position.block_number, upto)
+            self._welfare(session, position.block_number, upto)
         if everything or not redflags.built(session):
             redflags.recompute_all(session)
         elif touched:
@@ -259,6 +267,32 @@ class ReadModels:
         registered = next((e for e in events if e.event == "SupplierRegistered"), None)
         position = position_of(registered.block_number, registered.log_index) if registered else None
         session.merge(ExplorerSupplier(supplier_id=supplier, position=position, summary=row))
+
+    # -- welfare periods ---------------------------------------------------------------------------
+    def _welfare(self, session: Session, after: int | None, upto: int) -> None:
+        """Adds the welfare events in (after, upto] to their periods' rows (after None: every row
+        rebuilt from the whole history)."""
+        query = select(ChainEvent).where(ChainEvent.contract == WELFARE, ChainEvent.block_number <= upto)
+        if after is None:
+            session.execute(delete(ExplorerWelfarePeriod))
+        else:
+            query = query.where(ChainEvent.block_number > after)
+        rows = session.scalars(query.order_by(ChainEvent.block_number, ChainEvent.log_index))
+        added: dict = {}
+        firsts: dict = {}
+        fold_welfare(added, rows, firsts)
+        for key, delta in added.items():
+            stored = session.get(ExplorerWelfarePeriod, welfare_key(delta))
+            if stored is None:
+                session.add(
+                    ExplorerWelfarePeriod(key=welfare_key(delta), position=firsts[key], summary=delta)
+                )
+                continue
+            group = as_welfare_group(stored.summary)
+            for counter in ("events", "sums", "officials"):
+                group[counter].update(delta[counter])  # Counter.update adds
+            stored.summary = group
+        session.flush()
 
     # -- red flags comparing processes -----------------------------------------------------------
     def settle_due(self, session: Session) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.explorer import redflags as redflag_rows
-from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender
+from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender, ExplorerWelfarePeriod
 from app.indexer.models import ChainEvent
 from app.ocds.events import PAUSE_EVENTS, Event, Schedule, announced_ocids, events_of
 from app.ocds.models import OcdsTender
@@ -745,9 +745,26 @@ PERSONAL_ARGS = ("beneficiary", "beneficiaryKey", "nik", "account", "recipient",
 
 def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> list[dict[str, Any]]:
     """Per programme (the events' first indexed argument) and period: event counts by kind and the sums
-    of amount-like arguments. Beneficiary-level arguments are dropped before anything is counted."""
+    of amount-like arguments, rebuilt from the whole history (what the read model must equal; the page
+    reads stored_welfare_periods). Beneficiary-level arguments are dropped before anything is counted."""
     groups: dict[tuple[str, Any], dict[str, Any]] = {}
-    for r in events_where(session, ChainEvent.contract == contract):
+    fold_welfare(groups, events_where(session, ChainEvent.contract == contract))
+    return list(groups.values())
+
+
+def welfare_key(group: dict[str, Any]) -> str:
+    """The stored row's key of a (programme, period) group."""
+    return json.dumps([str(group["programme"]), group["period"]], ensure_ascii=False)
+
+
+def fold_welfare(
+    groups: dict[tuple[str, Any], dict[str, Any]],
+    rows: Iterable[ChainEvent],
+    firsts: dict[tuple[str, Any], int] | None = None,
+) -> None:
+    """Adds welfare events, in chain order, to `groups`; `firsts` gets each new group's first event
+    position (app/ocds/models.py position_of)."""
+    for r in rows:
         args = {k: v for k, v in r.args.items() if not any(p.lower() in k.lower() for p in PERSONAL_ARGS)}
         programme = args.get("programmeId", args.get("programId"))
         if programme is None:
@@ -755,8 +772,9 @@ def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> l
             # BatchDisbursed carries the totals, and their only topic is a beneficiary key.
             continue
         period = args.get("period", args.get("periodId", "–"))
+        key = (str(programme), period)
         group = groups.setdefault(
-            (str(programme), period),
+            key,
             {
                 "programme": programme,
                 "period": period,
@@ -766,6 +784,8 @@ def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> l
                 "first": r.block_timestamp,
             },
         )
+        if firsts is not None:
+            firsts.setdefault(key, r.block_number * 1_000_000 + r.log_index)
         group["events"][r.event] += 1
         official = acting_official(args)
         if official is not None:
@@ -777,7 +797,18 @@ def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> l
                 and any(w in k.lower() for w in ("amount", "total", "count"))
             ):
                 group["sums"][k] += v
-    return list(groups.values())
+
+
+def stored_welfare_periods(session: Session) -> list[dict[str, Any]]:
+    """welfare_aggregates from the read model: one row per programme and period, in order of their
+    first event."""
+    rows = session.scalars(select(ExplorerWelfarePeriod.summary).order_by(ExplorerWelfarePeriod.position))
+    return [as_welfare_group(summary) for summary in rows]
+
+
+def as_welfare_group(summary: dict[str, Any]) -> dict[str, Any]:
+    """A stored summary with its counters as Counters again (what welfare_aggregates gives)."""
+    return {**summary, **{k: Counter(summary[k]) for k in ("events", "sums", "officials")}}
 
 
 # -- red flags -------------------------------------------------------------------------------------------

@@ -375,7 +375,7 @@ def welfare(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     groups, book = [], None
     if deployed:
         with sessions() as session:
-            groups = queries.welfare_aggregates(session)
+            groups = queries.stored_welfare_periods(session)
             book = directory(session)
     return render(request, "welfare.html", deployed=deployed, groups=groups, directory=book)
 

@@ -44,6 +44,7 @@ def assert_read_models_match_the_history(sessions) -> int:
         rebuilt = [dataclasses.replace(v, steps=[], documents=[]) for v in queries.tenders(session)]
         assert total == len(rebuilt) and stored == rebuilt
         results, analysed = queries.red_flag_results(session)
+        assert queries.stored_welfare_periods(session) == queries.welfare_aggregates(session)
         text, stored = queries.stored_red_flags_json(session)
         assert (json.loads(text), stored) == (json.loads(results.to_json()), analysed)
     assert_supplier_read_models_match_the_history(sessions)

@@ -1,8 +1,10 @@
 """reads with history: chain_events indexed for the explorer's lookups that scanned every event
 (a transaction's events by hash; the officials directory and role events by event name; a
 contract's newest events, with or without an event name, in chain order), and the red flags as
-rows (one per flag) instead of one JSON document re-parsed by every page. The rows start empty:
-the read models' next catch-up (the indexer's next batch, or the gateway's start) builds them.
+rows (one per flag) instead of one JSON document re-parsed by every page; the welfare page's
+per-period aggregates as a read model instead of a scan of every welfare event. The new tables
+start empty and the read models' position is forgotten: their next catch-up (the indexer's next
+batch, or the gateway's start) rebuilds them all from chain_events.
 
 Revision ID: 0012
 Revises: 0011
@@ -38,6 +40,18 @@ def upgrade() -> None:
     )
     op.drop_table("redflag_results")
     op.create_table(
+        "explorer_welfare_periods",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("position", sa.BigInteger(), nullable=False),
+        sa.Column("summary", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.create_index(
+        "ix_explorer_welfare_periods_position", "explorer_welfare_periods", ["position"], unique=False
+    )
+    # The read models' next catch-up builds the new tables from chain_events.
+    op.execute("DELETE FROM read_model_positions")
+    op.create_table(
         "redflag_flags",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("ocid", sa.String(length=128), nullable=True),
@@ -62,6 +76,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_explorer_welfare_periods_position", table_name="explorer_welfare_periods")
+    op.drop_table("explorer_welfare_periods")
     op.drop_table("redflag_state")
     op.drop_index("ix_redflag_flags_ocid", table_name="redflag_flags")
     op.drop_index("ix_redflag_flags_entity", table_name="redflag_flags")
