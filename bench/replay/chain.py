@@ -18,7 +18,12 @@ from toolchain.run_local import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
-BLOCK_GAS = 30_000_000  # a consortium's usual block gas limit; the extrapolation uses 30M and 50M
+BLOCK_GAS = 30_000_000  # a consortium's usual block gas limit: no replay transaction may need more
+# anvil's blocks are far larger: a block that a transaction does not fit makes anvil drop the same
+# sender's next transaction from its pool (observed with 30M blocks and pipelined batches), so each
+# phase of the replay is mined into as few blocks as its gas needs. The extrapolation to a consortium
+# works from gas, not from anvil's block count.
+ANVIL_BLOCK_GAS = 100_000_000_000
 ACCOUNTS = 24  # deploy/local.yaml names dev:0 .. dev:23
 RICH = hex(10**24)  # wei given to every generated account (officials, suppliers)
 
@@ -32,9 +37,12 @@ class Anvil:
 
 def anvil_command(port: int, load_state: Path | None = None) -> list[str]:
     """How the replay (and a reader of a kept replay) starts anvil: the chain id of deploy/local.yaml's
-    local chain, FIFO ordering of the pool, 30M-gas blocks."""
+    local chain, FIFO ordering of the pool, large blocks, no base fee."""
     cmd = [str(ANVIL), "--host", "127.0.0.1", "--port", str(port), "--chain-id", "31337"]
-    cmd += ["--accounts", str(ACCOUNTS), "--gas-limit", str(BLOCK_GAS), "--order", "fifo", "--silent"]
+    cmd += ["--accounts", str(ACCOUNTS), "--gas-limit", str(ANVIL_BLOCK_GAS), "--order", "fifo", "--silent"]
+    # No base fee: full blocks would otherwise raise it past the fee cap of transactions already in
+    # the pool, and anvil drops those (a consortium chain runs without a fee market anyway).
+    cmd += ["--base-fee", "0"]
     if load_state is not None:
         cmd += ["--load-state", str(load_state)]
     return cmd
@@ -43,12 +51,12 @@ def anvil_command(port: int, load_state: Path | None = None) -> list[str]:
 @contextlib.contextmanager
 def own_anvil(load_state: Path | None = None) -> Iterator[Anvil]:
     port = free_port()
-    process = subprocess.Popen(
-        anvil_command(port, load_state),
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = os.environ.get("REPLAY_ANVIL_LOG")
+    command = anvil_command(port, load_state)
+    if log:
+        command.remove("--silent")
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed with the process)
+    process = subprocess.Popen(command, start_new_session=True, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
     rpc = Rpc(url)
     try:

@@ -24,14 +24,15 @@ class Rpc:
             raise RpcError(f"{method}: {payload['error']}")
         return payload["result"]
 
-    def batch(self, calls: list[tuple[str, list]], size: int = 500) -> list[Any]:
-        """The results of `calls` in order, sent `size` to a JSON-RPC batch."""
+    def batch(self, calls: list[tuple[str, list]], size: int = 500, max_bytes: int = 1_500_000) -> list[Any]:
+        """The results of `calls` in order, sent at most `size` (and about `max_bytes`) to a batch."""
         results: list[Any] = []
-        for start in range(0, len(calls), size):
-            chunk = calls[start : start + size]
+        for chunk in _chunks(calls, size, max_bytes):
             body = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(chunk)]
-            answers = sorted(self.session.post(self.url, json=body, timeout=self.timeout).json(), key=_id)
-            for (method, _), answer in zip(chunk, answers, strict=True):
+            answers = self.session.post(self.url, json=body, timeout=self.timeout).json()
+            if not isinstance(answers, list):
+                raise RpcError(f"batch of {len(chunk)} {chunk[0][0]}: {answers}")
+            for (method, _), answer in zip(chunk, sorted(answers, key=_id), strict=True):
                 if "error" in answer:
                     raise RpcError(f"{method}: {answer['error']}")
                 results.append(answer["result"])
@@ -43,3 +44,16 @@ class Rpc:
 
 def _id(answer: dict) -> int:
     return answer["id"]
+
+
+def _chunks(calls: list[tuple[str, list]], size: int, max_bytes: int) -> list[list[tuple[str, list]]]:
+    chunks: list[list[tuple[str, list]]] = [[]]
+    weight = 0
+    for call in calls:
+        heavy = len(str(call[1]))
+        if chunks[-1] and (len(chunks[-1]) == size or weight + heavy > max_bytes):
+            chunks.append([])
+            weight = 0
+        chunks[-1].append(call)
+        weight += heavy
+    return chunks if chunks[0] else []

@@ -80,6 +80,8 @@ class WelfareQuarter:
         txs: list[Tx] = []
 
         def flush() -> None:
+            if not txs:
+                return
             for receipt in self.sender.run(txs):
                 keys.extend(
                     bytes.fromhex(log["topics"][2][2:])
