@@ -65,6 +65,17 @@ class ExplorerWelfarePeriod(Base):
     summary: Mapped[dict] = mapped_column(JSON)
 
 
+class ExplorerEventCount(Base):
+    """How many indexed events each contract emitted of each kind: the home page's total and the
+    contract pages' counts, without counting chain_events per request."""
+
+    __tablename__ = "explorer_event_counts"
+
+    contract: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+
+
 class RedFlag(Base):
     """One flag app.redflags raised, as a row: `group` (OCID, Buyer, ProcuringEntity, Tenderer),
     `entity` (the ocid, buyer or tenderer id), `code`, `value` (None where Cardinal prints null).

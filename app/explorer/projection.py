@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from app.db.session import READ_ONLY, write_transaction
 from app.explorer import redflags
 from app.explorer.models import (
+    ExplorerEventCount,
     ExplorerSupplier,
     ExplorerSupplierEvent,
     ExplorerTender,
@@ -43,6 +44,7 @@ from app.explorer.queries import (
     SUPPLIER_RELATED,
     as_welfare_group,
     fold_welfare,
+    indexed_event_counts,
     summary_of,
     supplier_of,
     supplier_summary,
@@ -104,15 +106,18 @@ class ReadModels:
             touched = self._rebuild_all(session, upto)
             self._suppliers_all(session, upto)
             self._welfare(session, None, upto)
+            self._event_counts(session, None, upto)
         elif position.block_number > upto:  # rolled back: what was above the cursor is gone
             stale = session.scalars(select(OcdsTender.ocid).where(OcdsTender.last_block > upto))
             touched = self._rebuild(session, set(stale), upto)
             self._suppliers_rolled_back(session, upto)
             self._welfare(session, None, upto)  # rare: every period rebuilt
+            self._event_counts(session, None, upto)
         else:
             touched = self._follow(session, position.block_number, upto)
             self._suppliers_follow(session, position.block_number, upto)
             self._welfare(session, position.block_number, upto)
+            self._event_counts(session, position.block_number, upto)
         if everything or not redflags.built(session):
             redflags.recompute_all(session)
         elif touched:
@@ -292,6 +297,19 @@ class ReadModels:
             for counter in ("events", "sums", "officials"):
                 group[counter].update(delta[counter])  # Counter.update adds
             stored.summary = group
+        session.flush()
+
+    # -- event counts ------------------------------------------------------------------------------
+    def _event_counts(self, session: Session, after: int | None, upto: int) -> None:
+        """Adds the events in (after, upto] to the counts (after None: every count recounted)."""
+        if after is None:
+            session.execute(delete(ExplorerEventCount))
+        for (contract, event), n in indexed_event_counts(session, upto, after).items():
+            row = session.get(ExplorerEventCount, (contract, event))
+            if row is None:
+                session.add(ExplorerEventCount(contract=contract, event=event, count=n))
+            else:
+                row.count += n
         session.flush()
 
     # -- red flags comparing processes -----------------------------------------------------------

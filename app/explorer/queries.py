@@ -16,7 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.explorer import redflags as redflag_rows
-from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender, ExplorerWelfarePeriod
+from app.explorer.models import (
+    ExplorerEventCount,
+    ExplorerSupplier,
+    ExplorerSupplierEvent,
+    ExplorerTender,
+    ExplorerWelfarePeriod,
+)
 from app.indexer.models import ChainEvent
 from app.ocds.events import PAUSE_EVENTS, Event, Schedule, announced_ocids, events_of
 from app.ocds.models import OcdsTender
@@ -478,10 +484,10 @@ def titles_of(session: Session, ocids: Iterable[str]) -> dict[str, str]:
 
 # -- blocks, transactions, contracts -----------------------------------------------------------------
 def counts(session: Session) -> dict[str, Any]:
-    total, latest = session.execute(
-        select(func.count(ChainEvent.id), func.max(ChainEvent.block_number))
-    ).one()
-    return {"events": total or 0, "latest_block": latest}
+    """Indexed events in all (the read model's counts) and the latest block holding one."""
+    total = session.scalar(select(func.sum(ExplorerEventCount.count)))
+    latest = session.scalar(select(func.max(ChainEvent.block_number)))
+    return {"events": int(total or 0), "latest_block": latest}
 
 
 @dataclass
@@ -560,13 +566,26 @@ def events_where(
 
 
 def event_counts(session: Session, contract: str) -> list[tuple[str, int]]:
+    """(event, how many) of one contract, most frequent first, from the read model."""
     rows = session.execute(
-        select(ChainEvent.event, func.count(ChainEvent.id))
-        .where(ChainEvent.contract == contract)
-        .group_by(ChainEvent.event)
-        .order_by(func.count(ChainEvent.id).desc())
+        select(ExplorerEventCount.event, ExplorerEventCount.count)
+        .where(ExplorerEventCount.contract == contract, ExplorerEventCount.count > 0)
+        .order_by(ExplorerEventCount.count.desc(), ExplorerEventCount.event)
     )
-    return [(name, n) for name, n in rows]
+    return [(name, int(n)) for name, n in rows]
+
+
+def indexed_event_counts(session: Session, upto: int | None = None, after: int | None = None) -> dict:
+    """(contract, event) -> how many indexed events in (after, upto], counted in chain_events (what
+    the read model must equal, and what the projection adds batch by batch)."""
+    query = select(ChainEvent.contract, ChainEvent.event, func.count()).group_by(
+        ChainEvent.contract, ChainEvent.event
+    )
+    if upto is not None:
+        query = query.where(ChainEvent.block_number <= upto)
+    if after is not None:
+        query = query.where(ChainEvent.block_number > after)
+    return {(c, e): n for c, e, n in session.execute(query)}
 
 
 def ocid_of_tender_ids(session: Session, events: Iterable[ChainEvent] = ()) -> dict[str, str]:

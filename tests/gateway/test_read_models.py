@@ -45,6 +45,12 @@ def assert_read_models_match_the_history(sessions) -> int:
         assert total == len(rebuilt) and stored == rebuilt
         results, analysed = queries.red_flag_results(session)
         assert queries.stored_welfare_periods(session) == queries.welfare_aggregates(session)
+        indexed = queries.indexed_event_counts(session)
+        assert queries.counts(session)["events"] == sum(indexed.values())
+        for contract in {c for c, _ in indexed}:
+            assert queries.event_counts(session, contract) == sorted(
+                ((e, n) for (c, e), n in indexed.items() if c == contract), key=lambda x: (-x[1], x[0])
+            )
         text, stored = queries.stored_red_flags_json(session)
         assert (json.loads(text), stored) == (json.loads(results.to_json()), analysed)
     assert_supplier_read_models_match_the_history(sessions)

@@ -2,7 +2,8 @@
 (a transaction's events by hash; the officials directory and role events by event name; a
 contract's newest events, with or without an event name, in chain order), and the red flags as
 rows (one per flag) instead of one JSON document re-parsed by every page; the welfare page's
-per-period aggregates as a read model instead of a scan of every welfare event. The new tables
+per-period aggregates and the event counts per contract and kind (home and contract pages) as
+read models instead of scans of every event. The new tables
 start empty and the read models' position is forgotten: their next catch-up (the indexer's next
 batch, or the gateway's start) rebuilds them all from chain_events.
 
@@ -49,6 +50,13 @@ def upgrade() -> None:
     op.create_index(
         "ix_explorer_welfare_periods_position", "explorer_welfare_periods", ["position"], unique=False
     )
+    op.create_table(
+        "explorer_event_counts",
+        sa.Column("contract", sa.String(length=64), nullable=False),
+        sa.Column("event", sa.String(length=64), nullable=False),
+        sa.Column("count", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("contract", "event"),
+    )
     # The read models' next catch-up builds the new tables from chain_events.
     op.execute("DELETE FROM read_model_positions")
     op.create_table(
@@ -76,6 +84,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("explorer_event_counts")
     op.drop_index("ix_explorer_welfare_periods_position", table_name="explorer_welfare_periods")
     op.drop_table("explorer_welfare_periods")
     op.drop_table("redflag_state")
