@@ -370,6 +370,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "flags.processes": {"id": "Proses pengadaan bertanda", "en": "Flagged contracting processes"},
     "flags.none": {"id": "Tidak ada tanda bahaya.", "en": "No red flags."},
     "flags.more": {"id": "Berikutnya →", "en": "More →"},
+    "list.older": {"id": "Lebih lama →", "en": "Older →"},
     "flags.total": {"id": "Proses dianalisis", "en": "Processes analysed"},
     "flags.download": {
         "id": "Unduh JSON (bentuk keluaran Cardinal)",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from hexbytes import HexBytes
+from sqlalchemy import and_, or_
 
 from app.api.deps import ReadSessionsDep
 from app.committee.acts import decode_call
@@ -33,6 +34,7 @@ YEAR = 365 * 24 * 3600
 TENDERS_PER_PAGE = 50
 SUPPLIERS_PER_PAGE = 50
 FLAGS_PER_PAGE = 100  # flagged entities per group on the dashboard
+CONTRACT_EVENTS_PER_PAGE = 50
 # Block numbers and supplier ids in a path: beyond what the database (and any chain) holds is
 # simply not found, never an overflow deep in a query.
 LARGEST = 2**63 - 1
@@ -258,16 +260,35 @@ def contract_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
 
 @router.get("/contracts/{name}", response_class=HTMLResponse)
 def contract_page(
-    name: str, request: Request, sessions: ReadSessionsDep, event: str | None = None
+    name: str,
+    request: Request,
+    sessions: ReadSessionsDep,
+    event: str | None = None,
+    before: Annotated[int | None, Query(ge=0, le=LARGEST)] = None,
 ) -> HTMLResponse:
+    """A contract's newest events (of one kind with `event`), a page at a time: `before` is the
+    position (app/ocds/models.py position_of) of the last event of the previous page."""
     contract = request.app.state.chain.manifest.contracts.get(name)
     if contract is None:
         return not_found(request)
     conditions = [ChainEvent.contract == name] + ([ChainEvent.event == event] if event else [])
+    if before is not None:
+        block, index = divmod(before, 1_000_000)
+        conditions.append(
+            or_(
+                ChainEvent.block_number < block,
+                and_(ChainEvent.block_number == block, ChainEvent.log_index < index),
+            )
+        )
     with sessions() as session:
         kinds = queries.event_counts(session, name)
-        events = queries.events_where(session, *conditions, limit=200, newest_first=True)
+        events = queries.events_where(session, *conditions, limit=CONTRACT_EVENTS_PER_PAGE, newest_first=True)
         ocids = queries.ocid_of_tender_ids(session, events)
+    older = (
+        events[-1].block_number * 1_000_000 + events[-1].log_index
+        if len(events) == CONTRACT_EVENTS_PER_PAGE
+        else None
+    )
     chart = bar_chart(kinds, title=locale(request).t("contract.by_event")) if kinds else None
     return render(
         request,
@@ -279,6 +300,7 @@ def contract_page(
         ocids=ocids,
         chart=chart,
         selected=event,
+        older=older,
     )
 
 
