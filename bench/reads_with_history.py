@@ -468,6 +468,16 @@ def render(figures: dict) -> str:
             f" resident memory of that process {r['peak_rss_mib']:.0f} MiB. Process-local flags follow"
             " each indexer batch for the tenders it touched; no page runs an indicator."
         ),
+        _wrap(
+            "- What keeps these reads from growing with history: pages read read models kept by the"
+            " indexer batch by batch (tender and supplier rows, OCDS releases, red flags as rows,"
+            " welfare periods, event counts per contract and kind); the remaining event lookups go"
+            " through indexes of chain_events (transaction hash; event name; contract and position);"
+            " lists page by keyset (OCDS releases, contract events, red-flag entities) or by a bounded"
+            " offset (tender and supplier lists); OCDS packages are the stored JSON spliced as text."
+            " What still costs per request is bounded by one tender (its events and their template)"
+            " or one page, not by the history."
+        ),
     ]
     return "\n".join(lines) + "\n"
 
