@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from app.explorer import redflags as redflag_rows
@@ -23,7 +23,7 @@ from app.explorer.models import (
     ExplorerTender,
     ExplorerWelfarePeriod,
 )
-from app.indexer.models import ChainEvent
+from app.indexer.models import ChainEvent, IndexedBlock
 from app.ocds.events import PAUSE_EVENTS, Event, Schedule, announced_ocids, events_of
 from app.ocds.models import OcdsTender
 from app.ocds.packages import record
@@ -541,14 +541,24 @@ def recent_events(session: Session, limit: int = 15) -> list[ChainEvent]:
 
 
 def blocks(session: Session, limit: int = 50, before: int | None = None) -> list[dict[str, Any]]:
-    """Blocks holding indexed events, newest first: number, hash, timestamp, event count."""
-    query = select(
-        ChainEvent.block_number, ChainEvent.block_hash, ChainEvent.block_timestamp, func.count(ChainEvent.id)
-    ).group_by(ChainEvent.block_number, ChainEvent.block_hash, ChainEvent.block_timestamp)
+    """Blocks holding indexed events, newest first: number, hash, timestamp, event count. The blocks
+    come from the indexer's block table and the counts from the events' position index (grouping
+    every event by block and hash would read the whole history)."""
+    holding = exists().where(ChainEvent.block_number == IndexedBlock.number)
+    query = select(IndexedBlock.number, IndexedBlock.hash, IndexedBlock.timestamp).where(holding)
     if before is not None:
-        query = query.where(ChainEvent.block_number < before)
-    rows = session.execute(query.order_by(ChainEvent.block_number.desc()).limit(limit))
-    return [{"number": n, "hash": h, "timestamp": ts, "events": c} for n, h, ts, c in rows]
+        query = query.where(IndexedBlock.number < before)
+    found = session.execute(query.order_by(IndexedBlock.number.desc()).limit(limit)).all()
+    if not found:
+        return []
+    counted = dict(
+        session.execute(
+            select(ChainEvent.block_number, func.count())
+            .where(ChainEvent.block_number.in_([n for n, _, _ in found]))
+            .group_by(ChainEvent.block_number)
+        ).all()
+    )
+    return [{"number": n, "hash": h, "timestamp": ts, "events": counted[n]} for n, h, ts in found]
 
 
 def events_where(

@@ -9,7 +9,7 @@ import asyncio
 import json
 
 import pytest
-from sqlalchemy import or_, select, text
+from sqlalchemy import func, or_, select, text
 
 from app.explorer import queries
 from app.explorer import redflags as redflag_rows
@@ -188,6 +188,22 @@ def test_packages_built_as_text_are_the_stored_json(chain_url, manifest, pilot, 
             if after is None:
                 break
     assert ocids
+
+
+def test_the_block_list_equals_grouping_every_event_by_block(chain_url, manifest, pilot, sessions):
+    run_to_head(make_indexer(chain_url, sessions, manifest))
+    grouped = (
+        select(ChainEvent.block_number, ChainEvent.block_hash, ChainEvent.block_timestamp, func.count())
+        .group_by(ChainEvent.block_number, ChainEvent.block_hash, ChainEvent.block_timestamp)
+        .order_by(ChainEvent.block_number.desc())
+    )
+    with sessions() as session:
+        everything = [
+            {"number": n, "hash": h, "timestamp": ts, "events": c} for n, h, ts, c in session.execute(grouped)
+        ]
+        assert queries.blocks(session, limit=10) == everything[:10]
+        assert queries.blocks(session, limit=5, before=everything[3]["number"]) == everything[4:9]
+    assert len(everything) > 10
 
 
 async def read_body(response) -> str:
