@@ -100,7 +100,8 @@ class RedFlag(Base):
 class RedFlagState(Base):
     """How current the red flags are: how many processes the last pass read (`analysed`), whether
     a process changed since the cross-process indicators last ran (`stale`) and when they ran
-    (`computed_at`, UTC seconds), so the projection can space those passes out."""
+    (`computed_at`, UTC seconds), so the projection can space those passes out; and the flags
+    counted per code and group as of the last change (`counts`)."""
 
     __tablename__ = "redflag_state"
 
@@ -108,6 +109,8 @@ class RedFlagState(Base):
     analysed: Mapped[int] = mapped_column(Integer)
     stale: Mapped[bool] = mapped_column(Boolean)
     computed_at: Mapped[float] = mapped_column(Float)
+    # {"codes": {code: entities flagged}, "groups": {group: entities flagged}}, for the dashboard.
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class ReadModelPosition(Base):

@@ -60,7 +60,7 @@ def _finite(value: float) -> float | None:
 def _state(session: Session) -> RedFlagState:
     state = session.get(RedFlagState, NAME)
     if state is None:
-        state = RedFlagState(name=NAME, analysed=0, stale=True, computed_at=0.0)
+        state = RedFlagState(name=NAME, analysed=0, stale=True, computed_at=0.0, counts={})
         session.add(state)
     return state
 
@@ -90,6 +90,7 @@ def refresh_processes(session: Session, ocids: Iterable[str]) -> int:
     state = _state(session)
     state.stale = True
     state.analysed = session.scalar(select(func.count()).select_from(OcdsTender)) or 0
+    state.counts = count_flags(session)
     return len(wanted)
 
 
@@ -103,6 +104,7 @@ def recompute_cross(session: Session) -> int:
         session.execute(insert(RedFlag), rows)
     state = _state(session)
     state.analysed, state.stale, state.computed_at = len(compiled), False, clock()
+    state.counts = count_flags(session)
     return len(compiled)
 
 
@@ -135,9 +137,10 @@ def analysed(session: Session) -> int:
     return state.analysed if state is not None else 0
 
 
-def counts(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+def count_flags(session: Session) -> dict[str, dict[str, int]]:
     """Entities flagged per code and per group (an entity counted once however many processes
-    raised its flag)."""
+    raised its flag), counted over every row: the projection stores them after each change."""
+    session.flush()
     # A tenderer flagged by a process-local indicator in many processes is one flag.
     flags = select(RedFlag.group, RedFlag.entity, RedFlag.code).distinct().subquery()
     code = flags.c.code
@@ -145,7 +148,14 @@ def counts(session: Session) -> tuple[dict[str, int], dict[str, int]]:
     entities = select(RedFlag.group, RedFlag.entity).distinct().subquery()
     group = entities.c.group
     per_group = {g: n for g, n in session.execute(select(group, func.count()).group_by(group))}
-    return per_code, {g: per_group[g] for g in GROUPS if g in per_group}
+    return {"codes": per_code, "groups": {g: per_group[g] for g in GROUPS if g in per_group}}
+
+
+def counts(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+    """count_flags as the projection last stored them (one row read)."""
+    state = session.get(RedFlagState, NAME)
+    stored = state.counts if state is not None and state.counts else {}
+    return dict(stored.get("codes", {})), dict(stored.get("groups", {}))
 
 
 def entity_page(

@@ -120,6 +120,7 @@ def test_the_pages_read_the_rows_and_never_run_the_engine(chain_url, manifest, p
         for tenderer, flags in expected[TENDERER].items():
             assert redflag_rows.flags_of(session, TENDERER, tenderer) == flags
         per_code, per_group = redflag_rows.counts(session)
+        assert (per_code, per_group) == tuple(redflag_rows.count_flags(session).values())
         page, after = redflag_rows.entity_page(session, OCID, None, 1)
     assert per_group[OCID] == len(expected[OCID]) and sum(per_code.values()) == sum(
         len(flags) for entities in expected.values() for flags in entities.values()
