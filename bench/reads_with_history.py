@@ -389,10 +389,12 @@ def _listens(process: Path, port: str) -> bool:
 # --- the section ------------------------------------------------
 def render(figures: dict) -> str:
     s, h, r = figures["settings"], figures["history"], figures["red_flags"]
-    source = (
-        f"--replay DIR (a kept `--scale {figures['replay']['scale']:g}` replay)"
+    scale = figures["replay"]["scale"]
+    source = "--replay DIR" if s["replay"] else f"--scale {s['scale']:g}"
+    kept = (
+        f"`.venv-app/bin/python bench/national_replay.py --scale {scale:g} --keep DIR`, then "
         if s["replay"]
-        else f"--scale {s['scale']:g}"
+        else ""
     )
     command = (
         f"`.venv-app/bin/python bench/reads_with_history.py {source} --duration {s['duration']:g}"
@@ -406,7 +408,7 @@ def render(figures: dict) -> str:
         HEADING,
         "",
         _wrap(
-            f"Measured by {command} at {figures['commit']} (written by the script, not by hand; every"
+            f"Measured by {kept}{command} at {figures['commit']} (written by the script, not by hand; every"
             " figure is in bench/reads_with_history.json). History: the national replay"
             f" (bench/national_replay.py) at scale {figures['replay']['scale']:g}, seed"
             f" {figures['replay']['seed']}: {h['tenders']:,} tenders, {h['bids']:,} bids,"
@@ -443,14 +445,16 @@ def render(figures: dict) -> str:
     e = figures["export"]
     lines += [
         "",
-        f"- Target met by {passed} of {len(rows)} endpoints"
-        + (
-            "; missed by "
-            + ", ".join(f"{x['endpoint']} (p99 {x['p99_ms']:.0f} ms)" for x in rows if not x["passed"])
-            if passed < len(rows)
-            else ""
-        )
-        + ".",
+        _wrap(
+            f"- Target met by {passed} of {len(rows)} endpoints"
+            + (
+                "; missed by "
+                + ", ".join(f"{x['endpoint']} (p99 {x['p99_ms']:.0f} ms)" for x in rows if not x["passed"])
+                if passed < len(rows)
+                else ""
+            )
+            + "."
+        ),
         _wrap(
             f"- OCDS bulk export, GET /ocds/releases.jsonl read to the end by one client:"
             f" {e['releases']:,} releases, {e['bytes'] / 2**20:,.1f} MiB in {e['seconds']:.1f} s (first"
