@@ -47,6 +47,7 @@ from bench.replay import keep as keeplib  # noqa: E402
 from bench.replay import population, report  # noqa: E402
 from bench.replay.chain import dump_state, impersonate, own_anvil  # noqa: E402
 from bench.replay.deploy_config import write_deploy_config  # noqa: E402
+from bench.replay.gateway_sample import through_gateway  # noqa: E402
 from bench.replay.indexing import catch_up  # noqa: E402
 from bench.replay.procurement import Procurement  # noqa: E402
 from bench.replay.sender import ReplayError, Sender  # noqa: E402
@@ -155,6 +156,16 @@ def replay(args: argparse.Namespace) -> dict:
         quarter.pay(keys, args.batch, lambda n: say(f"paid {n:,} families"))
         done()
 
+        gateway = None
+        if args.gateway_sample > 0:
+            done = timed("gateway")
+            chain.rpc.call("evm_setAutomine", [True])  # the gateway answers once a block confirms
+            gateway = through_gateway(chain.url, manifest_file, year, args.gateway_sample, work / "gateway")
+            sender.forget_nonces()
+            done()
+            if gateway:
+                say(f"gateway sample: {gateway['bids']:,} bids in {gateway['seconds']:.0f} s")
+
         head = int(chain.rpc.call("eth_blockNumber"), 16)
         emitted = sum(sender.tally.events.values())
         say(f"chain loaded: {head:,} blocks, {sum(sender.tally.transactions.values()):,} transactions")
@@ -176,6 +187,8 @@ def replay(args: argparse.Namespace) -> dict:
             indexed=indexed,
             head=head,
         )
+        if gateway:
+            figures["gateway"] = gateway
         if args.keep:
             dump_state(chain.rpc, work / "anvil-state.json")
             keeplib.write_index(work, figures, year, procurement, quarter, keys, database, head)

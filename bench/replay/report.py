@@ -9,6 +9,7 @@ import json
 import os
 import platform
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from bench.replay.procurement import BID_KINDS, ESCROW_KINDS, SUPPLIER_KINDS, TENDER_KINDS
@@ -131,11 +132,16 @@ def extrapolation(units: dict) -> list[dict]:
 
 def command(args) -> str:
     parts = [".venv-app/bin/python bench/national_replay.py"]
-    parts.append("--full" if args.scale == 1.0 else f"--scale {args.scale:g}")
+    parts.append("--full" if args.scale == 1.0 else f"--scale {plain(args.scale)}")
     parts.append(f"--seed {args.seed}")
     if args.database_url:
         parts.append("--database-url <PostgreSQL URL>")
     return " ".join(parts)
+
+
+def plain(scale: float) -> str:
+    """0.00004, not 4e-05."""
+    return f"{Decimal(repr(scale)):f}"
 
 
 def machine() -> str:
@@ -177,7 +183,7 @@ def section(f: dict) -> str:
         "A year of procurement and a welfare quarter, generated from a seed and driven through the real",
         "contracts on a fresh anvil, then caught up by the real indexer (with the gateway's read models) in",
         f"a fresh process, measured by `{f['command']}` (written by the script, not by hand).",
-        f"Scale measured: {f['scale']:g} of a national year"
+        f"Scale measured: {plain(f['scale'])} of a national year"
         + (
             "."
             if full
@@ -255,9 +261,13 @@ def section(f: dict) -> str:
 
 def gateway_line(g: dict) -> str:
     return (
-        f"Through the real gateway (`python -m app`, a sample of {g['tenders']:,} tenders and"
-        f" {g['bids']:,} bids, reported apart from the direct path): {g['requests']:,} requests in"
-        f" {g['seconds']:,.1f} s, median {g['p50_ms']:,.0f} ms, p95 {g['p95_ms']:,.0f} ms per request."
+        f"Through the real gateway (`python -m app`, SQLite, its indexer off), reported apart from the"
+        f" direct path: a sample of {g['tenders']:,} tenders (the pilot agency's, announced with their"
+        f" Pokja) and their {g['bids']:,} bids, each an EIP-712-signed commit relayed by"
+        f" `POST /tenders/{{ocid}}/bids/commitments` and answered once confirmed: {g['requests']:,}"
+        " requests in"
+        f" {g['seconds']:,.1f} s ({g['rate']:,.1f} bids/s), median {g['p50_ms']:,.0f} ms, p99"
+        f" {g['p99_ms']:,.0f} ms per request; gateway peak RSS {g['gateway_peak_rss_mib']:,.0f} MiB."
     )
 
 
