@@ -4,6 +4,7 @@ volume, through the real contracts on a fresh anvil and then the real indexer; w
 
     .venv-app/bin/python bench/national_replay.py [--scale F | --full] [--seed 7] [--keep DIR]
         [--database-url URL] [--gateway-sample 0.01] [--no-write]
+    .venv-app/bin/python bench/national_replay.py --figures bench/national_replay.json  # re-render only
 
 Scale 1.0 (`--full`) is a year: 150,000 tenders, 1,000,000 bids, 10,000,000 families enrolled and
 paid; the default `--scale 0.1` is a tenth of that. Generated from `--seed` (bench/replay/population.py
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -76,6 +78,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         "--no-write", action="store_true", help="print only; write neither the doc nor the JSON"
     )
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--figures", type=Path, help="re-render the doc section from a run's JSON; run nothing"
+    )
     args = parser.parse_args(argv)
     if args.full:
         args.scale = 1.0
@@ -88,6 +93,18 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
+    if args.figures:
+        try:
+            figures = json.loads(args.figures.read_text())
+        except (OSError, ValueError) as exc:
+            print(f"national replay: cannot read --figures {args.figures}: {exc}", file=sys.stderr)
+            return 2
+        if not args.no_write:
+            report.write_section(figures, args.doc)
+            print(f"wrote the National replay section of {args.doc} from {args.figures}")
+        else:
+            print(report.section(figures))
+        return 0
     try:
         figures = replay(args)
     except ReplayError as exc:

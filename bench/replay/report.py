@@ -161,7 +161,9 @@ def summary(f: dict) -> str:
         f"gas/tender {u['tender']['gas_all_in']:,.0f} all-in, gas/bid {u['bid']['gas']:,.0f}, "
         f"gas/family enrolled {u['family_enrolled']['gas']:,.0f}, paid {u['family_paid']['gas']:,.0f}; "
         f"indexer {f['indexer']['events'] / f['indexer']['seconds']:,.0f} events/s, "
-        f"peak {f['indexer']['peak_kib'] / 1024:,.0f} MiB, database {f['indexer']['database_mib']:,.0f} MiB"
+        f"peak {f['indexer']['peak_kib'] / 1024:,.0f} MiB, database {f['indexer']['database_mib']:,.0f} MiB; "
+        + "wall seconds "
+        + ", ".join(f"{k} {v:,.0f}" for k, v in f["wall_seconds"].items())
     )
 
 
@@ -273,6 +275,10 @@ def gateway_line(g: dict) -> str:
 
 def write(f: dict, doc: Path, record: Path) -> None:
     record.write_text(json.dumps(f, indent=2, default=str) + "\n")
+    write_section(f, doc)
+
+
+def write_section(f: dict, doc: Path) -> None:
     text = doc.read_text() if doc.exists() else "# Performance\n\nMeasured by commands, never by hand.\n"
     body = section(f)
     pattern = re.compile(r"^## National replay\n.*?(?=^## |\Z)", re.S | re.M)

@@ -56,29 +56,15 @@ class Sender:
             return []
         first = int(self.rpc.call("eth_blockNumber"), 16) + 1  # (automine may be on)
         self._learn_nonces({t.sender for t in txs} - set(self.nonces))
-        # anvil loses a transaction now and then when one JSON-RPC batch holds several of the same
-        # sender (handled concurrently, a later nonce can arrive first): each batch holds at most one
-        # transaction per sender, the k-th of each, and is answered before the next goes.
-        rounds: list[list[int]] = []
-        seen: dict[str, int] = {}
-        for i, t in enumerate(txs):
-            k = seen[t.sender] = seen.get(t.sender, -1) + 1
-            if k == len(rounds):
-                rounds.append([])
-            rounds[k].append(i)
-        hashes: list[str] = [""] * len(txs)
-        for members in rounds:
-            calls = []
-            for i in members:
-                t = txs[i]
-                nonce = self.nonces[t.sender]
-                self.nonces[t.sender] = nonce + 1
-                call = {"from": t.sender, "to": t.to, "data": t.data, "nonce": hex(nonce)}
-                if t.kind in self.most_gas and t.kind not in ESTIMATED:
-                    call["gas"] = hex(min(BLOCK_GAS, 2 * self.most_gas[t.kind] + 100_000))
-                calls.append(("eth_sendTransaction", [call]))
-            for i, tx_hash in zip(members, self.rpc.batch(calls, size=250), strict=True):
-                hashes[i] = tx_hash
+        calls = []
+        for t in txs:
+            nonce = self.nonces[t.sender]
+            self.nonces[t.sender] = nonce + 1
+            call = {"from": t.sender, "to": t.to, "data": t.data, "nonce": hex(nonce)}
+            if t.kind in self.most_gas and t.kind not in ESTIMATED:
+                call["gas"] = hex(min(BLOCK_GAS, 2 * self.most_gas[t.kind] + 100_000))
+            calls.append(("eth_sendTransaction", [call]))
+        hashes = self.rpc.batch(calls, size=250)
         self.mine_pending()
         last = int(self.rpc.call("eth_blockNumber"), 16)
         mined = self.rpc.batch([("eth_getBlockReceipts", [hex(b)]) for b in range(first, last + 1)], size=20)
