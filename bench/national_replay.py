@@ -23,7 +23,9 @@ Interface kept for the reads benchmark (`--keep DIR`; bench/reads_with_history.p
                            database then holds it), cursor at the replay's last block
     DIR/replay.json        {"scale", "seed", "chain_id", "head_block", "database_url",
                            "samples": {"ocids_awarded", "ocids_failed", "supplier_ids", "supplier_accounts",
-                           "agency_ids", "programme_ids", "escrow_ids", "beneficiary_keys"}, "figures"}
+                           "agency_ids", "programme_ids", "escrow_ids", "beneficiary_keys"}, "run"}
+    DIR/gateway/           the gateway sample's issuer keys, signers file, log and own database; its
+                           tenders (ocds-terang-1001-replay-<seed>-gateway-NNNN) and bids are on the chain
 
 Restart both with bench.replay.keep.restore(DIR) (a context manager yielding the chain URL, the
 manifest directory and the database URL).
