@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from bench.replay.chain import BLOCK_GAS
 from bench.replay.node import Rpc
 
-# Kinds whose gas varies with their arguments (bidders, families, milestones): each is estimated.
+# Kinds whose gas varies with their arguments (bidders, milestones): each is estimated. Enrol and
+# disburse batches vary less (the share of refusals) and estimating them costs anvil the most.
 # Every other kind is sent with half as much again as the most gas its kind has used so far (no
 # estimate, which costs anvil several executions per transaction); the first of a kind is estimated.
-ESTIMATED = frozenset({"evaluate", "escrow", "enrol", "disburse", "programme"})
+ESTIMATED = frozenset({"evaluate", "escrow", "programme"})
 
 
 class ReplayError(Exception):
