@@ -4,6 +4,7 @@ volume, through the real contracts on a fresh anvil and then the real indexer; w
 
     .venv-app/bin/python bench/national_replay.py [--scale F | --full] [--seed 7] [--keep DIR]
         [--database-url URL] [--gateway-sample 0.01] [--no-write]
+    .venv-app/bin/python bench/national_replay.py --figures bench/national_replay.json  # re-render only
 
 Scale 1.0 (`--full`) is a year: 150,000 tenders, 1,000,000 bids, 10,000,000 families enrolled and
 paid; the default `--scale 0.1` is a tenth of that. Generated from `--seed` (bench/replay/population.py
@@ -22,7 +23,9 @@ Interface kept for the reads benchmark (`--keep DIR`; bench/reads_with_history.p
                            database then holds it), cursor at the replay's last block
     DIR/replay.json        {"scale", "seed", "chain_id", "head_block", "database_url",
                            "samples": {"ocids_awarded", "ocids_failed", "supplier_ids", "supplier_accounts",
-                           "agency_ids", "programme_ids", "escrow_ids", "beneficiary_keys"}, "figures"}
+                           "agency_ids", "programme_ids", "escrow_ids", "beneficiary_keys"}, "run"}
+    DIR/gateway/           the gateway sample's issuer keys, signers file, log and own database; its
+                           tenders (ocds-terang-1001-replay-<seed>-gateway-NNNN) and bids are on the chain
 
 Restart both with bench.replay.keep.restore(DIR) (a context manager yielding the chain URL, the
 manifest directory and the database URL).
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -47,6 +51,7 @@ from bench.replay import keep as keeplib  # noqa: E402
 from bench.replay import population, report  # noqa: E402
 from bench.replay.chain import dump_state, impersonate, own_anvil  # noqa: E402
 from bench.replay.deploy_config import write_deploy_config  # noqa: E402
+from bench.replay.gateway_sample import through_gateway  # noqa: E402
 from bench.replay.indexing import catch_up  # noqa: E402
 from bench.replay.procurement import Procurement  # noqa: E402
 from bench.replay.sender import ReplayError, Sender  # noqa: E402
@@ -75,6 +80,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         "--no-write", action="store_true", help="print only; write neither the doc nor the JSON"
     )
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--figures", type=Path, help="re-render the doc section from a run's JSON; run nothing"
+    )
     args = parser.parse_args(argv)
     if args.full:
         args.scale = 1.0
@@ -87,6 +95,18 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
+    if args.figures:
+        try:
+            figures = json.loads(args.figures.read_text())
+        except (OSError, ValueError) as exc:
+            print(f"national replay: cannot read --figures {args.figures}: {exc}", file=sys.stderr)
+            return 2
+        if not args.no_write:
+            report.write_section(figures, args.doc)
+            print(f"wrote the National replay section of {args.doc} from {args.figures}")
+        else:
+            print(report.section(figures))
+        return 0
     try:
         figures = replay(args)
     except ReplayError as exc:
@@ -155,6 +175,16 @@ def replay(args: argparse.Namespace) -> dict:
         quarter.pay(keys, args.batch, lambda n: say(f"paid {n:,} families"))
         done()
 
+        gateway = None
+        if args.gateway_sample > 0:
+            done = timed("gateway")
+            chain.rpc.call("evm_setAutomine", [True])  # the gateway answers once a block confirms
+            gateway = through_gateway(chain.url, manifest_file, year, args.gateway_sample, work / "gateway")
+            sender.forget_nonces()
+            done()
+            if gateway:
+                say(f"gateway sample: {gateway['bids']:,} bids in {gateway['seconds']:.0f} s")
+
         head = int(chain.rpc.call("eth_blockNumber"), 16)
         emitted = sum(sender.tally.events.values())
         say(f"chain loaded: {head:,} blocks, {sum(sender.tally.transactions.values()):,} transactions")
@@ -176,6 +206,8 @@ def replay(args: argparse.Namespace) -> dict:
             indexed=indexed,
             head=head,
         )
+        if gateway:
+            figures["gateway"] = gateway
         if args.keep:
             dump_state(chain.rpc, work / "anvil-state.json")
             keeplib.write_index(work, figures, year, procurement, quarter, keys, database, head)

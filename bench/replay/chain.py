@@ -18,12 +18,7 @@ from toolchain.run_local import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
-BLOCK_GAS = 30_000_000  # a consortium's usual block gas limit: no replay transaction may need more
-# anvil's blocks are far larger: a block that a transaction does not fit makes anvil drop the same
-# sender's next transaction from its pool (observed with 30M blocks and pipelined batches), so each
-# phase of the replay is mined into as few blocks as its gas needs. The extrapolation to a consortium
-# works from gas, not from anvil's block count.
-ANVIL_BLOCK_GAS = 100_000_000_000
+BLOCK_GAS = 30_000_000  # a consortium's usual block gas limit, and the replay's anvil's
 ACCOUNTS = 24  # deploy/local.yaml names dev:0 .. dev:23
 RICH = hex(10**24)  # wei given to every generated account (officials, suppliers)
 
@@ -37,9 +32,9 @@ class Anvil:
 
 def anvil_command(port: int, load_state: Path | None = None) -> list[str]:
     """How the replay (and a reader of a kept replay) starts anvil: the chain id of deploy/local.yaml's
-    local chain, FIFO ordering of the pool, large blocks, no base fee."""
+    local chain, FIFO ordering of the pool, 30M-gas blocks, no base fee."""
     cmd = [str(ANVIL), "--host", "127.0.0.1", "--port", str(port), "--chain-id", "31337"]
-    cmd += ["--accounts", str(ACCOUNTS), "--gas-limit", str(ANVIL_BLOCK_GAS), "--order", "fifo", "--silent"]
+    cmd += ["--accounts", str(ACCOUNTS), "--gas-limit", str(BLOCK_GAS), "--order", "fifo", "--silent"]
     # No base fee: full blocks would otherwise raise it past the fee cap of transactions already in
     # the pool, and anvil drops those (a consortium chain runs without a fee market anyway).
     cmd += ["--base-fee", "0"]
@@ -69,7 +64,7 @@ def own_anvil(load_state: Path | None = None) -> Iterator[Anvil]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("anvil did not start") from None
                 time.sleep(0.2)
-        yield Anvil(url, process.pid, rpc)
+        yield Anvil(url, _anvil_pid(process.pid), rpc)
     finally:
         rpc.close()
         with contextlib.suppress(ProcessLookupError):
@@ -88,3 +83,18 @@ def dump_state(rpc: Rpc, path: Path) -> None:
     """The chain's state (accounts, storage, blocks) as `anvil --load-state` reads it."""
     raw = bytes.fromhex(rpc.call("anvil_dumpState")[2:])
     path.write_bytes(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+
+
+def _anvil_pid(launched: int) -> int:
+    """node_modules/.bin/anvil is a node wrapper that starts the anvil binary as its child: the
+    child's pid, whose memory is the chain's (the wrapper's when no child shows up)."""
+    for _ in range(50):
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                name, rest = (entry / "stat").read_text().rsplit(")", 1)
+                if int(rest.split()[1]) == launched and name.endswith("(anvil"):
+                    return int(entry.name)
+        time.sleep(0.1)
+    return launched

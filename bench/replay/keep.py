@@ -34,7 +34,6 @@ def write_index(
             "escrow_ids": ["0x" + e.hex() for e in procurement.escrow_ids[:SAMPLE]],
             "beneficiary_keys": ["0x" + k.hex() for k in keys[:SAMPLE]],
         },
-        "figures": "bench/national_replay.json of the run (also below)",
         "run": {k: figures[k] for k in ("command", "volume", "transactions_total", "events_total", "blocks")},
     }
     (work / "replay.json").write_text(json.dumps(index, indent=2) + "\n")
@@ -50,4 +49,9 @@ def restore(directory: Path) -> Iterator[tuple[str, Path, str]]:
             raise RuntimeError(
                 f"the restored chain stops at block {head}, the replay reached {index['head_block']}"
             )
-        yield chain.url, directory / "manifest", index["database_url"]
+        local = directory / "terang.db"  # the kept SQLite file, wherever DIR has moved since
+        yield (
+            chain.url,
+            directory / "manifest",
+            f"sqlite:///{local}" if local.exists() else index["database_url"],
+        )

@@ -1,7 +1,7 @@
-"""The pipelined sender: with anvil's automine off, a phase's transactions are all sent (JSON-RPC
-batches of eth_sendTransaction; anvil signs for its dev accounts and impersonates the generated
-ones, each sender with its own nonce stream), then blocks are mined until the pool is empty, then the
-receipts are read back in batches. A reverted transaction stops the replay with its kind named."""
+"""The pipelined sender: with anvil's automine off, a phase's transactions are sent a block's worth
+at a time (JSON-RPC batches of eth_sendTransaction; anvil signs for its dev accounts and impersonates
+the generated ones, each sender with its own nonce stream) and mined, then the receipts are read back
+per block. A reverted transaction stops the replay with its kind named."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from bench.replay.chain import BLOCK_GAS
 from bench.replay.node import Rpc
 
-# Kinds whose gas varies with their arguments (bidders, families, milestones): anvil estimates each.
-# Every other kind is sent with twice the most gas its kind has used so far (no estimate, which
-# costs anvil several executions per transaction); the first of a kind is estimated.
-ESTIMATED = frozenset({"evaluate", "escrow", "enrol", "disburse", "programme"})
+# Kinds whose gas varies with their arguments (bidders, milestones): each is estimated. Enrol and
+# disburse batches vary less (the share of refusals) and estimating them costs anvil the most.
+# Every other kind is sent with half as much again as the most gas its kind has used so far (no
+# estimate, which costs anvil several executions per transaction); the first of a kind is estimated.
+ESTIMATED = frozenset({"evaluate", "escrow", "programme"})
 
 
 class ReplayError(Exception):
@@ -56,30 +57,18 @@ class Sender:
             return []
         first = int(self.rpc.call("eth_blockNumber"), 16) + 1  # (automine may be on)
         self._learn_nonces({t.sender for t in txs} - set(self.nonces))
-        # anvil loses a transaction now and then when one JSON-RPC batch holds several of the same
-        # sender (handled concurrently, a later nonce can arrive first): each batch holds at most one
-        # transaction per sender, the k-th of each, and is answered before the next goes.
-        rounds: list[list[int]] = []
-        seen: dict[str, int] = {}
-        for i, t in enumerate(txs):
-            k = seen[t.sender] = seen.get(t.sender, -1) + 1
-            if k == len(rounds):
-                rounds.append([])
-            rounds[k].append(i)
-        hashes: list[str] = [""] * len(txs)
-        for members in rounds:
+        gas = self._gas(txs)
+        hashes: list[str] = []
+        for chunk in _blocks(list(range(len(txs))), gas):
             calls = []
-            for i in members:
+            for i in chunk:
                 t = txs[i]
                 nonce = self.nonces[t.sender]
                 self.nonces[t.sender] = nonce + 1
-                call = {"from": t.sender, "to": t.to, "data": t.data, "nonce": hex(nonce)}
-                if t.kind in self.most_gas and t.kind not in ESTIMATED:
-                    call["gas"] = hex(min(BLOCK_GAS, 2 * self.most_gas[t.kind] + 100_000))
+                call = {"from": t.sender, "to": t.to, "data": t.data, "nonce": hex(nonce), "gas": hex(gas[i])}
                 calls.append(("eth_sendTransaction", [call]))
-            for i, tx_hash in zip(members, self.rpc.batch(calls, size=250), strict=True):
-                hashes[i] = tx_hash
-        self.mine_pending()
+            hashes += self.rpc.batch(calls, size=250)
+            self.mine_pending()
         last = int(self.rpc.call("eth_blockNumber"), 16)
         mined = self.rpc.batch([("eth_getBlockReceipts", [hex(b)]) for b in range(first, last + 1)], size=20)
         by_hash = {r["transactionHash"]: r for block in mined for r in block}
@@ -96,6 +85,23 @@ class Sender:
             self.tally.gas[tx.kind] += used
             self.tally.events[tx.kind] += len(receipt["logs"])
         return receipts
+
+    def _gas(self, txs: list[Tx]) -> list[int]:
+        """Each transaction's gas limit: estimated (in one batch) where its kind's gas varies or is not
+        known yet, else half as much again as its kind has used at most."""
+        gas = [0] * len(txs)
+        unknown = [i for i, t in enumerate(txs) if t.kind in ESTIMATED or t.kind not in self.most_gas]
+        calls = [
+            ("eth_estimateGas", [{"from": txs[i].sender, "to": txs[i].to, "data": txs[i].data}])
+            for i in unknown
+        ]
+        for i, estimate in zip(unknown, self.rpc.batch(calls, size=100), strict=True):
+            gas[i] = int(estimate, 16) * 5 // 4 + 20_000
+        for i, t in enumerate(txs):
+            if not gas[i]:
+                gas[i] = self.most_gas[t.kind] * 3 // 2 + 50_000
+            gas[i] = min(gas[i], BLOCK_GAS)
+        return gas
 
     def _why(self, tx: Tx, receipt: dict | None, tx_hash: str) -> str:
         """The revert, replayed as a call on the state before the transaction's block."""
@@ -137,3 +143,18 @@ class Sender:
         self.rpc.call("evm_setNextBlockTimestamp", [max(int(timestamp), self.now() + 1)])
         self.rpc.call("evm_mine")
         self.tally.blocks += 1
+
+
+def _blocks(order: list[int], gas: list[int]) -> list[list[int]]:
+    """The transactions in groups whose gas limits fit one block together. anvil is sent one group,
+    then mines it: a transaction that does not fit a block makes anvil drop the same sender's next
+    transaction from its pool (seen with pipelined batches), and this never lets one miss a block."""
+    groups: list[list[int]] = []
+    room = 0
+    for i in order:
+        if not groups or gas[i] > room:
+            groups.append([])
+            room = BLOCK_GAS
+        groups[-1].append(i)
+        room -= gas[i]
+    return groups
