@@ -321,7 +321,8 @@ def measure(args, folder: Path) -> dict:
 
     kept = Path(args.replay) if args.replay else run_replay(args.scale, folder)
     index = json.loads((kept / "replay.json").read_text())
-    database = copy_database(index["database_url"], folder)
+    local = kept / "terang.db"  # the kept SQLite file, wherever DIR has moved since
+    database = copy_database(f"sqlite:///{local}" if local.exists() else index["database_url"], folder)
     figures: dict = {
         "settings": {k: v for k, v in vars(args).items() if k not in ("figures", "no_write")},
         "replay": {k: index[k] for k in ("scale", "seed", "head_block")} | {"run": index.get("run")},
