@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Contract reads are answered once per block; the head is polled this often (0: no caching).
     read_cache_poll_seconds: float = Field(default=0.25, ge=0)
     indexer_batch_blocks: int = Field(default=100, ge=1)  # first eth_getLogs range; then adaptive
+    # Red flags comparing processes (fences, windows, pairs) run over every process at most this
+    # often while processes keep changing; process-local flags follow each batch (app/explorer/redflags.py).
+    redflag_cross_seconds: float = Field(default=30.0, ge=0)
     # Bearer tokens: an OIDC provider's JWKS URL, or (local/test) the development issuer's key.
     jwt_issuer: str = "https://dev-issuer.terang.local"
     jwt_audience: str = "terang-gateway"

@@ -106,10 +106,13 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         # Read models (explorer, OCDS, red flags) kept in the indexer's transactions; the follower
         # brings them up at start, and keeps them up when the indexer runs as its own process.
         app.state.read_models = ReadModelFollower(
-            engine, None if settings.indexer_enabled else settings.indexer_poll_seconds
+            engine,
+            None if settings.indexer_enabled else settings.indexer_poll_seconds,
+            settings.redflag_cross_seconds,
         ).start()
+        projections = [ReadModels(settings.redflag_cross_seconds)]
         app.state.indexer = (
-            IndexerThread(settings, app.state.chain.manifest, projections=[ReadModels()]).start()
+            IndexerThread(settings, app.state.chain.manifest, projections=projections).start()
             if settings.indexer_enabled
             else None
         )

@@ -369,6 +369,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "flags.by_group": {"id": "Entitas bertanda per kelompok", "en": "Flagged entities per group"},
     "flags.processes": {"id": "Proses pengadaan bertanda", "en": "Flagged contracting processes"},
     "flags.none": {"id": "Tidak ada tanda bahaya.", "en": "No red flags."},
+    "flags.more": {"id": "Berikutnya →", "en": "More →"},
+    "list.older": {"id": "Lebih lama →", "en": "Older →"},
     "flags.total": {"id": "Proses dianalisis", "en": "Processes analysed"},
     "flags.download": {
         "id": "Unduh JSON (bentuk keluaran Cardinal)",

@@ -3,12 +3,14 @@
 `ReadModels.catch_up(session)` runs inside the indexer's own transaction after each stored batch
 and after a rollback (registered at composition, app/main.py), so the tables always answer as of
 the cursor /health reports. Work per batch is bounded by what the batch touched: each tender one of
-its events names is rebuilt from its own events (one indexed query), then the red flags are
-recomputed from the stored compiled releases (no event is re-read). Each event naming a supplier
-(registry entries, bids, awards, contracts) is linked to it as it arrives, and each supplier the
-batch named is rebuilt from its linked events (one indexed join). A pause of Tenders (Paused,
-PauseTimeCredited) names no tender, yet moves the deadlines of every tender in flight: a batch
-holding one rebuilds every tender not yet final. Positions:
+its events names is rebuilt from its own events (one indexed query), then its process-local red
+flags from its stored compiled release; the red flags comparing processes are rerun over every
+stored compiled release at most every `cross_interval` seconds while tenders keep changing, and
+once more when the indexer is idle after the last change (`settle`; app/explorer/redflags.py).
+Each event naming a supplier (registry entries, bids, awards, contracts) is linked to it as it
+arrives, and each supplier the batch named is rebuilt from its linked events (one indexed join).
+A pause of Tenders (Paused, PauseTimeCredited) names no tender, yet moves the deadlines of every
+tender in flight: a batch holding one rebuilds every tender not yet final. Positions:
 
 - no position yet: everything is built once (a new database, or one indexed before the read models);
 - the position's block still carries the same hash: the events after it are new;
@@ -28,20 +30,26 @@ from sqlalchemy import Engine, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.session import READ_ONLY, write_transaction
+from app.explorer import redflags
 from app.explorer.models import (
+    ExplorerEventCount,
     ExplorerSupplier,
     ExplorerSupplierEvent,
     ExplorerTender,
+    ExplorerWelfarePeriod,
     ReadModelPosition,
-    RedFlagResults,
 )
 from app.explorer.queries import (
     SUPPLIER_REGISTRY,
     SUPPLIER_RELATED,
+    as_welfare_group,
+    fold_welfare,
+    indexed_event_counts,
     summary_of,
     supplier_of,
     supplier_summary,
     tender_view,
+    welfare_key,
 )
 from app.indexer.models import ChainEvent, IndexedBlock, IndexerCursor
 from app.indexer.store import CURSOR
@@ -50,27 +58,33 @@ from app.ocds.models import OcdsPaymentLink, OcdsTender, position_of
 from app.ocds.packages import record
 from app.ocds.releases import TENDER_STATUS, build_releases
 from app.protocol.bids import tender_id
-from app.redflags.engine import default_settings, evaluate
 
 log = logging.getLogger("terang.readmodels")
 
 NAME = "main"
 TENDER_CONTRACTS = ("Tenders", "MilestoneEscrow")
+WELFARE = "WelfarePrograms"
 # Supplier ids beyond a signed 64-bit column: no page can ask for them (routes.LARGEST).
 LARGEST_SUPPLIER = 2**63 - 1
 
 
 class ReadModels:
-    """The projection from chain_events to the read models (stateless: its state is in tables)."""
+    """The projection from chain_events to the read models (stateless: its state is in tables).
+    `cross_interval`: the least seconds between two runs of the cross-process red flags (0: after
+    every batch that changed a tender, so they always answer as of the cursor)."""
+
+    def __init__(self, cross_interval: float = redflags.CROSS_SECONDS) -> None:
+        self.cross_interval = cross_interval
 
     def behind(self, session: Session) -> bool:
         cursor = session.get(IndexerCursor, CURSOR)
         position = session.get(ReadModelPosition, NAME)
         if cursor is None:
             return False
-        return position is None or (position.block_number, position.block_hash) != (
-            cursor.block_number,
-            cursor.block_hash,
+        return (
+            position is None
+            or (position.block_number, position.block_hash) != (cursor.block_number, cursor.block_hash)
+            or not redflags.built(session)
         )
 
     def catch_up(self, session: Session) -> int:
@@ -84,19 +98,31 @@ class ReadModels:
             upto,
             cursor.block_hash,
         ):
+            if not redflags.built(session):  # a database from before the red flags were rows
+                redflags.recompute_all(session)
             return 0
-        if position is None or not _still_on_chain(session, position, upto):
+        everything = position is None or not _still_on_chain(session, position, upto)
+        if everything:
             touched = self._rebuild_all(session, upto)
             self._suppliers_all(session, upto)
+            self._welfare(session, None, upto)
+            self._event_counts(session, None, upto)
         elif position.block_number > upto:  # rolled back: what was above the cursor is gone
             stale = session.scalars(select(OcdsTender.ocid).where(OcdsTender.last_block > upto))
             touched = self._rebuild(session, set(stale), upto)
             self._suppliers_rolled_back(session, upto)
+            self._welfare(session, None, upto)  # rare: every period rebuilt
+            self._event_counts(session, None, upto)
         else:
             touched = self._follow(session, position.block_number, upto)
             self._suppliers_follow(session, position.block_number, upto)
-        if touched or position is None:
-            self._red_flags(session)
+            self._welfare(session, position.block_number, upto)
+            self._event_counts(session, position.block_number, upto)
+        if everything or not redflags.built(session):
+            redflags.recompute_all(session)
+        elif touched:
+            redflags.refresh_processes(session, touched)
+            self.settle(session)
         if position is None:
             session.add(ReadModelPosition(name=NAME, block_number=upto, block_hash=cursor.block_hash))
         else:
@@ -247,11 +273,56 @@ class ReadModels:
         position = position_of(registered.block_number, registered.log_index) if registered else None
         session.merge(ExplorerSupplier(supplier_id=supplier, position=position, summary=row))
 
-    # -- red flags over the whole history ---------------------------------------------------------
-    def _red_flags(self, session: Session) -> None:
-        compiled = session.scalars(select(OcdsTender.compiled).order_by(OcdsTender.position)).all()
-        results = evaluate(compiled, default_settings())
-        session.merge(RedFlagResults(name=NAME, results_json=results.to_json(), analysed=len(compiled)))
+    # -- welfare periods ---------------------------------------------------------------------------
+    def _welfare(self, session: Session, after: int | None, upto: int) -> None:
+        """Adds the welfare events in (after, upto] to their periods' rows (after None: every row
+        rebuilt from the whole history)."""
+        query = select(ChainEvent).where(ChainEvent.contract == WELFARE, ChainEvent.block_number <= upto)
+        if after is None:
+            session.execute(delete(ExplorerWelfarePeriod))
+        else:
+            query = query.where(ChainEvent.block_number > after)
+        rows = session.scalars(query.order_by(ChainEvent.block_number, ChainEvent.log_index))
+        added: dict = {}
+        firsts: dict = {}
+        fold_welfare(added, rows, firsts)
+        for key, delta in added.items():
+            stored = session.get(ExplorerWelfarePeriod, welfare_key(delta))
+            if stored is None:
+                session.add(
+                    ExplorerWelfarePeriod(key=welfare_key(delta), position=firsts[key], summary=delta)
+                )
+                continue
+            group = as_welfare_group(stored.summary)
+            for counter in ("events", "sums", "officials"):
+                group[counter].update(delta[counter])  # Counter.update adds
+            stored.summary = group
+        session.flush()
+
+    # -- event counts ------------------------------------------------------------------------------
+    def _event_counts(self, session: Session, after: int | None, upto: int) -> None:
+        """Adds the events in (after, upto] to the counts (after None: every count recounted)."""
+        if after is None:
+            session.execute(delete(ExplorerEventCount))
+        for (contract, event), n in indexed_event_counts(session, upto, after).items():
+            row = session.get(ExplorerEventCount, (contract, event))
+            if row is None:
+                session.add(ExplorerEventCount(contract=contract, event=event, count=n))
+            else:
+                row.count += n
+        session.flush()
+
+    # -- red flags comparing processes -----------------------------------------------------------
+    def settle_due(self, session: Session) -> bool:
+        return redflags.cross_due(session, self.cross_interval)
+
+    def settle(self, session: Session) -> bool:
+        """Reruns the cross-process red flags when a process changed since they last ran and
+        `cross_interval` seconds have passed (the indexer calls it when idle, too)."""
+        if not redflags.cross_due(session, self.cross_interval):
+            return False
+        redflags.recompute_cross(session)
+        return True
 
 
 def _still_on_chain(session: Session, position: ReadModelPosition, upto: int) -> bool:
@@ -276,19 +347,25 @@ class ReadModelFollower:
     (`python -m app.indexer`, which cannot import this layer). Checks in a read transaction and
     takes the write lock only when there is something to do."""
 
-    def __init__(self, engine: Engine, poll_seconds: float | None) -> None:
+    def __init__(
+        self, engine: Engine, poll_seconds: float | None, cross_interval: float = redflags.CROSS_SECONDS
+    ) -> None:
         self.engine = engine
         self.poll_seconds = poll_seconds
-        self.models = ReadModels()
+        self.models = ReadModels(cross_interval)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def step(self) -> int:
         with Session(self.engine.execution_options(**{READ_ONLY: True})) as session:
-            if not self.models.behind(session):
-                return 0
+            behind = self.models.behind(session)
+            due = not behind and self.models.settle_due(session)
+        if not (behind or due):
+            return 0
         with write_transaction(self.engine) as connection, Session(bind=connection) as session:
-            rebuilt = self.models.catch_up(session)
+            rebuilt = self.models.catch_up(session) if behind else 0
+            if due:
+                self.models.settle(session)
             session.flush()
             return rebuilt
 

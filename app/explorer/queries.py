@@ -3,6 +3,7 @@ functions over a session; nothing here writes."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import json
@@ -11,11 +12,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender, RedFlagResults
-from app.indexer.models import ChainEvent
+from app.explorer import redflags as redflag_rows
+from app.explorer.models import (
+    ExplorerEventCount,
+    ExplorerSupplier,
+    ExplorerSupplierEvent,
+    ExplorerTender,
+    ExplorerWelfarePeriod,
+)
+from app.indexer.models import ChainEvent, IndexedBlock
 from app.ocds.events import PAUSE_EVENTS, Event, Schedule, announced_ocids, events_of
 from app.ocds.models import OcdsTender
 from app.ocds.packages import record
@@ -476,10 +484,10 @@ def titles_of(session: Session, ocids: Iterable[str]) -> dict[str, str]:
 
 # -- blocks, transactions, contracts -----------------------------------------------------------------
 def counts(session: Session) -> dict[str, Any]:
-    total, latest = session.execute(
-        select(func.count(ChainEvent.id), func.max(ChainEvent.block_number))
-    ).one()
-    return {"events": total or 0, "latest_block": latest}
+    """Indexed events in all (the read model's counts) and the latest block holding one."""
+    total = session.scalar(select(func.sum(ExplorerEventCount.count)))
+    latest = session.scalar(select(func.max(ChainEvent.block_number)))
+    return {"events": int(total or 0), "latest_block": latest}
 
 
 @dataclass
@@ -533,14 +541,24 @@ def recent_events(session: Session, limit: int = 15) -> list[ChainEvent]:
 
 
 def blocks(session: Session, limit: int = 50, before: int | None = None) -> list[dict[str, Any]]:
-    """Blocks holding indexed events, newest first: number, hash, timestamp, event count."""
-    query = select(
-        ChainEvent.block_number, ChainEvent.block_hash, ChainEvent.block_timestamp, func.count(ChainEvent.id)
-    ).group_by(ChainEvent.block_number, ChainEvent.block_hash, ChainEvent.block_timestamp)
+    """Blocks holding indexed events, newest first: number, hash, timestamp, event count. The blocks
+    come from the indexer's block table and the counts from the events' position index (grouping
+    every event by block and hash would read the whole history)."""
+    holding = exists().where(ChainEvent.block_number == IndexedBlock.number)
+    query = select(IndexedBlock.number, IndexedBlock.hash, IndexedBlock.timestamp).where(holding)
     if before is not None:
-        query = query.where(ChainEvent.block_number < before)
-    rows = session.execute(query.order_by(ChainEvent.block_number.desc()).limit(limit))
-    return [{"number": n, "hash": h, "timestamp": ts, "events": c} for n, h, ts, c in rows]
+        query = query.where(IndexedBlock.number < before)
+    found = session.execute(query.order_by(IndexedBlock.number.desc()).limit(limit)).all()
+    if not found:
+        return []
+    counted = dict(
+        session.execute(
+            select(ChainEvent.block_number, func.count())
+            .where(ChainEvent.block_number.in_([n for n, _, _ in found]))
+            .group_by(ChainEvent.block_number)
+        ).all()
+    )
+    return [{"number": n, "hash": h, "timestamp": ts, "events": counted[n]} for n, h, ts in found]
 
 
 def events_where(
@@ -558,13 +576,26 @@ def events_where(
 
 
 def event_counts(session: Session, contract: str) -> list[tuple[str, int]]:
+    """(event, how many) of one contract, most frequent first, from the read model."""
     rows = session.execute(
-        select(ChainEvent.event, func.count(ChainEvent.id))
-        .where(ChainEvent.contract == contract)
-        .group_by(ChainEvent.event)
-        .order_by(func.count(ChainEvent.id).desc())
+        select(ExplorerEventCount.event, ExplorerEventCount.count)
+        .where(ExplorerEventCount.contract == contract, ExplorerEventCount.count > 0)
+        .order_by(ExplorerEventCount.count.desc(), ExplorerEventCount.event)
     )
-    return [(name, n) for name, n in rows]
+    return [(name, int(n)) for name, n in rows]
+
+
+def indexed_event_counts(session: Session, upto: int | None = None, after: int | None = None) -> dict:
+    """(contract, event) -> how many indexed events in (after, upto], counted in chain_events (what
+    the read model must equal, and what the projection adds batch by batch)."""
+    query = select(ChainEvent.contract, ChainEvent.event, func.count()).group_by(
+        ChainEvent.contract, ChainEvent.event
+    )
+    if upto is not None:
+        query = query.where(ChainEvent.block_number <= upto)
+    if after is not None:
+        query = query.where(ChainEvent.block_number > after)
+    return {(c, e): n for c, e, n in session.execute(query)}
 
 
 def ocid_of_tender_ids(session: Session, events: Iterable[ChainEvent] = ()) -> dict[str, str]:
@@ -743,9 +774,26 @@ PERSONAL_ARGS = ("beneficiary", "beneficiaryKey", "nik", "account", "recipient",
 
 def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> list[dict[str, Any]]:
     """Per programme (the events' first indexed argument) and period: event counts by kind and the sums
-    of amount-like arguments. Beneficiary-level arguments are dropped before anything is counted."""
+    of amount-like arguments, rebuilt from the whole history (what the read model must equal; the page
+    reads stored_welfare_periods). Beneficiary-level arguments are dropped before anything is counted."""
     groups: dict[tuple[str, Any], dict[str, Any]] = {}
-    for r in events_where(session, ChainEvent.contract == contract):
+    fold_welfare(groups, events_where(session, ChainEvent.contract == contract))
+    return list(groups.values())
+
+
+def welfare_key(group: dict[str, Any]) -> str:
+    """The stored row's key of a (programme, period) group."""
+    return json.dumps([str(group["programme"]), group["period"]], ensure_ascii=False)
+
+
+def fold_welfare(
+    groups: dict[tuple[str, Any], dict[str, Any]],
+    rows: Iterable[ChainEvent],
+    firsts: dict[tuple[str, Any], int] | None = None,
+) -> None:
+    """Adds welfare events, in chain order, to `groups`; `firsts` gets each new group's first event
+    position (app/ocds/models.py position_of)."""
+    for r in rows:
         args = {k: v for k, v in r.args.items() if not any(p.lower() in k.lower() for p in PERSONAL_ARGS)}
         programme = args.get("programmeId", args.get("programId"))
         if programme is None:
@@ -753,8 +801,9 @@ def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> l
             # BatchDisbursed carries the totals, and their only topic is a beneficiary key.
             continue
         period = args.get("period", args.get("periodId", "–"))
+        key = (str(programme), period)
         group = groups.setdefault(
-            (str(programme), period),
+            key,
             {
                 "programme": programme,
                 "period": period,
@@ -764,6 +813,8 @@ def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> l
                 "first": r.block_timestamp,
             },
         )
+        if firsts is not None:
+            firsts.setdefault(key, r.block_number * 1_000_000 + r.log_index)
         group["events"][r.event] += 1
         official = acting_official(args)
         if official is not None:
@@ -775,7 +826,18 @@ def welfare_aggregates(session: Session, contract: str = "WelfarePrograms") -> l
                 and any(w in k.lower() for w in ("amount", "total", "count"))
             ):
                 group["sums"][k] += v
-    return list(groups.values())
+
+
+def stored_welfare_periods(session: Session) -> list[dict[str, Any]]:
+    """welfare_aggregates from the read model: one row per programme and period, in order of their
+    first event."""
+    rows = session.scalars(select(ExplorerWelfarePeriod.summary).order_by(ExplorerWelfarePeriod.position))
+    return [as_welfare_group(summary) for summary in rows]
+
+
+def as_welfare_group(summary: dict[str, Any]) -> dict[str, Any]:
+    """A stored summary with its counters as Counters again (what welfare_aggregates gives)."""
+    return {**summary, **{k: Counter(summary[k]) for k in ("events", "sums", "officials")}}
 
 
 # -- red flags -------------------------------------------------------------------------------------------
@@ -803,9 +865,10 @@ def red_flags(session: Session) -> tuple[dict[str, dict[str, dict[str, float]]],
 
 
 def stored_red_flags_json(session: Session) -> tuple[str, int]:
-    """The red flags the projection last computed (Cardinal's JSON) and how many processes it read."""
-    row = session.get(RedFlagResults, "main")
-    return (row.results_json, row.analysed) if row is not None else ("{}", 0)
+    """The red flags the projection keeps (app/explorer/redflags.py), in Cardinal's JSON, and how
+    many processes they were computed over."""
+    text = "".join(redflag_rows.json_chunks(lambda: contextlib.nullcontext(session)))
+    return text, redflag_rows.analysed(session)
 
 
 def stored_red_flags(session: Session) -> tuple[dict[str, dict[str, dict[str, float]]], int]:

@@ -8,19 +8,23 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from hexbytes import HexBytes
+from sqlalchemy import and_, or_
 
 from app.api.deps import ReadSessionsDep
 from app.committee.acts import decode_call
 from app.explorer import committee as committee_queries
 from app.explorer import queries
+from app.explorer import redflags as redflag_rows
 from app.explorer.charts import bar_chart
 from app.explorer.i18n import LANG_COOKIE, TIME_ZONES, ZONE_COOKIE, Locale, locale
 from app.indexer.models import ChainEvent
+from app.ocds.releases import supplier_id
 from app.officials.directory import directory
 from app.payments.accounts import history as account_history
+from app.redflags.results import GROUPS, OCID, TENDERER
 
 HERE = Path(__file__).resolve().parent
 STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix in (".css", ".js", ".svg")}
@@ -29,6 +33,8 @@ HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 YEAR = 365 * 24 * 3600
 TENDERS_PER_PAGE = 50
 SUPPLIERS_PER_PAGE = 50
+FLAGS_PER_PAGE = 100  # flagged entities per group on the dashboard
+CONTRACT_EVENTS_PER_PAGE = 50
 # Block numbers and supplier ids in a path: beyond what the database (and any chain) holds is
 # simply not found, never an overflow deep in a query.
 LARGEST = 2**63 - 1
@@ -128,7 +134,7 @@ def tender_list(
 def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     with sessions() as session:
         view = queries.tender(session, ocid)
-        flags = queries.stored_red_flags(session)[0].get("OCID", {}).get(ocid, {}) if view else {}
+        flags = redflag_rows.flags_of(session, OCID, ocid) if view else {}
         acts = committee_queries.executed_in(session, {s.event.tx_hash for s in view.steps}) if view else {}
         book = directory(session) if view else None
     if view is None:
@@ -254,16 +260,35 @@ def contract_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
 
 @router.get("/contracts/{name}", response_class=HTMLResponse)
 def contract_page(
-    name: str, request: Request, sessions: ReadSessionsDep, event: str | None = None
+    name: str,
+    request: Request,
+    sessions: ReadSessionsDep,
+    event: str | None = None,
+    before: Annotated[int | None, Query(ge=0, le=LARGEST)] = None,
 ) -> HTMLResponse:
+    """A contract's newest events (of one kind with `event`), a page at a time: `before` is the
+    position (app/ocds/models.py position_of) of the last event of the previous page."""
     contract = request.app.state.chain.manifest.contracts.get(name)
     if contract is None:
         return not_found(request)
     conditions = [ChainEvent.contract == name] + ([ChainEvent.event == event] if event else [])
+    if before is not None:
+        block, index = divmod(before, 1_000_000)
+        conditions.append(
+            or_(
+                ChainEvent.block_number < block,
+                and_(ChainEvent.block_number == block, ChainEvent.log_index < index),
+            )
+        )
     with sessions() as session:
         kinds = queries.event_counts(session, name)
-        events = queries.events_where(session, *conditions, limit=200, newest_first=True)
+        events = queries.events_where(session, *conditions, limit=CONTRACT_EVENTS_PER_PAGE, newest_first=True)
         ocids = queries.ocid_of_tender_ids(session, events)
+    older = (
+        events[-1].block_number * 1_000_000 + events[-1].log_index
+        if len(events) == CONTRACT_EVENTS_PER_PAGE
+        else None
+    )
     chart = bar_chart(kinds, title=locale(request).t("contract.by_event")) if kinds else None
     return render(
         request,
@@ -275,6 +300,7 @@ def contract_page(
         ocids=ocids,
         chart=chart,
         selected=event,
+        older=older,
     )
 
 
@@ -296,7 +322,7 @@ def supplier_page(supplier: int, request: Request, sessions: ReadSessionsDep) ->
     with sessions() as session:
         history = queries.stored_supplier_history(session, supplier)
         ocids = queries.ocid_of_tender_ids(session, history["events"] if history else ())
-        flags = queries.stored_red_flags(session)[0].get("Tenderer", {}).get(f"ID-SUPPLIER-{supplier}", {})
+        flags = redflag_rows.flags_of(session, TENDERER, supplier_id(supplier))
     if history is None:
         return not_found(request)
     return render(
@@ -371,7 +397,7 @@ def welfare(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
     groups, book = [], None
     if deployed:
         with sessions() as session:
-            groups = queries.welfare_aggregates(session)
+            groups = queries.stored_welfare_periods(session)
             book = directory(session)
     return render(request, "welfare.html", deployed=deployed, groups=groups, directory=book)
 
@@ -407,16 +433,24 @@ def committee_proposal(proposal_id: int, request: Request, sessions: ReadSession
 
 # -- red flags -------------------------------------------------------------------------------------------
 @router.get("/redflags", response_class=HTMLResponse)
-def red_flags(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+def red_flags(
+    request: Request,
+    sessions: ReadSessionsDep,
+    group: Annotated[str | None, Query(pattern="^(" + "|".join(GROUPS) + ")$")] = None,
+    after: Annotated[str | None, Query(max_length=255)] = None,
+) -> HTMLResponse:
+    """Counts per indicator and group, and a page of flagged entities per group (all groups, or
+    the next page of one: `group`, `after`), read from the rows: the page costs the same however
+    many processes are flagged."""
     with sessions() as session:
-        results, analysed = queries.stored_red_flags(session)
-        titles = queries.titles_of(session, results.get("OCID", {}))
+        per_code, per_group = redflag_rows.counts(session)
+        analysed = redflag_rows.analysed(session)
+        shown = [group] if group else list(per_group)
+        pages = {
+            g: redflag_rows.entity_page(session, g, after if group else None, FLAGS_PER_PAGE) for g in shown
+        }
+        titles = queries.titles_of(session, pages[OCID][0] if OCID in pages else ())
     loc = locale(request)
-    per_code: dict[str, int] = {}
-    for entities in results.values():
-        for codes in entities.values():
-            for code in codes:
-                per_code[code] = per_code.get(code, 0) + 1
     by_code = sorted(per_code.items())
     chart_codes = (
         bar_chart(
@@ -428,14 +462,16 @@ def red_flags(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
         else None
     )
     chart_groups = (
-        bar_chart([(loc.t("group." + g), len(e)) for g, e in results.items()], title=loc.t("flags.by_group"))
-        if results
+        bar_chart([(loc.t("group." + g), n) for g, n in per_group.items()], title=loc.t("flags.by_group"))
+        if per_group
         else None
     )
     return render(
         request,
         "redflags.html",
-        results=results,
+        results={g: entities for g, (entities, _) in pages.items()},
+        more={g: following for g, (_, following) in pages.items() if following is not None},
+        per_group=per_group,
         analysed=analysed,
         chart_codes=chart_codes,
         chart_groups=chart_groups,
@@ -444,8 +480,7 @@ def red_flags(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
 
 
 @router.get("/redflags.json")
-def red_flags_json(sessions: ReadSessionsDep) -> Response:
-    """The dashboard's data exactly as `python -m app.redflags` prints it (Cardinal's output shape)."""
-    with sessions() as session:
-        text, _ = queries.stored_red_flags_json(session)
-    return Response(text, media_type="application/json")
+def red_flags_json(sessions: ReadSessionsDep) -> StreamingResponse:
+    """The dashboard's data as `python -m app.redflags` prints it (Cardinal's output shape),
+    streamed from the rows a bounded page at a time."""
+    return StreamingResponse(redflag_rows.json_chunks(sessions), media_type="application/json")

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db.session import READ_ONLY, engine_of
 from app.indexer import store
 from app.indexer.decode import decode_log, event_specs
 from app.indexer.node import Header, Node, RangeTooLarge
@@ -34,6 +35,15 @@ class Projection(Protocol):
     Layers above the indexer supply them at composition (the indexer imports none of them)."""
 
     def catch_up(self, session: Session) -> int: ...
+
+    def settle_due(self, session: Session) -> bool:
+        """Whether work deferred while batches kept coming is waiting (read-only, cheap: asked at
+        every idle step of the indexer)."""
+        ...
+
+    def settle(self, session: Session) -> bool:
+        """Does that work, when the indexer has caught up (True: some was done)."""
+        ...
 
 
 class Indexer:
@@ -79,6 +89,7 @@ class Indexer:
             return 0
         if cursor.block_number >= target:
             self.status.last_progress_at = time.time()
+            self._settle()
             return 0
         first = cursor.block_number + 1
         last = min(cursor.block_number + self.status.batch_blocks, target)
@@ -113,6 +124,17 @@ class Indexer:
     def _project(self, session: Session) -> None:
         for projection in self.projections:
             projection.catch_up(session)
+
+    def _settle(self) -> None:
+        """Deferred projection work, in a write transaction only when some is due."""
+        if not self.projections:
+            return
+        with Session(engine_of(self.sessions).execution_options(**{READ_ONLY: True})) as session:
+            due = [p for p in self.projections if p.settle_due(session)]
+        if due:
+            with self.sessions.begin() as session:
+                for projection in due:
+                    projection.settle(session)
 
     def caught_up(self) -> bool:
         s = self.status

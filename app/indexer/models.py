@@ -30,7 +30,11 @@ class ChainEvent(Base):
     __table_args__ = (
         UniqueConstraint("block_number", "log_index", name="uq_chain_event_position"),
         Index("ix_chain_events_topic1", "topic1", "block_number"),
-        Index("ix_chain_events_contract_event", "contract", "event"),
+        Index("ix_chain_events_contract_event", "contract", "event", "block_number", "log_index"),
+        # A contract's newest events; an event's occurrences across contracts; a transaction's events.
+        Index("ix_chain_events_contract_position", "contract", "block_number", "log_index"),
+        Index("ix_chain_events_event", "event", "block_number", "log_index"),
+        Index("ix_chain_events_tx_hash", "tx_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from app.ocds.events import announced_ocids, events_of
@@ -72,6 +73,47 @@ def stored_page(session: Session, after: int | None, limit: int) -> tuple[list[d
     rows = rows[:limit]
     releases = [release for _, page in rows for release in page]
     return releases, (rows[-1][0] if more else None)
+
+
+# -- packages as text: the stored JSON spliced in, never parsed and re-serialised per request -----
+def stored_record_text(session: Session, ocid: str) -> tuple[str, str] | None:
+    """The stored releases (a JSON array) and compiled release of `ocid`, as the database holds
+    their text; None if never announced."""
+    row = session.execute(
+        select(cast(OcdsTender.releases, Text), cast(OcdsTender.compiled, Text)).where(
+            OcdsTender.ocid == ocid
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def stored_page_text(session: Session, after: int | None, limit: int) -> tuple[list[str], int | None]:
+    """stored_page with each ocid's releases as their stored JSON array text."""
+    query = select(OcdsTender.position, cast(OcdsTender.releases, Text)).order_by(OcdsTender.position)
+    if after is not None:
+        query = query.where(OcdsTender.position > after)
+    rows = session.execute(query.limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return [text for _, text in rows], (rows[-1][0] if more else None)
+
+
+def package_text(uri: str, key: str, items: str, **extra: Any) -> str:
+    """A package whose `key` holds `items`, the text of a JSON array's elements (comma-separated)."""
+    head = json.dumps(_package(uri, key, []), ensure_ascii=False)
+    tail = "".join(f",{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}" for k, v in extra.items())
+    return f"{head[: -len('[]}')]}[{items}]{tail}}}"
+
+
+def array_items(arrays: list[str]) -> str:
+    """The elements of JSON arrays (their text) as one comma-separated list."""
+    inner = (text.strip()[1:-1].strip() for text in arrays)
+    return ",".join(part for part in inner if part)
+
+
+def record_text(ocid: str, releases: str, compiled: str) -> str:
+    named = json.dumps(ocid, ensure_ascii=False)
+    return f'{{"ocid":{named},"releases":{releases},"compiledRelease":{compiled}}}'
 
 
 def all_releases(session: Session) -> Iterator[dict[str, Any]]:

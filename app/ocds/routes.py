@@ -7,14 +7,32 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from app.api.deps import ReadSessionsDep
-from app.ocds.packages import record_package, release_package, stored_page, stored_record
+from app.ocds.packages import (
+    array_items,
+    package_text,
+    record_text,
+    stored_page,
+    stored_page_text,
+    stored_record_text,
+)
 from app.ocds.schema import terang_extension
 from app.ocds.schemas import JsonLinesResponse, RecordPackage, ReleasePackage
 
 router = APIRouter(prefix="/ocds", tags=["ocds"])
+
+
+class JSONText(Response):
+    """A package built as text from the stored JSON (app/ocds/packages.py): the read model is
+    written from validated releases, so the answer is not parsed and re-serialised per request
+    (what a response_model would do, at a cost growing with the package); the response_model
+    still documents it."""
+
+    media_type = "application/json"
+
+
 PAGE, MAX_PAGE = 100, 1000  # ocids per page of /ocds/releases
 
 
@@ -34,13 +52,15 @@ def releases(
         str | None,
         Query(pattern=r"^[0-9]{1,20}$", description="The cursor of `links.next`", examples=["1234000005"]),
     ] = None,
-) -> dict:
+) -> Response:
     with sessions() as session:
-        found, after = stored_page(session, int(cursor) if cursor else None, limit)
-    package = release_package(str(request.url), found)
-    if after is not None:
-        package["links"] = {"next": str(request.url.include_query_params(cursor=str(after), limit=limit))}
-    return package
+        found, after = stored_page_text(session, int(cursor) if cursor else None, limit)
+    links = (
+        {"links": {"next": str(request.url.include_query_params(cursor=str(after), limit=limit))}}
+        if after is not None
+        else {}
+    )
+    return JSONText(package_text(str(request.url), "releases", array_items(found), **links))
 
 
 @router.get(
@@ -68,12 +88,12 @@ def releases_jsonl(sessions: ReadSessionsDep) -> JsonLinesResponse:
     response_model_exclude_unset=True,
     summary="Release package of one ocid",
 )
-def releases_of(ocid: str, request: Request, sessions: ReadSessionsDep) -> dict:
+def releases_of(ocid: str, request: Request, sessions: ReadSessionsDep) -> Response:
     with sessions() as session:
-        found = stored_record(session, ocid)
+        found = stored_record_text(session, ocid)
     if found is None:
         raise HTTPException(404)
-    return release_package(str(request.url), found["releases"])
+    return JSONText(package_text(str(request.url), "releases", array_items([found[0]])))
 
 
 @router.get(
@@ -81,12 +101,12 @@ def releases_of(ocid: str, request: Request, sessions: ReadSessionsDep) -> dict:
     response_model=RecordPackage,
     summary="Record package of one ocid (with its compiled release)",
 )
-def record_of(ocid: str, request: Request, sessions: ReadSessionsDep) -> dict:
+def record_of(ocid: str, request: Request, sessions: ReadSessionsDep) -> Response:
     with sessions() as session:
-        found = stored_record(session, ocid)
+        found = stored_record_text(session, ocid)
     if found is None:
         raise HTTPException(404)
-    return record_package(str(request.url), [found])
+    return JSONText(package_text(str(request.url), "records", record_text(ocid, *found)))
 
 
 @router.get(

@@ -62,6 +62,7 @@ def gateway(pilot, chain_url, manifest_dir, tmp_path_factory) -> str:
         "TERANG_JWT_PUBLIC_KEY_FILE": str(folder / "issuer" / "public.pem"),
         "TERANG_SIGNERS_FILE": str(write_signers(chain_url, folder / "signers")),
         "TERANG_INDEXER_POLL_SECONDS": "0.3",
+        "TERANG_REDFLAG_CROSS_SECONDS": "0",
     }
     head = int(rpc(chain_url, "eth_blockNumber"), 16)
     with gateway_process(env, folder / "gateway.log") as (base, _process):

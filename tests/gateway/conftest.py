@@ -59,6 +59,8 @@ def settings(chain_url, manifest_dir, issuer_dir, signers_file, tmp_path_factory
         # The stories read many pages as one anonymous client; the limits have their own tests
         # (tests/gateway/test_rate_limits.py).
         rate_limit_per_second=0,
+        # The stories read the red flags as of the indexer's cursor (app/explorer/redflags.py).
+        redflag_cross_seconds=0,
     )
 
 

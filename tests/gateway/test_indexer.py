@@ -277,11 +277,14 @@ def test_an_envelope_is_indexed_as_its_hash_and_size(chain_url, manifest, protoc
 def test_upgrading_to_the_tender_protocol_rebuilds_the_read_models(chain_url, manifest, protocol, tmp_path):
     """Migration 0010: read models built by older code (summaries without the Pokja) are rebuilt
     from chain_events at the next catch-up after the upgrade."""
+    from alembic import command
+
+    from app.db.migrate import alembic_config
     from app.explorer.models import ExplorerTender
     from app.explorer.projection import ReadModels
 
     url = f"sqlite:///{tmp_path / 'older.db'}"
-    upgrade(url, "0009")
+    upgrade(url)
     engine = make_engine(url)
     older = make_session_factory(engine)
     run_to_head(make_indexer(chain_url, older, manifest, projections=[ReadModels()]))
@@ -289,6 +292,7 @@ def test_upgrading_to_the_tender_protocol_rebuilds_the_read_models(chain_url, ma
     with older.begin() as session:
         row = session.get(ExplorerTender, ocid)
         row.summary = {k: v for k, v in row.summary.items() if k not in ("pokja", "bid_details")}
+    command.downgrade(alembic_config(url), "0009")  # the database as the older code left it
     upgrade(url)
     with older.begin() as session:
         assert ReadModels().catch_up(session) >= len(protocol)

@@ -71,7 +71,7 @@ def test_a_pause_moves_the_deadlines_of_a_tender_in_flight_and_only_those(
 ):
     finished = protocol["withheld"]
     tender_id = announce_open_tender(scenario)
-    indexer = make_indexer(chain_url, sessions, manifest, projections=[ReadModels()])
+    indexer = make_indexer(chain_url, sessions, manifest, projections=[ReadModels(0)])
     run_to_head(indexer)
     before, _ = stored(sessions, OCID)
     finished_before, finished_ocds_before = stored(sessions, finished.ocid)

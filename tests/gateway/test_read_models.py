@@ -6,6 +6,7 @@ real reorg of the local chain, and after a position the chain no longer has."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from sqlalchemy import text
@@ -26,9 +27,10 @@ manifest, scenario, sessions = base.manifest, base.scenario, base.sessions
 
 
 def projecting_indexer(chain_url, sessions, manifest):
-    """An indexer keeping the read models, in batches of at most two blocks (many small steps)."""
+    """An indexer keeping the read models, in batches of at most two blocks (many small steps), its
+    red flags current as of every cursor."""
     return make_indexer(
-        chain_url, sessions, manifest, batch_blocks=2, max_batch_blocks=2, projections=[ReadModels()]
+        chain_url, sessions, manifest, batch_blocks=2, max_batch_blocks=2, projections=[ReadModels(0)]
     )
 
 
@@ -42,7 +44,15 @@ def assert_read_models_match_the_history(sessions) -> int:
         rebuilt = [dataclasses.replace(v, steps=[], documents=[]) for v in queries.tenders(session)]
         assert total == len(rebuilt) and stored == rebuilt
         results, analysed = queries.red_flag_results(session)
-        assert queries.stored_red_flags_json(session) == (results.to_json(), analysed)
+        assert queries.stored_welfare_periods(session) == queries.welfare_aggregates(session)
+        indexed = queries.indexed_event_counts(session)
+        assert queries.counts(session)["events"] == sum(indexed.values())
+        for contract in {c for c, _ in indexed}:
+            assert queries.event_counts(session, contract) == sorted(
+                ((e, n) for (c, e), n in indexed.items() if c == contract), key=lambda x: (-x[1], x[0])
+            )
+        text, stored = queries.stored_red_flags_json(session)
+        assert (json.loads(text), stored) == (json.loads(results.to_json()), analysed)
     assert_supplier_read_models_match_the_history(sessions)
     return len(ocids)
 

@@ -6,6 +6,7 @@ three Indonesian time zones."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -202,3 +203,17 @@ def test_the_pilots_ocds_records_and_packages_validate_against_the_schema(web, p
     assert any(c.get("contracts") and c["contracts"][0].get("implementation") for c in compiled), (
         "the escrow milestones and payment reach the OCDS contract's implementation"
     )
+
+
+def test_a_contracts_events_come_a_page_at_a_time(web, monkeypatch):
+    from app.explorer import routes
+
+    monkeypatch.setattr(routes, "CONTRACT_EVENTS_PER_PAGE", 3)
+    first = web.get("/explorer/contracts/Tenders", params={"lang": "en"}).text
+    older = re.search(r'href="\?before=(\d+)">Older', first)
+    assert older, "the pilot's Tenders events fill more than one page"
+    second = web.get("/explorer/contracts/Tenders", params={"lang": "en", "before": older.group(1)})
+    assert second.status_code == 200 and "/explorer/tx/0x" in second.text
+    blocks = [int(b) for b in re.findall(r'href="/explorer/blocks/(\d+)"', second.text)]
+    block = int(older.group(1)) // 1_000_000
+    assert blocks and all(b <= block for b in blocks if b != blocks[0])  # the deployment block first
