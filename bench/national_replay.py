@@ -183,7 +183,7 @@ def replay(args: argparse.Namespace) -> dict:
             sender.forget_nonces()
             done()
             if gateway:
-                say(f"gateway sample: {gateway['bids']:,} bids in {gateway['seconds']:.0f} s")
+                say(f"gateway sample: {gateway.get('refused') or str(gateway['bids']) + ' bids'}")
 
         head = int(chain.rpc.call("eth_blockNumber"), 16)
         emitted = sum(sender.tally.events.values())

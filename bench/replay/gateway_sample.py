@@ -53,8 +53,14 @@ def through_gateway(url: str, manifest_file: Path, year: Year, share: float, fol
     env = gateway_env(url, folder, f"sqlite:///{folder / 'gateway.db'}", indexer=False)
     with gateway_process(env, folder / "gateway.log") as (base, process):
         sampler = RssSampler({"gateway": process.pid})
+        result, refusal = None, ""
         with sampler:
-            result = bid_load.through_gateway([(base, plans)], warmup=0)
+            try:
+                result = bid_load.through_gateway([(base, plans)], warmup=0)
+            except RuntimeError as exc:  # e.g. 504 transaction_pending: a confirmation took too long
+                refusal = str(exc)
+    if result is None:
+        return {"tenders": count, "bids": sum(bidders), "refused": refusal[:300]}
     return {
         "tenders": count,
         "bids": result.bids,

@@ -262,6 +262,11 @@ def section(f: dict) -> str:
 
 
 def gateway_line(g: dict) -> str:
+    if "refused" in g:
+        return (
+            f"Through the real gateway (`python -m app`, SQLite, its indexer off): the sample of"
+            f" {g['tenders']:,} tenders and {g['bids']:,} bids stopped at a refusal: {g['refused']}"
+        )
     return (
         f"Through the real gateway (`python -m app`, SQLite, its indexer off), reported apart from the"
         f" direct path: a sample of {g['tenders']:,} tenders (the pilot agency's, announced with their"
