@@ -71,8 +71,8 @@ run: compile
 	$(APPVENV)/bin/python -m toolchain.run_local --chain $(CHAIN) $(RUN_ARGS)
 
 # Two lanes on the two cores, each a contract suite followed by part of the Python suites:
-# ganache (the slower EVM) then tooling, browser, red-flag, read-side and payment-bridge tests; anvil
-# then the rest of the gateway. --output-sync keeps each lane's output together. The set-up installs
+# ganache (the slower EVM) then tooling, browser, red-flag and read-side tests; anvil then the rest
+# of the gateway. --output-sync keeps each lane's output together. The set-up installs
 # the two Python environments and the node modules side by side. The run prints its own duration.
 test:
 	@start=$$(date +%s); status=0; \
@@ -84,11 +84,9 @@ test:
 	exit $$status
 
 # The read side's gateway tests (indexer, OCDS, explorer) share one protocol story with the browser
-# tests, so they run in the same session on the ganache lane. So do the payment bridge's tests,
-# which are mostly waiting on processes they kill and restart: they balance the two lanes.
+# tests, so they run in the same session on the ganache lane, whose contract suite takes longest.
 READ_SIDE := tests/gateway/test_indexer*.py tests/gateway/test_ocds*.py tests/gateway/test_explorer*.py
-PAYMENTS := tests/gateway/test_payments_*.py
-GANACHE_LANE_GATEWAY := $(READ_SIDE) $(PAYMENTS)
+GANACHE_LANE_GATEWAY := $(READ_SIDE)
 
 test-lane-ganache: test-contracts-ganache
 	$(MAKE) --no-print-directory test-python \
