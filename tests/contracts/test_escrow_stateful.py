@@ -73,6 +73,7 @@ class EscrowMachine(RuleBasedStateMachine):
         self.dues = [self.escrow.getMilestone(self.escrow_id, i)["dueDate"] for i in range(3)]
         self.max_value = e["originalValue"] * (10_000 + AMENDMENT_CAP_BPS) // 10_000
         self.seats = [str(v) for v in self.ekit.verifiers]
+        self.acts = 0
         self.status = [M_PENDING] * 3
         self.attested = [set() for _ in range(3)]
         self.penalty = [0, 0, 0]
@@ -236,7 +237,11 @@ class EscrowMachine(RuleBasedStateMachine):
     @rule(st_seat=INDEX, st_successor=POOL)
     def rule_replace_verifier(self, st_seat, st_successor):
         current, successor = self.seats[st_seat], str(self.pool[st_successor])
-        args = (self.escrow_id, current, successor, h("mutasi"))
+        # A refused act stays scheduled in the hub until it expires, and the hub refuses the same
+        # act again while it waits (AccessManagerAlreadyScheduled): each act names its own reason,
+        # so a retried replacement is a new act and this rule checks the escrow, not the hub.
+        self.acts += 1
+        args = (self.escrow_id, current, successor, h(f"mutasi {self.acts}"))
         if successor in self.seats:
             with brownie.reverts():
                 self.delayed(self.committee, self.escrow, "replaceVerifier", *args)
