@@ -5,6 +5,7 @@ every test is isolated by a chain snapshot."""
 
 from __future__ import annotations
 
+import functools
 import gc
 from pathlib import Path
 
@@ -21,6 +22,30 @@ ROOT = Path(__file__).resolve().parents[2]
 brownie_receipts.install()
 IKN = 1001  # Otorita Ibu Kota Nusantara
 PU = 1002  # Kementerian Pekerjaan Umum
+
+
+def _sleep_from_the_latest_block(sleep):
+    """anvil stamps each block at least a second after its parent, so a run that mines faster than
+    a block a second pushes block time ahead of the clock anvil adds `evm_increaseTime` to. brownie
+    reads its own clock from the latest block, so a test sleeping until a deadline fell short of it
+    by that drift and the next block came before the deadline. After each sleep the next block is
+    stamped at brownie's clock (never before the latest block plus the sleep)."""
+
+    @functools.wraps(sleep)
+    def sleep_then_stamp(self, seconds):
+        latest = web3.eth.get_block("latest")["timestamp"]
+        sleep(self, seconds)
+        if seconds and web3.client_version.lower().startswith("anvil"):
+            web3.provider.make_request("evm_setNextBlockTimestamp", [max(latest + seconds, self.time())])
+
+    sleep_then_stamp.original = sleep
+    return sleep_then_stamp
+
+
+# The class, not imported by name: brownie hashes this file's imports' sources, and its state module
+# is compiled.
+if not hasattr(type(chain).sleep, "original"):
+    type(chain).sleep = _sleep_from_the_latest_block(type(chain).sleep)
 
 
 @pytest.fixture(scope="session")
