@@ -176,7 +176,7 @@ def parse_wrk(out: str) -> dict:
     """requests/s, p50/p99 latency (ms), requests and errors from `wrk --latency` output."""
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
     total = re.search(r"^\s*(\d+) requests in ([\d.]+)(\w+),", out, re.M)
-    latency = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)\s*$", out, re.M))
     if not (rps and total and "50" in latency and "99" in latency):
         raise SystemExit("could not read wrk's output:\n" + out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)

@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from app.auth import devissuer  # noqa: E402
+from bench import reads_before_after  # noqa: E402
 from bench.gateway_load import gateway_env  # noqa: E402
 from bench.procstat import RssSampler, busy_cpu_seconds, cpu_seconds, rss_mib  # noqa: E402
 from bench.reads_before_after import _wrap, children_cpu, served  # noqa: E402
@@ -187,32 +188,13 @@ function request()
 end
 """
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(number) * _UNITS[unit]
-
 
 def parse_wrk(out: str) -> dict:
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
-    total = re.search(r"^\s*(\d+) requests in ([\d.]+)(\w+),", out, re.M)
-    latency = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)\s*$", out, re.M))
+    """bench/reads_before_after.py's figures from `wrk --latency`, and the largest latency (ms)."""
     stats = re.search(r"^\s+Latency\s+(\S+)\s+(\S+)\s+(\S+)", out, re.M)
-    if not (rps and total and stats and "50" in latency and "99" in latency):
+    if not stats:
         raise SystemExit("could not read wrk's output:\n" + out)
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {
-        "rps": float(rps.group(1)),
-        "requests": int(total.group(1)),
-        "p50_ms": _ms(latency["50"]),
-        "p99_ms": _ms(latency["99"]),
-        "max_ms": _ms(stats.group(3)),
-        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-        "socket_errors": sum(int(v) for v in sockets.groups()) if sockets else 0,
-    }
+    return {**reads_before_after.parse_wrk(out), "max_ms": reads_before_after._ms(stats.group(3))}
 
 
 def wrk(base: str, paths: list[str], seconds: float, args, folder: Path) -> tuple[str, float]:
