@@ -14,12 +14,14 @@ from brownie import accounts, chain, web3
 
 from app.protocol.roles import role_id
 from scripts.deploy import deploy_suite
-from toolchain import brownie_receipts
+from toolchain import brownie_receipts, brownie_reverts
 from toolchain.deploy_config import load_deploy_config
 
 ROOT = Path(__file__).resolve().parents[2]
 # A receipt that lags the node's state is not a dropped transaction (toolchain/brownie_receipts.py).
 brownie_receipts.install()
+# A reverted transaction's error is read by replaying it as a call (toolchain/brownie_reverts.py).
+brownie_reverts.install()
 IKN = 1001  # Otorita Ibu Kota Nusantara
 PU = 1002  # Kementerian Pekerjaan Umum
 
@@ -165,9 +167,10 @@ def committee_act(council, committee, committee2):
         proposer = proposer or committee
         if approver is None:
             approver = committee2 if council.agencyOf(proposer) != council.agencyOf(committee2) else committee
-        proposal_id = council.propose(
+        proposal = council.propose(
             [(str(t), d) for t, d in calls], web3.keccak(text=description), {"from": proposer}
-        ).return_value
+        )
+        proposal_id = proposal.events["Proposed"]["proposalId"]  # the return value, without a trace
         council.approve(proposal_id, {"from": approver})
         council.schedule(proposal_id, {"from": proposer})
         wait = council.getProposal(proposal_id)["readyAt"] - chain.time()
@@ -202,7 +205,7 @@ def register_supplier(registry, officer):
         tx = registry.registerSupplier(
             account, hmac_id(f"nib:{label}"), hmac_id(f"npwp:{label}"), umkm, region, {"from": by or officer}
         )
-        return tx.return_value
+        return tx.events["SupplierRegistered"]["supplierId"]
 
     return register
 
@@ -228,7 +231,7 @@ def blacklist(registry, officer, officer2):
     def run(supplier_id, start, end, reason=None, proposer=None, confirmer=None):
         proposal = registry.proposeBlacklist(
             supplier_id, start, end, reason or hmac_id("sk"), {"from": proposer or officer}
-        ).return_value
+        ).events["SupplierBlacklistProposed"]["proposalId"]
         return registry.confirmBlacklist(proposal, {"from": confirmer or officer2})
 
     return run

@@ -110,7 +110,7 @@ class EscrowKit:
     def signed(self, **term_overrides):
         """Created and countersigned; returns the escrow id."""
         tx = self.create(terms=self.terms(**term_overrides) if term_overrides else None)
-        escrow_id = tx.return_value
+        escrow_id = tx.events["EscrowCreated"]["escrowId"]
         self.escrow.countersign(escrow_id, {"from": self.award.supplier})
         return escrow_id
 

@@ -286,7 +286,7 @@ class TenderKit:
         quorum = overrides.pop("quorum", None)
         values = self._param_values(**overrides)
         tx = self.tenders.announceTender(tuple(values[name] for name in PARAM_FIELDS), {"from": by})
-        tender_id = tx.return_value
+        tender_id = tx.events["TenderAnnounced"]["tenderId"]
         key = bytes(tender_id)
         self.bidders[key] = {}
         self.announced[key] = values

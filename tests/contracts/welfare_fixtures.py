@@ -91,7 +91,7 @@ class WelfareKit:
             list(regions),
             {"from": self.admin},
         )
-        programme = tx.return_value
+        programme = tx.events["ProgrammeDefined"]["programmeId"]
         if scope:
             self.welfare.setEnrollerScope(self.enroller, programme, list(scope), True, {"from": self.admin})
         return programme
