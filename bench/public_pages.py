@@ -139,7 +139,9 @@ def gateway(tree: Path, env: dict[str, str], log: Path) -> Iterator[str]:
 
 def wait_indexed(base: str, head: int) -> None:
     deadline = time.monotonic() + 600
-    while (httpx.get(base + "/health", timeout=30).json().get("indexer") or {}).get("cursorBlock", 0) < head:
+    while (
+        (httpx.get(base + "/health", timeout=30).json().get("indexer") or {}).get("cursorBlock") or 0
+    ) < head:
         if time.monotonic() > deadline:
             raise RuntimeError("the indexer did not catch up")
         time.sleep(0.5)

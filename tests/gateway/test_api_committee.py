@@ -11,7 +11,6 @@ proposed, who approved for which agency, the veto and the execution, in WIB."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import pytest
@@ -21,6 +20,7 @@ from web3 import Web3
 from app.main import create_app
 from app.protocol.manifest import load_manifest
 from tests.support.documented import documented
+from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import rpc
 
 LKPP, KEMENKEU, BPK, KPK = 1, 2, 3, 23  # dev accounts of the committee's officials
@@ -240,10 +240,7 @@ def test_8_proposals_are_public_reads_and_unknown_ones_are_problems(story):
 def test_9_the_explorer_names_who_proposed_approved_vetoed_and_executed(story, settings):
     head = int(rpc(story["chain_url"], "eth_blockNumber"), 16)
     with TestClient(create_app(settings.model_copy(update={"indexer_enabled": True}))) as web:
-        deadline = time.monotonic() + 60
-        while (web.get("/health").json().get("indexer") or {}).get("cursorBlock", 0) < head:
-            assert time.monotonic() < deadline, "the indexer did not catch up"
-            time.sleep(0.2)
+        wait_until_indexed(lambda: web.get("/health").json(), head)
         listing = web.get("/explorer/committee")
         assert listing.status_code == 200 and 'href="/explorer/committee"' in listing.text
         assert f'data-proposal="{story["first"]}" data-status="vetoed"' in listing.text

@@ -14,7 +14,6 @@ token (401), another agency (403), malformed or unknown ids (4xx problems)."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import pytest
@@ -28,6 +27,7 @@ from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 from app.protocol.manifest import load_manifest
 from tests.support.documented import documented
+from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import rpc
 from tests.support.tender_scenario import DAY, Scenario
 from toolchain.dev_signers import development_keys
@@ -712,10 +712,7 @@ def test_23_the_tender_timeline_links_the_termination_to_its_committee_proposal(
     """The explorer, its indexer caught up: the termination step names the proposal it executed."""
     head = int(rpc(story["chain_url"], "eth_blockNumber"), 16)
     with TestClient(create_app(settings.model_copy(update={"indexer_enabled": True}))) as web:
-        deadline = time.monotonic() + 60
-        while (web.get("/health").json().get("indexer") or {}).get("cursorBlock", 0) < head:
-            assert time.monotonic() < deadline, "the indexer did not catch up"
-            time.sleep(0.2)
+        wait_until_indexed(lambda: web.get("/health").json(), head)
         page = web.get(f"/explorer/tenders/{OCID2}", params={"lang": "en"}).text
     proposal = story["termination_proposal"]
     step = re.search(r'<li class="step [^"]*" data-step="termination">(.*?)</li>', page, re.S).group(1)

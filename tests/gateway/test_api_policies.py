@@ -9,7 +9,6 @@ announced before keeps version 1, the one announced after follows version 2."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -19,6 +18,7 @@ from web3 import Web3
 from app.protocol import policy as policy_rules
 from app.protocol.manifest import load_manifest, manifest_path
 from tests.support.committee import committee_act
+from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import rpc
 from tests.support.tender_scenario import CATEGORY, DAY, EVALUATION, HPS, OFFICER, Scenario
 
@@ -118,10 +118,7 @@ def web(app, published, chain_url):
     """A client whose indexer has caught up with the publication and the announcements."""
     head = int(rpc(chain_url, "eth_blockNumber"), 16)
     with TestClient(app) as client:
-        deadline = time.monotonic() + 60
-        while ((client.get("/health").json().get("indexer") or {}).get("cursorBlock") or 0) < head:
-            assert time.monotonic() < deadline, "the indexer did not catch up"
-            time.sleep(0.2)
+        wait_until_indexed(lambda: client.get("/health").json(), head)
         yield client
 
 

@@ -8,7 +8,6 @@ and the dashboard flags the withheld lower bid."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from app.explorer.i18n import NON_COMPLIANCE, OUTCOMES, REJECT_REASONS
 from app.protocol import vocabulary
 from tests.gateway import test_indexer as base
+from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import rpc
 from tests.support.tender_scenario import POKJA, QUORUM
 
@@ -27,10 +27,7 @@ def web(app, protocol, chain_url):
     """A client whose indexer has caught up with the protocol's tenders."""
     head = int(rpc(chain_url, "eth_blockNumber"), 16)
     with TestClient(app) as client:
-        deadline = time.monotonic() + 60
-        while (client.get("/health").json().get("indexer") or {}).get("cursorBlock", 0) < head:
-            assert time.monotonic() < deadline, "the indexer did not catch up"
-            time.sleep(0.2)
+        wait_until_indexed(lambda: client.get("/health").json(), head)
         yield client
 
 

@@ -9,8 +9,6 @@ each act: the explorer's timeline (address and agency) and REST GET /agencies/{i
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from fastapi.testclient import TestClient
 from web3 import Web3
@@ -18,6 +16,7 @@ from web3 import Web3
 from app.config import ConfigurationError
 from app.officials.keys import check_signers, shared_human_signers
 from tests.support.clock import key, now
+from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import rpc
 
 OCID = "ocds-terang-1001-officials-1"
@@ -173,10 +172,7 @@ def test_the_development_signers_file_gives_every_official_its_own_key(signers_f
 # -- the read side names the official ---------------------------------------------------------------
 def indexed(client, chain_url) -> None:
     head = int(rpc(chain_url, "eth_blockNumber"), 16)
-    deadline = time.monotonic() + 60
-    while ((client.get("/health").json().get("indexer") or {}).get("cursorBlock") or 0) < head:
-        assert time.monotonic() < deadline, "the indexer did not catch up"
-        time.sleep(0.2)
+    wait_until_indexed(lambda: client.get("/health").json(), head)
 
 
 def test_the_ppk_announces_and_amends_with_its_own_key_and_the_explorer_names_it(client, token, chain_url):

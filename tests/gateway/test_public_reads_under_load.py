@@ -20,6 +20,7 @@ from web3 import Web3
 
 from app.protocol.manifest import load_manifest
 from tests.support.gateway_process import gateway_process
+from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import anvil, deploy_local
 from toolchain.dev_signers import write_signers
 
@@ -94,10 +95,7 @@ def registration() -> dict:
 
 def wait_indexed(base: str, url: str) -> None:
     head = Web3(Web3.HTTPProvider(url)).eth.block_number
-    deadline = time.monotonic() + 60
-    while (httpx.get(base + "/health", timeout=10).json().get("indexer") or {}).get("cursorBlock", 0) < head:
-        assert time.monotonic() < deadline, "the indexer did not catch up"
-        time.sleep(0.2)
+    wait_until_indexed(lambda: httpx.get(base + "/health", timeout=10).json(), head)
 
 
 def test_six_anonymous_readers_do_not_stall_thirty_writes(own_chain, issuer_dir, token, tmp_path):

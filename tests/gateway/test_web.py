@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from web3 import Web3
 
 from app.protocol.manifest import load_manifest, manifest_path
+from tests.support.indexed import cursor_block
 from tests.support.localchain import ROOT, rpc
 from tests.support.pilot_scenario import bast_document, run_pilot, tender_document
 
@@ -47,7 +48,7 @@ def fresh_cookies(request):
 
 
 def indexed_to(client: TestClient) -> int:
-    return (client.get("/health").json().get("indexer") or {}).get("cursorBlock") or 0
+    return cursor_block(client.get("/health").json())
 
 
 def test_root_redirects_to_the_explorer(web):

@@ -16,6 +16,7 @@ from web3 import Web3
 
 from app.protocol import vocabulary
 from app.protocol.manifest import load_manifest
+from tests.support.indexed import wait_until_indexed
 from tests.support.local_system import local_system
 from toolchain.pilot.scenario import run_pilot
 
@@ -201,10 +202,7 @@ def test_the_explorer_shows_every_step_of_both_tenders(running, pilot):
     base, chain_url, _folder = running
     report, web3, _contracts, _ = pilot
     head = web3.eth.block_number
-    deadline = time.monotonic() + 60
-    while (httpx.get(f"{base}/health").json().get("indexer") or {}).get("cursorBlock", 0) < head:
-        assert time.monotonic() < deadline, "the indexer did not catch up with the pilot"
-        time.sleep(0.3)
+    wait_until_indexed(lambda: httpx.get(f"{base}/health").json(), head, what=" with the pilot")
     for outcome in (report.tender, report.seleksi):
         page = httpx.get(f"{base}/explorer/tenders/{outcome.ocid}")
         assert page.status_code == 200
