@@ -21,7 +21,7 @@ ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
 
 
 @contextlib.contextmanager
-def anvil(chain_id: int = 31337, block_time: int | None = None, accounts: int = 24) -> Iterator[str]:
+def anvil(chain_id: int = 31337, block_time: float | None = None, accounts: int = 24) -> Iterator[str]:
     port = free_port()
     cmd = [
         str(ANVIL),

@@ -1,6 +1,7 @@
 """Deploying to a live network exactly as a user targets a consortium or public test network:
 a second node registered as the *live* brownie network `terang-live`, the deployer unlocked from an
-encrypted keystore, confirmations awaited on a chain that mines a block per second."""
+encrypted keystore, confirmations awaited on a chain that mines on a timer (every quarter second,
+not on each transaction)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 
 @pytest.fixture(scope="module")
 def live_node():
-    with anvil(chain_id=CONSORTIUM_CHAIN_ID, block_time=1, accounts=2) as url:
+    with anvil(chain_id=CONSORTIUM_CHAIN_ID, block_time=0.25, accounts=2) as url:
         yield url
 
 
