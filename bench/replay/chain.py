@@ -32,12 +32,16 @@ class Anvil:
 
 def anvil_command(port: int, load_state: Path | None = None) -> list[str]:
     """How the replay (and a reader of a kept replay) starts anvil: the chain id of deploy/local.yaml's
-    local chain, FIFO ordering of the pool, 30M-gas blocks, no base fee."""
+    local chain, FIFO ordering of the pool, 30M-gas blocks, no base fee, no state history kept."""
     cmd = [str(ANVIL), "--host", "127.0.0.1", "--port", str(port), "--chain-id", "31337"]
     cmd += ["--accounts", str(ACCOUNTS), "--gas-limit", str(BLOCK_GAS), "--order", "fifo", "--silent"]
     # No base fee: full blocks would otherwise raise it past the fee cap of transactions already in
     # the pool, and anvil drops those (a consortium chain runs without a fee market anyway).
     cmd += ["--base-fee", "0"]
+    # Only recent states in memory and none on disk: a replay never reads an old block's state (the
+    # indexer reads logs and blocks), and a full history cost about 1.4 MiB of memory per tender and
+    # tens of GB of state files left behind in ~/.foundry/anvil/tmp.
+    cmd += ["--prune-history"]
     if load_state is not None:
         cmd += ["--load-state", str(load_state)]
     return cmd
