@@ -43,6 +43,7 @@ from app.protocol import bids as bidlib  # noqa: E402
 from app.protocol.manifest import load_manifest  # noqa: E402
 from app.tenders import envelope  # noqa: E402
 from app.tenders.opening_codec import encode_opening  # noqa: E402
+from tests.support.indexed import cursor_block  # noqa: E402
 from tests.support.localchain import anvil, deploy_local  # noqa: E402
 from tests.support.tender_scenario import POKJA, QUORUM, Scenario  # noqa: E402
 from toolchain.dev_signers import write_signers  # noqa: E402
@@ -139,9 +140,7 @@ def gateway(tree: Path, env: dict[str, str], log: Path) -> Iterator[str]:
 
 def wait_indexed(base: str, head: int) -> None:
     deadline = time.monotonic() + 600
-    while (
-        (httpx.get(base + "/health", timeout=30).json().get("indexer") or {}).get("cursorBlock") or 0
-    ) < head:
+    while cursor_block(httpx.get(base + "/health", timeout=30).json()) < head:
         if time.monotonic() > deadline:
             raise RuntimeError("the indexer did not catch up")
         time.sleep(0.5)

@@ -49,6 +49,7 @@ from bench import reads_before_after  # noqa: E402
 from bench.gateway_load import gateway_env  # noqa: E402
 from bench.procstat import RssSampler, busy_cpu_seconds, cpu_seconds, rss_mib  # noqa: E402
 from bench.reads_before_after import _wrap, children_cpu, served  # noqa: E402
+from tests.support.indexed import cursor_block  # noqa: E402
 from toolchain.dev_signers import write_signers  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
@@ -295,7 +296,7 @@ def measure_export(gateway: dict) -> dict:
 
 # --- the run ------------------------------------------------
 def indexed_to(url: str) -> int:
-    return (httpx.get(url + "/health", timeout=30).json().get("indexer") or {}).get("cursorBlock") or 0
+    return cursor_block(httpx.get(url + "/health", timeout=30).json())
 
 
 def measure(args, folder: Path) -> dict:

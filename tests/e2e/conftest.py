@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 import httpx
@@ -17,6 +16,7 @@ from app.auth import devissuer
 from app.protocol.manifest import load_manifest, manifest_path
 from tests.gateway.conftest import chain_url, manifest_dir  # noqa: F401 (the same real chain and deployment)
 from tests.support.gateway_process import gateway_process
+from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import ROOT, rpc
 from tests.support.pilot_scenario import Pilot, run_pilot
 from toolchain.dev_signers import write_signers
@@ -66,10 +66,9 @@ def gateway(pilot, chain_url, manifest_dir, tmp_path_factory) -> str:
     }
     head = int(rpc(chain_url, "eth_blockNumber"), 16)
     with gateway_process(env, folder / "gateway.log") as (base, _process):
-        deadline = time.monotonic() + 60
-        while ((httpx.get(base + "/health").json().get("indexer") or {}).get("cursorBlock") or 0) < head:
-            assert time.monotonic() < deadline, f"the indexer did not catch up; see {folder / 'gateway.log'}"
-            time.sleep(0.2)
+        wait_until_indexed(
+            lambda: httpx.get(base + "/health").json(), head, what=f"; see {folder / 'gateway.log'}"
+        )
         yield base
 
 

@@ -4,12 +4,11 @@ and then in English, and the appeal to the KPA. Screenshots go to artifacts/e2e/
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
 from tests.gateway.test_indexer import protocol  # noqa: F401 (the protocol's tenders, on the same chain)
+from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import rpc
 
 
@@ -21,10 +20,9 @@ def shot(page, artifacts, name: str) -> None:
 def indexed(protocol, gateway, chain_url):  # noqa: F811
     """The protocol's tenders, once the gateway's indexer has read them."""
     head = int(rpc(chain_url, "eth_blockNumber"), 16)
-    deadline = time.monotonic() + 60
-    while ((httpx.get(gateway + "/health").json().get("indexer") or {}).get("cursorBlock") or 0) < head:
-        assert time.monotonic() < deadline, "the indexer did not catch up with the protocol's tenders"
-        time.sleep(0.2)
+    wait_until_indexed(
+        lambda: httpx.get(gateway + "/health").json(), head, what=" with the protocol's tenders"
+    )
     return protocol
 
 
