@@ -14,7 +14,10 @@ from toolchain import brownie_reverts
 
 @pytest.fixture
 def rpc_methods(monkeypatch):
-    """The JSON-RPC methods this test sends, in order."""
+    """The JSON-RPC methods this test sends, in order. brownie probes the node once per process with
+    an empty `debug_traceTransaction` (`web3.supports_traces`); that probe is made first, outside the
+    record, so the record holds only traces of transactions whichever test runs first."""
+    assert web3.supports_traces
     sent: list[str] = []
     provider = web3.provider
     original = provider.make_request
