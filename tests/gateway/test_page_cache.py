@@ -101,6 +101,8 @@ def test_a_cached_page_is_served_again_without_rendering(indexed, renders):
     assert english.status_code == 200 and english.content != first.content and renders["pages"] == 2
     assert client.get(PAGE, headers={"Accept-Language": "en"}).content == english.content
     assert renders["pages"] == 2 and cache.hits >= 3
+    metrics = client.get("/metrics").text
+    assert f"terang_page_cache_hits_total {float(cache.hits)}" in metrics
 
 
 def test_a_newly_indexed_batch_renders_the_page_anew(chain_url, manifest, indexed, renders):
