@@ -147,7 +147,9 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     install_problem_handlers(app)
     install_openapi(app)
     # innermost: a cached page still passes the rate limits, and gets its request id and headers
-    app.state.page_cache = PageCache(settings.page_cache_entries, settings.page_cache_bytes)
+    app.state.page_cache = PageCache(
+        settings.page_cache_entries, settings.page_cache_bytes, settings.read_cache_poll_seconds
+    )
     app.add_middleware(CachedPagesMiddleware, cache=app.state.page_cache)
     # bodies over the limit are refused before they are read (inside the request id, so the 413 has one)
     install_body_limits(app, settings.max_body_bytes, settings.max_callback_body_bytes)

@@ -4,10 +4,12 @@ middleware over app/explorer/page_cache.py).
 What is cached: the finished body (status 200 only, with its content type and language) of a GET
 to one of CACHED below, per scheme, host, path and query, and for the explorer's pages per language
 and time zone (app/explorer/i18n.py locale: ?lang, ?tz, their cookies, Accept-Language), as of the
-indexed position (app/explorer/position.py), read from the database for every such request (one
-primary-key statement; several gateway processes over one PostgreSQL each see a commit at their next
-request, never a TTL later). Each cached answer carries an ETag derived from the position and the
-key; a matching If-None-Match is answered 304.
+indexed position (app/explorer/position.py), read from the database (one primary-key statement) by a
+request when the last read is older than TERANG_READ_CACHE_POLL_SECONDS (0.25 s by default; 0: by
+every request). Several gateway processes over one PostgreSQL each see a commit within that time,
+and none serves a page older than the position it has read (app/explorer/page_cache.py). Each
+cached answer carries an ETag derived from the position and the key; a matching If-None-Match is
+answered 304.
 
 What never is: any other method or route, in particular those that read the chain itself
 (/tenders/{ocid}, /suppliers/{id}, the explorer's block, transaction and proposal pages), payee
@@ -21,11 +23,12 @@ import re
 from functools import partial
 
 import anyio
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 
 from app.db.session import engine_of
 from app.explorer.i18n import LANG_COOKIE, ZONE_COOKIE, locale
-from app.explorer.page_cache import Page, PageCache, etag_of
+from app.explorer.page_cache import UNKNOWN, Page, PageCache, etag_of
 from app.explorer.position import Position, indexed_position
 
 # path pattern -> whether the body depends on the reader's language and zone (explorer pages)
@@ -91,8 +94,14 @@ class CachedPagesMiddleware:
             await self.app(scope, receive, send)  # a reader of their own: never shared
             return
         sessions = request.app.state.read_sessions
-        position = await anyio.to_thread.run_sync(self.cache.observe, partial(_read_position, sessions))
-        if position is None:  # nothing indexed yet
+        position = self.cache.recent()
+        if position is UNKNOWN:
+            try:
+                read = partial(_read_position, sessions)
+                position = await anyio.to_thread.run_sync(self.cache.observe, read)
+            except SQLAlchemyError:  # the database is unwell: the route answers as without a cache
+                position = None
+        if position is None:  # nothing indexed yet, or no position to trust
             await self.app(scope, receive, send)
             return
         key = str(request.url)

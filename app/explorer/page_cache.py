@@ -6,17 +6,26 @@ and by bytes (least recently used first); a body larger than the byte bound is n
 Positions are observed one at a time (`observe` holds a lock around the database read), so the
 position this process has seen only moves forward in the database's commit order, even with many
 threads: a request that read an older position than another request's misses, and its page is
-rendered afresh (never older than what the process has seen) and not kept."""
+rendered afresh (never older than what the process has seen) and not kept.
+
+`position_seconds` (the gateway passes TERANG_READ_CACHE_POLL_SECONDS): a position read less than
+that long ago is used again without asking the database, so a hit costs no query and no trip to a
+thread. A commit then shows at most that long later: the freshness the gateway's contract reads
+already have (answered as of a head polled at that interval). 0: every request reads it."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.explorer.position import Position
+
+UNKNOWN = object()  # no position read recently enough (PageCache.recent)
 
 
 @dataclass(frozen=True)
@@ -31,10 +40,14 @@ def etag_of(position: Position, key: str) -> str:
 
 
 class PageCache:
-    def __init__(self, max_entries: int, max_bytes: int) -> None:
+    def __init__(
+        self, max_entries: int, max_bytes: int, position_seconds: float = 0.0, clock=time.monotonic
+    ) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self.enabled = max_entries > 0 and max_bytes > 0
+        self.position_seconds, self.clock = position_seconds, clock
         self.position: Position | None = None
+        self._observed_at = -math.inf
         self._pages: OrderedDict[str, Page] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -42,11 +55,19 @@ class PageCache:
         self.hits = self.misses = self.stored = self.dropped = 0
 
     # -- the position --------------------------------------------------------------------------
+    def recent(self) -> Position | None | object:
+        """The position last read, if read less than `position_seconds` ago; else UNKNOWN."""
+        if self.clock() - self._observed_at < self.position_seconds:
+            return self.position
+        return UNKNOWN
+
     def observe(self, read: Callable[[], Position | None]) -> Position | None:
         """Reads the position (under a lock: one read at a time, so each sees a commit at least as
         new as the one before); a position other than the newest seen drops every entry."""
         with self._observing:
+            started = self.clock()
             position = read()
+            self._observed_at = started
             with self._lock:
                 if position != self.position:
                     self.dropped += len(self._pages)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from app.config import settings_or_refusal
 from app.db.session import make_engine, make_session_factory
+from app.explorer import cached_pages
 from app.explorer import routes as explorer_routes
-from app.explorer.page_cache import PageCache
+from app.explorer.page_cache import UNKNOWN, Page, PageCache
 from app.explorer.projection import ReadModels
 from app.indexer import store
 from app.indexer.store import Cursor
@@ -195,3 +197,36 @@ def test_a_bad_bound_is_refused_in_one_line(name, value, monkeypatch, capsys):
 
 def test_a_zero_bound_turns_the_cache_off():
     assert not PageCache(0, 1024).enabled and not PageCache(16, 0).enabled and PageCache(16, 1024).enabled
+
+
+def test_without_a_position_to_trust_the_page_is_rendered(indexed, renders, monkeypatch):
+    client, cache, _ = indexed
+
+    def unwell(sessions):
+        raise OperationalError("SELECT position", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(cached_pages, "_read_position", unwell)
+    assert client.get(PAGE).status_code == client.get(PAGE).status_code == 200
+    assert renders["pages"] == 2 and cache.size()[0] == 0
+
+
+def test_a_position_is_read_again_once_its_time_is_up():
+    now = [100.0]
+    cache = PageCache(16, 1 << 20, position_seconds=0.25, clock=lambda: now[0])
+    reads = []
+
+    def read():
+        reads.append(1)
+        return ("block", len(reads))
+
+    assert cache.recent() is UNKNOWN  # never read
+    first = cache.observe(read)
+    assert cache.put(first, "/explorer/", Page(b"page", ()))
+    now[0] += 0.2
+    assert cache.recent() == first and cache.get(first, "/explorer/") is not None
+    now[0] += 0.1
+    assert cache.recent() is UNKNOWN  # time is up: the next request reads it
+    second = cache.observe(read)
+    assert second != first and len(reads) == 2
+    assert cache.get(second, "/explorer/") is None and cache.get(first, "/explorer/") is None
+    assert PageCache(16, 1 << 20).recent() is UNKNOWN  # 0 s: every request reads it
