@@ -469,10 +469,11 @@ def render(figures: dict) -> str:
             "What is cached (app/explorer/cached_pages.py): the finished 200 body of the explorer's"
             " pages and the OCDS release and record packages, per URL and (explorer) language and"
             " zone, as of the indexed position (indexer cursor, read-model position, red-flag state),"
-            " which every cacheable request reads from the database (one primary-key statement). A new"
-            " position drops every entry; the next request for each page renders it again, at the"
-            " first pass's cost. /tenders/{ocid} and /suppliers/{id} read the chain (block-scoped"
-            " read cache) and are not page-cached; neither are authenticated requests, answers other"
+            " read from the database (one primary-key statement) when the last read is older than"
+            " TERANG_READ_CACHE_POLL_SECONDS (0.25 s by default). A new position drops every entry;"
+            " the next request for each page renders it again, at the first pass's cost."
+            " /tenders/{ocid} and /suppliers/{id} read the chain (block-scoped read cache) and are"
+            " not page-cached; neither are authenticated requests, answers other"
             " than 200 or the streamed exports."
         ),
         "",
@@ -523,11 +524,14 @@ def render(figures: dict) -> str:
             )
             + "."
         ),
+        *_cache_notes(rows),
         _wrap(
             f"- OCDS bulk export, GET /ocds/releases.jsonl read to the end by one client:"
             f" {e['releases']:,} releases, {e['bytes'] / 2**20:,.1f} MiB in {e['seconds']:.1f} s (first"
             f" byte after {e['first_byte_seconds'] * 1000:.0f} ms). Gateway resident memory"
-            f" {e['rss_before_mib']:.0f} MiB before, median {e['rss_median_mib']:.0f} and peak"
+            f" {figures['gateway_rss_start_mib']:.0f} MiB once indexed,"
+            f" {e['rss_before_mib']:.0f} MiB before the export (the runs above filled the page cache and"
+            f" churned it), median {e['rss_median_mib']:.0f} and peak"
             f" {e['rss_peak_mib']:.0f} MiB over"
             f" {e['samples']} samples during the export (every 50 ms): the body is streamed a page of"
             " ocids at a time, never held whole."
@@ -548,10 +552,39 @@ def render(figures: dict) -> str:
             " lists page by keyset (OCDS releases, contract events, red-flag entities) or by a bounded"
             " offset (tender and supplier lists); OCDS packages are the stored JSON spliced as text."
             " What still costs per miss is bounded by one tender (its events and their template)"
-            " or one page, not by the history; a hit costs the position's read and a copy of bytes."
+            " or one page, not by the history; a hit costs a lookup and the write of the bytes."
         ),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _cache_notes(rows: list[dict]) -> list[str]:
+    """What the cached rows show: a hit's cost, and the rows whose URLs the cache could not hold."""
+    cached = [x for x in rows if x.get("cache_hits") and not x.get("cache_misses")]
+    thrashed = [x for x in rows if x.get("cache_misses")]
+    notes = []
+    if cached:
+        cpu = [x["gateway_cpu_seconds"] * 1000 / x["requests"] for x in cached]
+        notes.append(
+            _wrap(
+                f"- Served from the page cache ({len(cached)} endpoints, no miss under wrk):"
+                f" {min(x['rps'] for x in cached):,.0f}–{max(x['rps'] for x in cached):,.0f} req/s,"
+                f" p50 {min(x['p50_ms'] for x in cached):.1f}–{max(x['p50_ms'] for x in cached):.1f} ms,"
+                f" {min(cpu):.2f}–{max(cpu):.2f} ms of gateway CPU per request. wrk keeps every"
+                " connection busy, so the gateway runs saturated: p99 is its queue, shared with the"
+                " other work on the machine, more than any page's cost."
+            )
+        )
+    for x in thrashed:
+        notes.append(
+            _wrap(
+                f"- {x['endpoint']}: {x['cache_misses']:,} misses and {x['cache_hits']:,} hits under wrk:"
+                f" its {x['urls']} URLs rotated in turn are more bytes than the page cache's bound holds,"
+                " so the least recently used page is always the next one asked for; each request is"
+                " rendered as in the first pass."
+            )
+        )
+    return notes
 
 
 def main() -> int:
