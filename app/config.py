@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     indexer_poll_seconds: float = Field(default=2.0, gt=0)
     # Contract reads are answered once per block; the head is polled this often (0: no caching).
     read_cache_poll_seconds: float = Field(default=0.25, ge=0)
+    # Public pages built from the indexer's database (explorer, OCDS packages; app/explorer/cached_pages.py)
+    # kept finished in each process's memory as of the indexed position, at most this many entries and
+    # bytes (least recently used go first); either 0 turns the cache off.
+    page_cache_entries: int = Field(default=4096, ge=0, le=1_000_000)
+    page_cache_bytes: int = Field(default=128 * 1024 * 1024, ge=0, le=16 * 1024**3)
     indexer_batch_blocks: int = Field(default=100, ge=1)  # first eth_getLogs range; then adaptive
     # Red flags comparing processes (fences, windows, pairs) run over every process at most this
     # often while processes keep changing; process-local flags follow each batch (app/explorer/redflags.py).

@@ -20,6 +20,8 @@ from app.db.migrate import upgrade
 from app.db.session import make_engine, make_read_session_factory, make_session_factory
 from app.escrows import routes as escrows
 from app.explorer import routes as explorer
+from app.explorer.cached_pages import CachedPagesMiddleware
+from app.explorer.page_cache import PageCache
 from app.explorer.projection import ReadModelFollower, ReadModels
 from app.health import metrics
 from app.health import routes as health
@@ -144,6 +146,11 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     )
     install_problem_handlers(app)
     install_openapi(app)
+    # innermost: a cached page still passes the rate limits, and gets its request id and headers
+    app.state.page_cache = PageCache(
+        settings.page_cache_entries, settings.page_cache_bytes, settings.read_cache_poll_seconds
+    )
+    app.add_middleware(CachedPagesMiddleware, cache=app.state.page_cache)
     # bodies over the limit are refused before they are read (inside the request id, so the 413 has one)
     install_body_limits(app, settings.max_body_bytes, settings.max_callback_body_bytes)
     # anonymous reads over their client's budget: 429 before any work (inside the request id)

@@ -14,7 +14,9 @@ temporary directory. The kept database is copied, never changed. The full red-fl
 before the gateway starts. The gateway is this checkout's `python -m app` in the default local shape
 (SQLite, in-process indexer, block-scoped read cache) with per-client rate limiting off
 (TERANG_RATE_LIMIT_PER_SECOND=0: wrk is one client, and the figure wanted is the read path's cost,
-not the limit). Once its indexer is at the chain's head, each endpoint gets a warm-up, then
+not the limit). Once its indexer is at the chain's head, each endpoint gets a first pass (every
+URL once by one client: each a miss of the page cache, app/explorer/cached_pages.py, timed and
+reported on its own), a warm-up, then
 `wrk -t<threads> -c<connections> -d<duration>s --latency` with a Lua script that rotates each
 connection over many ids (`--ids` of each kind, drawn from the replay's database, seeded), never one
 hot URL. wrk's own CPU time is recorded beside the gateway's and anvil's, to show whether the load
@@ -227,20 +229,51 @@ def paths_of(endpoint: str, ids: dict) -> list[str]:
     return [template] if kind is None else [template.format(i) for i in ids[kind]]
 
 
+def page_cache_counters(url: str) -> dict[str, float]:
+    """The gateway's page cache counters (app/health/metrics.py), by name without the prefix."""
+    text = httpx.get(url + "/metrics", timeout=30).text
+    found = re.findall(r"^terang_page_cache_(\w+?)(?:_total)? ([\d.e+]+)$", text, re.M)
+    return {name: float(value) for name, value in found}
+
+
+def first_pass(endpoint: str, gateway: dict, paths: list[str]) -> dict:
+    """Every URL once, in order, by one client: each is a miss of the page cache (rendered), and
+    fills it. Latency per request and the gateway's CPU per request."""
+    before, counters = cpu_seconds(gateway["pid"]), page_cache_counters(gateway["url"])
+    took = []
+    with httpx.Client(base_url=gateway["url"], timeout=60) as client:
+        for path in paths:
+            started = time.perf_counter()
+            answer = client.get(path)
+            took.append((time.perf_counter() - started) * 1000)
+            if answer.status_code != 200:
+                raise SystemExit(f"{endpoint}: {path} answered {answer.status_code}")
+    cpu = cpu_seconds(gateway["pid"]) - before
+    after = page_cache_counters(gateway["url"])
+    took.sort()
+    return {
+        "requests": len(took),
+        "p50_ms": round(statistics.median(took), 2),
+        "p99_ms": round(took[min(len(took) - 1, int(len(took) * 0.99))], 2),
+        "max_ms": round(took[-1], 2),
+        "gateway_cpu_ms_per_request": round(cpu * 1000 / len(took), 2),
+        "misses": int(after.get("misses", 0) - counters.get("misses", 0)),
+    }
+
+
 def measure_endpoint(endpoint: str, gateway: dict, anvil_pid: int, ids: dict, args, folder: Path) -> dict:
     paths = paths_of(endpoint, ids)
-    for path in paths[:3]:
-        answer = httpx.get(gateway["url"] + path, timeout=60)
-        if answer.status_code != 200:
-            raise SystemExit(f"{endpoint}: {path} answered {answer.status_code}")
+    cold = first_pass(endpoint, gateway, paths)
     if args.warmup > 0:
         wrk(gateway["url"], paths, args.warmup, args, folder)
+    counters = page_cache_counters(gateway["url"])
     watched = {"gateway": gateway["pid"], "anvil": anvil_pid}
     before = {name: cpu_seconds(pid) for name, pid in watched.items()}
     busy, started = busy_cpu_seconds(), time.monotonic()
     out, wrk_cpu = wrk(gateway["url"], paths, args.duration, args, folder)
     wall = time.monotonic() - started
     cpu = {name: cpu_seconds(pid) - before[name] for name, pid in watched.items()}
+    after = page_cache_counters(gateway["url"])
     elsewhere = busy_cpu_seconds() - busy - sum(cpu.values()) - wrk_cpu
     row = {
         "endpoint": endpoint,
@@ -252,13 +285,18 @@ def measure_endpoint(endpoint: str, gateway: dict, anvil_pid: int, ids: dict, ar
         "elsewhere_cpus": round(max(0.0, elsewhere) / wall, 2),
         "wall_seconds": round(wall, 2),
         "load_average": os.getloadavg()[0],
+        "cache_hits": int(after.get("hits", 0) - counters.get("hits", 0)),
+        "cache_misses": int(after.get("misses", 0) - counters.get("misses", 0)),
+        "first_pass": cold,
     }
     failed = row["non_2xx"] + row["socket_errors"]
     row["passed"] = row["requests"] > 0 and row["p99_ms"] <= args.target_ms and failed == 0
     print(
         f"  {endpoint}: {row['rps']:,.0f} req/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms,"
         f" max {row['max_ms']:.0f} ms, errors {row['non_2xx'] + row['socket_errors']},"
-        f" gateway CPU {row['gateway_cpu_seconds']} s, wrk CPU {row['wrk_cpu_seconds']} s"
+        f" gateway CPU {row['gateway_cpu_seconds']} s, wrk CPU {row['wrk_cpu_seconds']} s,"
+        f" cache hits {row['cache_hits']} misses {row['cache_misses']};"
+        f" first pass p50 {cold['p50_ms']:.1f} ms p99 {cold['p99_ms']:.1f} ms"
         f" -> {'pass' if row['passed'] else 'FAIL'}",
         flush=True,
     )
@@ -400,12 +438,26 @@ def render(figures: dict) -> str:
             f" indexed events in all, {h['red_flags']:,} red-flag rows; SQLite database"
             f" {h['database_mib']:,.0f} MiB. The chain is restarted from the replay's dumped state and the"
             " gateway (`python -m app`, default local shape: SQLite, in-process indexer, block-scoped"
-            " read cache) serves a copy of its database, per-client rate limiting off"
+            " read cache, page cache on) serves a copy of its database, per-client rate limiting off"
             " (TERANG_RATE_LIMIT_PER_SECOND=0: wrk is one client; the figure wanted is the read path's"
-            f" cost). Load per endpoint: a {s['warmup']:g} s warm-up, then `wrk -t{s['threads']}"
-            f" -c{s['connections']} -d{s['duration']:g}s --latency` with a Lua script rotating every"
-            f" connection over up to {s['ids']} ids drawn from the database (seeded), never one hot URL."
-            f" Target: p99 at most {s['target_ms']:g} ms with no failed request."
+            " cost). Per endpoint: first every URL once, in order, by one client (the first pass:"
+            " each request a miss of the page cache, rendered and kept), then a"
+            f" {s['warmup']:g} s warm-up, then `wrk -t{s['threads']} -c{s['connections']}"
+            f" -d{s['duration']:g}s --latency` with a Lua script rotating every connection over up to"
+            f" {s['ids']} ids drawn from the database (seeded), never one hot URL."
+            f" Target: p99 at most {s['target_ms']:g} ms with no failed request, under wrk."
+        ),
+        "",
+        _wrap(
+            "What is cached (app/explorer/cached_pages.py): the finished 200 body of the explorer's"
+            " pages and the OCDS release and record packages, per URL and (explorer) language and"
+            " zone, as of the indexed position (indexer cursor, read-model position, red-flag state),"
+            " read from the database (one primary-key statement) when the last read is older than"
+            " TERANG_READ_CACHE_POLL_SECONDS (0.25 s by default). A new position drops every entry;"
+            " the next request for each page renders it again, at the first pass's cost."
+            " /tenders/{ocid} and /suppliers/{id} read the chain (block-scoped read cache) and are"
+            " not page-cached; neither are authenticated requests, answers other"
+            " than 200 or the streamed exports."
         ),
         "",
         _wrap(
@@ -416,15 +468,31 @@ def render(figures: dict) -> str:
             f"{max(x['elsewhere_cpus'] for x in rows):.1f} CPUs busy during the runs."
         ),
         "",
-        "| endpoint | ids | req/s | p50 ms | p99 ms | max ms | errors | gateway CPU s | wrk CPU s | target |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "Under wrk (cached; misses: requests the page cache rendered during the run):",
+        "",
+        "| endpoint | ids | req/s | p50 ms | p99 ms | max ms | errors | misses | gateway CPU s"
+        " | wrk CPU s | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
         lines.append(
             f"| {row['endpoint']} | {row['urls']} | {row['rps']:,.0f} | {row['p50_ms']:.1f} |"
             f" {row['p99_ms']:.1f} | {row['max_ms']:.0f} | {row['non_2xx'] + row['socket_errors']} |"
-            f" {row['gateway_cpu_seconds']:.1f} | {row['wrk_cpu_seconds']:.1f} |"
+            f" {row['cache_misses']:,} | {row['gateway_cpu_seconds']:.1f} | {row['wrk_cpu_seconds']:.1f} |"
             f" {'met' if row['passed'] else 'missed'} |"
+        )
+    lines += [
+        "",
+        "The first pass (one client, every URL once, uncached: what each miss costs):",
+        "",
+        "| endpoint | requests | misses | p50 ms | p99 ms | max ms | gateway CPU ms per request |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        c = row["first_pass"]
+        lines.append(
+            f"| {row['endpoint']} | {c['requests']} | {c['misses']} | {c['p50_ms']:.1f} | {c['p99_ms']:.1f} |"
+            f" {c['max_ms']:.0f} | {c['gateway_cpu_ms_per_request']:.1f} |"
         )
     e = figures["export"]
     lines += [
@@ -439,11 +507,14 @@ def render(figures: dict) -> str:
             )
             + "."
         ),
+        *_cache_notes(rows),
         _wrap(
             f"- OCDS bulk export, GET /ocds/releases.jsonl read to the end by one client:"
             f" {e['releases']:,} releases, {e['bytes'] / 2**20:,.1f} MiB in {e['seconds']:.1f} s (first"
             f" byte after {e['first_byte_seconds'] * 1000:.0f} ms). Gateway resident memory"
-            f" {e['rss_before_mib']:.0f} MiB before, median {e['rss_median_mib']:.0f} and peak"
+            f" {figures['gateway_rss_start_mib']:.0f} MiB once indexed,"
+            f" {e['rss_before_mib']:.0f} MiB before the export (the runs above filled the page cache and"
+            f" churned it), median {e['rss_median_mib']:.0f} and peak"
             f" {e['rss_peak_mib']:.0f} MiB over"
             f" {e['samples']} samples during the export (every 50 ms): the body is streamed a page of"
             " ocids at a time, never held whole."
@@ -463,11 +534,40 @@ def render(figures: dict) -> str:
             " through indexes of chain_events (transaction hash; event name; contract and position);"
             " lists page by keyset (OCDS releases, contract events, red-flag entities) or by a bounded"
             " offset (tender and supplier lists); OCDS packages are the stored JSON spliced as text."
-            " What still costs per request is bounded by one tender (its events and their template)"
-            " or one page, not by the history."
+            " What still costs per miss is bounded by one tender (its events and their template)"
+            " or one page, not by the history; a hit costs a lookup and the write of the bytes."
         ),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _cache_notes(rows: list[dict]) -> list[str]:
+    """What the cached rows show: a hit's cost, and the rows whose URLs the cache could not hold."""
+    cached = [x for x in rows if x.get("cache_hits") and not x.get("cache_misses")]
+    thrashed = [x for x in rows if x.get("cache_misses")]
+    notes = []
+    if cached:
+        cpu = [x["gateway_cpu_seconds"] * 1000 / x["requests"] for x in cached]
+        notes.append(
+            _wrap(
+                f"- Served from the page cache ({len(cached)} endpoints, no miss under wrk):"
+                f" {min(x['rps'] for x in cached):,.0f}–{max(x['rps'] for x in cached):,.0f} req/s,"
+                f" p50 {min(x['p50_ms'] for x in cached):.1f}–{max(x['p50_ms'] for x in cached):.1f} ms,"
+                f" {min(cpu):.2f}–{max(cpu):.2f} ms of gateway CPU per request. wrk keeps every"
+                " connection busy, so the gateway runs saturated: p99 is its queue, shared with the"
+                " other work on the machine, more than any page's cost."
+            )
+        )
+    for x in thrashed:
+        notes.append(
+            _wrap(
+                f"- {x['endpoint']}: {x['cache_misses']:,} misses and {x['cache_hits']:,} hits under wrk:"
+                f" its {x['urls']} URLs rotated in turn are more bytes than the page cache's bound holds,"
+                " so the least recently used page is always the next one asked for; each request is"
+                " rendered as in the first pass."
+            )
+        )
+    return notes
 
 
 def main() -> int:
