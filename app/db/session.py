@@ -24,8 +24,16 @@ def make_engine(url: str) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # hide_parameters: an error's text (logged, shown in /health) never carries the values of a statement
+        # pool_size: as many kept connections as the routes' worker threads (anyio's 40). With
+        # SQLAlchemy's default five, concurrent reads opened and closed overflow connections per
+        # request, each with a cold page cache: a 1.4 MiB OCDS page cost 15 times its sequential
+        # CPU under 32 clients (docs/performance.md, Reads with history).
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            pool_size=40,
+            max_overflow=10,
         )
 
         @event.listens_for(engine, "connect")
