@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     # bytes (least recently used go first); either 0 turns the cache off.
     page_cache_entries: int = Field(default=4096, ge=0, le=1_000_000)
     page_cache_bytes: int = Field(default=128 * 1024 * 1024, ge=0, le=16 * 1024**3)
+    # A larger body is served but never kept (a page of /ocds/releases is about 1.4 MiB per 100 ocids).
+    page_cache_entry_bytes: int = Field(default=512 * 1024, ge=0, le=16 * 1024**3)
     indexer_batch_blocks: int = Field(default=100, ge=1)  # first eth_getLogs range; then adaptive
     # Red flags comparing processes (fences, windows, pairs) run over every process at most this
     # often while processes keep changing; process-local flags follow each batch (app/explorer/redflags.py).

@@ -166,7 +166,10 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     install_openapi(app)
     # innermost: a cached page still passes the rate limits, and gets its request id and headers
     app.state.page_cache = PageCache(
-        settings.page_cache_entries, settings.page_cache_bytes, settings.read_cache_poll_seconds
+        settings.page_cache_entries,
+        settings.page_cache_bytes,
+        settings.read_cache_poll_seconds,
+        max_entry_bytes=settings.page_cache_entry_bytes,
     )
     app.add_middleware(CachedPagesMiddleware, cache=app.state.page_cache)
     # bodies over the limit are refused before they are read (inside the request id, so the 413 has one)

@@ -163,7 +163,7 @@ class _Keeper:
         body = message.get("body", b"")
         more = message.get("more_body", False)
         self.size += len(body)
-        if self.whole and self.size <= self.cache.max_bytes:
+        if self.whole and self.size <= self.cache.max_entry_bytes:
             self.parts.append(body)
         else:
             self.whole, self.parts = False, []  # too large to keep: passed on only

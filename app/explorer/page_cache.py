@@ -1,7 +1,9 @@
 """Finished public pages kept in this process's memory, scoped to the indexed position
 (app/explorer/position.py): an entry is served only while the position it was rendered at is the
 newest one this process has seen, and a new position drops every entry at once. Bounded by entries
-and by bytes (least recently used first); a body larger than the byte bound is never kept.
+and by bytes (least recently used first); a body larger than the bound per entry is never kept, so
+one client paging through large packages (a bulk reader of /ocds/releases) neither pays for copies
+nobody reads again nor pushes every smaller page out.
 
 Positions are observed one at a time (`observe` holds a lock around the database read), so the
 position this process has seen only moves forward in the database's commit order, even with many
@@ -41,9 +43,15 @@ def etag_of(position: Position, key: str) -> str:
 
 class PageCache:
     def __init__(
-        self, max_entries: int, max_bytes: int, position_seconds: float = 0.0, clock=time.monotonic
+        self,
+        max_entries: int,
+        max_bytes: int,
+        position_seconds: float = 0.0,
+        clock=time.monotonic,
+        max_entry_bytes: int | None = None,
     ) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
+        self.max_entry_bytes = min(max_bytes, max_entry_bytes if max_entry_bytes is not None else max_bytes)
         self.enabled = max_entries > 0 and max_bytes > 0
         self.position_seconds, self.clock = position_seconds, clock
         self.position: Position | None = None
@@ -90,7 +98,7 @@ class PageCache:
     def put(self, position: Position, key: str, page: Page) -> bool:
         """Keeps `page` if `position` is still the newest seen and it fits; returns whether it did."""
         size = len(page.body) + len(key)
-        if size > self.max_bytes:
+        if size > min(self.max_entry_bytes, self.max_bytes):
             return False
         with self._lock:
             if position != self.position:

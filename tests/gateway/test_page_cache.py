@@ -185,8 +185,31 @@ def test_the_cache_stays_within_its_bounds(indexed, renders, monkeypatch):
     assert cache.size() == (0, 0)
 
 
+def test_a_page_over_the_entry_bound_is_served_whole_and_pushes_nothing_out(indexed, renders, monkeypatch):
+    """A reader paging through large packages must not flush the small pages everyone reads."""
+    client, cache, _ = indexed
+    cache.observe(lambda: None)
+    small = client.get("/explorer/contracts").content
+    large = client.get(PAGE).content
+    monkeypatch.setattr(cache, "max_entry_bytes", len(small) + len("/explorer/contracts") + 300)
+    cache.observe(lambda: None)
+    kept = client.get("/explorer/contracts")
+    assert kept.content == small and cache.size()[0] == 1
+    for _ in range(3):
+        assert client.get(PAGE).content == large  # whole, every time
+    assert renders["pages"] == 2 + 1 + 3  # the large page rendered each time, never kept
+    assert cache.size()[0] == 1 and client.get("/explorer/contracts").content == small
+    assert renders["pages"] == 6  # the small page is still served from memory
+
+
 @pytest.mark.parametrize(
-    "name, value", [("PAGE_CACHE_ENTRIES", "-1"), ("PAGE_CACHE_BYTES", "lots"), ("PAGE_CACHE_BYTES", "-5")]
+    "name, value",
+    [
+        ("PAGE_CACHE_ENTRIES", "-1"),
+        ("PAGE_CACHE_BYTES", "lots"),
+        ("PAGE_CACHE_BYTES", "-5"),
+        ("PAGE_CACHE_ENTRY_BYTES", "-1"),
+    ],
 )
 def test_a_bad_bound_is_refused_in_one_line(name, value, monkeypatch, capsys):
     monkeypatch.setenv(f"TERANG_{name}", value)
