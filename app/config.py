@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     page_cache_bytes: int = Field(default=128 * 1024 * 1024, ge=0, le=16 * 1024**3)
     # A larger body is served but never kept (a page of /ocds/releases is about 1.4 MiB per 100 ocids).
     page_cache_entry_bytes: int = Field(default=512 * 1024, ge=0, le=16 * 1024**3)
+    # GET and HEAD requests inside the routes at once; the others queue in arrival order
+    # (app/api/read_admission.py). 0: no gate.
+    read_slots: int = Field(default=4, ge=0, le=1024)
     indexer_batch_blocks: int = Field(default=100, ge=1)  # first eth_getLogs range; then adaptive
     # Red flags comparing processes (fences, windows, pairs) run over every process at most this
     # often while processes keep changing; process-local flags follow each batch (app/explorer/redflags.py).

@@ -12,6 +12,7 @@ from app.api.limits import install_body_limits
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.api.ratelimit import install_rate_limits
+from app.api.read_admission import ReadAdmissionMiddleware
 from app.api.request_id import RequestIdMiddleware
 from app.api.security_headers import SecurityHeadersMiddleware
 from app.auth.tokens import TokenVerifier
@@ -164,7 +165,10 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     )
     install_problem_handlers(app)
     install_openapi(app)
-    # innermost: a cached page still passes the rate limits, and gets its request id and headers
+    # innermost: a few reads at a time inside the routes, the others queued in arrival order
+    app.add_middleware(ReadAdmissionMiddleware, slots=settings.read_slots)
+    # then the page cache: a hit never queues; it still passes the rate limits, and gets its
+    # request id and headers
     app.state.page_cache = PageCache(
         settings.page_cache_entries,
         settings.page_cache_bytes,
