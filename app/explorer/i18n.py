@@ -371,6 +371,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "flags.none": {"id": "Tidak ada tanda bahaya.", "en": "No red flags."},
     "flags.more": {"id": "Berikutnya →", "en": "More →"},
     "list.older": {"id": "Lebih lama →", "en": "Older →"},
+    "list.earlier": {"id": "↑ Peristiwa sebelumnya", "en": "↑ Earlier events"},
     "flags.total": {"id": "Proses dianalisis", "en": "Processes analysed"},
     "flags.download": {
         "id": "Unduh JSON (bentuk keluaran Cardinal)",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.explorer import redflags as redflag_rows
@@ -717,20 +717,38 @@ def supplier_page(session: Session, page: int = 1, per_page: int = 50) -> tuple[
     return list(rows), total
 
 
-def stored_supplier_history(session: Session, supplier: int) -> dict[str, Any] | None:
-    """supplier_history from the read model: the supplier's row and one indexed join for its events."""
+def stored_supplier_history(
+    session: Session, supplier: int, limit: int | None = None, before: int | None = None
+) -> dict[str, Any] | None:
+    """supplier_history from the read model: the supplier's row and one indexed join for its events.
+
+    `limit`: only the newest that many events before the position `before` (block * 1,000,000 + log
+    index, as on the contract pages), still in chain order, and `older` the position to ask for the
+    page before them (None when there is none). A supplier active for years names thousands of
+    events: one page of them costs the same whatever the history."""
     row = session.get(ExplorerSupplier, supplier)
     if row is None:
         return None
     link = ExplorerSupplierEvent
-    events = session.scalars(
-        select(ChainEvent)
-        .join(link, link.event_id == ChainEvent.id)
-        .where(link.supplier_id == supplier)
-        .order_by(link.block_number, link.log_index)
-    )
+    query = select(ChainEvent).join(link, link.event_id == ChainEvent.id).where(link.supplier_id == supplier)
+    if before is not None:
+        block, index = divmod(before, 1_000_000)
+        query = query.where(
+            or_(link.block_number < block, and_(link.block_number == block, link.log_index < index))
+        )
+    older = None
+    if limit is None:
+        events = list(session.scalars(query.order_by(link.block_number, link.log_index)))
+    else:
+        newest = list(
+            session.scalars(query.order_by(link.block_number.desc(), link.log_index.desc()).limit(limit + 1))
+        )
+        if len(newest) > limit:
+            newest = newest[:limit]
+            older = newest[-1].block_number * 1_000_000 + newest[-1].log_index
+        events = newest[::-1]
     header = {k: v for k, v in row.summary.items() if k != "registered_at"}
-    return {**header, "ocds_id": supplier_id(supplier), "events": list(events)}
+    return {**header, "ocds_id": supplier_id(supplier), "events": events, "older": older}
 
 
 def supplier_of(contract: str, event: str, args: dict[str, Any]) -> int | None:

@@ -35,6 +35,7 @@ TENDERS_PER_PAGE = 50
 SUPPLIERS_PER_PAGE = 50
 FLAGS_PER_PAGE = 100  # flagged entities per group on the dashboard
 CONTRACT_EVENTS_PER_PAGE = 50
+SUPPLIER_EVENTS_PER_PAGE = 100
 # Block numbers and supplier ids in a path: beyond what the database (and any chain) holds is
 # simply not found, never an overflow deep in a query.
 LARGEST = 2**63 - 1
@@ -316,11 +317,18 @@ def supplier_list(
 
 
 @router.get("/suppliers/{supplier}", response_class=HTMLResponse)
-def supplier_page(supplier: int, request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+def supplier_page(
+    supplier: int,
+    request: Request,
+    sessions: ReadSessionsDep,
+    before: Annotated[int | None, Query(ge=0, le=LARGEST)] = None,
+) -> HTMLResponse:
+    """A supplier's summary and its newest events, a page at a time (`before`: as on the contract
+    pages, the position of the oldest event of the page after)."""
     if not _in_range(supplier):
         return not_found(request)
     with sessions() as session:
-        history = queries.stored_supplier_history(session, supplier)
+        history = queries.stored_supplier_history(session, supplier, SUPPLIER_EVENTS_PER_PAGE, before)
         ocids = queries.ocid_of_tender_ids(session, history["events"] if history else ())
         flags = redflag_rows.flags_of(session, TENDERER, supplier_id(supplier))
     if history is None:

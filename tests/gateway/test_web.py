@@ -132,6 +132,29 @@ def test_a_suppliers_history_shows_its_bids_and_wins(web, pilot):
     assert "SupplierRegistered" in page and "TenderAwarded" in page and pilot.contracted.ocid in page
 
 
+def test_a_suppliers_history_is_paged_newest_first_each_page_in_chain_order(web, app, pilot, monkeypatch):
+    """However long a supplier's history grows, its page holds one page of events; `before` walks
+    back through the rest, and the pages together are the whole history, once each."""
+    from app.explorer import routes
+
+    monkeypatch.setattr(app.state.page_cache, "enabled", False)  # pages of another size than cached
+    url = f"/explorer/suppliers/{pilot.contracted.winner}"
+    step = re.compile(r'<li class="step">.*?href="/explorer/tx/(0x[0-9a-f]+)"', re.S)
+    whole = step.findall(web.get(url).text)
+    assert len(whole) > 3
+    monkeypatch.setattr(routes, "SUPPLIER_EVENTS_PER_PAGE", 2)
+    pages, params = [], {}
+    while True:
+        page = web.get(url, params=params).text
+        pages.append(step.findall(page))
+        older = re.search(r'href="\?before=([0-9]+)"', page)
+        if older is None:
+            break
+        params = {"before": older.group(1)}
+    assert all(1 <= len(p) <= 2 for p in pages) and len(pages) == (len(whole) + 1) // 2
+    assert [tx for p in reversed(pages) for tx in p] == whole
+
+
 def test_the_supplier_list_pages_its_registered_suppliers(web, pilot):
     page = web.get("/explorer/suppliers", params={"lang": "en"})
     assert page.status_code == 200 and f'href="/explorer/suppliers/{pilot.contracted.winner}"' in page.text
