@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import serialization
 from eth_utils import to_checksum_address
 
 from app.config import Settings
+from app.ledger.tls import tls_context
 from app.protocol.roles import ROLES
 
 ALGORITHM = "RS256"
@@ -152,7 +153,7 @@ class JwksCache:
         deadline = time.monotonic() + self._timeout  # the whole fetch, not each read, is bounded
         try:
             with (
-                httpx.Client(timeout=self._timeout, follow_redirects=False) as client,
+                httpx.Client(timeout=self._timeout, follow_redirects=False, verify=tls_context()) as client,
                 client.stream("GET", self.url, headers={"Accept": "application/json"}) as answer,
             ):
                 if answer.status_code != 200:

@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 
+from app.ledger.tls import tls_context
+
 
 class NodeError(Exception):
     """The node answered with a JSON-RPC error or could not be reached."""
@@ -35,7 +37,9 @@ class Header:
 
 class Node:
     def __init__(self, url: str, timeout: float = 30.0) -> None:
-        self._http = httpx.Client(timeout=timeout, headers={"Content-Type": "application/json"})
+        self._http = httpx.Client(
+            timeout=timeout, headers={"Content-Type": "application/json"}, verify=tls_context()
+        )
         self._url = url
         self._ids = itertools.count(1)
 

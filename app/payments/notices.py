@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import utcnow
+from app.ledger.tls import tls_context
 from app.payments.models import NEW, PayeeNotice
 
 log = logging.getLogger("terang.payments.notices")
@@ -65,7 +66,7 @@ def deliver_pending(sessions: sessionmaker[Session], url: str, timeout: float = 
                 select(PayeeNotice.id).where(PayeeNotice.state == NEW).order_by(PayeeNotice.id).limit(BATCH)
             ).scalars()
         )
-    with httpx.Client(timeout=timeout) as http:
+    with httpx.Client(timeout=timeout, verify=tls_context()) as http:
         for notice_id in ids:
             with sessions.begin() as session:
                 notice = session.get(PayeeNotice, notice_id)

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 import httpx
 
 from app.ledger.rpc import redacted
+from app.ledger.tls import tls_context
 from app.payments.providers.base import (
     FAILED,
     PENDING,
@@ -58,8 +59,12 @@ class IrisProvider:
     def __init__(
         self, base_url: str, *, creator_key: str, approver_key: str, merchant_key: str, timeout: float
     ) -> None:
-        self._creator = httpx.Client(base_url=base_url, auth=(creator_key, ""), timeout=timeout)
-        self._approver = httpx.Client(base_url=base_url, auth=(approver_key, ""), timeout=timeout)
+        self._creator = httpx.Client(
+            base_url=base_url, auth=(creator_key, ""), timeout=timeout, verify=tls_context()
+        )
+        self._approver = httpx.Client(
+            base_url=base_url, auth=(approver_key, ""), timeout=timeout, verify=tls_context()
+        )
         self._merchant_key = merchant_key
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import httpx
 
 from app.ledger.rpc import redacted
+from app.ledger.tls import tls_context
 from app.payments.providers.base import (
     FAILED,
     MALFORMED_ANSWER,
@@ -45,7 +46,9 @@ class XenditProvider:
     can_find = True  # GET /v2/payouts?reference_id=
 
     def __init__(self, base_url: str, *, secret_key: str, callback_token: str, timeout: float) -> None:
-        self._http = httpx.Client(base_url=base_url, auth=(secret_key, ""), timeout=timeout)
+        self._http = httpx.Client(
+            base_url=base_url, auth=(secret_key, ""), timeout=timeout, verify=tls_context()
+        )
         self._callback_token = callback_token.encode()
 
     def close(self) -> None:
