@@ -19,7 +19,11 @@ sleeps a whole second before asking again. On a local chain that mines at once, 
 that lands in that gap keeps its sender (and every chain snapshot or revert, which waits for
 pending confirmations) idle for a second. `install()` first asks from `POLL_SECONDS` on, less
 often each time, for up to `PROMPT_SECONDS`, then hands over to brownie, which then finds the
-receipt on its first look (or, on a slow network, keeps its own pace).
+receipt on its first look (or, on a slow network, keeps its own pace). The same holds for a
+transaction that must wait for several confirmations (a live deployment's `required_confs`):
+brownie counts them once a second, so each transaction waited at least a second on a chain that
+mines every quarter of one. `install()` watches for them from the receipt on, for up to
+`CONFIRM_SECONDS`, before brownie counts them and finds them there.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from web3.exceptions import TransactionNotFound
 
 PATIENCE_SECONDS = 3.0
 PROMPT_SECONDS = 2.0
+CONFIRM_SECONDS = 5.0
 POLL_SECONDS = 0.005
 
 
@@ -55,11 +60,31 @@ def mined(txid: str, patience: float = PATIENCE_SECONDS, poll: float = 0.05, bac
         poll = min(poll * backoff, 0.1)
 
 
+def confirmed(txid: str, required_confs: int, patience: float, poll: float = 0.05, backoff: float = 1.5) -> bool:
+    """Whether `txid`'s block has `required_confs - 1` blocks on top of it (or has within `patience`
+    seconds), asking every `poll` seconds, the interval growing by `backoff` up to a tenth of a
+    second."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            receipt = web3.eth.get_transaction_receipt(txid)
+        except TransactionNotFound:
+            receipt = None
+        if receipt is not None and receipt["blockNumber"] is not None:
+            if web3.eth.block_number - receipt["blockNumber"] + 1 >= required_confs:
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll)
+        poll = min(poll * backoff, 0.1)
+
+
 def _prompt(await_confirmation):
     @functools.wraps(await_confirmation)
     def await_confirmation_promptly(self, block_number=None, required_confs=1):
         if not block_number:
-            mined(self.txid, patience=PROMPT_SECONDS, poll=POLL_SECONDS, backoff=1.5)
+            if mined(self.txid, patience=PROMPT_SECONDS, poll=POLL_SECONDS, backoff=1.5) and required_confs > 1:
+                confirmed(self.txid, required_confs, patience=CONFIRM_SECONDS)
         return await_confirmation(self, block_number, required_confs)
 
     await_confirmation_promptly.original = await_confirmation
