@@ -60,7 +60,9 @@ def mined(txid: str, patience: float = PATIENCE_SECONDS, poll: float = 0.05, bac
         poll = min(poll * backoff, 0.1)
 
 
-def confirmed(txid: str, required_confs: int, patience: float, poll: float = 0.05, backoff: float = 1.5) -> bool:
+def confirmed(
+    txid: str, required_confs: int, patience: float, poll: float = 0.05, backoff: float = 1.5
+) -> bool:
     """Whether `txid`'s block has `required_confs - 1` blocks on top of it (or has within `patience`
     seconds), asking every `poll` seconds, the interval growing by `backoff` up to a tenth of a
     second."""
@@ -70,9 +72,9 @@ def confirmed(txid: str, required_confs: int, patience: float, poll: float = 0.0
             receipt = web3.eth.get_transaction_receipt(txid)
         except TransactionNotFound:
             receipt = None
-        if receipt is not None and receipt["blockNumber"] is not None:
-            if web3.eth.block_number - receipt["blockNumber"] + 1 >= required_confs:
-                return True
+        block = receipt["blockNumber"] if receipt is not None else None
+        if block is not None and web3.eth.block_number - block + 1 >= required_confs:
+            return True
         if time.monotonic() >= deadline:
             return False
         time.sleep(poll)
@@ -83,7 +85,8 @@ def _prompt(await_confirmation):
     @functools.wraps(await_confirmation)
     def await_confirmation_promptly(self, block_number=None, required_confs=1):
         if not block_number:
-            if mined(self.txid, patience=PROMPT_SECONDS, poll=POLL_SECONDS, backoff=1.5) and required_confs > 1:
+            in_block = mined(self.txid, patience=PROMPT_SECONDS, poll=POLL_SECONDS, backoff=1.5)
+            if in_block and required_confs > 1:
                 confirmed(self.txid, required_confs, patience=CONFIRM_SECONDS)
         return await_confirmation(self, block_number, required_confs)
 
