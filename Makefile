@@ -84,10 +84,11 @@ test:
 	exit $$status
 
 # The read side's gateway tests (indexer, OCDS, explorer) share one protocol story with the browser
-# tests, so they run in the same session on the ganache lane. Two more gateway modules run there to
-# even the lanes by measured time (about three minutes of the gateway suite's thirteen).
+# tests, so they run in the same session on the ganache lane. Three more gateway modules run there to
+# even the lanes by measured time (docs/decisions/0026-test-suite-time.md).
 READ_SIDE := tests/gateway/test_indexer*.py tests/gateway/test_ocds*.py tests/gateway/test_explorer*.py
-GANACHE_LANE_GATEWAY := $(READ_SIDE) tests/gateway/test_read_models.py tests/gateway/test_payments_faults.py
+GANACHE_LANE_GATEWAY := $(READ_SIDE) tests/gateway/test_read_models.py tests/gateway/test_payments_faults.py \
+	tests/gateway/test_payments_batches.py
 
 test-lane-ganache: test-contracts-ganache
 	$(MAKE) --no-print-directory test-python \
