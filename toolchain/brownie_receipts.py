@@ -43,42 +43,36 @@ CONFIRM_SECONDS = 5.0
 POLL_SECONDS = 0.005
 
 
-def mined(txid: str, patience: float = PATIENCE_SECONDS, poll: float = 0.05, backoff: float = 1.0) -> bool:
-    """Whether the node has (or within `patience` seconds shows) a receipt in a block for `txid`,
-    asking every `poll` seconds, the interval growing by `backoff` up to a tenth of a second."""
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            receipt = web3.eth.get_transaction_receipt(txid)
-        except TransactionNotFound:
-            receipt = None
-        if receipt is not None and receipt["blockHash"] is not None:
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(poll)
-        poll = min(poll * backoff, 0.1)
-
-
 def confirmed(
-    txid: str, required_confs: int, patience: float, poll: float = 0.05, backoff: float = 1.5
+    txid: str,
+    required_confs: int = 1,
+    patience: float = PATIENCE_SECONDS,
+    poll: float = 0.05,
+    backoff: float = 1.0,
 ) -> bool:
-    """Whether `txid`'s block has `required_confs - 1` blocks on top of it (or has within `patience`
-    seconds), asking every `poll` seconds, the interval growing by `backoff` up to a tenth of a
-    second."""
+    """Whether the node has (or within `patience` seconds shows) `txid` in a block with
+    `required_confs - 1` blocks on top of it (1: in a block at all), asking every `poll` seconds,
+    the interval growing by `backoff` up to a tenth of a second."""
     deadline = time.monotonic() + patience
     while True:
         try:
             receipt = web3.eth.get_transaction_receipt(txid)
         except TransactionNotFound:
             receipt = None
-        block = receipt["blockNumber"] if receipt is not None else None
-        if block is not None and web3.eth.block_number - block + 1 >= required_confs:
+        in_block = receipt is not None and receipt["blockHash"] is not None
+        if in_block and (
+            required_confs <= 1 or web3.eth.block_number - receipt["blockNumber"] >= required_confs - 1
+        ):
             return True
         if time.monotonic() >= deadline:
             return False
         time.sleep(poll)
         poll = min(poll * backoff, 0.1)
+
+
+def mined(txid: str, patience: float = PATIENCE_SECONDS, poll: float = 0.05, backoff: float = 1.0) -> bool:
+    """Whether the node has (or within `patience` seconds shows) a receipt in a block for `txid`."""
+    return confirmed(txid, 1, patience, poll, backoff)
 
 
 def _prompt(await_confirmation):
@@ -87,7 +81,7 @@ def _prompt(await_confirmation):
         if not block_number:
             in_block = mined(self.txid, patience=PROMPT_SECONDS, poll=POLL_SECONDS, backoff=1.5)
             if in_block and required_confs > 1:
-                confirmed(self.txid, required_confs, patience=CONFIRM_SECONDS)
+                confirmed(self.txid, required_confs, patience=CONFIRM_SECONDS, backoff=1.5)
         return await_confirmation(self, block_number, required_confs)
 
     await_confirmation_promptly.original = await_confirmation
