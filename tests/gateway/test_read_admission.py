@@ -67,13 +67,17 @@ def run(coroutine):
     return asyncio.run(asyncio.wait_for(coroutine, timeout=10))
 
 
+def reading(gate, path: str, query: str = "") -> asyncio.Task:
+    """A GET of `path?query` through the gate, under way (its name inside: "path?query")."""
+    return asyncio.create_task(call(gate, request("GET", path, query)))
+
+
 def test_at_most_slots_reads_are_inside_the_routes_at_once():
     async def story():
         routes = Routes()
         gate = ReadAdmissionMiddleware(routes, slots=2)
+        calls = [reading(gate, "/explorer/tenders", f"page={i}") for i in range(6)]
         names = [f"/explorer/tenders?page={i}" for i in range(6)]
-        reads = [request("GET", "/explorer/tenders", f"page={i}") for i in range(6)]
-        calls = [asyncio.create_task(call(gate, scope)) for scope in reads]
         await settle()
         assert len(routes.inside) == 2 and gate.turns().queued() == 4
         for name in names:
@@ -94,7 +98,7 @@ def test_queued_reads_enter_in_the_order_they_arrived():
         names = [f"/ocds/releases?cursor={c}" for c in cursors]
         calls = []
         for c in cursors:  # each arrives after the one before is queued
-            calls.append(asyncio.create_task(call(gate, request("GET", "/ocds/releases", f"cursor={c}"))))
+            calls.append(reading(gate, "/ocds/releases", f"cursor={c}"))
             await settle()
         for name in names:
             routes.let_out(name)
@@ -121,7 +125,7 @@ def test_health_metrics_exports_and_writes_pass_while_every_slot_is_taken(method
     async def story():
         routes = Routes()
         gate = ReadAdmissionMiddleware(routes, slots=1)
-        holder = asyncio.create_task(call(gate, request("GET", "/explorer/")))
+        holder = reading(gate, "/explorer/")
         await settle()
         passing = asyncio.create_task(call(gate, request(method, path)))
         await settle()
@@ -137,10 +141,10 @@ def test_a_reader_gone_while_queued_takes_no_slot_with_it():
     async def story():
         routes = Routes()
         gate = ReadAdmissionMiddleware(routes, slots=1)
-        holder = asyncio.create_task(call(gate, request("GET", "/explorer/", "a=1")))
+        holder = reading(gate, "/explorer/", "a=1")
         await settle()
-        gone = asyncio.create_task(call(gate, request("GET", "/explorer/", "a=2")))
-        after = asyncio.create_task(call(gate, request("GET", "/explorer/", "a=3")))
+        gone = reading(gate, "/explorer/", "a=2")
+        after = reading(gate, "/explorer/", "a=3")
         await settle()
         gone.cancel()
         await settle()
@@ -160,7 +164,7 @@ def test_no_slots_configured_means_no_gate():
     async def story():
         routes = Routes()
         gate = ReadAdmissionMiddleware(routes, slots=0)
-        calls = [asyncio.create_task(call(gate, request("GET", "/explorer/", f"i={i}"))) for i in range(5)]
+        calls = [reading(gate, "/explorer/", f"i={i}") for i in range(5)]
         await settle()
         assert len(routes.inside) == 5
         for i in range(5):
