@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from bench.replay.chain import BLOCK_GAS
 from bench.replay.procurement import BID_KINDS, ESCROW_KINDS, SUPPLIER_KINDS, TENDER_KINDS
 from bench.replay.welfare import WELFARE_KINDS
 
@@ -195,7 +196,10 @@ def section(f: dict) -> str:
         "Transactions are sent in pipelined JSON-RPC batches with automine off (anvil signs for its dev",
         "accounts and impersonates the generated officials and suppliers); tenders run in cohorts of"
         f" {f['cohort']:,} sharing one timeline moved by time travel; enrol and disburse carry"
-        f" {f['batch']} families each.",
+        f" {f['batch']} families each. Blocks hold up to {BLOCK_GAS // 1_000_000}M gas: anvil"
+        " recomputes the whole state root at every block, so consortium-sized blocks would make the"
+        " block count, not the transactions, set the replay's time; the extrapolation below uses"
+        " consortium-sized blocks.",
         "",
         f"Machine: {f['machine']}. Database: {f['database']}.",
         "",
@@ -271,7 +275,8 @@ def gateway_line(g: dict) -> str:
         f"Through the real gateway (`python -m app`, SQLite, its indexer off), reported apart from the"
         f" direct path: a sample of {g['tenders']:,} tenders (the pilot agency's, announced with their"
         f" Pokja) and their {g['bids']:,} bids, each an EIP-712-signed commit relayed by"
-        f" `POST /tenders/{{ocid}}/bids/commitments` and answered once confirmed: {g['requests']:,}"
+        f" `POST /tenders/{{ocid}}/bids/commitments` and answered once confirmed, in blocks sealed every"
+        f" {g.get('block_period', 0)} s: {g['requests']:,}"
         " requests in"
         f" {g['seconds']:,.1f} s ({g['rate']:,.1f} bids/s), median {g['p50_ms']:,.0f} ms, p99"
         f" {g['p99_ms']:,.0f} ms per request; gateway peak RSS {g['gateway_peak_rss_mib']:,.0f} MiB."

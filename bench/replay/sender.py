@@ -18,6 +18,11 @@ from bench.replay.node import Rpc
 ESTIMATED = frozenset({"evaluate", "escrow", "programme"})
 
 
+# anvil's pool takes longer per transaction the more it holds (1,500 pending transfers take 0.46 s
+# to send, 5,000 take 3.3 s), so a block's worth of small transactions is capped by count as well.
+BLOCK_TXS = 400
+
+
 class ReplayError(Exception):
     """The replay could not go on (a transaction reverted, the chain refused)."""
 
@@ -146,13 +151,14 @@ class Sender:
 
 
 def _blocks(order: list[int], gas: list[int]) -> list[list[int]]:
-    """The transactions in groups whose gas limits fit one block together. anvil is sent one group,
-    then mines it: a transaction that does not fit a block makes anvil drop the same sender's next
-    transaction from its pool (seen with pipelined batches), and this never lets one miss a block."""
+    """The transactions in groups whose gas limits fit one block together, at most BLOCK_TXS to a
+    group. anvil is sent one group, then mines it: a transaction that does not fit a block makes
+    anvil drop the same sender's next transaction from its pool (seen with pipelined batches), and
+    this never lets one miss a block."""
     groups: list[list[int]] = []
     room = 0
     for i in order:
-        if not groups or gas[i] > room:
+        if not groups or gas[i] > room or len(groups[-1]) == BLOCK_TXS:
             groups.append([])
             room = BLOCK_GAS
         groups[-1].append(i)
