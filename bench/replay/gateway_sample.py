@@ -3,7 +3,9 @@ the catch-up is measured apart), reported apart from the direct path: tenders of
 (IKN, whose officers' keys the gateway's signers file holds) announced with their Pokja, fresh
 suppliers with their own keys, and each bid an EIP-712-signed commit posted to
 `POST /tenders/{ocid}/bids/commitments`, relayed by the gateway and answered once confirmed. The
-number of bidders per sample tender follows the year's distribution."""
+number of bidders per sample tender follows the year's distribution. The set-up is mined at once;
+the relayed bids in blocks sealed every `block_period` seconds, as a QBFT consortium seals them, so
+bids sent together share a block as they would there."""
 
 from __future__ import annotations
 
@@ -16,15 +18,20 @@ from app.protocol.manifest import load_manifest
 from bench import bid_load
 from bench.gateway_load import gateway_env
 from bench.procstat import RssSampler
+from bench.replay.node import Rpc
 from bench.replay.population import Year
 from tests.support.gateway_process import gateway_process
 from toolchain.dev_signers import write_signers
 
 
-def through_gateway(url: str, manifest_file: Path, year: Year, share: float, folder: Path) -> dict | None:
+def through_gateway(
+    rpc: Rpc, manifest_file: Path, year: Year, share: float, folder: Path, block_period: int
+) -> dict | None:
     count = round(len(year.tenders) * share)
     if count == 0:
         return None
+    url = rpc.url
+    rpc.call("evm_setAutomine", [True])
     rng = random.Random(year.seed)
     sampled = rng.sample(year.tenders, count)
     bidders = [len(t.bidders) for t in sampled]
@@ -55,14 +62,18 @@ def through_gateway(url: str, manifest_file: Path, year: Year, share: float, fol
         sampler = RssSampler({"gateway": process.pid})
         result, refusal = None, ""
         with sampler:
+            rpc.call("evm_setIntervalMining", [block_period])
             try:
                 result = bid_load.through_gateway([(base, plans)], warmup=0)
             except RuntimeError as exc:  # e.g. 504 transaction_pending: a confirmation took too long
                 refusal = str(exc)
+            finally:
+                rpc.call("evm_setAutomine", [False])
     if result is None:
         return {"tenders": count, "bids": sum(bidders), "refused": refusal[:300]}
     return {
         "tenders": count,
+        "block_period": block_period,
         "bids": result.bids,
         "requests": result.bids,
         "seconds": result.seconds,
