@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from app.protocol import policy as policy_rules  # noqa: E402
 from app.protocol.manifest import build_manifest, manifest_path  # noqa: E402
 from app.protocol.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
-from toolchain import brownie_receipts  # noqa: E402
+from toolchain import brownie_chain_id, brownie_receipts  # noqa: E402
 from toolchain.deploy_config import (  # noqa: E402
     DEVELOPMENT_CHAIN_IDS,
     DeployConfig,
@@ -59,6 +59,8 @@ from toolchain.deploy_config import (  # noqa: E402
 
 # anvil's receipts can lag its state by a moment; brownie must not call such a transaction dropped.
 brownie_receipts.install()
+# web3 would ask the node for its chain id before every call of the deployment's hundred or so.
+brownie_chain_id.install()
 
 CONTRACT_TYPES = {
     "AgencyDirectory": AgencyDirectory,

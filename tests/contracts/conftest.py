@@ -14,7 +14,7 @@ from brownie import accounts, chain, web3
 
 from app.protocol.roles import role_id
 from scripts.deploy import deploy_suite
-from toolchain import brownie_receipts, brownie_reverts
+from toolchain import brownie_chain_id, brownie_receipts, brownie_reverts
 from toolchain.deploy_config import load_deploy_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 brownie_receipts.install()
 # A reverted transaction's error is read by replaying it as a call (toolchain/brownie_reverts.py).
 brownie_reverts.install()
+# The node's chain id is asked once per connection, not before every call (toolchain/brownie_chain_id.py).
+brownie_chain_id.install()
 IKN = 1001  # Otorita Ibu Kota Nusantara
 PU = 1002  # Kementerian Pekerjaan Umum
 
