@@ -198,7 +198,7 @@ def committee_act(
     council = suite.contracts["Committee"]
     proposal = council.propose(
         [(str(target), data) for target, data in calls], web3.keccak(text=description), {"from": proposer}
-    ).return_value
+    ).events["Proposed"]["proposalId"]  # not .return_value: that costs a full trace of the call
     council.approve(proposal, {"from": approver})
     council.schedule(proposal, {"from": proposer})
     chain.sleep(max(int(council.getProposal(proposal)["readyAt"]) - chain.time(), 0) + 1)

@@ -29,7 +29,8 @@ def operation(directory):
 def scheduled(council, committee, committee2, operation):
     """The operation proposed, approved by two agencies and scheduled in the hub by the Committee."""
     target, data = operation
-    proposal = council.propose([(target, data)], web3.keccak(text="daftar"), {"from": committee}).return_value
+    proposed = council.propose([(target, data)], web3.keccak(text="daftar"), {"from": committee})
+    proposal = proposed.events["Proposed"]["proposalId"]
     council.approve(proposal, {"from": committee2})
     council.schedule(proposal, {"from": committee})
     return proposal
@@ -70,7 +71,8 @@ def test_scheduling_records_the_committee_as_caller_and_the_delay(
     hub, council, committee, committee2, operation
 ):
     target, data = operation
-    proposal = council.propose([(target, data)], web3.keccak(text="daftar"), {"from": committee}).return_value
+    proposed = council.propose([(target, data)], web3.keccak(text="daftar"), {"from": committee})
+    proposal = proposed.events["Proposed"]["proposalId"]
     council.approve(proposal, {"from": committee2})
     tx = council.schedule(proposal, {"from": committee})
 

@@ -34,7 +34,7 @@ def propose(council, committee):
     def run(calls, by=None, text="usulan"):
         return council.propose(
             [(str(t), d) for t, d in calls], web3.keccak(text=text), {"from": by or committee}
-        ).return_value
+        ).events["Proposed"]["proposalId"]
 
     return run
 
@@ -148,7 +148,7 @@ def test_the_events_name_each_official(council, propose, committee, committee2, 
     tx = council.propose(
         [(str(t), d) for t, d in register_banjarbaru], web3.keccak(text="usulan"), {"from": committee}
     )
-    proposal = tx.return_value
+    proposal = tx.events["Proposed"]["proposalId"]
     assert (tx.events["Proposed"]["proposer"], tx.events["Proposed"]["agencyId"]) == (committee, LKPP)
     assert (tx.events["Approved"]["official"], tx.events["Approved"]["agencyId"]) == (committee, LKPP)
     tx = council.approve(proposal, {"from": committee2})

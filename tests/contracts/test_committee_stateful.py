@@ -97,7 +97,7 @@ class CommitteeMachine(RuleBasedStateMachine):
         tx = self.council.propose(
             [c.as_tuple() for c in calls], web3.keccak(text=f"act {act}"), {"from": official}
         )
-        pid = tx.return_value
+        pid = tx.events["Proposed"]["proposalId"]
         key = bytes(self.council.getProposal(pid)["actKey"])
         assert key == protocol.act_key(calls, pause_start)
         self.proposals[pid] = Model(act, calls, key, {self.agency_of[str(official)]})

@@ -87,7 +87,7 @@ def test_milestones_may_be_given_as_shares(ekit, escrow):
         (0, 3000, start + 60 * DAY, h("b")),
         (400_000_000, 0, start + 90 * DAY, h("c")),
     ]
-    escrow_id = ekit.create(milestones=milestones).return_value
+    escrow_id = ekit.create(milestones=milestones).events["EscrowCreated"]["escrowId"]
     assert escrow.getMilestone(escrow_id, 0)["amount"] == 300_000_000
 
 
@@ -148,7 +148,7 @@ def test_the_supplier_cannot_verify_its_own_delivery(ekit, award, verifiers):
 
 
 def test_the_supplier_countersigns_and_the_advance_is_authorised(ekit, escrow, payments, award):
-    escrow_id = ekit.create().return_value
+    escrow_id = ekit.create().events["EscrowCreated"]["escrowId"]
     tx = escrow.countersign(escrow_id, {"from": award.supplier})
 
     event = tx.events["EscrowCountersigned"]
@@ -166,13 +166,13 @@ def test_the_supplier_countersigns_and_the_advance_is_authorised(ekit, escrow, p
 
 
 def test_only_the_winning_supplier_countersigns(ekit, escrow, supplier_keys):
-    escrow_id = ekit.create().return_value
+    escrow_id = ekit.create().events["EscrowCreated"]["escrowId"]
     with brownie.reverts(custom_error("EscrowNotSupplier", escrow_id, supplier_keys[0])):
         escrow.countersign(escrow_id, {"from": supplier_keys[0]})
 
 
 def test_a_relayer_submits_the_suppliers_eip712_countersignature(ekit, escrow, award, outsider):
-    escrow_id = ekit.create().return_value
+    escrow_id = ekit.create().events["EscrowCreated"]["escrowId"]
     signed = ekit.sign(escrow_id)
     tx = escrow.countersignBySig(
         escrow_id, signed.nonce, signed.deadline, signed.signature, {"from": outsider}
@@ -184,7 +184,7 @@ def test_a_relayer_submits_the_suppliers_eip712_countersignature(ekit, escrow, a
 
 
 def test_a_countersignature_by_another_key_or_chain_is_refused(ekit, escrow, award, outsider, supplier_keys):
-    escrow_id = ekit.create().return_value
+    escrow_id = ekit.create().events["EscrowCreated"]["escrowId"]
     stranger = accounts.add("0x" + "77" * 32)
     signed = ekit.sign(escrow_id, signer=stranger, nonce=0)
     with brownie.reverts(custom_error("EscrowInvalidSigner", stranger, award.supplier)):
@@ -203,7 +203,7 @@ def test_a_countersignature_by_another_key_or_chain_is_refused(ekit, escrow, awa
 
 
 def test_an_expired_countersignature_is_refused(ekit, escrow, outsider):
-    escrow_id = ekit.create().return_value
+    escrow_id = ekit.create().events["EscrowCreated"]["escrowId"]
     # From the chain's last block, not brownie's clock: the two drift apart across snapshots.
     deadline = chain[-1].timestamp - 1
     signed = ekit.sign(escrow_id, deadline=deadline)

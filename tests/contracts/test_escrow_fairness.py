@@ -56,7 +56,7 @@ def sleep_until(timestamp):
 def test_the_escrow_is_bound_to_the_policy_version_in_force(ekit, escrow, policies):
     tx = ekit.create()
     assert tx.events["EscrowCreated"]["policyVersion"] == 1
-    e = escrow.getEscrow(tx.return_value).dict()
+    e = escrow.getEscrow(tx.events["EscrowCreated"]["escrowId"]).dict()
     assert (e["policyVersion"], e["originalValue"]) == (1, VALUE)
     assert escrow.policies() == policies
 
@@ -109,7 +109,7 @@ def test_a_new_policy_applies_to_escrows_signed_afterwards(ekit, escrow, publish
     with brownie.reverts(custom_error("EscrowAdvanceTooLarge", 200_000_000, 150_000_000)):
         ekit.create()
     tx = ekit.create(terms=ekit.terms(advanceAmount=150_000_000))
-    assert escrow.getEscrow(tx.return_value)["policyVersion"] == 2
+    assert escrow.getEscrow(tx.events["EscrowCreated"]["escrowId"])["policyVersion"] == 2
 
 
 def test_a_new_policy_does_not_change_an_escrow_already_signed(
@@ -324,7 +324,9 @@ def test_a_committee_member_alone_cannot_replace_a_verifier(
     with brownie.reverts(custom_error("AccessManagedUnauthorized", committee)):
         escrow.replaceVerifier(signed_escrow, verifiers[0], successor, h("x"), {"from": committee})
     data = escrow.replaceVerifier.encode_input(signed_escrow, verifiers[0], successor, h("x"))
-    proposal = council.propose([(str(escrow), data)], h("x"), {"from": committee}).return_value
+    proposal = council.propose([(str(escrow), data)], h("x"), {"from": committee}).events["Proposed"][
+        "proposalId"
+    ]
     with brownie.reverts(custom_error("CommitteeNotEnoughApprovals", proposal, 1, 2)):
         council.schedule(proposal, {"from": committee})
 

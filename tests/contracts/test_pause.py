@@ -70,7 +70,9 @@ def test_a_paused_registry_refuses_blacklist_confirmations(registry, officer, of
     proposal = registry.proposeBlacklist(supplier, start, start + DAY, hmac_id("sk"), {"from": officer})
     registry.pause({"from": guardian})
     with brownie.reverts(ENFORCED_PAUSE):
-        registry.confirmBlacklist(proposal.return_value, {"from": officer2})
+        registry.confirmBlacklist(
+            proposal.events["SupplierBlacklistProposed"]["proposalId"], {"from": officer2}
+        )
 
 
 def test_a_paused_registry_refuses_key_rotation(paused_registry, supplier, supplier_keys):

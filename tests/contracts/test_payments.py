@@ -36,7 +36,7 @@ def authorized(payments, source):
     tx = payments.authorize(
         P_WELFARE, h("beneficiary-hmac-1"), AMOUNT, h("periode 2025-Q1 #1"), {"from": source}
     )
-    return tx.return_value
+    return tx.events["PaymentAuthorized"]["id"]
 
 
 @pytest.fixture
@@ -175,7 +175,8 @@ def test_a_cancelled_instruction_is_final(payments, failed, source, treasury):
 def test_a_pause_stops_authorisation_but_not_settlement(
     payments, authorized, source, guardian, treasury, delayed, committee
 ):
-    second = payments.authorize(P_WELFARE, h("payee-2"), AMOUNT, h("ref-2"), {"from": source}).return_value
+    authorized_second = payments.authorize(P_WELFARE, h("payee-2"), AMOUNT, h("ref-2"), {"from": source})
+    second = authorized_second.events["PaymentAuthorized"]["id"]
     payments.pause({"from": guardian})
 
     with brownie.reverts(custom_error("EnforcedPause")):

@@ -187,7 +187,7 @@ def _proposed(ctx):
     tx = ctx.registry.proposeBlacklist(
         supplier_id, start, start + YEAR, hmac_id("sk"), {"from": ctx.officer2}
     )
-    return tx.return_value
+    return tx.events["SupplierBlacklistProposed"]["proposalId"]
 
 
 def _paused(contract, ctx):

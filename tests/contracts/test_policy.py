@@ -180,7 +180,9 @@ def test_a_committee_member_alone_cannot_publish(policies, council, committee):
     with brownie.reverts(custom_error("AccessManagedUnauthorized", committee)):
         policies.publishPolicy(policy(), DECISION, {"from": committee})
     data = policies.publishPolicy.encode_input(policy(), DECISION)
-    proposal = council.propose([(str(policies), data)], DECISION, {"from": committee}).return_value
+    proposal = council.propose([(str(policies), data)], DECISION, {"from": committee}).events["Proposed"][
+        "proposalId"
+    ]
     with brownie.reverts(custom_error("CommitteeNotEnoughApprovals", proposal, 1, 2)):
         council.schedule(proposal, {"from": committee})
     assert policies.currentVersion() == 1
@@ -199,7 +201,9 @@ def test_a_guardian_agency_vetoes_a_publication_during_the_delay(
     policies, council, committee, committee2, guardian
 ):
     data = policies.publishPolicy.encode_input(policy(appealWindow=30 * DAY), DECISION)
-    proposal = council.propose([(str(policies), data)], DECISION, {"from": committee}).return_value
+    proposal = council.propose([(str(policies), data)], DECISION, {"from": committee}).events["Proposed"][
+        "proposalId"
+    ]
     council.approve(proposal, {"from": committee2})
     council.schedule(proposal, {"from": committee})
     council.veto(proposal, web3.keccak(text="alasan BPK"), {"from": guardian})

@@ -68,7 +68,7 @@ def test_a_new_supplier_record_holds_the_registration_and_is_unverified(registry
         key, hmac_id("nib:a"), hmac_id("npwp:a"), False, 6302, {"from": pu_officer}
     )
 
-    assert _record(registry, tx.return_value) == {
+    assert _record(registry, tx.events["SupplierRegistered"]["supplierId"]) == {
         "account": key,
         "regionCode": 6302,
         "registeredBy": PU,
@@ -395,7 +395,9 @@ def test_an_officer_role_without_an_agency_cannot_confirm_a_blacklist(
     start = latest_timestamp() + 60
     proposal = registry.proposeBlacklist(supplier_id, start, start + YEAR, hmac_id("sk"), {"from": officer})
     with brownie.reverts(custom_error("AgencyOfficerUnassigned", unassigned_officer)):
-        registry.confirmBlacklist(proposal.return_value, {"from": unassigned_officer})
+        registry.confirmBlacklist(
+            proposal.events["SupplierBlacklistProposed"]["proposalId"], {"from": unassigned_officer}
+        )
 
 
 def test_an_officer_removed_from_the_directory_can_no_longer_register(

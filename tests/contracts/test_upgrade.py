@@ -64,7 +64,7 @@ def history(escrow, payments, awards, officer, verifiers, treasury):
     a.settle(a.payment_id(escrow_a, escrowlib.MILESTONE, 0))
     a.deliver(escrow_a, 1)
     b = EscrowKit(escrow, payments, awards[1], officer, verifiers, treasury)
-    escrow_b = b.create().return_value
+    escrow_b = b.create().events["EscrowCreated"]["escrowId"]
     return {"a": a, "escrow_a": escrow_a, "b": b, "escrow_b": escrow_b}
 
 

@@ -43,8 +43,9 @@ def test_the_welfare_admin_alone_cannot_approve_money(wkit, welfare, council, co
         welfare.approveBudgetLine(*args, {"from": committee})
     data = welfare.approveBudgetLine.encode_input(*args)
     proposal = council.propose([(str(welfare), data)], web3.keccak(text="garis"), {"from": committee})
-    with brownie.reverts(custom_error("CommitteeNotEnoughApprovals", proposal.return_value, 1, 2)):
-        council.schedule(proposal.return_value, {"from": committee})
+    proposal_id = proposal.events["Proposed"]["proposalId"]
+    with brownie.reverts(custom_error("CommitteeNotEnoughApprovals", proposal_id, 1, 2)):
+        council.schedule(proposal_id, {"from": committee})
 
 
 def test_a_programme_is_defined_only_on_an_approved_line(wkit, welfare):

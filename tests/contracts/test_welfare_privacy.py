@@ -62,7 +62,7 @@ def test_no_nik_name_or_account_number_reaches_calldata_or_logs(wkit, welfare, p
         {"from": wkit.admin},
     )
     txs.append(programme_tx)
-    programme = programme_tx.return_value
+    programme = programme_tx.events["ProgrammeDefined"]["programmeId"]
     txs.append(welfare.setEnrollerScope(wkit.enroller, programme, [6302, 6371], True, {"from": wkit.admin}))
     wkit.start(programme)
     txs.append(
