@@ -21,12 +21,12 @@ CHAIN ?= anvil
 PYTEST_ARGS ?=
 
 .PHONY: help setup compile run deploy test test-lane-ganache test-lane-anvil test-python test-contracts test-contracts-anvil test-contracts-ganache \
-	test-gateway gas slither sourcify lint lock clean
+	test-gateway gas slither sourcify lint lock vendor clean
 
 help:
 	@echo "make run    start a local chain ($(CHAIN)), deploy, serve the gateway on 127.0.0.1:8000"
 	@echo "make test   run every test (contracts on anvil and ganache, gateway, toolchain)"
-	@echo "other: setup compile test-contracts test-gateway gas slither sourcify lint lock clean"
+	@echo "other: setup compile test-contracts test-gateway gas slither sourcify lint lock vendor clean"
 
 # --- environments --------------------------------------------------------------------------
 $(VENV)/.stamp: requirements/contracts.lock
@@ -145,6 +145,14 @@ lint: setup
 	$(APPVENV)/bin/ruff check app scripts tests toolchain bench
 	$(APPVENV)/bin/ruff format --check app scripts tests toolchain bench
 	$(APPVENV)/bin/lint-imports --no-cache
+
+# The explorer's browser libraries, copied from their pinned npm packages into the gateway's static
+# files (the gateway serves them; no page loads anything from elsewhere). After changing a version in
+# package.json: `npm install`, then `make vendor` (tests/gateway/test_web_keccak.py checks the copies).
+NOBLE_HASHES_FILES := sha3.js _u64.js utils.js LICENSE package.json
+vendor: node_modules/.stamp
+	mkdir -p app/explorer/static/vendor/noble-hashes
+	cd node_modules/@noble/hashes && cp $(NOBLE_HASHES_FILES) ../../../app/explorer/static/vendor/noble-hashes/
 
 # Regenerate the lock files from pyproject.toml's dependency groups (needs the registries).
 lock:

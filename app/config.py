@@ -21,6 +21,7 @@ LOCAL_ONLY_PAYOUT_ACCOUNT_KEY = "dGVyYW5nLWxvY2FsLXBheW91dC1hY2NvdW50LWtleSE="  
 # Development keyring file (app/keyring): made with fresh keys on first use where development values
 # are allowed; elsewhere TERANG_KEYRING_FILE must name a provisioned one (`python -m app.keyring init`).
 LOCAL_ONLY_KEYRING_FILE = ROOT / "var" / "keyring.json"
+LOCAL_ONLY_DOCUMENTS_DIR = ROOT / "var" / "documents"
 # The development token issuer (app/auth/devissuer.py): its issuer name and key pair are public.
 DEV_ISSUER = "https://dev-issuer.terang.local"
 MIN_COOLING_OFF = 24 * 3600  # production's least cooling-off of a payout account change
@@ -139,6 +140,10 @@ class Settings(BaseSettings):
     # legitimate request (500 enrolments, pretty-printed) is about 115 KB; provider callbacks are small.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_callback_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Tender documents, addenda and evidence (app/documents): the store's directory (in production
+    # one every gateway shares, named explicitly) and the largest file an upload may carry.
+    documents_dir: Path = LOCAL_ONLY_DOCUMENTS_DIR
+    documents_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
 
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> Settings:
@@ -215,6 +220,8 @@ def development_values(settings: Settings, process: str = "gateway") -> list[str
     if settings.keyring_file == LOCAL_ONLY_KEYRING_FILE:
         found.append("TERANG_KEYRING_FILE (unset: a development keyring made on first use)")
     if process == "gateway":
+        if settings.documents_dir == LOCAL_ONLY_DOCUMENTS_DIR:
+            found.append("TERANG_DOCUMENTS_DIR (unset: a folder of this checkout, seen by no other gateway)")
         if not settings.jwks_url:
             found.append("TERANG_JWKS_URL (unset: the development issuer's key file verifies tokens)")
         if settings.jwt_issuer == DEV_ISSUER:

@@ -20,6 +20,8 @@ from app.committee import routes as committee
 from app.config import Settings, check_deployment, get_settings, warn_development
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_read_session_factory, make_session_factory
+from app.documents import routes as documents
+from app.documents.store import LocalDocumentStore
 from app.escrows import routes as escrows
 from app.explorer import routes as explorer
 from app.explorer.cached_pages import CachedPagesMiddleware
@@ -63,6 +65,7 @@ ROUTERS = (
     committee.router,
     committee.acts_router,
     officials.router,
+    documents.router,
     instructions.router,
     payments.router,
     explorer.router,
@@ -103,6 +106,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.read_sessions = make_read_session_factory(engine)  # public reads: no write lock
         app.state.verifier = TokenVerifier.from_settings(settings)
         app.state.signers = SignerRegistry(settings.signers_file)
+        app.state.documents = LocalDocumentStore(settings.documents_dir)
         decoder = ErrorDecoder([c.abi for c in app.state.chain.manifest.contracts.values()])
         app.state.chain.start_reads(settings.read_cache_poll_seconds)
         app.state.head = ChainHead(settings.rpc_url)  # /health's latest block (app/health/head.py)
@@ -177,7 +181,9 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     )
     app.add_middleware(CachedPagesMiddleware, cache=app.state.page_cache)
     # bodies over the limit are refused before they are read (inside the request id, so the 413 has one)
-    install_body_limits(app, settings.max_body_bytes, settings.max_callback_body_bytes)
+    install_body_limits(
+        app, settings.max_body_bytes, settings.max_callback_body_bytes, settings.documents_max_bytes
+    )
     # anonymous reads over their client's budget: 429 before any work (inside the request id)
     install_rate_limits(
         app, settings.rate_limit_per_second, settings.rate_limit_burst, settings.rate_limit_trusted_proxies

@@ -248,6 +248,7 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
         "TERANG_SIGNERS_FILE": str(signers),
         "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer / "public.pem"),
         "TERANG_KEYRING_FILE": str(state_dir / "keyring.json"),  # made on first use (app/keyring)
+        "TERANG_DOCUMENTS_DIR": str(state_dir / "documents"),  # uploaded tender documents (app/documents)
         "TERANG_ENVIRONMENT": "local",
     }
 

@@ -59,6 +59,23 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "Too many requests from this address; retry after the time in Retry-After.",
         "id": "Terlalu banyak permintaan dari alamat ini; ulangi setelah waktu pada Retry-After.",
     },
+    "unsupported_document_type": {
+        "en": "This kind of file is not accepted as a document.",
+        "id": "Jenis berkas ini tidak diterima sebagai dokumen.",
+    },
+    "document_empty": {"en": "The document is empty.", "id": "Dokumen kosong."},
+    "document_hash_mismatch": {
+        "en": "The file is not the one expected: its keccak-256 differs.",
+        "id": "Berkas bukan yang dimaksud: keccak-256-nya berbeda.",
+    },
+    "document_corrupted": {
+        "en": "The stored file no longer matches its hash; it is not served.",
+        "id": "Berkas tersimpan tidak lagi cocok dengan hash-nya; tidak disajikan.",
+    },
+    "document_not_found": {
+        "en": "No stored document has this hash.",
+        "id": "Tidak ada dokumen tersimpan dengan hash ini.",
+    },
     "body_too_large": {
         "en": "The request body is too large.",
         "id": "Isi permintaan terlalu besar.",

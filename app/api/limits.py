@@ -10,7 +10,8 @@ FastAPI runs after reading the body): a plain ASGI middleware.
 
 Limits come from app/config.py: `max_body_bytes` for every route (the largest legitimate request,
 500 enrolments pretty-printed, is about 115 KB) and `max_callback_body_bytes` for the provider
-callbacks under /payments/callbacks/, which are small and unauthenticated until verified.
+callbacks under /payments/callbacks/, which are small and unauthenticated until verified;
+`documents_max_bytes` for a file uploaded to the document store (POST /documents, app/documents).
 
 Starlette's own RequestBodyLimitMiddleware counts the same way, but lets the application start
 before refusing a too-long Content-Length and answers plain text where no handler catches its
@@ -24,6 +25,7 @@ from starlette.exceptions import HTTPException
 from app.api.problems import problem
 
 CALLBACK_PREFIX = "/payments/callbacks/"
+DOCUMENT_UPLOAD = "/documents"
 _CONTENT_LENGTH = b"content-length"
 
 
@@ -33,8 +35,12 @@ class BodyTooLarge(HTTPException):
         self.limit = limit
 
 
-def limit_for(path: str, general: int, callbacks: int) -> int:
-    return callbacks if path.startswith(CALLBACK_PREFIX) else general
+def limit_for(path: str, general: int, callbacks: int, documents: int | None = None) -> int:
+    if path.startswith(CALLBACK_PREFIX):
+        return callbacks
+    if documents is not None and path == DOCUMENT_UPLOAD:
+        return documents
+    return general
 
 
 def _declared_length(headers) -> int | None:
@@ -48,15 +54,18 @@ def _declared_length(headers) -> int | None:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app, max_body_bytes: int, max_callback_body_bytes: int) -> None:
+    def __init__(
+        self, app, max_body_bytes: int, max_callback_body_bytes: int, max_document_bytes: int | None = None
+    ) -> None:
         self.app = app
         self.general, self.callbacks = max_body_bytes, max_callback_body_bytes
+        self.documents = max_document_bytes
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = limit_for(scope["path"], self.general, self.callbacks)
+        limit = limit_for(scope["path"], self.general, self.callbacks, self.documents)
         declared = _declared_length(scope["headers"])
         if declared is not None and declared > limit:
             await _refuse(scope, receive, send, limit)
@@ -99,7 +108,9 @@ async def _refuse(scope, receive, send, limit: int) -> None:
     await response(scope, receive, send)
 
 
-def install_body_limits(app: FastAPI, max_body_bytes: int, max_callback_body_bytes: int) -> None:
+def install_body_limits(
+    app: FastAPI, max_body_bytes: int, max_callback_body_bytes: int, max_document_bytes: int | None = None
+) -> None:
     """The middleware and the handler of the cut raised inside FastAPI's body reader."""
 
     async def too_large(request: Request, exc: BodyTooLarge):
@@ -107,5 +118,8 @@ def install_body_limits(app: FastAPI, max_body_bytes: int, max_callback_body_byt
 
     app.add_exception_handler(BodyTooLarge, too_large)
     app.add_middleware(
-        BodyLimitMiddleware, max_body_bytes=max_body_bytes, max_callback_body_bytes=max_callback_body_bytes
+        BodyLimitMiddleware,
+        max_body_bytes=max_body_bytes,
+        max_callback_body_bytes=max_callback_body_bytes,
+        max_document_bytes=max_document_bytes,
     )

@@ -57,6 +57,8 @@ DESCRIPTIONS = {
     404: "No such resource (`not_found`, or a contract's Unknown... error)",
     409: "The key's first request is still running (`request_in_progress`, with Retry-After), or the "
     "contract refuses in the current state (its custom error as `code`)",
+    413: "The request body is larger than the limit (`body_too_large`); nothing is kept",
+    415: "The body's Content-Type is not one the operation accepts",
     422: "The request is not valid (`invalid_request` with `errors`, `idempotency_key_reused`, or a "
     "contract's refusal of a value)",
     502: "The transaction failed or the node answered with an error (`transaction_failed`, `node_error`)",

@@ -8,9 +8,10 @@ clients. Admitted a few at a time, the same requests queue in arrival order and 
 to whoever else needs them: a flood of readers holds at most `slots` of the 40, never the writes'
 share (writes hold their thread until the receipt is in, app/api/writes.py).
 
-Not gated: /health and /metrics (operators look while a flood is on), and the streamed exports
-(/ocds/releases.jsonl, /explorer/redflags.json), which would hold a slot for a whole download and
-which give the threads back between chunks anyway. Every other method passes straight on.
+Not gated: /health and /metrics (operators look while a flood is on), the streamed exports
+(/ocds/releases.jsonl, /explorer/redflags.json) and the stored documents (/documents/…), which would
+hold a slot for a whole download (a 50 MiB PDF to a phone on a slow line) and which give the threads
+back between chunks anyway. Every other method passes straight on.
 
 The queue lives in the running event loop (one per server, or per TestClient), created on first
 use, so one application object serves several loops in tests."""
@@ -23,7 +24,7 @@ from collections import deque
 
 GATED_METHODS = frozenset({"GET", "HEAD"})
 EXEMPT_PATHS = frozenset({"/health", "/metrics", "/ocds/releases.jsonl", "/explorer/redflags.json"})
-EXEMPT_PREFIXES = ("/health/",)
+EXEMPT_PREFIXES = ("/health/", "/documents/")
 
 
 def gated(scope) -> bool:

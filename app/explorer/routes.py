@@ -28,6 +28,8 @@ from app.redflags.results import GROUPS, OCID, TENDERER
 
 HERE = Path(__file__).resolve().parent
 STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix in (".css", ".js", ".svg")}
+# Libraries copied from their npm packages (static/vendor/<package>/), served as ES modules.
+VENDORED = {f"{p.parent.name}/{p.name}": p for p in (HERE / "static" / "vendor").glob("*/*.js")}
 MEDIA = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 YEAR = 365 * 24 * 3600
@@ -97,6 +99,14 @@ def not_found(request: Request) -> HTMLResponse:
 @router.get("/static/{name}")
 def static(name: str) -> FileResponse:
     path = STATIC.get(name)
+    if path is None:
+        return Response(status_code=404)  # type: ignore[return-value]
+    return FileResponse(path, media_type=MEDIA[path.suffix], headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/static/vendor/{package}/{name}")
+def vendored(package: str, name: str) -> FileResponse:
+    path = VENDORED.get(f"{package}/{name}")
     if path is None:
         return Response(status_code=404)  # type: ignore[return-value]
     return FileResponse(path, media_type=MEDIA[path.suffix], headers={"Cache-Control": "public, max-age=300"})

@@ -49,9 +49,15 @@ def pilot(chain_url, manifest_dir) -> Pilot:
 
 
 @pytest.fixture(scope="session")
-def gateway(pilot, chain_url, manifest_dir, tmp_path_factory) -> str:
+def gateway_home(tmp_path_factory) -> Path:
+    """The gateway's folder: its token issuer (issuer/), document store (documents/), database, log."""
+    return tmp_path_factory.mktemp("gateway")
+
+
+@pytest.fixture(scope="session")
+def gateway(pilot, chain_url, manifest_dir, gateway_home) -> str:
     """The base URL of a gateway process whose indexer has caught up with the pilot."""
-    folder = tmp_path_factory.mktemp("gateway")
+    folder = gateway_home
     devissuer.ensure_keys(folder / "issuer")
     env = {
         "TERANG_RPC_URL": chain_url,
@@ -61,6 +67,7 @@ def gateway(pilot, chain_url, manifest_dir, tmp_path_factory) -> str:
         "TERANG_DATABASE_URL": f"sqlite:///{folder / 'gateway.db'}",
         "TERANG_JWT_PUBLIC_KEY_FILE": str(folder / "issuer" / "public.pem"),
         "TERANG_SIGNERS_FILE": str(write_signers(chain_url, folder / "signers")),
+        "TERANG_DOCUMENTS_DIR": str(folder / "documents"),
         "TERANG_INDEXER_POLL_SECONDS": "0.3",
         "TERANG_REDFLAG_CROSS_SECONDS": "0",
     }
@@ -95,7 +102,9 @@ def page(browser, gateway):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    page.on(
+        "requestfailed", lambda request: errors.append(f"request failed: {request.url} ({request.failure})")
+    )
     # The pages run under a strict Content-Security-Policy (app/api/security_headers.py): Chromium
     # reports what it blocks on the console.
     page.on(

@@ -162,7 +162,7 @@ def test_the_pages_run_under_a_strict_content_security_policy(page, pilot):
     policy = answer.headers["content-security-policy"]
     assert "script-src 'self';" in policy and "'unsafe-inline'" not in policy
     assert "frame-ancestors 'none'" in policy and answer.headers["x-frame-options"] == "DENY"
-    assert page.evaluate("typeof window.keccak256") == "function"  # the static scripts ran
+    page.wait_for_selector("#documents td.stored[data-state]")  # the static script ran and asked the gateway
     inline = page.evaluate(
         "Array.from(document.scripts).filter(s => !s.src && s.type !== 'application/json').length"
     )

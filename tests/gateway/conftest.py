@@ -53,6 +53,7 @@ def settings(chain_url, manifest_dir, issuer_dir, signers_file, tmp_path_factory
         jwt_public_key_file=issuer_dir / "public.pem",
         signers_file=signers_file,
         keyring_file=tmp_path_factory.mktemp("keyring") / "keyring.json",  # made on first use
+        documents_dir=tmp_path_factory.mktemp("documents"),
         # The stories change the chain directly too (tender_scenario, time travel) and read through
         # the API at once: no block-scoped read cache here; tests/gateway/test_block_reads.py has it.
         read_cache_poll_seconds=0,

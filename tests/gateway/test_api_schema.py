@@ -41,6 +41,7 @@ def gateway_url(issuer_dir, tmp_path_factory):
             "TERANG_SIGNERS_FILE": str(write_signers(url, tmp_path_factory.mktemp("signers"))),
             "TERANG_JWT_PUBLIC_KEY_FILE": str(issuer_dir / "public.pem"),
             "TERANG_ENVIRONMENT": "test",
+            "TERANG_DOCUMENTS_DIR": str(tmp_path_factory.mktemp("documents")),
         }
         log = tmp_path_factory.mktemp("logs") / "gateway.log"
         with gateway_process(env, log) as (base, _process):

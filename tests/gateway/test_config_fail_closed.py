@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from app.config import (
+    LOCAL_ONLY_DOCUMENTS_DIR,
     LOCAL_ONLY_HMAC_KEY,
     LOCAL_ONLY_PAYOUT_ACCOUNT_KEY,
     LOCAL_ONLY_PROVIDER_SECRET,
@@ -41,6 +42,7 @@ EXPLICIT = {
     "jwt_issuer": "https://sso.example.go.id",
     "payments_provider_url": "https://api.provider.example",
     "keyring_file": ROOT / "var" / "provisioned-keyring.json",
+    "documents_dir": ROOT / "var" / "shared-documents",
 }
 PUBLIC_HOST = "0.0.0.0"  # noqa: S104 (every interface; never bound here: refused before binding)
 UNREACHABLE_NODE = "http://127.0.0.1:9"  # discard port: nothing answers
@@ -89,6 +91,7 @@ def test_local_on_a_public_host_refuses_every_development_secret_by_name_never_b
         ("identity_hmac_key", ""),  # an empty secret is no secret
         ("jwks_url", None),  # the development issuer's key file
         ("jwt_issuer", "https://dev-issuer.terang.local"),
+        ("documents_dir", LOCAL_ONLY_DOCUMENTS_DIR),  # a folder no other gateway sees
     ],
 )
 @pytest.mark.parametrize(

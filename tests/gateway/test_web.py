@@ -92,7 +92,19 @@ def test_the_tender_page_lists_the_keccak_of_its_recorded_documents(web, pilot):
     page = web.get(f"/explorer/tenders/{ocid}").text
     for document in (tender_document(ocid), bast_document(ocid)):
         assert Web3.keccak(document).hex().removeprefix("0x") in page
-    assert "/explorer/static/keccak.js" in page
+    assert "/explorer/static/verify.js" in page
+    for document in (tender_document(ocid), bast_document(ocid)):  # each with its download
+        assert f'href="/documents/0x{Web3.keccak(document).hex().removeprefix("0x")}"' in page
+
+
+def test_the_browser_library_is_served_from_the_gateway(web):
+    worker = web.get("/explorer/static/hash-worker.js")
+    assert worker.status_code == 200 and "./vendor/noble-hashes/sha3.js" in worker.text
+    for name in ("sha3.js", "_u64.js", "utils.js"):
+        served = web.get(f"/explorer/static/vendor/noble-hashes/{name}")
+        assert served.status_code == 200 and served.headers["content-type"].startswith("text/javascript")
+    assert web.get("/explorer/static/vendor/noble-hashes/package.json").status_code == 404
+    assert web.get("/explorer/static/vendor/other/sha3.js").status_code == 404
 
 
 def test_language_follows_the_switch_then_the_cookie_then_accept_language(web, pilot):

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 # Every domain's tables share Base: import them so the metadata is complete.
+import app.documents.models  # noqa: F401
 import app.explorer.models  # noqa: F401
 import app.indexer.models  # noqa: F401
 import app.ledger.models  # noqa: F401
