@@ -100,7 +100,10 @@ def _answer(record: StoredDocument) -> dict:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in sorted(MEDIA_TYPES)},
+            "description": "The file as it is. Send it with its own Content-Type, one of: "
+            + ", ".join(sorted(MEDIA_TYPES)),
+            # one declared type: generated clients send a file as application/octet-stream
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
         }
     },
 )

@@ -165,6 +165,7 @@ def test_outside_development_the_keyring_file_must_be_named_and_is_never_made(tm
         "xendit_callback_token": "a-real-callback-token",
         "jwks_url": "https://sso.example.go.id/jwks",
         "jwt_issuer": "https://sso.example.go.id",
+        "documents_dir": tmp_path / "documents",
     }
     with pytest.raises(ValueError, match="TERANG_KEYRING_FILE"):
         Settings(**production)
@@ -524,6 +525,7 @@ def test_outside_development_the_processes_refuse_to_start_without_their_keyring
         "TERANG_PAYMENTS_PROVIDER_URL": "https://api.provider.example",
         "TERANG_KEYRING_FILE": str(tmp_path / "provisioned.json"),
         "TERANG_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+        "TERANG_DOCUMENTS_DIR": str(tmp_path / "documents"),
     }
     started = subprocess.run(
         [sys.executable, "-m", module],
