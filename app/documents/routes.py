@@ -18,6 +18,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import ReadSessionsDep, SessionsDep, require_roles
@@ -124,7 +125,7 @@ async def upload(
             intake.write(chunk)
         if intake.size == 0:
             raise ApiError(422, "document_empty", detail="the body holds no file")
-        intake.close()
+        await run_in_threadpool(intake.close)  # flushed to disk, off the event loop
         digest = intake.digest()
         if expected is not None and expected.lower() != digest:
             detail = f"the file's keccak-256 is {digest}, not {expected.lower()}"
@@ -140,6 +141,18 @@ async def upload(
 
 
 def _record(sessions, digest: str, size: int, media_type: str, filename: str, principal: Principal):
+    """The file's row, made by this upload (True) or an earlier one (False): two uploads of the same
+    new file at once both find no row; the second to insert reads the first's."""
+    try:
+        return _insert(sessions, digest, size, media_type, filename, principal)
+    except IntegrityError:
+        with sessions() as session:
+            record = session.get(StoredDocument, digest)
+            session.expunge(record)
+            return record, False
+
+
+def _insert(sessions, digest: str, size: int, media_type: str, filename: str, principal: Principal):
     with sessions.begin() as session:
         record = session.get(StoredDocument, digest)
         if record is not None:

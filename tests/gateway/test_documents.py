@@ -5,12 +5,18 @@ hash it no longer has."""
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 from fastapi.testclient import TestClient
 from web3 import Web3
 
+from app.auth.tokens import Principal
+from app.db.migrate import upgrade
+from app.db.session import make_engine, make_session_factory
+from app.documents.routes import _record
 from app.main import create_app
+from tests.support.postgres import postgres_bin, postgres_server
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4_000 + b"\n%%EOF\n"  # about 1 MiB: several chunks
 PROBLEM = "application/problem+json"
@@ -147,3 +153,28 @@ def test_an_unknown_or_malformed_hash_is_a_problem(client):
     assert (unknown.status_code, unknown.json()["code"]) == (404, "document_not_found")
     malformed = client.get("/documents/0x1234")
     assert malformed.status_code == 422 and malformed.headers["content-type"] == PROBLEM
+
+
+@pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed (Debian package postgresql)")
+def test_the_same_new_file_uploaded_at_once_makes_one_row_and_no_error():
+    # Two officials, through two gateways, upload the same new file at the same moment: both find
+    # no row; the second to insert must read the first's rather than fail. (SQLite lets one writer
+    # in at a time, so the race needs PostgreSQL.)
+    with postgres_server() as url:
+        upgrade(url)
+        sessions = make_session_factory(make_engine(url))
+        digest = "0x" + os.urandom(32).hex()
+        start = threading.Barrier(8)
+        created: list[bool] = []
+
+        def upload_row(n: int) -> None:
+            start.wait()
+            who = Principal(subject=f"ppk-{n}")
+            created.append(_record(sessions, digest, 10, "application/pdf", f"f{n}.pdf", who)[1])
+
+        threads = [threading.Thread(target=upload_row, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(created) == [False] * 7 + [True]
