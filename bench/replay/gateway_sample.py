@@ -68,6 +68,9 @@ def through_gateway(
             except RuntimeError as exc:  # e.g. 504 transaction_pending: a confirmation took too long
                 refusal = str(exc)
             finally:
+                # Both: turning automine off leaves anvil's interval mining running, and its empty
+                # blocks would then race the replay's own time travel (and each costs a state root).
+                rpc.call("evm_setIntervalMining", [0])
                 rpc.call("evm_setAutomine", [False])
     if result is None:
         return {"tenders": count, "bids": sum(bidders), "refused": refusal[:300]}
