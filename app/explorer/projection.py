@@ -196,7 +196,18 @@ class ReadModels:
         for payment_id in sorted(payment_ids_of(events)):
             session.merge(OcdsPaymentLink(payment_id=payment_id, ocid=ocid))
         session.merge(
-            ExplorerTender(ocid=ocid, position=position, title=view.title, summary=summary_of(view))
+            ExplorerTender(
+                ocid=ocid,
+                position=position,
+                title=view.title,
+                summary=summary_of(view),
+                agency=view.agency,
+                category=view.category,
+                evaluation=view.evaluation,
+                method=view.method,
+                status=view.status,
+                commit_deadline=view.commit_deadline,
+            )
         )
 
     # -- suppliers ---------------------------------------------------------------------------------
