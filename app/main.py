@@ -44,6 +44,7 @@ from app.officials.keys import check_signers
 from app.payments import routes as payments
 from app.payments.runtime import start_payments
 from app.policies import routes as policies
+from app.portal import routes as portal
 from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
@@ -70,6 +71,7 @@ ROUTERS = (
     payments.router,
     explorer.router,
     explorer.root,
+    portal.router,
 )
 
 

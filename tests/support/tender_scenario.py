@@ -37,6 +37,8 @@ OBJECTION = vocabulary.enum("ITenders.ObjectionStatus")
 NON_COMPLIANCE = vocabulary.enum("ITenders.NonCompliance")
 CATEGORY = vocabulary.enum("ITenders.Category")
 EVALUATION = vocabulary.enum("ITenders.EvaluationMethod")
+METHOD = vocabulary.enum("ITenders.Method")
+AGENCY_OFFICERS = {1001: OFFICER, 1002: 6}  # who announces for each agency (deploy/local.yaml)
 
 
 @dataclass
@@ -121,6 +123,45 @@ class Scenario:
         return envelope.open_envelope(sealed, run.tender_id, supplier_id, shares)
 
     # -- a tender ------------------------------------------------------------------------------
+    def announce(
+        self,
+        ocid: str,
+        title: str,
+        *,
+        agency: int = 1001,
+        category: str = "Goods",
+        method: str = "Tender",
+        evaluation: str = "LowestPrice",
+        commit_days: int = 7,
+    ) -> bytes:
+        """Announces a tender (its bid deadline `commit_days` from now, the opening window two days
+        later) by an officer of `agency` (the PPK of IKN, dev:6 for Kementerian PUPR); its id."""
+        start = self.now()
+        value_system = evaluation == "ValueSystem"
+        commit_deadline = start + commit_days * DAY
+        params = (
+            ocid,
+            title,
+            Web3.keccak(text=f"dokumen pemilihan {ocid}"),
+            agency,
+            HPS,
+            CATEGORY.code(category),
+            METHOD.code(method),
+            EVALUATION.code(evaluation),
+            0,  # no domestic preference (HPS under the threshold)
+            False,
+            False,  # open to all
+            commit_deadline,
+            commit_deadline + 2 * DAY,
+            3 * DAY,
+            1,
+            3000 if value_system else 0,  # technical weight
+            commit_deadline + DAY if value_system else 0,  # scoring deadline
+            0,  # no bid bond (HPS under the threshold)
+        )
+        self.send(self.tenders.functions.announceTender(params), AGENCY_OFFICERS[agency])
+        return bidlib.tender_id(ocid)
+
     def tender(
         self,
         ocid: str,
@@ -143,30 +184,13 @@ class Scenario:
         bids and the Pokja quorum opens them after the reveal deadline; `unopened` bids nobody opens;
         `non_compliant` maps dev indices to a NonCompliance word (declared gugur before evaluation)."""
         ids = self.suppliers()
-        start = self.now()
         value_system = scores is not None
-        commit_deadline, reveal_deadline = start + 7 * DAY, start + 9 * DAY
-        params = (
+        self.announce(
             ocid,
             title,
-            Web3.keccak(text=f"dokumen pemilihan {ocid}"),
-            1001,
-            HPS,
-            CATEGORY.code("Construction" if appeal else "Goods"),
-            0,  # Method.Tender
-            EVALUATION.code("ValueSystem" if value_system else "LowestPrice"),
-            0,  # no domestic preference (HPS under the threshold)
-            False,
-            False,  # open to all
-            commit_deadline,
-            reveal_deadline,
-            3 * DAY,
-            1,
-            3000 if value_system else 0,  # technical weight
-            start + 8 * DAY if value_system else 0,  # scoring deadline
-            0,  # no bid bond (HPS under the threshold)
+            category="Construction" if appeal else "Goods",
+            evaluation="ValueSystem" if value_system else "LowestPrice",
         )
-        self.send(self.tenders.functions.announceTender(params), OFFICER)
         tender_id = bidlib.tender_id(ocid)
         run = TenderRun(ocid, tender_id, [ids[i] for i in prices], {ids[i]: p for i, p in prices.items()})
         members = [self.accounts[i] for i in POKJA]
