@@ -15,6 +15,7 @@ from app.api.ratelimit import install_rate_limits
 from app.api.read_admission import ReadAdmissionMiddleware
 from app.api.request_id import RequestIdMiddleware
 from app.api.security_headers import SecurityHeadersMiddleware
+from app.auth import devlogin
 from app.auth.tokens import TokenVerifier
 from app.committee import routes as committee
 from app.config import Settings, check_deployment, get_settings, warn_development
@@ -72,6 +73,7 @@ ROUTERS = (
     explorer.router,
     explorer.root,
     portal.router,
+    devlogin.router,
 )
 
 

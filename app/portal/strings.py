@@ -78,6 +78,81 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
     },
     "portal.previous": {"id": "Sebelumnya", "en": "Previous"},
     "portal.next": {"id": "Berikutnya", "en": "Next"},
+    "portal.nav.sign_in": {"id": "Masuk", "en": "Sign in"},
+    "portal.nav.sign_out": {"id": "Keluar", "en": "Sign out"},
+    "portal.nav.me": {"id": "Akun saya", "en": "My account"},
+    "portal.footer": {
+        "id": "Halaman ini hanya membaca buku besar. Waktu disimpan dalam UTC dan ditampilkan dalam",
+        "en": "These pages only read the ledger. Times are stored in UTC and shown in",
+    },
+    "portal.sign_in.failed": {"id": "Gagal masuk", "en": "Sign-in failed"},
+    "portal.sign_in.again": {"id": "Coba masuk lagi", "en": "Sign in again"},
+    "portal.error.code": {"id": "Kode", "en": "Code"},
+    "portal.error.sign_in_state_mismatch": {
+        "id": "Proses masuk ini tidak dimulai dari peramban ini. Mulai lagi dari tombol Masuk.",
+        "en": "This sign-in was not started in this browser. Start again from Sign in.",
+    },
+    "portal.error.sign_in_expired": {
+        "id": "Proses masuk sudah kedaluwarsa atau sudah dipakai. Mulai lagi.",
+        "en": "The sign-in has expired or was already used. Start again.",
+    },
+    "portal.error.sign_in_cancelled": {
+        "id": "Proses masuk dibatalkan di penyedia identitas.",
+        "en": "The sign-in was cancelled at the identity provider.",
+    },
+    "portal.error.not_a_supplier": {
+        "id": "Akun ini bukan akun penyedia. Pejabat memakai sistem instansinya, bukan portal penyedia.",
+        "en": "This account is not a supplier's. Officials use their agency's system, not the "
+        "supplier portal.",
+    },
+    "portal.error.identity_provider_unavailable": {
+        "id": "Penyedia identitas tidak dapat dihubungi. Coba lagi sebentar lagi.",
+        "en": "The identity provider cannot be reached. Try again shortly.",
+    },
+    "portal.error.portal_sign_in_unconfigured": {
+        "id": "Masuk ke portal belum dikonfigurasi di gateway ini.",
+        "en": "Signing in to the portal is not configured on this gateway.",
+    },
+    "portal.me.title": {"id": "Akun saya", "en": "My account"},
+    "portal.me.public_page": {"id": "halaman publik", "en": "public page"},
+    "portal.me.bids": {"id": "Tender yang diikuti", "en": "Tenders bid in"},
+    "portal.me.wins": {"id": "Dimenangkan", "en": "Won"},
+    "portal.me.not_registered": {
+        "id": "Belum terdaftar di registri penyedia.",
+        "en": "Not in the supplier registry yet.",
+    },
+    "portal.me.needs_you": {"id": "Perlu tindakan Anda", "en": "Needs you now"},
+    "portal.me.nothing": {
+        "id": "Tidak ada yang menunggu tindakan Anda.",
+        "en": "Nothing is waiting for you.",
+    },
+    "portal.me.tenders": {"id": "Tender saya", "en": "My tenders"},
+    "portal.me.no_tenders": {"id": "Anda belum mengikuti tender.", "en": "You have not bid in a tender yet."},
+    "portal.me.coming": {
+        "id": "Menyampaikan dan membuka penawaran, sanggah, kontrak, dan pembayaran di portal menyusul; "
+        "sementara itu gunakan sistem instansi atau API gateway.",
+        "en": "Bidding, opening, objections, contracts and payments in the portal come next; meanwhile "
+        "use the agency's system or the gateway's API.",
+    },
+    "portal.before": {"id": "sebelum", "en": "before"},
+    "portal.action.open_bid": {
+        "id": "Buka penawaran Anda. Penawaran yang tidak dibuka akan dibuka Pokja dan jaminannya "
+        "dapat dicairkan.",
+        "en": "Open your bid. A bid left sealed is opened by the Pokja and its bond may be claimed.",
+    },
+    "portal.action.may_object": {
+        "id": "Pemenang telah diusulkan; Anda dapat menyampaikan sanggah.",
+        "en": "A winner has been proposed; you may file an objection (sanggah).",
+    },
+    "portal.action.replace_until": {
+        "id": "Penawaran masuk; masih dapat diganti",
+        "en": "Bid received; it may still be replaced",
+    },
+    "portal.action.won": {"id": "Anda pemenangnya.", "en": "You won."},
+    "portal.bid.sealed": {"id": "penawaran tersegel", "en": "bid sealed"},
+    "portal.bid.valid": {"id": "penawaran dibuka", "en": "bid opened"},
+    "portal.bid.unrevealed": {"id": "penawaran tidak dibuka", "en": "bid not opened"},
+    "portal.bid.disqualified": {"id": "penawaran gugur", "en": "bid out"},
     "portal.back": {"id": "Kembali ke pencarian", "en": "Back to the search"},
     "portal.not_found": {"id": "Tender tidak ditemukan.", "en": "Tender not found."},
 }

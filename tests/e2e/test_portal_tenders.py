@@ -17,6 +17,7 @@ import pytest
 from web3 import Web3
 
 from app.auth import devissuer
+from app.protocol import bids as bidlib
 from app.protocol.manifest import load_manifest, manifest_path
 from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.indexed import wait_until_indexed
@@ -55,6 +56,18 @@ def announced(pilot, chain_url, manifest_dir, gateway) -> dict[str, int]:
     head = scenario.w3.eth.block_number
     wait_until_indexed(lambda: httpx.get(gateway + "/health").json(), head)
     return deadlines
+
+
+def grave_violations(page) -> list:
+    """What axe-core reports as serious or critical on the page as it stands (the context must
+    bypass the pages' CSP: axe is the test's own script)."""
+    page.add_script_tag(path=str(AXE))
+    report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in report["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def submit(page) -> None:
@@ -159,14 +172,7 @@ def test_5_on_a_phone_nothing_overflows_and_axe_finds_no_serious_violation(
         assert page.locator("html").get_attribute("lang") == lang
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
-        page.add_script_tag(path=str(AXE))
-        report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        grave = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in report["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert grave == [], grave
+        assert grave_violations(page) == []
         shot(page, artifacts, f"portal-phone-{name}-{lang}")
         if GUIDE_SHOTS:
             shutil.copy(artifacts / f"portal-phone-{name}-{lang}.png", GUIDES / "img")
@@ -186,3 +192,45 @@ def test_6_the_supplier_guides_commands_run_and_its_pictures_are_these_tests(gat
     assert ran.stdout.splitlines()[0] == f"{PREFIX}-laptop"
     assert "WITA" in ran.stdout
     assert "the downloaded file is the one on the ledger: 0x" in ran.stdout
+
+
+def test_7_a_supplier_signs_in_and_sees_what_needs_it(
+    browser, gateway, announced, chain_url, manifest_dir, artifacts
+):
+    """Through the development sign-in (the authorization-code flow the identity provider runs in
+    production): the supplier's bid in the laptop tender is listed; once the bid deadline has passed
+    with the bid still sealed, opening it is what needs the supplier now, with its deadline."""
+    scenario = Scenario(chain_url, load_manifest(manifest_path(manifest_dir, 31337)))
+    supplier = scenario.suppliers()[16]
+    tender_id = bidlib.tender_id(f"{PREFIX}-laptop")
+    scenario.appoint_pokja(tender_id)
+    scenario.commit(tender_id, 16, supplier, 1_700_000_000)
+    wait_until_indexed(lambda: httpx.get(gateway + "/health").json(), scenario.w3.eth.block_number)
+    context = browser.new_context(
+        base_url=gateway, locale="id-ID", viewport=PHONE, is_mobile=True, bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto("/portal/")
+    with page.expect_navigation(url="**/dev-issuer/authorize**"):
+        page.click("#sign-in")
+    page.fill("#supplier", str(supplier))
+    with page.expect_navigation(url="**/portal/me"):
+        page.click("form button[type=submit]")
+    assert f"Penyedia {supplier}" in page.locator("#my-account").inner_text()
+    mine = page.locator(f'#my-tenders li[data-ocid="{PREFIX}-laptop"]')
+    assert mine.get_attribute("data-action") == "replace_until"
+    assert page.locator("#nothing-pending").is_visible()
+    scenario.sleep_until(announced[f"{PREFIX}-laptop"] + 1)  # the bid deadline passes, the bid sealed
+    wait_until_indexed(lambda: httpx.get(gateway + "/health").json(), scenario.w3.eth.block_number)
+    page.reload()
+    pending = page.locator(f'#pending li[data-ocid="{PREFIX}-laptop"]')
+    assert pending.get_attribute("data-action") == "open_bid"
+    assert "Buka penawaran Anda" in pending.inner_text() and "sisa 1 hari" in pending.inner_text()
+    shot(page, artifacts, "portal-3-needs-you")
+    if GUIDE_SHOTS:
+        shutil.copy(artifacts / "portal-3-needs-you.png", GUIDES / "img")
+    assert grave_violations(page) == []
+    with page.expect_navigation(url="**/portal/"):
+        page.click("form.sign-out button")
+    assert page.locator("#sign-in").is_visible()
+    context.close()

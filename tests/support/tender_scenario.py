@@ -123,6 +123,27 @@ class Scenario:
         return envelope.open_envelope(sealed, run.tender_id, supplier_id, shares)
 
     # -- a tender ------------------------------------------------------------------------------
+    def appoint_pokja(self, tender_id: bytes) -> list[str]:
+        """The PPK appoints the scenario's Pokja (its members' envelope keys); their addresses."""
+        members = [self.accounts[i] for i in POKJA]
+        keys = [self.member_keys[i][1] for i in POKJA]
+        self.send(self.tenders.functions.appointPokja(tender_id, members, keys, QUORUM), OFFICER)
+        return members
+
+    def commit(self, tender_id: bytes, index: int, supplier_id: int, price: int) -> tuple[tuple, bytes]:
+        """Supplier dev:index commits a sealed bid at `price` with its envelope to the Pokja: (its
+        opening, the envelope)."""
+        keys = [self.member_keys[i][1] for i in POKJA]
+        salt = bidlib.new_salt()
+        commitment = bidlib.commitment(tender_id, supplier_id, price, [], salt)
+        sealed = envelope.seal(
+            encode_opening(price, [], salt, bytes(32)), tender_id, supplier_id, keys, QUORUM
+        )
+        receipt = self.send(self.tenders.functions.commitBid(tender_id, commitment, sealed), index)
+        event = self.tenders.events.BidCommitted().process_receipt(receipt, errors=DISCARD)[0]
+        seq = event["args"]["commitSeq"]
+        return bidlib.opening(price, [], salt, seq, bidlib.envelope_hash(sealed)), sealed
+
     def announce(
         self,
         ocid: str,
@@ -193,26 +214,15 @@ class Scenario:
         )
         tender_id = bidlib.tender_id(ocid)
         run = TenderRun(ocid, tender_id, [ids[i] for i in prices], {ids[i]: p for i, p in prices.items()})
-        members = [self.accounts[i] for i in POKJA]
-        keys = [self.member_keys[i][1] for i in POKJA]
-        self.send(self.tenders.functions.appointPokja(tender_id, members, keys, QUORUM), OFFICER)
-        run.pokja = members
+        run.pokja = self.appoint_pokja(tender_id)
         if amend:
             self.send(
                 self.tenders.functions.amendTender(tender_id, Web3.keccak(text=f"addendum 1 {ocid}")), OFFICER
             )
         openings = {}
         for index, price in prices.items():
-            supplier_id, salt = ids[index], bidlib.new_salt()
-            commitment = bidlib.commitment(tender_id, supplier_id, price, [], salt)
-            sealed = envelope.seal(
-                encode_opening(price, [], salt, bytes(32)), tender_id, supplier_id, keys, QUORUM
-            )
-            receipt = self.send(self.tenders.functions.commitBid(tender_id, commitment, sealed), index)
-            event = self.tenders.events.BidCommitted().process_receipt(receipt, errors=DISCARD)[0]
-            run.envelopes[supplier_id] = sealed
-            seq = event["args"]["commitSeq"]
-            openings[index] = bidlib.opening(price, [], salt, seq, bidlib.envelope_hash(sealed))
+            supplier_id = ids[index]
+            openings[index], run.envelopes[supplier_id] = self.commit(tender_id, index, supplier_id, price)
         tender = self.tender_data(tender_id)
         bidders = sorted(run.supplier_ids)
         if value_system:
