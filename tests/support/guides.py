@@ -47,6 +47,7 @@ def run_guide(
         "HOME": os.environ.get("HOME", "/root"),
         "LANG": "C.UTF-8",
         "TMPDIR": str(folder),
+        "PYTHONDONTWRITEBYTECODE": "1",
         **environment,
     }
     ran = subprocess.run(
@@ -54,8 +55,10 @@ def run_guide(
     )
     done = [int(n) for n in DONE.findall(ran.stderr)]
     if ran.returncode != 0 or len(done) != len(blocks):
+        failed = len(done) + 1
+        first = blocks[failed - 1].strip().splitlines()[0] if failed <= len(blocks) else "(after the last)"
         pytest.fail(
-            f"block {len(done) + 1} of {len(blocks)} of {path.name} exited {ran.returncode}\n"
+            f"block {failed} of {len(blocks)} of {path.name} exited {ran.returncode}: {first}\n"
             f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-2000:]}"
         )
     return ran
