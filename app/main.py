@@ -45,6 +45,7 @@ from app.officials.keys import check_signers
 from app.payments import routes as payments
 from app.payments.runtime import start_payments
 from app.policies import routes as policies
+from app.portal import account as portal_account
 from app.portal import routes as portal
 from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
@@ -73,6 +74,7 @@ ROUTERS = (
     explorer.router,
     explorer.root,
     portal.router,
+    portal_account.router,
     devlogin.router,
 )
 

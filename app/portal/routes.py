@@ -1,50 +1,28 @@
-"""The supplier portal's pages, under /portal: find an open tender and read it (deadlines in the
-reader's zone, documents with their check against the chain). Server-rendered from the read
-models; the only script is the explorer's document check."""
+"""The supplier portal's public pages, under /portal: find an open tender and read it (deadlines in
+the reader's zone, documents with their check against the chain), and its stylesheet. Server-rendered
+from the read models; the only script is the explorer's document check. Signing in and the
+supplier's own page: app/portal/account.py."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from app.api.deps import ReadSessionsDep, SessionsDep
+from app.api.deps import ReadSessionsDep
 from app.explorer import queries
-from app.explorer.i18n import TIME_ZONES, locale
-from app.explorer.routes import remember
-from app.portal import my_tenders, search, signin
-from app.portal.strings import PortalLocale
+from app.portal import search
+from app.portal.pages import portal_locale, render
 
 HERE = Path(__file__).resolve().parent
 STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix == ".css"}
 PER_PAGE = 20
 LAST_PAGE = 10_000  # beyond any real list; a larger ?page= is refused as a bad request
 
-templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html
 router = APIRouter(prefix="/portal", tags=["portal"], include_in_schema=False)
-
-
-def portal_locale(request: Request) -> PortalLocale:
-    base = locale(request)
-    return PortalLocale(base.lang, base.zone)
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    loc = portal_locale(request)
-    response = templates.TemplateResponse(
-        request,
-        template,
-        {"loc": loc, "t": loc.t, "zones": TIME_ZONES, "supplier": signin.signed_in(request), **context},
-        status_code=status,
-        headers={"Content-Language": loc.lang},
-    )
-    remember(request, response, loc)
-    return response
 
 
 @router.get("", include_in_schema=False)
@@ -113,78 +91,3 @@ def tender(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLRespon
         for d in view.documents
     ]
     return render(request, "tender.html", view=view, now=at, agencies=agencies, documents=documents)
-
-
-# -- signing in (app/portal/signin.py) ----------------------------------------------------------
-log = logging.getLogger("terang.portal")
-
-
-def _refused(request: Request, error: signin.SignInError) -> HTMLResponse:
-    log.warning("portal sign-in refused: %s", error.code)
-    response = render(request, "sign_in_error.html", status=error.status, code=error.code)
-    response.delete_cookie(signin.STATE_COOKIE, path=signin.COOKIE_PATH)
-    return response
-
-
-@router.get("/sign-in")
-def sign_in(request: Request, sessions: SessionsDep, next: str | None = None) -> Response:
-    try:
-        with sessions.begin() as session:
-            url, state = signin.begin(request, session, next or "/portal/me")
-    except signin.SignInError as error:
-        return _refused(request, error)
-    response = RedirectResponse(url, status_code=303)
-    response.set_cookie(
-        signin.STATE_COOKIE,
-        state,
-        max_age=signin.SIGN_IN_SECONDS,
-        path=signin.COOKIE_PATH,
-        httponly=True,
-        samesite="lax",
-        secure=signin.secure(request),
-    )
-    return response
-
-
-@router.get("/signed-in")
-def signed_in(
-    request: Request, sessions: SessionsDep, code: str = "", state: str = "", error: str | None = None
-) -> Response:
-    if error is not None:  # the supplier cancelled at the provider, or the provider refused
-        return _refused(request, signin.SignInError(400, "sign_in_cancelled"))
-    try:
-        with sessions.begin() as session:
-            token, return_to, seconds = signin.finish(request, session, code[:2048], state[:128])
-    except signin.SignInError as failure:
-        return _refused(request, failure)
-    response = RedirectResponse(return_to, status_code=303)
-    response.delete_cookie(signin.STATE_COOKIE, path=signin.COOKIE_PATH)
-    response.set_cookie(
-        signin.SESSION_COOKIE,
-        token,
-        max_age=seconds,
-        path=signin.COOKIE_PATH,
-        httponly=True,
-        samesite="lax",
-        secure=signin.secure(request),
-    )
-    return response
-
-
-@router.post("/sign-out")
-def sign_out() -> Response:
-    response = RedirectResponse("/portal/", status_code=303)
-    response.delete_cookie(signin.SESSION_COOKIE, path=signin.COOKIE_PATH)
-    return response
-
-
-@router.get("/me", response_class=HTMLResponse)
-def me(request: Request, sessions: ReadSessionsDep) -> Response:
-    supplier = signin.signed_in(request)
-    if supplier is None:
-        return RedirectResponse("/portal/sign-in?" + urlencode({"next": "/portal/me"}), status_code=303)
-    with sessions() as session:
-        at = search.now(session)
-        entry = my_tenders.registry_entry(session, supplier.supplier)
-        tenders = my_tenders.my_tenders(session, supplier.supplier, at)
-    return render(request, "me.html", entry=entry, tenders=tenders, now=at, supplier_id=supplier.supplier)
