@@ -52,8 +52,9 @@ def signed_in(
     if error is not None:  # the supplier cancelled at the provider, or the provider refused
         return _refused(request, signin.SignInError(400, "sign_in_cancelled"))
     try:
-        with sessions.begin() as session:
-            token, return_to, seconds = signin.finish(request, session, code[:2048], state[:128])
+        with sessions.begin() as session:  # committed before the exchange: used once, whatever follows
+            claimed = signin.claim(request, session, state[:128])
+        token, return_to, seconds = signin.finish(request, claimed, code[:2048])
     except signin.SignInError as failure:
         return _refused(request, failure)
     response = RedirectResponse(return_to, status_code=303)

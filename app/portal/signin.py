@@ -97,24 +97,39 @@ def begin(request: Request, session: Session, return_to: str) -> tuple[str, str]
     return f"{found.authorize}?{query}", state
 
 
-def finish(request: Request, session: Session, code: str, state: str) -> tuple[str, str, int]:
-    """Checks the callback, exchanges its code and verifies the token: (token, where to go, seconds
-    the session may last). Raises SignInError."""
+@dataclass(frozen=True)
+class Claimed:
+    """A sign-in taken off the table for its callback: what the code exchange needs."""
+
+    code_verifier: str
+    return_to: str
+
+
+def claim(request: Request, session: Session, state: str) -> Claimed:
+    """The sign-in the callback's `state` names, removed (its transaction commits before the code is
+    exchanged, so a failure afterwards cannot leave it usable). Raises SignInError."""
     if not state or not secrets.compare_digest(request.cookies.get(STATE_COOKIE, ""), state):
         raise SignInError(400, "sign_in_state_mismatch")  # not the browser that began it
     row = session.get(PortalSignIn, state)
     if row is None:
         raise SignInError(400, "sign_in_expired")
-    session.delete(row)  # used once, whatever follows
-    session.flush()
+    session.delete(row)
     if (utcnow() - _aware(row.created_at)).total_seconds() > SIGN_IN_SECONDS:
+        return Claimed("", "")  # expired: removed all the same, refused by `finish`
+    return Claimed(row.code_verifier, row.return_to)
+
+
+def finish(request: Request, claimed: Claimed, code: str) -> tuple[str, str, int]:
+    """Exchanges the callback's code and verifies the token: (token, where to go, seconds the session
+    may last). Raises SignInError."""
+    if not claimed.code_verifier:
         raise SignInError(400, "sign_in_expired")
-    token = _exchange(request, code, row.code_verifier)
+    token = _exchange(request, code, claimed.code_verifier)
     principal = verify_supplier(request, token)
     if principal is None:
         raise SignInError(403, "not_a_supplier")
     expires = int(jwt.decode(token, options={"verify_signature": False})["exp"])
-    return token, row.return_to, max(0, expires - int(time.time()))
+    return token, claimed.return_to, max(0, expires - int(time.time()))
 
 
 def verify_supplier(request: Request, token: str) -> Principal | None:

@@ -131,11 +131,18 @@ def test_a_forged_or_expired_session_cookie_is_a_signed_out_reader(browser, tmp_
 def test_an_unreachable_provider_is_a_clear_page_never_a_500(browser, idp):
     idp.down = True
     try:
-        location, _ = start(browser)
-        answer = browser.get(at_provider(location))
+        location, query = start(browser)
+        callback = at_provider(location)
+        answer = browser.get(callback)
         assert answer.status_code == 502 and error_code(answer) == "identity_provider_unavailable"
     finally:
         idp.down = False
+    # The failed sign-in is not left usable: its callback again is refused without a token request.
+    browser.cookies.set(STATE_COOKIE, query["state"], path="/portal/")
+    asked = len(idp.token_requests)
+    again = browser.get(callback)
+    assert again.status_code == 400 and error_code(again) == "sign_in_expired"
+    assert len(idp.token_requests) == asked
 
 
 def test_the_token_is_never_logged(browser, idp, caplog):
