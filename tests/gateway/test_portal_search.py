@@ -5,6 +5,8 @@ these columns as the summaries say)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app.db.migrate import upgrade
@@ -99,22 +101,35 @@ def test_a_hand_edited_link_narrows_by_what_it_names_that_exists(given, expected
     assert Filters.parse(*given) == expected
 
 
-def test_a_database_from_before_the_search_columns_is_rebuilt_from_the_chain(tmp_path):
-    """Migration 0015 adds the columns and drops the projection's position: the next catch-up
-    rebuilds every row (app/explorer/projection.py, no position: everything is built once)."""
+def test_a_database_from_before_the_search_columns_gets_them_from_its_summaries_and_events(tmp_path):
+    """Migration 0015 fills the columns from each stored summary, and the selection method from the
+    tender's announcement, without a rebuild of the read models (their position stays)."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     upgrade(url, "0014")
     engine = make_engine(url)
+    summary = {"agency": 1002, "category": "goods", "evaluation": "lowest_price", "status": "open"}
+    summary |= {"commit_deadline": AT, "bids": [], "tender_id": "0x" + "00" * 32, "title": "lama"}
+    announced = {"params": {"ocid": "ocds-old", "method": 1}}  # ITenders.Method.TenderCepat
     with engine.begin() as connection:
         connection.exec_driver_sql(
-            "INSERT INTO explorer_tenders (ocid, position, title, summary)"
-            " VALUES ('ocds-old', 1, 'lama', '{}')"
+            "INSERT INTO explorer_tenders (ocid, position, title, summary) VALUES ('ocds-old', 1, 'lama', ?)",
+            (json.dumps(summary),),
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO chain_events (block_number, block_hash, log_index, tx_hash, tx_index,"
+            " contract, address, event, args)"
+            " VALUES (1, '0xab', 0, '0xcd', 0, 'Tenders', '0x00', 'TenderAnnounced', ?)",
+            (json.dumps(announced),),
         )
         connection.exec_driver_sql(
             "INSERT INTO read_model_positions (name, block_number, block_hash) VALUES ('main', 7, '0xab')"
         )
     upgrade(url)
     with engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT count(*) FROM read_model_positions").scalar() == 0
-        row = connection.exec_driver_sql("SELECT status, commit_deadline FROM explorer_tenders").one()
-        assert tuple(row) == (None, None)  # until the rebuild fills them
+        assert connection.exec_driver_sql("SELECT count(*) FROM read_model_positions").scalar() == 1
+        row = connection.exec_driver_sql(
+            "SELECT agency, category, evaluation, method, status, commit_deadline, summary"
+            " FROM explorer_tenders"
+        ).one()
+    assert tuple(row[:6]) == (1002, "goods", "lowest_price", "tender_cepat", "open", AT)
+    assert json.loads(row[6])["method"] == "tender_cepat"
