@@ -144,6 +144,16 @@ class Settings(BaseSettings):
     # one every gateway shares, named explicitly) and the largest file an upload may carry.
     documents_dir: Path = LOCAL_ONLY_DOCUMENTS_DIR
     documents_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    # The supplier portal's sign-in (app/portal/signin.py): the OIDC provider's authorization and
+    # token endpoints and this gateway's client there; the tokens it returns are verified as every
+    # bearer token is (issuer, audience, keys above). Unset where development values are allowed: the
+    # development sign-in this gateway serves itself (app/auth/devlogin.py). Unset elsewhere: the
+    # portal refuses sign-in (portal_sign_in_unconfigured).
+    portal_oidc_authorize_url: str | None = None
+    portal_oidc_token_url: str | None = None
+    portal_oidc_client_id: str = "terang-portal"
+    portal_oidc_client_secret: SecretStr | None = None
+    portal_oidc_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> Settings:
@@ -169,7 +179,13 @@ PROCESSES = ("gateway", "bridge", "indexer")
 # indexer holds no secrets at all.
 UNUSED_BY = {"gateway": frozenset(), "bridge": frozenset({"identity_hmac_key"})}
 HTTPS_URLS = {
-    "gateway": ("jwks_url", "payments_provider_url", "payee_notifier_url"),
+    "gateway": (
+        "jwks_url",
+        "payments_provider_url",
+        "payee_notifier_url",
+        "portal_oidc_authorize_url",
+        "portal_oidc_token_url",
+    ),
     "bridge": ("payments_provider_url",),
     "indexer": (),
 }

@@ -15,6 +15,7 @@ from app.api.ratelimit import install_rate_limits
 from app.api.read_admission import ReadAdmissionMiddleware
 from app.api.request_id import RequestIdMiddleware
 from app.api.security_headers import SecurityHeadersMiddleware
+from app.auth import devlogin
 from app.auth.tokens import TokenVerifier
 from app.committee import routes as committee
 from app.config import Settings, check_deployment, get_settings, warn_development
@@ -44,6 +45,8 @@ from app.officials.keys import check_signers
 from app.payments import routes as payments
 from app.payments.runtime import start_payments
 from app.policies import routes as policies
+from app.portal import account as portal_account
+from app.portal import routes as portal
 from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
@@ -70,6 +73,9 @@ ROUTERS = (
     payments.router,
     explorer.router,
     explorer.root,
+    portal.router,
+    portal_account.router,
+    devlogin.router,
 )
 
 

@@ -150,6 +150,9 @@ def run(args: argparse.Namespace) -> int:
     manifest_dir = Path(args.manifest_dir)
     stack = Stack()
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
+    # Ctrl-C stops it even when started from a shell that ignores SIGINT in its background jobs
+    # (a non-interactive `... &`): Python leaves an inherited "ignore" in place otherwise.
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         chain_port = free_port()
         rpc_url = f"http://127.0.0.1:{chain_port}"

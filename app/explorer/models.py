@@ -12,15 +12,27 @@ from app.db.models import Base
 
 
 class ExplorerTender(Base):
-    """A tender's summary as the explorer's lists show it (TenderView without its timeline)."""
+    """A tender's summary as the explorer's lists show it (TenderView without its timeline), and the
+    fields the supplier portal's search filters on as columns of their own: the agency; the
+    category, evaluation method, selection method and status words; and the commit deadline as it
+    stands (addenda and pauses applied), so "open for bids now" is one indexed range."""
 
     __tablename__ = "explorer_tenders"
-    __table_args__ = (Index("ix_explorer_tenders_position", "position", unique=True),)
+    __table_args__ = (
+        Index("ix_explorer_tenders_position", "position", unique=True),
+        Index("ix_explorer_tenders_open", "status", "commit_deadline"),
+    )
 
     ocid: Mapped[str] = mapped_column(String(128), primary_key=True)
     position: Mapped[int] = mapped_column(BigInteger)
     title: Mapped[str] = mapped_column(Text)
     summary: Mapped[dict] = mapped_column(JSON)
+    agency: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    category: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    evaluation: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    method: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    status: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    commit_deadline: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class ExplorerSupplier(Base):

@@ -139,15 +139,13 @@ class ReadModels:
         announced = {args["params"]["ocid"] for contract, event, _, args in new if event == "TenderAnnounced"}
         subjects = {topic for contract, _, topic, _ in new if contract in TENDER_CONTRACTS and topic}
         subjects -= {"0x" + tender_id(ocid).hex() for ocid in announced}
-        known = set(session.scalars(select(OcdsTender.ocid).where(OcdsTender.tender_id.in_(subjects))))
+        known = _ocids_where(session, OcdsTender.ocid, OcdsTender.tender_id, subjects)
         if any(contract == "Tenders" and event in PAUSE_EVENTS for contract, event, _, _ in new):
             known |= _in_flight(session)  # a pause moves (and shows in) every tender not yet final
         touched = self._rebuild(session, announced | known, upto)
         # Payments events after the links their escrow events made (in this batch or before).
         payments = {topic for contract, _, topic, _ in new if contract == "Payments" and topic}
-        linked = set(
-            session.scalars(select(OcdsPaymentLink.ocid).where(OcdsPaymentLink.payment_id.in_(payments)))
-        )
+        linked = _ocids_where(session, OcdsPaymentLink.ocid, OcdsPaymentLink.payment_id, payments)
         return touched | self._rebuild(session, linked - touched, upto)
 
     def _rebuild_all(self, session: Session, upto: int) -> set[str]:
@@ -196,7 +194,18 @@ class ReadModels:
         for payment_id in sorted(payment_ids_of(events)):
             session.merge(OcdsPaymentLink(payment_id=payment_id, ocid=ocid))
         session.merge(
-            ExplorerTender(ocid=ocid, position=position, title=view.title, summary=summary_of(view))
+            ExplorerTender(
+                ocid=ocid,
+                position=position,
+                title=view.title,
+                summary=summary_of(view),
+                agency=view.agency,
+                category=view.category,
+                evaluation=view.evaluation,
+                method=view.method,
+                status=view.status,
+                commit_deadline=view.commit_deadline,
+            )
         )
 
     # -- suppliers ---------------------------------------------------------------------------------
@@ -323,6 +332,11 @@ class ReadModels:
             return False
         redflags.recompute_cross(session)
         return True
+
+
+def _ocids_where(session: Session, ocid, key, values: set[str]) -> set[str]:
+    """The ocids whose `key` is one of `values`; no query for none (an empty IN is a full scan)."""
+    return set(session.scalars(select(ocid).where(key.in_(values)))) if values else set()
 
 
 def _still_on_chain(session: Session, position: ReadModelPosition, upto: int) -> bool:

@@ -132,6 +132,7 @@ FINAL = {
 }
 CATEGORY = vocabulary.enum("ITenders.Category")
 EVALUATION = vocabulary.enum("ITenders.EvaluationMethod")
+METHOD = vocabulary.enum("ITenders.Method")
 BID_STATUS = vocabulary.enum("ITenders.BidStatus")
 REJECT_REASON = vocabulary.enum("ITenders.RejectReason")
 NON_COMPLIANCE = vocabulary.enum("ITenders.NonCompliance")
@@ -187,6 +188,7 @@ class TenderView:
     hps: int | None = None
     category: str | None = None  # ITenders.Category word
     evaluation: str | None = None  # ITenders.EvaluationMethod word
+    method: str | None = None  # ITenders.Method word (tender, tender_cepat, seleksi)
     bid_bond: int = 0  # jaminan penawaran each bid carries (rupiah)
     policy_version: int | None = None  # the money rules' version in force at announcement
     announced_at: int | None = None
@@ -323,6 +325,7 @@ def _apply(view: TenderView, schedule: Schedule, state: _ViewState, e: Event) ->
         p = a["params"]
         view.title, view.agency, view.hps = p["title"], p["agencyId"], p["hps"]
         view.category, view.evaluation = CATEGORY.word(p["category"]), EVALUATION.word(p["evaluation"])
+        view.method = METHOD.word(p["method"])
         view.bid_bond = p.get("bidBond", 0)
         view.announced_at = e.timestamp
         schedule.announced(p)

@@ -37,7 +37,7 @@ CROSS = tuple(code for code in default_settings().indicators if code not in LOCA
 # One currency for the process-local runs (see the module docstring).
 LOCAL_SETTINGS = Settings(indicators={code: {} for code in LOCAL}, currency=CURRENCY)
 CROSS_SETTINGS = Settings(indicators={code: {} for code in CROSS})
-PAGE = 1_000  # rows per read of the streamed JSON
+PAGE = 1_000  # rows per read of a streamed query (the JSON export, the cross-process run)
 clock = time.time  # UTC seconds, when the cross-process flags ran
 # Least seconds between two runs of the cross-process indicators while tenders keep changing: one
 # run reads every stored compiled release (its time over the national replay: docs/performance.md).
@@ -97,15 +97,25 @@ def refresh_processes(session: Session, ocids: Iterable[str]) -> int:
 def recompute_cross(session: Session) -> int:
     """Runs the cross-process indicators over every stored compiled release and replaces their
     rows. Returns how many processes it read."""
-    compiled = session.scalars(select(OcdsTender.compiled).order_by(OcdsTender.position)).all()
-    rows = _rows(evaluate(compiled, CROSS_SETTINGS), None)
+    read = 0
+
+    def releases() -> Iterator[dict]:
+        # Streamed (the engine folds one release at a time): memory holds the indicators' folded
+        # state, not every compiled release of the history at once.
+        nonlocal read
+        query = select(OcdsTender.compiled).order_by(OcdsTender.position).execution_options(yield_per=PAGE)
+        for release in session.scalars(query):
+            read += 1
+            yield release
+
+    rows = _rows(evaluate(releases(), CROSS_SETTINGS), None)
     session.execute(delete(RedFlag).where(RedFlag.ocid.is_(None)))
     if rows:
         session.execute(insert(RedFlag), rows)
     state = _state(session)
-    state.analysed, state.stale, state.computed_at = len(compiled), False, clock()
+    state.analysed, state.stale, state.computed_at = read, False, clock()
     state.counts = count_flags(session)
-    return len(compiled)
+    return read
 
 
 def recompute_all(session: Session) -> int:

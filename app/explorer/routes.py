@@ -80,11 +80,11 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         status_code=status,
         headers={"Content-Language": loc.lang},
     )
-    _remember(request, response, loc)
+    remember(request, response, loc)
     return response
 
 
-def _remember(request: Request, response: Response, loc: Locale) -> None:
+def remember(request: Request, response: Response, loc: Locale) -> None:
     """A language or zone chosen by link is kept for the next pages."""
     if request.query_params.get("lang") == loc.lang:
         response.set_cookie(LANG_COOKIE, loc.lang, max_age=YEAR, samesite="lax")

@@ -59,14 +59,18 @@ def events_of(session: Session, ocid: str, upto: int | None = None) -> list[Even
         for field in PAYMENT_ID_FIELDS
         if int(e.args.get(field, "0x0") or "0x0", 16)
     }
-    payments = _events(session, ChainEvent.contract == "Payments", ChainEvent.topic1.in_(payment_ids), *bound)
-    pauses = _events(
-        session,
-        ChainEvent.contract == "Tenders",
-        ChainEvent.event.in_(PAUSE_EVENTS),
-        ChainEvent.block_number >= own[0].block_number,
-        *bound,
+    # Each query is one short index range whatever the history's size. An empty IN would let the
+    # database walk every Payments event instead (SQLite does), so no payments, no query; and the
+    # pauses are found by event name (few rows), their contract checked here, not by contract (every
+    # Tenders event since the announcement).
+    payments = (
+        _events(session, ChainEvent.contract == "Payments", ChainEvent.topic1.in_(payment_ids), *bound)
+        if payment_ids
+        else []
     )
+    since = ChainEvent.block_number >= own[0].block_number
+    paused = _events(session, ChainEvent.event.in_(PAUSE_EVENTS), since, *bound)
+    pauses = [e for e in paused if e.contract == "Tenders"]
     return sorted(own + payments + pauses, key=lambda e: (e.block_number, e.log_index))
 
 

@@ -240,7 +240,8 @@ def section(f: dict) -> str:
         f" {ix['peak_kib'] / 1024:,.0f} MiB, database {ix['database_mib']:,.0f} MiB after indexing.",
         "Resident memory during catch-up (events: MiB): "
         + ", ".join(f"{n:,}: {kib / 1024:.0f}" for n, kib in ix["samples"])
-        + ".",
+        + "."
+        + (f" Catch-up measured again by `{ix['command']}`." if "command" in ix else ""),
         "",
     ]
     if "gateway" in f:

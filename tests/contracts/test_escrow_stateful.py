@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from app.protocol.roles import role_id
+from tests.contracts import batched_reads
 from tests.contracts.budget import examples
 from tests.contracts.escrow_fixtures import (
     DAY,
@@ -68,9 +69,13 @@ class EscrowMachine(RuleBasedStateMachine):
         super().__init__()
         chain.revert()
         self.escrow, self.payments = self.ekit.escrow, self.ekit.payments
-        e = self.escrow.getEscrow(self.escrow_id).dict()
-        self.amounts = [self.escrow.getMilestone(self.escrow_id, i)["amount"] for i in range(3)]
-        self.dues = [self.escrow.getMilestone(self.escrow_id, i)["dueDate"] for i in range(3)]
+        e, *milestones = batched_reads.read(
+            (self.escrow.getEscrow, (self.escrow_id,)),
+            *[(self.escrow.getMilestone, (self.escrow_id, i)) for i in range(3)],
+        )
+        e = e.dict()
+        self.amounts = [m["amount"] for m in milestones]
+        self.dues = [m["dueDate"] for m in milestones]
         self.max_value = e["originalValue"] * (10_000 + AMENDMENT_CAP_BPS) // 10_000
         self.seats = [str(v) for v in self.ekit.verifiers]
         self.acts = 0
@@ -277,36 +282,43 @@ class EscrowMachine(RuleBasedStateMachine):
         chain.sleep(st_days * DAY)
 
     # --- invariants --------------------------------------------------------------------------
+    # Checked after every step from one batch of reads (tests/contracts/batched_reads.py): the
+    # escrow's ledger, its payments' totals and each instruction's status, its verifier seats and
+    # each milestone's attestations.
 
     @invariant()
-    def invariant_ledger(self):
-        e = self.escrow.getEscrow(self.escrow_id).dict()
-        remaining = self.escrow.remaining(self.escrow_id)
+    def the_chain_agrees_with_the_model(self):
+        ids = list(self.instructions)
+        e, remaining, totals, seats, *rest = batched_reads.read(
+            (self.escrow.getEscrow, (self.escrow_id,)),
+            (self.escrow.remaining, (self.escrow_id,)),
+            (self.payments.totalsOf, (self.escrow,)),
+            (self.escrow.verifiersOf, (self.escrow_id,)),
+            *[(self.escrow.getMilestone, (self.escrow_id, i)) for i in range(3)],
+            *[(self.payments.statusOf, (payment_id,)) for payment_id in ids],
+        )
+        milestones, statuses = rest[:3], rest[3:]
+        self._ledger(e.dict(), remaining, totals.dict())
+        self._payments(dict(zip(ids, statuses, strict=True)))
+        assert [str(v) for v in seats] == self.seats
+        for index, status in enumerate(self.status):
+            if status == M_APPROVED:
+                assert milestones[index]["attestations"] >= QUORUM
+
+    def _ledger(self, e, remaining, totals):
         assert e["value"] == sum(self.amounts) <= self.max_value
         assert e["authorized"] + e["penalties"] + remaining == e["value"]
         unpaid = sum(a for a, s in zip(self.amounts, self.status, strict=True) if s != M_APPROVED)
         assert remaining == unpaid + self.retention_held - self.advance_outstanding
         assert e["retentionHeld"] == self.retention_held
         assert e["advanceOutstanding"] == self.advance_outstanding
-        totals = self.payments.totalsOf(self.escrow).dict()
         assert totals["authorized"] == e["authorized"]
         assert totals["settled"] <= totals["authorized"]
 
-    @invariant()
-    def invariant_payments(self):
+    def _payments(self, on_chain):
         for payment_id, (_, _, status, settled) in self.instructions.items():
             assert settled <= 1, "an instruction settled twice"
-            assert self.payments.statusOf(payment_id) == status
-
-    @invariant()
-    def invariant_seats(self):
-        assert [str(v) for v in self.escrow.verifiersOf(self.escrow_id)] == self.seats
-
-    @invariant()
-    def invariant_attestations(self):
-        for index, status in enumerate(self.status):
-            if status == M_APPROVED:
-                assert self.escrow.getMilestone(self.escrow_id, index)["attestations"] >= QUORUM
+            assert on_chain[payment_id] == status
 
 
 def test_escrow_ledger_properties(ekit, delayed, committee, guardian, hub):

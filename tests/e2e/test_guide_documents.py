@@ -8,27 +8,17 @@ served under the hash it printed. The Indonesian guide carries the very same com
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 
 import httpx
 import pytest
 
 from app.auth import devissuer
-from tests.support.localchain import ROOT
+from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 
-GUIDES = ROOT / "docs" / "guides"
 ENGLISH, INDONESIAN = GUIDES / "documents.en.md", GUIDES / "documents.id.md"
-BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.S | re.M)
-FENCE = re.compile(r"^```", re.M)
-DONE = re.compile(r"^@@guide-block (\d+) ok$", re.M)
 UPLOADED = re.compile(r"^@@guide-hash (0x[0-9a-f]{64})$", re.M)
-
-
-def sh_blocks(path) -> list[str]:
-    return BLOCK.findall(path.read_text())
 
 
 def test_the_indonesian_guide_carries_the_english_guides_commands():
@@ -39,10 +29,7 @@ def test_the_indonesian_guide_carries_the_english_guides_commands():
 
 @pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])
 def test_every_command_of_the_guides_is_in_a_sh_block_the_test_runs(guide):
-    text = guide.read_text()
-    assert len(FENCE.findall(text)) == 2 * len(BLOCK.findall(text)), (
-        f"{guide.name}: a fence that is not ```sh"
-    )
+    assert every_fence_is_sh(guide), f"{guide.name}: a fence that is not ```sh"
 
 
 def test_every_block_of_the_guide_runs_and_its_file_is_served_under_its_hash(gateway, gateway_home, tmp_path):
@@ -52,30 +39,8 @@ def test_every_block_of_the_guide_runs_and_its_file_is_served_under_its_hash(gat
     officer = devissuer.issue("ppk-ikn", ["AGENCY_OFFICER"], 1001, folder=gateway_home / "issuer")
     tokens = tmp_path / "dev-tokens.json"
     tokens.write_text(json.dumps({"agency-officer-1001": officer}))
-    blocks = sh_blocks(ENGLISH)
-    lines = ["set -euo pipefail"]
-    for number, block in enumerate(blocks, start=1):
-        lines += [block.rstrip("\n"), f"echo '@@guide-block {number} ok' >&2"]
-    lines.append('echo "@@guide-hash $HASH" >&2')
-    script = tmp_path / "guide.sh"
-    script.write_text("\n".join(lines) + "\n")
-    environment = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", "/root"),
-        "LANG": "C.UTF-8",
-        "TMPDIR": str(tmp_path),
-        "TERANG_URL": gateway,
-        "TERANG_TOKENS": str(tokens),
-    }
-    ran = subprocess.run(
-        ["bash", str(script)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
-    )
-    done = [int(n) for n in DONE.findall(ran.stderr)]
-    if ran.returncode != 0 or len(done) != len(blocks):
-        pytest.fail(
-            f"block {len(done) + 1} of {len(blocks)} of {ENGLISH.name} exited {ran.returncode}\n"
-            f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-2000:]}"
-        )
+    environment = {"TERANG_URL": gateway, "TERANG_TOKENS": str(tokens)}
+    ran = run_guide(ENGLISH, environment, tmp_path, epilogue='echo "@@guide-hash $HASH" >&2')
     digest = UPLOADED.search(ran.stderr).group(1)
     served = httpx.get(f"{gateway}/documents/{digest}")
     assert served.status_code == 200 and served.content.startswith(b"Dokumen Pemilihan: pembangunan jembatan")

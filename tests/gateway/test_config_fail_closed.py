@@ -120,7 +120,16 @@ def test_explicit_secrets_pass_on_a_public_host():
     assert check_deployment(explicit(environment="production"), "bridge") == []
 
 
-@pytest.mark.parametrize("name", ["jwks_url", "payments_provider_url", "payee_notifier_url"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "jwks_url",
+        "payments_provider_url",
+        "payee_notifier_url",
+        "portal_oidc_authorize_url",
+        "portal_oidc_token_url",
+    ],
+)
 @pytest.mark.parametrize(
     "where", [{"environment": "local", "host": PUBLIC_HOST}, {"environment": "production"}]
 )

@@ -66,8 +66,14 @@ def local_system(folder: Path) -> Iterator[LocalSystem]:
         assert chain_url, "make run printed no chain URL:\n" + "".join(printed)
         yield LocalSystem(f"http://127.0.0.1:{port}", chain_url, folder)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+        # Ctrl-C, then `kill` (run_local stops its chain, gateway and provider on either); never a
+        # SIGKILL first, which would leave them running in their own sessions.
+        for stop, wait in ((signal.SIGINT, 30), (signal.SIGTERM, 15)):
+            process.send_signal(stop)
+            try:
+                process.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        else:
             process.kill()

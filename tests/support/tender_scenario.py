@@ -37,6 +37,8 @@ OBJECTION = vocabulary.enum("ITenders.ObjectionStatus")
 NON_COMPLIANCE = vocabulary.enum("ITenders.NonCompliance")
 CATEGORY = vocabulary.enum("ITenders.Category")
 EVALUATION = vocabulary.enum("ITenders.EvaluationMethod")
+METHOD = vocabulary.enum("ITenders.Method")
+AGENCY_OFFICERS = {1001: OFFICER, 1002: 6}  # who announces for each agency (deploy/local.yaml)
 
 
 @dataclass
@@ -121,6 +123,66 @@ class Scenario:
         return envelope.open_envelope(sealed, run.tender_id, supplier_id, shares)
 
     # -- a tender ------------------------------------------------------------------------------
+    def appoint_pokja(self, tender_id: bytes) -> list[str]:
+        """The PPK appoints the scenario's Pokja (its members' envelope keys); their addresses."""
+        members = [self.accounts[i] for i in POKJA]
+        keys = [self.member_keys[i][1] for i in POKJA]
+        self.send(self.tenders.functions.appointPokja(tender_id, members, keys, QUORUM), OFFICER)
+        return members
+
+    def commit(self, tender_id: bytes, index: int, supplier_id: int, price: int) -> tuple[tuple, bytes]:
+        """Supplier dev:index commits a sealed bid at `price` with its envelope to the Pokja: (its
+        opening, the envelope)."""
+        keys = [self.member_keys[i][1] for i in POKJA]
+        salt = bidlib.new_salt()
+        commitment = bidlib.commitment(tender_id, supplier_id, price, [], salt)
+        sealed = envelope.seal(
+            encode_opening(price, [], salt, bytes(32)), tender_id, supplier_id, keys, QUORUM
+        )
+        receipt = self.send(self.tenders.functions.commitBid(tender_id, commitment, sealed), index)
+        event = self.tenders.events.BidCommitted().process_receipt(receipt, errors=DISCARD)[0]
+        seq = event["args"]["commitSeq"]
+        return bidlib.opening(price, [], salt, seq, bidlib.envelope_hash(sealed)), sealed
+
+    def announce(
+        self,
+        ocid: str,
+        title: str,
+        *,
+        agency: int = 1001,
+        category: str = "Goods",
+        method: str = "Tender",
+        evaluation: str = "LowestPrice",
+        commit_days: int = 7,
+    ) -> bytes:
+        """Announces a tender (its bid deadline `commit_days` from now, the opening window two days
+        later) by an officer of `agency` (the PPK of IKN, dev:6 for Kementerian PUPR); its id."""
+        start = self.now()
+        value_system = evaluation == "ValueSystem"
+        commit_deadline = start + commit_days * DAY
+        params = (
+            ocid,
+            title,
+            Web3.keccak(text=f"dokumen pemilihan {ocid}"),
+            agency,
+            HPS,
+            CATEGORY.code(category),
+            METHOD.code(method),
+            EVALUATION.code(evaluation),
+            0,  # no domestic preference (HPS under the threshold)
+            False,
+            False,  # open to all
+            commit_deadline,
+            commit_deadline + 2 * DAY,
+            3 * DAY,
+            1,
+            3000 if value_system else 0,  # technical weight
+            commit_deadline + DAY if value_system else 0,  # scoring deadline
+            0,  # no bid bond (HPS under the threshold)
+        )
+        self.send(self.tenders.functions.announceTender(params), AGENCY_OFFICERS[agency])
+        return bidlib.tender_id(ocid)
+
     def tender(
         self,
         ocid: str,
@@ -143,52 +205,24 @@ class Scenario:
         bids and the Pokja quorum opens them after the reveal deadline; `unopened` bids nobody opens;
         `non_compliant` maps dev indices to a NonCompliance word (declared gugur before evaluation)."""
         ids = self.suppliers()
-        start = self.now()
         value_system = scores is not None
-        commit_deadline, reveal_deadline = start + 7 * DAY, start + 9 * DAY
-        params = (
+        self.announce(
             ocid,
             title,
-            Web3.keccak(text=f"dokumen pemilihan {ocid}"),
-            1001,
-            HPS,
-            CATEGORY.code("Construction" if appeal else "Goods"),
-            0,  # Method.Tender
-            EVALUATION.code("ValueSystem" if value_system else "LowestPrice"),
-            0,  # no domestic preference (HPS under the threshold)
-            False,
-            False,  # open to all
-            commit_deadline,
-            reveal_deadline,
-            3 * DAY,
-            1,
-            3000 if value_system else 0,  # technical weight
-            start + 8 * DAY if value_system else 0,  # scoring deadline
-            0,  # no bid bond (HPS under the threshold)
+            category="Construction" if appeal else "Goods",
+            evaluation="ValueSystem" if value_system else "LowestPrice",
         )
-        self.send(self.tenders.functions.announceTender(params), OFFICER)
         tender_id = bidlib.tender_id(ocid)
         run = TenderRun(ocid, tender_id, [ids[i] for i in prices], {ids[i]: p for i, p in prices.items()})
-        members = [self.accounts[i] for i in POKJA]
-        keys = [self.member_keys[i][1] for i in POKJA]
-        self.send(self.tenders.functions.appointPokja(tender_id, members, keys, QUORUM), OFFICER)
-        run.pokja = members
+        run.pokja = self.appoint_pokja(tender_id)
         if amend:
             self.send(
                 self.tenders.functions.amendTender(tender_id, Web3.keccak(text=f"addendum 1 {ocid}")), OFFICER
             )
         openings = {}
         for index, price in prices.items():
-            supplier_id, salt = ids[index], bidlib.new_salt()
-            commitment = bidlib.commitment(tender_id, supplier_id, price, [], salt)
-            sealed = envelope.seal(
-                encode_opening(price, [], salt, bytes(32)), tender_id, supplier_id, keys, QUORUM
-            )
-            receipt = self.send(self.tenders.functions.commitBid(tender_id, commitment, sealed), index)
-            event = self.tenders.events.BidCommitted().process_receipt(receipt, errors=DISCARD)[0]
-            run.envelopes[supplier_id] = sealed
-            seq = event["args"]["commitSeq"]
-            openings[index] = bidlib.opening(price, [], salt, seq, bidlib.envelope_hash(sealed))
+            supplier_id = ids[index]
+            openings[index], run.envelopes[supplier_id] = self.commit(tender_id, index, supplier_id, price)
         tender = self.tender_data(tender_id)
         bidders = sorted(run.supplier_ids)
         if value_system:

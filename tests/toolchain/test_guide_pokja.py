@@ -21,20 +21,13 @@ from web3 import Web3
 from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 from app.protocol.manifest import load_manifest
+from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.local_system import local_system
 from tests.support.localchain import ROOT, anvil, rpc
 
-GUIDES = ROOT / "docs" / "guides"
 ENGLISH, INDONESIAN = GUIDES / "pokja-ppk.en.md", GUIDES / "pokja-ppk.id.md"
-BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.S | re.M)
-FENCE = re.compile(r"^```", re.M)
-DONE = re.compile(r"^@@guide-block (\d+) ok$", re.M)
 STATE = re.compile(r"^@@guide-state (\S+) (\S+) (\d+) (\d+) (\d+)$", re.M)
 ZERO_ADDRESS = "0x" + "00" * 20
-
-
-def sh_blocks(path) -> list[str]:
-    return BLOCK.findall(path.read_text())
 
 
 def test_the_indonesian_guide_carries_the_english_guides_commands():
@@ -47,10 +40,7 @@ def test_the_indonesian_guide_carries_the_english_guides_commands():
 @pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])
 def test_every_command_of_the_guides_is_in_a_sh_block_the_test_runs(guide):
     """No other fenced block: a command outside a ```sh block would escape the run below."""
-    text = guide.read_text()
-    assert len(FENCE.findall(text)) == 2 * len(BLOCK.findall(text)), (
-        f"{guide.name}: a fence that is not ```sh"
-    )
+    assert every_fence_is_sh(guide), f"{guide.name}: a fence that is not ```sh"
 
 
 @pytest.fixture(scope="module")
@@ -65,34 +55,17 @@ def walked(system, tmp_path_factory):
     missing = [tool for tool in ("bash", "curl", "jq") if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"the guide's commands need {', '.join(missing)} (Debian packages of the same names)")
-    blocks = sh_blocks(ENGLISH)
-    lines = ["set -euo pipefail"]
-    for number, block in enumerate(blocks, start=1):
-        lines += [block.rstrip("\n"), f"echo '@@guide-block {number} ok' >&2"]
-    lines.append('echo "@@guide-state $OCID $SELEKSI $A $B $C" >&2')
-    script = tmp_path_factory.mktemp("script") / "guide.sh"
-    script.write_text("\n".join(lines) + "\n")
-    environment = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", "/root"),
-        "LANG": "C.UTF-8",
-        "TMPDIR": str(script.parent),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "TERANG_URL": system.gateway_url,
-        "TERANG_RPC_URL": system.chain_url,
-        "TERANG_TOKENS": str(system.state / "dev-tokens.json"),
-    }
-    ran = subprocess.run(
-        ["bash", str(script)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+    ran = run_guide(
+        ENGLISH,
+        {
+            "TERANG_URL": system.gateway_url,
+            "TERANG_RPC_URL": system.chain_url,
+            "TERANG_TOKENS": str(system.state / "dev-tokens.json"),
+        },
+        tmp_path_factory.mktemp("script"),
+        epilogue='echo "@@guide-state $OCID $SELEKSI $A $B $C" >&2',
+        timeout=300,
     )
-    done = [int(n) for n in DONE.findall(ran.stderr)]
-    if ran.returncode != 0 or len(done) != len(blocks):
-        failed = len(done) + 1
-        first = blocks[failed - 1].strip().splitlines()[0] if failed <= len(blocks) else "(after the last)"
-        pytest.fail(
-            f"block {failed} of {len(blocks)} of {ENGLISH.name} exited {ran.returncode}: {first}\n"
-            f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-2000:]}"
-        )
     ocid, seleksi, a, b, c = STATE.search(ran.stderr).groups()
     return {"ocid": ocid, "seleksi": seleksi, "A": int(a), "B": int(b), "C": int(c)}
 

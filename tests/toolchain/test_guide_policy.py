@@ -8,28 +8,17 @@ same commands."""
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
 
 import pytest
 from web3 import Web3
 
 from app.protocol import policy as policy_rules
 from app.protocol.manifest import load_manifest
+from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.local_system import local_system
-from tests.support.localchain import ROOT
 
-GUIDES = ROOT / "docs" / "guides"
 ENGLISH, INDONESIAN = GUIDES / "policy.en.md", GUIDES / "policy.id.md"
-BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.S | re.M)
-FENCE = re.compile(r"^```", re.M)
-DONE = re.compile(r"^@@guide-block (\d+) ok$", re.M)
-
-
-def sh_blocks(path) -> list[str]:
-    return BLOCK.findall(path.read_text())
 
 
 def test_the_indonesian_guide_carries_the_english_guides_commands():
@@ -41,10 +30,7 @@ def test_the_indonesian_guide_carries_the_english_guides_commands():
 
 @pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])
 def test_every_command_of_the_guides_is_in_a_sh_block_the_test_runs(guide):
-    text = guide.read_text()
-    assert len(FENCE.findall(text)) == 2 * len(BLOCK.findall(text)), (
-        f"{guide.name}: a fence that is not ```sh"
-    )
+    assert every_fence_is_sh(guide), f"{guide.name}: a fence that is not ```sh"
 
 
 @pytest.fixture(scope="module")
@@ -53,34 +39,12 @@ def walked(tmp_path_factory):
     if missing:
         pytest.skip(f"the guide's commands need {', '.join(missing)} (Debian packages of the same names)")
     with local_system(tmp_path_factory.mktemp("guide")) as system:
-        blocks = sh_blocks(ENGLISH)
-        lines = ["set -euo pipefail"]
-        for number, block in enumerate(blocks, start=1):
-            lines += [block.rstrip("\n"), f"echo '@@guide-block {number} ok' >&2"]
-        script = tmp_path_factory.mktemp("script") / "guide.sh"
-        script.write_text("\n".join(lines) + "\n")
-        environment = {
-            "PATH": os.environ["PATH"],
-            "HOME": os.environ.get("HOME", "/root"),
-            "LANG": "C.UTF-8",
-            "TMPDIR": str(script.parent),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "TERANG_URL": system.gateway_url,
-            "TERANG_RPC_URL": system.chain_url,
-        }
-        ran = subprocess.run(
-            ["bash", str(script)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+        ran = run_guide(
+            ENGLISH,
+            {"TERANG_URL": system.gateway_url, "TERANG_RPC_URL": system.chain_url},
+            tmp_path_factory.mktemp("script"),
+            timeout=300,
         )
-        done = [int(n) for n in DONE.findall(ran.stderr)]
-        if ran.returncode != 0 or len(done) != len(blocks):
-            failed = len(done) + 1
-            first = (
-                blocks[failed - 1].strip().splitlines()[0] if failed <= len(blocks) else "(after the last)"
-            )
-            pytest.fail(
-                f"block {failed} of {len(blocks)} of {ENGLISH.name} exited {ran.returncode}: {first}\n"
-                f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-2000:]}"
-            )
         web3 = Web3(Web3.HTTPProvider(system.chain_url))
         manifest = load_manifest(system.manifest)
         registry = web3.eth.contract(

@@ -10,28 +10,18 @@ commands."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 
 import httpx
 import pytest
 
+from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.local_system import local_system
-from tests.support.localchain import ROOT
 from toolchain.pilot.api import TREASURY_OFFICIALS
 
-GUIDES = ROOT / "docs" / "guides"
 ENGLISH, INDONESIAN = GUIDES / "treasury.en.md", GUIDES / "treasury.id.md"
-BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.S | re.M)
-FENCE = re.compile(r"^```", re.M)
-DONE = re.compile(r"^@@guide-block (\d+) ok$", re.M)
 STATE = re.compile(r"^@@guide-state (0x[0-9a-f]{64})$", re.M)
-
-
-def sh_blocks(path) -> list[str]:
-    return BLOCK.findall(path.read_text())
 
 
 def test_the_indonesian_guide_carries_the_english_guides_commands():
@@ -43,10 +33,7 @@ def test_the_indonesian_guide_carries_the_english_guides_commands():
 
 @pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])
 def test_every_command_of_the_guides_is_in_a_sh_block_the_test_runs(guide):
-    text = guide.read_text()
-    assert len(FENCE.findall(text)) == 2 * len(BLOCK.findall(text)), (
-        f"{guide.name}: a fence that is not ```sh"
-    )
+    assert every_fence_is_sh(guide), f"{guide.name}: a fence that is not ```sh"
 
 
 @pytest.fixture(scope="module")
@@ -55,31 +42,13 @@ def walked(tmp_path_factory):
     if missing:
         pytest.skip(f"the guide's commands need {', '.join(missing)} (Debian packages of the same names)")
     with local_system(tmp_path_factory.mktemp("guide")) as system:
-        blocks = sh_blocks(ENGLISH)
-        lines = ["set -euo pipefail"]
-        for number, block in enumerate(blocks, start=1):
-            lines += [block.rstrip("\n"), f"echo '@@guide-block {number} ok' >&2"]
-        lines.append('echo "@@guide-state $PAYEE" >&2')
-        script = tmp_path_factory.mktemp("script") / "guide.sh"
-        script.write_text("\n".join(lines) + "\n")
-        environment = {
-            "PATH": os.environ["PATH"],
-            "HOME": os.environ.get("HOME", "/root"),
-            "LANG": "C.UTF-8",
-            "TMPDIR": str(script.parent),
-            "TERANG_URL": system.gateway_url,
-            "TERANG_TOKENS": str(system.state / "dev-tokens.json"),
-        }
-        ran = subprocess.run(
-            ["bash", str(script)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+        ran = run_guide(
+            ENGLISH,
+            {"TERANG_URL": system.gateway_url, "TERANG_TOKENS": str(system.state / "dev-tokens.json")},
+            tmp_path_factory.mktemp("script"),
+            epilogue='echo "@@guide-state $PAYEE" >&2',
+            timeout=300,
         )
-        done = [int(n) for n in DONE.findall(ran.stderr)]
-        if ran.returncode != 0 or len(done) != len(blocks):
-            failed = len(done) + 1
-            pytest.fail(
-                f"block {failed} of {len(blocks)} of {ENGLISH.name} exited {ran.returncode}\n"
-                f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-2000:]}"
-            )
         payee = STATE.search(ran.stderr).group(1)
         tokens = json.loads((system.state / "dev-tokens.json").read_text())
         auditor = {"Authorization": f"Bearer {tokens['auditor']}"}

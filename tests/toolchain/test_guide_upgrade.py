@@ -7,29 +7,19 @@ chain and the manifest must hold what the guide says: version 1 closed at the hu
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
 
 import pytest
 from web3 import Web3
 
 from app.protocol.manifest import load_manifest
 from app.protocol.upgrades import selectors
-from tests.support.localchain import ROOT, anvil, deploy_local
+from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
+from tests.support.localchain import anvil, deploy_local
 from tests.support.tender_scenario import DAY, Scenario
 
-GUIDES = ROOT / "docs" / "guides"
 ENGLISH, INDONESIAN = GUIDES / "upgrade.en.md", GUIDES / "upgrade.id.md"
-BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.S | re.M)
-FENCE = re.compile(r"^```", re.M)
-DONE = re.compile(r"^@@guide-block (\d+) ok$", re.M)
 OCID = "ocds-terang-1001-guide-upgrade"
-
-
-def sh_blocks(path) -> list[str]:
-    return BLOCK.findall(path.read_text())
 
 
 def test_the_indonesian_guide_carries_the_english_guides_commands():
@@ -40,8 +30,7 @@ def test_the_indonesian_guide_carries_the_english_guides_commands():
 
 @pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])
 def test_every_command_of_the_guides_is_in_a_sh_block_the_test_runs(guide):
-    text = guide.read_text()
-    assert len(FENCE.findall(text)) == 2 * len(BLOCK.findall(text))
+    assert every_fence_is_sh(guide), f"{guide.name}: a fence that is not ```sh"
 
 
 @pytest.fixture(scope="module")
@@ -62,30 +51,9 @@ def walked(tmp_path_factory):
         v1 = scenario.contract("MilestoneEscrow")
         scenario.send(v1.functions.createEscrow(run.tender_id, terms, milestones), 4)
 
-        blocks = sh_blocks(ENGLISH)
-        lines = ["set -euo pipefail"]
-        for number, block in enumerate(blocks, start=1):
-            lines += [block.rstrip("\n"), f"echo '@@guide-block {number} ok' >&2"]
-        script = folder / "guide.sh"
-        script.write_text("\n".join(lines) + "\n")
-        environment = {
-            "PATH": os.environ["PATH"],
-            "HOME": os.environ.get("HOME", "/root"),
-            "LANG": "C.UTF-8",
-            "TMPDIR": str(folder),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "TERANG_RPC_URL": url,
-            "TERANG_MANIFEST": str(manifest_file),
-        }
-        ran = subprocess.run(
-            ["bash", str(script)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+        run_guide(
+            ENGLISH, {"TERANG_RPC_URL": url, "TERANG_MANIFEST": str(manifest_file)}, folder, timeout=300
         )
-        done = [int(n) for n in DONE.findall(ran.stderr)]
-        if ran.returncode != 0 or len(done) != len(blocks):
-            pytest.fail(
-                f"block {len(done) + 1} of {len(blocks)} exited {ran.returncode}\n"
-                f"--- stderr ---\n{ran.stderr[-3000:]}\n--- stdout ---\n{ran.stdout[-2000:]}"
-            )
         yield {"scenario": scenario, "v1": v1, "manifest": load_manifest(manifest_file), "run": run}
 
 

@@ -10,6 +10,7 @@ import app.indexer.models  # noqa: F401
 import app.ledger.models  # noqa: F401
 import app.ocds.models  # noqa: F401
 import app.payments.models  # noqa: F401
+import app.portal.models  # noqa: F401
 import app.suppliers.models  # noqa: F401
 import app.tenders.models  # noqa: F401
 from app.db.models import Base

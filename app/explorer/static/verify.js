@@ -66,7 +66,7 @@
         return;
       }
       var found = recorded.filter(function (d) { return d.hash === m.hash; });
-      document.querySelectorAll('#documents tbody tr').forEach(function (row) {
+      document.querySelectorAll('#documents [data-hash]').forEach(function (row) {
         row.classList.toggle('matched', row.dataset.hash === m.hash);
       });
       var head = found.length
@@ -90,7 +90,7 @@
   });
 
   // Stored documents: offered for download where the gateway has the file, each with its check.
-  document.querySelectorAll('#documents tbody tr').forEach(function (row) {
+  document.querySelectorAll('#documents [data-hash]').forEach(function (row) {
     var cell = row.querySelector('.stored');
     if (!cell) return;
     var url = '/documents/' + row.dataset.hash;
