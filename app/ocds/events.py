@@ -59,15 +59,12 @@ def events_of(session: Session, ocid: str, upto: int | None = None) -> list[Even
         for field in PAYMENT_ID_FIELDS
         if int(e.args.get(field, "0x0") or "0x0", 16)
     }
-    # Each query is one short index range whatever the history's size. An empty IN would let the
-    # database walk every Payments event instead (SQLite does), so no payments, no query; and the
-    # pauses are found by event name (few rows), their contract checked here, not by contract (every
-    # Tenders event since the announcement).
-    payments = (
-        _events(session, ChainEvent.contract == "Payments", ChainEvent.topic1.in_(payment_ids), *bound)
-        if payment_ids
-        else []
-    )
+    # Each query is one short index range whatever the history's size: payments by their ids, pauses
+    # by event name, each one's contract checked here. Asked with the contract too, SQLite (without
+    # statistics) walks every Payments or Tenders event instead; and for no payment ids, no query
+    # (an empty IN is such a walk as well).
+    found = _events(session, ChainEvent.topic1.in_(payment_ids), *bound) if payment_ids else []
+    payments = [e for e in found if e.contract == "Payments"]
     since = ChainEvent.block_number >= own[0].block_number
     paused = _events(session, ChainEvent.event.in_(PAUSE_EVENTS), since, *bound)
     pauses = [e for e in paused if e.contract == "Tenders"]
