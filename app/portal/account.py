@@ -25,6 +25,20 @@ def _refused(request: Request, error: signin.SignInError) -> HTMLResponse:
     return response
 
 
+def _keep(request: Request, response: Response, name: str, value: str, seconds: int) -> None:
+    """A portal cookie: HttpOnly (no script reads it), SameSite=Lax, scoped to /portal/, Secure
+    over https and in production."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=seconds,
+        path=signin.COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=signin.secure(request),
+    )
+
+
 @router.get("/sign-in")
 def sign_in(request: Request, sessions: SessionsDep, next: str | None = None) -> Response:
     try:
@@ -33,15 +47,7 @@ def sign_in(request: Request, sessions: SessionsDep, next: str | None = None) ->
     except signin.SignInError as error:
         return _refused(request, error)
     response = RedirectResponse(url, status_code=303)
-    response.set_cookie(
-        signin.STATE_COOKIE,
-        state,
-        max_age=signin.SIGN_IN_SECONDS,
-        path=signin.COOKIE_PATH,
-        httponly=True,
-        samesite="lax",
-        secure=signin.secure(request),
-    )
+    _keep(request, response, signin.STATE_COOKIE, state, signin.SIGN_IN_SECONDS)
     return response
 
 
@@ -59,15 +65,7 @@ def signed_in(
         return _refused(request, failure)
     response = RedirectResponse(return_to, status_code=303)
     response.delete_cookie(signin.STATE_COOKIE, path=signin.COOKIE_PATH)
-    response.set_cookie(
-        signin.SESSION_COOKIE,
-        token,
-        max_age=seconds,
-        path=signin.COOKIE_PATH,
-        httponly=True,
-        samesite="lax",
-        secure=signin.secure(request),
-    )
+    _keep(request, response, signin.SESSION_COOKIE, token, seconds)
     return response
 
 
