@@ -92,6 +92,19 @@ def remember(request: Request, response: Response, loc: Locale) -> None:
         response.set_cookie(ZONE_COOKIE, loc.zone, max_age=YEAR, samesite="lax")
 
 
+def document_rows(view: queries.TenderView, loc: Locale) -> list[dict[str, Any]]:
+    """A tender's recorded documents as its pages list them and the document check reads them."""
+    return [
+        {
+            "hash": d.hash.lower(),
+            "label": f"{loc.t('doc.' + d.kind)} {d.label_suffix}".strip(),
+            "time": d.timestamp,
+            "block": d.block_number,
+        }
+        for d in view.documents
+    ]
+
+
 def not_found(request: Request) -> HTMLResponse:
     return render(request, "not_found.html", status=404)
 
@@ -163,15 +176,7 @@ def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLR
         if rows
         else None
     )
-    documents = [
-        {
-            "hash": d.hash.lower(),
-            "label": f"{loc.t('doc.' + d.kind)} {d.label_suffix}".strip(),
-            "time": d.timestamp,
-            "block": d.block_number,
-        }
-        for d in view.documents
-    ]
+    documents = document_rows(view, loc)
     return render(
         request,
         "tender.html",

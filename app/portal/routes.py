@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from app.api.deps import ReadSessionsDep
 from app.explorer import queries
+from app.explorer.routes import document_rows
 from app.portal import search
 from app.portal.pages import portal_locale, render
 
@@ -80,14 +81,5 @@ def tender(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLRespon
         agencies = search.agencies(session) if view else {}
     if view is None:
         return render(request, "not_found.html", status=404)
-    loc = portal_locale(request)
-    documents = [
-        {
-            "hash": d.hash.lower(),
-            "label": f"{loc.t('doc.' + d.kind)} {d.label_suffix}".strip(),
-            "time": d.timestamp,
-            "block": d.block_number,
-        }
-        for d in view.documents
-    ]
+    documents = document_rows(view, portal_locale(request))
     return render(request, "tender.html", view=view, now=at, agencies=agencies, documents=documents)
