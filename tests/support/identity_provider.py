@@ -5,9 +5,7 @@ key in `folder`). It records every token request, and can be told to be down."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import json
 import secrets
 import threading
@@ -17,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from app.auth import devissuer
+from app.auth import devissuer, devlogin
 
 
 @dataclass
@@ -65,8 +63,7 @@ def identity_provider(folder: Path) -> Iterator[IdentityProvider]:
             if state.down:
                 return self._answer(503, {"error": "temporarily_unavailable"})
             grant = state._codes.pop(form.get("code", ""), None)
-            verifier = form.get("code_verifier", "").encode()
-            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
+            challenge = devlogin.challenge_of(form.get("code_verifier", ""))
             if grant is None or grant[0] != form.get("redirect_uri") or grant[1] != challenge:
                 return self._answer(400, {"error": "invalid_grant"})
             _, _, supplier, roles = grant
