@@ -27,6 +27,7 @@ from app.protocol.manifest import Manifest
 log = logging.getLogger("terang.indexer")
 
 HEADER_BATCH = 500  # block headers per JSON-RPC batch (timestamps, fork search)
+LOG_BYTES = 4_096  # an eth_getLogs answer may hold target_logs logs of this many bytes each (~4x usual)
 
 
 class Projection(Protocol):
@@ -57,6 +58,7 @@ class Indexer:
         batch_blocks: int = 100,
         max_batch_blocks: int = 100_000,
         target_logs: int = 5_000,
+        max_answer_bytes: int | None = None,
         status: IndexerStatus | None = None,
         projections: Sequence[Projection] = (),
     ) -> None:
@@ -72,6 +74,9 @@ class Indexer:
         self.confirmations = confirmations
         self.max_batch_blocks = max_batch_blocks
         self.target_logs = target_logs
+        # The memory bound: a multi-block answer longer than this is dropped unread and the range
+        # narrowed, so a dense stretch after a sparse one (the range grown wide) is never held whole.
+        self.max_answer_bytes = max_answer_bytes or target_logs * LOG_BYTES
         self.status = status or IndexerStatus()
         self.status.batch_blocks = batch_blocks
 
@@ -95,18 +100,13 @@ class Indexer:
         last = min(cursor.block_number + self.status.batch_blocks, target)
         tip = self.node.header(last)
         try:
-            logs = self.node.logs(first, last, self.addresses)
+            # One block cannot be split: its answer is taken whatever its size (the gas limit bounds it).
+            limit = None if last == first else self.max_answer_bytes
+            logs = self.node.logs(first, last, self.addresses, limit)
         except RangeTooLarge as exc:
             if last == first:
                 raise
-            self.status.batch_blocks = max(1, (last - first + 1) // 2)
-            log.info(
-                "eth_getLogs %d-%d refused (%s); batch now %d blocks",
-                first,
-                last,
-                exc,
-                self.status.batch_blocks,
-            )
+            self._narrow(last - first + 1, exc)
             return 0
         after = self.node.headers([last, cursor.block_number])
         if tip is None or after[last] != tip or after[cursor.block_number] != here:
@@ -175,10 +175,17 @@ class Indexer:
             row["block_timestamp"] = blocks[row["block_number"]][1]
         return rows, blocks
 
+    def _narrow(self, span: int, refused: RangeTooLarge) -> None:
+        """After a refused range: to the share of it the answer's size says fits, else half."""
+        narrower = span * self.max_answer_bytes // (4 * refused.size) if refused.size else span // 2
+        self.status.batch_blocks = max(1, min(narrower, span // 2))
+        log.info("eth_getLogs over %d blocks refused (%s); now %d", span, refused, self.status.batch_blocks)
+
     def _adapt(self, span: int, found: int) -> None:
-        """Aim for about `target_logs` logs per request: halve on dense ranges, double on sparse."""
+        """Aim for about `target_logs` logs per request: narrow to that share on dense ranges,
+        double on sparse."""
         if found > 2 * self.target_logs:
-            self.status.batch_blocks = max(1, span // 2)
+            self.status.batch_blocks = max(1, span * self.target_logs // found)
         elif found < self.target_logs // 2 and span >= self.status.batch_blocks:
             self.status.batch_blocks = min(self.max_batch_blocks, span * 2)
 

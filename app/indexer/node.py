@@ -6,6 +6,7 @@ web3's per-field result formatting would cost more than decoding and storing the
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,13 @@ class NodeError(Exception):
 
 
 class RangeTooLarge(NodeError):
-    """The node refused an eth_getLogs range as too large (or timed out on it): ask for less."""
+    """The node refused an eth_getLogs range as too large (or timed out on it), or its answer was
+    larger than the caller would hold: ask for less. `size` is the answer's length in bytes when
+    the node said it (Content-Length), else None."""
+
+    def __init__(self, message: str, size: int | None = None) -> None:
+        super().__init__(message)
+        self.size = size
 
 
 # Phrases nodes use when a log query is too wide (geth, Besu, anvil, Erigon, hosted providers).
@@ -46,21 +53,18 @@ class Node:
     def close(self) -> None:
         self._http.close()
 
-    def call(self, method: str, params: list[Any] | None = None) -> Any:
+    def call(self, method: str, params: list[Any] | None = None, max_bytes: int | None = None) -> Any:
+        """One call. With `max_bytes`, an answer longer than that is dropped unread (RangeTooLarge)
+        before it is parsed."""
         request = {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params or []}
         try:
-            response = self._http.post(self._url, json=request)
+            with self._http.stream("POST", self._url, json=request) as response:
+                body = _read(response, max_bytes)
         except httpx.TimeoutException as exc:
             raise RangeTooLarge(f"{method} timed out") from exc
         except httpx.HTTPError as exc:
             raise NodeError(f"{method}: {type(exc).__name__}: {exc}") from exc
-        body = response.json()
-        if "error" in body:
-            message = str(body["error"].get("message", body["error"]))
-            if method == "eth_getLogs" and any(p in message.lower() for p in _TOO_LARGE):
-                raise RangeTooLarge(message)
-            raise NodeError(f"{method}: {message}")
-        return body["result"]
+        return _result(method, json.loads(body))
 
     def batch(self, calls: Iterable[tuple[str, list[Any]]]) -> list[Any]:
         """Several calls in one JSON-RPC batch; results in the order of `calls`."""
@@ -98,10 +102,34 @@ class Node:
         blocks = self.batch(("eth_getBlockByNumber", [hex(n), False]) for n in numbers)
         return {n: _header(block) for n, block in zip(numbers, blocks, strict=True)}
 
-    def logs(self, first: int, last: int, addresses: list[str]) -> list[dict[str, Any]]:
-        return self.call(
-            "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}]
-        )
+    def logs(
+        self, first: int, last: int, addresses: list[str], max_bytes: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The logs of blocks first..last; with `max_bytes`, a longer answer is RangeTooLarge, so one
+        dense range cannot fill the memory."""
+        query = {"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}
+        return self.call("eth_getLogs", [query], max_bytes)
+
+
+def _read(response: httpx.Response, max_bytes: int | None) -> bytearray:
+    declared = response.headers.get("content-length")
+    if max_bytes is not None and declared is not None and int(declared) > max_bytes:
+        raise RangeTooLarge(f"answer of {declared} bytes", size=int(declared))
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if max_bytes is not None and len(body) > max_bytes:
+            raise RangeTooLarge(f"answer over {max_bytes} bytes")
+    return body
+
+
+def _result(method: str, body: dict[str, Any]) -> Any:
+    if "error" in body:
+        message = str(body["error"].get("message", body["error"]))
+        if method == "eth_getLogs" and any(p in message.lower() for p in _TOO_LARGE):
+            raise RangeTooLarge(message)
+        raise NodeError(f"{method}: {message}")
+    return body["result"]
 
 
 def _header(block: dict[str, Any] | None) -> Header | None:
