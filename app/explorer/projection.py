@@ -5,8 +5,9 @@ and after a rollback (registered at composition, app/main.py), so the tables alw
 the cursor /health reports. Work per batch is bounded by what the batch touched: each tender one of
 its events names is rebuilt from its own events (one indexed query), then its process-local red
 flags from its stored compiled release; the red flags comparing processes are rerun over every
-stored compiled release at most every `cross_interval` seconds while tenders keep changing, and
-once more when the indexer is idle after the last change (`settle`; app/explorer/redflags.py).
+stored compiled release at most every `cross_interval` seconds (and four times the last run's own
+duration) while tenders keep changing, and once more when the indexer is idle after the last change
+(`settle`; app/explorer/redflags.py).
 Each event naming a supplier (registry entries, bids, awards, contracts) is linked to it as it
 arrives, and each supplier the batch named is rebuilt from its linked events (one indexed join).
 A pause of Tenders (Paused, PauseTimeCredited) names no tender, yet moves the deadlines of every
@@ -71,10 +72,12 @@ LARGEST_SUPPLIER = 2**63 - 1
 class ReadModels:
     """The projection from chain_events to the read models (stateless: its state is in tables).
     `cross_interval`: the least seconds between two runs of the cross-process red flags (0: after
-    every batch that changed a tender, so they always answer as of the cursor)."""
+    every batch that changed a tender, so they always answer as of the cursor); otherwise the gap
+    is also at least CROSS_COST_FACTOR times the last run's duration in this process."""
 
     def __init__(self, cross_interval: float = redflags.CROSS_SECONDS) -> None:
         self.cross_interval = cross_interval
+        self.cross_seconds = 0.0  # the last cross-process run's duration here (a cost, not state)
 
     def behind(self, session: Session) -> bool:
         cursor = session.get(IndexerCursor, CURSOR)
@@ -323,15 +326,22 @@ class ReadModels:
 
     # -- red flags comparing processes -----------------------------------------------------------
     def settle_due(self, session: Session) -> bool:
-        return redflags.cross_due(session, self.cross_interval)
+        return redflags.cross_due(session, self._cross_gap())
 
     def settle(self, session: Session) -> bool:
-        """Reruns the cross-process red flags when a process changed since they last ran and
-        `cross_interval` seconds have passed (the indexer calls it when idle, too)."""
-        if not redflags.cross_due(session, self.cross_interval):
+        """Reruns the cross-process red flags when a process changed since they last ran and the
+        gap has passed (the indexer calls it when idle, too)."""
+        if not redflags.cross_due(session, self._cross_gap()):
             return False
+        start = redflags.clock()
         redflags.recompute_cross(session)
+        self.cross_seconds = max(0.0, redflags.clock() - start)
         return True
+
+    def _cross_gap(self) -> float:
+        if self.cross_interval == 0:
+            return 0.0
+        return max(self.cross_interval, redflags.CROSS_COST_FACTOR * self.cross_seconds)
 
 
 def _ocids_where(session: Session, ocid, key, values: set[str]) -> set[str]:

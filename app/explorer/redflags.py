@@ -42,6 +42,9 @@ clock = time.time  # UTC seconds, when the cross-process flags ran
 # Least seconds between two runs of the cross-process indicators while tenders keep changing: one
 # run reads every stored compiled release (its time over the national replay: docs/performance.md).
 CROSS_SECONDS = 30.0
+# And at least this many times the last run's own duration, so that however long the history, the
+# reruns take at most a fifth of a busy indexer's time (a national year's run takes minutes).
+CROSS_COST_FACTOR = 4
 
 
 def _rows(results: Results, ocid: str | None) -> list[dict[str, Any]]:

@@ -97,6 +97,35 @@ def test_the_indexer_keeps_local_flags_per_batch_and_the_cross_process_ones_when
         assert not session.get(RedFlagState, redflag_rows.NAME).stale
 
 
+def test_a_costly_cross_process_run_spaces_the_next_by_four_times_its_duration(
+    chain_url, manifest, pilot, sessions, monkeypatch
+):
+    clock = Clock()
+    monkeypatch.setattr(redflag_rows, "clock", clock)
+    real = redflag_rows.recompute_cross
+
+    def taking_100_seconds(session):
+        clock.now += 100
+        return real(session)
+
+    monkeypatch.setattr(redflag_rows, "recompute_cross", taking_100_seconds)
+    models = ReadModels(cross_interval=60)
+    indexer = make_indexer(
+        chain_url, sessions, manifest, batch_blocks=2, max_batch_blocks=2, projections=[models]
+    )
+    run_to_head(indexer)
+    clock.now += 61
+    indexer.step()  # the first settle: its cost is now known
+    assert models.cross_seconds == 100
+    with sessions.begin() as session:
+        session.get(RedFlagState, redflag_rows.NAME).stale = True  # tenders changed again
+    for waited, due in ((61, False), (339, True)):  # 61 s is the interval, 400 s four times the cost
+        clock.now += waited
+        with sessions() as session:
+            assert models.settle_due(session) is due, waited
+    assert ReadModels(cross_interval=0)._cross_gap() == 0  # 0 keeps "after every batch"
+
+
 def test_a_full_recompute_equals_the_engine_over_every_compiled_release(chain_url, manifest, pilot, sessions):
     run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels(0)]))
     with sessions.begin() as session:
