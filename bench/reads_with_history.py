@@ -143,7 +143,15 @@ def history_of(database: str) -> dict[str, int]:
             "welfare_events": one("SELECT count(*) FROM chain_events WHERE contract = 'WelfarePrograms'"),
             "red_flags": one("SELECT count(*) FROM redflag_flags"),
             "database_mib": round(os.path.getsize(database.removeprefix("sqlite:///")) / 2**20, 1),
+            # planner statistics (ANALYZE) change SQLite's plans; the gateway never writes them
+            "statistics": bool(one("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'")),
         }
+
+
+def _statistics(history: dict) -> str:
+    if history.get("statistics"):
+        return "with planner statistics (ANALYZE was run on it, so SQLite plans as it would after one)"
+    return "without planner statistics (the gateway never runs ANALYZE)"
 
 
 # --- red flags ------------------------------------------------
@@ -437,7 +445,8 @@ def render(figures: dict) -> str:
             f" {figures['replay']['seed']}: {h['tenders']:,} tenders, {h['bids']:,} bids,"
             f" {h['suppliers']:,} suppliers, {h['welfare_events']:,} welfare events, {h['events']:,}"
             f" indexed events in all, {h['red_flags']:,} red-flag rows; SQLite database"
-            f" {h['database_mib']:,.0f} MiB. The chain is restarted from the replay's dumped state and the"
+            f" {h['database_mib']:,.0f} MiB, {_statistics(h)}. The chain is restarted from the replay's"
+            " dumped state and the"
             " gateway (`python -m app`, default local shape: SQLite, in-process indexer, block-scoped"
             " read cache, page cache on) serves a copy of its database, per-client rate limiting off"
             " (TERANG_RATE_LIMIT_PER_SECOND=0: wrk is one client; the figure wanted is the read path's"
