@@ -1,9 +1,10 @@
 /* Runs the portal's browser modules (app/portal/static/js) under Node for the tests, resolved
  * through the page's import map (importmap_hooks.mjs). Reads one JSON request on stdin:
- *   {imports, staticUrl, staticDir, calls: [{module, fn, args, repeat?}]}
+ *   {imports, staticUrl, staticDir, calls: [{module, fn, args, repeat?}], scriptedRandom?}
  * and writes one JSON array, a result per call in order: {ok: value} or {error: {name, code,
  * message}}; with `repeat` also {ms: [...]} (milliseconds per run, timed inside Node). Bytes come
- * back as 0x hex and bigints as decimal strings. A Map stands in for the browser's localStorage. */
+ * back as 0x hex and bigints as decimal strings. A Map stands in for the browser's localStorage.
+ * An optional `scriptedRandom` (hex strings) is served first by crypto.getRandomValues. */
 import { readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +14,18 @@ const request = JSON.parse(readFileSync(0, 'utf8'));
 register('./importmap_hooks.mjs', import.meta.url, {
   data: { imports: request.imports, staticUrl: request.staticUrl, staticDir: request.staticDir },
 });
+
+// Scripted randomness, to test how the library handles unlucky draws: each getRandomValues call
+// takes the next scripted value when its length matches the array, else real randomness.
+const scripted = (request.scriptedRandom || []).map((hex) => Buffer.from(hex.replace(/^0x/, ''), 'hex'));
+const realRandom = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
+globalThis.crypto.getRandomValues = (array) => {
+  if (scripted.length && scripted[0].length === array.byteLength) {
+    new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(scripted.shift());
+    return array;
+  }
+  return realRandom(array);
+};
 
 if (!globalThis.localStorage) {
   const items = new Map();

@@ -36,10 +36,12 @@ class Call:
     repeat: int = 0
 
 
-def run(calls: list[Call], timeout: float = 300) -> list[dict]:
+def run(calls: list[Call], timeout: float = 300, scripted_random: list[str] = ()) -> list[dict]:
     """Each call's result in order: {"ok": value} or {"error": {"name", "code", "message"}}, and
-    "ms" (per run) for a repeated call."""
+    "ms" (per run) for a repeated call. `scripted_random` (hex) is what crypto.getRandomValues
+    returns first, each value for the first request of its length."""
     request = {
+        "scriptedRandom": list(scripted_random),
         "imports": importmap.IMPORTS,
         "staticUrl": importmap.STATIC_URL,
         "staticDir": str(STATIC_DIR),
