@@ -382,3 +382,33 @@ def test_recovery_finds_the_signer_of_python_signatures_and_refuses_malleable_on
         assert ok(result) == signer
     refused(results[len(cases)])
     assert ok(results[len(cases) + 1]) != supplier
+
+
+def test_the_pages_single_import_serves_the_same_functions():
+    rng = random.Random(12)
+    key, tender, evidence = random_key(rng), random_hex32(rng), random_hex32(rng)
+    values = {
+        "chainId": 31337,
+        "verifyingContract": "0x" + "cd" * 20,
+        "tenderId": tender,
+        "evidenceHash": evidence,
+        "nonce": 3,
+        "deadline": 2_000_000_000,
+    }
+    signed, ocid = run(
+        [
+            Call("index.js", "signObjection", [key, values]),
+            Call("index.js", "tenderId", ["ocds-213czf-000-00001"]),
+        ]
+    )
+    python = bids.sign_objection(
+        key,
+        chain_id=31337,
+        verifying_contract=values["verifyingContract"],
+        tender=tender,
+        evidence_hash=evidence,
+        nonce=3,
+        deadline=2_000_000_000,
+    )
+    assert ok(signed)["signature"] == "0x" + python.signature.hex()
+    assert ok(ocid) == "0x" + bids.tender_id("ocds-213czf-000-00001").hex()

@@ -32,7 +32,7 @@ export function toBytes(value, length, name = 'value') {
   } else if (typeof value === 'string' && HEX.test(value)) {
     const hex = value.startsWith('0x') ? value.slice(2) : value;
     bytes = new Uint8Array(hex.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.substr(i * 2, 2), 16);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   } else {
     throw new TypeError(`${name} must be bytes or a hex string`);
   }
