@@ -47,6 +47,7 @@ from app.payments.runtime import start_payments
 from app.policies import routes as policies
 from app.portal import account as portal_account
 from app.portal import routes as portal
+from app.portal import signed_acts as portal_signed_acts
 from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
@@ -75,6 +76,7 @@ ROUTERS = (
     explorer.root,
     portal.router,
     portal_account.router,
+    portal_signed_acts.router,
     devlogin.router,
 )
 

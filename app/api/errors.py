@@ -266,6 +266,14 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "A supplier's token relays only that supplier's own signed acts.",
         "id": "Token penyedia hanya dapat meneruskan tindakan bertanda tangan milik penyedia itu sendiri.",
     },
+    "portal_signed_out": {
+        "en": "The portal session has ended; sign in again.",
+        "id": "Sesi portal telah berakhir; silakan masuk kembali.",
+    },
+    "portal_cross_site": {
+        "en": "The portal takes signed acts from its own pages only.",
+        "id": "Portal hanya menerima tindakan bertanda tangan dari halamannya sendiri.",
+    },
     "wrong_supplier": {
         "en": "Only the supplier itself may use its managed key.",
         "id": "Hanya penyedia itu sendiri yang boleh memakai kunci kelolaannya.",

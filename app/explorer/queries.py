@@ -202,6 +202,7 @@ class TenderView:
     pokja: list[str] = field(default_factory=list)  # members' addresses, in Pokja order
     pokja_quorum: int | None = None
     score_sheets: list[int] = field(default_factory=lambda: [0, 0])  # sealed, opened
+    proposed: int | None = None  # the supplier the latest award proposal names (a sanggah may follow)
     winner: int | None = None
     contract_value: int | None = None
     paid: int = 0
@@ -388,7 +389,7 @@ def _apply(view: TenderView, schedule: Schedule, state: _ViewState, e: Event) ->
         return {"reason": reason}
     elif e.name == "AwardProposed":
         state.award_round += 1
-        view.status = TENDER_STATUS.word("AwardProposed")
+        view.status, view.proposed = TENDER_STATUS.word("AwardProposed"), a["supplierId"]
         schedule.objection = a["objectionDeadline"]
         return {"round": state.award_round}
     elif e.name == "ObjectionFiled":

@@ -86,7 +86,7 @@ def _action(view: TenderView, bid: dict[str, Any], supplier: int, now: int) -> M
     ):
         return due("open_bid", view.reveal_deadline)
     objection = view.objection_deadline
-    if view.status == "award_proposed" and view.winner != supplier and objection and now < objection:
+    if view.status == "award_proposed" and view.proposed != supplier and objection and now < objection:
         return due("may_object", objection)
     if view.winner == supplier and view.status in ("awarded", "contracted", "paid"):
         return due("won", None)

@@ -1,6 +1,7 @@
 """The supplier portal's public pages, under /portal: find an open tender and read it (deadlines in
 the reader's zone, documents with their check against the chain), and its stylesheet. Server-rendered
-from the read models; the only script is the explorer's document check. Signing in and the
+from the read models; the scripts are the explorer's document check and, on the pages where a
+supplier signs, the key library (app/portal/static/js, app/portal/signed_acts.py). Signing in and the
 supplier's own page: app/portal/account.py."""
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from app.portal import search
 from app.portal.pages import portal_locale, render
 
 HERE = Path(__file__).resolve().parent
-STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix == ".css"}
+MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript"}
+# Every file the portal serves, by its path under static/ (the stylesheet, the key library and its
+# vendored packages): listed once at start, so no request path reaches the file system.
+STATIC = {
+    p.relative_to(HERE / "static").as_posix(): p
+    for p in sorted((HERE / "static").rglob("*"))
+    if p.is_file() and p.suffix in MEDIA_TYPES
+}
 PER_PAGE = 20
 LAST_PAGE = 10_000  # beyond any real list; a larger ?page= is refused as a bad request
 
@@ -31,12 +39,14 @@ def portal_root() -> RedirectResponse:
     return RedirectResponse("/portal/", status_code=307)
 
 
-@router.get("/static/{name}")
+@router.get("/static/{name:path}")
 def static(name: str) -> FileResponse:
     path = STATIC.get(name)
     if path is None:
         return Response(status_code=404)  # type: ignore[return-value]
-    return FileResponse(path, media_type="text/css", headers={"Cache-Control": "public, max-age=300"})
+    return FileResponse(
+        path, media_type=MEDIA_TYPES[path.suffix], headers={"Cache-Control": "public, max-age=300"}
+    )
 
 
 @router.get("/", response_class=HTMLResponse)

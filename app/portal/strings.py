@@ -155,6 +155,98 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
     "portal.bid.disqualified": {"id": "penawaran gugur", "en": "bid out"},
     "portal.back": {"id": "Kembali ke pencarian", "en": "Back to the search"},
     "portal.not_found": {"id": "Tender tidak ditemukan.", "en": "Tender not found."},
+    # The key page and the objection signed in the browser (app/portal/signed_acts.py).
+    "portal.nav.key": {"id": "Kunci saya", "en": "My key"},
+    "portal.key.title": {"id": "Kunci penandatangan", "en": "Signing key"},
+    "portal.key.intro": {
+        "id": "Kunci penandatangan Anda dibuat dan disimpan di browser ini, terenkripsi dengan kata sandi "
+        "Anda. Portal tidak pernah menerima kunci maupun kata sandinya: yang dikirim hanya tanda tangan.",
+        "en": "Your signing key is made and kept in this browser, encrypted with your password. The portal "
+        "never receives the key or its password: only signatures are sent.",
+    },
+    "portal.key.registered": {"id": "Akun terdaftar di rantai", "en": "Account registered on chain"},
+    "portal.key.in_browser": {"id": "Kunci di browser ini", "en": "Key in this browser"},
+    "portal.key.none": {"id": "Belum ada kunci di browser ini.", "en": "No key in this browser yet."},
+    "portal.key.matches": {"id": "sesuai dengan akun terdaftar", "en": "matches the registered account"},
+    "portal.key.differs": {"id": "belum terdaftar untuk Anda", "en": "not registered for you yet"},
+    "portal.key.bind_help": {
+        "id": "Serahkan alamat ini kepada petugas pendaftar penyedia: alamat inilah yang didaftarkan untuk "
+        "Anda. Sebelum terdaftar, tanda tangan dari kunci ini ditolak.",
+        "en": "Give this address to the officer who registers suppliers: it is the one to register for you. "
+        "Until it is, signatures by this key are refused.",
+    },
+    "portal.key.export": {"id": "Unduh cadangan (keystore)", "en": "Download a backup (keystore)"},
+    "portal.key.forget": {"id": "Hapus dari browser ini", "en": "Remove from this browser"},
+    "portal.key.forget_confirm": {
+        "id": "Hapus kunci dari browser ini? Tanpa cadangan, kunci ini hilang.",
+        "en": "Remove the key from this browser? Without a backup, the key is lost.",
+    },
+    "portal.key.create": {"id": "Buat kunci baru", "en": "Create a new key"},
+    "portal.key.create_note": {
+        "id": "Pilih kata sandi minimal 8 karakter dan simpan cadangannya: kata sandi tidak dapat "
+        "dipulihkan.",
+        "en": "Choose a password of at least 8 characters and keep the backup: a password cannot be "
+        "recovered.",
+    },
+    "portal.key.password": {"id": "Kata sandi kunci", "en": "Key password"},
+    "portal.key.password_again": {"id": "Ulangi kata sandi", "en": "Password again"},
+    "portal.key.create_button": {"id": "Buat kunci", "en": "Create the key"},
+    "portal.key.import": {"id": "Impor kunci", "en": "Import a key"},
+    "portal.key.import_note": {
+        "id": "Berkas keystore (JSON) dari cadangan atau dompet lain, dengan kata sandinya.",
+        "en": "A keystore file (JSON) from a backup or another wallet, with its password.",
+    },
+    "portal.key.keystore_file": {"id": "Berkas keystore", "en": "Keystore file"},
+    "portal.key.import_button": {"id": "Impor", "en": "Import"},
+    "portal.key.working": {"id": "Sedang memproses kunci…", "en": "Working on the key…"},
+    "portal.key.created": {
+        "id": "Kunci dibuat dan disimpan terenkripsi.",
+        "en": "Key created and stored encrypted.",
+    },
+    "portal.key.imported": {"id": "Kunci diimpor.", "en": "Key imported."},
+    "portal.key.forgotten": {"id": "Kunci dihapus dari browser ini.", "en": "Key removed from this browser."},
+    "portal.key.password_mismatch": {"id": "Kedua kata sandi tidak sama.", "en": "The passwords differ."},
+    "portal.key.error": {"id": "Tidak berhasil", "en": "Failed"},
+    "portal.sanggah.title": {"id": "Ajukan sanggah", "en": "File an objection (sanggah)"},
+    "portal.sanggah.intro": {
+        "id": "Sanggah Anda ditandatangani di browser ini dengan kunci Anda, lalu diteruskan portal ke "
+        "rantai tanpa biaya gas. Yang tercatat di rantai hanya sidik (hash) surat sanggah Anda.",
+        "en": "Your objection is signed in this browser with your key, then relayed to the chain by the "
+        "portal at no gas cost to you. Only your letter's fingerprint (hash) is recorded on chain.",
+    },
+    "portal.sanggah.letter": {
+        "id": "Surat sanggah dan buktinya (satu berkas)",
+        "en": "Objection letter and evidence (one file)",
+    },
+    "portal.sanggah.letter_note": {
+        "id": "Berkas tetap di tangan Anda; simpan berkas yang sama persis untuk Pokja: sidiknya "
+        "harus cocok.",
+        "en": "The file stays with you; keep this exact file for the Pokja: its fingerprint must match.",
+    },
+    "portal.sanggah.send": {"id": "Tanda tangani dan kirim", "en": "Sign and send"},
+    "portal.sanggah.no_key": {
+        "id": "Belum ada kunci di browser ini: buat atau impor di halaman Kunci saya.",
+        "en": "No key in this browser: create or import one on the My key page.",
+    },
+    "portal.sanggah.wrong_key": {
+        "id": "Kunci di browser ini bukan akun terdaftar Anda; tanda tangannya akan ditolak.",
+        "en": "The key in this browser is not your registered account; its signature would be refused.",
+    },
+    "portal.sanggah.signing": {"id": "Menandatangani…", "en": "Signing…"},
+    "portal.sanggah.sending": {"id": "Mengirim…", "en": "Sending…"},
+    "portal.sanggah.filed": {
+        "id": "Sanggah tercatat di rantai, nomor",
+        "en": "Objection recorded on chain, number",
+    },
+    "portal.sanggah.refused": {"id": "Sanggah ditolak", "en": "Objection refused"},
+    "portal.sanggah.unreachable": {
+        "id": "Portal tidak dapat dihubungi; kirim ulang dengan tombol yang sama.",
+        "en": "The portal cannot be reached; send again with the same button.",
+    },
+    "portal.sanggah.closed": {
+        "id": "Sanggah hanya dapat diajukan oleh peserta yang kalah selama masa sanggah.",
+        "en": "Only a losing bidder may object, and only within the objection period.",
+    },
 }
 
 

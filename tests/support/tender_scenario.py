@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eth_abi import encode
+from eth_account import Account
 from web3 import Web3
 from web3.logs import DISCARD
 
@@ -94,7 +95,10 @@ class Scenario:
     # -- suppliers -----------------------------------------------------------------------------
     def supplier(self, index: int, label: str, umkm: bool = False) -> int:
         """Registers (by one officer) and verifies (by another) the supplier at dev:index, once."""
-        account = self.accounts[index]
+        return self.register(self.accounts[index], label, umkm)
+
+    def register(self, account: str, label: str, umkm: bool = False) -> int:
+        """Registers and verifies the supplier whose key is `account` (any address), once."""
         existing = self.registry.functions.supplierIdOf(account).call()
         if existing:
             return existing
@@ -143,6 +147,55 @@ class Scenario:
         event = self.tenders.events.BidCommitted().process_receipt(receipt, errors=DISCARD)[0]
         seq = event["args"]["commitSeq"]
         return bidlib.opening(price, [], salt, seq, bidlib.envelope_hash(sealed)), sealed
+
+    def commit_by_signature(
+        self, tender_id: bytes, key: bytes, supplier_id: int, price: int
+    ) -> tuple[bytes, tuple, bytes]:
+        """The supplier holding `key` (no ETH) signs CommitBid and anyone (dev:ANYONE) relays it:
+        (its commitment, its opening, the envelope)."""
+        keys = [self.member_keys[i][1] for i in POKJA]
+        salt = bidlib.new_salt()
+        commitment = bidlib.commitment(tender_id, supplier_id, price, [], salt)
+        sealed = envelope.seal(
+            encode_opening(price, [], salt, bytes(32)), tender_id, supplier_id, keys, QUORUM
+        )
+        signed = bidlib.sign_commit(
+            key,
+            bid_commitment=commitment,
+            envelope_digest=bidlib.envelope_hash(sealed),
+            **self._signing(tender_id, key),
+        )
+        call = self.tenders.functions.commitBidBySig(
+            signed.supplier,
+            tender_id,
+            commitment,
+            sealed,
+            signed.replaces,
+            signed.nonce,
+            signed.deadline,
+            signed.signature,
+        )
+        event = self.tenders.events.BidCommitted().process_receipt(self.send(call, ANYONE), errors=DISCARD)[0]
+        opening = bidlib.opening(price, [], salt, event["args"]["commitSeq"], bidlib.envelope_hash(sealed))
+        return commitment, opening, sealed
+
+    def reveal_by_signature(self, tender_id: bytes, key: bytes, commitment: bytes, opening: tuple) -> None:
+        """The supplier holding `key` signs RevealBid; anyone relays it with the opening."""
+        signed = bidlib.sign_reveal(key, bid_commitment=commitment, **self._signing(tender_id, key))
+        call = self.tenders.functions.revealBidBySig(
+            signed.supplier, tender_id, opening, signed.nonce, signed.deadline, signed.signature
+        )
+        self.send(call, ANYONE)
+
+    def _signing(self, tender_id: bytes, key: bytes) -> dict:
+        account = Account.from_key(key).address
+        return {
+            "chain_id": self.w3.eth.chain_id,
+            "verifying_contract": self.tenders.address,
+            "tender": tender_id,
+            "nonce": self.tenders.functions.nonces(account).call(),
+            "deadline": self.now() + 3600,
+        }
 
     def announce(
         self,
