@@ -129,10 +129,12 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
     "portal.me.tenders": {"id": "Tender saya", "en": "My tenders"},
     "portal.me.no_tenders": {"id": "Anda belum mengikuti tender.", "en": "You have not bid in a tender yet."},
     "portal.me.coming": {
-        "id": "Menyampaikan dan membuka penawaran, sanggah, kontrak, dan pembayaran di portal menyusul; "
-        "sementara itu gunakan sistem instansi atau API gateway.",
-        "en": "Bidding, opening, objections, contracts and payments in the portal come next; meanwhile "
-        "use the agency's system or the gateway's API.",
+        "id": "Sanggah diajukan dari portal dengan kunci di browser Anda. Menyampaikan dan membuka "
+        "penawaran, kontrak, dan pembayaran di portal menyusul; sementara itu gunakan sistem instansi "
+        "atau API gateway.",
+        "en": "Objections are filed from the portal with the key in your browser. Bidding, opening, "
+        "contracts and payments in the portal come next; meanwhile use the agency's system or the "
+        "gateway's API.",
     },
     "portal.before": {"id": "sebelum", "en": "before"},
     "portal.action.open_bid": {

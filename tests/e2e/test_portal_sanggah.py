@@ -10,6 +10,8 @@ carries the key or the password."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import httpx
@@ -18,9 +20,12 @@ from web3 import Web3
 
 from app.protocol.manifest import load_manifest, manifest_path
 from tests.e2e.test_portal_tenders import PHONE, grave_violations, shot
+from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.indexed import wait_until_indexed
 from tests.support.tender_scenario import POKJA, Scenario
 
+GUIDE, GUIDE_ID = GUIDES / "supplier-keys.en.md", GUIDES / "supplier-keys.id.md"
+GUIDE_SHOTS = os.environ.get("TERANG_GUIDE_SCREENSHOTS") == "1"  # the guide's pictures, taken again
 OCID = "ocds-terang-portal-sanggah"
 PASSWORD = "kunci-CV-Sepaku-2026"
 WINNER_PRICE, LOSER_PRICE = 1_600_000_000, 1_800_000_000
@@ -28,7 +33,7 @@ LETTER = b"%PDF-1.4\n% Surat sanggah CV Kunci Sendiri: harga pemenang tidak waja
 
 
 def test_a_supplier_keeps_its_key_in_the_browser_and_files_a_sanggah_with_it(
-    browser, gateway, pilot, chain_url, manifest_dir, artifacts
+    browser, gateway, pilot, chain_url, manifest_dir, artifacts, tmp_path
 ):
     scenario = Scenario(chain_url, load_manifest(manifest_path(manifest_dir, 31337)))
     winner = scenario.suppliers()[16]
@@ -122,3 +127,16 @@ def test_a_supplier_keeps_its_key_in_the_browser_and_files_a_sanggah_with_it(
         checking.goto(path)
         assert grave_violations(checking) == [], path
     checker.close()
+
+    # The guide's commands, in both languages, against this objection and this letter.
+    assert sh_blocks(GUIDE_ID) == sh_blocks(GUIDE)
+    assert every_fence_is_sh(GUIDE) and every_fence_is_sh(GUIDE_ID)
+    letter = tmp_path / "sanggah.pdf"
+    letter.write_bytes(LETTER)
+    ran = run_guide(GUIDE, {"TERANG_URL": gateway, "OCID": OCID, "LETTER": str(letter)}, tmp_path)
+    assert Web3.to_hex(Web3.keccak(LETTER)) in ran.stdout.splitlines()[0]
+    assert f"open {supplier} " in ran.stdout and "the ledger holds your letter's fingerprint" in ran.stdout
+    for name in ("portal-key-1-created.png", "portal-key-2-sanggah-filed.png"):
+        if GUIDE_SHOTS:
+            shutil.copy(artifacts / name, GUIDES / "img")
+        assert (GUIDES / "img" / name).is_file()
