@@ -46,8 +46,10 @@ from app.payments import routes as payments
 from app.payments.runtime import start_payments
 from app.policies import routes as policies
 from app.portal import account as portal_account
+from app.portal import contracts as portal_contracts
+from app.portal import keys as portal_keys
+from app.portal import objections as portal_objections
 from app.portal import routes as portal
-from app.portal import signed_acts as portal_signed_acts
 from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
@@ -76,7 +78,9 @@ ROUTERS = (
     explorer.root,
     portal.router,
     portal_account.router,
-    portal_signed_acts.router,
+    portal_keys.router,
+    portal_objections.router,
+    portal_contracts.router,
     devlogin.router,
 )
 

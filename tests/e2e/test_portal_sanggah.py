@@ -1,11 +1,16 @@
-"""A supplier keeps its signing key in its own browser and files a sanggah with it, in Debian Chromium
-on a phone-sized screen: it signs in, creates its key on the key page (encrypted with its password,
-kept in the browser), downloads the backup (which eth-account opens: a standard keystore), and the
-registering officer registers it with that address. It bids against a cheaper rival (its commit and
-reveal signed with the same key and relayed by anyone, so it never needs gas), loses, and from the
-portal's "needs you now" list files its objection: the letter hashed in the browser, the objection
-signed in the browser, relayed by the portal and recorded on chain. No request the browser sent
-carries the key or the password."""
+"""A supplier keeps its signing key in its own browser and acts with it, in Debian Chromium on a
+phone-sized screen: it signs in, creates its key on the key page (encrypted with its password, kept
+in the browser), downloads the backup (which eth-account opens: a standard keystore), and the
+registering officer registers it with that address. Its bids are signed with the same key and
+relayed by anyone, so it never needs gas.
+
+1. It loses a tender to a cheaper rival and, from the portal's "needs you now" list, files its
+   objection: the letter hashed in the browser, the objection signed in the browser, relayed by the
+   portal and recorded on chain.
+2. It wins another, countersigns the contract on its contract page, and sees its first milestone's
+   payment settled there.
+
+No request the browser sent carries the key or the password."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import shutil
 from pathlib import Path
 
 import httpx
+import pytest
 from eth_account import Account
 from web3 import Web3
 
@@ -22,22 +28,28 @@ from app.protocol.manifest import load_manifest, manifest_path
 from tests.e2e.test_portal_tenders import PHONE, grave_violations, shot
 from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.indexed import wait_until_indexed
-from tests.support.tender_scenario import POKJA, Scenario
+from tests.support.pilot_scenario import create_escrow, deliver_and_pay
+from tests.support.tender_scenario import ANYONE, Scenario
 
 GUIDE, GUIDE_ID = GUIDES / "supplier-keys.en.md", GUIDES / "supplier-keys.id.md"
 GUIDE_SHOTS = os.environ.get("TERANG_GUIDE_SCREENSHOTS") == "1"  # the guide's pictures, taken again
 OCID = "ocds-terang-portal-sanggah"
+WON = "ocds-terang-portal-kontrak"
 PASSWORD = "kunci-CV-Sepaku-2026"
-WINNER_PRICE, LOSER_PRICE = 1_600_000_000, 1_800_000_000
+LOSER_PRICE = 1_800_000_000  # above the rival's 1.6 billion
 LETTER = b"%PDF-1.4\n% Surat sanggah CV Kunci Sendiri: harga pemenang tidak wajar.\n" + bytes(200_000)
 
 
-def test_a_supplier_keeps_its_key_in_the_browser_and_files_a_sanggah_with_it(
-    browser, gateway, pilot, chain_url, manifest_dir, artifacts, tmp_path
-):
-    scenario = Scenario(chain_url, load_manifest(manifest_path(manifest_dir, 31337)))
-    winner = scenario.suppliers()[16]
-    supplier = scenario.registry.functions.supplierCount().call() + 1  # the id its registration gets
+@pytest.fixture(scope="module")
+def scenario(chain_url, manifest_dir) -> Scenario:
+    return Scenario(chain_url, load_manifest(manifest_path(manifest_dir, 31337)))
+
+
+@pytest.fixture(scope="module")
+def supplier(browser, gateway, pilot, scenario, artifacts):
+    """The signed-in supplier's browser with its own key made there, registered: (page, supplier id,
+    the key as its backup opens, what the browser sent, page errors)."""
+    supplier_id = scenario.registry.functions.supplierCount().call() + 1  # the id its registration gets
     context = browser.new_context(
         base_url=gateway, locale="id-ID", viewport=PHONE, is_mobile=True, accept_downloads=True
     )
@@ -52,7 +64,7 @@ def test_a_supplier_keeps_its_key_in_the_browser_and_files_a_sanggah_with_it(
     page.goto("/portal/")
     with page.expect_navigation(url="**/dev-issuer/authorize**"):
         page.click("#sign-in")
-    page.fill("#supplier", str(supplier))
+    page.fill("#supplier", str(supplier_id))
     with page.expect_navigation(url="**/portal/me"):
         page.click("form button[type=submit]")
     page.click("#my-key")
@@ -74,27 +86,32 @@ def test_a_supplier_keeps_its_key_in_the_browser_and_files_a_sanggah_with_it(
     assert Account.from_key(key).address == address
 
     # The registering officer registers the supplier with the address it brought.
-    assert scenario.register(address, "cv-kunci-sendiri", umkm=True) == supplier
+    assert scenario.register(address, "cv-kunci-sendiri", umkm=True) == supplier_id
     page.reload()
     assert page.locator("#key-bound").get_attribute("data-matches") == "true"
+    yield {"page": page, "id": supplier_id, "key": key, "address": address, "sent": sent, "errors": errors}
+    secrets = (key.hex().removeprefix("0x"), PASSWORD)
+    assert not [line for line in sent if any(secret in line for secret in secrets)]
+    assert errors == []
+    context.close()
 
-    tender_id = scenario.announce(OCID, "Perahu motor puskesmas keliling Sepaku", commit_days=2)
-    scenario.appoint_pokja(tender_id)
-    winner_opening, _ = scenario.commit(tender_id, 16, winner, WINNER_PRICE)
-    commitment, opening, _ = scenario.commit_by_signature(tender_id, key, supplier, LOSER_PRICE)
-    tender = scenario.tender_data(tender_id)
-    scenario.sleep_until(tender["commitDeadline"] + 1)
-    scenario.send(scenario.tenders.functions.revealBid(tender_id, winner_opening), 16)
-    scenario.reveal_by_signature(tender_id, key, commitment, opening)
-    scenario.sleep_until(tender["revealDeadline"] + 1)
-    scenario.send(scenario.tenders.functions.evaluate(tender_id, sorted((winner, supplier))), POKJA[0])
+
+def indexed(scenario: Scenario, gateway: str) -> None:
     wait_until_indexed(lambda: httpx.get(gateway + "/health").json(), scenario.w3.eth.block_number)
+
+
+def test_1_a_losing_bidder_files_a_sanggah_signed_in_its_browser(
+    supplier, browser, gateway, scenario, artifacts, tmp_path
+):
+    page, supplier_id, key = supplier["page"], supplier["id"], supplier["key"]
+    scenario.tender_signed_by(OCID, key, supplier_id, LOSER_PRICE, rival=scenario.suppliers()[16])
+    indexed(scenario, gateway)
 
     page.goto("/portal/me")
     pending = page.locator(f'#pending li[data-ocid="{OCID}"]')
     assert pending.get_attribute("data-action") == "may_object"
     with page.expect_navigation(url=f"**/portal/tenders/{OCID}/sanggah"):
-        pending.locator("a", has_text="sanggah").first.click()
+        pending.locator("a.sanggah-link").click()
     page.wait_for_selector("#sanggah[data-ready]", timeout=10_000)
     page.set_input_files(
         "#evidence-file", files=[{"name": "sanggah.pdf", "mimeType": "application/pdf", "buffer": LETTER}]
@@ -109,19 +126,14 @@ def test_a_supplier_keeps_its_key_in_the_browser_and_files_a_sanggah_with_it(
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
 
     objection = httpx.get(f"{gateway}/tenders/{OCID}/objections/1").json()
-    assert (objection["supplierId"], objection["status"]) == (supplier, "open")
+    assert (objection["supplierId"], objection["status"]) == (supplier_id, "open")
     assert objection["evidenceHash"] == Web3.to_hex(Web3.keccak(LETTER))
-    assert int(scenario.rpc("eth_getBalance", [address, "latest"]), 16) == 0  # it never paid gas
-    secrets = (key.hex().removeprefix("0x"), PASSWORD)
-    assert not [line for line in sent if any(secret in line for secret in secrets)]
-    assert errors == []
 
     # axe-core is the test's own script: a second context with the same session and key checks
-    # both pages (this one keeps the pages' policy, under which everything above ran).
+    # both pages (the supplier's keeps the pages' policy, under which everything above ran).
     checker = browser.new_context(
-        base_url=gateway, storage_state=context.storage_state(), viewport=PHONE, bypass_csp=True
+        base_url=gateway, storage_state=page.context.storage_state(), viewport=PHONE, bypass_csp=True
     )
-    context.close()
     checking = checker.new_page()
     for path in ("/portal/key", f"/portal/tenders/{OCID}/sanggah"):
         checking.goto(path)
@@ -135,8 +147,47 @@ def test_a_supplier_keeps_its_key_in_the_browser_and_files_a_sanggah_with_it(
     letter.write_bytes(LETTER)
     ran = run_guide(GUIDE, {"TERANG_URL": gateway, "OCID": OCID, "LETTER": str(letter)}, tmp_path)
     assert Web3.to_hex(Web3.keccak(LETTER)) in ran.stdout.splitlines()[0]
-    assert f"open {supplier} " in ran.stdout and "the ledger holds your letter's fingerprint" in ran.stdout
+    assert f"open {supplier_id} " in ran.stdout and "the ledger holds your letter's fingerprint" in ran.stdout
     for name in ("portal-key-1-created.png", "portal-key-2-sanggah-filed.png"):
         if GUIDE_SHOTS:
             shutil.copy(artifacts / name, GUIDES / "img")
         assert (GUIDES / "img" / name).is_file()
+
+
+def test_2_a_winner_countersigns_in_its_browser_and_sees_its_payment_settled(
+    supplier, browser, gateway, scenario, artifacts
+):
+    page, supplier_id, key = supplier["page"], supplier["id"], supplier["key"]
+    tender_id = scenario.tender_signed_by(WON, key, supplier_id, LOSER_PRICE)
+    scenario.sleep_until(scenario.tender_data(tender_id)["objectionDeadline"] + 1)
+    scenario.send(scenario.tenders.functions.finalizeAward(tender_id), ANYONE)
+    create_escrow(scenario, tender_id, LOSER_PRICE)
+    indexed(scenario, gateway)
+
+    page.goto("/portal/me")
+    mine = page.locator(f'#my-tenders li[data-ocid="{WON}"]')
+    assert mine.get_attribute("data-action") == "won"
+    with page.expect_navigation(url=f"**/portal/tenders/{WON}/contract"):
+        mine.locator("a.contract-link").click()
+    assert page.locator("#contract").get_attribute("data-status") == "awaiting_countersign"
+    page.wait_for_selector("#countersign[data-ready]", timeout=10_000)
+    page.fill("#countersign-password", PASSWORD)
+    page.click("#countersign-send")
+    page.wait_for_selector("#act-result[data-status]")
+    assert page.locator("#act-result").get_attribute("data-status") == "active"
+    escrow = httpx.get(f"{gateway}/escrows/0x{tender_id.hex()}").json()
+    assert (escrow["status"], escrow["supplierId"]) == ("active", supplier_id)
+
+    settled = deliver_and_pay(scenario, tender_id, WON)
+    indexed(scenario, gateway)
+    page.reload()
+    first = page.locator('#milestones li[data-index="0"]')
+    assert first.get_attribute("data-status") == "approved"
+    assert first.locator("[data-payment]").get_attribute("data-payment") == "settled"
+    assert settled == escrow["milestones"][0]["amount"] * (10_000 - escrow["retentionBps"]) // 10_000
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+    shot(page, artifacts, "portal-key-3-contract-paid")
+    if GUIDE_SHOTS:
+        shutil.copy(artifacts / "portal-key-3-contract-paid.png", GUIDES / "img")
+    assert (GUIDES / "img" / "portal-key-3-contract-paid.png").is_file()
+    assert int(scenario.rpc("eth_getBalance", [supplier["address"], "latest"]), 16) == 0  # never paid gas

@@ -56,9 +56,15 @@ def run_pilot(url: str, manifest: Manifest, prefix: str = PREFIX) -> Pilot:
 
 def _contract_and_pay(scenario: Scenario, run: TenderRun) -> int:
     """Escrow for the award of `run` (two milestones, no advance), milestone 1 attested, approved, settled."""
-    escrow, payments = scenario.contract("MilestoneEscrow"), scenario.contract("Payments")
-    value = run.prices[run.winner]
     winner_index = next(i for i, sid in _dev_suppliers(scenario).items() if sid == run.winner)
+    create_escrow(scenario, run.tender_id, run.prices[run.winner])
+    scenario.send(scenario.contract("MilestoneEscrow").functions.countersign(run.tender_id), winner_index)
+    return deliver_and_pay(scenario, run.tender_id, run.ocid)
+
+
+def create_escrow(scenario: Scenario, tender_id: bytes, value: int) -> None:
+    """The PPK's escrow for an awarded tender: two milestones (60% in 30 days, the rest in 60), no
+    advance, 5% retention, two of the scenario's verifiers to attest; it awaits the countersignature."""
     now = scenario.now()
     first = value * 6 // 10
     milestones = [
@@ -78,14 +84,21 @@ def _contract_and_pay(scenario: Scenario, run: TenderRun) -> int:
         verifiers,
         False,  # not multi-year
     )
-    scenario.send(escrow.functions.createEscrow(run.tender_id, terms, milestones), OFFICER)
-    scenario.send(escrow.functions.countersign(run.tender_id), winner_index)
-    evidence = Web3.keccak(bast_document(run.ocid))
+    scenario.send(
+        scenario.contract("MilestoneEscrow").functions.createEscrow(tender_id, terms, milestones), OFFICER
+    )
+
+
+def deliver_and_pay(scenario: Scenario, tender_id: bytes, ocid: str) -> int:
+    """Milestone 1 delivered (its BAST attested by two verifiers), approved, and its payment settled
+    by the treasury; the amount settled."""
+    escrow, payments = scenario.contract("MilestoneEscrow"), scenario.contract("Payments")
+    evidence = Web3.keccak(bast_document(ocid))
     delivered = escrow.w3.eth.get_block("latest")["timestamp"]  # the BAST's date: delivered now
     for verifier in VERIFIERS[:2]:
-        scenario.send(escrow.functions.attest(run.tender_id, 0, evidence, delivered), verifier)
-    scenario.send(escrow.functions.approveMilestone(run.tender_id, 0), OFFICER)
-    payment = escrowlib.payment_id(escrow.address, run.tender_id, escrowlib.MILESTONE, 0)
+        scenario.send(escrow.functions.attest(tender_id, 0, evidence, delivered), verifier)
+    scenario.send(escrow.functions.approveMilestone(tender_id, 0), OFFICER)
+    payment = escrowlib.payment_id(escrow.address, tender_id, escrowlib.MILESTONE, 0)
     receipt = scenario.send(
         payments.functions.settle(payment, 0, Web3.keccak(text="xendit-disb-0001")), TREASURY
     )

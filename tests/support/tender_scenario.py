@@ -187,6 +187,25 @@ class Scenario:
         )
         self.send(call, ANYONE)
 
+    def tender_signed_by(
+        self, ocid: str, key: bytes, supplier_id: int, price: int, rival: int | None = None
+    ) -> bytes:
+        """A tender the supplier holding `key` bids in by signature (and supplier dev:16, id `rival`,
+        at 1.6 billion, if given), opened and evaluated: the award is proposed. Its id."""
+        tender_id = self.announce(ocid, f"Pengadaan {ocid}", commit_days=2)
+        self.appoint_pokja(tender_id)
+        rival_opening = self.commit(tender_id, 16, rival, 1_600_000_000)[0] if rival else None
+        commitment, opening, _ = self.commit_by_signature(tender_id, key, supplier_id, price)
+        tender = self.tender_data(tender_id)
+        self.sleep_until(tender["commitDeadline"] + 1)
+        if rival_opening:
+            self.send(self.tenders.functions.revealBid(tender_id, rival_opening), 16)
+        self.reveal_by_signature(tender_id, key, commitment, opening)
+        self.sleep_until(tender["revealDeadline"] + 1)
+        bidders = sorted(b for b in (rival, supplier_id) if b)
+        self.send(self.tenders.functions.evaluate(tender_id, bidders), POKJA[0])
+        return tender_id
+
     def _signing(self, tender_id: bytes, key: bytes) -> dict:
         account = Account.from_key(key).address
         return {

@@ -2,25 +2,17 @@
  * The objection page (/portal/tenders/{ocid}/sanggah): hashes the supplier's letter off the main
  * thread (the explorer's hash worker), unlocks the key kept in this browser with its password, signs
  * FileObjection with the figures the page carries (chain id, Tenders contract, tender id, nonce,
- * deadline) and posts only the signature and the hash to the portal, which relays them. The key is
- * wiped from memory once the signature is made.
+ * deadline) and posts only the signature and the hash to the portal, which relays them.
  */
-import { loadKeystore, inspectKeystore, signObjection, unlock } from './index.js';
-import { wipe } from './bytes.js';
+import { signObjection } from './index.js';
+import { sendOnce, show, withOwnKey } from './act.js';
 
 const form = document.getElementById('sanggah');
 const data = form.dataset;
 const result = document.getElementById('sanggah-result');
-const send = document.getElementById('sanggah-send');
+const button = document.getElementById('sanggah-send');
 let evidenceHash = null;
-let attempt = null; // one Idempotency-Key per signed objection, kept for its retries
-let signed = null;
-
-function say(text, failed) {
-  result.textContent = text;
-  result.className = 'verify-result ' + (failed === undefined ? '' : failed ? 'nomatch' : 'match');
-  result.hidden = false;
-}
+let pending = null; // {body, send}: the signed objection and its sender, kept for a retry
 
 function hashFile(file) {
   return new Promise((resolve, reject) => {
@@ -34,7 +26,7 @@ function hashFile(file) {
         worker.terminate();
         reject(new Error(message.error));
       } else if (message.total) {
-        say(data.hashing + ' ' + Math.round((100 * message.done) / message.total) + '%');
+        show(result, data.hashing + ' ' + Math.round((100 * message.done) / message.total) + '%');
       }
     };
     worker.onerror = (event) => { worker.terminate(); reject(new Error(event.message)); };
@@ -44,7 +36,7 @@ function hashFile(file) {
 
 document.getElementById('evidence-file').addEventListener('change', async (event) => {
   const file = event.target.files[0];
-  evidenceHash = signed = null;
+  evidenceHash = pending = null;
   if (!file) return;
   try {
     evidenceHash = await hashFile(file);
@@ -52,81 +44,60 @@ document.getElementById('evidence-file').addEventListener('change', async (event
     document.getElementById('evidence').hidden = false;
     result.hidden = true;
   } catch (error) {
-    say(String(error.message || error), true);
+    show(result, String(error.message || error), true);
   }
 });
 
 async function sign() {
-  const stored = loadKeystore(data.supplier);
-  if (!stored) throw new Error(data.noKey);
-  if (inspectKeystore(stored).address.toLowerCase() !== data.account.toLowerCase()) {
-    throw new Error(data.wrongKey);
-  }
-  say(data.signing);
+  show(result, data.signing);
   const password = document.getElementById('sanggah-password');
-  const key = await unlock(stored, password.value);
-  try {
-    const made = signObjection(key, {
-      chainId: data.chainId,
-      verifyingContract: data.verifyingContract,
-      tenderId: data.tenderId,
-      evidenceHash,
-      nonce: data.nonce,
-      deadline: data.deadline,
-    });
-    password.value = '';
-    return {
-      supplier: made.supplier,
-      evidenceHash,
-      nonce: Number(data.nonce),
-      deadline: Number(data.deadline),
-      signature: made.signature,
-    };
-  } finally {
-    wipe(key);
-  }
+  const made = await withOwnKey(form, password.value, (key) => signObjection(key, {
+    chainId: data.chainId,
+    verifyingContract: data.verifyingContract,
+    tenderId: data.tenderId,
+    evidenceHash,
+    nonce: data.nonce,
+    deadline: data.deadline,
+  }));
+  password.value = '';
+  const body = {
+    supplier: made.supplier,
+    evidenceHash,
+    nonce: Number(data.nonce),
+    deadline: Number(data.deadline),
+    signature: made.signature,
+  };
+  return { body, send: sendOnce(form) };
 }
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!evidenceHash) return;
-  send.disabled = true;
+  button.disabled = true;
   try {
-    if (!signed || signed.evidenceHash !== evidenceHash) {
-      signed = await sign();
-      attempt = crypto.randomUUID();
-    }
-    say(data.sending);
-    let answer;
-    try {
-      answer = await fetch(data.post, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': attempt },
-        body: JSON.stringify(signed),
-      });
-    } catch (unreachable) {
-      say(data.unreachable, true);
-      return;
-    }
-    const body = await answer.json().catch(() => ({}));
-    if (answer.ok) {
-      say(data.filed + ' ' + body.objectionId, false);
+    if (!pending || pending.body.evidenceHash !== evidenceHash) pending = await sign();
+    show(result, data.sending);
+    const answer = await pending.send(pending.body);
+    if (answer === null) {
+      show(result, data.unreachable, true);
+    } else if (answer.ok) {
+      show(result, data.filed + ' ' + answer.body.objectionId, false);
       const transaction = document.createElement('code');
       transaction.className = 'hash';
-      transaction.textContent = body.transactionHash;
+      transaction.textContent = answer.body.transactionHash;
       result.append(document.createElement('br'), transaction);
-      result.dataset.objection = String(body.objectionId);
+      result.dataset.objection = String(answer.body.objectionId);
       form.querySelectorAll('input, button').forEach((element) => { element.disabled = true; });
       return;
+    } else {
+      const reason = answer.body.title || answer.status;
+      show(result, data.refused + ': ' + reason + (answer.body.code ? ' (' + answer.body.code + ')' : ''), true);
+      result.dataset.code = answer.body.code || '';
     }
-    say(data.refused + ': ' + (body.title || answer.status) + (body.code ? ' (' + body.code + ')' : ''), true);
-    result.dataset.code = body.code || '';
   } catch (error) {
-    say(String(error.message || error), true);
-  } finally {
-    if (!result.dataset.objection) send.disabled = false;
+    show(result, String(error.message || error), true);
   }
+  button.disabled = false;
 });
 
 form.dataset.ready = 'true'; // the handlers are in place (tests wait for it)
