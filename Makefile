@@ -148,14 +148,16 @@ lint: setup
 
 # The browser libraries, copied from their pinned npm packages into the gateway's static files (the
 # gateway serves them; no page loads anything from elsewhere): keccak-256 for the explorer, and for
-# the portal the supplier's in-browser keys (secp256k1, scrypt, keccak-256). After changing a version
-# in package.json: `npm install`, then `make vendor` (tests/gateway/test_web_keccak.py and
-# tests/gateway/test_portal_vendor.py check the copies are the packages' files, byte for byte).
+# the portal the supplier's in-browser keys (secp256k1, scrypt, keccak-256) and bid envelopes
+# (x25519). After changing a version in package.json: `npm install`, then `make vendor`
+# (tests/gateway/test_web_keccak.py and tests/gateway/test_portal_vendor.py check the copies are the
+# packages' files, byte for byte).
 NOBLE_HASHES_FILES := sha3.js _u64.js utils.js LICENSE package.json
 PORTAL_VENDOR := app/portal/static/vendor
 PORTAL_HASHES_FILES := sha3.js _u64.js utils.js sha2.js _md.js hmac.js pbkdf2.js scrypt.js LICENSE package.json
-PORTAL_CURVES_FILES := secp256k1.js utils.js abstract/curve.js abstract/hash-to-curve.js \
-	abstract/modular.js abstract/weierstrass.js LICENSE package.json
+PORTAL_CURVES_FILES := secp256k1.js ed25519.js utils.js abstract/curve.js abstract/edwards.js \
+	abstract/hash-to-curve.js abstract/modular.js abstract/montgomery.js abstract/oprf.js \
+	abstract/weierstrass.js LICENSE package.json
 vendor: node_modules/.stamp
 	mkdir -p app/explorer/static/vendor/noble-hashes
 	cd node_modules/@noble/hashes && cp $(NOBLE_HASHES_FILES) $(CURDIR)/app/explorer/static/vendor/noble-hashes/

@@ -22,7 +22,12 @@ from tests.support.localchain import ROOT
 STATIC = ROOT / "app" / "portal" / "static"
 VENDORED = STATIC / "vendor"
 PACKAGES = {"noble-curves": "@noble/curves", "noble-hashes": "@noble/hashes"}
-ENTRY_POINTS = ("noble-curves/secp256k1.js", "noble-hashes/scrypt.js", "noble-hashes/sha3.js")
+ENTRY_POINTS = (
+    "noble-curves/secp256k1.js",
+    "noble-curves/ed25519.js",
+    "noble-hashes/scrypt.js",
+    "noble-hashes/sha3.js",
+)
 # Static imports and re-exports as compiled modules write them, at the start of a line (the examples
 # in noble's doc comments are indented inside the comments, so they do not match).
 IMPORT = re.compile(

@@ -1,6 +1,7 @@
 /**
  * The portal's in-browser key library in one import, for the pages: the supplier's key is made,
- * kept (encrypted) and used to sign here; the gateway receives signatures and addresses only.
+ * kept (encrypted) and used to sign here, and its bids are sealed here; the gateway receives
+ * signatures, addresses, commitments and envelopes only.
  * Each module documents its own functions at its top.
  *
  *   keystore.js        createKeystore, encryptKey, unlock, importKeystore, inspectKeystore,
@@ -8,6 +9,10 @@
  *   keystore-store.js  saveKeystore, loadKeystore, removeKeystore, keystoreFileName
  *   tenders.js         tenderId, commitment, normaliseProducts, sealedBid, envelopeHash, newSalt,
  *                      digest, signCommit, signReveal, signObjection, signAppeal
+ *   bid.js             sealBid (salt, commitment, Pokja envelope and opening of a bid)
+ *   envelope.js        seal as sealEnvelope (the bid envelope alone), envelopeSize
+ *   opening.js         encodeOpening
+ *   shamir.js          split as shamirSplit, combine as shamirCombine (pycryptodome's shares)
  *   escrow.js          countersignDigest, signCountersign
  *   keys.js            newPrivateKey, importPrivateKey, addressOf, checksumAddress
  *   signing.js         signDigest, recoverAddress
@@ -42,6 +47,10 @@ export {
   signReveal,
   tenderId,
 } from './tenders.js';
+export { sealBid } from './bid.js';
+export { envelopeSize, seal as sealEnvelope } from './envelope.js';
+export { encodeOpening } from './opening.js';
+export { combine as shamirCombine, split as shamirSplit } from './shamir.js';
 export { countersignDigest, signCountersign } from './escrow.js';
 export { addressOf, checksumAddress, importPrivateKey, newPrivateKey } from './keys.js';
 export { recoverAddress, signDigest } from './signing.js';
