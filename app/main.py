@@ -46,6 +46,7 @@ from app.payments import routes as payments
 from app.payments.runtime import start_payments
 from app.policies import routes as policies
 from app.portal import account as portal_account
+from app.portal import bids as portal_bids
 from app.portal import contracts as portal_contracts
 from app.portal import keys as portal_keys
 from app.portal import objections as portal_objections
@@ -79,6 +80,7 @@ ROUTERS = (
     portal.router,
     portal_account.router,
     portal_keys.router,
+    portal_bids.router,
     portal_objections.router,
     portal_contracts.router,
     devlogin.router,

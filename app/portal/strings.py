@@ -299,6 +299,53 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
     "portal.payment.settled": {"id": "diterima di rekening", "en": "settled to the account"},
     "portal.payment.failed": {"id": "gagal, dicoba lagi", "en": "failed, to be retried"},
     "portal.payment.cancelled": {"id": "dibatalkan", "en": "cancelled"},
+    # The supplier's own bid (app/portal/bids.py).
+    "portal.bid.title": {"id": "Penawaran saya", "en": "My bid"},
+    "portal.bid.intro": {
+        "id": "Harga Anda disegel di browser ini: browser membuat komitmen dan amplop untuk Pokja, lalu "
+        "menandatanganinya dengan kunci Anda. Portal tidak melihat harga sebelum masa pembukaan. "
+        "Pembukaan penawaran disimpan di browser ini; unduh juga salinannya.",
+        "en": "Your price is sealed in this browser: it makes the commitment and the envelope for the "
+        "Pokja, then signs them with your key. The portal does not see the price before the opening "
+        "window. The bid's opening is kept in this browser; download a copy too.",
+    },
+    "portal.bid.replaces": {
+        "id": "Anda sudah menyampaikan penawaran; penawaran baru menggantikannya.",
+        "en": "You have already bid; a new bid replaces it.",
+    },
+    "portal.bid.price": {"id": "Harga penawaran (rupiah)", "en": "Bid price (rupiah)"},
+    "portal.bid.commit_button": {"id": "Segel, tanda tangani, dan kirim", "en": "Seal, sign and send"},
+    "portal.bid.reveal_intro": {
+        "id": "Masa pembukaan: buka penawaran Anda dengan pembukaan yang disimpan browser ini (atau "
+        "berkas salinannya). Penawaran yang tidak dibuka dibuka Pokja dan jaminannya dapat dicairkan.",
+        "en": "Opening window: open your bid with the opening this browser kept (or its file copy). A "
+        "bid left sealed is opened by the Pokja and its bond may be claimed.",
+    },
+    "portal.bid.opening_file": {
+        "id": "Berkas pembukaan (bila bukan dari browser ini)",
+        "en": "Opening file (if not from this browser)",
+    },
+    "portal.bid.reveal_button": {"id": "Tanda tangani dan buka penawaran", "en": "Sign and open the bid"},
+    "portal.bid.sealing": {"id": "Menyegel penawaran…", "en": "Sealing the bid…"},
+    "portal.bid.committed": {
+        "id": "Penawaran tersegel tercatat di rantai, urutan",
+        "en": "Sealed bid recorded on chain, sequence",
+    },
+    "portal.bid.revealed": {"id": "Penawaran dibuka di rantai: harga", "en": "Bid opened on chain: price"},
+    "portal.bid.no_opening": {
+        "id": "Pembukaan penawaran ini tidak ada di browser ini: pilih berkas salinannya.",
+        "en": "This bid's opening is not in this browser: choose its file copy.",
+    },
+    "portal.bid.refused": {"id": "Ditolak", "en": "Refused"},
+    "portal.bid.opening_download": {
+        "id": "Unduh salinan pembukaan penawaran",
+        "en": "Download a copy of the bid's opening",
+    },
+    "portal.bid.closed": {
+        "id": "Tender ini tidak sedang menerima atau membuka penawaran Anda.",
+        "en": "This tender is not taking or opening a bid of yours now.",
+    },
+    "portal.bid.open_link": {"id": "Sampaikan penawaran", "en": "Submit a bid"},
 }
 
 

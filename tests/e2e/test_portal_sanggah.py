@@ -7,8 +7,9 @@ relayed by anyone, so it never needs gas.
 1. It loses a tender to a cheaper rival and, from the portal's "needs you now" list, files its
    objection: the letter hashed in the browser, the objection signed in the browser, relayed by the
    portal and recorded on chain.
-2. It wins another, countersigns the contract on its contract page, and sees its first milestone's
-   payment settled there.
+2. It seals a bid in its browser for another tender (the opening kept there, the envelope made
+   there for the Pokja), opens it in the opening window from the "needs you now" list, wins,
+   countersigns the contract on its contract page, and sees its first milestone's payment settled.
 
 No request the browser sent carries the key or the password."""
 
@@ -29,7 +30,7 @@ from tests.e2e.test_portal_tenders import PHONE, grave_violations, shot
 from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.indexed import wait_until_indexed
 from tests.support.pilot_scenario import create_escrow, deliver_and_pay
-from tests.support.tender_scenario import ANYONE, Scenario
+from tests.support.tender_scenario import ANYONE, POKJA, Scenario
 
 GUIDE, GUIDE_ID = GUIDES / "supplier-keys.en.md", GUIDES / "supplier-keys.id.md"
 GUIDE_SHOTS = os.environ.get("TERANG_GUIDE_SCREENSHOTS") == "1"  # the guide's pictures, taken again
@@ -154,11 +155,43 @@ def test_1_a_losing_bidder_files_a_sanggah_signed_in_its_browser(
         assert (GUIDES / "img" / name).is_file()
 
 
-def test_2_a_winner_countersigns_in_its_browser_and_sees_its_payment_settled(
+def test_2_it_bids_and_opens_in_its_browser_wins_countersigns_and_sees_its_payment_settled(
     supplier, browser, gateway, scenario, artifacts
 ):
-    page, supplier_id, key = supplier["page"], supplier["id"], supplier["key"]
-    tender_id = scenario.tender_signed_by(WON, key, supplier_id, LOSER_PRICE)
+    page, supplier_id = supplier["page"], supplier["id"]
+    tender_id = scenario.announce(WON, "Speedboat ambulans Sepaku", commit_days=2)
+    scenario.appoint_pokja(tender_id)
+    indexed(scenario, gateway)
+
+    page.goto(f"/portal/tenders/{WON}")
+    with page.expect_navigation(url=f"**/portal/tenders/{WON}/bid"):
+        page.click("#bid-link")
+    page.wait_for_selector("#bid[data-ready]", timeout=10_000)
+    page.fill("#bid-price", str(LOSER_PRICE))
+    page.fill("#bid-password", PASSWORD)
+    page.click("#bid-send")
+    page.wait_for_selector("#bid-result[data-commit-seq]")
+    assert page.locator("#opening-download").is_visible()  # the opening's copy, offered at once
+    bid = scenario.tenders.functions.getBid(tender_id, supplier_id).call()
+    assert bid[0] != bytes(32) and bid[1] == 0  # a sealed bid on chain, its price unknown there
+    shot(page, artifacts, "portal-key-3-bid-sealed")
+
+    tender = scenario.tender_data(tender_id)
+    scenario.sleep_until(tender["commitDeadline"] + 1)
+    indexed(scenario, gateway)
+    page.goto("/portal/me")
+    pending = page.locator(f'#pending li[data-ocid="{WON}"]')
+    assert pending.get_attribute("data-action") == "open_bid"
+    with page.expect_navigation(url=f"**/portal/tenders/{WON}/bid"):
+        pending.locator("a.bid-link").click()
+    page.wait_for_selector("#bid[data-ready]", timeout=10_000)
+    page.fill("#bid-password", PASSWORD)
+    page.click("#bid-send")
+    page.wait_for_selector("#bid-result[data-price]")
+    assert page.locator("#bid-result").get_attribute("data-price") == str(LOSER_PRICE)
+
+    scenario.sleep_until(tender["revealDeadline"] + 1)
+    scenario.send(scenario.tenders.functions.evaluate(tender_id, [supplier_id]), POKJA[0])
     scenario.sleep_until(scenario.tender_data(tender_id)["objectionDeadline"] + 1)
     scenario.send(scenario.tenders.functions.finalizeAward(tender_id), ANYONE)
     create_escrow(scenario, tender_id, LOSER_PRICE)
@@ -186,8 +219,9 @@ def test_2_a_winner_countersigns_in_its_browser_and_sees_its_payment_settled(
     assert first.locator("[data-payment]").get_attribute("data-payment") == "settled"
     assert settled == escrow["milestones"][0]["amount"] * (10_000 - escrow["retentionBps"]) // 10_000
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
-    shot(page, artifacts, "portal-key-3-contract-paid")
-    if GUIDE_SHOTS:
-        shutil.copy(artifacts / "portal-key-3-contract-paid.png", GUIDES / "img")
-    assert (GUIDES / "img" / "portal-key-3-contract-paid.png").is_file()
+    shot(page, artifacts, "portal-key-4-contract-paid")
+    for name in ("portal-key-3-bid-sealed.png", "portal-key-4-contract-paid.png"):
+        if GUIDE_SHOTS:
+            shutil.copy(artifacts / name, GUIDES / "img")
+        assert (GUIDES / "img" / name).is_file()
     assert int(scenario.rpc("eth_getBalance", [supplier["address"], "latest"]), 16) == 0  # never paid gas
