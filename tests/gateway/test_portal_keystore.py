@@ -122,7 +122,8 @@ def test_damaged_foreign_and_costly_keystores_are_refused_with_their_code():
     key = random_key(rng)
     good = Account.encrypt(key, "password", kdf="scrypt", iterations=2**10)
     tampered = json.loads(json.dumps(good))
-    tampered["crypto"]["ciphertext"] = "00" + tampered["crypto"]["ciphertext"][2:]
+    ciphertext = tampered["crypto"]["ciphertext"]  # its first byte flipped (never left as it was)
+    tampered["crypto"]["ciphertext"] = f"{int(ciphertext[:2], 16) ^ 0xFF:02x}" + ciphertext[2:]
     other_address = json.loads(json.dumps(good)) | {"address": Account.from_key(random_key(rng)).address}
     costly = json.loads(json.dumps(good))
     costly["crypto"]["kdfparams"]["n"] = 2**20
