@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.api.deps import ReadSessionsDep, SessionsDep
+from app.api.deps import ChainDep, ReadSessionsDep, SessionsDep
 from app.portal import my_tenders, search, signin
 from app.portal.pages import render
 
@@ -77,7 +77,7 @@ def sign_out() -> Response:
 
 
 @router.get("/me", response_class=HTMLResponse)
-def me(request: Request, sessions: ReadSessionsDep) -> Response:
+def me(request: Request, sessions: ReadSessionsDep, chain: ChainDep) -> Response:
     supplier = signin.signed_in(request)
     if supplier is None:
         return RedirectResponse("/portal/sign-in?" + urlencode({"next": "/portal/me"}), status_code=303)
@@ -85,4 +85,5 @@ def me(request: Request, sessions: ReadSessionsDep) -> Response:
         at = search.now(session)
         entry = my_tenders.registry_entry(session, supplier.supplier)
         tenders = my_tenders.my_tenders(session, supplier.supplier, at)
+    tenders = my_tenders.awaiting_countersignature(tenders, chain)
     return render(request, "me.html", entry=entry, tenders=tenders, now=at, supplier_id=supplier.supplier)

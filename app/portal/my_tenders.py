@@ -4,7 +4,8 @@
 - past it, the bid still sealed and the opening window open: **open the bid** before the reveal
   deadline (a bid left sealed is opened by the Pokja's quorum and its bond may be claimed);
 - an award proposed to another supplier and the objection window open: a sanggah may be filed;
-- won: the contract follows (countersigning arrives with the portal's contract pages).
+- won and the contract awaiting the supplier's countersignature (read from the chain: the read
+  models do not follow an escrow's status): **countersign**; won otherwise: the contract's page.
 
 Read from the explorer's read models: the supplier's linked BidCommitted events name its tenders
 (one indexed join), each tender's stored summary says where it stands."""
@@ -17,10 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.escrows.views import ESCROW_STATUS, raw_escrow
 from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender
-from app.explorer.queries import TenderView, from_summary
+from app.explorer.queries import CONTRACTED, TenderView, from_summary
 from app.indexer.models import ChainEvent
 from app.ocds.models import OcdsTender
+from app.protocol.bids import tender_id
 
 SEALED = "sealed"
 
@@ -29,12 +32,12 @@ SEALED = "sealed"
 class MyTender:
     view: TenderView
     bid: dict[str, Any]  # this supplier's entry of view.bid_details
-    action: str  # replace_until, open_bid, may_object, won, none
+    action: str  # replace_until, open_bid, may_object, countersign, won, none
     deadline: int | None  # when the action's window closes
 
     @property
     def pressing(self) -> bool:
-        return self.action in ("open_bid", "may_object")
+        return self.action in ("open_bid", "may_object", "countersign")
 
 
 def registry_entry(session: Session, supplier: int) -> dict[str, Any] | None:
@@ -91,3 +94,18 @@ def _action(view: TenderView, bid: dict[str, Any], supplier: int, now: int) -> M
     if view.winner == supplier and view.status in ("awarded", "contracted", "paid"):
         return due("won", None)
     return due("none", None)
+
+
+def awaiting_countersignature(found: list[MyTender], chain) -> list[MyTender]:
+    """The won tenders whose contract awaits the supplier's countersignature become that action
+    (the read models do not follow an escrow's status; one chain read per contracted tender of this
+    supplier, a handful), pressing and first."""
+    awaiting = ESCROW_STATUS.index("awaiting_countersign")
+    marked = []
+    for mine in found:
+        if mine.action == "won" and mine.view.status == CONTRACTED:
+            escrow = raw_escrow(chain, "0x" + tender_id(mine.view.ocid).hex())
+            if escrow is not None and escrow["status"] == awaiting:
+                mine = MyTender(mine.view, mine.bid, "countersign", None)
+        marked.append(mine)
+    return sorted(marked, key=lambda t: not t.pressing)

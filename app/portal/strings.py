@@ -151,6 +151,10 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
         "en": "Bid received; it may still be replaced",
     },
     "portal.action.won": {"id": "Anda pemenangnya.", "en": "You won."},
+    "portal.action.countersign": {
+        "id": "Kontrak menunggu tanda tangan Anda.",
+        "en": "The contract awaits your signature.",
+    },
     "portal.bid.sealed": {"id": "penawaran tersegel", "en": "bid sealed"},
     "portal.bid.valid": {"id": "penawaran dibuka", "en": "bid opened"},
     "portal.bid.unrevealed": {"id": "penawaran tidak dibuka", "en": "bid not opened"},

@@ -11,7 +11,7 @@ relayed by anyone, so it never needs gas.
    there for the Pokja), opens it in the opening window from the "needs you now" list, wins,
    countersigns the contract on its contract page, and sees its first milestone's payment settled.
 
-No request the browser sent carries the key or the password."""
+No request the browser sent, and no line of the gateway's log, carries the key or the password."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def scenario(chain_url, manifest_dir) -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def supplier(browser, gateway, pilot, scenario, artifacts):
+def supplier(browser, gateway, gateway_home, pilot, scenario, artifacts):
     """The signed-in supplier's browser with its own key made there, registered: (page, supplier id,
     the key as its backup opens, what the browser sent, page errors)."""
     supplier_id = scenario.registry.functions.supplierCount().call() + 1  # the id its registration gets
@@ -93,6 +93,8 @@ def supplier(browser, gateway, pilot, scenario, artifacts):
     yield {"page": page, "id": supplier_id, "key": key, "address": address, "sent": sent, "errors": errors}
     secrets = (key.hex().removeprefix("0x"), PASSWORD)
     assert not [line for line in sent if any(secret in line for secret in secrets)]
+    logged = (gateway_home / "gateway.log").read_text()  # the gateway's own log of every request
+    assert logged and not [secret for secret in secrets if secret in logged]
     assert errors == []
     context.close()
 
@@ -198,10 +200,10 @@ def test_2_it_bids_and_opens_in_its_browser_wins_countersigns_and_sees_its_payme
     indexed(scenario, gateway)
 
     page.goto("/portal/me")
-    mine = page.locator(f'#my-tenders li[data-ocid="{WON}"]')
-    assert mine.get_attribute("data-action") == "won"
+    pending = page.locator(f'#pending li[data-ocid="{WON}"]')
+    assert pending.get_attribute("data-action") == "countersign"
     with page.expect_navigation(url=f"**/portal/tenders/{WON}/contract"):
-        mine.locator("a.contract-link").click()
+        pending.locator("a.contract-link").click()
     assert page.locator("#contract").get_attribute("data-status") == "awaiting_countersign"
     page.wait_for_selector("#countersign[data-ready]", timeout=10_000)
     page.fill("#countersign-password", PASSWORD)
