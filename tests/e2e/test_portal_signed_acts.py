@@ -99,6 +99,23 @@ def supplier(browser, gateway, gateway_home, pilot, scenario, artifacts):
     context.close()
 
 
+def check_pages(browser, gateway: str, page, paths: list[str], artifacts) -> None:
+    """Each page in Indonesian and English on the phone: nothing wider than the screen, and axe-core
+    (the test's own script, so in a second context with the same session and key that bypasses the
+    pages' policy; the supplier's own context keeps it) finds nothing serious or critical."""
+    checker = browser.new_context(
+        base_url=gateway, storage_state=page.context.storage_state(), viewport=PHONE, bypass_csp=True
+    )
+    checking = checker.new_page()
+    for lang in ("id", "en"):
+        for path in paths:
+            checking.goto(f"{path}?lang={lang}")
+            assert checking.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+            assert grave_violations(checking) == [], (lang, path)
+        shot(checking, artifacts, f"portal-key-contract-{lang}")
+    checker.close()
+
+
 def indexed(scenario: Scenario, gateway: str) -> None:
     wait_until_indexed(lambda: httpx.get(gateway + "/health").json(), scenario.w3.eth.block_number)
 
@@ -131,17 +148,6 @@ def test_1_a_losing_bidder_files_a_sanggah_signed_in_its_browser(
     objection = httpx.get(f"{gateway}/tenders/{OCID}/objections/1").json()
     assert (objection["supplierId"], objection["status"]) == (supplier_id, "open")
     assert objection["evidenceHash"] == Web3.to_hex(Web3.keccak(LETTER))
-
-    # axe-core is the test's own script: a second context with the same session and key checks
-    # both pages (the supplier's keeps the pages' policy, under which everything above ran).
-    checker = browser.new_context(
-        base_url=gateway, storage_state=page.context.storage_state(), viewport=PHONE, bypass_csp=True
-    )
-    checking = checker.new_page()
-    for path in ("/portal/key", f"/portal/tenders/{OCID}/sanggah"):
-        checking.goto(path)
-        assert grave_violations(checking) == [], path
-    checker.close()
 
     # The guide's commands, in both languages, against this objection and this letter.
     assert sh_blocks(GUIDE_ID) == sh_blocks(GUIDE)
@@ -227,3 +233,5 @@ def test_2_it_bids_and_opens_in_its_browser_wins_countersigns_and_sees_its_payme
             shutil.copy(artifacts / name, GUIDES / "img")
         assert (GUIDES / "img" / name).is_file()
     assert int(scenario.rpc("eth_getBalance", [supplier["address"], "latest"]), 16) == 0  # never paid gas
+    pages = ["/portal/me", "/portal/key", f"/portal/tenders/{OCID}/sanggah", f"/portal/tenders/{WON}/bid"]
+    check_pages(browser, gateway, page, [*pages, f"/portal/tenders/{WON}/contract"], artifacts)
