@@ -350,6 +350,21 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
         "en": "This tender is not taking or opening a bid of yours now.",
     },
     "portal.bid.open_link": {"id": "Sampaikan penawaran", "en": "Submit a bid"},
+    "portal.bid.products": {
+        "id": "Produk ber-TKDN (boleh kosong)",
+        "en": "TKDN-certified products (optional)",
+    },
+    "portal.bid.products_note": {
+        "id": "Kode produk dari sertifikat TKDN-nya dan porsinya dalam nilai penawaran; TKDN penawaran "
+        "dihitung dari sertifikat yang tercatat di rantai.",
+        "en": "The product code on its TKDN certificate and its share of the bid's value; the bid's TKDN "
+        "is computed from the certificates recorded on chain.",
+    },
+    "portal.bid.product_code": {"id": "Kode produk", "en": "Product code"},
+    "portal.bid.product_share": {"id": "Porsi nilai (%)", "en": "Share of value (%)"},
+    "portal.bid.certified": {"id": "TKDN", "en": "TKDN"},
+    "portal.bid.uncertified": {"id": "tidak bersertifikat TKDN", "en": "no TKDN certificate"},
+    "portal.bid.tkdn": {"id": "TKDN penawaran:", "en": "The bid's TKDN:"},
 }
 
 

@@ -30,7 +30,7 @@ from tests.e2e.test_portal_tenders import PHONE, grave_violations, shot
 from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.indexed import wait_until_indexed
 from tests.support.pilot_scenario import create_escrow, deliver_and_pay
-from tests.support.tender_scenario import ANYONE, POKJA, Scenario
+from tests.support.tender_scenario import ANYONE, DAY, POKJA, Scenario
 
 GUIDE, GUIDE_ID = GUIDES / "supplier-keys.en.md", GUIDES / "supplier-keys.id.md"
 GUIDE_SHOTS = os.environ.get("TERANG_GUIDE_SCREENSHOTS") == "1"  # the guide's pictures, taken again
@@ -38,6 +38,7 @@ OCID = "ocds-terang-portal-sanggah"
 WON = "ocds-terang-portal-kontrak"
 PASSWORD = "kunci-CV-Sepaku-2026"
 LOSER_PRICE = 1_800_000_000  # above the rival's 1.6 billion
+PRODUCT = "KEMENPERIN-TKDN-KAPAL-0042"  # a certified hull: its code, as its certificate names it
 LETTER = b"%PDF-1.4\n% Surat sanggah CV Kunci Sendiri: harga pemenang tidak wajar.\n" + bytes(200_000)
 
 
@@ -169,6 +170,10 @@ def test_2_it_bids_and_opens_in_its_browser_wins_countersigns_and_sees_its_payme
     page, supplier_id = supplier["page"], supplier["id"]
     tender_id = scenario.announce(WON, "Speedboat ambulans Sepaku", commit_days=2)
     scenario.appoint_pokja(tender_id)
+    tkdn = scenario.contract("TkdnRegistry")  # the certifier (dev:15) records the hull's certificate
+    until = scenario.now() + 365 * DAY
+    certificate = (Web3.keccak(text=PRODUCT), 6000, 1000, until, Web3.keccak(text="sertifikat"))
+    scenario.send(tkdn.functions.certifyProduct(*certificate), 15)
     indexed(scenario, gateway)
 
     page.goto(f"/portal/tenders/{WON}")
@@ -176,6 +181,11 @@ def test_2_it_bids_and_opens_in_its_browser_wins_countersigns_and_sees_its_payme
         page.click("#bid-link")
     page.wait_for_selector("#bid[data-ready]", timeout=10_000)
     page.fill("#bid-price", str(LOSER_PRICE))
+    page.fill("#product-share-0", "50")
+    page.fill("#product-code-0", PRODUCT)
+    page.locator("#product-code-0").dispatch_event("change")
+    page.wait_for_selector(".product-row[data-row='0'][data-tkdn='6000']", state="attached")
+    assert page.locator("#bid-tkdn").inner_text() == "30%"  # 60% TKDN on half the value
     page.fill("#bid-password", PASSWORD)
     page.click("#bid-send")
     page.wait_for_selector("#bid-result[data-commit-seq]")
@@ -197,6 +207,7 @@ def test_2_it_bids_and_opens_in_its_browser_wins_countersigns_and_sees_its_payme
     page.click("#bid-send")
     page.wait_for_selector("#bid-result[data-price]")
     assert page.locator("#bid-result").get_attribute("data-price") == str(LOSER_PRICE)
+    assert scenario.tenders.functions.getBid(tender_id, supplier_id).call()[3] == 3000  # tkdnBps on chain
 
     scenario.sleep_until(tender["revealDeadline"] + 1)
     scenario.send(scenario.tenders.functions.evaluate(tender_id, [supplier_id]), POKJA[0])

@@ -7,6 +7,8 @@
  */
 import { sealBid, signCommit, signReveal } from './index.js';
 import { sendOnce, show, withOwnKey } from './act.js';
+import { toHex, utf8 } from './bytes.js';
+import { keccak_256 } from '../vendor/noble-hashes/sha3.js';
 
 const form = document.getElementById('bid');
 const data = form.dataset;
@@ -24,13 +26,58 @@ function keep(opening) {
   document.getElementById('opening-backup').hidden = false;
 }
 
+/** The product rows filled in: [{id, shareBps, tkdnBps (null until its certificate is read)}]. */
+function productRows() {
+  return [...document.querySelectorAll('.product-row')]
+    .map((row) => {
+      const code = row.querySelector('.product-code').value.trim();
+      const share = Math.round(Number(row.querySelector('.product-share').value) * 100);
+      const tkdn = row.dataset.tkdn === undefined ? null : Number(row.dataset.tkdn);
+      return { code, id: code ? toHex(keccak_256(utf8(code))) : null, shareBps: share, tkdnBps: tkdn };
+    })
+    .filter((row) => row.code && row.shareBps > 0);
+}
+
+/** The bid's TKDN as the contract computes it: sum(TKDN_i x share_i) / 10,000, rounded down. */
+function showTkdn() {
+  const bps = productRows().reduce((sum, row) => sum + (row.tkdnBps || 0) * row.shareBps, 0);
+  document.getElementById('bid-tkdn').textContent = Math.floor(bps / 10000) / 100 + '%';
+}
+
+/** Reads a product's certificate (the registry's id is keccak256 of its code) into its row. */
+async function certificate(row) {
+  const code = row.querySelector('.product-code').value.trim();
+  const label = row.querySelector('.product-tkdn');
+  const fieldset = document.getElementById('products').dataset;
+  delete row.dataset.tkdn;
+  label.textContent = '';
+  if (code) {
+    const answer = await fetch('/tkdn/certificates/' + toHex(keccak_256(utf8(code))));
+    if (answer.ok) {
+      const found = await answer.json();
+      row.dataset.tkdn = String(found.tkdnBps);
+      label.textContent = fieldset.certified + ' ' + found.tkdnBps / 100 + '%';
+    } else {
+      label.textContent = fieldset.uncertified;
+    }
+  }
+  showTkdn();
+}
+
+if (data.stage === 'commit') {
+  document.querySelectorAll('.product-row').forEach((row) => {
+    row.querySelector('.product-code').addEventListener('change', () => certificate(row));
+    row.querySelector('.product-share').addEventListener('input', showTkdn);
+  });
+}
+
 async function commit(password) {
   show(result, data.sealing);
   const sealed = await sealBid({
     tenderId: data.tenderId,
     supplierId: data.supplier,
     price: document.getElementById('bid-price').value,
-    products: [],
+    products: productRows().map((row) => [row.id, row.shareBps]),
     pokjaKeys: JSON.parse(data.pokjaKeys),
     quorum: Number(data.quorum),
   });
