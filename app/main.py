@@ -48,6 +48,7 @@ from app.policies import routes as policies
 from app.portal import account as portal_account
 from app.portal import bids as portal_bids
 from app.portal import contracts as portal_contracts
+from app.portal import evidence as portal_evidence
 from app.portal import keys as portal_keys
 from app.portal import objections as portal_objections
 from app.portal import routes as portal
@@ -82,6 +83,7 @@ ROUTERS = (
     portal_keys.router,
     portal_bids.router,
     portal_objections.router,
+    portal_evidence.router,
     portal_contracts.router,
     devlogin.router,
 )

@@ -11,7 +11,8 @@ FastAPI runs after reading the body): a plain ASGI middleware.
 Limits come from app/config.py: `max_body_bytes` for every route (the largest legitimate request,
 500 enrolments pretty-printed, is about 115 KB) and `max_callback_body_bytes` for the provider
 callbacks under /payments/callbacks/, which are small and unauthenticated until verified;
-`documents_max_bytes` for a file uploaded to the document store (POST /documents, app/documents).
+`documents_max_bytes` for a file uploaded to the document store (POST /documents, app/documents,
+and a supplier's sanggah evidence through the portal, POST /portal/evidence).
 
 Starlette's own RequestBodyLimitMiddleware counts the same way, but lets the application start
 before refusing a too-long Content-Length and answers plain text where no handler catches its
@@ -25,7 +26,7 @@ from starlette.exceptions import HTTPException
 from app.api.problems import problem
 
 CALLBACK_PREFIX = "/payments/callbacks/"
-DOCUMENT_UPLOAD = "/documents"
+DOCUMENT_UPLOADS = frozenset({"/documents", "/portal/evidence"})
 _CONTENT_LENGTH = b"content-length"
 
 
@@ -38,7 +39,7 @@ class BodyTooLarge(HTTPException):
 def limit_for(path: str, general: int, callbacks: int, documents: int | None = None) -> int:
     if path.startswith(CALLBACK_PREFIX):
         return callbacks
-    if documents is not None and path == DOCUMENT_UPLOAD:
+    if documents is not None and path in DOCUMENT_UPLOADS:
         return documents
     return general
 

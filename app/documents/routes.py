@@ -117,6 +117,15 @@ async def upload(
         str | None, Query(pattern=HEX32, description="refuse the file unless it has this keccak-256")
     ] = None,
 ):
+    return await receive(request, sessions, principal, filename, expected)
+
+
+async def receive(
+    request: Request, sessions, principal: Principal, filename: str, expected: str | None
+) -> JSONResponse:
+    """Stores the request's body as a document (hashed as it arrives, refused unless it has the
+    `expected` hash when one is given) and answers it: 201 when new, 200 when already stored. Also
+    the way a supplier's sanggah evidence comes in through the portal (app/portal/evidence.py)."""
     media_type = _media_type(request)
     store = _store(request)
     intake = store.intake()

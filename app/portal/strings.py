@@ -225,9 +225,10 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
         "en": "Objection letter and evidence (one file)",
     },
     "portal.sanggah.letter_note": {
-        "id": "Berkas tetap di tangan Anda; simpan berkas yang sama persis untuk Pokja: sidiknya "
-        "harus cocok.",
-        "en": "The file stays with you; keep this exact file for the Pokja: its fingerprint must match.",
+        "id": "Berkas disimpan gateway menurut sidiknya sehingga Pokja dan publik dapat mengunduh dan "
+        "memeriksanya; PDF, gambar, atau dokumen kantor.",
+        "en": "The gateway keeps the file under its fingerprint, so the Pokja and the public can download "
+        "and check it; PDF, images or office documents.",
     },
     "portal.sanggah.send": {"id": "Tanda tangani dan kirim", "en": "Sign and send"},
     "portal.sanggah.no_key": {
@@ -239,6 +240,7 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
         "en": "The key in this browser is not your registered account; its signature would be refused.",
     },
     "portal.sanggah.signing": {"id": "Menandatangani…", "en": "Signing…"},
+    "portal.sanggah.uploading": {"id": "Mengunggah surat sanggah…", "en": "Uploading the letter…"},
     "portal.sanggah.sending": {"id": "Mengirim…", "en": "Sending…"},
     "portal.sanggah.filed": {
         "id": "Sanggah tercatat di rantai, nomor",

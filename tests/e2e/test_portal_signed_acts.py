@@ -149,6 +149,8 @@ def test_1_a_losing_bidder_files_a_sanggah_signed_in_its_browser(
     objection = httpx.get(f"{gateway}/tenders/{OCID}/objections/1").json()
     assert (objection["supplierId"], objection["status"]) == (supplier_id, "open")
     assert objection["evidenceHash"] == Web3.to_hex(Web3.keccak(LETTER))
+    stored = httpx.get(f"{gateway}/documents/{objection['evidenceHash']}")
+    assert stored.status_code == 200 and stored.content == LETTER  # the Pokja reads what was signed
 
     # The guide's commands, in both languages, against this objection and this letter.
     assert sh_blocks(GUIDE_ID) == sh_blocks(GUIDE)

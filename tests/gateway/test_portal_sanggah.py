@@ -265,3 +265,34 @@ def test_the_key_page_shows_the_registered_account_under_the_strict_policy(story
     served = client.get("/portal/static/js/key-page.js")
     assert served.status_code == 200 and served.headers["content-type"].startswith("text/javascript")
     assert client.get("/portal/static/js/../../signed_acts.py").status_code == 404
+
+
+LETTER = b"%PDF-1.4\n% surat sanggah dan buktinya\n"
+
+
+def upload(story, who: str | None, body: bytes, expected: str, headers: dict | None = None):
+    client = story["client"]
+    client.cookies.clear()
+    if who is not None:
+        client.cookies.update(session(story, who))
+    answer = client.post(
+        "/portal/evidence",
+        params={"filename": "sanggah.pdf", "expected": expected},
+        content=body,
+        headers={"Content-Type": "application/pdf", **SAME_ORIGIN, **key(), **(headers or {})},
+    )
+    client.cookies.clear()
+    return answer
+
+
+def test_the_evidence_goes_to_the_document_store_under_the_hash_the_objection_signs(story):
+    digest = Web3.to_hex(Web3.keccak(LETTER))
+    cross = upload(story, "loser", LETTER, digest, {"Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 403 and cross.json()["code"] == "portal_cross_site"
+    assert upload(story, None, LETTER, digest).json()["code"] == "portal_signed_out"
+    other = upload(story, "loser", LETTER + b"diubah", digest)
+    assert other.status_code == 422 and other.json()["code"] == "document_hash_mismatch"
+    assert story["client"].get(f"/documents/{digest}").status_code == 404  # nothing kept
+    stored = upload(story, "loser", LETTER, digest)
+    assert stored.status_code == 201 and stored.json()["hash"] == digest
+    assert story["client"].get(f"/documents/{digest}").content == LETTER

@@ -48,7 +48,29 @@ document.getElementById('evidence-file').addEventListener('change', async (event
   }
 });
 
+/** Puts the letter in the document store under its hash, so the Pokja can read what is signed. */
+async function upload(file) {
+  const query = '?filename=' + encodeURIComponent(file.name) + '&expected=' + evidenceHash;
+  let answer;
+  try {
+    answer = await fetch('/portal/evidence' + query, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': file.type || 'application/octet-stream', 'Idempotency-Key': crypto.randomUUID() },
+      body: file,
+    });
+  } catch (unreachable) {
+    throw new Error(data.unreachable);
+  }
+  if (!answer.ok) {
+    const body = await answer.json().catch(() => ({}));
+    throw new Error(data.refused + ': ' + (body.title || answer.status) + (body.code ? ' (' + body.code + ')' : ''));
+  }
+}
+
 async function sign() {
+  show(result, data.uploading);
+  await upload(document.getElementById('evidence-file').files[0]);
   show(result, data.signing);
   const password = document.getElementById('sanggah-password');
   const made = await withOwnKey(form, password.value, (key) => signObjection(key, {
