@@ -129,12 +129,12 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
     "portal.me.tenders": {"id": "Tender saya", "en": "My tenders"},
     "portal.me.no_tenders": {"id": "Anda belum mengikuti tender.", "en": "You have not bid in a tender yet."},
     "portal.me.coming": {
-        "id": "Sanggah diajukan dari portal dengan kunci di browser Anda. Menyampaikan dan membuka "
-        "penawaran, kontrak, dan pembayaran di portal menyusul; sementara itu gunakan sistem instansi "
-        "atau API gateway.",
-        "en": "Objections are filed from the portal with the key in your browser. Bidding, opening, "
-        "contracts and payments in the portal come next; meanwhile use the agency's system or the "
-        "gateway's API.",
+        "id": "Penawaran, pembukaannya, sanggah, dan tanda tangan kontrak dilakukan di portal dengan kunci "
+        "di browser Anda. Banding sanggah dan sengketa termin belum dapat dilakukan di portal; "
+        "sementara itu gunakan sistem instansi atau API gateway.",
+        "en": "Bids, their opening, objections and the contract's countersignature are done in the portal "
+        "with the key in your browser. Appeals and milestone disputes cannot be made in the portal yet; "
+        "meanwhile use the agency's system or the gateway's API.",
     },
     "portal.before": {"id": "sebelum", "en": "before"},
     "portal.action.open_bid": {
