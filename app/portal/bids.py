@@ -23,7 +23,7 @@ from web3 import Web3
 
 from app.api.deps import ChainDep, ReadSessionsDep
 from app.explorer import queries
-from app.portal import search, signin
+from app.portal import signin
 from app.portal.pages import render
 from app.portal.relay import SIGNATURE_SECONDS, SignedActDep, registered_account, sign_in_first
 from app.protocol.bids import tender_id
@@ -54,7 +54,6 @@ def bid_page(ocid: Ocid, request: Request, sessions: ReadSessionsDep, chain: Cha
         return sign_in_first(request)
     with sessions() as session:
         view = queries.tender(session, ocid)
-        at = search.now(session)
     if view is None:
         return render(request, "not_found.html", status=404)
     account = registered_account(chain, supplier.supplier)
@@ -95,8 +94,6 @@ def bid_page(ocid: Ocid, request: Request, sessions: ReadSessionsDep, chain: Cha
         request,
         "bid.html",
         view=view,
-        now=at,
-        stage=stage,
         account=account,
         signing=signing,
         has_bid=bid["sealedBid"] != bytes(32),

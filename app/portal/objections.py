@@ -60,7 +60,7 @@ def objection_page(ocid: Ocid, request: Request, sessions: ReadSessionsDep, chai
         account=account,
         signing=signing,
         supplier_id=supplier.supplier,
-        with_keys=True,
+        with_keys=signing is not None,
     )
 
 

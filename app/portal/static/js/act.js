@@ -11,6 +11,8 @@
  *   sendOnce(form)                   -> function(body) -> Promise<{ok, status, body}|null>
  *       null when the portal could not be reached (the caller says so; a retry sends the same key)
  *   show(element, text, failed?)     -> void
+ *   showDone(element, text, transactionHash) -> void    the act recorded, with its transaction
+ *   showRefused(element, prefix, answer)     -> void    the problem's title and stable code
  *
  * @module act
  */
@@ -59,4 +61,20 @@ export function sendOnce(form) {
     }
     return { ok: answer.ok, status: answer.status, body: await answer.json().catch(() => ({})) };
   };
+}
+
+/** The act recorded: `text`, then its transaction hash on a line of its own (it wraps on a phone). */
+export function showDone(element, text, transactionHash) {
+  show(element, text, false);
+  const transaction = document.createElement('code');
+  transaction.className = 'hash';
+  transaction.textContent = transactionHash;
+  element.append(document.createElement('br'), transaction);
+}
+
+/** A refusal: the problem's title (or the HTTP status) and its stable code, kept on the element. */
+export function showRefused(element, prefix, answer) {
+  const code = answer.body.code || '';
+  show(element, prefix + ': ' + (answer.body.title || answer.status) + (code ? ' (' + code + ')' : ''), true);
+  element.dataset.code = code;
 }

@@ -6,7 +6,7 @@
  * The opening (price and salt) stays in this browser until then: whoever has it can read the price.
  */
 import { sealBid, signCommit, signReveal } from './index.js';
-import { sendOnce, show, withOwnKey } from './act.js';
+import { sendOnce, show, showRefused, withOwnKey } from './act.js';
 import { toHex, utf8 } from './bytes.js';
 import { keccak_256 } from '../vendor/noble-hashes/sha3.js';
 
@@ -179,9 +179,7 @@ form.addEventListener('submit', async (event) => {
       form.querySelectorAll('input, button').forEach((element) => { element.disabled = true; });
       return;
     } else {
-      const reason = answer.body.title || answer.status;
-      show(result, data.refused + ': ' + reason + (answer.body.code ? ' (' + answer.body.code + ')' : ''), true);
-      result.dataset.code = answer.body.code || '';
+      showRefused(result, data.refused, answer);
       pending = null;
     }
   } catch (error) {

@@ -4,7 +4,7 @@
  * contract, the escrow id, the nonce and the deadline it carries) and posts only the signature.
  */
 import { signCountersign } from './index.js';
-import { sendOnce, show, withOwnKey } from './act.js';
+import { sendOnce, show, showDone, showRefused, withOwnKey } from './act.js';
 
 const form = document.getElementById('countersign');
 const data = form.dataset;
@@ -41,18 +41,12 @@ form.addEventListener('submit', async (event) => {
     if (answer === null) {
       show(result, data.unreachable, true);
     } else if (answer.ok) {
-      show(result, data.done, false);
-      const transaction = document.createElement('code');
-      transaction.className = 'hash';
-      transaction.textContent = answer.body.transactionHash;
-      result.append(document.createElement('br'), transaction);
+      showDone(result, data.done, answer.body.transactionHash);
       result.dataset.status = answer.body.status;
       form.querySelectorAll('input, button').forEach((element) => { element.disabled = true; });
       return;
     } else {
-      const reason = answer.body.title || answer.status;
-      show(result, data.refused + ': ' + reason + (answer.body.code ? ' (' + answer.body.code + ')' : ''), true);
-      result.dataset.code = answer.body.code || '';
+      showRefused(result, data.refused, answer);
       pending = null; // a refused signature is not sent again
     }
   } catch (error) {

@@ -5,7 +5,7 @@
  * deadline) and posts only the signature and the hash to the portal, which relays them.
  */
 import { signObjection } from './index.js';
-import { sendOnce, show, withOwnKey } from './act.js';
+import { sendOnce, show, showDone, showRefused, withOwnKey } from './act.js';
 
 const form = document.getElementById('sanggah');
 const data = form.dataset;
@@ -103,18 +103,12 @@ form.addEventListener('submit', async (event) => {
     if (answer === null) {
       show(result, data.unreachable, true);
     } else if (answer.ok) {
-      show(result, data.filed + ' ' + answer.body.objectionId, false);
-      const transaction = document.createElement('code');
-      transaction.className = 'hash';
-      transaction.textContent = answer.body.transactionHash;
-      result.append(document.createElement('br'), transaction);
+      showDone(result, data.filed + ' ' + answer.body.objectionId, answer.body.transactionHash);
       result.dataset.objection = String(answer.body.objectionId);
       form.querySelectorAll('input, button').forEach((element) => { element.disabled = true; });
       return;
     } else {
-      const reason = answer.body.title || answer.status;
-      show(result, data.refused + ': ' + reason + (answer.body.code ? ' (' + answer.body.code + ')' : ''), true);
-      result.dataset.code = answer.body.code || '';
+      showRefused(result, data.refused, answer);
     }
   } catch (error) {
     show(result, String(error.message || error), true);
