@@ -20,6 +20,9 @@ import {EscrowPolicy} from "./escrow/EscrowPolicy.sol";
 contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
     bytes32 private constant _COUNTERSIGN_TYPEHASH =
         keccak256("Countersign(bytes32 escrowId,bytes32 termsHash,uint256 nonce,uint256 deadline)");
+    bytes32 private constant _OPEN_DISPUTE_TYPEHASH = keccak256(
+        "OpenDispute(bytes32 escrowId,uint8 index,bytes32 evidenceHash,uint256 nonce,uint256 deadline)"
+    );
     bytes32 private constant _SUPPLIER_PAYEE_TAG = "terang.payee.supplier";
     uint256 private constant _MAX_VERIFIERS = 16;
     uint256 private constant _MAX_MILESTONES = 64;
@@ -120,14 +123,14 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
         whenNotPaused
     {
         Escrow storage escrow = _escrowIn(escrowId, EscrowStatus.AwaitingCountersign);
-        if (block.timestamp > deadline) revert EscrowSignatureExpired(deadline);
         address account = _suppliers.getSupplier(escrow.supplierId).account;
-        if (nonce != nonces(account)) revert EscrowInvalidNonce(account, nonce);
-        bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(_COUNTERSIGN_TYPEHASH, escrowId, escrow.termsHash, nonce, deadline)));
-        (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signature);
-        if (error != ECDSA.RecoverError.NoError || recovered != account) revert EscrowInvalidSigner(recovered, account);
-        _useNonce(account);
+        _useSignature(
+            account,
+            keccak256(abi.encode(_COUNTERSIGN_TYPEHASH, escrowId, escrow.termsHash, nonce, deadline)),
+            nonce,
+            deadline,
+            signature
+        );
         _countersign(escrowId, escrow, account, true);
     }
 
@@ -199,28 +202,31 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
 
     /// @inheritdoc IMilestoneEscrow
     function openDispute(bytes32 escrowId, uint8 index, bytes32 evidenceHash) external whenNotPaused {
-        Escrow storage escrow = _existing(escrowId);
-        if (escrow.status != EscrowStatus.Active && escrow.status != EscrowStatus.Completed) {
-            revert EscrowWrongStatus(escrowId, escrow.status);
-        }
+        Escrow storage escrow = _disputable(escrowId);
         if (msg.sender != _suppliers.getSupplier(escrow.supplierId).account) {
             revert EscrowNotSupplier(escrowId, msg.sender);
         }
-        Milestone storage milestone = _milestone(escrowId, escrow, index);
-        DisputeKind kind;
-        if (milestone.status == MilestoneStatus.Rejected) {
-            milestone.status = MilestoneStatus.Disputed;
-            kind = DisputeKind.Rejection;
-        } else if (
-            milestone.status == MilestoneStatus.Approved && milestone.penalty != 0
-                && milestone.penaltyDispute == DisputeStatus.None
-        ) {
-            milestone.penaltyDispute = DisputeStatus.Open;
-            kind = DisputeKind.Penalty;
-        } else {
-            revert EscrowNothingToDispute(escrowId, index);
-        }
-        emit DisputeOpened(escrowId, index, kind, evidenceHash);
+        _openDispute(escrowId, escrow, index, evidenceHash);
+    }
+
+    /// @inheritdoc IMilestoneEscrow
+    function openDisputeBySig(
+        bytes32 escrowId,
+        uint8 index,
+        bytes32 evidenceHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external whenNotPaused {
+        Escrow storage escrow = _disputable(escrowId);
+        _useSignature(
+            _suppliers.getSupplier(escrow.supplierId).account,
+            keccak256(abi.encode(_OPEN_DISPUTE_TYPEHASH, escrowId, index, evidenceHash, nonce, deadline)),
+            nonce,
+            deadline,
+            signature
+        );
+        _openDispute(escrowId, escrow, index, evidenceHash);
     }
 
     /// @inheritdoc IMilestoneEscrow
@@ -421,6 +427,48 @@ contract MilestoneEscrow is IMilestoneEscrow, ManagedPausable, EIP712, Nonces {
     }
 
     // ---------------------------------------------------------------- internal
+
+    /// @dev Checks the supplier's EIP-712 signature over `structHash` (deadline, then nonce, then
+    /// signer) and spends the nonce, so a relayer can use a signature once and only before its deadline.
+    function _useSignature(
+        address account,
+        bytes32 structHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) private {
+        if (block.timestamp > deadline) revert EscrowSignatureExpired(deadline);
+        if (nonce != nonces(account)) revert EscrowInvalidNonce(account, nonce);
+        (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(_hashTypedDataV4(structHash), signature);
+        if (error != ECDSA.RecoverError.NoError || recovered != account) revert EscrowInvalidSigner(recovered, account);
+        _useNonce(account);
+    }
+
+    function _disputable(bytes32 escrowId) private view returns (Escrow storage escrow) {
+        escrow = _existing(escrowId);
+        if (escrow.status != EscrowStatus.Active && escrow.status != EscrowStatus.Completed) {
+            revert EscrowWrongStatus(escrowId, escrow.status);
+        }
+    }
+
+    /// @dev A rejection is disputed while the milestone stands rejected; a penalty once, after approval.
+    function _openDispute(bytes32 escrowId, Escrow storage escrow, uint8 index, bytes32 evidenceHash) private {
+        Milestone storage milestone = _milestone(escrowId, escrow, index);
+        DisputeKind kind;
+        if (milestone.status == MilestoneStatus.Rejected) {
+            milestone.status = MilestoneStatus.Disputed;
+            kind = DisputeKind.Rejection;
+        } else if (
+            milestone.status == MilestoneStatus.Approved && milestone.penalty != 0
+                && milestone.penaltyDispute == DisputeStatus.None
+        ) {
+            milestone.penaltyDispute = DisputeStatus.Open;
+            kind = DisputeKind.Penalty;
+        } else {
+            revert EscrowNothingToDispute(escrowId, index);
+        }
+        emit DisputeOpened(escrowId, index, kind, evidenceHash);
+    }
 
     function _countersign(bytes32 escrowId, Escrow storage escrow, address signer, bool bySignature) private {
         _suppliers.requireActiveSupplier(signer);

@@ -316,6 +316,18 @@ interface IMilestoneEscrow {
     /// @notice The supplier disputes the rejection or the penalty of milestone `index`.
     function openDispute(bytes32 escrowId, uint8 index, bytes32 evidenceHash) external;
 
+    /// @notice Opens the same dispute with the supplier's EIP-712 `OpenDispute(escrowId, index,
+    /// evidenceHash, nonce, deadline)` signature; anyone may relay it, so a supplier needs no ETH.
+    /// The nonce is shared with `countersignBySig`.
+    function openDisputeBySig(
+        bytes32 escrowId,
+        uint8 index,
+        bytes32 evidenceHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
     /// @notice Resolves an open dispute (committee, through the hub's delay). Overturning a
     /// rejection approves and pays the milestone; overturning a penalty refunds it.
     function resolveDispute(bytes32 escrowId, uint8 index, bool overturn, bytes32 decisionHash) external;

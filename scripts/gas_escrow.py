@@ -1,6 +1,6 @@
 """Gas of the milestone-escrow scenario: attest, approve-and-authorise, settle (and the steps around
-them), on a suite deployed by `deploy_suite`. Called by scripts/gas_report.py (`make gas`), which
-writes bench/gas.json and docs/gas.md; runnable alone:
+them, up to a rejection the supplier disputes by signature), on a suite deployed by `deploy_suite`.
+Called by scripts/gas_report.py (`make gas`), which writes bench/gas.json and docs/gas.md; runnable alone:
 
     brownie run scripts/gas_escrow.py --network terang-anvil
 """
@@ -129,6 +129,27 @@ def measure(suite) -> dict[str, int]:
     payment_id = escrowlib.payment_id(escrow.address, escrow_id, escrowlib.ADVANCE)
     record("fail", payments.fail(payment_id, 0, _h("INVALID_DESTINATION"), {"from": treasury}))
     record("retryPayment", escrow.retryPayment(escrow_id, escrowlib.ADVANCE, 0, {"from": officer}))
+    for verifier in verifiers[:2]:
+        escrow.attest(escrow_id, 1, _h("BAST 1"), chain[-1].timestamp, {"from": verifier})
+    record("rejectMilestone", escrow.rejectMilestone(escrow_id, 1, _h("uji fungsi gagal"), {"from": officer}))
+    signed = escrowlib.sign_open_dispute(
+        supplier.private_key,
+        chain_id=web3.eth.chain_id,
+        verifying_contract=escrow.address,
+        escrow_id=escrow_id,
+        index=1,
+        evidence_hash=_h("bukti uji fungsi"),
+        nonce=escrow.nonces(supplier),
+        deadline=chain.time() + DAY,
+    )
+    relayer = accounts[0]  # anyone: the supplier holds no ETH
+    record(
+        "openDisputeBySig (a rejection, relayed)",
+        escrow.openDisputeBySig(
+            *(escrow_id, 1, signed.evidence_hash, signed.nonce, signed.deadline, signed.signature),
+            {"from": relayer},
+        ),
+    )
     return gas
 
 

@@ -1,6 +1,6 @@
-"""Milestone escrow helpers: the terms hash a supplier countersigns, its EIP-712 Countersign
-signature (relayed by anyone, e.g. the gateway, so a supplier needs no ETH), payment references
-and payee keys, exactly as MilestoneEscrow and Payments compute them.
+"""Milestone escrow helpers: the terms hash a supplier countersigns, its EIP-712 Countersign and
+OpenDispute signatures (relayed by anyone, e.g. the gateway, so a supplier needs no ETH), payment
+references and payee keys, exactly as MilestoneEscrow and Payments compute them.
 
 Only eth-account, eth-abi and eth-utils are imported, so both Python environments can use it.
 
@@ -27,12 +27,21 @@ from app.protocol.eip712 import typed_data
 DOMAIN_NAME = "Terang MilestoneEscrow"
 DOMAIN_VERSION = "1"
 COUNTERSIGN_TYPE = "Countersign"
-_FIELDS = [
-    {"name": "escrowId", "type": "bytes32"},
-    {"name": "termsHash", "type": "bytes32"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
+OPEN_DISPUTE_TYPE = "OpenDispute"
+_NONCE_AND_DEADLINE = [{"name": "nonce", "type": "uint256"}, {"name": "deadline", "type": "uint256"}]
+FIELDS = {
+    COUNTERSIGN_TYPE: [
+        {"name": "escrowId", "type": "bytes32"},
+        {"name": "termsHash", "type": "bytes32"},
+        *_NONCE_AND_DEADLINE,
+    ],
+    OPEN_DISPUTE_TYPE: [
+        {"name": "escrowId", "type": "bytes32"},
+        {"name": "index", "type": "uint8"},
+        {"name": "evidenceHash", "type": "bytes32"},
+        *_NONCE_AND_DEADLINE,
+    ],
+}
 TERMS = vocabulary.struct("IMilestoneEscrow.EscrowTerms")
 MILESTONE_ABI = vocabulary.struct("IMilestoneEscrow.MilestoneInput").abi_type
 TERMS_ABI = TERMS.abi_type
@@ -99,16 +108,30 @@ class SignedCountersign:
     signature: bytes
 
 
-def _typed_data(chain_id: int, verifying_contract: str, message: dict) -> dict:
-    return typed_data(
+@dataclass(frozen=True)
+class SignedDispute:
+    """A signed OpenDispute, with the arguments a relayer passes to openDisputeBySig."""
+
+    supplier: str
+    escrow_id: bytes
+    index: int
+    evidence_hash: bytes
+    nonce: int
+    deadline: int
+    signature: bytes
+
+
+def _sign(private_key: bytes | str, primary_type: str, chain_id: int, verifying_contract: str, message: dict):
+    full = typed_data(
         domain_name=DOMAIN_NAME,
         domain_version=DOMAIN_VERSION,
         chain_id=chain_id,
         verifying_contract=verifying_contract,
-        primary_type=COUNTERSIGN_TYPE,
-        fields=_FIELDS,
+        primary_type=primary_type,
+        fields=FIELDS[primary_type],
         message=message,
     )
+    return bytes(Account.sign_message(encode_typed_data(full_message=full), private_key).signature)
 
 
 def sign_countersign(
@@ -129,13 +152,43 @@ def sign_countersign(
         "nonce": nonce,
         "deadline": deadline,
     }
-    signable = encode_typed_data(full_message=_typed_data(chain_id, verifying_contract, message))
-    signed = Account.sign_message(signable, private_key)
     return SignedCountersign(
         supplier=Account.from_key(private_key).address,
         escrow_id=message["escrowId"],
         terms_hash=message["termsHash"],
         nonce=nonce,
         deadline=deadline,
-        signature=bytes(signed.signature),
+        signature=_sign(private_key, COUNTERSIGN_TYPE, chain_id, verifying_contract, message),
+    )
+
+
+def sign_open_dispute(
+    private_key: bytes | str,
+    *,
+    chain_id: int,
+    verifying_contract: str,
+    escrow_id: bytes | str,
+    index: int,
+    evidence_hash: bytes | str,
+    nonce: int,
+    deadline: int,
+) -> SignedDispute:
+    """Signs OpenDispute(bytes32 escrowId, uint8 index, bytes32 evidenceHash, uint256 nonce, uint256
+    deadline) with the supplier's key: it disputes the rejection or the penalty of milestone `index`.
+    The nonce is MilestoneEscrow.nonces(supplier), shared with Countersign."""
+    message = {
+        "escrowId": _bytes32(escrow_id),
+        "index": index,
+        "evidenceHash": _bytes32(evidence_hash),
+        "nonce": nonce,
+        "deadline": deadline,
+    }
+    return SignedDispute(
+        supplier=Account.from_key(private_key).address,
+        escrow_id=message["escrowId"],
+        index=index,
+        evidence_hash=message["evidenceHash"],
+        nonce=nonce,
+        deadline=deadline,
+        signature=_sign(private_key, OPEN_DISPUTE_TYPE, chain_id, verifying_contract, message),
     )

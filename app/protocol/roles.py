@@ -245,9 +245,8 @@ PUBLIC_FUNCTIONS: dict[str, set[str]] = {
     },
     # Registered source contracts only (checked in-contract); retry and cancel by the instruction's source.
     "Payments": {"authorize", "authorizeBatch", "reauthorize", "cancel"},
-    # The winning supplier's key, or its EIP-712 signature relayed by anyone (countersign); the
-    # supplier's key disputes.
-    "MilestoneEscrow": {"countersign", "countersignBySig", "openDispute"},
+    # The winning supplier's key, or its EIP-712 signature relayed by anyone (countersign, dispute).
+    "MilestoneEscrow": {"countersign", "countersignBySig", "openDispute", "openDisputeBySig"},
     # Seated officials only (checked in-contract): proposing, approving (one count per agency),
     # scheduling after k agencies, executing after the delay; vetoing by guardian agencies' officials.
     "Committee": {"propose", "approve", "schedule", "execute", "veto"},

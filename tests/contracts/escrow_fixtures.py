@@ -156,6 +156,19 @@ class EscrowKit:
             deadline=deadline if deadline is not None else chain.time() + DAY,
         )
 
+    def sign_dispute(self, escrow_id, index, evidence, signer=None, nonce=None, deadline=None, chain_id=None):
+        signer = signer or self.award.supplier
+        return escrowlib.sign_open_dispute(
+            signer.private_key,
+            chain_id=chain_id if chain_id is not None else web3.eth.chain_id,
+            verifying_contract=self.escrow.address,
+            escrow_id=escrow_id,
+            index=index,
+            evidence_hash=evidence,
+            nonce=self.escrow.nonces(signer) if nonce is None else nonce,
+            deadline=deadline if deadline is not None else chain.time() + DAY,
+        )
+
 
 @pytest.fixture(scope="module")
 def payments(suite):

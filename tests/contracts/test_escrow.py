@@ -406,6 +406,50 @@ def test_only_the_supplier_disputes(escrow, rejected, outsider):
         escrow.openDispute(rejected, 0, h("bukti"), {"from": outsider})
 
 
+def test_a_relayer_opens_the_suppliers_signed_dispute(ekit, escrow, rejected, award, outsider):
+    signed = ekit.sign_dispute(rejected, 0, h("bukti serah terima"))
+    tx = escrow.openDisputeBySig(
+        rejected, 0, signed.evidence_hash, signed.nonce, signed.deadline, signed.signature, {"from": outsider}
+    )
+
+    assert tx.events["DisputeOpened"]["kind"] == 1
+    assert hx(tx.events["DisputeOpened"]["evidenceHash"]) == signed.evidence_hash
+    assert escrow.getMilestone(rejected, 0)["status"] == M_DISPUTED
+    assert escrow.nonces(award.supplier) == signed.nonce + 1
+
+
+def test_a_relayer_cannot_bend_or_replay_a_signed_dispute(ekit, escrow, rejected, award, outsider):
+    signed = ekit.sign_dispute(rejected, 0, h("bukti"))
+    args = (rejected, 0, signed.evidence_hash, signed.nonce, signed.deadline, signed.signature)
+    other_evidence = (rejected, 0, h("bukti lain"), *args[3:])
+    with brownie.reverts():  # the evidence the supplier signed is the one recorded
+        escrow.openDisputeBySig(*other_evidence, {"from": outsider})
+    past = chain[-1].timestamp - 1  # the chain's clock, not brownie's: they drift across snapshots
+    with brownie.reverts(custom_error("EscrowSignatureExpired", past)):
+        escrow.openDisputeBySig(*args[:4], past, signed.signature, {"from": outsider})
+    stranger = accounts.add("0x" + "78" * 32)
+    forged = ekit.sign_dispute(rejected, 0, h("bukti"), signer=stranger, nonce=signed.nonce)
+    with brownie.reverts(custom_error("EscrowInvalidSigner", stranger, award.supplier)):
+        escrow.openDisputeBySig(*args[:5], forged.signature, {"from": outsider})
+    elsewhere = ekit.sign_dispute(rejected, 0, h("bukti"), chain_id=1)
+    with brownie.reverts():
+        escrow.openDisputeBySig(*args[:5], elsewhere.signature, {"from": outsider})
+    assert escrow.getMilestone(rejected, 0)["status"] == M_REJECTED
+
+    escrow.openDisputeBySig(*args, {"from": outsider})
+    with brownie.reverts(custom_error("EscrowInvalidNonce", award.supplier, signed.nonce)):
+        escrow.openDisputeBySig(*args, {"from": outsider})
+
+
+def test_a_countersignature_cannot_be_replayed_as_a_dispute(ekit, escrow, rejected, outsider):
+    """The two acts share the supplier's nonce but not their type: a Countersign signature held by a
+    relayer opens nothing."""
+    held = ekit.sign(rejected)
+    args = (rejected, 0, h("x"), held.nonce, held.deadline, held.signature)
+    with brownie.reverts():
+        escrow.openDisputeBySig(*args, {"from": outsider})
+
+
 def test_an_overturned_penalty_is_refunded(ekit, escrow, payments, signed_escrow, award, delayed, committee):
     due = escrow.getMilestone(signed_escrow, 0)["dueDate"]
     chain.sleep(due - chain.time() + 5 * DAY - 3600)  # 5 started days, whatever the chain's clock drift
