@@ -10,11 +10,11 @@ Who acts, and with which key (app/ledger/signers.py):
   escrow's own k-of-n verifier addresses: the gateway signs with the verifier's own key, the
   official its token names (`officer:<address>`; never a shared key). It must be one of the escrow's
   verifiers, else 403 `EscrowNotVerifier`.
-- A dispute is the supplier's own act and the contract has no signature-relayed form of it: the
-  supplier signs the `openDispute` transaction itself and the gateway checks those exact bytes and
-  relays them through the one write path (the supplier pays its gas; nothing on a zero-fee consortium
-  chain). Like every write it takes an Idempotency-Key; the same signed bytes are one transaction
-  whatever the key.
+- A dispute is the supplier's own act, in one of two forms. Usually an EIP-712 `OpenDispute`
+  signature that anyone relays (`relayer`, to `openDisputeBySig`), like the countersignature: the
+  supplier needs no ETH. Or the supplier's own signed `openDispute` transaction, whose exact bytes the
+  gateway checks and broadcasts through the one write path (the supplier pays its gas). Like every
+  write it takes an Idempotency-Key; the same signed bytes are one transaction whatever the key.
 - A verifier's evidence date (`deliveredAt`, the BAST's date) is what lateness runs from, so a
   verifier who attests late does not make the supplier late; an official who is a verifier of the
   escrow never approves or rejects its milestones (403 `EscrowVerifierCannotDecide`).
@@ -45,6 +45,7 @@ from app.escrows.schemas import (
     Countersignature,
     CountersignSigning,
     DisputeOpened,
+    DisputeSignature,
     Escrow,
     EscrowCountersigned,
     EscrowCreated,
@@ -298,12 +299,14 @@ def reject(
     "/{escrow_id}/milestones/{index}/dispute",
     status_code=201,
     response_model=DisputeOpened,
-    summary="Relay the supplier's signed openDispute transaction (a rejection or a penalty)",
+    summary="Relay the supplier's dispute of a rejection or a penalty: its EIP-712 OpenDispute signature "
+    "or its own signed openDispute transaction",
 )
 def relay_dispute(
+    request: Request,
     escrow_id: EscrowId,
     index: Index,
-    body: SignedDispute,
+    body: DisputeSignature | SignedDispute,
     principal: Relayer,
     chain: ChainDep,
     write: WriterDep,
@@ -311,6 +314,34 @@ def relay_dispute(
     data = _with_milestone(chain, escrow_id, index)
     own_supplier_id(principal, data["supplierId"])
     escrow = chain.contract("MilestoneEscrow")
+    account = views.supplier_account(chain, data["supplierId"])
+
+    def outcome(confirmed):
+        event = event_args(escrow, "DisputeOpened", confirmed)
+        return {
+            "escrowId": escrow_id.lower(),
+            "index": index,
+            "kind": views.DISPUTE_KIND[event["kind"]],
+            "evidenceHash": event["evidenceHash"],
+        }
+
+    if isinstance(body, DisputeSignature):
+        if Web3.to_checksum_address(body.supplier) != account:
+            raise ApiError(
+                403,
+                "EscrowNotSupplier",
+                detail=f"{body.supplier} is not the winning supplier's key {account}",
+            )
+        args = [escrow_id, index, body.evidenceHash, body.nonce, body.deadline, body.signature]
+        call = Call(escrow, "openDisputeBySig", args, "relayer")
+        return write(body.model_dump(), call, outcome, 201)
+    signed = _own_dispute_transaction(chain, escrow, escrow_id, index, body, account)
+    return write({"escrowId": escrow_id.lower(), "index": index, **body.model_dump()}, signed, outcome, 201)
+
+
+def _own_dispute_transaction(chain, escrow, escrow_id: str, index: int, body: SignedDispute, account: str):
+    """The supplier's signed openDispute transaction, once it is known to be exactly that: this
+    milestone of this escrow, on this chain, from the supplier's current key."""
     try:
         signed = SignedTransaction.from_raw(bytes(HexBytes(body.signedTransaction)))
         function, args = escrow.decode_function_input(signed.data)
@@ -330,22 +361,11 @@ def relay_dispute(
             "signed_transaction_mismatch",
             detail="expected openDispute of this escrow and milestone, for this chain and escrow contract",
         )
-    account = views.supplier_account(chain, data["supplierId"])
     if signed.sender != account:
         raise ApiError(
             403, "EscrowNotSupplier", detail=f"signed by {signed.sender}, not the supplier's key {account}"
         )
-
-    def outcome(confirmed):
-        event = event_args(escrow, "DisputeOpened", confirmed)
-        return {
-            "escrowId": escrow_id.lower(),
-            "index": index,
-            "kind": views.DISPUTE_KIND[event["kind"]],
-            "evidenceHash": event["evidenceHash"],
-        }
-
-    return write({"escrowId": escrow_id.lower(), "index": index, **body.model_dump()}, signed, outcome, 201)
+    return signed
 
 
 # ------------------------------------------------------------------------------------ payments
@@ -400,7 +420,8 @@ def retry_payment(
 @router.get(
     "/signing/{supplier}",
     response_model=CountersignSigning,
-    summary="What a supplier's client needs to countersign: the EIP-712 domain and its next nonce",
+    summary="What a supplier's client needs to countersign or dispute: the EIP-712 domain, the acts' "
+    "fields and its next nonce",
 )
 def countersign_signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: ChainDep):
     escrow = chain.contract("MilestoneEscrow")
@@ -412,6 +433,7 @@ def countersign_signing(supplier: Annotated[str, Path(pattern=ADDRESS)], chain: 
             "verifyingContract": escrow.address,
         },
         "primaryType": escrowlib.COUNTERSIGN_TYPE,
+        "types": escrowlib.FIELDS,
         "nonce": escrow.functions.nonces(Web3.to_checksum_address(supplier)).call(),
     }
 

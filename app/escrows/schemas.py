@@ -172,6 +172,32 @@ class Rejection(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reasonHash": "0x" + "f6" * 32}]})
 
 
+class DisputeSignature(BaseModel):
+    """The supplier's EIP-712 OpenDispute, relayed to openDisputeBySig: the supplier needs no ETH."""
+
+    supplier: str = Field(pattern=ADDRESS, description="The winning supplier's key that signed")
+    evidenceHash: str = Field(pattern=BYTES32, description="keccak256 of the supplier's evidence document")
+    nonce: int = Field(
+        ge=0, lt=2**256, description="MilestoneEscrow.nonces(supplier), shared with Countersign"
+    )
+    deadline: int = Field(ge=0, lt=2**256, description="UTC seconds")
+    signature: str = Field(pattern=HEX, min_length=132, max_length=132)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "supplier": "0x2546BcD3c84621e976D8185a91A922aE77ECEc30",
+                    "evidenceHash": "0x" + "5e" * 32,
+                    "nonce": 1,
+                    "deadline": 1_780_000_000,
+                    "signature": "0x" + "ab" * 65,
+                }
+            ]
+        }
+    )
+
+
 class SignedDispute(BaseModel):
     signedTransaction: str = Field(
         pattern=HEX,
@@ -331,12 +357,20 @@ class CountersignDomain(BaseModel):
     verifyingContract: Address
 
 
+class TypedField(BaseModel):
+    name: str
+    type: str
+
+
 class CountersignSigning(BaseModel):
     """What a supplier's client signs with: EIP-712 domain, primary type and the next nonce."""
 
     domain: CountersignDomain
-    primaryType: Literal[escrowlib.COUNTERSIGN_TYPE]
-    nonce: int = Field(description="MilestoneEscrow.nonces(supplier)")
+    primaryType: Literal[escrowlib.COUNTERSIGN_TYPE] = Field(description="The countersignature's type")
+    types: dict[str, list[TypedField]] = Field(
+        description="The fields of each act a supplier signs for the escrow: Countersign and OpenDispute"
+    )
+    nonce: int = Field(description="MilestoneEscrow.nonces(supplier), spent by either act")
 
 
 class EscrowCreated(WriteReceipt):

@@ -2,10 +2,10 @@
 escrow of an awarded tender, the winning supplier countersigns the terms hash it recomputed (EIP-712,
 relayed), two of three verifiers attest the first milestone with the BAST's hash and the PPK approves:
 the net payment instruction is authorised in Payments. The second milestone is attested, rejected,
-disputed by the supplier (its own signed transaction) and overturned by the committee (proposed by an
-LKPP official, approved by a Kemenkeu official, each with its own key) after the hub's delay, which
-pays it and completes the contract; a failed payment is retried and the retention released
-after the maintenance period. A second contract is terminated by the committee.
+disputed by the supplier (its EIP-712 signature, relayed: it holds no ETH) and overturned by the
+committee (proposed by an LKPP official, approved by a Kemenkeu official, each with its own key)
+after the hub's delay, which pays it and completes the contract; a failed payment is retried and the
+retention released after the maintenance period. A second contract is terminated by the committee.
 
 Each verifier signs with its own key, the official its token names (`officer:<address>`: ani is
 dev:8, budi dev:9); no shared verifier key exists. Every endpoint also refuses the wrong role (403), no
@@ -324,6 +324,13 @@ def test_07b_a_suppliers_client_reads_the_countersign_domain_and_its_next_nonce(
         "verifyingContract": story["escrow"].address,
     }
     assert answer["nonce"] == story["escrow"].functions.nonces(supplier).call() == 1  # after one countersign
+    assert [f["name"] for f in answer["types"]["OpenDispute"]] == [
+        "escrowId",
+        "index",
+        "evidenceHash",
+        "nonce",
+        "deadline",
+    ]
 
 
 # ------------------------------------------------------------------------------------ attestations
@@ -520,22 +527,74 @@ def test_13_a_dispute_must_be_the_winning_suppliers_own_transaction_for_this_mil
     problem(post(story, approved, "supplier", nothing), 409, "EscrowNothingToDispute")
 
 
-def test_14_the_gateway_broadcasts_the_suppliers_signed_dispute_once(story):
+def dispute_signature(story, signer: int, index: int = 1, **changes) -> dict:
+    """The supplier's EIP-712 OpenDispute of the first contract's milestone, as its client sends it."""
+    supplier = Account.from_key(story["keys"][signer]).address
+    signing = story["client"].get(f"/escrows/signing/{supplier}").json()
+    signed = escrowlib.sign_open_dispute(
+        story["keys"][signer],
+        chain_id=signing["domain"]["chainId"],
+        verifying_contract=signing["domain"]["verifyingContract"],
+        escrow_id=escrow_id(story["first"]),
+        index=index,
+        evidence_hash=h("bukti sanggahan"),
+        nonce=changes.pop("nonce", signing["nonce"]),
+        deadline=changes.pop("deadline", story["scenario"].now() + 3_600),
+    )
+    body = {
+        "supplier": signed.supplier,
+        "evidenceHash": Web3.to_hex(signed.evidence_hash),
+        "nonce": signed.nonce,
+        "deadline": signed.deadline,
+        "signature": Web3.to_hex(signed.signature),
+    }
+    return {**body, **changes}
+
+
+def test_13b_a_signed_dispute_must_be_the_winning_suppliers_for_this_milestone_and_unspent(story):
     path = f"/escrows/{escrow_id(story['first'])}/milestones/1/dispute"
-    body = {"signedTransaction": signed_dispute(story, WINNER, legacy=True)}  # a pre-EIP-1559 client
-    opened = post(story, path, "supplier", body)
+    problem(
+        post(story, path, "other_supplier", dispute_signature(story, WINNER)), 403, "relay_not_own_supplier"
+    )
+    problem(post(story, path, "supplier", dispute_signature(story, OTHER_SUPPLIER)), 403, "EscrowNotSupplier")
+    # A relayer bending the evidence, the milestone or the deadline breaks the signature.
+    bent = dispute_signature(story, WINNER, evidenceHash=h("bukti lain"))
+    problem(post(story, path, "supplier", bent), 422, "EscrowInvalidSigner")
+    other_milestone = f"/escrows/{escrow_id(story['first'])}/milestones/0/dispute"
+    problem(
+        post(story, other_milestone, "supplier", dispute_signature(story, WINNER)), 422, "EscrowInvalidSigner"
+    )
+    stale = dispute_signature(story, WINNER, nonce=0)  # spent by the countersignature
+    problem(post(story, path, "supplier", stale), 422, "EscrowInvalidNonce")
+    expired = dispute_signature(story, WINNER, deadline=story["scenario"].now() - 60)
+    problem(post(story, path, "supplier", expired), 409, "EscrowSignatureExpired")
+    problem(post(story, path, "supplier", {**dispute_signature(story, WINNER), "signature": "0x12"}), 422)
+    assert story["client"].get(f"/escrows/{escrow_id(story['first'])}/milestones/1").json()["status"] == (
+        "rejected"
+    )
+
+
+def test_14_the_gateway_relays_the_suppliers_signed_dispute_once_and_the_supplier_holds_no_eth(story):
+    path = f"/escrows/{escrow_id(story['first'])}/milestones/1/dispute"
+    supplier = Account.from_key(story["keys"][WINNER]).address
+    balance = story["scenario"].w3.eth.get_balance(supplier)
+    body = dispute_signature(story, WINNER)
+    same_key = key()
+    opened = post(story, path, "supplier", body, headers=same_key)
     assert opened.status_code == 201, opened.text
     assert (opened.json()["kind"], opened.json()["evidenceHash"]) == ("rejection", h("bukti sanggahan"))
-    again = post(story, path, "supplier", body)  # the same bytes under a new key: the same transaction
-    assert again.status_code == 201 and again.json()["transactionHash"] == opened.json()["transactionHash"]
-    same_key = key()
-    first = post(story, path, "supplier", body, headers=same_key)
     replayed = post(story, path, "supplier", body, headers=same_key)
-    assert replayed.headers.get("Idempotent-Replayed") == "true" and replayed.json() == first.json()
+    assert replayed.headers.get("Idempotent-Replayed") == "true" and replayed.json() == opened.json()
+    # The same signature under a new key: its nonce is spent, nothing is opened twice.
+    problem(post(story, path, "supplier", body), 422, "EscrowInvalidNonce")
+    # The supplier's own transaction is still accepted as a form, and now finds nothing to dispute.
+    own = {"signedTransaction": signed_dispute(story, WINNER, legacy=True)}
+    problem(post(story, path, "supplier", own), 409, "EscrowNothingToDispute")
     assert (
         story["client"].get(f"/escrows/{escrow_id(story['first'])}/milestones/1").json()["status"]
         == "disputed"
     )
+    assert story["scenario"].w3.eth.get_balance(supplier) == balance  # the relayer paid the gas
 
 
 def committee_act(story, proposed) -> dict:
@@ -703,8 +762,10 @@ def test_22_every_escrow_request_body_has_an_openapi_example(story):
         for operation in operations.values():
             content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
             if path.startswith("/escrows") and content:
-                bodies.add(content["schema"]["$ref"].rsplit("/", 1)[1])
-    assert len(bodies) == 9, bodies
+                schema = content["schema"]
+                for ref in [schema] if "$ref" in schema else schema["anyOf"]:  # a body of two forms
+                    bodies.add(ref["$ref"].rsplit("/", 1)[1])
+    assert len(bodies) == 10, bodies
     assert all(schemas[name].get("examples") for name in bodies), bodies
 
 
