@@ -121,8 +121,9 @@ class SignedDispute:
     signature: bytes
 
 
-def _sign(private_key: bytes | str, primary_type: str, chain_id: int, verifying_contract: str, message: dict):
-    full = typed_data(
+def escrow_typed_data(primary_type: str, chain_id: int, verifying_contract: str, message: dict) -> dict:
+    """The EIP-712 typed data of one of the supplier's escrow acts (a key of FIELDS)."""
+    return typed_data(
         domain_name=DOMAIN_NAME,
         domain_version=DOMAIN_VERSION,
         chain_id=chain_id,
@@ -131,6 +132,10 @@ def _sign(private_key: bytes | str, primary_type: str, chain_id: int, verifying_
         fields=FIELDS[primary_type],
         message=message,
     )
+
+
+def _sign(private_key: bytes | str, primary_type: str, chain_id: int, verifying_contract: str, message: dict):
+    full = escrow_typed_data(primary_type, chain_id, verifying_contract, message)
     return bytes(Account.sign_message(encode_typed_data(full_message=full), private_key).signature)
 
 

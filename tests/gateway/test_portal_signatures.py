@@ -2,8 +2,8 @@
 and what they use), run under Node through the page's import map, against the Python the contracts
 are tested with (app/protocol/bids.py, escrow.py):
 
-- for every Tenders message type and the escrow countersignature, on seeded random messages, the
-  JavaScript's digest and 65-byte signature equal Python's byte for byte;
+- for every Tenders message type and both escrow acts (Countersign, OpenDispute), on seeded random
+  messages, the JavaScript's digest and 65-byte signature equal Python's byte for byte;
 - commitments, tender ids, sealed bids and envelope hashes equal Python's, products in any order;
   the inputs Python refuses, the JavaScript refuses too;
 - recovery finds the signer of Python's signatures, and refuses malleable ones.
@@ -148,56 +148,75 @@ def test_the_digest_function_equals_bids_digest_for_any_supplier():
         assert ok(result) == "0x" + expected.hex()
 
 
-def test_the_escrow_countersignature_equals_escrow_py():
-    rng = random.Random(6)
-    cases = [
-        {
-            "key": random_key(rng),
-            "chainId": rng.choice(CHAIN_IDS),
-            "verifyingContract": to_checksum_address("0x" + rng.randbytes(20).hex()),
-            "escrowId": random_hex32(rng),
-            "termsHash": random_hex32(rng),
-            "nonce": rng.randrange(2**32),
-            "deadline": rng.randrange(2**40),
-        }
-        for _ in range(6)
-    ]
+def _escrow_case(rng: random.Random, primary_type: str) -> dict:
+    case = {
+        "key": random_key(rng),
+        "chainId": rng.choice(CHAIN_IDS),
+        "verifyingContract": to_checksum_address("0x" + rng.randbytes(20).hex()),
+        "escrowId": random_hex32(rng),
+        "nonce": rng.randrange(2**32),
+        "deadline": rng.randrange(2**40),
+    }
+    if primary_type == escrow.COUNTERSIGN_TYPE:
+        case["termsHash"] = random_hex32(rng)
+    else:
+        case.update(index=rng.randrange(2**8), evidenceHash=random_hex32(rng))
+    return case
+
+
+def _escrow_signed_by_python(primary_type: str, case: dict):
+    common = {
+        "chain_id": case["chainId"],
+        "verifying_contract": case["verifyingContract"],
+        "escrow_id": case["escrowId"],
+        "nonce": case["nonce"],
+        "deadline": case["deadline"],
+    }
+    if primary_type == escrow.COUNTERSIGN_TYPE:
+        signed = escrow.sign_countersign(case["key"], **common, terms_hash=case["termsHash"])
+        own = {"termsHash": signed.terms_hash}
+    else:
+        signed = escrow.sign_open_dispute(
+            case["key"], **common, index=case["index"], evidence_hash=case["evidenceHash"]
+        )
+        own = {"index": case["index"], "evidenceHash": signed.evidence_hash}
+    message = {"escrowId": signed.escrow_id, **own, "nonce": case["nonce"], "deadline": case["deadline"]}
+    typed = escrow.escrow_typed_data(primary_type, case["chainId"], case["verifyingContract"], message)
+    signable = encode_typed_data(full_message=typed)
+    return signed, "0x" + keccak(b"\x19\x01" + signable.header + signable.body).hex()
+
+
+@pytest.mark.parametrize(
+    ("primary_type", "function"),
+    [(escrow.COUNTERSIGN_TYPE, "signCountersign"), (escrow.OPEN_DISPUTE_TYPE, "signOpenDispute")],
+)
+def test_the_escrow_acts_equal_escrow_py(primary_type, function):
+    rng = random.Random(f"escrow {primary_type}")
+    cases = [_escrow_case(rng, primary_type) for _ in range(6)]
     results = run(
         [
             Call(
                 "escrow.js",
-                "signCountersign",
+                function,
                 [c["key"], {k: str(v) if isinstance(v, int) else v for k, v in c.items() if k != "key"}],
             )
             for c in cases
         ]
     )
-    for c, result in zip(cases, results, strict=True):
-        signed = escrow.sign_countersign(
-            c["key"],
-            chain_id=c["chainId"],
-            verifying_contract=c["verifyingContract"],
-            escrow_id=c["escrowId"],
-            terms_hash=c["termsHash"],
-            nonce=c["nonce"],
-            deadline=c["deadline"],
-        )
-        signable = encode_typed_data(
-            full_message=escrow._typed_data(
-                c["chainId"],
-                c["verifyingContract"],
-                {
-                    "escrowId": signed.escrow_id,
-                    "termsHash": signed.terms_hash,
-                    "nonce": c["nonce"],
-                    "deadline": c["deadline"],
-                },
-            )
-        )
+    for case, result in zip(cases, results, strict=True):
+        signed, digest = _escrow_signed_by_python(primary_type, case)
         js = ok(result)
         assert js["signature"] == "0x" + signed.signature.hex()
-        assert js["digest"] == "0x" + keccak(b"\x19\x01" + signable.header + signable.body).hex()
+        assert js["digest"] == digest
         assert js["supplier"] == signed.supplier
+
+
+def test_a_dispute_of_a_milestone_beyond_uint8_is_refused_before_signing():
+    rng = random.Random(9)
+    case = _escrow_case(rng, escrow.OPEN_DISPUTE_TYPE)
+    values = {k: str(v) if isinstance(v, int) else v for k, v in case.items() if k != "key"}
+    (result,) = run([Call("escrow.js", "signOpenDispute", [case["key"], {**values, "index": "256"}])])
+    assert refused(result)["message"].startswith("index must be between 0 and 2**8-1")
 
 
 def test_malformed_messages_are_refused_before_signing():

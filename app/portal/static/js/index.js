@@ -13,7 +13,7 @@
  *   envelope.js        seal as sealEnvelope (the bid envelope alone), envelopeSize
  *   opening.js         encodeOpening
  *   shamir.js          split as shamirSplit, combine as shamirCombine (pycryptodome's shares)
- *   escrow.js          countersignDigest, signCountersign
+ *   escrow.js          countersignDigest, signCountersign, openDisputeDigest, signOpenDispute
  *   keys.js            newPrivateKey, importPrivateKey, addressOf, checksumAddress
  *   signing.js         signDigest, recoverAddress
  *
@@ -51,6 +51,6 @@ export { sealBid } from './bid.js';
 export { envelopeSize, seal as sealEnvelope } from './envelope.js';
 export { encodeOpening } from './opening.js';
 export { combine as shamirCombine, split as shamirSplit } from './shamir.js';
-export { countersignDigest, signCountersign } from './escrow.js';
+export { countersignDigest, openDisputeDigest, signCountersign, signOpenDispute } from './escrow.js';
 export { addressOf, checksumAddress, importPrivateKey, newPrivateKey } from './keys.js';
 export { recoverAddress, signDigest } from './signing.js';
