@@ -50,7 +50,7 @@ def raw_escrow(chain: ChainClient, escrow_id: str) -> dict[str, Any] | None:
     return None
 
 
-def _holder(chain: ChainClient, data: dict[str, Any]):
+def holding_contract(chain: ChainClient, data: dict[str, Any]):
     """The version of MilestoneEscrow that holds the escrow `data` was read from."""
     return next(c for c in chain.versions("MilestoneEscrow") if c.address == data["contractAddress"])
 
@@ -97,7 +97,7 @@ def milestone_view(
     """Milestone `index` of the escrow whose stored struct is `data`; None if out of range."""
     if not 0 <= index < data["milestoneCount"]:
         return None
-    escrow = _holder(chain, data)
+    escrow = holding_contract(chain, data)
     m = named(escrow, "getMilestone", escrow.functions.getMilestone(escrow_id, index).call())
     if verifiers is None:
         verifiers = escrow.functions.verifiersOf(escrow_id).call()
@@ -119,12 +119,24 @@ def milestone_view(
     }
 
 
+def disputable(escrow_status: str, milestone: dict[str, Any]) -> str | None:
+    """What the supplier may dispute of `milestone` (a milestone_view) now, as openDispute decides:
+    "rejection" while it stands rejected, "penalty" once after an approval with a penalty; else None."""
+    if escrow_status not in ("active", "completed"):
+        return None
+    if milestone["status"] == "rejected":
+        return "rejection"
+    if milestone["status"] == "approved" and milestone["penalty"] and milestone["penaltyDispute"] == "none":
+        return "penalty"
+    return None
+
+
 def escrow_view(chain: ChainClient, escrow_id: str) -> dict[str, Any] | None:
     """The escrow with its terms, ledger totals, payments and every milestone; None if unknown."""
     data = raw_escrow(chain, escrow_id)
     if data is None:
         return None
-    escrow = _holder(chain, data)
+    escrow = holding_contract(chain, data)
     account = supplier_account(chain, data["supplierId"])
     verifiers = escrow.functions.verifiersOf(escrow_id).call()
     status = ESCROW_STATUS[data["status"]]

@@ -85,5 +85,5 @@ def me(request: Request, sessions: ReadSessionsDep, chain: ChainDep) -> Response
         at = search.now(session)
         entry = my_tenders.registry_entry(session, supplier.supplier)
         tenders = my_tenders.my_tenders(session, supplier.supplier, at)
-    tenders = my_tenders.awaiting_countersignature(tenders, chain)
+    tenders = my_tenders.contract_actions(tenders, chain)
     return render(request, "me.html", entry=entry, tenders=tenders, now=at, supplier_id=supplier.supplier)

@@ -5,7 +5,8 @@
   deadline (a bid left sealed is opened by the Pokja's quorum and its bond may be claimed);
 - an award proposed to another supplier and the objection window open: a sanggah may be filed;
 - won and the contract awaiting the supplier's countersignature (read from the chain: the read
-  models do not follow an escrow's status): **countersign**; won otherwise: the contract's page.
+  models do not follow an escrow's status): **countersign**; a milestone rejected, or approved with a
+  penalty not yet disputed: **may dispute** (no deadline on chain); won otherwise: the contract's page.
 
 Read from the explorer's read models: the supplier's linked BidCommitted events name its tenders
 (one indexed join), each tender's stored summary says where it stands."""
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.escrows.views import ESCROW_STATUS, raw_escrow
+from app.escrows.views import disputable, escrow_view
 from app.explorer.models import ExplorerSupplier, ExplorerSupplierEvent, ExplorerTender
 from app.explorer.queries import CONTRACTED, TenderView, from_summary
 from app.indexer.models import ChainEvent
@@ -32,12 +33,12 @@ SEALED = "sealed"
 class MyTender:
     view: TenderView
     bid: dict[str, Any]  # this supplier's entry of view.bid_details
-    action: str  # replace_until, open_bid, may_object, countersign, won, none
+    action: str  # replace_until, open_bid, may_object, countersign, may_dispute, won, none
     deadline: int | None  # when the action's window closes
 
     @property
     def pressing(self) -> bool:
-        return self.action in ("open_bid", "may_object", "countersign")
+        return self.action in ("open_bid", "may_object", "countersign", "may_dispute")
 
 
 def registry_entry(session: Session, supplier: int) -> dict[str, Any] | None:
@@ -96,16 +97,17 @@ def _action(view: TenderView, bid: dict[str, Any], supplier: int, now: int) -> M
     return due("none", None)
 
 
-def awaiting_countersignature(found: list[MyTender], chain) -> list[MyTender]:
-    """The won tenders whose contract awaits the supplier's countersignature become that action
-    (the read models do not follow an escrow's status; one chain read per contracted tender of this
-    supplier, a handful), pressing and first."""
-    awaiting = ESCROW_STATUS.index("awaiting_countersign")
+def contract_actions(found: list[MyTender], chain) -> list[MyTender]:
+    """The won tenders whose contract awaits the supplier's countersignature, or has a milestone the
+    supplier may dispute, become that action (the read models do not follow an escrow's status: one
+    chain read of the contract per contracted tender of this supplier, a handful), pressing first."""
     marked = []
     for mine in found:
-        if mine.action == "won" and mine.view.status == CONTRACTED:
-            escrow = raw_escrow(chain, "0x" + tender_id(mine.view.ocid).hex())
-            if escrow is not None and escrow["status"] == awaiting:
+        if mine.action == "won" and mine.view.status in (CONTRACTED, "paid"):
+            escrow = escrow_view(chain, "0x" + tender_id(mine.view.ocid).hex())
+            if escrow is not None and escrow["status"] == "awaiting_countersign":
                 mine = MyTender(mine.view, mine.bid, "countersign", None)
+            elif escrow is not None and any(disputable(escrow["status"], m) for m in escrow["milestones"]):
+                mine = MyTender(mine.view, mine.bid, "may_dispute", None)
         marked.append(mine)
     return sorted(marked, key=lambda t: not t.pressing)

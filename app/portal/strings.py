@@ -129,12 +129,12 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
     "portal.me.tenders": {"id": "Tender saya", "en": "My tenders"},
     "portal.me.no_tenders": {"id": "Anda belum mengikuti tender.", "en": "You have not bid in a tender yet."},
     "portal.me.coming": {
-        "id": "Penawaran, pembukaannya, sanggah, dan tanda tangan kontrak dilakukan di portal dengan kunci "
-        "di browser Anda. Banding sanggah dan sengketa termin belum dapat dilakukan di portal; "
+        "id": "Penawaran, pembukaannya, sanggah, tanda tangan kontrak, dan keberatan atas termin dilakukan "
+        "di portal dengan kunci di browser Anda. Banding sanggah belum dapat dilakukan di portal; "
         "sementara itu gunakan sistem instansi atau API gateway.",
-        "en": "Bids, their opening, objections and the contract's countersignature are done in the portal "
-        "with the key in your browser. Appeals and milestone disputes cannot be made in the portal yet; "
-        "meanwhile use the agency's system or the gateway's API.",
+        "en": "Bids, their opening, objections, the contract's countersignature and milestone disputes are "
+        "done in the portal with the key in your browser. Appeals (sanggah banding) cannot be made in "
+        "the portal yet; meanwhile use the agency's system or the gateway's API.",
     },
     "portal.before": {"id": "sebelum", "en": "before"},
     "portal.action.open_bid": {
@@ -154,6 +154,10 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
     "portal.action.countersign": {
         "id": "Kontrak menunggu tanda tangan Anda.",
         "en": "The contract awaits your signature.",
+    },
+    "portal.action.may_dispute": {
+        "id": "Ada termin yang ditolak atau didenda; Anda dapat mengajukan keberatan.",
+        "en": "A milestone was rejected or penalised; you may dispute it.",
     },
     "portal.bid.sealed": {"id": "penawaran tersegel", "en": "bid sealed"},
     "portal.bid.valid": {"id": "penawaran dibuka", "en": "bid opened"},
@@ -300,6 +304,54 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
     "portal.milestone.rejected": {"id": "ditolak", "en": "rejected"},
     "portal.milestone.disputed": {"id": "disengketakan", "en": "disputed"},
     "portal.milestone.rejection_upheld": {"id": "penolakan dikukuhkan", "en": "rejection upheld"},
+    "portal.contract.penalty_dispute": {"id": "Keberatan atas denda", "en": "Penalty dispute"},
+    "portal.dispute_status.none": {"id": "tidak ada", "en": "none"},
+    "portal.dispute_status.open": {"id": "menunggu putusan komite", "en": "awaiting the committee"},
+    "portal.dispute_status.upheld": {"id": "denda dikukuhkan", "en": "penalty upheld"},
+    "portal.dispute_status.overturned": {
+        "id": "denda dibatalkan, dikembalikan",
+        "en": "penalty overturned, refunded",
+    },
+    # A milestone's dispute (app/portal/contracts.py).
+    "portal.dispute.title": {"id": "Ajukan keberatan atas termin", "en": "Dispute a milestone"},
+    "portal.dispute.link_rejection": {"id": "Ajukan keberatan atas penolakan", "en": "Dispute the rejection"},
+    "portal.dispute.link_penalty": {"id": "Ajukan keberatan atas denda", "en": "Dispute the penalty"},
+    "portal.dispute.intro_rejection": {
+        "id": "PPK menolak termin ini. Jika pekerjaan sudah sesuai, lampirkan buktinya: keberatan Anda "
+        "ditandatangani di browser ini, diteruskan portal tanpa biaya gas, dan diputus komite antarinstansi. "
+        "Jika komite membatalkan penolakan, termin disetujui dan dibayar.",
+        "en": "The PPK rejected this milestone. If the work was done as agreed, attach the evidence: your "
+        "dispute is signed in this browser, relayed by the portal at no gas cost, and decided by the "
+        "multi-agency committee. If the committee overturns the rejection, the milestone is approved and "
+        "paid.",
+    },
+    "portal.dispute.intro_penalty": {
+        "id": "Termin ini dibayar dengan denda keterlambatan. Jika keterlambatan bukan karena Anda (misalnya "
+        "keadaan kahar), lampirkan buktinya: keberatan ini hanya dapat diajukan sekali dan diputus komite. "
+        "Jika denda dibatalkan, jumlahnya dikembalikan kepada Anda.",
+        "en": "This milestone was paid with a late penalty. If the delay was not yours (force majeure, for "
+        "instance), attach the evidence: this dispute can be filed once and the committee decides it. "
+        "If the penalty is overturned, its amount is refunded to you.",
+    },
+    "portal.dispute.evidence": {"id": "Bukti keberatan (satu berkas)", "en": "Evidence (one file)"},
+    "portal.dispute.evidence_note": {
+        "id": "Berkas disimpan gateway menurut sidiknya sehingga komite, PPK, dan publik dapat mengunduh dan "
+        "memeriksanya; PDF, gambar, atau dokumen kantor.",
+        "en": "The gateway keeps the file under its fingerprint, so the committee, the PPK and the public "
+        "can download and check it; PDF, images or office documents.",
+    },
+    "portal.dispute.uploading": {"id": "Mengunggah bukti…", "en": "Uploading the evidence…"},
+    "portal.dispute.filed": {
+        "id": "Keberatan tercatat di rantai; komite akan memutusnya.",
+        "en": "Dispute recorded on chain; the committee will decide it.",
+    },
+    "portal.dispute.refused": {"id": "Keberatan ditolak", "en": "Dispute refused"},
+    "portal.dispute.closed": {
+        "id": "Termin ini tidak dapat diajukan keberatan: hanya termin yang ditolak, atau denda yang belum "
+        "pernah diajukan keberatan, yang dapat diajukan.",
+        "en": "This milestone cannot be disputed: only a rejected milestone, or a penalty not yet "
+        "disputed, can be.",
+    },
     "portal.payment.none": {"id": "belum ada", "en": "none yet"},
     "portal.payment.authorized": {"id": "diotorisasi", "en": "authorised"},
     "portal.payment.settled": {"id": "diterima di rekening", "en": "settled to the account"},

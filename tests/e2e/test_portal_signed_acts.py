@@ -10,6 +10,9 @@ relayed by anyone, so it never needs gas.
 2. It seals a bid in its browser for another tender (the opening kept there, the envelope made
    there for the Pokja), opens it in the opening window from the "needs you now" list, wins,
    countersigns the contract on its contract page, and sees its first milestone's payment settled.
+3. The PPK rejects its second milestone; from the "needs you now" list it disputes the rejection with
+   its evidence, signed in the browser and relayed; the committee overturns the rejection and the
+   portal shows the milestone approved and its payment authorised. It never held ETH.
 
 No request the browser sent, and no line of the gateway's log, carries the key or the password."""
 
@@ -25,11 +28,13 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
+from app.protocol.bids import tender_id as tender_id_of
 from app.protocol.manifest import load_manifest, manifest_path
 from tests.e2e.test_portal_tenders import PHONE, grave_violations, shot
+from tests.support.committee import committee_act
 from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.indexed import wait_until_indexed
-from tests.support.pilot_scenario import create_escrow, deliver_and_pay
+from tests.support.pilot_scenario import create_escrow, deliver_and_pay, deliver_and_reject
 from tests.support.tender_scenario import ANYONE, DAY, POKJA, Scenario
 
 GUIDE, GUIDE_ID = GUIDES / "supplier-keys.en.md", GUIDES / "supplier-keys.id.md"
@@ -40,6 +45,7 @@ PASSWORD = "kunci-CV-Sepaku-2026"
 LOSER_PRICE = 1_800_000_000  # above the rival's 1.6 billion
 PRODUCT = "KEMENPERIN-TKDN-KAPAL-0042"  # a certified hull: its code, as its certificate names it
 LETTER = b"%PDF-1.4\n% Surat sanggah CV Kunci Sendiri: harga pemenang tidak wajar.\n" + bytes(200_000)
+PROOF = b"%PDF-1.4\n% Berita acara uji fungsi ulang: speedboat lulus uji laut.\n" + bytes(50_000)
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +254,58 @@ def test_2_it_bids_and_opens_in_its_browser_wins_countersigns_and_sees_its_payme
     assert int(scenario.rpc("eth_getBalance", [supplier["address"], "latest"]), 16) == 0  # never paid gas
     pages = ["/portal/me", "/portal/key", f"/portal/tenders/{OCID}/sanggah", f"/portal/tenders/{WON}/bid"]
     check_pages(browser, gateway, page, [*pages, f"/portal/tenders/{WON}/contract"], artifacts)
+
+
+def test_3_it_disputes_a_rejected_milestone_in_its_browser_and_the_committee_overturns_it(
+    supplier, browser, gateway, scenario, artifacts
+):
+    page = supplier["page"]
+    tender_id = tender_id_of(WON)
+    deliver_and_reject(scenario, tender_id, "uji laut gagal")
+    indexed(scenario, gateway)
+
+    page.goto("/portal/me")
+    pending = page.locator(f'#pending li[data-ocid="{WON}"]')
+    assert pending.get_attribute("data-action") == "may_dispute"
+    with page.expect_navigation(url=f"**/portal/tenders/{WON}/contract"):
+        pending.locator("a.contract-link").click()
+    second = page.locator('#milestones li[data-index="1"]')
+    assert second.get_attribute("data-status") == "rejected"
+    assert page.locator('#milestones li[data-index="0"] a.dispute-link').count() == 0  # paid on time
+    dispute = f"/portal/tenders/{WON}/contract/milestones/1/dispute"
+    with page.expect_navigation(url=f"**{dispute}"):
+        second.locator("a.dispute-link").click()
+    page.wait_for_selector("#dispute[data-ready]", timeout=10_000)
+    check_pages(browser, gateway, page, [dispute], artifacts)
+    page.set_input_files(
+        "#evidence-file", files=[{"name": "uji-ulang.pdf", "mimeType": "application/pdf", "buffer": PROOF}]
+    )
+    page.wait_for_selector("#evidence:not([hidden])")
+    page.fill("#dispute-password", PASSWORD)
+    page.click("#dispute-send")
+    page.wait_for_selector("#dispute-result[data-kind]")
+    assert page.locator("#dispute-result").get_attribute("data-kind") == "rejection"
+    shot(page, artifacts, "portal-key-5-dispute-filed")
+
+    milestone = httpx.get(f"{gateway}/escrows/0x{tender_id.hex()}/milestones/1").json()
+    assert milestone["status"] == "disputed"
+    stored = httpx.get(f"{gateway}/documents/{Web3.to_hex(Web3.keccak(PROOF))}")
+    assert stored.status_code == 200 and stored.content == PROOF  # the committee reads what was signed
+    opened = scenario.contract("MilestoneEscrow").events.DisputeOpened().get_logs(from_block=0)
+    assert [e["args"]["evidenceHash"] for e in opened if e["args"]["escrowId"] == tender_id] == [
+        Web3.keccak(PROOF)
+    ]
+
+    escrow = scenario.contract("MilestoneEscrow")
+    decision = escrow.encode_abi("resolveDispute", [tender_id, 1, True, Web3.keccak(text="putusan komite")])
+    committee_act(scenario.w3, scenario.manifest, [(escrow.address, decision)], "keberatan termin 2")
+    indexed(scenario, gateway)
+    page.goto(f"/portal/tenders/{WON}/contract")
+    second = page.locator('#milestones li[data-index="1"]')
+    assert second.get_attribute("data-status") == "approved"
+    assert second.locator("[data-payment]").get_attribute("data-payment") == "authorized"
+    assert second.locator("a.dispute-link").count() == 0
+    if GUIDE_SHOTS:
+        shutil.copy(artifacts / "portal-key-5-dispute-filed.png", GUIDES / "img")
+    assert (GUIDES / "img" / "portal-key-5-dispute-filed.png").is_file()
+    assert int(scenario.rpc("eth_getBalance", [supplier["address"], "latest"]), 16) == 0  # never paid gas

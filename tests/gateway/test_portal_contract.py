@@ -1,7 +1,8 @@
-"""The winning supplier's contract in the portal: its page, and the countersignature of its terms
-signed in its browser and relayed by the portal as the API relays it. Attacked as an insider would:
-another supplier reading it or relaying the winner's signature under its own session, a signature by
-another key, a cross-site post, a second countersignature. The browser's signing itself is checked
+"""The winning supplier's contract in the portal: its page, the countersignature of its terms and the
+dispute of a rejected milestone, signed in its browser and relayed by the portal as the API relays
+them. Attacked as an insider would: another supplier reading it or relaying the winner's signature
+under its own session, a signature by another key, a cross-site post, a second countersignature, a
+dispute of a milestone nobody rejected, a dispute sent twice. The browser's signing itself is checked
 against app/protocol/escrow.py in test_portal_signatures.py; here the signatures are made in Python."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from app.protocol import escrow as escrowlib
 from app.protocol.manifest import load_manifest
 from tests.gateway.test_portal_sanggah import SAME_ORIGIN, session
 from tests.support.clock import key, now
-from tests.support.pilot_scenario import create_escrow
+from tests.support.pilot_scenario import create_escrow, deliver_and_reject
 from tests.support.tender_scenario import ANYONE, Scenario
 
 OCID = "ocds-terang-1001-portal-contract"
@@ -48,6 +49,7 @@ def story(app, token, chain_url, manifest_dir):
             "other": other,
             "escrow": escrow,
             "escrow_id": tender_id,
+            "scenario": scenario,
         }
 
 
@@ -134,3 +136,69 @@ def test_the_winner_countersigns_once(story):
     assert again.status_code == 409 and again.json()["code"][:6] == "Escrow", again.text
     page = as_(story, "winner").get(f"/portal/tenders/{OCID}/contract")
     assert 'data-status="active"' in page.text and 'id="countersign"' not in page.text
+
+
+DISPUTE = f"/portal/tenders/{OCID}/contract/milestones/1/dispute"
+
+
+def dispute_signed(s, account, index: int = 1) -> dict:
+    signed = escrowlib.sign_open_dispute(
+        account.key,
+        chain_id=31337,
+        verifying_contract=s["escrow"].address,
+        escrow_id=s["escrow_id"],
+        index=index,
+        evidence_hash=Web3.keccak(text="berita acara uji ulang"),
+        nonce=s["escrow"].functions.nonces(account.address).call(),
+        deadline=now(s["chain_url"]) + 600,
+    )
+    return {
+        "supplier": signed.supplier,
+        "evidenceHash": Web3.to_hex(signed.evidence_hash),
+        "nonce": signed.nonce,
+        "deadline": signed.deadline,
+        "signature": Web3.to_hex(signed.signature),
+    }
+
+
+def post_dispute(s, who: str, body: dict, headers: dict | None = None, path: str = DISPUTE):
+    answer = as_(s, who).post(path, json=body, headers={**SAME_ORIGIN, **key(), **(headers or {})})
+    s["client"].cookies.clear()
+    return answer
+
+
+def test_a_milestone_nobody_rejected_offers_no_dispute(story):
+    page = as_(story, "winner").get(DISPUTE)
+    assert page.status_code == 200 and 'id="dispute-closed"' in page.text and 'id="dispute"' not in page.text
+    refused = post_dispute(story, "winner", dispute_signed(story, story["winner"]))
+    assert refused.status_code == 409 and refused.json()["code"] == "EscrowNothingToDispute", refused.text
+
+
+def test_the_winner_disputes_a_rejected_milestone_once_and_no_one_else_can(story):
+    deliver_and_reject(story["scenario"], story["escrow_id"], "uji fungsi gagal")
+    contract = as_(story, "winner").get(f"/portal/tenders/{OCID}/contract")
+    assert contract.text.count('class="dispute-link"') == 1 and DISPUTE in contract.text
+    page = as_(story, "winner").get(DISPUTE)
+    form = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', page.text.split('id="dispute"')[1].split(">")[0]))
+    assert (form["escrow-id"], form["index"]) == ("0x" + story["escrow_id"].hex(), "1")
+    assert int(form["nonce"]) == story["escrow"].functions.nonces(story["winner"].address).call()
+    assert as_(story, "other").get(DISPUTE).status_code == 404
+
+    body = dispute_signed(story, story["winner"])
+    cross = post_dispute(story, "winner", body, {"Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 403 and cross.json()["code"] == "portal_cross_site"
+    relayed_by_other = post_dispute(story, "other", body)
+    assert relayed_by_other.status_code == 403 and relayed_by_other.json()["code"] == "relay_not_own_supplier"
+    by_other_key = post_dispute(story, "winner", dispute_signed(story, story["other"]))
+    assert by_other_key.status_code == 403 and by_other_key.json()["code"] == "EscrowNotSupplier"
+    other_milestone = post_dispute(story, "winner", body, path=DISPUTE.replace("/1/", "/0/"))
+    assert other_milestone.status_code == 422 and other_milestone.json()["code"] == "EscrowInvalidSigner"
+
+    attempt = key()
+    opened = post_dispute(story, "winner", body, attempt)
+    retried = post_dispute(story, "winner", body, attempt)
+    assert opened.status_code == retried.status_code == 201, opened.text
+    assert opened.json()["kind"] == "rejection" and retried.headers["Idempotent-Replayed"] == "true"
+    again = post_dispute(story, "winner", dispute_signed(story, story["winner"]))
+    assert again.status_code == 409 and again.json()["code"] == "EscrowNothingToDispute", again.text
+    assert 'id="dispute-closed"' in as_(story, "winner").get(DISPUTE).text

@@ -106,5 +106,16 @@ def deliver_and_pay(scenario: Scenario, tender_id: bytes, ocid: str) -> int:
     return settled["args"]["amount"]
 
 
+def deliver_and_reject(scenario: Scenario, tender_id: bytes, reason: str) -> None:
+    """Milestone 2 delivered (its BAST attested by two verifiers) and rejected by the PPK for `reason`."""
+    escrow = scenario.contract("MilestoneEscrow")
+    delivered = escrow.w3.eth.get_block("latest")["timestamp"]
+    for verifier in VERIFIERS[:2]:
+        scenario.send(
+            escrow.functions.attest(tender_id, 1, Web3.keccak(text="BAST termin 2"), delivered), verifier
+        )
+    scenario.send(escrow.functions.rejectMilestone(tender_id, 1, Web3.keccak(text=reason)), OFFICER)
+
+
 def _dev_suppliers(scenario: Scenario) -> dict[int, int]:
     return scenario.suppliers()

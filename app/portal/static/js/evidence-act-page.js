@@ -1,18 +1,42 @@
 /**
- * The objection page (/portal/tenders/{ocid}/sanggah): hashes the supplier's letter off the main
- * thread (the explorer's hash worker), unlocks the key kept in this browser with its password, signs
- * FileObjection with the figures the page carries (chain id, Tenders contract, tender id, nonce,
- * deadline) and posts only the signature and the hash to the portal, which relays them.
+ * The pages of a signed act that carries a document: the objection (/portal/tenders/{ocid}/sanggah,
+ * form#sanggah: FileObjection on the Tenders contract) and the dispute of a milestone
+ * (/portal/tenders/{ocid}/contract/milestones/{index}/dispute, form#dispute: OpenDispute on the
+ * escrow). Hashes the supplier's document off the main thread (the explorer's hash worker), puts it
+ * in the document store under that hash, unlocks the key kept in this browser with its password,
+ * signs with the figures the page carries (chain id, contract, tender or escrow id, nonce, deadline)
+ * and posts only the signature and the hash to the portal, which relays them.
  */
-import { signObjection } from './index.js';
+import { signObjection, signOpenDispute } from './index.js';
 import { sendOnce, show, showDone, showRefused, withOwnKey } from './act.js';
 
-const form = document.getElementById('sanggah');
+const form = document.querySelector('form[data-act]');
 const data = form.dataset;
-const result = document.getElementById('sanggah-result');
-const button = document.getElementById('sanggah-send');
+const act = form.id;
+const result = document.getElementById(act + '-result');
+const button = document.getElementById(act + '-send');
+
+/** Each act: what it signs, and how its answer is shown (the result's data-* for tests and readers). */
+const ACTS = {
+  sanggah: {
+    sign: (key, common, evidenceHash) => signObjection(key, { ...common, tenderId: data.tenderId, evidenceHash }),
+    done: (body) => {
+      showDone(result, data.filed + ' ' + body.objectionId, body.transactionHash);
+      result.dataset.objection = String(body.objectionId);
+    },
+  },
+  dispute: {
+    sign: (key, common, evidenceHash) => signOpenDispute(key, {
+      ...common, escrowId: data.escrowId, index: data.index, evidenceHash,
+    }),
+    done: (body) => {
+      showDone(result, data.filed, body.transactionHash);
+      result.dataset.kind = body.kind;
+    },
+  },
+};
 let evidenceHash = null;
-let pending = null; // {body, send}: the signed objection and its sender, kept for a retry
+let pending = null; // {body, send}: the signed act and its sender, kept for a retry
 
 function hashFile(file) {
   return new Promise((resolve, reject) => {
@@ -48,7 +72,7 @@ document.getElementById('evidence-file').addEventListener('change', async (event
   }
 });
 
-/** Puts the letter in the document store under its hash, so the Pokja can read what is signed. */
+/** Puts the document in the store under its hash, so the Pokja or the committee reads what is signed. */
 async function upload(file) {
   const query = '?filename=' + encodeURIComponent(file.name) + '&expected=' + evidenceHash;
   let answer;
@@ -72,15 +96,11 @@ async function sign() {
   show(result, data.uploading);
   await upload(document.getElementById('evidence-file').files[0]);
   show(result, data.signing);
-  const password = document.getElementById('sanggah-password');
-  const made = await withOwnKey(form, password.value, (key) => signObjection(key, {
-    chainId: data.chainId,
-    verifyingContract: data.verifyingContract,
-    tenderId: data.tenderId,
-    evidenceHash,
-    nonce: data.nonce,
-    deadline: data.deadline,
-  }));
+  const password = document.getElementById(act + '-password');
+  const common = {
+    chainId: data.chainId, verifyingContract: data.verifyingContract, nonce: data.nonce, deadline: data.deadline,
+  };
+  const made = await withOwnKey(form, password.value, (key) => ACTS[act].sign(key, common, evidenceHash));
   password.value = '';
   const body = {
     supplier: made.supplier,
@@ -103,8 +123,7 @@ form.addEventListener('submit', async (event) => {
     if (answer === null) {
       show(result, data.unreachable, true);
     } else if (answer.ok) {
-      showDone(result, data.filed + ' ' + answer.body.objectionId, answer.body.transactionHash);
-      result.dataset.objection = String(answer.body.objectionId);
+      ACTS[act].done(answer.body);
       form.querySelectorAll('input, button').forEach((element) => { element.disabled = true; });
       return;
     } else {
