@@ -3,8 +3,9 @@ system started by `make run --no-pilot`, the pilot drives the REST API only, and
 ledger holds what it reported — the TKDN bidder won by the preference, the bid its supplier did not
 open was opened by two Pokja members' shares after the reveal deadline, the Pokja answered the
 sanggah with a member's own key, the value-system Seleksi was won on sealed score sheets sealed
-before any price was open, the suppliers paid no gas, both milestone payments and the welfare batch
-were paid by the bridge and settled on chain."""
+before any price was open, the suppliers paid no gas, the winner's dispute of the rejected second
+milestone was its own signature relayed by the gateway and the committee overturned the rejection,
+both milestone payments and the welfare batch were paid by the bridge and settled on chain."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import time
 
 import pytest
 from web3 import Web3
+from web3.logs import DISCARD
 
 from app.protocol import vocabulary
 from app.protocol.manifest import load_manifest
@@ -170,6 +172,24 @@ def test_both_milestones_were_paid_and_settled_on_chain(pilot):
         assert contracts["Payments"].functions.statusOf(milestone.payment_id).call() == SETTLED
     total = sum(m.net + m.retention for m in report.contract.milestones)
     assert total == report.contract.value == report.tender.winner.price
+
+
+def test_the_winners_dispute_was_its_own_signature_relayed_and_the_committee_overturned_it(pilot):
+    report, web3, contracts, _ = pilot
+    escrow, txs = contracts["MilestoneEscrow"], report.contract.transactions
+    winner = report.tender.winner.account.address
+    disputed = web3.eth.get_transaction(txs["m2 disputed"])
+    assert disputed["from"] != winner  # relayed: the winner sent nothing and holds no ETH
+    assert escrow.decode_function_input(disputed["input"])[0].fn_name == "openDisputeBySig"
+    (opened,) = escrow.events.DisputeOpened().process_receipt(
+        web3.eth.get_transaction_receipt(disputed["hash"])
+    )
+    assert (opened["args"]["index"], opened["args"]["kind"]) == (1, 1)  # the rejection of milestone 2
+    resolved = web3.eth.get_transaction_receipt(txs["m2 dispute overturned"])
+    (decision,) = escrow.events.DisputeResolved().process_receipt(resolved, errors=DISCARD)  # hub's logs too
+    assert decision["args"]["overturned"] and decision["args"]["paymentId"] == bytes.fromhex(
+        report.contract.milestones[1].payment_id[2:]
+    )
 
 
 def test_the_welfare_period_was_paid_line_by_line_and_settled(pilot):
