@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IAgencyDirectory} from "../interfaces/IAgencyDirectory.sol";
 import {ISupplierRegistry} from "../interfaces/ISupplierRegistry.sol";
 import {ManagedPausable} from "./base/ManagedPausable.sol";
 
 /// @title Supplier registry
 /// @notice See {ISupplierRegistry}.
-contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
+contract SupplierRegistry is ISupplierRegistry, ManagedPausable, EIP712, Nonces {
+    bytes32 private constant _ROTATE_KEY_TYPEHASH =
+        keccak256("RotateKey(address current,address newAccount,uint256 nonce,uint256 deadline)");
     // A second officer confirms a blacklist proposal within this window, or it must be proposed again.
     uint64 private constant _CONFIRMATION_WINDOW = 7 days;
     // Daftar hitam lasts 1 or 2 years (Perpres 16/2018 Ps 78); two calendar years hold at most 731 days.
@@ -24,7 +29,10 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
     uint64 private _proposalCount;
     mapping(uint64 proposalId => BlacklistProposal) private _proposals;
 
-    constructor(address hub, IAgencyDirectory agencies) ManagedPausable(hub) {
+    constructor(address hub, IAgencyDirectory agencies)
+        ManagedPausable(hub)
+        EIP712("Terang SupplierRegistry", "1")
+    {
         _agencies = agencies;
     }
 
@@ -176,6 +184,27 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
     }
 
     /// @inheritdoc ISupplierRegistry
+    function rotateKeyBySig(
+        address current,
+        address newAccount,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata currentSignature,
+        bytes calldata newSignature
+    ) external whenNotPaused {
+        if (block.timestamp > deadline) revert SupplierSignatureExpired(deadline);
+        uint64 supplierId = _supplierOfAccount[current];
+        if (supplierId == 0) revert SupplierUnknownAccount(current);
+        if (nonce != nonces(current)) revert SupplierInvalidNonce(current, nonce);
+        bytes32 digest =
+            _hashTypedDataV4(keccak256(abi.encode(_ROTATE_KEY_TYPEHASH, current, newAccount, nonce, deadline)));
+        _requireSigner(digest, currentSignature, current);
+        _requireSigner(digest, newSignature, newAccount);
+        _useNonce(current);
+        _moveKey(supplierId, newAccount);
+    }
+
+    /// @inheritdoc ISupplierRegistry
     function recoverSupplierKey(uint64 supplierId, address newAccount) external restricted whenNotPaused {
         _existing(supplierId);
         _moveKey(supplierId, newAccount);
@@ -228,6 +257,11 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
         return _proposalCount;
     }
 
+    /// @inheritdoc ISupplierRegistry
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
     function _moveKey(uint64 supplierId, address newAccount) private {
         _requireFreeAccount(newAccount);
         Supplier storage supplier = _suppliers[supplierId];
@@ -236,6 +270,14 @@ contract SupplierRegistry is ISupplierRegistry, ManagedPausable {
         _supplierOfAccount[newAccount] = supplierId;
         supplier.account = newAccount;
         emit SupplierKeyRotated(supplierId, previous, newAccount);
+    }
+
+    /// @dev `signature` over `digest` must recover to `expected` (a malformed one recovers to nobody).
+    function _requireSigner(bytes32 digest, bytes calldata signature, address expected) private pure {
+        (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signature);
+        if (error != ECDSA.RecoverError.NoError || recovered != expected) {
+            revert SupplierInvalidSigner(recovered, expected);
+        }
     }
 
     function _requireFreeAccount(address account) private view {

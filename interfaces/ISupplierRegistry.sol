@@ -126,6 +126,12 @@ interface ISupplierRegistry {
     error SupplierBlacklistProposalExpired(uint64 proposalId, uint64 expiredAt);
     /// @notice The officer who proposed a blacklisting may not confirm it (four-eyes rule).
     error SupplierBlacklistSameOfficer(uint64 proposalId, address officer);
+    /// @notice A signed key rotation could be relayed only until `deadline` (UTC seconds).
+    error SupplierSignatureExpired(uint256 deadline);
+    /// @notice The signed rotation's nonce is not `account`'s next nonce (spent, or not yet).
+    error SupplierInvalidNonce(address account, uint256 nonce);
+    /// @notice A signature of the rotation recovers to `recovered`, not to `expected`.
+    error SupplierInvalidSigner(address recovered, address expected);
 
     /// @notice Registers a supplier (agency officer). Returns its new id.
     function registerSupplier(address account, bytes32 nibHash, bytes32 npwpHash, bool umkm, uint32 regionCode)
@@ -159,6 +165,23 @@ interface ISupplierRegistry {
 
     /// @notice Moves the caller's supplier record to `newAccount`; the old key stops working.
     function rotateKey(address newAccount) external;
+
+    /// @notice Moves the supplier record of `current` to `newAccount`, relayed by anyone: both keys
+    /// sign the EIP-712 `RotateKey(address current, address newAccount, uint256 nonce, uint256
+    /// deadline)` in the domain "Terang SupplierRegistry" version 1, the current key to move, the new
+    /// key to show it is held (no rotation to a mistyped or another's address). `nonce` is
+    /// nonces(current); a supplier without ETH rotates this way.
+    function rotateKeyBySig(
+        address current,
+        address newAccount,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata currentSignature,
+        bytes calldata newSignature
+    ) external;
+
+    /// @notice The EIP-712 domain separator of the signed key rotation.
+    function domainSeparator() external view returns (bytes32);
 
     /// @notice Moves a supplier whose key was lost to `newAccount` (committee, through the hub's delay).
     function recoverSupplierKey(uint64 supplierId, address newAccount) external;

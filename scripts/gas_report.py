@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.protocol import bids as bidlib  # noqa: E402
+from app.protocol import supplier_keys  # noqa: E402
 from app.protocol.roles import role_id  # noqa: E402
 from scripts.deploy import committee_act, deploy_suite  # noqa: E402
 from toolchain.deploy_config import load_deploy_config  # noqa: E402
@@ -127,6 +128,7 @@ def _scenario() -> dict[str, int]:
     tx = registry.registerSupplier(signer, _h("nib-s"), _h("npwp-s"), True, 6302, {"from": officer})
     registry.verifySupplier(tx.return_value, {"from": officer2})
     signer_id = tx.return_value
+    _rotate_by_signature(registry, record, relayer)
 
     def params(ocid, evaluation=0, weight=0, scoring=0):
         now = chain.time()
@@ -295,6 +297,24 @@ def _scenario() -> dict[str, int]:
 
     gas.update(_value_system(tenders, announce, commit, openings, direct, pokja, record))
     return gas
+
+
+def _rotate_by_signature(registry, record, relayer) -> None:
+    """A supplier of its own moves its record to a new key, both keys signing, relayed."""
+    old, new = accounts.add("0x" + "5b" * 32), accounts.add("0x" + "5c" * 32)
+    tx = registry.registerSupplier(old, _h("nib-r"), _h("npwp-r"), True, 6302, {"from": accounts[4]})
+    registry.verifySupplier(tx.return_value, {"from": accounts[5]})
+    signed = supplier_keys.sign_rotation(
+        old.private_key,
+        new.private_key,
+        chain_id=chain.id,
+        verifying_contract=registry.address,
+        nonce=0,
+        deadline=chain.time() + DAY,
+    )
+    args = (signed.current, signed.new_account, 0, signed.deadline)
+    args += (signed.current_signature, signed.new_signature)
+    record("rotateKeyBySig (both keys signed, relayed)", registry.rotateKeyBySig(*args, {"from": relayer}))
 
 
 def _value_system(tenders, announce, commit, openings, direct, pokja, record) -> dict[str, int]:

@@ -226,7 +226,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
 # State-changing functions that are deliberately open to any caller, each guarded inside the
 # contract (e.g. only the supplier's own key may rotate it).
 PUBLIC_FUNCTIONS: dict[str, set[str]] = {
-    "SupplierRegistry": {"rotateKey"},
+    "SupplierRegistry": {"rotateKey", "rotateKeyBySig"},
     # Bids come from a registered supplier's key or carry its EIP-712 signature (relayed by anyone,
     # e.g. the gateway); a supplier burns its own nonces; finalisation follows published rules, so
     # anyone may trigger it once due; objections and appeals only from a bidder's key (objections

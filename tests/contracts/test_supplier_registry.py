@@ -6,8 +6,11 @@ from pathlib import Path
 
 import brownie
 import pytest
-from brownie import chain, interface
+from brownie import accounts, chain, interface
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 
+from app.protocol import supplier_keys as supplier_keys_lib
 from tests.contracts.conftest import IKN, PU, hmac_id, role_id
 from tests.contracts.revert_messages import ZERO_ADDRESS, ZERO_BYTES32, custom_error, latest_timestamp
 
@@ -471,6 +474,114 @@ def test_a_rotated_supplier_keeps_its_nib(registry, active_supplier, officer, su
         registry.registerSupplier(
             outsider, hmac_id("nib:kept"), hmac_id("npwp:x"), False, 6302, {"from": officer}
         )
+
+
+def _key(byte: int):
+    """A key brownie can sign EIP-712 messages with (its node's unlocked accounts cannot); no ETH."""
+    return accounts.add("0x" + f"{byte:02x}" * 32)
+
+
+def _rotation(registry, current, new, nonce=None, deadline=None, chain_id=None):
+    return supplier_keys_lib.sign_rotation(
+        current.private_key,
+        new.private_key,
+        chain_id=chain.id if chain_id is None else chain_id,
+        verifying_contract=registry.address,
+        nonce=registry.nonces(current) if nonce is None else nonce,
+        deadline=latest_timestamp() + DAY if deadline is None else deadline,
+    )
+
+
+def _bad_signature_of(expected) -> str:
+    """The revert of a signature that does not recover to `expected` (it recovers to some address)."""
+    return rf"SupplierInvalidSigner: 0x[0-9a-f]{{40}}, {str(expected).lower()}"
+
+
+def _relay(registry, signed, relayer, **changes):
+    args = {
+        "current": signed.current,
+        "new": signed.new_account,
+        "nonce": signed.nonce,
+        "deadline": signed.deadline,
+        "current_signature": signed.current_signature,
+        "new_signature": signed.new_signature,
+        **changes,
+    }
+    return registry.rotateKeyBySig(*args.values(), {"from": relayer})
+
+
+def test_a_relayer_rotates_a_key_both_keys_signed(registry, active_supplier, outsider):
+    old_key, new_key = _key(0xA0), _key(0xA1)  # neither holds ETH: the relayer pays
+    supplier_id = active_supplier(old_key)
+    signed = _rotation(registry, old_key, new_key)
+
+    tx = _relay(registry, signed, outsider)
+
+    event = tx.events["SupplierKeyRotated"]
+    assert (event["supplierId"], event["previousAccount"], event["newAccount"]) == (
+        supplier_id,
+        old_key,
+        new_key,
+    )
+    assert registry.supplierIdOf(new_key) == supplier_id and registry.supplierIdOf(old_key) == 0
+    assert registry.nonces(old_key) == 1
+    with brownie.reverts(custom_error("SupplierUnknownAccount", old_key)):
+        _relay(registry, signed, outsider)  # the held signature moves nothing again
+
+
+def test_a_rotation_needs_the_new_keys_signature_too(registry, active_supplier, outsider):
+    """A relayer holding the current key's signature cannot point the record at its own address, and
+    a typo cannot lock the supplier out: the new key signs the same message."""
+    old_key, new_key, thief = _key(0xA0), _key(0xA1), _key(0xA2)
+    active_supplier(old_key)
+    signed = _rotation(registry, old_key, new_key)
+    with brownie.reverts(revert_pattern=_bad_signature_of(old_key)):  # signed for another new key
+        _relay(registry, signed, outsider, new=thief.address)
+    by_thief = _rotation(registry, old_key, thief)
+    with brownie.reverts(revert_pattern=_bad_signature_of(new_key)):
+        _relay(registry, signed, outsider, new_signature=by_thief.new_signature, new=new_key.address)
+    assert registry.supplierIdOf(old_key) != 0
+
+
+def test_a_rotation_signed_by_another_key_on_another_chain_or_late_is_refused(
+    registry, active_supplier, outsider
+):
+    old_key, new_key, stranger = _key(0xA0), _key(0xA1), _key(0xA3)
+    active_supplier(old_key)
+    signed = _rotation(registry, old_key, new_key)
+    message = {
+        "current": old_key.address,
+        "newAccount": new_key.address,
+        "nonce": 0,
+        "deadline": signed.deadline,
+    }
+    typed = supplier_keys_lib.rotation_typed_data(chain.id, registry.address, message)
+    forged = Account.sign_message(encode_typed_data(full_message=typed), stranger.private_key).signature
+    with brownie.reverts(custom_error("SupplierInvalidSigner", stranger, old_key)):  # the exact message
+        _relay(registry, signed, outsider, current_signature=bytes(forged))
+    elsewhere = _rotation(registry, old_key, new_key, chain_id=1)
+    with brownie.reverts():
+        _relay(registry, elsewhere, outsider)
+    past = latest_timestamp() - 1
+    late = _rotation(registry, old_key, new_key, deadline=past)
+    with brownie.reverts(custom_error("SupplierSignatureExpired", past)):
+        _relay(registry, late, outsider)
+    ahead = _rotation(registry, old_key, new_key, nonce=1)
+    with brownie.reverts(custom_error("SupplierInvalidNonce", old_key, 1)):
+        _relay(registry, ahead, outsider)
+    unknown = _rotation(registry, stranger, new_key)
+    with brownie.reverts(custom_error("SupplierUnknownAccount", stranger)):
+        _relay(registry, unknown, outsider)
+    assert registry.nonces(old_key) == 0
+
+
+def test_a_signed_rotation_cannot_take_a_registered_key(registry, active_supplier, outsider):
+    first, second = _key(0xA0), _key(0xA1)
+    active_supplier(first, label="satu")
+    second_id = active_supplier(second, label="dua")
+    signed = _rotation(registry, first, second)
+    with brownie.reverts(custom_error("SupplierAccountTaken", second, second_id)):
+        _relay(registry, signed, outsider)
 
 
 def test_rotating_the_key_does_not_escape_a_blacklist(registry, active_supplier, blacklist, supplier_keys):
