@@ -52,6 +52,7 @@ from app.portal import evidence as portal_evidence
 from app.portal import keys as portal_keys
 from app.portal import objections as portal_objections
 from app.portal import routes as portal
+from app.suppliers import key_rotation as supplier_key_rotation
 from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
@@ -62,6 +63,7 @@ ROUTERS = (
     health.router,
     metrics.router,
     suppliers.router,
+    supplier_key_rotation.router,
     tkdn.router,
     policies.router,
     tenders.router,

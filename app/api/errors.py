@@ -98,6 +98,10 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "The node refused the signed transaction (e.g. nonce or funds).",
         "id": "Node menolak transaksi bertanda tangan (mis. nonce atau saldo).",
     },
+    "SupplierNotCurrentKey": {
+        "en": "Only the supplier's registered key may move its record to a new key.",
+        "id": "Hanya kunci terdaftar penyedia yang boleh memindahkan catatannya ke kunci baru.",
+    },
     "EscrowNotSupplier": {
         "en": "Only the winning supplier's current key may sign this.",
         "id": "Hanya kunci penyedia pemenang yang berlaku yang boleh menandatangani ini.",

@@ -1,6 +1,6 @@
 """Who may use the gateway's relayer key: the routes that relay a supplier's own signed act
 (sealed bid commitments and openings, objections (sanggah), the escrow countersignature, the
-signed openDispute transaction) send it with the `relayer` key, which pays the gas. The signature
+signed dispute, a key rotation) send it with the `relayer` key, which pays the gas. The signature
 already proves the supplier's consent, so the question is only whose requests the gateway spends
 its relayer on. Two kinds of principal legitimately relay:
 

@@ -148,3 +148,60 @@ class Supplier(BaseModel):
     registeredAt: int = Field(description="UTC seconds")
     verifiedAt: int | None = Field(description="UTC seconds; null while unverified")
     blacklist: BlacklistPeriod | None = Field(description="The sanction period; null when never blacklisted")
+
+
+SIGNATURE = r"^0x[0-9a-fA-F]{130}$"
+
+
+class KeyRotation(BaseModel):
+    """RotateKey(current, newAccount, nonce, deadline) signed by both keys (SupplierRegistry)."""
+
+    current: str = Field(pattern=ADDRESS, description="The supplier's registered key, which signed first")
+    newAccount: str = Field(pattern=ADDRESS, description="The new key, which signed the same message")
+    nonce: int = Field(ge=0, lt=2**256, description="SupplierRegistry.nonces(current)")
+    deadline: int = Field(ge=0, lt=2**256, description="UTC seconds")
+    currentSignature: str = Field(pattern=SIGNATURE, description="The current key's 65-byte signature")
+    newSignature: str = Field(pattern=SIGNATURE, description="The new key's 65-byte signature")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "current": "0x2546BcD3c84621e976D8185a91A922aE77ECEc30",
+                    "newAccount": "0xbDA5747bFD65F08deb54cb465eB87D40e51B197E",
+                    "nonce": 0,
+                    "deadline": 1_780_000_000,
+                    "currentSignature": "0x" + "ab" * 65,
+                    "newSignature": "0x" + "cd" * 65,
+                }
+            ]
+        }
+    )
+
+
+class KeyRotated(WriteReceipt):
+    supplierId: int
+    previousAccount: str
+    newAccount: str
+
+
+class RotationField(BaseModel):
+    name: str
+    type: str
+
+
+class RotationDomain(BaseModel):
+    name: str
+    version: str
+    chainId: int
+    verifyingContract: str
+
+
+class RotationSigning(BaseModel):
+    """What a supplier's client signs a key rotation with."""
+
+    domain: RotationDomain
+    primaryType: Literal["RotateKey"]
+    fields: list[RotationField]
+    nonce: int = Field(description="SupplierRegistry.nonces(address)")
+    supplierId: int | None = Field(description="The supplier the address holds now; None if none")
