@@ -1,9 +1,10 @@
-"""The portal's in-browser signing library (app/portal/static/js: tenders.js, escrow.js, signing.js
-and what they use), run under Node through the page's import map, against the Python the contracts
-are tested with (app/protocol/bids.py, escrow.py):
+"""The portal's in-browser signing library (app/portal/static/js: tenders.js, escrow.js,
+key-rotation.js, signing.js and what they use), run under Node through the page's import map,
+against the Python the contracts are tested with (app/protocol/bids.py, escrow.py, supplier_keys.py):
 
-- for every Tenders message type and both escrow acts (Countersign, OpenDispute), on seeded random
-  messages, the JavaScript's digest and 65-byte signature equal Python's byte for byte;
+- for every Tenders message type, both escrow acts (Countersign, OpenDispute) and the key rotation
+  signed by both keys (RotateKey), on seeded random messages, the JavaScript's digest and 65-byte
+  signature equal Python's byte for byte;
 - commitments, tender ids, sealed bids and envelope hashes equal Python's, products in any order;
   the inputs Python refuses, the JavaScript refuses too;
 - recovery finds the signer of Python's signatures, and refuses malleable ones.
@@ -19,7 +20,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
 
-from app.protocol import bids, escrow
+from app.protocol import bids, escrow, supplier_keys
 from tests.support import portal_js
 from tests.support.portal_js import SECP256K1_N, Call, ok, random_hex32, random_key, refused, run
 
@@ -209,6 +210,48 @@ def test_the_escrow_acts_equal_escrow_py(primary_type, function):
         assert js["signature"] == "0x" + signed.signature.hex()
         assert js["digest"] == digest
         assert js["supplier"] == signed.supplier
+
+
+def test_the_key_rotation_signed_by_both_keys_equals_supplier_keys_py():
+    rng = random.Random("rotation")
+    cases = [
+        {
+            "current": random_key(rng),
+            "new": random_key(rng),
+            "chainId": rng.choice(CHAIN_IDS),
+            "verifyingContract": to_checksum_address("0x" + rng.randbytes(20).hex()),
+            "nonce": rng.randrange(2**32),
+            "deadline": rng.randrange(2**40),
+        }
+        for _ in range(6)
+    ]
+    values = [
+        {k: str(v) if isinstance(v, int) else v for k, v in c.items() if k not in ("current", "new")}
+        for c in cases
+    ]
+    results = run(
+        [
+            Call("key-rotation.js", "signRotation", [c["current"], c["new"], v])
+            for c, v in zip(cases, values, strict=True)
+        ]
+    )
+    for case, result in zip(cases, results, strict=True):
+        signed = supplier_keys.sign_rotation(
+            case["current"],
+            case["new"],
+            chain_id=case["chainId"],
+            verifying_contract=case["verifyingContract"],
+            nonce=case["nonce"],
+            deadline=case["deadline"],
+        )
+        js = ok(result)
+        assert (js["current"], js["newAccount"]) == (signed.current, signed.new_account)
+        assert js["currentSignature"] == "0x" + signed.current_signature.hex()
+        assert js["newSignature"] == "0x" + signed.new_signature.hex()
+    (same,) = run(
+        [Call("key-rotation.js", "signRotation", [cases[0]["current"], cases[0]["current"], values[0]])]
+    )
+    assert refused(same)["message"] == "the new key is the current key"
 
 
 def test_a_dispute_of_a_milestone_beyond_uint8_is_refused_before_signing():

@@ -14,6 +14,7 @@
  *   opening.js         encodeOpening
  *   shamir.js          split as shamirSplit, combine as shamirCombine (pycryptodome's shares)
  *   escrow.js          countersignDigest, signCountersign, openDisputeDigest, signOpenDispute
+ *   key-rotation.js    rotationDigest, signRotation (both keys sign RotateKey)
  *   keys.js            newPrivateKey, importPrivateKey, addressOf, checksumAddress
  *   signing.js         signDigest, recoverAddress
  *
@@ -52,5 +53,6 @@ export { envelopeSize, seal as sealEnvelope } from './envelope.js';
 export { encodeOpening } from './opening.js';
 export { combine as shamirCombine, split as shamirSplit } from './shamir.js';
 export { countersignDigest, openDisputeDigest, signCountersign, signOpenDispute } from './escrow.js';
+export { rotationDigest, signRotation } from './key-rotation.js';
 export { addressOf, checksumAddress, importPrivateKey, newPrivateKey } from './keys.js';
 export { recoverAddress, signDigest } from './signing.js';
