@@ -202,6 +202,24 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
     "portal.key.password_again": {"id": "Ulangi kata sandi", "en": "Password again"},
     "portal.key.create_button": {"id": "Buat kunci", "en": "Create the key"},
     "portal.key.import": {"id": "Impor kunci", "en": "Import a key"},
+    "portal.key.rotate": {"id": "Ganti kunci terdaftar", "en": "Change the registered key"},
+    "portal.key.rotate_note": {
+        "id": "Browser membuat kunci baru dan mengunduh cadangannya lebih dulu; kunci lama dan kunci baru "
+        "sama-sama menandatangani pergantian, lalu portal meneruskannya tanpa biaya gas. Setelahnya hanya "
+        "kunci baru yang berlaku. Jangan mengganti kunci selagi penawaran yang Anda tandatangani belum "
+        "terkirim.",
+        "en": "The browser makes a new key and downloads its backup first; the old and the new key both "
+        "sign the change, and the portal relays it at no gas cost. Afterwards only the new key counts. "
+        "Do not change keys while a bid you signed has not been sent yet.",
+    },
+    "portal.key.current_password": {"id": "Kata sandi kunci sekarang", "en": "Current key's password"},
+    "portal.key.new_password": {"id": "Kata sandi kunci baru", "en": "New key's password"},
+    "portal.key.rotate_button": {"id": "Ganti kunci", "en": "Change key"},
+    "portal.key.rotated": {
+        "id": "Kunci terdaftar diganti; kunci baru tersimpan di browser ini.",
+        "en": "Registered key changed; the new key is kept in this browser.",
+    },
+    "portal.key.rotation_refused": {"id": "Penggantian kunci ditolak", "en": "Key change refused"},
     "portal.key.import_note": {
         "id": "Berkas keystore (JSON) dari cadangan atau dompet lain, dengan kata sandinya.",
         "en": "A keystore file (JSON) from a backup or another wallet, with its password.",

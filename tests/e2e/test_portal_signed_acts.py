@@ -13,8 +13,10 @@ relayed by anyone, so it never needs gas.
 3. The PPK rejects its second milestone; from the "needs you now" list it disputes the rejection with
    its evidence, signed in the browser and relayed; the committee overturns the rejection and the
    portal shows the milestone approved and its payment authorised. It never held ETH.
+4. It changes its registered key on the key page: the new key made in the browser, its backup
+   downloaded first (eth-account opens it), both keys signing; the ledger now names the new key.
 
-No request the browser sent, and no line of the gateway's log, carries the key or the password."""
+No request the browser sent, and no line of the gateway's log, carries a key or a password."""
 
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ GUIDE_SHOTS = os.environ.get("TERANG_GUIDE_SCREENSHOTS") == "1"  # the guide's p
 OCID = "ocds-terang-portal-sanggah"
 WON = "ocds-terang-portal-kontrak"
 PASSWORD = "kunci-CV-Sepaku-2026"
+NEW_PASSWORD = "kunci-baru-Sepaku-2027"
 LOSER_PRICE = 1_800_000_000  # above the rival's 1.6 billion
 PRODUCT = "KEMENPERIN-TKDN-KAPAL-0042"  # a certified hull: its code, as its certificate names it
 LETTER = b"%PDF-1.4\n% Surat sanggah CV Kunci Sendiri: harga pemenang tidak wajar.\n" + bytes(200_000)
@@ -97,8 +100,16 @@ def supplier(browser, gateway, gateway_home, pilot, scenario, artifacts):
     assert scenario.register(address, "cv-kunci-sendiri", umkm=True) == supplier_id
     page.reload()
     assert page.locator("#key-bound").get_attribute("data-matches") == "true"
-    yield {"page": page, "id": supplier_id, "key": key, "address": address, "sent": sent, "errors": errors}
-    secrets = (key.hex().removeprefix("0x"), PASSWORD)
+    secrets = [key.hex().removeprefix("0x"), PASSWORD]  # a test that makes another key adds it
+    yield {
+        "page": page,
+        "id": supplier_id,
+        "key": key,
+        "address": address,
+        "sent": sent,
+        "errors": errors,
+        "secrets": secrets,
+    }
     assert not [line for line in sent if any(secret in line for secret in secrets)]
     logged = (gateway_home / "gateway.log").read_text()  # the gateway's own log of every request
     assert logged and not [secret for secret in secrets if secret in logged]
@@ -309,3 +320,36 @@ def test_3_it_disputes_a_rejected_milestone_in_its_browser_and_the_committee_ove
         shutil.copy(artifacts / "portal-key-5-dispute-filed.png", GUIDES / "img")
     assert (GUIDES / "img" / "portal-key-5-dispute-filed.png").is_file()
     assert int(scenario.rpc("eth_getBalance", [supplier["address"], "latest"]), 16) == 0  # never paid gas
+
+
+def test_4_it_changes_its_registered_key_in_its_browser_both_keys_signing(supplier, scenario, artifacts):
+    page, supplier_id, old = supplier["page"], supplier["id"], supplier["address"]
+    page.goto("/portal/key")
+    page.wait_for_selector("#key[data-ready]", timeout=10_000)
+    page.wait_for_selector("#rotate-key:not([hidden])")
+    page.fill("#rotate-password", PASSWORD)
+    page.fill("#rotate-new-password", NEW_PASSWORD)
+    page.fill("#rotate-new-password-again", NEW_PASSWORD)
+    with page.expect_download() as download:  # the new key's backup, before anything is sent
+        page.click("#rotate-key button[type=submit]")
+    new_key = Account.decrypt(json.loads(Path(download.value.path()).read_text()), NEW_PASSWORD)
+    supplier["secrets"] += [new_key.hex().removeprefix("0x"), NEW_PASSWORD]
+    new = Account.from_key(new_key).address
+    page.wait_for_selector("#key-result[data-rotated]")
+    assert page.locator("#key-result").get_attribute("data-rotated") == new
+    registry = scenario.registry
+    assert (registry.functions.supplierIdOf(new).call(), registry.functions.supplierIdOf(old).call()) == (
+        supplier_id,
+        0,
+    )
+    assert page.locator("#key-address").inner_text() == page.locator("#account").inner_text() == new
+    assert page.locator("#key-bound").get_attribute("data-matches") == "true"
+    shot(page, artifacts, "portal-key-6-key-changed")
+    page.reload()  # the browser keeps the new key, encrypted, and the page still finds it registered
+    page.wait_for_selector("#key[data-ready]", timeout=10_000)
+    assert page.locator("#key-bound").get_attribute("data-matches") == "true"
+    for account in (old, new):
+        assert int(scenario.rpc("eth_getBalance", [account, "latest"]), 16) == 0
+    if GUIDE_SHOTS:
+        shutil.copy(artifacts / "portal-key-6-key-changed.png", GUIDES / "img")
+    assert (GUIDES / "img" / "portal-key-6-key-changed.png").is_file()

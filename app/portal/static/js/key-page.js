@@ -1,22 +1,34 @@
 /**
  * The key page (/portal/key): creates or imports the supplier's key in this browser, keeps it
  * encrypted (keystore-store.js), offers the keystore as a backup file, and says whether its address
- * is the account the registry holds for the supplier. Nothing here is sent to the gateway.
+ * is the account the registry holds for the supplier. None of that is sent to the gateway.
+ *
+ * Changing the registered key (form#rotate-key, shown while the browser's key is the registered
+ * one): a new key is made here and encrypted under its new password, its backup is downloaded
+ * before anything is sent, both keys sign RotateKey, and only the two signatures go to the portal.
+ * The new keystore replaces the old one here once the ledger has moved the record.
  */
 import {
   checksumAddress,
   createKeystore,
+  encryptKey,
   importKeystore,
   inspectKeystore,
   keystoreFileName,
   loadKeystore,
+  newPrivateKey,
   removeKeystore,
   saveKeystore,
+  signRotation,
+  unlock,
 } from './index.js';
+import { sendOnce, showDone, showRefused } from './act.js';
+import { wipe } from './bytes.js';
 
 const section = document.getElementById('key');
 const supplier = section.dataset.supplier;
-const account = (section.dataset.account || '').toLowerCase();
+let account = (section.dataset.account || '').toLowerCase();
+const rotateForm = document.getElementById('rotate-key');
 const result = document.getElementById('key-result');
 
 function say(text, failed) {
@@ -45,6 +57,7 @@ function show() {
   if (!stored) {
     state.textContent = section.dataset.none;
     line.hidden = help.hidden = actions.hidden = true;
+    if (rotateForm) rotateForm.hidden = true;
     return;
   }
   const address = checksumAddress(inspectKeystore(stored).address);
@@ -57,6 +70,7 @@ function show() {
   bound.dataset.matches = String(matches);
   line.hidden = actions.hidden = false;
   help.hidden = matches;
+  if (rotateForm) rotateForm.hidden = !matches;
 }
 
 async function busy(form, work) {
@@ -104,17 +118,82 @@ importForm.addEventListener('submit', (event) => {
   });
 });
 
-document.getElementById('export-key').addEventListener('click', () => {
-  const stored = loadKeystore(supplier);
-  if (!stored) return;
+/** Offers a keystore as a file named as geth names it. */
+function download(json) {
   const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([stored], { type: 'application/json' }));
-  link.download = keystoreFileName(inspectKeystore(stored).address);
+  link.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+  link.download = keystoreFileName(inspectKeystore(json).address);
   document.body.appendChild(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+document.getElementById('export-key').addEventListener('click', () => {
+  const stored = loadKeystore(supplier);
+  if (stored) download(stored);
 });
+
+let rotation = null; // {json, body, send}: the signed change and the new keystore, kept for a retry
+
+/** Makes the new key, downloads its encrypted backup and has both keys sign the change. */
+async function prepareRotation(currentPassword, newPassword) {
+  const data = rotateForm.dataset;
+  const currentKey = await unlock(loadKeystore(supplier), currentPassword, { onProgress: progress });
+  const newKey = newPrivateKey();
+  try {
+    const made = await encryptKey(newKey, newPassword, { onProgress: progress });
+    const signed = signRotation(currentKey, newKey, {
+      chainId: data.chainId, verifyingContract: data.verifyingContract, nonce: data.nonce, deadline: data.deadline,
+    });
+    download(made.json); // the backup exists before the ledger moves the record
+    const body = {
+      current: signed.current,
+      newAccount: signed.newAccount,
+      nonce: Number(data.nonce),
+      deadline: Number(data.deadline),
+      currentSignature: signed.currentSignature,
+      newSignature: signed.newSignature,
+    };
+    return { json: made.json, body, send: sendOnce(rotateForm) };
+  } finally {
+    wipe(currentKey);
+    wipe(newKey);
+  }
+}
+
+if (rotateForm) {
+  rotateForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const current = document.getElementById('rotate-password');
+    const fresh = document.getElementById('rotate-new-password');
+    const again = document.getElementById('rotate-new-password-again');
+    if (!rotation && fresh.value !== again.value) {
+      say(section.dataset.mismatch, true);
+      return;
+    }
+    busy(rotateForm, async () => {
+      if (!rotation) rotation = await prepareRotation(current.value, fresh.value);
+      current.value = fresh.value = again.value = '';
+      const answer = await rotation.send(rotation.body);
+      if (answer === null) {
+        say(rotateForm.dataset.unreachable, true);
+      } else if (answer.ok) {
+        saveKeystore(supplier, rotation.json);
+        account = rotation.body.newAccount.toLowerCase();
+        document.getElementById('account').textContent = rotation.body.newAccount;
+        rotation = null;
+        show();
+        rotateForm.hidden = true; // a second change needs the page again, for the new key's nonce
+        showDone(result, rotateForm.dataset.rotated, answer.body.transactionHash);
+        result.dataset.rotated = answer.body.newAccount;
+      } else {
+        showRefused(result, rotateForm.dataset.refused, answer);
+        rotation = null; // a refused change is not sent again; its downloaded key is not registered
+      }
+    });
+  });
+}
 
 document.getElementById('forget-key').addEventListener('click', () => {
   if (!window.confirm(section.dataset.forgetConfirm)) return;
