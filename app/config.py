@@ -133,6 +133,12 @@ class Settings(BaseSettings):
     # process (app/api/ratelimit.py); over it, 429 rate_limited with Retry-After. 0 turns it off.
     rate_limit_per_second: float = Field(default=10.0, ge=0, le=100_000)
     rate_limit_burst: int = Field(default=40, ge=1, le=1_000_000)
+    # The families' status check (app/welfare/status_check.py), per client address: this many checks
+    # a minute after a burst of so many (a village office's kiosk behind one address needs more);
+    # and tries per NIK, whoever asks, then one every ten minutes.
+    status_checks_per_minute: float = Field(default=10.0, gt=0, le=100_000)
+    status_checks_burst: int = Field(default=5, ge=1, le=100_000)
+    status_check_tries_per_nik: int = Field(default=5, ge=1, le=1_000)
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; none by default,
     # so the connection's peer is the client and no header can choose another bucket.
     rate_limit_trusted_proxies: list[str] = Field(default_factory=list)

@@ -25,6 +25,7 @@ from app.documents import routes as documents
 from app.documents.store import LocalDocumentStore
 from app.escrows import routes as escrows
 from app.explorer import routes as explorer
+from app.explorer import welfare_status as explorer_welfare_status
 from app.explorer.cached_pages import CachedPagesMiddleware
 from app.explorer.page_cache import PageCache
 from app.explorer.projection import ReadModelFollower, ReadModels
@@ -58,6 +59,7 @@ from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
 from app.tkdn import routes as tkdn
 from app.welfare import routes as welfare
+from app.welfare import status_routes as welfare_status
 
 ROUTERS = (
     health.router,
@@ -72,12 +74,14 @@ ROUTERS = (
     ocds.router,
     escrows.router,
     welfare.router,
+    welfare_status.router,
     committee.router,
     committee.acts_router,
     officials.router,
     documents.router,
     instructions.router,
     payments.router,
+    explorer_welfare_status.router,
     explorer.router,
     explorer.root,
     portal.router,

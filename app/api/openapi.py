@@ -59,6 +59,7 @@ DESCRIPTIONS = {
     "contract refuses in the current state (its custom error as `code`)",
     413: "The request body is larger than the limit (`body_too_large`); nothing is kept",
     415: "The body's Content-Type is not one the operation accepts",
+    429: "Too many requests from this address, or for this identifier (`rate_limited`, with Retry-After)",
     422: "The request is not valid (`invalid_request` with `errors`, `idempotency_key_reused`, or a "
     "contract's refusal of a value)",
     502: "The transaction failed or the node answered with an error (`transaction_failed`, `node_error`)",
@@ -142,7 +143,7 @@ def install_openapi(app: FastAPI) -> None:
                         "description": declared.get("description", DESCRIPTIONS[status]),
                         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
                     }
-                    if status in (409, 503):
+                    if status in (409, 429, 503):
                         response["headers"] = RETRY_AFTER
                     responses[str(status)] = response
         for unused in ("HTTPValidationError", "ValidationError"):

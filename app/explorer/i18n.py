@@ -359,6 +359,88 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "supplier.non_compliant": {"id": "Penawaran digugurkan", "en": "Bids declared non-compliant"},
     "supplier.none": {"id": "Penyedia ini tidak dikenal.", "en": "No such supplier."},
+    # The families' status check (app/explorer/welfare_status.py).
+    "cek.title": {"id": "Cek status bansos", "en": "Check your social assistance status"},
+    "cek.intro": {
+        "id": "Masukkan NIK dan nama lengkap sesuai KTP. Status hanya tampil bila keduanya cocok; NIK dan "
+        "nama tidak disimpan dan tidak dicatat di buku besar.",
+        "en": "Enter the NIK and the full name as on the identity card (KTP). The status shows only when "
+        "both match; neither is stored nor written to the ledger.",
+    },
+    "cek.nik": {"id": "NIK (16 angka)", "en": "NIK (16 digits)"},
+    "cek.name": {"id": "Nama lengkap sesuai KTP", "en": "Full name as on the KTP"},
+    "cek.submit": {"id": "Cek status", "en": "Check status"},
+    "cek.not_found": {
+        "id": "Data tidak ditemukan untuk NIK dan nama ini. Periksa kembali penulisannya sesuai KTP. Bila "
+        "Anda merasa berhak, hubungi pendamping sosial atau kantor desa/kelurahan untuk diusulkan.",
+        "en": "No record for this NIK and name. Check that both are written as on the KTP. If you believe "
+        "you are eligible, ask your social worker (pendamping) or the village office to propose you.",
+    },
+    "cek.rate_limited": {
+        "id": "Terlalu banyak percobaan. Coba lagi beberapa menit lagi.",
+        "en": "Too many tries. Try again in a few minutes.",
+    },
+    "cek.invalid_identifier": {
+        "id": "NIK terdiri dari 16 angka, dan nama harus diisi.",
+        "en": "A NIK has 16 digits, and the name is required.",
+    },
+    "cek.programme": {"id": "Program", "en": "Programme"},
+    "cek.s.active": {"id": "Terdaftar sebagai penerima", "en": "Enrolled as a beneficiary"},
+    "cek.s.suspended": {"id": "Ditangguhkan", "en": "Suspended"},
+    "cek.s.exited": {"id": "Tidak lagi menerima", "en": "No longer a beneficiary"},
+    "cek.s.refused": {"id": "Tidak memenuhi syarat", "en": "Not eligible"},
+    "cek.reason": {"id": "Alasan", "en": "Reason"},
+    "cek.r.DecileNotEligible": {
+        "id": "Desil kesejahteraan keluarga di DTSEN di luar sasaran program.",
+        "en": "The family's welfare decile in DTSEN is outside the programme's target.",
+    },
+    "cek.r.RegionNotCovered": {
+        "id": "Wilayah tempat tinggal belum dicakup program.",
+        "en": "The programme does not cover the family's region yet.",
+    },
+    "cek.r.AlreadyEnrolled": {
+        "id": "Keluarga sudah terdaftar pada program ini.",
+        "en": "The family is already enrolled in this programme.",
+    },
+    "cek.r.NoComponent": {
+        "id": "Tidak ada anggota keluarga yang memenuhi komponen program (misalnya ibu hamil, anak "
+        "sekolah, lansia, disabilitas).",
+        "en": "No family member meets a component of the programme (e.g. pregnancy, school children, "
+        "elderly, disability).",
+    },
+    "cek.r.BudgetExhausted": {
+        "id": "Anggaran periode ini sudah habis.",
+        "en": "This period's budget is used up.",
+    },
+    "cek.r.PaidByOtherProgramme": {
+        "id": "Keluarga sudah menerima bantuan sejenis dari program lain.",
+        "en": "The family already receives similar aid from another programme.",
+    },
+    "cek.r.DECEASED": {"id": "Penerima meninggal dunia.", "en": "The beneficiary has died."},
+    "cek.r.GRADUATED": {
+        "id": "Keluarga telah mandiri (graduasi).",
+        "en": "The family has become self-reliant (graduated).",
+    },
+    "cek.r.MOVED": {"id": "Keluarga pindah domisili.", "en": "The family moved away."},
+    "cek.r.PKH_CONDITION_UNMET": {
+        "id": "Kewajiban program (misalnya pemeriksaan kesehatan, kehadiran sekolah) tidak dipenuhi.",
+        "en": "The programme's conditions (e.g. health checks, school attendance) were not met.",
+    },
+    "cek.period": {"id": "Periode berjalan", "en": "Current period"},
+    "cek.paid": {"id": "sudah dibayar", "en": "paid"},
+    "cek.unpaid": {"id": "belum dibayar", "en": "not paid yet"},
+    "cek.next": {"id": "Periode berikutnya mulai", "en": "Next period starts"},
+    "cek.appeal": {"id": "Sanggahan", "en": "Appeal"},
+    "cek.a.open": {"id": "sedang diperiksa", "en": "under review"},
+    "cek.a.upheld": {"id": "diterima", "en": "upheld"},
+    "cek.a.rejected": {"id": "ditolak", "en": "rejected"},
+    "cek.how_to_appeal": {
+        "id": "Tidak setuju? Ajukan sanggahan melalui pendamping sosial atau kantor desa/kelurahan dengan "
+        "membawa KTP dan KK; sanggahan dicatat di buku besar dan diputus oleh dinas sosial.",
+        "en": "Disagree? Appeal through your social worker (pendamping) or the village office, bringing "
+        "your KTP and family card (KK); the appeal is recorded on the ledger and decided by the social "
+        "affairs office.",
+    },
     "welfare.title": {"id": "Program bantuan sosial", "en": "Social assistance programmes"},
     "welfare.not_deployed": {
         "id": "Kontrak program bansos (WelfarePrograms) belum disebarkan di jaringan ini.",

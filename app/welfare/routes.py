@@ -26,7 +26,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import SecretStr
 from web3 import Web3
 
-from app.api.deps import ChainDep, ReadSessionsDep, SettingsDep, require_roles
+from app.api.deps import ChainDep, ReadSessionsDep, SessionsDep, SettingsDep, require_roles
 from app.api.errors import ApiError, from_revert
 from app.api.writes import Call, Writer, WriterDep
 from app.auth.tokens import Principal
@@ -36,6 +36,7 @@ from app.ledger.view_calls import named
 from app.officials.keys import signer_of
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import InvalidIdentifier
+from app.welfare import name_checks
 from app.welfare.receipts import disbursement_outcome, enrolment_outcomes
 from app.welfare.schemas import (
     BYTES32,
@@ -221,9 +222,14 @@ def enrol(
     principal: Enroller,
     chain: ChainDep,
     settings: SettingsDep,
+    sessions: SessionsDep,
     write: WriterDep,
 ):
     keys = [_key(settings, a.nik, f"applicants[{i}].nik") for i, a in enumerate(body.applicants)]
+    named = [(k, a.name.get_secret_value()) for k, a in zip(keys, body.applicants, strict=True) if a.name]
+    if named:  # for the family's own status check; kept before the write, so a retry finds it there
+        with sessions() as session, session.begin():
+            name_checks.remember(session, settings.identity_hmac_key.get_secret_value().encode(), named)
     applicants = [(k, a.decile, a.region, a.packed()) for k, a in zip(keys, body.applicants, strict=True)]
     welfare = chain.contract(CONTRACT)
     call = Call(welfare, "enrol", [programme_id, applicants], signer_of(request, principal))

@@ -175,6 +175,14 @@ class Applicant(Attributes):
         description="NIK of the family head (16 digits)",
         examples=["6302014107850001"],
     )
+    name: SecretStr | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Full name as on the identity card (KTP): kept only as a keyed hash with the NIK, so "
+        "the family can check its own status by NIK and name; never stored, logged or put on chain",
+        examples=["Siti Aminah"],
+    )
 
 
 class Enrolment(BaseModel):
@@ -410,3 +418,35 @@ class Disbursed(WriteReceipt):
     linesRoot: Bytes32 | None = Field(description="Merkle root of the lines; None when no line was paid")
     lines: list[DisbursedLine]
     skipped: list[SkippedKey] = Field(description="Keys not paid, each with the reason")
+
+
+class StatusQuery(BaseModel):
+    nik: SecretStr = Field(min_length=16, max_length=24, description="The NIK the family was enrolled by")
+    name: SecretStr = Field(min_length=1, max_length=100, description="The full name on the identity card")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"nik": "6302014107850001", "name": "Siti Aminah"}]}
+    )
+
+
+class ProgrammeStanding(BaseModel):
+    programmeId: int
+    programme: str = Field(description="The programme's name")
+    status: Literal["active", "suspended", "exited", "refused"]
+    reason: str | None = Field(
+        description="Why, for refused (a Reason of the contract), suspended or exited (the reason code)"
+    )
+    appeal: Literal[tuple(welfarelib.APPEAL_STATUSES)]
+    period: int | None = Field(description="The current period, while active")
+    paidThisPeriod: bool | None = Field(description="Whether the current period is paid, while active")
+    nextPeriodStart: int | None = Field(
+        description="UTC seconds: when the next period starts (before the programme starts: its first), "
+        "while active"
+    )
+
+
+class FamilyStatus(BaseModel):
+    """The same answer, found false and no programme, for an unknown NIK and for a wrong name."""
+
+    found: bool
+    programmes: list[ProgrammeStanding]

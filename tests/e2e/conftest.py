@@ -5,7 +5,6 @@ Screenshots go to artifacts/e2e/."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -15,31 +14,17 @@ import pytest
 from app.auth import devissuer
 from app.protocol.manifest import load_manifest, manifest_path
 from tests.gateway.conftest import chain_url, manifest_dir  # noqa: F401 (the same real chain and deployment)
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, MISSING
 from tests.support.gateway_process import gateway_process
 from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import ROOT, rpc
 from tests.support.pilot_scenario import Pilot, run_pilot
 from toolchain.dev_signers import write_signers
 
-CHROMIUM = Path(os.environ.get("TERANG_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-# What is known to work for Debian's Chromium on these machines: no GPU, no sandbox (root), and no
-# background connections (the network is closed; Chromium would retry Google's hosts at every start).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 if not CHROMIUM.exists():
-    pytest.skip(
-        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)",
-        allow_module_level=True,
-    )
+    pytest.skip(MISSING, allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed in .venv-app")
 
 

@@ -32,7 +32,8 @@ from web3 import Web3
 
 from app.protocol.bids import tender_id as tender_id_of
 from app.protocol.manifest import load_manifest, manifest_path
-from tests.e2e.test_portal_tenders import PHONE, grave_violations, shot
+from tests.e2e.test_portal_tenders import shot
+from tests.support.browser import PHONE, grave_violations
 from tests.support.committee import committee_act
 from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.indexed import wait_until_indexed

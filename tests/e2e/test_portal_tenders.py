@@ -19,16 +19,14 @@ from web3 import Web3
 from app.auth import devissuer
 from app.protocol import bids as bidlib
 from app.protocol.manifest import load_manifest, manifest_path
+from tests.support.browser import PHONE, grave_violations
 from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
 from tests.support.indexed import wait_until_indexed
-from tests.support.localchain import ROOT
 from tests.support.tender_scenario import Scenario
 
 GUIDE, GUIDE_ID = GUIDES / "supplier-portal.en.md", GUIDES / "supplier-portal.id.md"
 # The guide's pictures are these tests' screenshots, written into the guide again on request.
 GUIDE_SHOTS = os.environ.get("TERANG_GUIDE_SCREENSHOTS") == "1"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PHONE = {"width": 360, "height": 740}  # a common small Android screen
 PREFIX = "ocds-terang-portal"
 # ocid -> (title, agency, category, method, days until the bid deadline)
 ANNOUNCED = {
@@ -56,18 +54,6 @@ def announced(pilot, chain_url, manifest_dir, gateway) -> dict[str, int]:
     head = scenario.w3.eth.block_number
     wait_until_indexed(lambda: httpx.get(gateway + "/health").json(), head)
     return deadlines
-
-
-def grave_violations(page) -> list:
-    """What axe-core reports as serious or critical on the page as it stands (the context must
-    bypass the pages' CSP: axe is the test's own script)."""
-    page.add_script_tag(path=str(AXE))
-    report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in report["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def submit(page) -> None:

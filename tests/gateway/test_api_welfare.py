@@ -9,6 +9,7 @@ never reaches the chain, the gateway's records or its logs. Every endpoint refus
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 
@@ -19,6 +20,8 @@ from web3 import Web3
 
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
+from app.welfare.name_checks import NameCheck
+from app.welfare.status_check import StatusLimits
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.localchain import rpc
@@ -50,6 +53,16 @@ EXPECTED = {
     "fajar": "NoComponent",
 }
 ALL_NIKS = [nik for nik, *_ in FAMILIES.values()]
+# The full name on each family head's KTP: sent with the enrolment, kept only as a keyed hash with the
+# NIK, for the family's own status check.
+NAMES = {
+    "ani": "Ani Suryani",
+    "budi": "Budi Santoso",
+    "citra": "Citra Lestari",
+    "dewi": "Dewi Anggraini",
+    "eko": "Eko Prasetyo",
+    "fajar": "Fajar Nugroho",
+}
 
 
 def problem(response, status: int, code: str | None = None) -> dict:
@@ -64,7 +77,7 @@ def problem(response, status: int, code: str | None = None) -> dict:
 
 def applicant(name: str) -> dict:
     nik, decile, region, components = FAMILIES[name]
-    return {"nik": nik, "decile": decile, "region": region, "components": components}
+    return {"nik": nik, "name": NAMES[name], "decile": decile, "region": region, "components": components}
 
 
 @pytest.fixture(scope="module")
@@ -266,8 +279,8 @@ def test_4_the_enroller_enrols_the_families_and_each_refused_one_is_told_why(sce
     scenario["keys"] = {n: "0x" + welfarelib.beneficiary_key(secret, FAMILIES[n][0]).hex() for n in FAMILIES}
     assert [a["beneficiaryKey"] for a in result["applicants"]] == [scenario["keys"][n] for n in names]
     scenario["enrol_tx"] = result["transactionHash"]
-    for nik in ALL_NIKS:
-        assert nik not in response.text and nik not in caplog.text
+    for secret in (*ALL_NIKS, *NAMES.values()):
+        assert secret not in response.text and secret not in caplog.text
 
 
 def test_5_no_nik_reaches_the_chain_or_the_gateways_records(scenario):
@@ -280,7 +293,10 @@ def test_5_no_nik_reaches_the_chain_or_the_gateways_records(scenario):
     engine = create_engine(scenario["settings"].database_url)
     with engine.connect() as connection:
         records = repr(connection.execute(select(IdempotencyRecord)).all())
+        records += repr(connection.execute(select(NameCheck)).all())
     engine.dispose()
+    for name in NAMES.values():
+        assert name.upper() not in records.upper() and name.encode().hex() not in haystack
     for nik in ALL_NIKS:
         for form in (
             nik,  # as hex digits
@@ -499,6 +515,92 @@ def test_10_a_refused_applicant_appeals_and_the_admin_rejects_it(scenario):
         base + "/appeals/resolution", json=decision, headers={**token("WELFARE_ADMIN"), **key()}
     )
     problem(again, 409, "WelfareNoOpenAppeal")
+
+
+def check(scenario, family: str | None, name: str, nik: str | None = None):
+    body = {"nik": nik or FAMILIES[family][0], "name": name}
+    return scenario["client"].post("/welfare/status", json=body)
+
+
+@pytest.fixture
+def clock(app):
+    """The status check's limits on a clock the test moves (fresh buckets for the test)."""
+    now = [1_000.0]
+    app.state.status_limits = StatusLimits(app.state.settings, clock=lambda: now[0])  # the defaults
+    yield now
+    app.state.status_limits = None
+
+
+def test_10b_a_family_checks_its_status_by_nik_and_name_and_learns_why(scenario, clock):
+    answers = {}
+    for family in FAMILIES:
+        clock[0] += 60  # past the per-address limit
+        response = check(scenario, family, NAMES[family])
+        assert response.status_code == 200, response.text
+        answers[family] = {p["programmeId"]: p for p in response.json()["programmes"]}
+    programme = scenario["programme"]
+    standing = {f: (a[programme]["status"], a[programme]["reason"]) for f, a in answers.items()}
+    assert standing == {
+        "ani": ("active", None),
+        "budi": ("suspended", "PKH_CONDITION_UNMET"),
+        "citra": ("active", None),
+        "dewi": ("refused", "DecileNotEligible"),
+        "eko": ("refused", "RegionNotCovered"),
+        "fajar": ("refused", "NoComponent"),
+    }
+    assert (answers["dewi"][programme]["appeal"], answers["ani"][programme]["appeal"]) == (
+        "rejected",
+        "upheld",
+    )
+    ani = answers["ani"][programme]
+    first = scenario["client"].get(programme_path(scenario)).json()["firstPeriodStart"]
+    assert (ani["period"], ani["paidThisPeriod"], ani["nextPeriodStart"]) == (
+        None,
+        None,
+        first,
+    )  # not started
+    clock[0] += 60
+    typed = check(scenario, "ani", "  ani   SURYANI, ")  # as people type it
+    assert typed.status_code == 200 and typed.json()["found"]
+
+
+def test_10c_an_unknown_nik_and_a_wrong_name_get_the_same_answer(scenario, clock):
+    answers = []
+    for family, name, nik in (
+        ("ani", "Ani Suryanti", None),  # one letter off
+        ("budi", "Ani Suryani", None),  # another family's name
+        (None, "Ani Suryani", "6302014107859999"),  # nobody's NIK
+        (None, "Ani Suryani", "6302014107850001".replace("0001", "0002")),
+    ):
+        clock[0] += 60
+        response = check(scenario, family, name, nik)
+        assert response.status_code == 200, response.text
+        answers.append(response.content)
+    assert len(set(answers)) == 1 and json.loads(answers[0]) == {"found": False, "programmes": []}
+    clock[0] += 60
+    short = check(scenario, None, "Ani", "63020141")
+    assert short.status_code == 422 and short.json()["code"] == "invalid_request"
+    clock[0] += 60
+    lettered = check(scenario, None, "Ani", "6302014107AB0001")
+    assert lettered.status_code == 422 and lettered.json()["code"] == "invalid_identifier"
+    assert "63020141" not in short.text + lettered.text  # the value typed is never echoed
+
+
+def test_10d_guessing_is_slow_from_one_address_and_for_one_nik_from_many(scenario, clock):
+    for _ in range(5):
+        assert check(scenario, "citra", "Citra Lestari").status_code == 200
+    limited = check(scenario, "citra", "Citra Lestari")
+    assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) >= 1
+    # Spread over time (or addresses), one NIK still gets only five tries, then one per ten minutes.
+    for attempt in range(5):
+        clock[0] += 7
+        assert check(scenario, "eko", f"Tebakan {attempt}").status_code == 200
+    clock[0] += 7
+    guessed = check(scenario, "eko", "Eko Prasetyo")
+    assert guessed.status_code == 429 and guessed.json()["code"] == "rate_limited"
+    clock[0] += 600
+    assert check(scenario, "eko", "Eko Prasetyo").json()["found"]
 
 
 def test_11_nothing_is_paid_before_the_programme_starts(scenario):

@@ -9,6 +9,7 @@ both milestone payments and the welfare batch were paid by the bridge and settle
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -30,9 +31,14 @@ VALID = vocabulary.enum("ITenders.BidStatus").code("Valid")
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory):
-    """`make run --no-pilot` as a subprocess: its gateway URL, chain URL and folder."""
-    with local_system(tmp_path_factory.mktemp("run")) as system:
-        yield system.gateway_url, system.chain_url, system.folder
+    """`make run --no-pilot` as a subprocess: its gateway URL, chain URL and folder. Its families'
+    status checks all come from this one address, as from a village office's kiosk."""
+    os.environ["TERANG_STATUS_CHECKS_BURST"] = "40"
+    try:
+        with local_system(tmp_path_factory.mktemp("run")) as system:
+            yield system.gateway_url, system.chain_url, system.folder
+    finally:
+        del os.environ["TERANG_STATUS_CHECKS_BURST"]
 
 
 @pytest.fixture(scope="module")
@@ -319,6 +325,7 @@ def test_the_gateway_log_of_the_pilot_is_json_with_the_bridges_lines_and_no_secr
     tokens = json.loads((state / "dev-tokens.json").read_text())
     secrets = {
         **{f"NIK {f['nik']}": f["nik"] for f in synthetic_families(FAMILIES)},
+        **{f"name {f['name']}": f["name"] for f in synthetic_families(FAMILIES)},
         **{f"account {a.accountNumber}": a.accountNumber for a in accounts},
         **{f"holder {a.accountHolderName}": a.accountHolderName for a in accounts},
         **{f"token {name}": value for name, value in tokens.items()},
@@ -370,3 +377,71 @@ def test_the_summary_names_the_official_behind_each_act(running, pilot):
     page = httpx.get(f"{base}/explorer/tenders/{report.tender.ocid}").text
     ppk = web3.eth.get_transaction(report.tender.transactions["announce"])["from"]
     assert f'data-official="{ppk}"' in page and "Otorita Ibu Kota Nusantara" in page
+
+
+def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_languages(running, pilot):
+    """The families' status page of the running system, in Chromium on a phone: an enrolled family
+    sees its programme and its next period, a refused one why and how to appeal, a wrong name the
+    same answer as nobody; nothing wider than the screen and nothing serious for axe, in id and en."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed in .venv-app")
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, MISSING, PHONE, grave_violations
+    from toolchain.pilot.welfare import FAMILIES, synthetic_families
+
+    if not CHROMIUM.exists():
+        pytest.skip(MISSING)
+    base, *_ = running
+    report, *_ = pilot
+    families = synthetic_families(FAMILIES)
+    # Per language one enrolled and one refused family (deciles 1-4 with a component are eligible);
+    # each NIK is tried a few times only, under the per-NIK limit a guesser meets too.
+    eligible = [f for f in families if f["decile"] <= 4 and any(f["components"])]
+    ineligible = [f for f in families if f not in eligible]
+    pairs = {"id": (eligible[0], ineligible[0]), "en": (eligible[1], ineligible[1])}
+    checked = {f["nik"]: httpx_status(base, f)["programmes"] for pair in pairs.values() for f in pair}
+    assert [checked[f["nik"]][0]["status"] for pair in pairs.values() for f in pair] == [
+        "active",
+        "refused",
+    ] * 2
+    refused = pairs["id"][1]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base, viewport=PHONE, is_mobile=True, bypass_csp=True)
+        page = context.new_page()
+        for lang, (enrolled, ineligible_family) in pairs.items():
+            page.goto(f"/explorer/welfare/status?lang={lang}")
+            for family, name, expect in (
+                (enrolled, enrolled["name"], "#status-programmes li[data-status='active']"),
+                (
+                    ineligible_family,
+                    ineligible_family["name"].upper(),
+                    "#status-programmes li[data-status='refused']",
+                ),
+                (ineligible_family, "Orang Lain", "#status-not-found"),
+            ):
+                page.fill("#nik", family["nik"])
+                page.fill("#name", name)
+                with page.expect_navigation():
+                    page.click("#status-check button[type=submit]")
+                page.wait_for_selector(expect, timeout=5_000)
+                assert family["nik"] not in page.url and family["nik"] not in page.content()
+                assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+                violations = grave_violations(page)
+                assert violations == [], (lang, expect, violations)
+        page.goto("/explorer/welfare/status?lang=id")
+        page.fill("#nik", refused["nik"])
+        page.fill("#name", refused["name"])
+        with page.expect_navigation():
+            page.click("#status-check button[type=submit]")
+        reason = page.locator("[data-reason]")
+        assert reason.get_attribute("data-reason") == checked[refused["nik"]][0]["reason"]
+        assert "Alasan" in reason.inner_text() and "sanggahan" in page.content()
+        browser.close()
+    assert report.welfare.refused  # the pilot refused some families, and told them why
+
+
+def httpx_status(base: str, family: dict) -> dict:
+    import httpx
+
+    answer = httpx.post(f"{base}/welfare/status", json={"nik": family["nik"], "name": family["name"]})
+    assert answer.status_code == 200, answer.text
+    return answer.json()

@@ -1,7 +1,9 @@
 """The pilot's welfare period: the welfare admin defines a PKH programme for two regencies around IKN,
-the enroller enrols a small synthetic population by NIK (the gateway keys each NIK; the chain sees
-only the key), families outside the eligible deciles or without a component are refused with the
-reason, the first period is disbursed in one batch and the bridge pays each family's line."""
+the enroller enrols a small synthetic population by NIK and name (the gateway keys each NIK, keeps
+only a keyed hash of NIK and name for the families' status check; the chain sees only the key),
+families outside the eligible deciles or without a component are refused with the reason, and
+such a family checks its status by NIK and name and reads why; the first period is disbursed in
+one batch and the bridge pays each family's line."""
 
 from __future__ import annotations
 
@@ -35,8 +37,13 @@ class WelfareOutcome:
     transactions: dict[str, str]
 
 
+GIVEN = ("Siti", "Nur", "Ahmad", "Dewi", "Budi", "Rina", "Agus", "Sri", "Yusuf", "Wati", "Hendra", "Lina")
+FAMILY = ("Rahmawati", "Hidayat", "Lestari", "Saputra", "Wulandari", "Pratama", "Kurniawan", "Anggraini")
+
+
 def synthetic_families(count: int, seed: int = 2027) -> list[dict]:
-    """Made-up families: NIKs with a regency's code and a birth date, deciles 1-6, PKH components."""
+    """Made-up families: NIKs with a regency's code and a birth date, the head's made-up name,
+    deciles 1-6, PKH components."""
     rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible on purpose)
     families = []
     for n in range(count):
@@ -47,7 +54,16 @@ def synthetic_families(count: int, seed: int = 2027) -> list[dict]:
         if rng.random() < 0.9:  # one family in ten has no component: refused with its reason
             for _ in range(rng.randint(1, 3)):
                 components[rng.randrange(len(components))] += 1
-        families.append({"nik": nik, "decile": rng.randint(1, 6), "region": region, "components": components})
+        name = f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n * 5 + 3) % len(FAMILY)]}"
+        families.append(
+            {
+                "nik": nik,
+                "name": name,
+                "decile": rng.randint(1, 6),
+                "region": region,
+                "components": components,
+            }
+        )
     return families
 
 
@@ -87,9 +103,10 @@ def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
     txs["enroller scoped"] = scoped["transactionHash"]
     log(f"PKH programme {programme} defined: deciles 1-4, regencies {REGIONS}, quarterly")
 
+    families = synthetic_families(FAMILIES)
     enrolled = api.post(
         f"/welfare/programmes/{programme}/enrolments",
-        {"applicants": synthetic_families(FAMILIES)},
+        {"applicants": families},
         api.token("ENROLLER", sub="dinsos-ppu"),
     )
     txs["enrolment"] = enrolled["transactionHash"]
@@ -101,6 +118,17 @@ def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
     log(f"{FAMILIES} synthetic families: {enrolled['enrolled']} enrolled, refused {refused or 'none'}")
     if not keys:
         raise PilotError("no family was enrolled; the synthetic population needs eligible families")
+    refused_family = next(
+        (f for f, a in zip(families, enrolled["applicants"], strict=True) if not a["enrolled"]), None
+    )
+    if refused_family is not None:
+        checked = api.post(
+            "/welfare/status", {"nik": refused_family["nik"], "name": refused_family["name"]}, {}
+        )
+        standing = next(p for p in checked["programmes"] if p["programmeId"] == programme)
+        log(
+            f"a refused family checked its status by NIK and name: {standing['status']}, {standing['reason']}"
+        )
 
     for n, key in enumerate(keys):
         account = {
