@@ -357,7 +357,7 @@ class CountersignDomain(BaseModel):
     verifyingContract: Address
 
 
-class TypedField(BaseModel):
+class EscrowSigningField(BaseModel):
     name: str
     type: str
 
@@ -367,7 +367,7 @@ class CountersignSigning(BaseModel):
 
     domain: CountersignDomain
     primaryType: Literal[escrowlib.COUNTERSIGN_TYPE] = Field(description="The countersignature's type")
-    types: dict[str, list[TypedField]] = Field(
+    types: dict[str, list[EscrowSigningField]] = Field(
         description="The fields of each act a supplier signs for the escrow: Countersign and OpenDispute"
     )
     nonce: int = Field(description="MilestoneEscrow.nonces(supplier), spent by either act")
