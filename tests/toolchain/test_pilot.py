@@ -9,8 +9,10 @@ both milestone payments and the welfare batch were paid by the bridge and settle
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import time
 
 import pytest
@@ -379,12 +381,14 @@ def test_the_summary_names_the_official_behind_each_act(running, pilot):
     assert f'data-official="{ppk}"' in page and "Otorita Ibu Kota Nusantara" in page
 
 
-def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_languages(running, pilot):
+def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_languages(running, pilot, tmp_path):
     """The families' status page of the running system, in Chromium on a phone: an enrolled family
     sees its programme and its next period, a refused one why and how to appeal, a wrong name the
     same answer as nobody; nothing wider than the screen and nothing serious for axe, in id and en."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed in .venv-app")
     from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, MISSING, PHONE, grave_violations
+    from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
+    from tests.support.localchain import ROOT
     from toolchain.pilot.welfare import FAMILIES, synthetic_families
 
     if not CHROMIUM.exists():
@@ -403,6 +407,8 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
         "refused",
     ] * 2
     refused = pairs["id"][1]
+    artifacts = ROOT / "artifacts" / "pilot"
+    artifacts.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=base, viewport=PHONE, is_mobile=True, bypass_csp=True)
@@ -435,8 +441,32 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
         reason = page.locator("[data-reason]")
         assert reason.get_attribute("data-reason") == checked[refused["nik"]][0]["reason"]
         assert "Alasan" in reason.inner_text() and "sanggahan" in page.content()
+        pictured = ineligible[2]  # a family of its own: each NIK's tries are few
+        for lang in ("id", "en"):  # the guide's pictures: the answer shows neither the NIK nor the name
+            page.goto(f"/explorer/welfare/status?lang={lang}")
+            page.fill("#name", pictured["name"])
+            page.fill("#nik", pictured["nik"])
+            with page.expect_navigation():
+                page.click("#status-check button[type=submit]")
+            page.wait_for_selector(
+                "#status-programmes li[data-status='refused'] [data-reason]", timeout=5_000
+            )
+            shot = artifacts / f"welfare-status-{lang}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            if os.environ.get("TERANG_GUIDE_SCREENSHOTS") == "1":
+                shutil.copy(shot, GUIDES / "img")
+            assert (GUIDES / "img" / shot.name).is_file()
         browser.close()
     assert report.welfare.refused  # the pilot refused some families, and told them why
+
+    # The guide's command, in both languages, for a third family.
+    family = eligible[2]
+    for guide in (GUIDES / "welfare-status.id.md", GUIDES / "welfare-status.en.md"):
+        assert every_fence_is_sh(guide)
+        ran = run_guide(guide, {"TERANG_URL": base, "NIK": family["nik"], "NAME": family["name"]}, tmp_path)
+        answer = json.loads(ran.stdout)
+        assert answer["found"] and answer["programmes"][0]["status"] == "active"
+    assert sh_blocks(GUIDES / "welfare-status.id.md") == sh_blocks(GUIDES / "welfare-status.en.md")
 
 
 def httpx_status(base: str, family: dict) -> dict:
