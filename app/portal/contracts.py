@@ -1,5 +1,6 @@
 """The winning supplier's contract (the tender's milestone escrow) in the portal: its terms, each
-milestone with its attestations, penalty, dispute and payment, the advance and the retention, and the
+milestone with its attestations, penalty, dispute and payment (with the bank's reference once the
+payment bridge sent it: app/payments/references.py), the advance and the retention, and the
 supplier's two acts on it, signed in the browser: the countersignature of its terms while the
 contract awaits it, and the dispute of a rejection or a penalty.
 
@@ -25,10 +26,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.api.deps import ChainDep
+from app.api.deps import ChainDep, ReadSessionsDep
 from app.escrows import views
 from app.escrows.routes import Index, relay_countersignature, relay_dispute
 from app.escrows.schemas import Countersignature, DisputeSignature
+from app.payments.references import provider_references
 from app.portal import signin
 from app.portal.pages import render
 from app.portal.relay import SIGNATURE_SECONDS, SignedActDep, sign_in_first
@@ -51,13 +53,19 @@ def own_contract(chain, ocid: str, supplier: int) -> dict | None:
 
 
 @router.get("/tenders/{ocid}/contract", response_class=HTMLResponse)
-def contract_page(ocid: Ocid, request: Request, chain: ChainDep) -> Response:
+def contract_page(ocid: Ocid, request: Request, chain: ChainDep, sessions: ReadSessionsDep) -> Response:
     supplier = signin.signed_in(request)
     if supplier is None:
         return sign_in_first(request)
     view = own_contract(chain, ocid, supplier.supplier)
     if view is None:
         return render(request, "not_found.html", status=404)
+    payments = [m["payment"] for m in view["milestones"]] + [view["advancePayment"], view["retentionPayment"]]
+    with sessions() as session:  # the payout id on the supplier's bank statement, once the bridge sent it
+        references = provider_references(session, [p["paymentId"] for p in payments if p])
+    for payment in payments:
+        if payment:
+            payment["providerReference"] = references.get(payment["paymentId"].lower())
     for milestone in view["milestones"]:
         milestone["disputable"] = views.disputable(view["status"], milestone)
     signing = None

@@ -371,6 +371,7 @@ PORTAL_STRINGS: dict[str, dict[str, str]] = {
         "disputed, can be.",
     },
     "portal.payment.none": {"id": "belum ada", "en": "none yet"},
+    "portal.payment.reference": {"id": "referensi bank", "en": "bank reference"},
     "portal.payment.authorized": {"id": "diotorisasi", "en": "authorised"},
     "portal.payment.settled": {"id": "diterima di rekening", "en": "settled to the account"},
     "portal.payment.failed": {"id": "gagal, dicoba lagi", "en": "failed, to be retried"},

@@ -12,14 +12,17 @@ import re
 import pytest
 from eth_account import Account
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 from web3 import Web3
 
+from app.payments.models import PaymentOutbox
 from app.portal.importmap import CSP_SOURCE
 from app.protocol import escrow as escrowlib
 from app.protocol.manifest import load_manifest
 from tests.gateway.test_portal_sanggah import SAME_ORIGIN, session
 from tests.support.clock import key, now
-from tests.support.pilot_scenario import create_escrow, deliver_and_reject
+from tests.support.pilot_scenario import create_escrow, deliver_and_pay, deliver_and_reject
 from tests.support.tender_scenario import ANYONE, Scenario
 
 OCID = "ocds-terang-1001-portal-contract"
@@ -202,3 +205,33 @@ def test_the_winner_disputes_a_rejected_milestone_once_and_no_one_else_can(story
     again = post_dispute(story, "winner", dispute_signed(story, story["winner"]))
     assert again.status_code == 409 and again.json()["code"] == "EscrowNothingToDispute", again.text
     assert 'id="dispute-closed"' in as_(story, "winner").get(DISPUTE).text
+
+
+def test_a_paid_milestone_shows_the_banks_reference_the_bridge_recorded(story, settings):
+    """The payout id a supplier finds on its bank statement, from the payment bridge's record of
+    the payment (written here as the bridge writes it when the provider accepts the payout)."""
+    contract = f"/portal/tenders/{OCID}/contract"
+    settled = deliver_and_pay(story["scenario"], story["escrow_id"], OCID)
+    assert "data-reference" not in as_(story, "winner").get(contract).text  # the bridge never sent it
+    payment = escrowlib.payment_id(story["escrow"].address, story["escrow_id"], escrowlib.MILESTONE, 0)
+    engine = create_engine(settings.database_url)
+    with Session(engine) as session, session.begin():
+        for attempt, reference in ((0, "disb-portal-0001"), (1, "disb-portal-0002")):  # a retried payout
+            session.add(
+                PaymentOutbox(
+                    instruction_id="0x" + payment.hex(),
+                    attempt=attempt,
+                    source=story["escrow"].address,
+                    payee_key="0x" + escrowlib.payee_key(story["ids"]["winner"]).hex(),
+                    purpose=0,
+                    amount=settled,
+                    block_number=1,
+                    authorized_tx="0x" + "00" * 32,
+                    state="settled",
+                    provider="xendit",
+                    provider_ref=reference,
+                )
+            )
+    engine.dispose()
+    page = as_(story, "winner").get(contract)
+    assert "<code data-reference>disb-portal-0002</code>" in page.text and "disb-portal-0001" not in page.text
