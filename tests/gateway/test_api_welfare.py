@@ -8,11 +8,13 @@ never reaches the chain, the gateway's records or its logs. Every endpoint refus
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
 import time
 
+import httpx
 import pytest
 from eth_utils import keccak
 from sqlalchemy import create_engine, select
@@ -20,6 +22,7 @@ from web3 import Web3
 
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
+from app.welfare import registry_import
 from app.welfare.name_checks import NameCheck
 from app.welfare.status_check import StatusLimits
 from tests.support.clock import key, now, travel_to
@@ -601,6 +604,104 @@ def test_10d_guessing_is_slow_from_one_address_and_for_one_nik_from_many(scenari
     assert guessed.status_code == 429 and guessed.json()["code"] == "rate_limited"
     clock[0] += 600
     assert check(scenario, "eko", "Eko Prasetyo").json()["found"]
+
+
+REGISTRY_ROWS = [  # (household, NIK, name, decile, region, components)
+    ("KRT-6302-0101", "6302016503880101", "Rina Marlina", 2, 6302, [1, 0, 1, 0, 0, 0, 0]),
+    ("KRT-6302-0102", "6302017007790102", "Joko Widodo Susanto", 3, 6302, [0, 0, 0, 1, 0, 0, 0]),
+    ("KRT-6371-0103", "6371021111650103", "Maria Ulfa", 1, 6371, [0, 0, 0, 0, 0, 0, 1]),
+    ("KRT-6302-0104", "6302015909900104", "Sari Dewi", 8, 6302, [0, 1, 0, 0, 0, 0, 0]),  # decile 8
+    ("KRT-1101-0105", "1101051509800105", "Teuku Rahman", 2, 1101, [0, 1, 0, 0, 0, 0, 0]),  # Aceh
+    ("KRT-6302-0106", "6302010202020106", "Yanti Sulastri", 4, 6302, [0, 0, 2, 0, 0, 0, 0]),
+    ("KRT-6371-0107", "6371020303030107", "Abdul Karim", 2, 6371, [0, 0, 0, 0, 1, 1, 0]),
+]
+
+
+def registry_extract(tmp_path):
+    """A DTSEN-shaped extract signed with a registry key made here: (csv, key pem, private key)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    header = ",".join(registry_import.COLUMNS)
+    lines = [header] + [
+        ",".join([h, nik, name, str(d), str(r), *map(str, c)]) for h, nik, name, d, r, c in REGISTRY_ROWS
+    ]
+    extract = tmp_path / "dtsen-2026q4.csv"
+    extract.write_bytes(("\n".join(lines) + "\n").encode())
+    private = Ed25519PrivateKey.generate()
+    (tmp_path / "dtsen.pem").write_bytes(
+        private.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
+    (tmp_path / "dtsen-2026q4.csv.sig").write_bytes(base64.b64encode(private.sign(extract.read_bytes())))
+    return extract, tmp_path / "dtsen.pem", private
+
+
+class DroppedAfter(httpx.Client):
+    """A client whose connection drops after `calls` posts (the gateway never hears the rest)."""
+
+    def __init__(self, inner, calls: int) -> None:
+        self.inner, self.calls = inner, calls
+
+    def post(self, *args, **kwargs):
+        if self.calls == 0:
+            raise httpx.ConnectError("connection dropped")
+        self.calls -= 1
+        return self.inner.post(*args, **kwargs)
+
+
+def test_10e_a_tampered_or_unsigned_registry_extract_is_refused_in_one_line_and_nothing_is_sent(
+    scenario, tmp_path, capsys, monkeypatch
+):
+    extract, key, _ = registry_extract(tmp_path)
+    monkeypatch.setenv("TERANG_TOKEN", "tidak-dipakai")  # never reaches a gateway
+    args = [str(extract), "--programme", str(scenario["programme"]), "--registry-key", str(key)]
+    extract.write_bytes(extract.read_bytes().replace(b"Rina Marlina,2,", b"Rina Marlina,1,"))  # decile 2 -> 1
+    assert registry_import.main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "signature does not match the extract" in err and "Traceback" not in err
+    (tmp_path / "dtsen-2026q4.csv.sig").unlink()
+    assert registry_import.main(args) == 2
+    assert "cannot read" in capsys.readouterr().err
+    other, key2, private = registry_extract(tmp_path)  # signed again: now a malformed row inside
+    other.write_bytes(other.read_bytes().replace(b"6302016503880101", b"63020165038801"))
+    (tmp_path / "dtsen-2026q4.csv.sig").write_bytes(base64.b64encode(private.sign(other.read_bytes())))
+    assert registry_import.main(args) == 2
+    assert "line 2: nik must be 16 digits" in capsys.readouterr().err
+    lookup = scenario["client"].post(
+        programme_path(scenario, "/beneficiaries/lookup"),
+        json={"nik": REGISTRY_ROWS[1][1]},
+        headers=scenario["token"]("ENROLLER"),
+    )
+    assert lookup.status_code == 404  # nothing was enrolled
+
+
+def test_10f_a_signed_extract_enrols_in_batches_and_a_rerun_continues_where_it_stopped(scenario, tmp_path):
+    extract, key, _ = registry_extract(tmp_path)
+    data = extract.read_bytes()
+    registry_import.verify(data, (tmp_path / "dtsen-2026q4.csv.sig").read_bytes(), key.read_bytes())
+    families = registry_import.read_families(data)
+    digest = hashlib.sha256(data).hexdigest()
+    token = scenario["token"]("ENROLLER")["Authorization"].removeprefix("Bearer ")
+    dropped = DroppedAfter(scenario["client"], calls=1)  # the second of three batches is never sent
+    with pytest.raises(httpx.ConnectError):
+        registry_import.enrol_all(dropped, scenario["programme"], families, digest, token, batch=3)
+    rerun = registry_import.enrol_all(
+        scenario["client"], scenario["programme"], families, digest, token, batch=3
+    )
+    assert (rerun.enrolled, dict(rerun.refused)) == (5, {"DecileNotEligible": 1, "RegionNotCovered": 1})
+    assert rerun.replayed_batches == 1  # the first batch was answered from the gateway's record
+    assert [(row, household) for row, household, _ in rerun.refusals] == [
+        (5, "KRT-6302-0104"),
+        (6, "KRT-1101-0105"),
+    ]
+    again = registry_import.enrol_all(
+        scenario["client"], scenario["programme"], families, digest, token, batch=3
+    )
+    assert again.replayed_batches == 3 and again.enrolled == 5  # nothing sent twice
+    refusals = tmp_path / "refusals.csv"
+    registry_import.write_refusals(refusals, rerun)
+    assert refusals.read_text().splitlines()[1] == "5,KRT-6302-0104,DecileNotEligible"
+    assert all(row[1] not in refusals.read_text() for row in REGISTRY_ROWS)  # no NIK in the report
 
 
 def test_11_nothing_is_paid_before_the_programme_starts(scenario):

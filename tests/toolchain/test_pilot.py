@@ -9,6 +9,7 @@ both milestone payments and the welfare batch were paid by the bridge and settle
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from app.protocol import vocabulary
 from app.protocol.manifest import load_manifest
 from tests.support.indexed import wait_until_indexed
 from tests.support.local_system import local_system
+from toolchain.pilot.api import Gateway
 from toolchain.pilot.scenario import run_pilot
 
 SETTLED = vocabulary.enum("IPayments.PaymentStatus").code("Settled")
@@ -459,14 +461,58 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
         browser.close()
     assert report.welfare.refused  # the pilot refused some families, and told them why
 
-    # The guide's command, in both languages, for a third family.
+    # The guide's commands, in both languages: a third family's status, and a signed extract of
+    # three more families enrolled (the second run finds every batch done by the first).
     family = eligible[2]
-    for guide in (GUIDES / "welfare-status.id.md", GUIDES / "welfare-status.en.md"):
+    extract, registry_key = signed_extract(tmp_path)
+    _, chain_url, folder = running
+    issuer = folder / "state" / "dev-issuer"
+    enroller = Gateway(base, issuer, rpc_url=chain_url).token("ENROLLER", sub="dinsos-ppu")
+    environment = {
+        "TERANG_URL": base,
+        "NIK": family["nik"],
+        "NAME": family["name"],
+        "EXTRACT": str(extract),
+        "REGISTRY_KEY": str(registry_key),
+        "PROGRAMME": str(report.welfare.programme_id),
+        "TERANG_TOKEN": enroller["Authorization"].removeprefix("Bearer "),
+    }
+    for run, guide in enumerate((GUIDES / "welfare-status.id.md", GUIDES / "welfare-status.en.md")):
         assert every_fence_is_sh(guide)
-        ran = run_guide(guide, {"TERANG_URL": base, "NIK": family["nik"], "NAME": family["name"]}, tmp_path)
-        answer = json.loads(ran.stdout)
+        ran = run_guide(guide, environment, tmp_path)
+        status, summary = ran.stdout.splitlines()
+        answer = json.loads(status)
         assert answer["found"] and answer["programmes"][0]["status"] == "active"
+        done = f"{run} batches already done before this run"  # the second run: the first's batch
+        assert summary == f"3 families: 2 enrolled, 1 refused (DecileNotEligible 1); {done}"
+        refusals = (tmp_path / "refusals.csv").read_text().splitlines()
+        assert refusals[1] == "3,DTSEN-PPU-0002,DecileNotEligible"
     assert sh_blocks(GUIDES / "welfare-status.id.md") == sh_blocks(GUIDES / "welfare-status.en.md")
+
+
+def signed_extract(folder):
+    """Three families of the pilot's regencies in a DTSEN-shaped extract, signed by a registry key made
+    here: (the extract, the registry's public key)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from app.welfare.registry_import import COLUMNS
+
+    rows = [
+        ("DTSEN-PPU-0001", "6409014506870201", "Nurhayati", 2, 6409, [1, 0, 0, 0, 0, 0, 0]),
+        ("DTSEN-PPU-0002", "6409012208760202", "Rudi Hartono", 7, 6409, [0, 1, 0, 0, 0, 0, 0]),
+        ("DTSEN-KKR-0003", "6402031010700203", "Fitri Handayani", 1, 6402, [0, 0, 1, 1, 0, 0, 0]),
+    ]
+    lines = [",".join(COLUMNS)] + [
+        ",".join([h, n, m, str(d), str(r), *map(str, c)]) for h, n, m, d, r, c in rows
+    ]
+    extract = folder / "dtsen-ppu.csv"
+    extract.write_text("\n".join(lines) + "\n")
+    key = Ed25519PrivateKey.generate()
+    (folder / "dtsen-ppu.csv.sig").write_bytes(base64.b64encode(key.sign(extract.read_bytes())))
+    public = folder / "dtsen.pem"
+    public.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    return extract, public
 
 
 def httpx_status(base: str, family: dict) -> dict:
