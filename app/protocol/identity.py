@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import re
 
-KINDS = {"nib": r"\d{13}", "npwp": r"\d{15,16}", "nik": r"\d{16}"}
+KINDS = {"nib": r"\d{13}", "npwp": r"\d{15,16}", "nik": r"\d{16}", "kk": r"\d{16}"}
 
 
 class InvalidIdentifier(ValueError):

@@ -3,19 +3,24 @@ figures of docs/domain.md, and the Merkle commitment of a disbursement batch's l
 WelfarePrograms builds on chain, so the payment bridge can prove a failed line to Payments.failLines).
 
 The beneficiary key is HMAC-SHA256(secret, "nik:<16 digits>") (app.protocol.identity.keyed_hash): the NIK
-encodes region and birth date, so an unkeyed hash would be reversed by enumeration. The secret stays
-with the gateway; only the key reaches the chain.
+encodes region and birth date, so an unkeyed hash would be reversed by enumeration. A family enrolled
+by its registry household identity is keyed HMAC-SHA256(secret, "household:<id>") instead, so any
+member's application is the same beneficiary. The secret stays with the gateway; only the key
+reaches the chain.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass
 
 from eth_abi import encode
 from eth_utils import keccak
 
 from app.protocol import vocabulary
-from app.protocol.identity import keyed_hash
+from app.protocol.identity import InvalidIdentifier, keyed_hash
 
 COMPONENTS = 8  # component slots per programme (PKH uses seven)
 DECILES_1_TO_4 = sum(1 << d for d in range(1, 5))  # 0x1e
@@ -43,8 +48,22 @@ REASON = {name: code for code, name in enumerate(REASONS)}
 
 
 def beneficiary_key(secret: bytes, nik: str) -> bytes:
-    """The on-chain key of the family whose head has this NIK (32 bytes)."""
+    """The on-chain key of the family whose head has this NIK (32 bytes); also a person's key, under
+    which the gateway finds the household it belongs to."""
     return keyed_hash(secret, "nik", nik)
+
+
+HOUSEHOLD_ID = r"[A-Z0-9][A-Z0-9./-]{0,63}"
+
+
+def household_key(secret: bytes, household_id: str) -> bytes:
+    """The on-chain key of a household by the social registry's household identity (32 bytes):
+    HMAC-SHA256(secret, "household:<id>"), the same whichever member applies and whatever family
+    card (KK) number the household holds, since a KK number changes over a family's life."""
+    ident = household_id.strip().upper()
+    if not re.fullmatch(HOUSEHOLD_ID, ident):
+        raise InvalidIdentifier("household", "expected 1 to 64 of A-Z, 0-9, '.', '/', '-'")
+    return hmac.new(secret, f"household:{ident}".encode(), hashlib.sha256).digest()
 
 
 def pkh_amounts_per_period() -> list[int]:

@@ -1,8 +1,9 @@
 """What lets a family check its own status by NIK and name without the gateway keeping its name.
 
 When an enroller sends an applicant's full name beside the NIK, the gateway keeps only a keyed hash
-of the two together, HMAC-SHA256(identity key, "name:" || beneficiary key || normalised name), under
-the beneficiary key: the name is never stored, logged or sent to the chain. A status check computes
+of the two together, HMAC-SHA256(identity key, "name:" || NIK key || normalised name), under the NIK
+key (the person's; app/welfare/households.py finds its household's): the name is never stored,
+logged or sent to the chain. A status check computes
 the same hash from what the family typed and compares it in constant time; a NIK alone, or a NIK
 with another name, answers exactly like a NIK nobody enrolled.
 
@@ -28,7 +29,7 @@ MAX_NAME = 100
 class NameCheck(Base):
     __tablename__ = "welfare_name_checks"
 
-    beneficiary_key: Mapped[str] = mapped_column(String(66), primary_key=True)
+    nik_key: Mapped[str] = mapped_column(String(66), primary_key=True)
     name_mac: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -38,21 +39,21 @@ def normalise_name(name: str) -> str:
     return " ".join(letters.split())
 
 
-def name_mac(secret: bytes, beneficiary_key: bytes, name: str) -> str:
-    message = b"name:" + beneficiary_key + normalise_name(name).encode()
+def name_mac(secret: bytes, nik_key: bytes, name: str) -> str:
+    message = b"name:" + nik_key + normalise_name(name).encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def remember(session: Session, secret: bytes, named: list[tuple[bytes, str]]) -> None:
-    """Keeps the keyed hash of each (beneficiary key, name); a later name replaces an earlier one."""
+    """Keeps the keyed hash of each (NIK key, name); a later name replaces an earlier one."""
     for key, name in named:
         if normalise_name(name):
-            session.merge(NameCheck(beneficiary_key="0x" + key.hex(), name_mac=name_mac(secret, key, name)))
+            session.merge(NameCheck(nik_key="0x" + key.hex(), name_mac=name_mac(secret, key, name)))
 
 
-def matches(session: Session, secret: bytes, beneficiary_key: bytes, name: str) -> bool:
-    """Whether `name` is the name kept for the key (False when none is kept): the same work either way."""
-    expected = name_mac(secret, beneficiary_key, name)
-    row = session.get(NameCheck, "0x" + beneficiary_key.hex())
+def matches(session: Session, secret: bytes, nik_key: bytes, name: str) -> bool:
+    """Whether `name` is the name kept for the NIK key (False when none is kept): the same work either way."""
+    expected = name_mac(secret, nik_key, name)
+    row = session.get(NameCheck, "0x" + nik_key.hex())
     kept = row.name_mac if row is not None else "0" * len(expected)
     return hmac.compare_digest(kept, expected) and row is not None and bool(normalise_name(name))

@@ -6,10 +6,12 @@ resumable batches: the caseworkers' and operators' bulk enrolment.
         [--refusals refusals.csv] [--gateway http://127.0.0.1:8000]
 
 The extract: a header row and one family per row, columns `id_keluarga` (the registry's household
-id), `nik` (the head's NIK), `nama` (the head's full name, for the family's own status check),
+id: the family is enrolled under its household, so no member can enrol it twice), `nik` (the
+head's NIK), `nama` (the head's full name, for the family's own status check),
 `desil` (DTSEN decile 1-10), `kode_kabkota` (BPS regency/city code) and the seven PKH component
 counts in the programme's order: `ibu_hamil`, `anak_usia_dini`, `anak_sd`, `anak_smp`, `anak_sma`,
-`disabilitas_berat`, `lansia`. Its signature is the registry's Ed25519 signature over the file's
+`disabilitas_berat`, `lansia`; optionally `no_kk`, the family card number, kept keyed as the
+household's history. Its signature is the registry's Ed25519 signature over the file's
 exact bytes, base64, in `EXTRACT.csv.sig` unless `--signature` names another file; `--registry-key`
 is the registry's public key (PEM). Nothing is sent unless the signature verifies and every row
 reads: a tampered, unsigned or malformed extract is refused with one line naming why (exit 2).
@@ -133,12 +135,18 @@ def read_families(extract: bytes) -> list[Family]:
         if not name:
             raise ExtractError(f"line {row}: nama is empty")
         applicant = {
+            "household": household,
             "nik": nik,
             "name": name[:100],
             "decile": _count(record["desil"] or "", "desil", row, 1, 10),
             "region": _count(record["kode_kabkota"] or "", "kode_kabkota", row, 1, 2**32 - 1),
             "components": [_count(record[c] or "", c, row, 0, 255) for c in COMPONENT_COLUMNS],
         }
+        kk = (record.get("no_kk") or "").strip()
+        if kk:
+            if len(kk) != 16 or not kk.isdigit():
+                raise ExtractError(f"line {row}: no_kk must be 16 digits")
+            applicant["kk"] = kk
         families.append(Family(row, household, applicant))
     if not families:
         raise ExtractError("the extract holds no family")

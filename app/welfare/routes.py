@@ -35,8 +35,8 @@ from app.ledger.reverts import ChainRevert
 from app.ledger.view_calls import named
 from app.officials.keys import signer_of
 from app.protocol import welfare as welfarelib
-from app.protocol.identity import InvalidIdentifier
-from app.welfare import name_checks
+from app.protocol.identity import InvalidIdentifier, keyed_hash
+from app.welfare import households, name_checks
 from app.welfare.receipts import disbursement_outcome, enrolment_outcomes
 from app.welfare.schemas import (
     BYTES32,
@@ -117,6 +117,24 @@ def _read(read: Callable[..., Any], *args) -> Any:
         return read(*args)
     except ChainRevert as revert:
         raise from_revert(revert) from None
+
+
+def _household_key(settings, applicant, index: int) -> bytes | None:
+    if not applicant.household:
+        return None
+    secret = settings.identity_hmac_key.get_secret_value().encode()
+    try:
+        return welfarelib.household_key(secret, applicant.household)
+    except InvalidIdentifier as exc:
+        raise ApiError(422, "invalid_identifier", detail=f"applicants[{index}].household: {exc}") from None
+
+
+def _kk_key(settings, kk: SecretStr, where: str) -> bytes:
+    secret = settings.identity_hmac_key.get_secret_value().encode()
+    try:
+        return keyed_hash(secret, "kk", kk.get_secret_value())
+    except InvalidIdentifier as exc:  # the message names the expected format, never the value
+        raise ApiError(422, "invalid_identifier", detail=f"{where}: {exc}") from None
 
 
 def _key(settings, nik: SecretStr, where: str) -> bytes:
@@ -225,11 +243,21 @@ def enrol(
     sessions: SessionsDep,
     write: WriterDep,
 ):
-    keys = [_key(settings, a.nik, f"applicants[{i}].nik") for i, a in enumerate(body.applicants)]
-    named = [(k, a.name.get_secret_value()) for k, a in zip(keys, body.applicants, strict=True) if a.name]
-    if named:  # for the family's own status check; kept before the write, so a retry finds it there
-        with sessions() as session, session.begin():
-            name_checks.remember(session, settings.identity_hmac_key.get_secret_value().encode(), named)
+    people = [_key(settings, a.nik, f"applicants[{i}].nik") for i, a in enumerate(body.applicants)]
+    keys = [
+        _household_key(settings, a, i) or p
+        for i, (p, a) in enumerate(zip(people, body.applicants, strict=True))
+    ]
+    # Kept before the write, so a retry finds them: each person's household and card, and the keyed
+    # name for the family's own status check (app/welfare/households.py, name_checks.py).
+    with sessions() as session, session.begin():
+        secret = settings.identity_hmac_key.get_secret_value().encode()
+        for i, (person, key, a) in enumerate(zip(people, keys, body.applicants, strict=True)):
+            if a.household:
+                card = _kk_key(settings, a.kk, f"applicants[{i}].kk") if a.kk else None
+                households.remember(session, person, key, card)
+            if a.name:
+                name_checks.remember(session, secret, [(person, a.name.get_secret_value())])
     applicants = [(k, a.decile, a.region, a.packed()) for k, a in zip(keys, body.applicants, strict=True)]
     welfare = chain.contract(CONTRACT)
     call = Call(welfare, "enrol", [programme_id, applicants], signer_of(request, principal))
@@ -266,8 +294,10 @@ def lookup(
     _principal: Caseworker,
     chain: ChainDep,
     settings: SettingsDep,
+    sessions: ReadSessionsDep,
 ):
-    key = _key(settings, body.nik, "nik")
+    with sessions() as session:  # the person's household, when it was enrolled by one
+        key = households.beneficiary_key_of(session, _key(settings, body.nik, "nik"))
     view = _read(beneficiary_view, chain, _decoder(request), programme_id, key)
     if view is None:
         raise ApiError(404, "not_found", detail=f"no beneficiary with this NIK in programme {programme_id}")

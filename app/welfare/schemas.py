@@ -175,6 +175,20 @@ class Applicant(Attributes):
         description="NIK of the family head (16 digits)",
         examples=["6302014107850001"],
     )
+    household: str | None = Field(
+        default=None,
+        pattern=r"^\s*[A-Za-z0-9][A-Za-z0-9./-]{0,63}\s*$",
+        description="The social registry's household identity: when given, the family is enrolled under "
+        "its household's key, so no other member can enrol it again, whatever its family card (KK)",
+        examples=["KRT-6302-0101"],
+    )
+    kk: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        max_length=24,
+        description="The family card (KK) number, with a household: kept keyed, as the household's history",
+        examples=["6302010101200001"],
+    )
     name: SecretStr | None = Field(
         default=None,
         min_length=1,

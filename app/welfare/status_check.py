@@ -25,6 +25,7 @@ from app.api.ratelimit import ClientAddress, TokenBuckets
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import InvalidIdentifier
 from app.welfare.family_status import family_status
+from app.welfare.households import beneficiary_key_of
 from app.welfare.name_checks import matches
 
 KEY_RATE = 1 / 600
@@ -73,6 +74,7 @@ def check_status(
     with sessions() as session:
         if matches(session, secret, key, name.get_secret_value()):
             decoder = request.app.state.txmanager.decoder
-            programmes = family_status(chain, decoder, session, key)
+            family = beneficiary_key_of(session, key)  # the household's key, when enrolled by one
+            programmes = family_status(chain, decoder, session, family)
     time.sleep(max(0.0, MIN_SECONDS - (time.monotonic() - started)))
     return {"found": bool(programmes), "programmes": programmes}

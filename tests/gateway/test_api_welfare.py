@@ -18,11 +18,13 @@ import httpx
 import pytest
 from eth_utils import keccak
 from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 from web3 import Web3
 
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
-from app.welfare import registry_import
+from app.protocol.identity import keyed_hash
+from app.welfare import households, registry_import
 from app.welfare.name_checks import NameCheck
 from app.welfare.status_check import StatusLimits
 from tests.support.clock import key, now, travel_to
@@ -702,6 +704,45 @@ def test_10f_a_signed_extract_enrols_in_batches_and_a_rerun_continues_where_it_s
     registry_import.write_refusals(refusals, rerun)
     assert refusals.read_text().splitlines()[1] == "5,KRT-6302-0104,DecileNotEligible"
     assert all(row[1] not in refusals.read_text() for row in REGISTRY_ROWS)  # no NIK in the report
+
+
+def test_10g_a_household_is_enrolled_once_whichever_member_applies_and_across_family_cards(scenario, clock):
+    client, token = scenario["client"], scenario["token"]
+    secret = scenario["settings"].identity_hmac_key.get_secret_value().encode()
+    household = "KRT-6302-0200"
+    mother = {"nik": "6302015206880201", "name": "Lina Marlina", "kk": "6302010101200201"}
+    father = {"nik": "6302011004850202", "name": "Hasan Basri", "kk": "6302010909240202"}  # a new card
+    attributes = {"household": household, "decile": 2, "region": 6302, "components": [0, 0, 1, 0, 0, 0, 0]}
+    path, headers = programme_path(scenario, "/enrolments"), token("ENROLLER")
+    first = client.post(path, json={"applicants": [{**attributes, **mother}]}, headers={**headers, **key()})
+    second = client.post(path, json={"applicants": [{**attributes, **father}]}, headers={**headers, **key()})
+    assert first.status_code == second.status_code == 200, second.text
+    outcomes = [first.json()["applicants"][0], second.json()["applicants"][0]]
+    household_key = "0x" + welfarelib.household_key(secret, household).hex()
+    assert [o["beneficiaryKey"] for o in outcomes] == [household_key, household_key]
+    assert [(o["enrolled"], o["reason"]) for o in outcomes] == [(True, None), (False, "AlreadyEnrolled")]
+    # Either member's NIK finds the household's record; each checks its status with its own name.
+    lookup = client.post(
+        programme_path(scenario, "/beneficiaries/lookup"), json={"nik": father["nik"]}, headers=headers
+    )
+    assert lookup.status_code == 200 and lookup.json()["beneficiaryKey"] == household_key
+    clock[0] += 60
+    checked = check(scenario, None, father["name"], father["nik"]).json()
+    assert checked["found"] and checked["programmes"][0]["status"] == "active"
+    clock[0] += 60
+    assert not check(scenario, None, mother["name"], father["nik"]).json()["found"]  # her name, his NIK
+    # The household's cards are its history, kept keyed: both, oldest first.
+    engine = create_engine(scenario["settings"].database_url)
+    with Session(engine) as session:
+        cards = [kk for kk, _ in households.cards_of(session, bytes.fromhex(household_key[2:]))]
+    engine.dispose()
+    assert cards == ["0x" + keyed_hash(secret, "kk", c).hex() for c in (mother["kk"], father["kk"])]
+    bad = client.post(
+        path,
+        json={"applicants": [{**attributes, **mother, "household": "rumah tangga?"}]},
+        headers={**headers, **key()},
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_request"
 
 
 def test_11_nothing_is_paid_before_the_programme_starts(scenario):

@@ -17,7 +17,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "welfare_name_checks",
-        sa.Column("beneficiary_key", sa.String(66), primary_key=True),
+        sa.Column("nik_key", sa.String(66), primary_key=True),
         sa.Column("name_mac", sa.String(64), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )

@@ -1,0 +1,61 @@
+"""Households: which household each person enrolled by it belongs to, and the family cards (KK) a
+household has held. A family enrolled with its social-registry household identity is keyed on chain
+by that identity (app/protocol/welfare.py `household_key`), so the contract refuses a second member
+of the same household as AlreadyEnrolled, whichever member applies and across KK changes (a KK
+number changes when the family moves district, its head dies or it splits: it is a record here, not
+the key). The gateway keeps, keyed like the NIK and never in clear: person (NIK key) -> household
+key, and KK key -> household key with when it was first seen, so a person's NIK finds its
+household's record (the status check, a caseworker's lookup)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.db.models import Base, utcnow
+
+
+class HouseholdMember(Base):
+    __tablename__ = "welfare_household_members"
+
+    nik_key: Mapped[str] = mapped_column(String(66), primary_key=True)
+    household_key: Mapped[str] = mapped_column(String(66), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class FamilyCard(Base):
+    __tablename__ = "welfare_family_cards"
+
+    kk_key: Mapped[str] = mapped_column(String(66), primary_key=True)
+    household_key: Mapped[str] = mapped_column(String(66), index=True)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def _hex(key: bytes) -> str:
+    return "0x" + key.hex()
+
+
+def remember(session: Session, nik_key: bytes, household_key: bytes, kk_key: bytes | None) -> None:
+    """The person belongs to the household (a later enrolment may move it); the card is the
+    household's (kept with the time first seen)."""
+    session.merge(HouseholdMember(nik_key=_hex(nik_key), household_key=_hex(household_key)))
+    if kk_key is not None and session.get(FamilyCard, _hex(kk_key)) is None:
+        session.add(FamilyCard(kk_key=_hex(kk_key), household_key=_hex(household_key)))
+
+
+def beneficiary_key_of(session: Session, nik_key: bytes) -> bytes:
+    """The key a person's family is enrolled under: its household's, else the NIK's own."""
+    row = session.get(HouseholdMember, _hex(nik_key))
+    return bytes.fromhex(row.household_key[2:]) if row is not None else nik_key
+
+
+def cards_of(session: Session, household_key: bytes) -> list[tuple[str, datetime]]:
+    """The household's family cards (keys), oldest first."""
+    rows = session.execute(
+        select(FamilyCard.kk_key, FamilyCard.first_seen)
+        .where(FamilyCard.household_key == _hex(household_key))
+        .order_by(FamilyCard.first_seen)
+    )
+    return [(kk, seen) for kk, seen in rows]
