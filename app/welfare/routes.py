@@ -25,6 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import SecretStr
 from web3 import Web3
+from web3.exceptions import ContractCustomError, ContractLogicError
 
 from app.api.deps import ChainDep, ReadSessionsDep, SessionsDep, SettingsDep, require_roles
 from app.api.errors import ApiError, from_revert
@@ -33,7 +34,7 @@ from app.auth.tokens import Principal
 from app.ledger.events import event_args
 from app.ledger.reverts import ChainRevert
 from app.ledger.view_calls import named
-from app.officials.keys import signer_of
+from app.officials.keys import own_key, signer_of
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import InvalidIdentifier, keyed_hash
 from app.welfare import households, name_checks
@@ -135,6 +136,24 @@ def _kk_key(settings, kk: SecretStr, where: str) -> bytes:
         return keyed_hash(secret, "kk", kk.get_secret_value())
     except InvalidIdentifier as exc:  # the message names the expected format, never the value
         raise ApiError(422, "invalid_identifier", detail=f"{where}: {exc}") from None
+
+
+def _in_scope(welfare, programme_id: int, enroller: str, regions: set[int]) -> bool:
+    try:
+        return all(welfare.functions.isInScope(programme_id, enroller, r).call() for r in sorted(regions))
+    except (ContractCustomError, ContractLogicError):  # an unknown programme: the write refuses it
+        return False
+
+
+def _remember_people(sessions, settings, people: list[bytes], keys: list[bytes], applicants) -> None:
+    secret = settings.identity_hmac_key.get_secret_value().encode()
+    with sessions() as session, session.begin():
+        for i, (person, key, a) in enumerate(zip(people, keys, applicants, strict=True)):
+            if a.household:
+                card = _kk_key(settings, a.kk, f"applicants[{i}].kk") if a.kk else None
+                households.remember(session, person, key, card)
+            if a.name:
+                name_checks.remember(session, secret, [(person, a.name.get_secret_value())])
 
 
 def _key(settings, nik: SecretStr, where: str) -> bytes:
@@ -248,19 +267,20 @@ def enrol(
         _household_key(settings, a, i) or p
         for i, (p, a) in enumerate(zip(people, body.applicants, strict=True))
     ]
-    # Kept before the write, so a retry finds them: each person's household and card, and the keyed
-    # name for the family's own status check (app/welfare/households.py, name_checks.py).
-    with sessions() as session, session.begin():
-        secret = settings.identity_hmac_key.get_secret_value().encode()
-        for i, (person, key, a) in enumerate(zip(people, keys, body.applicants, strict=True)):
-            if a.household:
-                card = _kk_key(settings, a.kk, f"applicants[{i}].kk") if a.kk else None
-                households.remember(session, person, key, card)
-            if a.name:
-                name_checks.remember(session, secret, [(person, a.name.get_secret_value())])
-    applicants = [(k, a.decile, a.region, a.packed()) for k, a in zip(keys, body.applicants, strict=True)]
+    acting = own_key(request.app.state.chain, request.app.state.signers, principal)
     welfare = chain.contract(CONTRACT)
-    call = Call(welfare, "enrol", [programme_id, applicants], signer_of(request, principal))
+    # Kept before the write, so a retry finds them: each person's household and card, and the keyed
+    # name for the family's own status check (app/welfare/households.py, name_checks.py). Only when
+    # the enroller is in scope for every applicant's region: the contract refuses the whole call
+    # otherwise, and an enroller must not re-map or re-name families outside its regions.
+    regions = {a.region for a in body.applicants}
+    if any(a.household or a.name for a in body.applicants) and _in_scope(
+        welfare, programme_id, acting.address, regions
+    ):
+        _remember_people(sessions, settings, people, keys, body.applicants)
+    applicants = [(k, a.decile, a.region, a.packed()) for k, a in zip(keys, body.applicants, strict=True)]
+    call = Call(welfare, "enrol", [programme_id, applicants], acting.signer)
+
     keyed = {
         "programmeId": programme_id,
         "applicants": [

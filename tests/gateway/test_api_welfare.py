@@ -737,6 +737,16 @@ def test_10g_a_household_is_enrolled_once_whichever_member_applies_and_across_fa
         cards = [kk for kk, _ in households.cards_of(session, bytes.fromhex(household_key[2:]))]
     engine.dispose()
     assert cards == ["0x" + keyed_hash(secret, "kk", c).hex() for c in (mother["kk"], father["kk"])]
+    # An enroller outside a region cannot re-map or re-name a family there, even in a refused call.
+    stranger = {**attributes, **mother, "household": "KRT-6472-0300", "region": 6472, "name": "Orang Lain"}
+    outside = client.post(path, json={"applicants": [stranger]}, headers={**headers, **key()})
+    assert outside.status_code == 403 and outside.json()["code"] == "WelfareEnrollerOutOfScope", outside.text
+    lookup = client.post(
+        programme_path(scenario, "/beneficiaries/lookup"), json={"nik": mother["nik"]}, headers=headers
+    )
+    assert lookup.json()["beneficiaryKey"] == household_key  # still her household
+    clock[0] += 60
+    assert check(scenario, None, mother["name"], mother["nik"]).json()["found"]  # still her name
     bad = client.post(
         path,
         json={"applicants": [{**attributes, **mother, "household": "rumah tangga?"}]},
