@@ -30,6 +30,7 @@ from app.welfare.status_check import StatusLimits
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.localchain import rpc
+from tests.support.registry_extract import signed_extract
 
 PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()
 RULES = {
@@ -620,22 +621,8 @@ REGISTRY_ROWS = [  # (household, NIK, name, decile, region, components)
 
 
 def registry_extract(tmp_path):
-    """A DTSEN-shaped extract signed with a registry key made here: (csv, key pem, private key)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    header = ",".join(registry_import.COLUMNS)
-    lines = [header] + [
-        ",".join([h, nik, name, str(d), str(r), *map(str, c)]) for h, nik, name, d, r, c in REGISTRY_ROWS
-    ]
-    extract = tmp_path / "dtsen-2026q4.csv"
-    extract.write_bytes(("\n".join(lines) + "\n").encode())
-    private = Ed25519PrivateKey.generate()
-    (tmp_path / "dtsen.pem").write_bytes(
-        private.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
-    )
-    (tmp_path / "dtsen-2026q4.csv.sig").write_bytes(base64.b64encode(private.sign(extract.read_bytes())))
-    return extract, tmp_path / "dtsen.pem", private
+    """The extract of REGISTRY_ROWS, signed: (csv, key pem, private key)."""
+    return signed_extract(tmp_path, "dtsen-2026q4.csv", REGISTRY_ROWS)
 
 
 class DroppedAfter(httpx.Client):

@@ -9,7 +9,6 @@ both milestone payments and the welfare batch were paid by the bridge and settle
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -464,7 +463,9 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
     # The guide's commands, in both languages: a third family's status, and a signed extract of
     # three more families enrolled (the second run finds every batch done by the first).
     family = eligible[2]
-    extract, registry_key = signed_extract(tmp_path)
+    from tests.support.registry_extract import signed_extract
+
+    extract, registry_key, _ = signed_extract(tmp_path, "dtsen-ppu.csv", PILOT_EXTRACT)
     _, chain_url, folder = running
     issuer = folder / "state" / "dev-issuer"
     enroller = Gateway(base, issuer, rpc_url=chain_url).token("ENROLLER", sub="dinsos-ppu")
@@ -490,29 +491,11 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
     assert sh_blocks(GUIDES / "welfare-status.id.md") == sh_blocks(GUIDES / "welfare-status.en.md")
 
 
-def signed_extract(folder):
-    """Three families of the pilot's regencies in a DTSEN-shaped extract, signed by a registry key made
-    here: (the extract, the registry's public key)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    from app.welfare.registry_import import COLUMNS
-
-    rows = [
-        ("DTSEN-PPU-0001", "6409014506870201", "Nurhayati", 2, 6409, [1, 0, 0, 0, 0, 0, 0]),
-        ("DTSEN-PPU-0002", "6409012208760202", "Rudi Hartono", 7, 6409, [0, 1, 0, 0, 0, 0, 0]),
-        ("DTSEN-KKR-0003", "6402031010700203", "Fitri Handayani", 1, 6402, [0, 0, 1, 1, 0, 0, 0]),
-    ]
-    lines = [",".join(COLUMNS)] + [
-        ",".join([h, n, m, str(d), str(r), *map(str, c)]) for h, n, m, d, r, c in rows
-    ]
-    extract = folder / "dtsen-ppu.csv"
-    extract.write_text("\n".join(lines) + "\n")
-    key = Ed25519PrivateKey.generate()
-    (folder / "dtsen-ppu.csv.sig").write_bytes(base64.b64encode(key.sign(extract.read_bytes())))
-    public = folder / "dtsen.pem"
-    public.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
-    return extract, public
+PILOT_EXTRACT = [  # three families of the pilot's regencies
+    ("DTSEN-PPU-0001", "6409014506870201", "Nurhayati", 2, 6409, [1, 0, 0, 0, 0, 0, 0]),
+    ("DTSEN-PPU-0002", "6409012208760202", "Rudi Hartono", 7, 6409, [0, 1, 0, 0, 0, 0, 0]),
+    ("DTSEN-KKR-0003", "6402031010700203", "Fitri Handayani", 1, 6402, [0, 0, 1, 1, 0, 0, 0]),
+]
 
 
 def httpx_status(base: str, family: dict) -> dict:
