@@ -23,6 +23,7 @@ from brownie import (
     AgencyDirectory,
     Committee,
     EscrowPolicy,
+    Grievances,
     MilestoneEscrow,
     Payments,
     PolicyRegistry,
@@ -71,6 +72,7 @@ CONTRACT_TYPES = {
     "Payments": Payments,
     "MilestoneEscrow": MilestoneEscrow,
     "WelfarePrograms": WelfarePrograms,
+    "Grievances": Grievances,
     "Committee": Committee,
 }
 # Linked libraries (external functions), deployed before the contracts that use them; brownie links
@@ -183,6 +185,7 @@ def constructor_args(
             predecessor or ZERO_ADDRESS,
         ),
         "WelfarePrograms": lambda: (hub, contracts["Payments"]),
+        "Grievances": lambda: (hub,),
         "Committee": lambda: (hub,),
     }
     return by_contract[name]()

@@ -212,6 +212,14 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
+    # A caseworker registers a family's grievance (its hash and deadline); a welfare administrator
+    # other than the one who registered it resolves it (checked in-contract).
+    "Grievances": {
+        "registerGrievance": "ENROLLER",
+        "resolveGrievance": "WELFARE_ADMIN",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
     # The committee's own membership and threshold are committee acts on the Committee itself, so
     # they pass the hub's delay and the guardians' veto like any other (docs/decisions/0018).
     "Committee": {
