@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCAL_ONLY_HMAC_KEY = "terang-local-development-key-not-secret"
 # Development defaults of the payment bridge's secrets (the fake provider knows them too).
 LOCAL_ONLY_PROVIDER_SECRET = "terang-local-provider-secret-not-secret"  # noqa: S105 (refused in production)
+LOCAL_ONLY_MESSENGER_TOKEN = "terang-local-messenger-token-not-secret"  # noqa: S105 (refused in production)
 LOCAL_ONLY_PAYOUT_ACCOUNT_KEY = "dGVyYW5nLWxvY2FsLXBheW91dC1hY2NvdW50LWtleSE="  # base64 of 32 bytes
 # Development keyring file (app/keyring): made with fresh keys on first use where development values
 # are allowed; elsewhere TERANG_KEYRING_FILE must name a provisioned one (`python -m app.keyring init`).
@@ -124,6 +125,21 @@ class Settings(BaseSettings):
     # refuses every account act (payee_notifier_unconfigured): no change a payee is not told of.
     payee_notifier_url: str | None = None
     payee_notifier_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Notices to families (app/welfare/notices.py) through an SMS/WhatsApp provider's message API
+    # (app/welfare/messenger.py; https outside local and test). Unset: notices are recorded and wait,
+    # listed for caseworkers (GET /welfare/notices); none is sent. A notice the provider does not take
+    # is retried after `retry` seconds, doubling up to an hour, `max_attempts` times in all.
+    welfare_messenger_url: str | None = None
+    welfare_messenger_token: SecretStr = SecretStr(LOCAL_ONLY_MESSENGER_TOKEN)
+    welfare_messenger_timeout_seconds: float = Field(default=5.0, gt=0)
+    welfare_notices_enabled: bool = True
+    welfare_notices_poll_seconds: float = Field(default=2.0, gt=0)
+    welfare_notice_max_attempts: int = Field(default=8, ge=1, le=100)
+    welfare_notice_retry_seconds: float = Field(default=10.0, gt=0)
+    # The public address families reach the gateway at: notices link to its status and complaint pages.
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Grievances (app/welfare/grievances.py): days a ticket has to be resolved in, from its receipt.
+    grievance_days: int = Field(default=14, ge=1, le=365)
     # Secrets at rest (payout accounts, managed supplier keys, bid openings): key-encryption keys per
     # purpose and key id (app/keyring). Values sealed before the keyring open under the key above.
     keyring_provider: Literal["file"] = "file"
@@ -183,12 +199,16 @@ class Settings(BaseSettings):
 PROCESSES = ("gateway", "bridge", "indexer")
 # Settings a process does not use: the bridge verifies no tokens and hashes no identifiers; the
 # indexer holds no secrets at all.
-UNUSED_BY = {"gateway": frozenset(), "bridge": frozenset({"identity_hmac_key"})}
+UNUSED_BY = {
+    "gateway": frozenset(),
+    "bridge": frozenset({"identity_hmac_key", "welfare_messenger_token"}),
+}
 HTTPS_URLS = {
     "gateway": (
         "jwks_url",
         "payments_provider_url",
         "payee_notifier_url",
+        "welfare_messenger_url",
         "portal_oidc_authorize_url",
         "portal_oidc_token_url",
     ),
@@ -248,6 +268,8 @@ def development_values(settings: Settings, process: str = "gateway") -> list[str
             found.append("TERANG_JWKS_URL (unset: the development issuer's key file verifies tokens)")
         if settings.jwt_issuer == DEV_ISSUER:
             found.append("TERANG_JWT_ISSUER")
+        if is_loopback(urlsplit(settings.public_base_url).hostname or ""):
+            found.append("TERANG_PUBLIC_BASE_URL (unset: families' notices would link to this machine)")
     return found
 
 

@@ -58,8 +58,10 @@ from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
 from app.tkdn import routes as tkdn
+from app.welfare import notice_routes as welfare_notices
 from app.welfare import routes as welfare
 from app.welfare import status_routes as welfare_status
+from app.welfare.notice_runner import NoticeThread
 
 ROUTERS = (
     health.router,
@@ -75,6 +77,7 @@ ROUTERS = (
     escrows.router,
     welfare.router,
     welfare_status.router,
+    welfare_notices.router,
     committee.router,
     committee.acts_router,
     officials.router,
@@ -169,8 +172,14 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.retention = RetentionThread(
             app.state.sessions, settings.retention_days, settings.retention_interval_seconds
         ).start()
+        # Notices to families from the indexed welfare and payment events (app/welfare/notices.py).
+        app.state.notices = (
+            NoticeThread(settings, app.state.sessions).start() if settings.welfare_notices_enabled else None
+        )
         freeze_what_is_loaded()
         yield
+        if app.state.notices is not None:
+            app.state.notices.stop()
         app.state.retention.stop()
         app.state.payments.stop()
         if app.state.indexer is not None:

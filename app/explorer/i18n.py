@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 from fastapi import Request
 
+from app.welfare.reasons import REASON_TEXTS
+
 LANGUAGES = ("id", "en")
 # Indonesia keeps no daylight saving time, so each zone is a fixed offset from UTC.
 TIME_ZONES = {
@@ -390,42 +392,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "cek.s.exited": {"id": "Tidak lagi menerima", "en": "No longer a beneficiary"},
     "cek.s.refused": {"id": "Tidak memenuhi syarat", "en": "Not eligible"},
     "cek.reason": {"id": "Alasan", "en": "Reason"},
-    "cek.r.DecileNotEligible": {
-        "id": "Desil kesejahteraan keluarga di DTSEN di luar sasaran program.",
-        "en": "The family's welfare decile in DTSEN is outside the programme's target.",
-    },
-    "cek.r.RegionNotCovered": {
-        "id": "Wilayah tempat tinggal belum dicakup program.",
-        "en": "The programme does not cover the family's region yet.",
-    },
-    "cek.r.AlreadyEnrolled": {
-        "id": "Keluarga sudah terdaftar pada program ini.",
-        "en": "The family is already enrolled in this programme.",
-    },
-    "cek.r.NoComponent": {
-        "id": "Tidak ada anggota keluarga yang memenuhi komponen program (misalnya ibu hamil, anak "
-        "sekolah, lansia, disabilitas).",
-        "en": "No family member meets a component of the programme (e.g. pregnancy, school children, "
-        "elderly, disability).",
-    },
-    "cek.r.BudgetExhausted": {
-        "id": "Anggaran periode ini sudah habis.",
-        "en": "This period's budget is used up.",
-    },
-    "cek.r.PaidByOtherProgramme": {
-        "id": "Keluarga sudah menerima bantuan sejenis dari program lain.",
-        "en": "The family already receives similar aid from another programme.",
-    },
-    "cek.r.DECEASED": {"id": "Penerima meninggal dunia.", "en": "The beneficiary has died."},
-    "cek.r.GRADUATED": {
-        "id": "Keluarga telah mandiri (graduasi).",
-        "en": "The family has become self-reliant (graduated).",
-    },
-    "cek.r.MOVED": {"id": "Keluarga pindah domisili.", "en": "The family moved away."},
-    "cek.r.PKH_CONDITION_UNMET": {
-        "id": "Kewajiban program (misalnya pemeriksaan kesehatan, kehadiran sekolah) tidak dipenuhi.",
-        "en": "The programme's conditions (e.g. health checks, school attendance) were not met.",
-    },
     "cek.period": {"id": "Periode berjalan", "en": "Current period"},
     "cek.paid": {"id": "sudah dibayar", "en": "paid"},
     "cek.unpaid": {"id": "belum dibayar", "en": "not paid yet"},
@@ -484,6 +450,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "yes": {"id": "ya", "en": "yes"},
     "no": {"id": "tidak", "en": "no"},
 }
+# A refusal's, suspension's or exit's reason in plain words (shared with the families' notices).
+STRINGS.update({f"cek.r.{code}": text for code, text in REASON_TEXTS.items()})
 
 # Indicator names for the dashboard (codes as in app/redflags/README.md).
 INDICATORS: dict[str, dict[str, str]] = {

@@ -77,9 +77,19 @@ ACCOUNT_VERSIONS = SealedColumn(
     "account-version:{payee_key}:{version}",
     ("payee_key", "version"),
 )
+# A family's phone number for its notices (app/welfare/contacts.py): how a payee is reached is
+# sealed with how it is paid, bound to the family's key.
+WELFARE_CONTACTS = SealedColumn(
+    "accounts",
+    "welfare_contacts",
+    "family_key",
+    "ciphertext",
+    "welfare-contact:{family_key}",
+    ("family_key",),
+)
 ALSO_SEALED: dict[str, tuple[SealedColumn, ...]] = {
     "openings": (SCORE_SHEETS,),
-    "accounts": (ACCOUNT_VERSIONS,),
+    "accounts": (ACCOUNT_VERSIONS, WELFARE_CONTACTS),
 }
 
 

@@ -31,13 +31,14 @@ from app.api.deps import ChainDep, ReadSessionsDep, SessionsDep, SettingsDep, re
 from app.api.errors import ApiError, from_revert
 from app.api.writes import Call, Writer, WriterDep
 from app.auth.tokens import Principal
+from app.keyring.keyring import keyring_for
 from app.ledger.events import event_args
 from app.ledger.reverts import ChainRevert
 from app.ledger.view_calls import named
 from app.officials.keys import own_key, signer_of
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import InvalidIdentifier, keyed_hash
-from app.welfare import households, name_checks
+from app.welfare import contacts, households, name_checks
 from app.welfare.receipts import disbursement_outcome, enrolment_outcomes
 from app.welfare.schemas import (
     BYTES32,
@@ -145,15 +146,31 @@ def _in_scope(welfare, programme_id: int, enroller: str, regions: set[int]) -> b
         return False
 
 
-def _remember_people(sessions, settings, people: list[bytes], keys: list[bytes], applicants) -> None:
+def _remember_people(
+    sessions, settings, people: list[bytes], keys: list[bytes], applicants, phones: list[str | None]
+) -> None:
     secret = settings.identity_hmac_key.get_secret_value().encode()
+    cards = [
+        _kk_key(settings, a.kk, f"applicants[{i}].kk") if a.kk else None for i, a in enumerate(applicants)
+    ]
+    keyring = keyring_for(settings) if any(phones) else None
     with sessions() as session, session.begin():
-        for i, (person, key, a) in enumerate(zip(people, keys, applicants, strict=True)):
+        for person, key, a, card, phone in zip(people, keys, applicants, cards, phones, strict=True):
             if a.household:
-                card = _kk_key(settings, a.kk, f"applicants[{i}].kk") if a.kk else None
                 households.remember(session, person, key, card)
             if a.name:
                 name_checks.remember(session, secret, [(person, a.name.get_secret_value())])
+            if phone is not None:
+                contacts.remember(session, keyring, key, phone, a.language)
+
+
+def _phone(applicant, index: int) -> str | None:
+    if applicant.phone is None:
+        return None
+    try:
+        return contacts.normalise_phone(applicant.phone.get_secret_value())
+    except contacts.InvalidPhone as exc:  # the message names the expected form, never the digits
+        raise ApiError(422, "invalid_phone", detail=f"applicants[{index}].phone: {exc}") from None
 
 
 def _key(settings, nik: SecretStr, where: str) -> bytes:
@@ -263,6 +280,7 @@ def enrol(
     write: WriterDep,
 ):
     people = [_key(settings, a.nik, f"applicants[{i}].nik") for i, a in enumerate(body.applicants)]
+    phones = [_phone(a, i) for i, a in enumerate(body.applicants)]
     keys = [
         _household_key(settings, a, i) or p
         for i, (p, a) in enumerate(zip(people, body.applicants, strict=True))
@@ -274,10 +292,10 @@ def enrol(
     # the enroller is in scope for every applicant's region: the contract refuses the whole call
     # otherwise, and an enroller must not re-map or re-name families outside its regions.
     regions = {a.region for a in body.applicants}
-    if any(a.household or a.name for a in body.applicants) and _in_scope(
+    if any(a.household or a.name or a.phone for a in body.applicants) and _in_scope(
         welfare, programme_id, acting.address, regions
     ):
-        _remember_people(sessions, settings, people, keys, body.applicants)
+        _remember_people(sessions, settings, people, keys, body.applicants, phones)
     applicants = [(k, a.decile, a.region, a.packed()) for k, a in zip(keys, body.applicants, strict=True)]
     call = Call(welfare, "enrol", [programme_id, applicants], acting.signer)
 

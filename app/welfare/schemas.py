@@ -197,6 +197,18 @@ class Applicant(Attributes):
         "the family can check its own status by NIK and name; never stored, logged or put on chain",
         examples=["Siti Aminah"],
     )
+    phone: SecretStr | None = Field(
+        default=None,
+        min_length=10,
+        max_length=20,
+        description="The family's mobile number for its notices (SMS or WhatsApp): kept sealed off chain, "
+        "never logged; enrolment, refusal, suspension, payment and appeal decisions are sent to it",
+        examples=["081234567890"],
+    )
+    language: Literal["id", "en"] = Field(
+        default="id",
+        description="The language of the family's notices: Bahasa Indonesia (id) or English (en)",
+    )
 
 
 class Enrolment(BaseModel):

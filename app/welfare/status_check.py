@@ -57,6 +57,12 @@ def _refuse_if_waiting(wait: float) -> None:
         )
 
 
+def client_limit(request: Request) -> None:
+    """Spends one of the client address's status-check tokens (the complaint form shares them)."""
+    limits = _limits(request)
+    _refuse_if_waiting(limits.clients.take(limits.address.of(request.scope)))
+
+
 def check_status(
     request: Request, chain, sessions, settings, nik: SecretStr, name: SecretStr
 ) -> dict[str, Any]:

@@ -62,6 +62,8 @@ def settings(chain_url, manifest_dir, issuer_dir, signers_file, tmp_path_factory
         rate_limit_per_second=0,
         # The stories read the red flags as of the indexer's cursor (app/explorer/redflags.py).
         redflag_cross_seconds=0,
+        # The welfare story drives the families' notices round by round (tests/gateway/test_api_welfare.py).
+        welfare_notices_enabled=False,
     )
 
 

@@ -17,19 +17,24 @@ import time
 import httpx
 import pytest
 from eth_utils import keccak
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, delete, func, select
 from sqlalchemy.orm import Session
 from web3 import Web3
 
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import keyed_hash
-from app.welfare import households, registry_import
+from app.welfare import households, notices, registry_import
+from app.welfare.contacts import WelfareContact
 from app.welfare.name_checks import NameCheck
+from app.welfare.notice_runner import NoticeThread
+from app.welfare.notices import NoticePosition, WelfareNotice
 from app.welfare.status_check import StatusLimits
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
+from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import rpc
+from tests.support.messenger import fake_messenger
 from tests.support.registry_extract import signed_extract
 
 PKH_AMOUNTS = welfarelib.pkh_amounts_per_period()
@@ -81,9 +86,21 @@ def problem(response, status: int, code: str | None = None) -> dict:
     return body
 
 
+# Each family's mobile number for its notices, and their language; citra and eko gave none.
+PHONES = {
+    "ani": ("0812-3456-7801", "id"),
+    "budi": ("+6281234567802", "en"),
+    "dewi": ("6281234567804", "id"),
+    "fajar": ("081234567806", "id"),  # a number the provider refuses (test_16)
+}
+
+
 def applicant(name: str) -> dict:
     nik, decile, region, components = FAMILIES[name]
-    return {"nik": nik, "name": NAMES[name], "decile": decile, "region": region, "components": components}
+    found = {"nik": nik, "name": NAMES[name], "decile": decile, "region": region, "components": components}
+    if name in PHONES:
+        found["phone"], found["language"] = PHONES[name]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -300,7 +317,11 @@ def test_5_no_nik_reaches_the_chain_or_the_gateways_records(scenario):
     with engine.connect() as connection:
         records = repr(connection.execute(select(IdempotencyRecord)).all())
         records += repr(connection.execute(select(NameCheck)).all())
+        records += repr(connection.execute(select(WelfareContact)).all())
     engine.dispose()
+    for phone, _language in PHONES.values():  # sealed off chain, never in clear
+        digits = phone.replace("-", "").replace("+", "")[-9:]
+        assert digits not in records and digits.encode().hex() not in haystack
     for name in NAMES.values():
         assert name.upper() not in records.upper() and name.encode().hex() not in haystack
     for nik in ALL_NIKS:
@@ -332,6 +353,9 @@ def test_6_enrolment_refuses_the_wrong_role_a_missing_token_and_bad_applicants(s
         client.post(path, json=bad_nik, headers={**enroller, **key()}), 422, "invalid_identifier"
     )
     assert "applicants[1]" in refused["detail"] and "63710220028000x2" not in refused["detail"]
+    landline = {"applicants": [{**applicant("ani"), "phone": "021-5550-1234"}]}
+    refused = problem(client.post(path, json=landline, headers={**enroller, **key()}), 422, "invalid_phone")
+    assert "applicants[0].phone" in refused["detail"] and "5550" not in refused["detail"]
     short = problem(
         client.post(
             path, json={"applicants": [{**applicant("ani"), "nik": "123"}]}, headers={**enroller, **key()}
@@ -937,3 +961,90 @@ def test_15_a_batch_the_treasury_failed_as_a_whole_is_retried_once(scenario):
         cancel, json={"reasonCode": "BANK_CLOSED", "lines": lines}, headers={**admin, **key()}
     )
     problem(cancelled, 409, "WelfareBatchNotFailed")  # a retry on its way is not cancelled
+
+
+# --- notices to families -----------------------------------------------------------------------------
+
+
+def _indexed(scenario) -> None:
+    client = scenario["client"]
+    head = int(rpc(scenario["chain_url"], "eth_blockNumber"), 16)
+    wait_until_indexed(lambda: client.get("/health").json(), head, what=" with the welfare events")
+
+
+def _notice_rounds(scenario, url: str, rounds: int = 12) -> None:
+    """Rounds of the gateway's notice loop as fresh processes would run them (a restart before each),
+    with retries due at once."""
+    settings = scenario["settings"].model_copy(
+        update={"welfare_messenger_url": url, "welfare_notice_retry_seconds": 0.001}
+    )
+    for _ in range(rounds):
+        NoticeThread(settings, scenario["client"].app.state.sessions).step()
+
+
+def test_16_each_family_is_told_once_per_event_through_provider_faults_and_restarts(scenario, caplog):
+    client, keys, chain_url = scenario["client"], scenario["keys"], scenario["chain_url"]
+    caplog.set_level(logging.DEBUG)
+    # The treasury settles the retried batch (attempt 1): ani and citra are paid.
+    treasury = rpc(chain_url, "eth_accounts")[11]
+    payments = client.app.state.chain.contract("Payments")
+    data = payments.encode_abi("settle", [scenario["batch"], 1, b"BRI-20261206-0001".ljust(32, b"\0")])
+    rpc(chain_url, "eth_sendTransaction", [{"from": treasury, "to": payments.address, "data": data}])
+    _indexed(scenario)
+    token = scenario["settings"].welfare_messenger_token.get_secret_value()
+    with fake_messenger(token) as (url, outbox):
+        # The provider is down for two sends, then loses its answer to the third (it kept the message).
+        outbox.faults.unavailable, outbox.faults.lose_answers = 2, 1
+        outbox.faults.refuse = ["+6281234567806"]  # fajar's number
+        _notice_rounds(scenario, url)
+        sent = {m["reference"]: m for m in outbox.messages.values()}
+        repeats = outbox.repeats
+    sessions = client.app.state.sessions
+    with sessions() as session:
+        rows = list(session.execute(select(WelfareNotice).order_by(WelfareNotice.id)).scalars())
+    by_family = {name: [n for n in rows if n.family_key == keys[name]] for name in FAMILIES}
+    # One message per notice the provider took, under the notice's reference: the lost answer was
+    # retried and the provider saw the same reference again.
+    delivered = [n for n in rows if n.state == "sent"]
+    assert sorted(sent) == sorted(f"wn-{n.id}" for n in delivered)
+    assert repeats == 1
+    assert all(n.attempts >= 1 for n in delivered) and any(n.attempts > 1 for n in delivered)
+    kinds = {name: [n.kind for n in notices] for name, notices in by_family.items()}
+    assert kinds["ani"][0] == "enrolled" and "paid" in kinds["ani"] and "appeal_upheld" in kinds["ani"]
+    assert kinds["dewi"][:1] == ["refused"] and "appeal_rejected" in kinds["dewi"]
+    assert kinds["budi"][:2] == ["enrolled", "suspended"]
+    assert {n.state for n in by_family["ani"] + by_family["budi"] + by_family["dewi"]} == {"sent"}
+    # No number: recorded as unreachable, for the caseworker. A number the provider refuses: failed.
+    assert {n.state for n in by_family["citra"] + by_family["eko"]} == {"unreachable"}
+    assert [(n.kind, n.state, n.attempts) for n in by_family["fajar"]] == [("refused", "failed", 1)]
+    # What each family reads: its language, the reason in plain words, the amount paid, a link.
+    texts = {n.kind: sent[f"wn-{n.id}"] for n in by_family["dewi"] + by_family["ani"] + by_family["budi"]}
+    assert texts["refused"]["to"] == "+6281234567804"
+    assert (
+        "Desil kesejahteraan" in texts["refused"]["text"]
+        and "/explorer/welfare/complaint" in texts["refused"]["text"]
+    )
+    assert "Rp1.800.000" in texts["paid"]["text"] and "WIB" in texts["paid"]["text"]
+    assert texts["suspended"]["text"].startswith("Your family's")  # budi asked for English
+    everything = json.dumps(list(sent.values()))
+    for secret in (*ALL_NIKS, *NAMES.values()):
+        assert secret not in everything
+    for phone, _ in PHONES.values():
+        assert phone[-9:].replace("-", "") not in caplog.text.replace("-", "")
+
+    # Read again from the start (a new database position, a replay): not one notice more.
+    with sessions.begin() as session:
+        session.execute(delete(NoticePosition))
+    before = len(rows)
+    with sessions.begin() as session:
+        assert notices.collect(session) == 0
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(WelfareNotice)) == before
+
+    # Caseworkers see who was not reached, and never a number.
+    listed = client.get("/welfare/notices?state=unreachable", headers=scenario["token"]("ENROLLER"))
+    assert listed.status_code == 200, listed.text
+    assert {n["familyKey"] for n in listed.json()["notices"]} >= {keys["citra"], keys["eko"]}
+    assert "+62" not in listed.text
+    problem(client.get("/welfare/notices"), 401, "unauthenticated")
+    problem(client.get("/welfare/notices", headers=scenario["token"]("AUDITOR")), 403, "forbidden_role")

@@ -43,6 +43,8 @@ EXPLICIT = {
     "payments_provider_url": "https://api.provider.example",
     "keyring_file": ROOT / "var" / "provisioned-keyring.json",
     "documents_dir": ROOT / "var" / "shared-documents",
+    "welfare_messenger_token": "messenger-token-from-the-provider",
+    "public_base_url": "https://terang.example.go.id",
 }
 PUBLIC_HOST = "0.0.0.0"  # noqa: S104 (every interface; never bound here: refused before binding)
 UNREACHABLE_NODE = "http://127.0.0.1:9"  # discard port: nothing answers

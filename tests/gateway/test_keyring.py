@@ -169,6 +169,8 @@ def test_outside_development_the_keyring_file_must_be_named_and_is_never_made(tm
         "jwks_url": "https://sso.example.go.id/jwks",
         "jwt_issuer": "https://sso.example.go.id",
         "documents_dir": tmp_path / "documents",
+        "welfare_messenger_token": "a-real-messenger-token",
+        "public_base_url": "https://terang.example.go.id",
     }
     with pytest.raises(ValueError, match="TERANG_KEYRING_FILE"):
         Settings(**production)
@@ -529,6 +531,8 @@ def test_outside_development_the_processes_refuse_to_start_without_their_keyring
         "TERANG_KEYRING_FILE": str(tmp_path / "provisioned.json"),
         "TERANG_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
         "TERANG_DOCUMENTS_DIR": str(tmp_path / "documents"),
+        "TERANG_WELFARE_MESSENGER_TOKEN": "messenger-token-from-the-provider",
+        "TERANG_PUBLIC_BASE_URL": "https://terang.example.go.id",
     }
     started = subprocess.run(
         [sys.executable, "-m", module],

@@ -13,8 +13,10 @@ import app.payments.models  # noqa: F401
 import app.portal.models  # noqa: F401
 import app.suppliers.models  # noqa: F401
 import app.tenders.models  # noqa: F401
+import app.welfare.contacts  # noqa: F401
 import app.welfare.households  # noqa: F401
 import app.welfare.name_checks  # noqa: F401
+import app.welfare.notices  # noqa: F401
 from app.db.models import Base
 
 config = context.config

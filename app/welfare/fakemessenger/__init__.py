@@ -1,0 +1,1 @@
+"""A fake SMS/WhatsApp provider for local runs and tests (the message API of app/welfare/messenger.py)."""
