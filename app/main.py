@@ -25,6 +25,7 @@ from app.documents import routes as documents
 from app.documents.store import LocalDocumentStore
 from app.escrows import routes as escrows
 from app.explorer import routes as explorer
+from app.explorer import welfare_complaint as explorer_welfare_complaint
 from app.explorer import welfare_status as explorer_welfare_status
 from app.explorer.cached_pages import CachedPagesMiddleware
 from app.explorer.page_cache import PageCache
@@ -58,6 +59,7 @@ from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
 from app.tenders import routes as tenders
 from app.tkdn import routes as tkdn
+from app.welfare import grievance_routes as welfare_grievances
 from app.welfare import notice_routes as welfare_notices
 from app.welfare import routes as welfare
 from app.welfare import status_routes as welfare_status
@@ -78,6 +80,7 @@ ROUTERS = (
     welfare.router,
     welfare_status.router,
     welfare_notices.router,
+    welfare_grievances.router,
     committee.router,
     committee.acts_router,
     officials.router,
@@ -85,6 +88,7 @@ ROUTERS = (
     instructions.router,
     payments.router,
     explorer_welfare_status.router,
+    explorer_welfare_complaint.router,
     explorer.router,
     explorer.root,
     portal.router,

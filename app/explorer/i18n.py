@@ -392,6 +392,72 @@ STRINGS: dict[str, dict[str, str]] = {
     "cek.s.exited": {"id": "Tidak lagi menerima", "en": "No longer a beneficiary"},
     "cek.s.refused": {"id": "Tidak memenuhi syarat", "en": "Not eligible"},
     "cek.reason": {"id": "Alasan", "en": "Reason"},
+    "adu.title": {"id": "Pengaduan bansos", "en": "Social assistance complaints"},
+    "adu.intro": {
+        "id": "Sampaikan keberatan atau keluhan tentang bantuan sosial. Pengaduan dicatat dengan nomor "
+        "tiket dan batas waktu; sidik jarinya dicatat di buku besar sehingga tidak dapat diubah diam-diam. "
+        "Isi pengaduan hanya dibaca petugas.",
+        "en": "Raise an objection or a complaint about social assistance. It gets a ticket number and a "
+        "deadline; its fingerprint is recorded on the ledger so it cannot be changed quietly. Only "
+        "caseworkers read what you write.",
+    },
+    "adu.programme": {"id": "Program", "en": "Programme"},
+    "adu.programme_none": {"id": "Tidak tahu / lainnya", "en": "Not sure / other"},
+    "adu.category": {"id": "Jenis pengaduan", "en": "Kind of complaint"},
+    "adu.c.decision": {
+        "id": "Keberatan atas keputusan (ditolak, ditangguhkan, dikeluarkan)",
+        "en": "Objection to a decision (refused, suspended, removed)",
+    },
+    "adu.c.payment": {"id": "Bantuan belum diterima atau kurang", "en": "Aid not received or short"},
+    "adu.c.data": {"id": "Data keluarga keliru", "en": "Wrong family data"},
+    "adu.c.conduct": {
+        "id": "Perilaku petugas atau pungutan liar",
+        "en": "An officer's conduct or an illegal levy",
+    },
+    "adu.c.other": {"id": "Lainnya", "en": "Other"},
+    "adu.description": {"id": "Uraian (10 sampai 2000 huruf)", "en": "What happened (10 to 2000 characters)"},
+    "adu.nik": {
+        "id": "NIK kepala keluarga (boleh dikosongkan; perlu untuk keberatan atas keputusan)",
+        "en": "NIK of the family head (optional; needed for an objection to a decision)",
+    },
+    "adu.submit": {"id": "Kirim pengaduan", "en": "Send the complaint"},
+    "adu.filed": {
+        "id": "Pengaduan diterima. Simpan nomor tiket ini untuk memantau jawabannya:",
+        "en": "Complaint received. Keep this ticket number to follow its answer:",
+    },
+    "adu.due": {"id": "Batas waktu jawaban", "en": "To be answered by"},
+    "adu.follow": {"id": "Pantau tiket", "en": "Follow a ticket"},
+    "adu.reference": {"id": "Nomor tiket", "en": "Ticket number"},
+    "adu.look": {"id": "Lihat", "en": "Look up"},
+    "adu.state": {"id": "Tahap", "en": "Stage"},
+    "adu.s.received": {
+        "id": "Diterima, menunggu verifikasi petugas",
+        "en": "Received, awaiting a caseworker",
+    },
+    "adu.s.registered": {
+        "id": "Diverifikasi dan dicatat di buku besar",
+        "en": "Verified and recorded on the ledger",
+    },
+    "adu.s.appealed": {
+        "id": "Diajukan sebagai sanggahan, sedang diperiksa",
+        "en": "Filed as an appeal, under review",
+    },
+    "adu.s.decided": {"id": "Sanggahan sudah diputus", "en": "The appeal is decided"},
+    "adu.s.resolved": {"id": "Selesai", "en": "Resolved"},
+    "adu.overdue": {"id": "Melewati batas waktu", "en": "Past its deadline"},
+    "adu.answer": {"id": "Jawaban", "en": "Answer"},
+    "adu.upheld": {"id": "Keberatan diterima.", "en": "The objection was upheld."},
+    "adu.rejected": {"id": "Keberatan ditolak.", "en": "The objection was rejected."},
+    "adu.not_found": {"id": "Tiket tidak ditemukan.", "en": "No such ticket."},
+    "adu.invalid": {
+        "id": "Periksa isian: uraian 10 sampai 2000 huruf; NIK, bila diisi, 16 angka.",
+        "en": "Check the form: a description of 10 to 2000 characters; a NIK, if given, of 16 digits.",
+    },
+    "adu.rate_limited": {
+        "id": "Terlalu banyak pengiriman. Coba lagi beberapa menit lagi.",
+        "en": "Too many submissions. Try again in a few minutes.",
+    },
+    "adu.link": {"id": "Ajukan pengaduan atau keberatan", "en": "File a complaint or an objection"},
     "cek.period": {"id": "Periode berjalan", "en": "Current period"},
     "cek.paid": {"id": "sudah dibayar", "en": "paid"},
     "cek.unpaid": {"id": "belum dibayar", "en": "not paid yet"},

@@ -71,6 +71,9 @@ def test_every_chain_write_declares_its_idempotency_key(op):
         "/suppliers/{supplier_id}/managed-key",  # creates the key once; a retry answers the same key
         "/welfare/programmes/{programme_id}/beneficiaries/lookup",  # a read; the NIK stays out of URLs
         "/welfare/status",  # the public status check: a read, NIK and name kept out of URLs
+        # A complaint is filed off chain; a repeat files a second ticket with its own reference.
+        "/welfare/grievances",
+        "/welfare/grievances/on-behalf",
         "/documents",  # nothing on chain; the same bytes again are the same document (200)
         "/payments/accounts/{payee_key}",  # PUT: idempotent by definition, nothing on chain
         # Payout account versions: nothing on chain; a repeat is refused by the version's state

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import time
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -24,7 +25,7 @@ from web3 import Web3
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import keyed_hash
-from app.welfare import households, notices, registry_import
+from app.welfare import grievances, households, notices, registry_import
 from app.welfare.contacts import WelfareContact
 from app.welfare.name_checks import NameCheck
 from app.welfare.notice_runner import NoticeThread
@@ -1048,3 +1049,191 @@ def test_16_each_family_is_told_once_per_event_through_provider_faults_and_resta
     assert "+62" not in listed.text
     problem(client.get("/welfare/notices"), 401, "unauthenticated")
     problem(client.get("/welfare/notices", headers=scenario["token"]("AUDITOR")), 403, "forbidden_role")
+
+
+# --- grievances ----------------------------------------------------------------------------------------
+
+
+def _grievance_on_chain(client, ticket_hash: str) -> dict:
+    stored = client.app.state.chain.contract("Grievances").functions.getGrievance(ticket_hash).call()
+    return {"receivedAt": stored[1], "dueAt": stored[2], "resolvedAt": stored[3], "resolution": stored[5]}
+
+
+def test_17_a_familys_complaint_becomes_an_appeal_and_its_resolution_is_anchored(scenario, clock):
+    client, token, keys = scenario["client"], scenario["token"], scenario["keys"]
+    enroller, admin = token("ENROLLER"), token("WELFARE_ADMIN")
+    programme = scenario["programme"]
+    # fajar, refused for no component, objects on the web form (no login): his child started school.
+    filed = client.post(
+        "/welfare/grievances",
+        json={
+            "programmeId": programme,
+            "category": "decision",
+            "description": "Anak kami sudah masuk SD tahun ini, mohon ditinjau kembali.",
+            "nik": FAMILIES["fajar"][0],
+        },
+    )
+    assert filed.status_code == 201, filed.text
+    ticket = filed.json()
+    reference = ticket["reference"]
+    assert (ticket["state"], ticket["anchored"], ticket["appeal"], ticket["overdue"]) == (
+        "received",
+        False,
+        True,
+        False,
+    )
+    received, due = (
+        datetime.fromisoformat(ticket[f].replace("Z", "+00:00")) for f in ("receivedAt", "dueAt")
+    )
+    assert due - received == timedelta(days=scenario["settings"].grievance_days)
+    assert FAMILIES["fajar"][0] not in filed.text
+
+    path = f"/welfare/grievances/{reference}"
+    # Resolving needs the ticket on chain, and its appeal decided; roles are checked first.
+    problem(client.post(path + "/registration", headers={**admin, **key()}), 403, "forbidden_role")
+    problem(client.post(path + "/resolution", json={}, headers={**admin, **key()}), 409, "wrong_state")
+    registered = client.post(path + "/registration", headers={**enroller, **key()})
+    assert registered.status_code == 200, registered.text
+    on_chain = _grievance_on_chain(client, ticket["ticketHash"])
+    assert (on_chain["receivedAt"], on_chain["dueAt"]) == (int(received.timestamp()), int(due.timestamp()))
+    assert client.get(path).json()["anchored"] is True
+    # The ticket's hash is recomputed from what the gateway holds: nobody edited the complaint.
+    with client.app.state.sessions() as session:
+        row = session.get(grievances.Grievance, reference)
+        assert grievances.ticket_hash(row) == ticket["ticketHash"]
+        assert row.family_key == keys["fajar"]
+
+    problem(client.post(path + "/resolution", json={}, headers={**admin, **key()}), 409, "appeal_undecided")
+    appealed = client.post(path + "/appeal", headers={**enroller, **key()})
+    assert appealed.status_code == 200, appealed.text
+    fajar = client.get(programme_path(scenario, f"/beneficiaries/{keys['fajar']}")).json()
+    assert fajar["appeal"] == "open"
+    # The appeal's grounds on chain are the ticket's hash: the two are linked.
+    welfare = client.app.state.chain.contract("WelfarePrograms")
+    filed_event = welfare.events.AppealFiled().get_logs(
+        from_block=appealed.json()["blockNumber"], to_block=appealed.json()["blockNumber"]
+    )[0]
+    assert Web3.to_hex(filed_event["args"]["groundsHash"]) == ticket["ticketHash"]
+
+    decision = {"upheld": True, "resolution": "Komponen anak SD terverifikasi; keluarga diusulkan kembali."}
+    problem(
+        client.post(path + "/decision", json=decision, headers={**enroller, **key()}), 403, "forbidden_role"
+    )
+    decided = client.post(path + "/decision", json=decision, headers={**admin, **key()})
+    assert decided.status_code == 200, decided.text
+    assert (
+        client.get(programme_path(scenario, f"/beneficiaries/{keys['fajar']}")).json()["appeal"] == "upheld"
+    )
+    problem(
+        client.post(
+            path + "/resolution", json={"resolution": "lain cerita lagi"}, headers={**admin, **key()}
+        ),
+        422,
+        "resolution_given",
+    )
+    resolved = client.post(path + "/resolution", json={}, headers={**admin, **key()})
+    assert resolved.status_code == 200, resolved.text
+    answer = client.get(path).json()
+    assert (answer["state"], answer["upheld"], answer["resolution"]) == (
+        "resolved",
+        True,
+        decision["resolution"],
+    )
+    with client.app.state.sessions() as session:
+        row = session.get(grievances.Grievance, reference)
+        expected = grievances.resolution_hash(row, True, decision["resolution"])
+    assert Web3.to_hex(_grievance_on_chain(client, ticket["ticketHash"])["resolution"]) == expected
+    problem(client.post(path + "/resolution", json={}, headers={**admin, **key()}), 409, "wrong_state")
+
+
+def test_18_a_caseworker_files_for_a_family_and_late_tickets_are_reported_publicly(scenario, clock):
+    client, token = scenario["client"], scenario["token"]
+    enroller, admin = token("ENROLLER"), token("WELFARE_ADMIN")
+    body = {
+        "programmeId": scenario["programme"],
+        "category": "payment",
+        "description": "Bantuan belum masuk.",
+    }
+    problem(client.post("/welfare/grievances/on-behalf", json=body), 401, "unauthenticated")
+    filed = client.post("/welfare/grievances/on-behalf", json=body, headers=enroller)
+    assert filed.status_code == 201, filed.text
+    case = filed.json()
+    assert (case["channel"], case["description"], case["familyKey"]) == (
+        "caseworker",
+        body["description"],
+        None,
+    )
+    path = f"/welfare/grievances/{case['reference']}"
+    problem(client.post(path + "/appeal", headers={**enroller, **key()}), 409, "not_an_appeal")
+    assert client.post(path + "/registration", headers={**enroller, **key()}).status_code == 200
+    problem(client.post(path + "/resolution", json={}, headers={**admin, **key()}), 422, "resolution_missing")
+    done = client.post(
+        path + "/resolution",
+        json={"resolution": "Dibayar ulang pada batch berikutnya."},
+        headers={**admin, **key()},
+    )
+    assert done.status_code == 200, done.text
+
+    # A ticket received twenty days ago and never answered, and one received today.
+    with client.app.state.sessions.begin() as session:
+        late = grievances.file(
+            session,
+            channel="web",
+            category="conduct",
+            programme_id=scenario["programme"],
+            family_key=None,
+            description="Petugas meminta uang untuk pencairan.",
+            days=14,
+            now=datetime.now(timezone.utc) - timedelta(days=20),
+        )
+        late_reference = late.reference
+    report = client.get("/welfare/grievances/overdue")
+    assert report.status_code == 200, report.text
+    overdue = {t["reference"]: t for t in report.json()["tickets"]}
+    assert late_reference in overdue and overdue[late_reference]["daysOverdue"] == 6
+    assert case["reference"] not in overdue
+    assert "Petugas" not in report.text  # the complainant's words stay with the caseworkers
+    queue = client.get("/welfare/grievances?state=received", headers=admin).json()["tickets"]
+    assert late_reference in {t["reference"] for t in queue}
+    problem(client.get("/welfare/grievances"), 401, "unauthenticated")
+    problem(client.get("/welfare/grievances/ADU-0000-0000"), 422, "invalid_request")
+    problem(client.get("/welfare/grievances/ADU-2222-2222"), 404, "not_found")
+
+
+def test_19_the_complaint_form_is_limited_per_address(scenario, clock):
+    client = scenario["client"]
+    body = {"programmeId": 0, "category": "other", "description": "Pertanyaan tentang jadwal pencairan."}
+    codes = [client.post("/welfare/grievances", json=body).status_code for _ in range(6)]
+    assert codes == [201] * 5 + [429]
+    clock[0] += 60
+    assert client.post("/welfare/grievances", json=body).status_code == 201
+
+
+def test_20_the_complaint_page_files_a_ticket_and_shows_its_stage(scenario, clock):
+    client = scenario["client"]
+    form = client.get("/explorer/welfare/complaint?lang=id")
+    assert form.status_code == 200 and 'id="complaint"' in form.text and "PKH Kalimantan Tengah" in form.text
+    filed = client.post(
+        "/explorer/welfare/complaint",
+        data={
+            "programme": str(scenario["programme"]),
+            "category": "payment",
+            "description": "Bantuan periode ini belum masuk ke rekening.",
+            "nik": FAMILIES["ani"][0],
+        },
+    )
+    assert filed.status_code == 201, filed.text
+    reference = filed.text.split('id="complaint-reference">')[1].split("<")[0]
+    assert FAMILIES["ani"][0] not in filed.text and "WIB" in filed.text
+    shown = client.get(f"/explorer/welfare/complaint?ref={reference}")
+    assert shown.status_code == 200 and 'data-state="received"' in shown.text
+    with client.app.state.sessions() as session:
+        assert session.get(grievances.Grievance, reference).family_key == scenario["keys"]["ani"]
+    # Bad input is a sentence on the page, never an error page.
+    short = client.post("/explorer/welfare/complaint", data={"category": "payment", "description": "kurang"})
+    assert short.status_code == 422 and 'id="complaint-problem"' in short.text
+    odd = client.post(
+        "/explorer/welfare/complaint", data={"category": "nope", "description": "x" * 20, "programme": "abc"}
+    )
+    assert odd.status_code == 422 and 'data-code="invalid"' in odd.text
+    assert client.get("/explorer/welfare/complaint?ref=ADU-2222-2222").status_code == 404
