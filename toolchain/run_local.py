@@ -169,6 +169,11 @@ def run(args: argparse.Namespace) -> int:
         fake_provider = [sys.executable, "-m", "app.payments.fakeprovider", "--port", str(provider_port)]
         callback_url = f"http://127.0.0.1:{args.gateway_port}"
         stack.start("fake payment provider", [*fake_provider, "--callback-url", callback_url], quiet=True)
+        # The fake SMS/WhatsApp provider the families' notices go through (development token).
+        messenger_port = free_port()
+        messenger = [sys.executable, "-m", "app.welfare.fakemessenger", "--port", str(messenger_port)]
+        stack.start("fake message provider", messenger, quiet=True)
+        messenger_url = f"http://127.0.0.1:{messenger_port}"
         env = {
             **os.environ,
             "TERANG_RPC_URL": rpc_url,
@@ -177,6 +182,8 @@ def run(args: argparse.Namespace) -> int:
             "TERANG_PORT": str(args.gateway_port),
             "TERANG_PAYMENTS_PROVIDER_URL": f"http://127.0.0.1:{provider_port}",
             "TERANG_PAYMENTS_BRIDGE_ENABLED": "true",
+            "TERANG_WELFARE_MESSENGER_URL": messenger_url,
+            "TERANG_PUBLIC_BASE_URL": f"http://127.0.0.1:{args.gateway_port}",
             **local_gateway_state(rpc_url, Path(args.state_dir)),
         }
         gateway_log = Path(args.state_dir) / "gateway.log"
@@ -186,8 +193,12 @@ def run(args: argparse.Namespace) -> int:
         base = f"http://127.0.0.1:{args.gateway_port}"
         health = wait_for(lambda: _get_json(base + "/health"), "the gateway", 60, gateway)
         print(f"[3/3] gateway is serving at {base} (API docs {base}/docs)", flush=True)
+        (Path(args.state_dir) / "messenger.url").write_text(messenger_url + "\n")
         print(
-            summary(health, base, rpc_url, Path(args.state_dir) / "dev-tokens.json", gateway_log), flush=True
+            summary(
+                health, base, rpc_url, Path(args.state_dir) / "dev-tokens.json", gateway_log, messenger_url
+            ),
+            flush=True,
         )
         if args.check:
             return 0
@@ -347,7 +358,9 @@ def _get_json(url: str):
         return json.loads(response.read())
 
 
-def summary(health: dict, base: str, rpc_url: str, tokens: Path, gateway_log: Path) -> str:
+def summary(
+    health: dict, base: str, rpc_url: str, tokens: Path, gateway_log: Path, messenger_url: str = ""
+) -> str:
     lines = [
         "",
         "Terang is running:",
@@ -355,6 +368,7 @@ def summary(health: dict, base: str, rpc_url: str, tokens: Path, gateway_log: Pa
         f"  gateway    {base}  (health {base}/health, OpenAPI {base}/docs)",
         f"  tokens     {tokens} (development bearer tokens per role)",
         f"  log        {gateway_log} (the gateway's requests and errors)",
+        f"  messages   {messenger_url}/v1/messages (the fake SMS/WhatsApp provider: families' notices)",
         "  contracts:",
     ]
     lines += [f"    {name:<18} {info['address']}" for name, info in health["contracts"].items()]

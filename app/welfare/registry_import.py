@@ -11,9 +11,10 @@ head's NIK), `nama` (the head's full name, for the family's own status check),
 `desil` (DTSEN decile 1-10), `kode_kabkota` (BPS regency/city code) and the seven PKH component
 counts in the programme's order: `ibu_hamil`, `anak_usia_dini`, `anak_sd`, `anak_smp`, `anak_sma`,
 `disabilitas_berat`, `lansia`; optionally `no_kk`, the family card number, kept keyed as the
-household's history. Its signature is the registry's Ed25519 signature over the file's
-exact bytes, base64, in `EXTRACT.csv.sig` unless `--signature` names another file; `--registry-key`
-is the registry's public key (PEM). Nothing is sent unless the signature verifies and every row
+household's history, and `no_hp`, the family's mobile number for its notices (kept sealed). Its
+signature is the registry's Ed25519 signature over the file's exact bytes, base64, in
+`EXTRACT.csv.sig` unless `--signature` names another file; `--registry-key` is the registry's
+public key (PEM). Nothing is sent unless the signature verifies and every row
 reads: a tampered, unsigned or malformed extract is refused with one line naming why (exit 2).
 
 Resumable: batch i goes under the Idempotency-Key `dtsen-<first 24 hex of the extract's SHA-256>-<i>`,
@@ -42,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from app.protocol import welfare as welfarelib
+from app.welfare.contacts import InvalidPhone, normalise_phone
 
 COMPONENT_COLUMNS = (
     "ibu_hamil",
@@ -74,6 +76,8 @@ class Summary:
     refused: Counter = field(default_factory=Counter)
     replayed_batches: int = 0
     refusals: list[tuple[int, str, str]] = field(default_factory=list)  # (row, household, reason)
+    keys: dict[int, str] = field(default_factory=dict)  # row -> the family's beneficiary key
+    transactions: list[str] = field(default_factory=list)  # one per batch, in order
 
     def line(self) -> str:
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(self.refused.items())) or "none"
@@ -147,6 +151,12 @@ def read_families(extract: bytes) -> list[Family]:
             if len(kk) != 16 or not kk.isdigit():
                 raise ExtractError(f"line {row}: no_kk must be 16 digits")
             applicant["kk"] = kk
+        phone = (record.get("no_hp") or "").strip()
+        if phone:
+            try:
+                applicant["phone"] = normalise_phone(phone)
+            except InvalidPhone as exc:  # the message names the expected form, never the digits
+                raise ExtractError(f"line {row}: no_hp is {exc}") from None
         families.append(Family(row, household, applicant))
     if not families:
         raise ExtractError("the extract holds no family")
@@ -184,7 +194,9 @@ def enrol_all(
             )
         if answer.headers.get("Idempotent-Replayed") == "true":
             summary.replayed_batches += 1
+        summary.transactions.append(answer.json()["transactionHash"])
         for family, outcome in zip(chunk, answer.json()["applicants"], strict=True):
+            summary.keys[family.row] = outcome["beneficiaryKey"]
             if outcome["enrolled"]:
                 summary.enrolled += 1
             else:

@@ -53,7 +53,7 @@ def pilot(running):
     manifest = load_manifest(folder / "deployments" / "31337.json")
     contracts = {
         name: web3.eth.contract(address=manifest.address(name), abi=manifest.contracts[name].abi)
-        for name in ("Tenders", "Payments", "MilestoneEscrow")
+        for name in ("Tenders", "Payments", "MilestoneEscrow", "Grievances")
     }
     return report, web3, contracts, lines
 
@@ -207,6 +207,49 @@ def test_the_welfare_period_was_paid_line_by_line_and_settled(pilot):
     assert welfare.enrolled > 0 and sum(welfare.refused.values()) > 0  # some families refused, with reasons
     assert contracts["Payments"].functions.statusOf(welfare.batch_id).call() == SETTLED
     assert welfare.status == "settled"
+
+
+def test_the_welfare_families_came_from_a_signed_extract_and_were_told_through_the_provider(running, pilot):
+    """The pilot enrolled from a signed DTSEN extract in batches (each family under its household),
+    and the fake SMS/WhatsApp provider of `make run` received exactly one message per notice the
+    gateway says it delivered: enrolled, refused with the reason, paid; no NIK, no name in any."""
+    import httpx
+
+    from app.config import LOCAL_ONLY_MESSENGER_TOKEN
+    from toolchain.pilot.welfare import FAMILIES, synthetic_families
+
+    _base, _chain_url, folder = running
+    report, *_ = pilot
+    welfare = report.welfare
+    assert sum(1 for name in welfare.transactions if name.startswith("enrolment")) == -(-FAMILIES // 10)
+    assert welfare.notices["enrolled"] == welfare.enrolled
+    assert welfare.notices["refused"] == sum(welfare.refused.values())
+    assert welfare.notices["paid"] == welfare.lines
+    url = (folder / "state" / "messenger.url").read_text().strip()
+    auth = {"Authorization": f"Bearer {LOCAL_ONLY_MESSENGER_TOKEN}"}
+    messages = httpx.get(url + "/v1/messages", headers=auth).json()["messages"]
+    references = [m["reference"] for m in messages]
+    assert len(references) == len(set(references)) >= sum(welfare.notices.values())
+    families = synthetic_families(FAMILIES)
+    phones = {"+62" + f["phone"][1:] for f in families}
+    assert {m["to"] for m in messages} <= phones
+    texts = " ".join(m["text"] for m in messages)
+    assert "Alasan:" in texts and "Rp" in texts and "/explorer/welfare/complaint" in texts
+    for family in families:
+        assert family["nik"] not in texts and family["name"] not in texts
+
+
+def test_a_refused_familys_complaint_was_appealed_decided_and_its_answer_anchored(running, pilot):
+    import httpx
+
+    base, *_ = running
+    report, web3, contracts, _ = pilot
+    ticket = httpx.get(f"{base}/welfare/grievances/{report.welfare.grievance}").json()
+    assert (ticket["state"], ticket["anchored"], ticket["upheld"]) == ("resolved", True, False)
+    stored = contracts["Grievances"].functions.getGrievance(ticket["ticketHash"]).call()
+    assert stored[3] > 0 and stored[5] != b"\0" * 32  # resolved, with the resolution's hash
+    resolved = web3.eth.get_transaction_receipt(report.welfare.transactions["grievance resolved"])
+    assert resolved["status"] == 1
 
 
 def test_every_reported_transaction_is_mined_and_succeeded(pilot):
@@ -370,6 +413,8 @@ def test_the_summary_names_the_official_behind_each_act(running, pilot):
         report.contract.transactions["m1 approved"]: ("Otorita Ibu Kota Nusantara", "AGENCY_OFFICER"),
         report.welfare.transactions["programme defined"]: ("Kementerian Sosial", "WELFARE_ADMIN"),
         report.welfare.transactions["enrolment"]: ("Kementerian Sosial", "ENROLLER"),
+        report.welfare.transactions["grievance registered"]: ("Kementerian Sosial", "ENROLLER"),
+        report.welfare.transactions["grievance resolved"]: ("Kementerian Sosial", "WELFARE_ADMIN"),
     }
     senders = set()
     for tx, (agency, role) in acts.items():
@@ -489,6 +534,83 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
         refusals = (tmp_path / "refusals.csv").read_text().splitlines()
         assert refusals[1] == "3,DTSEN-PPU-0002,DecileNotEligible"
     assert sh_blocks(GUIDES / "welfare-status.id.md") == sh_blocks(GUIDES / "welfare-status.en.md")
+
+
+def test_a_family_files_a_complaint_on_a_phone_and_follows_its_answer_in_both_languages(running, pilot):
+    """The complaint page of the running system, in Chromium on a phone: a family files a complaint
+    and gets its ticket number and deadline in WIB; the pilot's resolved ticket shows its answer; no
+    NIK in any URL; nothing wider than the screen and nothing serious for axe, in id and en."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed in .venv-app")
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, MISSING, PHONE, grave_violations
+    from tests.support.guides import GUIDES
+    from tests.support.localchain import ROOT
+
+    if not CHROMIUM.exists():
+        pytest.skip(MISSING)
+    base, *_ = running
+    report, *_ = pilot
+    nik = "6409015503900777"  # made up; a family not in the pilot
+    artifacts = ROOT / "artifacts" / "pilot"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    words = {
+        "id": ("Pengaduan diterima", "Selesai", "Keberatan ditolak"),
+        "en": ("Complaint received", "Resolved", "rejected"),
+    }
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base, viewport=PHONE, is_mobile=True, bypass_csp=True)
+        page = context.new_page()
+        for lang, (received, resolved, answer) in words.items():
+            page.goto(f"/explorer/welfare/complaint?lang={lang}")
+            assert grave_violations(page) == [], lang
+            page.select_option("#programme", str(report.welfare.programme_id))
+            page.select_option("#category", "payment")
+            page.fill("#description", "Bantuan triwulan ini belum kami terima di rekening KKS.")
+            page.fill("#nik", nik)
+            with page.expect_navigation():
+                page.click("#complaint button[type=submit]")
+            reference = page.locator("#complaint-reference").inner_text()
+            assert reference.startswith("ADU-") and received in page.content() and "WIB" in page.content()
+            assert nik not in page.url and nik not in page.content()
+            assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+            assert grave_violations(page) == [], lang
+            shot = artifacts / f"welfare-complaint-{lang}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            if os.environ.get("TERANG_GUIDE_SCREENSHOTS") == "1":
+                shutil.copy(shot, GUIDES / "img")
+            assert (GUIDES / "img" / shot.name).is_file()
+            page.goto(f"/explorer/welfare/complaint?lang={lang}")
+            page.fill("#ref", report.welfare.grievance)
+            with page.expect_navigation():
+                page.click("#complaint-lookup button[type=submit]")
+            ticket = page.locator("#ticket")
+            assert ticket.get_attribute("data-state") == "resolved"
+            assert resolved in ticket.inner_text() and answer in page.locator("#ticket-answer").inner_text()
+            assert grave_violations(page) == [], lang
+        browser.close()
+
+
+def test_the_complaints_guide_runs_as_written_in_both_languages(running, pilot, tmp_path):
+    """The caseworkers' commands of docs/guides/welfare-complaints: a ticket filed on a family's
+    behalf, registered on chain, resolved by another official; then the public overdue report."""
+    from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
+
+    base, chain_url, folder = running
+    report, *_ = pilot
+    api = Gateway(base, folder / "state" / "dev-issuer", rpc_url=chain_url)
+    environment = {
+        "TERANG_URL": base,
+        "PROGRAMME": str(report.welfare.programme_id),
+        "TERANG_TOKEN": api.token("ENROLLER", sub="dinsos-ppu")["Authorization"].removeprefix("Bearer "),
+        "ADMIN_TOKEN": api.token("WELFARE_ADMIN", sub="kemensos-pkh")["Authorization"].removeprefix(
+            "Bearer "
+        ),
+    }
+    for guide in (GUIDES / "welfare-complaints.id.md", GUIDES / "welfare-complaints.en.md"):
+        assert every_fence_is_sh(guide)
+        state, overdue = run_guide(guide, environment, tmp_path).stdout.splitlines()
+        assert state == "resolved" and overdue == "0"
+    assert sh_blocks(GUIDES / "welfare-complaints.id.md") == sh_blocks(GUIDES / "welfare-complaints.en.md")
 
 
 PILOT_EXTRACT = [  # three families of the pilot's regencies

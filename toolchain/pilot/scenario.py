@@ -100,6 +100,9 @@ class PilotReport:
             lines += [
                 f"  welfare    programme {w.programme_id}: {w.enrolled} enrolled, refused: {refused}",
                 f"    period 0 batch {w.batch_id}: {w.lines} lines, Rp{w.amount:,}, {w.status} on chain",
+                "    notices delivered: "
+                + (", ".join(f"{n} {kind}" for kind, n in sorted(w.notices.items())) or "none"),
+                f"    grievance {w.grievance or '-'}: filed by a refused family, appealed, decided, resolved",
             ]
             lines += self._acts(w.transactions)
         return "\n".join(lines)

@@ -1,16 +1,29 @@
-"""The pilot's welfare period: the welfare admin defines a PKH programme for two regencies around IKN,
-the enroller enrols a small synthetic population by NIK and name (the gateway keys each NIK, keeps
-only a keyed hash of NIK and name for the families' status check; the chain sees only the key),
-families outside the eligible deciles or without a component are refused with the reason, and
-such a family checks its status by NIK and name and reads why; the first period is disbursed in
-one batch and the bridge pays each family's line."""
+"""The pilot's welfare period: the committee approves a budget line, the welfare admin defines a PKH
+programme for two regencies around IKN, and the enroller enrols a small synthetic population from a
+signed social-registry extract (DTSEN-shaped CSV, the registry's Ed25519 signature verified first;
+app/welfare/registry_import.py) in batches under deterministic keys. Each family is enrolled under
+its household; the gateway keeps only keyed hashes of NIK and name, and the family's number sealed.
+Families outside the eligible deciles or without a component are refused with the reason; each
+family is told of its enrolment or refusal through the fake SMS/WhatsApp provider; a refused family
+checks its status by NIK and name, files a complaint on the public channel, a caseworker registers it
+and files it as the family's appeal, the welfare admin decides it and resolves the ticket (anchored
+on chain). The first period is disbursed in one batch, the bridge pays each family's line, and each
+paid family is told."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import random
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.protocol import welfare as welfarelib
+from app.welfare import registry_import
 from toolchain.jsonrpc import rpc
 from toolchain.pilot.api import Gateway, LocalClock, PilotError, wait_until
 
@@ -35,6 +48,8 @@ class WelfareOutcome:
     amount: int
     status: str
     transactions: dict[str, str]
+    notices: dict[str, int] = field(default_factory=dict)  # by kind, delivered
+    grievance: str = ""  # the refused family's ticket reference
 
 
 GIVEN = ("Siti", "Nur", "Ahmad", "Dewi", "Budi", "Rina", "Agus", "Sri", "Yusuf", "Wati", "Hendra", "Lina")
@@ -57,14 +72,58 @@ def synthetic_families(count: int, seed: int = 2027) -> list[dict]:
         name = f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n * 5 + 3) % len(FAMILY)]}"
         families.append(
             {
+                "household": f"KRT-{region}-{n + 1:05d}",
                 "nik": nik,
                 "name": name,
                 "decile": rng.randint(1, 6),
                 "region": region,
                 "components": components,
+                "phone": f"08120{region}{n + 1:03d}",  # made up: reaches the fake provider only
             }
         )
     return families
+
+
+def signed_extract(families: list[dict], folder: Path) -> tuple[bytes, bytes, bytes]:
+    """The families as the social registry sends them: the CSV, its detached signature (base64) and
+    the registry's public key (PEM), signed with a key made here for the pilot."""
+    header = [*registry_import.COLUMNS, "no_hp"]
+    rows = [
+        [f["household"], f["nik"], f["name"], str(f["decile"]), str(f["region"]), *map(str, f["components"])]
+        + [f["phone"]]
+        for f in families
+    ]
+    extract = ("\n".join(",".join(row) for row in [header, *rows]) + "\n").encode()
+    registry = Ed25519PrivateKey.generate()
+    public = registry.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    (folder / "dtsen-pilot.csv").write_bytes(extract)
+    return extract, base64.b64encode(registry.sign(extract)), public
+
+
+def enrol_from_registry(
+    api: Gateway, programme: int, families: list[dict], txs: dict[str, str], log
+) -> list[dict]:
+    """Verifies the signed extract and enrols it in batches; each family's outcome, in file order."""
+    with tempfile.TemporaryDirectory(prefix="terang-dtsen-") as folder:
+        extract, signature, public = signed_extract(families, Path(folder))
+    registry_import.verify(extract, signature, public)
+    rows = registry_import.read_families(extract)
+    token = api.token("ENROLLER", sub="dinsos-ppu")["Authorization"].removeprefix("Bearer ")
+    digest = hashlib.sha256(extract).hexdigest()
+    summary = registry_import.enrol_all(api.http, programme, rows, digest, token, batch=10)
+    log(f"signed DTSEN extract verified and enrolled in batches of 10: {summary.line()}")
+    txs["enrolment"] = summary.transactions[0]
+    txs.update({f"enrolment batch {i + 1}": tx for i, tx in enumerate(summary.transactions[1:], start=1)})
+    refused_rows = {row: reason for row, _household, reason in summary.refusals}
+    return [
+        {
+            "enrolled": r.row not in refused_rows,
+            "reason": refused_rows.get(r.row),
+            "beneficiaryKey": summary.keys[r.row],
+            "family": f,
+        }
+        for r, f in zip(rows, families, strict=True)
+    ]
 
 
 def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
@@ -104,23 +163,22 @@ def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
     log(f"PKH programme {programme} defined: deciles 1-4, regencies {REGIONS}, quarterly")
 
     families = synthetic_families(FAMILIES)
-    enrolled = api.post(
-        f"/welfare/programmes/{programme}/enrolments",
-        {"applicants": families},
-        api.token("ENROLLER", sub="dinsos-ppu"),
-    )
-    txs["enrolment"] = enrolled["transactionHash"]
+    outcomes = enrol_from_registry(api, programme, families, txs, log)
     refused: dict[str, int] = {}
-    for applicant in enrolled["applicants"]:
-        if not applicant["enrolled"]:
-            refused[applicant["reason"]] = refused.get(applicant["reason"], 0) + 1
-    keys = [a["beneficiaryKey"] for a in enrolled["applicants"] if a["enrolled"]]
-    log(f"{FAMILIES} synthetic families: {enrolled['enrolled']} enrolled, refused {refused or 'none'}")
+    for outcome in outcomes:
+        if not outcome["enrolled"]:
+            refused[outcome["reason"]] = refused.get(outcome["reason"], 0) + 1
+    keys = [o["beneficiaryKey"] for o in outcomes if o["enrolled"]]
+    enrolled_count = len(keys)
     if not keys:
         raise PilotError("no family was enrolled; the synthetic population needs eligible families")
-    refused_family = next(
-        (f for f, a in zip(families, enrolled["applicants"], strict=True) if not a["enrolled"]), None
+    enroller_token = api.token("ENROLLER", sub="dinsos-ppu")
+    told = wait_for_notices(
+        api, enroller_token, {"enrolled": enrolled_count, "refused": len(outcomes) - enrolled_count}
     )
+    log(f"every family was told through the fake SMS/WhatsApp provider: {told}")
+    refused_family = next((o["family"] for o in outcomes if not o["enrolled"]), None)
+    reference = ""
     if refused_family is not None:
         checked = api.post(
             "/welfare/status", {"nik": refused_family["nik"], "name": refused_family["name"]}, {}
@@ -129,6 +187,7 @@ def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
         log(
             f"a refused family checked its status by NIK and name: {standing['status']}, {standing['reason']}"
         )
+        reference = handle_grievance(api, programme, refused_family, admin, enroller_token, txs, log)
 
     for n, key in enumerate(keys):
         account = {
@@ -161,6 +220,63 @@ def run_welfare(api: Gateway, clock: LocalClock, log) -> WelfareOutcome:
     except PilotError:
         status = api.get(f"/instructions/{batch}")["status"]
         log(f"the batch is still {status} on chain after 90 s (see GET /payments/instructions/{batch})")
+    if status == "settled":
+        told = wait_for_notices(api, enroller_token, {**told, "paid": paid["lineCount"]})
+        log(f"each paid family was told: {told['paid']} payment notices")
     return WelfareOutcome(
-        programme, enrolled["enrolled"], refused, batch, paid["lineCount"], paid["amount"], status, txs
+        programme,
+        enrolled_count,
+        refused,
+        batch,
+        paid["lineCount"],
+        paid["amount"],
+        status,
+        txs,
+        notices=told,
+        grievance=reference,
     )
+
+
+def wait_for_notices(api: Gateway, auth: dict, wanted: dict[str, int]) -> dict[str, int]:
+    """Waits until the gateway has delivered at least `wanted[kind]` notices of each kind; their counts."""
+
+    def delivered():
+        listed = api.get("/welfare/notices", auth, state="sent", limit=500)["notices"]
+        counts: dict[str, int] = {}
+        for notice in listed:
+            counts[notice["kind"]] = counts.get(notice["kind"], 0) + 1
+        return counts if all(counts.get(k, 0) >= n for k, n in wanted.items()) else None
+
+    return wait_until(delivered, "the families' notices to be delivered", timeout=90)
+
+
+def handle_grievance(
+    api: Gateway, programme: int, family: dict, admin: dict, enroller: dict, txs: dict, log
+) -> str:
+    """The refused family objects on the public channel; a caseworker registers the ticket on chain
+    and files it as the family's appeal; the welfare admin decides it and resolves the ticket."""
+    filed = api.http.post(
+        "/welfare/grievances",
+        json={
+            "programmeId": programme,
+            "category": "decision",
+            "description": "Keluarga kami ditolak, padahal anak kami baru masuk SD. Mohon ditinjau kembali.",
+            "nik": family["nik"],
+        },
+    )
+    if filed.status_code != 201:
+        raise PilotError(f"filing the complaint: {filed.status_code} {filed.text[:200]}")
+    reference = filed.json()["reference"]
+    path = f"/welfare/grievances/{reference}"
+    txs["grievance registered"] = api.post(path + "/registration", None, enroller)["transactionHash"]
+    txs["grievance appealed"] = api.post(path + "/appeal", None, enroller)["transactionHash"]
+    decision = {
+        "upheld": False,
+        "resolution": "Data DTSEN belum mencatat anak usia sekolah; keluarga diminta memperbarui data "
+        "melalui musyawarah desa, lalu diusulkan kembali pada pemutakhiran berikutnya.",
+    }
+    txs["appeal decided"] = api.post(path + "/decision", decision, admin)["transactionHash"]
+    txs["grievance resolved"] = api.post(path + "/resolution", {}, admin)["transactionHash"]
+    ticket = api.get(path)
+    log(f"the family's complaint {reference} became its appeal, was decided and resolved: {ticket['state']}")
+    return reference
