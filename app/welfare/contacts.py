@@ -12,6 +12,7 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db.models import Base, utcnow
+from app.db.upsert import upsert
 from app.keyring.columns import WELFARE_CONTACTS
 from app.keyring.keyring import Keyring
 
@@ -47,11 +48,17 @@ def masked(phone: str) -> str:
     return "+62 ***" + phone[-3:]
 
 
-def remember(session: Session, keyring: Keyring, family_key: bytes, phone: str, language: str) -> None:
-    """Keeps (or replaces) the family's number, sealed and bound to its key."""
-    key = "0x" + family_key.hex()
-    sealed = keyring.seal(PURPOSE, WELFARE_CONTACTS.bind(family_key=key), phone.encode())
-    session.merge(WelfareContact(family_key=key, ciphertext=sealed, language=language))
+def remember(session: Session, keyring: Keyring, contacts: list[tuple[bytes, str, str]]) -> None:
+    """Keeps (or replaces) each (family key, number, language), the number sealed and bound to its key."""
+    now = utcnow()
+    rows = {}
+    for family_key, phone, language in contacts:
+        key = "0x" + family_key.hex()
+        sealed = keyring.seal(PURPOSE, WELFARE_CONTACTS.bind(family_key=key), phone.encode())
+        rows[key] = {"family_key": key, "ciphertext": sealed, "language": language, "updated_at": now}
+    upsert(
+        session, WelfareContact, list(rows.values()), ["family_key"], ["ciphertext", "language", "updated_at"]
+    )
 
 
 def contact_of(session: Session, keyring: Keyring, family_key: str) -> tuple[str, str] | None:

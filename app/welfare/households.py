@@ -15,6 +15,7 @@ from sqlalchemy import DateTime, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db.models import Base, utcnow
+from app.db.upsert import upsert
 
 
 class HouseholdMember(Base):
@@ -37,12 +38,26 @@ def _hex(key: bytes) -> str:
     return "0x" + key.hex()
 
 
-def remember(session: Session, nik_key: bytes, household_key: bytes, kk_key: bytes | None) -> None:
-    """The person belongs to the household (a later enrolment may move it); the card is the
-    household's (kept with the time first seen)."""
-    session.merge(HouseholdMember(nik_key=_hex(nik_key), household_key=_hex(household_key)))
-    if kk_key is not None and session.get(FamilyCard, _hex(kk_key)) is None:
-        session.add(FamilyCard(kk_key=_hex(kk_key), household_key=_hex(household_key)))
+def remember(session: Session, members: list[tuple[bytes, bytes, bytes | None]]) -> None:
+    """Each (NIK key, household key, KK key or None): the person belongs to the household (a later
+    enrolment may move it); the card is the household's (kept with the time first seen)."""
+    now = utcnow()
+    upsert(
+        session,
+        HouseholdMember,
+        [{"nik_key": _hex(p), "household_key": _hex(h), "updated_at": now} for p, h, _ in _last(members)],
+        ["nik_key"],
+        ["household_key", "updated_at"],
+    )
+    cards = {
+        _hex(k): {"kk_key": _hex(k), "household_key": _hex(h), "first_seen": now} for _, h, k in members if k
+    }
+    upsert(session, FamilyCard, list(cards.values()), ["kk_key"])
+
+
+def _last(members: list[tuple[bytes, bytes, bytes | None]]) -> list[tuple[bytes, bytes, bytes | None]]:
+    """One entry per person, its last (a statement may not touch one row twice)."""
+    return list({person: (person, household, card) for person, household, card in members}.values())
 
 
 def beneficiary_key_of(session: Session, nik_key: bytes) -> bytes:

@@ -22,6 +22,7 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db.models import Base, utcnow
+from app.db.upsert import upsert
 
 MAX_NAME = 100
 
@@ -46,9 +47,13 @@ def name_mac(secret: bytes, nik_key: bytes, name: str) -> str:
 
 def remember(session: Session, secret: bytes, named: list[tuple[bytes, str]]) -> None:
     """Keeps the keyed hash of each (NIK key, name); a later name replaces an earlier one."""
-    for key, name in named:
-        if normalise_name(name):
-            session.merge(NameCheck(nik_key="0x" + key.hex(), name_mac=name_mac(secret, key, name)))
+    now = utcnow()
+    rows = {
+        key: {"nik_key": "0x" + key.hex(), "name_mac": name_mac(secret, key, name), "updated_at": now}
+        for key, name in named
+        if normalise_name(name)
+    }
+    upsert(session, NameCheck, list(rows.values()), ["nik_key"], ["name_mac", "updated_at"])
 
 
 def matches(session: Session, secret: bytes, nik_key: bytes, name: str) -> bool:

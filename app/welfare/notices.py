@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, func, or_, select, update
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, func, insert, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from app.db.models import Base, utcnow
@@ -140,7 +140,7 @@ def _paid_lines(session: Session, settled: ChainEvent) -> list[tuple[str, int, i
     ]
 
 
-def _notices_of(session: Session, event: ChainEvent) -> list[WelfareNotice]:
+def _notices_of(session: Session, event: ChainEvent) -> list[dict]:
     uid = f"{event.tx_hash}:{event.log_index}"
     if event.contract == WELFARE:
         found = _family_notice(event)
@@ -161,10 +161,19 @@ def _notices_of(session: Session, event: ChainEvent) -> list[WelfareNotice]:
     ]
 
 
-def _notice(uid: str, family: str, programme: int, kind: str, params: dict) -> WelfareNotice:
-    return WelfareNotice(
-        event_uid=uid, family_key=family, programme_id=programme, kind=kind, params=params, state=PENDING
-    )
+def _notice(uid: str, family: str, programme: int, kind: str, params: dict) -> dict:
+    now = utcnow()
+    return {
+        "event_uid": uid,
+        "family_key": family,
+        "programme_id": programme,
+        "kind": kind,
+        "params": params,
+        "state": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 def collect(session: Session, limit: int = READ_BATCH) -> int:
@@ -200,12 +209,13 @@ def collect(session: Session, limit: int = READ_BATCH) -> int:
         known = set(
             session.execute(
                 select(WelfareNotice.event_uid).where(
-                    WelfareNotice.event_uid.in_([n.event_uid for n in notices])
+                    WelfareNotice.event_uid.in_([n["event_uid"] for n in notices])
                 )
             ).scalars()
         )
-    fresh = [n for n in notices if n.event_uid not in known]
-    session.add_all(fresh)
+    fresh = [n for n in notices if n["event_uid"] not in known]
+    if fresh:  # in bulk: a 500-family enrolment is 500 notices
+        session.execute(insert(WelfareNotice), fresh)
     if events:
         position.block_number, position.log_index = events[-1].block_number, events[-1].log_index
     elif cursor is not None and cursor.block_number > position.block_number:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eth_utils import event_abi_to_log_topic
 from web3 import Web3
 from web3.logs import DISCARD
 
@@ -22,19 +23,32 @@ def _ordered(contract, names: tuple[str, ...], confirmed) -> list[tuple[str, dic
     return [(name, args) for _, name, args in sorted(found, key=lambda item: item[0])]
 
 
+def _topic(contract, name: str) -> bytes:
+    abi = next(e for e in contract.abi if e.get("type") == "event" and e["name"] == name)
+    return bytes(event_abi_to_log_topic(abi))
+
+
 def enrolment_outcomes(contract, confirmed, keys: list[bytes]) -> list[dict[str, Any]]:
-    """One outcome per applicant sent (`keys` in request order): enrolled, or refused with the reason."""
-    outcomes = _ordered(contract, ("BeneficiaryEnrolled", "EnrolmentRefused"), confirmed)
-    if [bytes(args["beneficiaryKey"]) for _, args in outcomes] != keys:
+    """One outcome per applicant sent (`keys` in request order): enrolled, or refused with the reason.
+
+    Read by topic, not through web3's event decoding (a 500-applicant call has 500 logs, and
+    web3 tries each against each event's full ABI): both events carry the programme and the key as
+    topics 1 and 2, and a refusal's reason is the first word of its data."""
+    enrolled, refused = _topic(contract, "BeneficiaryEnrolled"), _topic(contract, "EnrolmentRefused")
+    address = contract.address.lower()
+    outcomes = []
+    for log in sorted(confirmed.logs, key=lambda entry: entry["logIndex"]):
+        topic = bytes(log["topics"][0]) if log["topics"] and log["address"].lower() == address else b""
+        if topic == enrolled:
+            outcomes.append((bytes(log["topics"][2]), None))
+        elif topic == refused:
+            reason = int.from_bytes(bytes(log["data"])[:32], "big")
+            outcomes.append((bytes(log["topics"][2]), welfarelib.REASONS[reason]))
+    if [key for key, _ in outcomes] != keys:
         raise RuntimeError("the enrolment's events do not match the applicants sent")
     return [
-        {
-            "index": index,
-            "beneficiaryKey": Web3.to_hex(keys[index]),
-            "enrolled": name == "BeneficiaryEnrolled",
-            "reason": None if name == "BeneficiaryEnrolled" else welfarelib.REASONS[args["reason"]],
-        }
-        for index, (name, args) in enumerate(outcomes)
+        {"index": index, "beneficiaryKey": Web3.to_hex(key), "enrolled": reason is None, "reason": reason}
+        for index, (key, reason) in enumerate(outcomes)
     ]
 
 

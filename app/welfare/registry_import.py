@@ -3,7 +3,7 @@ resumable batches: the caseworkers' and operators' bulk enrolment.
 
     TERANG_TOKEN=<an ENROLLER's token> python -m app.welfare.registry_import EXTRACT.csv \\
         --programme 1 --registry-key dtsen.pem [--signature EXTRACT.csv.sig] [--batch 250] \\
-        [--refusals refusals.csv] [--gateway http://127.0.0.1:8000]
+        [--parallel 2] [--refusals refusals.csv] [--gateway http://127.0.0.1:8000]
 
 The extract: a header row and one family per row, columns `id_keluarga` (the registry's household
 id: the family is enrolled under its household, so no member can enrol it twice), `nik` (the
@@ -17,9 +17,12 @@ signature is the registry's Ed25519 signature over the file's exact bytes, base6
 public key (PEM). Nothing is sent unless the signature verifies and every row
 reads: a tampered, unsigned or malformed extract is refused with one line naming why (exit 2).
 
-Resumable: batch i goes under the Idempotency-Key `dtsen-<first 24 hex of the extract's SHA-256>-<i>`,
-so a rerun of the same extract (after a crash, a lost connection, a gateway restart) is answered
-batch by batch from the gateway's record of what was already done, and sends only the rest. A
+Resumable: batch i goes under the Idempotency-Key
+`dtsen-<first 24 hex of the extract's SHA-256>-p<programme>-<i>`, so a rerun of the same extract
+(after a crash, a lost connection, a gateway restart) is answered batch by batch from the
+gateway's record of what was already done, and sends only the rest.
+`--parallel` batches are in flight at once (2 by default: the gateway prepares one while the chain
+runs the other); outcomes are reported in file order whatever order batches finish in. A
 progress bar counts the families on the terminal; at the end one summary line, and `--refusals`
 writes each refused family's row number, household id and reason (never its NIK or name)."""
 
@@ -34,6 +37,7 @@ import io
 import os
 import sys
 from collections import Counter
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +60,7 @@ COMPONENT_COLUMNS = (
 )
 COLUMNS = ("id_keluarga", "nik", "nama", "desil", "kode_kabkota", *COMPONENT_COLUMNS)
 DEFAULT_BATCH = 250
+DEFAULT_PARALLEL = 2  # batches in flight: the gateway prepares one while the chain runs another
 
 
 class ExtractError(Exception):
@@ -163,8 +168,25 @@ def read_families(extract: bytes) -> list[Family]:
     return families
 
 
-def batch_key(digest: str, index: int) -> str:
-    return f"dtsen-{digest[:24]}-{index}"
+def batch_key(digest: str, programme: int, index: int) -> str:
+    """The same extract into two programmes (PKH and Sembako) is two imports, each resumable."""
+    return f"dtsen-{digest[:24]}-p{programme}-{index}"
+
+
+def _send(client: httpx.Client, programme: int, chunk: list[Family], digest: str, token: str, index: int):
+    answer = client.post(
+        f"/welfare/programmes/{programme}/enrolments",
+        json={"applicants": [f.applicant for f in chunk]},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": batch_key(digest, programme, index)},
+    )
+    if answer.status_code != 200:
+        problem = answer.json() if "json" in answer.headers.get("content-type", "") else {}
+        raise ExtractError(
+            f"batch {index + 1} (lines {chunk[0].row}-{chunk[-1].row}) refused by the gateway: "
+            f"{answer.status_code} {problem.get('code', '')} {problem.get('detail', '')}".rstrip()
+            + "; rerun the same command to continue"
+        )
+    return answer
 
 
 def enrol_all(
@@ -175,23 +197,24 @@ def enrol_all(
     token: str,
     batch: int = DEFAULT_BATCH,
     progress=None,
+    parallel: int = DEFAULT_PARALLEL,
 ) -> Summary:
-    """Sends the families in batches, each under its deterministic key; `progress(n)` after each."""
+    """Sends the families in batches, each under its deterministic key, `parallel` batches in flight
+    (the gateway's Python work on one overlaps the chain's on another); `progress(n)` after each.
+    The summary lists outcomes in file order, whatever order the batches finish in. A refused batch
+    stops the run once the batches in flight have answered (a rerun continues)."""
     summary = Summary(families=len(families))
-    for index, start in enumerate(range(0, len(families), batch)):
-        chunk = families[start : start + batch]
-        answer = client.post(
-            f"/welfare/programmes/{programme}/enrolments",
-            json={"applicants": [f.applicant for f in chunk]},
-            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": batch_key(digest, index)},
-        )
-        if answer.status_code != 200:
-            problem = answer.json() if "json" in answer.headers.get("content-type", "") else {}
-            raise ExtractError(
-                f"batch {index + 1} (lines {chunk[0].row}-{chunk[-1].row}) refused by the gateway: "
-                f"{answer.status_code} {problem.get('code', '')} {problem.get('detail', '')}".rstrip()
-                + "; rerun the same command to continue"
-            )
+    chunks = [families[start : start + batch] for start in range(0, len(families), batch)]
+    answers: dict[int, httpx.Response] = {}
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        pending = {}
+        for index, chunk in enumerate(chunks):
+            pending[pool.submit(_send, client, programme, chunk, digest, token, index)] = index
+            if len(pending) >= parallel:
+                _collect(pending, answers, chunks, progress, FIRST_COMPLETED)
+        _collect(pending, answers, chunks, progress, ALL_COMPLETED)
+    for index, chunk in enumerate(chunks):
+        answer = answers[index]
         if answer.headers.get("Idempotent-Replayed") == "true":
             summary.replayed_batches += 1
         summary.transactions.append(answer.json()["transactionHash"])
@@ -202,9 +225,26 @@ def enrol_all(
             else:
                 summary.refused[outcome["reason"]] += 1
                 summary.refusals.append((family.row, family.household, outcome["reason"]))
-        if progress is not None:
-            progress(len(chunk))
     return summary
+
+
+def _collect(pending: dict, answers: dict, chunks: list, progress, until) -> None:
+    """Waits for some (FIRST_COMPLETED) or all in-flight batches; raises the first refusal once
+    every batch in flight has answered."""
+    done, _ = wait(list(pending), return_when=until)
+    failure = None
+    for future in done:
+        index = pending.pop(future)
+        try:
+            answers[index] = future.result()
+        except (ExtractError, httpx.HTTPError) as exc:
+            failure = failure or exc
+            continue
+        if progress is not None:
+            progress(len(chunks[index]))
+    if failure is not None:
+        wait(list(pending))
+        raise failure
 
 
 def write_refusals(path: Path, summary: Summary) -> None:
@@ -225,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--batch", type=int, default=DEFAULT_BATCH, help=f"families per call (<= {welfarelib.MAX_BATCH})"
     )
+    parser.add_argument(
+        "--parallel", type=int, default=DEFAULT_PARALLEL, help="batches in flight at once (1 to 8)"
+    )
     parser.add_argument("--refusals", type=Path, help="where to write the refused families (CSV)")
     parser.add_argument("--gateway", default=os.environ.get("TERANG_URL", "http://127.0.0.1:8000"))
     args = parser.parse_args(argv)
@@ -232,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not 1 <= args.batch <= welfarelib.MAX_BATCH:
             raise ExtractError(f"--batch must be from 1 to {welfarelib.MAX_BATCH}")
+        if not 1 <= args.parallel <= 8:
+            raise ExtractError("--parallel must be from 1 to 8")
         if not token:
             raise ExtractError("TERANG_TOKEN is not set (an ENROLLER's bearer token)")
         signature = args.signature or args.extract.with_name(args.extract.name + ".sig")
@@ -249,7 +294,14 @@ def main(argv: list[str] | None = None) -> int:
         with httpx.Client(base_url=args.gateway, timeout=300) as client, bar:
             task = bar.add_task("enrolling", total=len(families))
             summary = enrol_all(
-                client, args.programme, families, digest, token, args.batch, lambda n: bar.advance(task, n)
+                client,
+                args.programme,
+                families,
+                digest,
+                token,
+                args.batch,
+                lambda n: bar.advance(task, n),
+                args.parallel,
             )
     except ExtractError as refused:
         print(f"{args.extract}: {refused}", file=sys.stderr)

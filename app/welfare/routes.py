@@ -25,7 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import SecretStr
 from web3 import Web3
-from web3.exceptions import ContractCustomError, ContractLogicError
+from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
 
 from app.api.deps import ChainDep, ReadSessionsDep, SessionsDep, SettingsDep, require_roles
 from app.api.errors import ApiError, from_revert
@@ -140,9 +140,13 @@ def _kk_key(settings, kk: SecretStr, where: str) -> bytes:
 
 
 def _in_scope(welfare, programme_id: int, enroller: str, regions: set[int]) -> bool:
+    """Whether the enroller is in scope for every region: one JSON-RPC batch of isInScope calls."""
     try:
-        return all(welfare.functions.isInScope(programme_id, enroller, r).call() for r in sorted(regions))
-    except (ContractCustomError, ContractLogicError):  # an unknown programme: the write refuses it
+        with welfare.w3.batch_requests() as batch:
+            for region in sorted(regions):
+                batch.add(welfare.functions.isInScope(programme_id, enroller, region))
+            return all(batch.execute())
+    except (ContractCustomError, ContractLogicError, Web3RPCError):  # an unknown programme: refused later
         return False
 
 
@@ -153,15 +157,14 @@ def _remember_people(
     cards = [
         _kk_key(settings, a.kk, f"applicants[{i}].kk") if a.kk else None for i, a in enumerate(applicants)
     ]
-    keyring = keyring_for(settings) if any(phones) else None
-    with sessions() as session, session.begin():
-        for person, key, a, card, phone in zip(people, keys, applicants, cards, phones, strict=True):
-            if a.household:
-                households.remember(session, person, key, card)
-            if a.name:
-                name_checks.remember(session, secret, [(person, a.name.get_secret_value())])
-            if phone is not None:
-                contacts.remember(session, keyring, key, phone, a.language)
+    rows = list(zip(people, keys, applicants, cards, phones, strict=True))
+    with sessions() as session, session.begin():  # one statement per table for the whole call
+        households.remember(session, [(person, key, card) for person, key, a, card, _ in rows if a.household])
+        named = [(person, a.name.get_secret_value()) for person, _, a, _, _ in rows if a.name]
+        name_checks.remember(session, secret, named)
+        reachable = [(key, phone, a.language) for _, key, a, _, phone in rows if phone is not None]
+        if reachable:
+            contacts.remember(session, keyring_for(settings), reachable)
 
 
 def _phone(applicant, index: int) -> str | None:

@@ -973,6 +973,15 @@ def _indexed(scenario) -> None:
     wait_until_indexed(lambda: client.get("/health").json(), head, what=" with the welfare events")
 
 
+def _mined(chain_url: str, tx_hash: str) -> dict:
+    """The transaction's receipt, once the node serves it (anvil's receipts may lag a moment)."""
+    deadline = time.monotonic() + 10
+    while (receipt := rpc(chain_url, "eth_getTransactionReceipt", [tx_hash])) is None:
+        assert time.monotonic() < deadline, f"{tx_hash} was not mined"
+        time.sleep(0.05)
+    return receipt
+
+
 def _notice_rounds(scenario, url: str, rounds: int = 12) -> None:
     """Rounds of the gateway's notice loop as fresh processes would run them (a restart before each),
     with retries due at once."""
@@ -990,7 +999,8 @@ def test_16_each_family_is_told_once_per_event_through_provider_faults_and_resta
     treasury = rpc(chain_url, "eth_accounts")[11]
     payments = client.app.state.chain.contract("Payments")
     data = payments.encode_abi("settle", [scenario["batch"], 1, b"BRI-20261206-0001".ljust(32, b"\0")])
-    rpc(chain_url, "eth_sendTransaction", [{"from": treasury, "to": payments.address, "data": data}])
+    sent = rpc(chain_url, "eth_sendTransaction", [{"from": treasury, "to": payments.address, "data": data}])
+    assert _mined(chain_url, sent)["status"] == "0x1"
     _indexed(scenario)
     token = scenario["settings"].welfare_messenger_token.get_secret_value()
     with fake_messenger(token) as (url, outbox):
