@@ -176,7 +176,7 @@ def batch_key(digest: str, programme: int, index: int) -> str:
 def _send(client: httpx.Client, programme: int, chunk: list[Family], digest: str, token: str, index: int):
     answer = client.post(
         f"/welfare/programmes/{programme}/enrolments",
-        json={"applicants": [f.applicant for f in chunk]},
+        json={"applicants": [f.applicant for f in chunk], "registryExtract": digest},
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": batch_key(digest, programme, index)},
     )
     if answer.status_code != 200:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import SecretStr
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
@@ -38,7 +38,7 @@ from app.ledger.view_calls import named
 from app.officials.keys import own_key, signer_of
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import InvalidIdentifier, keyed_hash
-from app.welfare import contacts, households, name_checks
+from app.welfare import contacts, entries, households, name_checks
 from app.welfare.receipts import disbursement_outcome, enrolment_outcomes
 from app.welfare.schemas import (
     BYTES32,
@@ -58,6 +58,7 @@ from app.welfare.schemas import (
     EnrollerScope,
     Enrolment,
     Exited,
+    HandEntries,
     NikLookup,
     Programme,
     ProgrammeDefined,
@@ -304,6 +305,8 @@ def enrol(
 
     keyed = {
         "programmeId": programme_id,
+        "registryExtract": body.registryExtract,
+        "reason": body.reason,
         "applicants": [
             {"beneficiaryKey": Web3.to_hex(k), "decile": d, "region": r, "components": c}
             for k, d, r, c in applicants
@@ -313,6 +316,14 @@ def enrol(
     def outcome(confirmed):
         results = enrolment_outcomes(welfare, confirmed, keys)
         enrolled = sum(r["enrolled"] for r in results)
+        source = (
+            (entries.REGISTRY, body.registryExtract) if body.registryExtract else (entries.HAND, body.reason)
+        )
+        with sessions.begin() as session:  # marked: a hand entry is told apart from a registry import
+            done = [r["beneficiaryKey"] for r in results if r["enrolled"]]
+            entries.record(
+                session, programme_id, done, source[0], source[1] or "", acting.address, confirmed.tx_hash
+            )
         return {
             "programmeId": programme_id,
             "enrolled": enrolled,
@@ -342,7 +353,7 @@ def lookup(
     view = _read(beneficiary_view, chain, _decoder(request), programme_id, key)
     if view is None:
         raise ApiError(404, "not_found", detail=f"no beneficiary with this NIK in programme {programme_id}")
-    return view
+    return _with_entry(sessions, view)
 
 
 @router.get(
@@ -351,7 +362,11 @@ def lookup(
     summary="A beneficiary by key (public: pseudonymous, and public on chain)",
 )
 def get_beneficiary(
-    request: Request, programme_id: ProgrammeId, beneficiary_key: BeneficiaryKey, chain: ChainDep
+    request: Request,
+    programme_id: ProgrammeId,
+    beneficiary_key: BeneficiaryKey,
+    chain: ChainDep,
+    sessions: ReadSessionsDep,
 ):
     view = _read(
         beneficiary_view, chain, _decoder(request), programme_id, Web3.to_bytes(hexstr=beneficiary_key)
@@ -360,6 +375,45 @@ def get_beneficiary(
         raise ApiError(
             404, "not_found", detail=f"no beneficiary {beneficiary_key.lower()} in programme {programme_id}"
         )
+    return _with_entry(sessions, view)
+
+
+@router.get(
+    "/programmes/{programme_id}/hand-entries",
+    response_model=HandEntries,
+    summary="Families enrolled by hand rather than from a registry extract, with the reason (public)",
+)
+def hand_entries(
+    programme_id: ProgrammeId,
+    sessions: ReadSessionsDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+):
+    with sessions() as session:
+        found = entries.hand_entries(session, programme_id, limit)
+        return {
+            "programmeId": programme_id,
+            "entries": [
+                {
+                    "beneficiaryKey": e.family_key,
+                    "reason": e.reference,
+                    "enroller": e.enroller,
+                    "transactionHash": e.transaction,
+                }
+                for e in found
+            ],
+        }
+
+
+def _with_entry(sessions, view: dict) -> dict:
+    with sessions() as session:
+        found = entries.entry_of(session, view["programmeId"], view["beneficiaryKey"])
+    if found is not None:
+        view["entry"] = {
+            "source": found.source,
+            "reference": found.reference,
+            "enroller": found.enroller,
+            "transactionHash": found.transaction,
+        }
     return view
 
 

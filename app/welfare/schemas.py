@@ -220,6 +220,30 @@ class Enrolment(BaseModel):
             [{"nik": "6302014107850001", "decile": 2, "region": 6302, "components": [0, 1, 2, 0, 0, 0, 1]}]
         ],
     )
+    registryExtract: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the signed social-registry extract these applicants come from (the import "
+        "command sends it); without it the enrolment is a hand entry, recorded as such",
+    )
+    reason: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=200,
+        description="Why a hand entry (e.g. the appeal or complaint it answers: 'sanggahan ADU-7Q2M-K4XP')",
+    )
+
+
+class EntrySource(BaseModel):
+    source: Literal["registry", "hand"] = Field(description="How the family was enrolled")
+    reference: str = Field(description="The extract's SHA-256, or the hand entry's reason")
+    enroller: str = Field(description="The enroller's key")
+    transactionHash: str
+
+
+class HandEntries(BaseModel):
+    programmeId: int
+    entries: list[dict] = Field(description="Families enrolled by hand, newest first: key, reason, enroller")
 
 
 class NikLookup(BaseModel):
@@ -335,6 +359,10 @@ class Beneficiary(BaseModel):
     lastPaidPeriod: int | None
     benefit: Benefit
     appeal: AppealStatus
+    entry: EntrySource | None = Field(
+        default=None,
+        description="How the family was enrolled (registry extract or hand entry), when recorded",
+    )
 
 
 class ProgrammeDefined(WriteReceipt):

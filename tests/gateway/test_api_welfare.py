@@ -716,6 +716,30 @@ def test_10f_a_signed_extract_enrols_in_batches_and_a_rerun_continues_where_it_s
     registry_import.write_refusals(refusals, rerun)
     assert refusals.read_text().splitlines()[1] == "5,KRT-6302-0104,DecileNotEligible"
     assert all(row[1] not in refusals.read_text() for row in REGISTRY_ROWS)  # no NIK in the report
+    scenario["extract_digest"], scenario["first_registry_key"] = digest, rerun.keys[2]
+
+
+def test_10f2_each_enrolment_is_marked_registry_or_hand_and_hand_entries_are_listed(scenario):
+    client, token = scenario["client"], scenario["token"]
+    from_registry = client.get(programme_path(scenario, f"/beneficiaries/{scenario['first_registry_key']}"))
+    assert from_registry.json()["entry"]["source"] == "registry"
+    assert from_registry.json()["entry"]["reference"] == scenario["extract_digest"]
+    by_hand = client.get(programme_path(scenario, f"/beneficiaries/{scenario['keys']['ani']}")).json()
+    assert by_hand["entry"]["source"] == "hand"
+    # A family the registry missed, entered by hand after its complaint, with the reason.
+    late = {"nik": "6302012404910888", "decile": 1, "region": 6302, "components": [0, 0, 1, 0, 0, 0, 0]}
+    reason = "sanggahan ADU-7Q2M-K4XP: belum tercatat di DTSEN"
+    entered = client.post(
+        programme_path(scenario, "/enrolments"),
+        json={"applicants": [late], "reason": reason},
+        headers={**token("ENROLLER"), **key()},
+    )
+    assert entered.status_code == 200, entered.text
+    listed = client.get(programme_path(scenario, "/hand-entries")).json()["entries"]
+    mine = next(e for e in listed if e["beneficiaryKey"] == entered.json()["applicants"][0]["beneficiaryKey"])
+    assert mine["reason"] == reason and mine["transactionHash"] == entered.json()["transactionHash"]
+    assert scenario["first_registry_key"] not in {e["beneficiaryKey"] for e in listed}
+    assert late["nik"] not in json.dumps(listed)
 
 
 def test_10g_a_household_is_enrolled_once_whichever_member_applies_and_across_family_cards(scenario, clock):

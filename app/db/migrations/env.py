@@ -14,6 +14,7 @@ import app.portal.models  # noqa: F401
 import app.suppliers.models  # noqa: F401
 import app.tenders.models  # noqa: F401
 import app.welfare.contacts  # noqa: F401
+import app.welfare.entries  # noqa: F401
 import app.welfare.grievances  # noqa: F401
 import app.welfare.households  # noqa: F401
 import app.welfare.name_checks  # noqa: F401
