@@ -64,6 +64,7 @@ from app.welfare.schemas import (
     ProgrammeDefined,
     ProgrammeDefinition,
     ProgrammePeriod,
+    RegistryExit,
     Reinstated,
     ScopeSet,
     StatusChange,
@@ -459,6 +460,7 @@ def _status_act(
     signer: str,
     status: str,
     write: Writer,
+    fingerprint: dict | None = None,
 ):
     _enrolled(request, chain, programme_id, beneficiary_key)
     call = Call(
@@ -483,7 +485,7 @@ def _status_act(
                 "effectiveFrom": event_args(welfare, "SuspensionScheduled", c)["effectiveFrom"],
             },
         )
-    return write(body.model_dump(), call, lambda c: result)
+    return write(fingerprint or body.model_dump(), call, lambda c: result)
 
 
 @router.post(
@@ -595,6 +597,41 @@ def exit_beneficiary(
         signer_of(request, principal),
         "exited",
         write,
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/registry-exits",
+    response_model=Exited,
+    summary="Exit a family a signed registry update removes (death, move) by household (welfare admin)",
+)
+def registry_exit(
+    request: Request,
+    programme_id: ProgrammeId,
+    body: RegistryExit,
+    principal: Admin,
+    chain: ChainDep,
+    settings: SettingsDep,
+    write: WriterDep,
+):
+    secret = settings.identity_hmac_key.get_secret_value().encode()
+    try:
+        key = Web3.to_hex(welfarelib.household_key(secret, body.household))
+    except InvalidIdentifier as exc:
+        raise ApiError(422, "invalid_identifier", detail=f"household: {exc}") from None
+    change = StatusChange(reasonCode=body.reasonCode)
+    return _status_act(
+        request,
+        principal,
+        chain,
+        programme_id,
+        key,
+        change,
+        "exitBeneficiary",
+        signer_of(request, principal),
+        "exited",
+        write,
+        fingerprint=body.model_dump(),
     )
 
 

@@ -258,6 +258,21 @@ class StatusChange(BaseModel):
     )
 
 
+class RegistryExit(BaseModel):
+    household: str = Field(
+        pattern=r"^\s*[A-Za-z0-9][A-Za-z0-9./-]{0,63}\s*$",
+        description="The social registry's household identity the family was enrolled under",
+        examples=["KRT-6302-0101"],
+    )
+    reasonCode: Literal["DECEASED", "MOVED"] = Field(
+        description="Why the registry update removes the family: its head died (DECEASED) or it moved "
+        "away (MOVED)"
+    )
+    registryExtract: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the signed registry update this exit comes from"
+    )
+
+
 class AppealFiling(BaseModel):
     groundsHash: str = Field(
         pattern=BYTES32,

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from eth_utils import keccak
 from sqlalchemy import create_engine, delete, func, select
 from sqlalchemy.orm import Session
@@ -25,7 +27,7 @@ from web3 import Web3
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import keyed_hash
-from app.welfare import grievances, households, notices, registry_import
+from app.welfare import grievances, households, notices, registry_exits, registry_import
 from app.welfare.contacts import WelfareContact
 from app.welfare.name_checks import NameCheck
 from app.welfare.notice_runner import NoticeThread
@@ -740,6 +742,37 @@ def test_10f2_each_enrolment_is_marked_registry_or_hand_and_hand_entries_are_lis
     assert mine["reason"] == reason and mine["transactionHash"] == entered.json()["transactionHash"]
     assert scenario["first_registry_key"] not in {e["beneficiaryKey"] for e in listed}
     assert late["nik"] not in json.dumps(listed)
+
+
+def test_10f3_a_signed_registry_update_exits_families_who_died_or_moved(scenario, tmp_path):
+    client, token = scenario["client"], scenario["token"]
+    update = tmp_path / "dtsen-update.csv"
+    update.write_bytes(
+        b"id_keluarga,keterangan\nKRT-6302-0101,MENINGGAL\nKRT-6371-0103,pindah\nKRT-9999-0000,PINDAH\n"
+    )
+    registry = Ed25519PrivateKey.generate()
+    public = registry.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    signature = base64.b64encode(registry.sign(update.read_bytes()))
+    registry_import.verify(update.read_bytes(), signature, public)
+    exits = registry_exits.read_exits(update.read_bytes())
+    digest = hashlib.sha256(update.read_bytes()).hexdigest()
+    admin = token("WELFARE_ADMIN")["Authorization"].removeprefix("Bearer ")
+    counts, report = registry_exits.exit_all(client, scenario["programme"], exits, digest, admin)
+    assert [outcome for *_, outcome in report] == ["exited DECEASED", "exited MOVED", "not in the programme"]
+    first = client.get(programme_path(scenario, f"/beneficiaries/{scenario['first_registry_key']}")).json()
+    assert first["status"] == "exited"
+    again, _ = registry_exits.exit_all(client, scenario["programme"], exits, digest, admin)
+    assert again == counts  # answered from the gateway's record: nothing sent twice
+    enroller = token("ENROLLER")["Authorization"].removeprefix("Bearer ")  # exits are the admin's
+    with pytest.raises(registry_import.ExtractError, match="403"):
+        registry_exits.exit_all(
+            client, scenario["programme"], exits, hashlib.sha256(b"x").hexdigest(), enroller
+        )
+    tampered = update.read_bytes().replace(b"KRT-6371-0103", b"KRT-6371-0107")
+    with pytest.raises(registry_import.ExtractError, match="does not match"):
+        registry_import.verify(tampered, signature, public)
+    with pytest.raises(registry_import.ExtractError, match="line 2: keterangan"):
+        registry_exits.read_exits(b"id_keluarga,keterangan\nKRT-1,HILANG\n")
 
 
 def test_10g_a_household_is_enrolled_once_whichever_member_applies_and_across_family_cards(scenario, clock):

@@ -9,6 +9,7 @@ both milestone payments and the welfare batch were paid by the bridge and settle
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -505,16 +506,24 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
         browser.close()
     assert report.welfare.refused  # the pilot refused some families, and told them why
 
-    # The guide's commands, in both languages: a third family's status, and a signed extract of
-    # three more families enrolled (the second run finds every batch done by the first).
+    # The guide's commands, in both languages: a third family's status, a signed extract of three
+    # more families enrolled (the second run finds every batch done by the first), and a signed
+    # registry update exiting one of them (the second run is answered from the gateway's record).
     family = eligible[2]
     from tests.support.registry_extract import signed_extract
 
-    extract, registry_key, _ = signed_extract(tmp_path, "dtsen-ppu.csv", PILOT_EXTRACT)
+    extract, registry_key, registry = signed_extract(tmp_path, "dtsen-ppu.csv", PILOT_EXTRACT)
+    update = tmp_path / "dtsen-ppu-update.csv"
+    update.write_bytes(b"id_keluarga,keterangan\nDTSEN-PPU-0001,MENINGGAL\n")
+    (tmp_path / "dtsen-ppu-update.csv.sig").write_bytes(base64.b64encode(registry.sign(update.read_bytes())))
     _, chain_url, folder = running
     issuer = folder / "state" / "dev-issuer"
-    enroller = Gateway(base, issuer, rpc_url=chain_url).token("ENROLLER", sub="dinsos-ppu")
+    officials = Gateway(base, issuer, rpc_url=chain_url)
+    enroller = officials.token("ENROLLER", sub="dinsos-ppu")
+    admin = officials.token("WELFARE_ADMIN", sub="kemensos-pkh")
     environment = {
+        "UPDATE": str(update),
+        "ADMIN_TOKEN": admin["Authorization"].removeprefix("Bearer "),
         "TERANG_URL": base,
         "NIK": family["nik"],
         "NAME": family["name"],
@@ -526,7 +535,8 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
     for run, guide in enumerate((GUIDES / "welfare-status.id.md", GUIDES / "welfare-status.en.md")):
         assert every_fence_is_sh(guide)
         ran = run_guide(guide, environment, tmp_path)
-        status, summary = ran.stdout.splitlines()
+        status, summary, exits = ran.stdout.splitlines()
+        assert exits == "1 families: 1 exited DECEASED"
         answer = json.loads(status)
         assert answer["found"] and answer["programmes"][0]["status"] == "active"
         done = f"{run} batches already done before this run"  # the second run: the first's batch
