@@ -61,6 +61,7 @@ from app.tenders import routes as tenders
 from app.tkdn import routes as tkdn
 from app.welfare import grievance_routes as welfare_grievances
 from app.welfare import notice_routes as welfare_notices
+from app.welfare import overlap_routes as welfare_overlaps
 from app.welfare import routes as welfare
 from app.welfare import status_routes as welfare_status
 from app.welfare.notice_runner import NoticeThread
@@ -80,6 +81,7 @@ ROUTERS = (
     welfare.router,
     welfare_status.router,
     welfare_notices.router,
+    welfare_overlaps.router,
     welfare_grievances.router,
     committee.router,
     committee.acts_router,

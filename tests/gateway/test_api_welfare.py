@@ -1021,6 +1021,42 @@ def test_15_a_batch_the_treasury_failed_as_a_whole_is_retried_once(scenario):
     problem(cancelled, 409, "WelfareBatchNotFailed")  # a retry on its way is not cancelled
 
 
+def test_15b_families_in_two_programmes_are_reported(scenario):
+    client, token, keys = scenario["client"], scenario["token"], scenario["keys"]
+    admin = token("WELFARE_ADMIN")
+    body = {
+        "budgetLine": scenario["line"],
+        "name": "Bansos Daerah Kalteng",
+        "firstPeriodStart": now(scenario["chain_url"]) + 3600,
+        "periodLength": 30 * 86400,
+        "rules": {**RULES, "budgetPerPeriod": 10_000_000},
+    }
+    created = client.post("/welfare/programmes", json=body, headers={**admin, **key()})
+    assert created.status_code == 201, created.text
+    second = created.json()["programmeId"]
+    enroller = rpc(scenario["chain_url"], "eth_accounts")[13]
+    scoped = client.put(
+        f"/welfare/programmes/{second}/enrollers/{enroller}/scope",
+        json={"regions": [6302]},
+        headers={**admin, **key()},
+    )
+    assert scoped.status_code == 200, scoped.text
+    enrolled = client.post(
+        f"/welfare/programmes/{second}/enrolments",
+        json={"applicants": [applicant("ani"), applicant("citra")]},
+        headers={**token("ENROLLER"), **key()},
+    )
+    assert enrolled.status_code == 200 and enrolled.json()["enrolled"] == 2, enrolled.text
+    _indexed(scenario)
+    first = scenario["programme"]
+    report = client.get(f"/welfare/overlaps?programme={first}&programme={second}")
+    assert report.status_code == 200, report.text
+    found = {f["beneficiaryKey"]: f["programmes"] for f in report.json()["families"]}
+    # ani was exited and reinstated on appeal in the first: she counts; budi is in one programme only.
+    assert found == {keys["ani"]: [first, second], keys["citra"]: [first, second]}
+    problem(client.get(f"/welfare/overlaps?programme={first}"), 422, "invalid_request")
+
+
 # --- notices to families -----------------------------------------------------------------------------
 
 
