@@ -120,6 +120,16 @@ def measure(suite) -> tuple[dict[str, int], dict]:
         batch_id, [lines[7].as_tuple()], [welfarelib.line_proof(lines, 7)], {"from": admin}
     ).gas_used
 
+    # A family's grievance: registered by the caseworker, resolved by the welfare admin.
+    grievances = suite.contracts["Grievances"]
+    ticket, received = web3.keccak(text="tiket ADU-GAS0-0001"), web3.eth.get_block("latest")["timestamp"] - 60
+    gas["Grievances.registerGrievance"] = grievances.registerGrievance(
+        ticket, programme, received, received + 14 * 86_400, {"from": enroller}
+    ).gas_used
+    gas["Grievances.resolveGrievance"] = grievances.resolveGrievance(
+        ticket, web3.keccak(text="jawaban"), {"from": admin}
+    ).gas_used
+
     # Largest batch: fit gas = a + b * n on two batch sizes, enrol a pool a little larger than the fit
     # predicts, find the longest prefix whose estimate fits (memory grows faster than linearly), and
     # confirm it with a real transaction.
