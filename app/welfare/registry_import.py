@@ -3,7 +3,7 @@ resumable batches: the caseworkers' and operators' bulk enrolment.
 
     TERANG_TOKEN=<an ENROLLER's token> python -m app.welfare.registry_import EXTRACT.csv \\
         --programme 1 --registry-key dtsen.pem [--signature EXTRACT.csv.sig] [--batch 250] \\
-        [--parallel 2] [--refusals refusals.csv] [--gateway http://127.0.0.1:8000]
+        [--parallel 2] [--refusals refusals.csv] [--enrolled keys.csv] [--gateway http://127.0.0.1:8000]
 
 The extract: a header row and one family per row, columns `id_keluarga` (the registry's household
 id: the family is enrolled under its household, so no member can enrol it twice), `nik` (the
@@ -24,7 +24,8 @@ gateway's record of what was already done, and sends only the rest.
 `--parallel` batches are in flight at once (2 by default: the gateway prepares one while the chain
 runs the other); outcomes are reported in file order whatever order batches finish in. A
 progress bar counts the families on the terminal; at the end one summary line, and `--refusals`
-writes each refused family's row number, household id and reason (never its NIK or name)."""
+writes each refused family's row number, household id and reason (never its NIK or name);
+`--enrolled` the enrolled families' keys, which app/welfare/bulk_disburse.py pays."""
 
 from __future__ import annotations
 
@@ -269,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         "--parallel", type=int, default=DEFAULT_PARALLEL, help="batches in flight at once (1 to 8)"
     )
     parser.add_argument("--refusals", type=Path, help="where to write the refused families (CSV)")
+    parser.add_argument(
+        "--enrolled", type=Path, help="where to write the enrolled families' keys (CSV, for bulk_disburse)"
+    )
     parser.add_argument("--gateway", default=os.environ.get("TERANG_URL", "http://127.0.0.1:8000"))
     args = parser.parse_args(argv)
     token = os.environ.get("TERANG_TOKEN", "")
@@ -315,6 +319,12 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     if args.refusals:
         write_refusals(args.refusals, summary)
+    if args.enrolled:
+        refused = {row for row, _household, _reason in summary.refusals}
+        with args.enrolled.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["beneficiary_key"])
+            writer.writerows([key] for row, key in sorted(summary.keys.items()) if row not in refused)
     print(summary.line())
     return 0
 

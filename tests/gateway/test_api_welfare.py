@@ -27,7 +27,7 @@ from web3 import Web3
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import keyed_hash
-from app.welfare import grievances, households, notices, registry_exits, registry_import
+from app.welfare import bulk_disburse, grievances, households, notices, registry_exits, registry_import
 from app.welfare.contacts import WelfareContact
 from app.welfare.name_checks import NameCheck
 from app.welfare.notice_runner import NoticeThread
@@ -719,6 +719,7 @@ def test_10f_a_signed_extract_enrols_in_batches_and_a_rerun_continues_where_it_s
     assert refusals.read_text().splitlines()[1] == "5,KRT-6302-0104,DecileNotEligible"
     assert all(row[1] not in refusals.read_text() for row in REGISTRY_ROWS)  # no NIK in the report
     scenario["extract_digest"], scenario["first_registry_key"] = digest, rerun.keys[2]
+    scenario["registry_keys"] = rerun.keys  # row -> key
 
 
 def test_10f2_each_enrolment_is_marked_registry_or_hand_and_hand_entries_are_listed(scenario):
@@ -1055,6 +1056,33 @@ def test_15b_families_in_two_programmes_are_reported(scenario):
     # ani was exited and reinstated on appeal in the first: she counts; budi is in one programme only.
     assert found == {keys["ani"]: [first, second], keys["citra"]: [first, second]}
     problem(client.get(f"/welfare/overlaps?programme={first}"), 422, "invalid_request")
+
+
+def test_15c_an_operator_pays_a_period_from_a_list_of_keys_in_resumable_batches(scenario, tmp_path):
+    client, token, keys = scenario["client"], scenario["token"], scenario["keys"]
+    registry = scenario["registry_keys"]
+    # Two families from the registry (rows 3 and 7), one the registry update exited (row 2), one
+    # suspended, one paid already this period, one key nobody holds.
+    listed = [registry[3], registry[7], registry[2], keys["budi"], keys["ani"], "0x" + "77" * 32]
+    path = tmp_path / "keys.csv"
+    path.write_text("beneficiary_key\n" + "\n".join(listed) + "\n")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    admin = token("WELFARE_ADMIN")["Authorization"].removeprefix("Bearer ")
+    programme = scenario["programme"]
+    dropped = DroppedAfter(client, calls=1)  # the second batch is never sent
+    with pytest.raises(httpx.ConnectError):
+        bulk_disburse.pay_all(dropped, programme, 0, bulk_disburse.read_keys(data), digest, admin, batch=2)
+    paid = bulk_disburse.pay_all(client, programme, 0, bulk_disburse.read_keys(data), digest, admin, batch=2)
+    assert paid.replayed_batches == 1  # the first batch was answered from the gateway's record
+    amounts = welfarelib.pkh_amounts_per_period()
+    assert (paid.lines, paid.rupiah) == (2, amounts[3] + 2 * amounts[2])  # a junior; two primary pupils
+    assert len(paid.batches) == 1 and paid.batches[0] is not None
+    assert dict(paid.skipped) == {"Exited": 1, "Suspended": 1, "AlreadyPaid": 1, "NotEnrolled": 1}
+    again = bulk_disburse.pay_all(client, programme, 0, bulk_disburse.read_keys(data), digest, admin, batch=2)
+    assert again.replayed_batches == 3 and again.lines == 2  # a rerun repeats nothing
+    with pytest.raises(bulk_disburse.KeysError, match="line 3: beneficiary_key"):
+        bulk_disburse.read_keys(b"beneficiary_key\n0x" + b"ab" * 32 + b"\n6302014107850001\n")
 
 
 # --- notices to families -----------------------------------------------------------------------------

@@ -523,6 +523,7 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
     admin = officials.token("WELFARE_ADMIN", sub="kemensos-pkh")
     environment = {
         "UPDATE": str(update),
+        "PERIOD": str(httpx_programme(base, report.welfare.programme_id)["currentPeriod"]),
         "ADMIN_TOKEN": admin["Authorization"].removeprefix("Bearer "),
         "TERANG_URL": base,
         "NIK": family["nik"],
@@ -535,8 +536,13 @@ def test_families_check_their_status_on_a_phone_by_nik_and_name_in_both_language
     for run, guide in enumerate((GUIDES / "welfare-status.id.md", GUIDES / "welfare-status.en.md")):
         assert every_fence_is_sh(guide)
         ran = run_guide(guide, environment, tmp_path)
-        status, summary, exits = ran.stdout.splitlines()
+        status, summary, exits, paid = ran.stdout.splitlines()
         assert exits == "1 families: 1 exited DECEASED"
+        # The two enrolled: Fitri paid for a primary and a junior pupil; Nurhayati exited above.
+        assert paid == (
+            f"2 keys: 1 paid, Rp600.000 in 1 batches; skipped 1 (Exited 1); {run} batches already done "
+            "before this run"
+        )
         answer = json.loads(status)
         assert answer["found"] and answer["programmes"][0]["status"] == "active"
         done = f"{run} batches already done before this run"  # the second run: the first's batch
@@ -628,6 +634,12 @@ PILOT_EXTRACT = [  # three families of the pilot's regencies
     ("DTSEN-PPU-0002", "6409012208760202", "Rudi Hartono", 7, 6409, [0, 1, 0, 0, 0, 0, 0]),
     ("DTSEN-KKR-0003", "6402031010700203", "Fitri Handayani", 1, 6402, [0, 0, 1, 1, 0, 0, 0]),
 ]
+
+
+def httpx_programme(base: str, programme: int) -> dict:
+    import httpx
+
+    return httpx.get(f"{base}/welfare/programmes/{programme}").json()
 
 
 def httpx_status(base: str, family: dict) -> dict:
