@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from app.api.schemas import WriteReceipt
 from app.welfare.grievances import CATEGORIES
@@ -16,6 +16,18 @@ REFERENCE = r"^ADU-[A-Z2-9]{4}-[A-Z2-9]{4}$"
 
 
 class GrievanceFiling(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "programmeId": 1,
+                    "category": "decision",
+                    "description": "Keluarga kami ditolak karena desil, padahal kondisi kami sudah berubah.",
+                    "nik": "6302014107850001",
+                }
+            ]
+        }
+    )
     programmeId: int = Field(
         ge=0, lt=2**32, description="The programme it concerns (0: none in particular)", examples=[1]
     )
@@ -85,19 +97,29 @@ class OverdueReport(BaseModel):
 
 class GrievanceDecision(BaseModel):
     upheld: bool = Field(
-        description="Whether the objection is upheld (reinstates a suspended or exited family)"
+        description="Whether the objection is upheld (reinstates a suspended or exited family)",
+        examples=[True],
     )
     resolution: str = Field(
-        min_length=10, max_length=2000, description="The decision's reasons, for the family"
+        min_length=10,
+        max_length=2000,
+        description="The decision's reasons, for the family",
+        examples=["Komponen anak SD terverifikasi; keluarga diusulkan kembali."],
     )
 
 
 class GrievanceResolution(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"resolution": "Bantuan dibayarkan ulang pada batch berikutnya."}, {}]
+        }
+    )
     resolution: str | None = Field(
         default=None,
         min_length=10,
         max_length=2000,
         description="The answer, for the complainant; omitted for an appeal, whose decision is its answer",
+        examples=["Bantuan dibayarkan ulang pada batch berikutnya."],
     )
 
 

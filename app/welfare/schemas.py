@@ -212,6 +212,23 @@ class Applicant(Attributes):
 
 
 class Enrolment(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "applicants": [
+                        {
+                            "nik": "6302014107850001",
+                            "decile": 2,
+                            "region": 6302,
+                            "components": [0, 1, 2, 0, 0, 0, 1],
+                        }
+                    ],
+                    "reason": "sanggahan diterima: belum tercatat di DTSEN",
+                }
+            ]
+        }
+    )
     applicants: list[Applicant] = Field(
         min_length=1,
         max_length=welfarelib.MAX_BATCH,
@@ -225,12 +242,14 @@ class Enrolment(BaseModel):
         pattern=r"^[0-9a-f]{64}$",
         description="SHA-256 of the signed social-registry extract these applicants come from (the import "
         "command sends it); without it the enrolment is a hand entry, recorded as such",
+        examples=["9f2c" * 16],
     )
     reason: str | None = Field(
         default=None,
         min_length=3,
         max_length=200,
-        description="Why a hand entry (e.g. the appeal or complaint it answers: 'sanggahan ADU-7Q2M-K4XP')",
+        description="Why a hand entry (e.g. the appeal it answers); public, so name no person",
+        examples=["sanggahan diterima: belum tercatat di DTSEN"],
     )
 
 
@@ -266,10 +285,13 @@ class RegistryExit(BaseModel):
     )
     reasonCode: Literal["DECEASED", "MOVED"] = Field(
         description="Why the registry update removes the family: its head died (DECEASED) or it moved "
-        "away (MOVED)"
+        "away (MOVED)",
+        examples=["DECEASED"],
     )
     registryExtract: str = Field(
-        pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the signed registry update this exit comes from"
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the signed registry update this exit comes from",
+        examples=["4b1e" * 16],
     )
 
 

@@ -731,7 +731,7 @@ def test_10f2_each_enrolment_is_marked_registry_or_hand_and_hand_entries_are_lis
     assert by_hand["entry"]["source"] == "hand"
     # A family the registry missed, entered by hand after its complaint, with the reason.
     late = {"nik": "6302012404910888", "decile": 1, "region": 6302, "components": [0, 0, 1, 0, 0, 0, 0]}
-    reason = "sanggahan ADU-7Q2M-K4XP: belum tercatat di DTSEN"
+    reason = "sanggahan diterima: belum tercatat di DTSEN"
     entered = client.post(
         programme_path(scenario, "/enrolments"),
         json={"applicants": [late], "reason": reason},
