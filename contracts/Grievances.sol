@@ -7,6 +7,11 @@ import {ManagedPausable} from "./base/ManagedPausable.sol";
 /// @title Welfare grievances, anchored
 /// @notice See {IGrievances}. Who may register and resolve is set in the hub (app/protocol/roles.py).
 contract Grievances is IGrievances, ManagedPausable {
+    /// @dev No registrant sets itself a far deadline (and so no "late" flag)...
+    uint64 private constant MAX_TERM = 90 days;
+    /// @dev ...nor backdates a receipt beyond this: a ticket is registered within 30 days of it.
+    uint64 private constant MAX_BACKDATE = 30 days;
+
     mapping(bytes32 ticketHash => Ticket) private _tickets;
 
     /// @param hub the permission hub (AccessManager)
@@ -18,7 +23,10 @@ contract Grievances is IGrievances, ManagedPausable {
         restricted
         whenNotPaused
     {
-        if (ticketHash == bytes32(0) || receivedAt == 0 || dueAt <= receivedAt || receivedAt > block.timestamp) {
+        if (
+            ticketHash == bytes32(0) || receivedAt == 0 || receivedAt > block.timestamp
+                || receivedAt + MAX_BACKDATE < block.timestamp || dueAt <= receivedAt || dueAt - receivedAt > MAX_TERM
+        ) {
             revert GrievanceInvalid();
         }
         Ticket storage ticket = _tickets[ticketHash];

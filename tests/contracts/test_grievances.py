@@ -108,5 +108,17 @@ def test_receipt_in_the_future_or_a_deadline_before_it_is_refused(grievances, en
     for received, due in ((now + 3600, now + 30 * DAY), (now - 60, now - 60), (0, now + DAY)):
         with brownie.reverts(custom_error("GrievanceInvalid")):
             grievances.registerGrievance(TICKET, 1, received, due, {"from": enroller})
+
+
+def test_a_registrant_neither_backdates_a_receipt_nor_sets_itself_a_far_deadline(grievances, enroller):
+    """A caseworker sitting on a complaint cannot register it more than 30 days after its receipt
+    (it stays in the public overdue report instead), nor give itself more than 90 days to answer
+    (no answer would ever be late)."""
+    now = latest_timestamp()
+    for received, due in ((now - 31 * DAY, now + DAY), (now - 60, now - 60 + 90 * DAY + 1)):
+        with brownie.reverts(custom_error("GrievanceInvalid")):
+            grievances.registerGrievance(TICKET, 1, received, due, {"from": enroller})
     with brownie.reverts(custom_error("GrievanceInvalid")):
         grievances.registerGrievance(b"\0" * 32, 1, now - 60, now + DAY, {"from": enroller})
+    received = now - 29 * DAY  # within both bounds
+    grievances.registerGrievance(TICKET, 1, received, received + 90 * DAY, {"from": enroller})
