@@ -136,10 +136,12 @@ class Settings(BaseSettings):
     welfare_notices_poll_seconds: float = Field(default=2.0, gt=0)
     welfare_notice_max_attempts: int = Field(default=8, ge=1, le=100)
     welfare_notice_retry_seconds: float = Field(default=10.0, gt=0)
+    # A notice whose family has no number yet waits this long for the enrolment to keep one.
+    welfare_notice_contact_grace_seconds: float = Field(default=60.0, ge=0)
     # The public address families reach the gateway at: notices link to its status and complaint pages.
     public_base_url: str = "http://127.0.0.1:8000"
     # Grievances (app/welfare/grievances.py): days a ticket has to be resolved in, from its receipt.
-    grievance_days: int = Field(default=14, ge=1, le=365)
+    grievance_days: int = Field(default=14, ge=1, le=90)  # the chain refuses a term beyond 90 days
     # Secrets at rest (payout accounts, managed supplier keys, bid openings): key-encryption keys per
     # purpose and key id (app/keyring). Values sealed before the keyring open under the key above.
     keyring_provider: Literal["file"] = "file"

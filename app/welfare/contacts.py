@@ -48,17 +48,19 @@ def masked(phone: str) -> str:
     return "+62 ***" + phone[-3:]
 
 
-def remember(session: Session, keyring: Keyring, contacts: list[tuple[bytes, str, str]]) -> None:
-    """Keeps (or replaces) each (family key, number, language), the number sealed and bound to its key."""
+def remember(
+    session: Session, keyring: Keyring, contacts: list[tuple[bytes, str, str]], replace: bool = True
+) -> None:
+    """Keeps (or, with `replace`, replaces) each (family key, number, language), the number sealed and
+    bound to its key."""
     now = utcnow()
     rows = {}
     for family_key, phone, language in contacts:
         key = "0x" + family_key.hex()
         sealed = keyring.seal(PURPOSE, WELFARE_CONTACTS.bind(family_key=key), phone.encode())
         rows[key] = {"family_key": key, "ciphertext": sealed, "language": language, "updated_at": now}
-    upsert(
-        session, WelfareContact, list(rows.values()), ["family_key"], ["ciphertext", "language", "updated_at"]
-    )
+    changed = ["ciphertext", "language", "updated_at"] if replace else None
+    upsert(session, WelfareContact, list(rows.values()), ["family_key"], changed)
 
 
 def contact_of(session: Session, keyring: Keyring, family_key: str) -> tuple[str, str] | None:

@@ -61,3 +61,18 @@ def hand_entries(session: Session, programme_id: int, limit: int) -> list[Enrolm
             .limit(limit)
         ).scalars()
     )
+
+
+def recorded(session: Session, programme_id: int, keys: list[str]) -> set[str]:
+    """Which of `keys` this gateway recorded as enrolled in the programme (at some time)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        found |= set(
+            session.execute(
+                select(EnrolmentEntry.family_key).where(
+                    EnrolmentEntry.programme_id == programme_id,
+                    EnrolmentEntry.family_key.in_(keys[start : start + 500]),
+                )
+            ).scalars()
+        )
+    return found

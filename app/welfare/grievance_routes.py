@@ -311,15 +311,27 @@ def decide_grievance(
 ):
     grievance = _load(sessions, reference)
     _require(grievance, g_.APPEALED)
+    acting = own_key(request.app.state.chain, request.app.state.signers, principal)
+    if acting.address == grievance.registered_by:  # one who holds both roles: the filer never decides
+        raise ApiError(403, "own_ticket", detail="the official who registered this ticket may not decide it")
     decision = g_.resolution_hash(grievance, body.upheld, body.resolution)
-    _set(sessions, reference, resolution=body.resolution, upheld=body.upheld, resolution_hash=decision)
     call = Call(
         chain.contract(WELFARE),
         "resolveAppeal",
         [grievance.programme_id, grievance.family_key, body.upheld, decision],
-        signer_of(request, principal),
+        acting.signer,
     )
-    return write(body.model_dump(), call, _acted(sessions, reference, g_.DECIDED))
+    # The text is kept with the state once the chain holds its hash: what a page shows is what
+    # the chain anchored, whatever other decision was tried meanwhile.
+    done = _acted(
+        sessions,
+        reference,
+        g_.DECIDED,
+        resolution=body.resolution,
+        upheld=body.upheld,
+        resolution_hash=decision,
+    )
+    return write(body.model_dump(), call, done)
 
 
 @router.post(
@@ -356,12 +368,17 @@ def resolve_grievance(
                 422, "resolution_missing", detail="resolution: the answer to the complainant is required"
             )
         answer = g_.resolution_hash(grievance, None, body.resolution)
-        _set(sessions, reference, resolution=body.resolution, resolution_hash=answer)
     acting = own_key(request.app.state.chain, request.app.state.signers, principal)
     call = Call(
         chain.contract(GRIEVANCES), "resolveGrievance", [grievance.ticket_hash, answer], acting.signer
     )
+    kept = {} if grievance.appeal else {"resolution": body.resolution, "resolution_hash": answer}
     done = _acted(
-        sessions, reference, g_.RESOLVED, resolved_by=acting.address, resolved_at=datetime.now(timezone.utc)
+        sessions,
+        reference,
+        g_.RESOLVED,
+        resolved_by=acting.address,
+        resolved_at=datetime.now(timezone.utc),
+        **kept,
     )
     return write(body.model_dump(), call, done)

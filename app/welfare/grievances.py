@@ -127,7 +127,9 @@ def file(
         state=RECEIVED,
         received_at=received,
         due_at=received + timedelta(days=days),
-        appeal=category == APPEAL,
+        # An objection becomes an appeal only when it names a family and a programme; otherwise it
+        # is answered like any other ticket.
+        appeal=category == APPEAL and family_key is not None and programme_id != 0,
     )
     g.ticket_hash = ticket_hash(g)
     session.add(g)

@@ -38,16 +38,19 @@ def _hex(key: bytes) -> str:
     return "0x" + key.hex()
 
 
-def remember(session: Session, members: list[tuple[bytes, bytes, bytes | None]]) -> None:
+def remember(
+    session: Session, members: list[tuple[bytes, bytes, bytes | None]], replace: bool = True
+) -> None:
     """Each (NIK key, household key, KK key or None): the person belongs to the household (a later
-    enrolment may move it); the card is the household's (kept with the time first seen)."""
+    enrolment may move it; with `replace` False a person already mapped stays as it is); the card is
+    the household's (kept with the time first seen)."""
     now = utcnow()
     upsert(
         session,
         HouseholdMember,
         [{"nik_key": _hex(p), "household_key": _hex(h), "updated_at": now} for p, h, _ in _last(members)],
         ["nik_key"],
-        ["household_key", "updated_at"],
+        ["household_key", "updated_at"] if replace else None,
     )
     cards = {
         _hex(k): {"kk_key": _hex(k), "household_key": _hex(h), "first_seen": now} for _, h, k in members if k
@@ -74,3 +77,17 @@ def cards_of(session: Session, household_key: bytes) -> list[tuple[str, datetime
         .order_by(FamilyCard.first_seen)
     )
     return [(kk, seen) for kk, seen in rows]
+
+
+def households_of(session: Session, people: list[bytes]) -> dict[str, str]:
+    """Person (NIK key, hex) -> the household key it was last enrolled with, for those mapped."""
+    found: dict[str, str] = {}
+    wanted = [_hex(p) for p in people]
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(HouseholdMember.nik_key, HouseholdMember.household_key).where(
+                HouseholdMember.nik_key.in_(wanted[start : start + 500])
+            )
+        )
+        found.update({person: household for person, household in rows})
+    return found

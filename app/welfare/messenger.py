@@ -5,8 +5,9 @@
     -> 201 {"id": "<provider's message id>"}; the same reference again -> 200 with the same id
 
 A reference is the notice's own and never changes, so a retry after a lost answer is one message.
-`send` sorts every outcome into delivered, retry later (no answer, 408, 429, 5xx) or refused for
-good (any other 4xx: a number the provider will not take); errors never carry the number or text."""
+`send` sorts every outcome into delivered, retry later (no answer, 401, 403, 408, 409, 425, 429,
+5xx) or refused for good (any other 4xx: a number the provider will not take); errors never carry
+the number or the text."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ import httpx
 from app.ledger.tls import tls_context
 
 DELIVERED, RETRY, REFUSED = "delivered", "retry", "refused"
-TRANSIENT = {408, 425, 429}
+# Answers worth another try: a timeout, too early, too many; and 401/403/409, which mean the
+# gateway's token or the provider's account needs fixing, not that the number is wrong: a notice
+# must survive that until an operator fixes it.
+TRANSIENT = {401, 403, 408, 409, 425, 429}
 
 
 @dataclass(frozen=True)

@@ -45,15 +45,18 @@ def name_mac(secret: bytes, nik_key: bytes, name: str) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-def remember(session: Session, secret: bytes, named: list[tuple[bytes, str]]) -> None:
-    """Keeps the keyed hash of each (NIK key, name); a later name replaces an earlier one."""
+def remember(session: Session, secret: bytes, named: list[tuple[bytes, str]], replace: bool = True) -> None:
+    """Keeps the keyed hash of each (NIK key, name); a later name replaces an earlier one unless
+    `replace` is False."""
     now = utcnow()
     rows = {
         key: {"nik_key": "0x" + key.hex(), "name_mac": name_mac(secret, key, name), "updated_at": now}
         for key, name in named
         if normalise_name(name)
     }
-    upsert(session, NameCheck, list(rows.values()), ["nik_key"], ["name_mac", "updated_at"])
+    upsert(
+        session, NameCheck, list(rows.values()), ["nik_key"], ["name_mac", "updated_at"] if replace else None
+    )
 
 
 def matches(session: Session, secret: bytes, nik_key: bytes, name: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +36,7 @@ class NoticeThread:
             site=settings.public_base_url.rstrip("/"),
             max_attempts=settings.welfare_notice_max_attempts,
             retry_seconds=settings.welfare_notice_retry_seconds,
+            contact_grace=timedelta(seconds=settings.welfare_notice_contact_grace_seconds),
         )
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="terang-welfare-notices", daemon=True)

@@ -4,8 +4,8 @@ payment and an appeal's decision, one message per event through the notifier ada
 
 Where notices come from: the indexed chain events (chain_events), read in chain order after a stored
 position, so a notice follows what the ledger holds, whichever gateway or tool made the change. Each
-event becomes at most one notice per family: a notice's `event_uid` (transaction, log index and, for
-a paid batch, the family) is unique, so reading an event again (a restart, a second gateway, an
+event becomes at most one notice per family: a notice's `event_uid` (transaction, event and family,
+and for a paid batch the line) is unique, so reading an event again (a restart, a second gateway, an
 indexer replaying after a reorg) adds nothing. A payment is noticed when the treasury settles the
 batch (Payments.PaymentSettled), for each of its lines the provider did not report failed.
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, func, insert, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -141,17 +141,17 @@ def _paid_lines(session: Session, settled: ChainEvent) -> list[tuple[str, int, i
 
 
 def _notices_of(session: Session, event: ChainEvent) -> list[dict]:
-    uid = f"{event.tx_hash}:{event.log_index}"
+    uid = f"{event.tx_hash}:{event.event}"  # not the log index: a re-mined transaction may move it
     if event.contract == WELFARE:
         found = _family_notice(event)
         if found is None:
             return []
         kind, params = found
         family = str(event.args["beneficiaryKey"]).lower()
-        return [_notice(uid, family, params["programmeId"], kind, params)]
+        return [_notice(f"{uid}:{family}", family, params["programmeId"], kind, params)]
     return [
         _notice(
-            f"{uid}:{line}",
+            f"{uid}:{family}:{line}",
             family,
             programme,
             "paid",
@@ -204,13 +204,13 @@ def collect(session: Session, limit: int = READ_BATCH) -> int:
         ).scalars()
     )
     notices = [n for event in events for n in _notices_of(session, event)]
-    known = set()
-    if notices:
-        known = set(
+    known: set[str] = set()
+    uids = [n["event_uid"] for n in notices]
+    for start in range(0, len(uids), 500):  # bounded statements, whatever a round holds
+        chunk = uids[start : start + 500]
+        known |= set(
             session.execute(
-                select(WelfareNotice.event_uid).where(
-                    WelfareNotice.event_uid.in_([n["event_uid"] for n in notices])
-                )
+                select(WelfareNotice.event_uid).where(WelfareNotice.event_uid.in_(chunk))
             ).scalars()
         )
     fresh = [n for n in notices if n["event_uid"] not in known]
@@ -231,6 +231,11 @@ class DeliveryPolicy:
     site: str  # the public base URL the texts link to
     max_attempts: int = 8
     retry_seconds: float = 10.0
+    contact_grace: timedelta = timedelta(seconds=60)  # a notice this young without a number waits for one
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)  # SQLite drops the zone
 
 
 def _claim(session: Session, notice_id: int, now: datetime) -> bool:
@@ -266,11 +271,17 @@ def deliver(
         )
     sent = 0
     for notice_id in due:
+        now = utcnow()  # a slow batch must not outlive its claims
         with sessions.begin() as session:
             if not _claim(session, notice_id, now):
                 continue
             notice = session.get(WelfareNotice, notice_id)
             contact = contacts.contact_of(session, keyring, notice.family_key)
+            if contact is None and _aware(notice.created_at) > now - policy.contact_grace:
+                # The enrolment keeps the number once its transaction is confirmed, which may come
+                # a moment after the event was indexed: look again shortly.
+                notice.next_attempt_at, notice.claimed_until = now + timedelta(seconds=5), None
+                continue
             if contact is None:
                 notice.state, notice.claimed_until = UNREACHABLE, None
                 continue
@@ -280,6 +291,8 @@ def deliver(
         outcome = messenger.send(phone, text, f"wn-{notice_id}")
         with sessions.begin() as session:
             notice = session.get(WelfareNotice, notice_id)
+            if notice.state != PENDING:  # settled meanwhile (never by another sender: the claim held)
+                continue
             notice.attempts += 1
             notice.claimed_until = None
             if outcome.verdict == DELIVERED:

@@ -10,8 +10,9 @@ family was enrolled under) and `keterangan`: MENINGGAL (the head died: exited as
 PINDAH (moved away: MOVED). Signed like an extract (app/welfare/registry_import.py): nothing is
 sent unless the registry's signature verifies and every row reads. Row i goes under the
 Idempotency-Key `dtsen-exit-<first 24 hex of the SHA-256>-p<programme>-<i>`, so a rerun continues
-where it stopped. A family the programme does not hold (never enrolled, or already exited) is
-reported, not an error. One summary line; `--report` writes each row's household and outcome."""
+where it stopped. A family the programme does not hold (never enrolled under that household) or no
+longer holds as active (already exited) is reported, not an error; anything else stops the run.
+One summary line; `--report` writes each row's household and outcome."""
 
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ from app.welfare.registry_import import ExtractError, verify
 
 REASONS = {"MENINGGAL": "DECEASED", "PINDAH": "MOVED"}
 COLUMNS = ("id_keluarga", "keterangan")
-NOT_HELD = {404, 409}  # no such beneficiary in the programme, or not active any more
 
 
 def read_exits(update: bytes) -> list[tuple[int, str, str]]:
@@ -77,12 +77,15 @@ def exit_all(
                 "Idempotency-Key": f"dtsen-exit-{digest[:24]}-p{programme}-{row}",
             },
         )
+        problem = answer.json() if "json" in answer.headers.get("content-type", "") else {}
+        code = str(problem.get("code", ""))
         if answer.status_code == 200:
             outcome = f"exited {reason}"
-        elif answer.status_code in NOT_HELD:
+        elif answer.status_code == 404 and code == "not_found":  # never enrolled under this household
             outcome = "not in the programme"
-        else:
-            problem = answer.json() if "json" in answer.headers.get("content-type", "") else {}
+        elif answer.status_code == 409 and code.startswith("Welfare"):  # the contract: not active any more
+            outcome = "not active in the programme"
+        else:  # anything else (a write still in progress, a role, the gateway) stops the run
             raise ExtractError(
                 f"line {row} refused by the gateway: {answer.status_code} {problem.get('code', '')} "
                 f"{problem.get('detail', '')}".rstrip()

@@ -152,21 +152,52 @@ def _in_scope(welfare, programme_id: int, enroller: str, regions: set[int]) -> b
         return False
 
 
-def _remember_people(
-    sessions, settings, people: list[bytes], keys: list[bytes], applicants, phones: list[str | None]
-) -> None:
+def _remember_people(sessions, settings, people, keys, applicants, phones, enrolled: list[bool]) -> None:
+    """Keeps each applicant's household, keyed name and sealed number, once the enrolment is
+    confirmed: replacing what is kept only for a family this very call enrolled, and adding, never
+    replacing, for a refused one (a refusal must still reach the family and its status check, but
+    a second enroller's refused call must not re-point a family's number, name or household)."""
     secret = settings.identity_hmac_key.get_secret_value().encode()
     cards = [
         _kk_key(settings, a.kk, f"applicants[{i}].kk") if a.kk else None for i, a in enumerate(applicants)
     ]
-    rows = list(zip(people, keys, applicants, cards, phones, strict=True))
-    with sessions() as session, session.begin():  # one statement per table for the whole call
-        households.remember(session, [(person, key, card) for person, key, a, card, _ in rows if a.household])
-        named = [(person, a.name.get_secret_value()) for person, _, a, _, _ in rows if a.name]
-        name_checks.remember(session, secret, named)
-        reachable = [(key, phone, a.language) for _, key, a, _, phone in rows if phone is not None]
-        if reachable:
-            contacts.remember(session, keyring_for(settings), reachable)
+    rows = list(zip(people, keys, applicants, cards, phones, enrolled, strict=True))
+    keyring = keyring_for(settings) if any(phones) else None
+    with sessions() as session, session.begin():  # one statement per table and kind
+        for replace in (True, False):
+            chosen = [r for r in rows if r[5] is replace]
+            households.remember(
+                session, [(person, key, card) for person, key, a, card, *_ in chosen if a.household], replace
+            )
+            named = [(person, a.name.get_secret_value()) for person, _, a, *_ in chosen if a.name]
+            name_checks.remember(session, secret, named, replace)
+            reachable = [(key, phone, a.language) for _, key, a, _, phone, _ in chosen if phone is not None]
+            if reachable:
+                contacts.remember(session, keyring, reachable, replace)
+
+
+def _refuse_second_key(request: Request, chain, sessions, programme_id: int, people, keys) -> None:
+    """A person is enrolled once per programme: a family enrolled under one key (its head's NIK or
+    a household) is not enrolled again under another (a new household id typed by hand) while it is
+    in the programme. The contract sees keys only, so the gateway checks the person's earlier keys
+    that it recorded as enrolled here, and asks the chain whether each is still in."""
+    with sessions() as session:
+        mapped = households.households_of(session, people)
+        candidates = {
+            i: {mapped.get(Web3.to_hex(p)), Web3.to_hex(p)} - {Web3.to_hex(k), None}
+            for i, (p, k) in enumerate(zip(people, keys, strict=True))
+        }
+        known = entries.recorded(session, programme_id, sorted({c for cs in candidates.values() for c in cs}))
+    for i, earlier in candidates.items():
+        for key in sorted(earlier & known):
+            view = _read(beneficiary_view, chain, _decoder(request), programme_id, Web3.to_bytes(hexstr=key))
+            if view is not None and view["status"] in ("active", "suspended"):
+                raise ApiError(
+                    409,
+                    "person_already_enrolled",
+                    detail=f"applicants[{i}]: this person's family is in programme {programme_id} under "
+                    f"another key ({key}); exit it first",
+                )
 
 
 def _phone(applicant, index: int) -> str | None:
@@ -292,15 +323,20 @@ def enrol(
     ]
     acting = own_key(request.app.state.chain, request.app.state.signers, principal)
     welfare = chain.contract(CONTRACT)
-    # Kept before the write, so a retry finds them: each person's household and card, and the keyed
-    # name for the family's own status check (app/welfare/households.py, name_checks.py). Only when
-    # the enroller is in scope for every applicant's region: the contract refuses the whole call
-    # otherwise, and an enroller must not re-map or re-name families outside its regions.
+    _refuse_second_key(request, chain, sessions, programme_id, people, keys)
+    # Kept once the enrolment is confirmed (_remember_people): each person's household and card, the
+    # keyed name for the family's own status check and its sealed number (app/welfare/households.py,
+    # name_checks.py, contacts.py). Only when the enroller is in scope for every applicant's region:
+    # the contract refuses the whole call otherwise, and an enroller must not re-map, re-name or
+    # re-number families outside its regions.
     regions = {a.region for a in body.applicants}
-    if any(a.household or a.name or a.phone for a in body.applicants) and _in_scope(
+    remember = any(a.household or a.name or a.phone for a in body.applicants) and _in_scope(
         welfare, programme_id, acting.address, regions
-    ):
-        _remember_people(sessions, settings, people, keys, body.applicants, phones)
+    )
+    if remember:  # the KK numbers are checked before anything is sent
+        for i, a in enumerate(body.applicants):
+            if a.kk:
+                _kk_key(settings, a.kk, f"applicants[{i}].kk")
     applicants = [(k, a.decile, a.region, a.packed()) for k, a in zip(keys, body.applicants, strict=True)]
     call = Call(welfare, "enrol", [programme_id, applicants], acting.signer)
 
@@ -317,6 +353,9 @@ def enrol(
     def outcome(confirmed):
         results = enrolment_outcomes(welfare, confirmed, keys)
         enrolled = sum(r["enrolled"] for r in results)
+        if remember:
+            flags = [r["enrolled"] for r in results]
+            _remember_people(sessions, settings, people, keys, body.applicants, phones, flags)
         source = (
             (entries.REGISTRY, body.registryExtract) if body.registryExtract else (entries.HAND, body.reason)
         )

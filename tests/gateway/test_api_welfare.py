@@ -24,10 +24,20 @@ from sqlalchemy import create_engine, delete, func, select
 from sqlalchemy.orm import Session
 from web3 import Web3
 
+from app.keyring.keyring import keyring_for
 from app.ledger.models import IdempotencyRecord
 from app.protocol import welfare as welfarelib
 from app.protocol.identity import keyed_hash
-from app.welfare import bulk_disburse, grievances, households, notices, registry_exits, registry_import
+from app.welfare import (
+    bulk_disburse,
+    contacts,
+    grievances,
+    households,
+    name_checks,
+    notices,
+    registry_exits,
+    registry_import,
+)
 from app.welfare.contacts import WelfareContact
 from app.welfare.name_checks import NameCheck
 from app.welfare.notice_runner import NoticeThread
@@ -807,10 +817,11 @@ def test_10g_a_household_is_enrolled_once_whichever_member_applies_and_across_fa
         cards = [kk for kk, _ in households.cards_of(session, bytes.fromhex(household_key[2:]))]
     engine.dispose()
     assert cards == ["0x" + keyed_hash(secret, "kk", c).hex() for c in (mother["kk"], father["kk"])]
-    # An enroller outside a region cannot re-map or re-name a family there, even in a refused call.
+    # Nobody re-maps or re-names a family through a refused call: here the gateway refuses at once
+    # (her family is in the programme under its household), and the chain would (out of scope).
     stranger = {**attributes, **mother, "household": "KRT-6472-0300", "region": 6472, "name": "Orang Lain"}
     outside = client.post(path, json={"applicants": [stranger]}, headers={**headers, **key()})
-    assert outside.status_code == 403 and outside.json()["code"] == "WelfareEnrollerOutOfScope", outside.text
+    assert outside.status_code == 409 and outside.json()["code"] == "person_already_enrolled", outside.text
     lookup = client.post(
         programme_path(scenario, "/beneficiaries/lookup"), json={"nik": mother["nik"]}, headers=headers
     )
@@ -823,6 +834,30 @@ def test_10g_a_household_is_enrolled_once_whichever_member_applies_and_across_fa
         headers={**headers, **key()},
     )
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_request"
+
+
+def test_10h_a_refused_second_enrolment_cannot_re_point_a_familys_number_name_or_household(scenario):
+    """Another enroller call sends ani again (already enrolled) with its own number and another name:
+    the chain refuses it as AlreadyEnrolled, and what the gateway keeps for her family stays as it
+    was. Under a household id typed by hand she would be a second family: refused before the chain.
+    She still finds her status with her own name."""
+    client, token, keys = scenario["client"], scenario["token"], scenario["keys"]
+    path, enroller = programme_path(scenario, "/enrolments"), token("ENROLLER")
+    again = {**applicant("ani"), "phone": "081299990000", "name": "Orang Lain"}
+    answer = client.post(path, json={"applicants": [again]}, headers={**enroller, **key()})
+    assert answer.status_code == 200 and answer.json()["applicants"][0]["reason"] == "AlreadyEnrolled"
+    moved = {**again, "household": "KRT-6302-9999"}
+    refused = problem(client.post(path, json={"applicants": [moved]}, headers={**enroller, **key()}), 409)
+    assert refused["code"] == "person_already_enrolled" and "applicants[0]" in refused["detail"]
+    settings = scenario["settings"]
+    secret = settings.identity_hmac_key.get_secret_value().encode()
+    person = welfarelib.beneficiary_key(secret, FAMILIES["ani"][0])
+    with client.app.state.sessions() as session:
+        kept = contacts.contact_of(session, keyring_for(settings), keys["ani"])
+        assert kept == ("+6281234567801", "id")
+        assert households.beneficiary_key_of(session, person) == person  # no household moved her
+        assert name_checks.matches(session, secret, person, NAMES["ani"])
+        assert not name_checks.matches(session, secret, person, "Orang Lain")
 
 
 def test_11_nothing_is_paid_before_the_programme_starts(scenario):
@@ -1107,7 +1142,11 @@ def _notice_rounds(scenario, url: str, rounds: int = 12) -> None:
     """Rounds of the gateway's notice loop as fresh processes would run them (a restart before each),
     with retries due at once."""
     settings = scenario["settings"].model_copy(
-        update={"welfare_messenger_url": url, "welfare_notice_retry_seconds": 0.001}
+        update={
+            "welfare_messenger_url": url,
+            "welfare_notice_retry_seconds": 0.001,
+            "welfare_notice_contact_grace_seconds": 0,  # every number was kept long before
+        }
     )
     for _ in range(rounds):
         NoticeThread(settings, scenario["client"].app.state.sessions).step()
@@ -1250,6 +1289,14 @@ def test_17_a_familys_complaint_becomes_an_appeal_and_its_resolution_is_anchored
     problem(
         client.post(path + "/decision", json=decision, headers={**enroller, **key()}), 403, "forbidden_role"
     )
+    # An administrator who registered the ticket itself (holding both roles) may not decide it.
+    admin_address = Web3.to_checksum_address(rpc(scenario["chain_url"], "eth_accounts")[12])
+    with client.app.state.sessions.begin() as session:
+        row = session.get(grievances.Grievance, reference)
+        registered, row.registered_by = row.registered_by, admin_address
+    problem(client.post(path + "/decision", json=decision, headers={**admin, **key()}), 403, "own_ticket")
+    with client.app.state.sessions.begin() as session:
+        session.get(grievances.Grievance, reference).registered_by = registered
     decided = client.post(path + "/decision", json=decision, headers={**admin, **key()})
     assert decided.status_code == 200, decided.text
     assert (
@@ -1304,6 +1351,23 @@ def test_18_a_caseworker_files_for_a_family_and_late_tickets_are_reported_public
         headers={**admin, **key()},
     )
     assert done.status_code == 200, done.text
+
+    # An objection that names no family cannot become an appeal: it is answered like any ticket.
+    anonymous = {
+        **body,
+        "category": "decision",
+        "description": "Saya keberatan dengan daftar penerima di desa.",
+    }
+    objection = client.post("/welfare/grievances/on-behalf", json=anonymous, headers=enroller).json()
+    assert objection["appeal"] is False
+    objection_path = f"/welfare/grievances/{objection['reference']}"
+    assert client.post(objection_path + "/registration", headers={**enroller, **key()}).status_code == 200
+    answered = client.post(
+        objection_path + "/resolution",
+        json={"resolution": "Daftar penerima diperiksa ulang bersama desa."},
+        headers={**admin, **key()},
+    )
+    assert answered.status_code == 200, answered.text
 
     # A ticket received twenty days ago and never answered, and one received today.
     with client.app.state.sessions.begin() as session:
