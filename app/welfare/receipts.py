@@ -53,28 +53,34 @@ def enrolment_outcomes(contract, confirmed, keys: list[bytes]) -> list[dict[str,
 
 
 def disbursement_outcome(contract, confirmed) -> dict[str, Any]:
-    """The batch (None when no line was paid), its lines, and every skipped key with its reason."""
-    lines, skipped, batch = [], [], None
-    for name, args in _ordered(
-        contract, ("BenefitAuthorized", "BenefitSkipped", "BatchDisbursed"), confirmed
-    ):
-        if name == "BenefitAuthorized":
+    """The batch (None when no line was paid), its lines, and every skipped key with its reason.
+
+    The per-key events are read by topic and data words, as enrolment's are (BenefitAuthorized:
+    key in topic 1, then batch id, line index and amount; BenefitSkipped: key in topic 2, then
+    period and reason); the one BatchDisbursed through web3's decoding."""
+    authorized, skipped_topic = _topic(contract, "BenefitAuthorized"), _topic(contract, "BenefitSkipped")
+    address = contract.address.lower()
+    lines, skipped = [], []
+    for log in sorted(confirmed.logs, key=lambda entry: entry["logIndex"]):
+        topic = bytes(log["topics"][0]) if log["topics"] and log["address"].lower() == address else b""
+        data = bytes(log["data"])
+        if topic == authorized:
             lines.append(
                 {
-                    "index": args["lineIndex"],
-                    "beneficiaryKey": Web3.to_hex(args["beneficiaryKey"]),
-                    "amount": args["amount"],
+                    "index": int.from_bytes(data[32:64], "big"),
+                    "beneficiaryKey": Web3.to_hex(bytes(log["topics"][1])),
+                    "amount": int.from_bytes(data[64:96], "big"),
                 }
             )
-        elif name == "BenefitSkipped":
+        elif topic == skipped_topic:
             skipped.append(
                 {
-                    "beneficiaryKey": Web3.to_hex(args["beneficiaryKey"]),
-                    "reason": welfarelib.REASONS[args["reason"]],
+                    "beneficiaryKey": Web3.to_hex(bytes(log["topics"][2])),
+                    "reason": welfarelib.REASONS[int.from_bytes(data[32:64], "big")],
                 }
             )
-        else:
-            batch = args
+    batches = _ordered(contract, ("BatchDisbursed",), confirmed)
+    batch = batches[-1][1] if batches else None
     return {
         "batchId": Web3.to_hex(batch["batchId"]) if batch else None,
         # The batch id is the Payments instruction id (WelfarePrograms authorises it as its sourceRef).
