@@ -7,10 +7,10 @@ import {ManagedPausable} from "./base/ManagedPausable.sol";
 /// @title Welfare grievances, anchored
 /// @notice See {IGrievances}. Who may register and resolve is set in the hub (app/protocol/roles.py).
 contract Grievances is IGrievances, ManagedPausable {
-    /// @dev No registrant sets itself a far deadline (and so no "late" flag)...
+    /// @dev No registrant sets itself a far deadline (and so no "late" flag). A ticket registered
+    /// long after its receipt is still anchored: refusing it would hide it; its deadline has
+    /// simply passed, and its answer is marked late.
     uint64 private constant MAX_TERM = 90 days;
-    /// @dev ...nor backdates a receipt beyond this: a ticket is registered within 30 days of it.
-    uint64 private constant MAX_BACKDATE = 30 days;
 
     mapping(bytes32 ticketHash => Ticket) private _tickets;
 
@@ -24,8 +24,8 @@ contract Grievances is IGrievances, ManagedPausable {
         whenNotPaused
     {
         if (
-            ticketHash == bytes32(0) || receivedAt == 0 || receivedAt > block.timestamp
-                || receivedAt + MAX_BACKDATE < block.timestamp || dueAt <= receivedAt || dueAt - receivedAt > MAX_TERM
+            ticketHash == bytes32(0) || receivedAt == 0 || receivedAt > block.timestamp || dueAt <= receivedAt
+                || dueAt - receivedAt > MAX_TERM
         ) {
             revert GrievanceInvalid();
         }

@@ -25,8 +25,8 @@ interface IGrievances {
     /// @notice `official` resolved the ticket; `late` when that happened after its deadline.
     event GrievanceResolved(bytes32 indexed ticketHash, bytes32 resolutionHash, bool late, address official);
 
-    /// @notice A ticket's or resolution's hash is zero; its receipt is in the future or more than 30
-    /// days past; or its deadline is not after its receipt or more than 90 days after it.
+    /// @notice A ticket's or resolution's hash is zero; its receipt is in the future; or its deadline
+    /// is not after its receipt or more than 90 days after it.
     error GrievanceInvalid();
     error GrievanceAlreadyRegistered(bytes32 ticketHash);
     error GrievanceUnknown(bytes32 ticketHash);

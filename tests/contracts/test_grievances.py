@@ -110,15 +110,18 @@ def test_receipt_in_the_future_or_a_deadline_before_it_is_refused(grievances, en
             grievances.registerGrievance(TICKET, 1, received, due, {"from": enroller})
 
 
-def test_a_registrant_neither_backdates_a_receipt_nor_sets_itself_a_far_deadline(grievances, enroller):
-    """A caseworker sitting on a complaint cannot register it more than 30 days after its receipt
-    (it stays in the public overdue report instead), nor give itself more than 90 days to answer
-    (no answer would ever be late)."""
+def test_a_registrant_cannot_give_itself_a_far_deadline_but_an_old_ticket_is_still_anchored(
+    grievances, enroller, admin
+):
+    """No registrant gives itself more than 90 days to answer (no answer would ever be late). A
+    complaint registered long after it came in is anchored all the same, its deadline already
+    past: its answer is marked late rather than the ticket left off the ledger."""
     now = latest_timestamp()
-    for received, due in ((now - 31 * DAY, now + DAY), (now - 60, now - 60 + 90 * DAY + 1)):
-        with brownie.reverts(custom_error("GrievanceInvalid")):
-            grievances.registerGrievance(TICKET, 1, received, due, {"from": enroller})
+    with brownie.reverts(custom_error("GrievanceInvalid")):
+        grievances.registerGrievance(TICKET, 1, now - 60, now - 60 + 90 * DAY + 1, {"from": enroller})
     with brownie.reverts(custom_error("GrievanceInvalid")):
         grievances.registerGrievance(b"\0" * 32, 1, now - 60, now + DAY, {"from": enroller})
-    received = now - 29 * DAY  # within both bounds
-    grievances.registerGrievance(TICKET, 1, received, received + 90 * DAY, {"from": enroller})
+    received = now - 45 * DAY
+    grievances.registerGrievance(TICKET, 1, received, received + 14 * DAY, {"from": enroller})
+    tx = grievances.resolveGrievance(TICKET, RESOLUTION, {"from": admin})
+    assert tx.events["GrievanceResolved"]["late"] is True
