@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from app.protocol import welfare as welfarelib
+from app.welfare.bulk_cli import gateway_with_progress, unreachable
 
 KEY = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
@@ -145,31 +146,13 @@ def main(argv: list[str] | None = None) -> int:
             raise KeysError(f"cannot read {exc.filename}: {exc.strerror}") from None
         keys = read_keys(data)
         digest = hashlib.sha256(data).hexdigest()
-        from rich.console import Console
-        from rich.progress import Progress
-
-        bar = Progress(transient=True, console=Console(stderr=True))
-        with httpx.Client(base_url=args.gateway, timeout=300) as client, bar:
-            task = bar.add_task("paying", total=len(keys))
-            paid = pay_all(
-                client,
-                args.programme,
-                args.period,
-                keys,
-                digest,
-                token,
-                args.batch,
-                lambda n: bar.advance(task, n),
-            )
+        with gateway_with_progress(args.gateway, "paying", len(keys)) as (client, advance):
+            paid = pay_all(client, args.programme, args.period, keys, digest, token, args.batch, advance)
     except KeysError as refused:
         print(f"{args.keys}: {refused}", file=sys.stderr)
         return 2
     except httpx.HTTPError as exc:
-        print(
-            f"{args.keys}: the gateway at {args.gateway} cannot be reached ({type(exc).__name__}); "
-            "rerun the same command to continue",
-            file=sys.stderr,
-        )
+        print(unreachable(args.keys, args.gateway, exc), file=sys.stderr)
         return 3
     if args.skipped:
         with args.skipped.open("w", newline="", encoding="utf-8") as out:

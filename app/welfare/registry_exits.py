@@ -27,7 +27,8 @@ from pathlib import Path
 
 import httpx
 
-from app.welfare.registry_import import ExtractError, verify
+from app.welfare.bulk_cli import gateway_with_progress, read_signed, unreachable
+from app.welfare.registry_import import ExtractError
 
 REASONS = {"MENINGGAL": "DECEASED", "PINDAH": "MOVED"}
 COLUMNS = ("id_keluarga", "keterangan")
@@ -113,32 +114,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not token:
             raise ExtractError("TERANG_TOKEN is not set (a WELFARE_ADMIN's bearer token)")
-        signature = args.signature or args.update.with_name(args.update.name + ".sig")
-        try:
-            update, signed, key = (p.read_bytes() for p in (args.update, signature, args.registry_key))
-        except OSError as exc:
-            raise ExtractError(f"cannot read {exc.filename}: {exc.strerror}") from None
-        verify(update, signed, key)
+        update = read_signed(args.update, args.signature, args.registry_key)
         exits = read_exits(update)
         digest = hashlib.sha256(update).hexdigest()
-        from rich.console import Console
-        from rich.progress import Progress
-
-        bar = Progress(transient=True, console=Console(stderr=True))
-        with httpx.Client(base_url=args.gateway, timeout=300) as client, bar:
-            task = bar.add_task("exiting", total=len(exits))
-            counts, report = exit_all(
-                client, args.programme, exits, digest, token, lambda n: bar.advance(task, n)
-            )
+        with gateway_with_progress(args.gateway, "exiting", len(exits)) as (client, advance):
+            counts, report = exit_all(client, args.programme, exits, digest, token, advance)
     except ExtractError as refused:
         print(f"{args.update}: {refused}", file=sys.stderr)
         return 2
     except httpx.HTTPError as exc:
-        print(
-            f"{args.update}: the gateway at {args.gateway} cannot be reached ({type(exc).__name__}); "
-            "rerun the same command to continue",
-            file=sys.stderr,
-        )
+        print(unreachable(args.update, args.gateway, exc), file=sys.stderr)
         return 3
     if args.report:
         with args.report.open("w", newline="", encoding="utf-8") as out:

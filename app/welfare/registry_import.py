@@ -275,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--gateway", default=os.environ.get("TERANG_URL", "http://127.0.0.1:8000"))
     args = parser.parse_args(argv)
+    from app.welfare.bulk_cli import gateway_with_progress, read_signed, unreachable
+
     token = os.environ.get("TERANG_TOKEN", "")
     try:
         if not 1 <= args.batch <= welfarelib.MAX_BATCH:
@@ -283,20 +285,10 @@ def main(argv: list[str] | None = None) -> int:
             raise ExtractError("--parallel must be from 1 to 8")
         if not token:
             raise ExtractError("TERANG_TOKEN is not set (an ENROLLER's bearer token)")
-        signature = args.signature or args.extract.with_name(args.extract.name + ".sig")
-        try:
-            extract, signed, key = (p.read_bytes() for p in (args.extract, signature, args.registry_key))
-        except OSError as exc:
-            raise ExtractError(f"cannot read {exc.filename}: {exc.strerror}") from None
-        verify(extract, signed, key)
+        extract = read_signed(args.extract, args.signature, args.registry_key)
         families = read_families(extract)
         digest = hashlib.sha256(extract).hexdigest()
-        from rich.console import Console
-        from rich.progress import Progress
-
-        bar = Progress(transient=True, console=Console(stderr=True))  # stdout keeps the summary alone
-        with httpx.Client(base_url=args.gateway, timeout=300) as client, bar:
-            task = bar.add_task("enrolling", total=len(families))
+        with gateway_with_progress(args.gateway, "enrolling", len(families)) as (client, advance):
             summary = enrol_all(
                 client,
                 args.programme,
@@ -304,18 +296,14 @@ def main(argv: list[str] | None = None) -> int:
                 digest,
                 token,
                 args.batch,
-                lambda n: bar.advance(task, n),
+                advance,
                 args.parallel,
             )
     except ExtractError as refused:
         print(f"{args.extract}: {refused}", file=sys.stderr)
         return 2
     except httpx.HTTPError as exc:
-        print(
-            f"{args.extract}: the gateway at {args.gateway} cannot be reached ({type(exc).__name__}); "
-            "rerun the same command to continue",
-            file=sys.stderr,
-        )
+        print(unreachable(args.extract, args.gateway, exc), file=sys.stderr)
         return 3
     if args.refusals:
         write_refusals(args.refusals, summary)
