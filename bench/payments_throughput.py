@@ -18,7 +18,6 @@ import contextlib
 import datetime
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from app.keyring.keyring import keyring_for  # noqa: E402
 from app.payments.accounts import AccountDetails, save_account  # noqa: E402
 from app.payments.ledger import SETTLED, PaymentsLedger  # noqa: E402
 from app.protocol.manifest import load_manifest, manifest_path  # noqa: E402
+from bench import doc_section  # noqa: E402
 from tests.support.gateway_process import gateway_process  # noqa: E402
 from tests.support.localchain import anvil, deploy_local  # noqa: E402
 from tests.support.payments import authorize_many, deploy_source, fake_provider, payee, web3_for  # noqa: E402
@@ -168,13 +168,7 @@ def write_section(results: list[dict], load: tuple[float, float, float]) -> None
         "each settlement is one transaction (about 49k gas), so a chain with block times is bounded "
         "by gas per block.\n"
     )
-    text = DOC.read_text() if DOC.exists() else "# Performance\n"
-    pattern = re.compile(rf"{re.escape(SECTION)}\n.*?(?=\n## |\Z)", re.S)
-    section = body.rstrip("\n") + "\n"
-    text = (
-        pattern.sub(lambda _m: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + body
-    )
-    DOC.write_text(text if text.endswith("\n") else text + "\n")
+    doc_section.write_section(DOC, SECTION, body)
 
 
 def main() -> int:

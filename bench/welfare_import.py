@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat 
 
 from app.protocol import welfare as welfarelib  # noqa: E402
 from app.welfare import registry_import  # noqa: E402
+from bench import doc_section  # noqa: E402
 from bench.procstat import cpu_seconds, pid_listening_as  # noqa: E402
 from scripts.welfare_families import REGIONS, synthetic_population  # noqa: E402
 from tests.support.gateway_process import gateway_process  # noqa: E402
@@ -244,13 +244,7 @@ def write_section(figures: dict) -> None:
         f"{platform.python_version()}, {os.cpu_count()} CPUs shared by the chain, the gateway and the "
         "sender.\n"
     )
-    text = DOC.read_text() if DOC.exists() else "# Performance\n"
-    pattern = re.compile(rf"{re.escape(SECTION)}\n.*?(?=\n## |\Z)", re.S)
-    section = body.rstrip("\n") + "\n"
-    text = (
-        pattern.sub(lambda _m: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + body
-    )
-    DOC.write_text(text if text.endswith("\n") else text + "\n")
+    doc_section.write_section(DOC, SECTION, body)
 
 
 def main() -> int:
