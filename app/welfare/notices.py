@@ -256,10 +256,10 @@ def deliver(
     keyring: Keyring,
     messenger: Messenger,
     policy: DeliveryPolicy,
-    now: datetime | None = None,
 ) -> int:
-    """Sends the due notices, oldest first; returns how many the provider took."""
-    now = now or utcnow()
+    """Sends the due notices, oldest first; returns how many the provider took. Each notice is
+    claimed at its own time, so a slow batch never outlives its claims."""
+    now = utcnow()
     with sessions() as session:
         due = list(
             session.execute(
@@ -271,7 +271,7 @@ def deliver(
         )
     sent = 0
     for notice_id in due:
-        now = utcnow()  # a slow batch must not outlive its claims
+        now = utcnow()
         with sessions.begin() as session:
             if not _claim(session, notice_id, now):
                 continue
