@@ -428,10 +428,14 @@ def test_a_relayer_cannot_bend_or_replay_a_signed_dispute(ekit, escrow, rejected
     with brownie.reverts(custom_error("EscrowSignatureExpired", past)):
         escrow.openDisputeBySig(*args[:4], past, signed.signature, {"from": outsider})
     stranger = accounts.add("0x" + "78" * 32)
-    forged = ekit.sign_dispute(rejected, 0, h("bukti"), signer=stranger, nonce=signed.nonce)
+    # The same deadline as the supplier's, so only the signer differs (a deadline read from the clock
+    # again may fall a second later and change the digest, and then the recovered address).
+    forged = ekit.sign_dispute(
+        rejected, 0, h("bukti"), signer=stranger, nonce=signed.nonce, deadline=signed.deadline
+    )
     with brownie.reverts(custom_error("EscrowInvalidSigner", stranger, award.supplier)):
         escrow.openDisputeBySig(*args[:5], forged.signature, {"from": outsider})
-    elsewhere = ekit.sign_dispute(rejected, 0, h("bukti"), chain_id=1)
+    elsewhere = ekit.sign_dispute(rejected, 0, h("bukti"), chain_id=1, deadline=signed.deadline)
     with brownie.reverts():
         escrow.openDisputeBySig(*args[:5], elsewhere.signature, {"from": outsider})
     assert escrow.getMilestone(rejected, 0)["status"] == M_REJECTED
