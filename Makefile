@@ -158,6 +158,10 @@ PORTAL_HASHES_FILES := sha3.js _u64.js utils.js sha2.js _md.js hmac.js pbkdf2.js
 PORTAL_CURVES_FILES := secp256k1.js ed25519.js utils.js abstract/curve.js abstract/edwards.js \
 	abstract/hash-to-curve.js abstract/modular.js abstract/montgomery.js abstract/oprf.js \
 	abstract/weierstrass.js LICENSE package.json
+# Swagger UI for the gateway's /docs (app/api/docs.py; tests/gateway/test_api_docs_vendor.py).
+SWAGGER_UI_VENDOR := app/api/static/swagger-ui
+SWAGGER_UI_FILES := swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css oauth2-redirect.js \
+	favicon-32x32.png LICENSE NOTICE package.json
 vendor: node_modules/.stamp
 	mkdir -p app/explorer/static/vendor/noble-hashes
 	cd node_modules/@noble/hashes && cp $(NOBLE_HASHES_FILES) $(CURDIR)/app/explorer/static/vendor/noble-hashes/
@@ -165,8 +169,17 @@ vendor: node_modules/.stamp
 	mkdir -p $(PORTAL_VENDOR)/noble-hashes $(PORTAL_VENDOR)/noble-curves
 	cd node_modules/@noble/hashes && cp $(PORTAL_HASHES_FILES) $(CURDIR)/$(PORTAL_VENDOR)/noble-hashes/
 	cd node_modules/@noble/curves && cp --parents $(PORTAL_CURVES_FILES) $(CURDIR)/$(PORTAL_VENDOR)/noble-curves/
+	rm -rf $(SWAGGER_UI_VENDOR) && mkdir -p $(SWAGGER_UI_VENDOR)
+	cd node_modules/swagger-ui-dist && cp $(SWAGGER_UI_FILES) $(CURDIR)/$(SWAGGER_UI_VENDOR)/
 
-# Regenerate the lock files from pyproject.toml's dependency groups (needs the registries).
+# Regenerate the lock files from pyproject.toml (needs PyPI): contracts.lock from the `contracts`
+# extra alone, gateway.lock from the run-time dependencies and the `test` extra. pip-compile keeps the
+# versions a lock already pins (LOCK_ARGS=--upgrade moves them) and writes every file's sha256 from
+# PyPI, so `pip install -r <lock>` runs in --require-hashes mode. This machine's pip configuration
+# (find-links, local indexes: files that may differ from PyPI's) is not read. Decision 0035.
+LOCK_ENV := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock"
+LOCK_COMPILE := $(LOCK_ENV) /tmp/terang-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --index-url https://pypi.org/simple $(LOCK_ARGS)
 lock:
 	rm -rf /tmp/terang-lock-c /tmp/terang-lock-g
 	$(PYTHON) -m venv /tmp/terang-lock-c && /tmp/terang-lock-c/bin/pip install --quiet ".[contracts]"

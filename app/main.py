@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.api import docs as api_docs
 from app.api.limits import install_body_limits
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
@@ -217,6 +218,9 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         max_entry_bytes=settings.page_cache_entry_bytes,
     )
     app.add_middleware(CachedPagesMiddleware, cache=app.state.page_cache)
+        # /docs is Swagger UI served from the gateway's own files (app/api/docs.py), no ReDoc
+        docs_url=None,
+        redoc_url=None,
     # bodies over the limit are refused before they are read (inside the request id, so the 413 has one)
     install_body_limits(
         app, settings.max_body_bytes, settings.max_callback_body_bytes, settings.documents_max_bytes
@@ -230,3 +234,4 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
     for router in ROUTERS:
         app.include_router(router)
     return app
+    app.include_router(api_docs.router)

@@ -1,7 +1,7 @@
 """Every response carries the security headers (app/api/security_headers.py): API answers,
-problems, explorer pages and their static files a strict CSP without inline script; /docs the one
-exemption (its CDN and inline start script), and the explorer's templates keep no inline script,
-style or event handler that the strict policy would block."""
+problems, explorer pages and their static files a strict CSP without inline script, the API docs
+(/docs, Swagger UI served from the gateway's own files) with no exemption; and the explorer's
+templates keep no inline script, style or event handler that the strict policy would block."""
 
 from __future__ import annotations
 
@@ -39,15 +39,17 @@ def test_a_refused_write_and_a_validation_problem_have_them_too(client):
         assert answer.headers["x-content-type-options"] == "nosniff"
 
 
-def test_the_docs_page_is_the_one_exemption_and_still_refuses_framing(client):
-    answer = client.get("/docs")
+@pytest.mark.parametrize("path", ["/docs", "/docs/oauth2-redirect", "/openapi.json"])
+def test_the_api_docs_have_the_strict_policy_too(client, path):
+    answer = client.get(path)
     assert answer.status_code == 200
-    policy = directives(answer.headers["content-security-policy"])
-    assert "https://cdn.jsdelivr.net" in policy["script-src"]
-    assert policy["frame-ancestors"] == {"'none'"} and policy["object-src"] == {"'none'"}
+    assert answer.headers["content-security-policy"] == STRICT_CSP
     assert answer.headers["x-frame-options"] == "DENY"
-    # the API document itself is not exempt
-    assert client.get("/openapi.json").headers["content-security-policy"] == STRICT_CSP
+
+
+def test_redoc_is_not_served(client):
+    """ReDoc would need a CDN (docs/decisions/0036-offline-api-docs.md)."""
+    assert client.get("/redoc").status_code == 404
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
