@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     # When set, the gateway refuses a node that reports another chain id.
     chain_id: int | None = None
     # Default: deployments/<chain id reported by the node>.json
+    # The consortium's nodes, "name=url" pairs separated by commas (lkpp=http://10.0.1.5:8545,...); when
+    # set, rpc_url is not used. Calls go to a healthy node and fail over (app/ledger/nodes.py).
+    rpc_nodes: str = ""
+    # A node further behind the best node's head than this is not sent calls; every node is asked
+    # for its head this often.
+    node_max_lag_blocks: int = Field(default=5, ge=0)
+    node_probe_seconds: float = Field(default=2.0, ge=0)
+    # The consortium's Prometheus (deploy/prometheus/), whose firing alerts the command centre shows.
+    prometheus_url: str | None = None
     manifest: Path | None = None
     manifest_dir: Path = ROOT / "deployments"
     rpc_timeout_seconds: float = Field(default=10.0, gt=0)

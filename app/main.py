@@ -141,7 +141,10 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.documents = LocalDocumentStore(settings.documents_dir)
         decoder = ErrorDecoder([c.abi for c in app.state.chain.manifest.contracts.values()])
         app.state.chain.start_reads(settings.read_cache_poll_seconds)
-        app.state.head = ChainHead(settings.rpc_url)  # /health's latest block (app/health/head.py)
+        # The consortium's nodes, probed from now on (app/ledger/nodes.py); /metrics and the command
+        # centre read their states, /health its latest block (app/health/head.py).
+        app.state.nodes = app.state.chain.rpc.start(settings.node_probe_seconds)
+        app.state.head = ChainHead(app.state.nodes)
         reads = app.state.chain.reads
         app.state.txmanager = TransactionManager(
             app.state.chain.rpc,
@@ -168,7 +171,9 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         ).start()
         projections = [ReadModels(settings.redflag_cross_seconds)]
         app.state.indexer = (
-            IndexerThread(settings, app.state.chain.manifest, projections=projections).start()
+            IndexerThread(
+                settings, app.state.chain.manifest, projections=projections, nodes=app.state.nodes
+            ).start()
             if settings.indexer_enabled
             else None
         )
@@ -203,6 +208,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         version="0.1.0",
         lifespan=lifespan,
         # operation ids are the endpoints' names (unique), so generated clients read like the domain
+        app.state.nodes.stop()
         generate_unique_id_function=lambda route: route.name,
     )
     install_problem_handlers(app)

@@ -5,8 +5,8 @@ request.
 queue behind anything: the route is `async` and asks this object, which answers from memory for
 `max_age` seconds (one node call per second at most, however many ask) and otherwise makes one
 `eth_getBlockByNumber` on a thread of its own, shared by every request arriving meanwhile and given
-up after `timeout` seconds (the node then counts as unreachable for that answer). The thread's own
-JSON-RPC connection has the same short timeout, so a stuck node never holds it for long."""
+up after `timeout` seconds (the node then counts as unreachable for that answer). It asks the node pool
+(app/ledger/nodes.py) with the same short timeout per node, so a stuck node never holds it for long."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from app.ledger.rpc import JsonRpc
+from app.ledger.nodes import NodePool
 
 MAX_AGE_SECONDS = 1.0
 TIMEOUT_SECONDS = 2.0
@@ -25,16 +25,16 @@ Head = dict  # {"number": int, "timestamp": int}, read as web3's block was
 
 class ChainHead:
     def __init__(
-        self, rpc_url: str, max_age: float = MAX_AGE_SECONDS, timeout: float = TIMEOUT_SECONDS
+        self, nodes: NodePool, max_age: float = MAX_AGE_SECONDS, timeout: float = TIMEOUT_SECONDS
     ) -> None:
         self.max_age, self.timeout = max_age, timeout
-        self._rpc = JsonRpc(rpc_url, timeout)
+        self._nodes = nodes
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-head")
         self._known: tuple[float, Head] | None = None
         self._asking: asyncio.Future[Head] | None = None
 
     def _ask(self) -> Head:
-        block = self._rpc.call("eth_getBlockByNumber", ["latest", False])
+        block = self._nodes.call("eth_getBlockByNumber", ["latest", False], timeout=self.timeout)
         return {"number": int(block["number"], 16), "timestamp": int(block["timestamp"], 16)}
 
     async def latest(self) -> Head:

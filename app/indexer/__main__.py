@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     engine = make_engine(settings.database_url)
-    indexer = build_indexer(settings, chain.manifest, engine, status)
+    nodes = chain.rpc.start(settings.node_probe_seconds)  # every node checked; calls fail over
+    indexer = build_indexer(settings, chain.manifest, engine, status, nodes=nodes)
     logging.getLogger("terang.indexer").info(
         "indexing %d contracts of chain %d into %s",
         len(chain.manifest.contracts),

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from app.ledger.nodes import NodePool
 from app.ledger.tls import tls_context
 
 
@@ -43,12 +44,41 @@ class Header:
 
 
 class Node:
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
+    """`nodes`: one URL, or the node pool (app/ledger/nodes.py), whose order each call follows: a node
+    that cannot be reached, or answers with an HTTP error, is reported to the pool and the next is
+    asked."""
+
+    def __init__(self, nodes: str | NodePool, timeout: float = 30.0) -> None:
         self._http = httpx.Client(
             timeout=timeout, headers={"Content-Type": "application/json"}, verify=tls_context()
         )
-        self._url = url
+        self._pool = nodes if isinstance(nodes, NodePool) else None
+        self._url = nodes if isinstance(nodes, str) else ""
         self._ids = itertools.count(1)
+
+    def _targets(self) -> list[tuple[str, str]]:
+        return self._pool.urls() if self._pool is not None else [("node", self._url)]
+
+    def _post(self, method: str, request: Any, max_bytes: int | None) -> bytearray:
+        """The answer's body from the first node that gives one."""
+        failures: list[str] = []
+        for name, url in self._targets():
+            try:
+                with self._http.stream("POST", url, json=request) as response:
+                    if response.status_code >= 500 or response.status_code in (401, 403, 404, 408, 429):
+                        raise httpx.HTTPStatusError(
+                            f"HTTP {response.status_code}", request=response.request, response=response
+                        )
+                    return _read(response, max_bytes)
+            except httpx.TimeoutException as exc:
+                if method == "eth_getLogs":  # the range may be too wide for any node: ask for less
+                    raise RangeTooLarge(f"{method} timed out") from exc
+                failures.append(f"{name}: timed out")
+            except httpx.HTTPError as exc:
+                failures.append(f"{name}: {type(exc).__name__}")
+            if self._pool is not None:
+                self._pool.report_failure(name, failures[-1].split(": ", 1)[1])
+        raise NodeError(f"{method}: no node answered ({'; '.join(failures)})")
 
     def close(self) -> None:
         self._http.close()
@@ -57,14 +87,7 @@ class Node:
         """One call. With `max_bytes`, an answer longer than that is dropped unread (RangeTooLarge)
         before it is parsed."""
         request = {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params or []}
-        try:
-            with self._http.stream("POST", self._url, json=request) as response:
-                body = _read(response, max_bytes)
-        except httpx.TimeoutException as exc:
-            raise RangeTooLarge(f"{method} timed out") from exc
-        except httpx.HTTPError as exc:
-            raise NodeError(f"{method}: {type(exc).__name__}: {exc}") from exc
-        return _result(method, json.loads(body))
+        return _result(method, json.loads(self._post(method, request, max_bytes)))
 
     def batch(self, calls: Iterable[tuple[str, list[Any]]]) -> list[Any]:
         """Several calls in one JSON-RPC batch; results in the order of `calls`."""
@@ -74,10 +97,7 @@ class Node:
         ]
         if not requests:
             return []
-        try:
-            answers = self._http.post(self._url, json=requests).json()
-        except httpx.HTTPError as exc:
-            raise NodeError(f"batch: {type(exc).__name__}: {exc}") from exc
+        answers = json.loads(self._post("batch", requests, None))
         by_id = {answer["id"]: answer for answer in answers}
         results = []
         for i in range(len(requests)):

@@ -16,6 +16,7 @@ from app.db.session import make_engine, make_session_factory
 from app.indexer.follower import Indexer, Projection
 from app.indexer.node import Node
 from app.indexer.status import IndexerStatus
+from app.ledger.nodes import NodePool
 from app.protocol.manifest import Manifest
 
 log = logging.getLogger("terang.indexer")
@@ -27,9 +28,11 @@ def build_indexer(
     engine: Engine,
     status: IndexerStatus,
     projections: Sequence[Projection] = (),
+    nodes: NodePool | None = None,
 ) -> Indexer:
+    """`nodes`: the process's node pool (app/ledger/nodes.py); without it, TERANG_RPC_URL alone."""
     return Indexer(
-        Node(settings.rpc_url, timeout=max(settings.rpc_timeout_seconds, 30.0)),
+        Node(nodes or settings.rpc_url, timeout=max(settings.rpc_timeout_seconds, 30.0)),
         make_session_factory(engine),
         manifest,
         confirmations=settings.confirmations,
@@ -47,6 +50,7 @@ class IndexerThread:
     manifest: Manifest
     status: IndexerStatus = field(default_factory=IndexerStatus)
     projections: Sequence[Projection] = ()  # read models kept in the indexer's transactions
+    nodes: NodePool | None = None  # the gateway's node pool
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -63,7 +67,9 @@ class IndexerThread:
     def _run(self) -> None:
         engine = make_engine(self.settings.database_url)
         try:
-            indexer = build_indexer(self.settings, self.manifest, engine, self.status, self.projections)
+            indexer = build_indexer(
+                self.settings, self.manifest, engine, self.status, self.projections, self.nodes
+            )
             indexer.run(self._stop, self.settings.indexer_poll_seconds)
             indexer.node.close()
         finally:

@@ -13,8 +13,9 @@ from web3.contract import Contract
 from web3.types import RPCEndpoint
 
 from app.config import Settings
+from app.ledger.nodes import NodePool, NodesMisconfigured, NodeState, node_pool
+from app.ledger.pool_provider import PoolProvider
 from app.ledger.reads import BlockReads
-from app.ledger.rpc import JsonRpc, redacted
 from app.protocol.manifest import Manifest, load_manifest, manifest_path
 
 
@@ -26,7 +27,7 @@ class ChainUnavailable(Exception):
 class ChainClient:
     web3: Web3
     manifest: Manifest
-    rpc: JsonRpc  # plain JSON-RPC for the transaction manager (app/ledger/rpc.py)
+    rpc: NodePool  # plain JSON-RPC over the nodes, for the transaction manager (app/ledger/nodes.py)
     reads: BlockReads | None = None  # started by the app's lifespan; None: every read asks the node
     _contracts: dict[str, Contract] = field(default_factory=dict, repr=False)
     _building: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -95,36 +96,49 @@ def node_session() -> requests.Session:
 
 
 def connect(settings: Settings) -> ChainClient:
-    provider = Web3.HTTPProvider(
-        settings.rpc_url,
+    """The chain through every node the settings name (app/ledger/nodes.py), checked against the
+    deployment manifest; ChainUnavailable when no node answers with the expected chain."""
+    try:
+        pool = node_pool(settings)
+    except NodesMisconfigured as exc:
+        raise ChainUnavailable(str(exc)) from None
+    states = pool.probe()
+    up = [s for s in states if s.up]
+    if not up:
+        pool.stop()
+        raise ChainUnavailable(_no_node(states, settings.chain_id))
+    chain_id = up[0].chain_id
+    provider = PoolProvider(
+        pool,
         request_kwargs={"timeout": settings.rpc_timeout_seconds},
         session=node_session(),
         # web3's validation asks the node for its chain id on every call; it cannot change under
-        # a running gateway (connect() checks it against the manifest once).
+        # a running gateway (the pool checks every node's against the others').
         cache_allowed_requests=True,
         cacheable_requests={RPCEndpoint("eth_chainId")},
     )
     w3 = Web3(provider)
-    try:
-        chain_id = w3.eth.chain_id
-    except Exception as exc:  # any transport failure means the same thing to the operator
-        raise ChainUnavailable(
-            f"cannot reach the chain at {redacted(settings.rpc_url)} ({type(exc).__name__}); "
-            "start a node or set TERANG_RPC_URL"
-        ) from None
-    if settings.chain_id is not None and chain_id != settings.chain_id:
-        raise ChainUnavailable(
-            f"the node at {redacted(settings.rpc_url)} reports chain {chain_id}, "
-            f"expected TERANG_CHAIN_ID={settings.chain_id}"
-        )
     path = settings.manifest or manifest_path(settings.manifest_dir, chain_id)
     manifest = load_manifest(path, expected_chain_id=chain_id)
     hub = manifest.contracts.get("AccessHub")
     if hub is None or len(w3.eth.get_code(Web3.to_checksum_address(hub.address))) == 0:
+        pool.stop()
         raise ChainUnavailable(
             f"manifest {path} names contracts that chain {chain_id} does not have "
             "(was the chain restarted?); deploy again"
         )
-    return ChainClient(
-        web3=w3, manifest=manifest, rpc=JsonRpc(settings.rpc_url, settings.rpc_timeout_seconds)
-    )
+    pool.chain_id = chain_id  # from now on a node reporting another chain is not used
+    return ChainClient(web3=w3, manifest=manifest, rpc=pool)
+
+
+def _no_node(states: list[NodeState], expected: int | None) -> str:
+    """Why no node can be used, in one line that says what to do."""
+    if len(states) == 1:
+        (node,) = states
+        if node.chain_id is not None:
+            return (
+                f"the node at {node.url} reports chain {node.chain_id}, expected TERANG_CHAIN_ID={expected}"
+            )
+        return f"cannot reach the chain at {node.url} ({node.problem}); start a node or set TERANG_RPC_URL"
+    found = "; ".join(f"{s.name} ({s.url}): {s.problem}" for s in states)
+    return f"no node answers with the expected chain ({found}); start a node or fix TERANG_RPC_NODES"

@@ -145,7 +145,7 @@ def build_bridge(
 ) -> Bridge:
     manifest = chain.manifest
     payments = chain.contract("Payments")
-    node = Node(settings.rpc_url, timeout=max(settings.rpc_timeout_seconds, 30.0))
+    node = Node(chain.rpc, timeout=max(settings.rpc_timeout_seconds, 30.0))  # the node pool
     if txmanager is None:
         decoder = ErrorDecoder([c.abi for c in manifest.contracts.values()])
         txmanager = TransactionManager(
@@ -256,6 +256,7 @@ def main() -> int:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     relax_sqlite_sync(engine)
+    chain.rpc.start(settings.node_probe_seconds)  # every node checked; calls fail over
     bridge = build_bridge(settings, chain, make_session_factory(engine))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
