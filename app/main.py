@@ -46,6 +46,8 @@ from app.ocds import routes as ocds
 from app.officials import routes as officials
 from app.officials.keys import check_signers
 from app.payments import routes as payments
+from app.onboarding import routes as onboarding
+from app.operations import routes as operations
 from app.payments.runtime import start_payments
 from app.policies import routes as policies
 from app.portal import account as portal_account
@@ -89,6 +91,8 @@ ROUTERS = (
     officials.router,
     documents.router,
     instructions.router,
+    onboarding.router,
+    operations.router,
     payments.router,
     explorer_welfare_status.router,
     explorer_welfare_complaint.router,

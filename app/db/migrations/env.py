@@ -9,6 +9,7 @@ import app.explorer.models  # noqa: F401
 import app.indexer.models  # noqa: F401
 import app.ledger.models  # noqa: F401
 import app.ocds.models  # noqa: F401
+import app.onboarding.models  # noqa: F401
 import app.payments.models  # noqa: F401
 import app.portal.models  # noqa: F401
 import app.suppliers.models  # noqa: F401
