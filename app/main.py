@@ -34,6 +34,7 @@ from app.explorer.projection import ReadModelFollower, ReadModels
 from app.health import metrics
 from app.health import routes as health
 from app.health.head import ChainHead
+from app.health.http_metrics import HttpMetrics, HttpMetricsMiddleware
 from app.indexer.service import IndexerThread
 from app.instructions import routes as instructions
 from app.ledger.client import ChainClient, connect
@@ -47,6 +48,8 @@ from app.officials import routes as officials
 from app.officials.keys import check_signers
 from app.payments import routes as payments
 from app.onboarding import routes as onboarding
+from app.payments import routes as payments
+from app.payments.metrics import BridgeCollector
 from app.operations import routes as operations
 from app.payments.runtime import start_payments
 from app.policies import routes as policies
@@ -183,6 +186,8 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         )
         app.state.payments = start_payments(
             settings, app.state.chain, app.state.sessions, app.state.txmanager, app.state.signers
+        # /metrics collectors from layers app/health does not import (app/health/metrics.py)
+        app.state.collectors = [BridgeCollector(app.state.sessions)]
         )
         # Old idempotency records and confirmed transactions purged (app/ledger/retention.py).
         app.state.retention = RetentionThread(
@@ -240,6 +245,9 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app, settings.rate_limit_per_second, settings.rate_limit_burst, settings.rate_limit_trusted_proxies
     )
     app.add_middleware(RequestIdMiddleware)  # X-Request-ID, and request_id on every log line
+    # outermost: every request counted and timed by its route's template (app/health/http_metrics.py)
+    app.state.http_metrics = HttpMetrics()
+    app.add_middleware(HttpMetricsMiddleware, metrics=app.state.http_metrics)
     app.add_middleware(SecurityHeadersMiddleware)  # nosniff, CSP, no framing: on every response
     for router in ROUTERS:
         app.include_router(router)

@@ -38,6 +38,7 @@ from app.ledger.errors import (
     TransactionFailed,
     TransactionRefused,
 )
+from app.ledger.metrics import TransactionStats
 from app.ledger.models import SenderNonce, SentTransaction
 from app.ledger.reverts import ChainRevert, ErrorDecoder
 from app.ledger.rpc import JsonRpc, RpcError, RpcUnavailable
@@ -177,6 +178,7 @@ class TransactionManager:
         self.receipt_timeout = receipt_timeout
         self.poll_interval = poll_interval
         self.rebroadcast_seconds = rebroadcast_seconds
+        self.stats = TransactionStats()  # resends, refusals, confirmation times (app/ledger/metrics.py)
         self.chain_id = int(_retry(lambda: rpc.call("eth_chainId")), 16)
 
     # --- building ---------------------------------------------------------------------------
@@ -214,7 +216,9 @@ class TransactionManager:
 
     def _refusal(self, exc: RpcError) -> Exception:
         if not exc.is_revert():
+            self.stats.refused("simulation")
             return TransactionFailed(f"the node refused to simulate the transaction: {exc.message}")
+        self.stats.refused("revert")
         data = exc.revert_data()
         return self.decoder.decode(data) if data else ChainRevert("Reverted", {"reason": exc.message})
 
@@ -224,6 +228,7 @@ class TransactionManager:
             _retry(lambda: self.rpc.call("eth_call", [call, "latest"]))
         except RpcError as exc:
             raise self._refusal(exc) from None
+        self.stats.refused("revert")
         raise ChainRevert("Reverted", {"reason": "the node's simulation failed; a call succeeded"})
 
     def _fees(self) -> dict:
@@ -380,6 +385,7 @@ class TransactionManager:
                 if on_recorded is not None:
                     on_recorded(connection, signed.tx_hash)
         except IntegrityError:
+            self.stats.refused("nonce_used")
             raise SignedTransactionRefused(
                 f"nonce {signed.nonce} of {signed.sender} is used by another recorded transaction"
             ) from None
@@ -440,6 +446,7 @@ class TransactionManager:
             refusal = exc.message
         self._mark_rejected(tx_hash)
         taken = any(words in refusal.lower() for words in NONCE_TAKEN)
+        self.stats.refused("nonce_taken" if taken else "rejected")
         failure = _NonceTaken if taken else TransactionRefused
         raise failure(f"the node rejected transaction {tx_hash}: {refusal}")
 
@@ -489,11 +496,13 @@ class TransactionManager:
             log.warning("rebroadcast of %s not possible now, retried later: %s", tx_hash, exc)
             return
         if replaced:
+            self.stats.refused("replaced")
             self._mark_rejected(tx_hash)
             raise TransactionRefused(f"transaction {tx_hash} was replaced: its nonce {row.nonce} is used")
 
     def _send_again(self, tx_hash: str, raw: str) -> bool:
         """True when the node took the bytes; a refusal is only logged (it decides nothing)."""
+        self.stats.resent()
         try:
             _retry(lambda: self.rpc.call("eth_sendRawTransaction", [raw]))
             return True
@@ -531,6 +540,7 @@ class TransactionManager:
             except TRANSIENT as exc:  # RpcUnavailable included: the receipt wait sends it again later
                 log.warning("not rebroadcast now: %s", exc)
                 continue
+            self.stats.resent()
             count += 1
         return count
 
@@ -548,9 +558,11 @@ class TransactionManager:
             if receipt is not None:
                 confirmed = _confirmed(tx_hash, receipt)
                 if self.confirmations <= 1:  # the receipt is the one confirmation
+                    self.stats.confirmed(time.monotonic() - started)
                     return confirmed
                 head = int(_retry(lambda: self.rpc.call("eth_blockNumber")), 16)
                 if head - confirmed.block_number + 1 >= self.confirmations:
+                    self.stats.confirmed(time.monotonic() - started)
                     return confirmed
             elif time.monotonic() >= resend_at:
                 self._resend(tx_hash)

@@ -483,4 +483,5 @@ def _reconcile(request: Request, repair: bool, full: bool = False) -> dict:
     report = reconcile(
         request.app.state.sessions, bridge.ledger, bridge.provider, runtime.first_block, repair, full=full
     )
+    runtime.reconciliations.record(report)
     return report.as_dict()

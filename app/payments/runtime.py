@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,6 +12,7 @@ from app.ledger.client import ChainClient
 from app.ledger.signers import SignerRegistry
 from app.ledger.txmanager import TransactionManager
 from app.payments.bridge import Bridge, BridgeThread, build_bridge
+from app.payments.metrics import ReconciliationRecord
 
 
 @dataclass
@@ -19,6 +20,7 @@ class PaymentsRuntime:
     bridge: Bridge
     thread: BridgeThread | None
     first_block: int
+    reconciliations: ReconciliationRecord = field(default_factory=ReconciliationRecord)  # for /metrics
 
     def stop(self) -> None:
         if self.thread is not None:
