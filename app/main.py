@@ -46,11 +46,10 @@ from app.ledger.writes import WritePath
 from app.ocds import routes as ocds
 from app.officials import routes as officials
 from app.officials.keys import check_signers
-from app.payments import routes as payments
 from app.onboarding import routes as onboarding
+from app.operations import routes as operations
 from app.payments import routes as payments
 from app.payments.metrics import BridgeCollector
-from app.operations import routes as operations
 from app.payments.runtime import start_payments
 from app.policies import routes as policies
 from app.portal import account as portal_account
@@ -92,10 +91,10 @@ ROUTERS = (
     committee.router,
     committee.acts_router,
     officials.router,
-    documents.router,
-    instructions.router,
     onboarding.router,
     operations.router,
+    documents.router,
+    instructions.router,
     payments.router,
     explorer_welfare_status.router,
     explorer_welfare_complaint.router,
@@ -186,9 +185,9 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         )
         app.state.payments = start_payments(
             settings, app.state.chain, app.state.sessions, app.state.txmanager, app.state.signers
+        )
         # /metrics collectors from layers app/health does not import (app/health/metrics.py)
         app.state.collectors = [BridgeCollector(app.state.sessions)]
-        )
         # Old idempotency records and confirmed transactions purged (app/ledger/retention.py).
         app.state.retention = RetentionThread(
             app.state.sessions, settings.retention_days, settings.retention_interval_seconds
@@ -209,6 +208,7 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app.state.writes.close()
         app.state.head.close()
         app.state.chain.stop_reads()
+        app.state.nodes.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -217,8 +217,10 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         version="0.1.0",
         lifespan=lifespan,
         # operation ids are the endpoints' names (unique), so generated clients read like the domain
-        app.state.nodes.stop()
         generate_unique_id_function=lambda route: route.name,
+        # /docs is Swagger UI served from the gateway's own files (app/api/docs.py), no ReDoc
+        docs_url=None,
+        redoc_url=None,
     )
     install_problem_handlers(app)
     install_openapi(app)
@@ -233,9 +235,6 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         max_entry_bytes=settings.page_cache_entry_bytes,
     )
     app.add_middleware(CachedPagesMiddleware, cache=app.state.page_cache)
-        # /docs is Swagger UI served from the gateway's own files (app/api/docs.py), no ReDoc
-        docs_url=None,
-        redoc_url=None,
     # bodies over the limit are refused before they are read (inside the request id, so the 413 has one)
     install_body_limits(
         app, settings.max_body_bytes, settings.max_callback_body_bytes, settings.documents_max_bytes
@@ -245,11 +244,11 @@ def create_app(settings: Settings | None = None, chain: ChainClient | None = Non
         app, settings.rate_limit_per_second, settings.rate_limit_burst, settings.rate_limit_trusted_proxies
     )
     app.add_middleware(RequestIdMiddleware)  # X-Request-ID, and request_id on every log line
+    app.add_middleware(SecurityHeadersMiddleware)  # nosniff, CSP, no framing: on every response
     # outermost: every request counted and timed by its route's template (app/health/http_metrics.py)
     app.state.http_metrics = HttpMetrics()
     app.add_middleware(HttpMetricsMiddleware, metrics=app.state.http_metrics)
-    app.add_middleware(SecurityHeadersMiddleware)  # nosniff, CSP, no framing: on every response
     for router in ROUTERS:
         app.include_router(router)
-    return app
     app.include_router(api_docs.router)
+    return app

@@ -174,9 +174,11 @@ def run(args: argparse.Namespace) -> int:
         messenger = [sys.executable, "-m", "app.welfare.fakemessenger", "--port", str(messenger_port)]
         stack.start("fake message provider", messenger, quiet=True)
         messenger_url = f"http://127.0.0.1:{messenger_port}"
+        nodes = start_nodes(stack, rpc_url, args.nodes, Path(args.state_dir)) if args.nodes else ""
         env = {
             **os.environ,
             "TERANG_RPC_URL": rpc_url,
+            "TERANG_RPC_NODES": nodes,
             "TERANG_CHAIN_ID": str(LOCAL_CHAIN_ID),
             "TERANG_MANIFEST": str(manifest),
             "TERANG_PORT": str(args.gateway_port),
@@ -216,6 +218,33 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         stack.stop()
+
+
+NODE_NAMES = ("lkpp", "kemenkeu", "bpk", "kpk")  # the consortium's agencies, one node each
+
+
+def start_nodes(stack: Stack, rpc_url: str, count: int, state_dir: Path) -> str:
+    """`count` JSON-RPC proxies standing for the consortium's nodes in front of the one local chain
+    (toolchain/rpcproxy.py), each with a control port that stays open while its node is "down";
+    written to state/nodes.json. Returns TERANG_RPC_NODES for the gateway."""
+    if not 1 <= count <= len(NODE_NAMES):
+        raise RunError(f"--nodes takes 1 to {len(NODE_NAMES)} (one per consortium agency), not {count}")
+    nodes = []
+    for name in NODE_NAMES[:count]:
+        port, control = free_port(), free_port()
+        command = [sys.executable, "-m", "toolchain.rpcproxy", "--upstream", rpc_url, "--port", str(port)]
+        process = stack.start(
+            f"node {name}", [*command, "--name", name, "--control-port", str(control)], quiet=True
+        )
+        url = f"http://127.0.0.1:{port}"
+        wait_for(lambda url=url: rpc(url, "eth_chainId"), f"node {name} on port {port}", 30, process)
+        nodes.append({"name": name, "url": url, "control": f"http://127.0.0.1:{control}/__proxy__"})
+    state_dir.mkdir(parents=True, exist_ok=True)
+    (state_dir / "nodes.json").write_text(json.dumps(nodes, indent=2) + "\n")
+    print(
+        f"      nodes: {', '.join(n['name'] + ' ' + n['url'] for n in nodes)} (state/nodes.json)", flush=True
+    )
+    return ",".join(f"{n['name']}={n['url']}" for n in nodes)
 
 
 def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
@@ -384,6 +413,12 @@ def main(argv: list[str] | None = None) -> int:
         "--state-dir",
         default=str(ROOT / "var" / "run"),
         help="gateway database, development keystores and tokens (recreated each run)",
+    )
+    parser.add_argument(
+        "--nodes",
+        type=int,
+        default=int(os.environ.get("NODES", "0")),
+        help="put this many node endpoints (1-4, one per consortium agency) in front of the chain",
     )
     parser.add_argument("--check", action="store_true", help="start, verify /health, print, stop")
     pilot = parser.add_mutually_exclusive_group()

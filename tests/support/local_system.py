@@ -5,6 +5,7 @@ tests that use it the way a reader of the README or of the guides does."""
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import signal
 import subprocess
@@ -34,9 +35,13 @@ class LocalSystem:
 
 
 @contextlib.contextmanager
-def local_system(folder: Path) -> Iterator[LocalSystem]:
-    """`python -m toolchain.run_local --no-pilot` on a free port; stopped with Ctrl-C (SIGINT)."""
-    port = free_port()
+def local_system(
+    folder: Path, nodes: int = 0, port: int | None = None, env: dict[str, str] | None = None
+) -> Iterator[LocalSystem]:
+    """`python -m toolchain.run_local --no-pilot` on a free port (or `port`); stopped with Ctrl-C
+    (SIGINT). `nodes`: that many node endpoints in front of the chain (state/nodes.json); `env`: more
+    settings for the gateway."""
+    port = port or free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -49,7 +54,9 @@ def local_system(folder: Path) -> Iterator[LocalSystem]:
             str(folder / "deployments"),
             "--state-dir",
             str(folder / "state"),
+            *(["--nodes", str(nodes)] if nodes else []),
         ],
+        env={**os.environ, **(env or {})},
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
