@@ -456,6 +456,19 @@ TITLES: dict[str, dict[str, str]] = {
         "en": "This deployment has no committee contract.",
         "id": "Penyebaran ini tidak memiliki kontrak komite.",
     },
+    "database_unavailable": {
+        "en": "The gateway's database cannot be reached; retry with the same Idempotency-Key.",
+        "id": "Basis data gateway tidak dapat dihubungi; ulangi dengan Idempotency-Key yang sama.",
+    },
+    "EnforcedPause": {
+        "en": "The contract is paused by a guardian: no write is accepted until the committee unpauses it.",
+        "id": "Kontrak dihentikan sementara oleh penjaga: tidak ada penulisan yang diterima sampai komite "
+        "membukanya kembali.",
+    },
+    "successor_in_use": {
+        "en": "The official's new account must be a fresh one, holding no role, agency or seat.",
+        "id": "Akun baru pejabat harus akun baru yang belum memegang peran, instansi, atau kursi apa pun.",
+    },
     "already_paused": {"en": "The contract is already paused.", "id": "Kontrak sudah dihentikan sementara."},
     "already_unpaused": {"en": "The contract is not paused.", "id": "Kontrak tidak sedang dihentikan."},
     "CommitteeNotMember": {

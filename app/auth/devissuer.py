@@ -2,6 +2,7 @@
 
     python -m app.auth.devissuer                      # one token per role, as JSON
     python -m app.auth.devissuer --role AGENCY_OFFICER --agency 1001 --sub ppk-ikn --officer 0x...
+    python -m app.auth.devissuer ... --folder var/run/dev-issuer    # make run's issuer
 
 A person's act needs a token naming its official (`--officer`, the official's own account); `make
 run` writes such tokens for the officials of deploy/local.yaml (dev-tokens.json in its state).
@@ -23,7 +24,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from app.protocol.roles import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV_DIR = ROOT / "var" / "dev-issuer"
+# beside app/ in a checkout, else the current directory (as app/config.py's HOME: decision 0035)
+DEV_DIR = (ROOT if (ROOT / "pyproject.toml").is_file() else Path.cwd()) / "var" / "dev-issuer"
 DEV_ISSUER = "https://dev-issuer.terang.local"
 DEV_AUDIENCE = "terang-gateway"
 
@@ -80,11 +82,22 @@ def main(argv: list[str] | None = None) -> int:
         "--officer",
         help="the official's own account (0x address): every act of a person is signed with its key",
     )
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        default=DEV_DIR,
+        help="the issuer's key pair (make run: its state's dev-issuer)",
+    )
     args = parser.parse_args(argv)
     if args.role:
         print(
             issue(
-                args.sub or args.role.lower(), [args.role], args.agency, args.supplier, officer=args.officer
+                args.sub or args.role.lower(),
+                [args.role],
+                args.agency,
+                args.supplier,
+                folder=args.folder,
+                officer=args.officer,
             )
         )
         return 0

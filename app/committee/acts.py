@@ -25,6 +25,7 @@ from app.api.errors import ApiError
 from app.escrows import views as escrow_views
 from app.escrows.schemas import ADDRESS, BYTES32
 from app.ledger.client import ChainClient
+from app.protocol.roles import ADMIN_ROLE, PUBLIC_ROLE, ROLES
 from app.welfare.schemas import BudgetLineProposal, Rules
 
 COMMITTEE = "Committee"
@@ -79,6 +80,17 @@ class BudgetLineAct(BudgetLineProposal):
     kind: Literal["welfare_budget_line"]
 
 
+class OfficialKeyRotationAct(BaseModel):
+    """An official's key replaced (a stolen or lost key): the successor account receives every hub
+    role the current one holds (with the same execution delay), its agency in the AgencyDirectory
+    and its committee seat, and the current account loses them all, in one act
+    (docs/runbooks/signer-key-compromise.en.md)."""
+
+    kind: Literal["official_key_rotation"]
+    current: str = Field(pattern=ADDRESS, description="The account whose key is replaced")
+    successor: str = Field(pattern=ADDRESS, description="The official's new account: holds nothing yet")
+
+
 class PauseAct(BaseModel):
     """Pausing or unpausing a deployed contract (its `pause()` / `unpause()`)."""
 
@@ -94,6 +106,7 @@ ACT_MODELS = (
     VerifierReplacementAct,
     WelfareRulesAct,
     BudgetLineAct,
+    OfficialKeyRotationAct,
     PauseAct,
 )
 Act = Annotated[
@@ -102,6 +115,7 @@ Act = Annotated[
     | VerifierReplacementAct
     | WelfareRulesAct
     | BudgetLineAct
+    | OfficialKeyRotationAct
     | PauseAct,
     Field(discriminator="kind"),
 ]
@@ -181,6 +195,51 @@ def _budget_line(chain: ChainClient, act: BudgetLineAct) -> list[ProposedCall]:
     return [_call(chain, WELFARE, "approveBudgetLine", act.on_chain())]
 
 
+def _seats(chain: ChainClient, account: str) -> tuple[list[tuple[int, int]], int, int]:
+    """What `account` holds: its hub roles with their execution delays (ADMIN, never a person's on a
+    live network, is not moved by this act), its agency in the directory and its committee seat."""
+    hub = chain.contract(HUB)
+    roles = []
+    for role in ROLES.values():
+        if role.id in (ADMIN_ROLE, PUBLIC_ROLE):
+            continue
+        member, delay = hub.functions.hasRole(role.id, account).call()
+        if member:
+            roles.append((role.id, delay))
+    try:
+        agency = int(chain.read("AgencyDirectory", "agencyOf", account))
+    except ContractCustomError:  # AgencyOfficerUnassigned
+        agency = 0
+    committee = COMMITTEE in chain.manifest.contracts
+    seat = chain.contract(COMMITTEE).functions.agencyOf(account).call() if committee else 0
+    return roles, agency, seat
+
+
+def _key_rotation(chain: ChainClient, act: OfficialKeyRotationAct) -> list[ProposedCall]:
+    current, successor = (to_checksum_address(a) for a in (act.current, act.successor))
+    if current == successor:
+        raise ApiError(422, "successor_in_use", detail="the successor must be another account")
+    roles, agency, seat = _seats(chain, current)
+    if not roles and not agency and not seat:
+        raise ApiError(404, "not_found", detail=f"{current} holds no role, agency or committee seat")
+    if any(_seats(chain, successor)):
+        raise ApiError(
+            409, "successor_in_use", detail=f"{successor} already holds a role, an agency or a seat"
+        )
+    calls = [_call(chain, HUB, "grantRole", [role, successor, delay]) for role, delay in roles]
+    if agency:
+        calls += [
+            _call(chain, "AgencyDirectory", "removeOfficer", [current]),
+            _call(chain, "AgencyDirectory", "assignOfficer", [successor, agency]),
+        ]
+    if seat:
+        calls += [
+            _call(chain, COMMITTEE, "unseatOfficial", [current]),
+            _call(chain, COMMITTEE, "seatOfficial", [successor, seat]),
+        ]
+    return calls + [_call(chain, HUB, "revokeRole", [role, current]) for role, _delay in roles]
+
+
 def _pause(chain: ChainClient, act: PauseAct) -> list[ProposedCall]:
     if act.contract not in chain.manifest.contracts:
         raise ApiError(404, "not_found", detail=f"no contract {act.contract} in this deployment")
@@ -202,6 +261,7 @@ BUILDERS = {
     "escrow_verifier_replacement": _verifier_replacement,
     "welfare_rules": _welfare_rules,
     "welfare_budget_line": _budget_line,
+    "official_key_rotation": _key_rotation,
     "pause": _pause,
     "unpause": _pause,
 }
@@ -233,6 +293,10 @@ KIND_OF = {
     (ESCROW, "replaceVerifier"): "escrow_verifier_replacement",
     (WELFARE, "changeRules"): "welfare_rules",
     (WELFARE, "approveBudgetLine"): "welfare_budget_line",
+    ("AgencyDirectory", "assignOfficer"): "official_key_rotation",
+    ("AgencyDirectory", "removeOfficer"): "official_key_rotation",
+    (HUB, "grantRole"): "official_key_rotation",
+    (HUB, "revokeRole"): "official_key_rotation",
 }
 
 
