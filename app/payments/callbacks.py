@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import utcnow
@@ -43,55 +44,67 @@ def receive(
         log.warning("%s callback from %s refused: %s", provider.name, peer, exc)
         return Receipt(401, "unauthenticated")
     digest = hashlib.sha256(body).hexdigest()
-    with sessions.begin() as session:
-        seen = session.execute(
-            select(PaymentCallback.id).where(
-                PaymentCallback.provider == provider.name, PaymentCallback.digest == digest
+    try:
+        with sessions.begin() as session:
+            seen = session.execute(
+                select(PaymentCallback.id).where(
+                    PaymentCallback.provider == provider.name, PaymentCallback.digest == digest
+                )
+            ).first()
+            if seen is not None:
+                log.info(
+                    "%s callback for payout %s from %s already received: acknowledged, not acted on",
+                    provider.name,
+                    notice.reference,
+                    peer,
+                    extra=key_fields(notice.key),
+                )
+                return Receipt(200, "duplicate")
+            row = _outbox_row(session, notice.reference, notice.key) or _line(
+                session, notice.reference, notice.key
             )
-        ).first()
-        if seen is not None:
-            log.info(
-                "%s callback for payout %s from %s already received: acknowledged, not acted on",
-                provider.name,
-                notice.reference,
-                peer,
-                extra=key_fields(notice.key),
+            if row is not None and notice.amount is not None and notice.amount != row.amount:
+                log.warning(
+                    "%s callback for payout %s from %s says %d rupiah, the instruction %d: refused",
+                    provider.name,
+                    notice.reference,
+                    peer,
+                    notice.amount,
+                    row.amount,
+                    extra=key_fields(notice.key),
+                )
+                return Receipt(422, "mismatch")
+            session.add(
+                PaymentCallback(
+                    provider=provider.name,
+                    digest=digest,
+                    provider_ref=notice.reference,
+                    reference=notice.key,
+                    status=notice.status,
+                    amount=notice.amount,
+                )
             )
-            return Receipt(200, "duplicate")
-        row = _outbox_row(session, notice.reference, notice.key) or _line(
-            session, notice.reference, notice.key
-        )
-        if row is not None and notice.amount is not None and notice.amount != row.amount:
-            log.warning(
-                "%s callback for payout %s from %s says %d rupiah, the instruction %d: refused",
-                provider.name,
-                notice.reference,
-                peer,
-                notice.amount,
-                row.amount,
-                extra=key_fields(notice.key),
-            )
-            return Receipt(422, "mismatch")
-        session.add(
-            PaymentCallback(
-                provider=provider.name,
-                digest=digest,
-                provider_ref=notice.reference,
-                reference=notice.key,
-                status=notice.status,
-                amount=notice.amount,
-            )
-        )
-        if row is not None:
-            row.callback_at = utcnow()
+            if row is not None:
+                row.callback_at = utcnow()
+    except IntegrityError:
+        # The same callback, sent again at the same moment, was recorded by a concurrent request
+        # between this one's look-up and its insert (the unique digest): acknowledged, not acted on.
         log.info(
-            "%s callback: payout %s %s (from %s)",
+            "%s callback for payout %s from %s received concurrently: acknowledged, not acted on",
             provider.name,
             notice.reference,
-            notice.status,
             peer,
             extra=key_fields(notice.key),
         )
+        return Receipt(200, "duplicate")
+    log.info(
+        "%s callback: payout %s %s (from %s)",
+        provider.name,
+        notice.reference,
+        notice.status,
+        peer,
+        extra=key_fields(notice.key),
+    )
     return Receipt(200, "accepted")
 
 
