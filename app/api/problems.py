@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 import requests
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -148,6 +149,19 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(requests.Timeout)
     async def node_unreachable(request: Request, exc: Exception):
         return api_error(request, ledger_problem(request, ledger.RpcUnavailable(type(exc).__name__)))
+
+    @app.exception_handler(sqlalchemy.exc.OperationalError)
+    async def database_unreachable(request: Request, exc: sqlalchemy.exc.OperationalError):
+        # The database cannot be reached or lost its connection (its primary is down, a failover to
+        # the standby is under way): a 503 the caller retries with the same Idempotency-Key, never a
+        # 500 (docs/runbooks/database-failover.en.md). The error's text (hosts) is not echoed.
+        log.warning(
+            "the database is unreachable on %s %s: %s",
+            request.method,
+            request.url.path,
+            type(getattr(exc, "orig", exc)).__name__,
+        )
+        return api_error(request, ApiError(503, "database_unavailable", headers={"Retry-After": "5"}))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
