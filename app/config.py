@@ -13,6 +13,9 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where var/ and deployments/ are found by default: beside app/ in a checkout; from an installed wheel
+# (app/ in site-packages, no pyproject.toml beside it) the current working directory (decision 0035).
+HOME = ROOT if (ROOT / "pyproject.toml").is_file() else Path.cwd()
 # Development default only; production refuses to start with it (see the validator below).
 LOCAL_ONLY_HMAC_KEY = "terang-local-development-key-not-secret"
 # Development defaults of the payment bridge's secrets (the fake provider knows them too).
@@ -21,8 +24,8 @@ LOCAL_ONLY_MESSENGER_TOKEN = "terang-local-messenger-token-not-secret"  # noqa: 
 LOCAL_ONLY_PAYOUT_ACCOUNT_KEY = "dGVyYW5nLWxvY2FsLXBheW91dC1hY2NvdW50LWtleSE="  # base64 of 32 bytes
 # Development keyring file (app/keyring): made with fresh keys on first use where development values
 # are allowed; elsewhere TERANG_KEYRING_FILE must name a provisioned one (`python -m app.keyring init`).
-LOCAL_ONLY_KEYRING_FILE = ROOT / "var" / "keyring.json"
-LOCAL_ONLY_DOCUMENTS_DIR = ROOT / "var" / "documents"
+LOCAL_ONLY_KEYRING_FILE = HOME / "var" / "keyring.json"
+LOCAL_ONLY_DOCUMENTS_DIR = HOME / "var" / "documents"
 # The development token issuer (app/auth/devissuer.py): its issuer name and key pair are public.
 DEV_ISSUER = "https://dev-issuer.terang.local"
 MIN_COOLING_OFF = 24 * 3600  # production's least cooling-off of a payout account change
@@ -37,9 +40,6 @@ class Settings(BaseSettings):
 
     environment: Literal["local", "test", "production"] = "local"
     rpc_url: str = "http://127.0.0.1:8545"
-    # When set, the gateway refuses a node that reports another chain id.
-    chain_id: int | None = None
-    # Default: deployments/<chain id reported by the node>.json
     # The consortium's nodes, "name=url" pairs separated by commas (lkpp=http://10.0.1.5:8545,...); when
     # set, rpc_url is not used. Calls go to a healthy node and fail over (app/ledger/nodes.py).
     rpc_nodes: str = ""
@@ -49,8 +49,11 @@ class Settings(BaseSettings):
     node_probe_seconds: float = Field(default=2.0, ge=0)
     # The consortium's Prometheus (deploy/prometheus/), whose firing alerts the command centre shows.
     prometheus_url: str | None = None
+    # When set, the gateway refuses a node that reports another chain id.
+    chain_id: int | None = None
+    # Default: deployments/<chain id reported by the node>.json
     manifest: Path | None = None
-    manifest_dir: Path = ROOT / "deployments"
+    manifest_dir: Path = HOME / "deployments"
     rpc_timeout_seconds: float = Field(default=10.0, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -58,7 +61,7 @@ class Settings(BaseSettings):
     # Lines below this level are dropped (app/logs.py: JSON lines on stderr).
     log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
     # SQLite by default (one process); PostgreSQL (postgresql+psycopg://...) for several replicas.
-    database_url: str = f"sqlite:///{ROOT / 'var' / 'terang.db'}"
+    database_url: str = f"sqlite:///{HOME / 'var' / 'terang.db'}"
     # Transactions: how many blocks on top of a receipt before it counts, and how long to wait.
     confirmations: int = Field(default=1, ge=1)
     receipt_timeout_seconds: float = Field(default=120.0, gt=0)
@@ -88,14 +91,14 @@ class Settings(BaseSettings):
     jwt_issuer: str = "https://dev-issuer.terang.local"
     jwt_audience: str = "terang-gateway"
     jwks_url: str | None = None
-    jwt_public_key_file: Path | None = ROOT / "var" / "dev-issuer" / "public.pem"
+    jwt_public_key_file: Path | None = HOME / "var" / "dev-issuer" / "public.pem"
     # JWKS keys are forgotten after this long, so a key the provider removed stops verifying; an
     # unknown `kid` fetches again at most once per jwks_refetch_seconds (none while a fetch failed).
     jwks_cache_seconds: float = Field(default=300.0, gt=0, le=86400)
     jwks_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     jwks_refetch_seconds: float = Field(default=30.0, ge=0, le=3600)
     # Signing accounts (encrypted keystores) per agency / role / relayer; see app/ledger/signers.py.
-    signers_file: Path = ROOT / "var" / "signers.yaml"
+    signers_file: Path = HOME / "var" / "signers.yaml"
     # HMAC key for business and personal identifiers (NIB, NPWP, NIK) before they reach the chain.
     identity_hmac_key: SecretStr = SecretStr(LOCAL_ONLY_HMAC_KEY)
     # How long a duplicate request waits for the first one to finish before answering 409.

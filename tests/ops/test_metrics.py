@@ -315,7 +315,8 @@ def test_several_workers_on_one_port_answer_for_all_of_them(
     }
     base = f"http://127.0.0.1:{port}"
     with postgres_server() as database, (tmp_path / "gateway.log").open("ab") as log:
-        upgrade(database)  # once, before: two workers each migrating a fresh database at start collide
+        # a fresh database: the gateway migrates it once before starting its workers (two workers
+        # migrating it each at start would collide)
         gateway = subprocess.Popen(
             [sys.executable, "-c", "import sys; from app.__main__ import main; sys.exit(main(workers=2))"],
             cwd=ROOT,
