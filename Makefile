@@ -71,12 +71,13 @@ run: compile
 	$(APPVENV)/bin/python -m toolchain.run_local --chain $(CHAIN) $(RUN_ARGS)
 
 # Two lanes on the two cores, each a contract suite followed by part of the Python suites:
-# ganache (the slower EVM) then tooling, browser, red-flag and read-side tests; anvil then the rest
-# of the gateway. --output-sync keeps each lane's output together. The set-up installs
+# ganache (the slower EVM) then tooling, browser, red-flag, read-side and whole-system operations tests;
+# anvil then the rest of the gateway and of tests/ops. Before them, the dependency audit (make audit).
+# --output-sync keeps each lane's output together. The set-up installs
 # the two Python environments and the node modules side by side. The run prints its own duration.
 test:
 	@start=$$(date +%s); status=0; \
-	{ $(MAKE) --no-print-directory -j2 setup && $(MAKE) --no-print-directory compile lint && \
+	{ $(MAKE) --no-print-directory -j2 setup && $(MAKE) --no-print-directory compile lint audit && \
 	  $(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-ganache test-lane-anvil; } || status=$$?; \
 	took=$$(( $$(date +%s) - start )); \
 	verdict=$$([ $$status = 0 ] && echo "passed" || echo "FAILED"); \
@@ -89,14 +90,17 @@ test:
 READ_SIDE := tests/gateway/test_indexer*.py tests/gateway/test_ocds*.py tests/gateway/test_explorer*.py
 GANACHE_LANE_GATEWAY := $(READ_SIDE) tests/gateway/test_read_models.py tests/gateway/test_payments_faults.py \
 	tests/gateway/test_payments_batches.py
+# Operations tests that start whole systems of their own (a wheel installed in a new environment, `make
+# run` with node endpoints, the runbooks' drills) run there too; the rest of tests/ops on the anvil lane.
+GANACHE_LANE_OPS := tests/ops/test_package.py tests/ops/test_node_kill_drill.py tests/ops/test_runbook_*.py
 
 test-lane-ganache: test-contracts-ganache
 	$(MAKE) --no-print-directory test-python \
-		PYTHON_SUITES="tests/toolchain tests/e2e tests/redflags $(GANACHE_LANE_GATEWAY)"
+		PYTHON_SUITES="tests/toolchain tests/e2e tests/redflags $(GANACHE_LANE_GATEWAY) $(GANACHE_LANE_OPS)"
 
 test-lane-anvil: test-contracts-anvil
 	$(MAKE) --no-print-directory test-python \
-		PYTHON_SUITES="tests/gateway $(addprefix --ignore-glob=,$(GANACHE_LANE_GATEWAY))"
+		PYTHON_SUITES="tests/gateway tests/ops $(addprefix --ignore-glob=,$(GANACHE_LANE_GATEWAY) $(GANACHE_LANE_OPS))"
 
 test-contracts: test-contracts-anvil test-contracts-ganache
 
@@ -110,7 +114,7 @@ test-contracts-ganache: compile
 
 # Gateway, tooling, red flags, and the explorer's browser tests (headless Debian Chromium; they
 # skip with a message where /usr/bin/chromium is absent — .ci/run installs it).
-PYTHON_SUITES ?= tests/gateway tests/toolchain tests/redflags tests/e2e
+PYTHON_SUITES ?= tests/gateway tests/toolchain tests/redflags tests/e2e tests/ops
 test-gateway: test-python
 test-python: compile
 	$(APPVENV)/bin/python -m pytest $(PYTHON_SUITES) $(PYTEST_ARGS)
