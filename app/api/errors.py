@@ -465,6 +465,12 @@ TITLES: dict[str, dict[str, str]] = {
         "id": "Kontrak dihentikan sementara oleh penjaga: tidak ada penulisan yang diterima sampai komite "
         "membukanya kembali.",
     },
+    "account_not_official": {
+        "en": "A key rotation moves an official's own key; this account is a contract or holds the "
+        "committee's role.",
+        "id": "Rotasi kunci memindahkan kunci pejabat sendiri; akun ini adalah kontrak atau memegang peran "
+        "komite.",
+    },
     "successor_in_use": {
         "en": "The official's new account must be a fresh one, holding no role, agency or seat.",
         "id": "Akun baru pejabat harus akun baru yang belum memegang peran, instansi, atau kursi apa pun.",

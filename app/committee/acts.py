@@ -195,7 +195,7 @@ def _budget_line(chain: ChainClient, act: BudgetLineAct) -> list[ProposedCall]:
     return [_call(chain, WELFARE, "approveBudgetLine", act.on_chain())]
 
 
-def _seats(chain: ChainClient, account: str) -> tuple[list[tuple[int, int]], int, int]:
+def holdings(chain: ChainClient, account: str) -> tuple[list[tuple[int, int]], int, int]:
     """What `account` holds: its hub roles with their execution delays (ADMIN, never a person's on a
     live network, is not moved by this act), its agency in the directory and its committee seat."""
     hub = chain.contract(HUB)
@@ -215,14 +215,30 @@ def _seats(chain: ChainClient, account: str) -> tuple[list[tuple[int, int]], int
     return roles, agency, seat
 
 
+# Roles only contracts hold: the committee's own powers are never a person's, so no rotation moves them.
+NEVER_ROTATED = frozenset(ROLES[name].id for name in ("COMMITTEE",) if name in ROLES)
+
+
+def require_person(chain: ChainClient, account: str) -> None:
+    """A key rotation moves a person's key: an account with code (the Committee, any contract of the
+    suite) is refused, so no act dressed as a rotation hands a contract's powers to one key."""
+    deployed = {c.address.lower() for c in chain.manifest.contracts.values()}
+    if account.lower() in deployed or len(chain.web3.eth.get_code(account)) > 0:
+        raise ApiError(422, "account_not_official", detail=f"{account} is a contract, not an official's key")
+
+
 def _key_rotation(chain: ChainClient, act: OfficialKeyRotationAct) -> list[ProposedCall]:
     current, successor = (to_checksum_address(a) for a in (act.current, act.successor))
     if current == successor:
         raise ApiError(422, "successor_in_use", detail="the successor must be another account")
-    roles, agency, seat = _seats(chain, current)
+    require_person(chain, current)
+    require_person(chain, successor)
+    roles, agency, seat = holdings(chain, current)
+    if any(role in NEVER_ROTATED for role, _delay in roles):
+        raise ApiError(422, "account_not_official", detail=f"{current} holds the committee's own role")
     if not roles and not agency and not seat:
         raise ApiError(404, "not_found", detail=f"{current} holds no role, agency or committee seat")
-    if any(_seats(chain, successor)):
+    if any(holdings(chain, successor)):
         raise ApiError(
             409, "successor_in_use", detail=f"{successor} already holds a role, an agency or a seat"
         )

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -47,6 +48,8 @@ from eth_utils import to_checksum_address
 
 from app.ledger.errors import SignerUnavailable
 from app.ledger.keystore import KeystoreError, load_keystore
+
+log = logging.getLogger("terang.signers")
 
 
 def officer_signer(address: str) -> str:
@@ -80,6 +83,11 @@ class SignerRegistry:
             base = self._path.parent
             password_file = base / data["password_file"] if data.get("password_file") else None
             entries = {name: base / file for name, file in (data.get("signers") or {}).items()}
+        changed = sorted(
+            n for n in entries.keys() | self._entries.keys() if entries.get(n) != self._entries.get(n)
+        )
+        if self._seen is not None and changed:  # who can sign changed under a running process: on record
+            log.warning("signers file changed: %s", ", ".join(changed))
         if password_file != self._password_file:
             self._accounts.clear()
         for name in list(self._accounts):
@@ -102,9 +110,14 @@ class SignerRegistry:
             if name not in self._entries or self._password_file is None:
                 raise SignerUnavailable(f"no signing key configured for {name} in {self._path}")
             try:
-                self._accounts[name] = load_keystore(self._entries[name], self._password_file)
+                account = load_keystore(self._entries[name], self._password_file)
             except KeystoreError as exc:
                 raise SignerUnavailable(str(exc)) from None
+            # An official's entry must hold that official's own key: a file edited to point
+            # `officer:<A>` at B's keystore would let one official sign as another.
+            if name.startswith("officer:") and officer_signer(account.address) != name:
+                raise SignerUnavailable(f"the key configured for {name} is another account's")
+            self._accounts[name] = account
         return self._accounts[name]
 
 

@@ -23,6 +23,7 @@ from app.ledger.errors import SignerUnavailable
 from app.ledger.signers import SignerRegistry, main, officer_signer
 from app.officials.access import zero
 from app.protocol.committee import description_hash
+from app.protocol.manifest import load_manifest
 from tests.support.localchain import ROOT
 
 LKPP, PPK, VERIFIER = 1, 4, 8  # deploy/local.yaml: dev:1 (LKPP), dev:4 (PPK of IKN), dev:8 (a verifier)
@@ -64,6 +65,27 @@ def test_a_removed_key_stops_signing_and_a_new_one_is_used_without_a_restart(sig
     assert main(["--signers-file", str(path), "new", "role:TREASURY"]) == 0  # replaces the entry
     assert registry.get("role:TREASURY").address == capsys.readouterr().out.strip() != service
     assert registry.names() == sorted([officer_signer(new), "role:TREASURY"])
+
+
+def test_an_officials_entry_pointing_at_another_officials_key_is_refused(signers, caplog):
+    """Whoever can edit the signers file, but not read the keystores' password, must not make one
+    official sign as another: the key under `officer:<A>` must be A's."""
+    path, first = signers
+    other = Account.create()
+    keystores = path.parent / "keystores"
+    (keystores / "other.json").write_text(
+        json.dumps(Account.encrypt(other.key, "kata-sandi-uji", iterations=2**10))
+    )
+    registry = SignerRegistry(path)
+    data = yaml.safe_load(path.read_text())
+    data["signers"][officer_signer(first)] = "keystores/other.json"  # A's entry, B's key
+    path.write_text(yaml.safe_dump(data) + "# edited\n")
+    with (
+        caplog.at_level("WARNING", logger="terang.signers"),
+        pytest.raises(SignerUnavailable, match="another account's"),
+    ):
+        registry.get(officer_signer(first))
+    assert f"signers file changed: {officer_signer(first)}" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -120,3 +142,25 @@ def test_a_rotation_to_an_account_that_already_holds_a_seat_or_from_one_holding_
     assert nobody.status_code == 404 and nobody.json()["code"] == "not_found", nobody.text
     same = propose(accounts[PPK], accounts[PPK])
     assert same.status_code == 422 and same.json()["code"] == "successor_in_use", same.text
+
+
+def test_no_rotation_hands_the_committees_own_powers_to_one_key(client, token, chain_url, manifest_dir):
+    """A rotation "from" the Committee contract would grant COMMITTEE to the successor and revoke it from
+    the Committee: the hub lets the Committee do that (it holds ADMIN), so the gateway must refuse."""
+    accounts = Web3(Web3.HTTPProvider(chain_url)).eth.accounts
+    lkpp = token("COMMITTEE", agency=3001, sub="pejabat-1", officer=accounts[LKPP])
+    committee = load_manifest(manifest_dir / "31337.json").address("Committee")
+    act = {"kind": "official_key_rotation", "current": committee, "successor": Account.create().address}
+    taken = client.post(
+        "/committee/proposals",
+        json={"acts": [act], "descriptionHash": "0x" + description_hash("rotasi").hex()},
+        headers={**lkpp, "Idempotency-Key": os.urandom(8).hex()},
+    )
+    assert taken.status_code == 422 and taken.json()["code"] == "account_not_official", taken.text
+    act = {**act, "current": accounts[PPK], "successor": committee}  # nor into a contract
+    given = client.post(
+        "/committee/proposals",
+        json={"acts": [act], "descriptionHash": "0x" + description_hash("rotasi").hex()},
+        headers={**lkpp, "Idempotency-Key": os.urandom(8).hex()},
+    )
+    assert given.status_code == 422 and given.json()["code"] == "account_not_official", given.text
