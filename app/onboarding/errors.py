@@ -26,6 +26,11 @@ ONBOARDING_TITLES: dict[str, dict[str, str]] = {
         "en": "The official already acts for another agency.",
         "id": "Pejabat ini sudah bertugas untuk instansi lain.",
     },
+    "official_holds_role": {
+        "en": "The official's account already holds a role or a committee seat; an official joins with a "
+        "fresh key.",
+        "id": "Akun pejabat ini sudah memegang peran atau kursi komite; pejabat bergabung dengan kunci baru.",
+    },
     "official_pending": {
         "en": "The official is in a plan not executed yet.",
         "id": "Pejabat ini ada dalam rencana yang belum dieksekusi.",

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,6 +47,14 @@ PROVINCE = re.compile(r"^[1-9][0-9]$")
 REGENCY = re.compile(r"^([1-9][0-9])\.([0-9]{2})$")
 MAX_AGENCIES = 16
 MAX_OFFICIALS = 32
+MAX_SCOPE_REGIONS = 2048  # every official's regions of every programme, in one plan
+# Duties one official may not hold together: who sets enrollers' regions does not enrol, and an
+# auditor audits and does nothing else.
+SEPARATED = (({"WELFARE_ADMIN", "ENROLLER"}, "WELFARE_ADMIN and ENROLLER"),)
+ALONE = ("AUDITOR",)
+# In a comment, what looks like a person's data (a NIK or a phone number: 8 digits or more in a row, an
+# e-mail address): the plan is published as written and its hash is fixed on chain.
+PERSONAL = re.compile(r"\d{8,}|@")
 
 
 class PlanError(ValueError):
@@ -79,6 +88,8 @@ class Scope(BaseModel):
         for code in regions:
             if not REGENCY.match(code):
                 raise ValueError(f"{code!r} is not a regency code like '35.07'")
+        if len(set(regions)) != len(regions):
+            raise ValueError("a region is listed twice")
         return regions
 
 
@@ -161,16 +172,54 @@ def _place(loc: tuple, data: object) -> str:
     return out
 
 
+def _plain_text(text: str) -> None:
+    """What a published plan may not carry: invisible or direction-changing characters (an agency
+    name made to look like another's), and a person's data in a comment."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(unicodedata.category(c) in ("Cc", "Cf") for c in line if c != "\t"):
+            raise PlanError(f"line {number} has an invisible or control character")
+        comment = line.split(" #", 1)[1] if " #" in line else (line if line.lstrip().startswith("#") else "")
+        if PERSONAL.search(comment):
+            raise PlanError(
+                f"line {number}: a comment with a long number or an e-mail address (no personal data: "
+                "the plan is published)"
+            )
+
+
+def _visible(data: object) -> None:
+    """No string of the plan, once read (escapes such as "\\u202e" included), carries an invisible or
+    direction-changing character."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+        elif isinstance(item, str) and any(unicodedata.category(c) in ("Cc", "Cf") for c in item):
+            raise PlanError(
+                f"the text {item.encode('ascii', 'backslashreplace').decode()!r} has an invisible or "
+                "control character"
+            )
+
+
 def parse(text: str) -> Plan:
     """The plan in `text`, checked offline; PlanError (one line) for the first mistake found."""
+    _plain_text(text)
     try:
+        # No anchors or aliases: a few kilobytes of aliases expand to millions of entries.
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            raise PlanError("the plan uses YAML aliases (*name); write each entry out")
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise PlanError(f"the plan is not valid YAML{where}") from None
+    except RecursionError:
+        raise PlanError("the plan is nested too deeply") from None
     if not isinstance(data, dict):
         raise PlanError("the plan must be a mapping with 'phase' and 'agencies'")
+    _visible(data)
     try:
         document = PlanDocument.model_validate(data)
     except ValidationError as exc:
@@ -188,6 +237,9 @@ def check(document: PlanDocument, known_regions: dict[int, tuple[str, str]] | No
     province agency came in an earlier phase); None offline."""
     seen_agencies: set[int] = set()
     seen_officials: dict[str, int] = {}
+    entries = sum(len(s.regions) for a in document.agencies for o in a.officials for s in o.scopes)
+    if entries > MAX_SCOPE_REGIONS:
+        raise PlanError(f"the plan lists {entries} enroller regions; at most {MAX_SCOPE_REGIONS} in one plan")
     planned = {a.id: (a.kind, a.region) for a in document.agencies}
     for agency in document.agencies:
         where = f"agency {agency.id}"
@@ -202,6 +254,15 @@ def check(document: PlanDocument, known_regions: dict[int, tuple[str, str]] | No
                     f"official {official.address} is listed twice (agency {first} and agency {agency.id})"
                 )
             seen_officials[official.address] = agency.id
+            held = set(official.roles)
+            for duties, named in SEPARATED:
+                if duties <= held:
+                    raise PlanError(f"{where}: official {official.address} may not hold both {named}")
+            for role in ALONE:
+                if role in held and len(held) > 1:
+                    raise PlanError(
+                        f"{where}: official {official.address}: {role} is held with no other role"
+                    )
             if official.scopes and "ENROLLER" not in official.roles:
                 raise PlanError(f"{where}: official {official.address} has scopes but not the ENROLLER role")
             programmes = [s.programme for s in official.scopes]

@@ -89,6 +89,27 @@ MISTAKES = {
     ),
     "not yaml": ("phase: [", "not valid YAML"),
     "bad region code": (plan(province(region="3500")), "2-digit province code"),
+    "aliases": (
+        "phase: p\nagencies:\n  - &a {id: 3500, name: X, kind: province, region: '35', officials: []}\n"
+        "  - *a\n",
+        "YAML aliases",
+    ),
+    "nested too deeply": ("[" * 20000 + "]" * 20000, "nested too deeply"),
+    "a name made to look like another": (
+        plan(province(name="Kementerian Keuangan\u202e\u200b")),
+        "invisible or control character",
+    ),
+    "a NIK in a comment": (plan(province()) + "# Budi NIK 3507012345678901\n", "no personal data"),
+    "an e-mail in a comment": (plan(province()) + "# kontak: budi@example.id\n", "no personal data"),
+    "welfare admin who also enrols": (
+        plan(province(officials=[{**enroller("35.07")[0], "roles": ["WELFARE_ADMIN", "ENROLLER"]}])),
+        "may not hold both WELFARE_ADMIN and ENROLLER",
+    ),
+    "auditor with another role": (
+        plan(province(officials=[{"address": OFFICER, "roles": ["AUDITOR", "AGENCY_OFFICER"]}])),
+        "AUDITOR is held with no other role",
+    ),
+    "a region twice": (plan(province(officials=enroller("35.07", "35.07"))), "a region is listed twice"),
 }
 
 
@@ -125,6 +146,26 @@ def test_the_gateway_refuses_a_bad_plan_before_proposing(client, token, chain_ur
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.json()["code"] == "plan_invalid" and fragment in answer.json()["detail"]
     assert client.get("/committee").json()["proposals"] == before  # nothing was proposed
+
+
+@pytest.mark.parametrize("who", ["a seated committee official", "the Committee contract"])
+def test_a_plan_cannot_give_an_agencys_roles_to_a_key_that_already_holds_power(client, token, chain_url, who):
+    """An official joins with a fresh key: not a committee member's (one person would then sit on the
+    committee and act for an agency), not a contract's."""
+    accounts = rpc(chain_url, "eth_accounts")
+    lkpp = token("COMMITTEE", agency=3001, sub="komite-lkpp", officer=accounts[1])
+    committee = client.get("/committee").json()["address"]
+    account = accounts[1] if who == "a seated committee official" else committee
+    text = plan(province(officials=[{"address": account, "roles": ["AGENCY_OFFICER"]}]))
+    answer = client.post(
+        "/onboarding/plans", json={"plan": text}, headers={**lkpp, "Idempotency-Key": str(uuid.uuid4())}
+    )
+    expected = (
+        (409, "official_holds_role")
+        if who == "a seated committee official"
+        else (422, "account_not_official")
+    )
+    assert (answer.status_code, answer.json()["code"]) == expected, answer.text
 
 
 def test_an_unknown_plan_is_a_404_problem_and_the_deployments_agencies_have_no_phase(client):
