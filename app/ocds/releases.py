@@ -579,7 +579,8 @@ def _terminated(state: _Tender, e: Event):
 def _payment_settled(state: _Tender, e: Event):
     transaction = {
         "id": e.args["id"],
-        "source": "Payments ledger",
+        # A URI, as OCDS wants: the Payments ledger's instruction (GET /instructions/<id> at the gateway)
+        "source": f"urn:terang:payment:{e.args['id']}",
         "date": iso(e.timestamp),
         "value": money(e.args["amount"]),
         "payer": {"id": buyer_id(state.agency), "name": f"Agency {state.agency}"},
