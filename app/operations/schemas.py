@@ -24,7 +24,7 @@ class IndexerView(BaseModel):
     lagBlocks: int | None
 
 
-class BridgeView(BaseModel):
+class PaymentBridgeState(BaseModel):
     payouts: dict[str, int] = Field(description="Payouts by state: queued, paid, failed")
     quarantined: int | None
     batchesHeld: int | None
@@ -66,7 +66,7 @@ class CommandCentreView(BaseModel):
     checkedAt: int = Field(description="UTC seconds")
     nodes: list[NodeView]
     indexer: IndexerView
-    bridge: BridgeView
+    bridge: PaymentBridgeState
     pendingTransactions: list[PendingSigner]
     paused: dict[str, bool] = Field(description="Each pausable contract: paused or not")
     pendingActs: list[PendingActView] = Field(
