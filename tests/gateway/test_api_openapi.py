@@ -31,6 +31,13 @@ def test_the_document_lists_the_whole_api():
     assert len({op["operationId"] for _m, _p, op in OPERATIONS}) == len(OPERATIONS)  # unique, for clients
 
 
+def test_no_two_models_share_a_name():
+    """Two models of one name become module-qualified duplicates (app__x__schemas__Name) that
+    generated clients refuse: every schema is named once, plainly."""
+    qualified = [name for name in DOCUMENT["components"]["schemas"] if "__" in name]
+    assert qualified == [], qualified
+
+
 @pytest.mark.parametrize("op", OPERATIONS, ids=_label)
 def test_every_operation_declares_a_typed_success_response(op):
     _method, _path, operation = op
