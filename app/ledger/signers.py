@@ -35,10 +35,15 @@ exit status 2 for a mistake."""
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import logging
 import os
 import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -64,9 +69,14 @@ class SignerRegistry:
         self._entries: dict[str, Path] = {}
         self._password_file: Path | None = None
         self._seen: tuple[int, int] | None = None
+        self._lock = threading.RLock()  # the write path's threads read it at once
         self._refresh()
 
     def _refresh(self) -> None:
+        with self._lock:
+            self._read_if_changed()
+
+    def _read_if_changed(self) -> None:
         """Reads the file again when it changed; a key whose entry changed or left is forgotten."""
         try:
             stat = self._path.stat()
@@ -105,6 +115,10 @@ class SignerRegistry:
         return name in self._entries
 
     def get(self, name: str) -> LocalAccount:
+        with self._lock:
+            return self._get(name)
+
+    def _get(self, name: str) -> LocalAccount:
         self._refresh()
         if name not in self._accounts:
             if name not in self._entries or self._password_file is None:
@@ -140,10 +154,23 @@ def _read(path: Path) -> dict:
 
 def _write(path: Path, data: dict) -> None:
     """Atomically (a new file renamed over the old), so a running gateway never reads half a file."""
-    fresh = path.with_name(path.name + ".new")
-    fresh.write_text(yaml.safe_dump(data, sort_keys=True))
-    fresh.chmod(path.stat().st_mode & 0o777)
+    fd, fresh = tempfile.mkstemp(prefix=path.name + ".", suffix=".new", dir=path.parent)
+    with os.fdopen(fd, "w") as out:
+        out.write(yaml.safe_dump(data, sort_keys=True))
+    os.chmod(fresh, path.stat().st_mode & 0o777)
     os.replace(fresh, path)
+
+
+@contextmanager
+def _editing(path: Path) -> Iterator[dict]:
+    """The file's entries to change, one editor at a time (an exclusive lock on `<file>.lock`): two
+    operators at work in an incident must not undo each other's change, such as a stolen key's
+    removal."""
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = _read(path)
+        yield data
+        _write(path, data)
 
 
 def new_key(path: Path, name: str) -> str:
@@ -151,26 +178,24 @@ def new_key(path: Path, name: str) -> str:
     that entry, replaced), encrypted with the file's password beside the file. Returns the address."""
     if name != "officer" and name != "relayer" and not name.startswith("role:"):
         raise SignersFileError(f"unknown signer name {name!r}: officer, relayer or role:<ROLE>")
-    data = _read(path)
-    password = (path.parent / data["password_file"]).read_text().strip()
-    account = Account.create()
-    entry = officer_signer(account.address) if name == "officer" else name
-    folder = path.parent / "keystores"
-    folder.mkdir(exist_ok=True)
-    file = folder / f"{entry.replace(':', '-').lower()}-{account.address[2:10].lower()}.json"
-    file.write_text(json.dumps(Account.encrypt(account.key, password)))
-    file.chmod(0o600)
-    data["signers"][entry] = str(file.relative_to(path.parent))
-    _write(path, data)
+    with _editing(path) as data:
+        password = (path.parent / data["password_file"]).read_text().strip()
+        account = Account.create()
+        entry = officer_signer(account.address) if name == "officer" else name
+        folder = path.parent / "keystores"
+        folder.mkdir(exist_ok=True)
+        file = folder / f"{entry.replace(':', '-').lower()}-{account.address[2:10].lower()}.json"
+        file.write_text(json.dumps(Account.encrypt(account.key, password)))
+        file.chmod(0o600)
+        data["signers"][entry] = str(file.relative_to(path.parent))
     return account.address
 
 
 def remove_key(path: Path, name: str) -> None:
-    data = _read(path)
-    if name not in data["signers"]:
-        raise SignersFileError(f"{path} holds no signer {name}")
-    del data["signers"][name]
-    _write(path, data)
+    with _editing(path) as data:
+        if name not in data["signers"]:
+            raise SignersFileError(f"{path} holds no signer {name}")
+        del data["signers"][name]
 
 
 def main(argv: list[str] | None = None) -> int:

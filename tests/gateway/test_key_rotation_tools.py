@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import yaml
@@ -20,7 +21,7 @@ from eth_account import Account
 from web3 import Web3
 
 from app.ledger.errors import SignerUnavailable
-from app.ledger.signers import SignerRegistry, main, officer_signer
+from app.ledger.signers import SignerRegistry, main, new_key, officer_signer
 from app.officials.access import zero
 from app.protocol.committee import description_hash
 from app.protocol.manifest import load_manifest
@@ -65,6 +66,19 @@ def test_a_removed_key_stops_signing_and_a_new_one_is_used_without_a_restart(sig
     assert main(["--signers-file", str(path), "new", "role:TREASURY"]) == 0  # replaces the entry
     assert registry.get("role:TREASURY").address == capsys.readouterr().out.strip() != service
     assert registry.names() == sorted([officer_signer(new), "role:TREASURY"])
+
+
+def test_operators_editing_the_signers_file_at_once_lose_none_of_each_others_changes(signers):
+    """In an incident two operators may add and remove keys at the same moment: every change stays
+    (a lost update could bring a stolen key back)."""
+    path, first = signers
+    with ThreadPoolExecutor(8) as pool:
+        removed = pool.submit(main, ["--signers-file", str(path), "remove", officer_signer(first)])
+        added = list(pool.map(lambda _n: new_key(path, "officer"), range(12)))
+    assert removed.result() == 0
+    held = SignerRegistry(path).names()
+    assert held == sorted(officer_signer(a) for a in added)
+    assert not list(path.parent.glob("*.new"))
 
 
 def test_an_officials_entry_pointing_at_another_officials_key_is_refused(signers, caplog):
