@@ -14,33 +14,48 @@ import pytest
 from tests.support.localchain import ROOT
 
 GUIDES = ROOT / "docs" / "guides"
-BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.S | re.M)
 FENCE = re.compile(r"^```", re.M)
-DONE = re.compile(r"^@@guide-block (\d+) ok$", re.M)
+# Each block, once it finished, says so on stderr with the epoch second (tests/support/runbooks.py
+# reads the times).
+DONE = re.compile(r"^@@block (\d+) ok (\d+)$", re.M)
+
+
+def fenced_blocks(path: Path, language: str = "sh") -> list[str]:
+    """The ```<language> blocks of a Markdown document, in order."""
+    return re.findall(rf"^```{language}\n(.*?)^```$", path.read_text(), re.S | re.M)
+
+
+def every_fence_is(path: Path, language: str) -> bool:
+    """No command hides in a fence the test would not run (another language, ``` alone)."""
+    return len(FENCE.findall(path.read_text())) == 2 * len(fenced_blocks(path, language))
 
 
 def sh_blocks(path: Path) -> list[str]:
-    return BLOCK.findall(path.read_text())
+    return fenced_blocks(path, "sh")
 
 
 def every_fence_is_sh(path: Path) -> bool:
-    """No command hides in a fence the test would not run (```bash, ``` alone)."""
-    text = path.read_text()
-    return len(FENCE.findall(text)) == 2 * len(BLOCK.findall(text))
+    return every_fence_is(path, "sh")
 
 
-def run_guide(
-    path: Path, environment: dict[str, str], folder: Path, epilogue: str = "", timeout: float = 120
+def run_blocks(
+    path: Path,
+    blocks: list[tuple[int, str]],
+    environment: dict[str, str],
+    folder: Path,
+    prologue: str = "",
+    epilogue: str = "",
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess:
-    """Runs every sh block of `path` (then `epilogue`) in one bash with `environment` added to a bare
-    PATH, HOME, LANG and TMPDIR (`folder`); fails the test naming the first block that did not finish."""
-    blocks = sh_blocks(path)
-    lines = ["set -euo pipefail"]
-    for number, block in enumerate(blocks, start=1):
-        lines += [block.rstrip("\n"), f"echo '@@guide-block {number} ok' >&2"]
+    """Runs `prologue`, the numbered `blocks` of `path`, then `epilogue`, in one bash with
+    `set -euo pipefail` and `environment` added to a bare PATH, HOME, LANG and TMPDIR (`folder`), from
+    the repository's root; fails the test naming the first block that did not finish."""
+    lines = ["set -euo pipefail", *([prologue] if prologue else [])]
+    for number, block in blocks:
+        lines += [block.rstrip("\n"), f'echo "@@block {number} ok $(date +%s)" >&2']
     if epilogue:
         lines.append(epilogue)
-    script = folder / "guide.sh"
+    script = folder / f"{path.stem}.sh"
     script.write_text("\n".join(lines) + "\n")
     env = {
         "PATH": os.environ["PATH"],
@@ -53,12 +68,20 @@ def run_guide(
     ran = subprocess.run(
         ["bash", str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
-    done = [int(n) for n in DONE.findall(ran.stderr)]
+    done = DONE.findall(ran.stderr)
     if ran.returncode != 0 or len(done) != len(blocks):
-        failed = len(done) + 1
-        first = blocks[failed - 1].strip().splitlines()[0] if failed <= len(blocks) else "(after the last)"
+        number, first = blocks[len(done)] if len(done) < len(blocks) else ("-", "(after the last)")
         pytest.fail(
-            f"block {failed} of {len(blocks)} of {path.name} exited {ran.returncode}: {first}\n"
-            f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-2000:]}"
+            f"block {number} of {len(blocks)} of {path.name} exited {ran.returncode}: "
+            f"{first.strip().splitlines()[0]}\n"
+            f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-3000:]}"
         )
     return ran
+
+
+def run_guide(
+    path: Path, environment: dict[str, str], folder: Path, epilogue: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """Runs every sh block of `path` (then `epilogue`) as its reader would (run_blocks)."""
+    blocks = list(enumerate(sh_blocks(path), start=1))
+    return run_blocks(path, blocks, environment, folder, epilogue=epilogue, timeout=timeout)

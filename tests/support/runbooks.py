@@ -5,30 +5,23 @@ The Indonesian runbook must carry the very same blocks (`same_blocks`)."""
 
 from __future__ import annotations
 
-import os
-import re
 import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
+from tests.support.guides import DONE, every_fence_is, fenced_blocks, run_blocks
 from tests.support.localchain import ROOT
 
 RUNBOOKS = ROOT / "docs" / "runbooks"
-BLOCK = re.compile(r"^```bash\n(.*?)^```$", re.S | re.M)
-FENCE = re.compile(r"^```", re.M)
-DONE = re.compile(r"^@@runbook-block (\d+) ok (\d+\.\d+)$", re.M)
 
 
 def bash_blocks(path: Path) -> list[str]:
-    return BLOCK.findall(path.read_text())
+    return fenced_blocks(path, "bash")
 
 
 def every_fence_is_bash(path: Path) -> bool:
     """No command hides in a fence the drill would not run (```sh, ``` alone)."""
-    text = path.read_text()
-    return len(FENCE.findall(text)) == 2 * len(BLOCK.findall(text))
+    return every_fence_is(path, "bash")
 
 
 def same_blocks(name: str) -> None:
@@ -64,45 +57,14 @@ def run_runbook(
     """Runs `prologue`, every bash block of `path` (or the blocks numbered `only`, from 1: a section
     of the runbook with its "before you start" block, for a drill that stages each incident in
     turn), then `epilogue`, in one bash with `environment` added to a bare PATH, HOME, LANG and
-    TMPDIR (`folder`). Fails the test naming the first block that did not finish. Each block writes
-    `@@runbook-block <number> ok <epoch seconds>` on stderr when it finished."""
+    TMPDIR (`folder`), with tests/support/guides.py's runner: a failure names its block, and each block
+    writes `@@block <number> ok <epoch seconds>` on stderr when it finished (`finished`)."""
     blocks = [
         (number, block)
         for number, block in enumerate(bash_blocks(path), start=1)
         if only is None or number in only
     ]
-    lines = ["set -euo pipefail"]
-    if prologue:
-        lines.append(prologue)
-    for number, block in blocks:
-        lines += [block.rstrip("\n"), f'echo "@@runbook-block {number} ok $(date +%s.%N)" >&2']
-    if epilogue:
-        lines.append(epilogue)
-    script = folder / "runbook.sh"
-    script.write_text("\n".join(lines) + "\n")
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", "/root"),
-        "LANG": "C.UTF-8",
-        "TMPDIR": str(folder),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        **environment,
-    }
     began = time.monotonic()
-    ran = subprocess.run(
-        ["bash", str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    done = [int(n) for n, _at in DONE.findall(ran.stderr)]
-    if ran.returncode != 0 or len(done) != len(blocks):
-        failed = len(done)
-        number, first = (
-            (blocks[failed][0], blocks[failed][1].strip().splitlines()[0])
-            if failed < len(blocks)
-            else ("-", "(after the last)")
-        )
-        pytest.fail(
-            f"block {number} of {path.name} exited {ran.returncode}: {first}\n"
-            f"--- stderr (end) ---\n{ran.stderr[-3000:]}\n--- stdout (end) ---\n{ran.stdout[-3000:]}"
-        )
+    ran = run_blocks(path, blocks, environment, folder, prologue, epilogue, timeout)
     print(f"\n{path.name}: blocks {[n for n, _ in blocks]} in {time.monotonic() - began:.1f} s")
     return ran
