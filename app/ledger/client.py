@@ -105,7 +105,6 @@ def connect(settings: Settings) -> ChainClient:
     states = pool.probe()
     up = [s for s in states if s.up]
     if not up:
-        pool.stop()
         raise ChainUnavailable(_no_node(states, settings.chain_id))
     chain_id = up[0].chain_id
     provider = PoolProvider(
@@ -122,7 +121,6 @@ def connect(settings: Settings) -> ChainClient:
     manifest = load_manifest(path, expected_chain_id=chain_id)
     hub = manifest.contracts.get("AccessHub")
     if hub is None or len(w3.eth.get_code(Web3.to_checksum_address(hub.address))) == 0:
-        pool.stop()
         raise ChainUnavailable(
             f"manifest {path} names contracts that chain {chain_id} does not have "
             "(was the chain restarted?); deploy again"
