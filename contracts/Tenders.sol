@@ -109,6 +109,11 @@ contract Tenders is ITenders, ManagedPausable, EIP712, Nonces {
         TenderSetup.appointPokja(_book, tenderId, members, encryptionKeys, quorum, _context());
     }
 
+    /// @inheritdoc ITenders
+    function recordPurchase(Purchase calldata purchase) external restricted whenNotPaused returns (bytes32) {
+        return TenderSetup.recordPurchase(_book, purchase, _suppliers, _policies);
+    }
+
     // ---------------------------------------------------------------- sealed bids
 
     /// @inheritdoc ITenders

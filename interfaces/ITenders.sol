@@ -38,11 +38,13 @@ interface ITenders {
         OtherServices
     }
 
-    /// @notice Selection method. Tender Cepat is price-only.
+    /// @notice Selection method. Tender Cepat is price-only. E-Purchasing is an order from the
+    /// national electronic catalogue (e-Katalog): recorded already awarded, by the EPurchasing contract.
     enum Method {
         Tender,
         TenderCepat,
-        Seleksi
+        Seleksi,
+        EPurchasing
     }
 
     /// @notice Harga Terendah (lowest price) or Sistem Nilai (technical + price score).
@@ -210,6 +212,20 @@ interface ITenders {
         ObjectionStatus appealOutcome; // None while the appeal is open
         bytes32 evidenceHash;
         bytes32 responseHash;
+    }
+
+    /// @notice An e-Katalog order as the EPurchasing contract records it (see {recordPurchase}): the
+    /// ordering officer, the provider and the value it proved against the published catalogue.
+    struct Purchase {
+        string ocid; // tenderId = keccak256(bytes(ocid))
+        string title; // the catalogue product's name (proven with the product)
+        bytes32 documentHash; // hash of the order document (surat pesanan)
+        address officer; // the ordering officer, already checked against `agencyId`
+        uint32 agencyId;
+        Category category;
+        uint64 supplierId; // the product's provider
+        uint96 value; // unit price x quantity (rupiah)
+        uint16 tkdnBps; // the product's TKDN in the catalogue
     }
 
     /// @notice A tender was announced by `officer` with the published `params`.
@@ -401,6 +417,8 @@ interface ITenders {
     error TenderNoOpenAppeal(bytes32 tenderId, uint16 objectionId);
     /// @notice The appeal is decided by the agency's KPA, not by a member of the Pokja it appeals.
     error TenderAppealByPokja(bytes32 tenderId, address officer);
+    /// @notice A purchase needs a positive value and an existing provider.
+    error TenderInvalidPurchase(uint96 value, uint64 supplierId);
 
     /// @notice Announces a tender (agency officer of `params.agencyId`). Returns keccak256(ocid).
     function announceTender(TenderParams calldata params) external returns (bytes32 tenderId);
@@ -525,6 +543,13 @@ interface ITenders {
     /// @notice The agency's KPA (an officer of the tender's agency outside its Pokja) answers an appeal.
     function resolveAppeal(bytes32 tenderId, uint16 objectionId, ObjectionStatus outcome, bytes32 responseHash)
         external;
+
+    /// @notice Records an e-Katalog order as a tender already awarded (method EPurchasing): one valid
+    /// bid by the provider at the order's value and TKDN, the provider the winner, so the escrow and
+    /// payments follow as for any award. Only the EPurchasing contract may call it (hub role), which
+    /// checks the officer, the provider and the catalogue proof first. Emits TenderAnnounced,
+    /// BidRevealed and TenderAwarded.
+    function recordPurchase(Purchase calldata purchase) external returns (bytes32 tenderId);
 
     /// @notice Makes the proposed award final once the objection (and, for construction, appeal)
     /// windows have passed with every objection and appeal answered (anyone).

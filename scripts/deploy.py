@@ -21,7 +21,9 @@ from pathlib import Path
 from brownie import (
     AccessHub,
     AgencyDirectory,
+    Archives,
     Committee,
+    EPurchasing,
     EscrowPolicy,
     Grievances,
     MilestoneEscrow,
@@ -48,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.protocol import policy as policy_rules  # noqa: E402
 from app.protocol.manifest import build_manifest, manifest_path  # noqa: E402
-from app.protocol.roles import MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
+from app.protocol.roles import CONTRACT_ROLES, MANAGED_CONTRACTS, PERMISSIONS, ROLES, role_id  # noqa: E402
 from toolchain import brownie_chain_id, brownie_receipts  # noqa: E402
 from toolchain.deploy_config import (  # noqa: E402
     DEVELOPMENT_CHAIN_IDS,
@@ -73,6 +75,8 @@ CONTRACT_TYPES = {
     "MilestoneEscrow": MilestoneEscrow,
     "WelfarePrograms": WelfarePrograms,
     "Grievances": Grievances,
+    "Archives": Archives,
+    "EPurchasing": EPurchasing,
     "Committee": Committee,
 }
 # Linked libraries (external functions), deployed before the contracts that use them; brownie links
@@ -143,6 +147,7 @@ def deploy_suite(deployer: Account, config: DeployConfig, tx: dict | None = None
     hub.multicall(
         [hub.renounceRole.encode_input(role_id("COMMITTEE"), deployer)]
         + _grant_calls(hub, config)
+        + _contract_grant_calls(hub, suite.contracts)
         + _committee_grant_calls(hub, suite.contracts["Committee"], config)
         + _role_admin_calls(hub)
         + _admin_handover_calls(hub, deployer, config),
@@ -186,6 +191,13 @@ def constructor_args(
         ),
         "WelfarePrograms": lambda: (hub, contracts["Payments"]),
         "Grievances": lambda: (hub,),
+        "Archives": lambda: (hub,),
+        "EPurchasing": lambda: (
+            hub,
+            contracts["AgencyDirectory"],
+            contracts["SupplierRegistry"],
+            contracts["Tenders"],
+        ),
         "Committee": lambda: (hub,),
     }
     return by_contract[name]()
@@ -237,6 +249,14 @@ def _role_setting_calls(hub, config: DeployConfig) -> list[str]:
 
 def _grant_calls(hub, config: DeployConfig) -> list[str]:
     return [hub.grantRole.encode_input(role_id(g.role), g.account, g.execution_delay) for g in config.grants]
+
+
+def _contract_grant_calls(hub, contracts: dict) -> list[str]:
+    """Roles a contract holds (CONTRACT_ROLES), without delay: e.g. EPurchasing records its orders
+    in Tenders."""
+    return [
+        hub.grantRole.encode_input(role_id(role), contracts[name], 0) for role, name in CONTRACT_ROLES.items()
+    ]
 
 
 def _register_agencies(directory, config: DeployConfig, tx: dict) -> None:

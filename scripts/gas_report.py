@@ -425,6 +425,26 @@ def _escrow_scenario() -> dict[str, int]:
     return gas_escrow.measure(deploy_suite(accounts[0], config))
 
 
+def _epurchasing_scenario() -> dict[str, int]:
+    """The e-Purchasing scenario (scripts/gas_epurchasing.py) on a suite of its own."""
+    from scripts import gas_epurchasing
+
+    TARGETS.update(gas_epurchasing.TARGETS)
+    NOTES.update(gas_epurchasing.NOTES)
+    config = load_deploy_config(ROOT / "deploy" / "local.yaml", [str(a) for a in accounts])
+    return gas_epurchasing.measure(deploy_suite(accounts[0], config))
+
+
+def _archives_scenario() -> dict[str, int]:
+    """Anchoring imported archives (scripts/gas_archives.py) on a suite of its own."""
+    from scripts import gas_archives
+
+    TARGETS.update(gas_archives.TARGETS)
+    NOTES.update(gas_archives.NOTES)
+    config = load_deploy_config(ROOT / "deploy" / "local.yaml", [str(a) for a in accounts])
+    return gas_archives.measure(deploy_suite(accounts[0], config))
+
+
 def _welfare_scenario() -> tuple[dict[str, int], str]:
     """The welfare disbursement scenario (scripts/gas_welfare.py) on a suite of its own."""
     from scripts import gas_welfare
@@ -439,6 +459,8 @@ def _welfare_scenario() -> tuple[dict[str, int], str]:
 def main() -> None:
     gas = _scenario()
     gas.update(_escrow_scenario())
+    gas.update(_epurchasing_scenario())
+    gas.update(_archives_scenario())
     welfare_gas, welfare_section = _welfare_scenario()
     gas.update(welfare_gas)
     (ROOT / "bench").mkdir(exist_ok=True)

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from app.protocol import policy as policy_rules
-from app.protocol.roles import ROLES
+from app.protocol.roles import CONTRACT_ROLES, ROLES
 
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
@@ -183,6 +183,11 @@ def load_deploy_config(path: str | Path, local_accounts: list[str]) -> DeployCon
             raise DeployConfigError(
                 f"{path}: grants.COMMITTEE: only the Committee contract holds COMMITTEE; "
                 "seat the members' officials under committee.members instead"
+            )
+        if role in CONTRACT_ROLES and members:
+            raise DeployConfigError(
+                f"{path}: grants.{role}: only the {CONTRACT_ROLES[role]} contract holds {role} "
+                "(granted by the deployment itself)"
             )
         delay = _seconds(delays.get(role, 0), f"{path}: execution_delays.{role}")
         for i, member in enumerate(members or []):

@@ -92,6 +92,31 @@ ROLES: dict[str, Role] = {
         Role(
             9, "TKDN_CERTIFIER", "TKDN certifier", "Verifikator TKDN", admin="COMMITTEE", guardian="GUARDIAN"
         ),
+        Role(
+            10,
+            "DATA_OFFICER",
+            "Data officer (LKPP, archive imports)",
+            "Petugas data (LKPP, impor arsip)",
+            admin="COMMITTEE",
+            guardian="GUARDIAN",
+        ),
+        Role(
+            11,
+            "CATALOGUE_PUBLISHER",
+            "e-Katalog publisher (LKPP)",
+            "Penerbit e-Katalog (LKPP)",
+            admin="COMMITTEE",
+            guardian="GUARDIAN",
+        ),
+        # Held by the EPurchasing contract alone (CONTRACT_ROLES), never by a person.
+        Role(
+            12,
+            "E_PURCHASING",
+            "E-Purchasing contract (records orders as awards)",
+            "Kontrak e-Purchasing (mencatat pesanan sebagai penetapan)",
+            admin="COMMITTEE",
+            guardian="GUARDIAN",
+        ),
     )
 }
 
@@ -150,6 +175,8 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "evaluate": "AGENCY_OFFICER",
         "resolveObjection": "AGENCY_OFFICER",
         "resolveAppeal": "AGENCY_OFFICER",
+        # Only the EPurchasing contract, after it checked the officer, provider and catalogue proof.
+        "recordPurchase": "E_PURCHASING",
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
@@ -220,6 +247,21 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "pause": "GUARDIAN",
         "unpause": "COMMITTEE",
     },
+    # Data officers anchor the Merkle roots of imported archives (past processes, plans, supplier
+    # extracts, catalogue listings); an archive is append-only (docs/decisions/0041-legacy-archives.md).
+    "Archives": {
+        "anchorArchive": "DATA_OFFICER",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
+    # LKPP publishes each e-Katalog snapshot's Merkle root; an officer orders a listed product for its
+    # own agency (checked in-contract) with the product's proof (docs/decisions/0043-e-purchasing.md).
+    "EPurchasing": {
+        "publishCatalogue": "CATALOGUE_PUBLISHER",
+        "placeOrder": "AGENCY_OFFICER",
+        "pause": "GUARDIAN",
+        "unpause": "COMMITTEE",
+    },
     # The committee's own membership and threshold are committee acts on the Committee itself, so
     # they pass the hub's delay and the guardians' veto like any other (docs/decisions/0018).
     "Committee": {
@@ -259,6 +301,10 @@ PUBLIC_FUNCTIONS: dict[str, set[str]] = {
     # scheduling after k agencies, executing after the delay; vetoing by guardian agencies' officials.
     "Committee": {"propose", "approve", "schedule", "execute", "veto"},
 }
+
+# Roles held by a deployed contract rather than a person: role name -> the contract granted it at
+# deployment (no deploy config grants them).
+CONTRACT_ROLES: dict[str, str] = {"E_PURCHASING": "EPurchasing"}
 
 # The deployables that take the hub in their constructor, in deployment order.
 MANAGED_CONTRACTS: tuple[str, ...] = tuple(PERMISSIONS)

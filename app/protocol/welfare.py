@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from eth_abi import encode
 from eth_utils import keccak
 
-from app.protocol import vocabulary
+from app.protocol import merkle, vocabulary
 from app.protocol.identity import InvalidIdentifier, keyed_hash
 
 COMPONENTS = 8  # component slots per programme (PKH uses seven)
@@ -103,36 +103,13 @@ def line_leaf(index: int, key: bytes, amount: int) -> bytes:
     return keccak(keccak(encode(["uint256", "bytes32", "uint256"], [index, key, amount])))
 
 
-def _hash_pair(a: bytes, b: bytes) -> bytes:
-    return keccak(a + b if a < b else b + a)
-
-
-def _levels(leaves: list[bytes]) -> list[list[bytes]]:
-    levels = [list(leaves)]
-    while len(levels[-1]) > 1:
-        level = levels[-1]
-        up = [_hash_pair(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
-            up.append(level[-1])  # an odd last node moves up unchanged
-        levels.append(up)
-    return levels
-
-
 def lines_root(lines: list[Line]) -> bytes:
-    if not lines:
-        return b"\x00" * 32
-    return _levels([line_leaf(*line.as_tuple()) for line in lines])[-1][0]
+    return merkle.root([line_leaf(*line.as_tuple()) for line in lines])
 
 
 def line_proof(lines: list[Line], position: int) -> list[bytes]:
     """Proof of lines[position] against lines_root(lines) (OpenZeppelin MerkleProof.verify)."""
-    proof = []
-    for level in _levels([line_leaf(*line.as_tuple()) for line in lines])[:-1]:
-        sibling = position ^ 1
-        if sibling < len(level):
-            proof.append(level[sibling])
-        position //= 2
-    return proof
+    return merkle.proof([line_leaf(*line.as_tuple()) for line in lines], position)
 
 
 # --- gateway helpers (the welfare REST resources) -------------------------------------------------

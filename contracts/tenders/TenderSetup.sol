@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IPolicyRegistry} from "../../interfaces/IPolicyRegistry.sol";
+import {ISupplierRegistry} from "../../interfaces/ISupplierRegistry.sol";
 import {ITenders} from "../../interfaces/ITenders.sol";
 import {TkdnMath} from "../libraries/TkdnMath.sol";
 import {TenderBook} from "./TenderBook.sol";
@@ -61,6 +62,69 @@ library TenderSetup {
         emit ITenders.TenderPolicyBound(tenderId, policyVersion);
     }
 
+    /// @notice See {ITenders-recordPurchase}. The caller (the EPurchasing contract, admitted by the hub)
+    /// has checked the officer, the provider and the catalogue proof; this records the order as a
+    /// tender already awarded to the provider with its one valid bid, and emits what a tender's award
+    /// emits, so readers of Tenders' events see the process and the escrow opens from it unchanged.
+    function recordPurchase(
+        TenderBook.Book storage book,
+        ITenders.Purchase calldata purchase,
+        ISupplierRegistry suppliers,
+        IPolicyRegistry policies
+    ) external returns (bytes32 tenderId) {
+        if (bytes(purchase.ocid).length == 0) revert ITenders.TenderInvalidOcid();
+        tenderId = keccak256(bytes(purchase.ocid));
+        if (book.tenders[tenderId].status != ITenders.TenderStatus.None) revert ITenders.TenderAlreadyExists(tenderId);
+        address account = purchase.supplierId == 0 ? address(0) : suppliers.getSupplier(purchase.supplierId).account;
+        if (purchase.value == 0 || account == address(0)) {
+            revert ITenders.TenderInvalidPurchase(purchase.value, purchase.supplierId);
+        }
+        uint32 policyVersion = policies.currentVersion(); // the escrow's terms are checked against it
+
+        ITenders.Tender storage tender = book.tenders[tenderId];
+        tender.agencyId = purchase.agencyId;
+        tender.status = ITenders.TenderStatus.Awarded;
+        tender.category = purchase.category;
+        tender.method = ITenders.Method.EPurchasing;
+        tender.hps = purchase.value; // the catalogue price is the ceiling: the order is at it
+        tender.minValidBids = 1;
+        tender.validBids = 1;
+        tender.bidderCount = 1;
+        tender.winner = purchase.supplierId;
+        tender.policyVersion = policyVersion;
+        tender.documentHash = purchase.documentHash;
+        tender.ocid = purchase.ocid;
+        ITenders.Bid storage bid = book.bids[tenderId][purchase.supplierId];
+        bid.price = purchase.value;
+        bid.hea = purchase.value;
+        bid.tkdnBps = purchase.tkdnBps;
+        bid.status = ITenders.BidStatus.Valid;
+
+        ITenders.TenderParams memory params;
+        params.ocid = purchase.ocid;
+        params.title = purchase.title;
+        params.documentHash = purchase.documentHash;
+        params.agencyId = purchase.agencyId;
+        params.hps = purchase.value;
+        params.category = purchase.category;
+        params.method = ITenders.Method.EPurchasing;
+        params.minValidBids = 1;
+        emit ITenders.TenderAnnounced(tenderId, purchase.agencyId, purchase.officer, params);
+        emit ITenders.TenderPolicyBound(tenderId, policyVersion);
+        emit ITenders.BidRevealed(
+            tenderId,
+            purchase.supplierId,
+            purchase.value,
+            purchase.tkdnBps,
+            purchase.value,
+            new ITenders.ProductShare[](0),
+            bytes32(0)
+        );
+        emit ITenders.TenderAwarded(
+            tenderId, purchase.supplierId, account, purchase.value, purchase.agencyId, purchase.ocid
+        );
+    }
+
     /// @notice See {ITenders-appointPokja}: an officer of the tender's agency, once, before the commit
     /// deadline. Before the first commit in practice too: a commit needs the Pokja's keys.
     function appointPokja(
@@ -114,7 +178,11 @@ library TenderSetup {
         if (params.umkmReserved && params.hps > policy.umkmReservationCeiling) {
             revert ITenders.TenderReservationNotAllowed(params.hps, policy.umkmReservationCeiling);
         }
-        if (params.method == ITenders.Method.TenderCepat && params.evaluation != ITenders.EvaluationMethod.LowestPrice) {
+        // E-Purchasing is never announced: only the EPurchasing contract records it (recordPurchase).
+        if (
+            params.method == ITenders.Method.EPurchasing
+                || (params.method == ITenders.Method.TenderCepat && params.evaluation != ITenders.EvaluationMethod.LowestPrice)
+        ) {
             revert ITenders.TenderInvalidMethod(params.method, params.evaluation);
         }
         bool valueSystem = params.evaluation == ITenders.EvaluationMethod.ValueSystem;
