@@ -17,6 +17,15 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def peak_rss_mib(pid: int | str = "self") -> float:
+    """A process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited across exec, so a
+    child started by a large parent reports its own peak)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of the process (all its threads)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
