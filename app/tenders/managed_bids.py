@@ -63,7 +63,7 @@ from app.ledger.events import event_args
 from app.ledger.view_calls import named
 from app.protocol import bids
 from app.suppliers import managed_keys
-from app.tenders import envelope, managed_openings, reads
+from app.tenders import envelope, managed_openings, qualification, reads
 from app.tenders.opening_codec import encode_opening
 from app.tenders.pokja_routes import appeal_filed
 from app.tenders.reads import CallWithBeforeSend, chain_now
@@ -224,6 +224,7 @@ def commit_managed_bid(
             "as bidBondRef",
         )
     account = _managed_account(request, chain, supplier_id)
+    qualification.require(chain, sessions, ocid, supplier_id=supplier_id)
     if data["pokjaQuorum"] == 0:  # no keys to seal the envelope for (and the commit would be refused)
         raise ApiError(409, "TenderPokjaNotAppointed", detail=f"no Pokja has been appointed for {ocid}")
     tenders = chain.contract("Tenders")

@@ -15,6 +15,8 @@ BYTES32 = r"^0x[0-9a-fA-F]{64}$"
 ADDRESS = r"^0x[0-9a-fA-F]{40}$"
 HEX = r"^0x([0-9a-fA-F]{2})*$"
 SHARE = r"^0x[0-9a-fA-F]{32}$"  # a 16-byte Shamir share of an envelope's key
+RUP_CODE = r"^[0-9A-Za-z.\-]{1,32}$"  # kd_rup (app/plans/importing.py)
+QUALIFICATION = r"^(KBLI:\d{5}|SBU:[A-Z]{2}\d{3})$"  # app/sikap/importing.py
 EXAMPLE_SIGNATURE = "0x" + "ab" * 65  # 65 bytes: r, s, v
 EXAMPLE_PRODUCT = "0x" + "7e" * 32
 ZERO32 = "0x" + "00" * 32
@@ -46,6 +48,7 @@ class Announcement(BaseModel):
             "examples": [
                 {
                     "ocid": "ocds-terang-1001-2026-0001",
+                    "rupCode": "52001001",
                     "title": "Pengadaan trafo distribusi 20 kV untuk kawasan inti IKN",
                     "documentHash": "0xd0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0",
                     "agencyId": 1001,
@@ -63,12 +66,18 @@ class Announcement(BaseModel):
                     "technicalWeightBps": 0,
                     "scoringDeadline": 0,
                     "bidBond": 0,
+                    "qualification": "KBLI:35129",
                 }
             ]
         }
     )
 
     ocid: str = Field(min_length=1, max_length=200, examples=["ocds-terang-1001-2026-0001"])
+    rupCode: str = Field(
+        pattern=RUP_CODE,
+        description="The package's code (kd_rup) in the announced procurement plan (RUP, SIRUP): the "
+        "gateway refuses a tender outside its agency's plan, above its pagu or by another method",
+    )
     title: str = Field(min_length=1, max_length=500)
     documentHash: str = Field(pattern=BYTES32)
     agencyId: int = Field(ge=1, lt=2**32)
@@ -97,6 +106,12 @@ class Announcement(BaseModel):
         lt=2**96,
         description="Jaminan penawaran in rupiah each bid must carry: 1-3% of HPS for construction above "
         "the policy's threshold (Rp10 miliar), else 0",
+    )
+    qualification: str | None = Field(
+        None,
+        pattern=QUALIFICATION,
+        description="A qualification each bidder must hold in the SIKaP extract: a KBLI code "
+        "(KBLI:42101) or an SBU certificate valid at the commit (SBU:BG004); none by default",
     )
 
     @model_validator(mode="after")

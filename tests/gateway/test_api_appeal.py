@@ -18,6 +18,7 @@ from app.protocol.manifest import load_manifest
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.localchain import rpc
+from tests.support.plans import planned
 from tests.support.pokja import KPA, POKJA, Pokja, managed_supplier, officer_token
 
 OCID = f"ocds-terang-1001-banding-{uuid.uuid4().hex[:8]}"
@@ -69,11 +70,13 @@ def test_1_a_construction_tender_above_the_threshold_is_announced_with_its_bid_b
     client = story["client"]
     for bond in (0, HPS // 200, HPS // 25):  # none, 0.5%, 4%: outside 1-3% of HPS
         refused = client.post(
-            "/tenders", json=announcement(story, bidBond=bond), headers={**story["officer"], **key()}
+            "/tenders",
+            json=planned(client, announcement(story, bidBond=bond)),
+            headers={**story["officer"], **key()},
         )
         assert refused.status_code == 422 and refused.json()["code"] == "TenderInvalidBidBond", refused.text
     body = announcement(story)
-    announced = client.post("/tenders", json=body, headers={**story["officer"], **key()})
+    announced = client.post("/tenders", json=planned(client, body), headers={**story["officer"], **key()})
     assert announced.status_code == 201, announced.text
     assert documented(client.get(f"/tenders/{OCID}"))["bidBond"] == BID_BOND
     story["deadlines"] = (body["commitDeadline"], body["revealDeadline"])

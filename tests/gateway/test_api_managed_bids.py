@@ -33,6 +33,7 @@ from app.tenders.opening_codec import decode_opening
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.localchain import rpc
+from tests.support.plans import planned
 from tests.support.pokja import POKJA, Pokja
 
 OCID = f"ocds-terang-1001-managed-{uuid.uuid4().hex[:8]}"
@@ -140,7 +141,9 @@ def test_3_the_tender_is_announced_with_a_certified_domestic_product(scenario, t
         "objectionWindow": 5 * 86400,
         "minValidBids": 1,
     }
-    announced = client.post("/tenders", json=announcement, headers={**scenario["officer"], **key()})
+    announced = client.post(
+        "/tenders", json=planned(client, announcement), headers={**scenario["officer"], **key()}
+    )
     assert announced.status_code == 201, announced.text
     scenario["commitDeadline"] = announcement["commitDeadline"]
 

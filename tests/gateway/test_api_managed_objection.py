@@ -18,6 +18,7 @@ from app.tenders.opening_codec import encode_opening
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.localchain import rpc
+from tests.support.plans import planned
 from tests.support.pokja import POKJA, Pokja
 
 OCID = f"ocds-terang-1001-sanggah-{uuid.uuid4().hex[:8]}"
@@ -102,7 +103,9 @@ def test_1_a_managed_supplier_and_a_self_signing_rival_bid_and_the_rival_is_prop
         "objectionWindow": 5 * 86400,
         "minValidBids": 2,
     }
-    announced = client.post("/tenders", json=announcement, headers={**scenario["officer"], **key()})
+    announced = client.post(
+        "/tenders", json=planned(client, announcement), headers={**scenario["officer"], **key()}
+    )
     assert announced.status_code == 201, announced.text
     appointed = scenario["pokja"].appoint(client, OCID)
     assert appointed.status_code == 201, appointed.text

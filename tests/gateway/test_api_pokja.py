@@ -34,6 +34,7 @@ from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.gateway_process import gateway_process
 from tests.support.localchain import ROOT, rpc
+from tests.support.plans import planned
 from tests.support.pokja import KPA, POKJA, Pokja, dev_address, officer_token
 
 OCID = f"ocds-terang-1001-pokja-{uuid.uuid4().hex[:8]}"
@@ -150,7 +151,9 @@ def _announce(story) -> None:
         "objectionWindow": 5 * 86400,
         "minValidBids": 2,
     }
-    announced = story["client"].post("/tenders", json=body, headers={**story["officer"], **key()})
+    announced = story["client"].post(
+        "/tenders", json=planned(story["client"], body), headers={**story["officer"], **key()}
+    )
     assert announced.status_code == 201, announced.text
     story["deadlines"] = (body["commitDeadline"], body["revealDeadline"])
 

@@ -17,6 +17,7 @@ from web3 import Web3
 from app.protocol.manifest import load_manifest
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
+from tests.support.plans import planned
 from tests.support.pokja import POKJA, Pokja, managed_supplier
 
 OCID = f"ocds-terang-1001-race-{uuid.uuid4().hex[:8]}"
@@ -56,7 +57,10 @@ def test_one_member_evaluating_at_the_reveal_deadline_cannot_shut_out_a_withheld
         "objectionWindow": 5 * 86400,
         "minValidBids": 1,
     }
-    assert client.post("/tenders", json=body, headers={**story["officer"], **key()}).status_code == 201
+    assert (
+        client.post("/tenders", json=planned(client, body), headers={**story["officer"], **key()}).status_code
+        == 201
+    )
     assert pokja.appoint(client, OCID).status_code == 201
     bidders = {}
     for name, price in (("withheld", WITHHELD), ("ladder", LADDER)):

@@ -21,6 +21,7 @@ from web3 import Web3
 from app.protocol.manifest import load_manifest
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
+from tests.support.plans import planned
 from tests.support.pokja import KPA, POKJA, Pokja, managed_supplier, officer_token
 
 OCID = f"ocds-terang-1001-nilai-{uuid.uuid4().hex[:8]}"
@@ -87,9 +88,11 @@ def test_1_a_value_system_tender_is_announced_its_pokja_appointed_and_two_bids_s
         "minValidBids": 2,
     }
     for wrong in ({"scoringDeadline": 0}, {"scoringDeadline": body["revealDeadline"]}):
-        refused = client.post("/tenders", json={**body, **wrong}, headers={**story["officer"], **key()})
+        refused = client.post(
+            "/tenders", json=planned(client, {**body, **wrong}), headers={**story["officer"], **key()}
+        )
         assert refused.status_code == 422, refused.text
-    announced = client.post("/tenders", json=body, headers={**story["officer"], **key()})
+    announced = client.post("/tenders", json=planned(client, body), headers={**story["officer"], **key()})
     assert announced.status_code == 201, announced.text
     tender = documented(client.get(f"/tenders/{OCID}"))
     assert (tender["evaluation"], tender["scoringDeadline"]) == ("value_system", body["scoringDeadline"])

@@ -18,6 +18,7 @@ from app.officials.keys import check_signers, shared_human_signers
 from tests.support.clock import key, now
 from tests.support.indexed import wait_until_indexed
 from tests.support.localchain import rpc
+from tests.support.plans import planned
 
 OCID = "ocds-terang-1001-officials-1"
 WELFARE_BODY_RULES = {
@@ -69,7 +70,7 @@ def test_a_token_naming_no_official_is_refused_for_every_kind_of_act(client, tok
     refused(
         client.post(
             "/tenders",
-            json=announcement(chain_url, f"{OCID}-x"),
+            json=planned(client, announcement(chain_url, f"{OCID}-x")),
             headers={**token("AGENCY_OFFICER", agency=1001, officer=False), **key()},
         ),
         "officer_claim_missing",
@@ -111,7 +112,7 @@ def test_an_official_whose_key_the_gateway_does_not_hold_is_refused(client, toke
     refused(
         client.post(
             "/tenders",
-            json=announcement(chain_url, f"{OCID}-y"),
+            json=planned(client, announcement(chain_url, f"{OCID}-y")),
             headers={**token("AGENCY_OFFICER", agency=1001, officer=stranger), **key()},
         ),
         "officer_key_unavailable",
@@ -123,7 +124,7 @@ def test_an_official_of_another_agency_is_refused(client, token, chain_url):
     refused(
         client.post(
             "/tenders",
-            json=announcement(chain_url, f"{OCID}-z"),
+            json=planned(client, announcement(chain_url, f"{OCID}-z")),
             headers={**token("AGENCY_OFFICER", agency=1001, officer=dev(chain_url, 6)), **key()},
         ),
         "wrong_agency",
@@ -177,7 +178,7 @@ def indexed(client, chain_url) -> None:
 
 def test_the_ppk_announces_and_amends_with_its_own_key_and_the_explorer_names_it(client, token, chain_url):
     ppk = token("AGENCY_OFFICER", agency=1001)
-    created = client.post("/tenders", json=announcement(chain_url), headers={**ppk, **key()})
+    created = client.post("/tenders", json=planned(client, announcement(chain_url)), headers={**ppk, **key()})
     assert created.status_code == 201, created.text
     amended = client.post(
         f"/tenders/{OCID}/addenda", json={"documentHash": "0x" + "44" * 32}, headers={**ppk, **key()}

@@ -23,6 +23,7 @@ from app.tenders.opening_codec import encode_opening
 from tests.gateway.test_api_managed_objection import register
 from tests.support.clock import key, now, travel_to
 from tests.support.indexed import wait_until_indexed
+from tests.support.plans import planned
 from tests.support.pokja import POKJA, Pokja
 
 OCID = f"ocds-terang-1001-portal-sanggah-{uuid.uuid4().hex[:8]}"
@@ -84,7 +85,12 @@ def run_the_tender(s) -> None:
         "objectionWindow": 5 * 86400,
         "minValidBids": 2,
     }
-    assert client.post("/tenders", json=announcement, headers={**s["officer"], **key()}).status_code == 201
+    assert (
+        client.post(
+            "/tenders", json=planned(client, announcement), headers={**s["officer"], **key()}
+        ).status_code
+        == 201
+    )
     assert s["pokja"].appoint(client, OCID).status_code == 201
     openings = {}
     for who, price in (("winner", WINNER_PRICE), ("loser", LOSER_PRICE)):

@@ -37,6 +37,7 @@ from app.protocol.manifest import load_manifest
 from tests.support.clock import now, travel_to
 from tests.support.gateway_process import gateway_process
 from tests.support.localchain import ROOT, rpc
+from tests.support.plans import import_request, with_rup
 
 LKPP, KEMENKEU, BPK = 1, 2, 3  # dev accounts of deploy/local.yaml's committee officials
 AGENCY = {LKPP: 3001, KEMENKEU: 3002, BPK: 3003}
@@ -267,7 +268,13 @@ def announce(drill: Drill, who: str, agency: int, number: int) -> httpx.Response
         "objectionWindow": 3 * DAY,
         "minValidBids": 1,
     }
-    return drill.post("/tenders", drill.officer(who, agency), body)
+    # LKPP's data officer (dev:1) imports the package from SIRUP first (tests/support/plans.py), never
+    # the PPK; the PPK is refused at the announcement before its agency joined, which the phases check.
+    imported = drill.post(
+        "/plans/imports", drill.token("DATA_OFFICER", sub="lkpp-data"), import_request(body)
+    )
+    assert imported.status_code == 201, imported.text
+    return drill.post("/tenders", drill.officer(who, agency), with_rup(body))
 
 
 def test_phase_1_ikn_joins_by_a_committee_act_and_its_ppk_acts_only_after(drill):

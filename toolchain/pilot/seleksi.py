@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from toolchain.pilot.api import Gateway, LocalClock, PilotError
+from toolchain.pilot.plans import announce_planned
 from toolchain.pilot.pokja import Pokja
 from toolchain.pilot.tender import AGENCY, DAY, Bidder, _hash, commit_all, register, reveal
 
@@ -60,8 +61,8 @@ def run_seleksi(api: Gateway, clock: LocalClock, pokja: Pokja, ocid: str, log) -
 
     start = clock.now()
     commit_deadline, scoring_deadline, reveal_deadline = start + 7 * DAY, start + 9 * DAY, start + 10 * DAY
-    announced = api.post(
-        "/tenders",
+    announced = announce_planned(
+        api,
         {
             "ocid": ocid,
             "title": "Jasa konsultansi perencanaan teknis (DED) gedung kantor Kemenko di IKN",
@@ -79,6 +80,7 @@ def run_seleksi(api: Gateway, clock: LocalClock, pokja: Pokja, ocid: str, log) -
             "minValidBids": 2,
         },
         ppk,
+        pagu=HPS + HPS // 10,  # the RUP package's ceiling, above the HPS
     )
     tender = announced["tenderId"]
     txs["announce"] = announced["transactionHash"]

@@ -22,6 +22,7 @@ from web3 import Web3
 
 from toolchain.pilot import supplier_client as client
 from toolchain.pilot.api import Gateway, LocalClock, PilotError
+from toolchain.pilot.plans import announce_planned
 from toolchain.pilot.pokja import Member, Pokja
 
 DAY = 86_400
@@ -114,8 +115,8 @@ def run_tender(api: Gateway, clock: LocalClock, pokja: Pokja, ocid: str, log) ->
     register(api, field_bidders, ppk, txs, log)
 
     start = clock.now()
-    announced = api.post(
-        "/tenders",
+    announced = announce_planned(
+        api,
         {
             "ocid": ocid,
             "title": "Pengadaan trafo distribusi 20 kV untuk kawasan inti IKN",
@@ -130,6 +131,7 @@ def run_tender(api: Gateway, clock: LocalClock, pokja: Pokja, ocid: str, log) ->
             "minValidBids": 2,
         },
         ppk,
+        pagu=HPS + HPS // 10,  # the RUP package's ceiling, above the HPS
     )
     txs["announce"] = announced["transactionHash"]
     tender = announced["tenderId"]
