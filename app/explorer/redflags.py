@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.explorer.models import RedFlag, RedFlagState
 from app.ocds.models import OcdsTender
 from app.ocds.releases import CURRENCY
-from app.redflags.engine import default_settings, evaluate
+from app.redflags.engine import PREDETERMINED_PRICES, default_settings, evaluate
 from app.redflags.results import GROUPS, Results
 from app.redflags.settings import Settings
 
@@ -35,8 +35,15 @@ NAME = "main"
 LOCAL = ("R003", "R018", "R028", "R030", "R035", "R036")
 CROSS = tuple(code for code in default_settings().indicators if code not in LOCAL)
 # One currency for the process-local runs (see the module docstring).
-LOCAL_SETTINGS = Settings(indicators={code: {} for code in LOCAL}, currency=CURRENCY)
-CROSS_SETTINGS = Settings(indicators={code: {} for code in CROSS})
+# Price indicators skip e-Katalog orders, whose prices are the catalogue's (PREDETERMINED_PRICES).
+LOCAL_SETTINGS = Settings(
+    indicators={code: {} for code in LOCAL},
+    currency=CURRENCY,
+    no_price_comparison_procurement_methods=PREDETERMINED_PRICES,
+)
+CROSS_SETTINGS = Settings(
+    indicators={code: {} for code in CROSS}, no_price_comparison_procurement_methods=PREDETERMINED_PRICES
+)
 PAGE = 1_000  # rows per read of a streamed query (the JSON export, the cross-process run)
 clock = time.time  # UTC seconds, when the cross-process flags ran
 # Least seconds between two runs of the cross-process indicators while tenders keep changing: one

@@ -26,9 +26,16 @@ def read_settings_text(content: str, source: str = "<settings>") -> Settings:
     return parse_settings(content, SCHEMAS, source)
 
 
+# An e-Katalog order's price is the catalogue's, fixed by LKPP (app/ocds/releases.py METHOD_DETAILS):
+# price indicators would flag every order as a "winning bid equal to the HPS".
+PREDETERMINED_PRICES = "E-Purchasing (e-Katalog)"
+
+
 def default_settings() -> Settings:
-    """Every indicator enabled with its defaults (what running without a settings file means)."""
-    return Settings(indicators={code: {} for code in SCHEMAS})
+    """Every indicator enabled with its defaults (what running without a settings file means), the
+    price indicators skipping e-Katalog orders, whose prices are predetermined."""
+    indicators: dict = {code: {} for code in SCHEMAS}
+    return Settings(indicators=indicators, no_price_comparison_procurement_methods=PREDETERMINED_PRICES)
 
 
 def evaluate(releases: Iterable[Any], settings: Settings) -> Results:

@@ -1,0 +1,1 @@
+"""E-Purchasing from LKPP's electronic catalogue (e-Katalog): snapshots, products, orders."""
