@@ -13,9 +13,10 @@ answered 304.
 
 What never is: any other method or route, in particular those that read the chain itself
 (/tenders/{ocid}, /suppliers/{id}, the explorer's block, transaction and proposal pages), payee
-accounts (not indexed), the streamed exports (/ocds/releases.jsonl, /explorer/redflags.json), a
-request with an Authorization header or a cookie other than the language and zone ones, an answer
-with Set-Cookie (?lang= and ?tz= set one), and every answer other than 200."""
+accounts (not indexed), the streamed exports (/ocds/releases.jsonl, /ocds/records.jsonl,
+/explorer/redflags.json), a request with an Authorization header or a cookie other than the
+language and zone ones, an answer with Set-Cookie (?lang= and ?tz= set one), and every answer
+other than 200."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ CACHED: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
         (r"/explorer/redflags", True),
         (r"/ocds/releases", False),
         (r"/ocds/releases/[^/]+", False),
+        (r"/ocds/records", False),
         (r"/ocds/records/[^/]+", False),
     )
 )

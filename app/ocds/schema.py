@@ -17,9 +17,14 @@ from ocdsmerge import Merger
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 RELEASE_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
+# The bids extension's canonical address (documentation; the packages list the copy this gateway
+# serves at BID_EXTENSION_PATH, which air-gapped readers can reach: the vendored release schema and
+# an extension.json written for it, schema/bid-extension/).
 BID_EXTENSION_URL = (
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"
 )
+BID_EXTENSION_PATH = "/ocds/extension/bids/"
+BID_EXTENSION_DIR = SCHEMA_DIR / "bid-extension"
 TERANG_EXTENSION_DIR = SCHEMA_DIR / "terang-extension"
 # Where the gateway serves Terang's extension (app/ocds/routes.py); packages name it by absolute URL.
 TERANG_EXTENSION_PATH = "/ocds/extension/"
@@ -32,6 +37,13 @@ def load(name: str) -> dict[str, Any]:
 def terang_extension(name: str) -> dict[str, Any]:
     """A file of Terang's extension: `extension.json` or `release-schema.json`."""
     return json.loads((TERANG_EXTENSION_DIR / name).read_text())
+
+
+def bid_extension(name: str) -> dict[str, Any]:
+    """A file of the bids extension as served here: `extension.json` or `release-schema.json`."""
+    if name == "release-schema.json":
+        return load("bid-extension-release-schema.json")
+    return json.loads((BID_EXTENSION_DIR / name).read_text())
 
 
 @cache

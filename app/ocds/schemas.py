@@ -20,6 +20,8 @@ RELEASE = (
 
 class Publisher(BaseModel):
     name: str
+    scheme: str | None = Field(default=None, description="The publisher's identifier scheme (org-id.guide)")
+    uid: str | None = Field(default=None, description="The publisher's identifier in that scheme")
 
 
 class Package(BaseModel):
@@ -28,6 +30,10 @@ class Package(BaseModel):
     extensions: list[str] = Field(description="The extensions' extension.json addresses")
     publishedDate: str = Field(description="When the package was made, UTC (2026-01-31T08:00:00Z)")
     publisher: Publisher
+    license: str | None = Field(default=None, description="The licence of the data (a URL)")
+    publicationPolicy: str | None = Field(
+        default=None, description="What is published, when and what is withheld (a URL, served here)"
+    )
 
 
 class Links(BaseModel):
@@ -51,6 +57,12 @@ class RecordPackage(Package):
     """An OCDS record package."""
 
     records: list[Record]
+
+
+class PagedRecordPackage(RecordPackage):
+    """An OCDS record package, a page of ocids of the whole publication."""
+
+    links: Links | None = Field(default=None, description="Present when more ocids follow this page")
 
 
 class JsonLinesResponse(StreamingResponse):

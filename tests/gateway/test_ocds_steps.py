@@ -278,7 +278,7 @@ def test_the_extension_names_the_contracts_states_and_is_served_and_listed():
     assert set(schema["Appeal"]["properties"]["outcome"]["enum"]) - {None} == outcomes
     package = release_package("https://terang.example/ocds/releases/x", build_releases(OCID, STORY))
     assert package["extensions"] == [
-        BID_EXTENSION_URL,
+        "https://terang.example/ocds/extension/bids/extension.json",  # the vendored copy, served here
         "https://terang.example/ocds/extension/extension.json",
     ]
     assert package["extensions"] == extensions(package["uri"])
@@ -287,3 +287,8 @@ def test_the_extension_names_the_contracts_states_and_is_served_and_listed():
     metadata = client.get("/ocds/extension/extension.json")
     assert metadata.status_code == 200 and metadata.json()["schemas"] == ["release-schema.json"]
     assert client.get("/ocds/extension/release-schema.json").json() == terang_extension("release-schema.json")
+    bids = client.get("/ocds/extension/bids/extension.json").json()
+    assert bids["schemas"] == ["release-schema.json"] and BID_EXTENSION_URL in bids["description"]["en"]
+    assert client.get("/ocds/extension/bids/release-schema.json").json() == load(
+        "bid-extension-release-schema.json"
+    )

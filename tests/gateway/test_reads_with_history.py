@@ -16,6 +16,7 @@ from app.explorer import redflags as redflag_rows
 from app.explorer.models import RedFlagState
 from app.explorer.projection import ReadModels
 from app.indexer.models import ChainEvent
+from app.ocds import packages as ocds_packages
 from app.ocds import routes as ocds_routes
 from app.ocds.models import OcdsTender
 from app.ocds.packages import (
@@ -180,13 +181,13 @@ def test_the_ocds_export_is_streamed_a_page_of_ocids_at_a_time(
 ):
     run_to_head(make_indexer(chain_url, sessions, manifest, projections=[ReadModels(0)]))
     pages = []
-    real = ocds_routes.stored_page
+    real = ocds_packages.stored_page  # what the stream reads (app/ocds/packages.py release_lines)
 
     def counted(session, after, limit):
         pages.append(limit)
         return real(session, after, limit)
 
-    monkeypatch.setattr(ocds_routes, "stored_page", counted)
+    monkeypatch.setattr(ocds_packages, "stored_page", counted)
     monkeypatch.setattr(ocds_routes, "PAGE", 1)
     response = ocds_routes.releases_jsonl(sessions)
     assert isinstance(response, ocds_routes.JsonLinesResponse)  # a StreamingResponse
