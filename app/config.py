@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     # Writes run on their own threads, at most this many at once (each holds its slot until its
     # receipt, up to the receipt timeout); one more is refused at once with 503 writes_busy.
     write_capacity: int = Field(default=64, ge=1, le=1024)
+    # A tender announcement must fit its imported procurement plan (RUP: app/plans/checks.py); off only
+    # in local or test (a development value refused elsewhere, like the development keys).
+    plan_check_enabled: bool = True
+    # Supplier registration and bids checked against the imported SIKaP extract (app/sikap/checks.py):
+    # unset, on everywhere but local and test (whose stories register suppliers with made-up NIBs);
+    # false is a development value, refused elsewhere.
+    sikap_check_enabled: bool | None = None
     # Indexer: runs inside the gateway unless disabled (then `python -m app.indexer` runs it).
     indexer_enabled: bool = True
     indexer_poll_seconds: float = Field(default=2.0, gt=0)
@@ -190,6 +197,16 @@ class Settings(BaseSettings):
     portal_oidc_client_id: str = "terang-portal"
     portal_oidc_client_secret: SecretStr | None = None
     portal_oidc_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # OCDS publication (app/ocds): every ocid starts with "<ocid_prefix>-" (the prefix registered
+    # with the Open Contracting Partnership; the gateway refuses to announce any other). The
+    # packages' `license` and `publicationPolicy` (a path is served by this gateway: made absolute
+    # beside the package), and the publisher's organization identifier when registered.
+    ocid_prefix: str = Field(default="ocds-terang", pattern=r"^ocds-[a-z0-9]{6}$")
+    ocds_license: str = "https://creativecommons.org/licenses/by/4.0/"
+    ocds_publication_policy: str = "/ocds/publication-policy"
+    ocds_publisher_name: str = "Terang (ledger of Indonesian public procurement)"
+    ocds_publisher_scheme: str | None = None  # an org-id.guide list code, e.g. ID-KMH
+    ocds_publisher_uid: str | None = None
 
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> Settings:
@@ -282,6 +299,12 @@ def development_values(settings: Settings, process: str = "gateway") -> list[str
             found.append("TERANG_JWKS_URL (unset: the development issuer's key file verifies tokens)")
         if settings.jwt_issuer == DEV_ISSUER:
             found.append("TERANG_JWT_ISSUER")
+        if settings.sikap_check_enabled is False:
+            found.append("TERANG_SIKAP_CHECK_ENABLED (false: suppliers registered without the SIKaP extract)")
+        if not settings.plan_check_enabled:
+            found.append(
+                "TERANG_PLAN_CHECK_ENABLED (false: tenders announced without their procurement plan)"
+            )
         if is_loopback(urlsplit(settings.public_base_url).hostname or ""):
             found.append("TERANG_PUBLIC_BASE_URL (unset: families' notices would link to this machine)")
     return found

@@ -18,6 +18,7 @@ from app.api.request_id import RequestIdMiddleware
 from app.api.security_headers import SecurityHeadersMiddleware
 from app.auth import devlogin
 from app.auth.tokens import TokenVerifier
+from app.catalogue import routes as catalogue
 from app.committee import routes as committee
 from app.config import Settings, check_deployment, get_settings, warn_development
 from app.db.migrate import upgrade
@@ -51,6 +52,7 @@ from app.operations import routes as operations
 from app.payments import routes as payments
 from app.payments.metrics import BridgeCollector
 from app.payments.runtime import start_payments
+from app.plans import routes as plans
 from app.policies import routes as policies
 from app.portal import account as portal_account
 from app.portal import bids as portal_bids
@@ -59,6 +61,7 @@ from app.portal import evidence as portal_evidence
 from app.portal import keys as portal_keys
 from app.portal import objections as portal_objections
 from app.portal import routes as portal
+from app.sikap import routes as sikap
 from app.suppliers import key_rotation as supplier_key_rotation
 from app.suppliers import routes as suppliers
 from app.tenders import managed_bids, pokja_routes
@@ -78,9 +81,12 @@ ROUTERS = (
     supplier_key_rotation.router,
     tkdn.router,
     policies.router,
+    plans.router,
+    sikap.router,
     tenders.router,
     pokja_routes.router,
     managed_bids.router,
+    catalogue.router,
     ocds.router,
     escrows.router,
     welfare.router,

@@ -273,6 +273,10 @@ def local_gateway_state(rpc_url: str, state_dir: Path) -> dict[str, str]:
     tokens = {
         "agency-officer-1001": named("ppk-ikn", "AGENCY_OFFICER", 1001),
         "agency-officer-1002": named("pokja-pu", "AGENCY_OFFICER", 1002),
+        # LKPP's e-Katalog publisher (dev:1, docs/guides/e-katalog.en.md)
+        "catalogue-publisher": named("lkpp-katalog", "CATALOGUE_PUBLISHER", 3001),
+        # LKPP's data officer (dev:1): imports SIRUP plans, anchored on chain
+        "data-officer": named("lkpp-data", "DATA_OFFICER"),
         **{
             name.lower(): named(name.lower(), name)
             for name in ("TKDN_CERTIFIER", "VERIFIER", "TREASURY", "WELFARE_ADMIN", "ENROLLER", "AUDITOR")

@@ -44,6 +44,14 @@ TITLES: dict[str, dict[str, str]] = {
         "id": "Gateway tidak memiliki kunci penanda tangan untuk pelaku ini.",
     },
     "invalid_identifier": {"en": "An identifier is malformed.", "id": "Nomor identitas tidak sesuai format."},
+    "ocid_prefix_mismatch": {
+        "en": "The ocid does not start with this publisher's OCDS prefix.",
+        "id": "ocid tidak diawali prefiks OCDS penerbit ini.",
+    },
+    "ocid_archived": {
+        "en": "The ocid belongs to a past process in an imported archive.",
+        "id": "ocid ini milik proses lama dalam arsip impor.",
+    },
     "chain_refused": {"en": "The ledger refused the transaction.", "id": "Buku besar menolak transaksi."},
     "chain_unavailable": {"en": "The ledger cannot be reached.", "id": "Buku besar tidak dapat dijangkau."},
     "node_error": {
@@ -509,6 +517,26 @@ TITLES: dict[str, dict[str, str]] = {
     "encryption_key_unusable": {
         "en": "An encryption key is not a usable X25519 public key.",
         "id": "Kunci enkripsi bukan kunci publik X25519 yang dapat dipakai.",
+    },
+    "catalogue_invalid": {
+        "en": "The catalogue snapshot is not valid (e.g. a product code listed twice).",
+        "id": "Snapshot katalog tidak valid (mis. kode produk tercantum dua kali).",
+    },
+    "catalogue_not_published": {
+        "en": "No e-Katalog snapshot has been published yet.",
+        "id": "Belum ada snapshot e-Katalog yang diterbitkan.",
+    },
+    "catalogue_superseded": {
+        "en": "Another catalogue was published meanwhile; import the snapshot again.",
+        "id": "Katalog lain terbit sementara itu; impor snapshot lagi.",
+    },
+    "product_not_in_catalogue": {
+        "en": "The product is not in the catalogue in force.",
+        "id": "Produk tidak ada dalam katalog yang berlaku.",
+    },
+    "price_mismatch": {
+        "en": "The unit price differs from the catalogue's; an order is always at the catalogue price.",
+        "id": "Harga satuan berbeda dari harga katalog; pesanan selalu pada harga katalog.",
     },
 }
 

@@ -205,6 +205,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "tender.winner": {"id": "Pemenang", "en": "Winner"},
     "tender.contract_value": {"id": "Nilai kontrak", "en": "Contract value"},
     "tender.paid": {"id": "Dibayar", "en": "Paid"},
+    "tender.method": {"id": "Metode", "en": "Method"},
+    "method.e_purchasing": {"id": "E-Purchasing (e-Katalog)", "en": "E-Purchasing (e-Katalog)"},
+    "tender.product": {"id": "Produk katalog", "en": "Catalogue product"},
+    "tender.unit_price": {"id": "Harga satuan", "en": "Unit price"},
+    "tender.quantity": {"id": "Jumlah", "en": "Quantity"},
+    "tender.tkdn": {"id": "TKDN", "en": "TKDN"},
     "tender.flags": {"id": "Tanda bahaya tender ini", "en": "Red flags of this tender"},
     "tender.no_flags": {"id": "Tidak ada tanda bahaya.", "en": "No red flag."},
     "step.announcement": {"id": "Pengumuman", "en": "Announcement"},
@@ -235,6 +241,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Tenders contract resumed, deadlines extended",
     },
     "step.award": {"id": "Penetapan pemenang", "en": "Award"},
+    "step.order": {"id": "Pesanan e-Katalog", "en": "e-Katalog order"},
     "step.failure": {"id": "Tender gagal", "en": "Tender failed"},
     "step.contract": {"id": "Kontrak (escrow)", "en": "Contract (escrow)"},
     "step.countersign": {"id": "Kontrak ditandatangani penyedia", "en": "Contract countersigned"},
@@ -280,6 +287,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "tender.pokja": {"id": "Pokja pemilihan", "en": "Pokja (selection committee)"},
     "tender.bid_bond": {"id": "Jaminan penawaran", "en": "Bid bond"},
+    "tender.rup": {"id": "Kode RUP", "en": "Procurement plan (RUP) code"},
+    "tender.pagu": {"id": "Pagu paket", "en": "Package budget ceiling (pagu)"},
+    "tender.plan_changed": {"id": "RUP berubah", "en": "Plan changed"},
+    "tender.plan_changed_note": {
+        "id": "RUP diimpor ulang setelah pengumuman; tender ini diperiksa terhadap versi di atas. Pagu kini",
+        "en": "The plan was imported again after the announcement; this tender was checked against the "
+        "version above. Pagu now",
+    },
+    "tender.planned_method": {"id": "Metode dalam RUP", "en": "Method in the plan"},
     "tender.score_sheets": {"id": "Lembar nilai (disegel / dibuka)", "en": "Score sheets (sealed / opened)"},
     "tender.bid_table": {"id": "Penawaran", "en": "Bids"},
     "tender.objections": {"id": "Sanggah dan sanggah banding", "en": "Objections and appeals"},
@@ -576,6 +592,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The chain cannot be read now; pauses and committee acts are not shown.",
     },
 }
+# Imported archives (app/archives, app/explorer/archives.py).
+STRINGS.update(
+    {
+        "nav.archives": {"id": "Arsip", "en": "Archives"},
+        "archives.title": {"id": "Arsip impor", "en": "Imported archives"},
+        "archives.intro": {
+            "id": "Proses pengadaan lama dari SPSE dan arsip OCDS, diimpor petugas data LKPP. Akar pohon "
+            "Merkle setiap arsip ditambatkan di rantai: siapa pun dapat membuktikan bahwa rekaman yang "
+            "ditampilkan adalah rekaman yang diimpor.",
+            "en": "Past procurement processes from SPSE and OCDS archives, imported by LKPP data officers. "
+            "Each archive's Merkle root is anchored on chain: anyone can prove a record shown is the "
+            "record imported.",
+        },
+        "archives.none": {"id": "Belum ada arsip yang ditambatkan.", "en": "No archive anchored yet."},
+        "archives.name": {"id": "Arsip", "en": "Archive"},
+        "archives.kind": {"id": "Jenis", "en": "Kind"},
+        "archives.kind.LegacyProcesses": {"id": "Proses pengadaan lama", "en": "Past processes"},
+        "archives.kind.ProcurementPlan": {"id": "Rencana umum pengadaan", "en": "Procurement plans"},
+        "archives.kind.SupplierExtract": {"id": "Data penyedia", "en": "Supplier extract"},
+        "archives.kind.Catalogue": {"id": "Katalog elektronik", "en": "e-Catalogue"},
+        "archives.source": {"id": "Sumber (SHA-256 berkas)", "en": "Source (file SHA-256)"},
+        "archives.records": {"id": "Rekaman", "en": "Records"},
+        "archives.root": {"id": "Akar Merkle", "en": "Merkle root"},
+        "archives.anchor": {"id": "Penambatan di rantai", "en": "Anchored on chain"},
+        "archives.verify": {"id": "Periksa sendiri:", "en": "Check it yourself:"},
+        "archives.imported": {"id": "Diimpor / Imported", "en": "Imported / Diimpor"},
+        "archives.imported_about": {
+            "id": "Proses ini diimpor dari sistem lama; datanya tidak berasal dari tindakan di rantai, "
+            "tetapi setiap rilisnya terbukti terhadap akar arsip yang ditambatkan.",
+            "en": "This process was imported from an earlier system; its data does not come from acts on "
+            "chain, but each release proves against the anchored archive root.",
+        },
+        "archives.date": {"id": "Tanggal", "en": "Date"},
+        "archives.proof": {"id": "Bukti impor", "en": "Import proof"},
+        "archives.index": {"id": "Indeks rekaman", "en": "Record index"},
+    }
+)
 # A refusal's, suspension's or exit's reason in plain words (shared with the families' notices).
 STRINGS.update({f"cek.r.{code}": text for code, text in REASON_TEXTS.items()})
 

@@ -54,10 +54,12 @@ from app.explorer.queries import (
 )
 from app.indexer.models import ChainEvent, IndexedBlock, IndexerCursor
 from app.indexer.store import CURSOR
-from app.ocds.events import PAUSE_EVENTS, events_of, payment_ids_of
+from app.ocds.events import PAUSE_EVENTS, agency_events, events_of, payment_ids_of
 from app.ocds.models import OcdsPaymentLink, OcdsTender, position_of
 from app.ocds.packages import record
+from app.ocds.planning import planning_of
 from app.ocds.releases import TENDER_STATUS, build_releases
+from app.ocds.supplier_names import supplier_names
 from app.protocol.bids import tender_id
 
 log = logging.getLogger("terang.readmodels")
@@ -176,7 +178,16 @@ class ReadModels:
         events = events_of(session, ocid, upto)
         session.execute(delete(OcdsPaymentLink).where(OcdsPaymentLink.ocid == ocid))
         view = tender_view(ocid, events)
-        releases = build_releases(ocid, events) if view is not None else []
+        releases = (
+            build_releases(
+                ocid,
+                agency_events(session, events, upto) + events,
+                planning_of(session, ocid),
+                supplier_names(session, events),
+            )
+            if view is not None
+            else []
+        )
         if view is None or not releases:
             session.execute(delete(OcdsTender).where(OcdsTender.ocid == ocid))
             session.execute(delete(ExplorerTender).where(ExplorerTender.ocid == ocid))

@@ -24,7 +24,7 @@ from app.explorer.models import (
     ExplorerWelfarePeriod,
 )
 from app.indexer.models import ChainEvent, IndexedBlock
-from app.ocds.events import PAUSE_EVENTS, Event, Schedule, announced_ocids, events_of
+from app.ocds.events import PAUSE_EVENTS, Event, Schedule, announced_ocids, events_of, release_events
 from app.ocds.models import OcdsTender
 from app.ocds.packages import record
 from app.ocds.releases import build_releases, supplier_id
@@ -56,6 +56,7 @@ STEPS: dict[tuple[str, str], str] = {
     ("Tenders", "AppealFiled"): "appeal",
     ("Tenders", "AppealResolved"): "appeal_answer",
     ("Tenders", "TenderAwarded"): "award",
+    ("EPurchasing", "OrderPlaced"): "order",
     ("Tenders", "TenderFailed"): "failure",
     ("Tenders", "Paused"): "pause",
     ("Tenders", "PauseTimeCredited"): "resume",
@@ -188,7 +189,9 @@ class TenderView:
     hps: int | None = None
     category: str | None = None  # ITenders.Category word
     evaluation: str | None = None  # ITenders.EvaluationMethod word
-    method: str | None = None  # ITenders.Method word (tender, tender_cepat, seleksi)
+    method: str | None = None  # ITenders.Method word (tender, tender_cepat, seleksi, e_purchasing)
+    # An e-Katalog order (OrderPlaced): product_id, catalogue_id, unit_price, quantity, tkdn_bps.
+    order: dict[str, Any] | None = None
     bid_bond: int = 0  # jaminan penawaran each bid carries (rupiah)
     policy_version: int | None = None  # the money rules' version in force at announcement
     announced_at: int | None = None
@@ -331,6 +334,15 @@ def _apply(view: TenderView, schedule: Schedule, state: _ViewState, e: Event) ->
         view.announced_at = e.timestamp
         schedule.announced(p)
         view.documents.append(Document("tender", "", p["documentHash"], e.timestamp, e.block_number))
+    elif e.contract == "EPurchasing" and e.name == "OrderPlaced":
+        view.order = {
+            "product_id": a["productId"],
+            "catalogue_id": a["catalogueId"],
+            "unit_price": a["unitPrice"],
+            "quantity": a["quantity"],
+            "tkdn_bps": a["tkdnBps"],
+        }
+        return {"by": a["officer"], "quantity": a["quantity"], "unit_price": a["unitPrice"]}
     elif e.name == "TenderAmended":
         schedule.amended(a["commitDeadline"], a["revealDeadline"])
         view.documents.append(
@@ -867,7 +879,7 @@ def compiled_releases(session: Session) -> list[dict[str, Any]]:
     """One OCDS compiled release per announced ocid: what app.redflags reads."""
     out = []
     for ocid in announced_ocids(session):
-        releases = build_releases(ocid, events_of(session, ocid))
+        releases = build_releases(ocid, release_events(session, ocid))
         if releases:
             out.append(record(ocid, releases)["compiledRelease"])
     return out

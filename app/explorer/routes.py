@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_
 
 from app.api.deps import ReadSessionsDep
 from app.committee.acts import decode_call
+from app.explorer import archives as archive_queries
 from app.explorer import committee as committee_queries
 from app.explorer import queries
 from app.explorer import redflags as redflag_rows
@@ -24,6 +25,7 @@ from app.indexer.models import ChainEvent
 from app.ocds.releases import supplier_id
 from app.officials.directory import directory
 from app.payments.accounts import history as account_history
+from app.plans.models import plan_facts
 from app.redflags.results import GROUPS, OCID, TENDERER
 
 HERE = Path(__file__).resolve().parent
@@ -161,6 +163,10 @@ def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLR
         flags = redflag_rows.flags_of(session, OCID, ocid) if view else {}
         acts = committee_queries.executed_in(session, {s.event.tx_hash for s in view.steps}) if view else {}
         book = directory(session) if view else None
+        plan = plan_facts(session, ocid) if view else None  # the RUP package it cites (app/plans)
+        imported = archive_queries.imported_process(session, ocid) if view is None else None
+    if imported is not None:  # a past process imported from SPSE or an OCDS archive (app/archives)
+        return render(request, "imported.html", p=imported)
     if view is None:
         return not_found(request)
     loc = locale(request)
@@ -186,6 +192,7 @@ def tender_page(ocid: str, request: Request, sessions: ReadSessionsDep) -> HTMLR
         flags=flags,
         committee_acts=acts,
         directory=book,
+        plan=plan,
     )
 
 
@@ -358,6 +365,14 @@ def supplier_page(
         zero_address=queries.ZERO_ADDRESS,
         non_compliance=queries.NON_COMPLIANCE,
     )
+
+
+# -- imported archives (app/archives) -----------------------------------------------------------------
+@router.get("/archives", response_class=HTMLResponse)
+def archive_list(request: Request, sessions: ReadSessionsDep) -> HTMLResponse:
+    with sessions() as session:
+        archives = archive_queries.anchored_archives(session)
+    return render(request, "archives.html", archives=archives)
 
 
 # -- money rules (policy versions) ---------------------------------------------------------------------

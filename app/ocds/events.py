@@ -48,7 +48,7 @@ def events_of(session: Session, ocid: str, upto: int | None = None) -> list[Even
     own = _events(
         session,
         ChainEvent.topic1 == subject,
-        ChainEvent.contract.in_(("Tenders", "MilestoneEscrow")),
+        ChainEvent.contract.in_(("Tenders", "MilestoneEscrow", "EPurchasing")),
         *bound,
     )
     if not own:
@@ -69,6 +69,25 @@ def events_of(session: Session, ocid: str, upto: int | None = None) -> list[Even
     paused = _events(session, ChainEvent.event.in_(PAUSE_EVENTS), since, *bound)
     pauses = [e for e in paused if e.contract == "Tenders"]
     return sorted(own + payments + pauses, key=lambda e: (e.block_number, e.log_index))
+
+
+def agency_events(session: Session, events: list[Event], upto: int | None = None) -> list[Event]:
+    """The AgencyRegistered of the agency announcing the tender in `events` (its public name, which
+    the releases give the buyer; an agency is registered before its officers can announce, and its
+    name never changes), as a list to put ahead of `events` for build_releases; empty when absent."""
+    announced = next((e for e in events if e.name == "TenderAnnounced"), None)
+    if announced is None:
+        return []
+    topic = "0x" + int(announced.args["params"]["agencyId"]).to_bytes(32, "big").hex()
+    bound = (ChainEvent.block_number <= upto,) if upto is not None else ()
+    found = _events(session, ChainEvent.topic1 == topic, ChainEvent.event == "AgencyRegistered", *bound)
+    return [e for e in found if e.contract == "AgencyDirectory"][-1:]
+
+
+def release_events(session: Session, ocid: str, upto: int | None = None) -> list[Event]:
+    """What the releases of `ocid` are built from: its events (events_of), the buyer's name ahead."""
+    events = events_of(session, ocid, upto)
+    return agency_events(session, events, upto) + events
 
 
 def payment_ids_of(events: list[Event]) -> set[str]:

@@ -28,7 +28,15 @@ MAIN_PROCUREMENT_CATEGORY = {
     "consultancy": "services",
     "other_services": "services",
 }
-METHOD_DETAILS = {"tender": "Tender", "tender_cepat": "Tender Cepat", "seleksi": "Seleksi"}
+METHOD_DETAILS = {
+    "tender": "Tender",
+    "tender_cepat": "Tender Cepat",
+    "seleksi": "Seleksi",
+    "e_purchasing": "E-Purchasing (e-Katalog)",
+}
+# An e-Katalog order: a purchase from LKPP's catalogue, without a competition of its own (the
+# catalogue's listing was the competition): OCDS "limited" (docs/decisions/0043-e-purchasing.md).
+E_PURCHASING = METHOD.word("EPurchasing")
 AWARD_CRITERIA = {"lowest_price": "priceOnly", "value_system": "ratedCriteria"}
 CRITERIA_DETAILS = {
     "lowest_price": "Harga terendah (lowest price)",
@@ -103,6 +111,30 @@ def supplier_id(supplier: int) -> str:
     return f"ID-SUPPLIER-{supplier}"
 
 
+# Party identifiers (organization identifier schemes, not yet registered with org-id.guide): an
+# agency by its K/L/PD code as the AgencyDirectory holds it, a supplier by its SupplierRegistry id.
+AGENCY_SCHEME, SUPPLIER_SCHEME = "ID-KLPD", "ID-TERANG"
+
+
+def buyer_party(agency_id: int, name: str | None) -> dict[str, Any]:
+    """An agency as a party: its public name (AgencyRegistered on chain), else its code."""
+    return {
+        "id": buyer_id(agency_id),
+        "name": name or f"Agency {agency_id}",
+        "identifier": {"scheme": AGENCY_SCHEME, "id": str(agency_id)},
+    }
+
+
+def supplier_party(supplier: int, name: str | None = None) -> dict[str, Any]:
+    """A supplier as a party, by its on-chain id. Its business name is not on the chain; `name` is
+    the one the SIKaP extract gives (app/ocds/supplier_names.py), once an award has made it public."""
+    return {
+        "id": supplier_id(supplier),
+        "name": name or f"Supplier {supplier}",
+        "identifier": {"scheme": SUPPLIER_SCHEME, "id": str(supplier)},
+    }
+
+
 def bid_id(supplier: int) -> str:
     return f"bid-{supplier}"
 
@@ -123,7 +155,7 @@ def document(
 class _Tender:
     """What the mapping must remember between events of one ocid."""
 
-    def __init__(self, ocid: str, events: list[Event]) -> None:
+    def __init__(self, ocid: str, events: list[Event], supplier_names: dict[int, str]) -> None:
         self.ocid = ocid
         self.tender_id = "0x" + tender_id(ocid).hex()
         self.award_round = 0
@@ -136,6 +168,17 @@ class _Tender:
         self.objection_round: dict[int, int] = {}  # objection id -> the award round it objects to
         self.payment_milestone: dict[str, int] = {}
         self.supplier = 0
+        self.title = next((e.args["params"]["title"] for e in events if e.name == "TenderAnnounced"), "")
+        # Agencies' public names (AgencyRegistered, app/ocds/events.py agency_events), and the roles
+        # each party has had so far: a release repeats them all (ocdsmerge replaces a party's roles).
+        self.agency_names = {
+            int(e.args["agencyId"]): e.args["name"] for e in events if e.name == "AgencyRegistered"
+        }
+        self.roles: dict[str, list[str]] = {}
+        # Suppliers' business names (SIKaP), published from the award that names the supplier on:
+        # what an award announcement makes public, and no earlier (a bidder stays an id).
+        self.supplier_names = supplier_names
+        self.named: set[int] = set()
         # (transaction, supplier) -> the Pokja member whose opening it was (BidNotOpenedBySupplier
         # with an opener follows the BidRevealed of a quorum opening in the same transaction).
         self.quorum_openers = {
@@ -144,14 +187,42 @@ class _Tender:
             if e.name == "BidNotOpenedBySupplier" and e.args.get("openedBy", ZERO_ADDRESS) != ZERO_ADDRESS
         }
 
+    def party(self, reference: dict[str, Any], *roles: str) -> dict[str, Any]:
+        """The party `reference` names, with every role it has had in this process."""
+        held = self.roles.setdefault(reference["id"], [])
+        held.extend(role for role in roles if role not in held)
+        return {**reference, "roles": list(held)}
+
+    def buyer(self) -> dict[str, Any]:
+        return buyer_party(self.agency, self.agency_names.get(self.agency))
+
+    def tenderer(self, supplier: int, *roles: str) -> dict[str, Any]:
+        """The supplier as a party: a tenderer, and any of `roles`."""
+        return self.party(self.supplier_party(supplier), "tenderer", *roles)
+
+    def supplier_party(self, supplier: int) -> dict[str, Any]:
+        """The supplier's party, named once an award has named it."""
+        return supplier_party(supplier, self.supplier_names.get(supplier) if supplier in self.named else None)
+
+    def reference(self, supplier: int) -> dict[str, Any]:
+        """An organization reference to a supplier (its party is in the same release's `parties`)."""
+        return {k: v for k, v in self.supplier_party(supplier).items() if k in ("id", "name")}
+
     @property
     def in_flight(self) -> bool:
         return self.status in (TENDER_STATES.word("Open"), TENDER_STATES.word("AwardProposed"))
 
 
-def build_releases(ocid: str, events: list[Event]) -> list[dict[str, Any]]:
-    """The releases of `ocid`, oldest first."""
-    state = _Tender(ocid, events)
+def build_releases(
+    ocid: str,
+    events: list[Event],
+    planning: dict[str, Any] | None = None,
+    supplier_names: dict[int, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The releases of `ocid`, oldest first. `planning`: the procurement plan package the tender
+    cites (app/ocds/planning.py), carried by the announcement's release. `supplier_names`: business
+    names by supplier id (app/ocds/supplier_names.py), given to a supplier from the award naming it."""
+    state = _Tender(ocid, events, supplier_names or {})
     releases = []
     for event in events:
         mapped = _MAPPING.get((event.contract, event.name))
@@ -161,6 +232,8 @@ def build_releases(ocid: str, events: list[Event]) -> list[dict[str, Any]]:
         if result is None:
             continue
         tags, body = result
+        if planning is not None and mapped is _announced:
+            tags, body = ["planning", *tags], {"planning": planning, **body}
         if "tender" in body:
             body["tender"] = {"id": state.tender_id, **body["tender"]}  # required in every release
         for contract in body.get("contracts", []):
@@ -182,8 +255,10 @@ def build_releases(ocid: str, events: list[Event]) -> list[dict[str, Any]]:
 def _announced(state: _Tender, e: Event):
     p = e.args["params"]
     state.agency, state.bid_bond = p["agencyId"], p.get("bidBond", 0)
+    if METHOD.word(p["method"]) == E_PURCHASING:
+        return _ordered_announcement(state, e, p)
     state.schedule.announced(p)
-    buyer = {"id": buyer_id(p["agencyId"]), "name": f"Agency {p['agencyId']}"}
+    buyer = {k: v for k, v in state.buyer().items() if k != "identifier"}
     eligibility = [
         text
         for flag, text in (
@@ -218,8 +293,43 @@ def _announced(state: _Tender, e: Event):
         tender["bidBond"] = money(state.bid_bond)
     if eligibility:
         tender["eligibilityCriteria"] = " ".join(eligibility)
-    party = {**buyer, "roles": ["buyer", "procuringEntity"]}
+    party = state.party(state.buyer(), "buyer", "procuringEntity")
     return ["tender"], {"buyer": buyer, "parties": [party], "tender": tender}
+
+
+def _ordered_announcement(state: _Tender, e: Event, p: dict[str, Any]):
+    """An e-Katalog order, recorded already awarded: no tender period, no sealed bids."""
+    buyer = {k: v for k, v in state.buyer().items() if k != "identifier"}
+    tender = {
+        "title": p["title"],
+        "status": TENDER_STATUS["open"],
+        "value": money(p["hps"]),
+        "procuringEntity": buyer,
+        "procurementMethod": "limited",
+        "procurementMethodDetails": METHOD_DETAILS[E_PURCHASING],
+        "mainProcurementCategory": MAIN_PROCUREMENT_CATEGORY[CATEGORY.word(p["category"])],
+        "awardCriteria": "priceOnly",
+        "awardCriteriaDetails": "Harga katalog elektronik (e-Katalog catalogue price)",
+        "submissionMethod": ["electronicSubmission"],
+        "numberOfTenderers": 1,
+        "documents": [document(p["documentHash"], "Surat pesanan (order document)", e.timestamp)],
+    }
+    party = state.party(state.buyer(), "buyer", "procuringEntity")
+    return ["tender"], {"buyer": buyer, "parties": [party], "tender": tender}
+
+
+def _order_placed(state: _Tender, e: Event):
+    """The order's item: the catalogue product, its unit price and quantity (its TKDN is the one bid's,
+    the provider's listing)."""
+    a = e.args
+    item = {
+        "id": "1",
+        "description": state.title or a["productId"],
+        "classification": {"scheme": "e-Katalog", "id": a["productId"]},
+        "quantity": a["quantity"],
+        "unit": {"name": "unit", "value": money(a["unitPrice"])},
+    }
+    return ["tenderUpdate"], {"tender": {"items": [item]}}
 
 
 def _periods(state: _Tender) -> dict[str, Any]:
@@ -299,22 +409,20 @@ def _failed(state: _Tender, e: Event):
 
 
 # -- bids -------------------------------------------------------------------------------------------
-def _tenderer(supplier: int) -> dict[str, Any]:
-    return {"id": supplier_id(supplier), "name": f"Supplier {supplier}"}
-
-
-def _bid(e: Event, status: str, **extra) -> dict[str, Any]:
+def _bid(state: _Tender, e: Event, status: str, **extra) -> dict[str, Any]:
     supplier = e.args["supplierId"]
-    return {"id": bid_id(supplier), "status": status, "tenderers": [_tenderer(supplier)], **extra}
+    return {"id": bid_id(supplier), "status": status, "tenderers": [state.reference(supplier)], **extra}
 
 
 def _committed(state: _Tender, e: Event):
     state.bidders.add(e.args["supplierId"])
-    party = {**_tenderer(e.args["supplierId"]), "roles": ["tenderer"]}
     return ["tenderUpdate"], {
-        "parties": [party],
-        "tender": {"numberOfTenderers": len(state.bidders), "tenderers": [_tenderer(e.args["supplierId"])]},
-        "bids": {"details": [_bid(e, BID_STATUS["sealed"], date=iso(e.timestamp))]},
+        "parties": [state.tenderer(e.args["supplierId"])],
+        "tender": {
+            "numberOfTenderers": len(state.bidders),
+            "tenderers": [state.reference(e.args["supplierId"])],
+        },
+        "bids": {"details": [_bid(state, e, BID_STATUS["sealed"], date=iso(e.timestamp))]},
     }
 
 
@@ -326,16 +434,21 @@ def _revealed(state: _Tender, e: Event):
         "value": money(e.args["price"]),
         "evaluatedValue": money(e.args["hea"]),
         "tkdnBps": e.args["tkdnBps"],
-        "products": [{"id": p["productId"], "shareBps": p["shareBps"]} for p in e.args.get("products", [])],
         "openedBy": OPENED_BY_POKJA if opener else OPENED_BY_TENDERER,
     }
+    products = [{"id": p["productId"], "shareBps": p["shareBps"]} for p in e.args.get("products", [])]
+    if products:  # an empty array is an empty field to OCDS's review tools
+        extra["products"] = products
     if opener:
         extra["openedByMember"] = opener.lower()
     bond_ref = e.args.get("bidBondRef", ZERO_HASH)
     if bond_ref != ZERO_HASH:
         extra["bidBond"] = {"reference": bond_ref, "value": money(state.bid_bond), "status": "submitted"}
         extra["documents"] = [document(bond_ref, "Jaminan penawaran (bid bond)", e.timestamp, "bidBond")]
-    return ["tenderUpdate"], {"bids": {"details": [_bid(e, BID_STATUS["valid"], **extra)]}}
+    return ["tenderUpdate"], {
+        "parties": [state.tenderer(supplier)],
+        "bids": {"details": [_bid(state, e, BID_STATUS["valid"], **extra)]},
+    }
 
 
 def _not_opened_by_supplier(state: _Tender, e: Event):
@@ -357,6 +470,7 @@ def _not_opened_by_supplier(state: _Tender, e: Event):
 def _non_compliant(state: _Tender, e: Event):
     reason = NON_COMPLIANCE.word(e.args["reason"])
     bid = _bid(
+        state,
         e,
         BID_STATUS["disqualified"],
         statusDetails=f"Gugur: {NON_COMPLIANCE_DETAILS[reason]}",
@@ -371,7 +485,7 @@ def _non_compliant(state: _Tender, e: Event):
                 "evaluationReports",
             )
         ]
-    return ["tenderUpdate"], {"bids": {"details": [bid]}}
+    return ["tenderUpdate"], {"parties": [state.tenderer(e.args["supplierId"])], "bids": {"details": [bid]}}
 
 
 def _preference_withdrawn(state: _Tender, e: Event):
@@ -396,7 +510,10 @@ def _rejected(state: _Tender, e: Event):
     if reason == REJECT_REASON.word("NonCompliant"):
         return None  # BidDeclaredNonCompliant, just before it, published the disqualification
     body: dict[str, Any] = {
-        "bids": {"details": [_bid(e, REJECTED_BID_STATUS[reason], statusDetails=REJECTED_DETAILS[reason])]}
+        "parties": [state.tenderer(e.args["supplierId"])],
+        "bids": {
+            "details": [_bid(state, e, REJECTED_BID_STATUS[reason], statusDetails=REJECTED_DETAILS[reason])]
+        },
     }
     if reason == REJECT_REASON.word("ObjectionUpheld") and state.award_round:
         # An upheld objection (or appeal) voids the proposed award; the tender is evaluated again.
@@ -413,6 +530,7 @@ def _award_id(state: _Tender) -> str:
 
 
 def _proposed(state: _Tender, e: Event):
+    state.named.add(e.args["supplierId"])
     state.award_round += 1
     state.status = TENDER_STATES.word("AwardProposed")
     award = {
@@ -421,14 +539,15 @@ def _proposed(state: _Tender, e: Event):
         "status": "pending",
         "date": iso(e.timestamp),
         "value": money(e.args["price"]),
-        "suppliers": [_tenderer(e.args["supplierId"])],
+        "suppliers": [state.reference(e.args["supplierId"])],
         "relatedBid": bid_id(e.args["supplierId"]),
     }
     statistics = [
         {"id": "validBids", "measure": "validBids", "value": e.args["validBids"]},
         {"id": "tenderers", "measure": "bids", "value": e.args["tenderers"]},
     ]
-    return ["award"], {"awards": [award], "bids": {"statistics": statistics}}
+    parties = [state.tenderer(e.args["supplierId"])]
+    return ["award"], {"parties": parties, "awards": [award], "bids": {"statistics": statistics}}
 
 
 def _complaint(state: _Tender, objection_id: int, **fields) -> dict[str, Any]:
@@ -447,14 +566,17 @@ def _objection_filed(state: _Tender, e: Event):
     fields: dict[str, Any] = {
         "status": COMPLAINT_PENDING,
         "dateSubmitted": iso(e.timestamp),
-        "author": _tenderer(supplier),
+        "author": state.reference(supplier),
         "reviewBody": POKJA,
     }
     if e.args["evidenceHash"] != ZERO_HASH:
         fields["documents"] = [
             document(e.args["evidenceHash"], "Sanggah (objection)", e.timestamp, "complaints")
         ]
-    return ["awardUpdate"], _complaint(state, objection_id, **fields)
+    return ["awardUpdate"], {
+        "parties": [state.tenderer(supplier)],
+        **_complaint(state, objection_id, **fields),
+    }
 
 
 def _objection_resolved(state: _Tender, e: Event):
@@ -500,15 +622,16 @@ def _appeal_resolved(state: _Tender, e: Event):
 
 
 def _awarded(state: _Tender, e: Event):
+    state.named.add(e.args["supplierId"])
     state.supplier = e.args["supplierId"]
     state.status = TENDER_STATES.word("Awarded")
-    party = {**_tenderer(e.args["supplierId"]), "roles": ["tenderer", "supplier"]}
+    party = state.tenderer(e.args["supplierId"], "supplier")
     award = {
         "id": _award_id(state),
         "status": "active",
         "date": iso(e.timestamp),
         "value": money(e.args["value"]),
-        "suppliers": [_tenderer(e.args["supplierId"])],
+        "suppliers": [state.reference(e.args["supplierId"])],
     }
     tender = {"status": TENDER_STATUS["awarded"], "awardPeriod": {"endDate": iso(e.timestamp)}}
     return ["awardUpdate"], {"parties": [party], "awards": [award], "tender": tender}
@@ -583,12 +706,15 @@ def _payment_settled(state: _Tender, e: Event):
         "source": f"urn:terang:payment:{e.args['id']}",
         "date": iso(e.timestamp),
         "value": money(e.args["amount"]),
-        "payer": {"id": buyer_id(state.agency), "name": f"Agency {state.agency}"},
-        "payee": _tenderer(state.supplier) if state.supplier else None,
+        "payer": {k: v for k, v in state.buyer().items() if k in ("id", "name")},
+        "payee": state.reference(state.supplier) if state.supplier else None,
     }
     transaction = {k: v for k, v in transaction.items() if v is not None}
     contract = {"id": _contract_id(state), "implementation": {"transactions": [transaction]}}
-    return ["implementation"], {"contracts": [contract]}
+    parties = [state.party(state.buyer(), "payer")]
+    if state.supplier:
+        parties.append(state.tenderer(state.supplier, "payee"))
+    return ["implementation"], {"parties": parties, "contracts": [contract]}
 
 
 _MAPPING = {
@@ -610,6 +736,7 @@ _MAPPING = {
     ("Tenders", "AppealFiled"): _appeal_filed,
     ("Tenders", "AppealResolved"): _appeal_resolved,
     ("Tenders", "TenderAwarded"): _awarded,
+    ("EPurchasing", "OrderPlaced"): _order_placed,
     ("MilestoneEscrow", "EscrowCreated"): _escrow_created,
     ("MilestoneEscrow", "EscrowCountersigned"): _countersigned,
     ("MilestoneEscrow", "MilestoneApproved"): _milestone_approved,

@@ -11,13 +11,14 @@ contract is the authority on every rule: its refusals come back as problems name
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 from web3 import Web3
 
-from app.api.deps import ChainDep, SettingsDep, SignersDep, require_roles
+from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, require_roles
 from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
@@ -26,6 +27,8 @@ from app.ledger.signers import SignerRegistry
 from app.ledger.view_calls import named
 from app.officials.keys import own_key
 from app.protocol.identity import InvalidIdentifier, keyed_hash
+from app.sikap import checks as sikap_checks
+from app.sikap import models as sikap_models
 from app.suppliers.schemas import (
     BlacklistConfirmed,
     BlacklistProposal,
@@ -67,6 +70,7 @@ def register_supplier(
     chain: ChainDep,
     settings: SettingsDep,
     signers: SignersDep,
+    sessions: SessionsDep,
     write: WriterDep,
 ):
     key = settings.identity_hmac_key.get_secret_value().encode()
@@ -74,6 +78,9 @@ def register_supplier(
         nib_hash, npwp_hash = keyed_hash(key, "nib", body.nib), keyed_hash(key, "npwp", body.npwp)
     except InvalidIdentifier as exc:
         raise ApiError(422, "invalid_identifier", detail=str(exc)) from None
+    if sikap_checks.enforced(settings):  # the business is in SIKaP and not blacklisted nationally now
+        with sessions() as session:
+            sikap_checks.require_registrable(session, Web3.to_hex(nib_hash), int(time.time()))
     registry = chain.contract("SupplierRegistry")
     call = Call(
         registry,
@@ -84,6 +91,8 @@ def register_supplier(
 
     def outcome(confirmed):
         event = event_args(registry, "SupplierRegistered", confirmed)
+        with sessions.begin() as session:  # its business name, for awards that name it (OCDS parties)
+            sikap_models.remember_supplier(session, event["supplierId"], Web3.to_hex(nib_hash))
         return {"supplierId": event["supplierId"], "account": event["account"], "agencyId": event["agencyId"]}
 
     # The idempotency record fingerprints the keyed hashes, never NIB/NPWP (nor a plain hash of

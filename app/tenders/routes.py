@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 from web3 import Web3
 
-from app.api.deps import ChainDep, SignersDep, require_roles
+from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, require_roles
 from app.api.errors import ApiError
 from app.api.relayers import Relayer, own_supplier_account
 from app.api.writes import Call, WriterDep
@@ -20,9 +20,11 @@ from app.auth.tokens import Principal
 from app.ledger.events import event_args, events
 from app.ledger.view_calls import named
 from app.officials.keys import signer_of
+from app.plans import checks as plan_checks
 from app.protocol import bids
 from app.protocol.bids import tender_id
-from app.tenders import officers, reads
+from app.tenders import officers, qualification, reads
+from app.tenders.ocid_prefix import check_ocid_not_archived, check_ocid_prefix
 from app.tenders.reads import CallWithBeforeSend, Ocid, in_reveal_period
 from app.tenders.schemas import (
     ADDRESS,
@@ -81,8 +83,19 @@ def _member_call(chain, signers, principal: Principal, ocid: str, function: str,
     response_model=TenderAnnounced,
     summary="Announce a tender (officer of the tender's agency)",
 )
-def announce(request: Request, body: Announcement, principal: Officer, chain: ChainDep, write: WriterDep):
+def announce(
+    request: Request,
+    body: Announcement,
+    principal: Officer,
+    chain: ChainDep,
+    settings: SettingsDep,
+    sessions: SessionsDep,
+    write: WriterDep,
+):
+    check_ocid_prefix(request.app.state.settings, body.ocid)  # published as OCDS (app/tenders/ocid_prefix.py)
+    check_ocid_not_archived(sessions, body.ocid)
     signer = signer_of(request, principal, body.agencyId)
+    plan_of_tender(chain, settings, sessions, body)
     tenders = chain.contract("Tenders")
     params = (
         body.ocid,
@@ -111,6 +124,32 @@ def announce(request: Request, body: Announcement, principal: Officer, chain: Ch
         lambda c: {"ocid": body.ocid, "tenderId": Web3.to_hex(tender_id(body.ocid))},
         201,
     )
+
+
+def plan_of_tender(chain, settings, sessions, body: Announcement) -> None:
+    """Checks the announcement against its procurement plan (app/plans/checks.py) unless the check is
+    off (local or test only), and records the package the tender cites with its qualification."""
+
+    def status_of(ocid: str) -> str:
+        try:
+            return STATUS[reads.tender(chain, ocid)["status"]]
+        except ApiError:
+            return "none"
+
+    fields = {"ocid": body.ocid, "kd_rup": body.rupCode, "agency_id": body.agencyId, "hps": body.hps}
+    with sessions.begin() as session:
+        version = None
+        if settings.plan_check_enabled:
+            version = plan_checks.checked_plan(
+                session, **fields, method=Method(body.method).name, status_of=status_of
+            )
+        plan_checks.reserve(
+            session,
+            **fields,
+            qualification=body.qualification,
+            status_of=status_of,
+            version_id=version.id if version is not None else None,
+        )
 
 
 @router.post(
@@ -146,6 +185,7 @@ def relay_commit(
     write: WriterDep,
 ):
     own_supplier_account(chain, principal, body.supplier)
+    qualification.require(chain, request.app.state.sessions, ocid, account=body.supplier)
     tenders = chain.contract("Tenders")
     args = [
         Web3.to_checksum_address(body.supplier),

@@ -91,6 +91,9 @@ def test_every_chain_write_declares_its_idempotency_key(op):
         "/payments/accounts/{payee_key}/versions/{version}/withdrawal",
         "/payments/accounts/{payee_key}/versions/{version}/revocation",
         "/payments/reconciliation/repair",  # repairs check the state they expect
+        # Anchored on chain by the data officer's own key, but a repeat of the same file answers the
+        # import already stored (found by the file's SHA-256) and anchors nothing twice.
+        "/plans/imports",
         # A release acts only on a row still quarantined: a repeat answers 409, nothing on chain.
         "/payments/instructions/{instruction_id}/attempts/{attempt}/release",
         "/payments/instructions/{instruction_id}/lines/{line}/release",

@@ -18,6 +18,7 @@ from app.tenders.opening_codec import encode_opening
 from tests.support.clock import key, now, travel_to
 from tests.support.documented import documented
 from tests.support.localchain import rpc
+from tests.support.plans import planned
 from tests.support.pokja import POKJA, Pokja
 
 OCID = f"ocds-terang-1001-{uuid.uuid4().hex[:8]}"
@@ -95,9 +96,27 @@ def test_2_agencies_register_and_verify_both_suppliers(scenario):
 def test_3_an_officer_of_another_agency_cannot_announce_for_ikn(scenario):
     body = announcement(scenario)
     refused = scenario["client"].post(
-        "/tenders", json=body, headers={**scenario["token"]("AGENCY_OFFICER", agency=1002), **key()}
+        "/tenders",
+        json=planned(scenario["client"], body),
+        headers={**scenario["token"]("AGENCY_OFFICER", agency=1002), **key()},
     )
     assert refused.status_code == 403 and refused.json()["code"] == "wrong_agency"
+
+
+@pytest.mark.parametrize("ocid", ["ocds-abc123-1001-2026-0001", "ocds-terangx-1001-2026-0001", "terang-1"])
+def test_3_an_ocid_outside_the_publishers_ocds_prefix_is_refused_before_the_chain(scenario, ocid):
+    """Every ocid is published as OCDS under the registered prefix (TERANG_OCID_PREFIX, ocds-terang):
+    an officer of the tender's own agency cannot announce under another publisher's prefix."""
+    client = scenario["client"]
+    refused = client.post(
+        "/tenders",
+        json=planned(client, {**announcement(scenario), "ocid": ocid}),
+        headers={**scenario["token"]("AGENCY_OFFICER", agency=1001), **key()},
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "ocid_prefix_mismatch" and "ocds-terang-" in refused.json()["detail"]
+    assert client.get(f"/tenders/{ocid}").status_code == 404
 
 
 def announcement(scenario) -> dict:
@@ -120,7 +139,9 @@ def announcement(scenario) -> dict:
 def test_4_the_ikn_officer_announces_the_tender(scenario):
     body = announcement(scenario)
     created = scenario["client"].post(
-        "/tenders", json=body, headers={**scenario["token"]("AGENCY_OFFICER", agency=1001), **key()}
+        "/tenders",
+        json=planned(scenario["client"], body),
+        headers={**scenario["token"]("AGENCY_OFFICER", agency=1001), **key()},
     )
     assert created.status_code == 201, created.text
     assert documented(created)["tenderId"] == Web3.to_hex(bids.tender_id(OCID))
@@ -486,7 +507,7 @@ def test_11_a_tender_is_amended_cancelled_or_failed_and_each_answer_is_the_docum
     ocids = [f"{OCID}-{suffix}" for suffix in ("cancelled", "failed")]
     for ocid in ocids:
         body = {**announcement(scenario), "ocid": ocid, "preferenceBps": 0, **schedule}
-        announced = client.post("/tenders", json=body, headers={**officer, **key()})
+        announced = client.post("/tenders", json=planned(client, body), headers={**officer, **key()})
         assert announced.status_code == 201, announced.text
     cancelled, failed = ocids
     appointed = scenario["pokja"].appoint(client, failed)

@@ -4,6 +4,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 # Every domain's tables share Base: import them so the metadata is complete.
+import app.archives.models  # noqa: F401
+import app.catalogue.models  # noqa: F401
 import app.documents.models  # noqa: F401
 import app.explorer.models  # noqa: F401
 import app.indexer.models  # noqa: F401
@@ -11,7 +13,9 @@ import app.ledger.models  # noqa: F401
 import app.ocds.models  # noqa: F401
 import app.onboarding.models  # noqa: F401
 import app.payments.models  # noqa: F401
+import app.plans.models  # noqa: F401
 import app.portal.models  # noqa: F401
+import app.sikap.models  # noqa: F401
 import app.suppliers.models  # noqa: F401
 import app.tenders.models  # noqa: F401
 import app.welfare.contacts  # noqa: F401
