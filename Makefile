@@ -107,7 +107,9 @@ test-contracts: test-contracts-anvil test-contracts-ganache
 # Both chains run the whole contract suite; the property tests run a tenth of their examples on
 # ganache, whose EVM is slower (tests/contracts/budget.py).
 test-contracts-anvil: compile
-	$(BROWNIE) test tests/contracts --network terang-anvil $(PYTEST_ARGS)
+	rm -rf build/anvil-cache
+	status=0; $(BROWNIE) test tests/contracts --network terang-anvil $(PYTEST_ARGS) || status=$$?; \
+	rm -rf build/anvil-cache; exit $$status
 
 test-contracts-ganache: compile
 	$(BROWNIE) test tests/contracts --network terang-ganache $(PYTEST_ARGS)

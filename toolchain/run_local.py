@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -46,10 +47,14 @@ def port_in_use(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def chain_command(chain: str, port: int) -> list[str]:
+def chain_command(chain: str, port: int, cache: Path | None = None) -> list[str]:
+    """The local chain's command line. `cache`: where anvil keeps the states it moves out of memory
+    on a long chain; by default a temporary folder of its own, which anvil leaves behind when it is
+    stopped by a signal (gigabytes, run after run), so the caller names one it removes itself."""
     if chain == "anvil":
         return [
             str(BIN / "anvil"),
+            *(["--cache-path", str(cache)] if cache is not None else []),
             "--host",
             "127.0.0.1",
             "--port",
@@ -156,7 +161,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         chain_port = free_port()
         rpc_url = f"http://127.0.0.1:{chain_port}"
-        chain = stack.start(args.chain, chain_command(args.chain, chain_port), quiet=True)
+        cache = Path(args.state_dir) / "anvil-cache"
+        shutil.rmtree(cache, ignore_errors=True)  # what an earlier run's chain moved out of memory
+        chain = stack.start(args.chain, chain_command(args.chain, chain_port, cache), quiet=True)
         wait_for(lambda: rpc(rpc_url, "eth_chainId"), f"{args.chain} on port {chain_port}", 60, chain)
         print(f"[1/3] {args.chain} is running at {rpc_url} (chain id {LOCAL_CHAIN_ID})", flush=True)
         deploy(rpc_url, manifest_dir)

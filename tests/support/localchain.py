@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +38,11 @@ def anvil(chain_id: int = 31337, block_time: float | None = None, accounts: int 
     ]
     if block_time:
         cmd += ["--block-time", str(block_time)]
-    with _serving(cmd, port, "anvil") as url:
+    # anvil's own cache folder outlives a chain stopped by a signal (toolchain/run_local.py)
+    with (
+        tempfile.TemporaryDirectory(prefix="anvil-cache-") as cache,
+        _serving([*cmd, "--cache-path", cache], port, "anvil") as url,
+    ):
         yield url
 
 
