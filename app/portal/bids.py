@@ -23,12 +23,13 @@ from web3 import Web3
 
 from app.api.deps import ChainDep, ReadSessionsDep
 from app.explorer import queries
+from app.ledger.clock import chain_now
 from app.portal import signin
 from app.portal.pages import render
 from app.portal.relay import SIGNATURE_SECONDS, SignedActDep, registered_account, sign_in_first
 from app.protocol.bids import tender_id
 from app.tenders import reads
-from app.tenders.reads import Ocid, chain_now
+from app.tenders.reads import Ocid
 from app.tenders.routes import relay_commit, relay_reveal
 from app.tenders.schemas import SignedCommit, SignedReveal
 

@@ -30,12 +30,13 @@ from app.api.deps import ChainDep, ReadSessionsDep
 from app.escrows import views
 from app.escrows.routes import Index, relay_countersignature, relay_dispute
 from app.escrows.schemas import Countersignature, DisputeSignature
+from app.ledger.clock import chain_now
 from app.payments.references import provider_references
 from app.portal import signin
 from app.portal.pages import render
 from app.portal.relay import SIGNATURE_SECONDS, SignedActDep, sign_in_first
 from app.protocol.bids import tender_id
-from app.tenders.reads import Ocid, chain_now
+from app.tenders.reads import Ocid
 
 router = APIRouter(prefix="/portal", tags=["portal"], include_in_schema=False)
 

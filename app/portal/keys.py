@@ -15,12 +15,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.api.deps import ChainDep
+from app.ledger.clock import chain_now
 from app.portal import signin
 from app.portal.pages import render
 from app.portal.relay import SIGNATURE_SECONDS, SignedActDep, registered_account, sign_in_first
 from app.suppliers.key_rotation import relay_key_rotation
 from app.suppliers.schemas import KeyRotation
-from app.tenders.reads import chain_now
 
 router = APIRouter(prefix="/portal", tags=["portal"], include_in_schema=False)
 

@@ -14,11 +14,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.api.deps import ChainDep, ReadSessionsDep
 from app.explorer import queries
+from app.ledger.clock import chain_now
 from app.portal import my_tenders, search, signin
 from app.portal.pages import render
 from app.portal.relay import SIGNATURE_SECONDS, SignedActDep, registered_account, sign_in_first
 from app.protocol.bids import tender_id
-from app.tenders.reads import Ocid, chain_now
+from app.tenders.reads import Ocid
 from app.tenders.routes import relay_objection
 from app.tenders.schemas import SignedObjection
 

@@ -11,7 +11,6 @@ contract is the authority on every rule: its refusals come back as problems name
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -22,6 +21,7 @@ from app.api.deps import ChainDep, SessionsDep, SettingsDep, SignersDep, require
 from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
+from app.ledger.clock import chain_now
 from app.ledger.events import event_args
 from app.ledger.signers import SignerRegistry
 from app.ledger.view_calls import named
@@ -80,7 +80,7 @@ def register_supplier(
         raise ApiError(422, "invalid_identifier", detail=str(exc)) from None
     if sikap_checks.enforced(settings):  # the business is in SIKaP and not blacklisted nationally now
         with sessions() as session:
-            sikap_checks.require_registrable(session, Web3.to_hex(nib_hash), int(time.time()))
+            sikap_checks.require_registrable(session, Web3.to_hex(nib_hash), chain_now(chain))
     registry = chain.contract("SupplierRegistry")
     call = Call(
         registry,

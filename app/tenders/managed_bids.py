@@ -59,6 +59,7 @@ from app.api.deps import ChainDep, PrincipalDep, SessionsDep, SettingsDep
 from app.api.errors import ApiError
 from app.api.writes import Call, WriterDep
 from app.auth.tokens import Principal
+from app.ledger.clock import chain_now
 from app.ledger.events import event_args
 from app.ledger.view_calls import named
 from app.protocol import bids
@@ -66,7 +67,7 @@ from app.suppliers import managed_keys
 from app.tenders import envelope, managed_openings, qualification, reads
 from app.tenders.opening_codec import encode_opening
 from app.tenders.pokja_routes import appeal_filed
-from app.tenders.reads import CallWithBeforeSend, chain_now
+from app.tenders.reads import CallWithBeforeSend
 from app.tenders.routes import objection_filed
 from app.tenders.schemas import (
     BidRevealed,

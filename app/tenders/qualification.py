@@ -8,10 +8,10 @@ from __future__ import annotations
 from web3 import Web3
 
 from app.api.errors import ApiError
+from app.ledger.clock import chain_now
 from app.ledger.view_calls import named
 from app.plans import models as plan_models
 from app.sikap import checks
-from app.tenders.reads import chain_now
 
 
 def require(

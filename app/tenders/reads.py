@@ -4,7 +4,6 @@ Call that checks a period right before its data reaches the node."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -15,6 +14,7 @@ from web3.exceptions import ContractCustomError
 
 from app.api.errors import ApiError
 from app.api.writes import Call
+from app.ledger.clock import chain_now
 from app.ledger.reverts import ChainRevert
 from app.ledger.view_calls import named
 from app.protocol import bids, vocabulary
@@ -49,13 +49,6 @@ def pokja(chain, ocid: str) -> tuple[list[str], list[bytes]]:
     """The Pokja's members in order (share index = position + 1) and their X25519 envelope keys."""
     members, keys = chain.read("Tenders", "pokjaOf", bids.tender_id(ocid))
     return [Web3.to_checksum_address(m) for m in members], [bytes(k) for k in keys]
-
-
-def chain_now(chain) -> int:
-    """When a transaction sent now is mined, near enough: the later of the latest block's time and
-    the wall clock (a chain that makes no empty blocks may have a latest block hours old; a local
-    chain moved forward by tests runs ahead of the wall clock)."""
-    return max(chain.web3.eth.get_block("latest")["timestamp"], int(time.time()))
 
 
 def commits(chain, ocid: str, supplier_id: int | None = None) -> list[dict[str, Any]]:
