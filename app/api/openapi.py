@@ -95,6 +95,7 @@ def problem_statuses(route: APIRoute) -> list[int]:
     statuses |= {int(code) for code in route.responses if str(code).isdigit() and int(code) >= 400}
     if route.body_field is not None:
         statuses.add(400)  # a body that is not JSON (or not UTF-8) is refused before validation
+        statuses.add(413)  # a body over the limit is refused before it is read (app/api/limits.py)
     if get_principal in calls or bearer in calls:  # a token required, or optional for more
         statuses |= {401, 403, 503}  # 503: the identity provider's keys cannot be fetched
     if get_writer in calls:
