@@ -6,8 +6,7 @@ catalogue, not typed by the ordering officer.
                                                         tkdnBps, category, keccak256(bytes(name))))))
 
 (uint64, bytes32, uint64, uint96, uint16, uint8, bytes32): OpenZeppelin's standard Merkle tree leaf
-(hashed twice). Pairs are hashed in sorted order, as OpenZeppelin's MerkleProof expects, so a proof
-is the list of sibling hashes from the leaf up.
+(hashed twice), in the suite's Merkle tree (app/protocol/merkle.py).
 
 Only eth-abi and eth-utils are imported: both the contracts environment and the gateway use this.
 """
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 
 from eth_abi import encode
 from eth_utils import keccak
+
+from app.protocol import merkle
 
 
 @dataclass(frozen=True)
@@ -56,51 +57,28 @@ def leaf(catalogue_id: int, listing: Listing) -> bytes:
     return keccak(inner)
 
 
-def _pair(a: bytes, b: bytes) -> bytes:
-    return keccak(a + b) if a < b else keccak(b + a)
-
-
 class CatalogueTree:
-    """The tree over a snapshot's listings. Leaves are sorted by hash, so the root depends only on
-    the set of listings; an odd node at the end of a level moves up unchanged."""
+    """The tree over a snapshot's listings (app/protocol/merkle.py, OpenZeppelin's). Leaves are sorted
+    by hash, so the root depends only on the set of listings."""
 
     def __init__(self, catalogue_id: int, listings: Sequence[Listing]):
         if not listings:
             raise ValueError("a catalogue needs at least one product")
         self.catalogue_id = catalogue_id
-        self.levels: list[list[bytes]] = [sorted(leaf(catalogue_id, item) for item in listings)]
-        if len(set(self.levels[0])) != len(self.levels[0]):
+        self.leaves = sorted(leaf(catalogue_id, item) for item in listings)
+        if len(set(self.leaves)) != len(self.leaves):
             raise ValueError("a catalogue lists each product once")
-        while len(self.levels[-1]) > 1:
-            level = self.levels[-1]
-            up = [_pair(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-            if len(level) % 2:
-                up.append(level[-1])
-            self.levels.append(up)
-
-    @property
-    def root(self) -> bytes:
-        return self.levels[-1][0]
+        self.root = merkle.root(self.leaves)
 
     def proof(self, listing: Listing) -> list[bytes]:
         """Sibling hashes from the listing's leaf to the root; KeyError for a listing not in the tree."""
-        target = leaf(self.catalogue_id, listing)
         try:
-            index = self.levels[0].index(target)
+            index = self.leaves.index(leaf(self.catalogue_id, listing))
         except ValueError:
             raise KeyError("the listing is not in this catalogue") from None
-        proof = []
-        for level in self.levels[:-1]:
-            sibling = index ^ 1
-            if sibling < len(level):
-                proof.append(level[sibling])
-            index //= 2
-        return proof
+        return merkle.proof(self.leaves, index)
 
 
 def verify(root: bytes, catalogue_id: int, listing: Listing, proof: Sequence[bytes]) -> bool:
     """What MerkleProof.verify answers on chain."""
-    node = leaf(catalogue_id, listing)
-    for sibling in proof:
-        node = _pair(node, sibling)
-    return node == root
+    return merkle.verify(leaf(catalogue_id, listing), proof, root)
