@@ -38,6 +38,15 @@ def every_fence_is_sh(path: Path) -> bool:
     return every_fence_is(path, "sh")
 
 
+def same_commands(english: Path, indonesian: Path) -> list[str]:
+    """The English guide's sh blocks, once the Indonesian one is found to carry the very same
+    commands, block by block (an assertion names the first block that differs)."""
+    english_blocks, indonesian_blocks = sh_blocks(english), sh_blocks(indonesian)
+    for number, (en, id_) in enumerate(zip(english_blocks, indonesian_blocks, strict=True), start=1):
+        assert id_ == en, f"block {number} differs between the guides"
+    return english_blocks
+
+
 def run_blocks(
     path: Path,
     blocks: list[tuple[int, str]],

@@ -17,7 +17,7 @@ from web3 import Web3
 
 from app.protocol import vocabulary
 from app.protocol.manifest import load_manifest
-from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
+from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, same_commands
 from tests.support.local_system import local_system
 from tests.support.localchain import ROOT
 
@@ -28,10 +28,7 @@ LKPP, KEMENKEU, BPK = 1, 2, 3  # dev accounts of deploy/local.yaml's committee o
 
 
 def test_the_indonesian_guide_carries_the_english_guides_commands():
-    english, indonesian = sh_blocks(ENGLISH), sh_blocks(INDONESIAN)
-    assert len(english) >= 10
-    for number, (en, id_) in enumerate(zip(english, indonesian, strict=True), start=1):
-        assert id_ == en, f"block {number} differs between the guides"
+    assert len(same_commands(ENGLISH, INDONESIAN)) >= 10
 
 
 @pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])

@@ -17,7 +17,7 @@ from web3 import Web3
 from app.protocol import vocabulary
 from app.protocol.bids import tender_id
 from app.protocol.manifest import load_manifest
-from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
+from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, same_commands
 from tests.support.local_system import local_system
 
 ENGLISH, INDONESIAN = GUIDES / "e-katalog.en.md", GUIDES / "e-katalog.id.md"
@@ -26,10 +26,7 @@ E_PURCHASING = vocabulary.enum("ITenders.Method").code("EPurchasing")
 
 
 def test_the_indonesian_guide_carries_the_english_guides_commands():
-    english, indonesian = sh_blocks(ENGLISH), sh_blocks(INDONESIAN)
-    assert len(english) >= 6
-    for number, (en, id_) in enumerate(zip(english, indonesian, strict=True), start=1):
-        assert id_ == en, f"block {number} differs between the guides"
+    assert len(same_commands(ENGLISH, INDONESIAN)) >= 6
 
 
 @pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])

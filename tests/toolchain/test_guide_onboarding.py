@@ -20,7 +20,7 @@ from web3 import Web3
 from app.protocol import vocabulary
 from app.protocol.manifest import load_manifest
 from app.protocol.roles import role_id
-from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, sh_blocks
+from tests.support.guides import GUIDES, every_fence_is_sh, run_guide, same_commands
 from tests.support.local_system import local_system
 from tests.support.localchain import ROOT
 
@@ -30,10 +30,7 @@ STATUS = vocabulary.enum("ICommittee.ProposalStatus")
 
 
 def test_the_indonesian_guide_carries_the_english_guides_commands():
-    english, indonesian = sh_blocks(ENGLISH), sh_blocks(INDONESIAN)
-    assert len(english) >= 10
-    for number, (en, id_) in enumerate(zip(english, indonesian, strict=True), start=1):
-        assert id_ == en, f"block {number} differs between the guides"
+    assert len(same_commands(ENGLISH, INDONESIAN)) >= 10
 
 
 @pytest.mark.parametrize("guide", [ENGLISH, INDONESIAN], ids=["en", "id"])
