@@ -183,6 +183,21 @@ def planned_order(request: Request, chain, body: OrderIn, value: int) -> None:
         plan_checks.reserve_order(session, ocid=body.ocid, version=version, value=value)
 
 
+# The tree of the catalogue in force, by (id, root): a snapshot's products never change once stored,
+# and building the tree of 5,000 products took 0.27 to 0.46 s, too much to repeat for every order.
+_TREES: dict[tuple[int, str], CatalogueTree] = {}
+
+
+def tree_of(snapshot: models.CatalogueSnapshot, listed: list[models.CatalogueProduct]) -> CatalogueTree:
+    key = (snapshot.catalogue_id, snapshot.root)
+    tree = _TREES.get(key)
+    if tree is None:
+        tree = CatalogueTree(snapshot.catalogue_id, [listing_of(p) for p in listed])
+        _TREES.clear()  # only the latest catalogue takes orders
+        _TREES[key] = tree
+    return tree
+
+
 def _on_chain(chain, ocid: str) -> bool:
     try:
         reads.tender(chain, ocid)
@@ -227,7 +242,7 @@ def order(
             detail=f"{body.productCode} is listed at {product.unit_price} rupiah, not {body.unitPrice}",
         )
     listing = listing_of(product)
-    proof = CatalogueTree(snapshot.catalogue_id, [listing_of(p) for p in listed]).proof(listing)
+    proof = tree_of(snapshot, listed).proof(listing)
     planned_order(request, chain, body, product.unit_price * body.quantity)
     args = (
         body.ocid,

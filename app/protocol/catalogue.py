@@ -68,7 +68,8 @@ class CatalogueTree:
         self.leaves = sorted(leaf(catalogue_id, item) for item in listings)
         if len(set(self.leaves)) != len(self.leaves):
             raise ValueError("a catalogue lists each product once")
-        self.root = merkle.root(self.leaves)
+        self.levels = merkle.levels(self.leaves)
+        self.root = self.levels[-1][0]
 
     def proof(self, listing: Listing) -> list[bytes]:
         """Sibling hashes from the listing's leaf to the root; KeyError for a listing not in the tree."""
@@ -76,7 +77,7 @@ class CatalogueTree:
             index = self.leaves.index(leaf(self.catalogue_id, listing))
         except ValueError:
             raise KeyError("the listing is not in this catalogue") from None
-        return merkle.proof(self.leaves, index)
+        return merkle.proof_in(self.levels, index)
 
 
 def verify(root: bytes, catalogue_id: int, listing: Listing, proof: Sequence[bytes]) -> bool:

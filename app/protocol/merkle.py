@@ -45,8 +45,13 @@ def root(leaves: list[bytes]) -> bytes:
 
 def proof(leaves: list[bytes], position: int) -> list[bytes]:
     """Proof of leaves[position] against root(leaves) (OpenZeppelin MerkleProof.verify)."""
+    return proof_in(levels(leaves), position)
+
+
+def proof_in(tree: list[list[bytes]], position: int) -> list[bytes]:
+    """proof() from a tree's `levels`, kept by a caller proving many leaves of one tree."""
     siblings = []
-    for level in levels(leaves)[:-1]:
+    for level in tree[:-1]:
         sibling = position ^ 1
         if sibling < len(level):
             siblings.append(level[sibling])
